@@ -1,0 +1,1121 @@
+import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
+/******/ // The require scope
+/******/ var __nccwpck_require__ = {};
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  M: () => (/* binding */ parseEmulatorArgs)
+});
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
+// Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
+function rangeLength(r) {
+    return r.end - r.start + 1;
+}
+/** Sorts and merges overlapping or adjacent ranges. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const merged = [];
+    for (const r of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && r.start <= last.end + 1) {
+            last.end = Math.max(last.end, r.end);
+        }
+        else {
+            merged.push({ ...r });
+        }
+    }
+    return merged;
+}
+/** The parts of [0, length) not covered by `covered`. */
+function missingRanges(covered, length) {
+    const missing = [];
+    let next = 0;
+    for (const r of mergeRanges(covered)) {
+        if (r.start > next)
+            missing.push({ start: next, end: r.start - 1 });
+        next = Math.max(next, r.end + 1);
+    }
+    if (next < length)
+        missing.push({ start: next, end: length - 1 });
+    return missing;
+}
+function overlaps(a, b) {
+    return a.start <= b.end && b.start <= a.end;
+}
+/** True when `r` lies entirely inside one of `ranges`. */
+function liesWithinOne(ranges, r) {
+    return ranges.some(x => x.start <= r.start && r.end <= x.end);
+}
+/** Cuts ranges into pieces of at most `chunkSize` bytes, in order. */
+function splitIntoChunks(ranges, chunkSize) {
+    const chunks = [];
+    for (const r of ranges) {
+        for (let start = r.start; start <= r.end; start += chunkSize) {
+            chunks.push({ start, end: Math.min(r.end, start + chunkSize - 1) });
+        }
+    }
+    return chunks;
+}
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+/** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
+function parseContentRange(header) {
+    const m = header === undefined ? null : CONTENT_RANGE.exec(header);
+    if (!m)
+        return undefined;
+    const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (![start, end, length].every(Number.isSafeInteger) || start > end || end >= length) {
+        return undefined;
+    }
+    return { range: { start, end }, length };
+}
+function formatContentRange(r, length) {
+    return `bytes ${r.start}-${r.end}/${length}`;
+}
+
+;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
+// Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
+// set: clients compare against these but must accept any other string.
+const ErrorCode = {
+    InvalidArg: 'E_INVALIDARG',
+    AccessDenied: 'E_ACCESSDENIED',
+    Fail: 'E_FAIL',
+    Abort: 'E_ABORT',
+    RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
+    InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
+    UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
+    PathTooLong: 'FABRIC_E_PATH_TOO_LONG',
+    InvalidDirectory: 'FABRIC_E_INVALID_DIRECTORY',
+    ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
+    FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
+    DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
+    ValueTooLarge: 'FABRIC_E_VALUE_TOO_LARGE',
+    MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
+    ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
+    ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+    Timeout: 'FABRIC_E_TIMEOUT'
+};
+/** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
+const MARK_FILE_NAME = '_.dir';
+/** Store roots the cluster refuses to delete or overwrite (compared case-insensitively). */
+const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
+function isReservedRoot(storePath) {
+    const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
+    return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/protocol/store-path.ts
+// Store-relative paths. The store always uses `/` on the wire from this project; Windows
+// clusters answer with `\`, so parsing accepts both.
+function storePathSegments(storePath) {
+    return storePath.split(/[\\/]/).filter(s => s !== '');
+}
+/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
+function normalizeStorePath(storePath) {
+    return storePathSegments(storePath).join('/');
+}
+function joinStorePath(...parts) {
+    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
+}
+/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
+function encodeStorePath(storePath) {
+    return storePathSegments(storePath).map(encodeURIComponent).join('/');
+}
+function parentStorePath(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments.slice(0, -1).join('/');
+}
+function baseName(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments[segments.length - 1] ?? '';
+}
+/** True when `path` is `ancestor` itself or lies beneath it. */
+function isSameOrBeneath(path, ancestor) {
+    const p = normalizeStorePath(path);
+    const a = normalizeStorePath(ancestor);
+    return a === '' || p === a || p.startsWith(a + '/');
+}
+
+;// CONCATENATED MODULE: ./src/emulator/api-version.ts
+// api-version handling as the runtime does it: a `-preview` suffix is ignored, and a version
+// outside [route minimum, runtime version] is refused with 400 E_INVALIDARG.
+const API_VERSION = /^(\d+)\.(\d+)(-preview(\.\d+)?)?$/i;
+function parseApiVersion(text) {
+    const m = text ? API_VERSION.exec(text.trim()) : null;
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+function compareApiVersions(a, b) {
+    return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+}
+function formatApiVersion(v) {
+    return `${v[0]}.${v[1]}`;
+}
+
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/emulator/fabric-http-error.ts
+
+/** An answer the emulator gives instead of success: status, Fabric code and, usually, a body. */
+class FabricHttpError extends Error {
+    status;
+    code;
+    emptyBody;
+    constructor(status, code, message, 
+    /** Some gateway answers carry no body at all (404 on listing, 403 on a refused certificate). */
+    emptyBody = false) {
+        super(message);
+        this.status = status;
+        this.code = code;
+        this.emptyBody = emptyBody;
+    }
+    static invalidArg(message) {
+        return new FabricHttpError(400, ErrorCode.InvalidArg, message);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/content-store.ts
+// The committed files of the emulated Image Store, kept as ordinary files under `<root>/content`.
+// Staged bodies (plain PUTs in progress, upload sessions) live under `<root>/staging`, so that a
+// half-received file never appears in the store.
+
+
+
+
+
+
+class content_store_ContentStore {
+    contentDir;
+    stagingDir;
+    /** VersionNumber of every file written since start; files found on disk report 1. */
+    versions = new Map();
+    nextVersion = 2;
+    constructor(root) {
+        this.contentDir = external_node_path_namespaceObject.join(root, 'content');
+        this.stagingDir = external_node_path_namespaceObject.join(root, 'staging');
+    }
+    async init() {
+        await external_node_fs_namespaceObject.promises.mkdir(this.contentDir, { recursive: true });
+        // Staged bodies of an earlier run belong to sessions that no longer exist.
+        await external_node_fs_namespaceObject.promises.rm(this.stagingDir, { recursive: true, force: true });
+        await external_node_fs_namespaceObject.promises.mkdir(this.stagingDir, { recursive: true });
+    }
+    /** Disk path of a store path; `.` and `..` segments are refused so nothing escapes the root. */
+    diskPath(storePath) {
+        const segments = storePathSegments(storePath);
+        for (const s of segments) {
+            if (s === '.' || s === '..' || s.includes('\0')) {
+                throw FabricHttpError.invalidArg(`invalid path segment '${s}'`);
+            }
+        }
+        return external_node_path_namespaceObject.join(this.contentDir, ...segments);
+    }
+    newStagingFile(prefix) {
+        return external_node_path_namespaceObject.join(this.stagingDir, `${prefix}-${(0,external_node_crypto_namespaceObject.randomUUID)()}`);
+    }
+    async stat(storePath) {
+        try {
+            return await external_node_fs_namespaceObject.promises.stat(this.diskPath(storePath));
+        }
+        catch (err) {
+            if (isMissing(err))
+                return undefined;
+            throw err;
+        }
+    }
+    versionOf(storePath) {
+        return this.versions.get(storePath) ?? 1;
+    }
+    /** Moves a fully staged file into the store, creating or overwriting `storePath`. */
+    async install(stagedFile, storePath) {
+        const target = this.diskPath(storePath);
+        const existing = await this.stat(storePath);
+        if (existing?.isDirectory()) {
+            // [undoc] The runtime's answer to a file written over a folder is not documented.
+            throw FabricHttpError.invalidArg(`'${storePath}' is a folder`);
+        }
+        try {
+            await external_node_fs_namespaceObject.promises.mkdir(external_node_path_namespaceObject.dirname(target), { recursive: true });
+        }
+        catch (err) {
+            if (err.code === 'EEXIST' || err.code === 'ENOTDIR') {
+                throw new FabricHttpError(400, ErrorCode.InvalidDirectory, `a parent of '${storePath}' is a file`);
+            }
+            throw err;
+        }
+        await external_node_fs_namespaceObject.promises.rename(stagedFile, target);
+        this.versions.set(storePath, this.nextVersion++);
+    }
+    async fileInfo(storePath) {
+        const st = await this.stat(storePath);
+        if (!st?.isFile())
+            return undefined;
+        return { path: storePath, size: st.size, modified: st.mtime, version: this.versionOf(storePath) };
+    }
+    /** One level of a folder, sorted by name; undefined when the folder does not exist. */
+    async listFolder(storePath) {
+        let dirents;
+        try {
+            dirents = await external_node_fs_namespaceObject.promises.readdir(this.diskPath(storePath), { withFileTypes: true });
+        }
+        catch (err) {
+            if (isMissing(err) || err.code === 'ENOTDIR')
+                return undefined;
+            throw err;
+        }
+        dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        const files = [];
+        const folders = [];
+        for (const d of dirents) {
+            const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
+            if (d.isDirectory()) {
+                folders.push({ path: child, fileCount: (await this.walk(child)).fileCount });
+            }
+            else if (d.isFile()) {
+                const info = await this.fileInfo(child);
+                if (info)
+                    files.push(info);
+            }
+        }
+        return { files, folders };
+    }
+    /** Recursive totals of a folder (or of one file). */
+    async walk(storePath) {
+        const st = await this.stat(storePath);
+        if (!st)
+            return { fileCount: 0, bytes: 0 };
+        if (st.isFile())
+            return { fileCount: 1, bytes: st.size };
+        let fileCount = 0;
+        let bytes = 0;
+        for (const d of await external_node_fs_namespaceObject.promises.readdir(this.diskPath(storePath), { withFileTypes: true })) {
+            const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
+            const sub = await this.walk(child);
+            fileCount += sub.fileCount;
+            bytes += sub.bytes;
+        }
+        return { fileCount, bytes };
+    }
+    /** Every folder beneath `storePath` (not itself), deepest last. */
+    async subFolders(storePath) {
+        const found = [];
+        const listing = await this.listFolder(storePath);
+        for (const f of listing?.folders ?? []) {
+            found.push(f.path, ...(await this.subFolders(f.path)));
+        }
+        return found;
+    }
+    async hasMarkFile(folder) {
+        return (await this.stat(`${folder}/${MARK_FILE_NAME}`))?.isFile() === true;
+    }
+    async delete(storePath) {
+        await external_node_fs_namespaceObject.promises.rm(this.diskPath(storePath), { recursive: true, force: true });
+        for (const key of this.versions.keys()) {
+            if (isSameOrBeneath(key, storePath))
+                this.versions.delete(key);
+        }
+    }
+    /**
+     * Copies within the store as the runtime does: the destination is deleted first, files are
+     * copied (names in `skipFiles` left out, at any depth, case-insensitively), and for a folder
+     * the destination's mark file is written last.
+     */
+    async copy(source, destination, skipFiles) {
+        const skip = new Set(skipFiles.map(s => s.toLowerCase()));
+        const st = await this.stat(source);
+        if (!st)
+            throw new FabricHttpError(404, ErrorCode.FileNotFound, `'${source}' does not exist`);
+        if (st.isFile()) {
+            await this.copyFile(source, destination);
+            return;
+        }
+        if (!(await this.hasMarkFile(source))) {
+            throw new FabricHttpError(404, ErrorCode.FileNotFound, `'${source}/${MARK_FILE_NAME}' does not exist`);
+        }
+        await this.delete(destination);
+        await this.copyFolderContent(source, destination, skip);
+        await this.copyFile(`${source}/${MARK_FILE_NAME}`, `${destination}/${MARK_FILE_NAME}`);
+    }
+    async copyFolderContent(source, destination, skip) {
+        await external_node_fs_namespaceObject.promises.mkdir(this.diskPath(destination), { recursive: true });
+        const listing = await this.listFolder(source);
+        for (const file of listing?.files ?? []) {
+            const name = baseName(file.path);
+            if (skip.has(name.toLowerCase()))
+                continue;
+            if (name === MARK_FILE_NAME && source !== '' && destination !== '') {
+                // The mark file of this folder is copied after its content (below, or by copy()).
+                continue;
+            }
+            await this.copyFile(file.path, `${destination}/${name}`);
+        }
+        for (const folder of listing?.folders ?? []) {
+            const name = baseName(folder.path);
+            await this.copyFolderContent(folder.path, `${destination}/${name}`, skip);
+            if (await this.hasMarkFile(folder.path)) {
+                await this.copyFile(`${folder.path}/${MARK_FILE_NAME}`, `${destination}/${name}/${MARK_FILE_NAME}`);
+            }
+        }
+    }
+    async copyFile(source, destination) {
+        const staged = this.newStagingFile('copy');
+        await external_node_fs_namespaceObject.promises.copyFile(this.diskPath(source), staged);
+        await this.install(staged, destination);
+    }
+}
+function isMissing(err) {
+    return err?.code === 'ENOENT';
+}
+
+;// CONCATENATED MODULE: ./src/emulator/journal.ts
+// What the emulator saw, for tests and for people rehearsing a deployment: every write in order
+// and every protocol mistake a client made. Reads are only counted.
+class Journal {
+    enabled;
+    started = Date.now();
+    seq = 0;
+    entries = [];
+    mistakes = [];
+    /** Requests by route name, reads included (the journal route itself is not counted). */
+    requests = {};
+    constructor(enabled) {
+        this.enabled = enabled;
+    }
+    countRequest(route) {
+        this.requests[route] = (this.requests[route] ?? 0) + 1;
+    }
+    record(entry) {
+        if (!this.enabled)
+            return;
+        this.entries.push({ seq: ++this.seq, at: Date.now() - this.started, ...entry });
+    }
+    mistake(kind, path, detail) {
+        if (!this.enabled)
+            return;
+        this.mistakes.push({ seq: ++this.seq, kind, path, detail });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/upload-sessions.ts
+// Upload sessions, as the primary replica keeps them: in memory (a restart or failover loses
+// them), with their bytes staged on disk so that a large upload never sits in memory.
+
+
+
+class UploadSessions {
+    stagingDir;
+    timeoutMs;
+    sessions = new Map();
+    sweeper;
+    constructor(stagingDir, timeoutMs) {
+        this.stagingDir = stagingDir;
+        this.timeoutMs = timeoutMs;
+    }
+    startSweeper() {
+        // The runtime sweeps every 5 minutes; lookups also drop expired sessions, so that a short
+        // configured timeout takes effect exactly.
+        const every = Math.min(5 * 60_000, Math.max(1000, this.timeoutMs));
+        this.sweeper = setInterval(() => void this.sweep(), every);
+        this.sweeper.unref();
+    }
+    stop() {
+        if (this.sweeper)
+            clearInterval(this.sweeper);
+    }
+    async sweep() {
+        for (const s of [...this.sessions.values()]) {
+            if (this.isExpired(s))
+                await this.remove(s.id);
+        }
+    }
+    isExpired(s) {
+        return s.inFlight.length === 0 && Date.now() - s.modified.getTime() > this.timeoutMs;
+    }
+    get(id) {
+        const s = this.sessions.get(id);
+        if (s && this.isExpired(s)) {
+            this.sessions.delete(id);
+            void external_node_fs_namespaceObject.promises.rm(s.stagingFile, { force: true });
+            return undefined;
+        }
+        return s;
+    }
+    byPath(storePath) {
+        return [...this.sessions.keys()]
+            .map(id => this.get(id))
+            .filter((s) => s !== undefined && s.path === storePath);
+    }
+    all() {
+        return [...this.sessions.keys()]
+            .map(id => this.get(id))
+            .filter((s) => s !== undefined);
+    }
+    async create(id, storePath, length) {
+        const stagingFile = external_node_path_namespaceObject.join(this.stagingDir, `session-${id}`);
+        const handle = await external_node_fs_namespaceObject.promises.open(stagingFile, 'w');
+        try {
+            await handle.truncate(length);
+        }
+        finally {
+            await handle.close();
+        }
+        const s = {
+            id,
+            path: storePath,
+            length,
+            stagingFile,
+            received: [],
+            inFlight: [],
+            modified: new Date()
+        };
+        this.sessions.set(id, s);
+        return s;
+    }
+    expectedRanges(s) {
+        return missingRanges(s.received, s.length);
+    }
+    /** A chunk is taken only if it lies inside one expected range and no chunk in flight overlaps it. */
+    canAccept(s, r) {
+        return liesWithinOne(this.expectedRanges(s), r) && !s.inFlight.some(f => overlaps(f, r));
+    }
+    reserve(s, r) {
+        s.inFlight.push(r);
+    }
+    release(s, r, accepted) {
+        s.inFlight = s.inFlight.filter(f => f !== r);
+        if (accepted) {
+            s.received = mergeRanges([...s.received, r]);
+            s.modified = new Date();
+        }
+    }
+    isComplete(s) {
+        return s.inFlight.length === 0 && this.expectedRanges(s).length === 0;
+    }
+    /** Forgets a session; its staged bytes are deleted unless they were moved into the store. */
+    async remove(id) {
+        const s = this.sessions.get(id);
+        if (!s)
+            return false;
+        this.sessions.delete(id);
+        await external_node_fs_namespaceObject.promises.rm(s.stagingFile, { force: true });
+        return true;
+    }
+    /** Drops every session, as a primary replica move does. */
+    async loseAll() {
+        for (const id of [...this.sessions.keys()])
+            await this.remove(id);
+    }
+    describe(s, separator) {
+        return {
+            StoreRelativePath: s.path.split('/').join(separator),
+            SessionId: s.id,
+            ModifiedDate: s.modified.toISOString(),
+            FileSize: String(s.length),
+            ExpectedRanges: this.expectedRanges(s).map(r => ({
+                StartPosition: String(r.start),
+                EndPosition: String(r.end)
+            }))
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/emulator/server.ts
+// The emulated HTTP gateway: parses the request, checks api-version and timeout, dispatches to the
+// route, and writes answers with the status codes and bodies of the protocol reference.
+
+
+
+
+
+
+
+
+
+
+
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EPOCH_DATA_LOSS = String(BigInt(Date.now()) * 10000n);
+const EPOCH_CONFIGURATION = '25769803776';
+const MAX_SINGLE_PUT = 2 ** 32; // the gateway reads Content-Length as a 32-bit value
+class ImageStoreEmulator {
+    options;
+    store;
+    sessions;
+    journal;
+    server;
+    routes;
+    maxApiVersion;
+    separator;
+    /** Store paths whose plain PUT bodies are still arriving. */
+    putsInFlight = new Map();
+    constructor(options) {
+        this.options = options;
+        const maxApiVersion = parseApiVersion(options.maxApiVersion ?? '9.1');
+        if (!maxApiVersion)
+            throw new Error(`invalid max api version '${options.maxApiVersion}'`);
+        this.maxApiVersion = maxApiVersion;
+        this.separator = options.pathSeparator ?? '\\';
+        this.store = new content_store_ContentStore(options.root);
+        this.sessions = new UploadSessions(this.store.stagingDir, (options.sessionTimeoutSeconds ?? 1800) * 1000);
+        this.journal = new Journal(options.journal === true);
+        this.routes = this.buildRoutes();
+        this.server = external_node_http_namespaceObject.createServer((req, res) => void this.handle(req, res, false));
+        // Validate headers before asking for the body, as a gateway does.
+        this.server.on('checkContinue', (req, res) => void this.handle(req, res, true));
+        this.server.keepAliveTimeout = 65_000;
+    }
+    async listen() {
+        await this.store.init();
+        this.sessions.startSweeper();
+        const host = this.options.host ?? '127.0.0.1';
+        await new Promise((resolve, reject) => {
+            this.server.once('error', reject);
+            this.server.listen(this.options.port ?? 0, host, () => resolve());
+        });
+        const port = this.server.address().port;
+        const shownHost = host.includes(':') ? `[${host}]` : host;
+        return { url: `http://${shownHost}:${port}`, port };
+    }
+    async close() {
+        this.sessions.stop();
+        this.server.closeAllConnections();
+        await new Promise(resolve => this.server.close(() => resolve()));
+    }
+    buildRoutes() {
+        const v60 = [6, 0];
+        const v65 = [6, 5];
+        const r = (name, method, withPath, action, minApiVersion, handle, sessionRoute = false) => ({ name, method, withPath, action, minApiVersion, handle, sessionRoute });
+        return [
+            r('list-root', 'GET', false, undefined, v60, ctx => this.list(ctx)),
+            r('list', 'GET', true, undefined, v60, ctx => this.list(ctx)),
+            r('upload-file', 'PUT', true, undefined, v60, ctx => this.uploadFile(ctx)),
+            r('delete', 'DELETE', true, undefined, v60, ctx => this.deleteContent(ctx)),
+            r('upload-chunk', 'PUT', true, 'UploadChunk', v60, ctx => this.uploadChunk(ctx), true),
+            r('commit', 'POST', false, 'CommitUploadSession', v60, ctx => this.commit(ctx), true),
+            r('delete-session', 'DELETE', false, 'DeleteUploadSession', v60, ctx => this.deleteSession(ctx), true),
+            r('session-by-id', 'GET', false, 'GetUploadSession', v60, ctx => this.sessionById(ctx), true),
+            r('session-by-path', 'GET', true, 'GetUploadSession', v60, ctx => this.sessionByPath(ctx), true),
+            r('copy', 'POST', false, 'Copy', v60, ctx => this.copy(ctx)),
+            r('folder-size', 'GET', true, 'FolderSize', v65, ctx => this.folderSize(ctx)),
+            r('root-folder-size', 'GET', false, 'FolderSize', v65, ctx => this.folderSize(ctx)),
+            r('info', 'GET', false, 'Info', v65, ctx => this.info(ctx))
+        ];
+    }
+    async handle(req, res, expectsContinue) {
+        try {
+            const url = new URL(req.url ?? '/', 'http://emulator');
+            const segments = url.pathname.split('/').filter(s => s !== '');
+            if (segments.length === 0 && req.method === 'GET') {
+                this.journal.countRequest('root');
+                return await this.reply(res, 200, 'Service Fabric Image Store emulator\n', 'text/plain; charset=utf-8');
+            }
+            if (url.pathname === '/__emulator/journal' && this.journal.enabled && req.method === 'GET') {
+                return this.sendJournal(res);
+            }
+            if (segments[0] === '$' && segments[1]?.toLowerCase() === 'getaadmetadata' && segments.length === 2) {
+                this.journal.countRequest('aad-metadata');
+                this.checkApiVersion(url.searchParams, [1, 0]);
+                const body = { type: '' };
+                return await this.reply(res, 200, JSON.stringify(body));
+            }
+            if (segments[0]?.toLowerCase() !== 'imagestore') {
+                throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
+            }
+            const rest = segments.slice(1);
+            const dollar = rest.indexOf('$');
+            const pathSegments = dollar < 0 ? rest : rest.slice(0, dollar);
+            const action = dollar < 0 ? undefined : rest.slice(dollar + 1).join('/');
+            let storePath;
+            try {
+                // The gateway joins the segments and then percent-decodes them: a%2Fb is a/b.
+                storePath = normalizeStorePath(decodeURIComponent(pathSegments.join('/')));
+            }
+            catch {
+                throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
+            }
+            const route = this.routes.find(rt => rt.method === req.method &&
+                rt.withPath === (storePath !== '') &&
+                (rt.action ?? '').toLowerCase() === (action ?? '').toLowerCase());
+            if (!route)
+                throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
+            this.journal.countRequest(route.name);
+            this.checkApiVersion(url.searchParams, route.minApiVersion);
+            this.checkTimeout(url.searchParams);
+            if (route.sessionRoute && this.options.uploadSessions === false) {
+                throw FabricHttpError.invalidArg('upload sessions are not supported by this cluster');
+            }
+            this.store.diskPath(storePath); // refuses `.` and `..`
+            await route.handle({ req, res, query: url.searchParams, storePath, expectsContinue });
+        }
+        catch (err) {
+            await this.replyError(res, err);
+        }
+    }
+    checkApiVersion(query, min) {
+        const text = query.get('api-version');
+        const v = parseApiVersion(text);
+        if (!v)
+            throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
+        if (compareApiVersions(v, min) < 0 || compareApiVersions(v, this.maxApiVersion) > 0) {
+            throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(this.maxApiVersion)}`);
+        }
+    }
+    checkTimeout(query) {
+        const text = query.get('timeout');
+        if (text === null)
+            return;
+        const n = Number(text);
+        if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
+            throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
+        }
+    }
+    // ---- answers ----------------------------------------------------------------------------
+    async reply(res, status, body = '', contentType = JSON_TYPE) {
+        if (this.options.latencyMs)
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(this.options.latencyMs);
+        if (res.destroyed || res.headersSent)
+            return;
+        const headers = { 'Content-Length': Buffer.byteLength(body) };
+        if (body !== '')
+            headers['Content-Type'] = contentType;
+        res.writeHead(status, headers);
+        res.end(body);
+    }
+    async replyError(res, err) {
+        const e = err instanceof FabricHttpError
+            ? err
+            : new FabricHttpError(500, ErrorCode.Fail, err instanceof Error ? err.message : String(err));
+        if (!(err instanceof FabricHttpError))
+            console.error(`emulator: internal error: ${String(err)}`);
+        const body = e.emptyBody ? '' : JSON.stringify({ Error: { Code: e.code, Message: e.message } });
+        // An answer sent before an announced body was read leaves that body (or, after a refused
+        // 100-continue, nothing) on the socket: close the connection afterwards.
+        const req = res.req;
+        const announcesBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+        if (announcesBody && !req.complete)
+            res.shouldKeepAlive = false;
+        await this.reply(res, e.status, body);
+    }
+    sendJournal(res) {
+        const body = JSON.stringify({
+            entries: this.journal.entries,
+            mistakes: this.journal.mistakes,
+            requests: this.journal.requests,
+            openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
+        });
+        res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+    }
+    toFileInfo(f) {
+        return {
+            FileSize: String(f.size),
+            StoreRelativePath: this.shown(f.path),
+            ModifiedDate: f.modified.toISOString(),
+            FileVersion: {
+                VersionNumber: String(f.version),
+                EpochDataLossNumber: EPOCH_DATA_LOSS,
+                EpochConfigurationNumber: EPOCH_CONFIGURATION
+            }
+        };
+    }
+    shown(storePath) {
+        return storePath.split('/').join(this.separator);
+    }
+    // ---- routes -------------------------------------------------------------------------------
+    async list(ctx) {
+        const st = await this.store.stat(ctx.storePath);
+        if (ctx.storePath !== '' && !st) {
+            throw new FabricHttpError(404, ErrorCode.FileNotFound, 'not found', true);
+        }
+        if (st?.isFile()) {
+            const info = await this.store.fileInfo(ctx.storePath);
+            const content = { StoreFiles: info ? [this.toFileInfo(info)] : [] };
+            return this.reply(ctx.res, 200, JSON.stringify(content));
+        }
+        const listing = (await this.store.listFolder(ctx.storePath)) ?? { files: [], folders: [] };
+        const all = [
+            ...listing.folders.map(f => ({ name: baseName(f.path), folder: f })),
+            ...listing.files.map(f => ({ name: baseName(f.path), file: f }))
+        ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        if (all.length === 0)
+            return this.reply(ctx.res, 204);
+        // Paging: the token names the last entry returned, so a listing that changes between pages
+        // neither repeats nor skips what stayed.
+        const after = ctx.query.get('ContinuationToken');
+        const afterName = after ? Buffer.from(after, 'base64url').toString('utf8') : undefined;
+        const start = afterName === undefined ? 0 : all.findIndex(e => e.name > afterName);
+        const pageSize = this.options.listPageSize ?? 1000;
+        const page = start < 0 ? [] : all.slice(start, start + pageSize);
+        const content = {
+            StoreFiles: page.flatMap(e => (e.file ? [this.toFileInfo(e.file)] : [])),
+            StoreFolders: page.flatMap(e => e.folder ? [{ StoreRelativePath: this.shown(e.folder.path), FileCount: String(e.folder.fileCount) }] : [])
+        };
+        if (start >= 0 && start + pageSize < all.length) {
+            content.ContinuationToken = Buffer.from(page[page.length - 1].name, 'utf8').toString('base64url');
+        }
+        return this.reply(ctx.res, 200, JSON.stringify(content));
+    }
+    async uploadFile(ctx) {
+        const length = this.requireContentLength(ctx);
+        if (length >= MAX_SINGLE_PUT) {
+            throw new FabricHttpError(413, ErrorCode.MessageTooLarge, 'a single PUT must be smaller than 4 GiB: use an upload session');
+        }
+        const staged = this.store.newStagingFile('put');
+        this.putsInFlight.set(ctx.storePath, (this.putsInFlight.get(ctx.storePath) ?? 0) + 1);
+        try {
+            if (ctx.expectsContinue)
+                ctx.res.writeContinue();
+            await (0,promises_namespaceObject.pipeline)(ctx.req, (0,external_node_fs_namespaceObject.createWriteStream)(staged));
+            await this.store.install(staged, ctx.storePath);
+        }
+        catch (err) {
+            await external_node_fs_namespaceObject.promises.rm(staged, { force: true });
+            throw err;
+        }
+        finally {
+            const left = (this.putsInFlight.get(ctx.storePath) ?? 1) - 1;
+            if (left === 0)
+                this.putsInFlight.delete(ctx.storePath);
+            else
+                this.putsInFlight.set(ctx.storePath, left);
+        }
+        this.journal.record({ op: 'upload-file', path: ctx.storePath, bytes: length });
+        await this.checkWriteOrder(ctx.storePath);
+        return this.reply(ctx.res, 200);
+    }
+    requireContentLength(ctx) {
+        const header = ctx.req.headers['content-length'];
+        if (header === undefined) {
+            this.journal.mistake('missing-content-length', ctx.storePath, `${ctx.req.method} without Content-Length`);
+            // [undoc] The gateway's answer to a body without Content-Length; refusing it keeps the
+            // mistake visible.
+            throw FabricHttpError.invalidArg('Content-Length is required');
+        }
+        return Number(header);
+    }
+    async uploadChunk(ctx) {
+        // The checks run in the runtime's order (protocol reference §4).
+        const parsed = parseContentRange(ctx.req.headers['content-range']);
+        if (!parsed) {
+            // [undoc] A missing Content-Range fails the same parse as a malformed one.
+            throw new FabricHttpError(400, ErrorCode.RangeNotSatisfiable, `Content-Range '${ctx.req.headers['content-range'] ?? ''}' is not 'bytes a-b/n'`);
+        }
+        const id = ctx.query.get('session-id') ?? '';
+        if (!GUID.test(id))
+            throw new FabricHttpError(400, ErrorCode.InvalidUploadSessionId, `'${id}' is not a GUID`);
+        const length = this.requireContentLength(ctx);
+        if (length !== rangeLength(parsed.range)) {
+            this.journal.mistake('chunk-length-mismatch', ctx.storePath, `Content-Length ${length} but Content-Range ${parsed.range.start}-${parsed.range.end}`);
+            throw FabricHttpError.invalidArg('Content-Length does not match Content-Range');
+        }
+        let session = this.sessions.get(id);
+        if (!session) {
+            session = await this.sessions.create(id, ctx.storePath, parsed.length);
+        }
+        else if (session.path !== ctx.storePath) {
+            throw new FabricHttpError(409, ErrorCode.UploadSessionIdConflict, `session ${id} belongs to another path`);
+        }
+        else if (session.length !== parsed.length) {
+            throw FabricHttpError.invalidArg(`session ${id} is for a file of ${session.length} bytes`);
+        }
+        if (!this.sessions.canAccept(session, parsed.range)) {
+            throw new FabricHttpError(400, ErrorCode.RangeNotSatisfiable, 'the chunk is not inside one expected range');
+        }
+        this.sessions.reserve(session, parsed.range);
+        let accepted = false;
+        try {
+            if (ctx.expectsContinue)
+                ctx.res.writeContinue();
+            await (0,promises_namespaceObject.pipeline)(ctx.req, (0,external_node_fs_namespaceObject.createWriteStream)(session.stagingFile, { flags: 'r+', start: parsed.range.start }));
+            accepted = this.sessions.get(id) === session;
+        }
+        finally {
+            this.sessions.release(session, parsed.range, accepted);
+        }
+        if (!accepted)
+            throw FabricHttpError.invalidArg(`session ${id} was deleted while the chunk arrived`);
+        this.journal.record({
+            op: 'upload-chunk',
+            path: ctx.storePath,
+            bytes: length,
+            range: `${parsed.range.start}-${parsed.range.end}/${parsed.length}`,
+            sessionId: id
+        });
+        await this.checkWriteOrder(ctx.storePath, { markFileCheck: false });
+        return this.reply(ctx.res, 200);
+    }
+    sessionIdOf(ctx) {
+        const id = ctx.query.get('session-id') ?? '';
+        if (!GUID.test(id))
+            throw new FabricHttpError(400, ErrorCode.InvalidUploadSessionId, `'${id}' is not a GUID`);
+        return id;
+    }
+    async commit(ctx) {
+        const id = this.sessionIdOf(ctx);
+        const session = this.sessions.get(id);
+        if (!session)
+            throw FabricHttpError.invalidArg(`no upload session ${id}`);
+        if (!this.sessions.isComplete(session)) {
+            throw FabricHttpError.invalidArg(`session ${id} still expects bytes`);
+        }
+        await this.store.install(session.stagingFile, session.path);
+        await this.sessions.remove(id);
+        this.journal.record({ op: 'commit', path: session.path, bytes: session.length, sessionId: id });
+        await this.checkWriteOrder(session.path);
+        return this.reply(ctx.res, 200);
+    }
+    async deleteSession(ctx) {
+        const id = this.sessionIdOf(ctx);
+        if (!(await this.sessions.remove(id))) {
+            // [undoc] The code of this 404 is not documented; clients treat it as done.
+            throw new FabricHttpError(404, ErrorCode.FileNotFound, `no upload session ${id}`);
+        }
+        this.journal.record({ op: 'delete-session', path: '', sessionId: id });
+        return this.reply(ctx.res, 200);
+    }
+    async sessionById(ctx) {
+        const session = this.sessions.get(this.sessionIdOf(ctx));
+        if (!session)
+            return this.reply(ctx.res, 204);
+        return this.reply(ctx.res, 200, JSON.stringify({ UploadSessions: [this.sessions.describe(session, this.separator)] }));
+    }
+    async sessionByPath(ctx) {
+        const found = this.sessions.byPath(ctx.storePath);
+        if (found.length === 0)
+            return this.reply(ctx.res, 204);
+        return this.reply(ctx.res, 200, JSON.stringify({ UploadSessions: found.map(s => this.sessions.describe(s, this.separator)) }));
+    }
+    async deleteContent(ctx) {
+        if (isReservedRoot(ctx.storePath) && storePathSegments(ctx.storePath).length === 1) {
+            throw new FabricHttpError(400, ErrorCode.ReservedDirectory, `'${ctx.storePath}' is a reserved folder`);
+        }
+        await this.store.delete(ctx.storePath);
+        this.journal.record({ op: 'delete', path: ctx.storePath });
+        return this.reply(ctx.res, 200);
+    }
+    async copy(ctx) {
+        if (ctx.expectsContinue)
+            ctx.res.writeContinue();
+        const chunks = [];
+        for await (const chunk of ctx.req)
+            chunks.push(chunk);
+        let description;
+        try {
+            description = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        }
+        catch {
+            throw FabricHttpError.invalidArg('the body is not an ImageStoreCopyDescription');
+        }
+        if (typeof description?.RemoteSource !== 'string' || typeof description.RemoteDestination !== 'string') {
+            throw FabricHttpError.invalidArg('RemoteSource and RemoteDestination are required');
+        }
+        const source = normalizeStorePath(description.RemoteSource);
+        const destination = normalizeStorePath(description.RemoteDestination);
+        this.store.diskPath(source);
+        this.store.diskPath(destination);
+        if (source === '' || destination === '')
+            throw FabricHttpError.invalidArg('RemoteSource and RemoteDestination must not be empty');
+        if (isReservedRoot(destination) && storePathSegments(destination).length === 1) {
+            throw new FabricHttpError(400, ErrorCode.ReservedDirectory, `'${destination}' is a reserved folder`);
+        }
+        // [undoc] Copying a folder into itself or beneath itself.
+        if (isSameOrBeneath(destination, source) || isSameOrBeneath(source, destination)) {
+            throw FabricHttpError.invalidArg('RemoteSource and RemoteDestination must not contain each other');
+        }
+        // [undoc] CheckMarkFile: the 6.4 runtime requires the source's mark file for folders whatever
+        // the flag says; so does the emulator.
+        await this.store.copy(source, destination, Array.isArray(description.SkipFiles) ? description.SkipFiles : []);
+        this.journal.record({ op: 'copy', path: destination });
+        return this.reply(ctx.res, 200);
+    }
+    async folderSize(ctx) {
+        if (ctx.storePath !== '' && !(await this.store.stat(ctx.storePath))) {
+            // [undoc] The size of a missing folder.
+            throw new FabricHttpError(404, ErrorCode.FileNotFound, `'${ctx.storePath}' does not exist`);
+        }
+        const { bytes } = await this.store.walk(ctx.storePath);
+        const body = { StoreRelativePath: this.shown(ctx.storePath), FolderSize: String(bytes) };
+        return this.reply(ctx.res, 200, JSON.stringify(body));
+    }
+    async info(ctx) {
+        const disk = await external_node_fs_namespaceObject.promises.statfs(this.store.contentDir);
+        const content = await this.store.walk('');
+        const staged = this.sessions.all();
+        const usage = (bytes, files) => ({ UsedSpace: String(bytes), FileCount: String(files) });
+        const body = {
+            DiskInfo: { Capacity: String(disk.blocks * disk.bsize), AvailableSpace: String(disk.bavail * disk.bsize) },
+            UsedByMetadata: usage(content.bytes, content.fileCount),
+            UsedByStaging: usage(staged.reduce((n, s) => n + s.length, 0), staged.length),
+            UsedByCopy: usage(0, 0),
+            UsedByRegister: usage(0, 0)
+        };
+        return this.reply(ctx.res, 200, JSON.stringify(body));
+    }
+    // ---- protocol mistakes ----------------------------------------------------------------------
+    /**
+     * A write beneath a folder whose mark file already exists tells the cluster a folder was
+     * complete when it was not; so does a mark file written while anything beneath its folder is
+     * still open or a sub-folder has no mark file yet.
+     */
+    async checkWriteOrder(storePath, { markFileCheck = true } = {}) {
+        if (!this.journal.enabled)
+            return;
+        const isMark = baseName(storePath) === MARK_FILE_NAME;
+        const folder = parentStorePath(storePath);
+        for (let ancestor = isMark ? parentStorePath(folder) : folder;; ancestor = parentStorePath(ancestor)) {
+            if (ancestor !== '' && (await this.store.hasMarkFile(ancestor))) {
+                this.journal.mistake('write-beneath-mark-file', storePath, `'${ancestor}/${MARK_FILE_NAME}' was written before '${storePath}'`);
+            }
+            if (ancestor === '')
+                break;
+        }
+        if (!isMark || !markFileCheck || folder === '')
+            return;
+        const problems = [];
+        for (const s of this.sessions.all()) {
+            if (isSameOrBeneath(s.path, folder))
+                problems.push(`upload session for '${s.path}' still open`);
+        }
+        for (const p of this.putsInFlight.keys()) {
+            if (p !== storePath && isSameOrBeneath(p, folder))
+                problems.push(`upload of '${p}' still in progress`);
+        }
+        for (const sub of await this.store.subFolders(folder)) {
+            if (!(await this.store.hasMarkFile(sub)))
+                problems.push(`sub-folder '${sub}' has no mark file`);
+        }
+        for (const detail of problems)
+            this.journal.mistake('mark-file-before-complete', storePath, detail);
+    }
+}
+/** Starts an emulator in this process (tests, the demo, the benchmark). */
+async function startEmulator(options) {
+    const emulator = new ImageStoreEmulator(options);
+    const { url, port } = await emulator.listen();
+    return { url, port, root: options.root, emulator, close: () => emulator.close() };
+}
+/** Reads a committed file's bytes from the store, for comparisons. */
+function openStoredFile(root, storePath) {
+    return createReadStream(new ContentStore(root).diskPath(storePath));
+}
+
+;// CONCATENATED MODULE: ./src/emulator/cli.ts
+// `npm run emulator -- --port 19080 --root ./.imagestore`: the Image Store emulator in the foreground.
+
+
+const USAGE = `Usage: service-fabric-imagestore-emulator [options]
+  --port N              port to listen on; 0 picks a free one (default 19080)
+  --host ADDR           address to listen on (default 127.0.0.1)
+  --root DIR            folder for the store's files (default ./.imagestore)
+  --max-api-version V   runtime version (default 9.1); 6.4 has no FolderSize/Info
+  --no-upload-sessions  behave like a 6.4 Linux cluster: no upload sessions
+  --session-timeout S   seconds an idle upload session lives (default 1800)
+  --path-separator C    '\\' (Windows cluster, default) or '/' (Linux cluster)
+  --latency-ms N        delay added before every answer (default 0)
+  --list-page-size N    entries per listing page (default 1000)
+  --journal             serve GET /__emulator/journal and record client mistakes
+  --help                this text`;
+function parseEmulatorArgs(argv) {
+    const { values } = (0,external_node_util_namespaceObject.parseArgs)({
+        args: argv,
+        options: {
+            port: { type: 'string', default: '19080' },
+            host: { type: 'string', default: '127.0.0.1' },
+            root: { type: 'string', default: './.imagestore' },
+            'max-api-version': { type: 'string', default: '9.1' },
+            'no-upload-sessions': { type: 'boolean', default: false },
+            'session-timeout': { type: 'string', default: '1800' },
+            'path-separator': { type: 'string', default: '\\' },
+            'latency-ms': { type: 'string', default: '0' },
+            'list-page-size': { type: 'string', default: '1000' },
+            journal: { type: 'boolean', default: false },
+            help: { type: 'boolean', default: false }
+        },
+        strict: true
+    });
+    if (values.help) {
+        console.log(USAGE);
+        process.exit(0);
+    }
+    const separator = values['path-separator'];
+    if (separator !== '\\' && separator !== '/') {
+        throw new Error(`--path-separator must be '\\' or '/', not '${separator}'`);
+    }
+    return {
+        port: wholeNumber('--port', values.port, 0, 65535),
+        host: values.host,
+        root: values.root,
+        maxApiVersion: values['max-api-version'],
+        uploadSessions: !values['no-upload-sessions'],
+        sessionTimeoutSeconds: wholeNumber('--session-timeout', values['session-timeout'], 1, 4294967295),
+        pathSeparator: separator,
+        latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
+        listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
+        journal: values.journal
+    };
+}
+function wholeNumber(name, text, min, max) {
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < min || n > max) {
+        throw new Error(`${name} must be a whole number from ${min} to ${max}, not '${text}'`);
+    }
+    return n;
+}
+async function main() {
+    let options;
+    try {
+        options = parseEmulatorArgs(process.argv.slice(2));
+    }
+    catch (err) {
+        console.error(`${err.message}\n\n${USAGE}`);
+        process.exit(2);
+    }
+    const running = await startEmulator(options);
+    console.log(`Image Store emulator listening on ${running.url} (port ${running.port}, root ${options.root})`);
+    const stop = () => {
+        void running.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+}
+main().catch(err => {
+    console.error(`emulator: ${err.message}`);
+    process.exit(1);
+});
+
+var __webpack_exports__parseEmulatorArgs = __webpack_exports__.M;
+export { __webpack_exports__parseEmulatorArgs as parseEmulatorArgs };

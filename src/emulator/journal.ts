@@ -1,0 +1,59 @@
+// What the emulator saw, for tests and for people rehearsing a deployment: every write in order
+// and every protocol mistake a client made. Reads are only counted.
+
+export type JournalOperation =
+  | 'upload-file'
+  | 'upload-chunk'
+  | 'commit'
+  | 'delete-session'
+  | 'delete'
+  | 'copy';
+
+export interface JournalEntry {
+  seq: number;
+  /** Milliseconds since the emulator started. */
+  at: number;
+  op: JournalOperation;
+  path: string;
+  bytes?: number;
+  range?: string;
+  sessionId?: string;
+}
+
+export type MistakeKind =
+  | 'mark-file-before-complete'
+  | 'write-beneath-mark-file'
+  | 'missing-content-length'
+  | 'chunk-length-mismatch';
+
+export interface Mistake {
+  seq: number;
+  kind: MistakeKind;
+  path: string;
+  detail: string;
+}
+
+export class Journal {
+  private readonly started = Date.now();
+  private seq = 0;
+  readonly entries: JournalEntry[] = [];
+  readonly mistakes: Mistake[] = [];
+  /** Requests by route name, reads included (the journal route itself is not counted). */
+  readonly requests: Record<string, number> = {};
+
+  constructor(readonly enabled: boolean) {}
+
+  countRequest(route: string): void {
+    this.requests[route] = (this.requests[route] ?? 0) + 1;
+  }
+
+  record(entry: Omit<JournalEntry, 'seq' | 'at'>): void {
+    if (!this.enabled) return;
+    this.entries.push({ seq: ++this.seq, at: Date.now() - this.started, ...entry });
+  }
+
+  mistake(kind: MistakeKind, path: string, detail: string): void {
+    if (!this.enabled) return;
+    this.mistakes.push({ seq: ++this.seq, kind, path, detail });
+  }
+}
