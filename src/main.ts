@@ -1,1 +1,171 @@
-export async function run(): Promise<void> {}
+// The action: read inputs, scan the package, prepare the destination, upload, write mark files,
+// copy, clean up, verify; report in outputs and the job summary whatever happens.
+import * as core from '@actions/core';
+import { Semaphore } from './concurrency.js';
+import { findDifferences, listTree, prepareDestination } from './destination.js';
+import { HttpTransport } from './http/transport.js';
+import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
+import { scanPackage, type ScannedPackage } from './package-scan.js';
+import { RunReport } from './run-report.js';
+import { ImageStoreClient } from './store-client.js';
+import { PackageUploader } from './upload-engine.js';
+
+const USER_AGENT = 'service-fabric-upload-action';
+
+export async function run(): Promise<void> {
+  const report = new RunReport();
+  let transport: HttpTransport | undefined;
+  try {
+    const inputs = getInputs();
+    report.endpoint = inputs.clusterEndpoint;
+    report.imageStorePath = inputs.imageStorePath;
+
+    const pkg = await core.group('Scan the package', async () => {
+      const scanned = await scanPackage(inputs.packagePath, inputs.include);
+      const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
+      core.info(
+        `${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than chunk-size (${formatBytes(inputs.chunkSize)}) go in chunks.`
+      );
+      if (scanned.ignoredMarkFiles > 0) {
+        core.info(`${scanned.ignoredMarkFiles} '_.dir' file(s) in the package are not uploaded: the action writes every mark file itself, last.`);
+      }
+      return scanned;
+    });
+    report.totalBytes = pkg.totalBytes;
+
+    transport = new HttpTransport({ userAgent: USER_AGENT, maxSockets: inputs.concurrency });
+    const client = new ImageStoreClient(transport, {
+      endpoint: inputs.clusterEndpoint,
+      apiVersion: inputs.apiVersion,
+      timeoutSeconds: inputs.timeoutSeconds,
+      retries: inputs.retries,
+      limiter: new Semaphore(inputs.concurrency),
+      onRetry: line => core.info(line)
+    });
+
+    if (inputs.dryRun) {
+      await dryRun(client, inputs, pkg, report);
+      return;
+    }
+    await upload(client, inputs, pkg, report);
+  } catch (err) {
+    report.error = err instanceof Error ? err.message : String(err);
+    core.setFailed(report.error);
+  } finally {
+    report.writeOutputs();
+    await report.writeSummary();
+    transport?.dispose();
+  }
+}
+
+async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
+  const destination = inputs.imageStorePath;
+  try {
+    const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, () =>
+      prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency)
+    );
+    if (prepared.skip) {
+      report.skipped = true;
+      report.fileCount = 0;
+      report.folderCount = 0;
+      report.chunkedFileCount = 0;
+      report.storeSizeBytes = (await client.folderSize(destination)) ?? sumOf((await listTree(client, destination, inputs.concurrency)).files);
+      return;
+    }
+
+    const uploader = new PackageUploader(client, pkg, {
+      destination,
+      chunkSize: inputs.chunkSize,
+      concurrency: inputs.concurrency,
+      destinationEmpty: prepared.empty
+    });
+    const recordProgress = () => {
+      report.fileCount = uploader.stats.filesUploaded;
+      report.folderCount = uploader.stats.markFilesWritten;
+      report.chunkedFileCount = uploader.stats.chunkedFiles;
+      report.bytesUploaded = uploader.stats.bytesUploaded;
+      report.uploadSeconds = uploader.progress.elapsedSeconds;
+    };
+    try {
+      await core.group(`Upload ${pkg.files.length} files to '${destination}'`, async () => {
+        uploader.progress.start(line => core.info(line));
+        try {
+          await uploader.uploadFiles();
+        } finally {
+          uploader.progress.stop();
+          recordProgress();
+        }
+        core.info(uploader.progress.line());
+      });
+      await core.group('Write the mark files', async () => {
+        await uploader.writeMarkFiles();
+        core.info(`Wrote ${uploader.stats.markFilesWritten} mark files ('_.dir'), the package root's last.`);
+      });
+    } finally {
+      recordProgress();
+    }
+
+    if (inputs.copyTo) {
+      const copyTo = inputs.copyTo;
+      await core.group(`Copy to '${copyTo}'`, async () => {
+        await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
+        report.copiedTo = copyTo;
+        core.info(`Copied '${destination}' to '${copyTo}' within the Image Store.`);
+      });
+    }
+
+    if (inputs.cleanupPaths.length > 0) {
+      await core.group('Clean up', async () => {
+        for (const p of inputs.cleanupPaths) {
+          await client.delete(p);
+          core.info(`Deleted '${p}'.`);
+        }
+      });
+    }
+
+    await core.group('Verify', async () => {
+      const tree = await listTree(client, destination, inputs.concurrency);
+      const problems = findDifferences(tree, pkg);
+      if (problems.length > 0) {
+        throw new Error(
+          `The Image Store does not hold the package after the upload: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again.`
+        );
+      }
+      const size = await client.folderSize(destination);
+      report.storeSizeBytes = size ?? sumOf(tree.files);
+      core.info(
+        `'${destination}' holds all ${pkg.files.length} files and ${pkg.folders.length} mark files; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`
+      );
+    });
+    const throughput = report.throughput;
+    core.info(
+      `Uploaded ${report.fileCount} files (${formatBytes(pkg.totalBytes)}) and ${report.folderCount} mark files to '${destination}' in ${report.durationSeconds.toFixed(1)} s${throughput ? `, ${formatBytes(throughput)}/s` : ''}.`
+    );
+  } finally {
+    report.requestsSent = client.requestsSent;
+  }
+}
+
+async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
+  report.dryRun = true;
+  await core.group('Plan (dry run: nothing is changed in the store)', async () => {
+    const exists = (await client.list(inputs.imageStorePath)) !== undefined;
+    const chunked = pkg.files.filter(f => f.size > inputs.chunkSize);
+    core.info(`Destination '${inputs.imageStorePath}' ${exists ? 'exists' : 'does not exist'}; overwrite: ${inputs.overwrite}.`);
+    core.info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`);
+    for (const f of pkg.files.slice(0, 50)) core.info(`  ${f.relativePath} (${f.size} bytes${f.size > inputs.chunkSize ? ', chunked' : ''})`);
+    if (pkg.files.length > 50) core.info(`  … and ${pkg.files.length - 50} more`);
+    if (inputs.copyTo) core.info(`Would copy '${inputs.imageStorePath}' to '${inputs.copyTo}'.`);
+    for (const p of inputs.cleanupPaths) core.info(`Would delete '${p}'.`);
+    report.fileCount = pkg.files.length;
+    report.folderCount = pkg.folders.length;
+    report.chunkedFileCount = chunked.length;
+    report.requestsSent = client.requestsSent;
+  });
+}
+
+function sumOf(files: Map<string, number>): number {
+  let total = 0;
+  for (const size of files.values()) total += size;
+  return total;
+}

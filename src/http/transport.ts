@@ -1,0 +1,168 @@
+// One HTTP exchange with the cluster. The agent (keep-alive pool, proxy tunnel, and the TLS
+// settings a request handler adds) comes from @actions/http-client; the request itself is made
+// with Node's http/https so that a body can wait for `100 Continue`, which the toolkit's
+// requestRaw cannot do.
+import { HttpClient } from '@actions/http-client';
+import type { RequestHandler } from '@actions/http-client/lib/interfaces';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { Readable } from 'node:stream';
+
+/** A request body that can be produced again for every attempt (a spent stream cannot). */
+export interface BodySource {
+  length: number;
+  open(): Readable;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: BodySource | Buffer;
+  /** Abandon the exchange when nothing moves for this long. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
+export class NetworkError extends Error {
+  override name = 'NetworkError';
+  constructor(
+    message: string,
+    /** errno or TLS code, such as ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED. */
+    readonly code: string,
+    /** Whether bytes of the request may have reached the server. */
+    readonly requestSent: boolean
+  ) {
+    super(message);
+  }
+}
+
+export class RequestAbortedError extends Error {
+  override name = 'RequestAbortedError';
+}
+
+/** How long to wait for `100 Continue` before sending the body anyway (curl waits 1 s). */
+const CONTINUE_FALLBACK_MS = 1000;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+export interface TransportOptions {
+  userAgent: string;
+  /** Connections kept per host: the most requests that can be in flight. */
+  maxSockets: number;
+  /** Handlers that add TLS material or credentials to every request (issue: secure clusters). */
+  handlers?: RequestHandler[];
+  /** Send `Expect: 100-continue` on non-empty bodies. */
+  expectContinue?: boolean;
+}
+
+export class HttpTransport {
+  private readonly client: HttpClient;
+  private readonly handlers: RequestHandler[];
+
+  constructor(private readonly options: TransportOptions) {
+    this.handlers = options.handlers ?? [];
+    this.client = new HttpClient(options.userAgent, this.handlers, {
+      keepAlive: true,
+      maxSockets: options.maxSockets,
+      allowRedirects: false,
+      allowRetries: false
+    });
+  }
+
+  dispose(): void {
+    this.client.dispose();
+  }
+
+  send(request: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(request.url);
+    const isHttps = url.protocol === 'https:';
+    const body = request.body;
+    const bodyLength = body === undefined ? 0 : Buffer.isBuffer(body) ? body.length : body.length;
+    const headers: Record<string, string> = {
+      'User-Agent': this.options.userAgent,
+      ...request.headers,
+      'Content-Length': String(bodyLength)
+    };
+    const waitForContinue = bodyLength > 0 && this.options.expectContinue !== false;
+    if (waitForContinue) headers['Expect'] = '100-continue';
+    const options: http.RequestOptions = {
+      method: request.method,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port ? Number(url.port) : isHttps ? 443 : 80,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      agent: this.client.getAgent(request.url)
+    };
+    for (const handler of this.handlers) handler.prepareRequest(options);
+
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (request.signal?.aborted) return reject(new RequestAbortedError('the upload was cancelled'));
+      let settled = false;
+      let bodyStarted = false;
+      let fallback: NodeJS.Timeout | undefined;
+      const settle = (err: Error | undefined, res?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(fallback);
+        request.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(res as HttpResponse);
+      };
+      const req = (isHttps ? https : http).request(options, res => {
+        // A final answer before the body started (a refusal after the headers): no body follows,
+        // and the connection is not reused since the server may still expect one.
+        const bodySkipped = waitForContinue && !bodyStarted;
+        bodyStarted = true;
+        clearTimeout(fallback);
+        const parts: Buffer[] = [];
+        let size = 0;
+        res.on('data', (d: Buffer) => {
+          size += d.length;
+          if (size > MAX_RESPONSE_BYTES) req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE', true));
+          else parts.push(d);
+        });
+        res.on('end', () => {
+          settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
+          if (bodySkipped) req.destroy();
+        });
+        res.on('error', err => settle(toNetworkError(err, true)));
+      });
+      const startBody = () => {
+        if (bodyStarted || settled) return;
+        bodyStarted = true;
+        clearTimeout(fallback);
+        if (body === undefined) return void req.end();
+        if (Buffer.isBuffer(body)) return void req.end(body);
+        const stream = body.open();
+        stream.on('error', err => req.destroy(new Error(`reading the local file failed: ${err.message}`)));
+        stream.pipe(req);
+      };
+      const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      req.setTimeout(request.timeoutMs, () =>
+        req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT', true))
+      );
+      req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
+      if (waitForContinue) {
+        req.on('continue', startBody);
+        fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
+        req.flushHeaders();
+      } else {
+        startBody();
+      }
+    });
+  }
+}
+
+function toNetworkError(err: Error, requestSent: boolean): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+  return new NetworkError(err.message, code, requestSent || code !== 'ECONNREFUSED');
+}

@@ -1,0 +1,225 @@
+// The action's inputs: names in one place, read and validated once, before any request is sent.
+import * as core from '@actions/core';
+import * as path from 'node:path';
+import { isReservedRoot } from './protocol/error-codes.js';
+import { isSameOrBeneath, normalizeStorePath, storePathSegments } from './protocol/store-path.js';
+
+export const Input = {
+  ClusterEndpoint: 'cluster-endpoint',
+  PackagePath: 'package-path',
+  ImageStorePath: 'image-store-path',
+  Include: 'include',
+  ChunkSize: 'chunk-size',
+  Concurrency: 'concurrency',
+  Overwrite: 'overwrite',
+  CopyTo: 'copy-to',
+  CleanupPaths: 'cleanup-paths',
+  Timeout: 'timeout',
+  Retries: 'retries',
+  ApiVersion: 'api-version',
+  DryRun: 'dry-run'
+} as const;
+
+export const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'] as const;
+export type OverwriteMode = (typeof OVERWRITE_MODES)[number];
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+export const MIN_CHUNK_SIZE = 64 * KiB;
+export const MAX_CHUNK_SIZE = GiB;
+
+export interface UploadInputs {
+  /** The HTTP gateway, without a trailing slash: `https://host:19080`. */
+  clusterEndpoint: string;
+  /** Absolute local folder of the application package. */
+  packagePath: string;
+  /** Destination folder in the store, `a/b` form. */
+  imageStorePath: string;
+  /** Glob patterns relative to the package folder; `!` excludes. */
+  include: string[];
+  /** Files larger than this go through an upload session, in chunks of this size. */
+  chunkSize: number;
+  /** Most requests in flight at once. */
+  concurrency: number;
+  overwrite: OverwriteMode;
+  /** Store path to copy the upload to, or undefined. */
+  copyTo: string | undefined;
+  /** Store paths deleted after a successful upload. */
+  cleanupPaths: string[];
+  /** Server timeout of each request, in seconds. */
+  timeoutSeconds: number;
+  /** Attempts per request on transient failures. */
+  retries: number;
+  apiVersion: string;
+  dryRun: boolean;
+}
+
+/** A bad input: the message names the input and what it accepts. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
+const UNIT_BYTES: Record<string, number> = {
+  b: 1,
+  kib: KiB,
+  mib: MiB,
+  gib: GiB,
+  k: KiB,
+  m: MiB,
+  g: GiB,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3
+};
+
+/** Parses `8MiB`, `512 KiB`, `8MB` (decimal), `1048576`; undefined when it is not a size. */
+export function parseByteSize(text: string): number | undefined {
+  const m = SIZE.exec(text.trim());
+  if (!m) return undefined;
+  const bytes = Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < KiB) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / KiB;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
+}
+
+/** Validates a store path given by a user; returns it as `a/b`. */
+export function parseStorePath(input: string, value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+  if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new InputError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
+  }
+  const segments = storePathSegments(trimmed);
+  if (segments.some(s => s === '..' || s === '.')) {
+    throw new InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
+  }
+  if (segments.length === 0) throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+  const storePath = normalizeStorePath(trimmed);
+  if (isReservedRoot(storePath)) {
+    throw new InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
+  }
+  return storePath;
+}
+
+export function parseEndpoint(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === '') {
+    throw new InputError(`'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new InputError(`'${Input.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(`'${Input.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
+  }
+  if (url.username || url.password) {
+    throw new InputError(`'${Input.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
+  }
+  if (url.search || url.hash) {
+    throw new InputError(`'${Input.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
+  }
+  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseWholeNumber(input: string, value: string, min: number, max: number): number {
+  const trimmed = value.trim();
+  const n = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || n < min || n > max) {
+    throw new InputError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+  }
+  return n;
+}
+
+export function parseChunkSize(value: string): number {
+  const bytes = parseByteSize(value);
+  const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
+  if (bytes === undefined) throw new InputError(`'${Input.ChunkSize}' must be a size ${range}, not '${value}'.`);
+  if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+    throw new InputError(`'${Input.ChunkSize}' must be ${range}, not '${value}'.`);
+  }
+  return bytes;
+}
+
+function parseBoolean(input: string, value: string): boolean {
+  const v = value.trim();
+  if (['true', 'True', 'TRUE'].includes(v)) return true;
+  if (['false', 'False', 'FALSE', ''].includes(v)) return false;
+  throw new InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map(l => l.trim())
+    .filter(l => l !== '');
+}
+
+/** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
+export function getInputs(read: (name: string) => string = name => core.getInput(name)): UploadInputs {
+  const clusterEndpoint = parseEndpoint(read(Input.ClusterEndpoint));
+  const packagePathText = read(Input.PackagePath).trim();
+  if (packagePathText === '') {
+    throw new InputError(`'${Input.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
+  }
+  const packagePath = path.resolve(packagePathText);
+  const imageStorePathText = read(Input.ImageStorePath);
+  const imageStorePath = parseStorePath(
+    Input.ImageStorePath,
+    imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText
+  );
+  const include = lines(read(Input.Include) || '**');
+  if (include.every(p => p.startsWith('!'))) {
+    throw new InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
+  }
+  const overwriteText = (read(Input.Overwrite) || 'replace').trim();
+  if (!(OVERWRITE_MODES as readonly string[]).includes(overwriteText)) {
+    throw new InputError(`'${Input.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
+  }
+  const copyToText = read(Input.CopyTo);
+  const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(Input.CopyTo, copyToText);
+  if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath) || isSameOrBeneath(imageStorePath, copyTo))) {
+    throw new InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
+  }
+  const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
+  for (const p of cleanupPaths) {
+    for (const [name, kept] of [[Input.ImageStorePath, imageStorePath], [Input.CopyTo, copyTo]] as const) {
+      if (kept !== undefined && isSameOrBeneath(kept, p)) {
+        throw new InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+      }
+    }
+  }
+  const apiVersion = (read(Input.ApiVersion) || '6.0').trim();
+  if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
+    throw new InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
+  }
+  return {
+    clusterEndpoint,
+    packagePath,
+    imageStorePath,
+    include,
+    chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
+    concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '8', 1, 64),
+    overwrite: overwriteText as OverwriteMode,
+    copyTo,
+    cleanupPaths,
+    timeoutSeconds: parseWholeNumber(Input.Timeout, read(Input.Timeout) || '60', 1, 4294967295),
+    retries: parseWholeNumber(Input.Retries, read(Input.Retries) || '5', 1, 100),
+    apiVersion,
+    dryRun: parseBoolean(Input.DryRun, read(Input.DryRun))
+  };
+}

@@ -1,0 +1,104 @@
+// What the run did, as step outputs and as a job summary. Both are written whether the run
+// succeeds or fails, with every value known by then.
+import * as core from '@actions/core';
+import { formatBytes } from './inputs.js';
+
+export const Output = {
+  ImageStorePath: 'image-store-path',
+  FileCount: 'file-count',
+  FolderCount: 'folder-count',
+  ChunkedFileCount: 'chunked-file-count',
+  TotalBytes: 'total-bytes',
+  StoreSizeBytes: 'store-size-bytes',
+  DurationSeconds: 'duration-seconds',
+  ThroughputBytesPerSecond: 'throughput-bytes-per-second',
+  CopiedTo: 'copied-to'
+} as const;
+
+export class RunReport {
+  private readonly started = Date.now();
+  endpoint?: string;
+  imageStorePath?: string;
+  /** Package files uploaded (mark files not counted). */
+  fileCount?: number;
+  /** Mark files written. */
+  folderCount?: number;
+  chunkedFileCount?: number;
+  /** Bytes of the package's files. */
+  totalBytes?: number;
+  storeSizeBytes?: number;
+  bytesUploaded?: number;
+  uploadSeconds?: number;
+  copiedTo?: string;
+  requestsSent?: number;
+  dryRun = false;
+  skipped = false;
+  error?: string;
+
+  get durationSeconds(): number {
+    return (Date.now() - this.started) / 1000;
+  }
+
+  get throughput(): number | undefined {
+    if (this.bytesUploaded === undefined || !this.uploadSeconds) return undefined;
+    return Math.round(this.bytesUploaded / this.uploadSeconds);
+  }
+
+  outputs(): Record<string, string> {
+    const values: Record<string, string | number | undefined> = {
+      [Output.ImageStorePath]: this.imageStorePath,
+      [Output.FileCount]: this.fileCount,
+      [Output.FolderCount]: this.folderCount,
+      [Output.ChunkedFileCount]: this.chunkedFileCount,
+      [Output.TotalBytes]: this.totalBytes,
+      [Output.StoreSizeBytes]: this.storeSizeBytes,
+      [Output.DurationSeconds]: this.durationSeconds.toFixed(3),
+      [Output.ThroughputBytesPerSecond]: this.throughput,
+      [Output.CopiedTo]: this.copiedTo
+    };
+    return Object.fromEntries(
+      Object.entries(values)
+        .filter((e): e is [string, string | number] => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)])
+    );
+  }
+
+  writeOutputs(): void {
+    for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
+  }
+
+  /** Writes the job summary; a failure to write it is logged, never fatal. */
+  async writeSummary(): Promise<void> {
+    try {
+      const status = this.error
+        ? `❌ Upload failed: ${this.error.split('\n')[0]}`
+        : this.dryRun
+          ? 'ℹ️ Dry run: nothing was changed in the Image Store.'
+          : this.skipped
+            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.`
+            : `✅ Uploaded to '${this.imageStorePath}'.`;
+      const row = (label: string, value: string | undefined) => [label, value ?? '—'];
+      const throughput = this.throughput;
+      await core.summary
+        .addHeading('Service Fabric package upload', 2)
+        .addRaw(status, true)
+        .addTable([
+          [{ data: 'What', header: true }, { data: 'Value', header: true }],
+          row('Destination', this.imageStorePath),
+          row('Cluster', this.endpoint),
+          row('Files uploaded', this.fileCount?.toString()),
+          row('Folders (mark files)', this.folderCount?.toString()),
+          row('Chunked files', this.chunkedFileCount?.toString()),
+          row('Package size', this.totalBytes === undefined ? undefined : `${formatBytes(this.totalBytes)} (${this.totalBytes} bytes)`),
+          row('Store size', this.storeSizeBytes === undefined ? undefined : `${formatBytes(this.storeSizeBytes)} (${this.storeSizeBytes} bytes)`),
+          row('Duration', `${this.durationSeconds.toFixed(1)} s`),
+          row('Throughput', throughput === undefined ? undefined : `${formatBytes(throughput)}/s`),
+          row('Requests', this.requestsSent?.toString()),
+          row('Copied to', this.copiedTo)
+        ])
+        .write();
+    } catch (err) {
+      core.warning(`Could not write the job summary: ${(err as Error).message}`);
+    }
+  }
+}
