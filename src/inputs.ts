@@ -97,7 +97,9 @@ export function formatBytes(bytes: number): string {
 /** Validates a store path given by a user; returns it as `a/b`. */
 export function parseStorePath(input: string, value: string): string {
   const trimmed = value.trim();
-  if (trimmed === '') throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+  if (storePathSegments(trimmed).length === 0) {
+    throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+  }
   if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
     throw new InputError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
   }
@@ -105,7 +107,6 @@ export function parseStorePath(input: string, value: string): string {
   if (segments.some(s => s === '..' || s === '.')) {
     throw new InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
   }
-  if (segments.length === 0) throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
   const storePath = normalizeStorePath(trimmed);
   if (isReservedRoot(storePath)) {
     throw new InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);

@@ -1,0 +1,82 @@
+// The four overwrite modes, end to end.
+import assert from 'node:assert/strict';
+import { readFile, stat } from 'node:fs/promises';
+import { after, before, describe, it } from 'node:test';
+import { runAction } from '../scripts/runner.js';
+import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+
+const KiB = 1024;
+
+describe('overwrite modes', () => {
+  let emu: TestEmulator;
+  let v1: string;
+  let v2: string;
+  before(async () => {
+    emu = await startTestEmulator();
+    v1 = await makePackage({ 'ApplicationManifest.xml': '<v1/>', 'Svc/old-only.txt': 'old', 'Svc/big.bin': 100 * KiB });
+    v2 = await makePackage({ 'ApplicationManifest.xml': '<v2/>', 'Svc/new-only.txt': 'new', 'Svc/big.bin': 120 * KiB });
+  });
+  after(() => emu.dispose());
+
+  const upload = (pkg: string, dest: string, overwrite: string) =>
+    runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': dest, overwrite, 'chunk-size': '64KiB' }
+    });
+
+  it('replace deletes the destination before the first byte', async () => {
+    assert.equal((await upload(v1, 'Replace', 'replace')).exitCode, 0);
+    const firstWrite = emu.journal.entries.length;
+    const run = await upload(v2, 'Replace', 'replace');
+    assert.equal(run.exitCode, 0, run.stdout);
+    await assertStoreMatchesPackage(emu, 'Replace', v2);
+    const writes = emu.journal.entries.slice(firstWrite);
+    assert.deepEqual([writes[0].op, writes[0].path], ['delete', 'Replace']);
+    assertCleanJournal(emu);
+  });
+
+  it('merge uploads over the destination, keeps other files, and re-marks every folder', async () => {
+    assert.equal((await upload(v1, 'Merge', 'merge')).exitCode, 0);
+    const run = await upload(v2, 'Merge', 'merge');
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(await readFile(emu.diskPath('Merge/Svc/old-only.txt'), 'utf8'), 'old');
+    assert.equal(await readFile(emu.diskPath('Merge/Svc/new-only.txt'), 'utf8'), 'new');
+    assert.equal(await readFile(emu.diskPath('Merge/ApplicationManifest.xml'), 'utf8'), '<v2/>');
+    assert.equal((await stat(emu.diskPath('Merge/Svc/big.bin'))).size, 120 * KiB);
+    assert.equal((await stat(emu.diskPath('Merge/_.dir'))).size, 0);
+    assert.equal((await stat(emu.diskPath('Merge/Svc/_.dir'))).size, 0);
+    // Nothing was written beneath a folder still marked complete.
+    assertCleanJournal(emu);
+  });
+
+  it('skip succeeds without uploading when the root mark file exists', async () => {
+    assert.equal((await upload(v1, 'Skip', 'skip')).exitCode, 0);
+    const before = emu.journal.entries.length;
+    const run = await upload(v2, 'Skip', 'skip');
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(emu.journal.entries.length, before, 'skip wrote to the store');
+    await assertStoreMatchesPackage(emu, 'Skip', v1);
+    assert.equal(run.outputs['file-count'], '0');
+    assert.equal(run.outputs['store-size-bytes'], String(5 + 3 + 100 * KiB));
+    assert.match(run.summary, /Skipped/);
+  });
+
+  it('skip replaces an incomplete destination (no root mark file)', async () => {
+    assert.equal((await upload(v1, 'SkipPartial', 'replace')).exitCode, 0);
+    await emu.emulator.store.delete('SkipPartial/_.dir');
+    const run = await upload(v2, 'SkipPartial', 'skip');
+    assert.equal(run.exitCode, 0, run.stdout);
+    await assertStoreMatchesPackage(emu, 'SkipPartial', v2);
+  });
+
+  it('fail refuses an existing destination and uploads to a new one', async () => {
+    assert.equal((await upload(v1, 'Fail', 'fail')).exitCode, 0);
+    await assertStoreMatchesPackage(emu, 'Fail', v1);
+    const before = emu.journal.entries.length;
+    const run = await upload(v2, 'Fail', 'fail');
+    assert.equal(run.exitCode, 1);
+    assert.match(run.stdout, /::error::'Fail' already exists in the Image Store and 'overwrite' is 'fail'/);
+    assert.equal(emu.journal.entries.length, before);
+    await assertStoreMatchesPackage(emu, 'Fail', v1);
+  });
+});
