@@ -52,6 +52,10 @@ describe('upload a package', () => {
     assert.deepEqual(committed, ['VotingApp/VotingDataPkg/Data/blob0.bin', 'VotingApp/VotingDataPkg/Data/blob1.bin']);
     assert.equal(emu.journal.entries.filter(e => e.op === 'upload-chunk').length, 5 + 4);
 
+    // Every non-empty body waited for `100 Continue`: the small files and the chunks.
+    const nonEmptyPuts = Object.values(spec).filter(c => (typeof c === 'number' ? c : Buffer.byteLength(c)) > 0).length - 2;
+    assert.equal(emu.journal.bodiesAfterContinue, nonEmptyPuts + 9);
+
     assert.match(run.summary, /Service Fabric package upload/);
     assert.ok(run.summary.includes(`<td>Files uploaded</td><td>${fileCount}</td>`), run.summary);
     assert.match(run.stdout, /::group::Scan the package/);
@@ -183,6 +187,34 @@ describe('clear errors', () => {
       assert.match(run.stdout, /::error::upload file 'App\/Svc\/clash' failed: HTTP 400 E_INVALIDARG/);
       assert.equal((await readFile(emu.diskPath('App/Svc/clash/inner.txt'), 'utf8')), 'x');
       await assert.rejects(stat(emu.diskPath('App/_.dir')), 'the root mark file was written after a failure');
+    } finally {
+      await emu.dispose();
+    }
+  });
+});
+
+describe('symbolic links in the package', () => {
+  it('follows a link that stays inside the package and refuses one that leaves it', async () => {
+    const { symlink, mkdtemp: mkd, writeFile: wf } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const emu = await startTestEmulator();
+    try {
+      const inside = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Shared/config.json': '{"a":1}' });
+      await symlink(path.join(inside, 'Shared'), path.join(inside, 'Linked'));
+      const ok = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': inside } });
+      assert.equal(ok.exitCode, 0, ok.stdout);
+      assert.equal(await readFile(emu.diskPath('App/Linked/config.json'), 'utf8'), '{"a":1}');
+
+      const outsideDir = await mkd(path.join(tmpdir(), 'sfu-outside-'));
+      await wf(path.join(outsideDir, 'secret.txt'), 'not part of the package');
+      const leaking = await makePackage({ 'ApplicationManifest.xml': '<m/>' }, 'Leaky');
+      await symlink(path.join(outsideDir, 'secret.txt'), path.join(leaking, 'secret.txt'));
+      const requestsBefore = JSON.stringify(emu.journal.requests);
+      const refused = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': leaking } });
+      assert.equal(refused.exitCode, 1);
+      assert.match(refused.stdout, /::error::'secret\.txt' in 'package-path' is a link to '.*secret\.txt', outside the package/);
+      assert.equal(JSON.stringify(emu.journal.requests), requestsBefore);
     } finally {
       await emu.dispose();
     }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
@@ -293,6 +293,11 @@ describe('emulator: upload sessions', () => {
     assert.equal(errorCode(missing), 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE');
   });
 
+  it('checks Content-Range before the session id, as the runtime does', async () => {
+    const r = await chunk(emu, 'S/f', 'not-a-guid', 'bytes=0-3/10', 'abcd');
+    assert.equal(errorCode(r), 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE');
+  });
+
   it('refuses a session id that is not a GUID', async () => {
     const r = await chunk(emu, 'S/f', 'not-a-guid', 'bytes 0-3/10', 'abcd');
     assert.equal(r.status, 400);
@@ -466,6 +471,10 @@ describe('emulator: copy', () => {
     assert.equal(await readFile(emu.diskPath('Dst/a.txt'), 'utf8'), 'a');
     assert.ok(existsSync(emu.diskPath('Dst/_.dir')));
     assert.ok(existsSync(emu.diskPath('Dst/Sub/_.dir')));
+    // The destination's mark file is written after everything else it holds.
+    const written = async (p: string) => (await stat(emu.diskPath(p))).mtimeMs;
+    const rootMark = await written('Dst/_.dir');
+    for (const p of ['Dst/a.txt', 'Dst/Sub/c.txt', 'Dst/Sub/_.dir']) assert.ok((await written(p)) <= rootMark, p);
     assert.equal(emu.journal.mistakes.length, before);
     assert.equal(emu.journal.entries.at(-1)?.op, 'copy');
   });

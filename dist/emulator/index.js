@@ -410,6 +410,8 @@ class Journal {
     mistakes = [];
     /** Requests by route name, reads included (the journal route itself is not counted). */
     requests = {};
+    /** Request bodies sent only after the emulator answered `100 Continue`. */
+    bodiesAfterContinue = 0;
     constructor(enabled) {
         this.enabled = enabled;
     }
@@ -735,6 +737,7 @@ class ImageStoreEmulator {
             entries: this.journal.entries,
             mistakes: this.journal.mistakes,
             requests: this.journal.requests,
+            bodiesAfterContinue: this.journal.bodiesAfterContinue,
             openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
         });
         res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
@@ -797,8 +800,7 @@ class ImageStoreEmulator {
         const staged = this.store.newStagingFile('put');
         this.putsInFlight.set(ctx.storePath, (this.putsInFlight.get(ctx.storePath) ?? 0) + 1);
         try {
-            if (ctx.expectsContinue)
-                ctx.res.writeContinue();
+            await this.askForBody(ctx);
             await (0,promises_namespaceObject.pipeline)(ctx.req, (0,external_node_fs_namespaceObject.createWriteStream)(staged));
             await this.store.install(staged, ctx.storePath);
         }
@@ -816,6 +818,15 @@ class ImageStoreEmulator {
         this.journal.record({ op: 'upload-file', path: ctx.storePath, bytes: length });
         await this.checkWriteOrder(ctx.storePath);
         return this.reply(ctx.res, 200);
+    }
+    /** Answers `100 Continue` (after the configured latency, like any answer) when the client waits for it. */
+    async askForBody(ctx) {
+        if (!ctx.expectsContinue)
+            return;
+        if (this.options.latencyMs)
+            await (0,external_node_timers_promises_namespaceObject.setTimeout)(this.options.latencyMs);
+        this.journal.bodiesAfterContinue++;
+        ctx.res.writeContinue();
     }
     requireContentLength(ctx) {
         const header = ctx.req.headers['content-length'];
@@ -858,8 +869,7 @@ class ImageStoreEmulator {
         this.sessions.reserve(session, parsed.range);
         let accepted = false;
         try {
-            if (ctx.expectsContinue)
-                ctx.res.writeContinue();
+            await this.askForBody(ctx);
             await (0,promises_namespaceObject.pipeline)(ctx.req, (0,external_node_fs_namespaceObject.createWriteStream)(session.stagingFile, { flags: 'r+', start: parsed.range.start }));
             accepted = this.sessions.get(id) === session;
         }
@@ -928,8 +938,7 @@ class ImageStoreEmulator {
         return this.reply(ctx.res, 200);
     }
     async copy(ctx) {
-        if (ctx.expectsContinue)
-            ctx.res.writeContinue();
+        await this.askForBody(ctx);
         const chunks = [];
         for await (const chunk of ctx.req)
             chunks.push(chunk);

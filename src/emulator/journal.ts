@@ -40,6 +40,8 @@ export class Journal {
   readonly mistakes: Mistake[] = [];
   /** Requests by route name, reads included (the journal route itself is not counted). */
   readonly requests: Record<string, number> = {};
+  /** Request bodies sent only after the emulator answered `100 Continue`. */
+  bodiesAfterContinue = 0;
 
   constructor(readonly enabled: boolean) {}
 

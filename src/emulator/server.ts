@@ -245,6 +245,7 @@ export class ImageStoreEmulator {
       entries: this.journal.entries,
       mistakes: this.journal.mistakes,
       requests: this.journal.requests,
+      bodiesAfterContinue: this.journal.bodiesAfterContinue,
       openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
     });
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
@@ -313,7 +314,7 @@ export class ImageStoreEmulator {
     const staged = this.store.newStagingFile('put');
     this.putsInFlight.set(ctx.storePath, (this.putsInFlight.get(ctx.storePath) ?? 0) + 1);
     try {
-      if (ctx.expectsContinue) ctx.res.writeContinue();
+      await this.askForBody(ctx);
       await pipeline(ctx.req, createWriteStream(staged));
       await this.store.install(staged, ctx.storePath);
     } catch (err) {
@@ -327,6 +328,14 @@ export class ImageStoreEmulator {
     this.journal.record({ op: 'upload-file', path: ctx.storePath, bytes: length });
     await this.checkWriteOrder(ctx.storePath);
     return this.reply(ctx.res, 200);
+  }
+
+  /** Answers `100 Continue` (after the configured latency, like any answer) when the client waits for it. */
+  private async askForBody(ctx: RequestContext): Promise<void> {
+    if (!ctx.expectsContinue) return;
+    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    this.journal.bodiesAfterContinue++;
+    ctx.res.writeContinue();
   }
 
   private requireContentLength(ctx: RequestContext): number {
@@ -372,7 +381,7 @@ export class ImageStoreEmulator {
     this.sessions.reserve(session, parsed.range);
     let accepted = false;
     try {
-      if (ctx.expectsContinue) ctx.res.writeContinue();
+      await this.askForBody(ctx);
       await pipeline(ctx.req, createWriteStream(session.stagingFile, { flags: 'r+', start: parsed.range.start }));
       accepted = this.sessions.get(id) === session;
     } finally {
@@ -442,7 +451,7 @@ export class ImageStoreEmulator {
   }
 
   private async copy(ctx: RequestContext): Promise<void> {
-    if (ctx.expectsContinue) ctx.res.writeContinue();
+    await this.askForBody(ctx);
     const chunks: Buffer[] = [];
     for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
     let description: ImageStoreCopyDescription;
