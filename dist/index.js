@@ -31685,6 +31685,7 @@ const ErrorCode = {
     MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
     ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
     ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
     Timeout: 'FABRIC_E_TIMEOUT'
 };
 /** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
@@ -36100,7 +36101,7 @@ class ImageStoreError extends Error {
 function describe(failed, d, hint) {
     const what = failed.storePath ? `${failed.operation} '${failed.storePath}'` : failed.operation;
     const answer = d.status !== undefined
-        ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
+        ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''} from ${d.endpoint}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
         : `no answer from ${d.endpoint} (${d.networkCode})`;
     const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
     return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
@@ -36269,6 +36270,9 @@ class ImageStoreClient {
         });
         return copy;
     }
+    get signal() {
+        return this.options.signal;
+    }
     get endpoint() {
         return this.options.endpoint;
     }
@@ -36406,7 +36410,7 @@ class ImageStoreClient {
         const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
         // The client waits somewhat longer than the server's own timeout, so that the server's
         // timeout answer (504) arrives before the client gives up.
-        const timeoutMs = (this.options.timeoutSeconds + Math.max(5, Math.ceil(this.options.timeoutSeconds * 0.1))) * 1000;
+        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
         const url = this.url(spec);
         for (let attempt = 1;; attempt++) {
             if (signal?.aborted)
@@ -36459,6 +36463,10 @@ class ImageStoreClient {
             throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
         }
     }
+}
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
+function clientWaitMs(timeoutSeconds) {
+    return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
 }
 function parseFabricError(res) {
     if (res.body.length === 0)
@@ -36593,12 +36601,18 @@ class UploadFailedError extends Error {
         this.failures = failures;
     }
 }
-/** How often an upload session may be lost (failover, expiry) before the file is given up. */
-const MAX_SESSION_RESTARTS = 3;
+/**
+ * How often a file's upload session may be lost (failover, expiry) or come back incomplete
+ * before the file is given up.
+ */
+const MAX_SESSION_RECOVERIES = 5;
 const READ_BUFFER_BYTES = 1024 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 class SessionLostError extends Error {
+}
+/** A file stopped because another one failed: not a failure of its own. */
+class StoppedError extends Error {
 }
 class PackageUploader {
     client;
@@ -36684,6 +36698,8 @@ class PackageUploader {
         throw new UploadFailedError(this.failures);
     }
     fail(err) {
+        if (err instanceof StoppedError)
+            return;
         if (err instanceof CancelledError && this.settings.signal?.aborted)
             return;
         this.failures.push(err instanceof Error ? err : new Error(String(err)));
@@ -36716,7 +36732,14 @@ class PackageUploader {
     async uploadChunked(file) {
         const storePath = this.storePathOf(file.relativePath);
         const all = { start: 0, end: file.size - 1 };
-        for (let restart = 0;; restart++) {
+        let recoveries = 0;
+        const recover = (what) => {
+            if (++recoveries > MAX_SESSION_RECOVERIES) {
+                throw new Error(`upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`);
+            }
+            info(`The upload session of '${storePath}' ${what}.`);
+        };
+        for (;;) {
             const sessionId = (0,external_node_crypto_.randomUUID)();
             this.openSessions.add(sessionId);
             let progressCounted = 0;
@@ -36749,11 +36772,15 @@ class PackageUploader {
                 for (;;) {
                     await inParallel(todo, this.settings.concurrency, sendChunk, () => this.stopped);
                     if (this.stopped)
-                        throw new CancelledError('stopped after another failure');
+                        throw new StoppedError();
                     const outcome = await this.commit(sessionId, storePath, file.size, priorVersion);
                     if (outcome.done)
                         break;
                     // The cluster still expects ranges (a session recreated after a failover): send those.
+                    const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
+                    recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
+                    progressCounted -= lostBytes;
+                    this.progress.bytesDone -= lostBytes;
                     todo = splitIntoChunks(outcome.expected, this.settings.chunkSize);
                 }
                 this.openSessions.delete(sessionId);
@@ -36765,10 +36792,7 @@ class PackageUploader {
                     throw err;
                 this.openSessions.delete(sessionId);
                 this.progress.bytesDone -= progressCounted;
-                if (restart + 1 >= MAX_SESSION_RESTARTS) {
-                    throw new Error(`upload file '${storePath}' failed: its upload session was lost ${MAX_SESSION_RESTARTS} times (the cluster's Image Store primary moved or the session expired). Try again; if it keeps happening, check the cluster's health.`);
-                }
-                info(`The upload session of '${storePath}' was lost on the cluster; starting that file again with a new session.`);
+                recover('was lost on the cluster; starting that file again with a new session');
             }
         }
     }
@@ -36858,9 +36882,12 @@ class PackageUploader {
 
 
 
+
 const USER_AGENT = 'service-fabric-upload-action';
 async function run() {
     const report = new RunReport();
+    const cancellation = new AbortController();
+    const stopListening = cancelOnSignals(cancellation);
     let transport;
     try {
         const inputs = getInputs();
@@ -36883,6 +36910,7 @@ async function run() {
             timeoutSeconds: inputs.timeoutSeconds,
             retries: inputs.retries,
             limiter: new Semaphore(inputs.concurrency),
+            signal: cancellation.signal,
             onRetry: line => info(line)
         });
         if (inputs.dryRun) {
@@ -36892,14 +36920,48 @@ async function run() {
         await upload(client, inputs, pkg, report);
     }
     catch (err) {
-        report.error = err instanceof Error ? err.message : String(err);
+        report.error =
+            err instanceof CancelledError || cancellation.signal.aborted
+                ? `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
+                : err instanceof Error
+                    ? err.message
+                    : String(err);
         setFailed(report.error);
     }
     finally {
         report.writeOutputs();
         await report.writeSummary();
         transport?.dispose();
+        stopListening();
+        if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
+            // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
+            console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS}`);
+        }
     }
+}
+/**
+ * The runner cancels a job with SIGINT, then SIGTERM: stop sending, delete open sessions, write
+ * no more mark files, and exit within a few seconds whatever happens. A second signal exits at once.
+ */
+function cancelOnSignals(cancellation) {
+    const onSignal = (signal) => {
+        if (cancellation.signal.aborted) {
+            error(`Received ${signal} again: exiting now.`);
+            process.exit(1);
+        }
+        warning(`Received ${signal}: cancelling the upload.`);
+        cancellation.abort();
+        setTimeout(() => {
+            error('The cancelled upload did not stop within 10 s: exiting now.');
+            process.exit(1);
+        }, 10_000).unref();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    };
 }
 async function upload(client, inputs, pkg, report) {
     const destination = inputs.imageStorePath;
@@ -36917,7 +36979,8 @@ async function upload(client, inputs, pkg, report) {
             destination,
             chunkSize: inputs.chunkSize,
             concurrency: inputs.concurrency,
-            destinationEmpty: prepared.empty
+            destinationEmpty: prepared.empty,
+            signal: client.signal
         });
         const recordProgress = () => {
             report.fileCount = uploader.stats.filesUploaded;

@@ -44,7 +44,7 @@ function describe(failed: FailedOperation, d: ImageStoreError['detail'], hint: s
   const what = failed.storePath ? `${failed.operation} '${failed.storePath}'` : failed.operation;
   const answer =
     d.status !== undefined
-      ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
+      ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''} from ${d.endpoint}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
       : `no answer from ${d.endpoint} (${d.networkCode})`;
   const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
   return `${what} failed: ${answer}${attempts}. ${hint}`.trim();

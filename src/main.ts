@@ -8,12 +8,15 @@ import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from './package-scan.js';
 import { RunReport } from './run-report.js';
 import { ImageStoreClient } from './store-client.js';
+import { CancelledError } from './errors.js';
 import { PackageUploader } from './upload-engine.js';
 
 const USER_AGENT = 'service-fabric-upload-action';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
+  const cancellation = new AbortController();
+  const stopListening = cancelOnSignals(cancellation);
   let transport: HttpTransport | undefined;
   try {
     const inputs = getInputs();
@@ -40,6 +43,7 @@ export async function run(): Promise<void> {
       timeoutSeconds: inputs.timeoutSeconds,
       retries: inputs.retries,
       limiter: new Semaphore(inputs.concurrency),
+      signal: cancellation.signal,
       onRetry: line => core.info(line)
     });
 
@@ -49,13 +53,48 @@ export async function run(): Promise<void> {
     }
     await upload(client, inputs, pkg, report);
   } catch (err) {
-    report.error = err instanceof Error ? err.message : String(err);
+    report.error =
+      err instanceof CancelledError || cancellation.signal.aborted
+        ? `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
+        : err instanceof Error
+          ? err.message
+          : String(err);
     core.setFailed(report.error);
   } finally {
     report.writeOutputs();
     await report.writeSummary();
     transport?.dispose();
+    stopListening();
+    if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
+      // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
+      console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS}`);
+    }
   }
+}
+
+/**
+ * The runner cancels a job with SIGINT, then SIGTERM: stop sending, delete open sessions, write
+ * no more mark files, and exit within a few seconds whatever happens. A second signal exits at once.
+ */
+function cancelOnSignals(cancellation: AbortController): () => void {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (cancellation.signal.aborted) {
+      core.error(`Received ${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    core.warning(`Received ${signal}: cancelling the upload.`);
+    cancellation.abort();
+    setTimeout(() => {
+      core.error('The cancelled upload did not stop within 10 s: exiting now.');
+      process.exit(1);
+    }, 10_000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
 }
 
 async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
@@ -77,7 +116,8 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       destination,
       chunkSize: inputs.chunkSize,
       concurrency: inputs.concurrency,
-      destinationEmpty: prepared.empty
+      destinationEmpty: prepared.empty,
+      signal: client.signal
     });
     const recordProgress = () => {
       report.fileCount = uploader.stats.filesUploaded;

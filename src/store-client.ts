@@ -68,6 +68,10 @@ export class ImageStoreClient {
     return copy;
   }
 
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
   get endpoint(): string {
     return this.options.endpoint;
   }
@@ -212,7 +216,7 @@ export class ImageStoreClient {
     const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
     // The client waits somewhat longer than the server's own timeout, so that the server's
     // timeout answer (504) arrives before the client gives up.
-    const timeoutMs = (this.options.timeoutSeconds + Math.max(5, Math.ceil(this.options.timeoutSeconds * 0.1))) * 1000;
+    const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
     const url = this.url(spec);
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new CancelledError('the upload was cancelled');
@@ -264,6 +268,11 @@ export class ImageStoreClient {
       throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
     }
   }
+}
+
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
+export function clientWaitMs(timeoutSeconds: number): number {
+  return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
 }
 
 function parseFabricError(res: HttpResponse): { code?: string; message?: string } | undefined {

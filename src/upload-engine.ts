@@ -52,13 +52,19 @@ export class UploadFailedError extends Error {
   }
 }
 
-/** How often an upload session may be lost (failover, expiry) before the file is given up. */
-const MAX_SESSION_RESTARTS = 3;
+/**
+ * How often a file's upload session may be lost (failover, expiry) or come back incomplete
+ * before the file is given up.
+ */
+const MAX_SESSION_RECOVERIES = 5;
 const READ_BUFFER_BYTES = 1024 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 
 class SessionLostError extends Error {}
+
+/** A file stopped because another one failed: not a failure of its own. */
+class StoppedError extends Error {}
 
 export class PackageUploader {
   readonly progress: UploadProgress;
@@ -152,6 +158,7 @@ export class PackageUploader {
   }
 
   private fail(err: unknown): void {
+    if (err instanceof StoppedError) return;
     if (err instanceof CancelledError && this.settings.signal?.aborted) return;
     this.failures.push(err instanceof Error ? err : new Error(String(err)));
   }
@@ -190,7 +197,16 @@ export class PackageUploader {
   private async uploadChunked(file: PackageFile): Promise<void> {
     const storePath = this.storePathOf(file.relativePath);
     const all: ByteRange = { start: 0, end: file.size - 1 };
-    for (let restart = 0; ; restart++) {
+    let recoveries = 0;
+    const recover = (what: string) => {
+      if (++recoveries > MAX_SESSION_RECOVERIES) {
+        throw new Error(
+          `upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`
+        );
+      }
+      core.info(`The upload session of '${storePath}' ${what}.`);
+    };
+    for (;;) {
       const sessionId = randomUUID();
       this.openSessions.add(sessionId);
       let progressCounted = 0;
@@ -221,10 +237,14 @@ export class PackageUploader {
         const priorVersion = this.settings.destinationEmpty ? undefined : await this.versionInStore(storePath);
         for (;;) {
           await inParallel(todo, this.settings.concurrency, sendChunk, () => this.stopped);
-          if (this.stopped) throw new CancelledError('stopped after another failure');
+          if (this.stopped) throw new StoppedError();
           const outcome = await this.commit(sessionId, storePath, file.size, priorVersion);
           if (outcome.done) break;
           // The cluster still expects ranges (a session recreated after a failover): send those.
+          const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
+          recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
+          progressCounted -= lostBytes;
+          this.progress.bytesDone -= lostBytes;
           todo = splitIntoChunks(outcome.expected, this.settings.chunkSize);
         }
         this.openSessions.delete(sessionId);
@@ -234,12 +254,7 @@ export class PackageUploader {
         if (!(err instanceof SessionLostError)) throw err;
         this.openSessions.delete(sessionId);
         this.progress.bytesDone -= progressCounted;
-        if (restart + 1 >= MAX_SESSION_RESTARTS) {
-          throw new Error(
-            `upload file '${storePath}' failed: its upload session was lost ${MAX_SESSION_RESTARTS} times (the cluster's Image Store primary moved or the session expired). Try again; if it keeps happening, check the cluster's health.`
-          );
-        }
-        core.info(`The upload session of '${storePath}' was lost on the cluster; starting that file again with a new session.`);
+        recover('was lost on the cluster; starting that file again with a new session');
       }
     }
   }

@@ -30,6 +30,64 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/emulator/faults.ts
+// Seeded fault injection: the failures a real cluster produces (busy, timed out, dropped
+// connections, answers lost after the work was done, stalls, primary moves), drawn from a seeded
+// generator so that a failing run can be replayed. With several requests in flight the draws
+// follow arrival order, so an exact replay needs the same order (concurrency 1 guarantees it).
+const FAULT_KINDS = ['busy', 'timeout', 'reset', 'lost-answer'];
+/** mulberry32: small, fast, good enough to spread faults evenly. */
+function mulberry32(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+class FaultInjector {
+    options;
+    random;
+    requests = 0;
+    kinds;
+    constructor(options) {
+        this.options = options;
+        this.random = mulberry32(options.seed ?? 1);
+        this.kinds = options.failKinds && options.failKinds.length > 0 ? options.failKinds : FAULT_KINDS;
+    }
+    get enabled() {
+        return (this.options.failRate ?? 0) > 0 || (this.options.stallRate ?? 0) > 0 || (this.options.failoverEvery ?? 0) > 0;
+    }
+    /** Counts a request; true when this one comes with a failover (all sessions lost first). */
+    failoverDue() {
+        this.requests++;
+        const every = this.options.failoverEvery ?? 0;
+        return every > 0 && this.requests % every === 0;
+    }
+    /** What happens to this request: a fault, a stall, or nothing. Two draws every time, for replay. */
+    decide() {
+        const failDraw = this.random();
+        const kindDraw = this.random();
+        if (failDraw < (this.options.failRate ?? 0)) {
+            return { kind: this.kinds[Math.floor(kindDraw * this.kinds.length)] };
+        }
+        if (kindDraw < (this.options.stallRate ?? 0))
+            return { kind: 'stall' };
+        return undefined;
+    }
+}
+function parseFaultKinds(text) {
+    const kinds = text.split(',').map(k => k.trim()).filter(k => k !== '');
+    for (const k of kinds) {
+        if (!FAULT_KINDS.includes(k)) {
+            throw new Error(`--fail-kinds takes ${FAULT_KINDS.join(', ')}, not '${k}'`);
+        }
+    }
+    return kinds;
+}
+
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:http"
@@ -124,6 +182,7 @@ const ErrorCode = {
     MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
     ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
     ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
     Timeout: 'FABRIC_E_TIMEOUT'
 };
 /** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
@@ -410,6 +469,8 @@ class Journal {
     mistakes = [];
     /** Requests by route name, reads included (the journal route itself is not counted). */
     requests = {};
+    /** Faults injected, in order (recorded whether or not the journal is served). */
+    faults = [];
     /** Request bodies sent only after the emulator answered `100 Continue`. */
     bodiesAfterContinue = 0;
     constructor(enabled) {
@@ -422,6 +483,9 @@ class Journal {
         if (!this.enabled)
             return;
         this.entries.push({ seq: ++this.seq, at: Date.now() - this.started, ...entry });
+    }
+    fault(kind, route, path) {
+        this.faults.push({ seq: ++this.seq, kind, route, path });
     }
     mistake(kind, path, detail) {
         if (!this.enabled)
@@ -568,6 +632,7 @@ class UploadSessions {
 
 
 
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EPOCH_DATA_LOSS = String(BigInt(Date.now()) * 10000n);
@@ -584,6 +649,9 @@ class ImageStoreEmulator {
     separator;
     /** Store paths whose plain PUT bodies are still arriving. */
     putsInFlight = new Map();
+    faults;
+    /** Answers to drop: the work is done, then the connection closes without an answer. */
+    answersToDrop = new WeakSet();
     constructor(options) {
         this.options = options;
         const maxApiVersion = parseApiVersion(options.maxApiVersion ?? '9.1');
@@ -594,6 +662,7 @@ class ImageStoreEmulator {
         this.store = new content_store_ContentStore(options.root);
         this.sessions = new UploadSessions(this.store.stagingDir, (options.sessionTimeoutSeconds ?? 1800) * 1000);
         this.journal = new Journal(options.journal === true);
+        this.faults = new FaultInjector(options.faults ?? {});
         this.routes = this.buildRoutes();
         this.server = external_node_http_namespaceObject.createServer((req, res) => void this.handle(req, res, false));
         // Validate headers before asking for the body, as a gateway does.
@@ -675,6 +744,8 @@ class ImageStoreEmulator {
             if (!route)
                 throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
             this.journal.countRequest(route.name);
+            if (this.faults.enabled && (await this.injectFault(req, res, route.name, storePath)))
+                return;
             this.checkApiVersion(url.searchParams, route.minApiVersion);
             this.checkTimeout(url.searchParams);
             if (route.sessionRoute && this.options.uploadSessions === false) {
@@ -685,6 +756,34 @@ class ImageStoreEmulator {
         }
         catch (err) {
             await this.replyError(res, err);
+        }
+    }
+    /** Returns true when the request was consumed by a fault and must not be handled. */
+    async injectFault(req, res, route, storePath) {
+        if (this.faults.failoverDue()) {
+            await this.sessions.loseAll();
+            this.journal.fault('failover', route, storePath);
+        }
+        const decision = this.faults.decide();
+        if (!decision)
+            return false;
+        this.journal.fault(decision.kind, route, storePath);
+        switch (decision.kind) {
+            case 'busy':
+                await this.replyError(res, new FabricHttpError(503, ErrorCode.ServiceTooBusy, 'injected fault: the service is too busy'));
+                return true;
+            case 'timeout':
+                await this.replyError(res, new FabricHttpError(504, ErrorCode.Timeout, 'injected fault: the operation timed out'));
+                return true;
+            case 'reset':
+                req.socket.destroy();
+                return true;
+            case 'stall':
+                // No answer, ever: the client must give up on its own. The socket is closed at shutdown.
+                return true;
+            case 'lost-answer':
+                this.answersToDrop.add(res);
+                return false;
         }
     }
     checkApiVersion(query, min) {
@@ -711,6 +810,11 @@ class ImageStoreEmulator {
             await (0,external_node_timers_promises_namespaceObject.setTimeout)(this.options.latencyMs);
         if (res.destroyed || res.headersSent)
             return;
+        if (this.answersToDrop.has(res)) {
+            // The work is done; the answer is lost with the connection.
+            res.socket?.destroy();
+            return;
+        }
         const headers = { 'Content-Length': Buffer.byteLength(body) };
         if (body !== '')
             headers['Content-Type'] = contentType;
@@ -738,6 +842,7 @@ class ImageStoreEmulator {
             mistakes: this.journal.mistakes,
             requests: this.journal.requests,
             bodiesAfterContinue: this.journal.bodiesAfterContinue,
+            faults: this.journal.faults,
             openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
         });
         res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
@@ -876,8 +981,11 @@ class ImageStoreEmulator {
         finally {
             this.sessions.release(session, parsed.range, accepted);
         }
-        if (!accepted)
-            throw FabricHttpError.invalidArg(`session ${id} was deleted while the chunk arrived`);
+        if (!accepted) {
+            // [undoc] A session lost while its chunk arrived (a primary move, or a delete): the runtime's
+            // answer is not documented; a failover surfaces as a transient NOT_PRIMARY.
+            throw new FabricHttpError(503, ErrorCode.NotPrimary, `session ${id} was lost while the chunk arrived`);
+        }
         this.journal.record({
             op: 'upload-chunk',
             path: ctx.storePath,
@@ -1046,6 +1154,7 @@ function openStoredFile(root, storePath) {
 // `npm run emulator -- --port 19080 --root ./.imagestore`: the Image Store emulator in the foreground.
 
 
+
 const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --port N              port to listen on; 0 picks a free one (default 19080)
   --host ADDR           address to listen on (default 127.0.0.1)
@@ -1057,6 +1166,13 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --latency-ms N        delay added before every answer (default 0)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
+  --seed N              seed of the fault injection (default 1)
+  --fail-rate F         share of requests that fail (0 to 1), drawn among --fail-kinds
+  --fail-kinds K,…      busy (503), timeout (504), reset (connection dropped before the
+                        body is read), lost-answer (done, then closed without an answer);
+                        default: all
+  --stall-rate F        share of requests that get no answer at all
+  --failover-every N    every N requests, all open upload sessions are lost
   --help                this text`;
 function parseEmulatorArgs(argv) {
     const { values } = (0,external_node_util_namespaceObject.parseArgs)({
@@ -1072,6 +1188,11 @@ function parseEmulatorArgs(argv) {
             'latency-ms': { type: 'string', default: '0' },
             'list-page-size': { type: 'string', default: '1000' },
             journal: { type: 'boolean', default: false },
+            seed: { type: 'string', default: '1' },
+            'fail-rate': { type: 'string', default: '0' },
+            'fail-kinds': { type: 'string', default: '' },
+            'stall-rate': { type: 'string', default: '0' },
+            'failover-every': { type: 'string', default: '0' },
             help: { type: 'boolean', default: false }
         },
         strict: true
@@ -1094,8 +1215,21 @@ function parseEmulatorArgs(argv) {
         pathSeparator: separator,
         latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
         listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
-        journal: values.journal
+        journal: values.journal,
+        faults: {
+            seed: wholeNumber('--seed', values.seed, 0, 4294967295),
+            failRate: share('--fail-rate', values['fail-rate']),
+            failKinds: parseFaultKinds(values['fail-kinds']),
+            stallRate: share('--stall-rate', values['stall-rate']),
+            failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295)
+        }
     };
+}
+function share(name, text) {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw new Error(`${name} must be a number from 0 to 1, not '${text}'`);
+    return n;
 }
 function wholeNumber(name, text, min, max) {
     const n = Number(text);

@@ -1,5 +1,6 @@
 // `npm run emulator -- --port 19080 --root ./.imagestore`: the Image Store emulator in the foreground.
 import { parseArgs } from 'node:util';
+import { parseFaultKinds } from './faults.js';
 import { startEmulator, type EmulatorOptions } from './server.js';
 
 const USAGE = `Usage: service-fabric-imagestore-emulator [options]
@@ -13,6 +14,13 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --latency-ms N        delay added before every answer (default 0)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
+  --seed N              seed of the fault injection (default 1)
+  --fail-rate F         share of requests that fail (0 to 1), drawn among --fail-kinds
+  --fail-kinds K,…      busy (503), timeout (504), reset (connection dropped before the
+                        body is read), lost-answer (done, then closed without an answer);
+                        default: all
+  --stall-rate F        share of requests that get no answer at all
+  --failover-every N    every N requests, all open upload sessions are lost
   --help                this text`;
 
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
@@ -29,6 +37,11 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       'latency-ms': { type: 'string', default: '0' },
       'list-page-size': { type: 'string', default: '1000' },
       journal: { type: 'boolean', default: false },
+      seed: { type: 'string', default: '1' },
+      'fail-rate': { type: 'string', default: '0' },
+      'fail-kinds': { type: 'string', default: '' },
+      'stall-rate': { type: 'string', default: '0' },
+      'failover-every': { type: 'string', default: '0' },
       help: { type: 'boolean', default: false }
     },
     strict: true
@@ -51,8 +64,21 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
     pathSeparator: separator,
     latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
     listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
-    journal: values.journal
+    journal: values.journal,
+    faults: {
+      seed: wholeNumber('--seed', values.seed, 0, 4294967295),
+      failRate: share('--fail-rate', values['fail-rate']),
+      failKinds: parseFaultKinds(values['fail-kinds']),
+      stallRate: share('--stall-rate', values['stall-rate']),
+      failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295)
+    }
   };
+}
+
+function share(name: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, not '${text}'`);
+  return n;
 }
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {

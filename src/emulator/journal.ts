@@ -33,6 +33,13 @@ export interface Mistake {
   detail: string;
 }
 
+export interface InjectedFault {
+  seq: number;
+  kind: string;
+  route: string;
+  path: string;
+}
+
 export class Journal {
   private readonly started = Date.now();
   private seq = 0;
@@ -40,6 +47,8 @@ export class Journal {
   readonly mistakes: Mistake[] = [];
   /** Requests by route name, reads included (the journal route itself is not counted). */
   readonly requests: Record<string, number> = {};
+  /** Faults injected, in order (recorded whether or not the journal is served). */
+  readonly faults: InjectedFault[] = [];
   /** Request bodies sent only after the emulator answered `100 Continue`. */
   bodiesAfterContinue = 0;
 
@@ -52,6 +61,10 @@ export class Journal {
   record(entry: Omit<JournalEntry, 'seq' | 'at'>): void {
     if (!this.enabled) return;
     this.entries.push({ seq: ++this.seq, at: Date.now() - this.started, ...entry });
+  }
+
+  fault(kind: string, route: string, path: string): void {
+    this.faults.push({ seq: ++this.seq, kind, route, path });
   }
 
   mistake(kind: MistakeKind, path: string, detail: string): void {

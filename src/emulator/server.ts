@@ -21,6 +21,7 @@ import { ContentStore, type StoredFile, type StoredFolder } from './content-stor
 import { FabricHttpError } from './fabric-http-error.js';
 import { Journal } from './journal.js';
 import { UploadSessions } from './upload-sessions.js';
+import { FaultInjector, type FaultOptions } from './faults.js';
 
 export interface EmulatorOptions {
   /** Folder holding `content/` (the store) and `staging/` (bodies in progress). */
@@ -41,6 +42,8 @@ export interface EmulatorOptions {
   journal?: boolean;
   /** Entries per listing page before a ContinuationToken is given. [undoc] the runtime's size. */
   listPageSize?: number;
+  /** Seeded fault injection (busy, timeout, reset, lost answers, stalls, failovers). */
+  faults?: FaultOptions;
 }
 
 interface RequestContext {
@@ -79,6 +82,9 @@ export class ImageStoreEmulator {
   private readonly separator: string;
   /** Store paths whose plain PUT bodies are still arriving. */
   private readonly putsInFlight = new Map<string, number>();
+  private readonly faults: FaultInjector;
+  /** Answers to drop: the work is done, then the connection closes without an answer. */
+  private readonly answersToDrop = new WeakSet<http.ServerResponse>();
 
   constructor(readonly options: EmulatorOptions) {
     const maxApiVersion = parseApiVersion(options.maxApiVersion ?? '9.1');
@@ -88,6 +94,7 @@ export class ImageStoreEmulator {
     this.store = new ContentStore(options.root);
     this.sessions = new UploadSessions(this.store.stagingDir, (options.sessionTimeoutSeconds ?? 1800) * 1000);
     this.journal = new Journal(options.journal === true);
+    this.faults = new FaultInjector(options.faults ?? {});
     this.routes = this.buildRoutes();
     this.server = http.createServer((req, res) => void this.handle(req, res, false));
     // Validate headers before asking for the body, as a gateway does.
@@ -182,6 +189,7 @@ export class ImageStoreEmulator {
       );
       if (!route) throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
       this.journal.countRequest(route.name);
+      if (this.faults.enabled && (await this.injectFault(req, res, route.name, storePath))) return;
       this.checkApiVersion(url.searchParams, route.minApiVersion);
       this.checkTimeout(url.searchParams);
       if (route.sessionRoute && this.options.uploadSessions === false) {
@@ -191,6 +199,34 @@ export class ImageStoreEmulator {
       await route.handle({ req, res, query: url.searchParams, storePath, expectsContinue });
     } catch (err) {
       await this.replyError(res, err);
+    }
+  }
+
+  /** Returns true when the request was consumed by a fault and must not be handled. */
+  private async injectFault(req: http.IncomingMessage, res: http.ServerResponse, route: string, storePath: string): Promise<boolean> {
+    if (this.faults.failoverDue()) {
+      await this.sessions.loseAll();
+      this.journal.fault('failover', route, storePath);
+    }
+    const decision = this.faults.decide();
+    if (!decision) return false;
+    this.journal.fault(decision.kind, route, storePath);
+    switch (decision.kind) {
+      case 'busy':
+        await this.replyError(res, new FabricHttpError(503, ErrorCode.ServiceTooBusy, 'injected fault: the service is too busy'));
+        return true;
+      case 'timeout':
+        await this.replyError(res, new FabricHttpError(504, ErrorCode.Timeout, 'injected fault: the operation timed out'));
+        return true;
+      case 'reset':
+        req.socket.destroy();
+        return true;
+      case 'stall':
+        // No answer, ever: the client must give up on its own. The socket is closed at shutdown.
+        return true;
+      case 'lost-answer':
+        this.answersToDrop.add(res);
+        return false;
     }
   }
 
@@ -219,6 +255,11 @@ export class ImageStoreEmulator {
   private async reply(res: http.ServerResponse, status: number, body = '', contentType = JSON_TYPE): Promise<void> {
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
     if (res.destroyed || res.headersSent) return;
+    if (this.answersToDrop.has(res)) {
+      // The work is done; the answer is lost with the connection.
+      res.socket?.destroy();
+      return;
+    }
     const headers: http.OutgoingHttpHeaders = { 'Content-Length': Buffer.byteLength(body) };
     if (body !== '') headers['Content-Type'] = contentType;
     res.writeHead(status, headers);
@@ -246,6 +287,7 @@ export class ImageStoreEmulator {
       mistakes: this.journal.mistakes,
       requests: this.journal.requests,
       bodiesAfterContinue: this.journal.bodiesAfterContinue,
+      faults: this.journal.faults,
       openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
     });
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });
@@ -387,7 +429,11 @@ export class ImageStoreEmulator {
     } finally {
       this.sessions.release(session, parsed.range, accepted);
     }
-    if (!accepted) throw FabricHttpError.invalidArg(`session ${id} was deleted while the chunk arrived`);
+    if (!accepted) {
+      // [undoc] A session lost while its chunk arrived (a primary move, or a delete): the runtime's
+      // answer is not documented; a failover surfaces as a transient NOT_PRIMARY.
+      throw new FabricHttpError(503, ErrorCode.NotPrimary, `session ${id} was lost while the chunk arrived`);
+    }
     this.journal.record({
       op: 'upload-chunk',
       path: ctx.storePath,

@@ -17,6 +17,7 @@ export const ErrorCode = {
   MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
   ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
   ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+  NotPrimary: 'FABRIC_E_NOT_PRIMARY',
   Timeout: 'FABRIC_E_TIMEOUT'
 } as const;
 

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestEmulator } from './emulator.js';
+import { inParallel } from '../../src/concurrency.js';
 
 /** File contents by package-relative path: a string, bytes, or a size for random bytes. */
 export type PackageSpec = Record<string, string | Buffer | number>;
@@ -13,11 +14,12 @@ export type PackageSpec = Record<string, string | Buffer | number>;
 export async function makePackage(spec: PackageSpec, name = 'App', emptyFolders: string[] = []): Promise<string> {
   const root = path.join(await mkdtemp(path.join(tmpdir(), 'sfu-pkg-')), name);
   await mkdir(root, { recursive: true });
-  for (const [rel, content] of Object.entries(spec)) {
-    const file = path.join(root, ...rel.split('/'));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, typeof content === 'number' ? randomBytes(content) : content);
-  }
+  const entries = Object.entries(spec);
+  const folders = new Set(entries.map(([rel]) => path.dirname(path.join(root, ...rel.split('/')))));
+  for (const folder of folders) await mkdir(folder, { recursive: true });
+  await inParallel(entries, 32, async ([rel, content]) => {
+    await writeFile(path.join(root, ...rel.split('/')), typeof content === 'number' ? randomBytes(content) : content);
+  });
   for (const folder of emptyFolders) await mkdir(path.join(root, ...folder.split('/')), { recursive: true });
   return root;
 }

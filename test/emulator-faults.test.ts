@@ -1,0 +1,105 @@
+// The emulator's fault injection, driven with raw HTTP.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import * as http from 'node:http';
+import { FaultInjector, parseFaultKinds } from '../src/emulator/faults.js';
+import { errorCode, json, rawRequest } from './helpers/raw-http.js';
+import { startTestEmulator } from './helpers/emulator.js';
+
+describe('fault injection', () => {
+  it('draws the same faults for the same seed', () => {
+    const draw = (seed: number) => {
+      const f = new FaultInjector({ seed, failRate: 0.3, stallRate: 0.1 });
+      return Array.from({ length: 200 }, () => f.decide()?.kind ?? '-').join(',');
+    };
+    assert.equal(draw(42), draw(42));
+    assert.notEqual(draw(42), draw(43));
+    const kinds = new Set(draw(42).split(','));
+    for (const k of ['busy', 'timeout', 'reset', 'lost-answer', 'stall', '-']) assert.ok(kinds.has(k), k);
+  });
+
+  it('refuses unknown fault kinds', () => {
+    assert.deepEqual(parseFaultKinds('busy, reset'), ['busy', 'reset']);
+    assert.throws(() => parseFaultKinds('busy,explode'), /--fail-kinds takes/);
+  });
+
+  for (const [kind, status, code] of [['busy', 503, 'FABRIC_E_SERVICE_TOO_BUSY'], ['timeout', 504, 'FABRIC_E_TIMEOUT']] as const) {
+    it(`answers ${kind} with ${status} ${code} and does not carry out the request`, async () => {
+      const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: [kind] } });
+      try {
+        const r = await rawRequest('PUT', emu.storeUrl('F/a.txt'), { body: 'a' });
+        assert.equal(r.status, status);
+        assert.equal(errorCode(r), code);
+        assert.equal(existsSync(emu.diskPath('F/a.txt')), false);
+        assert.deepEqual(emu.journal.faults.map(f => f.kind), [kind]);
+      } finally {
+        await emu.dispose();
+      }
+    });
+  }
+
+  it('resets the connection before reading the body, and carries out nothing', async () => {
+    const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: ['reset'] } });
+    try {
+      await assert.rejects(rawRequest('PUT', emu.storeUrl('F/a.txt'), { body: 'a' }), /ECONNRESET|socket hang up/);
+      assert.equal(existsSync(emu.diskPath('F/a.txt')), false);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  it('carries out the request and then closes the connection without an answer (lost-answer)', async () => {
+    const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: ['lost-answer'] } });
+    try {
+      await assert.rejects(rawRequest('PUT', emu.storeUrl('F/a.txt'), { body: 'written' }), /ECONNRESET|socket hang up/);
+      assert.equal(existsSync(emu.diskPath('F/a.txt')), true);
+      assert.equal(emu.journal.entries.at(-1)?.op, 'upload-file');
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  it('never answers a stalled request', async () => {
+    const emu = await startTestEmulator({ faults: { stallRate: 1 } });
+    try {
+      const answered = await new Promise<boolean>(resolve => {
+        const req = http.request(emu.storeUrl(''), { agent: false }, () => resolve(true));
+        req.on('error', () => resolve(false));
+        req.setTimeout(400, () => {
+          req.destroy();
+          resolve(false);
+        });
+        req.end();
+      });
+      assert.equal(answered, false);
+      assert.deepEqual(emu.journal.faults.map(f => f.kind), ['stall']);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  it('loses every open upload session every N requests (failover)', async () => {
+    const emu = await startTestEmulator({ faults: { failoverEvery: 3 } });
+    try {
+      const id = randomUUID();
+      const chunk = (range: string, body: string) =>
+        rawRequest('PUT', emu.storeUrl('F/big.bin/$/UploadChunk', { 'session-id': id }), { body, headers: { 'Content-Range': range } });
+      assert.equal((await chunk('bytes 0-1/4', 'ab')).status, 200); // request 1
+      const before = await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id })); // request 2
+      assert.equal(before.status, 200);
+      const after = await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id })); // request 3: failover first
+      assert.equal(after.status, 204);
+      assert.deepEqual(emu.journal.faults.map(f => f.kind), ['failover']);
+      // The same id now starts a new session that expects every byte again.
+      assert.equal((await chunk('bytes 2-3/4', 'cd')).status, 200);
+      const s = json<{ UploadSessions: { ExpectedRanges: unknown[] }[] }>(
+        await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }))
+      );
+      assert.deepEqual(s.UploadSessions[0].ExpectedRanges, [{ StartPosition: '0', EndPosition: '1' }]);
+    } finally {
+      await emu.dispose();
+    }
+  });
+});
