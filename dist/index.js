@@ -31867,6 +31867,8 @@ class HttpTransport {
     options;
     client;
     handlers;
+    /** Connections that have carried a request: their TLS session is settled. */
+    usedSockets = new WeakSet();
     constructor(options) {
         this.options = options;
         this.handlers = options.handlers ?? [];
@@ -31890,9 +31892,7 @@ class HttpTransport {
             ...request.headers,
             'Content-Length': String(bodyLength)
         };
-        const waitForContinue = bodyLength > 0 && this.options.expectContinue !== false;
-        if (waitForContinue)
-            headers['Expect'] = '100-continue';
+        const expectMode = this.options.expectContinue ?? 'first-request';
         const options = {
             method: request.method,
             host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -31908,6 +31908,7 @@ class HttpTransport {
                 return reject(new RequestAbortedError('the upload was cancelled'));
             let settled = false;
             let bodyStarted = false;
+            let waitForContinue = false;
             let fallback;
             const settle = (err, res) => {
                 if (settled)
@@ -31959,14 +31960,22 @@ class HttpTransport {
             request.signal?.addEventListener('abort', onAbort, { once: true });
             req.setTimeout(request.timeoutMs, () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT', true)));
             req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
-            if (waitForContinue) {
-                req.on('continue', startBody);
-                fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
-                req.flushHeaders();
-            }
-            else {
-                startBody();
-            }
+            // Headers go out once the connection is known, so that whether to wait for `100 Continue`
+            // can depend on it.
+            req.once('socket', socket => {
+                const fresh = !this.usedSockets.has(socket);
+                this.usedSockets.add(socket);
+                waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
+                if (waitForContinue) {
+                    req.setHeader('Expect', '100-continue');
+                    req.on('continue', startBody);
+                    fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
+                    req.flushHeaders();
+                }
+                else {
+                    startBody();
+                }
+            });
         });
     }
 }
@@ -36903,7 +36912,11 @@ async function run() {
             return scanned;
         });
         report.totalBytes = pkg.totalBytes;
-        transport = new HttpTransport({ userAgent: USER_AGENT, maxSockets: inputs.concurrency });
+        transport = new HttpTransport({
+            userAgent: USER_AGENT,
+            maxSockets: inputs.concurrency,
+            expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE)
+        });
         const client = new ImageStoreClient(transport, {
             endpoint: inputs.clusterEndpoint,
             apiVersion: inputs.apiVersion,
@@ -37062,6 +37075,12 @@ async function dryRun(client, inputs, pkg, report) {
         report.chunkedFileCount = chunked.length;
         report.requestsSent = client.requestsSent;
     });
+}
+/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
+function expectContinueMode(value) {
+    if (value === 'always' || value === 'never' || value === 'first-request')
+        return value;
+    return 'first-request';
 }
 function sumOf(files) {
     let total = 0;

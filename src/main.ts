@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { Semaphore } from './concurrency.js';
 import { findDifferences, listTree, prepareDestination } from './destination.js';
-import { HttpTransport } from './http/transport.js';
+import { type ExpectContinueMode, HttpTransport } from './http/transport.js';
 import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from './package-scan.js';
 import { RunReport } from './run-report.js';
@@ -36,7 +36,11 @@ export async function run(): Promise<void> {
     });
     report.totalBytes = pkg.totalBytes;
 
-    transport = new HttpTransport({ userAgent: USER_AGENT, maxSockets: inputs.concurrency });
+    transport = new HttpTransport({
+      userAgent: USER_AGENT,
+      maxSockets: inputs.concurrency,
+      expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE)
+    });
     const client = new ImageStoreClient(transport, {
       endpoint: inputs.clusterEndpoint,
       apiVersion: inputs.apiVersion,
@@ -202,6 +206,12 @@ async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
     report.chunkedFileCount = chunked.length;
     report.requestsSent = client.requestsSent;
   });
+}
+
+/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
+function expectContinueMode(value: string | undefined): ExpectContinueMode {
+  if (value === 'always' || value === 'never' || value === 'first-request') return value;
+  return 'first-request';
 }
 
 function sumOf(files: Map<string, number>): number {

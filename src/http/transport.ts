@@ -52,19 +52,28 @@ export class RequestAbortedError extends Error {
 const CONTINUE_FALLBACK_MS = 1000;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * When a body waits for `100 Continue`. Windows gateways on certificate-secured clusters may ask
+ * for the client certificate after reading the headers; a body already streaming then stalls. That
+ * can only happen while the TLS session has no client certificate yet: on the first request of a
+ * connection. Later requests on the same keep-alive connection would pay a round trip for nothing.
+ */
+export type ExpectContinueMode = 'first-request' | 'always' | 'never';
+
 export interface TransportOptions {
   userAgent: string;
   /** Connections kept per host: the most requests that can be in flight. */
   maxSockets: number;
   /** Handlers that add TLS material or credentials to every request (issue: secure clusters). */
   handlers?: RequestHandler[];
-  /** Send `Expect: 100-continue` on non-empty bodies. */
-  expectContinue?: boolean;
+  expectContinue?: ExpectContinueMode;
 }
 
 export class HttpTransport {
   private readonly client: HttpClient;
   private readonly handlers: RequestHandler[];
+  /** Connections that have carried a request: their TLS session is settled. */
+  private readonly usedSockets = new WeakSet<object>();
 
   constructor(private readonly options: TransportOptions) {
     this.handlers = options.handlers ?? [];
@@ -90,8 +99,7 @@ export class HttpTransport {
       ...request.headers,
       'Content-Length': String(bodyLength)
     };
-    const waitForContinue = bodyLength > 0 && this.options.expectContinue !== false;
-    if (waitForContinue) headers['Expect'] = '100-continue';
+    const expectMode = this.options.expectContinue ?? 'first-request';
     const options: http.RequestOptions = {
       method: request.method,
       host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -106,6 +114,7 @@ export class HttpTransport {
       if (request.signal?.aborted) return reject(new RequestAbortedError('the upload was cancelled'));
       let settled = false;
       let bodyStarted = false;
+      let waitForContinue = false;
       let fallback: NodeJS.Timeout | undefined;
       const settle = (err: Error | undefined, res?: HttpResponse) => {
         if (settled) return;
@@ -150,13 +159,21 @@ export class HttpTransport {
         req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT', true))
       );
       req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
-      if (waitForContinue) {
-        req.on('continue', startBody);
-        fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
-        req.flushHeaders();
-      } else {
-        startBody();
-      }
+      // Headers go out once the connection is known, so that whether to wait for `100 Continue`
+      // can depend on it.
+      req.once('socket', socket => {
+        const fresh = !this.usedSockets.has(socket);
+        this.usedSockets.add(socket);
+        waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
+        if (waitForContinue) {
+          req.setHeader('Expect', '100-continue');
+          req.on('continue', startBody);
+          fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
+          req.flushHeaders();
+        } else {
+          startBody();
+        }
+      });
     });
   }
 }

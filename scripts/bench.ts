@@ -1,0 +1,376 @@
+// `npm run bench [-- --quick] [-- --write]`: measures the built action against the emulator, next
+// to a naive uploader (one PUT per file, one at a time) and the raw ceiling (the same bytes by bare
+// PUTs at the same concurrency, no protocol logic). Prints a table; --write (or a full run) writes
+// BENCHMARKS.md. Never fails on timing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import * as http from 'node:http';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT, runAction } from './runner.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    write: { type: 'boolean', default: false },
+    'chunk-size': { type: 'string', default: '8MiB' },
+    concurrency: { type: 'string', default: '8' },
+    'expect-continue': { type: 'string', default: '' },
+    only: { type: 'string', default: '' }
+  }
+});
+const quick = args.quick;
+const concurrency = Number(args.concurrency);
+const chunkSize = parseSize(args['chunk-size']);
+
+function parseSize(text: string): number {
+  const m = /^(\d+)(KiB|MiB|GiB)?$/.exec(text);
+  if (!m) throw new Error(`bad size ${text}`);
+  return Number(m[1]) * ({ KiB, MiB, GiB: 1024 * MiB }[m[2] ?? ''] ?? 1);
+}
+
+// ---- the package ----------------------------------------------------------------------------
+
+interface BenchFile {
+  rel: string;
+  size: number;
+}
+
+/** Deterministic generator, so that every run measures the same package. */
+function lcg(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+}
+
+function planPackage(smallFiles: number, largeSize: number): BenchFile[] {
+  const random = lcg(20261124);
+  const files: BenchFile[] = [{ rel: 'ApplicationManifest.xml', size: 1800 }];
+  for (let i = 0; i < smallFiles; i++) {
+    // Heavy tail (Pareto, alpha 1.1) between 0 and 256 KiB: most files are small, a few are large.
+    const u = Math.max(random(), 1e-9);
+    const size = Math.min(256 * KiB, Math.floor(512 * (u ** (-1 / 1.1) - 1)));
+    const svc = `Svc${i % 4}Pkg`;
+    const area = ['Code', 'Code/lib', 'Code/lib/net8.0', 'Code/wwwroot/js', 'Config', 'Data'][Math.floor(random() * 6)];
+    files.push({ rel: `${svc}/${area}/f${i}.bin`, size });
+  }
+  files.push({ rel: 'Svc0Pkg/Data/model-a.bin', size: largeSize + 3 }, { rel: 'Svc1Pkg/Data/model-b.bin', size: largeSize + 5 });
+  return files;
+}
+
+async function writeRandomFile(file: string, size: number, random: () => number): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const out = createWriteStream(file);
+  const block = Buffer.alloc(Math.min(size, 4 * MiB) + 4);
+  for (let i = 0; i + 4 <= block.length; i += 4) block.writeUInt32LE(Math.floor(random() * 4294967296), i);
+  for (let left = size; left > 0; ) {
+    const n = Math.min(left, block.length - 4);
+    const piece = Buffer.from(block.subarray(0, n));
+    if (n >= 4) piece.writeUInt32LE(left >>> 0, 0); // every block of a large file differs
+    if (!out.write(piece)) await new Promise<void>(r => out.once('drain', () => r()));
+    left -= n;
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+async function makePackage(dir: string, files: BenchFile[]): Promise<void> {
+  const random = lcg(7);
+  for (const f of files) await writeRandomFile(path.join(dir, f.rel), f.size, random);
+}
+
+// ---- the emulator, in its own process --------------------------------------------------------
+
+interface Emulator {
+  url: string;
+  root: string;
+  child: ChildProcess;
+}
+
+async function startEmulator(latencyMs: number): Promise<Emulator> {
+  const root = await mkdtemp(path.join(tmpdir(), 'sfu-bench-store-'));
+  const child = spawn(process.execPath, [
+    path.join(PROJECT_ROOT, 'dist/emulator/index.js'),
+    '--port', '0', '--root', root, '--journal', '--latency-ms', String(latencyMs)
+  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /listening on (http:\/\/\S+)/.exec(d.toString());
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', code => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { url, root, child };
+}
+
+async function stopEmulator(e: Emulator): Promise<void> {
+  e.child.kill('SIGTERM');
+  await new Promise(r => e.child.once('exit', r));
+  await rm(e.root, { recursive: true, force: true });
+}
+
+async function journalRequests(e: Emulator): Promise<number> {
+  const j = JSON.parse(await get(`${e.url}/__emulator/journal`)) as { requests: Record<string, number>; mistakes: unknown[] };
+  return Object.values(j.requests).reduce((a, b) => a + b, 0);
+}
+
+async function journalMistakes(e: Emulator): Promise<number> {
+  return (JSON.parse(await get(`${e.url}/__emulator/journal`)) as { mistakes: unknown[] }).mistakes.length;
+}
+
+function get(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http.get(url, res => {
+      const parts: Buffer[] = [];
+      res.on('data', d => parts.push(d));
+      res.on('end', () => resolve(Buffer.concat(parts).toString()));
+    }).on('error', reject);
+  });
+}
+
+// ---- baselines ------------------------------------------------------------------------------
+
+function putFile(agent: http.Agent, url: string, file: string, start: number, end: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const length = end - start + 1;
+    const req = http.request(url, { method: 'PUT', agent, headers: { 'Content-Length': length } }, res => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode} for ${url}`))));
+    });
+    req.on('error', reject);
+    if (length === 0) req.end();
+    else createReadStream(file, { start, end, highWaterMark: MiB }).pipe(req);
+  });
+}
+
+function storeUrl(e: Emulator, rel: string): string {
+  return `${e.url}/ImageStore/${rel.split('/').map(encodeURIComponent).join('/')}?api-version=6.0`;
+}
+
+/** Today's common practice: one PUT per file, one at a time, no chunking. */
+async function naiveUpload(e: Emulator, dir: string, files: BenchFile[]): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  for (const f of files) await putFile(agent, storeUrl(e, `Naive/${f.rel}`), path.join(dir, f.rel), 0, f.size - 1);
+  agent.destroy();
+}
+
+/** The link's limit: the same bytes, bare PUTs at the same concurrency, large files in chunk-size pieces. */
+async function rawUpload(e: Emulator, dir: string, files: BenchFile[], workers: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: workers });
+  const jobs: [string, string, number, number][] = [];
+  for (const f of files) {
+    const file = path.join(dir, f.rel);
+    if (f.size <= chunkSize) jobs.push([`Raw/${f.rel}`, file, 0, f.size - 1]);
+    else for (let s = 0, k = 0; s < f.size; s += chunkSize, k++) jobs.push([`Raw/${f.rel}.part${k}`, file, s, Math.min(f.size, s + chunkSize) - 1]);
+  }
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < jobs.length) {
+      const [rel, file, s, end] = jobs[next++];
+      await putFile(agent, storeUrl(e, rel), file, s, end);
+    }
+  }));
+  agent.destroy();
+  return jobs.length;
+}
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: MiB })) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+async function identical(dir: string, storeDir: string, files: BenchFile[]): Promise<boolean> {
+  for (const f of files) {
+    const a = path.join(dir, f.rel);
+    const b = path.join(storeDir, f.rel);
+    if ((await stat(b).catch(() => undefined))?.size !== f.size) return false;
+    if (f.size > 0 && (await sha256(a)) !== (await sha256(b))) return false;
+  }
+  return true;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - t) / 1e9;
+}
+
+// ---- scenarios ------------------------------------------------------------------------------
+
+interface Row {
+  scenario: string;
+  actionSeconds: number;
+  naiveSeconds?: number;
+  rawSeconds: number;
+  lowerBound: number;
+  bytes: number;
+  actionRequests: number;
+  neededRequests: number;
+  peakRssMiB: number;
+  identical: boolean;
+  mistakes: number;
+}
+
+function neededRequests(files: BenchFile[], folders: number): number {
+  let n = folders;
+  for (const f of files) n += f.size <= chunkSize ? 1 : Math.ceil(f.size / chunkSize) + 1;
+  return n;
+}
+
+function folderCount(files: BenchFile[]): number {
+  const folders = new Set<string>(['']);
+  for (const f of files) {
+    const parts = f.rel.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  return folders.size;
+}
+
+/** Bytes per second of the raw ceiling with no added latency, per package: the link's bandwidth. */
+const linkBandwidth = new Map<string, number>();
+
+async function runScenario(name: string, dir: string, files: BenchFile[], latencyMs: number, withNaive: boolean): Promise<Row> {
+  const bytes = files.reduce((n, f) => n + f.size, 0);
+  const e = await startEmulator(latencyMs);
+  try {
+    const before = await journalRequests(e);
+    const inputs: Record<string, string> = {
+      'cluster-endpoint': e.url,
+      'package-path': dir,
+      'image-store-path': 'Action',
+      'chunk-size': args['chunk-size'],
+      concurrency: String(concurrency)
+    };
+    const env: Record<string, string> = { SFU_REPORT_RESOURCE_USAGE: '1' };
+    if (args['expect-continue']) env.SFU_EXPECT_CONTINUE = args['expect-continue'];
+    let run: Awaited<ReturnType<typeof runAction>> | undefined;
+    const actionSeconds = await timed(async () => (run = await runAction({ inputs, env, timeoutMs: 3_600_000 })));
+    if (run!.exitCode !== 0) throw new Error(`the action failed in ${name}:\n${run!.stdout.slice(-3000)}`);
+    const actionRequests = (await journalRequests(e)) - before;
+    const mistakes = await journalMistakes(e);
+    const same = await identical(dir, path.join(e.root, 'content', 'Action'), files);
+    await get(`${e.url}/`); // keep-alive check
+    await del(e, 'Action');
+
+    const rawSeconds = await timed(() => rawUpload(e, dir, files, concurrency));
+    await del(e, 'Raw');
+    let naiveSeconds: number | undefined;
+    if (withNaive) {
+      naiveSeconds = await timed(() => naiveUpload(e, dir, files));
+      await del(e, 'Naive');
+    }
+    if (latencyMs === 0) linkBandwidth.set(dir, bytes / rawSeconds);
+    const bandwidth = linkBandwidth.get(dir) ?? bytes / rawSeconds;
+    const needed = neededRequests(files, folderCount(files));
+    const lowerBound = Math.max(bytes / bandwidth, (needed * latencyMs) / 1000 / concurrency);
+    return {
+      scenario: name,
+      actionSeconds,
+      naiveSeconds,
+      rawSeconds,
+      lowerBound,
+      bytes,
+      actionRequests,
+      neededRequests: needed,
+      peakRssMiB: (run!.peakRssBytes ?? 0) / MiB,
+      identical: same,
+      mistakes
+    };
+  } finally {
+    await stopEmulator(e);
+  }
+}
+
+function del(e: Emulator, rel: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(storeUrl(e, rel), { method: 'DELETE' }, res => {
+      res.resume();
+      res.on('end', () => resolve());
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function formatRow(r: Row): string {
+  const f = (n: number) => n.toFixed(2);
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  return `| ${r.scenario} | ${(r.bytes / MiB).toFixed(0)} MiB | ${f(r.actionSeconds)} s | ${r.naiveSeconds === undefined ? '—' : `${f(r.naiveSeconds)} s (${ratio(r.naiveSeconds, r.actionSeconds)} faster)`} | ${f(r.rawSeconds)} s (${ratio(r.actionSeconds, r.rawSeconds)}) | ${f(r.lowerBound)} s (${ratio(r.actionSeconds, r.lowerBound)}) | ${((r.bytes / r.actionSeconds) / MiB).toFixed(0)} MiB/s | ${r.actionRequests} (${r.neededRequests} needed) | ${r.peakRssMiB.toFixed(0)} MiB | ${r.identical && r.mistakes === 0 ? 'yes' : `NO (${r.mistakes} mistakes)`} |`;
+}
+
+async function main(): Promise<void> {
+  const smallFiles = quick ? 200 : 2000;
+  const largeSize = quick ? 16 * MiB : 256 * MiB;
+  const work = await mkdtemp(path.join(tmpdir(), 'sfu-bench-'));
+  try {
+    const pkgDir = path.join(work, 'pkg');
+    const files = planPackage(smallFiles, largeSize);
+    console.log(`Generating the package: ${files.length} files, ${(files.reduce((n, f) => n + f.size, 0) / MiB).toFixed(0)} MiB …`);
+    await makePackage(pkgDir, files);
+    const largeOnly = files.filter(f => f.size > chunkSize);
+    const hugeDir = path.join(work, 'huge');
+    const hugeFiles = [{ rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }];
+
+    const scenarios: [string, () => Promise<Row>][] = [
+      ['package, no latency', () => runScenario('package, no latency', pkgDir, files, 0, true)],
+      ['package, 25 ms latency', () => runScenario('package, 25 ms latency', pkgDir, files, 25, true)],
+      ['large files only, no latency', async () => {
+        const dir = path.join(work, 'large-only');
+        for (const f of largeOnly) {
+          await mkdir(path.dirname(path.join(dir, f.rel)), { recursive: true });
+          await link(path.join(pkgDir, f.rel), path.join(dir, f.rel));
+        }
+        return runScenario('large files only, no latency', dir, largeOnly, 0, false);
+      }],
+      [`one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, async () => {
+        await makePackage(hugeDir, hugeFiles);
+        const row = await runScenario(`one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, hugeDir, hugeFiles, 0, false);
+        await rm(hugeDir, { recursive: true, force: true });
+        return row;
+      }]
+    ];
+    const rows: Row[] = [];
+    for (const [name, run] of scenarios) {
+      if (args.only && !name.includes(args.only)) continue;
+      console.log(`Running: ${name} …`);
+      const row = await run();
+      rows.push(row);
+      console.log(formatRow(row));
+    }
+    const header = [
+      `| scenario | bytes | action | naive uploader | raw ceiling (action ÷ raw) | lower bound (action ÷ bound) | action rate | requests | action peak RSS | store identical |`,
+      `|---|---|---|---|---|---|---|---|---|---|`
+    ];
+    const table = [...header, ...rows.map(formatRow)].join('\n');
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+    const settings = `chunk-size ${args['chunk-size']}, concurrency ${concurrency}${args['expect-continue'] ? `, SFU_EXPECT_CONTINUE=${args['expect-continue']}` : ''}`;
+    console.log(`\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${table}`);
+    if (args.write || !quick) {
+      await writeBenchmarks(table, machine, settings);
+      console.log('\nWrote BENCHMARKS.md');
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function writeBenchmarks(table: string, machine: string, settings: string): Promise<void> {
+  const file = path.join(PROJECT_ROOT, 'BENCHMARKS.md');
+  const current = await readFile(file, 'utf8').catch(() => '');
+  const marker = '<!-- bench:latest -->';
+  const block = `${marker}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${settings}.\n\n${table}\n${marker}`;
+  const next = current.includes(marker)
+    ? current.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), block)
+    : `${current}\n${block}\n`;
+  await writeFile(file, next);
+}
+
+await main();
