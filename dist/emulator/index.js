@@ -281,12 +281,19 @@ class content_store_ContentStore {
     /** VersionNumber of every file written since start; files found on disk report 1. */
     versions = new Map();
     nextVersion = 2;
+    /** Folders whose `_.dir` exists. */
+    markedFolders = new Set();
     constructor(root) {
         this.contentDir = external_node_path_namespaceObject.join(root, 'content');
         this.stagingDir = external_node_path_namespaceObject.join(root, 'staging');
     }
     async init() {
         await external_node_fs_namespaceObject.promises.mkdir(this.contentDir, { recursive: true });
+        for (const entry of await external_node_fs_namespaceObject.promises.readdir(this.contentDir, { recursive: true, withFileTypes: true })) {
+            if (entry.isFile() && entry.name === MARK_FILE_NAME) {
+                this.markedFolders.add(normalizeStorePath(external_node_path_namespaceObject.relative(this.contentDir, entry.parentPath ?? entry.path).split(external_node_path_namespaceObject.sep).join('/')));
+            }
+        }
         // Staged bodies of an earlier run belong to sessions that no longer exist.
         await external_node_fs_namespaceObject.promises.rm(this.stagingDir, { recursive: true, force: true });
         await external_node_fs_namespaceObject.promises.mkdir(this.stagingDir, { recursive: true });
@@ -320,22 +327,53 @@ class content_store_ContentStore {
     /** Moves a fully staged file into the store, creating or overwriting `storePath`. */
     async install(stagedFile, storePath) {
         const target = this.diskPath(storePath);
-        const existing = await this.stat(storePath);
-        if (existing?.isDirectory()) {
-            // [undoc] The runtime's answer to a file written over a folder is not documented.
-            throw FabricHttpError.invalidArg(`'${storePath}' is a folder`);
+        // Optimistic: the parent usually exists; the errors say when it does not, or when the target
+        // or a parent is of the wrong kind.
+        try {
+            await external_node_fs_namespaceObject.promises.rename(stagedFile, target);
         }
+        catch (err) {
+            const code = err.code;
+            if (code === 'ENOENT') {
+                await this.makeParent(target, storePath);
+                await this.renameOrExplain(stagedFile, target, storePath);
+            }
+            else {
+                throw this.explain(err, storePath);
+            }
+        }
+        this.versions.set(storePath, this.nextVersion++);
+        if (baseName(storePath) === MARK_FILE_NAME)
+            this.markedFolders.add(parentStorePath(storePath));
+    }
+    async makeParent(target, storePath) {
         try {
             await external_node_fs_namespaceObject.promises.mkdir(external_node_path_namespaceObject.dirname(target), { recursive: true });
         }
         catch (err) {
-            if (err.code === 'EEXIST' || err.code === 'ENOTDIR') {
-                throw new FabricHttpError(400, ErrorCode.InvalidDirectory, `a parent of '${storePath}' is a file`);
-            }
-            throw err;
+            throw this.explain(err, storePath);
         }
-        await external_node_fs_namespaceObject.promises.rename(stagedFile, target);
-        this.versions.set(storePath, this.nextVersion++);
+    }
+    async renameOrExplain(stagedFile, target, storePath) {
+        try {
+            await external_node_fs_namespaceObject.promises.rename(stagedFile, target);
+        }
+        catch (err) {
+            throw this.explain(err, storePath);
+        }
+    }
+    explain(err, storePath) {
+        switch (err.code) {
+            case 'EISDIR':
+            case 'ENOTEMPTY':
+                // [undoc] The runtime's answer to a file written over a folder is not documented.
+                return FabricHttpError.invalidArg(`'${storePath}' is a folder`);
+            case 'ENOTDIR':
+            case 'EEXIST':
+                return new FabricHttpError(400, ErrorCode.InvalidDirectory, `a parent of '${storePath}' is a file`);
+            default:
+                return err;
+        }
     }
     async fileInfo(storePath) {
         const st = await this.stat(storePath);
@@ -387,20 +425,36 @@ class content_store_ContentStore {
         }
         return { fileCount, bytes };
     }
-    /** Every folder beneath `storePath` (not itself), deepest last. */
+    /** Every folder beneath `storePath` (not itself). */
     async subFolders(storePath) {
         const found = [];
-        const listing = await this.listFolder(storePath);
-        for (const f of listing?.folders ?? []) {
-            found.push(f.path, ...(await this.subFolders(f.path)));
+        let dirents;
+        try {
+            dirents = await external_node_fs_namespaceObject.promises.readdir(this.diskPath(storePath), { withFileTypes: true });
+        }
+        catch {
+            return found;
+        }
+        for (const d of dirents) {
+            if (!d.isDirectory())
+                continue;
+            const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
+            found.push(child, ...(await this.subFolders(child)));
         }
         return found;
     }
-    async hasMarkFile(folder) {
-        return (await this.stat(`${folder}/${MARK_FILE_NAME}`))?.isFile() === true;
+    /** Whether the folder holds its mark file (kept in memory, so that a write costs no extra stat). */
+    hasMarkFile(folder) {
+        return this.markedFolders.has(folder);
     }
     async delete(storePath) {
         await external_node_fs_namespaceObject.promises.rm(this.diskPath(storePath), { recursive: true, force: true });
+        for (const folder of this.markedFolders) {
+            if (isSameOrBeneath(folder, storePath))
+                this.markedFolders.delete(folder);
+        }
+        if (baseName(storePath) === MARK_FILE_NAME)
+            this.markedFolders.delete(parentStorePath(storePath));
         for (const key of this.versions.keys()) {
             if (isSameOrBeneath(key, storePath))
                 this.versions.delete(key);
@@ -420,7 +474,7 @@ class content_store_ContentStore {
             await this.copyFile(source, destination);
             return;
         }
-        if (!(await this.hasMarkFile(source))) {
+        if (!this.hasMarkFile(source)) {
             throw new FabricHttpError(404, ErrorCode.FileNotFound, `'${source}/${MARK_FILE_NAME}' does not exist`);
         }
         await this.delete(destination);
@@ -443,7 +497,7 @@ class content_store_ContentStore {
         for (const folder of listing?.folders ?? []) {
             const name = baseName(folder.path);
             await this.copyFolderContent(folder.path, `${destination}/${name}`, skip);
-            if (await this.hasMarkFile(folder.path)) {
+            if (this.hasMarkFile(folder.path)) {
                 await this.copyFile(`${folder.path}/${MARK_FILE_NAME}`, `${destination}/${name}/${MARK_FILE_NAME}`);
             }
         }
@@ -473,6 +527,8 @@ class Journal {
     faults = [];
     /** Request bodies sent only after the emulator answered `100 Continue`. */
     bodiesAfterContinue = 0;
+    /** TCP connections accepted (keep-alive reuse shows as few connections for many requests). */
+    connections = 0;
     constructor(enabled) {
         this.enabled = enabled;
     }
@@ -668,6 +724,7 @@ class ImageStoreEmulator {
         // Validate headers before asking for the body, as a gateway does.
         this.server.on('checkContinue', (req, res) => void this.handle(req, res, true));
         this.server.keepAliveTimeout = 65_000;
+        this.server.on('connection', () => this.journal.connections++);
     }
     async listen() {
         await this.store.init();
@@ -842,6 +899,7 @@ class ImageStoreEmulator {
             mistakes: this.journal.mistakes,
             requests: this.journal.requests,
             bodiesAfterContinue: this.journal.bodiesAfterContinue,
+            connections: this.journal.connections,
             faults: this.journal.faults,
             openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
         });
@@ -1114,7 +1172,7 @@ class ImageStoreEmulator {
         const isMark = baseName(storePath) === MARK_FILE_NAME;
         const folder = parentStorePath(storePath);
         for (let ancestor = isMark ? parentStorePath(folder) : folder;; ancestor = parentStorePath(ancestor)) {
-            if (ancestor !== '' && (await this.store.hasMarkFile(ancestor))) {
+            if (ancestor !== '' && this.store.hasMarkFile(ancestor)) {
                 this.journal.mistake('write-beneath-mark-file', storePath, `'${ancestor}/${MARK_FILE_NAME}' was written before '${storePath}'`);
             }
             if (ancestor === '')
@@ -1132,7 +1190,7 @@ class ImageStoreEmulator {
                 problems.push(`upload of '${p}' still in progress`);
         }
         for (const sub of await this.store.subFolders(folder)) {
-            if (!(await this.store.hasMarkFile(sub)))
+            if (!this.store.hasMarkFile(sub))
                 problems.push(`sub-folder '${sub}' has no mark file`);
         }
         for (const detail of problems)

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCode, MARK_FILE_NAME } from '../protocol/error-codes.js';
-import { baseName, isSameOrBeneath, storePathSegments } from '../protocol/store-path.js';
+import { baseName, isSameOrBeneath, normalizeStorePath, parentStorePath, storePathSegments } from '../protocol/store-path.js';
 import { FabricHttpError } from './fabric-http-error.js';
 
 export interface StoredFile {
@@ -26,6 +26,8 @@ export class ContentStore {
   /** VersionNumber of every file written since start; files found on disk report 1. */
   private readonly versions = new Map<string, number>();
   private nextVersion = 2;
+  /** Folders whose `_.dir` exists. */
+  private readonly markedFolders = new Set<string>();
 
   constructor(root: string) {
     this.contentDir = path.join(root, 'content');
@@ -34,6 +36,11 @@ export class ContentStore {
 
   async init(): Promise<void> {
     await fs.mkdir(this.contentDir, { recursive: true });
+    for (const entry of await fs.readdir(this.contentDir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name === MARK_FILE_NAME) {
+        this.markedFolders.add(normalizeStorePath(path.relative(this.contentDir, entry.parentPath ?? entry.path).split(path.sep).join('/')));
+      }
+    }
     // Staged bodies of an earlier run belong to sessions that no longer exist.
     await fs.rm(this.stagingDir, { recursive: true, force: true });
     await fs.mkdir(this.stagingDir, { recursive: true });
@@ -70,21 +77,51 @@ export class ContentStore {
   /** Moves a fully staged file into the store, creating or overwriting `storePath`. */
   async install(stagedFile: string, storePath: string): Promise<void> {
     const target = this.diskPath(storePath);
-    const existing = await this.stat(storePath);
-    if (existing?.isDirectory()) {
-      // [undoc] The runtime's answer to a file written over a folder is not documented.
-      throw FabricHttpError.invalidArg(`'${storePath}' is a folder`);
+    // Optimistic: the parent usually exists; the errors say when it does not, or when the target
+    // or a parent is of the wrong kind.
+    try {
+      await fs.rename(stagedFile, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        await this.makeParent(target, storePath);
+        await this.renameOrExplain(stagedFile, target, storePath);
+      } else {
+        throw this.explain(err, storePath);
+      }
     }
+    this.versions.set(storePath, this.nextVersion++);
+    if (baseName(storePath) === MARK_FILE_NAME) this.markedFolders.add(parentStorePath(storePath));
+  }
+
+  private async makeParent(target: string, storePath: string): Promise<void> {
     try {
       await fs.mkdir(path.dirname(target), { recursive: true });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-        throw new FabricHttpError(400, ErrorCode.InvalidDirectory, `a parent of '${storePath}' is a file`);
-      }
-      throw err;
+      throw this.explain(err, storePath);
     }
-    await fs.rename(stagedFile, target);
-    this.versions.set(storePath, this.nextVersion++);
+  }
+
+  private async renameOrExplain(stagedFile: string, target: string, storePath: string): Promise<void> {
+    try {
+      await fs.rename(stagedFile, target);
+    } catch (err) {
+      throw this.explain(err, storePath);
+    }
+  }
+
+  private explain(err: unknown, storePath: string): unknown {
+    switch ((err as NodeJS.ErrnoException).code) {
+      case 'EISDIR':
+      case 'ENOTEMPTY':
+        // [undoc] The runtime's answer to a file written over a folder is not documented.
+        return FabricHttpError.invalidArg(`'${storePath}' is a folder`);
+      case 'ENOTDIR':
+      case 'EEXIST':
+        return new FabricHttpError(400, ErrorCode.InvalidDirectory, `a parent of '${storePath}' is a file`);
+      default:
+        return err;
+    }
   }
 
   async fileInfo(storePath: string): Promise<StoredFile | undefined> {
@@ -133,22 +170,34 @@ export class ContentStore {
     return { fileCount, bytes };
   }
 
-  /** Every folder beneath `storePath` (not itself), deepest last. */
+  /** Every folder beneath `storePath` (not itself). */
   async subFolders(storePath: string): Promise<string[]> {
     const found: string[] = [];
-    const listing = await this.listFolder(storePath);
-    for (const f of listing?.folders ?? []) {
-      found.push(f.path, ...(await this.subFolders(f.path)));
+    let dirents;
+    try {
+      dirents = await fs.readdir(this.diskPath(storePath), { withFileTypes: true });
+    } catch {
+      return found;
+    }
+    for (const d of dirents) {
+      if (!d.isDirectory()) continue;
+      const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
+      found.push(child, ...(await this.subFolders(child)));
     }
     return found;
   }
 
-  async hasMarkFile(folder: string): Promise<boolean> {
-    return (await this.stat(`${folder}/${MARK_FILE_NAME}`))?.isFile() === true;
+  /** Whether the folder holds its mark file (kept in memory, so that a write costs no extra stat). */
+  hasMarkFile(folder: string): boolean {
+    return this.markedFolders.has(folder);
   }
 
   async delete(storePath: string): Promise<void> {
     await fs.rm(this.diskPath(storePath), { recursive: true, force: true });
+    for (const folder of this.markedFolders) {
+      if (isSameOrBeneath(folder, storePath)) this.markedFolders.delete(folder);
+    }
+    if (baseName(storePath) === MARK_FILE_NAME) this.markedFolders.delete(parentStorePath(storePath));
     for (const key of this.versions.keys()) {
       if (isSameOrBeneath(key, storePath)) this.versions.delete(key);
     }
@@ -167,7 +216,7 @@ export class ContentStore {
       await this.copyFile(source, destination);
       return;
     }
-    if (!(await this.hasMarkFile(source))) {
+    if (!this.hasMarkFile(source)) {
       throw new FabricHttpError(404, ErrorCode.FileNotFound, `'${source}/${MARK_FILE_NAME}' does not exist`);
     }
     await this.delete(destination);
@@ -190,7 +239,7 @@ export class ContentStore {
     for (const folder of listing?.folders ?? []) {
       const name = baseName(folder.path);
       await this.copyFolderContent(folder.path, `${destination}/${name}`, skip);
-      if (await this.hasMarkFile(folder.path)) {
+      if (this.hasMarkFile(folder.path)) {
         await this.copyFile(`${folder.path}/${MARK_FILE_NAME}`, `${destination}/${name}/${MARK_FILE_NAME}`);
       }
     }

@@ -51,6 +51,8 @@ export class Journal {
   readonly faults: InjectedFault[] = [];
   /** Request bodies sent only after the emulator answered `100 Continue`. */
   bodiesAfterContinue = 0;
+  /** TCP connections accepted (keep-alive reuse shows as few connections for many requests). */
+  connections = 0;
 
   constructor(readonly enabled: boolean) {}
 

@@ -100,6 +100,7 @@ export class ImageStoreEmulator {
     // Validate headers before asking for the body, as a gateway does.
     this.server.on('checkContinue', (req, res) => void this.handle(req, res, true));
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('connection', () => this.journal.connections++);
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -287,6 +288,7 @@ export class ImageStoreEmulator {
       mistakes: this.journal.mistakes,
       requests: this.journal.requests,
       bodiesAfterContinue: this.journal.bodiesAfterContinue,
+      connections: this.journal.connections,
       faults: this.journal.faults,
       openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
     });
@@ -565,7 +567,7 @@ export class ImageStoreEmulator {
     const isMark = baseName(storePath) === MARK_FILE_NAME;
     const folder = parentStorePath(storePath);
     for (let ancestor = isMark ? parentStorePath(folder) : folder; ; ancestor = parentStorePath(ancestor)) {
-      if (ancestor !== '' && (await this.store.hasMarkFile(ancestor))) {
+      if (ancestor !== '' && this.store.hasMarkFile(ancestor)) {
         this.journal.mistake('write-beneath-mark-file', storePath, `'${ancestor}/${MARK_FILE_NAME}' was written before '${storePath}'`);
       }
       if (ancestor === '') break;
@@ -579,7 +581,7 @@ export class ImageStoreEmulator {
       if (p !== storePath && isSameOrBeneath(p, folder)) problems.push(`upload of '${p}' still in progress`);
     }
     for (const sub of await this.store.subFolders(folder)) {
-      if (!(await this.store.hasMarkFile(sub))) problems.push(`sub-folder '${sub}' has no mark file`);
+      if (!this.store.hasMarkFile(sub)) problems.push(`sub-folder '${sub}' has no mark file`);
     }
     for (const detail of problems) this.journal.mistake('mark-file-before-complete', storePath, detail);
   }
