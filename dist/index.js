@@ -31788,7 +31788,10 @@ async function prepareDestination(client, destination, mode, pkg, concurrency) {
         }
     }
 }
-/** Lists a folder recursively (one request per folder and page). */
+/**
+ * Lists a folder recursively (one request per folder and page). A folder's sub-folders are listed
+ * as soon as it is, so the listing takes about one round trip per level of the deepest path.
+ */
 async function listTree(client, root, concurrency) {
     const tree = { files: new Map(), folders: [] };
     const prefix = `${normalizeStorePath(root)}/`.toLowerCase();
@@ -31797,19 +31800,32 @@ async function listTree(client, root, concurrency) {
         // Windows clusters compare case-insensitively and may answer in another case.
         return p.toLowerCase().startsWith(prefix) ? p.slice(prefix.length) : p;
     };
-    let level = [''];
-    while (level.length > 0) {
-        const next = [];
-        await inParallel(level, concurrency, async (folder) => {
-            const listing = await client.list(joinStorePath(root, folder));
-            for (const f of listing?.files ?? [])
+    const listings = new Set();
+    let failure;
+    const limiter = new Semaphore(concurrency);
+    const visit = (folder) => {
+        const listing = limiter
+            .use(() => client.list(joinStorePath(root, folder)))
+            .then(content => {
+            for (const f of content?.files ?? [])
                 tree.files.set(relative(f.StoreRelativePath), parseInt64(f.FileSize, 'FileSize'));
-            for (const f of listing?.folders ?? [])
-                next.push(relative(f.StoreRelativePath));
+            for (const f of content?.folders ?? []) {
+                const sub = relative(f.StoreRelativePath);
+                tree.folders.push(sub);
+                if (failure === undefined)
+                    visit(sub);
+            }
+        }, err => {
+            failure ??= err;
         });
-        tree.folders.push(...next);
-        level = next;
-    }
+        listings.add(listing);
+        void listing.finally(() => listings.delete(listing));
+    };
+    visit('');
+    while (listings.size > 0)
+        await Promise.allSettled([...listings]);
+    if (failure !== undefined)
+        throw failure;
     return tree;
 }
 /** Compares the store with the package: every file with its size, every mark file. */
@@ -32167,7 +32183,7 @@ function getInputs(read = name => getInput(name)) {
         imageStorePath,
         include,
         chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
-        concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '8', 1, 64),
+        concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '16', 1, 64),
         overwrite: overwriteText,
         copyTo,
         cleanupPaths,
@@ -35896,6 +35912,7 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 
 
 
+
 /** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
 function toStoreRelativePath(root, localPath, platform = external_node_path_namespaceObject) {
     const relative = platform.relative(root, localPath);
@@ -35927,35 +35944,26 @@ async function scanPackage(packagePath, include) {
         matchDirectories: true,
         omitBrokenSymbolicLinks: false
     });
+    const found = [];
+    for await (const p of globber.globGenerator())
+        found.push(p);
     const files = [];
     const folders = new Set(['']);
     let ignoredMarkFiles = 0;
-    for await (const found of globber.globGenerator()) {
-        const relativePath = toStoreRelativePath(root, found);
-        const real = await external_node_fs_namespaceObject.promises.realpath(found);
-        if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
-            throw new InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
+    // Each path costs a few file-system calls: run them side by side rather than one after another.
+    await inParallel(found, SCAN_PARALLELISM, async (p) => {
+        const entry = await inspect(root, realRoot, p);
+        if (entry.kind === 'folder') {
+            addFolderAndAncestors(folders, entry.relativePath);
         }
-        const info = await external_node_fs_namespaceObject.promises.stat(found);
-        if (info.isDirectory()) {
-            addFolderAndAncestors(folders, relativePath);
-            continue;
+        else if (entry.kind === 'file') {
+            addFolderAndAncestors(folders, parentOf(entry.relativePath));
+            if (external_node_path_namespaceObject.basename(p) === MARK_FILE_NAME)
+                ignoredMarkFiles++;
+            else
+                files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
         }
-        if (!info.isFile())
-            continue;
-        addFolderAndAncestors(folders, parentOf(relativePath));
-        if (external_node_path_namespaceObject.basename(found) === MARK_FILE_NAME) {
-            ignoredMarkFiles++;
-            continue;
-        }
-        try {
-            await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
-        }
-        catch {
-            throw new InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
-        }
-        files.push({ localPath: found, relativePath, size: info.size });
-    }
+    });
     if (files.length === 0) {
         const hasAnything = (await external_node_fs_namespaceObject.promises.readdir(root)).length > 0;
         throw new InputError(hasAnything
@@ -35970,6 +35978,26 @@ async function scanPackage(packagePath, include) {
         totalBytes: files.reduce((n, f) => n + f.size, 0),
         ignoredMarkFiles
     };
+}
+const SCAN_PARALLELISM = 32;
+async function inspect(root, realRoot, found) {
+    const relativePath = toStoreRelativePath(root, found);
+    const real = await external_node_fs_namespaceObject.promises.realpath(found);
+    if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
+        throw new InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
+    }
+    const info = await external_node_fs_namespaceObject.promises.stat(found);
+    if (info.isDirectory())
+        return { kind: 'folder', relativePath };
+    if (!info.isFile())
+        return { kind: 'other' };
+    try {
+        await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
+    }
+    catch {
+        throw new InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
+    }
+    return { kind: 'file', relativePath, size: info.size };
 }
 function parentOf(relativePath) {
     const i = relativePath.lastIndexOf('/');
@@ -36633,21 +36661,20 @@ class PackageUploader {
         bytesUploaded: 0,
         chunkedFiles: 0,
         markFilesWritten: 0,
+        markFilesWrittenDuringUpload: 0,
         sessionsUnsupported: false
     };
     sessionSupport = 'unknown';
     openSessions = new Set();
     failures = [];
     completion;
-    /** Folders whose content is complete and whose mark file is not written yet. */
-    readyForMark;
+    markWrites = new Set();
     constructor(client, pkg, settings) {
         this.client = client;
         this.pkg = pkg;
         this.settings = settings;
         this.progress = new UploadProgress(pkg.files.length, pkg.totalBytes);
         this.completion = new FolderCompletion(pkg.folders, pkg.files.map(f => f.relativePath));
-        this.readyForMark = this.completion.readyAtStart();
     }
     get stopped() {
         return this.failures.length > 0 || this.settings.signal?.aborted === true;
@@ -36656,10 +36683,11 @@ class PackageUploader {
         return joinStorePath(this.settings.destination, relativePath);
     }
     /**
-     * Uploads every package file; throws UploadFailedError (or CancelledError) after deleting the
-     * sessions it opened. Mark files are left to writeMarkFiles().
+     * Uploads every package file, and the mark file of every folder that completes on the way;
+     * throws UploadFailedError (or CancelledError) after deleting the sessions it opened.
      */
     async uploadFiles() {
+        this.completion.readyAtStart().forEach(f => this.startMarkFile(f));
         // Large files first, so that their many chunks overlap with the small files.
         const { chunkSize, concurrency } = this.settings;
         const ordered = [
@@ -36676,27 +36704,31 @@ class PackageUploader {
             this.stats.filesUploaded++;
             this.stats.bytesUploaded += file.size;
             this.progress.filesDone++;
-            this.readyForMark.push(...this.completion.fileCompleted(file.relativePath));
+            this.completion.fileCompleted(file.relativePath).forEach(f => this.startMarkFile(f));
         }, () => this.stopped);
+        this.stats.markFilesWrittenDuringUpload = this.stats.markFilesWritten;
+        if (this.stopped)
+            await this.settleMarkFiles();
         await this.throwIfStopped();
     }
     /**
-     * Writes `_.dir` in every folder of the package, each once everything beneath it is complete:
-     * deepest first, the package root last. Requires a completed uploadFiles().
+     * Waits for the remaining mark files: each folder's once everything beneath it is complete,
+     * the package root's last. Requires a completed uploadFiles().
      */
     async writeMarkFiles() {
-        const writes = new Set();
-        const writeMark = (folder) => {
-            if (this.stopped)
-                return;
-            const write = this.writeMarkFile(folder).then(() => this.completion.markWritten(folder).forEach(writeMark), err => this.fail(err));
-            writes.add(write);
-            void write.finally(() => writes.delete(write));
-        };
-        this.readyForMark.splice(0).forEach(writeMark);
-        while (writes.size > 0)
-            await Promise.allSettled([...writes]);
+        await this.settleMarkFiles();
         await this.throwIfStopped();
+    }
+    startMarkFile(folder) {
+        if (this.stopped)
+            return;
+        const write = this.writeMarkFile(folder).then(() => this.completion.markWritten(folder).forEach(f => this.startMarkFile(f)), err => this.fail(err));
+        this.markWrites.add(write);
+        void write.finally(() => this.markWrites.delete(write));
+    }
+    async settleMarkFiles() {
+        while (this.markWrites.size > 0)
+            await Promise.allSettled([...this.markWrites]);
     }
     async throwIfStopped() {
         if (!this.stopped)
@@ -36720,7 +36752,12 @@ class PackageUploader {
     source(file, range) {
         return {
             length: range.end - range.start + 1,
-            open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, { start: range.start, end: range.end, highWaterMark: READ_BUFFER_BYTES })
+            // A small file gets a buffer of its own size, not a megabyte.
+            open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
+                start: range.start,
+                end: range.end,
+                highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
+            })
         };
     }
     async uploadOne(file) {
@@ -37016,7 +37053,8 @@ async function upload(client, inputs, pkg, report) {
             });
             await group('Write the mark files', async () => {
                 await uploader.writeMarkFiles();
-                info(`Wrote ${uploader.stats.markFilesWritten} mark files ('_.dir'), the package root's last.`);
+                const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
+                info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading), the package root's last.`);
             });
         }
         finally {
@@ -37039,12 +37077,15 @@ async function upload(client, inputs, pkg, report) {
             });
         }
         await group('Verify', async () => {
-            const tree = await listTree(client, destination, inputs.concurrency);
+            // The size and the listing are asked for together.
+            const [tree, size] = await Promise.all([
+                listTree(client, destination, inputs.concurrency),
+                client.folderSize(destination)
+            ]);
             const problems = findDifferences(tree, pkg);
             if (problems.length > 0) {
                 throw new Error(`The Image Store does not hold the package after the upload: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again.`);
             }
-            const size = await client.folderSize(destination);
             report.storeSizeBytes = size ?? sumOf(tree.files);
             info(`'${destination}' holds all ${pkg.files.length} files and ${pkg.folders.length} mark files; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
         });

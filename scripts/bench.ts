@@ -20,9 +20,11 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     'chunk-size': { type: 'string', default: '8MiB' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '16' },
     'expect-continue': { type: 'string', default: '' },
-    only: { type: 'string', default: '' }
+    only: { type: 'string', default: '' },
+    verbose: { type: 'boolean', default: false },
+    'no-naive': { type: 'boolean', default: false }
   }
 });
 const quick = args.quick;
@@ -207,10 +209,16 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 interface Row {
   scenario: string;
+  latencyMs: number;
   actionSeconds: number;
+  /** Package bytes over the action's upload phase (its throughput-bytes-per-second output). */
+  actionUploadRate: number;
   naiveSeconds?: number;
   rawSeconds: number;
+  /** The issue's bound: max(bytes / raw throughput in this scenario, requests × latency / concurrency). */
   lowerBound: number;
+  /** The same with the link's bandwidth measured without latency: perfect overlap, unreachable with a fixed slot count. */
+  idealBound: number;
   bytes: number;
   actionRequests: number;
   neededRequests: number;
@@ -252,7 +260,11 @@ async function runScenario(name: string, dir: string, files: BenchFile[], latenc
     const env: Record<string, string> = { SFU_REPORT_RESOURCE_USAGE: '1' };
     if (args['expect-continue']) env.SFU_EXPECT_CONTINUE = args['expect-continue'];
     let run: Awaited<ReturnType<typeof runAction>> | undefined;
-    const actionSeconds = await timed(async () => (run = await runAction({ inputs, env, timeoutMs: 3_600_000 })));
+    const started = Date.now();
+    const echo = args.verbose
+      ? (line: string) => line && !line.startsWith('::debug') && console.log(`${String(Date.now() - started).padStart(7)} ms  ${line}`)
+      : undefined;
+    const actionSeconds = await timed(async () => (run = await runAction({ inputs, env, timeoutMs: 3_600_000, onLine: echo })));
     if (run!.exitCode !== 0) throw new Error(`the action failed in ${name}:\n${run!.stdout.slice(-3000)}`);
     const actionRequests = (await journalRequests(e)) - before;
     const mistakes = await journalMistakes(e);
@@ -270,13 +282,16 @@ async function runScenario(name: string, dir: string, files: BenchFile[], latenc
     if (latencyMs === 0) linkBandwidth.set(dir, bytes / rawSeconds);
     const bandwidth = linkBandwidth.get(dir) ?? bytes / rawSeconds;
     const needed = neededRequests(files, folderCount(files));
-    const lowerBound = Math.max(bytes / bandwidth, (needed * latencyMs) / 1000 / concurrency);
+    const latencyFloor = (needed * latencyMs) / 1000 / concurrency;
     return {
       scenario: name,
+      latencyMs,
       actionSeconds,
+      actionUploadRate: Number(run!.outputs['throughput-bytes-per-second'] ?? 0),
+      lowerBound: Math.max(rawSeconds, latencyFloor),
+      idealBound: Math.max(bytes / bandwidth, latencyFloor),
       naiveSeconds,
       rawSeconds,
-      lowerBound,
       bytes,
       actionRequests,
       neededRequests: needed,
@@ -303,8 +318,26 @@ function del(e: Emulator, rel: string): Promise<void> {
 function formatRow(r: Row): string {
   const f = (n: number) => n.toFixed(2);
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
-  return `| ${r.scenario} | ${(r.bytes / MiB).toFixed(0)} MiB | ${f(r.actionSeconds)} s | ${r.naiveSeconds === undefined ? '—' : `${f(r.naiveSeconds)} s (${ratio(r.naiveSeconds, r.actionSeconds)} faster)`} | ${f(r.rawSeconds)} s (${ratio(r.actionSeconds, r.rawSeconds)}) | ${f(r.lowerBound)} s (${ratio(r.actionSeconds, r.lowerBound)}) | ${((r.bytes / r.actionSeconds) / MiB).toFixed(0)} MiB/s | ${r.actionRequests} (${r.neededRequests} needed) | ${r.peakRssMiB.toFixed(0)} MiB | ${r.identical && r.mistakes === 0 ? 'yes' : `NO (${r.mistakes} mistakes)`} |`;
+  const rawRate = r.bytes / r.rawSeconds;
+  return [
+    r.scenario,
+    `${(r.bytes / MiB).toFixed(0)} MiB`,
+    `${f(r.actionSeconds)} s`,
+    r.naiveSeconds === undefined ? '—' : `${f(r.naiveSeconds)} s (**${ratio(r.naiveSeconds, r.actionSeconds)}**)`,
+    `${f(r.rawSeconds)} s (${ratio(r.actionSeconds, r.rawSeconds)})`,
+    `${f(r.lowerBound)} s (**${ratio(r.actionSeconds, r.lowerBound)}**)`,
+    `${f(r.idealBound)} s (${ratio(r.actionSeconds, r.idealBound)})`,
+    `${(r.actionUploadRate / MiB).toFixed(0)} MiB/s (**${((r.actionUploadRate / rawRate) * 100).toFixed(0)} %** of raw)`,
+    `${r.actionRequests} (${r.neededRequests} needed)`,
+    `**${r.peakRssMiB.toFixed(0)} MiB**`,
+    r.identical && r.mistakes === 0 ? 'yes' : `NO (${r.mistakes} mistakes)`
+  ].join(' | ').replace(/^/, '| ').replace(/$/, ' |');
 }
+
+const TABLE_HEADER = [
+  '| scenario | bytes | action (whole step) | naive uploader (naive ÷ action) | raw ceiling (action ÷ raw) | lower bound (action ÷ bound) | ideal-overlap bound (action ÷ ideal) | action upload-phase rate | requests | action peak RSS | store identical, no mistakes |',
+  '|---|---|---|---|---|---|---|---|---|---|---|'
+];
 
 async function main(): Promise<void> {
   const smallFiles = quick ? 200 : 2000;
@@ -320,8 +353,8 @@ async function main(): Promise<void> {
     const hugeFiles = [{ rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }];
 
     const scenarios: [string, () => Promise<Row>][] = [
-      ['package, no latency', () => runScenario('package, no latency', pkgDir, files, 0, true)],
-      ['package, 25 ms latency', () => runScenario('package, 25 ms latency', pkgDir, files, 25, true)],
+      ['package, no latency', () => runScenario('package, no latency', pkgDir, files, 0, !args['no-naive'])],
+      ['package, 25 ms latency', () => runScenario('package, 25 ms latency', pkgDir, files, 25, !args['no-naive'])],
       ['large files only, no latency', async () => {
         const dir = path.join(work, 'large-only');
         for (const f of largeOnly) {
@@ -345,11 +378,7 @@ async function main(): Promise<void> {
       rows.push(row);
       console.log(formatRow(row));
     }
-    const header = [
-      `| scenario | bytes | action | naive uploader | raw ceiling (action ÷ raw) | lower bound (action ÷ bound) | action rate | requests | action peak RSS | store identical |`,
-      `|---|---|---|---|---|---|---|---|---|---|`
-    ];
-    const table = [...header, ...rows.map(formatRow)].join('\n');
+    const table = [...TABLE_HEADER, ...rows.map(formatRow)].join('\n');
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
     const settings = `chunk-size ${args['chunk-size']}, concurrency ${concurrency}${args['expect-continue'] ? `, SFU_EXPECT_CONTINUE=${args['expect-continue']}` : ''}`;
     console.log(`\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${table}`);

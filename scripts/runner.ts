@@ -29,6 +29,8 @@ export interface RunActionOptions {
   echo?: boolean;
   /** Called once the child has started, e.g. to send it a signal later. */
   onStart?: (child: ChildProcess) => void;
+  /** Called with every line the action prints on stdout. */
+  onLine?: (line: string) => void;
   /** Kill the child after this long; a test never waits forever. */
   timeoutMs?: number;
 }
@@ -90,9 +92,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     options.onStart?.(child);
     let stdout = '';
     let stderr = '';
+    let partial = '';
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       if (options.echo) process.stdout.write(d);
+      if (options.onLine) {
+        const lines = (partial + d.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        lines.forEach(options.onLine);
+      }
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();

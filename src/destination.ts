@@ -1,7 +1,7 @@
 // What happens to the destination folder around the upload: the overwrite modes before it, and
 // the check after it that the store holds exactly the package.
 import * as core from '@actions/core';
-import { inParallel } from './concurrency.js';
+import { inParallel, Semaphore } from './concurrency.js';
 import type { OverwriteMode } from './inputs.js';
 import type { ScannedPackage } from './package-scan.js';
 import { MARK_FILE_NAME } from './protocol/error-codes.js';
@@ -70,7 +70,10 @@ export interface StoreTree {
   folders: string[];
 }
 
-/** Lists a folder recursively (one request per folder and page). */
+/**
+ * Lists a folder recursively (one request per folder and page). A folder's sub-folders are listed
+ * as soon as it is, so the listing takes about one round trip per level of the deepest path.
+ */
 export async function listTree(client: ImageStoreClient, root: string, concurrency: number): Promise<StoreTree> {
   const tree: StoreTree = { files: new Map(), folders: [] };
   const prefix = `${normalizeStorePath(root)}/`.toLowerCase();
@@ -79,17 +82,31 @@ export async function listTree(client: ImageStoreClient, root: string, concurren
     // Windows clusters compare case-insensitively and may answer in another case.
     return p.toLowerCase().startsWith(prefix) ? p.slice(prefix.length) : p;
   };
-  let level = [''];
-  while (level.length > 0) {
-    const next: string[] = [];
-    await inParallel(level, concurrency, async folder => {
-      const listing = await client.list(joinStorePath(root, folder));
-      for (const f of listing?.files ?? []) tree.files.set(relative(f.StoreRelativePath), parseInt64(f.FileSize, 'FileSize'));
-      for (const f of listing?.folders ?? []) next.push(relative(f.StoreRelativePath));
-    });
-    tree.folders.push(...next);
-    level = next;
-  }
+  const listings = new Set<Promise<void>>();
+  let failure: unknown;
+  const limiter = new Semaphore(concurrency);
+  const visit = (folder: string): void => {
+    const listing = limiter
+      .use(() => client.list(joinStorePath(root, folder)))
+      .then(
+        content => {
+          for (const f of content?.files ?? []) tree.files.set(relative(f.StoreRelativePath), parseInt64(f.FileSize, 'FileSize'));
+          for (const f of content?.folders ?? []) {
+            const sub = relative(f.StoreRelativePath);
+            tree.folders.push(sub);
+            if (failure === undefined) visit(sub);
+          }
+        },
+        err => {
+          failure ??= err;
+        }
+      );
+    listings.add(listing);
+    void listing.finally(() => listings.delete(listing));
+  };
+  visit('');
+  while (listings.size > 0) await Promise.allSettled([...listings]);
+  if (failure !== undefined) throw failure;
   return tree;
 }
 

@@ -214,7 +214,7 @@ export function getInputs(read: (name: string) => string = name => core.getInput
     imageStorePath,
     include,
     chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
-    concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '8', 1, 64),
+    concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '16', 1, 64),
     overwrite: overwriteText as OverwriteMode,
     copyTo,
     cleanupPaths,

@@ -143,7 +143,10 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       });
       await core.group('Write the mark files', async () => {
         await uploader.writeMarkFiles();
-        core.info(`Wrote ${uploader.stats.markFilesWritten} mark files ('_.dir'), the package root's last.`);
+        const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
+        core.info(
+          `Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading), the package root's last.`
+        );
       });
     } finally {
       recordProgress();
@@ -168,14 +171,17 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
     }
 
     await core.group('Verify', async () => {
-      const tree = await listTree(client, destination, inputs.concurrency);
+      // The size and the listing are asked for together.
+      const [tree, size] = await Promise.all([
+        listTree(client, destination, inputs.concurrency),
+        client.folderSize(destination)
+      ]);
       const problems = findDifferences(tree, pkg);
       if (problems.length > 0) {
         throw new Error(
           `The Image Store does not hold the package after the upload: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again.`
         );
       }
-      const size = await client.folderSize(destination);
       report.storeSizeBytes = size ?? sumOf(tree.files);
       core.info(
         `'${destination}' holds all ${pkg.files.length} files and ${pkg.folders.length} mark files; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`

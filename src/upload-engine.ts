@@ -34,6 +34,8 @@ export interface UploadStats {
   bytesUploaded: number;
   chunkedFiles: number;
   markFilesWritten: number;
+  /** Of those, the ones written while files were still uploading. */
+  markFilesWrittenDuringUpload: number;
   /** The cluster had no upload sessions, so large files went by single PUTs. */
   sessionsUnsupported: boolean;
 }
@@ -73,14 +75,14 @@ export class PackageUploader {
     bytesUploaded: 0,
     chunkedFiles: 0,
     markFilesWritten: 0,
+    markFilesWrittenDuringUpload: 0,
     sessionsUnsupported: false
   };
   private sessionSupport: 'unknown' | 'yes' | 'no' = 'unknown';
   private readonly openSessions = new Set<string>();
   private readonly failures: Error[] = [];
   private readonly completion: FolderCompletion;
-  /** Folders whose content is complete and whose mark file is not written yet. */
-  private readonly readyForMark: string[];
+  private readonly markWrites = new Set<Promise<void>>();
 
   constructor(
     private readonly client: ImageStoreClient,
@@ -89,7 +91,6 @@ export class PackageUploader {
   ) {
     this.progress = new UploadProgress(pkg.files.length, pkg.totalBytes);
     this.completion = new FolderCompletion(pkg.folders, pkg.files.map(f => f.relativePath));
-    this.readyForMark = this.completion.readyAtStart();
   }
 
   private get stopped(): boolean {
@@ -101,10 +102,11 @@ export class PackageUploader {
   }
 
   /**
-   * Uploads every package file; throws UploadFailedError (or CancelledError) after deleting the
-   * sessions it opened. Mark files are left to writeMarkFiles().
+   * Uploads every package file, and the mark file of every folder that completes on the way;
+   * throws UploadFailedError (or CancelledError) after deleting the sessions it opened.
    */
   async uploadFiles(): Promise<void> {
+    this.completion.readyAtStart().forEach(f => this.startMarkFile(f));
     // Large files first, so that their many chunks overlap with the small files.
     const { chunkSize, concurrency } = this.settings;
     const ordered = [
@@ -123,31 +125,36 @@ export class PackageUploader {
         this.stats.filesUploaded++;
         this.stats.bytesUploaded += file.size;
         this.progress.filesDone++;
-        this.readyForMark.push(...this.completion.fileCompleted(file.relativePath));
+        this.completion.fileCompleted(file.relativePath).forEach(f => this.startMarkFile(f));
       },
       () => this.stopped
     );
+    this.stats.markFilesWrittenDuringUpload = this.stats.markFilesWritten;
+    if (this.stopped) await this.settleMarkFiles();
     await this.throwIfStopped();
   }
 
   /**
-   * Writes `_.dir` in every folder of the package, each once everything beneath it is complete:
-   * deepest first, the package root last. Requires a completed uploadFiles().
+   * Waits for the remaining mark files: each folder's once everything beneath it is complete,
+   * the package root's last. Requires a completed uploadFiles().
    */
   async writeMarkFiles(): Promise<void> {
-    const writes = new Set<Promise<void>>();
-    const writeMark = (folder: string): void => {
-      if (this.stopped) return;
-      const write = this.writeMarkFile(folder).then(
-        () => this.completion.markWritten(folder).forEach(writeMark),
-        err => this.fail(err)
-      );
-      writes.add(write);
-      void write.finally(() => writes.delete(write));
-    };
-    this.readyForMark.splice(0).forEach(writeMark);
-    while (writes.size > 0) await Promise.allSettled([...writes]);
+    await this.settleMarkFiles();
     await this.throwIfStopped();
+  }
+
+  private startMarkFile(folder: string): void {
+    if (this.stopped) return;
+    const write = this.writeMarkFile(folder).then(
+      () => this.completion.markWritten(folder).forEach(f => this.startMarkFile(f)),
+      err => this.fail(err)
+    );
+    this.markWrites.add(write);
+    void write.finally(() => this.markWrites.delete(write));
+  }
+
+  private async settleMarkFiles(): Promise<void> {
+    while (this.markWrites.size > 0) await Promise.allSettled([...this.markWrites]);
   }
 
   private async throwIfStopped(): Promise<void> {
@@ -171,7 +178,13 @@ export class PackageUploader {
   private source(file: PackageFile, range: ByteRange): BodySource {
     return {
       length: range.end - range.start + 1,
-      open: () => createReadStream(file.localPath, { start: range.start, end: range.end, highWaterMark: READ_BUFFER_BYTES })
+      // A small file gets a buffer of its own size, not a megabyte.
+      open: () =>
+        createReadStream(file.localPath, {
+          start: range.start,
+          end: range.end,
+          highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
+        })
     };
   }
 

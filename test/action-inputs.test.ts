@@ -38,7 +38,7 @@ describe('size and path parsing', () => {
     assert.equal(inputs.imageStorePath, 'Release');
     assert.equal(inputs.clusterEndpoint, 'http://h:19080');
     assert.equal(inputs.chunkSize, 8 * 1024 * 1024);
-    assert.equal(inputs.concurrency, 8);
+    assert.equal(inputs.concurrency, 16);
     assert.equal(inputs.overwrite, 'replace');
   });
 });

@@ -398,7 +398,7 @@ class content_store_ContentStore {
         for (const d of dirents) {
             const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
             if (d.isDirectory()) {
-                folders.push({ path: child, fileCount: (await this.walk(child)).fileCount });
+                folders.push({ path: child, fileCount: await this.countFiles(child) });
             }
             else if (d.isFile()) {
                 const info = await this.fileInfo(child);
@@ -407,6 +407,11 @@ class content_store_ContentStore {
             }
         }
         return { files, folders };
+    }
+    /** Files beneath a folder, at any depth (names only: no stat per file). */
+    async countFiles(storePath) {
+        const entries = await external_node_fs_namespaceObject.promises.readdir(this.diskPath(storePath), { recursive: true, withFileTypes: true });
+        return entries.filter(e => e.isFile()).length;
     }
     /** Recursive totals of a folder (or of one file). */
     async walk(storePath) {

@@ -145,13 +145,19 @@ export class ContentStore {
     for (const d of dirents) {
       const child = storePath === '' ? d.name : `${storePath}/${d.name}`;
       if (d.isDirectory()) {
-        folders.push({ path: child, fileCount: (await this.walk(child)).fileCount });
+        folders.push({ path: child, fileCount: await this.countFiles(child) });
       } else if (d.isFile()) {
         const info = await this.fileInfo(child);
         if (info) files.push(info);
       }
     }
     return { files, folders };
+  }
+
+  /** Files beneath a folder, at any depth (names only: no stat per file). */
+  async countFiles(storePath: string): Promise<number> {
+    const entries = await fs.readdir(this.diskPath(storePath), { recursive: true, withFileTypes: true });
+    return entries.filter(e => e.isFile()).length;
   }
 
   /** Recursive totals of a folder (or of one file). */
