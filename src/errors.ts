@@ -19,6 +19,7 @@ export class ImageStoreError extends Error {
       code?: string;
       serverMessage?: string;
       networkCode?: string;
+      networkMessage?: string;
       attempts: number;
       endpoint: string;
     },
@@ -45,13 +46,21 @@ function describe(failed: FailedOperation, d: ImageStoreError['detail'], hint: s
   const answer =
     d.status !== undefined
       ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''} from ${d.endpoint}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
-      : `no answer from ${d.endpoint} (${d.networkCode})`;
+      : d.networkCode === 'ESERVERCERT'
+        ? `refused to talk to ${d.endpoint}: ${d.networkMessage}`
+        : `no answer from ${d.endpoint} (${d.networkCode})`;
   const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
   return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
 }
 
 /** What the user should do about an answer or a network failure. */
-export function hintFor(endpoint: string, status: number | undefined, code: string | undefined, networkCode?: string): string {
+export function hintFor(
+  endpoint: string,
+  status: number | undefined,
+  code: string | undefined,
+  networkCode?: string,
+  credentials: { certificate: boolean; token: boolean } = { certificate: false, token: false }
+): string {
   if (status === undefined) {
     switch (networkCode) {
       case 'ECONNREFUSED':
@@ -64,14 +73,32 @@ export function hintFor(endpoint: string, status: number | undefined, code: stri
       case 'ECONNRESET':
       case 'EPIPE':
         return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise 'retries'.`;
+      case 'ESERVERCERT':
+        return "Check 'server-certificate-thumbprint' (the cluster certificate's SHA-1 thumbprint) or 'server-common-name' and 'ca-certificate'.";
+      case 'ERR_TLS_CERT_ALTNAME_INVALID':
+        return `The cluster's certificate does not name the host of ${endpoint}: set 'server-common-name' to the name it carries (with 'ca-certificate' if its CA is private), or pin it with 'server-certificate-thumbprint'.`;
+      case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      case 'SELF_SIGNED_CERT_IN_CHAIN':
+      case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      case 'CERT_UNTRUSTED':
+        return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with 'server-certificate-thumbprint', or give its CA in 'ca-certificate' (with 'server-common-name' if it names another host), or, for a throw-away test cluster only, set 'insecure-skip-tls-verify: true'.`;
+      case 'CERT_HAS_EXPIRED':
+        return "The cluster's certificate has expired: renew it on the cluster.";
       default:
         return networkCode?.startsWith('CERT_') || networkCode?.includes('SELF_SIGNED') || networkCode?.includes('TLS')
           ? `The TLS connection to ${endpoint} failed (${networkCode}): check the server certificate settings.`
           : `Check that ${endpoint} is reachable from this runner.`;
     }
   }
+  if (status === 401 && !credentials.token) {
+    return "The cluster requires an Azure AD token: give 'aad-token', or 'azure-client-id' and 'azure-tenant-id' (with 'azure-client-secret', or GitHub OIDC with 'permissions: id-token: write').";
+  }
+  if (status === 403 && !credentials.certificate && !credentials.token) {
+    return "The cluster requires a client certificate: give the cluster's admin client certificate in 'client-certificate' (PEM, base64 PFX, or a file path).";
+  }
   if (status === 401 || status === 403) {
-    return 'The cluster refused the client certificate or token: check that it is the cluster\'s admin client certificate (or a valid token) and that it has not expired.';
+    return 'The cluster refused the client certificate or token: check that it is the cluster\'s admin client certificate (or a valid token for the cluster) and that it has not expired.';
   }
   if (status === 413) return "The request was too large for the gateway: lower 'chunk-size'.";
   if (status === 404 && (code === ErrorCode.FileNotFound || code === ErrorCode.DirectoryNotFound || code === undefined)) {

@@ -17,8 +17,28 @@ export const Input = {
   Timeout: 'timeout',
   Retries: 'retries',
   ApiVersion: 'api-version',
-  DryRun: 'dry-run'
+  DryRun: 'dry-run',
+  ClientCertificate: 'client-certificate',
+  ClientKey: 'client-key',
+  ClientCertificatePassword: 'client-certificate-password',
+  ServerCertificateThumbprint: 'server-certificate-thumbprint',
+  ServerCommonName: 'server-common-name',
+  CaCertificate: 'ca-certificate',
+  InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
+  AadToken: 'aad-token',
+  AzureClientId: 'azure-client-id',
+  AzureTenantId: 'azure-tenant-id',
+  AzureClientSecret: 'azure-client-secret'
 } as const;
+
+/** Inputs whose values are secrets: masked before anything else happens. */
+const SECRET_INPUTS = [
+  Input.ClientCertificate,
+  Input.ClientKey,
+  Input.ClientCertificatePassword,
+  Input.AadToken,
+  Input.AzureClientSecret
+];
 
 export const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'] as const;
 export type OverwriteMode = (typeof OVERWRITE_MODES)[number];
@@ -53,6 +73,24 @@ export interface UploadInputs {
   retries: number;
   apiVersion: string;
   dryRun: boolean;
+  security: SecurityInputs;
+}
+
+/** How to reach a secured cluster (protocol reference §6). */
+export interface SecurityInputs {
+  /** PEM text (certificate, and key unless clientKey has it), base64 PFX, or a path to either. */
+  clientCertificate?: string;
+  clientKey?: string;
+  clientCertificatePassword?: string;
+  /** SHA-1 thumbprints, upper-case hex without separators. */
+  serverThumbprints: string[];
+  serverCommonName?: string;
+  caCertificate?: string;
+  insecureSkipTlsVerify: boolean;
+  aadToken?: string;
+  azureClientId?: string;
+  azureTenantId?: string;
+  azureClientSecret?: string;
 }
 
 /** A bad input: the message names the input and what it accepts. */
@@ -170,9 +208,84 @@ function lines(value: string): string[] {
     .filter(l => l !== '');
 }
 
+/** Masks a secret, and each of its lines (the runner may not match a multi-line value whole). */
+export function maskSecret(value: string): void {
+  if (value.trim() === '') return;
+  core.setSecret(value);
+  for (const line of value.split(/\r?\n/)) {
+    if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) core.setSecret(line.trim());
+  }
+}
+
+function optional(value: string): string | undefined {
+  return value.trim() === '' ? undefined : value.trim();
+}
+
+export function parseThumbprints(value: string): string[] {
+  const thumbprints = value
+    .split(',')
+    .map(t => t.replace(/[\s:]/g, '').toUpperCase())
+    .filter(t => t !== '');
+  for (const t of thumbprints) {
+    if (!/^[0-9A-F]{40}$/.test(t)) {
+      throw new InputError(`'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
+    }
+  }
+  return thumbprints;
+}
+
+export function parseSecurityInputs(read: (name: string) => string, endpoint: string): SecurityInputs {
+  const security: SecurityInputs = {
+    clientCertificate: optional(read(Input.ClientCertificate)),
+    clientKey: optional(read(Input.ClientKey)),
+    clientCertificatePassword: read(Input.ClientCertificatePassword) === '' ? undefined : read(Input.ClientCertificatePassword),
+    serverThumbprints: parseThumbprints(read(Input.ServerCertificateThumbprint)),
+    serverCommonName: optional(read(Input.ServerCommonName)),
+    caCertificate: optional(read(Input.CaCertificate)),
+    insecureSkipTlsVerify: parseBoolean(Input.InsecureSkipTlsVerify, read(Input.InsecureSkipTlsVerify)),
+    aadToken: optional(read(Input.AadToken)),
+    azureClientId: optional(read(Input.AzureClientId)),
+    azureTenantId: optional(read(Input.AzureTenantId)),
+    azureClientSecret: optional(read(Input.AzureClientSecret))
+  };
+  const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
+  if (pinned && security.insecureSkipTlsVerify) {
+    throw new InputError(
+      `Only one of '${Input.ServerCertificateThumbprint}'/'${Input.ServerCommonName}' or '${Input.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`
+    );
+  }
+  const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
+  if (security.aadToken !== undefined && servicePrincipal !== undefined) {
+    throw new InputError(`Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
+  }
+  if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
+    throw new InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
+  }
+  if (security.clientKey !== undefined && security.clientCertificate === undefined) {
+    throw new InputError(`'${Input.ClientKey}' is set without '${Input.ClientCertificate}': give the certificate the key belongs to.`);
+  }
+  if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
+    throw new InputError(`'${Input.ClientCertificatePassword}' is set without '${Input.ClientCertificate}': give the certificate it unlocks.`);
+  }
+  if (endpoint.startsWith('http://')) {
+    if (security.clientCertificate !== undefined) {
+      throw new InputError(`'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
+    }
+    if (security.aadToken !== undefined || servicePrincipal !== undefined) {
+      throw new InputError(`Azure AD credentials need an https:// '${Input.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
+    }
+    if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
+      throw new InputError(`The server certificate inputs only apply to an https:// '${Input.ClusterEndpoint}', not '${endpoint}'.`);
+    }
+  }
+  return security;
+}
+
 /** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
 export function getInputs(read: (name: string) => string = name => core.getInput(name)): UploadInputs {
+  for (const name of SECRET_INPUTS) maskSecret(read(name));
   const clusterEndpoint = parseEndpoint(read(Input.ClusterEndpoint));
+  const security = parseSecurityInputs(read, clusterEndpoint);
   const packagePathText = read(Input.PackagePath).trim();
   if (packagePathText === '') {
     throw new InputError(`'${Input.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
@@ -221,6 +334,7 @@ export function getInputs(read: (name: string) => string = name => core.getInput
     timeoutSeconds: parseWholeNumber(Input.Timeout, read(Input.Timeout) || '60', 1, 4294967295),
     retries: parseWholeNumber(Input.Retries, read(Input.Retries) || '5', 1, 100),
     apiVersion,
-    dryRun: parseBoolean(Input.DryRun, read(Input.DryRun))
+    dryRun: parseBoolean(Input.DryRun, read(Input.DryRun)),
+    security
   };
 }

@@ -1,27 +1,27 @@
 // The action: read inputs, scan the package, prepare the destination, upload, write mark files,
 // copy, clean up, verify; report in outputs and the job summary whatever happens.
 import * as core from '@actions/core';
-import { Semaphore } from './concurrency.js';
 import { findDifferences, listTree, prepareDestination } from './destination.js';
-import { type ExpectContinueMode, HttpTransport } from './http/transport.js';
+import type { ExpectContinueMode } from './http/transport.js';
+import { type ClusterConnection, connectToCluster } from './auth/connect.js';
+import { loadClientCertificate } from './auth/client-certificate.js';
 import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from './package-scan.js';
 import { RunReport } from './run-report.js';
-import { ImageStoreClient } from './store-client.js';
+import type { ImageStoreClient } from './store-client.js';
 import { CancelledError } from './errors.js';
 import { PackageUploader } from './upload-engine.js';
-
-const USER_AGENT = 'service-fabric-upload-action';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
-  let transport: HttpTransport | undefined;
+  let connection: ClusterConnection | undefined;
   try {
     const inputs = getInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
+    const clientCertificate = loadClientCertificate(inputs.security);
 
     const pkg = await core.group('Scan the package', async () => {
       const scanned = await scanPackage(inputs.packagePath, inputs.include);
@@ -36,20 +36,15 @@ export async function run(): Promise<void> {
     });
     report.totalBytes = pkg.totalBytes;
 
-    transport = new HttpTransport({
-      userAgent: USER_AGENT,
-      maxSockets: inputs.concurrency,
-      expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE)
-    });
-    const client = new ImageStoreClient(transport, {
-      endpoint: inputs.clusterEndpoint,
-      apiVersion: inputs.apiVersion,
-      timeoutSeconds: inputs.timeoutSeconds,
-      retries: inputs.retries,
-      limiter: new Semaphore(inputs.concurrency),
+    connection = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
+      expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
       onRetry: line => core.info(line)
     });
+    const client = connection.client;
+    if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
+      await core.group('Authenticate with Azure AD', () => connection!.authenticate());
+    }
 
     if (inputs.dryRun) {
       await dryRun(client, inputs, pkg, report);
@@ -67,7 +62,7 @@ export async function run(): Promise<void> {
   } finally {
     report.writeOutputs();
     await report.writeSummary();
-    transport?.dispose();
+    connection?.dispose();
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
       // For the benchmark and the memory tests: peak resident memory of this process, in KiB.

@@ -19,6 +19,7 @@ import type {
 import { parseInt64 } from './protocol/models.js';
 import { ErrorCode } from './protocol/error-codes.js';
 import { encodeStorePath } from './protocol/store-path.js';
+import type { TokenSource } from './auth/aad-token.js';
 import { backoffDelay, DEFAULT_BACKOFF, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './retry.js';
 
 export interface StoreClientOptions {
@@ -32,6 +33,10 @@ export interface StoreClientOptions {
   /** Called before each retry with a line for the log. */
   onRetry?: (line: string) => void;
   backoff?: { baseDelayMs: number; maxDelayMs: number };
+  /** Bearer tokens for a cluster secured with Azure AD. */
+  tokens?: TokenSource;
+  /** Which credentials were given, for the advice that goes with a 401 or 403. */
+  credentials?: { certificate: boolean; token: boolean };
 }
 
 interface CallSpec {
@@ -44,6 +49,8 @@ interface CallSpec {
   apiVersion?: string;
   /** Statuses that are an answer, not a failure. */
   accept: number[];
+  /** Sent without credentials (the AAD metadata). */
+  anonymous?: boolean;
 }
 
 const FOLDER_SIZE_API_VERSION = '6.5';
@@ -56,6 +63,10 @@ export class ImageStoreClient {
     private readonly transport: HttpTransport,
     private readonly options: StoreClientOptions
   ) {}
+
+  useTokens(tokens: TokenSource | undefined): void {
+    this.options.tokens = tokens;
+  }
 
   /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
   forCleanup(): ImageStoreClient {
@@ -194,7 +205,8 @@ export class ImageStoreClient {
       method: 'GET',
       action: 'GetAadMetadata',
       apiVersion: '6.0',
-      accept: [200]
+      accept: [200],
+      anonymous: true
     });
     return this.parseJson<AadMetadataObject>(res, 'AAD metadata');
   }
@@ -218,14 +230,17 @@ export class ImageStoreClient {
     // timeout answer (504) arrives before the client gives up.
     const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
     const url = this.url(spec);
+    const tokens = spec.anonymous ? undefined : this.options.tokens;
+    let refreshedToken = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw new CancelledError('the upload was cancelled');
       let res: HttpResponse | undefined;
       let networkError: NetworkError | undefined;
+      const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
       try {
         res = await this.options.limiter.use(() => {
           this.requestsSent++;
-          return this.transport.send({ method: spec.method, url, headers: spec.headers, body: spec.body, timeoutMs, signal });
+          return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
         });
       } catch (err) {
         if (err instanceof RequestAbortedError) throw new CancelledError('the upload was cancelled');
@@ -233,6 +248,13 @@ export class ImageStoreClient {
         networkError = err;
       }
       if (res && spec.accept.includes(res.status)) return res;
+      if (res?.status === 401 && tokens && !refreshedToken) {
+        // The token may have expired during a long upload: one new token, then once more.
+        refreshedToken = true;
+        await tokens.token(true);
+        attempt--;
+        continue;
+      }
       const fabric = res ? parseFabricError(res) : undefined;
       const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError!.code);
       const error = new ImageStoreError(
@@ -242,10 +264,11 @@ export class ImageStoreClient {
           code: fabric?.code,
           serverMessage: fabric?.message,
           networkCode: networkError?.code,
+          networkMessage: networkError?.message,
           attempts: attempt,
           endpoint: this.options.endpoint
         },
-        hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code)
+        hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials)
       );
       if (!retryable || attempt >= retries) throw error;
       const delay = backoffDelay(attempt, backoff);

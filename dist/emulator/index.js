@@ -28,6 +28,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   M: () => (/* binding */ parseEmulatorArgs)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: ./src/emulator/faults.ts
@@ -88,8 +90,6 @@ function parseFaultKinds(text) {
     return kinds;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 ;// CONCATENATED MODULE: external "node:stream/promises"
@@ -678,9 +678,99 @@ class UploadSessions {
     }
 }
 
+;// CONCATENATED MODULE: ./src/emulator/aad.ts
+// An Azure AD (Entra ID) stand-in for a cluster secured with AAD: the cluster's anonymous AAD
+// metadata, an authority (OpenID configuration and token endpoint) served by the emulator itself,
+// and the check that every Image Store request carries a token it issued.
+
+const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+class AadAuthority {
+    options;
+    tenantId;
+    clusterApplicationId;
+    clientApplicationId;
+    issued = new Set();
+    constructor(options) {
+        this.options = options;
+        this.tenantId = options.tenantId ?? '72f988bf-0000-4000-8000-00000000aad0';
+        this.clusterApplicationId = options.clusterApplicationId ?? '6f4e3c2a-0000-4000-8000-0000000c1057';
+        this.clientApplicationId = options.clientApplicationId ?? '9a8b7c6d-0000-4000-8000-00000000c11e';
+    }
+    metadata(base) {
+        return {
+            type: 'aad',
+            metadata: {
+                authority: `${base}/${this.tenantId}`,
+                client: this.clientApplicationId,
+                cluster: this.clusterApplicationId,
+                login: base,
+                redirect: `${base}/`,
+                tenant: this.tenantId
+            }
+        };
+    }
+    /** The routes this authority serves: `/<tenant>/v2.0/.well-known/openid-configuration` and `/<tenant>/oauth2/v2.0/token`. */
+    ownsPath(pathname) {
+        return pathname.startsWith(`/${this.tenantId}/`);
+    }
+    openIdConfiguration(base) {
+        const authority = `${base}/${this.tenantId}`;
+        return {
+            issuer: `${authority}/v2.0`,
+            token_endpoint: `${authority}/oauth2/v2.0/token`,
+            authorization_endpoint: `${authority}/oauth2/v2.0/authorize`,
+            end_session_endpoint: `${authority}/oauth2/v2.0/logout`,
+            jwks_uri: `${authority}/discovery/v2.0/keys`,
+            response_types_supported: ['code', 'id_token', 'token'],
+            subject_types_supported: ['pairwise'],
+            id_token_signing_alg_values_supported: ['RS256'],
+            scopes_supported: ['openid', 'profile', 'email', 'offline_access']
+        };
+    }
+    /** Answers a client-credentials token request: [status, body]. */
+    token(form) {
+        const refuse = (error, description) => [
+            400,
+            { error, error_description: description }
+        ];
+        if (form.get('grant_type') !== 'client_credentials')
+            return refuse('unsupported_grant_type', 'only client_credentials');
+        if (form.get('client_id') !== this.options.clientId)
+            return refuse('unauthorized_client', 'unknown client_id');
+        if (form.get('scope') !== `${this.clusterApplicationId}/.default`) {
+            return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default`);
+        }
+        const secretOk = this.options.clientSecret !== undefined && form.get('client_secret') === this.options.clientSecret;
+        const assertionOk = this.options.federatedToken !== undefined &&
+            form.get('client_assertion_type') === CLIENT_ASSERTION_TYPE &&
+            form.get('client_assertion') === this.options.federatedToken;
+        if (!secretOk && !assertionOk)
+            return [401, { error: 'invalid_client', error_description: 'wrong secret or assertion' }];
+        const token = this.newToken();
+        this.issued.add(token);
+        return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token }];
+    }
+    /** True when the Authorization header carries a token this authority issued. */
+    accepts(authorization) {
+        const m = /^Bearer (\S+)$/.exec(authorization ?? '');
+        return m !== null && this.issued.has(m[1]);
+    }
+    newToken() {
+        const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        const header = part({ typ: 'JWT', alg: 'none' });
+        const payload = part({ aud: this.clusterApplicationId, tid: this.tenantId, appid: this.options.clientId, iat: now, exp: now + 3599 });
+        return `${header}.${payload}.${(0,external_node_crypto_namespaceObject.randomBytes)(24).toString('base64url')}`;
+    }
+}
+
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 ;// CONCATENATED MODULE: ./src/emulator/server.ts
 // The emulated HTTP gateway: parses the request, checks api-version and timeout, dispatches to the
 // route, and writes answers with the status codes and bodies of the protocol reference.
+
+
 
 
 
@@ -711,6 +801,7 @@ class ImageStoreEmulator {
     /** Store paths whose plain PUT bodies are still arriving. */
     putsInFlight = new Map();
     faults;
+    aad;
     /** Answers to drop: the work is done, then the connection closes without an answer. */
     answersToDrop = new WeakSet();
     constructor(options) {
@@ -725,7 +816,19 @@ class ImageStoreEmulator {
         this.journal = new Journal(options.journal === true);
         this.faults = new FaultInjector(options.faults ?? {});
         this.routes = this.buildRoutes();
-        this.server = external_node_http_namespaceObject.createServer((req, res) => void this.handle(req, res, false));
+        this.aad = options.aad ? new AadAuthority(options.aad) : undefined;
+        const handler = (req, res) => void this.handle(req, res, false);
+        this.server = options.tls
+            ? external_node_https_namespaceObject.createServer({
+                cert: options.tls.cert,
+                key: options.tls.key,
+                ca: options.tls.clientCa,
+                // The certificate is asked for in the handshake and judged per request, so that a
+                // refused one gets a 403 with an empty body, as a cluster answers.
+                requestCert: options.tls.clientCa !== undefined,
+                rejectUnauthorized: false
+            }, handler)
+            : external_node_http_namespaceObject.createServer(handler);
         // Validate headers before asking for the body, as a gateway does.
         this.server.on('checkContinue', (req, res) => void this.handle(req, res, true));
         this.server.keepAliveTimeout = 65_000;
@@ -741,7 +844,7 @@ class ImageStoreEmulator {
         });
         const port = this.server.address().port;
         const shownHost = host.includes(':') ? `[${host}]` : host;
-        return { url: `http://${shownHost}:${port}`, port };
+        return { url: `${this.options.tls ? 'https' : 'http'}://${shownHost}:${port}`, port };
     }
     async close() {
         this.sessions.stop();
@@ -782,8 +885,14 @@ class ImageStoreEmulator {
             if (segments[0] === '$' && segments[1]?.toLowerCase() === 'getaadmetadata' && segments.length === 2) {
                 this.journal.countRequest('aad-metadata');
                 this.checkApiVersion(url.searchParams, [1, 0]);
-                const body = { type: '' };
+                const body = this.aad ? this.aad.metadata(this.baseUrl(req)) : { type: '' };
                 return await this.reply(res, 200, JSON.stringify(body));
+            }
+            if (this.aad?.ownsPath(url.pathname))
+                return await this.serveAuthority(req, res, url.pathname);
+            if (!this.clientCertificateAccepted(req)) {
+                this.journal.countRequest('refused-certificate');
+                throw new FabricHttpError(403, ErrorCode.AccessDenied, 'Client certificate required', true);
             }
             if (segments[0]?.toLowerCase() !== 'imagestore') {
                 throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
@@ -806,6 +915,10 @@ class ImageStoreEmulator {
             if (!route)
                 throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
             this.journal.countRequest(route.name);
+            if (this.aad && !this.aad.accepts(req.headers.authorization)) {
+                // [undoc] The body of the refusal; clients only rely on the status.
+                throw new FabricHttpError(401, ErrorCode.AccessDenied, 'a bearer token for the cluster is required', true);
+            }
             if (this.faults.enabled && (await this.injectFault(req, res, route.name, storePath)))
                 return;
             this.checkApiVersion(url.searchParams, route.minApiVersion);
@@ -819,6 +932,30 @@ class ImageStoreEmulator {
         catch (err) {
             await this.replyError(res, err);
         }
+    }
+    clientCertificateAccepted(req) {
+        if (!this.options.tls?.clientCa)
+            return true;
+        return req.socket.authorized === true;
+    }
+    /** The URL clients used to reach the emulator, for the addresses it hands out. */
+    baseUrl(req) {
+        return `${this.options.tls ? 'https' : 'http'}://${req.headers.host ?? `127.0.0.1`}`;
+    }
+    async serveAuthority(req, res, pathname) {
+        const aad = this.aad;
+        this.journal.countRequest('aad-authority');
+        if (req.method === 'GET' && pathname.endsWith('/v2.0/.well-known/openid-configuration')) {
+            return this.reply(res, 200, JSON.stringify(aad.openIdConfiguration(this.baseUrl(req))));
+        }
+        if (req.method === 'POST' && pathname.endsWith('/oauth2/v2.0/token')) {
+            const parts = [];
+            for await (const part of req)
+                parts.push(part);
+            const [status, body] = aad.token(new URLSearchParams(Buffer.concat(parts).toString('utf8')));
+            return this.reply(res, status, JSON.stringify(body));
+        }
+        return this.reply(res, 404, JSON.stringify({ error: 'not_found' }));
     }
     /** Returns true when the request was consumed by a fault and must not be handled. */
     async injectFault(req, res, route, storePath) {
@@ -1218,6 +1355,7 @@ function openStoredFile(root, storePath) {
 
 
 
+
 const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --port N              port to listen on; 0 picks a free one (default 19080)
   --host ADDR           address to listen on (default 127.0.0.1)
@@ -1236,6 +1374,14 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         default: all
   --stall-rate F        share of requests that get no answer at all
   --failover-every N    every N requests, all open upload sessions are lost
+  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)
+  --tls-key FILE        the PEM private key of --tls-cert
+  --client-ca FILE      require a client certificate signed by this PEM CA (403 otherwise)
+  --aad                 secure the cluster with Azure AD: metadata, an authority of its
+                        own (OpenID configuration, token endpoint), bearer tokens required
+  --aad-client-id ID    the service principal allowed to get tokens (default: sfu-client)
+  --aad-client-secret S its secret
+  --aad-federated-token T  a federated assertion accepted instead of a secret
   --help                this text`;
 function parseEmulatorArgs(argv) {
     const { values } = (0,external_node_util_namespaceObject.parseArgs)({
@@ -1256,6 +1402,13 @@ function parseEmulatorArgs(argv) {
             'fail-kinds': { type: 'string', default: '' },
             'stall-rate': { type: 'string', default: '0' },
             'failover-every': { type: 'string', default: '0' },
+            'tls-cert': { type: 'string' },
+            'tls-key': { type: 'string' },
+            'client-ca': { type: 'string' },
+            aad: { type: 'boolean', default: false },
+            'aad-client-id': { type: 'string', default: 'sfu-client' },
+            'aad-client-secret': { type: 'string' },
+            'aad-federated-token': { type: 'string' },
             help: { type: 'boolean', default: false }
         },
         strict: true
@@ -1268,7 +1421,27 @@ function parseEmulatorArgs(argv) {
     if (separator !== '\\' && separator !== '/') {
         throw new Error(`--path-separator must be '\\' or '/', not '${separator}'`);
     }
+    if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+        throw new Error('--tls-cert and --tls-key go together');
+    }
+    if (values['client-ca'] !== undefined && values['tls-cert'] === undefined) {
+        throw new Error('--client-ca needs --tls-cert and --tls-key: client certificates travel over TLS');
+    }
     return {
+        tls: values['tls-cert'] === undefined
+            ? undefined
+            : {
+                cert: (0,external_node_fs_namespaceObject.readFileSync)(values['tls-cert']),
+                key: (0,external_node_fs_namespaceObject.readFileSync)(values['tls-key']),
+                clientCa: values['client-ca'] === undefined ? undefined : (0,external_node_fs_namespaceObject.readFileSync)(values['client-ca'])
+            },
+        aad: values.aad
+            ? {
+                clientId: values['aad-client-id'],
+                clientSecret: values['aad-client-secret'],
+                federatedToken: values['aad-federated-token']
+            }
+            : undefined,
         port: wholeNumber('--port', values.port, 0, 65535),
         host: values.host,
         root: values.root,

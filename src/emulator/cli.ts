@@ -1,4 +1,5 @@
 // `npm run emulator -- --port 19080 --root ./.imagestore`: the Image Store emulator in the foreground.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseFaultKinds } from './faults.js';
 import { startEmulator, type EmulatorOptions } from './server.js';
@@ -21,6 +22,14 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         default: all
   --stall-rate F        share of requests that get no answer at all
   --failover-every N    every N requests, all open upload sessions are lost
+  --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)
+  --tls-key FILE        the PEM private key of --tls-cert
+  --client-ca FILE      require a client certificate signed by this PEM CA (403 otherwise)
+  --aad                 secure the cluster with Azure AD: metadata, an authority of its
+                        own (OpenID configuration, token endpoint), bearer tokens required
+  --aad-client-id ID    the service principal allowed to get tokens (default: sfu-client)
+  --aad-client-secret S its secret
+  --aad-federated-token T  a federated assertion accepted instead of a secret
   --help                this text`;
 
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
@@ -42,6 +51,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       'fail-kinds': { type: 'string', default: '' },
       'stall-rate': { type: 'string', default: '0' },
       'failover-every': { type: 'string', default: '0' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'client-ca': { type: 'string' },
+      aad: { type: 'boolean', default: false },
+      'aad-client-id': { type: 'string', default: 'sfu-client' },
+      'aad-client-secret': { type: 'string' },
+      'aad-federated-token': { type: 'string' },
       help: { type: 'boolean', default: false }
     },
     strict: true
@@ -54,7 +70,28 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
   if (separator !== '\\' && separator !== '/') {
     throw new Error(`--path-separator must be '\\' or '/', not '${separator}'`);
   }
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
+  if (values['client-ca'] !== undefined && values['tls-cert'] === undefined) {
+    throw new Error('--client-ca needs --tls-cert and --tls-key: client certificates travel over TLS');
+  }
   return {
+    tls:
+      values['tls-cert'] === undefined
+        ? undefined
+        : {
+            cert: readFileSync(values['tls-cert']),
+            key: readFileSync(values['tls-key']!),
+            clientCa: values['client-ca'] === undefined ? undefined : readFileSync(values['client-ca'])
+          },
+    aad: values.aad
+      ? {
+          clientId: values['aad-client-id'],
+          clientSecret: values['aad-client-secret'],
+          federatedToken: values['aad-federated-token']
+        }
+      : undefined,
     port: wholeNumber('--port', values.port, 0, 65535),
     host: values.host,
     root: values.root,

@@ -22,6 +22,9 @@ import { FabricHttpError } from './fabric-http-error.js';
 import { Journal } from './journal.js';
 import { UploadSessions } from './upload-sessions.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
+import { AadAuthority, type AadOptions } from './aad.js';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 
 export interface EmulatorOptions {
   /** Folder holding `content/` (the store) and `staging/` (bodies in progress). */
@@ -44,6 +47,10 @@ export interface EmulatorOptions {
   listPageSize?: number;
   /** Seeded fault injection (busy, timeout, reset, lost answers, stalls, failovers). */
   faults?: FaultOptions;
+  /** Serve HTTPS with this certificate; `clientCa` makes a client certificate signed by it required. */
+  tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
+  /** Secure the cluster with Azure AD: metadata, an authority of its own, bearer tokens required. */
+  aad?: AadOptions;
 }
 
 interface RequestContext {
@@ -83,6 +90,7 @@ export class ImageStoreEmulator {
   /** Store paths whose plain PUT bodies are still arriving. */
   private readonly putsInFlight = new Map<string, number>();
   private readonly faults: FaultInjector;
+  private readonly aad: AadAuthority | undefined;
   /** Answers to drop: the work is done, then the connection closes without an answer. */
   private readonly answersToDrop = new WeakSet<http.ServerResponse>();
 
@@ -96,7 +104,22 @@ export class ImageStoreEmulator {
     this.journal = new Journal(options.journal === true);
     this.faults = new FaultInjector(options.faults ?? {});
     this.routes = this.buildRoutes();
-    this.server = http.createServer((req, res) => void this.handle(req, res, false));
+    this.aad = options.aad ? new AadAuthority(options.aad) : undefined;
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res, false);
+    this.server = options.tls
+      ? https.createServer(
+          {
+            cert: options.tls.cert,
+            key: options.tls.key,
+            ca: options.tls.clientCa,
+            // The certificate is asked for in the handshake and judged per request, so that a
+            // refused one gets a 403 with an empty body, as a cluster answers.
+            requestCert: options.tls.clientCa !== undefined,
+            rejectUnauthorized: false
+          },
+          handler
+        )
+      : http.createServer(handler);
     // Validate headers before asking for the body, as a gateway does.
     this.server.on('checkContinue', (req, res) => void this.handle(req, res, true));
     this.server.keepAliveTimeout = 65_000;
@@ -113,7 +136,7 @@ export class ImageStoreEmulator {
     });
     const port = (this.server.address() as AddressInfo).port;
     const shownHost = host.includes(':') ? `[${host}]` : host;
-    return { url: `http://${shownHost}:${port}`, port };
+    return { url: `${this.options.tls ? 'https' : 'http'}://${shownHost}:${port}`, port };
   }
 
   async close(): Promise<void> {
@@ -165,8 +188,13 @@ export class ImageStoreEmulator {
       if (segments[0] === '$' && segments[1]?.toLowerCase() === 'getaadmetadata' && segments.length === 2) {
         this.journal.countRequest('aad-metadata');
         this.checkApiVersion(url.searchParams, [1, 0]);
-        const body: AadMetadataObject = { type: '' };
+        const body: AadMetadataObject = this.aad ? this.aad.metadata(this.baseUrl(req)) : { type: '' };
         return await this.reply(res, 200, JSON.stringify(body));
+      }
+      if (this.aad?.ownsPath(url.pathname)) return await this.serveAuthority(req, res, url.pathname);
+      if (!this.clientCertificateAccepted(req)) {
+        this.journal.countRequest('refused-certificate');
+        throw new FabricHttpError(403, ErrorCode.AccessDenied, 'Client certificate required', true);
       }
       if (segments[0]?.toLowerCase() !== 'imagestore') {
         throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
@@ -190,6 +218,10 @@ export class ImageStoreEmulator {
       );
       if (!route) throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
       this.journal.countRequest(route.name);
+      if (this.aad && !this.aad.accepts(req.headers.authorization)) {
+        // [undoc] The body of the refusal; clients only rely on the status.
+        throw new FabricHttpError(401, ErrorCode.AccessDenied, 'a bearer token for the cluster is required', true);
+      }
       if (this.faults.enabled && (await this.injectFault(req, res, route.name, storePath))) return;
       this.checkApiVersion(url.searchParams, route.minApiVersion);
       this.checkTimeout(url.searchParams);
@@ -201,6 +233,31 @@ export class ImageStoreEmulator {
     } catch (err) {
       await this.replyError(res, err);
     }
+  }
+
+  private clientCertificateAccepted(req: http.IncomingMessage): boolean {
+    if (!this.options.tls?.clientCa) return true;
+    return (req.socket as TLSSocket).authorized === true;
+  }
+
+  /** The URL clients used to reach the emulator, for the addresses it hands out. */
+  private baseUrl(req: http.IncomingMessage): string {
+    return `${this.options.tls ? 'https' : 'http'}://${req.headers.host ?? `127.0.0.1`}`;
+  }
+
+  private async serveAuthority(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+    const aad = this.aad!;
+    this.journal.countRequest('aad-authority');
+    if (req.method === 'GET' && pathname.endsWith('/v2.0/.well-known/openid-configuration')) {
+      return this.reply(res, 200, JSON.stringify(aad.openIdConfiguration(this.baseUrl(req))));
+    }
+    if (req.method === 'POST' && pathname.endsWith('/oauth2/v2.0/token')) {
+      const parts: Buffer[] = [];
+      for await (const part of req) parts.push(part as Buffer);
+      const [status, body] = aad.token(new URLSearchParams(Buffer.concat(parts).toString('utf8')));
+      return this.reply(res, status, JSON.stringify(body));
+    }
+    return this.reply(res, 404, JSON.stringify({ error: 'not_found' }));
   }
 
   /** Returns true when the request was consumed by a fault and must not be handled. */

@@ -7,6 +7,7 @@ import type { RequestHandler } from '@actions/http-client/lib/interfaces';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Readable } from 'node:stream';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 /** A request body that can be produced again for every attempt (a spent stream cannot). */
 export interface BodySource {
@@ -67,6 +68,12 @@ export interface TransportOptions {
   /** Handlers that add TLS material or credentials to every request (issue: secure clusters). */
   handlers?: RequestHandler[];
   expectContinue?: ExpectContinueMode;
+  /** TLS settings of every connection: client certificate, trust anchors, how to judge the server. */
+  tls?: {
+    agentOptions: ConnectionOptions;
+    /** Judges the server after the handshake, before a byte (or a token) is written. */
+    verifyPeer?: (socket: TLSSocket) => Error | undefined;
+  };
 }
 
 export class HttpTransport {
@@ -74,6 +81,10 @@ export class HttpTransport {
   private readonly handlers: RequestHandler[];
   /** Connections that have carried a request: their TLS session is settled. */
   private readonly usedSockets = new WeakSet<object>();
+  /** Connections whose server passed verifyPeer. */
+  private readonly verifiedSockets = new WeakSet<object>();
+  /** Agents that carry the TLS settings already. */
+  private readonly configuredAgents = new WeakSet<object>();
 
   constructor(private readonly options: TransportOptions) {
     this.handlers = options.handlers ?? [];
@@ -87,6 +98,46 @@ export class HttpTransport {
 
   dispose(): void {
     this.client.dispose();
+  }
+
+  /**
+   * The pooled agent, carrying the TLS settings in its own options: a proxy tunnel builds the
+   * cluster connection from those alone, and request options would not reach it.
+   */
+  private agentFor(url: string): http.Agent {
+    const agent = this.client.getAgent(url) as http.Agent & { options?: Record<string, unknown> };
+    if (this.options.tls && !this.configuredAgents.has(agent)) {
+      agent.options = { ...agent.options, ...this.options.tls.agentOptions };
+      if (this.options.tls.verifyPeer) {
+        // A resumed TLS session shows no peer certificate to verify: the pool must not cache
+        // sessions. https.Agent reads this setting as a property, not from its options.
+        const pool = agent as http.Agent & { maxCachedSessions?: number; _sessionCache?: { map: object; list: unknown[] } };
+        pool.maxCachedSessions = 0;
+        if (pool._sessionCache) pool._sessionCache = { map: {}, list: [] };
+      }
+      this.configuredAgents.add(agent);
+    }
+    return agent;
+  }
+
+  /** Runs `then` once the connection's server is judged acceptable; closes it otherwise. */
+  private whenVerified(req: http.ClientRequest, socket: object, then: () => void): void {
+    const verify = this.options.tls?.verifyPeer;
+    if (!verify || this.verifiedSockets.has(socket) || !('encrypted' in socket)) return then();
+    const tlsSocket = socket as TLSSocket;
+    const check = () => {
+      const problem = verify(tlsSocket);
+      if (problem) {
+        req.destroy(problem);
+        tlsSocket.destroy();
+        return;
+      }
+      this.verifiedSockets.add(socket);
+      then();
+    };
+    const peer = tlsSocket.getPeerCertificate?.();
+    if (peer && Object.keys(peer).length > 0) check();
+    else tlsSocket.once('secureConnect', check);
   }
 
   send(request: HttpRequest): Promise<HttpResponse> {
@@ -106,7 +157,7 @@ export class HttpTransport {
       port: url.port ? Number(url.port) : isHttps ? 443 : 80,
       path: `${url.pathname}${url.search}`,
       headers,
-      agent: this.client.getAgent(request.url)
+      agent: this.agentFor(request.url)
     };
     for (const handler of this.handlers) handler.prepareRequest(options);
 
@@ -161,7 +212,7 @@ export class HttpTransport {
       req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
       // Headers go out once the connection is known, so that whether to wait for `100 Continue`
       // can depend on it.
-      req.once('socket', socket => {
+      req.once('socket', socket => this.whenVerified(req, socket, () => {
         const fresh = !this.usedSockets.has(socket);
         this.usedSockets.add(socket);
         waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
@@ -173,7 +224,7 @@ export class HttpTransport {
         } else {
           startBody();
         }
-      });
+      }));
     });
   }
 }

@@ -1,0 +1,127 @@
+// Bearer tokens for clusters secured with Azure AD (Entra ID): a ready one, or one obtained for a
+// service principal with @azure/msal-node, by client secret or, without one, with GitHub's OIDC
+// token as a federated credential. The cluster's own metadata names the scope and the authority.
+import * as core from '@actions/core';
+import {
+  ConfidentialClientApplication,
+  type Configuration,
+  type INetworkModule,
+  LogLevel,
+  type NetworkRequestOptions,
+  type NetworkResponse
+} from '@azure/msal-node';
+import type { HttpTransport } from '../http/transport.js';
+import { Input, type SecurityInputs } from '../inputs.js';
+
+export interface TokenSource {
+  /** A token for the cluster; `refresh` asks for a new one (after a 401). */
+  token(refresh?: boolean): Promise<string>;
+}
+
+/** The audience Azure expects of a GitHub OIDC token used as a federated credential. */
+const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+
+export class AadConfigurationError extends Error {
+  override name = 'AadConfigurationError';
+}
+
+export function fixedToken(token: string): TokenSource {
+  return { token: async () => token };
+}
+
+/** msal's HTTP goes through the action's transports: same proxy, trust anchors and timeouts. */
+export class TransportNetworkModule implements INetworkModule {
+  constructor(
+    private readonly transportFor: (url: string) => HttpTransport,
+    private readonly timeoutMs: number
+  ) {}
+
+  sendGetRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('GET', url, options);
+  }
+
+  sendPostRequestAsync<T>(url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    return this.send<T>('POST', url, options);
+  }
+
+  private async send<T>(method: string, url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
+    const res = await this.transportFor(url).send({
+      method,
+      url,
+      headers: options?.headers,
+      body: options?.body === undefined ? undefined : Buffer.from(options.body, 'utf8'),
+      timeoutMs: this.timeoutMs
+    });
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    let body: unknown = {};
+    try {
+      body = JSON.parse(res.body.toString('utf8'));
+    } catch {
+      // a body that is not JSON: msal sees an empty object and the status
+    }
+    return { status: res.status, headers, body: body as T };
+  }
+}
+
+export interface ClusterAadMetadata {
+  /** The cluster application's id: the token's scope is `<cluster>/.default`. */
+  cluster: string;
+  /** The authority's host, such as https://login.microsoftonline.com. */
+  login: string;
+}
+
+/** A token source for a service principal, by secret or by GitHub OIDC federation. */
+export function servicePrincipalToken(
+  security: SecurityInputs,
+  metadata: ClusterAadMetadata,
+  network: INetworkModule
+): TokenSource {
+  const clientId = security.azureClientId!;
+  const tenantId = security.azureTenantId!;
+  const login = metadata.login.replace(/\/+$/, '');
+  const config: Configuration = {
+    auth: {
+      clientId,
+      authority: `${login}/${tenantId}`,
+      // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
+      knownAuthorities: [new URL(login).host],
+      ...(security.azureClientSecret !== undefined
+        ? { clientSecret: security.azureClientSecret }
+        : { clientAssertion: () => githubOidcToken() })
+    },
+    system: {
+      networkClient: network,
+      loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined }
+    }
+  };
+  const app = new ConfidentialClientApplication(config);
+  const scope = `${metadata.cluster}/.default`;
+  return {
+    token: async (refresh = false) => {
+      let result;
+      try {
+        result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
+      } catch (err) {
+        const e = err as { errorCode?: string; errorMessage?: string; message?: string };
+        const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
+        throw new AadConfigurationError(
+          `Azure AD gave no token for the cluster (scope ${scope}) to '${Input.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${Input.AzureClientId}', '${Input.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${Input.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`
+        );
+      }
+      if (!result?.accessToken) throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
+      core.setSecret(result.accessToken);
+      return result.accessToken;
+    }
+  };
+}
+
+async function githubOidcToken(): Promise<string> {
+  try {
+    return await core.getIDToken(GITHUB_OIDC_AUDIENCE);
+  } catch (err) {
+    throw new AadConfigurationError(
+      `No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${(err as Error).message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`
+    );
+  }
+}

@@ -1,0 +1,97 @@
+// Everything about reaching the cluster: the connection pools with their TLS settings, the
+// client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
+// settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
+import * as core from '@actions/core';
+import { Semaphore } from '../concurrency.js';
+import { type ExpectContinueMode, HttpTransport } from '../http/transport.js';
+import { Input, type UploadInputs } from '../inputs.js';
+import { ImageStoreClient } from '../store-client.js';
+import { clientWaitMs } from '../store-client.js';
+import { AadConfigurationError, fixedToken, servicePrincipalToken, TransportNetworkModule, type TokenSource } from './aad-token.js';
+import type { ClientCertificate } from './client-certificate.js';
+import { clusterTls, trustedCas } from './server-verification.js';
+
+const USER_AGENT = 'service-fabric-upload-action';
+
+export interface ClusterConnection {
+  client: ImageStoreClient;
+  /** Gets the Azure AD token, if one is needed, before the first request that needs it. */
+  authenticate(): Promise<void>;
+  dispose(): void;
+}
+
+export interface ConnectOptions {
+  signal: AbortSignal;
+  expectContinue: ExpectContinueMode;
+  onRetry: (line: string) => void;
+}
+
+export function connectToCluster(
+  inputs: UploadInputs,
+  clientCertificate: ClientCertificate | undefined,
+  options: ConnectOptions
+): ClusterConnection {
+  const { security } = inputs;
+  const isHttps = inputs.clusterEndpoint.startsWith('https://');
+  if (security.insecureSkipTlsVerify) {
+    core.warning(
+      `'${Input.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${Input.ServerCertificateThumbprint}' instead.`
+    );
+  }
+  const clusterTransport = new HttpTransport({
+    userAgent: USER_AGENT,
+    maxSockets: inputs.concurrency,
+    expectContinue: options.expectContinue,
+    tls: isHttps ? clusterTls(security, clientCertificate) : undefined
+  });
+  const ca = trustedCas(security.caCertificate);
+  const otherTransport = new HttpTransport({
+    userAgent: USER_AGENT,
+    maxSockets: 4,
+    expectContinue: 'never',
+    tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
+  });
+  const client = new ImageStoreClient(clusterTransport, {
+    endpoint: inputs.clusterEndpoint,
+    apiVersion: inputs.apiVersion,
+    timeoutSeconds: inputs.timeoutSeconds,
+    retries: inputs.retries,
+    limiter: new Semaphore(inputs.concurrency),
+    signal: options.signal,
+    onRetry: options.onRetry,
+    credentials: {
+      certificate: clientCertificate !== undefined,
+      token: security.aadToken !== undefined || security.azureClientId !== undefined
+    }
+  });
+  const clusterOrigin = new URL(inputs.clusterEndpoint).origin;
+
+  return {
+    client,
+    dispose: () => {
+      clusterTransport.dispose();
+      otherTransport.dispose();
+    },
+    authenticate: async () => {
+      let tokens: TokenSource | undefined;
+      if (security.aadToken !== undefined) {
+        tokens = fixedToken(security.aadToken);
+      } else if (security.azureClientId !== undefined) {
+        const metadata = await client.aadMetadata();
+        if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
+          throw new AadConfigurationError(
+            `The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`
+          );
+        }
+        const network = new TransportNetworkModule(
+          url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport),
+          clientWaitMs(inputs.timeoutSeconds)
+        );
+        tokens = servicePrincipalToken(security, metadata.metadata, network);
+        await tokens.token();
+        core.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+      }
+      client.useTokens(tokens);
+    }
+  };
+}

@@ -1,0 +1,345 @@
+// Secure clusters end to end through dist/index.js: client certificates in every form users hold
+// them, server certificate pinning and names, Azure AD, a proxy in between; and no secret in any
+// output.
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { type ActionRun, runAction } from '../scripts/runner.js';
+import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
+import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+
+const KiB = 1024;
+
+/** No secret, nor any line of a multi-line one, appears anywhere but in the runner's mask commands. */
+function assertNoSecretLeaks(run: ActionRun, secrets: string[]): void {
+  const pieces = secrets.flatMap(s => [s, ...s.split(/\r?\n/).map(l => l.trim()).filter(l => l.length >= 8 && !/^-----/.test(l))]);
+  const visibleStdout = run.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n');
+  for (const piece of pieces) {
+    for (const [where, text] of [['log', visibleStdout], ['stderr', run.stderr], ['summary', run.summary], ['outputs', JSON.stringify(run.outputs)]]) {
+      assert.ok(!text.includes(piece), `a secret appears in the ${where}: ${piece.slice(0, 12)}…`);
+    }
+  }
+  for (const s of secrets.filter(x => !x.includes('\n'))) {
+    assert.ok(run.stdout.includes(`::add-mask::${s}`), `a secret was not masked: ${s.slice(0, 6)}…`);
+  }
+}
+
+function errorLine(run: ActionRun): string {
+  return run.stdout.split('\n').find(l => l.startsWith('::error::')) ?? '';
+}
+
+let certs: TestCertificates;
+let pkg: string;
+before(async () => {
+  certs = await makeTestCertificates();
+  pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 100 * KiB, 'Svc/b.txt': 'b' }, 'SecureApp');
+});
+
+describe('client certificates', () => {
+  let emu: TestEmulator;
+  before(async () => {
+    emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa } });
+  });
+  after(() => emu.dispose());
+
+  const upload = (inputs: Record<string, string>) =>
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', ...inputs } });
+
+  it('takes a PEM certificate and key in one input, with the server pinned by thumbprint', async () => {
+    const run = await upload({
+      'client-certificate': `${certs.clientCert}\n${certs.clientKey}`,
+      'server-certificate-thumbprint': certs.serverThumbprint.toLowerCase().replace(/(..)/g, '$1:').slice(0, -1)
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    await assertStoreMatchesPackage(emu, 'SecureApp', pkg);
+    assertCleanJournal(emu);
+    assertNoSecretLeaks(run, [`${certs.clientCert}\n${certs.clientKey}`]);
+  });
+
+  it('takes the key in client-key, and trusts the server through ca-certificate', async () => {
+    const run = await upload({ 'client-certificate': certs.clientCert, 'client-key': certs.clientKey, 'ca-certificate': certs.serverCa });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assertNoSecretLeaks(run, [certs.clientKey]);
+  });
+
+  it('opens an encrypted key with client-certificate-password', async () => {
+    const run = await upload({
+      'client-certificate': certs.clientCert,
+      'client-key': certs.clientKeyEncrypted,
+      'client-certificate-password': certs.clientKeyPassword,
+      'ca-certificate': certs.serverCa
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assertNoSecretLeaks(run, [certs.clientKeyEncrypted, certs.clientKeyPassword]);
+  });
+
+  it('takes a base64 PFX with its password', async () => {
+    const run = await upload({
+      'client-certificate': certs.clientPfxBase64,
+      'client-certificate-password': certs.clientPfxPassword,
+      'ca-certificate': certs.serverCa
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assertNoSecretLeaks(run, [certs.clientPfxBase64, certs.clientPfxPassword]);
+  });
+
+  it('takes a PFX file path with its password', async () => {
+    const run = await upload({
+      'client-certificate': certs.clientPfxPath,
+      'client-certificate-password': certs.clientPfxPassword,
+      'ca-certificate': certs.serverCa
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assertNoSecretLeaks(run, [certs.clientPfxPassword]);
+  });
+
+  it('refuses a wrong PFX password before sending anything', async () => {
+    const before = JSON.stringify(emu.journal.requests);
+    const run = await upload({ 'client-certificate': certs.clientPfxBase64, 'client-certificate-password': 'wrong-password-1', 'ca-certificate': certs.serverCa });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /'client-certificate-password' does not open the PFX/);
+    assert.equal(JSON.stringify(emu.journal.requests), before);
+    assertNoSecretLeaks(run, [certs.clientPfxBase64, 'wrong-password-1']);
+  });
+
+  it('says the cluster requires a client certificate when none is given', async () => {
+    const run = await upload({ 'ca-certificate': certs.serverCa, retries: '1' });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /HTTP 403 .*The cluster requires a client certificate: give the cluster's admin client certificate in 'client-certificate'/);
+  });
+
+  it('says the cluster refused a certificate from another CA', async () => {
+    const run = await upload({ 'client-certificate': certs.foreignClientCert, 'client-key': certs.foreignClientKey, 'ca-certificate': certs.serverCa });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /HTTP 403 .*The cluster refused the client certificate or token/);
+    assertNoSecretLeaks(run, [certs.foreignClientKey]);
+  });
+});
+
+describe('server certificates', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator({ tls: { cert: certs.selfSignedCert, key: certs.selfSignedKey } })));
+  after(() => emu.dispose());
+
+  const upload = (inputs: Record<string, string>) =>
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, ...inputs } });
+
+  it('refuses a self-signed server by default, naming the fix, and sends nothing', async () => {
+    const run = await upload({});
+    assert.equal(run.exitCode, 1);
+    const error = errorLine(run);
+    assert.match(error, /DEPTH_ZERO_SELF_SIGNED_CERT/);
+    assert.match(error, /pin it with 'server-certificate-thumbprint'/);
+    assert.deepEqual(emu.journal.requests, {});
+  });
+
+  it('accepts a self-signed server pinned by its thumbprint', async () => {
+    const run = await upload({ 'server-certificate-thumbprint': `0000000000000000000000000000000000000000, ${certs.selfSignedThumbprint}` });
+    assert.equal(run.exitCode, 0, run.stdout);
+    await assertStoreMatchesPackage(emu, 'SecureApp', pkg);
+  });
+
+  it('refuses a server whose thumbprint is not pinned, before writing a byte', async () => {
+    const before = JSON.stringify(emu.journal.requests);
+    const run = await upload({ 'server-certificate-thumbprint': certs.serverThumbprint });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /the cluster is not the one expected: its certificate \(CN=selfsigned\.test, thumbprint [0-9A-F]{40}\) matches no thumbprint/);
+    assert.equal(JSON.stringify(emu.journal.requests), before, 'a request reached the unexpected server');
+  });
+
+  it('accepts any server with insecure-skip-tls-verify, and warns', async () => {
+    const run = await upload({ 'insecure-skip-tls-verify': 'true' });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /::warning::'insecure-skip-tls-verify' is on/);
+  });
+});
+
+describe('server common name', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey } })));
+  after(() => emu.dispose());
+
+  it('accepts a server whose certificate carries the name, with a chain to ca-certificate', async () => {
+    // The endpoint is an IP address; the check is against the configured name instead.
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'CLUSTER.test', 'ca-certificate': certs.serverCa }
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+  });
+
+  it('refuses a server whose certificate carries another name', async () => {
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'other.test', 'ca-certificate': certs.serverCa }
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /does not carry the name 'other\.test'/);
+  });
+
+  it('refuses the right name on a chain it cannot validate', async () => {
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'cluster.test' } });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /does not chain to a trusted CA .*'ca-certificate'/);
+  });
+});
+
+describe('Azure AD', () => {
+  const clientSecret = 'sp-secret-Xx81_qq';
+  const federatedToken = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJyZXBvOm93bmVyL3JlcG8ifQ.federated-signature-77';
+  let emu: TestEmulator;
+  let oidc: http.Server;
+  let oidcUrl: string;
+  before(async () => {
+    emu = await startTestEmulator({
+      tls: { cert: certs.serverCert, key: certs.serverKey },
+      aad: { clientId: 'sfu-deployer', clientSecret, federatedToken }
+    });
+    // GitHub's OIDC token endpoint, as core.getIDToken calls it.
+    oidc = http.createServer((req, res) => {
+      const ok = req.headers.authorization === 'Bearer runtime-request-token' && req.url?.includes('audience=api%3A%2F%2FAzureADTokenExchange');
+      res.writeHead(ok ? 200 : 403, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(ok ? { value: federatedToken } : { message: 'denied' }));
+    });
+    await new Promise<void>(r => oidc.listen(0, '127.0.0.1', () => r()));
+    oidcUrl = `http://127.0.0.1:${(oidc.address() as net.AddressInfo).port}/token?api-version=2.0`;
+  });
+  after(async () => {
+    await emu.dispose();
+    await new Promise(r => oidc.close(r));
+  });
+
+  const upload = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'ca-certificate': certs.serverCa, ...inputs }, env });
+
+  it('uses a ready token given in aad-token', async () => {
+    const token = await new Promise<string>((resolve, reject) => {
+      const aad = emu.emulator.options.aad!;
+      const body = new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: aad.clientId,
+        client_secret: clientSecret,
+        scope: '6f4e3c2a-0000-4000-8000-0000000c1057/.default'
+      }).toString();
+      const req = https.request(`${emu.url}/72f988bf-0000-4000-8000-00000000aad0/oauth2/v2.0/token`, {
+        method: 'POST', ca: certs.serverCa, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }
+      }, res => {
+        let text = '';
+        res.on('data', d => (text += d));
+        res.on('end', () => resolve((JSON.parse(text) as { access_token: string }).access_token));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    const run = await upload({ 'aad-token': token });
+    assert.equal(run.exitCode, 0, run.stdout);
+    await assertStoreMatchesPackage(emu, 'SecureApp', pkg);
+    assertNoSecretLeaks(run, [token]);
+  });
+
+  it('gets a token for a service principal with a client secret', async () => {
+    const run = await upload({ 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0', 'azure-client-secret': clientSecret });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /Got an Azure AD token for the cluster application 6f4e3c2a/);
+    assertNoSecretLeaks(run, [clientSecret]);
+    const tokenLine = run.stdout.split('\n').find(l => l.startsWith('::add-mask::eyJ'));
+    assert.ok(tokenLine, 'the token obtained was not masked');
+  });
+
+  it('gets a token with GitHub OIDC as the federated credential when no secret is given', async () => {
+    const run = await upload(
+      { 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0' },
+      { ACTIONS_ID_TOKEN_REQUEST_URL: oidcUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-request-token' }
+    );
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /GitHub OIDC federation/);
+    assertNoSecretLeaks(run, [federatedToken]);
+  });
+
+  it('says what is wrong when Azure AD refuses the secret', async () => {
+    const run = await upload({ 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0', 'azure-client-secret': 'not-the-secret-99' });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /Azure AD gave no token for the cluster .* Check 'azure-client-id', 'azure-tenant-id' and 'azure-client-secret'/);
+    assertNoSecretLeaks(run, ['not-the-secret-99']);
+  });
+
+  it('fails clearly on an AAD cluster without credentials', async () => {
+    const run = await upload({ retries: '1' });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /HTTP 401 .*The cluster requires an Azure AD token: give 'aad-token', or 'azure-client-id' and 'azure-tenant-id'/);
+  });
+
+  it('refuses a token the cluster did not issue', async () => {
+    const run = await upload({ 'aad-token': 'forged.token.value-123', retries: '1' });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /HTTP 401 .*refused the client certificate or token/);
+    assertNoSecretLeaks(run, ['forged.token.value-123']);
+  });
+});
+
+describe('behind an https_proxy', () => {
+  it('carries the client certificate and the pinning through the tunnel to the cluster', async () => {
+    const emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa } });
+    const connects: string[] = [];
+    // A CONNECT proxy that sends every tunnel to the emulator: the action addresses the cluster by
+    // a name that is not loopback, so that the proxy is not bypassed.
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req, client, head) => {
+      connects.push(req.url ?? '');
+      const upstream = net.connect(emu.port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>(r => proxy.listen(0, '127.0.0.1', () => r()));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+      const run = await runAction({
+        inputs: {
+          'cluster-endpoint': `https://cluster.test:${emu.port}`,
+          'package-path': pkg,
+          'client-certificate': certs.clientPfxBase64,
+          'client-certificate-password': certs.clientPfxPassword,
+          'server-certificate-thumbprint': certs.serverThumbprint
+        },
+        env: { https_proxy: proxyUrl, HTTPS_PROXY: proxyUrl, no_proxy: '', NO_PROXY: '' }
+      });
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.ok(connects.length > 0 && connects.every(c => c === `cluster.test:${emu.port}`), JSON.stringify(connects));
+      await assertStoreMatchesPackage(emu, 'SecureApp', pkg);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise(r => proxy.close(r));
+      await emu.dispose();
+    }
+  });
+});
+
+describe('contradictory security inputs', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator()));
+  after(() => emu.dispose());
+
+  const cases: [string, (url: string) => Record<string, string>, RegExp][] = [
+    ['pinning with skip-verify', () => ({ 'cluster-endpoint': 'https://h:19080', 'server-certificate-thumbprint': 'AB'.repeat(20), 'insecure-skip-tls-verify': 'true' }), /Only one of 'server-certificate-thumbprint'\/'server-common-name' or 'insecure-skip-tls-verify' can be set/],
+    ['a token with a service principal', () => ({ 'cluster-endpoint': 'https://h:19080', 'aad-token': 'tok-123456789', 'azure-client-id': 'x', 'azure-tenant-id': 'y' }), /Only one of 'aad-token' or 'azure-client-id'/],
+    ['a certificate over http://', url => ({ 'cluster-endpoint': url, 'client-certificate': 'cert.pem' }), /'client-certificate' needs an https:\/\/ 'cluster-endpoint'/],
+    ['a token over http://', url => ({ 'cluster-endpoint': url, 'aad-token': 'tok-123456789' }), /bearer token must not travel in clear text/],
+    ['a key without a certificate', () => ({ 'cluster-endpoint': 'https://h:19080', 'client-key': 'key.pem' }), /'client-key' is set without 'client-certificate'/],
+    ['a tenant without a client id', () => ({ 'cluster-endpoint': 'https://h:19080', 'azure-tenant-id': 'y' }), /'azure-client-id' and 'azure-tenant-id' go together/],
+    ['a malformed thumbprint', () => ({ 'cluster-endpoint': 'https://h:19080', 'server-certificate-thumbprint': 'xyz' }), /must be SHA-1 thumbprints/]
+  ];
+  for (const [name, make, message] of cases) {
+    it(`refuses ${name}`, async () => {
+      const run = await runAction({ inputs: { 'package-path': pkg, ...make(emu.url) } });
+      assert.equal(run.exitCode, 1, run.stdout);
+      assert.match(errorLine(run), message);
+      assert.deepEqual(emu.journal.requests, {});
+    });
+  }
+});
