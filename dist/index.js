@@ -38552,7 +38552,6 @@ const ErrorCode = {
     InvalidArg: 'E_INVALIDARG',
     AccessDenied: 'E_ACCESSDENIED',
     Fail: 'E_FAIL',
-    Abort: 'E_ABORT',
     RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
     InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
     UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
@@ -38561,9 +38560,7 @@ const ErrorCode = {
     ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
     FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
     DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
-    ValueTooLarge: 'FABRIC_E_VALUE_TOO_LARGE',
     MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
-    ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
     ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
     NotPrimary: 'FABRIC_E_NOT_PRIMARY',
     Timeout: 'FABRIC_E_TIMEOUT'
@@ -38741,16 +38738,12 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 /** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
 class NetworkError extends Error {
     code;
-    requestSent;
     name = 'NetworkError';
     constructor(message, 
     /** errno or TLS code, such as ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED. */
-    code, 
-    /** Whether bytes of the request may have reached the server. */
-    requestSent) {
+    code) {
         super(message);
         this.code = code;
-        this.requestSent = requestSent;
     }
 }
 class RequestAbortedError extends Error {
@@ -38874,7 +38867,7 @@ class HttpTransport {
                 res.on('data', (d) => {
                     size += d.length;
                     if (size > MAX_RESPONSE_BYTES)
-                        req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE', true));
+                        req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE'));
                     else
                         parts.push(d);
                 });
@@ -38883,7 +38876,7 @@ class HttpTransport {
                     if (bodySkipped)
                         req.destroy();
                 });
-                res.on('error', err => settle(toNetworkError(err, true)));
+                res.on('error', err => settle(toNetworkError(err)));
             });
             const startBody = () => {
                 if (bodyStarted || settled)
@@ -38900,8 +38893,8 @@ class HttpTransport {
             };
             const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
             request.signal?.addEventListener('abort', onAbort, { once: true });
-            req.setTimeout(request.timeoutMs, () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT', true)));
-            req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
+            req.setTimeout(request.timeoutMs, () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
+            req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err)));
             // Headers go out once the connection is known, so that whether to wait for `100 Continue`
             // can depend on it.
             req.once('socket', socket => this.whenVerified(req, socket, () => {
@@ -38921,11 +38914,10 @@ class HttpTransport {
         });
     }
 }
-function toNetworkError(err, requestSent) {
+function toNetworkError(err) {
     if (err instanceof NetworkError)
         return err;
-    const code = err.code ?? 'EUNKNOWN';
-    return new NetworkError(err.message, code, requestSent || code !== 'ECONNREFUSED');
+    return new NetworkError(err.message, err.code ?? 'EUNKNOWN');
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -39436,9 +39428,6 @@ class ImageStoreClient {
     }
     get signal() {
         return this.options.signal;
-    }
-    get endpoint() {
-        return this.options.endpoint;
     }
     async uploadFile(storePath, body) {
         await this.call({ operation: 'upload file', storePath }, {
@@ -55263,7 +55252,7 @@ function clusterTls(security, clientCertificate) {
                     ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
                     : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
                 : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
-            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT', false);
+            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
         }
     };
 }
@@ -59478,8 +59467,7 @@ class PackageUploader {
         bytesUploaded: 0,
         chunkedFiles: 0,
         markFilesWritten: 0,
-        markFilesWrittenDuringUpload: 0,
-        sessionsUnsupported: false
+        markFilesWrittenDuringUpload: 0
     };
     sessionSupport = 'unknown';
     openSessions = new Set();
@@ -59662,7 +59650,6 @@ class PackageUploader {
     useSinglePutsFromNowOn() {
         if (this.sessionSupport !== 'no') {
             this.sessionSupport = 'no';
-            this.stats.sessionsUnsupported = true;
             warning('This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.');
         }
     }

@@ -83,10 +83,6 @@ export class ImageStoreClient {
     return this.options.signal;
   }
 
-  get endpoint(): string {
-    return this.options.endpoint;
-  }
-
   async uploadFile(storePath: string, body: BodySource | Buffer): Promise<void> {
     await this.call({ operation: 'upload file', storePath }, {
       method: 'PUT',

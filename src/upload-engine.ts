@@ -36,8 +36,6 @@ export interface UploadStats {
   markFilesWritten: number;
   /** Of those, the ones written while files were still uploading. */
   markFilesWrittenDuringUpload: number;
-  /** The cluster had no upload sessions, so large files went by single PUTs. */
-  sessionsUnsupported: boolean;
 }
 
 /** Several files failed; the message lists the first few. */
@@ -75,8 +73,7 @@ export class PackageUploader {
     bytesUploaded: 0,
     chunkedFiles: 0,
     markFilesWritten: 0,
-    markFilesWrittenDuringUpload: 0,
-    sessionsUnsupported: false
+    markFilesWrittenDuringUpload: 0
   };
   private sessionSupport: 'unknown' | 'yes' | 'no' = 'unknown';
   private readonly openSessions = new Set<string>();
@@ -275,7 +272,6 @@ export class PackageUploader {
   private useSinglePutsFromNowOn(): void {
     if (this.sessionSupport !== 'no') {
       this.sessionSupport = 'no';
-      this.stats.sessionsUnsupported = true;
       core.warning(
         'This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.'
       );

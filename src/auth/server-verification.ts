@@ -46,7 +46,7 @@ export function clusterTls(security: SecurityInputs, clientCertificate: ClientCe
             ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
             : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
           : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
-      return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT', false);
+      return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
     }
   };
 }

@@ -37,9 +37,7 @@ export class NetworkError extends Error {
   constructor(
     message: string,
     /** errno or TLS code, such as ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED. */
-    readonly code: string,
-    /** Whether bytes of the request may have reached the server. */
-    readonly requestSent: boolean
+    readonly code: string
   ) {
     super(message);
   }
@@ -185,14 +183,14 @@ export class HttpTransport {
         let size = 0;
         res.on('data', (d: Buffer) => {
           size += d.length;
-          if (size > MAX_RESPONSE_BYTES) req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE', true));
+          if (size > MAX_RESPONSE_BYTES) req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE'));
           else parts.push(d);
         });
         res.on('end', () => {
           settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
           if (bodySkipped) req.destroy();
         });
-        res.on('error', err => settle(toNetworkError(err, true)));
+        res.on('error', err => settle(toNetworkError(err)));
       });
       const startBody = () => {
         if (bodyStarted || settled) return;
@@ -207,9 +205,9 @@ export class HttpTransport {
       const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
       request.signal?.addEventListener('abort', onAbort, { once: true });
       req.setTimeout(request.timeoutMs, () =>
-        req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT', true))
+        req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT'))
       );
-      req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err, bodyStarted || bodyLength === 0)));
+      req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err)));
       // Headers go out once the connection is known, so that whether to wait for `100 Continue`
       // can depend on it.
       req.once('socket', socket => this.whenVerified(req, socket, () => {
@@ -229,8 +227,7 @@ export class HttpTransport {
   }
 }
 
-function toNetworkError(err: Error, requestSent: boolean): NetworkError {
+function toNetworkError(err: Error): NetworkError {
   if (err instanceof NetworkError) return err;
-  const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-  return new NetworkError(err.message, code, requestSent || code !== 'ECONNREFUSED');
+  return new NetworkError(err.message, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
 }

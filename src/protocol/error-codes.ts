@@ -4,7 +4,6 @@ export const ErrorCode = {
   InvalidArg: 'E_INVALIDARG',
   AccessDenied: 'E_ACCESSDENIED',
   Fail: 'E_FAIL',
-  Abort: 'E_ABORT',
   RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
   InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
   UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
@@ -13,9 +12,7 @@ export const ErrorCode = {
   ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
   FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
   DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
-  ValueTooLarge: 'FABRIC_E_VALUE_TOO_LARGE',
   MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
-  ImageStoreIoError: 'FABRIC_E_IMAGESTORE_IOERROR',
   ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
   NotPrimary: 'FABRIC_E_NOT_PRIMARY',
   Timeout: 'FABRIC_E_TIMEOUT'
