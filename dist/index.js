@@ -38735,6 +38735,10 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 
 
+/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
+class LocalFileChangedError extends Error {
+    name = 'LocalFileChangedError';
+}
 /** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
 class NetworkError extends Error {
     code;
@@ -38887,14 +38891,29 @@ class HttpTransport {
                     return void req.end();
                 if (Buffer.isBuffer(body))
                     return void req.end(body);
+                // Pumped by hand rather than piped, to check that the file still has the bytes announced
+                // in Content-Length: a file that shrank would otherwise leave the server waiting.
                 const stream = body.open();
-                stream.on('error', err => req.destroy(new Error(`reading the local file failed: ${err.message}`)));
-                stream.pipe(req);
+                let sent = 0;
+                stream.on('data', (chunk) => {
+                    sent += chunk.length;
+                    if (!req.write(chunk)) {
+                        stream.pause();
+                        req.once('drain', () => stream.resume());
+                    }
+                });
+                stream.on('end', () => {
+                    if (sent === body.length)
+                        return void req.end();
+                    req.destroy(new LocalFileChangedError(`'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`));
+                });
+                stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
+                req.on('close', () => stream.destroy());
             };
             const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
             request.signal?.addEventListener('abort', onAbort, { once: true });
             req.setTimeout(request.timeoutMs, () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
-            req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err)));
+            req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
             // Headers go out once the connection is known, so that whether to wait for `100 Continue`
             // can depend on it.
             req.once('socket', socket => this.whenVerified(req, socket, () => {
@@ -59556,6 +59575,7 @@ class PackageUploader {
     }
     source(file, range) {
         return {
+            name: file.localPath,
             length: range.end - range.start + 1,
             // A small file gets a buffer of its own size, not a megabyte.
             open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
@@ -59752,14 +59772,15 @@ async function run() {
             return scanned;
         });
         report.totalBytes = pkg.totalBytes;
-        connection = connectToCluster(inputs, clientCertificate, {
+        const connected = connectToCluster(inputs, clientCertificate, {
             signal: cancellation.signal,
             expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
             onRetry: line => info(line)
         });
-        const client = connection.client;
+        connection = connected;
+        const client = connected.client;
         if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
-            await group('Authenticate with Azure AD', () => connection.authenticate());
+            await group('Authenticate with Azure AD', () => connected.authenticate());
         }
         if (inputs.dryRun) {
             await dryRun(client, inputs, pkg, report);

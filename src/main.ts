@@ -36,14 +36,15 @@ export async function run(): Promise<void> {
     });
     report.totalBytes = pkg.totalBytes;
 
-    connection = connectToCluster(inputs, clientCertificate, {
+    const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
       expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
       onRetry: line => core.info(line)
     });
-    const client = connection.client;
+    connection = connected;
+    const client = connected.client;
     if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
-      await core.group('Authenticate with Azure AD', () => connection!.authenticate());
+      await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
 
     if (inputs.dryRun) {

@@ -174,6 +174,7 @@ export class PackageUploader {
 
   private source(file: PackageFile, range: ByteRange): BodySource {
     return {
+      name: file.localPath,
       length: range.end - range.start + 1,
       // A small file gets a buffer of its own size, not a megabyte.
       open: () =>

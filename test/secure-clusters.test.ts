@@ -210,8 +210,11 @@ describe('Azure AD', () => {
     await new Promise(r => oidc.close(r));
   });
 
+  // Any request to a host other than this machine would go to a proxy where nothing listens, and
+  // fail: so a passing test shows that msal asked nothing of the Internet.
+  const deadProxy = { https_proxy: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', no_proxy: '', NO_PROXY: '' };
   const upload = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'ca-certificate': certs.serverCa, ...inputs }, env });
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'ca-certificate': certs.serverCa, ...inputs }, env: { ...deadProxy, ...env } });
 
   it('uses a ready token given in aad-token', async () => {
     const token = await new Promise<string>((resolve, reject) => {

@@ -13,6 +13,13 @@ import type { ConnectionOptions, TLSSocket } from 'node:tls';
 export interface BodySource {
   length: number;
   open(): Readable;
+  /** The local file, for messages. */
+  name?: string;
+}
+
+/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
+export class LocalFileChangedError extends Error {
+  override name = 'LocalFileChangedError';
 }
 
 export interface HttpRequest {
@@ -198,16 +205,36 @@ export class HttpTransport {
         clearTimeout(fallback);
         if (body === undefined) return void req.end();
         if (Buffer.isBuffer(body)) return void req.end(body);
+        // Pumped by hand rather than piped, to check that the file still has the bytes announced
+        // in Content-Length: a file that shrank would otherwise leave the server waiting.
         const stream = body.open();
-        stream.on('error', err => req.destroy(new Error(`reading the local file failed: ${err.message}`)));
-        stream.pipe(req);
+        let sent = 0;
+        stream.on('data', (chunk: Buffer) => {
+          sent += chunk.length;
+          if (!req.write(chunk)) {
+            stream.pause();
+            req.once('drain', () => stream.resume());
+          }
+        });
+        stream.on('end', () => {
+          if (sent === body.length) return void req.end();
+          req.destroy(
+            new LocalFileChangedError(
+              `'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`
+            )
+          );
+        });
+        stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
+        req.on('close', () => stream.destroy());
       };
       const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
       request.signal?.addEventListener('abort', onAbort, { once: true });
       req.setTimeout(request.timeoutMs, () =>
         req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT'))
       );
-      req.on('error', err => settle(err instanceof RequestAbortedError ? err : toNetworkError(err)));
+      req.on('error', err =>
+        settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err))
+      );
       // Headers go out once the connection is known, so that whether to wait for `100 Continue`
       // can depend on it.
       req.once('socket', socket => this.whenVerified(req, socket, () => {
