@@ -321,6 +321,18 @@ describe('emulator: upload sessions', () => {
     assert.ok(emu.journal.mistakes.some(m => m.kind === 'chunk-length-mismatch' && m.path === 'S/len'));
   });
 
+  it('takes chunks that arrive together for a new session id into one session', async () => {
+    const id = randomUUID();
+    const parts = ['abcd', 'efgh', 'ijkl', 'mnop', 'qrst', 'uvwx'];
+    const answers = await Promise.all(
+      parts.map((p, i) => chunk(emu, 'S/together.bin', id, `bytes ${i * 4}-${i * 4 + 3}/24`, p))
+    );
+    assert.deepEqual(answers.map(a => a.status), parts.map(() => 200));
+    const commit = await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }));
+    assert.equal(commit.status, 200);
+    assert.equal(await readFile(emu.diskPath('S/together.bin'), 'utf8'), parts.join(''));
+  });
+
   it('refuses a chunk that was already received (a blind re-send)', async () => {
     const id = randomUUID();
     assert.equal((await chunk(emu, 'S/again', id, 'bytes 0-4/10', '01234')).status, 200);

@@ -606,15 +606,12 @@ class UploadSessions {
             .map(id => this.get(id))
             .filter((s) => s !== undefined);
     }
-    async create(id, storePath, length) {
+    /**
+     * Registers a session at once, so that chunks arriving together for a new id share one session;
+     * its staged file is made in the background (`ready`).
+     */
+    create(id, storePath, length) {
         const stagingFile = external_node_path_namespaceObject.join(this.stagingDir, `session-${id}`);
-        const handle = await external_node_fs_namespaceObject.promises.open(stagingFile, 'w');
-        try {
-            await handle.truncate(length);
-        }
-        finally {
-            await handle.close();
-        }
         const s = {
             id,
             path: storePath,
@@ -622,8 +619,18 @@ class UploadSessions {
             stagingFile,
             received: [],
             inFlight: [],
-            modified: new Date()
+            modified: new Date(),
+            ready: (async () => {
+                const handle = await external_node_fs_namespaceObject.promises.open(stagingFile, 'w');
+                try {
+                    await handle.truncate(length);
+                }
+                finally {
+                    await handle.close();
+                }
+            })()
         };
+        s.ready.catch(() => this.sessions.delete(id));
         this.sessions.set(id, s);
         return s;
     }
@@ -1157,7 +1164,7 @@ class ImageStoreEmulator {
         }
         let session = this.sessions.get(id);
         if (!session) {
-            session = await this.sessions.create(id, ctx.storePath, parsed.length);
+            session = this.sessions.create(id, ctx.storePath, parsed.length);
         }
         else if (session.path !== ctx.storePath) {
             throw new FabricHttpError(409, ErrorCode.UploadSessionIdConflict, `session ${id} belongs to another path`);
@@ -1171,6 +1178,7 @@ class ImageStoreEmulator {
         this.sessions.reserve(session, parsed.range);
         let accepted = false;
         try {
+            await session.ready;
             await this.askForBody(ctx);
             await (0,promises_namespaceObject.pipeline)(ctx.req, (0,external_node_fs_namespaceObject.createWriteStream)(session.stagingFile, { flags: 'r+', start: parsed.range.start }));
             accepted = this.sessions.get(id) === session;

@@ -470,7 +470,7 @@ export class ImageStoreEmulator {
     }
     let session = this.sessions.get(id);
     if (!session) {
-      session = await this.sessions.create(id, ctx.storePath, parsed.length);
+      session = this.sessions.create(id, ctx.storePath, parsed.length);
     } else if (session.path !== ctx.storePath) {
       throw new FabricHttpError(409, ErrorCode.UploadSessionIdConflict, `session ${id} belongs to another path`);
     } else if (session.length !== parsed.length) {
@@ -482,6 +482,7 @@ export class ImageStoreEmulator {
     this.sessions.reserve(session, parsed.range);
     let accepted = false;
     try {
+      await session.ready;
       await this.askForBody(ctx);
       await pipeline(ctx.req, createWriteStream(session.stagingFile, { flags: 'r+', start: parsed.range.start }));
       accepted = this.sessions.get(id) === session;

@@ -21,6 +21,8 @@ export interface UploadSessionState {
   /** Ranges of chunks whose bodies are still arriving. */
   inFlight: ByteRange[];
   modified: Date;
+  /** Settles once the staged file exists: chunks wait for it before writing. */
+  ready: Promise<void>;
 }
 
 export class UploadSessions {
@@ -76,14 +78,12 @@ export class UploadSessions {
       .filter((s): s is UploadSessionState => s !== undefined);
   }
 
-  async create(id: string, storePath: string, length: number): Promise<UploadSessionState> {
+  /**
+   * Registers a session at once, so that chunks arriving together for a new id share one session;
+   * its staged file is made in the background (`ready`).
+   */
+  create(id: string, storePath: string, length: number): UploadSessionState {
     const stagingFile = path.join(this.stagingDir, `session-${id}`);
-    const handle = await fs.open(stagingFile, 'w');
-    try {
-      await handle.truncate(length);
-    } finally {
-      await handle.close();
-    }
     const s: UploadSessionState = {
       id,
       path: storePath,
@@ -91,8 +91,17 @@ export class UploadSessions {
       stagingFile,
       received: [],
       inFlight: [],
-      modified: new Date()
+      modified: new Date(),
+      ready: (async () => {
+        const handle = await fs.open(stagingFile, 'w');
+        try {
+          await handle.truncate(length);
+        } finally {
+          await handle.close();
+        }
+      })()
     };
+    s.ready.catch(() => this.sessions.delete(id));
     this.sessions.set(id, s);
     return s;
   }
