@@ -59468,7 +59468,7 @@ class UploadFailedError extends Error {
  * before the file is given up.
  */
 const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 1024 * 1024;
+const READ_BUFFER_BYTES = 512 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 class SessionLostError extends Error {
@@ -59804,7 +59804,9 @@ async function run() {
         stopListening();
         if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
             // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
-            console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS}`);
+            const m = process.memoryUsage();
+            const mib = (n) => Math.round(n / 1024 / 1024);
+            console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS} now: rss=${mib(m.rss)}MiB heapTotal=${mib(m.heapTotal)}MiB heapUsed=${mib(m.heapUsed)}MiB external=${mib(m.external)}MiB arrayBuffers=${mib(m.arrayBuffers)}MiB`);
         }
     }
 }

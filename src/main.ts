@@ -67,7 +67,11 @@ export async function run(): Promise<void> {
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
       // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
-      console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS}`);
+      const m = process.memoryUsage();
+      const mib = (n: number) => Math.round(n / 1024 / 1024);
+      console.log(
+        `ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS} now: rss=${mib(m.rss)}MiB heapTotal=${mib(m.heapTotal)}MiB heapUsed=${mib(m.heapUsed)}MiB external=${mib(m.external)}MiB arrayBuffers=${mib(m.arrayBuffers)}MiB`
+      );
     }
   }
 }

@@ -57,7 +57,7 @@ export class UploadFailedError extends Error {
  * before the file is given up.
  */
 const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 1024 * 1024;
+const READ_BUFFER_BYTES = 512 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 
