@@ -28,7 +28,7 @@ export interface ScannedPackage {
 /** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
 export function toStoreRelativePath(root: string, localPath: string, platform: path.PlatformPath = path): string {
   const relative = platform.relative(root, localPath);
-  if (relative === '' ) return '';
+  if (relative === '') return '';
   if (relative.startsWith('..') || platform.isAbsolute(relative)) {
     throw new Error(`'${localPath}' is not inside '${root}'`);
   }

@@ -70,13 +70,12 @@ export class ImageStoreClient {
 
   /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
   forCleanup(): ImageStoreClient {
-    const copy = new ImageStoreClient(this.transport, {
+    return new ImageStoreClient(this.transport, {
       ...this.options,
       signal: undefined,
       retries: Math.min(this.options.retries, 2),
       timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
     });
-    return copy;
   }
 
   get signal(): AbortSignal | undefined {

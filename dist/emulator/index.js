@@ -272,7 +272,7 @@ class FabricHttpError extends Error {
 
 
 
-class content_store_ContentStore {
+class ContentStore {
     contentDir;
     stagingDir;
     /** VersionNumber of every file written since start; files found on disk report 1. */
@@ -815,7 +815,7 @@ class ImageStoreEmulator {
             throw new Error(`invalid max api version '${options.maxApiVersion}'`);
         this.maxApiVersion = maxApiVersion;
         this.separator = options.pathSeparator ?? '\\';
-        this.store = new content_store_ContentStore(options.root);
+        this.store = new ContentStore(options.root);
         this.sessions = new UploadSessions(this.store.stagingDir, (options.sessionTimeoutSeconds ?? 1800) * 1000);
         this.journal = new Journal(options.journal === true);
         this.faults = new FaultInjector(options.faults ?? {});
@@ -1349,10 +1349,6 @@ async function startEmulator(options) {
     const emulator = new ImageStoreEmulator(options);
     const { url, port } = await emulator.listen();
     return { url, port, root: options.root, emulator, close: () => emulator.close() };
-}
-/** Reads a committed file's bytes from the store, for comparisons. */
-function openStoredFile(root, storePath) {
-    return createReadStream(new ContentStore(root).diskPath(storePath));
 }
 
 ;// CONCATENATED MODULE: ./src/emulator/cli.ts

@@ -1,6 +1,6 @@
 // The emulated HTTP gateway: parses the request, checks api-version and timeout, dispatches to the
 // route, and writes answers with the status codes and bodies of the protocol reference.
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
@@ -658,9 +658,4 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const emulator = new ImageStoreEmulator(options);
   const { url, port } = await emulator.listen();
   return { url, port, root: options.root, emulator, close: () => emulator.close() };
-}
-
-/** Reads a committed file's bytes from the store, for comparisons. */
-export function openStoredFile(root: string, storePath: string): NodeJS.ReadableStream {
-  return createReadStream(new ContentStore(root).diskPath(storePath));
 }
