@@ -38490,7 +38490,7 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/concurrency.ts
+;// CONCATENATED MODULE: ./src/util/concurrency.ts
 // A FIFO semaphore bounding requests in flight, and a pool of N workers sharing one iterator
 // (so that 20,000 files never become 20,000 pending promises).
 class Semaphore {
@@ -38618,7 +38618,7 @@ function isSameOrBeneath(path, ancestor) {
     return a === '' || p === a || p.startsWith(a + '/');
 }
 
-;// CONCATENATED MODULE: ./src/destination.ts
+;// CONCATENATED MODULE: ./src/upload/destination.ts
 // What happens to the destination folder around the upload: the overwrite modes before it, and
 // the check after it that the store holds exactly the package.
 
@@ -38727,7 +38727,7 @@ function findDifferences(tree, pkg) {
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/http/transport.ts
+;// CONCATENATED MODULE: ./src/cluster/transport.ts
 // One HTTP exchange with the cluster. The agent (keep-alive pool, proxy tunnel, and the TLS
 // settings a request handler adds) comes from @actions/http-client; the request itself is made
 // with Node's http/https so that a body can wait for `100 Continue`, which the toolkit's
@@ -38941,7 +38941,7 @@ function toNetworkError(err) {
 
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/action/inputs.ts
 // The action's inputs: names in one place, read and validated once, before any request is sent.
 
 
@@ -39225,7 +39225,7 @@ function getInputs(read = name => getInput(name)) {
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/errors.ts
+;// CONCATENATED MODULE: ./src/cluster/errors.ts
 // Errors of the store client: what failed, on which path, how the cluster answered, and what to
 // do about it.
 
@@ -39386,7 +39386,7 @@ function formatContentRange(r, length) {
     return `bytes ${r.start}-${r.end}/${length}`;
 }
 
-;// CONCATENATED MODULE: ./src/retry.ts
+;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
 // Capped exponential backoff with jitter, for transient failures only.
 const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
 /** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
@@ -39410,7 +39410,7 @@ const RETRYABLE_NETWORK_CODES = [
     'ERR_STREAM_PREMATURE_CLOSE'
 ];
 
-;// CONCATENATED MODULE: ./src/store-client.ts
+;// CONCATENATED MODULE: ./src/cluster/store-client.ts
 // The Image Store REST operations (protocol reference §1), each with retries on transient
 // failures and a clear error otherwise. Every attempt takes a slot of the shared limiter, so the
 // whole action never has more than `concurrency` requests in flight.
@@ -55129,7 +55129,7 @@ const dist_ResponseMode = ResponseMode;
 
 //# sourceMappingURL=index.mjs.map
 
-;// CONCATENATED MODULE: ./src/auth/aad-token.ts
+;// CONCATENATED MODULE: ./src/cluster/auth/aad-token.ts
 // Bearer tokens for clusters secured with Azure AD (Entra ID): a ready one, or one obtained for a
 // service principal with @azure/msal-node, by client secret or, without one, with GitHub's OIDC
 // token as a federated credential. The cluster's own metadata names the scope and the authority.
@@ -55231,7 +55231,7 @@ async function githubOidcToken() {
 
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/auth/server-verification.ts
+;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
 // How the action decides to trust the cluster (protocol reference §6): by default, a chain that
 // validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
 // or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
@@ -55275,7 +55275,7 @@ function clusterTls(security, clientCertificate) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/auth/connect.ts
+;// CONCATENATED MODULE: ./src/cluster/connect.ts
 // Everything about reaching the cluster: the connection pools with their TLS settings, the
 // client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
 // settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
@@ -55349,7 +55349,7 @@ function connectToCluster(inputs, clientCertificate, options) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/auth/client-certificate.ts
+;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
 // The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
 // key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
 // Checked here, before any request, by building a TLS context from it.
@@ -59141,7 +59141,7 @@ function glob_hashFiles(patterns_1) {
     });
 }
 //# sourceMappingURL=glob.js.map
-;// CONCATENATED MODULE: ./src/package-scan.ts
+;// CONCATENATED MODULE: ./src/package/package-scan.ts
 // Finds the files and folders of the application package with @actions/glob, and maps local
 // paths (platform separators) to store paths (always `/`).
 
@@ -59245,7 +59245,7 @@ function addFolderAndAncestors(folders, folder) {
         folders.add(f);
 }
 
-;// CONCATENATED MODULE: ./src/run-report.ts
+;// CONCATENATED MODULE: ./src/action/run-report.ts
 // What the run did, as step outputs and as a job summary. Both are written whether the run
 // succeeds or fails, with every value known by then.
 
@@ -59345,7 +59345,7 @@ class RunReport {
     }
 }
 
-;// CONCATENATED MODULE: ./src/folder-completion.ts
+;// CONCATENATED MODULE: ./src/upload/folder-completion.ts
 // Decides when a folder's mark file may be written: only after every file and every sub-folder
 // beneath it is complete (protocol reference §5). Deepest folders come first and the package
 // root last, because a folder counts as complete only once its sub-folders' mark files are written.
@@ -59402,7 +59402,7 @@ class FolderCompletion {
     }
 }
 
-;// CONCATENATED MODULE: ./src/upload-progress.ts
+;// CONCATENATED MODULE: ./src/upload/upload-progress.ts
 // Counters of an upload in progress, and the periodic progress line.
 
 class UploadProgress {
@@ -59434,7 +59434,7 @@ class UploadProgress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/upload-engine.ts
+;// CONCATENATED MODULE: ./src/upload/package-uploader.ts
 // Uploads a scanned package into the store: small files by one PUT, large ones through upload
 // sessions, every folder's mark file once everything beneath it is complete. All requests share
 // one bounded pool (the client's limiter); at most `concurrency` files are open at once.
@@ -59739,7 +59739,7 @@ class PackageUploader {
     }
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/main.ts
 // The action: read inputs, scan the package, prepare the destination, upload, write mark files,
 // copy, clean up, verify; report in outputs and the job summary whatever happens.
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { startEmulator } from '../src/emulator/server.js';
+import { startEmulator } from '../emulator/server.js';
 import { ACTION_ENTRY, PROJECT_ROOT, runAction } from './runner.js';
 
 async function listStore(dir: string, rel = ''): Promise<string[]> {

@@ -1,1 +1,1 @@
-import { run } from "./main.js"; void run();
+import { run } from "./action/main.js"; void run();

@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runAction } from '../scripts/runner.js';
-import type { FaultOptions } from '../src/emulator/faults.js';
+import type { FaultOptions } from '../emulator/faults.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { assertCleanJournal, assertStoreMatchesPackage, makePackage, realisticPackageSpec } from './helpers/packages.js';
 

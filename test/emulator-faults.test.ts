@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as http from 'node:http';
-import { FaultInjector, parseFaultKinds } from '../src/emulator/faults.js';
+import { FaultInjector, parseFaultKinds } from '../emulator/faults.js';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
 import { startTestEmulator } from './helpers/emulator.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FolderCompletion } from '../src/folder-completion.js';
+import { FolderCompletion } from '../src/upload/folder-completion.js';
 
 describe('FolderCompletion', () => {
   it('releases each folder after its files and sub-folders, the root last', () => {

@@ -7,7 +7,7 @@ import {
   parseContentRange,
   splitIntoChunks
 } from '../src/protocol/byte-ranges.js';
-import { compareApiVersions, parseApiVersion } from '../src/emulator/api-version.js';
+import { compareApiVersions, parseApiVersion } from '../emulator/api-version.js';
 import { encodeStorePath, isSameOrBeneath, joinStorePath, normalizeStorePath } from '../src/protocol/store-path.js';
 import { isReservedRoot } from '../src/protocol/error-codes.js';
 

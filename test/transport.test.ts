@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { HttpTransport, LocalFileChangedError } from '../src/http/transport.js';
+import { HttpTransport, LocalFileChangedError } from '../src/cluster/transport.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 describe('HttpTransport', () => {

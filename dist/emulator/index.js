@@ -32,7 +32,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-;// CONCATENATED MODULE: ./src/emulator/faults.ts
+;// CONCATENATED MODULE: ./emulator/faults.ts
 // Seeded fault injection: the failures a real cluster produces (busy, timed out, dropped
 // connections, answers lost after the work was done, stalls, primary moves), drawn from a seeded
 // generator so that a failing run can be replayed. With several requests in flight the draws
@@ -223,7 +223,7 @@ function isSameOrBeneath(path, ancestor) {
     return a === '' || p === a || p.startsWith(a + '/');
 }
 
-;// CONCATENATED MODULE: ./src/emulator/api-version.ts
+;// CONCATENATED MODULE: ./emulator/api-version.ts
 // api-version handling as the runtime does it: a `-preview` suffix is ignored, and a version
 // outside [route minimum, runtime version] is refused with 400 E_INVALIDARG.
 const API_VERSION = /^(\d+)\.(\d+)(-preview(\.\d+)?)?$/i;
@@ -242,7 +242,7 @@ function formatApiVersion(v) {
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/emulator/fabric-http-error.ts
+;// CONCATENATED MODULE: ./emulator/fabric-http-error.ts
 
 /** An answer the emulator gives instead of success: status, Fabric code and, usually, a body. */
 class FabricHttpError extends Error {
@@ -262,7 +262,7 @@ class FabricHttpError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emulator/content-store.ts
+;// CONCATENATED MODULE: ./emulator/content-store.ts
 // The committed files of the emulated Image Store, kept as ordinary files under `<root>/content`.
 // Staged bodies (plain PUTs in progress, upload sessions) live under `<root>/staging`, so that a
 // half-received file never appears in the store.
@@ -514,7 +514,7 @@ function isMissing(err) {
     return err?.code === 'ENOENT';
 }
 
-;// CONCATENATED MODULE: ./src/emulator/journal.ts
+;// CONCATENATED MODULE: ./emulator/journal.ts
 // What the emulator saw, for tests and for people rehearsing a deployment: every write in order
 // and every protocol mistake a client made. Reads are only counted.
 class Journal {
@@ -552,7 +552,7 @@ class Journal {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emulator/upload-sessions.ts
+;// CONCATENATED MODULE: ./emulator/upload-sessions.ts
 // Upload sessions, as the primary replica keeps them: in memory (a restart or failover loses
 // them), with their bytes staged on disk so that a large upload never sits in memory.
 
@@ -682,7 +682,7 @@ class UploadSessions {
     }
 }
 
-;// CONCATENATED MODULE: ./src/emulator/aad.ts
+;// CONCATENATED MODULE: ./emulator/aad.ts
 // An Azure AD (Entra ID) stand-in for a cluster secured with AAD: the cluster's anonymous AAD
 // metadata, an authority (OpenID configuration and token endpoint) served by the emulator itself,
 // and the check that every Image Store request carries a token it issued.
@@ -770,7 +770,7 @@ class AadAuthority {
 
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-;// CONCATENATED MODULE: ./src/emulator/server.ts
+;// CONCATENATED MODULE: ./emulator/server.ts
 // The emulated HTTP gateway: parses the request, checks api-version and timeout, dispatches to the
 // route, and writes answers with the status codes and bodies of the protocol reference.
 
@@ -1351,7 +1351,7 @@ async function startEmulator(options) {
     return { url, port, root: options.root, emulator, close: () => emulator.close() };
 }
 
-;// CONCATENATED MODULE: ./src/emulator/cli.ts
+;// CONCATENATED MODULE: ./emulator/cli.ts
 // `npm run emulator -- --port 19080 --root ./.imagestore`: the Image Store emulator in the foreground.
 
 

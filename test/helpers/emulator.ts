@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
-import type { Journal } from '../../src/emulator/journal.js';
+import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../emulator/server.js';
+import type { Journal } from '../../emulator/journal.js';
 
 export interface TestEmulator extends RunningEmulator {
   /** Absolute disk path of a store path, for byte comparisons. */

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestEmulator } from './emulator.js';
-import { inParallel } from '../../src/concurrency.js';
+import { inParallel } from '../../src/util/concurrency.js';
 
 /** File contents by package-relative path: a string, bytes, or a size for random bytes. */
 export type PackageSpec = Record<string, string | Buffer | number>;

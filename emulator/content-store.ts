@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { ErrorCode, MARK_FILE_NAME } from '../protocol/error-codes.js';
-import { baseName, isSameOrBeneath, normalizeStorePath, parentStorePath, storePathSegments } from '../protocol/store-path.js';
+import { ErrorCode, MARK_FILE_NAME } from '../src/protocol/error-codes.js';
+import { baseName, isSameOrBeneath, normalizeStorePath, parentStorePath, storePathSegments } from '../src/protocol/store-path.js';
 import { FabricHttpError } from './fabric-http-error.js';
 
 export interface StoredFile {

@@ -1,8 +1,8 @@
 // The action's inputs: names in one place, read and validated once, before any request is sent.
 import * as core from '@actions/core';
 import * as path from 'node:path';
-import { isReservedRoot } from './protocol/error-codes.js';
-import { isSameOrBeneath, normalizeStorePath, storePathSegments } from './protocol/store-path.js';
+import { isReservedRoot } from '../protocol/error-codes.js';
+import { isSameOrBeneath, normalizeStorePath, storePathSegments } from '../protocol/store-path.js';
 
 export const Input = {
   ClusterEndpoint: 'cluster-endpoint',

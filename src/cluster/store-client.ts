@@ -2,10 +2,10 @@
 // failures and a clear error otherwise. Every attempt takes a slot of the shared limiter, so the
 // whole action never has more than `concurrency` requests in flight.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Semaphore } from './concurrency.js';
+import { Semaphore } from '../util/concurrency.js';
 import { CancelledError, type FailedOperation, hintFor, ImageStoreError } from './errors.js';
-import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './http/transport.js';
-import { type ByteRange, formatContentRange } from './protocol/byte-ranges.js';
+import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './transport.js';
+import { type ByteRange, formatContentRange } from '../protocol/byte-ranges.js';
 import type {
   AadMetadataObject,
   FileInfo,
@@ -15,12 +15,12 @@ import type {
   ImageStoreCopyDescription,
   UploadSession,
   UploadSessionInfo
-} from './protocol/models.js';
-import { parseInt64 } from './protocol/models.js';
-import { ErrorCode } from './protocol/error-codes.js';
-import { encodeStorePath } from './protocol/store-path.js';
+} from '../protocol/models.js';
+import { parseInt64 } from '../protocol/models.js';
+import { ErrorCode } from '../protocol/error-codes.js';
+import { encodeStorePath } from '../protocol/store-path.js';
 import type { TokenSource } from './auth/aad-token.js';
-import { backoffDelay, DEFAULT_BACKOFF, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './retry.js';
+import { backoffDelay, DEFAULT_BACKOFF, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './retry-policy.js';
 
 export interface StoreClientOptions {
   endpoint: string;

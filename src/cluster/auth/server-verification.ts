@@ -3,8 +3,8 @@
 // or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
 // when a user insists, anything.
 import { checkServerIdentity, type ConnectionOptions, rootCertificates, type TLSSocket } from 'node:tls';
-import type { SecurityInputs } from '../inputs.js';
-import { NetworkError } from '../http/transport.js';
+import type { SecurityInputs } from '../../action/inputs.js';
+import { NetworkError } from '../transport.js';
 import type { ClientCertificate } from './client-certificate.js';
 
 export interface ClusterTls {

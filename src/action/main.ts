@@ -1,16 +1,16 @@
 // The action: read inputs, scan the package, prepare the destination, upload, write mark files,
 // copy, clean up, verify; report in outputs and the job summary whatever happens.
 import * as core from '@actions/core';
-import { findDifferences, listTree, prepareDestination } from './destination.js';
-import type { ExpectContinueMode } from './http/transport.js';
-import { type ClusterConnection, connectToCluster } from './auth/connect.js';
-import { loadClientCertificate } from './auth/client-certificate.js';
+import { findDifferences, listTree, prepareDestination } from '../upload/destination.js';
+import type { ExpectContinueMode } from '../cluster/transport.js';
+import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
+import { loadClientCertificate } from '../cluster/auth/client-certificate.js';
 import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
-import { scanPackage, type ScannedPackage } from './package-scan.js';
+import { scanPackage, type ScannedPackage } from '../package/package-scan.js';
 import { RunReport } from './run-report.js';
-import type { ImageStoreClient } from './store-client.js';
-import { CancelledError } from './errors.js';
-import { PackageUploader } from './upload-engine.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
+import { CancelledError } from '../cluster/errors.js';
+import { PackageUploader } from '../upload/package-uploader.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();

@@ -2,7 +2,7 @@
 // metadata, an authority (OpenID configuration and token endpoint) served by the emulator itself,
 // and the check that every Image Store request carries a token it issued.
 import { randomBytes } from 'node:crypto';
-import type { AadMetadataObject } from '../protocol/models.js';
+import type { AadMetadataObject } from '../src/protocol/models.js';
 
 export interface AadOptions {
   tenantId?: string;

@@ -3,9 +3,9 @@
 import * as glob from '@actions/glob';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { inParallel } from './concurrency.js';
-import { Input, InputError } from './inputs.js';
-import { MARK_FILE_NAME } from './protocol/error-codes.js';
+import { inParallel } from '../util/concurrency.js';
+import { Input, InputError } from '../action/inputs.js';
+import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 
 export interface PackageFile {
   /** Absolute local path. */

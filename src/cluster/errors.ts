@@ -1,6 +1,6 @@
 // Errors of the store client: what failed, on which path, how the cluster answered, and what to
 // do about it.
-import { ErrorCode } from './protocol/error-codes.js';
+import { ErrorCode } from '../protocol/error-codes.js';
 
 export interface FailedOperation {
   /** What was being done, in words: "upload file", "commit upload session". */

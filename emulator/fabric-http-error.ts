@@ -1,4 +1,4 @@
-import { ErrorCode } from '../protocol/error-codes.js';
+import { ErrorCode } from '../src/protocol/error-codes.js';
 
 /** An answer the emulator gives instead of success: status, Fabric code and, usually, a body. */
 export class FabricHttpError extends Error {

@@ -2,14 +2,14 @@
 // client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
 // settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
 import * as core from '@actions/core';
-import { Semaphore } from '../concurrency.js';
-import { type ExpectContinueMode, HttpTransport } from '../http/transport.js';
-import { Input, type UploadInputs } from '../inputs.js';
-import { ImageStoreClient } from '../store-client.js';
-import { clientWaitMs } from '../store-client.js';
-import { AadConfigurationError, fixedToken, servicePrincipalToken, TransportNetworkModule, type TokenSource } from './aad-token.js';
-import type { ClientCertificate } from './client-certificate.js';
-import { clusterTls, trustedCas } from './server-verification.js';
+import { Semaphore } from '../util/concurrency.js';
+import { type ExpectContinueMode, HttpTransport } from './transport.js';
+import { Input, type UploadInputs } from '../action/inputs.js';
+import { ImageStoreClient } from './store-client.js';
+import { clientWaitMs } from './store-client.js';
+import { AadConfigurationError, fixedToken, servicePrincipalToken, TransportNetworkModule, type TokenSource } from './auth/aad-token.js';
+import type { ClientCertificate } from './auth/client-certificate.js';
+import { clusterTls, trustedCas } from './auth/server-verification.js';
 
 const USER_AGENT = 'service-fabric-upload-action';
 

@@ -5,8 +5,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseContentRange, rangeLength } from '../protocol/byte-ranges.js';
-import { ErrorCode, MARK_FILE_NAME, isReservedRoot } from '../protocol/error-codes.js';
+import { parseContentRange, rangeLength } from '../src/protocol/byte-ranges.js';
+import { ErrorCode, MARK_FILE_NAME, isReservedRoot } from '../src/protocol/error-codes.js';
 import type {
   AadMetadataObject,
   FileInfo,
@@ -14,8 +14,8 @@ import type {
   ImageStoreContent,
   ImageStoreCopyDescription,
   ImageStoreInfo
-} from '../protocol/models.js';
-import { baseName, isSameOrBeneath, normalizeStorePath, parentStorePath, storePathSegments } from '../protocol/store-path.js';
+} from '../src/protocol/models.js';
+import { baseName, isSameOrBeneath, normalizeStorePath, parentStorePath, storePathSegments } from '../src/protocol/store-path.js';
 import { type ApiVersion, compareApiVersions, formatApiVersion, parseApiVersion } from './api-version.js';
 import { ContentStore, type StoredFile, type StoredFolder } from './content-store.js';
 import { FabricHttpError } from './fabric-http-error.js';

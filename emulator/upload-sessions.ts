@@ -8,8 +8,8 @@ import {
   mergeRanges,
   missingRanges,
   overlaps
-} from '../protocol/byte-ranges.js';
-import type { UploadSessionInfo } from '../protocol/models.js';
+} from '../src/protocol/byte-ranges.js';
+import type { UploadSessionInfo } from '../src/protocol/models.js';
 
 export interface UploadSessionState {
   id: string;

@@ -4,16 +4,16 @@
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { inParallel } from './concurrency.js';
-import { CancelledError, ImageStoreError } from './errors.js';
+import { inParallel } from '../util/concurrency.js';
+import { CancelledError, ImageStoreError } from '../cluster/errors.js';
 import { FolderCompletion } from './folder-completion.js';
-import type { BodySource } from './http/transport.js';
-import type { PackageFile, ScannedPackage } from './package-scan.js';
-import { type ByteRange, overlaps, splitIntoChunks } from './protocol/byte-ranges.js';
-import { ErrorCode, MARK_FILE_NAME } from './protocol/error-codes.js';
-import { parseInt64 } from './protocol/models.js';
-import { joinStorePath } from './protocol/store-path.js';
-import type { ImageStoreClient } from './store-client.js';
+import type { BodySource } from '../cluster/transport.js';
+import type { PackageFile, ScannedPackage } from '../package/package-scan.js';
+import { type ByteRange, overlaps, splitIntoChunks } from '../protocol/byte-ranges.js';
+import { ErrorCode, MARK_FILE_NAME } from '../protocol/error-codes.js';
+import { parseInt64 } from '../protocol/models.js';
+import { joinStorePath } from '../protocol/store-path.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
 import { UploadProgress } from './upload-progress.js';
 
 export interface UploadSettings {

@@ -10,8 +10,8 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse
 } from '@azure/msal-node';
-import type { HttpTransport } from '../http/transport.js';
-import { Input, type SecurityInputs } from '../inputs.js';
+import type { HttpTransport } from '../transport.js';
+import { Input, type SecurityInputs } from '../../action/inputs.js';
 
 export interface TokenSource {
   /** A token for the cluster; `refresh` asks for a new one (after a 401). */

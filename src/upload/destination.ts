@@ -1,13 +1,13 @@
 // What happens to the destination folder around the upload: the overwrite modes before it, and
 // the check after it that the store holds exactly the package.
 import * as core from '@actions/core';
-import { inParallel, Semaphore } from './concurrency.js';
-import type { OverwriteMode } from './inputs.js';
-import type { ScannedPackage } from './package-scan.js';
-import { MARK_FILE_NAME } from './protocol/error-codes.js';
-import { parseInt64 } from './protocol/models.js';
-import { joinStorePath, normalizeStorePath } from './protocol/store-path.js';
-import type { ImageStoreClient } from './store-client.js';
+import { inParallel, Semaphore } from '../util/concurrency.js';
+import type { OverwriteMode } from '../action/inputs.js';
+import type { ScannedPackage } from '../package/package-scan.js';
+import { MARK_FILE_NAME } from '../protocol/error-codes.js';
+import { parseInt64 } from '../protocol/models.js';
+import { joinStorePath, normalizeStorePath } from '../protocol/store-path.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
 
 export interface PreparedDestination {
   /** `skip` found a complete upload already there: nothing is to be uploaded. */

@@ -3,7 +3,7 @@
 // Checked here, before any request, by building a TLS context from it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
-import { Input, InputError, maskSecret, type SecurityInputs } from '../inputs.js';
+import { Input, InputError, maskSecret, type SecurityInputs } from '../../action/inputs.js';
 
 export interface ClientCertificate {
   cert?: string;
