@@ -25205,7 +25205,7 @@ const {
 } = __nccwpck_require__(9051)
 const { HeadersList } = __nccwpck_require__(660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(6141)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -29149,7 +29149,7 @@ module.exports = {
 
 
 const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(6141)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
 const { getGlobalOrigin } = __nccwpck_require__(1059)
 const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
@@ -33527,7 +33527,7 @@ module.exports = {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(6141)
 const { isValidClientWindowBits } = __nccwpck_require__(8625)
 const { MessageSizeExceededError } = __nccwpck_require__(8707)
 
@@ -35411,7 +35411,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 
 /***/ }),
 
-/***/ 8522:
+/***/ 6141:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
@@ -39320,6 +39320,167 @@ class CancelledError extends Error {
     name = 'CancelledError';
 }
 
+;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
+// Capped exponential backoff with jitter, for transient failures only.
+const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
+/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
+const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+/** Network failures worth another attempt; TLS and DNS failures are not. */
+const RETRYABLE_NETWORK_CODES = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE'
+];
+
+;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
+// One request to the cluster's HTTP gateway, whatever the route: the api-version and timeout
+// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff,
+// and a clear error otherwise. The Image Store client and the management client are built on it.
+// Every attempt takes a slot of the shared limiter, so the whole action never has more than
+// `concurrency` requests in flight.
+
+
+
+
+class GatewayClient {
+    transport;
+    options;
+    /** Requests sent, retries included (shared by every client built on this one). */
+    counter;
+    constructor(transport, options, counter) {
+        this.transport = transport;
+        this.options = options;
+        this.counter = counter ?? { sent: 0 };
+    }
+    get requestsSent() {
+        return this.counter.sent;
+    }
+    get endpoint() {
+        return this.options.endpoint;
+    }
+    get signal() {
+        return this.options.signal;
+    }
+    useTokens(tokens) {
+        this.options.tokens = tokens;
+    }
+    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
+    forCleanup() {
+        return new GatewayClient(this.transport, {
+            ...this.options,
+            signal: undefined,
+            retries: Math.min(this.options.retries, 2),
+            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
+        }, this.counter);
+    }
+    async call(failed, spec) {
+        const { retries, signal } = this.options;
+        const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
+        // The client waits somewhat longer than the server's own timeout, so that the server's
+        // timeout answer (504) arrives before the client gives up.
+        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
+        const url = this.url(spec);
+        let refreshedToken = false;
+        for (let attempt = 1;; attempt++) {
+            if (signal?.aborted)
+                throw new CancelledError('the upload was cancelled');
+            const tokens = spec.anonymous ? undefined : this.options.tokens;
+            let res;
+            let networkError;
+            const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
+            try {
+                res = await this.options.limiter.use(() => {
+                    this.counter.sent++;
+                    return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
+                });
+            }
+            catch (err) {
+                if (err instanceof RequestAbortedError)
+                    throw new CancelledError('the upload was cancelled');
+                if (!(err instanceof NetworkError))
+                    throw err;
+                networkError = err;
+            }
+            if (res && spec.accept.includes(res.status))
+                return res;
+            if (res?.status === 401 && tokens && !refreshedToken) {
+                // The token may have expired during a long upload: one new token, then once more.
+                refreshedToken = true;
+                await tokens.token(true);
+                attempt--;
+                continue;
+            }
+            const fabric = res ? parseFabricError(res) : undefined;
+            const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError.code);
+            const error = new ImageStoreError(failed, {
+                status: res?.status,
+                code: fabric?.code,
+                serverMessage: fabric?.message,
+                networkCode: networkError?.code,
+                networkMessage: networkError?.message,
+                attempts: attempt,
+                endpoint: this.options.endpoint
+            }, hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials));
+            if (!retryable || attempt >= retries)
+                throw error;
+            const delay = backoffDelay(attempt, backoff);
+            const reason = res ? `HTTP ${res.status}${fabric?.code ? ` ${fabric.code}` : ''}` : networkError.code;
+            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''} failed (${reason}); retrying in ${delay} ms`);
+            try {
+                await (0,promises_namespaceObject.setTimeout)(delay, undefined, { signal });
+            }
+            catch {
+                throw new CancelledError('the upload was cancelled');
+            }
+        }
+    }
+    parseJson(res, what) {
+        try {
+            return JSON.parse(res.body.toString('utf8'));
+        }
+        catch {
+            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
+        }
+    }
+    url(spec) {
+        const query = new URLSearchParams({
+            'api-version': spec.apiVersion ?? this.options.apiVersion,
+            timeout: String(this.options.timeoutSeconds),
+            ...spec.query
+        });
+        return `${this.options.endpoint}${spec.path}?${query}`;
+    }
+}
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
+function clientWaitMs(timeoutSeconds) {
+    return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
+}
+function parseFabricError(res) {
+    if (res.body.length === 0)
+        return undefined;
+    try {
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
+        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
+        return { code, message };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
 // Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
 function rangeLength(r) {
@@ -39386,37 +39547,9 @@ function formatContentRange(r, length) {
     return `bytes ${r.start}-${r.end}/${length}`;
 }
 
-;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
-// Capped exponential backoff with jitter, for transient failures only.
-const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
-/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
-function backoffDelay(attempt, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-/** Network failures worth another attempt; TLS and DNS failures are not. */
-const RETRYABLE_NETWORK_CODES = [
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE'
-];
-
 ;// CONCATENATED MODULE: ./src/cluster/store-client.ts
-// The Image Store REST operations (protocol reference §1), each with retries on transient
-// failures and a clear error otherwise. Every attempt takes a slot of the shared limiter, so the
-// whole action never has more than `concurrency` requests in flight.
-
-
-
+// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
+// retries, tokens and error classification.
 
 
 
@@ -39424,28 +39557,20 @@ const RETRYABLE_NETWORK_CODES = [
 
 const FOLDER_SIZE_API_VERSION = '6.5';
 class ImageStoreClient {
-    transport;
-    options;
-    /** Requests sent, retries included. */
-    requestsSent = 0;
-    constructor(transport, options) {
-        this.transport = transport;
-        this.options = options;
+    gateway;
+    constructor(gateway) {
+        this.gateway = gateway;
     }
-    useTokens(tokens) {
-        this.options.tokens = tokens;
+    /** Requests sent, retries included. */
+    get requestsSent() {
+        return this.gateway.requestsSent;
+    }
+    get signal() {
+        return this.gateway.signal;
     }
     /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
     forCleanup() {
-        return new ImageStoreClient(this.transport, {
-            ...this.options,
-            signal: undefined,
-            retries: Math.min(this.options.retries, 2),
-            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
-        });
-    }
-    get signal() {
-        return this.options.signal;
+        return new ImageStoreClient(this.gateway.forCleanup());
     }
     async uploadFile(storePath, body) {
         await this.call({ operation: 'upload file', storePath }, {
@@ -39565,103 +39690,17 @@ class ImageStoreClient {
         });
         return this.parseJson(res, 'AAD metadata');
     }
-    url(spec) {
-        const query = new URLSearchParams({
-            'api-version': spec.apiVersion ?? this.options.apiVersion,
-            timeout: String(this.options.timeoutSeconds),
-            ...spec.query
-        });
-        if (spec.action === 'GetAadMetadata')
-            return `${this.options.endpoint}/$/GetAadMetadata?${query}`;
-        const pathPart = spec.storePath ? `/${encodeStorePath(spec.storePath)}` : '';
-        const actionPart = spec.action ? `/$/${spec.action}` : '';
-        return `${this.options.endpoint}/ImageStore${pathPart}${actionPart}?${query}`;
-    }
-    async call(failed, spec) {
-        const { retries, signal } = this.options;
-        const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
-        // The client waits somewhat longer than the server's own timeout, so that the server's
-        // timeout answer (504) arrives before the client gives up.
-        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-        const url = this.url(spec);
-        const tokens = spec.anonymous ? undefined : this.options.tokens;
-        let refreshedToken = false;
-        for (let attempt = 1;; attempt++) {
-            if (signal?.aborted)
-                throw new CancelledError('the upload was cancelled');
-            let res;
-            let networkError;
-            const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-            try {
-                res = await this.options.limiter.use(() => {
-                    this.requestsSent++;
-                    return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
-                });
-            }
-            catch (err) {
-                if (err instanceof RequestAbortedError)
-                    throw new CancelledError('the upload was cancelled');
-                if (!(err instanceof NetworkError))
-                    throw err;
-                networkError = err;
-            }
-            if (res && spec.accept.includes(res.status))
-                return res;
-            if (res?.status === 401 && tokens && !refreshedToken) {
-                // The token may have expired during a long upload: one new token, then once more.
-                refreshedToken = true;
-                await tokens.token(true);
-                attempt--;
-                continue;
-            }
-            const fabric = res ? parseFabricError(res) : undefined;
-            const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError.code);
-            const error = new ImageStoreError(failed, {
-                status: res?.status,
-                code: fabric?.code,
-                serverMessage: fabric?.message,
-                networkCode: networkError?.code,
-                networkMessage: networkError?.message,
-                attempts: attempt,
-                endpoint: this.options.endpoint
-            }, hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials));
-            if (!retryable || attempt >= retries)
-                throw error;
-            const delay = backoffDelay(attempt, backoff);
-            const reason = res ? `HTTP ${res.status}${fabric?.code ? ` ${fabric.code}` : ''}` : networkError.code;
-            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''} failed (${reason}); retrying in ${delay} ms`);
-            try {
-                await (0,promises_namespaceObject.setTimeout)(delay, undefined, { signal });
-            }
-            catch {
-                throw new CancelledError('the upload was cancelled');
-            }
-        }
+    call(failed, spec) {
+        const { storePath, action, ...request } = spec;
+        let path;
+        if (action === 'GetAadMetadata')
+            path = '/$/GetAadMetadata';
+        else
+            path = `/ImageStore${storePath ? `/${encodeStorePath(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
+        return this.gateway.call(failed, { ...request, path });
     }
     parseJson(res, what) {
-        try {
-            return JSON.parse(res.body.toString('utf8'));
-        }
-        catch {
-            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
-        }
-    }
-}
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
-function clientWaitMs(timeoutSeconds) {
-    return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
-}
-function parseFabricError(res) {
-    if (res.body.length === 0)
-        return undefined;
-    try {
-        const parsed = JSON.parse(res.body.toString('utf8'));
-        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
-        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
-        return { code, message };
-    }
-    catch {
-        return undefined;
+        return this.gateway.parseJson(res, what);
     }
 }
 
@@ -55307,7 +55346,7 @@ function connectToCluster(inputs, clientCertificate, options) {
         expectContinue: 'never',
         tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
     });
-    const client = new ImageStoreClient(clusterTransport, {
+    const gateway = new GatewayClient(clusterTransport, {
         endpoint: inputs.clusterEndpoint,
         apiVersion: inputs.apiVersion,
         timeoutSeconds: inputs.timeoutSeconds,
@@ -55320,8 +55359,10 @@ function connectToCluster(inputs, clientCertificate, options) {
             token: security.aadToken !== undefined || security.azureClientId !== undefined
         }
     });
+    const client = new ImageStoreClient(gateway);
     const clusterOrigin = new URL(inputs.clusterEndpoint).origin;
     return {
+        gateway,
         client,
         dispose: () => {
             clusterTransport.dispose();
@@ -55342,7 +55383,7 @@ function connectToCluster(inputs, clientCertificate, options) {
                 await tokens.token();
                 info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
             }
-            client.useTokens(tokens);
+            gateway.useTokens(tokens);
         }
     };
 }

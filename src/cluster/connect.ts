@@ -5,8 +5,8 @@ import * as core from '@actions/core';
 import { Semaphore } from '../util/concurrency.js';
 import { type ExpectContinueMode, HttpTransport } from './transport.js';
 import { Input, type UploadInputs } from '../action/inputs.js';
+import { clientWaitMs, GatewayClient } from './gateway-client.js';
 import { ImageStoreClient } from './store-client.js';
-import { clientWaitMs } from './store-client.js';
 import { AadConfigurationError, fixedToken, servicePrincipalToken, TransportNetworkModule, type TokenSource } from './auth/aad-token.js';
 import type { ClientCertificate } from './auth/client-certificate.js';
 import { clusterTls, trustedCas } from './auth/server-verification.js';
@@ -14,6 +14,9 @@ import { clusterTls, trustedCas } from './auth/server-verification.js';
 const USER_AGENT = 'service-fabric-upload-action';
 
 export interface ClusterConnection {
+  /** Requests to any gateway route: retries, tokens, errors. */
+  gateway: GatewayClient;
+  /** The Image Store operations. */
   client: ImageStoreClient;
   /** Gets the Azure AD token, if one is needed, before the first request that needs it. */
   authenticate(): Promise<void>;
@@ -51,7 +54,7 @@ export function connectToCluster(
     expectContinue: 'never',
     tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
   });
-  const client = new ImageStoreClient(clusterTransport, {
+  const gateway = new GatewayClient(clusterTransport, {
     endpoint: inputs.clusterEndpoint,
     apiVersion: inputs.apiVersion,
     timeoutSeconds: inputs.timeoutSeconds,
@@ -64,9 +67,11 @@ export function connectToCluster(
       token: security.aadToken !== undefined || security.azureClientId !== undefined
     }
   });
+  const client = new ImageStoreClient(gateway);
   const clusterOrigin = new URL(inputs.clusterEndpoint).origin;
 
   return {
+    gateway,
     client,
     dispose: () => {
       clusterTransport.dispose();
@@ -91,7 +96,7 @@ export function connectToCluster(
         await tokens.token();
         core.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
       }
-      client.useTokens(tokens);
+      gateway.useTokens(tokens);
     }
   };
 }

@@ -1,10 +1,7 @@
-// The Image Store REST operations (protocol reference §1), each with retries on transient
-// failures and a clear error otherwise. Every attempt takes a slot of the shared limiter, so the
-// whole action never has more than `concurrency` requests in flight.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Semaphore } from '../util/concurrency.js';
-import { CancelledError, type FailedOperation, hintFor, ImageStoreError } from './errors.js';
-import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './transport.js';
+// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
+// retries, tokens and error classification.
+import { type FailedOperation, ImageStoreError } from './errors.js';
+import type { BodySource, HttpResponse } from './transport.js';
 import { type ByteRange, formatContentRange } from '../protocol/byte-ranges.js';
 import type {
   AadMetadataObject,
@@ -19,67 +16,30 @@ import type {
 import { parseInt64 } from '../protocol/models.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { encodeStorePath } from '../protocol/store-path.js';
-import type { TokenSource } from './auth/aad-token.js';
-import { backoffDelay, DEFAULT_BACKOFF, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './retry-policy.js';
+import type { GatewayClient, GatewayRequest } from './gateway-client.js';
 
-export interface StoreClientOptions {
-  endpoint: string;
-  apiVersion: string;
-  timeoutSeconds: number;
-  /** Attempts per request, the first included. */
-  retries: number;
-  limiter: Semaphore;
-  signal?: AbortSignal;
-  /** Called before each retry with a line for the log. */
-  onRetry?: (line: string) => void;
-  backoff?: { baseDelayMs: number; maxDelayMs: number };
-  /** Bearer tokens for a cluster secured with Azure AD. */
-  tokens?: TokenSource;
-  /** Which credentials were given, for the advice that goes with a 401 or 403. */
-  credentials?: { certificate: boolean; token: boolean };
-}
-
-interface CallSpec {
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+interface CallSpec extends Omit<GatewayRequest, 'path'> {
   storePath?: string;
   action?: string;
-  query?: Record<string, string>;
-  headers?: Record<string, string>;
-  body?: BodySource | Buffer;
-  apiVersion?: string;
-  /** Statuses that are an answer, not a failure. */
-  accept: number[];
-  /** Sent without credentials (the AAD metadata). */
-  anonymous?: boolean;
 }
 
 const FOLDER_SIZE_API_VERSION = '6.5';
 
 export class ImageStoreClient {
+  constructor(readonly gateway: GatewayClient) {}
+
   /** Requests sent, retries included. */
-  requestsSent = 0;
+  get requestsSent(): number {
+    return this.gateway.requestsSent;
+  }
 
-  constructor(
-    private readonly transport: HttpTransport,
-    private readonly options: StoreClientOptions
-  ) {}
-
-  useTokens(tokens: TokenSource | undefined): void {
-    this.options.tokens = tokens;
+  get signal(): AbortSignal | undefined {
+    return this.gateway.signal;
   }
 
   /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
   forCleanup(): ImageStoreClient {
-    return new ImageStoreClient(this.transport, {
-      ...this.options,
-      signal: undefined,
-      retries: Math.min(this.options.retries, 2),
-      timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
-    });
-  }
-
-  get signal(): AbortSignal | undefined {
-    return this.options.signal;
+    return new ImageStoreClient(this.gateway.forCleanup());
   }
 
   async uploadFile(storePath: string, body: BodySource | Buffer): Promise<void> {
@@ -206,101 +166,15 @@ export class ImageStoreClient {
     return this.parseJson<AadMetadataObject>(res, 'AAD metadata');
   }
 
-  private url(spec: CallSpec): string {
-    const query = new URLSearchParams({
-      'api-version': spec.apiVersion ?? this.options.apiVersion,
-      timeout: String(this.options.timeoutSeconds),
-      ...spec.query
-    });
-    if (spec.action === 'GetAadMetadata') return `${this.options.endpoint}/$/GetAadMetadata?${query}`;
-    const pathPart = spec.storePath ? `/${encodeStorePath(spec.storePath)}` : '';
-    const actionPart = spec.action ? `/$/${spec.action}` : '';
-    return `${this.options.endpoint}/ImageStore${pathPart}${actionPart}?${query}`;
-  }
-
-  private async call(failed: FailedOperation, spec: CallSpec): Promise<HttpResponse> {
-    const { retries, signal } = this.options;
-    const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
-    // The client waits somewhat longer than the server's own timeout, so that the server's
-    // timeout answer (504) arrives before the client gives up.
-    const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-    const url = this.url(spec);
-    const tokens = spec.anonymous ? undefined : this.options.tokens;
-    let refreshedToken = false;
-    for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw new CancelledError('the upload was cancelled');
-      let res: HttpResponse | undefined;
-      let networkError: NetworkError | undefined;
-      const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-      try {
-        res = await this.options.limiter.use(() => {
-          this.requestsSent++;
-          return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
-        });
-      } catch (err) {
-        if (err instanceof RequestAbortedError) throw new CancelledError('the upload was cancelled');
-        if (!(err instanceof NetworkError)) throw err;
-        networkError = err;
-      }
-      if (res && spec.accept.includes(res.status)) return res;
-      if (res?.status === 401 && tokens && !refreshedToken) {
-        // The token may have expired during a long upload: one new token, then once more.
-        refreshedToken = true;
-        await tokens.token(true);
-        attempt--;
-        continue;
-      }
-      const fabric = res ? parseFabricError(res) : undefined;
-      const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError!.code);
-      const error = new ImageStoreError(
-        failed,
-        {
-          status: res?.status,
-          code: fabric?.code,
-          serverMessage: fabric?.message,
-          networkCode: networkError?.code,
-          networkMessage: networkError?.message,
-          attempts: attempt,
-          endpoint: this.options.endpoint
-        },
-        hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials)
-      );
-      if (!retryable || attempt >= retries) throw error;
-      const delay = backoffDelay(attempt, backoff);
-      const reason = res ? `HTTP ${res.status}${fabric?.code ? ` ${fabric.code}` : ''}` : networkError!.code;
-      this.options.onRetry?.(
-        `Attempt ${attempt} of ${retries} to ${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''} failed (${reason}); retrying in ${delay} ms`
-      );
-      try {
-        await sleep(delay, undefined, { signal });
-      } catch {
-        throw new CancelledError('the upload was cancelled');
-      }
-    }
+  private call(failed: FailedOperation, spec: CallSpec): Promise<HttpResponse> {
+    const { storePath, action, ...request } = spec;
+    let path: string;
+    if (action === 'GetAadMetadata') path = '/$/GetAadMetadata';
+    else path = `/ImageStore${storePath ? `/${encodeStorePath(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
+    return this.gateway.call(failed, { ...request, path });
   }
 
   private parseJson<T>(res: HttpResponse, what: string): T {
-    try {
-      return JSON.parse(res.body.toString('utf8')) as T;
-    } catch {
-      throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
-    }
-  }
-}
-
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
-export function clientWaitMs(timeoutSeconds: number): number {
-  return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
-}
-
-function parseFabricError(res: HttpResponse): { code?: string; message?: string } | undefined {
-  if (res.body.length === 0) return undefined;
-  try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as { Error?: { Code?: unknown; Message?: unknown } };
-    const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
-    const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
-    return { code, message };
-  } catch {
-    return undefined;
+    return this.gateway.parseJson<T>(res, what);
   }
 }
