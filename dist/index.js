@@ -59533,6 +59533,8 @@ class PackageUploader {
     failures = [];
     completion;
     markWrites = new Set();
+    /** Everything beneath the package root is complete; its mark file waits for writeRootMarkFile(). */
+    rootReady = false;
     constructor(client, pkg, settings) {
         this.client = client;
         this.pkg = pkg;
@@ -59576,16 +59578,29 @@ class PackageUploader {
         await this.throwIfStopped();
     }
     /**
-     * Waits for the remaining mark files: each folder's once everything beneath it is complete,
-     * the package root's last. Requires a completed uploadFiles().
+     * Waits for the remaining mark files of the sub-folders, each written once everything beneath
+     * it is complete. The package root's is withheld: the caller writes it with writeRootMarkFile()
+     * only after verifying the store. Requires a completed uploadFiles().
      */
     async writeMarkFiles() {
         await this.settleMarkFiles();
         await this.throwIfStopped();
+        if (!this.rootReady)
+            throw new Error('internal: the package root is not complete after every mark file was written');
+    }
+    /** Writes the package root's `_.dir`: the package is then complete for the cluster. */
+    async writeRootMarkFile() {
+        if (!this.rootReady)
+            throw new Error('internal: writeRootMarkFile() before the package root was complete');
+        await this.writeMarkFile('');
     }
     startMarkFile(folder) {
         if (this.stopped)
             return;
+        if (folder === '') {
+            this.rootReady = true;
+            return;
+        }
         const write = this.writeMarkFile(folder).then(() => this.completion.markWritten(folder).forEach(f => this.startMarkFile(f)), err => this.fail(err));
         this.markWrites.add(write);
         void write.finally(() => this.markWrites.delete(write));
@@ -59914,6 +59929,8 @@ async function upload(client, inputs, pkg, report) {
             });
             await group('Write the mark files', async () => {
                 await uploader.writeMarkFiles();
+                // Interim: issue 9 moves verification between the sub-folders' marks and the root's.
+                await uploader.writeRootMarkFile();
                 const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
                 info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading), the package root's last.`);
             });

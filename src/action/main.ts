@@ -143,6 +143,8 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       });
       await core.group('Write the mark files', async () => {
         await uploader.writeMarkFiles();
+        // Interim: issue 9 moves verification between the sub-folders' marks and the root's.
+        await uploader.writeRootMarkFile();
         const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
         core.info(
           `Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading), the package root's last.`

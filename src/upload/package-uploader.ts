@@ -80,6 +80,8 @@ export class PackageUploader {
   private readonly failures: Error[] = [];
   private readonly completion: FolderCompletion;
   private readonly markWrites = new Set<Promise<void>>();
+  /** Everything beneath the package root is complete; its mark file waits for writeRootMarkFile(). */
+  private rootReady = false;
 
   constructor(
     private readonly client: ImageStoreClient,
@@ -132,16 +134,28 @@ export class PackageUploader {
   }
 
   /**
-   * Waits for the remaining mark files: each folder's once everything beneath it is complete,
-   * the package root's last. Requires a completed uploadFiles().
+   * Waits for the remaining mark files of the sub-folders, each written once everything beneath
+   * it is complete. The package root's is withheld: the caller writes it with writeRootMarkFile()
+   * only after verifying the store. Requires a completed uploadFiles().
    */
   async writeMarkFiles(): Promise<void> {
     await this.settleMarkFiles();
     await this.throwIfStopped();
+    if (!this.rootReady) throw new Error('internal: the package root is not complete after every mark file was written');
+  }
+
+  /** Writes the package root's `_.dir`: the package is then complete for the cluster. */
+  async writeRootMarkFile(): Promise<void> {
+    if (!this.rootReady) throw new Error('internal: writeRootMarkFile() before the package root was complete');
+    await this.writeMarkFile('');
   }
 
   private startMarkFile(folder: string): void {
     if (this.stopped) return;
+    if (folder === '') {
+      this.rootReady = true;
+      return;
+    }
     const write = this.writeMarkFile(folder).then(
       () => this.completion.markWritten(folder).forEach(f => this.startMarkFile(f)),
       err => this.fail(err)
