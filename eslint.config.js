@@ -43,6 +43,38 @@ export default tseslint.config(
       'no-console': 'off'
     }
   },
+  // The layout's one rule: the action and the emulator share only src/protocol/.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/emulator/**', '**/emulator'], message: 'The action must not import the emulator: share code through src/protocol/.' }] }
+      ]
+    }
+  },
+  {
+    files: ['src/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../**', '**/emulator/**'], message: 'src/protocol/ is shared by the action and the emulator: it imports nothing else of the project.' }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['emulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)src/(?!protocol/)', message: 'The emulator imports only src/protocol/ from the action.' }] }
+      ]
+    }
+  },
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked
