@@ -213,6 +213,8 @@ describe('emulator management: provision', () => {
     assert.equal(r.headers.location, undefined);
     assert.equal((await typeInfo(emu, 'VotingType', '1.1.0'))?.Status, 'Provisioning');
     assertError(await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest', { ApplicationTypeVersion: '1.1.0' }), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
+    assertError(await create(emu, '1.1.0'), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND', /not yet Available/);
+    assert.equal((await provision(emu, 'async/VotingApp', { async: true, cleanup: 'Manual' })).status, 202, 'posting again while it provisions is accepted');
     cluster.tick(PROVISION_MS);
     assert.equal((await typeInfo(emu, 'VotingType', '1.1.0'))?.Status, 'Available');
     assert.equal(existsSync(emu.diskPath('async/VotingApp/ApplicationManifest.xml')), true, 'Manual keeps the package');
