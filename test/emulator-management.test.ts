@@ -565,3 +565,24 @@ describe('emulator management: upgrades', () => {
     assertError(await rawRequest('GET', `${emu.url}/Applications`), 400, 'E_INVALIDARG');
   });
 });
+
+describe('emulator management: secured cluster', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator({ aad: { clientId: 'app', clientSecret: 's3cret' } })));
+  after(() => emu.dispose());
+
+  it('demands a bearer token on the management routes as on the Image Store ones', async () => {
+    const refused = await get(emu, 'Applications');
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.length, 0);
+    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'app', client_secret: 's3cret', scope: '6f4e3c2a-0000-4000-8000-0000000c1057/.default' });
+    const tokenAnswer = await rawRequest('POST', `${emu.url}/72f988bf-0000-4000-8000-00000000aad0/oauth2/v2.0/token`, {
+      body: form.toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
+    });
+    assert.equal(tokenAnswer.status, 200, tokenAnswer.text);
+    const token = json<{ access_token: string }>(tokenAnswer).access_token;
+    const r = await rawRequest('GET', url(emu, 'Applications'), { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(r.status, 200);
+  });
+});
