@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { runAction } from '../scripts/runner.js';
 import { errorCode, json, rawRequest, type RawResponse } from './helpers/raw-http.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import type {
@@ -584,5 +585,19 @@ describe('emulator management: secured cluster', () => {
     const token = json<{ access_token: string }>(tokenAnswer).access_token;
     const r = await rawRequest('GET', url(emu, 'Applications'), { headers: { Authorization: `Bearer ${token}` } });
     assert.equal(r.status, 200);
+  });
+});
+
+describe('emulator management: a package uploaded by the action', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = (await startCluster()).emu));
+  after(() => emu.dispose());
+
+  it('provisions the sample as dist/index.js uploads it', async () => {
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': sampleDir } });
+    assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+    const r = await provision(emu, run.outputs['image-store-path']!);
+    assert.equal(r.status, 200, r.text);
+    assert.equal((await typeInfo(emu, 'VotingType', '1.0.0'))?.Status, 'Available');
   });
 });
