@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { runAction } from '../scripts/runner.js';
 import { errorCode, json, rawRequest, type RawResponse } from './helpers/raw-http.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
@@ -71,6 +72,53 @@ async function upload(emu: TestEmulator, destination: string, files: Files, { ma
     const mark = folder === '' ? `${destination}/_.dir` : `${destination}/${folder}/_.dir`;
     assert.equal((await rawRequest('PUT', emu.storeUrl(mark), { body: '' })).status, 200);
   }
+}
+
+/** A zip archive with stored (uncompressed) entries: enough for the cluster's checks. */
+function storedZip(entries: Record<string, string | Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(entries)) {
+    const data = Buffer.from(content);
+    const nameBytes = Buffer.from(name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += 30 + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Replaces the folder `<service>/<part>/` by `<service>/<part>.zip` holding its files. */
+function zipPart(files: Files, folder: string, entryName = (rel: string) => rel): Files {
+  const inside = Object.entries(files).filter(([rel]) => rel.startsWith(`${folder}/`));
+  const out = without(files, `${folder}/`);
+  out[`${folder}.zip`] = storedZip(Object.fromEntries(inside.map(([rel, c]) => [entryName(rel.slice(folder.length + 1)), c])));
+  return out;
 }
 
 function url(emu: TestEmulator, route: string, query: Record<string, string> = {}): string {
@@ -325,12 +373,27 @@ describe('emulator management: diff packages and checksums', () => {
       'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
       /The content in CodePackage Name:Code and Version:1\.0\.0 in Service Manifest 'VotingDataPkg' has changed, but the version number is the same/
     );
-    const zipped = without(votingApp('4.0.1'), 'VotingDataPkg/Config/');
-    zipped['VotingDataPkg/Config.zip'] = Buffer.from('PK\u0003\u0004 not the folder');
+    const zipped = zipPart(votingApp('4.0.1'), 'VotingDataPkg/Config');
     await upload(emu, 'v401/VotingApp', zipped);
     assertError(await provision(emu, 'v401/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /ConfigPackage Name:Config .* has changed/);
     await upload(emu, 'v402/VotingApp', votingApp('4.0.2'));
     assert.equal((await provision(emu, 'v402/VotingApp')).status, 200, 'the same content again is accepted');
+  });
+
+  it('provisions compressed packages, and refuses a zip that is not one or holds absolute paths', async () => {
+    const compressed = zipPart(zipPart(votingApp('5.0.0', { typeName: 'ZippedType' }), 'VotingWebPkg/Code'), 'VotingDataPkg/Config');
+    await upload(emu, 'zipped/VotingApp', compressed);
+    assert.equal((await provision(emu, 'zipped/VotingApp')).status, 200);
+    const again = zipPart(zipPart(votingApp('5.0.1', { typeName: 'ZippedType' }), 'VotingWebPkg/Code'), 'VotingDataPkg/Config');
+    await upload(emu, 'zipped2/VotingApp', again);
+    assert.equal((await provision(emu, 'zipped2/VotingApp')).status, 200, 'identical zip bytes under the same part versions');
+
+    const broken = { ...without(votingApp('5.0.2', { typeName: 'ZippedType' }), 'VotingWebPkg/Code/'), 'VotingWebPkg/Code.zip': Buffer.from('PK\u0003\u0004 cut short') };
+    await upload(emu, 'broken-zip/VotingApp', broken);
+    assertError(await provision(emu, 'broken-zip/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /Code\.zip\) is not a valid zip archive: no end of central directory/);
+    const absolute = zipPart(votingApp('1.0.0', { typeName: 'AbsoluteType' }), 'VotingWebPkg/Code', rel => `/${rel}`);
+    await upload(emu, 'absolute/VotingApp', absolute);
+    assertError(await provision(emu, 'absolute/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /is not a relative path/);
   });
 });
 
