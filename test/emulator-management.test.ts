@@ -254,6 +254,15 @@ describe('emulator management: provision', () => {
     assertError(await provision(emu, 'case/VotingApp', { async: true }), 409, 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS');
   });
 
+  it('provisions one version once when two requests race', async () => {
+    await upload(emu, 'race1/VotingApp', votingApp('1.0.5'));
+    await upload(emu, 'race2/VotingApp', votingApp('1.0.5'));
+    const answers = await Promise.all([provision(emu, 'race1/VotingApp', { cleanup: 'Manual' }), provision(emu, 'race2/VotingApp', { cleanup: 'Manual' })]);
+    assert.deepEqual(answers.map(a => a.status).sort(), [200, 409]);
+    assert.match(errorCode(answers.find(a => a.status === 409)!) ?? '', /^FABRIC_E_APPLICATION_TYPE_(ALREADY_EXISTS|PROVISION_IN_PROGRESS)$/);
+    assert.equal((await get(emu, 'ApplicationTypes/VotingType', { ApplicationTypeVersion: '1.0.5' })).text.match(/"Version"/g)?.length, 1);
+  });
+
   it('provisions asynchronously: 202 with an empty body and no Location, Provisioning then Available; Manual keeps the package', async () => {
     await upload(emu, 'async/VotingApp', votingApp('1.1.0'));
     const r = await provision(emu, 'async/VotingApp', { async: true, cleanup: 'Manual' });
@@ -272,7 +281,7 @@ describe('emulator management: provision', () => {
   it('lists every type version, and an unknown type as an empty list', async () => {
     const all = json<PagedApplicationTypeInfoList>(await get(emu, 'ApplicationTypes'));
     assert.equal(all.ContinuationToken, '');
-    assert.deepEqual(all.Items.map(i => `${i.Name}@${i.Version}`), ['VotingType@0.1.0', 'VotingType@1.0.0', 'VotingType@1.1.0']);
+    assert.deepEqual(all.Items.map(i => `${i.Name}@${i.Version}`), ['VotingType@0.1.0', 'VotingType@1.0.0', 'VotingType@1.0.5', 'VotingType@1.1.0']);
     const none = await get(emu, 'ApplicationTypes/NoSuchType');
     assert.equal(none.status, 200);
     assert.deepEqual(json(none), { ContinuationToken: '', Items: [] });

@@ -88,6 +88,8 @@ export class ClusterManager {
   private readonly provisionMs: number;
   private readonly unhealthy: Set<string>;
   private readonly now: () => number;
+  /** Type versions whose package the image builder is reading right now. */
+  private readonly building = new Set<string>();
 
   constructor(
     private readonly store: ContentStore,
@@ -270,7 +272,18 @@ export class ClusterManager {
       if (status === 'Provisioning') return { status: isAsync ? 202 : 200 };
       this.types.remove(existing.typeName, existing.version); // a failed provision is retried [rt]
     }
-    const built = await buildVersion(this.types, pkg!, buildPath, identity);
+    const key = `${typeName.toLowerCase()}\n${typeVersion}`;
+    if (this.building.has(key)) {
+      // [undoc] Two provisions of one version at the same moment: the second is refused.
+      throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeProvisionInProgress, `Application type ${typeName} version ${typeVersion} is being provisioned.`);
+    }
+    this.building.add(key);
+    let built: Awaited<ReturnType<typeof buildVersion>>;
+    try {
+      built = await buildVersion(this.types, pkg!, buildPath, identity);
+    } finally {
+      this.building.delete(key);
+    }
     const acceptedAt = this.now();
     // --provision-seconds delays an asynchronous provision; a synchronous one answers when done.
     const readyAt = isAsync ? acceptedAt + this.provisionMs : acceptedAt;
