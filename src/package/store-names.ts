@@ -41,19 +41,26 @@ export interface NameProblem {
 export function findNameProblems(paths: Iterable<string>): NameProblem[] {
   const problems: NameProblem[] = [];
   const seen = new Set<string>();
+  const refused = new Set<string>();
   const byFoldedPath = new Map<string, string>();
   for (const p of paths) {
     const segments = p.split('/').filter(s => s !== '');
     for (let i = 0; i < segments.length; i++) {
       const prefix = segments.slice(0, i + 1).join('/');
+      if (refused.has(prefix)) break; // one problem per path: what lies beneath it is not named again
       if (seen.has(prefix)) continue;
       seen.add(prefix);
-      const reason = windowsNameProblem(segments[i]);
-      if (reason) problems.push({ path: prefix, reason });
       const folded = segments.slice(0, i + 1).map(foldName).join('/');
       const other = byFoldedPath.get(folded);
+      const reason =
+        windowsNameProblem(segments[i]) ??
+        (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
       if (other === undefined) byFoldedPath.set(folded, prefix);
-      else problems.push({ path: prefix, reason: `it differs from '${other}' only in case, and a Windows cluster stores both as one` });
+      if (reason) {
+        problems.push({ path: prefix, reason });
+        refused.add(prefix);
+        break;
+      }
     }
   }
   return problems;
