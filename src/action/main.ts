@@ -63,7 +63,9 @@ export async function run(): Promise<void> {
   } catch (err) {
     report.error =
       err instanceof CancelledError || cancellation.signal.aborted
-        ? `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
+        ? report.rootMarked
+          ? `The run was cancelled after '${report.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(report)}no more requests were sent. Run it again to finish the copy and the cleanup.`
+          : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
         : err instanceof Error
           ? err.message
           : String(err);
@@ -178,6 +180,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
             `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`
           );
         }
+        report.rootMarked = true;
         core.info(`Wrote '${destination}/${MARK_FILE_NAME}': the package is complete for the cluster.`);
       });
     } finally {
@@ -263,6 +266,10 @@ async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
   } finally {
     report.requestsSent = client.requestsSent;
   }
+}
+
+function unfinishedAfterRootMark(report: RunReport): string {
+  return report.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
 }
 
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */

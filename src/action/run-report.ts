@@ -34,6 +34,8 @@ export class RunReport {
   /** Files and folders in the destination that the package lacks (merge, skip). */
   staleCount?: number;
   overwrite?: string;
+  /** The package root's mark file was written (after the verification). */
+  rootMarked = false;
   requestsSent?: number;
   dryRun = false;
   skipped = false;
