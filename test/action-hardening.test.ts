@@ -23,15 +23,17 @@ interface FakeAnswer {
 }
 
 /** A tiny HTTP server standing in for a gateway: `answer` decides every response. */
-async function startFakeStore(answer: (req: FakeRequest) => FakeAnswer) {
+async function startFakeStore(answer: (req: FakeRequest & { size: number; body: string }) => FakeAnswer) {
   const requests: FakeRequest[] = [];
   const server = http.createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const r = { method: req.method ?? '', path: decodeURIComponent(url.pathname.replace(/^\/ImageStore\/?/, '')) };
       requests.push(r);
-      const a = answer(r);
+      const body = Buffer.concat(chunks);
+      const a = answer({ ...r, size: body.length, body: body.toString('utf8') });
       res.writeHead(a.status, a.body === undefined ? {} : { 'Content-Type': a.type ?? 'application/json' });
       res.end(a.body ?? '');
     });
@@ -42,6 +44,50 @@ async function startFakeStore(answer: (req: FakeRequest) => FakeAnswer) {
     requests,
     close: () => new Promise<void>(resolve => server.close(() => resolve()))
   };
+}
+
+/**
+ * An in-memory store that answers like a Windows cluster: case-insensitive, `\` in
+ * StoreRelativePath, every name answered in upper case (the case the store happens to hold).
+ * Its copy answers 200 and copies nothing unless `copies` is true.
+ */
+function windowsLikeStore(copies: boolean) {
+  const files = new Map<string, number>();
+  const fold = (p: string) => p.split('/').filter(Boolean).join('/').toUpperCase();
+  const answer = (r: FakeRequest & { size: number; body: string }): FakeAnswer => {
+    const p = fold(r.path);
+    if (r.method === 'PUT') {
+      files.set(p, r.size);
+      return { status: 200 };
+    }
+    if (r.method === 'DELETE') {
+      for (const f of [...files.keys()]) if (f === p || f.startsWith(`${p}/`)) files.delete(f);
+      return { status: 200 };
+    }
+    if (r.method === 'POST' && p === '$/COPY') {
+      const { RemoteSource, RemoteDestination } = JSON.parse(r.body) as { RemoteSource: string; RemoteDestination: string };
+      if (copies) {
+        const [from, to] = [fold(RemoteSource), fold(RemoteDestination)];
+        for (const [f, size] of [...files]) if (f.startsWith(`${from}/`)) files.set(`${to}${f.slice(from.length)}`, size);
+      }
+      return { status: 200 };
+    }
+    if (r.method === 'GET' && p.endsWith('$/FOLDERSIZE')) return { status: 400, body: '{"Error":{"Code":"E_INVALIDARG","Message":"x"}}' };
+    if (r.method !== 'GET') return { status: 400, body: '{"Error":{"Code":"E_INVALIDARG","Message":"x"}}' };
+    const win = (f: string) => f.replace(/\//g, '\\');
+    if (files.has(p)) return { status: 200, body: JSON.stringify({ StoreFiles: [{ StoreRelativePath: win(p), FileSize: String(files.get(p)) }] }) };
+    const storeFiles: object[] = [];
+    const folders = new Set<string>();
+    for (const [f, size] of files) {
+      if (!f.startsWith(`${p}/`)) continue;
+      const rest = f.slice(p.length + 1).split('/');
+      if (rest.length === 1) storeFiles.push({ StoreRelativePath: win(f), FileSize: String(size) });
+      else folders.add(`${p}/${rest[0]}`);
+    }
+    if (storeFiles.length === 0 && folders.size === 0) return { status: 404 };
+    return { status: 200, body: JSON.stringify({ StoreFiles: storeFiles, StoreFolders: [...folders].map(f => ({ StoreRelativePath: win(f), FileCount: '1' })) }) };
+  };
+  return { files, answer };
 }
 
 const notJson = { status: 200, body: '<html><body>Welcome</body></html>', type: 'text/html' };
@@ -66,6 +112,41 @@ describe('a store that answers 200 and keeps nothing', () => {
       assert.ok(!seen.some(s => s.startsWith('POST $/Copy')), 'the copy was made');
       assert.ok(!seen.some(s => s.startsWith('DELETE Old')), 'cleanup-paths were deleted');
       assert.match(run.summary, /Upload failed/);
+      assert.equal(run.outputs['copied-to'], undefined);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
+  it('verifies the upload whatever case the store answers in, and marks the root', async () => {
+    const fake = windowsLikeStore(true);
+    const store = await startFakeStore(fake.answer);
+    try {
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/Lib.dll': 'lib', 'Svc/b.txt': 'b' });
+      const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App' } });
+      assert.equal(run.exitCode, 0, run.stdout);
+      assert.ok(fake.files.has('APP/_.DIR'));
+      assert.equal(run.outputs['copied-to'], 'Archive/App');
+      assert.equal(run.outputs['stale-file-count'], '0', run.stdout);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails when the copy does not hold the package, before any cleanup', async () => {
+    const fake = windowsLikeStore(false);
+    const store = await startFakeStore(fake.answer);
+    try {
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App', 'cleanup-paths': 'Old', retries: '1' }
+      });
+      assert.equal(run.exitCode, 1, run.stdout);
+      assert.match(run.stdout, /::error::The Image Store does not hold the package at the copy 'Archive\/App': 'ApplicationManifest\.xml' is missing/);
+      assert.ok(fake.files.has('APP/_.DIR'), 'the destination itself is complete');
+      assert.ok(!store.requests.some(r => r.method === 'DELETE' && r.path === 'Old'), 'cleanup ran after a failed copy');
       assert.equal(run.outputs['copied-to'], undefined);
     } finally {
       await store.close();

@@ -224,7 +224,11 @@ function warnAboutStale(tree: StoreTree, pkg: ScannedPackage, destination: strin
   const shown = stale.slice(0, STALE_SHOWN).map(p => `'${p}'`);
   const more = stale.length > STALE_SHOWN ? ` and ${stale.length - STALE_SHOWN} more` : '';
   core.warning(
-    `'${destination}' ${dryRun ? 'holds' : 'still holds'} ${stale.length} file(s) or folder(s) the package does not have: ${shown.join(', ')}${more}. They stay with 'overwrite: ${report.overwrite}'; use 'overwrite: replace' to upload the package alone.`
+    `'${destination}' ${dryRun ? 'holds' : 'still holds'} ${stale.length} file(s) or folder(s) the package does not have: ${shown.join(', ')}${more}. ${
+      report.overwrite === 'replace'
+        ? "The cluster kept them although 'overwrite: replace' deleted the destination first: check what else writes there."
+        : `They stay with 'overwrite: ${report.overwrite}'; use 'overwrite: replace' to upload the package alone.`
+    }`
   );
 }
 

@@ -115,9 +115,10 @@ export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
     return false;
   };
   const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
+  const markKey = key(MARK_FILE_NAME);
   for (const p of [...tree.files.keys()].sort()) {
-    const name = p.split('/').pop();
-    if (name === MARK_FILE_NAME || packageFiles.has(key(p)) || beneathStale(p)) continue;
+    const name = p.split('/').pop() ?? '';
+    if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p)) continue;
     stale.push(p);
   }
   return stale.sort();

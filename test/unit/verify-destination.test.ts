@@ -42,13 +42,13 @@ describe('verification as the cluster compares', () => {
   // A Windows cluster answers with '\' and in the case the store has, which may differ from ours.
   const windows = fakeClient({
     İApp: { StoreFiles: [file('İAPP\\ApplicationManifest.xml', 3), file('İAPP\\_.dir', 0)], StoreFolders: [folder('İAPP\\SVC')] },
-    'İApp/SVC': { StoreFiles: [file('İAPP\\SVC\\A.DLL', 5), file('İAPP\\SVC\\_.dir', 0), file('İAPP\\SVC\\Old.dll', 1)] }
+    'İApp/SVC': { StoreFiles: [file('İAPP\\SVC\\A.DLL', 5), file('İAPP\\SVC\\_.DIR', 0), file('İAPP\\SVC\\Old.dll', 1)] }
   });
 
   it('matches a Windows listing case-insensitively, segment by segment, whatever Unicode case mapping does to lengths', async () => {
     const tree = await listTree(windows, 'İApp', 4);
     assert.equal(tree.comparison.caseInsensitive, true);
-    assert.deepEqual([...tree.files.keys()].sort(), ['ApplicationManifest.xml', 'SVC/A.DLL', 'SVC/Old.dll', 'SVC/_.dir', '_.dir']);
+    assert.deepEqual([...tree.files.keys()].sort(), ['ApplicationManifest.xml', 'SVC/A.DLL', 'SVC/Old.dll', 'SVC/_.DIR', '_.dir']);
     const pkg = pkgOf({ 'ApplicationManifest.xml': 3, 'Svc/a.dll': 5 });
     assert.deepEqual(findDifferences(tree, pkg), []);
     assert.deepEqual(findStale(tree, pkg), ['SVC/Old.dll']);
