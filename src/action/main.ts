@@ -115,7 +115,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
   const destination = inputs.imageStorePath;
   try {
     const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
-      const state = await inspectDestination(client, destination);
+      const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
       return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
     });
     if (prepared.skip) {

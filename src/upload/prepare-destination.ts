@@ -29,7 +29,7 @@ export class NotAnImageStoreError extends Error {
 /** What is at the destination before anything is changed. */
 export interface DestinationState {
   exists: boolean;
-  /** Its root `_.dir` exists: a complete upload is there. */
+  /** Its root `_.dir` exists: a complete upload is there (only looked for when asked). */
   complete: boolean;
 }
 
@@ -38,7 +38,11 @@ export interface DestinationState {
  * body or a Fabric error (protocol reference §4); a 404 or 200 with an HTML page (a web server,
  * a proxy, a wrong port or path) is not "missing" and stops the run.
  */
-export async function inspectDestination(client: ImageStoreClient, destination: string): Promise<DestinationState> {
+export async function inspectDestination(
+  client: ImageStoreClient,
+  destination: string,
+  options: { lookForRootMark: boolean } = { lookForRootMark: true }
+): Promise<DestinationState> {
   const res = await client.gateway.call(
     { operation: 'list', storePath: destination },
     { method: 'GET', path: `/ImageStore/${encodeStorePath(destination)}`, accept: [200, 204, 404] }
@@ -50,6 +54,7 @@ export async function inspectDestination(client: ImageStoreClient, destination: 
     );
   }
   if (answer === 'missing') return { exists: false, complete: false };
+  if (!options.lookForRootMark) return { exists: true, complete: false };
   const complete = (await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) !== undefined;
   return { exists: true, complete };
 }
