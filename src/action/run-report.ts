@@ -70,8 +70,13 @@ export class RunReport {
     );
   }
 
+  /** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
   writeOutputs(): void {
-    for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
+    try {
+      for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
+    } catch (err) {
+      core.setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${(err as Error).message}`);
+    }
   }
 
   /** Writes the job summary; a failure to write it is logged, never fatal. */
