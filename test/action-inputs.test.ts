@@ -101,6 +101,9 @@ describe('bad inputs, end to end', () => {
     ['a reserved device name', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/con.txt': 'c' }) }), /A name in 'package-path' cannot be stored on a Windows cluster: 'Svc\/Code\/con\.txt' \('con' is a reserved device name/],
     ['names Windows cannot store', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a:b.txt': 'c', 'Svc/dot.': 'd', 'Svc/space ': 's', 'Svc/back\\slash.dll': 'b', 'Data/AUX/x': 'x', 'Svc/q?.txt': 'q' }) }), /6 names in 'package-path' cannot be stored on a Windows cluster: 'Data\/AUX' .*'Svc\/a:b\.txt' \(it contains ':'.*'Svc\/back\\slash\.dll'.*'Svc\/dot\.' \(it ends with a dot.*and 1 more/],
     ['names that differ only in case', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 'a', 'svc/code/a.dll': 'b' }) }), /'svc' \(it differs from 'Svc' only in case/],
+    ['an image-store-path Windows cannot store', () => ({ 'package-path': pkg, 'image-store-path': 'Apps/CON/1.0' }), /'image-store-path' \('Apps\/CON\/1\.0'\) has the folder name 'CON', which a Windows cluster cannot store/],
+    ['a copy-to ending in a dot', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App.' }), /'copy-to' \('Archive\/App\.'\) has the folder name 'App\.'/],
+    ['a default image-store-path from a folder name with a backslash', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>' }, 'My\\App') }), /'image-store-path' is not set and the package folder's name 'My\\App' holds a '\\'/],
     ['a broken symbolic link', async () => {
       const broken = await makePackage({ 'ApplicationManifest.xml': '<m/>' });
       await symlink(path.join(broken, 'gone'), path.join(broken, 'dangling'));

@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { isReservedRoot } from '../protocol/error-codes.js';
+import { windowsNameProblem } from '../package/store-names.js';
 import { AS_WINDOWS, isSameOrBeneath, normalizeStorePath, storePathSegments } from '../protocol/store-path.js';
 
 export const Input = {
@@ -144,6 +145,10 @@ export function parseStorePath(input: string, value: string): string {
   const segments = storePathSegments(trimmed);
   if (segments.some(s => s === '..' || s === '.')) {
     throw new InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
+  }
+  for (const segment of segments) {
+    const problem = windowsNameProblem(segment);
+    if (problem) throw new InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
   }
   const storePath = normalizeStorePath(trimmed);
   if (isReservedRoot(storePath)) {
@@ -306,6 +311,11 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const packagePath = path.resolve(packagePathText);
   const imageStorePathText = read(Input.ImageStorePath);
+  if (imageStorePathText.trim() === '' && /[\\/]/.test(path.basename(packagePath))) {
+    throw new InputError(
+      `'${Input.ImageStorePath}' is not set and the package folder's name '${path.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`
+    );
+  }
   const imageStorePath = parseStorePath(
     Input.ImageStorePath,
     imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText
