@@ -1,7 +1,7 @@
 // Input validation: unit tests of the parsers, and the whole table end to end, where every bad
 // input fails the step with one sentence naming it and sends nothing to the cluster.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,7 +83,32 @@ describe('bad inputs, end to end', () => {
     ['timeout 0', () => ({ 'package-path': pkg, timeout: '0' }), /'timeout' must be a whole number/],
     ['retries not a number', () => ({ 'package-path': pkg, retries: 'many' }), /'retries' must be a whole number/],
     ['api-version malformed', () => ({ 'package-path': pkg, 'api-version': 'latest' }), /'api-version' must look like/],
-    ['dry-run not a boolean', () => ({ 'package-path': pkg, 'dry-run': 'yes' }), /'dry-run' must be 'true' or 'false'/]
+    ['dry-run not a boolean', () => ({ 'package-path': pkg, 'dry-run': 'yes' }), /'dry-run' must be 'true' or 'false'/],
+    ['an endpoint ending in /ImageStore', () => ({ 'cluster-endpoint': `${emu.url}/ImageStore`, 'package-path': pkg }), /'cluster-endpoint' must be the gateway's address without a path \('http:\/\/127\.0\.0\.1:\d+'\)/],
+    ['an endpoint with another path', () => ({ 'cluster-endpoint': `${emu.url}/foo/`, 'package-path': pkg }), /'cluster-endpoint' must be the gateway's address without a path/],
+    ['cleanup beneath the destination', () => ({ 'package-path': pkg, 'cleanup-paths': 'App/Svc' }), /'cleanup-paths' names 'App\/Svc', which lies inside 'image-store-path'/],
+    ['cleanup of the destination in another case', () => ({ 'package-path': pkg, 'cleanup-paths': 'app' }), /would delete what 'image-store-path'/],
+    ['cleanup beneath the destination with backslashes', () => ({ 'package-path': pkg, 'cleanup-paths': 'APP\\svc\\Code' }), /lies inside 'image-store-path'/],
+    ['cleanup of a parent of copy-to', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'archive' }), /would delete what 'copy-to'/],
+    ['cleanup beneath copy-to', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'ARCHIVE/app/1.0/Svc' }), /lies inside 'copy-to'/],
+    ['copy-to equal to the destination in another case', () => ({ 'package-path': pkg, 'image-store-path': 'App', 'copy-to': 'APP' }), /'copy-to' .* must be outside/],
+    ['a service principal with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'azure-client-id': 'c', 'azure-tenant-id': 't', 'azure-client-secret': 'secret-value-1' }), /Azure AD credentials \('azure-client-id'\) cannot be used with 'insecure-skip-tls-verify'/],
+    ['OIDC with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'azure-client-id': 'c', 'azure-tenant-id': 't' }), /cannot be used with 'insecure-skip-tls-verify'/],
+    ['a ready token with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'aad-token': 'tok-123456789' }), /Azure AD credentials \('aad-token'\) cannot be used with 'insecure-skip-tls-verify'/],
+    ['an include pattern with ..', () => ({ 'package-path': pkg, include: '**\n../other/**' }), /'include' pattern '\.\.\/other\/\*\*' has a '\.' or '\.\.' segment/],
+    ['a package without ApplicationManifest.xml', async () => ({ 'package-path': await makePackage({ 'Svc/ServiceManifest.xml': '<s/>' }) }), /has no ApplicationManifest\.xml at its root/],
+    ['a package whose ApplicationManifest.xml is excluded', () => ({ 'package-path': pkg, include: '**\n!ApplicationManifest.xml' }), /has no ApplicationManifest\.xml at its root among the files 'include' selects/],
+    ['a reserved device name', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/con.txt': 'c' }) }), /A name in 'package-path' cannot be stored on a Windows cluster: 'Svc\/Code\/con\.txt' \('con' is a reserved device name/],
+    ['names Windows cannot store', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a:b.txt': 'c', 'Svc/dot.': 'd', 'Svc/space ': 's', 'Svc/back\\slash.dll': 'b', 'Data/AUX/x': 'x', 'Svc/q?.txt': 'q' }) }), /6 names in 'package-path' cannot be stored on a Windows cluster: 'Data\/AUX' .*'Svc\/a:b\.txt' \(it contains ':'.*'Svc\/back\\slash\.dll'.*'Svc\/dot\.' \(it ends with a dot.*and 1 more/],
+    ['names that differ only in case', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 'a', 'svc/code/a.dll': 'b' }) }), /'svc' \(it differs from 'Svc' only in case/],
+    ['an image-store-path Windows cannot store', () => ({ 'package-path': pkg, 'image-store-path': 'Apps/CON/1.0' }), /'image-store-path' \('Apps\/CON\/1\.0'\) has the folder name 'CON', which a Windows cluster cannot store/],
+    ['a copy-to ending in a dot', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App.' }), /'copy-to' \('Archive\/App\.'\) has the folder name 'App\.'/],
+    ['a default image-store-path from a folder name with a backslash', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': '<m/>' }, 'My\\App') }), /'image-store-path' is not set and the package folder's name 'My\\App' holds a '\\'/],
+    ['a broken symbolic link', async () => {
+      const broken = await makePackage({ 'ApplicationManifest.xml': '<m/>' });
+      await symlink(path.join(broken, 'gone'), path.join(broken, 'dangling'));
+      return { 'package-path': broken };
+    }, /'dangling' in 'package-path' is a broken symbolic link: fix its target or delete it, or leave it out with '!dangling' in 'include'/]
   ];
 
   for (const [name, make, message] of cases) {
@@ -107,5 +132,15 @@ describe('bad inputs, end to end', () => {
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': locked } });
     assert.equal(run.exitCode, 1);
     assert.match(run.stdout, /'secret\.txt' in 'package-path' cannot be read/);
+  });
+
+  it('warns about an include pattern that matches nothing, naming it, and drops a leading ./', async () => {
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Patterns', include: './**\nNoSuchFolder/**\n!**/*.pdb' }
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['file-count'], '2');
+    const warnings = run.stdout.split('\n').filter(l => l.startsWith('::warning::'));
+    assert.deepEqual(warnings, ["::warning::The 'include' pattern 'NoSuchFolder/**' matches nothing in 'package-path': check it for a typo, or remove it."]);
   });
 });

@@ -47,6 +47,29 @@ describe('overwrite modes', () => {
     assert.equal((await stat(emu.diskPath('Merge/Svc/_.dir'))).size, 0);
     // Nothing was written beneath a folder still marked complete.
     assertCleanJournal(emu);
+    // What v2 lacks is still there: said, counted, and not a plain ✅.
+    assert.equal(run.outputs['stale-file-count'], '1');
+    assert.match(run.stdout, /::warning::'Merge' still holds 1 file\(s\) or folder\(s\) the package does not have: 'Svc\/old-only\.txt'\. They stay with 'overwrite: merge'/);
+    assert.match(run.summary, /⚠️ Uploaded to 'Merge'\. ⚠️ It holds 1 file/);
+    assert.doesNotMatch(run.summary, /✅/);
+  });
+
+  it('merge lists the first stale paths and counts them all, a removed folder once', async () => {
+    const many: Record<string, string> = { 'ApplicationManifest.xml': '<v1/>', 'Removed/Code/x.dll': 'x', 'Removed/y.dll': 'y' };
+    for (let i = 0; i < 14; i++) many[`Svc/stale${String(i).padStart(2, '0')}.dll`] = 's';
+    assert.equal((await upload(await makePackage(many), 'MergeMany', 'merge')).exitCode, 0);
+    const run = await upload(v2, 'MergeMany', 'merge');
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['stale-file-count'], '15');
+    assert.match(run.stdout, /still holds 15 file\(s\) or folder\(s\) the package does not have: 'Removed\/', 'Svc\/stale00\.dll', .*'Svc\/stale08\.dll' and 5 more\./);
+  });
+
+  it('merge into a destination that does not exist yet has nothing stale', async () => {
+    const run = await upload(v2, 'MergeFresh', 'merge');
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['stale-file-count'], '0');
+    assert.doesNotMatch(run.stdout, /::warning::/);
+    assert.match(run.summary, /✅ Uploaded/);
   });
 
   it('skip succeeds without uploading when the root mark file exists', async () => {
@@ -59,6 +82,21 @@ describe('overwrite modes', () => {
     assert.equal(run.outputs['file-count'], '0');
     assert.equal(run.outputs['store-size-bytes'], String(5 + 3 + 100 * KiB));
     assert.match(run.summary, /Skipped/);
+    // v1 holds a file v2 does not have: skip says so.
+    assert.equal(run.outputs['stale-file-count'], '1');
+    assert.match(run.stdout, /::warning::'Skip' still holds 1 file\(s\) or folder\(s\) the package does not have: 'Svc\/old-only\.txt'/);
+  });
+
+  it('a dry run of merge warns about the same stale files the real run would', async () => {
+    assert.equal((await upload(v1, 'DryMerge', 'replace')).exitCode, 0);
+    const before = emu.journal.entries.length;
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': v2, 'image-store-path': 'DryMerge', overwrite: 'merge', 'dry-run': 'true' }
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['stale-file-count'], '1');
+    assert.match(run.stdout, /::warning::'DryMerge' holds 1 file\(s\) or folder\(s\) the package does not have: 'Svc\/old-only\.txt'/);
+    assert.equal(emu.journal.entries.length, before);
   });
 
   it('skip replaces an incomplete destination (no root mark file)', async () => {

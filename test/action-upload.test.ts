@@ -193,7 +193,7 @@ describe('clear errors', () => {
     try {
       // A folder where the package has a file: the cluster cannot write the file there.
       const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/clash': 'file' });
-      const blocker = await makePackage({ 'Svc/clash/inner.txt': 'x' });
+      const blocker = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/clash/inner.txt': 'x' });
       await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } });
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' }

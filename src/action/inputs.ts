@@ -2,7 +2,8 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { isReservedRoot } from '../protocol/error-codes.js';
-import { isSameOrBeneath, normalizeStorePath, storePathSegments } from '../protocol/store-path.js';
+import { windowsNameProblem } from '../package/store-names.js';
+import { AS_WINDOWS, isSameOrBeneath, normalizeStorePath, storePathSegments } from '../protocol/store-path.js';
 
 export const Input = {
   ClusterEndpoint: 'cluster-endpoint',
@@ -145,6 +146,10 @@ export function parseStorePath(input: string, value: string): string {
   if (segments.some(s => s === '..' || s === '.')) {
     throw new InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
   }
+  for (const segment of segments) {
+    const problem = windowsNameProblem(segment);
+    if (problem) throw new InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
+  }
   const storePath = normalizeStorePath(trimmed);
   if (isReservedRoot(storePath)) {
     throw new InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
@@ -172,7 +177,14 @@ export function parseEndpoint(value: string): string {
   if (url.search || url.hash) {
     throw new InputError(`'${Input.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
   }
-  return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+  // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
+  // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
+  if (url.pathname.replace(/\/+$/, '') !== '') {
+    throw new InputError(
+      `'${Input.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`
+    );
+  }
+  return `${url.protocol}//${url.host}`;
 }
 
 function parseWholeNumber(input: string, value: string, min: number, max: number): number {
@@ -261,6 +273,13 @@ export function parseSecurityInputs(read: (name: string) => string, endpoint: st
   if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
     throw new InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
   }
+  if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
+    // Without a checked server, whoever answers could name its own login authority (and collect a
+    // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
+    throw new InputError(
+      `Azure AD credentials ('${security.aadToken !== undefined ? Input.AadToken : Input.AzureClientId}') cannot be used with '${Input.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.ServerCommonName}' instead.`
+    );
+  }
   if (security.clientKey !== undefined && security.clientCertificate === undefined) {
     throw new InputError(`'${Input.ClientKey}' is set without '${Input.ClientCertificate}': give the certificate the key belongs to.`);
   }
@@ -292,6 +311,11 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const packagePath = path.resolve(packagePathText);
   const imageStorePathText = read(Input.ImageStorePath);
+  if (imageStorePathText.trim() === '' && /[\\/]/.test(path.basename(packagePath))) {
+    throw new InputError(
+      `'${Input.ImageStorePath}' is not set and the package folder's name '${path.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`
+    );
+  }
   const imageStorePath = parseStorePath(
     Input.ImageStorePath,
     imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText
@@ -306,14 +330,20 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const copyToText = read(Input.CopyTo);
   const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(Input.CopyTo, copyToText);
-  if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath) || isSameOrBeneath(imageStorePath, copyTo))) {
+  // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
+  // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
+  if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
     throw new InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
   }
   const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
   for (const p of cleanupPaths) {
     for (const [name, kept] of [[Input.ImageStorePath, imageStorePath], [Input.CopyTo, copyTo]] as const) {
-      if (kept !== undefined && isSameOrBeneath(kept, p)) {
+      if (kept === undefined) continue;
+      if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
         throw new InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+      }
+      if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
+        throw new InputError(`'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`);
       }
     }
   }

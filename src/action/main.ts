@@ -1,11 +1,15 @@
-// The action: read inputs, scan the package, prepare the destination, upload, write mark files,
-// copy, clean up, verify; report in outputs and the job summary whatever happens.
+// The action: read inputs, scan the package, prepare the destination, upload, write the
+// sub-folders' mark files, verify, write the root's mark file, copy and verify the copy, and only
+// then clean up; report in outputs and the job summary whatever happens.
 import * as core from '@actions/core';
-import { findDifferences, listTree, prepareDestination } from '../upload/destination.js';
+import { destinationExistsError, inspectDestination, prepareDestination } from '../upload/prepare-destination.js';
+import { assertHoldsPackage, findStale, listTree, type StoreTree, sumOf } from '../upload/verify-destination.js';
+import { MARK_FILE_NAME } from '../protocol/error-codes.js';
+import { joinStorePath } from '../protocol/store-path.js';
 import type { ExpectContinueMode } from '../cluster/transport.js';
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
 import { loadClientCertificate } from '../cluster/auth/client-certificate.js';
-import { formatBytes, getInputs, type UploadInputs } from './inputs.js';
+import { formatBytes, getInputs, Input, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from '../package/package-scan.js';
 import { RunReport } from './run-report.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
@@ -21,6 +25,7 @@ export async function run(): Promise<void> {
     const inputs = getInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
+    report.overwrite = inputs.overwrite;
     const clientCertificate = loadClientCertificate(inputs.security);
 
     const pkg = await core.group('Scan the package', async () => {
@@ -29,6 +34,9 @@ export async function run(): Promise<void> {
       core.info(
         `${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than chunk-size (${formatBytes(inputs.chunkSize)}) go in chunks.`
       );
+      for (const pattern of scanned.unmatchedPatterns) {
+        core.warning(`The '${Input.Include}' pattern '${pattern}' matches nothing in '${Input.PackagePath}': check it for a typo, or remove it.`);
+      }
       if (scanned.ignoredMarkFiles > 0) {
         core.info(`${scanned.ignoredMarkFiles} '_.dir' file(s) in the package are not uploaded: the action writes every mark file itself, last.`);
       }
@@ -55,7 +63,9 @@ export async function run(): Promise<void> {
   } catch (err) {
     report.error =
       err instanceof CancelledError || cancellation.signal.aborted
-        ? `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
+        ? report.rootMarked
+          ? `The run was cancelled after '${report.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(report)}no more requests were sent. Run it again to finish the copy and the cleanup.`
+          : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
         : err instanceof Error
           ? err.message
           : String(err);
@@ -104,15 +114,18 @@ function cancelOnSignals(cancellation: AbortController): () => void {
 async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
   const destination = inputs.imageStorePath;
   try {
-    const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, () =>
-      prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency)
-    );
+    const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
+      const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
+      return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
+    });
     if (prepared.skip) {
       report.skipped = true;
       report.fileCount = 0;
       report.folderCount = 0;
       report.chunkedFileCount = 0;
-      report.storeSizeBytes = (await client.folderSize(destination)) ?? sumOf((await listTree(client, destination, inputs.concurrency)).files);
+      const [tree, size] = await Promise.all([listTree(client, destination, inputs.concurrency), client.folderSize(destination)]);
+      warnAboutStale(tree, pkg, destination, report);
+      report.storeSizeBytes = size ?? sumOf(tree.files);
       return;
     }
 
@@ -141,14 +154,34 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
         }
         core.info(uploader.progress.line());
       });
-      await core.group('Write the mark files', async () => {
+      await core.group('Write the mark files of the sub-folders', async () => {
         await uploader.writeMarkFiles();
-        // Interim: issue 9 moves verification between the sub-folders' marks and the root's.
-        await uploader.writeRootMarkFile();
         const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
         core.info(
-          `Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading), the package root's last.`
+          `Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`
         );
+      });
+
+      // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
+      await core.group('Verify', async () => {
+        const [tree, size] = await Promise.all([listTree(client, destination, inputs.concurrency), client.folderSize(destination)]);
+        assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
+        warnAboutStale(tree, pkg, destination, report);
+        report.storeSizeBytes = size ?? sumOf(tree.files);
+        core.info(
+          `'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`
+        );
+      });
+
+      await core.group("Write the package root's mark file", async () => {
+        await uploader.writeRootMarkFile();
+        if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
+          throw new Error(
+            `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`
+          );
+        }
+        report.rootMarked = true;
+        core.info(`Wrote '${destination}/${MARK_FILE_NAME}': the package is complete for the cluster.`);
       });
     } finally {
       recordProgress();
@@ -158,8 +191,10 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       const copyTo = inputs.copyTo;
       await core.group(`Copy to '${copyTo}'`, async () => {
         await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
+        const tree = await listTree(client, copyTo, inputs.concurrency);
+        assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`);
         report.copiedTo = copyTo;
-        core.info(`Copied '${destination}' to '${copyTo}' within the Image Store.`);
+        core.info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
       });
     }
 
@@ -172,23 +207,6 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       });
     }
 
-    await core.group('Verify', async () => {
-      // The size and the listing are asked for together.
-      const [tree, size] = await Promise.all([
-        listTree(client, destination, inputs.concurrency),
-        client.folderSize(destination)
-      ]);
-      const problems = findDifferences(tree, pkg);
-      if (problems.length > 0) {
-        throw new Error(
-          `The Image Store does not hold the package after the upload: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again.`
-        );
-      }
-      report.storeSizeBytes = size ?? sumOf(tree.files);
-      core.info(
-        `'${destination}' holds all ${pkg.files.length} files and ${pkg.folders.length} mark files; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`
-      );
-    });
     const throughput = report.throughput;
     core.info(
       `Uploaded ${report.fileCount} files (${formatBytes(pkg.totalBytes)}) and ${report.folderCount} mark files to '${destination}' in ${report.durationSeconds.toFixed(1)} s${throughput ? `, ${formatBytes(throughput)}/s` : ''}.`
@@ -198,22 +216,64 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
   }
 }
 
+/** Files and folders the destination holds that the package lacks: a warning, and an output. */
+function warnAboutStale(tree: StoreTree, pkg: ScannedPackage, destination: string, report: RunReport, dryRun = false): void {
+  const stale = findStale(tree, pkg);
+  report.staleCount = stale.length;
+  if (stale.length === 0) return;
+  const shown = stale.slice(0, STALE_SHOWN).map(p => `'${p}'`);
+  const more = stale.length > STALE_SHOWN ? ` and ${stale.length - STALE_SHOWN} more` : '';
+  core.warning(
+    `'${destination}' ${dryRun ? 'holds' : 'still holds'} ${stale.length} file(s) or folder(s) the package does not have: ${shown.join(', ')}${more}. ${
+      report.overwrite === 'replace'
+        ? "The cluster kept them although 'overwrite: replace' deleted the destination first: check what else writes there."
+        : `They stay with 'overwrite: ${report.overwrite}'; use 'overwrite: replace' to upload the package alone.`
+    }`
+  );
+}
+
+const STALE_SHOWN = 10;
+
 async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
   report.dryRun = true;
-  await core.group('Plan (dry run: nothing is changed in the store)', async () => {
-    const exists = (await client.list(inputs.imageStorePath)) !== undefined;
-    const chunked = pkg.files.filter(f => f.size > inputs.chunkSize);
-    core.info(`Destination '${inputs.imageStorePath}' ${exists ? 'exists' : 'does not exist'}; overwrite: ${inputs.overwrite}.`);
-    core.info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`);
-    for (const f of pkg.files.slice(0, 50)) core.info(`  ${f.relativePath} (${f.size} bytes${f.size > inputs.chunkSize ? ', chunked' : ''})`);
-    if (pkg.files.length > 50) core.info(`  … and ${pkg.files.length - 50} more`);
-    if (inputs.copyTo) core.info(`Would copy '${inputs.imageStorePath}' to '${inputs.copyTo}'.`);
-    for (const p of inputs.cleanupPaths) core.info(`Would delete '${p}'.`);
-    report.fileCount = pkg.files.length;
-    report.folderCount = pkg.folders.length;
-    report.chunkedFileCount = chunked.length;
+  const destination = inputs.imageStorePath;
+  try {
+    await core.group('Plan (dry run: nothing is changed in the store)', async () => {
+      const state = await inspectDestination(client, destination);
+      core.info(
+        `Destination '${destination}' ${state.exists ? (state.complete ? 'holds a complete upload' : 'exists without its root mark file') : 'does not exist'}; overwrite: ${inputs.overwrite}.`
+      );
+      if (inputs.overwrite === 'fail' && state.exists) throw destinationExistsError(destination);
+      if (inputs.overwrite === 'skip' && state.complete) {
+        report.skipped = true;
+        report.fileCount = 0;
+        report.folderCount = 0;
+        report.chunkedFileCount = 0;
+        core.info(`Would skip the upload: '${destination}/${MARK_FILE_NAME}' exists and 'overwrite' is 'skip'.`);
+        warnAboutStale(await listTree(client, destination, inputs.concurrency), pkg, destination, report, true);
+        return;
+      }
+      if (inputs.overwrite === 'merge' && state.exists) {
+        warnAboutStale(await listTree(client, destination, inputs.concurrency), pkg, destination, report, true);
+      }
+      if (state.exists && (inputs.overwrite === 'replace' || inputs.overwrite === 'skip')) core.info(`Would delete '${destination}' first.`);
+      const chunked = pkg.files.filter(f => f.size > inputs.chunkSize);
+      core.info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`);
+      for (const f of pkg.files.slice(0, 50)) core.info(`  ${f.relativePath} (${f.size} bytes${f.size > inputs.chunkSize ? ', chunked' : ''})`);
+      if (pkg.files.length > 50) core.info(`  … and ${pkg.files.length - 50} more`);
+      if (inputs.copyTo) core.info(`Would copy '${destination}' to '${inputs.copyTo}'.`);
+      for (const p of inputs.cleanupPaths) core.info(`Would delete '${p}' once everything else succeeded.`);
+      report.fileCount = pkg.files.length;
+      report.folderCount = pkg.folders.length;
+      report.chunkedFileCount = chunked.length;
+    });
+  } finally {
     report.requestsSent = client.requestsSent;
-  });
+  }
+}
+
+function unfinishedAfterRootMark(report: RunReport): string {
+  return report.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
 }
 
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
@@ -222,8 +282,3 @@ function expectContinueMode(value: string | undefined): ExpectContinueMode {
   return 'first-request';
 }
 
-function sumOf(files: Map<string, number>): number {
-  let total = 0;
-  for (const size of files.values()) total += size;
-  return total;
-}

@@ -12,7 +12,8 @@ export const Output = {
   StoreSizeBytes: 'store-size-bytes',
   DurationSeconds: 'duration-seconds',
   ThroughputBytesPerSecond: 'throughput-bytes-per-second',
-  CopiedTo: 'copied-to'
+  CopiedTo: 'copied-to',
+  StaleFileCount: 'stale-file-count'
 } as const;
 
 export class RunReport {
@@ -30,6 +31,11 @@ export class RunReport {
   bytesUploaded?: number;
   uploadSeconds?: number;
   copiedTo?: string;
+  /** Files and folders in the destination that the package lacks (merge, skip). */
+  staleCount?: number;
+  overwrite?: string;
+  /** The package root's mark file was written (after the verification). */
+  rootMarked = false;
   requestsSent?: number;
   dryRun = false;
   skipped = false;
@@ -54,7 +60,8 @@ export class RunReport {
       [Output.StoreSizeBytes]: this.storeSizeBytes,
       [Output.DurationSeconds]: this.durationSeconds.toFixed(3),
       [Output.ThroughputBytesPerSecond]: this.throughput,
-      [Output.CopiedTo]: this.copiedTo
+      [Output.CopiedTo]: this.copiedTo,
+      [Output.StaleFileCount]: this.staleCount
     };
     return Object.fromEntries(
       Object.entries(values)
@@ -63,31 +70,42 @@ export class RunReport {
     );
   }
 
+  /** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
   writeOutputs(): void {
-    for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
+    try {
+      for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
+    } catch (err) {
+      core.setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${(err as Error).message}`);
+    }
   }
 
   /** Writes the job summary; a failure to write it is logged, never fatal. */
   async writeSummary(): Promise<void> {
     try {
+      const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
+      const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
+      const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
       const status = this.error
-        ? `❌ Upload failed: ${this.error.split('\n')[0]}`
+        ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
         : this.dryRun
-          ? 'ℹ️ Dry run: nothing was changed in the Image Store.'
+          ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
           : this.skipped
-            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.`
-            : `✅ Uploaded to '${this.imageStorePath}'.`;
+            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
+            : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}`;
       const row = (label: string, value: string | undefined) => [label, value ?? '—'];
       const throughput = this.throughput;
       await core.summary
         .addHeading('Service Fabric package upload', 2)
-        .addRaw(status, true)
+        .addRaw(status, true);
+      if (failures.length > 0) core.summary.addList(failures);
+      await core.summary
         .addTable([
           [{ data: 'What', header: true }, { data: 'Value', header: true }],
           row('Destination', this.imageStorePath),
           row('Cluster', this.endpoint),
-          row('Files uploaded', this.fileCount?.toString()),
-          row('Folders (mark files)', this.folderCount?.toString()),
+          row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),
+          row(this.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', this.folderCount?.toString()),
+          row('Left over in the destination', this.staleCount?.toString()),
           row('Chunked files', this.chunkedFileCount?.toString()),
           row('Package size', this.totalBytes === undefined ? undefined : `${formatBytes(this.totalBytes)} (${this.totalBytes} bytes)`),
           row('Store size', this.storeSizeBytes === undefined ? undefined : `${formatBytes(this.storeSizeBytes)} (${this.storeSizeBytes} bytes)`),

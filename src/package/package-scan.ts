@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { inParallel } from '../util/concurrency.js';
 import { Input, InputError } from '../action/inputs.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
+import { findNameProblems } from './store-names.js';
 
 export interface PackageFile {
   /** Absolute local path. */
@@ -23,7 +24,11 @@ export interface ScannedPackage {
   totalBytes: number;
   /** `_.dir` files found in the package: the action writes its own, so these are not uploaded. */
   ignoredMarkFiles: number;
+  /** Include patterns that select nothing on their own (worth a warning). */
+  unmatchedPatterns: string[];
 }
+
+export const APPLICATION_MANIFEST = 'ApplicationManifest.xml';
 
 /** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
 export function toStoreRelativePath(root: string, localPath: string, platform: path.PlatformPath = path): string {
@@ -35,9 +40,55 @@ export function toStoreRelativePath(root: string, localPath: string, platform: p
   return relative.split(platform.sep).join('/');
 }
 
-/** Escapes glob metacharacters so that a folder name is matched literally. */
-function escapeGlob(literal: string): string {
-  return literal.replace(/[*?[\]]/g, ch => `[${ch}]`);
+/**
+ * Escapes a literal path for @actions/glob, by its own rule (Pattern.globEscape in
+ * @actions/glob/lib/internal-pattern.js, which it does not export): `\` doubled except on
+ * Windows, where it separates; `[` escaped when a `]` follows in the same segment; `?` and `*`.
+ * Braces, `!`, `#` and extglobs need nothing: it runs minimatch with nobrace, nonegate, nocomment
+ * and noext, and our patterns always begin with the absolute root.
+ */
+export function escapeGlob(literal: string, windows = process.platform === 'win32'): string {
+  return (windows ? literal : literal.replace(/\\/g, '\\\\'))
+    .replace(/(\[)(?=[^/]+\])/g, '[[]')
+    .replace(/\?/g, '[?]')
+    .replace(/\*/g, '[*]');
+}
+
+/**
+ * An include pattern relative to the package root: a leading `./` is dropped; `.` and `..`
+ * segments elsewhere are refused (the package root is the only base).
+ */
+export function normalizeIncludePattern(pattern: string): string {
+  const negated = pattern.startsWith('!');
+  let body = (negated ? pattern.slice(1) : pattern).replace(/^[\\/]+/, '');
+  while (body.startsWith('./') || body.startsWith('.\\')) body = body.slice(2);
+  if (body === '.' || body === '') body = '**';
+  if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
+    throw new InputError(`'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`);
+  }
+  return negated ? `!${body}` : body;
+}
+
+/** A scan error as one sentence naming the input and the fix (broken link, unreadable folder). */
+export function describeScanError(err: unknown, root: string): Error {
+  if (err instanceof InputError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const broken = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '');
+  const where = (p: string | undefined) => {
+    if (p === undefined) return `a path in '${Input.PackagePath}'`;
+    const rel = path.relative(root, p).split(path.sep).join('/');
+    return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${Input.PackagePath}'`;
+  };
+  if (broken) {
+    const rel = path.relative(root, broken[1]).split(path.sep).join('/');
+    return new InputError(`${where(broken[1])} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
+  }
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+    return new InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
+  }
+  if (e?.code === 'ELOOP') return new InputError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
+  const message = e instanceof Error ? e.message : String(err);
+  return new InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
 }
 
 export async function scanPackage(packagePath: string, include: string[]): Promise<ScannedPackage> {
@@ -49,17 +100,15 @@ export async function scanPackage(packagePath: string, include: string[]): Promi
   }
   const realRoot = await fs.realpath(root);
   const base = escapeGlob(root);
-  const patterns = include.map(p =>
-    p.startsWith('!') ? `!${base}/${p.slice(1).replace(/^[\\/]+/, '')}` : `${base}/${p.replace(/^[\\/]+/, '')}`
-  );
-  const globber = await glob.create(patterns.join('\n'), {
-    followSymbolicLinks: true,
-    implicitDescendants: true,
-    matchDirectories: true,
-    omitBrokenSymbolicLinks: false
-  });
+  const relativePatterns = include.map(normalizeIncludePattern);
+  const absolute = (p: string) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
   const found: string[] = [];
-  for await (const p of globber.globGenerator()) found.push(p);
+  try {
+    const globber = await glob.create(relativePatterns.map(absolute).join('\n'), GLOB_OPTIONS);
+    for await (const p of globber.globGenerator()) found.push(p);
+  } catch (err) {
+    throw describeScanError(err, root);
+  }
   const files: PackageFile[] = [];
   const folders = new Set<string>(['']);
   let ignoredMarkFiles = 0;
@@ -82,14 +131,55 @@ export async function scanPackage(packagePath: string, include: string[]): Promi
         : `'${Input.PackagePath}' ('${root}') is empty: build the application package into it first.`
     );
   }
+  const manifest = files.find(f => f.relativePath === APPLICATION_MANIFEST);
+  if (!manifest) {
+    throw new InputError(
+      `'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`
+    );
+  }
+  const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders]);
+  if (nameProblems.length > 0) {
+    const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
+    const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
+    throw new InputError(
+      `${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`
+    );
+  }
   files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return {
     root,
     files,
     folders: [...folders].sort(),
     totalBytes: files.reduce((n, f) => n + f.size, 0),
-    ignoredMarkFiles
+    ignoredMarkFiles,
+    unmatchedPatterns: relativePatterns.length > 1 ? await unmatchedPatterns(root, base, include, relativePatterns) : []
   };
+}
+
+const GLOB_OPTIONS: glob.GlobOptions = {
+  followSymbolicLinks: true,
+  implicitDescendants: true,
+  matchDirectories: true,
+  omitBrokenSymbolicLinks: false
+};
+
+/** The include patterns (as the user wrote them) that select nothing on their own. */
+async function unmatchedPatterns(root: string, base: string, include: string[], relativePatterns: string[]): Promise<string[]> {
+  const unmatched: string[] = [];
+  for (let i = 0; i < relativePatterns.length; i++) {
+    const p = relativePatterns[i];
+    if (p.startsWith('!')) continue;
+    const globber = await glob.create(`${base}/${p}`, { ...GLOB_OPTIONS, omitBrokenSymbolicLinks: true });
+    let matched = false;
+    for await (const found of globber.globGenerator()) {
+      if (found !== root) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) unmatched.push(include[i]);
+  }
+  return unmatched;
 }
 
 const SCAN_PARALLELISM = 32;

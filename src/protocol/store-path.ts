@@ -1,5 +1,6 @@
 // Store-relative paths. The store always uses `/` on the wire from this project; Windows
-// clusters answer with `\`, so parsing accepts both.
+// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
+// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
 
 export function storePathSegments(storePath: string): string[] {
   return storePath.split(/[\\/]/).filter(s => s !== '');
@@ -29,9 +30,51 @@ export function baseName(storePath: string): string {
   return segments[segments.length - 1] ?? '';
 }
 
-/** True when `path` is `ancestor` itself or lies beneath it. */
-export function isSameOrBeneath(path: string, ancestor: string): boolean {
-  const p = normalizeStorePath(path);
-  const a = normalizeStorePath(ancestor);
-  return a === '' || p === a || p.startsWith(a + '/');
+/** How a cluster compares names: Windows clusters ignore case, Linux clusters do not. */
+export interface PathComparison {
+  caseInsensitive: boolean;
+}
+
+export const EXACT: PathComparison = { caseInsensitive: false };
+/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
+export const AS_WINDOWS: PathComparison = { caseInsensitive: true };
+
+/**
+ * One name folded the way Windows compares names: each character upper-cased on its own, and
+ * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
+ * one character to one, so `Straße` and `STRASSE` are different names there.
+ */
+export function foldName(name: string): string {
+  let folded = '';
+  for (const ch of name) {
+    const upper = ch.toUpperCase();
+    folded += [...upper].length === 1 ? upper : ch;
+  }
+  return folded;
+}
+
+/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
+export function storePathKey(storePath: string, comparison: PathComparison): string {
+  const segments = storePathSegments(storePath);
+  return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+}
+
+function sameName(a: string, b: string, comparison: PathComparison): boolean {
+  return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
+}
+
+/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
+export function relativeStorePath(path: string, ancestor: string, comparison: PathComparison): string | undefined {
+  const p = storePathSegments(path);
+  const a = storePathSegments(ancestor);
+  if (p.length < a.length) return undefined;
+  for (let i = 0; i < a.length; i++) {
+    if (!sameName(p[i], a[i], comparison)) return undefined;
+  }
+  return p.slice(a.length).join('/');
+}
+
+/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
+export function isSameOrBeneath(path: string, ancestor: string, comparison: PathComparison = EXACT): boolean {
+  return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
