@@ -1,6 +1,7 @@
 // End to end: a whole release (upload → provision → create or upgrade → wait) through the built
 // dist/index.js, run as the runner runs it, against the emulator's management plane.
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -178,8 +179,9 @@ describe('release: provision, create, upgrade', () => {
   });
 });
 
-describe('release: deploy timeout', () => {
+describe('release: deploy timeout and cancellation', () => {
   let emu: TestEmulator;
+  let started: ChildProcess | undefined;
   before(async () => (emu = await startTestEmulator({ management: { upgradeDomains: 2, upgradeDomainSeconds: 60, provisionSeconds: 0.1 } })));
   after(() => emu.dispose());
 
@@ -191,5 +193,22 @@ describe('release: deploy timeout', () => {
     assert.match(run.stdout, /did not finish within 'deploy-timeout' \(2 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD0\)\. Watch it with 'sfctl application upgrade-status --application-id VotingApp', roll it back with 'sfctl application upgrade-rollback --application-id VotingApp', or raise 'deploy-timeout'/);
     assert.equal(run.outputs['upgrade-state'], 'RollingForwardInProgress');
     assert.equal((await application(emu, 'VotingApp'))?.Status, 'Upgrading');
+  });
+
+  it('a cancelled job says that the upgrade goes on, and how to watch or roll it back', async () => {
+    // Another application: the one above is still upgrading (and a new upgrade would not interrupt it).
+    const created = await release(emu, await sampleAtVersion('1.0.0'), { 'application-name': 'fabric:/VotingCancel' });
+    assert.equal(created.outputs['application-result'], 'created', created.stdout);
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': await sampleAtVersion('3.1.0'), 'image-store-path': 'VotingApp/3.1.0', 'application-name': 'fabric:/VotingCancel' },
+      env: FAST_POLLS,
+      onStart: child => (started = child),
+      onLine: line => {
+        if (line.includes('Upgrade domain UD0: started')) started?.kill('SIGINT');
+      }
+    });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /::error::The job was cancelled while fabric:\/VotingCancel was upgrading to 3.1.0: the upgrade goes on in the cluster \(a cancelled job does not stop it\)\. Watch it with 'sfctl application upgrade-status --application-id VotingCancel', or roll it back with 'sfctl application upgrade-rollback --application-id VotingCancel'/);
+    assert.equal(run.outputs['upgrade-state'], 'RollingForwardInProgress');
   });
 });
