@@ -69,6 +69,18 @@ describe('release: provision, create, upgrade', () => {
     assert.doesNotMatch(run.summary, /Service Fabric release/);
   });
 
+  it('a dry run prints the release plan and whether the version is provisioned, and changes nothing', async () => {
+    const writesBefore = emu.journal.entries.length;
+    const run = await release(emu, v1, { 'publish-profile': PUBLISH_PROFILE, 'dry-run': 'true' });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /Create or upgrade fabric:\/VotingApp \(Monitored, failure action Rollback\)/);
+    assert.match(run.stdout, /Parameters: VotingData_PartitionCount, VotingWeb_InstanceCount from the parameter file/);
+    assert.match(run.stdout, /Is VotingType 1.0.0 provisioned already\?\nNo: the package is uploaded and provisioned/);
+    assert.equal(emu.journal.entries.length, writesBefore);
+    assert.equal(emu.journal.managementCalls.length, 0);
+    assert.match(run.summary, /VotingType 1.0.0: planned, not deployed \(dry run\)/);
+  });
+
   it('an undeclared parameter is refused before any request', async () => {
     const before = totalRequests(emu);
     const run = await release(emu, v1, { 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCont=2' });

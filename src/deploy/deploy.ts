@@ -16,6 +16,7 @@ import { buildUpgradeDescription } from './upgrade-policy.js';
 import { waitForUpgrade } from './wait-for-upgrade.js';
 
 const log = (line: string) => core.info(line);
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /**
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
@@ -49,7 +50,7 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
     if (app) {
       const { mode, failureAction, settings } = app.policy;
       log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
-      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.join(', then ')}` : ''}.`);
+      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`);
       const given = Object.entries(settings);
       if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
     }
