@@ -15,14 +15,20 @@ import { RunReport } from './run-report.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CancelledError } from '../cluster/errors.js';
 import { PackageUploader } from '../upload/package-uploader.js';
+// Release deployment (issue 11): see src/deploy/deploy.ts.
+import { getDeployInputs } from './deploy-inputs.js';
+import { ReleaseReport } from './release-report.js';
+import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
+  const releaseReport = new ReleaseReport();
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   try {
     const inputs = getInputs();
+    const deployInputs = getDeployInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
@@ -43,6 +49,7 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
+    const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
 
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
@@ -54,25 +61,32 @@ export async function run(): Promise<void> {
     if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
+    await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
     if (inputs.dryRun) {
       await dryRun(client, inputs, pkg, report);
       return;
     }
-    await upload(client, inputs, pkg, report);
+    // An identical type+version already provisioned needs no upload (release-plan.ts).
+    if (!release?.alreadyProvisioned) await upload(client, inputs, pkg, report);
+    await deployRelease(release, connected, releaseReport);
   } catch (err) {
     report.error =
-      err instanceof CancelledError || cancellation.signal.aborted
+      releaseReport.failureMessage(err, cancellation.signal.aborted) ??
+      (err instanceof CancelledError || cancellation.signal.aborted
         ? report.rootMarked
           ? `The run was cancelled after '${report.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(report)}no more requests were sent. Run it again to finish the copy and the cleanup.`
           : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
         : err instanceof Error
           ? err.message
-          : String(err);
+          : String(err));
+    releaseReport.error = report.error;
     core.setFailed(report.error);
   } finally {
     report.writeOutputs();
+    releaseReport.writeOutputs();
     await report.writeSummary();
+    await releaseReport.writeSummary();
     connection?.dispose();
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
