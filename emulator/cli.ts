@@ -12,6 +12,9 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --no-upload-sessions  behave like a 6.4 Linux cluster: no upload sessions
   --session-timeout S   seconds an idle upload session lives (default 1800)
   --path-separator C    '\\' (Windows cluster, default) or '/' (Linux cluster)
+  --case-insensitive    compare paths case-insensitively, keeping the case of a name's
+                        first write (default with '\\', as a Windows cluster does)
+  --case-sensitive      compare paths case-sensitively (default with '/')
   --latency-ms N        delay added before every answer (default 0)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
@@ -43,6 +46,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       'no-upload-sessions': { type: 'boolean', default: false },
       'session-timeout': { type: 'string', default: '1800' },
       'path-separator': { type: 'string', default: '\\' },
+      'case-insensitive': { type: 'boolean' },
+      'case-sensitive': { type: 'boolean' },
       'latency-ms': { type: 'string', default: '0' },
       'list-page-size': { type: 'string', default: '1000' },
       journal: { type: 'boolean', default: false },
@@ -69,6 +74,9 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
   const separator = values['path-separator'];
   if (separator !== '\\' && separator !== '/') {
     throw new Error(`--path-separator must be '\\' or '/', not '${separator}'`);
+  }
+  if (values['case-insensitive'] && values['case-sensitive']) {
+    throw new Error('Only one of --case-insensitive or --case-sensitive can be set.');
   }
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) {
     throw new Error('--tls-cert and --tls-key go together');
@@ -99,6 +107,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
     uploadSessions: !values['no-upload-sessions'],
     sessionTimeoutSeconds: wholeNumber('--session-timeout', values['session-timeout'], 1, 4294967295),
     pathSeparator: separator,
+    // Left undefined, the separator decides (EmulatorOptions.caseInsensitive).
+    caseInsensitive: values['case-insensitive'] ? true : values['case-sensitive'] ? false : undefined,
     latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
     listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
     journal: values.journal,

@@ -10,6 +10,7 @@ import {
   overlaps
 } from '../src/protocol/byte-ranges.js';
 import type { UploadSessionInfo } from '../src/protocol/models.js';
+import { PathComparer } from './path-case.js';
 
 export interface UploadSessionState {
   id: string;
@@ -31,7 +32,9 @@ export class UploadSessions {
 
   constructor(
     private readonly stagingDir: string,
-    private readonly timeoutMs: number
+    private readonly timeoutMs: number,
+    /** How the cluster compares paths (sessions by path, a chunk's path against its session's). */
+    readonly comparer = new PathComparer(false)
   ) {}
 
   startSweeper(): void {
@@ -69,7 +72,7 @@ export class UploadSessions {
   byPath(storePath: string): UploadSessionState[] {
     return [...this.sessions.keys()]
       .map(id => this.get(id))
-      .filter((s): s is UploadSessionState => s !== undefined && s.path === storePath);
+      .filter((s): s is UploadSessionState => s !== undefined && this.comparer.same(s.path, storePath));
   }
 
   all(): UploadSessionState[] {

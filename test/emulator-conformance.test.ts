@@ -138,12 +138,21 @@ describe('emulator: upload file, list, delete', () => {
     assert.equal((await readFile(emu.diskPath('App/_.dir'))).length, 0);
   });
 
-  it('refuses a PUT without Content-Length and journals the mistake', async () => {
-    const r = await rawRequest('PUT', emu.storeUrl('NoLength/f.txt'), { body: 'abc', chunked: true });
-    assert.equal(r.status, 400);
-    assert.equal(errorCode(r), 'E_INVALIDARG');
-    assert.ok(emu.journal.mistakes.some(m => m.kind === 'missing-content-length' && m.path === 'NoLength/f.txt'));
-    assert.equal(existsSync(emu.diskPath('NoLength/f.txt')), false);
+  it('accepts a chunked PUT without Content-Length (an empty file, as sfctl sends it) and notes it', async () => {
+    const r = await rawRequest('PUT', emu.storeUrl('Chunked/_.dir'), { body: '', chunked: true });
+    assert.equal(r.status, 200);
+    assert.equal((await readFile(emu.diskPath('Chunked/_.dir'))).length, 0);
+    assert.ok(emu.journal.notes.some(n => n.kind === 'body-without-content-length' && n.path === 'Chunked/_.dir'));
+    assert.equal(emu.journal.mistakes.filter(m => m.path === 'Chunked/_.dir').length, 0);
+  });
+
+  it('reads a non-empty chunked PUT to its end', async () => {
+    const body = Buffer.alloc(300_000, 'c');
+    const r = await rawRequest('PUT', emu.storeUrl('Chunked/big.bin'), { body, chunked: true });
+    assert.equal(r.status, 200);
+    assert.deepEqual(await readFile(emu.diskPath('Chunked/big.bin')), body);
+    assert.ok(emu.journal.entries.some(e => e.op === 'upload-file' && e.path === 'Chunked/big.bin' && e.bytes === body.length));
+    assert.ok(emu.journal.notes.some(n => n.kind === 'body-without-content-length' && n.path === 'Chunked/big.bin'));
   });
 
   it('answers 100 Continue before reading the body, and refuses a bad request without it', async () => {
@@ -313,6 +322,46 @@ describe('emulator: upload sessions', () => {
     const otherLength = await chunk(emu, 'S/one', id, 'bytes 4-7/11', 'efgh');
     assert.equal(otherLength.status, 400);
     assert.equal(errorCode(otherLength), 'E_INVALIDARG');
+  });
+
+  it('accepts chunks sent chunked without Content-Length, and commits them', async () => {
+    const id = randomUUID();
+    const send = (range: string, body: string) =>
+      rawRequest('PUT', emu.storeUrl('S/chunked.bin/$/UploadChunk', { 'session-id': id }), {
+        body,
+        chunked: true,
+        headers: { 'Content-Range': range }
+      });
+    assert.equal((await send('bytes 4-7/8', 'efgh')).status, 200);
+    assert.equal((await send('bytes 0-3/8', 'abcd')).status, 200);
+    const commit = await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }));
+    assert.equal(commit.status, 200);
+    assert.equal(await readFile(emu.diskPath('S/chunked.bin'), 'utf8'), 'abcdefgh');
+    assert.equal(emu.journal.notes.filter(n => n.kind === 'body-without-content-length' && n.path === 'S/chunked.bin').length, 2);
+  });
+
+  it('refuses a chunked chunk body longer or shorter than its Content-Range, and writes nothing beyond it', async () => {
+    const id = randomUUID();
+    const send = (range: string, body: string) =>
+      rawRequest('PUT', emu.storeUrl('S/chunked-bad.bin/$/UploadChunk', { 'session-id': id }), {
+        body,
+        chunked: true,
+        headers: { 'Content-Range': range }
+      });
+    assert.equal((await send('bytes 4-7/8', 'efgh')).status, 200);
+    const long = await send('bytes 0-3/8', 'abcdXXXX');
+    assert.equal(long.status, 400);
+    const short = await send('bytes 0-3/8', 'ab');
+    assert.equal(short.status, 400);
+    assert.ok(emu.journal.mistakes.filter(m => m.kind === 'chunk-length-mismatch' && m.path === 'S/chunked-bad.bin').length >= 2);
+    // Neither was accepted: the session still expects 0-3, and the bytes after it are intact.
+    const session = json<{ UploadSessions: { ExpectedRanges: { StartPosition: string; EndPosition: string }[] }[] }>(
+      await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }))
+    );
+    assert.deepEqual(session.UploadSessions[0]?.ExpectedRanges, [{ StartPosition: '0', EndPosition: '3' }]);
+    assert.equal((await send('bytes 0-3/8', 'abcd')).status, 200);
+    assert.equal((await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }))).status, 200);
+    assert.equal(await readFile(emu.diskPath('S/chunked-bad.bin'), 'utf8'), 'abcdefgh');
   });
 
   it('refuses a body whose length differs from its Content-Range and journals it', async () => {

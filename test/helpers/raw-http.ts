@@ -23,6 +23,8 @@ export function rawRequest(method: string, url: string, options: RawRequestOptio
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   const headers: Record<string, string | number> = { ...options.headers };
   if (body && !options.chunked) headers['Content-Length'] = body.length;
+  // Set explicitly, so that an empty body goes chunked too (as sfctl sends empty files).
+  if (options.chunked) headers['Transfer-Encoding'] = 'chunked';
   if (options.expectContinue) headers['Expect'] = '100-continue';
   return new Promise((resolve, reject) => {
     let continued = false;
@@ -43,7 +45,7 @@ export function rawRequest(method: string, url: string, options: RawRequestOptio
       });
       req.flushHeaders();
     } else if (options.chunked && body) {
-      req.write(body); // a write before end() makes Node use chunked encoding
+      if (body.length > 0) req.write(body);
       req.end();
     } else {
       req.end(body);
