@@ -1,6 +1,6 @@
 // Content routes: list, upload a file, delete, copy within the store, folder size, store info.
 import { promises as fs } from 'node:fs';
-import { isReservedRoot } from '../../src/protocol/error-codes.js';
+import { RESERVED_ROOTS } from '../../src/protocol/error-codes.js';
 import type { FileInfo, FolderSizeInfo, ImageStoreContent, ImageStoreCopyDescription, ImageStoreInfo } from '../../src/protocol/models.js';
 import { baseName, normalizeStorePath, storePathSegments } from '../../src/protocol/store-path.js';
 import type { StoredFile, StoredFolder } from '../content-store.js';
@@ -96,12 +96,15 @@ async function uploadFile(deps: ImageStoreDeps, ctx: RouteContext): Promise<void
   return ctx.reply(200);
 }
 
-function refuseReservedRoot(storePath: string): void {
-  if (isReservedRoot(storePath) && storePathSegments(storePath).length === 1) throw FabricHttpError.reservedDirectory(storePath);
+/** The reserved roots themselves (not what lies beneath them), compared as the store compares paths. */
+function refuseReservedRoot(deps: ImageStoreDeps, storePath: string): void {
+  if (storePathSegments(storePath).length === 1 && RESERVED_ROOTS.some(root => deps.store.samePath(root, storePath))) {
+    throw FabricHttpError.reservedDirectory(storePath);
+  }
 }
 
 async function deleteContent(deps: ImageStoreDeps, ctx: RouteContext): Promise<void> {
-  refuseReservedRoot(ctx.storePath);
+  refuseReservedRoot(deps, ctx.storePath);
   await deps.store.delete(ctx.storePath);
   deps.journal.record({ op: 'delete', path: ctx.storePath });
   return ctx.reply(200);
@@ -120,7 +123,7 @@ async function copy(deps: ImageStoreDeps, ctx: RouteContext): Promise<void> {
   const source = deps.store.canonical(normalizeStorePath(description.RemoteSource));
   const destination = deps.store.canonical(normalizeStorePath(description.RemoteDestination));
   if (source === '' || destination === '') throw FabricHttpError.invalidArg('RemoteSource and RemoteDestination must not be empty');
-  refuseReservedRoot(destination);
+  refuseReservedRoot(deps, destination);
   // [undoc] Copying a folder into itself or beneath itself. Compared as the store compares paths.
   const paths = deps.store.comparer;
   if (paths.isSameOrBeneath(destination, source) || paths.isSameOrBeneath(source, destination)) {
