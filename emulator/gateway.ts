@@ -56,9 +56,9 @@ export class Gateway {
       ctx.path = Router.parse(method, url.pathname);
       const route = this.parts.router.match(ctx.path);
       if (!route) throw FabricHttpError.invalidArg(`no route for ${method} ${url.pathname}`);
-      journal.countRequest(route.name);
+      if (!route.selfCounting) journal.countRequest(route.name);
       if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization)) throw FabricHttpError.bearerTokenRequired();
-      if (this.parts.faults.enabled && (await this.injectFault(req, res, route, ctx.path))) return;
+      if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path))) return;
       if (route.minApiVersion !== undefined) this.checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion));
       this.checkTimeout(url.searchParams);
       if (route.sessionRoute && !this.parts.uploadSessions) {

@@ -46,7 +46,18 @@ export interface Route {
   minApiVersion?: ApiVersion | string;
   /** One of the four upload-session routes: 400 E_INVALIDARG when the cluster has none (a 6.4 Linux cluster). */
   sessionRoute?: boolean;
+  /** The handler counts its own requests in the journal (default false: the gateway counts `name`). */
+  selfCounting?: boolean;
+  /** Whether seeded fault injection applies to the route (default true). */
+  injectFaults?: boolean;
   handle(ctx: RouteContext): Promise<void>;
+}
+
+export interface MountOptions {
+  /** The lowest api-version, checked by the gateway; leave it out when the handler checks it. */
+  minApiVersion?: ApiVersion | string;
+  selfCounting?: boolean;
+  injectFaults?: boolean;
 }
 
 /** A handler of a whole route family that knows nothing of HTTP (the cluster manager's shape). */
@@ -72,11 +83,11 @@ export class Router {
   }
 
   /** Plugs in a handler of a route family: its answers are JSON, its errors FabricHttpError. */
-  mount(name: string, handler: MountableHandler, minApiVersion?: ApiVersion | string): this {
+  mount(name: string, handler: MountableHandler, options: MountOptions = {}): this {
     return this.add({
       name,
       method: '*',
-      minApiVersion,
+      ...options,
       match: p => handler.handles(p.method, p.pathname),
       handle: async ctx => {
         const body = await ctx.readBody();

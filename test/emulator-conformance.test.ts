@@ -6,6 +6,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
+import { FabricHttpError } from '../emulator/fabric-http-error.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 function put(emu: TestEmulator, storePath: string, body: string | Buffer, query: Record<string, string> = {}) {
@@ -714,5 +715,49 @@ describe('emulator: case-sensitive paths (a Linux cluster)', () => {
     } finally {
       await insensitive.dispose();
     }
+  });
+});
+
+describe('emulator: routes plugged into the router', () => {
+  let emu: TestEmulator;
+  const seen: { method: string; pathname: string; query: string; body: string }[] = [];
+  before(async () => {
+    emu = await startTestEmulator();
+    emu.emulator.router.mount(
+      'fake-manager',
+      {
+        handles: (_method, pathname) => pathname.toLowerCase().startsWith('/fake'),
+        handle: async request => {
+          seen.push({ method: request.method, pathname: request.pathname, query: request.query.toString(), body: request.body.toString('utf8') });
+          if (request.pathname === '/Fake/$/Fail') throw FabricHttpError.fileNotFound('no such thing');
+          return { status: 202, json: { echoed: request.body.toString('utf8') } };
+        }
+      },
+      { minApiVersion: '6.2' }
+    );
+  });
+  after(() => emu.dispose());
+
+  it('hands a mounted handler the method, path, query and body, and answers its JSON', async () => {
+    const r = await rawRequest('POST', `${emu.url}/Fake/$/Do?api-version=6.2`, { body: '{"a":1}', expectContinue: true });
+    assert.equal(r.status, 202);
+    assert.deepEqual(json(r), { echoed: '{"a":1}' });
+    assert.deepEqual(seen.at(-1), { method: 'POST', pathname: '/Fake/$/Do', query: 'api-version=6.2', body: '{"a":1}' });
+    assert.equal(emu.journal.requests['fake-manager'], 1);
+  });
+
+  it('turns a thrown FabricHttpError into its answer, and checks the mounted minimum api-version', async () => {
+    const failed = await rawRequest('GET', `${emu.url}/Fake/$/Fail?api-version=6.2`);
+    assert.equal(failed.status, 404);
+    assert.equal(errorCode(failed), 'FABRIC_E_FILE_NOT_FOUND');
+    const old = await rawRequest('GET', `${emu.url}/Fake/x?api-version=6.0`);
+    assert.equal(old.status, 400);
+    assert.equal(errorCode(old), 'E_INVALIDARG');
+  });
+
+  it('still answers 400 E_INVALIDARG for paths no route takes', async () => {
+    const r = await rawRequest('GET', `${emu.url}/Nothing?api-version=6.0`);
+    assert.equal(r.status, 400);
+    assert.equal(errorCode(r), 'E_INVALIDARG');
   });
 });
