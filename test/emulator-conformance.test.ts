@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
@@ -533,10 +533,14 @@ describe('emulator: copy', () => {
     assert.equal(await readFile(emu.diskPath('Dst/a.txt'), 'utf8'), 'a');
     assert.ok(existsSync(emu.diskPath('Dst/_.dir')));
     assert.ok(existsSync(emu.diskPath('Dst/Sub/_.dir')));
-    // The destination's mark file is written after everything else it holds.
-    const written = async (p: string) => (await stat(emu.diskPath(p))).mtimeMs;
+    // The destination's mark file is written after everything else it holds: every write takes the
+    // next VersionNumber (file times are too coarse, and not monotonic across files, to tell).
+    const written = async (p: string) => {
+      const listing = json<{ StoreFiles: { FileVersion: { VersionNumber: string } }[] }>(await rawRequest('GET', emu.storeUrl(p)));
+      return Number(listing.StoreFiles[0]?.FileVersion.VersionNumber);
+    };
     const rootMark = await written('Dst/_.dir');
-    for (const p of ['Dst/a.txt', 'Dst/Sub/c.txt', 'Dst/Sub/_.dir']) assert.ok((await written(p)) <= rootMark, p);
+    for (const p of ['Dst/a.txt', 'Dst/Sub/c.txt', 'Dst/Sub/_.dir']) assert.ok((await written(p)) < rootMark, p);
     assert.equal(emu.journal.mistakes.length, before);
     assert.equal(emu.journal.entries.at(-1)?.op, 'copy');
   });
