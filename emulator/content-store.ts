@@ -134,15 +134,15 @@ export class ContentStore {
     const canonical = this.canonical(storePath);
     if (!this.comparer.caseInsensitive) return canonical;
     const segments = storePathSegments(canonical);
-    for (let i = 0; i < segments.length; i++) {
+    for (const [i, segment] of segments.entries()) {
       const folder = segments.slice(0, i);
       let names = this.namesOf(folder);
       if (!names) {
         names = new Map();
         this.storedNames.set(this.comparer.key(folder.join('/')), names);
       }
-      const fold = this.comparer.foldSegment(segments[i]!);
-      if (!names.has(fold)) names.set(fold, segments[i]!);
+      const fold = this.comparer.foldSegment(segment);
+      if (!names.has(fold)) names.set(fold, segment);
     }
     return canonical;
   }

@@ -21,13 +21,13 @@ export class PathComparer {
   same(a: string, b: string): boolean {
     const sa = storePathSegments(a);
     const sb = storePathSegments(b);
-    return sa.length === sb.length && sa.every((s, i) => this.foldSegment(s) === this.foldSegment(sb[i]!));
+    return sa.length === sb.length && sa.every((s, i) => this.foldSegment(s) === this.foldSegment(sb[i] ?? ''));
   }
 
   /** True when `path` is `ancestor` itself or lies beneath it (the root is everyone's ancestor). */
   isSameOrBeneath(path: string, ancestor: string): boolean {
     const p = storePathSegments(path);
     const a = storePathSegments(ancestor);
-    return a.length <= p.length && a.every((s, i) => this.foldSegment(s) === this.foldSegment(p[i]!));
+    return a.length <= p.length && a.every((s, i) => this.foldSegment(s) === this.foldSegment(p[i] ?? ''));
   }
 }

@@ -146,7 +146,7 @@ export function imageStoreRoute(spec: {
     method: spec.method,
     minApiVersion: spec.minApiVersion,
     sessionRoute: spec.sessionRoute,
-    handle: spec.handle,
+    handle: ctx => spec.handle(ctx),
     match: p =>
       p.imageStore !== undefined &&
       (p.imageStore.storePath !== '') === spec.withPath &&

@@ -68,7 +68,14 @@ export class ImageStoreEmulator {
       requiresClientCertificate: options.tls?.clientCa !== undefined,
       sendJournal: ctx => sendJournal(gatewayDeps, ctx)
     });
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void gateway.handle(req, res, false);
+    // gateway.handle answers every error itself; a failure to answer at all is only logged.
+    const serve = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
+      gateway.handle(req, res, expectsContinue).catch((err: unknown) => {
+        console.error(`emulator: could not answer ${req.method} ${req.url}: ${String(err)}`);
+        res.destroy();
+      });
+    };
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => serve(req, res, false);
     this.server = options.tls
       ? https.createServer(
           {
@@ -84,7 +91,7 @@ export class ImageStoreEmulator {
         )
       : http.createServer(handler);
     // Validate headers before asking for the body, as a gateway does.
-    this.server.on('checkContinue', (req, res) => void gateway.handle(req, res, true));
+    this.server.on('checkContinue', (req, res) => serve(req, res, true));
     this.server.keepAliveTimeout = 65_000;
     this.server.on('connection', () => this.journal.connections++);
   }

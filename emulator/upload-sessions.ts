@@ -41,7 +41,9 @@ export class UploadSessions {
     // The runtime sweeps every 5 minutes; lookups also drop expired sessions, so that a short
     // configured timeout takes effect exactly.
     const every = Math.min(5 * 60_000, Math.max(1000, this.timeoutMs));
-    this.sweeper = setInterval(() => void this.sweep(), every);
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((err: unknown) => console.error(`emulator: sweeping upload sessions failed: ${String(err)}`));
+    }, every);
     this.sweeper.unref();
   }
 
@@ -63,7 +65,8 @@ export class UploadSessions {
     const s = this.sessions.get(id);
     if (s && this.isExpired(s)) {
       this.sessions.delete(id);
-      void fs.rm(s.stagingFile, { force: true });
+      // Best effort: a staged file left behind is removed at the next start.
+      fs.rm(s.stagingFile, { force: true }).catch(() => undefined);
       return undefined;
     }
     return s;

@@ -731,10 +731,10 @@ describe('emulator: routes plugged into the router', () => {
       'fake-manager',
       {
         handles: (_method, pathname) => pathname.toLowerCase().startsWith('/fake'),
-        handle: async request => {
+        handle: request => {
           seen.push({ method: request.method, pathname: request.pathname, query: request.query.toString(), body: request.body.toString('utf8') });
-          if (request.pathname === '/Fake/$/Fail') throw FabricHttpError.fileNotFound('no such thing');
-          return { status: 202, json: { echoed: request.body.toString('utf8') } };
+          if (request.pathname === '/Fake/$/Fail') return Promise.reject(FabricHttpError.fileNotFound('no such thing'));
+          return Promise.resolve({ status: 202, json: { echoed: request.body.toString('utf8') } });
         }
       },
       { minApiVersion: '6.2' }

@@ -27,7 +27,7 @@ export function anonymousRoutes(deps: GatewayDeps): Route[] {
       name: 'aad-metadata',
       method: 'GET',
       minApiVersion: '1.0',
-      match: p => p.segments.length === 2 && p.segments[0] === '$' && p.segments[1]!.toLowerCase() === 'getaadmetadata',
+      match: p => p.segments.length === 2 && p.segments[0] === '$' && p.segments[1]?.toLowerCase() === 'getaadmetadata',
       handle: ctx => {
         const body: AadMetadataObject = deps.aad ? deps.aad.metadata(deps.baseUrl(ctx)) : { type: '' };
         return ctx.replyJson(200, body);
