@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorCode, json, rawRequest } from './helpers/raw-http.js';
+import { errorCode, json, must, rawRequest } from './helpers/raw-http.js';
 import { FabricHttpError } from '../emulator/fabric-http-error.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
@@ -62,8 +62,8 @@ describe('emulator: gateway basics', () => {
   });
 
   it('answers an unknown route with 400 E_INVALIDARG', async () => {
-    for (const [method, url] of [
-      ['GET', `${emu.url}/Applications?api-version=6.0`],
+    for (const [method, url] of <[string, string][]>[
+      ['GET', `${emu.url}/NoSuchFamily?api-version=6.0`],
       ['POST', emu.storeUrl('App')],
       ['GET', emu.storeUrl('App/$/NoSuchAction')],
       ['PUT', emu.storeUrl('$/UploadChunk')]
@@ -92,14 +92,14 @@ describe('emulator: gateway basics', () => {
     await put(emu, 'InfoApp/a.bin', Buffer.alloc(10));
     const r = await rawRequest('GET', emu.storeUrl('$/Info', { 'api-version': '6.5' }));
     assert.equal(r.status, 200);
-    const info = json<Record<string, Record<string, string>>>(r);
-    assert.match(info.DiskInfo.Capacity, /^\d+$/);
-    assert.match(info.DiskInfo.AvailableSpace, /^\d+$/);
+    const info = json<Record<string, Record<string, string> | undefined>>(r);
+    assert.match(must(info.DiskInfo?.Capacity), /^\d+$/);
+    assert.match(must(info.DiskInfo?.AvailableSpace), /^\d+$/);
     for (const k of ['UsedByMetadata', 'UsedByStaging', 'UsedByCopy', 'UsedByRegister']) {
-      assert.match(info[k].UsedSpace, /^\d+$/, k);
-      assert.match(info[k].FileCount, /^\d+$/, k);
+      assert.match(must(info[k]?.UsedSpace, k), /^\d+$/, k);
+      assert.match(must(info[k]?.FileCount, k), /^\d+$/, k);
     }
-    assert.equal(info.UsedByMetadata.UsedSpace, '10');
+    assert.equal(info.UsedByMetadata?.UsedSpace, '10');
   });
 });
 
@@ -172,10 +172,10 @@ describe('emulator: upload file, list, delete', () => {
     await put(emu, 'List/Svc/Code/a.dll', Buffer.alloc(7));
     await put(emu, 'List/Svc/b.xml', Buffer.alloc(3));
     await put(emu, 'List/top.xml', Buffer.alloc(5));
-    const folder = json<Record<string, unknown[]>>(await rawRequest('GET', emu.storeUrl('List')));
+    const folder = json<Record<string, unknown[] | undefined>>(await rawRequest('GET', emu.storeUrl('List')));
     assert.deepEqual(folder.StoreFolders, [{ StoreRelativePath: 'List\\Svc', FileCount: '2' }]);
-    assert.equal(folder.StoreFiles.length, 1);
-    const file = folder.StoreFiles[0] as Record<string, unknown>;
+    assert.equal(folder.StoreFiles?.length, 1);
+    const file = must(folder.StoreFiles?.[0]) as Record<string, unknown>;
     assert.equal(file.FileSize, '5');
     assert.equal(file.StoreRelativePath, 'List\\top.xml');
     assert.ok(!Number.isNaN(Date.parse(file.ModifiedDate as string)));
@@ -183,10 +183,10 @@ describe('emulator: upload file, list, delete', () => {
     for (const k of ['VersionNumber', 'EpochDataLossNumber', 'EpochConfigurationNumber']) {
       assert.match(version[k] as string, /^\d+$/, k);
     }
-    const single = json<Record<string, Record<string, unknown>[]>>(await rawRequest('GET', emu.storeUrl('List/Svc/Code/a.dll')));
-    assert.equal(single.StoreFiles.length, 1);
-    assert.equal(single.StoreFiles[0].StoreRelativePath, 'List\\Svc\\Code\\a.dll');
-    assert.equal(single.StoreFiles[0].FileSize, '7');
+    const single = json<Record<string, Record<string, unknown>[] | undefined>>(await rawRequest('GET', emu.storeUrl('List/Svc/Code/a.dll')));
+    assert.equal(single.StoreFiles?.length, 1);
+    assert.equal(single.StoreFiles?.[0]?.StoreRelativePath, 'List\\Svc\\Code\\a.dll');
+    assert.equal(single.StoreFiles?.[0]?.FileSize, '7');
   });
 
   it('answers a missing path with 404 and an empty body', async () => {
@@ -268,7 +268,7 @@ describe('emulator: an empty store', () => {
     try {
       await put(emu, 'Lin/sub/f.txt', 'f');
       const r = json<{ StoreFolders: { StoreRelativePath: string }[] }>(await rawRequest('GET', emu.storeUrl('Lin')));
-      assert.equal(r.StoreFolders[0].StoreRelativePath, 'Lin/sub');
+      assert.equal(r.StoreFolders[0]?.StoreRelativePath, 'Lin/sub');
     } finally {
       await emu.dispose();
     }
@@ -427,11 +427,12 @@ describe('emulator: upload sessions', () => {
       assert.equal(r.status, 200);
       const s = json<{ UploadSessions: Record<string, unknown>[] }>(r).UploadSessions;
       assert.equal(s.length, 1);
-      assert.equal(s[0].SessionId, id);
-      assert.equal(s[0].StoreRelativePath, 'S\\desc.bin');
-      assert.equal(s[0].FileSize, '8');
-      assert.ok(!Number.isNaN(Date.parse(s[0].ModifiedDate as string)));
-      assert.deepEqual(s[0].ExpectedRanges, [
+      const session = must(s[0]);
+      assert.equal(session.SessionId, id);
+      assert.equal(session.StoreRelativePath, 'S\\desc.bin');
+      assert.equal(session.FileSize, '8');
+      assert.ok(!Number.isNaN(Date.parse(session.ModifiedDate as string)));
+      assert.deepEqual(session.ExpectedRanges, [
         { StartPosition: '0', EndPosition: '1' },
         { StartPosition: '4', EndPosition: '7' }
       ]);
@@ -570,7 +571,7 @@ describe('emulator: journal of client mistakes', () => {
     await put(emu, 'M1/_.dir', '');
     const m = emu.journal.mistakes.filter(x => x.kind === 'mark-file-before-complete' && x.path === 'M1/_.dir');
     assert.equal(m.length, 1);
-    assert.match(m[0].detail, /M1\/Code\/big\.bin/);
+    assert.match(must(m[0]).detail, /M1\/Code\/big\.bin/);
   });
 
   it('flags a mark file written while a sub-folder has none', async () => {

@@ -1,4 +1,5 @@
 // Plain HTTP requests for the conformance suite: deliberately not the action's own client.
+import assert from 'node:assert/strict';
 import * as http from 'node:http';
 
 export interface RawResponse {
@@ -61,4 +62,10 @@ export function json<T = unknown>(r: RawResponse): T {
 export function errorCode(r: RawResponse): string | undefined {
   if (r.body.length === 0) return undefined;
   return json<{ Error: { Code: string } }>(r).Error.Code;
+}
+
+/** The value, asserted present (a list entry or an optional field the test expects). */
+export function must<T>(value: T | undefined, what = 'the value'): T {
+  assert.ok(value !== undefined, `${what} is missing`);
+  return value;
 }
