@@ -62,13 +62,13 @@ describe('emulator: gateway basics', () => {
   });
 
   it('answers an unknown route with 400 E_INVALIDARG', async () => {
-    for (const [method, url] of <[string, string][]>[
-      ['GET', `${emu.url}/NoSuchFamily?api-version=6.0`],
+    for (const [method, url] of [
+      ['GET', `${emu.url}/Nodes?api-version=6.0`],
       ['POST', emu.storeUrl('App')],
       ['GET', emu.storeUrl('App/$/NoSuchAction')],
       ['PUT', emu.storeUrl('$/UploadChunk')]
     ]) {
-      const r = await rawRequest(method, url);
+      const r = await rawRequest(must(method), must(url));
       assert.equal(r.status, 400, `${method} ${url}`);
       assert.equal(errorCode(r), 'E_INVALIDARG');
     }
