@@ -1,5 +1,6 @@
 import type { AadOptions } from './aad.js';
 import type { FaultOptions } from './faults.js';
+import type { ManagementOptions } from './management/cluster-manager.js';
 
 export interface EmulatorOptions {
   /** Folder holding `content/` (the store) and `staging/` (bodies in progress). */
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
   tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
   /** Secure the cluster with Azure AD: metadata, an authority of its own, bearer tokens required. */
   aad?: AadOptions;
+  /** The cluster manager: upgrade domains, their pace, provision delay, unhealthy versions. */
+  management?: ManagementOptions;
 }
 
 /** Whether the emulated cluster compares paths case-insensitively (see EmulatorOptions.caseInsensitive). */

@@ -10,6 +10,7 @@ import { ContentStore } from './content-store.js';
 import { FaultInjector } from './faults.js';
 import { Gateway } from './gateway.js';
 import { Journal } from './journal.js';
+import { ClusterManager } from './management/cluster-manager.js';
 import { type EmulatorOptions, isCaseInsensitive } from './options.js';
 import { Replies } from './replies.js';
 import { Router } from './router.js';
@@ -26,6 +27,8 @@ export class ImageStoreEmulator {
   readonly store: ContentStore;
   readonly sessions: UploadSessions;
   readonly journal: Journal;
+  /** The cluster manager (application types, applications, upgrades): emulator/management/. */
+  readonly management: ClusterManager;
   /** The routes behind the client certificate and token checks: `router.add(…)` / `router.mount(…)` plug in more. */
   readonly router = new Router();
   private readonly server: http.Server;
@@ -48,6 +51,9 @@ export class ImageStoreEmulator {
       listPageSize: options.listPageSize ?? 1000
     };
     this.router.addAll(contentRoutes(deps)).addAll(uploadSessionRoutes(deps));
+    this.management = new ClusterManager(this.store, this.journal, this.maxApiVersion, options.management);
+    // The cluster manager checks api-version and counts its own requests; faults stay on the Image Store routes.
+    this.router.mount('cluster-manager', this.management, { selfCounting: true, injectFaults: false });
     const gatewayDeps = {
       journal: this.journal,
       sessions: this.sessions,

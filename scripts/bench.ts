@@ -103,9 +103,9 @@ async function startEmulator(latencyMs: number): Promise<Emulator> {
     '--port', '0', '--root', root, '--journal', '--latency-ms', String(latencyMs)
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      const m = /listening on (http:\/\/\S+)/.exec(d.toString());
-      if (m) resolve(m[1]);
+    child.stdout.on('data', (d: Buffer) => {
+      const url = /listening on (http:\/\/\S+)/.exec(d.toString())?.[1];
+      if (url !== undefined) resolve(url);
     });
     child.on('exit', code => reject(new Error(`emulator exited with ${code}`)));
   });
@@ -131,7 +131,7 @@ function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http.get(url, res => {
       const parts: Buffer[] = [];
-      res.on('data', d => parts.push(d));
+      res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () => resolve(Buffer.concat(parts).toString()));
     }).on('error', reject);
   });
@@ -175,7 +175,9 @@ async function rawUpload(e: Emulator, dir: string, files: BenchFile[], workers: 
   let next = 0;
   await Promise.all(Array.from({ length: workers }, async () => {
     while (next < jobs.length) {
-      const [rel, file, s, end] = jobs[next++];
+      const job = jobs[next++];
+      if (job === undefined) break;
+      const [rel, file, s, end] = job;
       await putFile(agent, storeUrl(e, rel), file, s, end);
     }
   }));

@@ -66,6 +66,7 @@ export async function sendJournal(deps: GatewayDeps, ctx: RouteContext): Promise
     bodiesAfterContinue: j.bodiesAfterContinue,
     connections: j.connections,
     faults: j.faults,
+    managementCalls: j.managementCalls,
     openSessions: deps.sessions.all().map(s => deps.sessions.describe(s, '/'))
   });
 }

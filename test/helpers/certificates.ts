@@ -37,7 +37,7 @@ function openssl(dir: string, args: string[]): void {
 
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
 
-async function selfSigned(dir: string, name: string, subject: string, extra: string[] = []): Promise<void> {
+function selfSigned(dir: string, name: string, subject: string, extra: string[] = []): void {
   openssl(dir, ['req', '-x509', ...EC, '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', subject, ...extra]);
 }
 
@@ -54,13 +54,13 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
   const dir = await mkdtemp(path.join(tmpdir(), 'sfu-certs-'));
   const read = (f: string) => readFile(path.join(dir, f), 'utf8');
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  await selfSigned(dir, 'server-ca', '/CN=Test Cluster CA', caExt);
+  selfSigned(dir, 'server-ca', '/CN=Test Cluster CA', caExt);
   await signed(dir, 'server', '/CN=cluster.test', 'server-ca',
     'subjectAltName=DNS:cluster.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  await selfSigned(dir, 'self', '/CN=selfsigned.test', ['-addext', 'subjectAltName=DNS:selfsigned.test,IP:127.0.0.1']);
-  await selfSigned(dir, 'client-ca', '/CN=Test Client CA', caExt);
+  selfSigned(dir, 'self', '/CN=selfsigned.test', ['-addext', 'subjectAltName=DNS:selfsigned.test,IP:127.0.0.1']);
+  selfSigned(dir, 'client-ca', '/CN=Test Client CA', caExt);
   await signed(dir, 'client', '/CN=sfu-admin', 'client-ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
-  await selfSigned(dir, 'foreign-ca', '/CN=Foreign CA', caExt);
+  selfSigned(dir, 'foreign-ca', '/CN=Foreign CA', caExt);
   await signed(dir, 'foreign', '/CN=intruder', 'foreign-ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   const clientKeyPassword = 'key-pass-Q7u9';
   openssl(dir, ['pkcs8', '-topk8', '-in', 'client.key', '-out', 'client-enc.key', '-v2', 'aes-256-cbc', '-passout', `pass:${clientKeyPassword}`]);

@@ -6,10 +6,10 @@ import { readdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runAction } from '../scripts/runner.js';
-import type { FaultOptions } from '../emulator/faults.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { assertCleanJournal, assertStoreMatchesPackage, makePackage, realisticPackageSpec } from './helpers/packages.js';
+import { runAction } from '../../scripts/runner.js';
+import type { FaultOptions } from '../../emulator/faults.js';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { assertCleanJournal, assertStoreMatchesPackage, makePackage, realisticPackageSpec } from '../helpers/packages.js';
 
 const KiB = 1024;
 
