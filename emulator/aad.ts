@@ -90,7 +90,7 @@ export class AadAuthority {
   /** True when the Authorization header carries a token this authority issued. */
   accepts(authorization: string | undefined): boolean {
     const m = /^Bearer (\S+)$/.exec(authorization ?? '');
-    return m !== null && this.issued.has(m[1]);
+    return m?.[1] !== undefined && this.issued.has(m[1]);
   }
 
   private newToken(): string {

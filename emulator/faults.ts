@@ -58,7 +58,7 @@ export class FaultInjector {
     const failDraw = this.random();
     const kindDraw = this.random();
     if (failDraw < (this.options.failRate ?? 0)) {
-      return { kind: this.kinds[Math.floor(kindDraw * this.kinds.length)] };
+      return { kind: this.kinds[Math.floor(kindDraw * this.kinds.length)] ?? 'busy' };
     }
     if (kindDraw < (this.options.stallRate ?? 0)) return { kind: 'stall' };
     return undefined;

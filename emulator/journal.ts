@@ -23,12 +23,21 @@ export interface JournalEntry {
 export type MistakeKind =
   | 'mark-file-before-complete'
   | 'write-beneath-mark-file'
-  | 'missing-content-length'
   | 'chunk-length-mismatch';
 
 export interface Mistake {
   seq: number;
   kind: MistakeKind;
+  path: string;
+  detail: string;
+}
+
+/** Something a client did that a cluster accepts but that is worth knowing (not a mistake). */
+export type NoteKind = 'body-without-content-length';
+
+export interface Note {
+  seq: number;
+  kind: NoteKind;
   path: string;
   detail: string;
 }
@@ -54,6 +63,7 @@ export class Journal {
   private seq = 0;
   readonly entries: JournalEntry[] = [];
   readonly mistakes: Mistake[] = [];
+  readonly notes: Note[] = [];
   /** Requests by route name, reads included (the journal route itself is not counted). */
   readonly requests: Record<string, number> = {};
   /** Faults injected, in order (recorded whether or not the journal is served). */
@@ -78,6 +88,11 @@ export class Journal {
 
   fault(kind: string, route: string, path: string): void {
     this.faults.push({ seq: ++this.seq, kind, route, path });
+  }
+
+  note(kind: NoteKind, path: string, detail: string): void {
+    if (!this.enabled) return;
+    this.notes.push({ seq: ++this.seq, kind, path, detail });
   }
 
   management(operation: string, detail: ManagementCall['detail']): void {

@@ -10,6 +10,7 @@ import {
   overlaps
 } from '../src/protocol/byte-ranges.js';
 import type { UploadSessionInfo } from '../src/protocol/models.js';
+import { PathComparer } from './path-case.js';
 
 export interface UploadSessionState {
   id: string;
@@ -31,14 +32,18 @@ export class UploadSessions {
 
   constructor(
     private readonly stagingDir: string,
-    private readonly timeoutMs: number
+    private readonly timeoutMs: number,
+    /** How the cluster compares paths (sessions by path, a chunk's path against its session's). */
+    readonly comparer = new PathComparer(false)
   ) {}
 
   startSweeper(): void {
     // The runtime sweeps every 5 minutes; lookups also drop expired sessions, so that a short
     // configured timeout takes effect exactly.
     const every = Math.min(5 * 60_000, Math.max(1000, this.timeoutMs));
-    this.sweeper = setInterval(() => void this.sweep(), every);
+    this.sweeper = setInterval(() => {
+      this.sweep().catch((err: unknown) => console.error(`emulator: sweeping upload sessions failed: ${String(err)}`));
+    }, every);
     this.sweeper.unref();
   }
 
@@ -60,7 +65,8 @@ export class UploadSessions {
     const s = this.sessions.get(id);
     if (s && this.isExpired(s)) {
       this.sessions.delete(id);
-      void fs.rm(s.stagingFile, { force: true });
+      // Best effort: a staged file left behind is removed at the next start.
+      fs.rm(s.stagingFile, { force: true }).catch(() => undefined);
       return undefined;
     }
     return s;
@@ -69,7 +75,7 @@ export class UploadSessions {
   byPath(storePath: string): UploadSessionState[] {
     return [...this.sessions.keys()]
       .map(id => this.get(id))
-      .filter((s): s is UploadSessionState => s !== undefined && s.path === storePath);
+      .filter((s): s is UploadSessionState => s !== undefined && this.comparer.same(s.path, storePath));
   }
 
   all(): UploadSessionState[] {

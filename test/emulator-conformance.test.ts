@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorCode, json, rawRequest } from './helpers/raw-http.js';
+import { errorCode, json, must, rawRequest } from './helpers/raw-http.js';
+import { FabricHttpError } from '../emulator/fabric-http-error.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 function put(emu: TestEmulator, storePath: string, body: string | Buffer, query: Record<string, string> = {}) {
@@ -67,7 +68,7 @@ describe('emulator: gateway basics', () => {
       ['GET', emu.storeUrl('App/$/NoSuchAction')],
       ['PUT', emu.storeUrl('$/UploadChunk')]
     ]) {
-      const r = await rawRequest(method, url);
+      const r = await rawRequest(must(method), must(url));
       assert.equal(r.status, 400, `${method} ${url}`);
       assert.equal(errorCode(r), 'E_INVALIDARG');
     }
@@ -91,14 +92,14 @@ describe('emulator: gateway basics', () => {
     await put(emu, 'InfoApp/a.bin', Buffer.alloc(10));
     const r = await rawRequest('GET', emu.storeUrl('$/Info', { 'api-version': '6.5' }));
     assert.equal(r.status, 200);
-    const info = json<Record<string, Record<string, string>>>(r);
-    assert.match(info.DiskInfo.Capacity, /^\d+$/);
-    assert.match(info.DiskInfo.AvailableSpace, /^\d+$/);
+    const info = json<Record<string, Record<string, string> | undefined>>(r);
+    assert.match(must(info.DiskInfo?.Capacity), /^\d+$/);
+    assert.match(must(info.DiskInfo?.AvailableSpace), /^\d+$/);
     for (const k of ['UsedByMetadata', 'UsedByStaging', 'UsedByCopy', 'UsedByRegister']) {
-      assert.match(info[k].UsedSpace, /^\d+$/, k);
-      assert.match(info[k].FileCount, /^\d+$/, k);
+      assert.match(must(info[k]?.UsedSpace, k), /^\d+$/, k);
+      assert.match(must(info[k]?.FileCount, k), /^\d+$/, k);
     }
-    assert.equal(info.UsedByMetadata.UsedSpace, '10');
+    assert.equal(info.UsedByMetadata?.UsedSpace, '10');
   });
 });
 
@@ -138,12 +139,21 @@ describe('emulator: upload file, list, delete', () => {
     assert.equal((await readFile(emu.diskPath('App/_.dir'))).length, 0);
   });
 
-  it('refuses a PUT without Content-Length and journals the mistake', async () => {
-    const r = await rawRequest('PUT', emu.storeUrl('NoLength/f.txt'), { body: 'abc', chunked: true });
-    assert.equal(r.status, 400);
-    assert.equal(errorCode(r), 'E_INVALIDARG');
-    assert.ok(emu.journal.mistakes.some(m => m.kind === 'missing-content-length' && m.path === 'NoLength/f.txt'));
-    assert.equal(existsSync(emu.diskPath('NoLength/f.txt')), false);
+  it('accepts a chunked PUT without Content-Length (an empty file, as sfctl sends it) and notes it', async () => {
+    const r = await rawRequest('PUT', emu.storeUrl('Chunked/_.dir'), { body: '', chunked: true });
+    assert.equal(r.status, 200);
+    assert.equal((await readFile(emu.diskPath('Chunked/_.dir'))).length, 0);
+    assert.ok(emu.journal.notes.some(n => n.kind === 'body-without-content-length' && n.path === 'Chunked/_.dir'));
+    assert.equal(emu.journal.mistakes.filter(m => m.path === 'Chunked/_.dir').length, 0);
+  });
+
+  it('reads a non-empty chunked PUT to its end', async () => {
+    const body = Buffer.alloc(300_000, 'c');
+    const r = await rawRequest('PUT', emu.storeUrl('Chunked/big.bin'), { body, chunked: true });
+    assert.equal(r.status, 200);
+    assert.deepEqual(await readFile(emu.diskPath('Chunked/big.bin')), body);
+    assert.ok(emu.journal.entries.some(e => e.op === 'upload-file' && e.path === 'Chunked/big.bin' && e.bytes === body.length));
+    assert.ok(emu.journal.notes.some(n => n.kind === 'body-without-content-length' && n.path === 'Chunked/big.bin'));
   });
 
   it('answers 100 Continue before reading the body, and refuses a bad request without it', async () => {
@@ -162,10 +172,10 @@ describe('emulator: upload file, list, delete', () => {
     await put(emu, 'List/Svc/Code/a.dll', Buffer.alloc(7));
     await put(emu, 'List/Svc/b.xml', Buffer.alloc(3));
     await put(emu, 'List/top.xml', Buffer.alloc(5));
-    const folder = json<Record<string, unknown[]>>(await rawRequest('GET', emu.storeUrl('List')));
+    const folder = json<Record<string, unknown[] | undefined>>(await rawRequest('GET', emu.storeUrl('List')));
     assert.deepEqual(folder.StoreFolders, [{ StoreRelativePath: 'List\\Svc', FileCount: '2' }]);
-    assert.equal(folder.StoreFiles.length, 1);
-    const file = folder.StoreFiles[0] as Record<string, unknown>;
+    assert.equal(folder.StoreFiles?.length, 1);
+    const file = must(folder.StoreFiles?.[0]) as Record<string, unknown>;
     assert.equal(file.FileSize, '5');
     assert.equal(file.StoreRelativePath, 'List\\top.xml');
     assert.ok(!Number.isNaN(Date.parse(file.ModifiedDate as string)));
@@ -173,10 +183,10 @@ describe('emulator: upload file, list, delete', () => {
     for (const k of ['VersionNumber', 'EpochDataLossNumber', 'EpochConfigurationNumber']) {
       assert.match(version[k] as string, /^\d+$/, k);
     }
-    const single = json<Record<string, Record<string, unknown>[]>>(await rawRequest('GET', emu.storeUrl('List/Svc/Code/a.dll')));
-    assert.equal(single.StoreFiles.length, 1);
-    assert.equal(single.StoreFiles[0].StoreRelativePath, 'List\\Svc\\Code\\a.dll');
-    assert.equal(single.StoreFiles[0].FileSize, '7');
+    const single = json<Record<string, Record<string, unknown>[] | undefined>>(await rawRequest('GET', emu.storeUrl('List/Svc/Code/a.dll')));
+    assert.equal(single.StoreFiles?.length, 1);
+    assert.equal(single.StoreFiles?.[0]?.StoreRelativePath, 'List\\Svc\\Code\\a.dll');
+    assert.equal(single.StoreFiles?.[0]?.FileSize, '7');
   });
 
   it('answers a missing path with 404 and an empty body', async () => {
@@ -258,7 +268,7 @@ describe('emulator: an empty store', () => {
     try {
       await put(emu, 'Lin/sub/f.txt', 'f');
       const r = json<{ StoreFolders: { StoreRelativePath: string }[] }>(await rawRequest('GET', emu.storeUrl('Lin')));
-      assert.equal(r.StoreFolders[0].StoreRelativePath, 'Lin/sub');
+      assert.equal(r.StoreFolders[0]?.StoreRelativePath, 'Lin/sub');
     } finally {
       await emu.dispose();
     }
@@ -313,6 +323,46 @@ describe('emulator: upload sessions', () => {
     const otherLength = await chunk(emu, 'S/one', id, 'bytes 4-7/11', 'efgh');
     assert.equal(otherLength.status, 400);
     assert.equal(errorCode(otherLength), 'E_INVALIDARG');
+  });
+
+  it('accepts chunks sent chunked without Content-Length, and commits them', async () => {
+    const id = randomUUID();
+    const send = (range: string, body: string) =>
+      rawRequest('PUT', emu.storeUrl('S/chunked.bin/$/UploadChunk', { 'session-id': id }), {
+        body,
+        chunked: true,
+        headers: { 'Content-Range': range }
+      });
+    assert.equal((await send('bytes 4-7/8', 'efgh')).status, 200);
+    assert.equal((await send('bytes 0-3/8', 'abcd')).status, 200);
+    const commit = await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }));
+    assert.equal(commit.status, 200);
+    assert.equal(await readFile(emu.diskPath('S/chunked.bin'), 'utf8'), 'abcdefgh');
+    assert.equal(emu.journal.notes.filter(n => n.kind === 'body-without-content-length' && n.path === 'S/chunked.bin').length, 2);
+  });
+
+  it('refuses a chunked chunk body longer or shorter than its Content-Range, and writes nothing beyond it', async () => {
+    const id = randomUUID();
+    const send = (range: string, body: string) =>
+      rawRequest('PUT', emu.storeUrl('S/chunked-bad.bin/$/UploadChunk', { 'session-id': id }), {
+        body,
+        chunked: true,
+        headers: { 'Content-Range': range }
+      });
+    assert.equal((await send('bytes 4-7/8', 'efgh')).status, 200);
+    const long = await send('bytes 0-3/8', 'abcdXXXX');
+    assert.equal(long.status, 400);
+    const short = await send('bytes 0-3/8', 'ab');
+    assert.equal(short.status, 400);
+    assert.ok(emu.journal.mistakes.filter(m => m.kind === 'chunk-length-mismatch' && m.path === 'S/chunked-bad.bin').length >= 2);
+    // Neither was accepted: the session still expects 0-3, and the bytes after it are intact.
+    const session = json<{ UploadSessions: { ExpectedRanges: { StartPosition: string; EndPosition: string }[] }[] }>(
+      await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }))
+    );
+    assert.deepEqual(session.UploadSessions[0]?.ExpectedRanges, [{ StartPosition: '0', EndPosition: '3' }]);
+    assert.equal((await send('bytes 0-3/8', 'abcd')).status, 200);
+    assert.equal((await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }))).status, 200);
+    assert.equal(await readFile(emu.diskPath('S/chunked-bad.bin'), 'utf8'), 'abcdefgh');
   });
 
   it('refuses a body whose length differs from its Content-Range and journals it', async () => {
@@ -377,11 +427,12 @@ describe('emulator: upload sessions', () => {
       assert.equal(r.status, 200);
       const s = json<{ UploadSessions: Record<string, unknown>[] }>(r).UploadSessions;
       assert.equal(s.length, 1);
-      assert.equal(s[0].SessionId, id);
-      assert.equal(s[0].StoreRelativePath, 'S\\desc.bin');
-      assert.equal(s[0].FileSize, '8');
-      assert.ok(!Number.isNaN(Date.parse(s[0].ModifiedDate as string)));
-      assert.deepEqual(s[0].ExpectedRanges, [
+      const session = must(s[0]);
+      assert.equal(session.SessionId, id);
+      assert.equal(session.StoreRelativePath, 'S\\desc.bin');
+      assert.equal(session.FileSize, '8');
+      assert.ok(!Number.isNaN(Date.parse(session.ModifiedDate as string)));
+      assert.deepEqual(session.ExpectedRanges, [
         { StartPosition: '0', EndPosition: '1' },
         { StartPosition: '4', EndPosition: '7' }
       ]);
@@ -483,10 +534,14 @@ describe('emulator: copy', () => {
     assert.equal(await readFile(emu.diskPath('Dst/a.txt'), 'utf8'), 'a');
     assert.ok(existsSync(emu.diskPath('Dst/_.dir')));
     assert.ok(existsSync(emu.diskPath('Dst/Sub/_.dir')));
-    // The destination's mark file is written after everything else it holds.
-    const written = async (p: string) => (await stat(emu.diskPath(p))).mtimeMs;
+    // The destination's mark file is written after everything else it holds: every write takes the
+    // next VersionNumber (file times are too coarse, and not monotonic across files, to tell).
+    const written = async (p: string) => {
+      const listing = json<{ StoreFiles: { FileVersion: { VersionNumber: string } }[] }>(await rawRequest('GET', emu.storeUrl(p)));
+      return Number(listing.StoreFiles[0]?.FileVersion.VersionNumber);
+    };
     const rootMark = await written('Dst/_.dir');
-    for (const p of ['Dst/a.txt', 'Dst/Sub/c.txt', 'Dst/Sub/_.dir']) assert.ok((await written(p)) <= rootMark, p);
+    for (const p of ['Dst/a.txt', 'Dst/Sub/c.txt', 'Dst/Sub/_.dir']) assert.ok((await written(p)) < rootMark, p);
     assert.equal(emu.journal.mistakes.length, before);
     assert.equal(emu.journal.entries.at(-1)?.op, 'copy');
   });
@@ -516,7 +571,7 @@ describe('emulator: journal of client mistakes', () => {
     await put(emu, 'M1/_.dir', '');
     const m = emu.journal.mistakes.filter(x => x.kind === 'mark-file-before-complete' && x.path === 'M1/_.dir');
     assert.equal(m.length, 1);
-    assert.match(m[0].detail, /M1\/Code\/big\.bin/);
+    assert.match(must(m[0]).detail, /M1\/Code\/big\.bin/);
   });
 
   it('flags a mark file written while a sub-folder has none', async () => {
@@ -546,5 +601,168 @@ describe('emulator: journal of client mistakes', () => {
       ['Good/Sub/f.txt', 'Good/g.txt', 'Good/Sub/_.dir', 'Good/_.dir']
     );
     assert.equal(journal.openSessions.length, 1); // the session left open by the first case
+  });
+});
+
+describe('emulator: case-insensitive paths (a Windows cluster, the default)', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator()));
+  after(() => emu.dispose());
+
+  type Listing = { StoreFiles?: { StoreRelativePath: string; FileSize: string }[]; StoreFolders?: { StoreRelativePath: string }[] };
+
+  it('overwrites one file whatever the case, keeping the case of its first write', async () => {
+    assert.equal((await put(emu, 'Case/Folder/File.txt', 'first')).status, 200);
+    assert.equal((await put(emu, 'CASE/folder/FILE.TXT', 'second!')).status, 200);
+    assert.deepEqual(await readdir(emu.diskPath('Case')), ['Folder']);
+    assert.deepEqual(await readdir(emu.diskPath('Case/Folder')), ['File.txt']);
+    const listing = json<Listing>(await rawRequest('GET', emu.storeUrl('case/FOLDER/file.txt')));
+    assert.deepEqual(listing.StoreFiles?.map(f => [f.StoreRelativePath, f.FileSize]), [['Case\\Folder\\File.txt', '7']]);
+    const folders = json<Listing>(await rawRequest('GET', emu.storeUrl('cAsE')));
+    assert.deepEqual(folders.StoreFolders?.map(f => f.StoreRelativePath), ['Case\\Folder']);
+  });
+
+  it('deletes and sizes a folder named in another case', async () => {
+    await put(emu, 'Gone/Sub/a.txt', 'abc');
+    const size = await rawRequest('GET', emu.storeUrl('GONE/$/FolderSize', { 'api-version': '6.5' }));
+    assert.equal(size.status, 200);
+    assert.equal(json<{ FolderSize: string }>(size).FolderSize, '3');
+    assert.equal((await rawRequest('DELETE', emu.storeUrl('gone/SUB'))).status, 200);
+    assert.equal(existsSync(emu.diskPath('Gone/Sub')), false);
+  });
+
+  it('keeps one upload session per path whatever the case, and finds it by path in any case', async () => {
+    const id = randomUUID();
+    assert.equal((await chunk(emu, 'Sess/Big.bin', id, 'bytes 0-3/8', 'abcd')).status, 200);
+    assert.equal((await chunk(emu, 'sess/BIG.BIN', id, 'bytes 4-7/8', 'efgh')).status, 200);
+    const byPath = json<{ UploadSessions: { SessionId: string }[] }>(await rawRequest('GET', emu.storeUrl('SESS/big.bin/$/GetUploadSession')));
+    assert.deepEqual(byPath.UploadSessions.map(s => s.SessionId), [id]);
+    assert.equal((await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }))).status, 200);
+    assert.equal(await readFile(emu.diskPath('Sess/Big.bin'), 'utf8'), 'abcdefgh');
+  });
+
+  it('compares copy source and destination case-insensitively', async () => {
+    await put(emu, 'Pkg/a.txt', 'a');
+    await put(emu, 'Pkg/_.dir', '');
+    const into = await rawRequest('POST', emu.storeUrl('$/Copy'), { body: JSON.stringify({ RemoteSource: 'Pkg', RemoteDestination: 'pkg/Inner' }) });
+    assert.equal(into.status, 400);
+    assert.equal(errorCode(into), 'E_INVALIDARG');
+    const ok = await rawRequest('POST', emu.storeUrl('$/Copy'), { body: JSON.stringify({ RemoteSource: 'PKG', RemoteDestination: 'Archive/Pkg' }) });
+    assert.equal(ok.status, 200);
+    assert.equal(await readFile(emu.diskPath('Archive/Pkg/a.txt'), 'utf8'), 'a');
+  });
+
+  it('checks the mark-file order case-insensitively', async () => {
+    await put(emu, 'Mk/_.dir', '');
+    const before = emu.journal.mistakes.length;
+    await put(emu, 'mk/late.txt', 'x');
+    assert.ok(emu.journal.mistakes.slice(before).some(m => m.kind === 'write-beneath-mark-file' && m.path === 'Mk/late.txt'));
+    await put(emu, 'Ord/Sub/a.txt', 'a');
+    await put(emu, 'ord/SUB/_.DIR', '');
+    const then = emu.journal.mistakes.length;
+    await put(emu, 'ORD/_.dir', '');
+    assert.deepEqual(emu.journal.mistakes.slice(then), []);
+  });
+
+  it('refuses to delete a reserved root in any case', async () => {
+    const r = await rawRequest('DELETE', emu.storeUrl('WINDOWSFABRICSTORE'));
+    assert.equal(errorCode(r), 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR');
+  });
+
+  it('can be turned off while keeping the Windows separator', async () => {
+    const sensitive = await startTestEmulator({ caseInsensitive: false });
+    try {
+      await put(sensitive, 'A/f.txt', '1');
+      await put(sensitive, 'a/f.txt', '2');
+      assert.equal(await readFile(sensitive.diskPath('A/f.txt'), 'utf8'), '1');
+      assert.equal(await readFile(sensitive.diskPath('a/f.txt'), 'utf8'), '2');
+    } finally {
+      await sensitive.dispose();
+    }
+  });
+});
+
+describe('emulator: case-sensitive paths (a Linux cluster)', () => {
+  let emu: TestEmulator;
+  before(async () => (emu = await startTestEmulator({ pathSeparator: '/' })));
+  after(() => emu.dispose());
+
+  it('keeps files differing only in case apart', async () => {
+    await put(emu, 'Lin/File.txt', 'upper');
+    await put(emu, 'Lin/file.txt', 'lower');
+    assert.deepEqual((await readdir(emu.diskPath('Lin'))).sort(), ['File.txt', 'file.txt']);
+    assert.equal((await rawRequest('GET', emu.storeUrl('LIN/File.txt'))).status, 404);
+  });
+
+  it('refuses a session id on a path differing only in case', async () => {
+    const id = randomUUID();
+    assert.equal((await chunk(emu, 'Lin/Big.bin', id, 'bytes 0-3/8', 'abcd')).status, 200);
+    const other = await chunk(emu, 'lin/big.bin', id, 'bytes 4-7/8', 'efgh');
+    assert.equal(other.status, 409);
+    assert.equal(errorCode(other), 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT');
+  });
+
+  it('copies a folder into a sibling differing only in case', async () => {
+    await put(emu, 'Src/a.txt', 'a');
+    await put(emu, 'Src/_.dir', '');
+    const r = await rawRequest('POST', emu.storeUrl('$/Copy'), { body: JSON.stringify({ RemoteSource: 'Src', RemoteDestination: 'src/Inner' }) });
+    assert.equal(r.status, 200);
+    assert.equal(await readFile(emu.diskPath('src/Inner/a.txt'), 'utf8'), 'a');
+  });
+
+  it('can be turned on with the Linux separator', async () => {
+    const insensitive = await startTestEmulator({ pathSeparator: '/', caseInsensitive: true });
+    try {
+      await put(insensitive, 'A/f.txt', '1');
+      await put(insensitive, 'a/F.TXT', '2');
+      assert.deepEqual(await readdir(insensitive.diskPath('A')), ['f.txt']);
+      assert.equal(await readFile(insensitive.diskPath('a/f.txt'), 'utf8'), '2');
+    } finally {
+      await insensitive.dispose();
+    }
+  });
+});
+
+describe('emulator: routes plugged into the router', () => {
+  let emu: TestEmulator;
+  const seen: { method: string; pathname: string; query: string; body: string }[] = [];
+  before(async () => {
+    emu = await startTestEmulator();
+    emu.emulator.router.mount(
+      'fake-manager',
+      {
+        handles: (_method, pathname) => pathname.toLowerCase().startsWith('/fake'),
+        handle: request => {
+          seen.push({ method: request.method, pathname: request.pathname, query: request.query.toString(), body: request.body.toString('utf8') });
+          if (request.pathname === '/Fake/$/Fail') return Promise.reject(FabricHttpError.fileNotFound('no such thing'));
+          return Promise.resolve({ status: 202, json: { echoed: request.body.toString('utf8') } });
+        }
+      },
+      { minApiVersion: '6.2' }
+    );
+  });
+  after(() => emu.dispose());
+
+  it('hands a mounted handler the method, path, query and body, and answers its JSON', async () => {
+    const r = await rawRequest('POST', `${emu.url}/Fake/$/Do?api-version=6.2`, { body: '{"a":1}', expectContinue: true });
+    assert.equal(r.status, 202);
+    assert.deepEqual(json(r), { echoed: '{"a":1}' });
+    assert.deepEqual(seen.at(-1), { method: 'POST', pathname: '/Fake/$/Do', query: 'api-version=6.2', body: '{"a":1}' });
+    assert.equal(emu.journal.requests['fake-manager'], 1);
+  });
+
+  it('turns a thrown FabricHttpError into its answer, and checks the mounted minimum api-version', async () => {
+    const failed = await rawRequest('GET', `${emu.url}/Fake/$/Fail?api-version=6.2`);
+    assert.equal(failed.status, 404);
+    assert.equal(errorCode(failed), 'FABRIC_E_FILE_NOT_FOUND');
+    const old = await rawRequest('GET', `${emu.url}/Fake/x?api-version=6.0`);
+    assert.equal(old.status, 400);
+    assert.equal(errorCode(old), 'E_INVALIDARG');
+  });
+
+  it('still answers 400 E_INVALIDARG for paths no route takes', async () => {
+    const r = await rawRequest('GET', `${emu.url}/Nothing?api-version=6.0`);
+    assert.equal(r.status, 400);
+    assert.equal(errorCode(r), 'E_INVALIDARG');
   });
 });

@@ -97,7 +97,7 @@ describe('fault injection', () => {
       const s = json<{ UploadSessions: { ExpectedRanges: unknown[] }[] }>(
         await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }))
       );
-      assert.deepEqual(s.UploadSessions[0].ExpectedRanges, [{ StartPosition: '0', EndPosition: '1' }]);
+      assert.deepEqual(s.UploadSessions[0]?.ExpectedRanges, [{ StartPosition: '0', EndPosition: '1' }]);
     } finally {
       await emu.dispose();
     }

@@ -70,7 +70,9 @@ describe('emulator: Azure AD', () => {
     assert.equal(m.metadata.login, emu.url);
     assert.equal(m.metadata.authority, `${emu.url}/${tenant}`);
     for (const k of ['client', 'cluster', 'redirect']) assert.ok(m.metadata[k], k);
-    const oidc = JSON.parse((await request(`${emu.url}/${tenant}/v2.0/.well-known/openid-configuration`, { ca: certs.serverCa })).body);
+    const oidc = JSON.parse((await request(`${emu.url}/${tenant}/v2.0/.well-known/openid-configuration`, { ca: certs.serverCa })).body) as {
+      token_endpoint: string;
+    };
     assert.equal(oidc.token_endpoint, `${emu.url}/${tenant}/oauth2/v2.0/token`);
   });
 

@@ -1,4 +1,5 @@
 // Plain HTTP requests for the conformance suite: deliberately not the action's own client.
+import assert from 'node:assert/strict';
 import * as http from 'node:http';
 
 export interface RawResponse {
@@ -23,6 +24,8 @@ export function rawRequest(method: string, url: string, options: RawRequestOptio
   const body = options.body === undefined ? undefined : Buffer.from(options.body);
   const headers: Record<string, string | number> = { ...options.headers };
   if (body && !options.chunked) headers['Content-Length'] = body.length;
+  // Set explicitly, so that an empty body goes chunked too (as sfctl sends empty files).
+  if (options.chunked) headers['Transfer-Encoding'] = 'chunked';
   if (options.expectContinue) headers['Expect'] = '100-continue';
   return new Promise((resolve, reject) => {
     let continued = false;
@@ -43,7 +46,7 @@ export function rawRequest(method: string, url: string, options: RawRequestOptio
       });
       req.flushHeaders();
     } else if (options.chunked && body) {
-      req.write(body); // a write before end() makes Node use chunked encoding
+      if (body.length > 0) req.write(body);
       req.end();
     } else {
       req.end(body);
@@ -59,4 +62,10 @@ export function json<T = unknown>(r: RawResponse): T {
 export function errorCode(r: RawResponse): string | undefined {
   if (r.body.length === 0) return undefined;
   return json<{ Error: { Code: string } }>(r).Error.Code;
+}
+
+/** The value, asserted present (a list entry or an optional field the test expects). */
+export function must<T>(value: T | undefined, what = 'the value'): T {
+  assert.ok(value !== undefined, `${what} is missing`);
+  return value;
 }
