@@ -1,7 +1,6 @@
 // A Windows cluster compares names case-insensitively and answers with `\`: the action must
 // verify, merge and find stale files the way it does. Runs against the emulator's
-// case-insensitive mode (EmulatorOptions.caseInsensitive, from the emulator-core branch); until
-// that mode exists the test skips itself, saying why.
+// case-insensitive mode (EmulatorOptions.caseInsensitive), and the Linux mode beside it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
@@ -22,15 +21,13 @@ async function emulatorIgnoresCase(emu: TestEmulator): Promise<boolean> {
 
 describe('a case-insensitive (Windows) cluster', () => {
   let emu: TestEmulator;
-  let supported = false;
   before(async () => {
     emu = await startTestEmulator(windowsOptions);
-    supported = await emulatorIgnoresCase(emu);
+    assert.ok(await emulatorIgnoresCase(emu), 'the emulator in Windows mode compares paths case-sensitively');
   });
   after(() => emu.dispose());
 
-  it('merges into a destination stored in another case, verifies it, and finds nothing stale', async t => {
-    if (!supported) return t.skip('the emulator has no case-insensitive mode yet (emulator-core branch)');
+  it('merges into a destination stored in another case, verifies it, and finds nothing stale', async () => {
     const v1 = await makePackage({ 'ApplicationManifest.xml': '<v1/>', 'Svc/Code/Lib.dll': 'one' });
     const v2 = await makePackage({ 'ApplicationManifest.xml': '<v2/>', 'svc/code/LIB.dll': 'two!' });
     const first = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': v1, 'image-store-path': 'CaseApp' } });
@@ -41,8 +38,7 @@ describe('a case-insensitive (Windows) cluster', () => {
     assert.doesNotMatch(run.stdout, /::warning::/);
   });
 
-  it('skips over a complete upload stored in another case', async t => {
-    if (!supported) return t.skip('the emulator has no case-insensitive mode yet (emulator-core branch)');
+  it('skips over a complete upload stored in another case', async () => {
     const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
     assert.equal((await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SkipCase' } })).exitCode, 0);
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SKIPCASE', overwrite: 'skip' } });
