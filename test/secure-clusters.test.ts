@@ -246,8 +246,8 @@ describe('Azure AD', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /Got an Azure AD token for the cluster application 6f4e3c2a/);
     assertNoSecretLeaks(run, [clientSecret]);
-    const tokenLine = run.stdout.split('\n').find(l => l.startsWith('::add-mask::eyJ'));
-    assert.ok(tokenLine, 'the token obtained was not masked');
+    const tokenMasks = run.stdout.split('\n').filter(l => l.startsWith('::add-mask::eyJ'));
+    assert.equal(tokenMasks.length, 1, 'the token obtained was not masked exactly once');
   });
 
   it('gets a token with GitHub OIDC as the federated credential when no secret is given', async () => {
