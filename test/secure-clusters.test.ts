@@ -323,6 +323,60 @@ describe('behind an https_proxy', () => {
   });
 });
 
+describe('messages that point at the fix', () => {
+  const attempts = (run: ActionRun) => run.stdout.split('\n').filter(l => /^Attempt \d+ of/.test(l)).length;
+
+  it('says to set client-certificate when the TLS handshake demands one', async () => {
+    // A gateway that refuses the handshake itself (TLS alert), not with a 403.
+    const server = https.createServer(
+      { cert: certs.serverCert, key: certs.serverKey, ca: certs.clientCa, requestCert: true, rejectUnauthorized: true },
+      (_req, res) => res.writeHead(200).end()
+    );
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const run = await runAction({ inputs: { 'cluster-endpoint': url, 'package-path': pkg, 'ca-certificate': certs.serverCa } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /The cluster requires a client certificate: give .* in 'client-certificate'/);
+      assert.equal(attempts(run), 0, 'a refused handshake was retried');
+    } finally {
+      server.closeAllConnections();
+      await new Promise(r => server.close(r));
+    }
+  });
+
+  describe('against a plain-HTTP gateway', () => {
+    let emu: TestEmulator;
+    before(async () => (emu = await startTestEmulator({ maxApiVersion: '6.5' })));
+    after(() => emu.dispose());
+
+    it('says to lower api-version when the cluster does not take it', async () => {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'api-version': '8.0' } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /HTTP 400 E_INVALIDARG .*lower 'api-version'/);
+    });
+
+    it('says to use http:// when https:// meets a plain-HTTP gateway, without retrying', async () => {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('http://', 'https://'), 'package-path': pkg } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /does not speak TLS: use an http:\/\/ 'cluster-endpoint'/);
+      assert.equal(attempts(run), 0, 'a protocol mismatch was retried');
+    });
+  });
+
+  it('says to use https:// when http:// meets a TLS gateway, without retrying', async () => {
+    const emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey } });
+    try {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('https://', 'http://'), 'package-path': pkg } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /answers over TLS: use an https:\/\/ 'cluster-endpoint'/);
+      assert.equal(attempts(run), 0, 'a protocol mismatch was retried');
+    } finally {
+      await emu.dispose();
+    }
+  });
+});
+
 describe('contradictory security inputs', () => {
   let emu: TestEmulator;
   before(async () => (emu = await startTestEmulator()));

@@ -52,6 +52,8 @@ const cancelled = () => new CancelledError('the upload was cancelled');
 export class GatewayClient {
   /** Requests sent, retries included (shared by every client built on this one). */
   private readonly counter: { sent: number };
+  /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
+  private tlsProbe: Promise<boolean> | undefined;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -117,6 +119,10 @@ export class GatewayClient {
         networkCode: networkError?.code,
         networkMessage: networkError?.message
       };
+      if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
+        failure.networkCode = 'ESERVERTLS';
+        failure.networkMessage = 'the port answers TLS handshakes';
+      }
       const retryable = isRetryable(failure);
       if (!retryable || attempt >= retries) {
         core.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
@@ -134,6 +140,16 @@ export class GatewayClient {
     } catch {
       throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
     }
+  }
+
+  /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
+  private isTlsPortBehindHttpEndpoint(): Promise<boolean> {
+    if (!this.options.endpoint.startsWith('http://')) return Promise.resolve(false);
+    this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
+      core.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+      return tls;
+    });
+    return this.tlsProbe;
   }
 
   private async attempt(spec: GatewayRequest, tokens: TokenSource | undefined): Promise<Attempt> {

@@ -72,7 +72,7 @@ function networkHint(f: AttemptFailure, endpoint: string, credentials: { certifi
       return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${Input.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${Input.ClusterEndpoint}'.` : ''}`;
     case 'ESERVERCERT':
       return `Check '${Input.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${Input.ServerCommonName}' and '${Input.CaCertificate}'.`;
-    case 'ESERVERPLAIN':
+    case 'ESERVERTLS':
       return `The gateway at ${endpoint} answers over TLS: use an https:// '${Input.ClusterEndpoint}'.`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `The cluster's certificate does not name the host of ${endpoint}: set '${Input.ServerCommonName}' to the name it carries (with '${Input.CaCertificate}' if its CA is private), or pin it with '${Input.ServerCertificateThumbprint}'.`;

@@ -95,6 +95,33 @@ export class HttpTransport {
     this.agents.clear();
   }
 
+  /**
+   * Whether a TLS handshake succeeds at the URL's host and port: for telling an http:// endpoint
+   * that meets a TLS port (which resets plain requests) from a cluster that drops connections.
+   * Direct connections only; false when a proxy is in the way.
+   */
+  speaksTls(url: string, timeoutMs = 3000): Promise<boolean> {
+    const target = new URL(url);
+    if (getProxyUrl(target)) return Promise.resolve(false);
+    return new Promise(resolve => {
+      const host = target.hostname.replace(/^\[|\]$/g, '');
+      const socket = tls.connect({
+        host,
+        port: target.port ? Number(target.port) : 80,
+        servername: isIP(host) ? undefined : host,
+        // Only whether the port speaks TLS matters here; nothing is sent over it.
+        rejectUnauthorized: false
+      });
+      const done = (result: boolean) => {
+        socket.destroy();
+        resolve(result);
+      };
+      socket.setTimeout(timeoutMs, () => done(false));
+      socket.once('secureConnect', () => done(true));
+      socket.once('error', (err: NodeJS.ErrnoException) => done(/alert|CERTIFICATE_REQUIRED/i.test(`${err.code} ${err.message}`)));
+    });
+  }
+
   private agentFor(url: URL): http.Agent {
     const proxy = getProxyUrl(url);
     const key = `${url.protocol}|${proxy?.href ?? ''}`;
