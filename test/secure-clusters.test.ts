@@ -4,12 +4,18 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
 import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { loadClientCertificate, readClientCertificate } from '../src/cluster/auth/client-certificate.js';
+import { clusterTls } from '../src/cluster/auth/server-verification.js';
+import { HttpTransport } from '../src/cluster/transport.js';
 
 const KiB = 1024;
 
@@ -320,6 +326,63 @@ describe('behind an https_proxy', () => {
       await new Promise(r => proxy.close(r));
       await emu.dispose();
     }
+  });
+});
+
+describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)', () => {
+  let emu: TestEmulator;
+  let legacyPfx: string;
+  const password = 'legacy-Pw-4417';
+  before(async () => {
+    emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa } });
+    const file = path.join(certs.dir, 'legacy.pfx');
+    execFileSync('openssl', [
+      'pkcs12', '-export', '-legacy', '-keypbe', 'PBE-SHA1-RC2-40', '-certpbe', 'PBE-SHA1-RC2-40',
+      '-in', 'client.crt', '-inkey', 'client.key', '-out', file, '-passout', `pass:${password}`
+    ], { cwd: certs.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    legacyPfx = readFileSync(file).toString('base64');
+  });
+  after(() => emu.dispose());
+
+  const security = (clientCertificatePassword: string) => ({
+    clientCertificate: legacyPfx,
+    clientCertificatePassword,
+    serverThumbprints: [certs.serverThumbprint],
+    insecureSkipTlsVerify: false
+  });
+
+  it('are converted to PEM in memory, with the key masked, and the cluster accepts them', async () => {
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    // Workflow commands are kept here; anything else (the test runner's own messages) goes through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+      typeof chunk === 'string' && chunk.startsWith('::') ? (printed.push(chunk), true) : write(chunk, ...rest)) as typeof process.stdout.write;
+    let certificate;
+    try {
+      certificate = await readClientCertificate(security(password));
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.ok(certificate?.cert?.includes('BEGIN CERTIFICATE') && certificate.key?.includes('PRIVATE KEY'), 'no PEM came out of the PFX');
+    const keyLines = (certificate?.key ?? '').split(/\r?\n/).filter(l => l.length >= 8 && !l.startsWith('-----'));
+    assert.ok(keyLines.length > 0, 'the key has no lines');
+    for (const line of keyLines) assert.ok(printed.some(p => p.includes(`::add-mask::${line}`)), 'a line of the converted key was not masked');
+    const transport = new HttpTransport({ userAgent: 'test', maxSockets: 1, tls: clusterTls(security(password), certificate) });
+    try {
+      const res = await transport.send({ method: 'GET', url: emu.storeUrl(''), timeoutMs: 10_000 });
+      assert.notEqual(res.status, 403, 'the cluster refused the converted certificate');
+      assert.ok(res.status === 200 || res.status === 204, `HTTP ${res.status}`);
+    } finally {
+      transport.dispose();
+    }
+  });
+
+  it('with a wrong password say so', async () => {
+    await assert.rejects(readClientCertificate(security('not-the-password')), /'client-certificate-password' does not open the PFX/);
+  });
+
+  it('say how to re-export the file where they cannot be converted', () => {
+    assert.throws(() => loadClientCertificate(security(password)), /openssl pkcs12 -in old\.pfx -nodes \| openssl pkcs12 -export -out new\.pfx/);
   });
 });
 
