@@ -33,7 +33,9 @@ export class ImageStoreClient {
     return this.gateway.requestsSent;
   }
 
+  /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
   get signal(): AbortSignal | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     return this.gateway.signal;
   }
 

@@ -349,7 +349,14 @@ class ClusterHttpsAgent extends https.Agent {
       socket => {
         // The agent's TLS settings are in `options` (an agent merges its own options into each connection's).
         const servername = options.servername ?? (isIP(host) ? undefined : host);
-        callback?.(null, tls.connect({ ...(options as tls.ConnectionOptions), socket, servername }));
+        let secured: tls.TLSSocket;
+        try {
+          secured = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername });
+        } catch (err) {
+          socket.destroy();
+          return callback?.(err as Error, undefined as unknown as Duplex);
+        }
+        callback?.(null, secured);
       },
       (err: Error) => callback?.(err, undefined as unknown as Duplex)
     );
