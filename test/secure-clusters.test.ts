@@ -266,6 +266,25 @@ describe('Azure AD', () => {
     assertNoSecretLeaks(run, [federatedToken]);
   });
 
+  it('sends no credential to the authority an unverified cluster names', async () => {
+    const before = emu.journal.requests['aad-authority'] ?? 0;
+    const run = await runAction({
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'insecure-skip-tls-verify': 'true',
+        'azure-client-id': 'sfu-deployer',
+        'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0',
+        'azure-client-secret': clientSecret
+      },
+      env: deadProxy
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /'insecure-skip-tls-verify' is on, so the cluster is not verified/);
+    assert.equal(emu.journal.requests['aad-authority'] ?? 0, before, 'the authority was asked for a token');
+    assertNoSecretLeaks(run, [clientSecret]);
+  });
+
   it('says what is wrong when Azure AD refuses the secret', async () => {
     const run = await upload({ 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0', 'azure-client-secret': 'not-the-secret-99' });
     assert.equal(run.exitCode, 1);
