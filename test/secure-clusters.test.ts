@@ -4,12 +4,18 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
 import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { loadClientCertificate, readClientCertificate } from '../src/cluster/auth/client-certificate.js';
+import { clusterTls } from '../src/cluster/auth/server-verification.js';
+import { HttpTransport } from '../src/cluster/transport.js';
 
 const KiB = 1024;
 
@@ -246,8 +252,8 @@ describe('Azure AD', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /Got an Azure AD token for the cluster application 6f4e3c2a/);
     assertNoSecretLeaks(run, [clientSecret]);
-    const tokenLine = run.stdout.split('\n').find(l => l.startsWith('::add-mask::eyJ'));
-    assert.ok(tokenLine, 'the token obtained was not masked');
+    const tokenMasks = run.stdout.split('\n').filter(l => l.startsWith('::add-mask::eyJ'));
+    assert.equal(tokenMasks.length, 1, 'the token obtained was not masked exactly once');
   });
 
   it('gets a token with GitHub OIDC as the federated credential when no secret is given', async () => {
@@ -258,6 +264,25 @@ describe('Azure AD', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /GitHub OIDC federation/);
     assertNoSecretLeaks(run, [federatedToken]);
+  });
+
+  it('sends no credential to the authority an unverified cluster names', async () => {
+    const before = emu.journal.requests['aad-authority'] ?? 0;
+    const run = await runAction({
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'insecure-skip-tls-verify': 'true',
+        'azure-client-id': 'sfu-deployer',
+        'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0',
+        'azure-client-secret': clientSecret
+      },
+      env: deadProxy
+    });
+    assert.equal(run.exitCode, 1);
+    assert.match(errorLine(run), /'insecure-skip-tls-verify' is on, so the cluster is not verified/);
+    assert.equal(emu.journal.requests['aad-authority'] ?? 0, before, 'the authority was asked for a token');
+    assertNoSecretLeaks(run, [clientSecret]);
   });
 
   it('says what is wrong when Azure AD refuses the secret', async () => {
@@ -318,6 +343,117 @@ describe('behind an https_proxy', () => {
     } finally {
       proxy.closeAllConnections();
       await new Promise(r => proxy.close(r));
+      await emu.dispose();
+    }
+  });
+});
+
+describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)', () => {
+  let emu: TestEmulator;
+  let legacyPfx: string;
+  const password = 'legacy-Pw-4417';
+  before(async () => {
+    emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa } });
+    const file = path.join(certs.dir, 'legacy.pfx');
+    execFileSync('openssl', [
+      'pkcs12', '-export', '-legacy', '-keypbe', 'PBE-SHA1-RC2-40', '-certpbe', 'PBE-SHA1-RC2-40',
+      '-in', 'client.crt', '-inkey', 'client.key', '-out', file, '-passout', `pass:${password}`
+    ], { cwd: certs.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    legacyPfx = readFileSync(file).toString('base64');
+  });
+  after(() => emu.dispose());
+
+  const security = (clientCertificatePassword: string) => ({
+    clientCertificate: legacyPfx,
+    clientCertificatePassword,
+    serverThumbprints: [certs.serverThumbprint],
+    insecureSkipTlsVerify: false
+  });
+
+  it('are converted to PEM in memory, with the key masked, and the cluster accepts them', async () => {
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    // Workflow commands are kept here; anything else (the test runner's own messages) goes through.
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
+      typeof chunk === 'string' && chunk.startsWith('::') ? (printed.push(chunk), true) : write(chunk, ...rest)) as typeof process.stdout.write;
+    let certificate;
+    try {
+      certificate = await readClientCertificate(security(password));
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.ok(certificate?.cert?.includes('BEGIN CERTIFICATE') && certificate.key?.includes('PRIVATE KEY'), 'no PEM came out of the PFX');
+    const keyLines = (certificate?.key ?? '').split(/\r?\n/).filter(l => l.length >= 8 && !l.startsWith('-----'));
+    assert.ok(keyLines.length > 0, 'the key has no lines');
+    for (const line of keyLines) assert.ok(printed.some(p => p.includes(`::add-mask::${line}`)), 'a line of the converted key was not masked');
+    const transport = new HttpTransport({ userAgent: 'test', maxSockets: 1, tls: clusterTls(security(password), certificate) });
+    try {
+      const res = await transport.send({ method: 'GET', url: emu.storeUrl(''), timeoutMs: 10_000 });
+      assert.notEqual(res.status, 403, 'the cluster refused the converted certificate');
+      assert.ok(res.status === 200 || res.status === 204, `HTTP ${res.status}`);
+    } finally {
+      transport.dispose();
+    }
+  });
+
+  it('with a wrong password say so', async () => {
+    await assert.rejects(readClientCertificate(security('not-the-password')), /'client-certificate-password' does not open the PFX/);
+  });
+
+  it('say how to re-export the file where they cannot be converted', () => {
+    assert.throws(() => loadClientCertificate(security(password)), /openssl pkcs12 -in old\.pfx -nodes \| openssl pkcs12 -export -out new\.pfx/);
+  });
+});
+
+describe('messages that point at the fix', () => {
+  const attempts = (run: ActionRun) => run.stdout.split('\n').filter(l => /^Attempt \d+ of/.test(l)).length;
+
+  it('says to set client-certificate when the TLS handshake demands one', async () => {
+    // A gateway that refuses the handshake itself (TLS alert), not with a 403.
+    const server = https.createServer(
+      { cert: certs.serverCert, key: certs.serverKey, ca: certs.clientCa, requestCert: true, rejectUnauthorized: true },
+      (_req, res) => res.writeHead(200).end()
+    );
+    await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      const run = await runAction({ inputs: { 'cluster-endpoint': url, 'package-path': pkg, 'ca-certificate': certs.serverCa } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /The cluster requires a client certificate: give .* in 'client-certificate'/);
+      assert.equal(attempts(run), 0, 'a refused handshake was retried');
+    } finally {
+      server.closeAllConnections();
+      await new Promise(r => server.close(r));
+    }
+  });
+
+  describe('against a plain-HTTP gateway', () => {
+    let emu: TestEmulator;
+    before(async () => (emu = await startTestEmulator({ maxApiVersion: '6.5' })));
+    after(() => emu.dispose());
+
+    it('says to lower api-version when the cluster does not take it', async () => {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'api-version': '8.0' } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /HTTP 400 E_INVALIDARG .*lower 'api-version'/);
+    });
+
+    it('says to use http:// when https:// meets a plain-HTTP gateway, without retrying', async () => {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('http://', 'https://'), 'package-path': pkg } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /does not speak TLS: use an http:\/\/ 'cluster-endpoint'/);
+      assert.equal(attempts(run), 0, 'a protocol mismatch was retried');
+    });
+  });
+
+  it('says to use https:// when http:// meets a TLS gateway, without retrying', async () => {
+    const emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey } });
+    try {
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('https://', 'http://'), 'package-path': pkg } });
+      assert.equal(run.exitCode, 1);
+      assert.match(errorLine(run), /answers over TLS: use an https:\/\/ 'cluster-endpoint'/);
+      assert.equal(attempts(run), 0, 'a protocol mismatch was retried');
+    } finally {
       await emu.dispose();
     }
   });

@@ -8,7 +8,7 @@ import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { joinStorePath } from '../protocol/store-path.js';
 import type { ExpectContinueMode } from '../cluster/transport.js';
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
-import { loadClientCertificate } from '../cluster/auth/client-certificate.js';
+import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { formatBytes, getInputs, Input, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from '../package/package-scan.js';
 import { RunReport } from './run-report.js';
@@ -32,7 +32,7 @@ export async function run(): Promise<void> {
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
-    const clientCertificate = loadClientCertificate(inputs.security);
+    const clientCertificate = await readClientCertificate(inputs.security);
 
     const pkg = await core.group('Scan the package', async () => {
       const scanned = await scanPackage(inputs.packagePath, inputs.include);
@@ -68,7 +68,7 @@ export async function run(): Promise<void> {
       return;
     }
     // An identical type+version already provisioned needs no upload (release-plan.ts).
-    if (!release?.alreadyProvisioned) await upload(client, inputs, pkg, report);
+    if (!release?.alreadyProvisioned) await upload(client, inputs, pkg, report, cancellation.signal);
     await deployRelease(release, connected, releaseReport);
   } catch (err) {
     report.error =
@@ -125,7 +125,7 @@ function cancelOnSignals(cancellation: AbortController): () => void {
   };
 }
 
-async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport): Promise<void> {
+async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport, signal: AbortSignal): Promise<void> {
   const destination = inputs.imageStorePath;
   try {
     const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
@@ -148,7 +148,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       chunkSize: inputs.chunkSize,
       concurrency: inputs.concurrency,
       destinationEmpty: prepared.empty,
-      signal: client.signal
+      signal
     });
     const recordProgress = () => {
       report.fileCount = uploader.stats.filesUploaded;

@@ -1,14 +1,16 @@
 // One request to the cluster's HTTP gateway, whatever the route: the api-version and timeout
-// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff,
-// and a clear error otherwise. The Image Store client and the management client are built on it.
-// Every attempt takes a slot of the shared limiter, so the whole action never has more than
-// `concurrency` requests in flight.
-import { setTimeout as sleep } from 'node:timers/promises';
+// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff
+// (retry-policy.ts), and a clear error otherwise (hints.ts). The Image Store client and the
+// management client are built on it. Every attempt takes a slot of the shared limiter, so the
+// whole action never has more than `concurrency` requests in flight.
+import * as core from '@actions/core';
 import type { Semaphore } from '../util/concurrency.js';
-import { CancelledError, type FailedOperation, hintFor, ImageStoreError } from './errors.js';
+import { clampTimerMs, sleep } from '../util/cancellation.js';
+import { CancelledError, type FailedOperation, ImageStoreError } from './errors.js';
+import { hintFor } from './hints.js';
 import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './transport.js';
 import type { TokenSource } from './auth/aad-token.js';
-import { backoffDelay, DEFAULT_BACKOFF, RETRYABLE_NETWORK_CODES, RETRYABLE_STATUSES } from './retry-policy.js';
+import { type AttemptFailure, backoffDelay, DEFAULT_BACKOFF, describeFailure, isRetryable } from './retry-policy.js';
 
 export interface GatewayClientOptions {
   endpoint: string;
@@ -42,9 +44,16 @@ export interface GatewayRequest {
   anonymous?: boolean;
 }
 
+/** One attempt's result: an answer (any status), or no answer. */
+type Attempt = { res: HttpResponse; networkError?: undefined } | { res?: undefined; networkError: NetworkError };
+
+const cancelled = () => new CancelledError('the upload was cancelled');
+
 export class GatewayClient {
   /** Requests sent, retries included (shared by every client built on this one). */
   private readonly counter: { sent: number };
+  /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
+  private tlsProbe: Promise<boolean> | undefined;
 
   constructor(
     private readonly transport: HttpTransport,
@@ -62,6 +71,7 @@ export class GatewayClient {
     return this.options.endpoint;
   }
 
+  /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
   get signal(): AbortSignal | undefined {
     return this.options.signal;
   }
@@ -84,64 +94,43 @@ export class GatewayClient {
     );
   }
 
+  /** Sends the request until it is answered with an accepted status, retrying what is transient. */
   async call(failed: FailedOperation, spec: GatewayRequest): Promise<HttpResponse> {
     const { retries, signal } = this.options;
-    const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
-    // The client waits somewhat longer than the server's own timeout, so that the server's
-    // timeout answer (504) arrives before the client gives up.
-    const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-    const url = this.url(spec);
+    const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
     let refreshedToken = false;
     for (let attempt = 1; ; attempt++) {
-      if (signal?.aborted) throw new CancelledError('the upload was cancelled');
+      if (signal?.aborted) throw cancelled();
       const tokens = spec.anonymous ? undefined : this.options.tokens;
-      let res: HttpResponse | undefined;
-      let networkError: NetworkError | undefined;
-      const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-      try {
-        res = await this.options.limiter.use(() => {
-          this.counter.sent++;
-          return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
-        });
-      } catch (err) {
-        if (err instanceof RequestAbortedError) throw new CancelledError('the upload was cancelled');
-        if (!(err instanceof NetworkError)) throw err;
-        networkError = err;
-      }
+      const { res, networkError } = await this.attempt(spec, tokens);
       if (res && spec.accept.includes(res.status)) return res;
       if (res?.status === 401 && tokens && !refreshedToken) {
         // The token may have expired during a long upload: one new token, then once more.
+        core.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
         refreshedToken = true;
         await tokens.token(true);
         attempt--;
         continue;
       }
       const fabric = res ? parseFabricError(res) : undefined;
-      const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError!.code);
-      const error = new ImageStoreError(
-        failed,
-        {
-          status: res?.status,
-          code: fabric?.code,
-          serverMessage: fabric?.message,
-          networkCode: networkError?.code,
-          networkMessage: networkError?.message,
-          attempts: attempt,
-          endpoint: this.options.endpoint
-        },
-        hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials)
-      );
-      if (!retryable || attempt >= retries) throw error;
-      const delay = backoffDelay(attempt, backoff);
-      const reason = res ? `HTTP ${res.status}${fabric?.code ? ` ${fabric.code}` : ''}` : networkError!.code;
-      this.options.onRetry?.(
-        `Attempt ${attempt} of ${retries} to ${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''} failed (${reason}); retrying in ${delay} ms`
-      );
-      try {
-        await sleep(delay, undefined, { signal });
-      } catch {
-        throw new CancelledError('the upload was cancelled');
+      const failure: AttemptFailure = {
+        status: res?.status,
+        code: fabric?.code,
+        networkCode: networkError?.code,
+        networkMessage: networkError?.message
+      };
+      if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
+        failure.networkCode = 'ESERVERTLS';
+        failure.networkMessage = 'the port answers TLS handshakes';
       }
+      const retryable = isRetryable(failure);
+      if (!retryable || attempt >= retries) {
+        core.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
+        throw this.error(failed, spec, failure, fabric?.message, attempt);
+      }
+      const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+      this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
+      await sleep(delay, signal, cancelled);
     }
   }
 
@@ -151,6 +140,43 @@ export class GatewayClient {
     } catch {
       throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
     }
+  }
+
+  /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
+  private isTlsPortBehindHttpEndpoint(): Promise<boolean> {
+    if (!this.options.endpoint.startsWith('http://')) return Promise.resolve(false);
+    this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
+      core.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+      return tls;
+    });
+    return this.tlsProbe;
+  }
+
+  private async attempt(spec: GatewayRequest, tokens: TokenSource | undefined): Promise<Attempt> {
+    const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
+    // The client waits somewhat longer than the server's own timeout, so that the server's
+    // timeout answer (504) arrives before the client gives up.
+    const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
+    try {
+      const res = await this.options.limiter.use(() => {
+        this.counter.sent++;
+        return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
+      });
+      return { res };
+    } catch (err) {
+      if (err instanceof RequestAbortedError) throw cancelled();
+      if (!(err instanceof NetworkError)) throw err;
+      return { networkError: err };
+    }
+  }
+
+  private error(failed: FailedOperation, spec: GatewayRequest, failure: AttemptFailure, serverMessage: string | undefined, attempts: number): ImageStoreError {
+    const apiVersion = spec.apiVersion ?? this.options.apiVersion;
+    return new ImageStoreError(
+      failed,
+      { ...failure, serverMessage, attempts, endpoint: this.options.endpoint },
+      hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage })
+    );
   }
 
   private url(spec: GatewayRequest): string {
@@ -163,9 +189,9 @@ export class GatewayClient {
   }
 }
 
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
 export function clientWaitMs(timeoutSeconds: number): number {
-  return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
+  return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
 }
 
 function parseFabricError(res: HttpResponse): { code?: string; message?: string } | undefined {

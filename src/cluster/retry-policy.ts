@@ -1,4 +1,6 @@
-// Capped exponential backoff with jitter, for transient failures only.
+// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
+// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
+// Everything else fails at once, with a hint (hints.ts).
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -18,7 +20,7 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDel
 /** HTTP answers worth another attempt: busy, timed out, failover in progress. */
 export const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
-/** Network failures worth another attempt; TLS and DNS failures are not. */
+/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
 export const RETRYABLE_NETWORK_CODES = [
   'ECONNRESET',
   'ECONNREFUSED',
@@ -31,3 +33,40 @@ export const RETRYABLE_NETWORK_CODES = [
   'UND_ERR_SOCKET',
   'ERR_STREAM_PREMATURE_CLOSE'
 ];
+
+/** How one attempt failed: an HTTP answer that is not accepted, or no answer at all. */
+export interface AttemptFailure {
+  status?: number;
+  /** The Service Fabric error code of the answer's body, if any. */
+  code?: string;
+  /** errno or TLS code when there was no answer. */
+  networkCode?: string;
+  networkMessage?: string;
+}
+
+/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
+export function isPlainHttpAnswerToTls(f: AttemptFailure): boolean {
+  return (
+    f.status === undefined &&
+    (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+      f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+      (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? '')))
+  );
+}
+
+/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
+export function isClientCertificateDemanded(f: AttemptFailure): boolean {
+  const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
+  return f.status === undefined && /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text);
+}
+
+export function isRetryable(f: AttemptFailure): boolean {
+  if (f.status !== undefined) return RETRYABLE_STATUSES.includes(f.status);
+  if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f)) return false;
+  return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
+}
+
+/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
+export function describeFailure(f: AttemptFailure): string {
+  return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
+}

@@ -33,10 +33,6 @@ export class ImageStoreClient {
     return this.gateway.requestsSent;
   }
 
-  get signal(): AbortSignal | undefined {
-    return this.gateway.signal;
-  }
-
   /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
   forCleanup(): ImageStoreClient {
     return new ImageStoreClient(this.gateway.forCleanup());

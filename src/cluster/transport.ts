@@ -1,13 +1,14 @@
-// One HTTP exchange with the cluster. The agent (keep-alive pool, proxy tunnel, and the TLS
-// settings a request handler adds) comes from @actions/http-client; the request itself is made
-// with Node's http/https so that a body can wait for `100 Continue`, which the toolkit's
-// requestRaw cannot do.
-import { HttpClient } from '@actions/http-client';
-import type { RequestHandler } from '@actions/http-client/lib/interfaces';
+// One HTTP exchange with the cluster, made with Node's http/https so that a body can wait for
+// `100 Continue`. The connection pools are ordinary Node agents carrying the TLS settings in their
+// options (public API only); a proxy named by https_proxy/http_proxy (with no_proxy, read by
+// @actions/http-client's rules) is reached by a CONNECT tunnel that the agent opens itself.
+import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as http from 'node:http';
+import { isIP } from 'node:net';
 import * as https from 'node:https';
-import type { Readable } from 'node:stream';
-import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import type { Duplex, Readable } from 'node:stream';
+import * as tls from 'node:tls';
+import { clampTimerMs, onAbort } from '../util/cancellation.js';
 
 /** A request body that can be produced again for every attempt (a spent stream cannot). */
 export interface BodySource {
@@ -70,57 +71,78 @@ export interface TransportOptions {
   userAgent: string;
   /** Connections kept per host: the most requests that can be in flight. */
   maxSockets: number;
-  /** Handlers that add TLS material or credentials to every request (issue: secure clusters). */
-  handlers?: RequestHandler[];
   expectContinue?: ExpectContinueMode;
   /** TLS settings of every connection: client certificate, trust anchors, how to judge the server. */
   tls?: {
-    agentOptions: ConnectionOptions;
+    agentOptions: tls.ConnectionOptions;
     /** Judges the server after the handshake, before a byte (or a token) is written. */
-    verifyPeer?: (socket: TLSSocket) => Error | undefined;
+    verifyPeer?: (socket: tls.TLSSocket) => Error | undefined;
   };
 }
 
 export class HttpTransport {
-  private readonly client: HttpClient;
-  private readonly handlers: RequestHandler[];
+  /** Connection pools by protocol and proxy. */
+  private readonly agents = new Map<string, http.Agent>();
   /** Connections that have carried a request: their TLS session is settled. */
   private readonly usedSockets = new WeakSet<object>();
   /** Connections whose server passed verifyPeer. */
   private readonly verifiedSockets = new WeakSet<object>();
-  /** Agents that carry the TLS settings already. */
-  private readonly configuredAgents = new WeakSet<object>();
 
-  constructor(private readonly options: TransportOptions) {
-    this.handlers = options.handlers ?? [];
-    this.client = new HttpClient(options.userAgent, this.handlers, {
-      keepAlive: true,
-      maxSockets: options.maxSockets,
-      allowRedirects: false,
-      allowRetries: false
-    });
-  }
+  constructor(private readonly options: TransportOptions) {}
 
   dispose(): void {
-    this.client.dispose();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
   }
 
   /**
-   * The pooled agent, carrying the TLS settings in its own options: a proxy tunnel builds the
-   * cluster connection from those alone, and request options would not reach it.
+   * Whether a TLS handshake succeeds at the URL's host and port: for telling an http:// endpoint
+   * that meets a TLS port (which resets plain requests) from a cluster that drops connections.
+   * Direct connections only; false when a proxy is in the way.
    */
-  private agentFor(url: string): http.Agent {
-    const agent = this.client.getAgent(url) as http.Agent & { options?: Record<string, unknown> };
-    if (this.options.tls && !this.configuredAgents.has(agent)) {
-      agent.options = { ...agent.options, ...this.options.tls.agentOptions };
-      if (this.options.tls.verifyPeer) {
-        // A resumed TLS session shows no peer certificate to verify: the pool must not cache
-        // sessions. https.Agent reads this setting as a property, not from its options.
-        const pool = agent as http.Agent & { maxCachedSessions?: number; _sessionCache?: { map: object; list: unknown[] } };
-        pool.maxCachedSessions = 0;
-        if (pool._sessionCache) pool._sessionCache = { map: {}, list: [] };
+  speaksTls(url: string, timeoutMs = 3000): Promise<boolean> {
+    const target = new URL(url);
+    if (getProxyUrl(target)) return Promise.resolve(false);
+    return new Promise(resolve => {
+      const host = target.hostname.replace(/^\[|\]$/g, '');
+      const socket = tls.connect({
+        host,
+        port: target.port ? Number(target.port) : 80,
+        servername: isIP(host) ? undefined : host,
+        // Only whether the port speaks TLS matters here; nothing is sent over it.
+        rejectUnauthorized: false
+      });
+      const done = (result: boolean) => {
+        socket.destroy();
+        resolve(result);
+      };
+      socket.setTimeout(timeoutMs, () => done(false));
+      socket.once('secureConnect', () => done(true));
+      socket.once('error', (err: NodeJS.ErrnoException) => done(/alert|CERTIFICATE_REQUIRED/i.test(`${err.code} ${err.message}`)));
+    });
+  }
+
+  private agentFor(url: URL): http.Agent {
+    const proxy = getProxyUrl(url);
+    const key = `${url.protocol}|${proxy?.href ?? ''}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const pool = { keepAlive: true, maxSockets: this.options.maxSockets };
+      if (url.protocol === 'https:') {
+        const tlsSettings = this.options.tls;
+        agent = new ClusterHttpsAgent(
+          {
+            ...pool,
+            ...tlsSettings?.agentOptions,
+            // A resumed TLS session shows no peer certificate to verify: no session cache then.
+            ...(tlsSettings?.verifyPeer ? { maxCachedSessions: 0 } : {})
+          },
+          proxy
+        );
+      } else {
+        agent = new ClusterHttpAgent(pool, proxy);
       }
-      this.configuredAgents.add(agent);
+      this.agents.set(key, agent);
     }
     return agent;
   }
@@ -129,7 +151,7 @@ export class HttpTransport {
   private whenVerified(req: http.ClientRequest, socket: object, then: () => void): void {
     const verify = this.options.tls?.verifyPeer;
     if (!verify || this.verifiedSockets.has(socket) || !('encrypted' in socket)) return then();
-    const tlsSocket = socket as TLSSocket;
+    const tlsSocket = socket as tls.TLSSocket;
     const check = () => {
       const problem = verify(tlsSocket);
       if (problem) {
@@ -162,9 +184,8 @@ export class HttpTransport {
       port: url.port ? Number(url.port) : isHttps ? 443 : 80,
       path: `${url.pathname}${url.search}`,
       headers,
-      agent: this.agentFor(request.url)
+      agent: this.agentFor(url)
     };
-    for (const handler of this.handlers) handler.prepareRequest(options);
 
     return new Promise<HttpResponse>((resolve, reject) => {
       if (request.signal?.aborted) return reject(new RequestAbortedError('the upload was cancelled'));
@@ -176,7 +197,7 @@ export class HttpTransport {
         if (settled) return;
         settled = true;
         clearTimeout(fallback);
-        request.signal?.removeEventListener('abort', onAbort);
+        stopListening();
         if (err) reject(err);
         else resolve(res as HttpResponse);
       };
@@ -227,9 +248,10 @@ export class HttpTransport {
         stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
         req.on('close', () => stream.destroy());
       };
-      const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      req.setTimeout(request.timeoutMs, () =>
+      const stopListening = request.signal
+        ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled')))
+        : () => undefined;
+      req.setTimeout(clampTimerMs(request.timeoutMs), () =>
         req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT'))
       );
       req.on('error', err =>
@@ -257,4 +279,87 @@ export class HttpTransport {
 function toNetworkError(err: Error): NetworkError {
   if (err instanceof NetworkError) return err;
   return new NetworkError(err.message, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN');
+}
+
+/** Opens a CONNECT tunnel through `proxy` to host:port. */
+function openTunnel(proxy: URL, host: string, port: number, timeoutMs: number): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const headers: Record<string, string> = { Host: target };
+    if (proxy.username || proxy.password) {
+      const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+      headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    }
+    const req = (proxy.protocol === 'https:' ? https : http).request({
+      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      port: proxy.port ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80,
+      method: 'CONNECT',
+      path: target,
+      headers,
+      agent: false
+    });
+    req.setTimeout(clampTimerMs(timeoutMs), () => req.destroy(new NetworkError(`the proxy ${proxy.host} did not open a tunnel in time`, 'ETIMEDOUT')));
+    req.once('connect', (res, socket) => {
+      req.setTimeout(0);
+      if (res.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new NetworkError(`the proxy ${proxy.host} refused a tunnel to ${target} (HTTP ${res.statusCode})`, 'EPROXY'));
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+const TUNNEL_TIMEOUT_MS = 30_000;
+
+type ConnectionCallback = (err: Error | null, stream: Duplex) => void;
+
+/** A keep-alive pool for http://, direct or through a proxy tunnel. */
+class ClusterHttpAgent extends http.Agent {
+  constructor(
+    options: http.AgentOptions,
+    private readonly proxy: URL | undefined
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: http.ClientRequestArgs, callback?: ConnectionCallback): Duplex | null | undefined {
+    if (!this.proxy) return super.createConnection(options, callback);
+    openTunnel(this.proxy, options.host ?? 'localhost', Number(options.port ?? 80), TUNNEL_TIMEOUT_MS).then(
+      socket => callback?.(null, socket),
+      (err: Error) => callback?.(err, undefined as unknown as Duplex)
+    );
+    return undefined;
+  }
+}
+
+/** A keep-alive pool for https://, its TLS settings in its options; direct or through a proxy tunnel. */
+class ClusterHttpsAgent extends https.Agent {
+  constructor(
+    options: https.AgentOptions,
+    private readonly proxy: URL | undefined
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: https.RequestOptions, callback?: ConnectionCallback): Duplex | null | undefined {
+    if (!this.proxy) return super.createConnection(options, callback);
+    const host = options.host ?? 'localhost';
+    openTunnel(this.proxy, host, Number(options.port ?? 443), TUNNEL_TIMEOUT_MS).then(
+      socket => {
+        // The agent's TLS settings are in `options` (an agent merges its own options into each connection's).
+        const servername = options.servername ?? (isIP(host) ? undefined : host);
+        let secured: tls.TLSSocket;
+        try {
+          secured = tls.connect({ ...(options as tls.ConnectionOptions), socket, servername });
+        } catch (err) {
+          socket.destroy();
+          return callback?.(err as Error, undefined as unknown as Duplex);
+        }
+        callback?.(null, secured);
+      },
+      (err: Error) => callback?.(err, undefined as unknown as Duplex)
+    );
+    return undefined;
+  }
 }

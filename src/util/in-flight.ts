@@ -1,13 +1,14 @@
 // A set of promises in flight that new work may join while it drains (a recursive listing, mark
 // files that start others). Every promise is observed at once, so none can end as an unhandled
-// rejection; the first failure is kept and thrown by drain() once everything has settled.
+// rejection. A failure goes to the `onError` given with the work; without one, the first failure is
+// kept and thrown by drain() once everything has settled.
 
 export class InFlight {
   private readonly pending = new Set<Promise<void>>();
   private firstError: unknown;
   private hasFailed = false;
 
-  /** True once any tracked promise has rejected. */
+  /** True once any tracked promise without its own `onError` has rejected. */
   get failed(): boolean {
     return this.hasFailed;
   }
@@ -16,12 +17,14 @@ export class InFlight {
     return this.pending.size;
   }
 
-  add(work: Promise<unknown>): void {
+  add(work: Promise<unknown>, onError?: (err: unknown) => void): void {
     const tracked: Promise<void> = work
       .then(
         () => undefined,
         (err: unknown) => {
-          if (!this.hasFailed) {
+          if (onError) {
+            onError(err);
+          } else if (!this.hasFailed) {
             this.hasFailed = true;
             this.firstError = err;
           }
@@ -31,7 +34,7 @@ export class InFlight {
     this.pending.add(tracked);
   }
 
-  /** Waits until nothing is in flight, including work added while waiting; throws the first failure. */
+  /** Waits until nothing is in flight, including work added while waiting; throws the first failure not handed to an `onError`. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
     if (this.hasFailed) throw this.firstError;

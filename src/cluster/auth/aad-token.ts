@@ -97,6 +97,8 @@ export function servicePrincipalToken(
   };
   const app = new ConfidentialClientApplication(config);
   const scope = `${metadata.cluster}/.default`;
+  // msal answers from its cache until the token nears expiry: each distinct token is masked once.
+  let masked: string | undefined;
   return {
     token: async (refresh = false) => {
       let result;
@@ -110,7 +112,11 @@ export function servicePrincipalToken(
         );
       }
       if (!result?.accessToken) throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
-      core.setSecret(result.accessToken);
+      if (result.accessToken !== masked) {
+        core.setSecret(result.accessToken);
+        masked = result.accessToken;
+        core.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
+      }
       return result.accessToken;
     }
   };

@@ -1,8 +1,11 @@
 // The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
 // key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
-// Checked here, before any request, by building a TLS context from it.
+// Checked here, before any request, by building a TLS context from it. A PFX in an old format
+// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
+// read with node-forge, loaded only then, and used as PEM in memory.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import * as core from '@actions/core';
 import { Input, InputError, maskSecret, type SecurityInputs } from '../../action/inputs.js';
 
 export interface ClientCertificate {
@@ -39,39 +42,115 @@ function resolveMaterial(input: string, value: string): string | Buffer {
   return Buffer.from(compact, 'base64');
 }
 
-export function loadClientCertificate(security: SecurityInputs): ClientCertificate | undefined {
+/** The certificate as given, not yet checked; undefined when none is given. */
+function certificateFromInputs(security: SecurityInputs): ClientCertificate | undefined {
   if (security.clientCertificate === undefined) return undefined;
   const material = resolveMaterial(Input.ClientCertificate, security.clientCertificate);
   const passphrase = security.clientCertificatePassword;
-  let certificate: ClientCertificate;
   if (Buffer.isBuffer(material)) {
     if (security.clientKey !== undefined) {
       throw new InputError(`'${Input.ClientKey}' goes with a PEM certificate; a PFX in '${Input.ClientCertificate}' holds its key already.`);
     }
-    certificate = { pfx: material, passphrase };
-  } else {
-    const certs = material.match(PEM_CERTIFICATE);
-    if (!certs) throw new InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
-    let key = PEM_KEY.exec(material)?.[0];
-    if (security.clientKey !== undefined) {
-      const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
-      key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
-      if (!key) throw new InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
-    }
-    if (!key) {
-      throw new InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
-    }
-    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
-      throw new InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
-    }
-    certificate = { cert: certs.join('\n'), key, passphrase };
+    return { pfx: material, passphrase };
   }
+  const certs = material.match(PEM_CERTIFICATE);
+  if (!certs) throw new InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
+  let key = PEM_KEY.exec(material)?.[0];
+  if (security.clientKey !== undefined) {
+    const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
+    key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
+    if (!key) throw new InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
+  }
+  if (!key) {
+    throw new InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
+  }
+  if (/ENCRYPTED/.test(key) && passphrase === undefined) {
+    throw new InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
+  }
+  return { cert: certs.join('\n'), key, passphrase };
+}
+
+/** Why Node's TLS cannot use the certificate, or undefined when it can. */
+function tlsRefusal(certificate: ClientCertificate): Error | undefined {
   try {
     createSecureContext(certificate);
+    return undefined;
   } catch (err) {
-    throw new InputError(explainCertificateError(err as Error, certificate.pfx !== undefined));
+    return err as Error;
   }
+}
+
+/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
+function isUnsupportedPfx(err: Error): boolean {
+  return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
+}
+
+const REEXPORT_ADVICE =
+  "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
+
+/**
+ * The client certificate, checked; undefined when none is given. Synchronous, so without the
+ * fallback for old PFX files: use readClientCertificate() for that.
+ */
+export function loadClientCertificate(security: SecurityInputs): ClientCertificate | undefined {
+  const certificate = certificateFromInputs(security);
+  if (!certificate) return undefined;
+  const refusal = tlsRefusal(certificate);
+  if (refusal) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
   return certificate;
+}
+
+/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
+export async function readClientCertificate(security: SecurityInputs): Promise<ClientCertificate | undefined> {
+  const certificate = certificateFromInputs(security);
+  if (!certificate) return undefined;
+  const refusal = tlsRefusal(certificate);
+  if (!refusal) return certificate;
+  if (!certificate.pfx || !isUnsupportedPfx(refusal)) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
+  core.debug(`Node refused the PFX in '${Input.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
+  const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase);
+  const stillRefused = tlsRefusal(converted);
+  if (stillRefused) {
+    throw new InputError(`The PFX in '${Input.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
+  }
+  core.info(`The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
+  return converted;
+}
+
+/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
+async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Promise<ClientCertificate> {
+  const { default: forge } = await import('node-forge');
+  let p12: import('node-forge').pkcs12.Pkcs12Pfx;
+  try {
+    p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
+  } catch (err) {
+    const reason = (err as Error).message;
+    if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
+      throw new InputError(`'${Input.ClientCertificatePassword}' does not open the PFX in '${Input.ClientCertificate}': check the password.`);
+    }
+    throw new InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
+  }
+  const { oids } = forge.pki;
+  const keyBags = [...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])];
+  const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
+  const keyBag = keyBags[0];
+  if (!keyBag || certBags.length === 0) {
+    throw new InputError(`The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
+  }
+  // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
+  const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
+  const key = forge.pki.privateKeyInfoToPem(keyInfo);
+  maskSecret(key);
+  const keyId = keyBag.attributes.localKeyId?.[0];
+  // The certificate of the key first, then the rest of the chain.
+  const ordered = [...certBags].sort((a, b) => Number(b.attributes.localKeyId?.[0] === keyId) - Number(a.attributes.localKeyId?.[0] === keyId));
+  const cert = ordered
+    .map(bag => {
+      const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
+      return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary').toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+    })
+    .join('\n');
+  return { cert, key };
 }
 
 function explainCertificateError(err: Error, isPfx: boolean): string {
@@ -81,6 +160,9 @@ function explainCertificateError(err: Error, isPfx: boolean): string {
   }
   if (/key values mismatch/i.test(reason)) {
     return `The private key does not belong to the certificate in '${Input.ClientCertificate}': give the matching key.`;
+  }
+  if (isPfx && isUnsupportedPfx(err)) {
+    return `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
   }
   return `'${Input.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
 }
