@@ -35478,6 +35478,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -35524,6 +35527,28 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -35538,6 +35563,69 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/
@@ -38756,7 +38844,7 @@ const GiB = 1024 * MiB;
 const MIN_CHUNK_SIZE = 64 * KiB;
 const MAX_CHUNK_SIZE = GiB;
 /** A bad input: the message names the input and what it accepts. */
-class InputError extends Error {
+class inputs_InputError extends Error {
     name = 'InputError';
 }
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
@@ -38796,51 +38884,51 @@ function formatBytes(bytes) {
 function parseStorePath(input, value) {
     const trimmed = value.trim();
     if (storePathSegments(trimmed).length === 0) {
-        throw new InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+        throw new inputs_InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
     }
     if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-        throw new InputError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
+        throw new inputs_InputError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
     }
     const segments = storePathSegments(trimmed);
     if (segments.some(s => s === '..' || s === '.')) {
-        throw new InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
+        throw new inputs_InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
     }
     for (const segment of segments) {
         const problem = windowsNameProblem(segment);
         if (problem)
-            throw new InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
+            throw new inputs_InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
     }
     const storePath = normalizeStorePath(trimmed);
     if (isReservedRoot(storePath)) {
-        throw new InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
+        throw new inputs_InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
     }
     return storePath;
 }
 function parseEndpoint(value) {
     const trimmed = value.trim();
     if (trimmed === '') {
-        throw new InputError(`'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
     }
     let url;
     try {
         url = new URL(trimmed);
     }
     catch {
-        throw new InputError(`'${Input.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError(`'${Input.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
     }
     if (url.username || url.password) {
-        throw new InputError(`'${Input.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
     }
     if (url.search || url.hash) {
-        throw new InputError(`'${Input.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
     }
     // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
     // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
     if (url.pathname.replace(/\/+$/, '') !== '') {
-        throw new InputError(`'${Input.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
+        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
     }
     return `${url.protocol}//${url.host}`;
 }
@@ -38848,7 +38936,7 @@ function parseWholeNumber(input, value, min, max) {
     const trimmed = value.trim();
     const n = Number(trimmed);
     if (!/^\d+$/.test(trimmed) || n < min || n > max) {
-        throw new InputError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+        throw new inputs_InputError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
     }
     return n;
 }
@@ -38856,9 +38944,9 @@ function parseChunkSize(value) {
     const bytes = parseByteSize(value);
     const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
     if (bytes === undefined)
-        throw new InputError(`'${Input.ChunkSize}' must be a size ${range}, not '${value}'.`);
+        throw new inputs_InputError(`'${Input.ChunkSize}' must be a size ${range}, not '${value}'.`);
     if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw new InputError(`'${Input.ChunkSize}' must be ${range}, not '${value}'.`);
+        throw new inputs_InputError(`'${Input.ChunkSize}' must be ${range}, not '${value}'.`);
     }
     return bytes;
 }
@@ -38868,7 +38956,7 @@ function parseBoolean(input, value) {
         return true;
     if (['false', 'False', 'FALSE', ''].includes(v))
         return false;
-    throw new InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
 }
 function lines(value) {
     return value
@@ -38896,7 +38984,7 @@ function parseThumbprints(value) {
         .filter(t => t !== '');
     for (const t of thumbprints) {
         if (!/^[0-9A-F]{40}$/.test(t)) {
-            throw new InputError(`'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
+            throw new inputs_InputError(`'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
         }
     }
     return thumbprints;
@@ -38917,35 +39005,35 @@ function parseSecurityInputs(read, endpoint) {
     };
     const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
     if (pinned && security.insecureSkipTlsVerify) {
-        throw new InputError(`Only one of '${Input.ServerCertificateThumbprint}'/'${Input.ServerCommonName}' or '${Input.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
+        throw new inputs_InputError(`Only one of '${Input.ServerCertificateThumbprint}'/'${Input.ServerCommonName}' or '${Input.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
     }
     const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
     if (security.aadToken !== undefined && servicePrincipal !== undefined) {
-        throw new InputError(`Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
+        throw new inputs_InputError(`Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
     }
     if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-        throw new InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
+        throw new inputs_InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
     }
     if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
         // Without a checked server, whoever answers could name its own login authority (and collect a
         // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
-        throw new InputError(`Azure AD credentials ('${security.aadToken !== undefined ? Input.AadToken : Input.AzureClientId}') cannot be used with '${Input.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.ServerCommonName}' instead.`);
+        throw new inputs_InputError(`Azure AD credentials ('${security.aadToken !== undefined ? Input.AadToken : Input.AzureClientId}') cannot be used with '${Input.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.ServerCommonName}' instead.`);
     }
     if (security.clientKey !== undefined && security.clientCertificate === undefined) {
-        throw new InputError(`'${Input.ClientKey}' is set without '${Input.ClientCertificate}': give the certificate the key belongs to.`);
+        throw new inputs_InputError(`'${Input.ClientKey}' is set without '${Input.ClientCertificate}': give the certificate the key belongs to.`);
     }
     if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
-        throw new InputError(`'${Input.ClientCertificatePassword}' is set without '${Input.ClientCertificate}': give the certificate it unlocks.`);
+        throw new inputs_InputError(`'${Input.ClientCertificatePassword}' is set without '${Input.ClientCertificate}': give the certificate it unlocks.`);
     }
     if (endpoint.startsWith('http://')) {
         if (security.clientCertificate !== undefined) {
-            throw new InputError(`'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
+            throw new inputs_InputError(`'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
         }
         if (security.aadToken !== undefined || servicePrincipal !== undefined) {
-            throw new InputError(`Azure AD credentials need an https:// '${Input.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
+            throw new inputs_InputError(`Azure AD credentials need an https:// '${Input.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
         }
         if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
-            throw new InputError(`The server certificate inputs only apply to an https:// '${Input.ClusterEndpoint}', not '${endpoint}'.`);
+            throw new inputs_InputError(`The server certificate inputs only apply to an https:// '${Input.ClusterEndpoint}', not '${endpoint}'.`);
         }
     }
     return security;
@@ -38958,28 +39046,28 @@ function getInputs(read = name => getInput(name)) {
     const security = parseSecurityInputs(read, clusterEndpoint);
     const packagePathText = read(Input.PackagePath).trim();
     if (packagePathText === '') {
-        throw new InputError(`'${Input.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
+        throw new inputs_InputError(`'${Input.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
     }
     const packagePath = external_node_path_namespaceObject.resolve(packagePathText);
     const imageStorePathText = read(Input.ImageStorePath);
     if (imageStorePathText.trim() === '' && /[\\/]/.test(external_node_path_namespaceObject.basename(packagePath))) {
-        throw new InputError(`'${Input.ImageStorePath}' is not set and the package folder's name '${external_node_path_namespaceObject.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`);
+        throw new inputs_InputError(`'${Input.ImageStorePath}' is not set and the package folder's name '${external_node_path_namespaceObject.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`);
     }
     const imageStorePath = parseStorePath(Input.ImageStorePath, imageStorePathText.trim() === '' ? external_node_path_namespaceObject.basename(packagePath) : imageStorePathText);
     const include = lines(read(Input.Include) || '**');
     if (include.every(p => p.startsWith('!'))) {
-        throw new InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
+        throw new inputs_InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
     }
     const overwriteText = (read(Input.Overwrite) || 'replace').trim();
     if (!OVERWRITE_MODES.includes(overwriteText)) {
-        throw new InputError(`'${Input.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
+        throw new inputs_InputError(`'${Input.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
     }
     const copyToText = read(Input.CopyTo);
     const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(Input.CopyTo, copyToText);
     // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
     // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
     if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
-        throw new InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
+        throw new inputs_InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
     }
     const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
     for (const p of cleanupPaths) {
@@ -38987,16 +39075,16 @@ function getInputs(read = name => getInput(name)) {
             if (kept === undefined)
                 continue;
             if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
-                throw new InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+                throw new inputs_InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
             }
             if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
-                throw new InputError(`'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`);
+                throw new inputs_InputError(`'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`);
             }
         }
     }
     const apiVersion = (read(Input.ApiVersion) || '6.0').trim();
     if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
-        throw new InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
+        throw new inputs_InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
     }
     return {
         clusterEndpoint,
@@ -39130,22 +39218,26 @@ async function prepareDestination(client, destination, mode, pkg, concurrency, s
 ;// CONCATENATED MODULE: ./src/util/in-flight.ts
 // A set of promises in flight that new work may join while it drains (a recursive listing, mark
 // files that start others). Every promise is observed at once, so none can end as an unhandled
-// rejection; the first failure is kept and thrown by drain() once everything has settled.
+// rejection. A failure goes to the `onError` given with the work; without one, the first failure is
+// kept and thrown by drain() once everything has settled.
 class InFlight {
     pending = new Set();
     firstError;
     hasFailed = false;
-    /** True once any tracked promise has rejected. */
+    /** True once any tracked promise without its own `onError` has rejected. */
     get failed() {
         return this.hasFailed;
     }
     get size() {
         return this.pending.size;
     }
-    add(work) {
+    add(work, onError) {
         const tracked = work
             .then(() => undefined, (err) => {
-            if (!this.hasFailed) {
+            if (onError) {
+                onError(err);
+            }
+            else if (!this.hasFailed) {
                 this.hasFailed = true;
                 this.firstError = err;
             }
@@ -39153,7 +39245,7 @@ class InFlight {
             .finally(() => this.pending.delete(tracked));
         this.pending.add(tracked);
     }
-    /** Waits until nothing is in flight, including work added while waiting; throws the first failure. */
+    /** Waits until nothing is in flight, including work added while waiting; throws the first failure not handed to an `onError`. */
     async drain() {
         while (this.pending.size > 0)
             await Promise.all([...this.pending]);
@@ -39302,13 +39394,66 @@ function sumOf(files) {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/util/cancellation.ts
+// One cancellation signal serves every request of a run. Each request adding its own 'abort'
+// listener to it puts hundreds on one AbortSignal (Node warns past 10); instead each signal gets
+// a single listener here that calls whatever is registered at that moment.
+const registered = new WeakMap();
+/** Calls `callback` when `signal` aborts; returns the function that unregisters it. */
+function onAbort(signal, callback) {
+    let callbacks = registered.get(signal);
+    if (!callbacks) {
+        const set = new Set();
+        callbacks = set;
+        registered.set(signal, set);
+        signal.addEventListener('abort', () => {
+            const now = [...set];
+            set.clear();
+            for (const cb of now)
+                cb();
+        }, { once: true });
+    }
+    callbacks.add(callback);
+    const mine = callbacks;
+    return () => {
+        mine.delete(callback);
+    };
+}
+/** Timers take at most 2^31-1 ms; a longer one would fire at once (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function clampTimerMs(ms) {
+    return Math.max(0, Math.min(MAX_TIMER_MS, ms));
+}
+/** Waits `ms`; rejects with `makeError()` if `signal` aborts first (or has already). */
+function sleep(ms, signal, makeError) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(makeError());
+        const stop = signal ? onAbort(signal, () => {
+            clearTimeout(timer);
+            reject(makeError());
+        }) : () => undefined;
+        const timer = setTimeout(() => {
+            stop();
+            resolve();
+        }, clampTimerMs(ms));
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/transport.ts
-// One HTTP exchange with the cluster. The agent (keep-alive pool, proxy tunnel, and the TLS
-// settings a request handler adds) comes from @actions/http-client; the request itself is made
-// with Node's http/https so that a body can wait for `100 Continue`, which the toolkit's
-// requestRaw cannot do.
+// One HTTP exchange with the cluster, made with Node's http/https so that a body can wait for
+// `100 Continue`. The connection pools are ordinary Node agents carrying the TLS settings in their
+// options (public API only); a proxy named by https_proxy/http_proxy (with no_proxy, read by
+// @actions/http-client's rules) is reached by a CONNECT tunnel that the agent opens itself.
+
+
+
 
 
 
@@ -39335,44 +39480,66 @@ const CONTINUE_FALLBACK_MS = 1000;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 class HttpTransport {
     options;
-    client;
-    handlers;
+    /** Connection pools by protocol and proxy. */
+    agents = new Map();
     /** Connections that have carried a request: their TLS session is settled. */
     usedSockets = new WeakSet();
     /** Connections whose server passed verifyPeer. */
     verifiedSockets = new WeakSet();
-    /** Agents that carry the TLS settings already. */
-    configuredAgents = new WeakSet();
     constructor(options) {
         this.options = options;
-        this.handlers = options.handlers ?? [];
-        this.client = new lib_HttpClient(options.userAgent, this.handlers, {
-            keepAlive: true,
-            maxSockets: options.maxSockets,
-            allowRedirects: false,
-            allowRetries: false
-        });
     }
     dispose() {
-        this.client.dispose();
+        for (const agent of this.agents.values())
+            agent.destroy();
+        this.agents.clear();
     }
     /**
-     * The pooled agent, carrying the TLS settings in its own options: a proxy tunnel builds the
-     * cluster connection from those alone, and request options would not reach it.
+     * Whether a TLS handshake succeeds at the URL's host and port: for telling an http:// endpoint
+     * that meets a TLS port (which resets plain requests) from a cluster that drops connections.
+     * Direct connections only; false when a proxy is in the way.
      */
+    speaksTls(url, timeoutMs = 3000) {
+        const target = new URL(url);
+        if (getProxyUrl(target))
+            return Promise.resolve(false);
+        return new Promise(resolve => {
+            const host = target.hostname.replace(/^\[|\]$/g, '');
+            const socket = external_node_tls_.connect({
+                host,
+                port: target.port ? Number(target.port) : 80,
+                servername: (0,external_node_net_.isIP)(host) ? undefined : host,
+                // Only whether the port speaks TLS matters here; nothing is sent over it.
+                rejectUnauthorized: false
+            });
+            const done = (result) => {
+                socket.destroy();
+                resolve(result);
+            };
+            socket.setTimeout(timeoutMs, () => done(false));
+            socket.once('secureConnect', () => done(true));
+            socket.once('error', (err) => done(/alert|CERTIFICATE_REQUIRED/i.test(`${err.code} ${err.message}`)));
+        });
+    }
     agentFor(url) {
-        const agent = this.client.getAgent(url);
-        if (this.options.tls && !this.configuredAgents.has(agent)) {
-            agent.options = { ...agent.options, ...this.options.tls.agentOptions };
-            if (this.options.tls.verifyPeer) {
-                // A resumed TLS session shows no peer certificate to verify: the pool must not cache
-                // sessions. https.Agent reads this setting as a property, not from its options.
-                const pool = agent;
-                pool.maxCachedSessions = 0;
-                if (pool._sessionCache)
-                    pool._sessionCache = { map: {}, list: [] };
+        const proxy = getProxyUrl(url);
+        const key = `${url.protocol}|${proxy?.href ?? ''}`;
+        let agent = this.agents.get(key);
+        if (!agent) {
+            const pool = { keepAlive: true, maxSockets: this.options.maxSockets };
+            if (url.protocol === 'https:') {
+                const tlsSettings = this.options.tls;
+                agent = new ClusterHttpsAgent({
+                    ...pool,
+                    ...tlsSettings?.agentOptions,
+                    // A resumed TLS session shows no peer certificate to verify: no session cache then.
+                    ...(tlsSettings?.verifyPeer ? { maxCachedSessions: 0 } : {})
+                }, proxy);
             }
-            this.configuredAgents.add(agent);
+            else {
+                agent = new ClusterHttpAgent(pool, proxy);
+            }
+            this.agents.set(key, agent);
         }
         return agent;
     }
@@ -39415,10 +39582,8 @@ class HttpTransport {
             port: url.port ? Number(url.port) : isHttps ? 443 : 80,
             path: `${url.pathname}${url.search}`,
             headers,
-            agent: this.agentFor(request.url)
+            agent: this.agentFor(url)
         };
-        for (const handler of this.handlers)
-            handler.prepareRequest(options);
         return new Promise((resolve, reject) => {
             if (request.signal?.aborted)
                 return reject(new RequestAbortedError('the upload was cancelled'));
@@ -39431,7 +39596,7 @@ class HttpTransport {
                     return;
                 settled = true;
                 clearTimeout(fallback);
-                request.signal?.removeEventListener('abort', onAbort);
+                stopListening();
                 if (err)
                     reject(err);
                 else
@@ -39487,9 +39652,10 @@ class HttpTransport {
                 stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
                 req.on('close', () => stream.destroy());
             };
-            const onAbort = () => req.destroy(new RequestAbortedError('the upload was cancelled'));
-            request.signal?.addEventListener('abort', onAbort, { once: true });
-            req.setTimeout(request.timeoutMs, () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
+            const stopListening = request.signal
+                ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled')))
+                : () => undefined;
+            req.setTimeout(clampTimerMs(request.timeoutMs), () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
             req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
             // Headers go out once the connection is known, so that whether to wait for `100 Continue`
             // can depend on it.
@@ -39515,13 +39681,81 @@ function toNetworkError(err) {
         return err;
     return new NetworkError(err.message, err.code ?? 'EUNKNOWN');
 }
+/** Opens a CONNECT tunnel through `proxy` to host:port. */
+function openTunnel(proxy, host, port, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const headers = { Host: target };
+        if (proxy.username || proxy.password) {
+            const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+            headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+        }
+        const req = (proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: proxy.port ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80,
+            method: 'CONNECT',
+            path: target,
+            headers,
+            agent: false
+        });
+        req.setTimeout(clampTimerMs(timeoutMs), () => req.destroy(new NetworkError(`the proxy ${proxy.host} did not open a tunnel in time`, 'ETIMEDOUT')));
+        req.once('connect', (res, socket) => {
+            req.setTimeout(0);
+            if (res.statusCode === 200)
+                return resolve(socket);
+            socket.destroy();
+            reject(new NetworkError(`the proxy ${proxy.host} refused a tunnel to ${target} (HTTP ${res.statusCode})`, 'EPROXY'));
+        });
+        req.once('error', reject);
+        req.end();
+    });
+}
+const TUNNEL_TIMEOUT_MS = 30_000;
+/** A keep-alive pool for http://, direct or through a proxy tunnel. */
+class ClusterHttpAgent extends external_node_http_.Agent {
+    proxy;
+    constructor(options, proxy) {
+        super(options);
+        this.proxy = proxy;
+    }
+    createConnection(options, callback) {
+        if (!this.proxy)
+            return super.createConnection(options, callback);
+        openTunnel(this.proxy, options.host ?? 'localhost', Number(options.port ?? 80), TUNNEL_TIMEOUT_MS).then(socket => callback?.(null, socket), (err) => callback?.(err, undefined));
+        return undefined;
+    }
+}
+/** A keep-alive pool for https://, its TLS settings in its options; direct or through a proxy tunnel. */
+class ClusterHttpsAgent extends external_node_https_namespaceObject.Agent {
+    proxy;
+    constructor(options, proxy) {
+        super(options);
+        this.proxy = proxy;
+    }
+    createConnection(options, callback) {
+        if (!this.proxy)
+            return super.createConnection(options, callback);
+        const host = options.host ?? 'localhost';
+        openTunnel(this.proxy, host, Number(options.port ?? 443), TUNNEL_TIMEOUT_MS).then(socket => {
+            // The agent's TLS settings are in `options` (an agent merges its own options into each connection's).
+            const servername = options.servername ?? ((0,external_node_net_.isIP)(host) ? undefined : host);
+            let secured;
+            try {
+                secured = external_node_tls_.connect({ ...options, socket, servername });
+            }
+            catch (err) {
+                socket.destroy();
+                return callback?.(err, undefined);
+            }
+            callback?.(null, secured);
+        }, (err) => callback?.(err, undefined));
+        return undefined;
+    }
+}
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/cluster/errors.ts
-// Errors of the store client: what failed, on which path, how the cluster answered, and what to
-// do about it.
-
+// Errors of the gateway client: what failed, on which path, how the cluster answered, and what to
+// do about it (the hint, from hints.ts).
 class ImageStoreError extends Error {
     failed;
     detail;
@@ -39553,68 +39787,15 @@ function describe(failed, d, hint) {
     const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
     return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
 }
-/** What the user should do about an answer or a network failure. */
-function hintFor(endpoint, status, code, networkCode, credentials = { certificate: false, token: false }) {
-    if (status === undefined) {
-        switch (networkCode) {
-            case 'ECONNREFUSED':
-                return `Nothing listens at ${endpoint}: check 'cluster-endpoint' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
-            case 'ENOTFOUND':
-            case 'EAI_AGAIN':
-                return `The host of ${endpoint} could not be resolved: check 'cluster-endpoint'.`;
-            case 'ETIMEDOUT':
-                return `The cluster did not answer in time: raise 'timeout', or check the network path to ${endpoint}.`;
-            case 'ECONNRESET':
-            case 'EPIPE':
-                return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise 'retries'.`;
-            case 'ESERVERCERT':
-                return "Check 'server-certificate-thumbprint' (the cluster certificate's SHA-1 thumbprint) or 'server-common-name' and 'ca-certificate'.";
-            case 'ERR_TLS_CERT_ALTNAME_INVALID':
-                return `The cluster's certificate does not name the host of ${endpoint}: set 'server-common-name' to the name it carries (with 'ca-certificate' if its CA is private), or pin it with 'server-certificate-thumbprint'.`;
-            case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-            case 'SELF_SIGNED_CERT_IN_CHAIN':
-            case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-            case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-            case 'CERT_UNTRUSTED':
-                return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with 'server-certificate-thumbprint', or give its CA in 'ca-certificate' (with 'server-common-name' if it names another host), or, for a throw-away test cluster only, set 'insecure-skip-tls-verify: true'.`;
-            case 'CERT_HAS_EXPIRED':
-                return "The cluster's certificate has expired: renew it on the cluster.";
-            default:
-                return networkCode?.startsWith('CERT_') || networkCode?.includes('SELF_SIGNED') || networkCode?.includes('TLS')
-                    ? `The TLS connection to ${endpoint} failed (${networkCode}): check the server certificate settings.`
-                    : `Check that ${endpoint} is reachable from this runner.`;
-        }
-    }
-    if (status === 401 && !credentials.token) {
-        return "The cluster requires an Azure AD token: give 'aad-token', or 'azure-client-id' and 'azure-tenant-id' (with 'azure-client-secret', or GitHub OIDC with 'permissions: id-token: write').";
-    }
-    if (status === 403 && !credentials.certificate && !credentials.token) {
-        return "The cluster requires a client certificate: give the cluster's admin client certificate in 'client-certificate' (PEM, base64 PFX, or a file path).";
-    }
-    if (status === 401 || status === 403) {
-        return 'The cluster refused the client certificate or token: check that it is the cluster\'s admin client certificate (or a valid token for the cluster) and that it has not expired.';
-    }
-    if (status === 413)
-        return "The request was too large for the gateway: lower 'chunk-size'.";
-    if (status === 404 && (code === ErrorCode.FileNotFound || code === ErrorCode.DirectoryNotFound || code === undefined)) {
-        return 'The path does not exist in the Image Store.';
-    }
-    if (code === ErrorCode.ReservedDirectory)
-        return "That folder is reserved by the cluster: choose another 'image-store-path'.";
-    if (code === ErrorCode.PathTooLong)
-        return 'The store path is too long for the cluster: shorten the package\'s folder or file names, or \'image-store-path\'.';
-    if (status === 503 || status === 504 || status === 429 || status === 500) {
-        return "The cluster stayed busy or unavailable: try again later, or raise 'retries' and 'timeout'.";
-    }
-    return '';
-}
 /** The run was cancelled (SIGINT/SIGTERM): nothing more is sent. */
 class CancelledError extends Error {
     name = 'CancelledError';
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
-// Capped exponential backoff with jitter, for transient failures only.
+// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
+// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
+// Everything else fails at once, with a hint (hints.ts).
 const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
 /** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
 function backoffDelay(attempt, policy, random = Math.random) {
@@ -39623,7 +39804,7 @@ function backoffDelay(attempt, policy, random = Math.random) {
 }
 /** HTTP answers worth another attempt: busy, timed out, failover in progress. */
 const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-/** Network failures worth another attempt; TLS and DNS failures are not. */
+/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
 const RETRYABLE_NETWORK_CODES = [
     'ECONNRESET',
     'ECONNREFUSED',
@@ -39636,22 +39817,135 @@ const RETRYABLE_NETWORK_CODES = [
     'UND_ERR_SOCKET',
     'ERR_STREAM_PREMATURE_CLOSE'
 ];
+/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
+function isPlainHttpAnswerToTls(f) {
+    return (f.status === undefined &&
+        (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+            f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+            (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? ''))));
+}
+/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
+function isClientCertificateDemanded(f) {
+    const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
+    return f.status === undefined && /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text);
+}
+function isRetryable(f) {
+    if (f.status !== undefined)
+        return RETRYABLE_STATUSES.includes(f.status);
+    if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f))
+        return false;
+    return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
+}
+/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
+function describeFailure(f) {
+    return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
+}
+
+;// CONCATENATED MODULE: ./src/cluster/hints.ts
+// What the user should do about a failed request: one sentence naming the input to change.
+
+
+
+const CERTIFICATE_REQUIRED = `The cluster requires a client certificate: give the cluster's admin client certificate in '${Input.ClientCertificate}' (PEM, base64 PFX, or a file path).`;
+function hintFor(f, ctx) {
+    const { endpoint } = ctx;
+    const credentials = ctx.credentials ?? { certificate: false, token: false };
+    if (f.status === undefined)
+        return networkHint(f, endpoint, credentials);
+    const status = f.status;
+    if (status === 401 && !credentials.token) {
+        return `The cluster requires an Azure AD token: give '${Input.AadToken}', or '${Input.AzureClientId}' and '${Input.AzureTenantId}' (with '${Input.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+    }
+    if (status === 403 && !credentials.certificate && !credentials.token)
+        return CERTIFICATE_REQUIRED;
+    if (status === 401 || status === 403) {
+        return `The cluster refused the client certificate or token: check that '${Input.ClientCertificate}' is the cluster's admin client certificate (or that the token is valid for the cluster) and that it has not expired.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && /api-version/i.test(ctx.serverMessage ?? '')) {
+        return `The cluster does not take api-version ${ctx.apiVersion ?? ''} here: lower '${Input.ApiVersion}' to the cluster's runtime version or below (6.0 works for every Image Store operation).`;
+    }
+    if (status === 400 && !f.code && endpoint.startsWith('http://')) {
+        return `If the gateway serves HTTPS, use an https:// '${Input.ClusterEndpoint}'.`;
+    }
+    if (status === 413)
+        return `The request was too large for the gateway: lower '${Input.ChunkSize}'.`;
+    if (status === 404 && (f.code === ErrorCode.FileNotFound || f.code === ErrorCode.DirectoryNotFound || f.code === undefined)) {
+        return 'The path does not exist in the Image Store.';
+    }
+    if (f.code === ErrorCode.ReservedDirectory)
+        return `That folder is reserved by the cluster: choose another '${Input.ImageStorePath}'.`;
+    if (f.code === ErrorCode.PathTooLong) {
+        return `The store path is too long for the cluster: shorten the package's folder or file names, or '${Input.ImageStorePath}'.`;
+    }
+    if (status === 503 || status === 504 || status === 429 || status === 500) {
+        return `The cluster stayed busy or unavailable: try again later, or raise '${Input.Retries}' and '${Input.Timeout}'.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && ctx.apiVersion !== undefined && ctx.apiVersion !== '6.0') {
+        return `If '${Input.ApiVersion}' (${ctx.apiVersion}) is above the cluster's runtime version, lower it.`;
+    }
+    return '';
+}
+function networkHint(f, endpoint, credentials) {
+    if (isPlainHttpAnswerToTls(f)) {
+        return `The gateway at ${endpoint} does not speak TLS: use an http:// '${Input.ClusterEndpoint}' (or check the port: 19080 is the HTTP gateway).`;
+    }
+    if (isClientCertificateDemanded(f)) {
+        return credentials.certificate
+            ? `The cluster refused the client certificate in the TLS handshake: check that '${Input.ClientCertificate}' is the cluster's admin client certificate and that it has not expired.`
+            : CERTIFICATE_REQUIRED;
+    }
+    switch (f.networkCode) {
+        case 'ECONNREFUSED':
+            return `Nothing listens at ${endpoint}: check '${Input.ClusterEndpoint}' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `The host of ${endpoint} could not be resolved: check '${Input.ClusterEndpoint}'.`;
+        case 'ETIMEDOUT':
+            return `The cluster did not answer in time: raise '${Input.Timeout}', or check the network path to ${endpoint}.`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${Input.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${Input.ClusterEndpoint}'.` : ''}`;
+        case 'ESERVERCERT':
+            return `Check '${Input.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${Input.ServerCommonName}' and '${Input.CaCertificate}'.`;
+        case 'ESERVERTLS':
+            return `The gateway at ${endpoint} answers over TLS: use an https:// '${Input.ClusterEndpoint}'.`;
+        case 'ERR_TLS_CERT_ALTNAME_INVALID':
+            return `The cluster's certificate does not name the host of ${endpoint}: set '${Input.ServerCommonName}' to the name it carries (with '${Input.CaCertificate}' if its CA is private), or pin it with '${Input.ServerCertificateThumbprint}'.`;
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+        case 'CERT_UNTRUSTED':
+            return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with '${Input.ServerCertificateThumbprint}', or give its CA in '${Input.CaCertificate}' (with '${Input.ServerCommonName}' if it names another host), or, for a throw-away test cluster only, set '${Input.InsecureSkipTlsVerify}: true'.`;
+        case 'CERT_HAS_EXPIRED':
+            return "The cluster's certificate has expired: renew it on the cluster.";
+        default:
+            return f.networkCode?.startsWith('CERT_') || f.networkCode?.includes('SELF_SIGNED') || f.networkCode?.includes('TLS') || f.networkCode?.startsWith('ERR_SSL')
+                ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${Input.ServerCertificateThumbprint}', '${Input.ServerCommonName}' and '${Input.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${Input.ClientCertificate}'`}.`
+                : `Check that ${endpoint} is reachable from this runner.`;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
 // One request to the cluster's HTTP gateway, whatever the route: the api-version and timeout
-// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff,
-// and a clear error otherwise. The Image Store client and the management client are built on it.
-// Every attempt takes a slot of the shared limiter, so the whole action never has more than
-// `concurrency` requests in flight.
+// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff
+// (retry-policy.ts), and a clear error otherwise (hints.ts). The Image Store client and the
+// management client are built on it. Every attempt takes a slot of the shared limiter, so the
+// whole action never has more than `concurrency` requests in flight.
 
 
 
 
+
+
+const cancelled = () => new CancelledError('the upload was cancelled');
 class GatewayClient {
     transport;
     options;
     /** Requests sent, retries included (shared by every client built on this one). */
     counter;
+    /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
+    tlsProbe;
     constructor(transport, options, counter) {
         this.transport = transport;
         this.options = options;
@@ -39663,6 +39957,7 @@ class GatewayClient {
     get endpoint() {
         return this.options.endpoint;
     }
+    /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
     get signal() {
         return this.options.signal;
     }
@@ -39678,65 +39973,45 @@ class GatewayClient {
             timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
         }, this.counter);
     }
+    /** Sends the request until it is answered with an accepted status, retrying what is transient. */
     async call(failed, spec) {
         const { retries, signal } = this.options;
-        const backoff = this.options.backoff ?? DEFAULT_BACKOFF;
-        // The client waits somewhat longer than the server's own timeout, so that the server's
-        // timeout answer (504) arrives before the client gives up.
-        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-        const url = this.url(spec);
+        const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
         let refreshedToken = false;
         for (let attempt = 1;; attempt++) {
             if (signal?.aborted)
-                throw new CancelledError('the upload was cancelled');
+                throw cancelled();
             const tokens = spec.anonymous ? undefined : this.options.tokens;
-            let res;
-            let networkError;
-            const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-            try {
-                res = await this.options.limiter.use(() => {
-                    this.counter.sent++;
-                    return this.transport.send({ method: spec.method, url, headers, body: spec.body, timeoutMs, signal });
-                });
-            }
-            catch (err) {
-                if (err instanceof RequestAbortedError)
-                    throw new CancelledError('the upload was cancelled');
-                if (!(err instanceof NetworkError))
-                    throw err;
-                networkError = err;
-            }
+            const { res, networkError } = await this.attempt(spec, tokens);
             if (res && spec.accept.includes(res.status))
                 return res;
             if (res?.status === 401 && tokens && !refreshedToken) {
                 // The token may have expired during a long upload: one new token, then once more.
+                debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
                 refreshedToken = true;
                 await tokens.token(true);
                 attempt--;
                 continue;
             }
             const fabric = res ? parseFabricError(res) : undefined;
-            const retryable = res ? RETRYABLE_STATUSES.includes(res.status) : RETRYABLE_NETWORK_CODES.includes(networkError.code);
-            const error = new ImageStoreError(failed, {
+            const failure = {
                 status: res?.status,
                 code: fabric?.code,
-                serverMessage: fabric?.message,
                 networkCode: networkError?.code,
-                networkMessage: networkError?.message,
-                attempts: attempt,
-                endpoint: this.options.endpoint
-            }, hintFor(this.options.endpoint, res?.status, fabric?.code, networkError?.code, this.options.credentials));
-            if (!retryable || attempt >= retries)
-                throw error;
-            const delay = backoffDelay(attempt, backoff);
-            const reason = res ? `HTTP ${res.status}${fabric?.code ? ` ${fabric.code}` : ''}` : networkError.code;
-            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''} failed (${reason}); retrying in ${delay} ms`);
-            try {
-                await (0,promises_namespaceObject.setTimeout)(delay, undefined, { signal });
+                networkMessage: networkError?.message
+            };
+            if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
+                failure.networkCode = 'ESERVERTLS';
+                failure.networkMessage = 'the port answers TLS handshakes';
             }
-            catch {
-                throw new CancelledError('the upload was cancelled');
+            const retryable = isRetryable(failure);
+            if (!retryable || attempt >= retries) {
+                debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
+                throw this.error(failed, spec, failure, fabric?.message, attempt);
             }
+            const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
+            await sleep(delay, signal, cancelled);
         }
     }
     parseJson(res, what) {
@@ -39747,6 +40022,40 @@ class GatewayClient {
             throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
         }
     }
+    /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
+    isTlsPortBehindHttpEndpoint() {
+        if (!this.options.endpoint.startsWith('http://'))
+            return Promise.resolve(false);
+        this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
+            debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+            return tls;
+        });
+        return this.tlsProbe;
+    }
+    async attempt(spec, tokens) {
+        const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
+        // The client waits somewhat longer than the server's own timeout, so that the server's
+        // timeout answer (504) arrives before the client gives up.
+        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
+        try {
+            const res = await this.options.limiter.use(() => {
+                this.counter.sent++;
+                return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
+            });
+            return { res };
+        }
+        catch (err) {
+            if (err instanceof RequestAbortedError)
+                throw cancelled();
+            if (!(err instanceof NetworkError))
+                throw err;
+            return { networkError: err };
+        }
+    }
+    error(failed, spec, failure, serverMessage, attempts) {
+        const apiVersion = spec.apiVersion ?? this.options.apiVersion;
+        return new ImageStoreError(failed, { ...failure, serverMessage, attempts, endpoint: this.options.endpoint }, hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage }));
+    }
     url(spec) {
         const query = new URLSearchParams({
             'api-version': spec.apiVersion ?? this.options.apiVersion,
@@ -39756,9 +40065,9 @@ class GatewayClient {
         return `${this.options.endpoint}${spec.path}?${query}`;
     }
 }
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s). */
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
 function clientWaitMs(timeoutSeconds) {
-    return (timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000;
+    return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
 }
 function parseFabricError(res) {
     if (res.body.length === 0)
@@ -39857,9 +40166,6 @@ class ImageStoreClient {
     /** Requests sent, retries included. */
     get requestsSent() {
         return this.gateway.requestsSent;
-    }
-    get signal() {
-        return this.gateway.signal;
     }
     /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
     forCleanup() {
@@ -55534,6 +55840,8 @@ function servicePrincipalToken(security, metadata, network) {
     };
     const app = new ConfidentialClientApplication(config);
     const scope = `${metadata.cluster}/.default`;
+    // msal answers from its cache until the token nears expiry: each distinct token is masked once.
+    let masked;
     return {
         token: async (refresh = false) => {
             let result;
@@ -55547,7 +55855,11 @@ function servicePrincipalToken(security, metadata, network) {
             }
             if (!result?.accessToken)
                 throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
-            setSecret(result.accessToken);
+            if (result.accessToken !== masked) {
+                setSecret(result.accessToken);
+                masked = result.accessToken;
+                debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
+            }
             return result.accessToken;
         }
     };
@@ -55561,8 +55873,6 @@ async function githubOidcToken() {
     }
 }
 
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
 ;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
 // How the action decides to trust the cluster (protocol reference §6): by default, a chain that
 // validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
@@ -55671,6 +55981,8 @@ function connectToCluster(inputs, clientCertificate, options) {
                 if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
                     throw new AadConfigurationError(`The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`);
                 }
+                if (security.insecureSkipTlsVerify)
+                    refuseUnverifiedAuthority(metadata.metadata.login);
                 const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(inputs.timeoutSeconds));
                 tokens = servicePrincipalToken(security, metadata.metadata, network);
                 await tokens.token();
@@ -55680,13 +55992,34 @@ function connectToCluster(inputs, clientCertificate, options) {
         }
     };
 }
+/** Azure AD's login hosts in the public, US government and China clouds. */
+const AZURE_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
+/**
+ * An unverified cluster could name any authority, and the service principal's secret or GitHub's
+ * OIDC token would go there: with 'insecure-skip-tls-verify', only Azure's own login hosts.
+ */
+function refuseUnverifiedAuthority(login) {
+    let host;
+    try {
+        host = new URL(login).host.toLowerCase();
+    }
+    catch {
+        host = login;
+    }
+    if (AZURE_LOGIN_HOSTS.includes(host))
+        return;
+    throw new AadConfigurationError(`The cluster names '${login}' as its Azure AD authority, and '${Input.InsecureSkipTlsVerify}' is on, so the cluster is not verified and could be anyone: the service principal's credential goes only to Azure's login hosts then. Verify the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.CaCertificate}' instead.`);
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
 // The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
 // key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
-// Checked here, before any request, by building a TLS context from it.
+// Checked here, before any request, by building a TLS context from it. A PFX in an old format
+// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
+// read with node-forge, loaded only then, and used as PEM in memory.
+
 
 
 
@@ -55699,7 +56032,7 @@ function resolveMaterial(input, value) {
     const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || (0,external_node_fs_namespaceObject.existsSync)(value));
     if (looksLikePath && (0,external_node_fs_namespaceObject.existsSync)(value)) {
         if (!(0,external_node_fs_namespaceObject.statSync)(value).isFile())
-            throw new InputError(`'${input}' names '${value}', which is not a file.`);
+            throw new inputs_InputError(`'${input}' names '${value}', which is not a file.`);
         const bytes = (0,external_node_fs_namespaceObject.readFileSync)(value);
         const text = bytes.toString('utf8');
         if (text.includes('-----BEGIN')) {
@@ -55709,52 +56042,126 @@ function resolveMaterial(input, value) {
         return bytes;
     }
     if (looksLikePath && /\.(pem|pfx|p12|crt|cer|key)$/i.test(value)) {
-        throw new InputError(`'${input}' names the file '${value}', which does not exist.`);
+        throw new inputs_InputError(`'${input}' names the file '${value}', which does not exist.`);
     }
     const compact = value.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
-        throw new InputError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
+        throw new inputs_InputError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
     }
     return Buffer.from(compact, 'base64');
 }
-function loadClientCertificate(security) {
+/** The certificate as given, not yet checked; undefined when none is given. */
+function certificateFromInputs(security) {
     if (security.clientCertificate === undefined)
         return undefined;
     const material = resolveMaterial(Input.ClientCertificate, security.clientCertificate);
     const passphrase = security.clientCertificatePassword;
-    let certificate;
     if (Buffer.isBuffer(material)) {
         if (security.clientKey !== undefined) {
-            throw new InputError(`'${Input.ClientKey}' goes with a PEM certificate; a PFX in '${Input.ClientCertificate}' holds its key already.`);
+            throw new inputs_InputError(`'${Input.ClientKey}' goes with a PEM certificate; a PFX in '${Input.ClientCertificate}' holds its key already.`);
         }
-        certificate = { pfx: material, passphrase };
+        return { pfx: material, passphrase };
     }
-    else {
-        const certs = material.match(PEM_CERTIFICATE);
-        if (!certs)
-            throw new InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
-        let key = PEM_KEY.exec(material)?.[0];
-        if (security.clientKey !== undefined) {
-            const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
-            key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
-            if (!key)
-                throw new InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
-        }
-        if (!key) {
-            throw new InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
-        }
-        if (/ENCRYPTED/.test(key) && passphrase === undefined) {
-            throw new InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
-        }
-        certificate = { cert: certs.join('\n'), key, passphrase };
+    const certs = material.match(PEM_CERTIFICATE);
+    if (!certs)
+        throw new inputs_InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
+    let key = PEM_KEY.exec(material)?.[0];
+    if (security.clientKey !== undefined) {
+        const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
+        key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
+        if (!key)
+            throw new inputs_InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
     }
+    if (!key) {
+        throw new inputs_InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
+    }
+    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
+        throw new inputs_InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
+    }
+    return { cert: certs.join('\n'), key, passphrase };
+}
+/** Why Node's TLS cannot use the certificate, or undefined when it can. */
+function tlsRefusal(certificate) {
     try {
         (0,external_node_tls_.createSecureContext)(certificate);
+        return undefined;
     }
     catch (err) {
-        throw new InputError(explainCertificateError(err, certificate.pfx !== undefined));
+        return err;
     }
+}
+/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
+function isUnsupportedPfx(err) {
+    return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
+}
+const REEXPORT_ADVICE = "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
+/**
+ * The client certificate, checked; undefined when none is given. Synchronous, so without the
+ * fallback for old PFX files: use readClientCertificate() for that.
+ */
+function loadClientCertificate(security) {
+    const certificate = certificateFromInputs(security);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (refusal)
+        throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
     return certificate;
+}
+/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
+async function readClientCertificate(security) {
+    const certificate = certificateFromInputs(security);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (!refusal)
+        return certificate;
+    if (!certificate.pfx || !isUnsupportedPfx(refusal))
+        throw new inputs_InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
+    debug(`Node refused the PFX in '${Input.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
+    const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase);
+    const stillRefused = tlsRefusal(converted);
+    if (stillRefused) {
+        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
+    }
+    info(`The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
+    return converted;
+}
+/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
+async function convertLegacyPfx(pfx, passphrase) {
+    const { default: forge } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8542, 23));
+    let p12;
+    try {
+        p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
+    }
+    catch (err) {
+        const reason = err.message;
+        if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
+            throw new inputs_InputError(`'${Input.ClientCertificatePassword}' does not open the PFX in '${Input.ClientCertificate}': check the password.`);
+        }
+        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
+    }
+    const { oids } = forge.pki;
+    const keyBags = [...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])];
+    const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
+    const keyBag = keyBags[0];
+    if (!keyBag || certBags.length === 0) {
+        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
+    }
+    // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
+    const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
+    const key = forge.pki.privateKeyInfoToPem(keyInfo);
+    maskSecret(key);
+    const keyId = keyBag.attributes.localKeyId?.[0];
+    // The certificate of the key first, then the rest of the chain.
+    const ordered = [...certBags].sort((a, b) => Number(b.attributes.localKeyId?.[0] === keyId) - Number(a.attributes.localKeyId?.[0] === keyId));
+    const cert = ordered
+        .map(bag => {
+        const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
+        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary').toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+    })
+        .join('\n');
+    return { cert, key };
 }
 function explainCertificateError(err, isPfx) {
     const reason = err.message;
@@ -55763,6 +56170,9 @@ function explainCertificateError(err, isPfx) {
     }
     if (/key values mismatch/i.test(reason)) {
         return `The private key does not belong to the certificate in '${Input.ClientCertificate}': give the matching key.`;
+    }
+    if (isPfx && isUnsupportedPfx(err)) {
+        return `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
     }
     return `'${Input.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
 }
@@ -59521,13 +59931,13 @@ function normalizeIncludePattern(pattern) {
     if (body === '.' || body === '')
         body = '**';
     if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
-        throw new InputError(`'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`);
+        throw new inputs_InputError(`'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`);
     }
     return negated ? `!${body}` : body;
 }
 /** A scan error as one sentence naming the input and the fix (broken link, unreadable folder). */
 function describeScanError(err, root) {
-    if (err instanceof InputError)
+    if (err instanceof inputs_InputError)
         return err;
     const e = err;
     const broken = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '');
@@ -59539,23 +59949,23 @@ function describeScanError(err, root) {
     };
     if (broken) {
         const rel = external_node_path_namespaceObject.relative(root, broken[1]).split(external_node_path_namespaceObject.sep).join('/');
-        return new InputError(`${where(broken[1])} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
+        return new inputs_InputError(`${where(broken[1])} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
     }
     if (e?.code === 'EACCES' || e?.code === 'EPERM') {
-        return new InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
+        return new inputs_InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
     }
     if (e?.code === 'ELOOP')
-        return new InputError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
+        return new inputs_InputError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
     const message = e instanceof Error ? e.message : String(err);
-    return new InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
+    return new inputs_InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
 }
 async function scanPackage(packagePath, include) {
     const root = external_node_path_namespaceObject.resolve(packagePath);
     const st = await external_node_fs_namespaceObject.promises.stat(root).catch(() => undefined);
     if (!st)
-        throw new InputError(`'${Input.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
+        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
     if (!st.isDirectory()) {
-        throw new InputError(`'${Input.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
+        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
     }
     const realRoot = await external_node_fs_namespaceObject.promises.realpath(root);
     const base = escapeGlob(root);
@@ -59589,19 +59999,19 @@ async function scanPackage(packagePath, include) {
     });
     if (files.length === 0) {
         const hasAnything = (await external_node_fs_namespaceObject.promises.readdir(root)).length > 0;
-        throw new InputError(hasAnything
+        throw new inputs_InputError(hasAnything
             ? `'${Input.Include}' (${include.join(', ')}) matched no file in '${Input.PackagePath}' ('${root}').`
             : `'${Input.PackagePath}' ('${root}') is empty: build the application package into it first.`);
     }
     const manifest = files.find(f => f.relativePath === APPLICATION_MANIFEST);
     if (!manifest) {
-        throw new InputError(`'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`);
+        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`);
     }
     const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders]);
     if (nameProblems.length > 0) {
         const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
         const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
-        throw new InputError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`);
+        throw new inputs_InputError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`);
     }
     files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
     return {
@@ -59644,7 +60054,7 @@ async function inspect(root, realRoot, found) {
     const relativePath = toStoreRelativePath(root, found);
     const real = await external_node_fs_namespaceObject.promises.realpath(found);
     if (real !== realRoot && !real.startsWith(realRoot + external_node_path_namespaceObject.sep)) {
-        throw new InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
+        throw new inputs_InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
     }
     const info = await external_node_fs_namespaceObject.promises.stat(found);
     if (info.isDirectory())
@@ -59655,7 +60065,7 @@ async function inspect(root, realRoot, found) {
         await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
     }
     catch {
-        throw new InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
+        throw new inputs_InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
     }
     return { kind: 'file', relativePath, size: info.size };
 }
@@ -59788,6 +60198,259 @@ class RunReport {
     }
 }
 
+;// CONCATENATED MODULE: ./src/upload/upload-failures.ts
+// The failures of an upload, collected so that every running file finishes before the run stops,
+// and reported together.
+
+/** Several files failed; the message lists the first few. */
+class UploadFailedError extends Error {
+    failures;
+    name = 'UploadFailedError';
+    constructor(failures) {
+        const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
+        const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
+        super(failures.length === 1
+            ? (failures[0]?.message ?? 'the upload failed')
+            : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
+        this.failures = failures;
+    }
+}
+/** A file stopped because another one failed: not a failure of its own. */
+class StoppedError extends Error {
+    name = 'StoppedError';
+}
+class UploadFailures {
+    signal;
+    failures = [];
+    constructor(signal) {
+        this.signal = signal;
+    }
+    get cancelled() {
+        return this.signal?.aborted === true;
+    }
+    /** True once anything failed or the run was cancelled: no new work starts. */
+    get stopped() {
+        return this.failures.length > 0 || this.cancelled;
+    }
+    add(err) {
+        if (err instanceof StoppedError)
+            return;
+        if (err instanceof CancelledError && this.cancelled)
+            return;
+        this.failures.push(err instanceof Error ? err : new Error(String(err)));
+    }
+    /** The error that ends a stopped run. */
+    toError() {
+        if (this.cancelled)
+            return new CancelledError('the upload was cancelled');
+        return new UploadFailedError([...this.failures]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/file-upload.ts
+// One package file into the store: by a single PUT, or through an upload session in chunks, with
+// the recovery a session needs (protocol reference §4): a chunk whose answer was lost, a session
+// lost in a failover or recreated with ranges missing, a commit whose answer was lost.
+
+
+
+
+
+
+
+
+
+/**
+ * How often a file's upload session may be lost (failover, expiry) or come back incomplete
+ * before the file is given up.
+ */
+const MAX_SESSION_RECOVERIES = 5;
+const READ_BUFFER_BYTES = 512 * 1024;
+/** The gateway reads Content-Length as 32 bits. */
+const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
+/** The session is gone from the cluster (failover, expiry): the file starts again with a new one. */
+class SessionLostError extends Error {
+}
+/** Uploads one file; returns how it went in. */
+async function uploadPackageFile(ctx, file, storePath) {
+    if (file.size <= ctx.chunkSize) {
+        await uploadWhole(ctx, file, storePath);
+        return 'single-put';
+    }
+    return uploadThroughSessions(ctx, file, storePath);
+}
+function source(file, range) {
+    return {
+        name: file.localPath,
+        length: range.end - range.start + 1,
+        // A small file gets a buffer of its own size, not a megabyte.
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
+            start: range.start,
+            end: range.end,
+            highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
+        })
+    };
+}
+async function uploadWhole(ctx, file, storePath) {
+    if (file.size > MAX_SINGLE_PUT_BYTES) {
+        throw new Error(`upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`);
+    }
+    const body = file.size === 0 ? Buffer.alloc(0) : source(file, { start: 0, end: file.size - 1 });
+    await ctx.client.uploadFile(storePath, body);
+    ctx.progress.bytesDone += file.size;
+}
+function rangesOf(session) {
+    return session.ExpectedRanges.map(r => ({
+        start: parseInt64(r.StartPosition, 'StartPosition'),
+        end: parseInt64(r.EndPosition, 'EndPosition')
+    }));
+}
+async function uploadThroughSessions(ctx, file, storePath) {
+    let decision = await ctx.sessions.decide();
+    let recoveries = 0;
+    const recover = (what) => {
+        if (++recoveries > MAX_SESSION_RECOVERIES) {
+            throw new Error(`upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`);
+        }
+        info(`The upload session of '${storePath}' ${what}.`);
+    };
+    for (;;) {
+        if (decision === 'single-put') {
+            await uploadWhole(ctx, file, storePath);
+            return 'single-put';
+        }
+        const sessionId = (0,external_node_crypto_.randomUUID)();
+        ctx.openSessions.add(sessionId);
+        let progressCounted = 0;
+        const sendChunk = async (range) => {
+            await sendOneChunk(ctx.client, file, storePath, sessionId, range);
+            const n = range.end - range.start + 1;
+            progressCounted += n;
+            ctx.progress.bytesDone += n;
+        };
+        try {
+            let todo = splitIntoChunks([{ start: 0, end: file.size - 1 }], ctx.chunkSize);
+            if (decision === 'probe') {
+                // The first chunk goes alone: a cluster without sessions refuses it with 400 E_INVALIDARG.
+                const [first, ...rest] = todo;
+                if (first) {
+                    let outcome;
+                    try {
+                        await sendChunk(first);
+                        outcome = true;
+                    }
+                    catch (err) {
+                        if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
+                            outcome = false;
+                        else
+                            throw err;
+                    }
+                    finally {
+                        ctx.sessions.probed(outcome);
+                    }
+                    if (!outcome) {
+                        ctx.openSessions.delete(sessionId);
+                        await uploadWhole(ctx, file, storePath);
+                        return 'single-put';
+                    }
+                }
+                decision = 'sessions';
+                todo = rest;
+            }
+            const priorVersion = ctx.destinationEmpty ? undefined : (await ctx.client.getFileInfo(storePath))?.FileVersion?.VersionNumber;
+            for (;;) {
+                await inParallel(todo, ctx.concurrency, sendChunk, ctx.stopped);
+                if (ctx.stopped())
+                    throw new StoppedError();
+                const outcome = await commit(ctx.client, sessionId, storePath, file.size, priorVersion);
+                if (outcome.done)
+                    break;
+                // The cluster still expects ranges (a session recreated after a failover): send those.
+                const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
+                recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
+                progressCounted -= lostBytes;
+                ctx.progress.bytesDone -= lostBytes;
+                todo = splitIntoChunks(outcome.expected, ctx.chunkSize);
+            }
+            ctx.openSessions.delete(sessionId);
+            return 'session';
+        }
+        catch (err) {
+            if (!(err instanceof SessionLostError))
+                throw err;
+            ctx.openSessions.delete(sessionId);
+            ctx.progress.bytesDone -= progressCounted;
+            recover('was lost on the cluster; starting that file again with a new session');
+            // A probe that ended undecided handed the probe on: ask again.
+            if (decision === 'probe')
+                decision = await ctx.sessions.decide();
+        }
+    }
+}
+/**
+ * Sends one chunk. A re-sent chunk whose first attempt arrived (only its answer was lost) is
+ * refused with RANGE_NOT_SATISFIABLE: then the session says whether those bytes are still
+ * expected.
+ */
+async function sendOneChunk(client, file, storePath, sessionId, range) {
+    try {
+        await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable)))
+            throw err;
+        const session = await client.getUploadSession(sessionId, storePath);
+        if (!session) {
+            debug(`chunk ${range.start}-${range.end} of '${storePath}' refused and its session is gone: the session was lost`);
+            throw new SessionLostError();
+        }
+        const stillExpected = rangesOf(session).some(r => overlaps(range, r));
+        debug(`chunk ${range.start}-${range.end} of '${storePath}' refused as already sent; the session ${stillExpected ? 'still expects it: a real refusal' : 'has it: only the answer was lost'}`);
+        if (stillExpected)
+            throw err;
+    }
+}
+/**
+ * Commits a session. Only 400 E_INVALIDARG can mean that the commit did not happen for a reason
+ * we can repair (protocol reference §4): ranges still missing (the session was recreated after a
+ * failover), the session is gone (failover, expiry), or an earlier attempt of this commit
+ * succeeded and only its answer was lost. The session and the store tell which. Any other refusal
+ * fails the file at once.
+ */
+async function commit(client, sessionId, storePath, size, priorVersion) {
+    try {
+        await client.commitUploadSession(sessionId, storePath);
+        return { done: true };
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg)))
+            throw err;
+        const session = await client.getUploadSession(sessionId, storePath);
+        if (session) {
+            const expected = rangesOf(session);
+            debug(`commit of '${storePath}' refused; its session still expects ${expected.length} range(s)`);
+            if (expected.length === 0)
+                throw err;
+            return { done: false, expected };
+        }
+        // Only an attempt that got no answer can have committed the file behind our back.
+        const earlierAttemptUnanswered = err.detail.attempts > 1;
+        if (earlierAttemptUnanswered) {
+            const stored = await client.getFileInfo(storePath);
+            const committed = stored !== undefined &&
+                parseInt64(stored.FileSize, 'FileSize') === size &&
+                (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
+            debug(`commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`);
+            if (committed)
+                return { done: true };
+        }
+        else {
+            debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);
+        }
+        throw new SessionLostError();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/upload/folder-completion.ts
 // Decides when a folder's mark file may be written: only after every file and every sub-folder
 // beneath it is complete (protocol reference §5). Deepest folders come first and the package
@@ -59845,6 +60508,114 @@ class FolderCompletion {
     }
 }
 
+;// CONCATENATED MODULE: ./src/upload/mark-files.ts
+// Writes each folder's mark file (`_.dir`) as soon as everything beneath it is complete, on the
+// side of the file uploads. The package root's is withheld until writeRoot(): the package is then
+// complete for the cluster, so the caller verifies the store first.
+
+
+
+
+
+class MarkFileWriter {
+    client;
+    destination;
+    stopped;
+    onError;
+    completion;
+    written = 0;
+    /** Everything beneath the package root is complete; its mark file waits for writeRoot(). */
+    rootReady = false;
+    writes = new InFlight();
+    constructor(client, destination, folders, files, 
+    /** True once the run must start nothing new. */
+    stopped, onError) {
+        this.client = client;
+        this.destination = destination;
+        this.stopped = stopped;
+        this.onError = onError;
+        this.completion = new FolderCompletion(folders, files);
+    }
+    /** Writes the marks of the folders that hold nothing to upload (empty folders). */
+    start() {
+        this.completion.readyAtStart().forEach(f => this.folderReady(f));
+    }
+    /** Records an uploaded file; writes its folder's mark if the folder is now complete. */
+    fileUploaded(relativePath) {
+        this.completion.fileCompleted(relativePath).forEach(f => this.folderReady(f));
+    }
+    /** Waits for every mark file started so far, and those they start in turn. */
+    settle() {
+        return this.writes.drain();
+    }
+    async writeRoot() {
+        if (!this.rootReady)
+            throw new Error('internal: writeRootMarkFile() before the package root was complete');
+        await this.write('');
+    }
+    folderReady(folder) {
+        if (this.stopped())
+            return;
+        if (folder === '') {
+            this.rootReady = true;
+            debug('every sub-folder of the package is complete; the root mark file waits');
+            return;
+        }
+        this.writes.add(this.write(folder).then(() => this.completion.markWritten(folder).forEach(f => this.folderReady(f))), this.onError);
+    }
+    async write(folder) {
+        await this.client.uploadFile(joinStorePath(this.destination, joinStorePath(folder, MARK_FILE_NAME)), Buffer.alloc(0));
+        this.written++;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/session-capability.ts
+// Whether the cluster has upload sessions (Linux clusters of runtime 6.4 and earlier do not). One
+// probe decides for the whole run: the first large file sends its first chunk alone, and every
+// other large file waits for that answer. Once a session has worked, the answer is final.
+
+class SessionCapability {
+    supported;
+    probing;
+    get known() {
+        return this.supported;
+    }
+    /**
+     * 'sessions' or 'single-put' once known. Otherwise the first caller gets 'probe' and must call
+     * probed(); later callers wait for it. A probe that decided nothing (its chunk failed for
+     * another reason) hands the probe to the next waiter.
+     */
+    async decide() {
+        for (;;) {
+            if (this.supported !== undefined)
+                return this.supported ? 'sessions' : 'single-put';
+            if (!this.probing) {
+                let finish;
+                const done = new Promise(resolve => (finish = resolve));
+                this.probing = { done, finish };
+                return 'probe';
+            }
+            await this.probing.done;
+        }
+    }
+    /** The probe's outcome: true (a session took the chunk), false (400 E_INVALIDARG), undefined (undecided). */
+    probed(outcome) {
+        if (outcome !== undefined && this.supported === undefined) {
+            this.supported = outcome;
+            debug(`upload sessions probe: ${outcome ? 'the cluster has upload sessions' : 'no upload sessions (400 E_INVALIDARG on the first chunk)'}`);
+            if (!outcome) {
+                warning('This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.');
+            }
+        }
+        else if (outcome === undefined) {
+            debug('upload sessions probe: undecided (the first chunk failed otherwise); the next large file probes again');
+        }
+        const probing = this.probing;
+        this.probing = undefined;
+        probing?.finish();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/upload/upload-progress.ts
 // Counters of an upload in progress, and the periodic progress line.
 
@@ -59878,9 +60649,11 @@ class UploadProgress {
 }
 
 ;// CONCATENATED MODULE: ./src/upload/package-uploader.ts
-// Uploads a scanned package into the store: small files by one PUT, large ones through upload
-// sessions, every folder's mark file once everything beneath it is complete. All requests share
-// one bounded pool (the client's limiter); at most `concurrency` files are open at once.
+// Uploads a scanned package into the store: the schedule (large files first, at most
+// `concurrency` files at once), with each file's upload (file-upload.ts), the shared probe for
+// upload sessions (session-capability.ts), the mark files written as folders complete
+// (mark-files.ts), progress and failures each in their own module. All requests share one bounded
+// pool (the client's limiter).
 
 
 
@@ -59890,93 +60663,67 @@ class UploadProgress {
 
 
 
-
-
-/** Several files failed; the message lists the first few. */
-class UploadFailedError extends Error {
-    failures;
-    name = 'UploadFailedError';
-    constructor(failures) {
-        const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
-        const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
-        super(failures.length === 1
-            ? failures[0].message
-            : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
-        this.failures = failures;
-    }
-}
-/**
- * How often a file's upload session may be lost (failover, expiry) or come back incomplete
- * before the file is given up.
- */
-const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 512 * 1024;
-/** The gateway reads Content-Length as 32 bits. */
-const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
-class SessionLostError extends Error {
-}
-/** A file stopped because another one failed: not a failure of its own. */
-class StoppedError extends Error {
-}
 class PackageUploader {
     client;
     pkg;
     settings;
     progress;
-    stats = {
-        filesUploaded: 0,
-        bytesUploaded: 0,
-        chunkedFiles: 0,
-        markFilesWritten: 0,
-        markFilesWrittenDuringUpload: 0
-    };
-    sessionSupport = 'unknown';
+    counts = { filesUploaded: 0, bytesUploaded: 0, chunkedFiles: 0, markFilesWrittenDuringUpload: 0 };
+    sessions = new SessionCapability();
     openSessions = new Set();
-    failures = [];
-    completion;
-    markWrites = new Set();
-    /** Everything beneath the package root is complete; its mark file waits for writeRootMarkFile(). */
-    rootReady = false;
+    failures;
+    marks;
     constructor(client, pkg, settings) {
         this.client = client;
         this.pkg = pkg;
         this.settings = settings;
         this.progress = new UploadProgress(pkg.files.length, pkg.totalBytes);
-        this.completion = new FolderCompletion(pkg.folders, pkg.files.map(f => f.relativePath));
+        this.failures = new UploadFailures(settings.signal);
+        this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, err => this.failures.add(err));
     }
-    get stopped() {
-        return this.failures.length > 0 || this.settings.signal?.aborted === true;
-    }
-    storePathOf(relativePath) {
-        return joinStorePath(this.settings.destination, relativePath);
+    get stats() {
+        return { ...this.counts, markFilesWritten: this.marks.written };
     }
     /**
-     * Uploads every package file, and the mark file of every folder that completes on the way;
+     * Uploads every package file, and the mark file of every sub-folder that completes on the way;
      * throws UploadFailedError (or CancelledError) after deleting the sessions it opened.
      */
     async uploadFiles() {
-        this.completion.readyAtStart().forEach(f => this.startMarkFile(f));
+        this.marks.start();
         // Large files first, so that their many chunks overlap with the small files.
-        const { chunkSize, concurrency } = this.settings;
+        const { chunkSize, concurrency, destination } = this.settings;
         const ordered = [
             ...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size),
             ...this.pkg.files.filter(f => f.size <= chunkSize)
         ];
+        const context = {
+            client: this.client,
+            chunkSize,
+            concurrency,
+            destinationEmpty: this.settings.destinationEmpty,
+            progress: this.progress,
+            sessions: this.sessions,
+            openSessions: this.openSessions,
+            stopped: () => this.failures.stopped
+        };
         await inParallel(ordered, concurrency, async (file) => {
+            let how;
             try {
-                await this.uploadOne(file);
+                how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
             }
             catch (err) {
-                return this.fail(err);
+                return this.failures.add(err);
             }
-            this.stats.filesUploaded++;
-            this.stats.bytesUploaded += file.size;
+            this.counts.filesUploaded++;
+            this.counts.bytesUploaded += file.size;
+            if (how === 'session')
+                this.counts.chunkedFiles++;
             this.progress.filesDone++;
-            this.completion.fileCompleted(file.relativePath).forEach(f => this.startMarkFile(f));
-        }, () => this.stopped);
-        this.stats.markFilesWrittenDuringUpload = this.stats.markFilesWritten;
-        if (this.stopped)
-            await this.settleMarkFiles();
+            this.marks.fileUploaded(file.relativePath);
+        }, () => this.failures.stopped);
+        this.counts.markFilesWrittenDuringUpload = this.marks.written;
+        if (this.failures.stopped)
+            await this.marks.settle();
         await this.throwIfStopped();
     }
     /**
@@ -59985,205 +60732,20 @@ class PackageUploader {
      * only after verifying the store. Requires a completed uploadFiles().
      */
     async writeMarkFiles() {
-        await this.settleMarkFiles();
+        await this.marks.settle();
         await this.throwIfStopped();
-        if (!this.rootReady)
+        if (!this.marks.rootReady)
             throw new Error('internal: the package root is not complete after every mark file was written');
     }
     /** Writes the package root's `_.dir`: the package is then complete for the cluster. */
     async writeRootMarkFile() {
-        if (!this.rootReady)
-            throw new Error('internal: writeRootMarkFile() before the package root was complete');
-        await this.writeMarkFile('');
-    }
-    startMarkFile(folder) {
-        if (this.stopped)
-            return;
-        if (folder === '') {
-            this.rootReady = true;
-            return;
-        }
-        const write = this.writeMarkFile(folder).then(() => this.completion.markWritten(folder).forEach(f => this.startMarkFile(f)), err => this.fail(err));
-        this.markWrites.add(write);
-        void write.finally(() => this.markWrites.delete(write));
-    }
-    async settleMarkFiles() {
-        while (this.markWrites.size > 0)
-            await Promise.allSettled([...this.markWrites]);
+        await this.marks.writeRoot();
     }
     async throwIfStopped() {
-        if (!this.stopped)
+        if (!this.failures.stopped)
             return;
         await this.cancelOpenSessions();
-        if (this.settings.signal?.aborted)
-            throw new CancelledError('the upload was cancelled');
-        throw new UploadFailedError(this.failures);
-    }
-    fail(err) {
-        if (err instanceof StoppedError)
-            return;
-        if (err instanceof CancelledError && this.settings.signal?.aborted)
-            return;
-        this.failures.push(err instanceof Error ? err : new Error(String(err)));
-    }
-    async writeMarkFile(folder) {
-        await this.client.uploadFile(this.storePathOf(joinStorePath(folder, MARK_FILE_NAME)), Buffer.alloc(0));
-        this.stats.markFilesWritten++;
-    }
-    source(file, range) {
-        return {
-            name: file.localPath,
-            length: range.end - range.start + 1,
-            // A small file gets a buffer of its own size, not a megabyte.
-            open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
-                start: range.start,
-                end: range.end,
-                highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
-            })
-        };
-    }
-    async uploadOne(file) {
-        if (file.size <= this.settings.chunkSize || this.sessionSupport === 'no') {
-            return this.uploadWhole(file);
-        }
-        await this.uploadChunked(file);
-    }
-    async uploadWhole(file) {
-        const storePath = this.storePathOf(file.relativePath);
-        if (file.size > MAX_SINGLE_PUT_BYTES) {
-            throw new Error(`upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`);
-        }
-        const body = file.size === 0 ? Buffer.alloc(0) : this.source(file, { start: 0, end: file.size - 1 });
-        await this.client.uploadFile(storePath, body);
-        this.progress.bytesDone += file.size;
-    }
-    async uploadChunked(file) {
-        const storePath = this.storePathOf(file.relativePath);
-        const all = { start: 0, end: file.size - 1 };
-        let recoveries = 0;
-        const recover = (what) => {
-            if (++recoveries > MAX_SESSION_RECOVERIES) {
-                throw new Error(`upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`);
-            }
-            info(`The upload session of '${storePath}' ${what}.`);
-        };
-        for (;;) {
-            const sessionId = (0,external_node_crypto_.randomUUID)();
-            this.openSessions.add(sessionId);
-            let progressCounted = 0;
-            const sendChunk = async (range) => {
-                await this.sendChunk(file, storePath, sessionId, range);
-                const n = range.end - range.start + 1;
-                progressCounted += n;
-                this.progress.bytesDone += n;
-            };
-            try {
-                let todo = splitIntoChunks([all], this.settings.chunkSize);
-                if (this.sessionSupport === 'unknown') {
-                    // The first chunk of the first session goes alone: a cluster without sessions refuses it.
-                    const [first, ...rest] = todo;
-                    try {
-                        await sendChunk(first);
-                    }
-                    catch (err) {
-                        if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg)) {
-                            this.openSessions.delete(sessionId);
-                            this.useSinglePutsFromNowOn();
-                            return this.uploadWhole(file);
-                        }
-                        throw err;
-                    }
-                    this.sessionSupport = 'yes';
-                    todo = rest;
-                }
-                const priorVersion = this.settings.destinationEmpty ? undefined : await this.versionInStore(storePath);
-                for (;;) {
-                    await inParallel(todo, this.settings.concurrency, sendChunk, () => this.stopped);
-                    if (this.stopped)
-                        throw new StoppedError();
-                    const outcome = await this.commit(sessionId, storePath, file.size, priorVersion);
-                    if (outcome.done)
-                        break;
-                    // The cluster still expects ranges (a session recreated after a failover): send those.
-                    const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
-                    recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
-                    progressCounted -= lostBytes;
-                    this.progress.bytesDone -= lostBytes;
-                    todo = splitIntoChunks(outcome.expected, this.settings.chunkSize);
-                }
-                this.openSessions.delete(sessionId);
-                this.stats.chunkedFiles++;
-                return;
-            }
-            catch (err) {
-                if (!(err instanceof SessionLostError))
-                    throw err;
-                this.openSessions.delete(sessionId);
-                this.progress.bytesDone -= progressCounted;
-                recover('was lost on the cluster; starting that file again with a new session');
-            }
-        }
-    }
-    useSinglePutsFromNowOn() {
-        if (this.sessionSupport !== 'no') {
-            this.sessionSupport = 'no';
-            warning('This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.');
-        }
-    }
-    /**
-     * Sends one chunk. A re-sent chunk whose first attempt arrived (only its answer was lost) is
-     * refused with RANGE_NOT_SATISFIABLE: then the session says whether those bytes are still
-     * expected.
-     */
-    async sendChunk(file, storePath, sessionId, range) {
-        try {
-            await this.client.uploadChunk(storePath, sessionId, range, file.size, this.source(file, range));
-        }
-        catch (err) {
-            if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable)))
-                throw err;
-            const session = await this.client.getUploadSession(sessionId, storePath);
-            if (!session)
-                throw new SessionLostError();
-            const stillExpected = session.ExpectedRanges.some(r => overlaps(range, { start: parseInt64(r.StartPosition, 'StartPosition'), end: parseInt64(r.EndPosition, 'EndPosition') }));
-            if (stillExpected)
-                throw err;
-        }
-    }
-    async versionInStore(storePath) {
-        return (await this.client.getFileInfo(storePath))?.FileVersion?.VersionNumber;
-    }
-    /**
-     * Commits a session. A 400 means one of: ranges still missing (the session was recreated after
-     * a failover), the session is gone, or an earlier attempt succeeded and only its answer was
-     * lost. The session and the store tell which.
-     */
-    async commit(sessionId, storePath, size, priorVersion) {
-        try {
-            await this.client.commitUploadSession(sessionId, storePath);
-            return { done: true };
-        }
-        catch (err) {
-            if (!(err instanceof ImageStoreError && err.is(400)))
-                throw err;
-            const session = await this.client.getUploadSession(sessionId, storePath);
-            if (session) {
-                const expected = session.ExpectedRanges.map(r => ({
-                    start: parseInt64(r.StartPosition, 'StartPosition'),
-                    end: parseInt64(r.EndPosition, 'EndPosition')
-                }));
-                if (expected.length === 0)
-                    throw err;
-                return { done: false, expected };
-            }
-            const stored = await this.client.getFileInfo(storePath);
-            const committed = stored !== undefined &&
-                parseInt64(stored.FileSize, 'FileSize') === size &&
-                (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
-            if (committed)
-                return { done: true };
-            throw new SessionLostError();
-        }
+        throw this.failures.toError();
     }
     /** Best effort: a failed or cancelled run leaves no session behind where the cluster still answers. */
     async cancelOpenSessions() {
@@ -60192,7 +60754,7 @@ class PackageUploader {
         if (ids.length === 0)
             return;
         const cleanup = this.client.forCleanup();
-        await Promise.all(ids.map(id => cleanup.deleteUploadSession(id).catch(err => warning(`Could not delete upload session ${id}: ${err.message}`))));
+        await Promise.all(ids.map(id => cleanup.deleteUploadSession(id).catch((err) => warning(`Could not delete upload session ${id}: ${err.message}`))));
         info(`Deleted ${ids.length} open upload session(s).`);
     }
 }
@@ -60232,12 +60794,12 @@ function parseUpgradeSettingValue(where, key, value) {
             return true;
         if (/^false$/i.test(v))
             return false;
-        throw new InputError(`${where}: '${key}' must be 'true' or 'false', not '${value}'.`);
+        throw new inputs_InputError(`${where}: '${key}' must be 'true' or 'false', not '${value}'.`);
     }
     const n = Number(v);
     const max = key === 'MaxPercentUnhealthyDeployedApplications' ? 100 : MAX_SECONDS;
     if (!/^\d+$/.test(v) || n > max) {
-        throw new InputError(`${where}: '${key}' must be a whole number from 0 to ${max}${key === 'MaxPercentUnhealthyDeployedApplications' ? ' (a percentage)' : ' (seconds)'}, not '${value}'.`);
+        throw new inputs_InputError(`${where}: '${key}' must be a whole number from 0 to ${max}${key === 'MaxPercentUnhealthyDeployedApplications' ? ' (a percentage)' : ' (seconds)'}, not '${value}'.`);
     }
     return n;
 }
@@ -60250,10 +60812,10 @@ function parseUpgradeSettings(input, text) {
             continue;
         const at = line.indexOf('=');
         if (at <= 0)
-            throw new InputError(`'${input}' takes one 'Key=Value' per line, not '${line}'.`);
+            throw new inputs_InputError(`'${input}' takes one 'Key=Value' per line, not '${line}'.`);
         const key = upgradeSettingKey(line.slice(0, at));
         if (!key) {
-            throw new InputError(`'${input}' has an unknown key '${line.slice(0, at).trim()}': use ${UPGRADE_SETTING_KEYS.join(', ')} (upgrade-mode and failure-action are inputs of their own).`);
+            throw new inputs_InputError(`'${input}' has an unknown key '${line.slice(0, at).trim()}': use ${UPGRADE_SETTING_KEYS.join(', ')} (upgrade-mode and failure-action are inputs of their own).`);
         }
         settings[key] = parseUpgradeSettingValue(`'${input}'`, key, line.slice(at + 1));
     }
@@ -60349,7 +60911,7 @@ function optionalBoolean(input, value) {
         return true;
     if (['false', 'False', 'FALSE'].includes(v))
         return false;
-    throw new InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
 }
 function oneOf(input, value, allowed) {
     const v = value.trim();
@@ -60357,7 +60919,7 @@ function oneOf(input, value, allowed) {
         return undefined;
     const match = allowed.find(a => a.toLowerCase() === v.toLowerCase());
     if (!match)
-        throw new InputError(`'${input}' must be one of ${allowed.join(', ')}, not '${v}'.`);
+        throw new inputs_InputError(`'${input}' must be one of ${allowed.join(', ')}, not '${v}'.`);
     return match;
 }
 /** Parses newline-separated `Name=Value` lines; a value may contain `=` and may be empty. */
@@ -60371,9 +60933,9 @@ function parseNameValueLines(input, text) {
         const at = line.indexOf('=');
         const name = at < 0 ? '' : line.slice(0, at).trim();
         if (name === '')
-            throw new InputError(`'${input}' takes one 'Name=Value' per line, not '${line}'.`);
+            throw new inputs_InputError(`'${input}' takes one 'Name=Value' per line, not '${line}'.`);
         if (seen.has(name))
-            throw new InputError(`'${input}' sets '${name}' twice: keep one line per name.`);
+            throw new inputs_InputError(`'${input}' sets '${name}' twice: keep one line per name.`);
         seen.add(name);
         pairs.push({ name, value: line.slice(at + 1).trim() });
     }
@@ -60382,7 +60944,7 @@ function parseNameValueLines(input, text) {
 function parseApplicationName(input, value) {
     const name = value.trim();
     if (!/^fabric:\/[^/\s].*$/.test(name) || name.endsWith('/') || name.includes('//')) {
-        throw new InputError(`'${input}' must be an application name such as 'fabric:/VotingApp', not '${name}'.`);
+        throw new inputs_InputError(`'${input}' must be an application name such as 'fabric:/VotingApp', not '${name}'.`);
     }
     return name;
 }
@@ -60390,7 +60952,7 @@ function parseSeconds(input, value) {
     const v = value.trim();
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < 1 || n > 7 * 24 * 3600) {
-        throw new InputError(`'${input}' must be a whole number of seconds from 1 to 604800, not '${value}'.`);
+        throw new inputs_InputError(`'${input}' must be a whole number of seconds from 1 to 604800, not '${value}'.`);
     }
     return n;
 }
@@ -60415,10 +60977,10 @@ function getDeployInputs(read = name => getInput(name), resolve = p => external_
         unprovisionOldVersions: optionalBoolean(DeployInput.UnprovisionOldVersions, read(DeployInput.UnprovisionOldVersions)) ?? false
     };
     if (inputs.provision === false && wantsApplication(inputs)) {
-        throw new InputError(`'${DeployInput.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${DeployInput.Provision}: false' (it is implied).`);
+        throw new inputs_InputError(`'${DeployInput.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${DeployInput.Provision}: false' (it is implied).`);
     }
     if (inputs.provision === false && inputs.unprovisionOldVersions) {
-        throw new InputError(`'${DeployInput.UnprovisionOldVersions}' needs a provisioned release: remove '${DeployInput.Provision}: false'.`);
+        throw new inputs_InputError(`'${DeployInput.UnprovisionOldVersions}' needs a provisioned release: remove '${DeployInput.Provision}: false'.`);
     }
     if (inputs.provision === false && inputs.keepPackage) {
         info(`'${DeployInput.KeepPackage}' has no effect without provisioning: the package is always kept after a plain upload.`);
@@ -60598,6 +61160,8 @@ class ManagementClient {
     }
 }
 
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./src/deploy/polling.ts
 // Waiting between status polls: an interval that tests can shorten, a deadline shared by the
 // whole release, and sleeps that end at once when the job is cancelled.
@@ -60722,7 +61286,7 @@ const FAILURE_REASONS = {
     Interrupted: 'another upgrade interrupted it'
 };
 /** Why the upgrade failed, in one sentence: the reason, the domain, what was unhealthy, the cluster's details. */
-function describeFailure(progress) {
+function wait_for_upgrade_describeFailure(progress) {
     const reason = progress.FailureReason && progress.FailureReason !== 'None' ? progress.FailureReason : undefined;
     const domain = failedDomain(progress);
     const parts = [
@@ -60745,14 +61309,14 @@ function terminal(progress, watch, commands) {
         case 'RollingForwardCompleted':
             return 'success';
         case 'RollingBackCompleted':
-            return `The upgrade of ${app} to ${target} failed and was rolled back: ${describeFailure(progress)}. The application runs ${watch.previousVersion ?? 'its previous version'} again; fix the cause and release a new version.`;
+            return `The upgrade of ${app} to ${target} failed and was rolled back: ${wait_for_upgrade_describeFailure(progress)}. The application runs ${watch.previousVersion ?? 'its previous version'} again; fix the cause and release a new version.`;
         case 'Failed':
-            return `The upgrade of ${app} to ${target} failed: ${describeFailure(progress)}. Check the application with '${commands.status}'.`;
+            return `The upgrade of ${app} to ${target} failed: ${wait_for_upgrade_describeFailure(progress)}. Check the application with '${commands.status}'.`;
         case 'RollingForwardPending': {
             const next = progress.NextUpgradeDomain || failedDomain(progress) || '<domain>';
             const failed = progress.FailureReason && progress.FailureReason !== 'None';
             const why = failed
-                ? `stopped after a failure (${describeFailure(progress)}) and, with 'failure-action: Manual', waits for a decision`
+                ? `stopped after a failure (${wait_for_upgrade_describeFailure(progress)}) and, with 'failure-action: Manual', waits for a decision`
                 : `waits for a person to start upgrade domain ${next}`;
             return `The upgrade of ${app} to ${target} ${why}. Roll it back with '${commands.rollback}', or, once the cause is fixed, resume it with '${commands.resume(next)}'.`;
         }
@@ -68262,7 +68826,7 @@ const parser = new XMLParser({
 function parseDeploymentXml(xml, what) {
     const valid = XMLValidator.validate(xml);
     if (valid !== true)
-        throw new InputError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+        throw new inputs_InputError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
     return parser.parse(xml);
 }
 function attributeOf(node, name) {
@@ -68272,7 +68836,7 @@ function attributeOf(node, name) {
 function parseApplicationParameterFile(xml, what) {
     const root = parseDeploymentXml(xml, what).Application;
     if (typeof root !== 'object' || root === null) {
-        throw new InputError(`${what} is not an application parameter file: it has no <Application> root element.`);
+        throw new inputs_InputError(`${what} is not an application parameter file: it has no <Application> root element.`);
     }
     const list = root.Parameters;
     const items = (typeof list === 'object' && list !== null ? list.Parameter : undefined) ?? [];
@@ -68280,9 +68844,9 @@ function parseApplicationParameterFile(xml, what) {
     const parameters = items.map(p => {
         const name = attributeOf(p, 'Name');
         if (!name)
-            throw new InputError(`A <Parameter> in ${what} has no Name attribute.`);
+            throw new inputs_InputError(`A <Parameter> in ${what} has no Name attribute.`);
         if (seen.has(name))
-            throw new InputError(`${what} sets the parameter '${name}' twice.`);
+            throw new inputs_InputError(`${what} sets the parameter '${name}' twice.`);
         seen.add(name);
         return { name, value: attributeOf(p, 'Value') ?? '' };
     });
@@ -68295,7 +68859,7 @@ async function readApplicationParameterFile(filePath, what) {
         xml = await (0,external_node_fs_promises_namespaceObject.readFile)(filePath, 'utf8');
     }
     catch (err) {
-        throw new InputError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
+        throw new inputs_InputError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
     }
     return parseApplicationParameterFile(xml, `${what} ('${filePath}')`);
 }
@@ -68310,7 +68874,7 @@ function mergeParameters(manifest, sources) {
         for (const { name, value } of source.parameters) {
             if (!declared.has(name)) {
                 const names = manifest.parameters.map(p => p.name);
-                throw new InputError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
+                throw new inputs_InputError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
             }
             merged.set(name, value);
         }
@@ -68603,13 +69167,13 @@ function booleanAttribute(value, what) {
         return true;
     if (/^false$/i.test(value.trim()))
         return false;
-    throw new InputError(`${what} must be 'true' or 'false', not '${value}'.`);
+    throw new inputs_InputError(`${what} must be 'true' or 'false', not '${value}'.`);
 }
 function parsePublishProfile(xml, profilePath) {
     const what = `The publish profile '${profilePath}'`;
     const root = parseDeploymentXml(xml, what).PublishProfile;
     if (typeof root !== 'object' || root === null) {
-        throw new InputError(`${what} is not a publish profile: it has no <PublishProfile> root element.`);
+        throw new inputs_InputError(`${what} is not a publish profile: it has no <PublishProfile> root element.`);
     }
     const parameterFilePath = attributeOf(root.ApplicationParameterFile, 'Path');
     // The profile was written on Windows: its relative paths use backslashes.
@@ -68624,7 +69188,7 @@ function parsePublishProfile(xml, profilePath) {
         if (modeText !== undefined && modeText.trim() !== '') {
             const m = ['Monitored', 'UnmonitoredAuto'].find(x => x.toLowerCase() === modeText.trim().toLowerCase());
             if (!m) {
-                throw new InputError(`${what} has <UpgradeDeployment Mode="${modeText}">: this action supports Monitored and UnmonitoredAuto (an UnmonitoredManual upgrade waits for a person at every domain); set 'upgrade-mode' to override it.`);
+                throw new inputs_InputError(`${what} has <UpgradeDeployment Mode="${modeText}">: this action supports Monitored and UnmonitoredAuto (an UnmonitoredManual upgrade waits for a person at every domain); set 'upgrade-mode' to override it.`);
             }
             mode = m;
         }
@@ -68639,7 +69203,7 @@ function parsePublishProfile(xml, profilePath) {
             if (name.toLowerCase() === 'failureaction') {
                 const f = ['Rollback', 'Manual'].find(x => x.toLowerCase() === value.trim().toLowerCase());
                 if (!f)
-                    throw new InputError(`${what} has FailureAction="${value}": use Rollback or Manual.`);
+                    throw new inputs_InputError(`${what} has FailureAction="${value}": use Rollback or Manual.`);
                 failureAction = f;
                 continue;
             }
@@ -68668,7 +69232,7 @@ async function readPublishProfile(profilePath, input) {
         xml = await (0,external_node_fs_promises_namespaceObject.readFile)(profilePath, 'utf8');
     }
     catch (err) {
-        throw new InputError(`'${input}' ('${profilePath}') cannot be read: ${err.code ?? err.message}.`);
+        throw new inputs_InputError(`'${input}' ('${profilePath}') cannot be read: ${err.code ?? err.message}.`);
     }
     return parsePublishProfile(xml, profilePath);
 }
@@ -68691,7 +69255,7 @@ async function readPackageIdentity(packageRoot) {
         manifestXml = await (0,external_node_fs_promises_namespaceObject.readFile)(manifestPath, 'utf8');
     }
     catch (err) {
-        throw new InputError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${err.code ?? 'error'}): point 'package-path' at the application package folder.`);
+        throw new inputs_InputError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${err.code ?? 'error'}): point 'package-path' at the application package folder.`);
     }
     const manifest = parseApplicationManifest(manifestXml, `'${manifestPath}'`);
     const serviceManifests = new Map();
@@ -68731,7 +69295,7 @@ async function buildReleasePlan(identity, imageStorePath, inputs) {
         }
         const name = inputs.applicationName ?? nameFromFile;
         if (!name) {
-            throw new InputError(`No application to create or upgrade: set '${DeployInput.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${DeployInput.ApplicationParameterFile}' whose <Application> has a Name.`);
+            throw new inputs_InputError(`No application to create or upgrade: set '${DeployInput.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${DeployInput.ApplicationParameterFile}' whose <Application> has a Name.`);
         }
         const profileUpgrade = profile?.upgrade;
         if (profileUpgrade && !profileUpgrade.enabled) {
@@ -69089,7 +69653,7 @@ async function run() {
         report.endpoint = inputs.clusterEndpoint;
         report.imageStorePath = inputs.imageStorePath;
         report.overwrite = inputs.overwrite;
-        const clientCertificate = loadClientCertificate(inputs.security);
+        const clientCertificate = await readClientCertificate(inputs.security);
         const pkg = await group('Scan the package', async () => {
             const scanned = await scanPackage(inputs.packagePath, inputs.include);
             const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
@@ -69121,7 +69685,7 @@ async function run() {
         }
         // An identical type+version already provisioned needs no upload (release-plan.ts).
         if (!release?.alreadyProvisioned)
-            await upload(client, inputs, pkg, report);
+            await upload(client, inputs, pkg, report, cancellation.signal);
         await deployRelease(release, connected, releaseReport);
     }
     catch (err) {
@@ -69176,7 +69740,7 @@ function cancelOnSignals(cancellation) {
         process.off('SIGTERM', onSignal);
     };
 }
-async function upload(client, inputs, pkg, report) {
+async function upload(client, inputs, pkg, report, signal) {
     const destination = inputs.imageStorePath;
     try {
         const prepared = await group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
@@ -69198,7 +69762,7 @@ async function upload(client, inputs, pkg, report) {
             chunkSize: inputs.chunkSize,
             concurrency: inputs.concurrency,
             destinationEmpty: prepared.empty,
-            signal: client.signal
+            signal
         });
         const recordProgress = () => {
             report.fileCount = uploader.stats.filesUploaded;

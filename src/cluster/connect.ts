@@ -88,7 +88,6 @@ export function connectToCluster(
             `The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`
           );
         }
-        if (security.insecureSkipTlsVerify) refuseUnverifiedAuthority(metadata.metadata.login);
         const network = new TransportNetworkModule(
           url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport),
           clientWaitMs(inputs.timeoutSeconds)
@@ -100,24 +99,4 @@ export function connectToCluster(
       gateway.useTokens(tokens);
     }
   };
-}
-
-/** Azure AD's login hosts in the public, US government and China clouds. */
-const AZURE_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
-
-/**
- * An unverified cluster could name any authority, and the service principal's secret or GitHub's
- * OIDC token would go there: with 'insecure-skip-tls-verify', only Azure's own login hosts.
- */
-function refuseUnverifiedAuthority(login: string): void {
-  let host: string;
-  try {
-    host = new URL(login).host.toLowerCase();
-  } catch {
-    host = login;
-  }
-  if (AZURE_LOGIN_HOSTS.includes(host)) return;
-  throw new AadConfigurationError(
-    `The cluster names '${login}' as its Azure AD authority, and '${Input.InsecureSkipTlsVerify}' is on, so the cluster is not verified and could be anyone: the service principal's credential goes only to Azure's login hosts then. Verify the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.CaCertificate}' instead.`
-  );
 }
