@@ -22,10 +22,19 @@ export interface ServiceManifestPart {
   isContainer: boolean;
 }
 
+export interface ServiceTypeDeclaration {
+  kind: 'Stateful' | 'Stateless';
+  name: string;
+  /** Stateful types only. */
+  hasPersistedState: boolean;
+}
+
 export interface ServiceManifest {
   name: string;
   version: string;
   parts: ServiceManifestPart[];
+  /** The `<ServiceTypes>` the manifest declares, stateful ones first. */
+  serviceTypes: ServiceTypeDeclaration[];
 }
 
 /** A manifest that is not well-formed XML or lacks what the cluster requires. */
@@ -33,26 +42,37 @@ export class ManifestError extends Error {
   override name = 'ManifestError';
 }
 
-const ARRAY_ELEMENTS = new Set(['Parameter', 'ServiceManifestImport', 'CodePackage', 'ConfigPackage', 'DataPackage']);
+const ARRAY_ELEMENTS = new Set([
+  'Parameter',
+  'ServiceManifestImport',
+  'CodePackage',
+  'ConfigPackage',
+  'DataPackage',
+  'StatefulServiceType',
+  'StatelessServiceType'
+]);
 
-const parser = new XMLParser({
+const parserOptions = {
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   removeNSPrefix: true,
   parseAttributeValue: false,
   parseTagValue: false,
-  trimValues: true,
-  isArray: name => ARRAY_ELEMENTS.has(name)
-});
+  isArray: (name: string) => ARRAY_ELEMENTS.has(name)
+};
+// Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
+// refused (the package layout rules); only the canonical form trims, to ignore formatting.
+const parser = new XMLParser({ ...parserOptions, trimValues: false });
+const canonicalParser = new XMLParser({ ...parserOptions, trimValues: true });
 
 type XmlNode = Record<string, unknown>;
 
-function parseXml(xml: string, what: string): XmlNode {
+function parseXml(xml: string, what: string, using = parser): XmlNode {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new ManifestError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
   }
-  return parser.parse(xml) as XmlNode;
+  return using.parse(xml) as XmlNode;
 }
 
 function element(node: unknown): XmlNode | undefined {
@@ -115,10 +135,24 @@ export function parseServiceManifest(xml: string, what = 'ServiceManifest.xml'):
       });
     }
   }
+  const declared = element(root.ServiceTypes);
+  const serviceTypes: ServiceTypeDeclaration[] = [
+    ...elements(declared?.StatefulServiceType).map(t => ({
+      kind: 'Stateful' as const,
+      name: requiredAttribute(t, 'ServiceTypeName', `A <StatefulServiceType> in ${what}`),
+      hasPersistedState: attribute(t, 'HasPersistedState')?.toLowerCase() === 'true'
+    })),
+    ...elements(declared?.StatelessServiceType).map(t => ({
+      kind: 'Stateless' as const,
+      name: requiredAttribute(t, 'ServiceTypeName', `A <StatelessServiceType> in ${what}`),
+      hasPersistedState: false
+    }))
+  ];
   return {
     name: requiredAttribute(root, 'Name', what),
     version: requiredAttribute(root, 'Version', what),
-    parts
+    parts,
+    serviceTypes
   };
 }
 
@@ -128,7 +162,7 @@ export function parseServiceManifest(xml: string, what = 'ServiceManifest.xml'):
  * attribute and value does.
  */
 export function canonicalXml(xml: string, what = 'the manifest'): string {
-  const doc = parseXml(xml, what);
+  const doc = parseXml(xml, what, canonicalParser);
   return JSON.stringify(sortKeys(doc));
 }
 
