@@ -49,7 +49,7 @@ describe('bad inputs, end to end', () => {
   let workDir: string;
   before(async () => {
     emu = await startTestEmulator();
-    pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
+    pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a' });
     workDir = await mkdtemp(path.join(tmpdir(), 'sfu-inputs-'));
   });
   after(() => emu.dispose());
@@ -102,7 +102,7 @@ describe('bad inputs, end to end', () => {
   // Skipped as root (CI runs as root here): root reads a file whatever its mode, so the case
   // cannot be set up; it runs for any other user.
   it('refuses an unreadable file inside the package', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
-    const locked = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'secret.txt': 's' });
+    const locked = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'secret.txt': 's' });
     await chmod(path.join(locked, 'secret.txt'), 0o000);
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': locked } });
     assert.equal(run.exitCode, 1);

@@ -14,8 +14,8 @@ describe('overwrite modes', () => {
   let v2: string;
   before(async () => {
     emu = await startTestEmulator();
-    v1 = await makePackage({ 'ApplicationManifest.xml': '<v1/>', 'Svc/old-only.txt': 'old', 'Svc/big.bin': 100 * KiB });
-    v2 = await makePackage({ 'ApplicationManifest.xml': '<v2/>', 'Svc/new-only.txt': 'new', 'Svc/big.bin': 120 * KiB });
+    v1 = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/old-only.txt': 'old', 'Svc/big.bin': 100 * KiB });
+    v2 = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>', 'Svc/new-only.txt': 'new', 'Svc/big.bin': 120 * KiB });
   });
   after(() => emu.dispose());
 
@@ -41,7 +41,7 @@ describe('overwrite modes', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(await readFile(emu.diskPath('Merge/Svc/old-only.txt'), 'utf8'), 'old');
     assert.equal(await readFile(emu.diskPath('Merge/Svc/new-only.txt'), 'utf8'), 'new');
-    assert.equal(await readFile(emu.diskPath('Merge/ApplicationManifest.xml'), 'utf8'), '<v2/>');
+    assert.equal(await readFile(emu.diskPath('Merge/ApplicationManifest.xml'), 'utf8'), '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>');
     assert.equal((await stat(emu.diskPath('Merge/Svc/big.bin'))).size, 120 * KiB);
     assert.equal((await stat(emu.diskPath('Merge/_.dir'))).size, 0);
     assert.equal((await stat(emu.diskPath('Merge/Svc/_.dir'))).size, 0);
@@ -57,7 +57,7 @@ describe('overwrite modes', () => {
     assert.equal(emu.journal.entries.length, before, 'skip wrote to the store');
     await assertStoreMatchesPackage(emu, 'Skip', v1);
     assert.equal(run.outputs['file-count'], '0');
-    assert.equal(run.outputs['store-size-bytes'], String(5 + 3 + 100 * KiB));
+    assert.equal(run.outputs['store-size-bytes'], String(79 + 3 + 100 * KiB));
     assert.match(run.summary, /Skipped/);
   });
 
