@@ -11,14 +11,18 @@ import { RunReport } from './run-report.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CancelledError } from '../cluster/errors.js';
 import { PackageUploader } from '../upload/package-uploader.js';
+import { getPackageInputs } from './package-inputs.js';
+import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
+  let toUpload: PackageToUpload | undefined;
   try {
     const inputs = getInputs();
+    const packageInputs = getPackageInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     const clientCertificate = loadClientCertificate(inputs.security);
@@ -35,6 +39,8 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
+    // Issue 12 hook 1: offline validation, before the first request.
+    const validation = await validatePackageStep(pkg);
 
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
@@ -47,11 +53,14 @@ export async function run(): Promise<void> {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
 
+    // Issue 12 hook 2: what is uploaded: the package, or its compressed copy.
+    toUpload = await preparePackageToUpload(pkg, validation, packageInputs);
+
     if (inputs.dryRun) {
-      await dryRun(client, inputs, pkg, report);
+      await dryRun(client, inputs, toUpload.pkg, report);
       return;
     }
-    await upload(client, inputs, pkg, report);
+    await upload(client, inputs, toUpload.pkg, report);
   } catch (err) {
     report.error =
       err instanceof CancelledError || cancellation.signal.aborted
@@ -64,6 +73,7 @@ export async function run(): Promise<void> {
     report.writeOutputs();
     await report.writeSummary();
     connection?.dispose();
+    await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
       // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
