@@ -30,6 +30,11 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --aad-client-id ID    the service principal allowed to get tokens (default: sfu-client)
   --aad-client-secret S its secret
   --aad-federated-token T  a federated assertion accepted instead of a secret
+  --upgrade-domains N   upgrade domains an application upgrade walks through (default 3)
+  --upgrade-domain-seconds S  seconds each upgrade domain takes (default 1)
+  --provision-seconds S seconds a provision stays Provisioning (default 0.5)
+  --unhealthy-version V a type version whose Monitored upgrades fail the health check in the
+                        second upgrade domain (repeat it, or give a comma list)
   --help                this text`;
 
 export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
@@ -58,6 +63,10 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
       'aad-client-id': { type: 'string', default: 'sfu-client' },
       'aad-client-secret': { type: 'string' },
       'aad-federated-token': { type: 'string' },
+      'upgrade-domains': { type: 'string', default: '3' },
+      'upgrade-domain-seconds': { type: 'string', default: '1' },
+      'provision-seconds': { type: 'string', default: '0.5' },
+      'unhealthy-version': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false }
     },
     strict: true
@@ -102,6 +111,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
     latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
     listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
     journal: values.journal,
+    management: {
+      upgradeDomains: wholeNumber('--upgrade-domains', values['upgrade-domains'], 1, 100),
+      upgradeDomainSeconds: seconds('--upgrade-domain-seconds', values['upgrade-domain-seconds']),
+      provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
+      unhealthyVersions: values['unhealthy-version'].flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v !== '')
+    },
     faults: {
       seed: wholeNumber('--seed', values.seed, 0, 4294967295),
       failRate: share('--fail-rate', values['fail-rate']),
@@ -115,6 +130,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions {
 function share(name: string, text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, not '${text}'`);
+  return n;
+}
+
+function seconds(name: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0 || n > 86_400) throw new Error(`${name} must be a number of seconds from 0 to 86400, not '${text}'`);
   return n;
 }
 

@@ -33,6 +33,15 @@ export interface Mistake {
   detail: string;
 }
 
+/** A management call that changes the cluster (provision, create, upgrade, …) and its outcome. */
+export interface ManagementCall {
+  seq: number;
+  /** Milliseconds since the emulator started. */
+  at: number;
+  operation: string;
+  detail: Record<string, string | number | boolean | undefined>;
+}
+
 export interface InjectedFault {
   seq: number;
   kind: string;
@@ -49,6 +58,8 @@ export class Journal {
   readonly requests: Record<string, number> = {};
   /** Faults injected, in order (recorded whether or not the journal is served). */
   readonly faults: InjectedFault[] = [];
+  /** Management calls that change the cluster, in order (reads are only counted). */
+  readonly managementCalls: ManagementCall[] = [];
   /** Request bodies sent only after the emulator answered `100 Continue`. */
   bodiesAfterContinue = 0;
   /** TCP connections accepted (keep-alive reuse shows as few connections for many requests). */
@@ -67,6 +78,11 @@ export class Journal {
 
   fault(kind: string, route: string, path: string): void {
     this.faults.push({ seq: ++this.seq, kind, route, path });
+  }
+
+  management(operation: string, detail: ManagementCall['detail']): void {
+    if (!this.enabled) return;
+    this.managementCalls.push({ seq: ++this.seq, at: Date.now() - this.started, operation, detail });
   }
 
   mistake(kind: MistakeKind, path: string, detail: string): void {

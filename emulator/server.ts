@@ -23,6 +23,7 @@ import { Journal } from './journal.js';
 import { UploadSessions } from './upload-sessions.js';
 import { FaultInjector, type FaultOptions } from './faults.js';
 import { AadAuthority, type AadOptions } from './aad.js';
+import { ClusterManager, type ManagementOptions } from './management/cluster-manager.js';
 import * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 
@@ -51,6 +52,8 @@ export interface EmulatorOptions {
   tls?: { cert: string | Buffer; key: string | Buffer; clientCa?: string | Buffer };
   /** Secure the cluster with Azure AD: metadata, an authority of its own, bearer tokens required. */
   aad?: AadOptions;
+  /** The cluster manager: upgrade domains, their pace, provision delay, unhealthy versions. */
+  management?: ManagementOptions;
 }
 
 interface RequestContext {
@@ -83,6 +86,7 @@ export class ImageStoreEmulator {
   readonly store: ContentStore;
   readonly sessions: UploadSessions;
   readonly journal: Journal;
+  readonly management: ClusterManager;
   private readonly server: http.Server;
   private readonly routes: Route[];
   private readonly maxApiVersion: ApiVersion;
@@ -105,6 +109,7 @@ export class ImageStoreEmulator {
     this.faults = new FaultInjector(options.faults ?? {});
     this.routes = this.buildRoutes();
     this.aad = options.aad ? new AadAuthority(options.aad) : undefined;
+    this.management = new ClusterManager(this.store, this.journal, maxApiVersion, options.management);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res, false);
     this.server = options.tls
       ? https.createServer(
@@ -195,6 +200,16 @@ export class ImageStoreEmulator {
       if (!this.clientCertificateAccepted(req)) {
         this.journal.countRequest('refused-certificate');
         throw new FabricHttpError(403, ErrorCode.AccessDenied, 'Client certificate required', true);
+      }
+      if (this.management.handles(req.method ?? '', url.pathname)) {
+        if (this.aad && !this.aad.accepts(req.headers.authorization)) {
+          throw new FabricHttpError(401, ErrorCode.AccessDenied, 'a bearer token for the cluster is required', true);
+        }
+        if (expectsContinue) res.writeContinue();
+        const parts: Buffer[] = [];
+        for await (const part of req) parts.push(part as Buffer);
+        const answer = await this.management.handle({ method: req.method ?? '', pathname: url.pathname, query: url.searchParams, body: Buffer.concat(parts) });
+        return await this.reply(res, answer.status, answer.json === undefined ? '' : JSON.stringify(answer.json));
       }
       if (segments[0]?.toLowerCase() !== 'imagestore') {
         throw FabricHttpError.invalidArg(`no route for ${req.method} ${url.pathname}`);
@@ -347,6 +362,7 @@ export class ImageStoreEmulator {
       bodiesAfterContinue: this.journal.bodiesAfterContinue,
       connections: this.journal.connections,
       faults: this.journal.faults,
+      managementCalls: this.journal.managementCalls,
       openSessions: this.sessions.all().map(s => this.sessions.describe(s, '/'))
     });
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'Content-Length': Buffer.byteLength(body) });

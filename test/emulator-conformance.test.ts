@@ -62,7 +62,7 @@ describe('emulator: gateway basics', () => {
 
   it('answers an unknown route with 400 E_INVALIDARG', async () => {
     for (const [method, url] of [
-      ['GET', `${emu.url}/Applications?api-version=6.0`],
+      ['GET', `${emu.url}/Nodes?api-version=6.0`],
       ['POST', emu.storeUrl('App')],
       ['GET', emu.storeUrl('App/$/NoSuchAction')],
       ['PUT', emu.storeUrl('$/UploadChunk')]

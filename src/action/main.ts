@@ -11,18 +11,24 @@ import { RunReport } from './run-report.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CancelledError } from '../cluster/errors.js';
 import { PackageUploader } from '../upload/package-uploader.js';
+// Release deployment (issue 11): see src/deploy/deploy.ts.
+import { getDeployInputs } from './deploy-inputs.js';
+import { ReleaseReport } from './release-report.js';
+import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+// Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
+  const releaseReport = new ReleaseReport();
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
   try {
     const inputs = getInputs();
-    const packageInputs = getPackageInputs();
+    const deployInputs = getDeployInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     const clientCertificate = loadClientCertificate(inputs.security);
@@ -39,8 +45,10 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
-    // Issue 12 hook 1: offline validation, before the first request.
+    // Issue 12 hook 1: offline validation, before the first request; the profile's CompressPackage counts.
     const validation = await validatePackageStep(pkg);
+    const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
+    const packageInputs = getPackageInputs(undefined, release?.compressPackage);
 
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
@@ -52,6 +60,7 @@ export async function run(): Promise<void> {
     if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
+    await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
     // Issue 12 hook 2: what is uploaded: the package, or its compressed copy.
     toUpload = await preparePackageToUpload(pkg, validation, packageInputs);
@@ -60,18 +69,24 @@ export async function run(): Promise<void> {
       await dryRun(client, inputs, toUpload.pkg, report);
       return;
     }
-    await upload(client, inputs, toUpload.pkg, report);
+    // An identical type+version already provisioned needs no upload (release-plan.ts).
+    if (!release?.alreadyProvisioned) await upload(client, inputs, toUpload.pkg, report);
+    await deployRelease(release, connected, releaseReport);
   } catch (err) {
     report.error =
-      err instanceof CancelledError || cancellation.signal.aborted
+      releaseReport.failureMessage(err, cancellation.signal.aborted) ??
+      (err instanceof CancelledError || cancellation.signal.aborted
         ? `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
         : err instanceof Error
           ? err.message
-          : String(err);
+          : String(err));
+    releaseReport.error = report.error;
     core.setFailed(report.error);
   } finally {
     report.writeOutputs();
+    releaseReport.writeOutputs();
     await report.writeSummary();
+    await releaseReport.writeSummary();
     connection?.dispose();
     await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();

@@ -1,0 +1,60 @@
+// Reads an application package from the Image Store for the image builder: a view for the layout
+// rules, and the checksums the cluster keeps of each part (cluster management reference,
+// "Compressed packages": the zip's bytes, or a folder's sorted file names and contents).
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { MARK_FILE_NAME } from '../../src/protocol/error-codes.js';
+import { type PackageView, packageViewOf, SERVICE_MANIFEST_FILE, APPLICATION_MANIFEST_FILE } from '../../src/protocol/package-layout.js';
+import type { ContentStore } from '../content-store.js';
+
+export interface StoredPackage {
+  view: PackageView;
+  /** SHA-256 (hex) of a part: `<Name>.zip` bytes, or a folder's sorted file names and contents. */
+  checksum(relPath: string, zipped: boolean): Promise<string>;
+}
+
+/** Undefined when the folder does not exist in the store. */
+export async function readStoredPackage(store: ContentStore, storePath: string): Promise<StoredPackage | undefined> {
+  const root = store.diskPath(storePath);
+  const st = await store.stat(storePath);
+  if (!st?.isDirectory()) return undefined;
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const e of await fs.readdir(root, { recursive: true, withFileTypes: true })) {
+    const rel = path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+    if (e.isFile()) files.push(rel);
+    else if (e.isDirectory()) folders.push(rel);
+  }
+  // Only manifests are read as text: the application manifest and each service folder's manifest.
+  const texts = new Map<string, string>();
+  for (const rel of files) {
+    const segments = rel.split('/');
+    const isManifest = rel === APPLICATION_MANIFEST_FILE || (segments.length === 2 && segments[1] === SERVICE_MANIFEST_FILE);
+    if (isManifest) texts.set(rel, await fs.readFile(path.join(root, ...segments), 'utf8'));
+  }
+  return {
+    view: packageViewOf(files, rel => texts.get(rel), folders),
+    checksum: (rel, zipped) => (zipped ? fileChecksum(path.join(root, ...rel.split('/'))) : folderChecksum(path.join(root, ...rel.split('/'))))
+  };
+}
+
+async function fileChecksum(file: string): Promise<string> {
+  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
+}
+
+/** Mark files are left out: they say the folder is complete, not what it holds. */
+async function folderChecksum(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const files: string[] = [];
+  for (const e of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && e.name !== MARK_FILE_NAME) files.push(path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+  }
+  files.sort();
+  for (const rel of files) {
+    const bytes = await fs.readFile(path.join(dir, ...rel.split('/')));
+    hash.update(`${rel}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,287 @@
+// The release after the upload: provision the type, create or upgrade the application and wait
+// for it, unprovision old versions. main.ts calls planRelease() after the scan,
+// checkAlreadyProvisioned() once connected, and deployRelease() after the upload.
+import * as core from '@actions/core';
+import { type DeployInputs, wantsRelease } from '../action/deploy-inputs.js';
+import type { ReleaseReport } from '../action/release-report.js';
+import { ImageStoreError } from '../cluster/errors.js';
+import type { GatewayClient } from '../cluster/gateway-client.js';
+import { type ApplicationInfo, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
+import { effectiveParameters } from './application-parameters.js';
+import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
+import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
+import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
+import { buildUpgradeDescription } from './upgrade-policy.js';
+import { waitForUpgrade } from './wait-for-upgrade.js';
+
+const log = (line: string) => core.info(line);
+
+/**
+ * Reads the package's identity (the outputs application-type-name/version are set on every run)
+ * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
+ */
+export async function planRelease(packageRoot: string, imageStorePath: string, inputs: DeployInputs, report: ReleaseReport): Promise<ReleasePlan | undefined> {
+  let identity;
+  try {
+    identity = await readPackageIdentity(packageRoot);
+  } catch (err) {
+    if (wantsRelease(inputs)) throw err;
+    core.info(`The package's identity could not be read (${(err as Error).message}); it is uploaded as it is.`);
+    return undefined;
+  }
+  report.typeName = identity.manifest.typeName;
+  report.typeVersion = identity.manifest.typeVersion;
+  const plan = await buildReleasePlan(identity, imageStorePath, inputs);
+  if (!plan) {
+    core.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
+    return undefined;
+  }
+  report.requested = true;
+  report.phase = 'planned';
+  report.applicationName = plan.application?.name;
+  report.upgradeMode = plan.application?.policy.mode;
+  report.failureAction = plan.application?.policy.failureAction;
+  for (const w of plan.warnings) core.warning(w);
+  await core.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
+    log(`Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`);
+    const app = plan.application;
+    if (app) {
+      const { mode, failureAction, settings } = app.policy;
+      log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
+      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.join(', then ')}` : ''}.`);
+      const given = Object.entries(settings);
+      if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
+    }
+    if (plan.unprovisionOldVersions) log(`Then unprovision the versions of ${plan.typeName} that no application uses.`);
+    log(`Deadline: ${plan.deployTimeoutSeconds} s ('deploy-timeout').`);
+  });
+  return plan;
+}
+
+/**
+ * Before any write: is this type+version provisioned already? Identical manifests → nothing to
+ * upload (provision-result already-provisioned); different ones → fail, the version must be bumped.
+ */
+export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gateway: GatewayClient, report: ReleaseReport): Promise<void> {
+  if (!plan) return;
+  const client = new ManagementClient(gateway);
+  const options: PollOptions = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log };
+  const state = await core.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
+    const s = await checkProvisioned(client, plan, options);
+    log(
+      s === 'identical'
+        ? `Yes, with the same manifests: nothing is uploaded or provisioned.`
+        : `No: the package is uploaded and provisioned.`
+    );
+    return s;
+  });
+  if (state === 'identical') {
+    plan.alreadyProvisioned = true;
+    report.provisionResult = 'already-provisioned';
+  }
+}
+
+/** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
+export async function deployRelease(
+  plan: ReleasePlan | undefined,
+  cluster: { gateway: GatewayClient; client: ImageStoreClient },
+  report: ReleaseReport
+): Promise<void> {
+  if (!plan) return;
+  report.start();
+  try {
+    const client = new ManagementClient(cluster.gateway);
+    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    const options: PollOptions = { deadline, pollMs: pollIntervalMs(), log };
+    if (!plan.alreadyProvisioned) {
+      report.phase = 'provisioning';
+      await core.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
+        const result = await provisionPackage(client, plan, options);
+        report.provisionResult = result;
+        log(result === 'provisioned' ? `${plan.typeName} ${plan.typeVersion} is provisioned.` : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
+        if (plan.keepPackage) {
+          report.packageDeleted = false;
+          log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
+        } else {
+          // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
+          await deleteUploadedPackage(cluster.client, plan.imageStorePath);
+          report.packageDeleted = true;
+          log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
+        }
+      });
+    }
+    if (plan.application) {
+      await createOrUpgrade(client, plan, plan.application, report, options);
+    }
+    if (plan.unprovisionOldVersions) {
+      await core.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
+    }
+    report.phase = 'done';
+  } finally {
+    report.end();
+  }
+}
+
+async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app: ApplicationPlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  const existing = await client.getApplication(app.name);
+  if (!existing) {
+    report.phase = 'creating';
+    await core.group(`Create ${app.name}`, async () => {
+      try {
+        await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
+      } catch (err) {
+        if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists)) {
+          throw new ReleaseError(`${app.name} was created by someone else while this step ran: run the step again to upgrade it.`);
+        }
+        throw err;
+      }
+      const ready = await waitWhileCreating(client, app.name, options);
+      report.applicationResult = 'created';
+      log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
+    });
+    return;
+  }
+
+  report.previousVersion = existing.TypeVersion;
+  if (existing.TypeName !== plan.typeName) {
+    throw new ReleaseError(
+      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
+    );
+  }
+  const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
+  await core.group(upgradeName, async () => {
+    const watch = {
+      applicationName: app.name,
+      targetVersion: plan.typeVersion,
+      previousVersion: existing.TypeVersion,
+      deadline: options.deadline,
+      pollMs: options.pollMs,
+      log,
+      onProgress: (p: { UpgradeState: string }, domains: ReleaseReport['domains']) => {
+        report.upgradeState = p.UpgradeState;
+        report.domains = domains;
+      }
+    };
+    if (existing.Status === 'Upgrading') {
+      const progress = await client.getUpgradeProgress(app.name);
+      if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
+        throw new ReleaseError(
+          `${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`
+        );
+      }
+      log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
+      report.phase = 'upgrading';
+      await waitForUpgrade(client, watch);
+      report.applicationResult = 'upgraded';
+      return;
+    }
+    if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
+      report.applicationResult = 'unchanged';
+      log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
+      return;
+    }
+    logParameterChanges(plan, app, existing);
+    const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
+    // The progress before the request: an answer still showing that upgrade is not ours.
+    const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
+    report.phase = 'upgrading';
+    try {
+      await client.upgradeApplication(description);
+    } catch (err) {
+      if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) {
+        report.applicationResult = 'unchanged';
+        log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
+        return;
+      }
+      throw err;
+    }
+    log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
+    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
+    report.upgradeState = done.UpgradeState;
+    report.applicationResult = 'upgraded';
+    log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+  });
+}
+
+function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): boolean {
+  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
+  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
+  if (wanted.size !== current.size) return false;
+  for (const [k, v] of wanted) if (current.get(k) !== v) return false;
+  return true;
+}
+
+/** Names only: parameter values may be secrets. */
+function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): void {
+  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
+  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
+  const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
+  if (changed.length > 0) log(`Parameters that change: ${changed.join(', ')}.`);
+  const given = new Set(app.parameters.map(p => p.Key));
+  const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
+  if (resetting.length > 0) {
+    core.warning(
+      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or 'application-parameters': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
+    );
+  }
+}
+
+async function waitWhileCreating(client: ManagementClient, name: string, options: PollOptions): Promise<ApplicationInfo> {
+  for (;;) {
+    const app = await client.getApplication(name);
+    if (app && app.Status !== 'Creating') {
+      if (app.Status === 'Failed') throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
+      return app;
+    }
+    if (options.deadline.passed) {
+      throw new ReleaseError(`${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`);
+    }
+    await pause(options.pollMs, client.signal, options.deadline);
+  }
+}
+
+async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  try {
+    const versions = await client.listApplicationTypeVersions(plan.typeName);
+    const old = versions.filter(v => v.Version !== plan.typeVersion && (v.Status === 'Available' || v.Status === 'Failed'));
+    if (old.length === 0) {
+      log(`No other version of ${plan.typeName} is provisioned.`);
+      return;
+    }
+    const started: string[] = [];
+    for (const v of old) {
+      const result = await client.unprovision(plan.typeName, v.Version);
+      if (result === 'in-use') {
+        report.keptVersions.push(v.Version);
+        log(`${plan.typeName} ${v.Version}: kept, an application uses it.`);
+      } else if (result === 'unprovisioning') {
+        started.push(v.Version);
+      }
+    }
+    // Asynchronous: wait until the cluster no longer lists them.
+    while (started.length > 0) {
+      const listed = new Set((await client.listApplicationTypeVersions(plan.typeName)).map(v => v.Version));
+      for (const v of [...started]) {
+        if (!listed.has(v)) {
+          started.splice(started.indexOf(v), 1);
+          report.unprovisioned.push(v);
+          log(`${plan.typeName} ${v}: unprovisioned.`);
+        }
+      }
+      if (started.length === 0) break;
+      if (options.deadline.passed) {
+        core.warning(`${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`);
+        break;
+      }
+      await pause(options.pollMs, client.signal, options.deadline);
+    }
+  } catch (err) {
+    if (err instanceof ReleaseError || err instanceof ImageStoreError) {
+      // The release itself succeeded: a cleanup that fails is worth a warning, not a failed step.
+      core.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,45 @@
+// Waiting between status polls: an interval that tests can shorten, a deadline shared by the
+// whole release, and sleeps that end at once when the job is cancelled.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelledError } from '../cluster/errors.js';
+
+/** The cluster's own deploy task polls every 3 s: often enough to follow an upgrade, rare enough not to load the gateway. */
+export const DEFAULT_POLL_INTERVAL_MS = 3000;
+
+/** SFU_POLL_INTERVAL_MS (for tests and the demo) overrides the interval between status polls. */
+export function pollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.SFU_POLL_INTERVAL_MS);
+  return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
+}
+
+export class Deadline {
+  private readonly at: number;
+
+  constructor(readonly seconds: number, now = Date.now()) {
+    this.at = now + seconds * 1000;
+  }
+
+  get passed(): boolean {
+    return Date.now() >= this.at;
+  }
+
+  get remainingMs(): number {
+    return Math.max(0, this.at - Date.now());
+  }
+}
+
+/** Sleeps `ms` (never past the deadline); a cancelled job ends the sleep with CancelledError. */
+export async function pause(ms: number, signal: AbortSignal | undefined, deadline?: Deadline): Promise<void> {
+  const wait = deadline ? Math.min(ms, deadline.remainingMs) : ms;
+  if (signal?.aborted) throw new CancelledError('the release was cancelled');
+  try {
+    await sleep(wait, undefined, { signal });
+  } catch {
+    throw new CancelledError('the release was cancelled');
+  }
+}
+
+/** An error that ends the release with a message meant for the user as it stands. */
+export class ReleaseError extends Error {
+  override name = 'ReleaseError';
+}

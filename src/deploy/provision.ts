@@ -1,0 +1,135 @@
+// Registering the uploaded package as an application type: asynchronous provision, polling the
+// type's status, removing the package afterwards; and the check that makes re-runs cheap: the
+// same type+version already provisioned with the same manifests needs no upload at all.
+import { ImageStoreError } from '../cluster/errors.js';
+import { type ApplicationTypeInfo, ManagementErrorCode, type ManagementClient } from '../cluster/management-client.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
+import { canonicalXml } from '../protocol/manifests.js';
+import { type Deadline, pause, ReleaseError } from './polling.js';
+import type { ReleasePlan } from './release-plan.js';
+
+export interface PollOptions {
+  deadline: Deadline;
+  pollMs: number;
+  log: (line: string) => void;
+}
+
+export type ProvisionedState = 'absent' | 'identical';
+
+/**
+ * Is the package's type+version already provisioned? `identical` when the cluster holds the same
+ * application manifest and the same service manifests (formatting aside); a different one fails
+ * before anything is written, because a provisioned version is immutable.
+ */
+export async function checkProvisioned(client: ManagementClient, plan: ReleasePlan, options: PollOptions): Promise<ProvisionedState> {
+  const { typeName, typeVersion } = plan;
+  let type = await client.getApplicationType(typeName, typeVersion);
+  if (type?.Status === 'Provisioning') {
+    options.log(`${typeName} ${typeVersion} is being provisioned already (another run?): waiting for it.`);
+    type = await waitForType(client, typeName, typeVersion, options, true);
+  }
+  if (!type) return 'absent';
+  if (type.Status === 'Failed') {
+    // Posting the provision again after a failure retries it.
+    options.log(`${typeName} ${typeVersion} is listed as Failed from an earlier provision${type.StatusDetails ? ` (${type.StatusDetails})` : ''}: it is provisioned again.`);
+    return 'absent';
+  }
+  if (type.Status !== 'Available') {
+    throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
+  }
+  const clusterManifest = await client.getApplicationManifest(typeName, typeVersion);
+  const differences: string[] = [];
+  if (clusterManifest === undefined || !sameXml(clusterManifest, plan.identity.manifestXml)) differences.push('ApplicationManifest.xml');
+  for (const [name, localXml] of plan.identity.serviceManifests) {
+    const clusterXml = await client.getServiceManifest(typeName, typeVersion, name);
+    if (clusterXml !== undefined && !sameXml(clusterXml, localXml)) differences.push(`${name}/ServiceManifest.xml`);
+  }
+  if (differences.length > 0) {
+    throw new ReleaseError(
+      `${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package) and run the step again. Nothing was uploaded.`
+    );
+  }
+  return 'identical';
+}
+
+function sameXml(a: string, b: string): boolean {
+  try {
+    return canonicalXml(a) === canonicalXml(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Provisions the uploaded package and waits until the type is Available. Returns 'provisioned',
+ * or 'already-provisioned' when the cluster answers 409 for an identical type+version (a run in
+ * parallel got there first).
+ */
+export async function provisionPackage(
+  client: ManagementClient,
+  plan: ReleasePlan,
+  options: PollOptions
+): Promise<'provisioned' | 'already-provisioned'> {
+  const { typeName, typeVersion } = plan;
+  try {
+    await client.provision(plan.imageStorePath);
+  } catch (err) {
+    if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeAlreadyExists)) {
+      if ((await checkProvisioned(client, plan, options)) === 'identical') return 'already-provisioned';
+      throw new ReleaseError(
+        `The cluster refused to provision ${typeName} ${typeVersion}: it says that type and version exists already (perhaps with a name that differs only in case). Bump ApplicationTypeVersion, or unprovision the existing version.`
+      );
+    }
+    throw err;
+  }
+  options.log(`Provisioning ${typeName} ${typeVersion} from '${plan.imageStorePath}' (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
+  await waitForType(client, typeName, typeVersion, options, false);
+  return 'provisioned';
+}
+
+/**
+ * Polls the type until it is no longer Provisioning. An empty answer just after the 202 means
+ * "not visible yet". `allowAbsent`: return undefined instead of waiting when the type is not listed.
+ */
+async function waitForType(
+  client: ManagementClient,
+  typeName: string,
+  typeVersion: string,
+  options: PollOptions,
+  allowAbsent: boolean
+): Promise<ApplicationTypeInfo | undefined> {
+  let lastStatus: string | undefined;
+  for (;;) {
+    const type = await client.getApplicationType(typeName, typeVersion);
+    if (!type && allowAbsent) return undefined;
+    if (type && type.Status !== lastStatus) {
+      options.log(`${typeName} ${typeVersion}: ${type.Status}${type.StatusDetails ? ` (${type.StatusDetails})` : ''}`);
+      lastStatus = type.Status;
+    }
+    if (type?.Status === 'Available') return type;
+    if (type?.Status === 'Failed') {
+      throw new ReleaseError(
+        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (the package was left in the Image Store to inspect).`
+      );
+    }
+    if (type && type.Status !== 'Provisioning') {
+      throw new ReleaseError(`${typeName} ${typeVersion} became ${type.Status} while provisioning${type.StatusDetails ? `: ${type.StatusDetails}` : ''}. Run the step again.`);
+    }
+    if (options.deadline.passed) {
+      throw new ReleaseError(
+        `${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise 'deploy-timeout'.`
+      );
+    }
+    await pause(options.pollMs, client.signal, options.deadline);
+  }
+}
+
+/** Removes the uploaded package after a provision: the cluster keeps its own copy. Gone already is fine. */
+export async function deleteUploadedPackage(store: ImageStoreClient, storePath: string): Promise<void> {
+  try {
+    await store.delete(storePath);
+  } catch (err) {
+    if (err instanceof ImageStoreError && err.is(404)) return;
+    throw err;
+  }
+}

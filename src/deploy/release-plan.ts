@@ -1,0 +1,130 @@
+// What the release will do, decided from the inputs and the package before any request: the
+// package's identity, whether to provision, which application to create or upgrade with which
+// parameters and policy.
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DeployInput, type DeployInputs, wantsApplication, wantsRelease } from '../action/deploy-inputs.js';
+import { InputError } from '../action/inputs.js';
+import type { ParameterPair } from '../cluster/management-client.js';
+import { type ApplicationManifest, parseApplicationManifest } from '../protocol/manifests.js';
+import { mergeParameters, type ParameterSource, readApplicationParameterFile } from './application-parameters.js';
+import { type PublishProfile, readPublishProfile } from './publish-profile.js';
+import type { UpgradePolicy } from './upgrade-policy.js';
+
+export interface PackageIdentity {
+  manifest: ApplicationManifest;
+  /** The local ApplicationManifest.xml as it is, to compare with the cluster's. */
+  manifestXml: string;
+  /** Local service manifests by name, to compare with the cluster's. */
+  serviceManifests: Map<string, string>;
+}
+
+export interface ApplicationPlan {
+  name: string;
+  /** The full list sent on create and upgrade (an upgrade's list replaces the application's). */
+  parameters: ParameterPair[];
+  /** Where the parameters came from, in the order applied. */
+  parameterSources: string[];
+  policy: UpgradePolicy;
+}
+
+export interface ReleasePlan {
+  typeName: string;
+  typeVersion: string;
+  identity: PackageIdentity;
+  /** Where the package is uploaded: the provision's ApplicationTypeBuildPath. */
+  imageStorePath: string;
+  keepPackage: boolean;
+  application: ApplicationPlan | undefined;
+  deployTimeoutSeconds: number;
+  unprovisionOldVersions: boolean;
+  /** The publish profile's CompressPackage, for the package compression step; undefined when not given. */
+  compressPackage: boolean | undefined;
+  /** Set by the provisioned check: the type+version is on the cluster with this very manifest, so nothing is uploaded. */
+  alreadyProvisioned: boolean;
+  /** Things the plan chose not to follow, for warnings. */
+  warnings: string[];
+}
+
+export async function readPackageIdentity(packageRoot: string): Promise<PackageIdentity> {
+  const manifestPath = path.join(packageRoot, 'ApplicationManifest.xml');
+  let manifestXml: string;
+  try {
+    manifestXml = await readFile(manifestPath, 'utf8');
+  } catch (err) {
+    throw new InputError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'}): point 'package-path' at the application package folder.`);
+  }
+  const manifest = parseApplicationManifest(manifestXml, `'${manifestPath}'`);
+  const serviceManifests = new Map<string, string>();
+  for (const ref of manifest.serviceManifestImports) {
+    try {
+      serviceManifests.set(ref.name, await readFile(path.join(packageRoot, ref.name, 'ServiceManifest.xml'), 'utf8'));
+    } catch {
+      // A diff package may leave a service out; the cluster's copy then stands.
+    }
+  }
+  return { manifest, manifestXml, serviceManifests };
+}
+
+/** The release to run, or undefined when no input asks for more than the upload. */
+export async function buildReleasePlan(identity: PackageIdentity, imageStorePath: string, inputs: DeployInputs): Promise<ReleasePlan | undefined> {
+  if (!wantsRelease(inputs)) return undefined;
+  const { manifest } = identity;
+  const profile: PublishProfile | undefined = inputs.publishProfile
+    ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile)
+    : undefined;
+
+  const warnings: string[] = [];
+  let application: ApplicationPlan | undefined;
+  if (wantsApplication(inputs)) {
+    const sources: ParameterSource[] = [];
+    // The input wins over the profile's ApplicationParameterFile.
+    const parameterFilePath = inputs.applicationParameterFile ?? profile?.applicationParameterFile;
+    let nameFromFile: string | undefined;
+    if (parameterFilePath) {
+      const what = inputs.applicationParameterFile ? `'${DeployInput.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
+      const file = await readApplicationParameterFile(parameterFilePath, what);
+      nameFromFile = file.applicationName;
+      sources.push({ what: `The parameter file '${parameterFilePath}'`, parameters: file.parameters });
+    }
+    if (inputs.applicationParameters.length > 0) {
+      sources.push({ what: `'${DeployInput.ApplicationParameters}'`, parameters: inputs.applicationParameters });
+    }
+    const name = inputs.applicationName ?? nameFromFile;
+    if (!name) {
+      throw new InputError(
+        `No application to create or upgrade: set '${DeployInput.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${DeployInput.ApplicationParameterFile}' whose <Application> has a Name.`
+      );
+    }
+    const profileUpgrade = profile?.upgrade;
+    if (profileUpgrade && !profileUpgrade.enabled) {
+      warnings.push(
+        `The publish profile has <UpgradeDeployment Enabled="false">, which makes Visual Studio remove and re-create the application: this action never deletes an application, it upgrades an existing one.`
+      );
+    }
+    application = {
+      name,
+      parameters: mergeParameters(manifest, sources),
+      parameterSources: sources.map(s => s.what),
+      policy: {
+        mode: inputs.upgradeMode ?? profileUpgrade?.mode ?? 'Monitored',
+        failureAction: inputs.failureAction ?? profileUpgrade?.failureAction ?? 'Rollback',
+        settings: { ...profileUpgrade?.settings, ...inputs.upgradeSettings }
+      }
+    };
+  }
+
+  return {
+    typeName: manifest.typeName,
+    typeVersion: manifest.typeVersion,
+    identity,
+    imageStorePath,
+    keepPackage: inputs.keepPackage,
+    application,
+    deployTimeoutSeconds: inputs.deployTimeoutSeconds,
+    unprovisionOldVersions: inputs.unprovisionOldVersions,
+    compressPackage: profile?.compressPackage,
+    alreadyProvisioned: false,
+    warnings
+  };
+}

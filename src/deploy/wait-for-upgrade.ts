@@ -1,0 +1,177 @@
+// Following a rolling upgrade to its end: a line per upgrade domain started or completed, and a
+// terminal state read the way a release engineer needs it. Only RollingForwardCompleted is a
+// success; a rollback is a failure, however cleanly it went.
+import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
+import { applicationId } from '../cluster/management-client.js';
+import { type Deadline, pause, ReleaseError } from './polling.js';
+
+export interface DomainTiming {
+  name: string;
+  /** ms since epoch, as first seen by this run. */
+  startedAt?: number;
+  completedAt?: number;
+}
+
+export interface UpgradeWatch {
+  applicationName: string;
+  targetVersion: string;
+  /** The version the application ran before the upgrade. */
+  previousVersion: string | undefined;
+  /** StartTimestampUtc of the upgrade reported before this one was requested: an answer still showing it is stale. */
+  staleStart?: string;
+  deadline: Deadline;
+  pollMs: number;
+  log: (line: string) => void;
+  /** Called after every poll with the latest progress. */
+  onProgress?: (progress: ApplicationUpgradeProgress, domains: DomainTiming[]) => void;
+  now?: () => number;
+}
+
+/** The sfctl commands that watch, resume or roll back an upgrade: what to do next, in every message. */
+export function sfctlCommands(applicationName: string): { status: string; rollback: string; resume: (domain: string) => string } {
+  const id = applicationId(applicationName);
+  return {
+    status: `sfctl application upgrade-status --application-id ${id}`,
+    rollback: `sfctl application upgrade-rollback --application-id ${id}`,
+    resume: domain => `sfctl application upgrade-resume --application-id ${id} --upgrade-domain-name ${domain}`
+  };
+}
+
+/** Waits until the upgrade to `targetVersion` completes; any other end throws a ReleaseError that says what happened and what to do. */
+export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWatch): Promise<ApplicationUpgradeProgress> {
+  const now = watch.now ?? Date.now;
+  const domains = new Map<string, DomainTiming>();
+  let lastState: string | undefined;
+  const commands = sfctlCommands(watch.applicationName);
+  for (;;) {
+    const progress = await client.getUpgradeProgress(watch.applicationName);
+    // Just after the request, the cluster may still report the previous upgrade: only the
+    // progress towards this target counts.
+    const stale = watch.staleStart !== undefined && progress.StartTimestampUtc === watch.staleStart;
+    const ours = !stale && (progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion);
+    if (ours) {
+      trackDomains(progress, domains, now(), watch.log);
+      if (progress.UpgradeState !== lastState) {
+        if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress') watch.log(`Upgrade state: ${progress.UpgradeState}${reasonText(progress)}`);
+        lastState = progress.UpgradeState;
+      }
+      watch.onProgress?.(progress, [...domains.values()]);
+      const end = terminal(progress, watch, commands);
+      if (end === 'success') return progress;
+      if (end) throw new ReleaseError(end);
+    }
+    if (watch.deadline.passed) {
+      const where = progress.CurrentUpgradeDomainProgress?.DomainName || progress.NextUpgradeDomain;
+      throw new ReleaseError(
+        `The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within 'deploy-timeout' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise 'deploy-timeout'.`
+      );
+    }
+    await pause(watch.pollMs, client.signal, watch.deadline);
+  }
+}
+
+function trackDomains(progress: ApplicationUpgradeProgress, domains: Map<string, DomainTiming>, at: number, log: (line: string) => void): void {
+  const rollingBack = progress.UpgradeState.startsWith('RollingBack');
+  for (const d of progress.UpgradeDomains ?? []) {
+    let timing = domains.get(d.Name);
+    if (!timing) {
+      timing = { name: d.Name };
+      domains.set(d.Name, timing);
+    }
+    if ((d.State === 'InProgress' || d.State === 'Completed') && timing.startedAt === undefined) {
+      timing.startedAt = at;
+      if (!rollingBack) log(`Upgrade domain ${d.Name}: started`);
+    }
+    if (d.State === 'Completed' && timing.completedAt === undefined && !rollingBack) {
+      timing.completedAt = at;
+      log(`Upgrade domain ${d.Name}: completed (${((at - timing.startedAt!) / 1000).toFixed(1)} s)`);
+    }
+  }
+}
+
+function reasonText(progress: ApplicationUpgradeProgress): string {
+  const reason = progress.FailureReason;
+  if (!reason || reason === 'None') return '';
+  const domain = failedDomain(progress);
+  return ` (${reason}${domain ? ` in upgrade domain ${domain}` : ''})`;
+}
+
+function failedDomain(progress: ApplicationUpgradeProgress): string | undefined {
+  return progress.UpgradeDomainProgressAtFailure?.DomainName || progress.CurrentUpgradeDomainProgress?.DomainName || undefined;
+}
+
+const FAILURE_REASONS: Record<string, string> = {
+  HealthCheck: 'the health check failed',
+  UpgradeDomainTimeout: 'an upgrade domain took longer than UpgradeDomainTimeoutSec',
+  OverallUpgradeTimeout: 'the upgrade took longer than UpgradeTimeoutSec',
+  Interrupted: 'another upgrade interrupted it'
+};
+
+/** Why the upgrade failed, in one sentence: the reason, the domain, what was unhealthy, the cluster's details. */
+export function describeFailure(progress: ApplicationUpgradeProgress): string {
+  const reason = progress.FailureReason && progress.FailureReason !== 'None' ? progress.FailureReason : undefined;
+  const domain = failedDomain(progress);
+  const parts = [
+    reason ? `${FAILURE_REASONS[reason] ?? reason} (FailureReason ${reason})` : 'the cluster gave no failure reason',
+    domain ? `in upgrade domain ${domain}` : undefined
+  ].filter(Boolean);
+  const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+  let text = parts.join(' ');
+  if (unhealthy.length > 0) text += `; unhealthy: ${unhealthy.join('; ')}`;
+  if (progress.UpgradeStatusDetails?.trim()) text += `; the cluster says: ${progress.UpgradeStatusDetails.trim()}`;
+  return text;
+}
+
+/** The message for a terminal state other than success, 'success', or undefined to keep waiting. */
+function terminal(progress: ApplicationUpgradeProgress, watch: UpgradeWatch, commands: ReturnType<typeof sfctlCommands>): string | 'success' | undefined {
+  const app = watch.applicationName;
+  const target = watch.targetVersion;
+  switch (progress.UpgradeState) {
+    case 'RollingForwardCompleted':
+      return 'success';
+    case 'RollingBackCompleted':
+      return `The upgrade of ${app} to ${target} failed and was rolled back: ${describeFailure(progress)}. The application runs ${watch.previousVersion ?? 'its previous version'} again; fix the cause and release a new version.`;
+    case 'Failed':
+      return `The upgrade of ${app} to ${target} failed: ${describeFailure(progress)}. Check the application with '${commands.status}'.`;
+    case 'RollingForwardPending': {
+      const next = progress.NextUpgradeDomain || failedDomain(progress) || '<domain>';
+      const failed = progress.FailureReason && progress.FailureReason !== 'None';
+      const why = failed
+        ? `stopped after a failure (${describeFailure(progress)}) and, with 'failure-action: Manual', waits for a decision`
+        : `waits for a person to start upgrade domain ${next}`;
+      return `The upgrade of ${app} to ${target} ${why}. Roll it back with '${commands.rollback}', or, once the cause is fixed, resume it with '${commands.resume(next)}'.`;
+    }
+    case 'Invalid':
+      return `The cluster reports the upgrade of ${app} to ${target} as Invalid${progress.UpgradeStatusDetails ? `: ${progress.UpgradeStatusDetails}` : ''}. Check it with '${commands.status}'.`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The unhealthy evaluations in plain words: each chain from the top evaluation to the deepest
+ * one, as the cluster describes them ("Unhealthy services: 100% (1/1)… ← Unhealthy event:
+ * SourceId='…'"). At most three chains.
+ */
+export function summarizeEvaluations(evaluations: HealthEvaluationWrapper[] | undefined, limit = 3): string[] {
+  const chains: string[] = [];
+  const walk = (wrapper: HealthEvaluationWrapper, trail: string[]) => {
+    const e = wrapper.HealthEvaluation;
+    if (!e) return;
+    const here = [...trail, describeEvaluation(e)];
+    const children = e.UnhealthyEvaluations ?? [];
+    if (children.length === 0) chains.push(here.join(' ← '));
+    else for (const c of children) walk(c, here);
+  };
+  for (const w of evaluations ?? []) walk(w, []);
+  const shown = chains.slice(0, limit);
+  if (chains.length > limit) shown.push(`and ${chains.length - limit} more`);
+  return shown;
+}
+
+function describeEvaluation(e: HealthEvaluation): string {
+  if (e.Description?.trim()) return e.Description.trim();
+  const event = e.UnhealthyEvent as { SourceId?: string; Property?: string; HealthState?: string; Description?: string } | undefined;
+  if (event) return `event ${event.SourceId ?? '?'}/${event.Property ?? '?'} is ${event.HealthState ?? 'unhealthy'}${event.Description ? `: ${event.Description}` : ''}`;
+  return `${e.Kind ?? 'an entity'} is ${e.AggregatedHealthState ?? 'unhealthy'}`;
+}
