@@ -18,6 +18,7 @@ import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/d
 // Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
+import { ManagementClient } from '../cluster/management-client.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
@@ -29,6 +30,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
+    const packageInputs = getPackageInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     const clientCertificate = loadClientCertificate(inputs.security);
@@ -45,10 +47,10 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
-    // Issue 12 hook 1: offline validation, before the first request; the profile's CompressPackage counts.
-    const validation = await validatePackageStep(pkg);
+    // Issue 12 hook 1: offline validation, before the first request.
+    const validation = await validatePackageStep(pkg, packageInputs);
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
-    const packageInputs = getPackageInputs(undefined, release?.compressPackage);
+    if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
@@ -62,8 +64,8 @@ export async function run(): Promise<void> {
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
-    // Issue 12 hook 2: what is uploaded: the package, or its compressed copy.
-    toUpload = await preparePackageToUpload(pkg, validation, packageInputs);
+    // Issue 12 hook 2: what is uploaded: the package, its diff against the cluster, its compressed copy.
+    toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
 
     if (inputs.dryRun) {
       await dryRun(client, inputs, toUpload.pkg, report);

@@ -21,14 +21,10 @@ function parseBoolean(input: string, value: string): boolean {
   throw new InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
 }
 
-/**
- * `publishProfileCompress`: the publish profile's `CopyPackageParameters CompressPackage`, when the
- * deploy inputs name a profile; the `compress` input, when set to true, wins.
- */
-export function getPackageInputs(read: (name: string) => string = name => core.getInput(name), publishProfileCompress?: boolean): PackageInputs {
-  const compress = parseBoolean(PackageInput.Compress, read(PackageInput.Compress));
+/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (main.ts). */
+export function getPackageInputs(read: (name: string) => string = name => core.getInput(name)): PackageInputs {
   return {
-    compress: compress || publishProfileCompress === true,
+    compress: parseBoolean(PackageInput.Compress, read(PackageInput.Compress)),
     diffPackage: parseBoolean(PackageInput.DiffPackage, read(PackageInput.DiffPackage))
   };
 }
