@@ -119,4 +119,18 @@ describe('compressed packages', () => {
     assert.ok(provisioned, 'the emulator did not provision the compressed package');
     assert.equal(provisioned.failure, undefined);
   });
+
+  it("turns compression on from the publish profile's CopyPackageParameters CompressPackage=\"true\"", async () => {
+    const pkg = await makePackage(shopSpec('3.0.0'), 'Shop');
+    const profile = path.join(pkg, '..', 'Cloud.xml');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(profile, '<PublishProfile xmlns="http://schemas.microsoft.com/2015/05/fabrictools"><CopyPackageParameters CompressPackage="true" /></PublishProfile>');
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/3.0.0', 'publish-profile': profile, 'application-name': 'fabric:/Shop', 'keep-package': 'true' }
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.ok(run.outputs['compressed-bytes'], 'compressed-bytes is not set');
+    assert.deepEqual((await readdir(emu.diskPath('Shop/3.0.0/WebPkg'))).sort(), ['Code.zip', 'Config.zip', 'ServiceManifest.xml', '_.dir']);
+    assert.ok(emu.emulator.management.types.findAvailable('ShopType', '3.0.0'));
+  });
 });
