@@ -159,8 +159,8 @@ describe('cancellation', () => {
 
 describe('a package of 20,000 files', () => {
   it('uploads with bounded memory and file descriptors', async () => {
-    const spec: Record<string, string> = {};
-    for (let i = 0; i < 20_000; i++) spec[`Svc${i % 10}/Code/d${Math.floor(i / 10) % 20}/f${i}.txt`] = `file ${i}\n`;
+    const spec: Record<string, string> = { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' };
+    for (let i = 0; i < 19_999; i++) spec[`Svc${i % 10}/Code/d${Math.floor(i / 10) % 20}/f${i}.txt`] = `file ${i}\n`;
     const pkg = await makePackage(spec, 'Many');
     await withEmulator({}, async emu => {
       let maxFds = 0;
