@@ -172,7 +172,7 @@ export async function buildVersion(
   }
   const serviceManifests = new Map(layout.serviceManifests);
   const partChecksums = new Map<string, string>();
-  const changed: string[] = [];
+  const changed: string[] = []; // parts refused after reading their bytes
   for (const part of layout.presentParts) {
     if (part.kind === 'ServiceManifest') {
       const held = registry.heldServiceManifest(typeName, part.name, part.version);
@@ -182,7 +182,11 @@ export async function buildVersion(
       }
       continue;
     }
-    const sum = await pkg.checksum(part.path, part.zipped);
+    const { checksum: sum, zipProblem } = await pkg.inspectPart(part.path, part.zipped);
+    if (zipProblem !== undefined) {
+      changed.push(`The ${part.kind} ${part.name} of service manifest '${part.serviceManifestName}' (${buildPath}/${part.path}) is not a valid zip archive: ${zipProblem}.`);
+      continue;
+    }
     const held = registry.heldChecksum(typeName, partKey(part));
     if (held !== undefined && held !== sum) {
       changed.push(

@@ -1,7 +1,6 @@
 // The emulated cluster manager: the `/ApplicationTypes` and `/Applications` routes of the gateway
 // (cluster management reference). Self-contained: the server asks handles() and hands the request
 // to handle(), which answers a status and a JSON body or throws a FabricHttpError.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   ApplicationPackageCleanupPolicy,
   ApplicationUpgradeDescription,
@@ -31,6 +30,8 @@ export interface ManagementOptions {
   provisionSeconds?: number;
   /** Versions whose Monitored upgrades fail their health check from the second upgrade domain on. */
   unhealthyVersions?: string[];
+  /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
+  clock?: () => number;
 }
 
 export interface ManagementRequest {
@@ -86,22 +87,25 @@ export class ClusterManager {
   private readonly domainMs: number;
   private readonly provisionMs: number;
   private readonly unhealthy: Set<string>;
+  private readonly now: () => number;
+  /** Type versions whose package the image builder is reading right now. */
+  private readonly building = new Set<string>();
 
   constructor(
     private readonly store: ContentStore,
     private readonly journal: Journal,
     private readonly maxApiVersion: ApiVersion,
-    options: ManagementOptions = {},
-    private readonly now: () => number = Date.now
+    options: ManagementOptions = {}
   ) {
+    this.now = options.clock ?? Date.now;
     const count = options.upgradeDomains ?? 3;
     // [undoc] Upgrade domain names: the local development cluster's style.
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
     this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
     this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
     this.unhealthy = new Set(options.unhealthyVersions ?? []);
-    this.types = new ApplicationTypeRegistry(now);
-    this.applications = new ApplicationRegistry(now, this.unhealthy);
+    this.types = new ApplicationTypeRegistry(this.now);
+    this.applications = new ApplicationRegistry(this.now, this.unhealthy);
     this.routes = this.buildRoutes();
   }
 
@@ -268,9 +272,21 @@ export class ClusterManager {
       if (status === 'Provisioning') return { status: isAsync ? 202 : 200 };
       this.types.remove(existing.typeName, existing.version); // a failed provision is retried [rt]
     }
-    const built = await buildVersion(this.types, pkg!, buildPath, identity);
+    const key = `${typeName.toLowerCase()}\n${typeVersion}`;
+    if (this.building.has(key)) {
+      // [undoc] Two provisions of one version at the same moment: the second is refused.
+      throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeProvisionInProgress, `Application type ${typeName} version ${typeVersion} is being provisioned.`);
+    }
+    this.building.add(key);
+    let built: Awaited<ReturnType<typeof buildVersion>>;
+    try {
+      built = await buildVersion(this.types, pkg!, buildPath, identity);
+    } finally {
+      this.building.delete(key);
+    }
     const acceptedAt = this.now();
-    const readyAt = acceptedAt + this.provisionMs;
+    // --provision-seconds delays an asynchronous provision; a synchronous one answers when done.
+    const readyAt = isAsync ? acceptedAt + this.provisionMs : acceptedAt;
     if ('error' in built) {
       // [undoc] A failed synchronous provision leaves nothing listed; an asynchronous one stays
       // listed as Failed with the image builder's message.
@@ -292,9 +308,7 @@ export class ClusterManager {
     // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
     // The cluster has copied what it needs, so the package goes at once.
     if (cleanup !== 'Manual') await this.store.delete(storePath);
-    if (isAsync) return { status: 202 };
-    await sleep(Math.max(0, readyAt - this.now()));
-    return { status: 200 };
+    return { status: isAsync ? 202 : 200 };
   }
 
   private listTypes(request: ManagementRequest, name: string | undefined): ManagementAnswer {

@@ -7,11 +7,15 @@ import * as path from 'node:path';
 import { MARK_FILE_NAME } from '../../src/protocol/error-codes.js';
 import { type PackageView, packageViewOf, SERVICE_MANIFEST_FILE, APPLICATION_MANIFEST_FILE } from '../../src/protocol/package-layout.js';
 import type { ContentStore } from '../content-store.js';
+import { zipProblem } from './zip-check.js';
 
 export interface StoredPackage {
   view: PackageView;
-  /** SHA-256 (hex) of a part: `<Name>.zip` bytes, or a folder's sorted file names and contents. */
-  checksum(relPath: string, zipped: boolean): Promise<string>;
+  /**
+   * A part's SHA-256 (hex): of `<Name>.zip` bytes, or of a folder's sorted file names and contents;
+   * and, for a zip, why it is not a usable archive.
+   */
+  inspectPart(relPath: string, zipped: boolean): Promise<{ checksum: string; zipProblem?: string }>;
 }
 
 /** Undefined when the folder does not exist in the store. */
@@ -35,12 +39,13 @@ export async function readStoredPackage(store: ContentStore, storePath: string):
   }
   return {
     view: packageViewOf(files, rel => texts.get(rel), folders),
-    checksum: (rel, zipped) => (zipped ? fileChecksum(path.join(root, ...rel.split('/'))) : folderChecksum(path.join(root, ...rel.split('/'))))
+    inspectPart: async (rel, zipped) => {
+      const disk = path.join(root, ...rel.split('/'));
+      if (!zipped) return { checksum: await folderChecksum(disk) };
+      const bytes = await fs.readFile(disk);
+      return { checksum: createHash('sha256').update(bytes).digest('hex'), zipProblem: zipProblem(bytes) };
+    }
   };
-}
-
-async function fileChecksum(file: string): Promise<string> {
-  return createHash('sha256').update(await fs.readFile(file)).digest('hex');
 }
 
 /** Mark files are left out: they say the folder is complete, not what it holds. */

@@ -106,7 +106,9 @@ export class ReleaseReport {
         .join(', ');
       const status = this.error
         ? `❌ Release failed: ${this.error.split('\n')[0]}`
-        : `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`;
+        : this.phase === 'done'
+          ? `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`
+          : `ℹ️ ${this.typeName} ${this.typeVersion}: planned, not deployed (dry run).`;
       const row = (label: string, value: string | undefined) => [label, value ?? '—'];
       const duration = this.durationSeconds;
       core.summary

@@ -16,6 +16,8 @@ import { buildUpgradeDescription } from './upgrade-policy.js';
 import { waitForUpgrade } from './wait-for-upgrade.js';
 
 const log = (line: string) => core.info(line);
+const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /**
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
@@ -49,7 +51,7 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
     if (app) {
       const { mode, failureAction, settings } = app.policy;
       log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
-      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.join(', then ')}` : ''}.`);
+      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`);
       const given = Object.entries(settings);
       if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
     }
@@ -131,10 +133,12 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
       try {
         await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
       } catch (err) {
-        if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists)) {
+        if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists))) throw err;
+        // A retried create whose first answer was lost finds its own application: that is success.
+        const found = await client.getApplication(app.name);
+        if (found?.TypeName !== plan.typeName || found.TypeVersion !== plan.typeVersion) {
           throw new ReleaseError(`${app.name} was created by someone else while this step ran: run the step again to upgrade it.`);
         }
-        throw err;
       }
       const ready = await waitWhileCreating(client, app.name, options);
       report.applicationResult = 'created';
@@ -189,12 +193,16 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
     try {
       await client.upgradeApplication(description);
     } catch (err) {
-      if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) {
+      if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
+      // A retried request whose first answer was lost finds its own upgrade rolling: follow it.
+      const now = await client.getUpgradeProgress(app.name).catch(() => undefined);
+      const rolling = now !== undefined && now.TargetApplicationTypeVersion === plan.typeVersion && !TERMINAL_STATES.has(now.UpgradeState);
+      if (!rolling) {
+        if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
         report.applicationResult = 'unchanged';
         log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
         return;
       }
-      throw err;
     }
     log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
     const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });

@@ -9,6 +9,7 @@ import {
   parseApplicationManifest,
   parseServiceManifest,
   type ServiceManifest,
+  type ServiceManifestPart,
   type ServicePackageKind
 } from './manifests.js';
 
@@ -89,154 +90,175 @@ export function unsafeNameReason(value: string): string | undefined {
 }
 
 export function validatePackageLayout(view: PackageView, options: LayoutOptions = {}): PackageLayout {
-  const layout: PackageLayout = { serviceManifests: new Map(), problems: [], presentParts: [], reusedParts: [], unreferencedFiles: [] };
-  const problem = (file: string, message: string, fix: string, kind: LayoutProblemKind = 'invalid-layout') =>
-    layout.problems.push({ kind, file, message, fix });
-  const checkName = (file: string, what: string, value: string) => {
-    const reason = unsafeNameReason(value);
-    if (reason) problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
-    return reason === undefined;
-  };
-  const requireMark = (folder: string) => {
-    const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
-    if (options.requireMarkFiles && view.kind(mark) !== 'file') {
-      problem(mark, `The folder '${folder === '' ? '.' : folder}' has no ${MARK_FILE_NAME} mark file: it is not complete.`, 'Upload the package again; its mark files are written last.', 'missing-mark-file');
-    }
-  };
-
-  requireMark('');
-  const referenced = new Set<string>([APPLICATION_MANIFEST_FILE]);
-  const referencedFolders: string[] = [];
-  const appXml = view.kind(APPLICATION_MANIFEST_FILE) === 'file' ? view.readText(APPLICATION_MANIFEST_FILE) : undefined;
-  if (appXml === undefined) {
-    problem(APPLICATION_MANIFEST_FILE, `${APPLICATION_MANIFEST_FILE} is missing at the root of the package.`, 'Point at the folder that holds ApplicationManifest.xml (the package root).');
-    return finish(view, layout, referenced, referencedFolders);
-  }
-  let app: ApplicationManifest;
-  try {
-    app = parseApplicationManifest(appXml, APPLICATION_MANIFEST_FILE);
-  } catch (err) {
-    if (!(err instanceof ManifestError)) throw err;
-    problem(APPLICATION_MANIFEST_FILE, err.message, 'Fix the XML of ApplicationManifest.xml.');
-    return finish(view, layout, referenced, referencedFolders);
-  }
-  layout.applicationManifest = app;
-  checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
-  checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
-
-  const seen = new Set<string>();
-  for (const ref of app.serviceManifestImports) {
-    const names = checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) && checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestVersion', ref.version);
-    if (seen.has(ref.name.toLowerCase())) {
-      problem(APPLICATION_MANIFEST_FILE, `ServiceManifestImport '${ref.name}' appears more than once in ${APPLICATION_MANIFEST_FILE}.`, 'Import each service manifest once.');
-      continue;
-    }
-    seen.add(ref.name.toLowerCase());
-    if (!names) continue;
-    checkService(view, options, layout, ref, problem, checkName, requireMark, referenced, referencedFolders);
-  }
-  return finish(view, layout, referenced, referencedFolders);
+  return new LayoutCheck(view, options).run();
 }
 
-function checkService(
-  view: PackageView,
-  options: LayoutOptions,
-  layout: PackageLayout,
-  ref: { name: string; version: string },
-  problem: (file: string, message: string, fix: string) => void,
-  checkName: (file: string, what: string, value: string) => boolean,
-  requireMark: (folder: string) => void,
-  referenced: Set<string>,
-  referencedFolders: string[]
-): void {
-  const folder = ref.name;
-  const file = `${folder}/${SERVICE_MANIFEST_FILE}`;
-  const serviceRef: PackagePartRef = { kind: 'ServiceManifest', serviceManifestName: ref.name, name: ref.name, version: ref.version };
-  const xml = view.kind(file) === 'file' ? view.readText(file) : undefined;
-  if (xml === undefined) {
-    if (view.kind(folder) === undefined && options.clusterHolds?.(serviceRef)) {
-      layout.reusedParts.push(serviceRef);
+/** One validation run: the problems found and what the manifests refer to. */
+class LayoutCheck {
+  private readonly layout: PackageLayout = { serviceManifests: new Map(), problems: [], presentParts: [], reusedParts: [], unreferencedFiles: [] };
+  /** Files a manifest refers to, and folders whose whole content it does. */
+  private readonly referencedFiles = new Set<string>([APPLICATION_MANIFEST_FILE]);
+  private readonly referencedFolders: string[] = [];
+
+  constructor(
+    private readonly view: PackageView,
+    private readonly options: LayoutOptions
+  ) {}
+
+  run(): PackageLayout {
+    this.requireMark('');
+    const app = this.readApplicationManifest();
+    if (app) {
+      this.layout.applicationManifest = app;
+      this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
+      this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+      const seen = new Set<string>();
+      for (const ref of app.serviceManifestImports) {
+        const safe =
+          this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
+          this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestVersion', ref.version);
+        if (seen.has(ref.name.toLowerCase())) {
+          this.problem(APPLICATION_MANIFEST_FILE, `ServiceManifestImport '${ref.name}' appears more than once in ${APPLICATION_MANIFEST_FILE}.`, 'Import each service manifest once.');
+          continue;
+        }
+        seen.add(ref.name.toLowerCase());
+        if (safe) this.checkService(ref);
+      }
+    }
+    this.listUnreferenced();
+    return this.layout;
+  }
+
+  private problem(file: string, message: string, fix: string, kind: LayoutProblemKind = 'invalid-layout'): void {
+    this.layout.problems.push({ kind, file, message, fix });
+  }
+
+  private checkName(file: string, what: string, value: string): boolean {
+    const reason = unsafeNameReason(value);
+    if (reason) this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
+    return reason === undefined;
+  }
+
+  private requireMark(folder: string): void {
+    const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
+    if (this.options.requireMarkFiles && this.view.kind(mark) !== 'file') {
+      this.problem(
+        mark,
+        `The folder '${folder === '' ? '.' : folder}' has no ${MARK_FILE_NAME} mark file: it is not complete.`,
+        'Upload the package again; its mark files are written last.',
+        'missing-mark-file'
+      );
+    }
+  }
+
+  private readText(file: string): string | undefined {
+    return this.view.kind(file) === 'file' ? this.view.readText(file) : undefined;
+  }
+
+  private readApplicationManifest(): ApplicationManifest | undefined {
+    const xml = this.readText(APPLICATION_MANIFEST_FILE);
+    if (xml === undefined) {
+      this.problem(APPLICATION_MANIFEST_FILE, `${APPLICATION_MANIFEST_FILE} is missing at the root of the package.`, 'Point at the folder that holds ApplicationManifest.xml (the package root).');
+      return undefined;
+    }
+    try {
+      return parseApplicationManifest(xml, APPLICATION_MANIFEST_FILE);
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      this.problem(APPLICATION_MANIFEST_FILE, err.message, 'Fix the XML of ApplicationManifest.xml.');
+      return undefined;
+    }
+  }
+
+  private checkService(ref: { name: string; version: string }): void {
+    const folder = ref.name;
+    const file = `${folder}/${SERVICE_MANIFEST_FILE}`;
+    const serviceRef: PackagePartRef = { kind: 'ServiceManifest', serviceManifestName: ref.name, name: ref.name, version: ref.version };
+    const xml = this.readText(file);
+    const folderExists = this.view.kind(folder) !== undefined;
+    if (xml === undefined) {
+      if (!folderExists && this.options.clusterHolds?.(serviceRef)) {
+        this.layout.reusedParts.push(serviceRef);
+        return;
+      }
+      this.problem(
+        file,
+        `The BuildLayout of the application is invalid. ${SERVICE_MANIFEST_FILE} is missing for service manifest '${ref.name}' version '${ref.version}'.`,
+        folderExists
+          ? `Add ${file}.`
+          : `Add the folder '${folder}' with its ${SERVICE_MANIFEST_FILE}, or leave it out only when the cluster already holds '${ref.name}' version '${ref.version}' for this application type.`
+      );
       return;
     }
-    problem(
-      file,
-      `The BuildLayout of the application is invalid. ${SERVICE_MANIFEST_FILE} is missing for service manifest '${ref.name}' version '${ref.version}'.`,
-      view.kind(folder) === undefined
-        ? `Add the folder '${folder}' with its ${SERVICE_MANIFEST_FILE}, or leave it out only when the cluster already holds '${ref.name}' version '${ref.version}' for this application type.`
-        : `Add ${file}.`
-    );
-    return;
-  }
-  requireMark(folder);
-  referenced.add(file);
-  let manifest: ServiceManifest;
-  try {
-    manifest = parseServiceManifest(xml, file);
-  } catch (err) {
-    if (!(err instanceof ManifestError)) throw err;
-    problem(file, err.message, `Fix the XML of ${file}.`);
-    return;
-  }
-  if (manifest.name !== ref.name || manifest.version !== ref.version) {
-    problem(
-      file,
-      `ServiceManifestRef has ServiceManifestName='${ref.name}' ServiceManifestVersion='${ref.version}'. This does not match the Name='${manifest.name}' and Version='${manifest.version}' in ${file}.`,
-      `Make the ServiceManifestRef in ${APPLICATION_MANIFEST_FILE} and the Name and Version in ${file} agree.`
-    );
-    return;
-  }
-  layout.serviceManifests.set(manifest.name, { manifest, xml });
-  layout.presentParts.push({ ...serviceRef, path: folder, zipped: false });
-  const partNames = new Set<string>();
-  for (const part of manifest.parts) {
-    if (!checkName(file, `${part.kind} Name`, part.name) || !checkName(file, `${part.kind} Version`, part.version)) continue;
-    if (partNames.has(part.name.toLowerCase())) {
-      problem(file, `${file} declares the package name '${part.name}' more than once.`, 'Give each Code/Config/Data package its own name.');
-      continue;
+    this.requireMark(folder);
+    this.referencedFiles.add(file);
+    let manifest: ServiceManifest;
+    try {
+      manifest = parseServiceManifest(xml, file);
+    } catch (err) {
+      if (!(err instanceof ManifestError)) throw err;
+      this.problem(file, err.message, `Fix the XML of ${file}.`);
+      return;
     }
-    partNames.add(part.name.toLowerCase());
-    const partRef: PackagePartRef = { kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version };
-    const dir = `${folder}/${part.name}`;
-    const zip = `${dir}.zip`;
-    const asFolder = view.kind(dir) === 'folder';
-    const asZip = view.kind(zip) === 'file';
-    if (asFolder && asZip) {
-      problem(dir, `${part.kind} '${part.name}' of service manifest '${manifest.name}' is both a folder and ${part.name}.zip.`, `Keep either the folder '${dir}' or '${zip}', not both.`);
-      continue;
+    if (manifest.name !== ref.name || manifest.version !== ref.version) {
+      this.problem(
+        file,
+        `ServiceManifestRef has ServiceManifestName='${ref.name}' ServiceManifestVersion='${ref.version}'. This does not match the Name='${manifest.name}' and Version='${manifest.version}' in ${file}.`,
+        `Make the ServiceManifestRef in ${APPLICATION_MANIFEST_FILE} and the Name and Version in ${file} agree.`
+      );
+      return;
     }
-    if (asFolder || asZip) {
-      if (asFolder) {
-        requireMark(dir);
-        referencedFolders.push(dir);
-      } else {
-        referenced.add(zip);
+    this.layout.serviceManifests.set(manifest.name, { manifest, xml });
+    this.layout.presentParts.push({ ...serviceRef, path: folder, zipped: false });
+    const partNames = new Set<string>();
+    for (const part of manifest.parts) {
+      if (!this.checkName(file, `${part.kind} Name`, part.name) || !this.checkName(file, `${part.kind} Version`, part.version)) continue;
+      if (partNames.has(part.name.toLowerCase())) {
+        this.problem(file, `${file} declares the package name '${part.name}' more than once.`, 'Give each Code/Config/Data package its own name.');
+        continue;
       }
-      layout.presentParts.push({ ...partRef, path: asFolder ? dir : zip, zipped: asZip });
-      continue;
+      partNames.add(part.name.toLowerCase());
+      this.checkPart(manifest.name, part);
     }
-    if (part.isContainer) continue;
-    if (options.clusterHolds?.(partRef)) {
-      layout.reusedParts.push(partRef);
-      continue;
-    }
-    problem(
-      dir,
-      `The BuildLayout of the application is invalid. ${part.name} is missing for service ${manifest.name} (${part.kind} version '${part.version}').`,
-      `Add the folder '${dir}' or '${zip}', or leave it out only when the cluster already holds ${part.kind} '${part.name}' version '${part.version}' of '${manifest.name}' for this application type.`
-    );
   }
-}
 
-function finish(view: PackageView, layout: PackageLayout, referenced: Set<string>, referencedFolders: string[]): PackageLayout {
-  if (!view.listFiles) return layout;
-  for (const f of view.listFiles()) {
-    const name = f.split('/').pop();
-    if (name === MARK_FILE_NAME || referenced.has(f)) continue;
-    if (referencedFolders.some(dir => f.startsWith(`${dir}/`))) continue;
-    layout.unreferencedFiles.push(f);
+  private checkPart(serviceManifestName: string, part: ServiceManifestPart): void {
+    const partRef: PackagePartRef = { kind: part.kind, serviceManifestName, name: part.name, version: part.version };
+    const dir = `${serviceManifestName}/${part.name}`;
+    const zip = `${dir}.zip`;
+    const asFolder = this.view.kind(dir) === 'folder';
+    const asZip = this.view.kind(zip) === 'file';
+    if (asFolder && asZip) {
+      this.problem(dir, `${part.kind} '${part.name}' of service manifest '${serviceManifestName}' is both a folder and ${part.name}.zip.`, `Keep either the folder '${dir}' or '${zip}', not both.`);
+    } else if (asFolder) {
+      this.requireMark(dir);
+      this.referencedFolders.push(dir);
+      this.layout.presentParts.push({ ...partRef, path: dir, zipped: false });
+    } else if (asZip) {
+      this.referencedFiles.add(zip);
+      this.layout.presentParts.push({ ...partRef, path: zip, zipped: true });
+    } else if (part.isContainer) {
+      // A container code package runs an image: it has nothing in the package.
+    } else if (this.options.clusterHolds?.(partRef)) {
+      this.layout.reusedParts.push(partRef);
+    } else {
+      this.problem(
+        dir,
+        `The BuildLayout of the application is invalid. ${part.name} is missing for service ${serviceManifestName} (${part.kind} version '${part.version}').`,
+        `Add the folder '${dir}' or '${zip}', or leave it out only when the cluster already holds ${part.kind} '${part.name}' version '${part.version}' of '${serviceManifestName}' for this application type.`
+      );
+    }
   }
-  layout.unreferencedFiles.sort();
-  return layout;
+
+  private listUnreferenced(): void {
+    if (!this.view.listFiles) return;
+    for (const f of this.view.listFiles()) {
+      if (f.split('/').pop() === MARK_FILE_NAME || this.referencedFiles.has(f)) continue;
+      if (this.referencedFolders.some(dir => f.startsWith(`${dir}/`))) continue;
+      this.layout.unreferencedFiles.push(f);
+    }
+    this.layout.unreferencedFiles.sort();
+  }
 }
 
 /** One line per problem: "<file>: <message> <fix>", for logs and error messages. */

@@ -36,6 +36,8 @@ export class FakeCluster {
   /** Versions an application other than those in `applications` uses: unprovision answers 409. */
   inUse = new Set<string>();
   storePaths = new Set<string>();
+  /** Routes ('POST /Applications/$/Create') whose next request is carried out but answered 504, as if the answer were lost. */
+  loseNextAnswer = new Set<string>();
   private pollsLeft = new Map<string, number>();
 
   count(method: string, pathPattern: RegExp): number {
@@ -48,7 +50,8 @@ export class FakeCluster {
       endpoint: 'http://fake',
       apiVersion: '6.0',
       timeoutSeconds: 60,
-      retries: 1,
+      retries: 3,
+      backoff: { baseDelayMs: 1, maxDelayMs: 2 },
       limiter: new Semaphore(4),
       signal
     });
@@ -59,7 +62,11 @@ export class FakeCluster {
     const path = decodeURIComponent(url.pathname);
     const rawBody = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     this.requests.push({ method: req.method, path, query: url.searchParams, rawBody });
-    return this.route(req.method, path, url.searchParams, rawBody);
+    const answer = this.route(req.method, path, url.searchParams, rawBody);
+    if (this.loseNextAnswer.delete(`${req.method} ${path}`)) {
+      return { status: 504, headers: {}, body: Buffer.from(JSON.stringify({ Error: { Code: 'FABRIC_E_TIMEOUT', Message: 'lost' } })) };
+    }
+    return answer;
   }
 
   private route(method: string, path: string, query: URLSearchParams, rawBody: string): HttpResponse {
@@ -126,6 +133,9 @@ export class FakeCluster {
       if (!app) return error(404, 'FABRIC_E_APPLICATION_NOT_FOUND');
       if (action === 'Upgrade') {
         const d = JSON.parse(rawBody) as { TargetApplicationTypeVersion: string; Parameters: { Key: string; Value: string }[] };
+        if (app.TypeVersion === d.TargetApplicationTypeVersion && JSON.stringify(app.Parameters) === JSON.stringify(d.Parameters)) {
+          return error(409, 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION');
+        }
         if (this.progress.length === 0) {
           this.progress = [
             { UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: d.TargetApplicationTypeVersion, UpgradeDomains: [{ Name: 'UD0', State: 'InProgress' }, { Name: 'UD1', State: 'Pending' }] },

@@ -117,6 +117,19 @@ test('create with the parameters; then upgrade; then unchanged sends no upgrade'
   assert.equal(cluster.count('POST', /\/\$\/Upgrade$/), upgrades);
 });
 
+test('a create or an upgrade whose answer was lost and retried is taken for what it did, not for a conflict or unchanged', async () => {
+  cluster.loseNextAnswer.add('POST /Applications/$/Create');
+  const created = await release({ 'application-name': 'fabric:/VotingApp' });
+  assert.equal(created.report.applicationResult, 'created');
+  assert.equal(cluster.count('POST', /^\/Applications\/\$\/Create$/), 2);
+
+  cluster.loseNextAnswer.add('POST /Applications/VotingApp/$/Upgrade');
+  const upgraded = await release({ 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCount=5' });
+  assert.equal(cluster.count('POST', /\/\$\/Upgrade$/), 2, 'the retry answered 409');
+  assert.equal(upgraded.report.applicationResult, 'upgraded');
+  assert.equal(upgraded.report.upgradeState, 'RollingForwardCompleted');
+});
+
 test('an application of another type is refused; an upgrade to another version in progress is not interrupted', async () => {
   cluster.types.push({ Name: 'VotingType', Version: '1.0.0', Status: 'Available', manifest: MANIFEST, serviceManifests: {} });
   cluster.applications.set('fabric:/VotingApp', { Id: 'VotingApp', Name: 'fabric:/VotingApp', TypeName: 'OtherType', TypeVersion: '1.0.0', Status: 'Ready' });
