@@ -35229,6 +35229,840 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3044:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+var fs = __nccwpck_require__(9896);
+var Transform = (__nccwpck_require__(2203).Transform);
+var PassThrough = (__nccwpck_require__(2203).PassThrough);
+var zlib = __nccwpck_require__(3106);
+var util = __nccwpck_require__(9023);
+var EventEmitter = (__nccwpck_require__(4434).EventEmitter);
+var errorMonitor = (__nccwpck_require__(4434).errorMonitor);
+var crc32 = __nccwpck_require__(4928);
+
+exports.u = ZipFile;
+__webpack_unused_export__ = dateToDosDateTime;
+
+util.inherits(ZipFile, EventEmitter);
+function ZipFile() {
+  this.outputStream = new PassThrough();
+  this.entries = [];
+  this.outputStreamCursor = 0;
+  this.ended = false; // .end() sets this
+  this.allDone = false; // set when we've written the last bytes
+  this.forceZip64Eocd = false; // configurable in .end()
+  this.errored = false;
+  this.on(errorMonitor, function() {
+    this.errored = true;
+  });
+}
+
+ZipFile.prototype.addFile = function(realPath, metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, false);
+  if (options == null) options = {};
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  self.entries.push(entry);
+  fs.stat(realPath, function(err, stats) {
+    if (err) return self.emit("error", err);
+    if (!stats.isFile()) return self.emit("error", new Error("not a file: " + realPath));
+    entry.uncompressedSize = stats.size;
+    if (options.mtime == null) entry.setLastModDate(stats.mtime);
+    if (options.mode == null) entry.setFileAttributesMode(stats.mode);
+    entry.setFileDataPumpFunction(function() {
+      var readStream = fs.createReadStream(realPath);
+      entry.state = Entry.FILE_DATA_IN_PROGRESS;
+      readStream.on("error", function(err) {
+        self.emit("error", err);
+      });
+      pumpFileDataReadStream(self, entry, readStream);
+    });
+    pumpEntries(self);
+  });
+};
+
+ZipFile.prototype.addReadStream = function(readStream, metadataPath, options) {
+  this.addReadStreamLazy(metadataPath, options, function(cb) {
+    cb(null, readStream);
+  });
+};
+
+ZipFile.prototype.addReadStreamLazy = function(metadataPath, options, getReadStreamFunction) {
+  var self = this;
+  if (typeof options === "function") {
+    getReadStreamFunction = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  metadataPath = validateMetadataPath(metadataPath, false);
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  self.entries.push(entry);
+  entry.setFileDataPumpFunction(function() {
+    entry.state = Entry.FILE_DATA_IN_PROGRESS;
+    getReadStreamFunction(function(err, readStream) {
+      if (err) return self.emit("error", err);
+      pumpFileDataReadStream(self, entry, readStream);
+    });
+  });
+  pumpEntries(self);
+};
+
+ZipFile.prototype.addBuffer = function(buffer, metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, false);
+  if (buffer.length > 0x3fffffff) throw new Error("buffer too large: " + buffer.length + " > " + 0x3fffffff);
+  if (options == null) options = {};
+  if (options.size != null) throw new Error("options.size not allowed");
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, false, options);
+  entry.uncompressedSize = buffer.length;
+  entry.crc32 = crc32.unsigned(buffer);
+  entry.crcAndFileSizeKnown = true;
+  self.entries.push(entry);
+  if (entry.compressionLevel === 0) {
+    setCompressedBuffer(buffer);
+  } else {
+    zlib.deflateRaw(buffer, {level:entry.compressionLevel}, function(err, compressedBuffer) {
+      setCompressedBuffer(compressedBuffer);
+    });
+  }
+  function setCompressedBuffer(compressedBuffer) {
+    entry.compressedSize = compressedBuffer.length;
+    entry.setFileDataPumpFunction(function() {
+      writeToOutputStream(self, compressedBuffer);
+      writeToOutputStream(self, entry.getDataDescriptor());
+      entry.state = Entry.FILE_DATA_DONE;
+
+      // don't call pumpEntries() recursively.
+      // (also, don't call process.nextTick recursively.)
+      setImmediate(function() {
+        pumpEntries(self);
+      });
+    });
+    pumpEntries(self);
+  }
+};
+
+ZipFile.prototype.addEmptyDirectory = function(metadataPath, options) {
+  var self = this;
+  metadataPath = validateMetadataPath(metadataPath, true);
+  if (options == null) options = {};
+  if (options.size != null) throw new Error("options.size not allowed");
+  if (options.compress != null) throw new Error("options.compress not allowed");
+  if (options.compressionLevel != null) throw new Error("options.compressionLevel not allowed");
+
+  if (shouldIgnoreAdding(self)) return;
+  var entry = new Entry(metadataPath, true, options);
+  self.entries.push(entry);
+  entry.setFileDataPumpFunction(function() {
+    writeToOutputStream(self, entry.getDataDescriptor());
+    entry.state = Entry.FILE_DATA_DONE;
+    pumpEntries(self);
+  });
+  pumpEntries(self);
+};
+
+var eocdrSignatureBuffer = bufferFrom([0x50, 0x4b, 0x05, 0x06]);
+
+ZipFile.prototype.end = function(options, calculatedTotalSizeCallback) {
+  if (typeof options === "function") {
+    calculatedTotalSizeCallback = options;
+    options = null;
+  }
+  if (options == null) options = {};
+  if (this.ended) return;
+  this.ended = true;
+  if (this.errored) return;
+  this.calculatedTotalSizeCallback = calculatedTotalSizeCallback;
+  this.forceZip64Eocd = !!options.forceZip64Format;
+  if (options.comment) {
+    if (typeof options.comment === "string") {
+      this.comment = encodeCp437(options.comment);
+    } else {
+      // It should be a Buffer
+      this.comment = options.comment;
+    }
+    if (this.comment.length > 0xffff) throw new Error("comment is too large");
+    // gotta check for this, because the zipfile format is actually ambiguous.
+    if (bufferIncludes(this.comment, eocdrSignatureBuffer)) throw new Error("comment contains end of central directory record signature");
+  } else {
+    // no comment.
+    this.comment = EMPTY_BUFFER;
+  }
+  pumpEntries(this);
+};
+
+function writeToOutputStream(self, buffer) {
+  self.outputStream.write(buffer);
+  self.outputStreamCursor += buffer.length;
+}
+
+function pumpFileDataReadStream(self, entry, readStream) {
+  var crc32Watcher = new Crc32Watcher();
+  var uncompressedSizeCounter = new ByteCounter();
+  var compressor = entry.compressionLevel !== 0 ? new zlib.DeflateRaw({level:entry.compressionLevel}) : new PassThrough();
+  var compressedSizeCounter = new ByteCounter();
+  readStream.pipe(crc32Watcher)
+            .pipe(uncompressedSizeCounter)
+            .pipe(compressor)
+            .pipe(compressedSizeCounter)
+            .pipe(self.outputStream, {end: false});
+  compressedSizeCounter.on("end", function() {
+    entry.crc32 = crc32Watcher.crc32;
+    if (entry.uncompressedSize == null) {
+      entry.uncompressedSize = uncompressedSizeCounter.byteCount;
+    } else {
+      if (entry.uncompressedSize !== uncompressedSizeCounter.byteCount) return self.emit("error", new Error("file data stream has unexpected number of bytes"));
+    }
+    entry.compressedSize = compressedSizeCounter.byteCount;
+    self.outputStreamCursor += entry.compressedSize;
+    writeToOutputStream(self, entry.getDataDescriptor());
+    entry.state = Entry.FILE_DATA_DONE;
+    pumpEntries(self);
+  });
+}
+
+function determineCompressionLevel(options) {
+  if (options.compress != null && options.compressionLevel != null) {
+    if (!!options.compress !== !!options.compressionLevel) throw new Error("conflicting settings for compress and compressionLevel");
+  }
+  if (options.compressionLevel != null) return options.compressionLevel;
+  if (options.compress === false) return 0;
+  return 6;
+}
+
+function pumpEntries(self) {
+  if (self.allDone || self.errored) return;
+  // first check if calculatedTotalSize is finally known
+  if (self.ended && self.calculatedTotalSizeCallback != null) {
+    var calculatedTotalSize = calculateTotalSize(self);
+    if (calculatedTotalSize != null) {
+      // we have an answer
+      self.calculatedTotalSizeCallback(calculatedTotalSize);
+      self.calculatedTotalSizeCallback = null;
+    }
+  }
+
+  // pump entries
+  var entry = getFirstNotDoneEntry();
+  function getFirstNotDoneEntry() {
+    for (var i = 0; i < self.entries.length; i++) {
+      var entry = self.entries[i];
+      if (entry.state < Entry.FILE_DATA_DONE) return entry;
+    }
+    return null;
+  }
+  if (entry != null) {
+    // this entry is not done yet
+    if (entry.state < Entry.READY_TO_PUMP_FILE_DATA) return; // input file not open yet
+    if (entry.state === Entry.FILE_DATA_IN_PROGRESS) return; // we'll get there
+    // start with local file header
+    entry.relativeOffsetOfLocalHeader = self.outputStreamCursor;
+    var localFileHeader = entry.getLocalFileHeader();
+    writeToOutputStream(self, localFileHeader);
+    entry.doFileDataPump();
+  } else {
+    // all cought up on writing entries
+    if (self.ended) {
+      // head for the exit
+      self.offsetOfStartOfCentralDirectory = self.outputStreamCursor;
+      self.entries.forEach(function(entry) {
+        var centralDirectoryRecord = entry.getCentralDirectoryRecord();
+        writeToOutputStream(self, centralDirectoryRecord);
+      });
+      writeToOutputStream(self, getEndOfCentralDirectoryRecord(self));
+      self.outputStream.end();
+      self.allDone = true;
+    }
+  }
+}
+
+function calculateTotalSize(self) {
+  var pretendOutputCursor = 0;
+  var centralDirectorySize = 0;
+  for (var i = 0; i < self.entries.length; i++) {
+    var entry = self.entries[i];
+    // compression is too hard to predict
+    if (entry.compressionLevel !== 0) return -1;
+    if (entry.state >= Entry.READY_TO_PUMP_FILE_DATA) {
+      // if addReadStream was called without providing the size, we can't predict the total size
+      if (entry.uncompressedSize == null) return -1;
+    } else {
+      // if we're still waiting for fs.stat, we might learn the size someday
+      if (entry.uncompressedSize == null) return null;
+    }
+    // we know this for sure, and this is important to know if we need ZIP64 format.
+    entry.relativeOffsetOfLocalHeader = pretendOutputCursor;
+    var useZip64Format = entry.useZip64Format();
+
+    pretendOutputCursor += LOCAL_FILE_HEADER_FIXED_SIZE + entry.utf8FileName.length;
+    pretendOutputCursor += entry.uncompressedSize;
+    if (!entry.crcAndFileSizeKnown) {
+      // use a data descriptor
+      if (useZip64Format) {
+        pretendOutputCursor += ZIP64_DATA_DESCRIPTOR_SIZE;
+      } else {
+        pretendOutputCursor += DATA_DESCRIPTOR_SIZE;
+      }
+    }
+
+    centralDirectorySize += CENTRAL_DIRECTORY_RECORD_FIXED_SIZE + entry.utf8FileName.length + entry.fileComment.length;
+    if (!entry.forceDosTimestamp) {
+      centralDirectorySize += INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE;
+    }
+    if (useZip64Format) {
+      centralDirectorySize += ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE;
+    }
+  }
+
+  var endOfCentralDirectorySize = 0;
+  if (self.forceZip64Eocd ||
+      self.entries.length >= 0xffff ||
+      centralDirectorySize >= 0xffff ||
+      pretendOutputCursor >= 0xffffffff) {
+    // use zip64 end of central directory stuff
+    endOfCentralDirectorySize += ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE;
+  }
+  endOfCentralDirectorySize += END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + self.comment.length;
+  return pretendOutputCursor + centralDirectorySize + endOfCentralDirectorySize;
+}
+
+function shouldIgnoreAdding(self) {
+  if (self.ended) throw new Error("cannot add entries after calling end()");
+  if (self.errored) return true;
+  return false;
+}
+
+var ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE = 56;
+var ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE = 20;
+var END_OF_CENTRAL_DIRECTORY_RECORD_SIZE = 22;
+function getEndOfCentralDirectoryRecord(self, actuallyJustTellMeHowLongItWouldBe) {
+  var needZip64Format = false;
+  var normalEntriesLength = self.entries.length;
+  if (self.forceZip64Eocd || self.entries.length >= 0xffff) {
+    normalEntriesLength = 0xffff;
+    needZip64Format = true;
+  }
+  var sizeOfCentralDirectory = self.outputStreamCursor - self.offsetOfStartOfCentralDirectory;
+  var normalSizeOfCentralDirectory = sizeOfCentralDirectory;
+  if (self.forceZip64Eocd || sizeOfCentralDirectory >= 0xffffffff) {
+    normalSizeOfCentralDirectory = 0xffffffff;
+    needZip64Format = true;
+  }
+  var normalOffsetOfStartOfCentralDirectory = self.offsetOfStartOfCentralDirectory;
+  if (self.forceZip64Eocd || self.offsetOfStartOfCentralDirectory >= 0xffffffff) {
+    normalOffsetOfStartOfCentralDirectory = 0xffffffff;
+    needZip64Format = true;
+  }
+  if (actuallyJustTellMeHowLongItWouldBe) {
+    if (needZip64Format) {
+      return (
+        ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE +
+        ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE +
+        END_OF_CENTRAL_DIRECTORY_RECORD_SIZE
+      );
+    } else {
+      return END_OF_CENTRAL_DIRECTORY_RECORD_SIZE;
+    }
+  }
+
+  var eocdrBuffer = bufferAlloc(END_OF_CENTRAL_DIRECTORY_RECORD_SIZE + self.comment.length);
+  // end of central dir signature                       4 bytes  (0x06054b50)
+  eocdrBuffer.writeUInt32LE(0x06054b50, 0);
+  // number of this disk                                2 bytes
+  eocdrBuffer.writeUInt16LE(0, 4);
+  // number of the disk with the start of the central directory  2 bytes
+  eocdrBuffer.writeUInt16LE(0, 6);
+  // total number of entries in the central directory on this disk  2 bytes
+  eocdrBuffer.writeUInt16LE(normalEntriesLength, 8);
+  // total number of entries in the central directory   2 bytes
+  eocdrBuffer.writeUInt16LE(normalEntriesLength, 10);
+  // size of the central directory                      4 bytes
+  eocdrBuffer.writeUInt32LE(normalSizeOfCentralDirectory, 12);
+  // offset of start of central directory with respect to the starting disk number  4 bytes
+  eocdrBuffer.writeUInt32LE(normalOffsetOfStartOfCentralDirectory, 16);
+  // .ZIP file comment length                           2 bytes
+  eocdrBuffer.writeUInt16LE(self.comment.length, 20);
+  // .ZIP file comment                                  (variable size)
+  self.comment.copy(eocdrBuffer, 22);
+
+  if (!needZip64Format) return eocdrBuffer;
+
+  // ZIP64 format
+  // ZIP64 End of Central Directory Record
+  var zip64EocdrBuffer = bufferAlloc(ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE);
+  // zip64 end of central dir signature                                             4 bytes  (0x06064b50)
+  zip64EocdrBuffer.writeUInt32LE(0x06064b50, 0);
+  // size of zip64 end of central directory record                                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, ZIP64_END_OF_CENTRAL_DIRECTORY_RECORD_SIZE - 12, 4);
+  // version made by                                                                2 bytes
+  zip64EocdrBuffer.writeUInt16LE(VERSION_MADE_BY, 12);
+  // version needed to extract                                                      2 bytes
+  zip64EocdrBuffer.writeUInt16LE(VERSION_NEEDED_TO_EXTRACT_ZIP64, 14);
+  // number of this disk                                                            4 bytes
+  zip64EocdrBuffer.writeUInt32LE(0, 16);
+  // number of the disk with the start of the central directory                     4 bytes
+  zip64EocdrBuffer.writeUInt32LE(0, 20);
+  // total number of entries in the central directory on this disk                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.entries.length, 24);
+  // total number of entries in the central directory                               8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.entries.length, 32);
+  // size of the central directory                                                  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, sizeOfCentralDirectory, 40);
+  // offset of start of central directory with respect to the starting disk number  8 bytes
+  writeUInt64LE(zip64EocdrBuffer, self.offsetOfStartOfCentralDirectory, 48);
+  // zip64 extensible data sector                                                   (variable size)
+  // nothing in the zip64 extensible data sector
+
+
+  // ZIP64 End of Central Directory Locator
+  var zip64EocdlBuffer = bufferAlloc(ZIP64_END_OF_CENTRAL_DIRECTORY_LOCATOR_SIZE);
+  // zip64 end of central dir locator signature                               4 bytes  (0x07064b50)
+  zip64EocdlBuffer.writeUInt32LE(0x07064b50, 0);
+  // number of the disk with the start of the zip64 end of central directory  4 bytes
+  zip64EocdlBuffer.writeUInt32LE(0, 4);
+  // relative offset of the zip64 end of central directory record             8 bytes
+  writeUInt64LE(zip64EocdlBuffer, self.outputStreamCursor, 8);
+  // total number of disks                                                    4 bytes
+  zip64EocdlBuffer.writeUInt32LE(1, 16);
+
+
+  return Buffer.concat([
+    zip64EocdrBuffer,
+    zip64EocdlBuffer,
+    eocdrBuffer,
+  ]);
+}
+
+function validateMetadataPath(metadataPath, isDirectory) {
+  if (metadataPath === "") throw new Error("empty metadataPath");
+  metadataPath = metadataPath.replace(/\\/g, "/");
+  if (/^[a-zA-Z]:/.test(metadataPath) || /^\//.test(metadataPath)) throw new Error("absolute path: " + metadataPath);
+  if (metadataPath.split("/").indexOf("..") !== -1) throw new Error("invalid relative path: " + metadataPath);
+  var looksLikeDirectory = /\/$/.test(metadataPath);
+  if (isDirectory) {
+    // append a trailing '/' if necessary.
+    if (!looksLikeDirectory) metadataPath += "/";
+  } else {
+    if (looksLikeDirectory) throw new Error("file path cannot end with '/': " + metadataPath);
+  }
+  return metadataPath;
+}
+
+var EMPTY_BUFFER = bufferAlloc(0);
+
+// this class is not part of the public API
+function Entry(metadataPath, isDirectory, options) {
+  this.utf8FileName = bufferFrom(metadataPath);
+  if (this.utf8FileName.length > 0xffff) throw new Error("utf8 file name too long. " + utf8FileName.length + " > " + 0xffff);
+  this.isDirectory = isDirectory;
+  this.state = Entry.WAITING_FOR_METADATA;
+  this.setLastModDate(options.mtime != null ? options.mtime : new Date());
+  this.forceDosTimestamp = !!options.forceDosTimestamp;
+  if (options.mode != null) {
+    this.setFileAttributesMode(options.mode);
+  } else {
+    this.setFileAttributesMode(isDirectory ? 0o40775 : 0o100664);
+  }
+  if (isDirectory) {
+    this.crcAndFileSizeKnown = true;
+    this.crc32 = 0;
+    this.uncompressedSize = 0;
+    this.compressedSize = 0;
+  } else {
+    // unknown so far
+    this.crcAndFileSizeKnown = false;
+    this.crc32 = null;
+    this.uncompressedSize = null;
+    this.compressedSize = null;
+    if (options.size != null) this.uncompressedSize = options.size;
+  }
+  if (isDirectory) {
+    this.compressionLevel = 0;
+  } else {
+    this.compressionLevel = determineCompressionLevel(options);
+  }
+  this.forceZip64Format = !!options.forceZip64Format;
+  if (options.fileComment) {
+    if (typeof options.fileComment === "string") {
+      this.fileComment = bufferFrom(options.fileComment, "utf-8");
+    } else {
+      // It should be a Buffer
+      this.fileComment = options.fileComment;
+    }
+    if (this.fileComment.length > 0xffff) throw new Error("fileComment is too large");
+  } else {
+    // no comment.
+    this.fileComment = EMPTY_BUFFER;
+  }
+}
+Entry.WAITING_FOR_METADATA = 0;
+Entry.READY_TO_PUMP_FILE_DATA = 1;
+Entry.FILE_DATA_IN_PROGRESS = 2;
+Entry.FILE_DATA_DONE = 3;
+Entry.prototype.setLastModDate = function(date) {
+  this.mtime = date;
+  var dosDateTime = dateToDosDateTime(date);
+  this.lastModFileTime = dosDateTime.time;
+  this.lastModFileDate = dosDateTime.date;
+};
+Entry.prototype.setFileAttributesMode = function(mode) {
+  if ((mode & 0xffff) !== mode) throw new Error("invalid mode. expected: 0 <= " + mode + " <= " + 0xffff);
+  // http://unix.stackexchange.com/questions/14705/the-zip-formats-external-file-attribute/14727#14727
+  this.externalFileAttributes = (mode << 16) >>> 0;
+};
+// doFileDataPump() should not call pumpEntries() directly. see issue #9.
+Entry.prototype.setFileDataPumpFunction = function(doFileDataPump) {
+  this.doFileDataPump = doFileDataPump;
+  this.state = Entry.READY_TO_PUMP_FILE_DATA;
+};
+Entry.prototype.useZip64Format = function() {
+  return (
+    (this.forceZip64Format) ||
+    (this.uncompressedSize != null && this.uncompressedSize > 0xfffffffe) ||
+    (this.compressedSize != null && this.compressedSize > 0xfffffffe) ||
+    (this.relativeOffsetOfLocalHeader != null && this.relativeOffsetOfLocalHeader > 0xfffffffe)
+  );
+}
+var LOCAL_FILE_HEADER_FIXED_SIZE = 30;
+var VERSION_NEEDED_TO_EXTRACT_UTF8 = 20;
+var VERSION_NEEDED_TO_EXTRACT_ZIP64 = 45;
+// 3 = unix. 63 = spec version 6.3
+var VERSION_MADE_BY = (3 << 8) | 63;
+var FILE_NAME_IS_UTF8 = 1 << 11;
+var UNKNOWN_CRC32_AND_FILE_SIZES = 1 << 3;
+Entry.prototype.getLocalFileHeader = function() {
+  var crc32 = 0;
+  var compressedSize = 0;
+  var uncompressedSize = 0;
+  if (this.crcAndFileSizeKnown) {
+    crc32 = this.crc32;
+    compressedSize = this.compressedSize;
+    uncompressedSize = this.uncompressedSize;
+  }
+
+  var fixedSizeStuff = bufferAlloc(LOCAL_FILE_HEADER_FIXED_SIZE);
+  var generalPurposeBitFlag = FILE_NAME_IS_UTF8;
+  if (!this.crcAndFileSizeKnown) generalPurposeBitFlag |= UNKNOWN_CRC32_AND_FILE_SIZES;
+
+  // local file header signature     4 bytes  (0x04034b50)
+  fixedSizeStuff.writeUInt32LE(0x04034b50, 0);
+  // version needed to extract       2 bytes
+  fixedSizeStuff.writeUInt16LE(VERSION_NEEDED_TO_EXTRACT_UTF8, 4);
+  // general purpose bit flag        2 bytes
+  fixedSizeStuff.writeUInt16LE(generalPurposeBitFlag, 6);
+  // compression method              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.getCompressionMethod(), 8);
+  // last mod file time              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileTime, 10);
+  // last mod file date              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileDate, 12);
+  // crc-32                          4 bytes
+  fixedSizeStuff.writeUInt32LE(crc32, 14);
+  // compressed size                 4 bytes
+  fixedSizeStuff.writeUInt32LE(compressedSize, 18);
+  // uncompressed size               4 bytes
+  fixedSizeStuff.writeUInt32LE(uncompressedSize, 22);
+  // file name length                2 bytes
+  fixedSizeStuff.writeUInt16LE(this.utf8FileName.length, 26);
+  // extra field length              2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 28);
+  return Buffer.concat([
+    fixedSizeStuff,
+    // file name (variable size)
+    this.utf8FileName,
+    // extra field (variable size)
+    // no extra fields
+  ]);
+};
+var DATA_DESCRIPTOR_SIZE = 16;
+var ZIP64_DATA_DESCRIPTOR_SIZE = 24;
+Entry.prototype.getDataDescriptor = function() {
+  if (this.crcAndFileSizeKnown) {
+    // the Mac Archive Utility requires this not be present unless we set general purpose bit 3
+    return EMPTY_BUFFER;
+  }
+  if (!this.useZip64Format()) {
+    var buffer = bufferAlloc(DATA_DESCRIPTOR_SIZE);
+    // optional signature (required according to Archive Utility)
+    buffer.writeUInt32LE(0x08074b50, 0);
+    // crc-32                          4 bytes
+    buffer.writeUInt32LE(this.crc32, 4);
+    // compressed size                 4 bytes
+    buffer.writeUInt32LE(this.compressedSize, 8);
+    // uncompressed size               4 bytes
+    buffer.writeUInt32LE(this.uncompressedSize, 12);
+    return buffer;
+  } else {
+    // ZIP64 format
+    var buffer = bufferAlloc(ZIP64_DATA_DESCRIPTOR_SIZE);
+    // optional signature (unknown if anyone cares about this)
+    buffer.writeUInt32LE(0x08074b50, 0);
+    // crc-32                          4 bytes
+    buffer.writeUInt32LE(this.crc32, 4);
+    // compressed size                 8 bytes
+    writeUInt64LE(buffer, this.compressedSize, 8);
+    // uncompressed size               8 bytes
+    writeUInt64LE(buffer, this.uncompressedSize, 16);
+    return buffer;
+  }
+};
+var CENTRAL_DIRECTORY_RECORD_FIXED_SIZE = 46;
+var INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE = 9;
+var ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE = 28;
+Entry.prototype.getCentralDirectoryRecord = function() {
+  var fixedSizeStuff = bufferAlloc(CENTRAL_DIRECTORY_RECORD_FIXED_SIZE);
+  var generalPurposeBitFlag = FILE_NAME_IS_UTF8;
+  if (!this.crcAndFileSizeKnown) generalPurposeBitFlag |= UNKNOWN_CRC32_AND_FILE_SIZES;
+
+  var izutefBuffer = EMPTY_BUFFER;
+  if (!this.forceDosTimestamp) {
+    // Here is one specification for this: https://commons.apache.org/proper/commons-compress/apidocs/org/apache/commons/compress/archivers/zip/X5455_ExtendedTimestamp.html
+    // See also the Info-ZIP source code unix/unix.c:set_extra_field() and zipfile.c:ef_scan_ut_time().
+    izutefBuffer = bufferAlloc(INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE);
+    // 0x5455        Short       tag for this extra block type ("UT")
+    izutefBuffer.writeUInt16LE(0x5455, 0);
+    // TSize         Short       total data size for this block
+    izutefBuffer.writeUInt16LE(INFO_ZIP_UNIVERSAL_TIMESTAMP_EXTRA_FIELD_SIZE - 4, 2);
+    // See Info-ZIP source code zip.h for these constant values:
+    var EB_UT_FL_MTIME = (1 << 0);
+    var EB_UT_FL_ATIME = (1 << 1);
+    // Note that we set the atime flag despite not providing the atime field.
+    // The central directory version of this extra field is specified to never contain the atime field even when the flag is set.
+    // We set it to match the Info-ZIP behavior in order to minimize incompatibility with zip file readers that may have rigid input expectations.
+    // Flags         Byte        info bits
+    izutefBuffer.writeUInt8(EB_UT_FL_MTIME | EB_UT_FL_ATIME, 4);
+    // (ModTime)     Long        time of last modification (UTC/GMT)
+    var timestamp = Math.floor(this.mtime.getTime() / 1000);
+    if (timestamp < -0x80000000) timestamp = -0x80000000; // 1901-12-13T20:45:52.000Z
+    if (timestamp >  0x7fffffff) timestamp =  0x7fffffff; // 2038-01-19T03:14:07.000Z
+    izutefBuffer.writeUInt32LE(timestamp, 5);
+  }
+
+  var normalCompressedSize = this.compressedSize;
+  var normalUncompressedSize = this.uncompressedSize;
+  var normalRelativeOffsetOfLocalHeader = this.relativeOffsetOfLocalHeader;
+  var versionNeededToExtract = VERSION_NEEDED_TO_EXTRACT_UTF8;
+  var zeiefBuffer = EMPTY_BUFFER;
+  if (this.useZip64Format()) {
+    normalCompressedSize = 0xffffffff;
+    normalUncompressedSize = 0xffffffff;
+    normalRelativeOffsetOfLocalHeader = 0xffffffff;
+    versionNeededToExtract = VERSION_NEEDED_TO_EXTRACT_ZIP64;
+
+    // ZIP64 extended information extra field
+    zeiefBuffer = bufferAlloc(ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE);
+    // 0x0001                  2 bytes    Tag for this "extra" block type
+    zeiefBuffer.writeUInt16LE(0x0001, 0);
+    // Size                    2 bytes    Size of this "extra" block
+    zeiefBuffer.writeUInt16LE(ZIP64_EXTENDED_INFORMATION_EXTRA_FIELD_SIZE - 4, 2);
+    // Original Size           8 bytes    Original uncompressed file size
+    writeUInt64LE(zeiefBuffer, this.uncompressedSize, 4);
+    // Compressed Size         8 bytes    Size of compressed data
+    writeUInt64LE(zeiefBuffer, this.compressedSize, 12);
+    // Relative Header Offset  8 bytes    Offset of local header record
+    writeUInt64LE(zeiefBuffer, this.relativeOffsetOfLocalHeader, 20);
+    // Disk Start Number       4 bytes    Number of the disk on which this file starts
+    // (omit)
+  }
+
+  // central file header signature   4 bytes  (0x02014b50)
+  fixedSizeStuff.writeUInt32LE(0x02014b50, 0);
+  // version made by                 2 bytes
+  fixedSizeStuff.writeUInt16LE(VERSION_MADE_BY, 4);
+  // version needed to extract       2 bytes
+  fixedSizeStuff.writeUInt16LE(versionNeededToExtract, 6);
+  // general purpose bit flag        2 bytes
+  fixedSizeStuff.writeUInt16LE(generalPurposeBitFlag, 8);
+  // compression method              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.getCompressionMethod(), 10);
+  // last mod file time              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileTime, 12);
+  // last mod file date              2 bytes
+  fixedSizeStuff.writeUInt16LE(this.lastModFileDate, 14);
+  // crc-32                          4 bytes
+  fixedSizeStuff.writeUInt32LE(this.crc32, 16);
+  // compressed size                 4 bytes
+  fixedSizeStuff.writeUInt32LE(normalCompressedSize, 20);
+  // uncompressed size               4 bytes
+  fixedSizeStuff.writeUInt32LE(normalUncompressedSize, 24);
+  // file name length                2 bytes
+  fixedSizeStuff.writeUInt16LE(this.utf8FileName.length, 28);
+  // extra field length              2 bytes
+  fixedSizeStuff.writeUInt16LE(izutefBuffer.length + zeiefBuffer.length, 30);
+  // file comment length             2 bytes
+  fixedSizeStuff.writeUInt16LE(this.fileComment.length, 32);
+  // disk number start               2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 34);
+  // internal file attributes        2 bytes
+  fixedSizeStuff.writeUInt16LE(0, 36);
+  // external file attributes        4 bytes
+  fixedSizeStuff.writeUInt32LE(this.externalFileAttributes, 38);
+  // relative offset of local header 4 bytes
+  fixedSizeStuff.writeUInt32LE(normalRelativeOffsetOfLocalHeader, 42);
+
+  return Buffer.concat([
+    fixedSizeStuff,
+    // file name (variable size)
+    this.utf8FileName,
+    // extra field (variable size)
+    izutefBuffer,
+    zeiefBuffer,
+    // file comment (variable size)
+    this.fileComment,
+  ]);
+};
+Entry.prototype.getCompressionMethod = function() {
+  var NO_COMPRESSION = 0;
+  var DEFLATE_COMPRESSION = 8;
+  return this.compressionLevel === 0 ? NO_COMPRESSION : DEFLATE_COMPRESSION;
+};
+
+// These are intentionally computed in the current system timezone
+// to match how the DOS encoding operates in this library.
+var minDosDate = new Date(1980, 0, 1);
+var maxDosDate = new Date(2107, 11, 31, 23, 59, 58);
+function dateToDosDateTime(jsDate) {
+  // Clamp out of bounds timestamps.
+  if (jsDate < minDosDate) jsDate = minDosDate;
+  else if (jsDate > maxDosDate) jsDate = maxDosDate;
+
+  var date = 0;
+  date |= jsDate.getDate() & 0x1f; // 1-31
+  date |= ((jsDate.getMonth() + 1) & 0xf) << 5; // 0-11, 1-12
+  date |= ((jsDate.getFullYear() - 1980) & 0x7f) << 9; // 0-128, 1980-2108
+
+  var time = 0;
+  time |= Math.floor(jsDate.getSeconds() / 2); // 0-59, 0-29 (lose odd numbers)
+  time |= (jsDate.getMinutes() & 0x3f) << 5; // 0-59
+  time |= (jsDate.getHours() & 0x1f) << 11; // 0-23
+
+  return {date: date, time: time};
+}
+
+function writeUInt64LE(buffer, n, offset) {
+  // can't use bitshift here, because JavaScript only allows bitshifting on 32-bit integers.
+  var high = Math.floor(n / 0x100000000);
+  var low = n % 0x100000000;
+  buffer.writeUInt32LE(low, offset);
+  buffer.writeUInt32LE(high, offset + 4);
+}
+
+function defaultCallback(err) {
+  if (err) throw err;
+}
+
+util.inherits(ByteCounter, Transform);
+function ByteCounter(options) {
+  Transform.call(this, options);
+  this.byteCount = 0;
+}
+ByteCounter.prototype._transform = function(chunk, encoding, cb) {
+  this.byteCount += chunk.length;
+  cb(null, chunk);
+};
+
+util.inherits(Crc32Watcher, Transform);
+function Crc32Watcher(options) {
+  Transform.call(this, options);
+  this.crc32 = 0;
+}
+Crc32Watcher.prototype._transform = function(chunk, encoding, cb) {
+  this.crc32 = crc32.unsigned(chunk, this.crc32);
+  cb(null, chunk);
+};
+
+var cp437 = '\u0000☺☻♥♦♣♠•◘○◙♂♀♪♫☼►◄↕‼¶§▬↨↑↓→←∟↔▲▼ !"#$%&\'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~⌂ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■ ';
+if (cp437.length !== 256) throw new Error("assertion failure");
+var reverseCp437 = null;
+
+function encodeCp437(string) {
+  if (/^[\x20-\x7e]*$/.test(string)) {
+    // CP437, ASCII, and UTF-8 overlap in this range.
+    return bufferFrom(string, "utf-8");
+  }
+
+  // This is the slow path.
+  if (reverseCp437 == null) {
+    // cache this once
+    reverseCp437 = {};
+    for (var i = 0; i < cp437.length; i++) {
+      reverseCp437[cp437[i]] = i;
+    }
+  }
+
+  var result = bufferAlloc(string.length);
+  for (var i = 0; i < string.length; i++) {
+    var b = reverseCp437[string[i]];
+    if (b == null) throw new Error("character not encodable in CP437: " + JSON.stringify(string[i]));
+    result[i] = b;
+  }
+
+  return result;
+}
+
+function bufferAlloc(size) {
+  bufferAlloc = modern;
+  try {
+    return bufferAlloc(size);
+  } catch (e) {
+    bufferAlloc = legacy;
+    return bufferAlloc(size);
+  }
+  function modern(size) {
+    return Buffer.allocUnsafe(size);
+  }
+  function legacy(size) {
+    return new Buffer(size);
+  }
+}
+function bufferFrom(something, encoding) {
+  bufferFrom = modern;
+  try {
+    return bufferFrom(something, encoding);
+  } catch (e) {
+    bufferFrom = legacy;
+    return bufferFrom(something, encoding);
+  }
+  function modern(something, encoding) {
+    return Buffer.from(something, encoding);
+  }
+  function legacy(something, encoding) {
+    return new Buffer(something, encoding);
+  }
+}
+function bufferIncludes(buffer, content) {
+  bufferIncludes = modern;
+  try {
+    return bufferIncludes(buffer, content);
+  } catch (e) {
+    bufferIncludes = legacy;
+    return bufferIncludes(buffer, content);
+  }
+  function modern(buffer, content) {
+    return buffer.includes(content);
+  }
+  function legacy(buffer, content) {
+    for (var i = 0; i <= buffer.length - content.length; i++) {
+      for (var j = 0;; j++) {
+        if (j === content.length) return true;
+        if (buffer[i + j] !== content[j]) break;
+      }
+    }
+    return false;
+  }
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -35254,6 +36088,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -35443,6 +36284,326 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 3106:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
+
+/***/ }),
+
+/***/ 4928:
+/***/ ((module) => {
+
+
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
+
+const CRC_TABLE = new Int32Array([
+  0,
+  1996959894,
+  3993919788,
+  2567524794,
+  124634137,
+  1886057615,
+  3915621685,
+  2657392035,
+  249268274,
+  2044508324,
+  3772115230,
+  2547177864,
+  162941995,
+  2125561021,
+  3887607047,
+  2428444049,
+  498536548,
+  1789927666,
+  4089016648,
+  2227061214,
+  450548861,
+  1843258603,
+  4107580753,
+  2211677639,
+  325883990,
+  1684777152,
+  4251122042,
+  2321926636,
+  335633487,
+  1661365465,
+  4195302755,
+  2366115317,
+  997073096,
+  1281953886,
+  3579855332,
+  2724688242,
+  1006888145,
+  1258607687,
+  3524101629,
+  2768942443,
+  901097722,
+  1119000684,
+  3686517206,
+  2898065728,
+  853044451,
+  1172266101,
+  3705015759,
+  2882616665,
+  651767980,
+  1373503546,
+  3369554304,
+  3218104598,
+  565507253,
+  1454621731,
+  3485111705,
+  3099436303,
+  671266974,
+  1594198024,
+  3322730930,
+  2970347812,
+  795835527,
+  1483230225,
+  3244367275,
+  3060149565,
+  1994146192,
+  31158534,
+  2563907772,
+  4023717930,
+  1907459465,
+  112637215,
+  2680153253,
+  3904427059,
+  2013776290,
+  251722036,
+  2517215374,
+  3775830040,
+  2137656763,
+  141376813,
+  2439277719,
+  3865271297,
+  1802195444,
+  476864866,
+  2238001368,
+  4066508878,
+  1812370925,
+  453092731,
+  2181625025,
+  4111451223,
+  1706088902,
+  314042704,
+  2344532202,
+  4240017532,
+  1658658271,
+  366619977,
+  2362670323,
+  4224994405,
+  1303535960,
+  984961486,
+  2747007092,
+  3569037538,
+  1256170817,
+  1037604311,
+  2765210733,
+  3554079995,
+  1131014506,
+  879679996,
+  2909243462,
+  3663771856,
+  1141124467,
+  855842277,
+  2852801631,
+  3708648649,
+  1342533948,
+  654459306,
+  3188396048,
+  3373015174,
+  1466479909,
+  544179635,
+  3110523913,
+  3462522015,
+  1591671054,
+  702138776,
+  2966460450,
+  3352799412,
+  1504918807,
+  783551873,
+  3082640443,
+  3233442989,
+  3988292384,
+  2596254646,
+  62317068,
+  1957810842,
+  3939845945,
+  2647816111,
+  81470997,
+  1943803523,
+  3814918930,
+  2489596804,
+  225274430,
+  2053790376,
+  3826175755,
+  2466906013,
+  167816743,
+  2097651377,
+  4027552580,
+  2265490386,
+  503444072,
+  1762050814,
+  4150417245,
+  2154129355,
+  426522225,
+  1852507879,
+  4275313526,
+  2312317920,
+  282753626,
+  1742555852,
+  4189708143,
+  2394877945,
+  397917763,
+  1622183637,
+  3604390888,
+  2714866558,
+  953729732,
+  1340076626,
+  3518719985,
+  2797360999,
+  1068828381,
+  1219638859,
+  3624741850,
+  2936675148,
+  906185462,
+  1090812512,
+  3747672003,
+  2825379669,
+  829329135,
+  1181335161,
+  3412177804,
+  3160834842,
+  628085408,
+  1382605366,
+  3423369109,
+  3138078467,
+  570562233,
+  1426400815,
+  3317316542,
+  2998733608,
+  733239954,
+  1555261956,
+  3268935591,
+  3050360625,
+  752459403,
+  1541320221,
+  2607071920,
+  3965973030,
+  1969922972,
+  40735498,
+  2617837225,
+  3943577151,
+  1913087877,
+  83908371,
+  2512341634,
+  3803740692,
+  2075208622,
+  213261112,
+  2463272603,
+  3855990285,
+  2094854071,
+  198958881,
+  2262029012,
+  4057260610,
+  1759359992,
+  534414190,
+  2176718541,
+  4139329115,
+  1873836001,
+  414664567,
+  2282248934,
+  4279200368,
+  1711684554,
+  285281116,
+  2405801727,
+  4167216745,
+  1634467795,
+  376229701,
+  2685067896,
+  3608007406,
+  1308918612,
+  956543938,
+  2808555105,
+  3495958263,
+  1231636301,
+  1047427035,
+  2932959818,
+  3654703836,
+  1088359270,
+  936918e3,
+  2847714899,
+  3736837829,
+  1202900863,
+  817233897,
+  3183342108,
+  3401237130,
+  1404277552,
+  615818150,
+  3134207493,
+  3453421203,
+  1423857449,
+  601450431,
+  3009837614,
+  3294710456,
+  1567103746,
+  711928724,
+  3020668471,
+  3272380065,
+  1510334235,
+  755167117
+]);
+function ensureBuffer(input) {
+  if (Buffer.isBuffer(input)) {
+    return input;
+  }
+  if (typeof input === "number") {
+    return Buffer.alloc(input);
+  } else if (typeof input === "string") {
+    return Buffer.from(input);
+  } else {
+    throw new Error("input must be buffer, number, or string, received " + typeof input);
+  }
+}
+function bufferizeInt(num) {
+  const tmp = ensureBuffer(4);
+  tmp.writeInt32BE(num, 0);
+  return tmp;
+}
+function _crc32(buf, previous) {
+  buf = ensureBuffer(buf);
+  if (Buffer.isBuffer(previous)) {
+    previous = previous.readUInt32BE(0);
+  }
+  let crc = ~~previous ^ -1;
+  for (var n = 0; n < buf.length; n++) {
+    crc = CRC_TABLE[(crc ^ buf[n]) & 255] ^ crc >>> 8;
+  }
+  return crc ^ -1;
+}
+function crc32() {
+  return bufferizeInt(_crc32.apply(null, arguments));
+}
+crc32.signed = function() {
+  return _crc32.apply(null, arguments);
+};
+crc32.unsigned = function() {
+  return _crc32.apply(null, arguments) >>> 0;
+};
+var bufferCrc32 = crc32;
+
+const index = /*@__PURE__*/getDefaultExportFromCjs(bufferCrc32);
+
+module.exports = index;
+
 
 /***/ })
 
@@ -35763,8 +36924,8 @@ function escapeProperty(s) {
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
 var external_crypto_ = __nccwpck_require__(6982);
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -35778,10 +36939,10 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
@@ -36762,7 +37923,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -36785,7 +37946,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -37085,7 +38246,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -37112,7 +38273,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -54652,7 +55813,7 @@ class AzureArc_AzureArc extends BaseManagedIdentitySource {
                  * check if the himds executable exists and its permissions allow it to be read
                  * returns undefined if true, throws an error otherwise
                  */
-                (0,external_fs_namespaceObject.accessSync)(fileDetectionPath, external_fs_namespaceObject.constants.F_OK | external_fs_namespaceObject.constants.R_OK);
+                (0,external_fs_.accessSync)(fileDetectionPath, external_fs_.constants.F_OK | external_fs_.constants.R_OK);
                 identityEndpoint = DEFAULT_AZURE_ARC_IDENTITY_ENDPOINT;
                 imdsEndpoint = HIMDS_EXECUTABLE_HELPER_STRING;
             }
@@ -54856,7 +56017,7 @@ class AzureArc_AzureArc extends BaseManagedIdentitySource {
             let secretFileSize;
             // attempt to get the secret file's size, in bytes
             try {
-                secretFileSize = await (0,external_fs_namespaceObject.statSync)(secretFilePath).size;
+                secretFileSize = await (0,external_fs_.statSync)(secretFilePath).size;
             }
             catch (e) {
                 throw ManagedIdentityError_createManagedIdentityError(unableToReadSecretFile, "");
@@ -54868,7 +56029,7 @@ class AzureArc_AzureArc extends BaseManagedIdentitySource {
             // attempt to read the contents of the secret file
             let secret;
             try {
-                secret = (0,external_fs_namespaceObject.readFileSync)(secretFilePath, EncodingTypes.UTF8);
+                secret = (0,external_fs_.readFileSync)(secretFilePath, EncodingTypes.UTF8);
             }
             catch (e) {
                 throw ManagedIdentityError_createManagedIdentityError(unableToReadSecretFile, "");
@@ -55981,8 +57142,6 @@ function connectToCluster(inputs, clientCertificate, options) {
                 if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
                     throw new AadConfigurationError(`The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`);
                 }
-                if (security.insecureSkipTlsVerify)
-                    refuseUnverifiedAuthority(metadata.metadata.login);
                 const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(inputs.timeoutSeconds));
                 tokens = servicePrincipalToken(security, metadata.metadata, network);
                 await tokens.token();
@@ -55991,24 +57150,6 @@ function connectToCluster(inputs, clientCertificate, options) {
             gateway.useTokens(tokens);
         }
     };
-}
-/** Azure AD's login hosts in the public, US government and China clouds. */
-const AZURE_LOGIN_HOSTS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'];
-/**
- * An unverified cluster could name any authority, and the service principal's secret or GitHub's
- * OIDC token would go there: with 'insecure-skip-tls-verify', only Azure's own login hosts.
- */
-function refuseUnverifiedAuthority(login) {
-    let host;
-    try {
-        host = new URL(login).host.toLowerCase();
-    }
-    catch {
-        host = login;
-    }
-    if (AZURE_LOGIN_HOSTS.includes(host))
-        return;
-    throw new AadConfigurationError(`The cluster names '${login}' as its Azure AD authority, and '${Input.InsecureSkipTlsVerify}' is on, so the cluster is not verified and could be anyone: the service principal's credential goes only to Azure's login hosts then. Verify the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.CaCertificate}' instead.`);
 }
 
 ;// CONCATENATED MODULE: external "node:fs"
@@ -59635,7 +60776,7 @@ class DefaultGlobber {
                 try {
                     // Intentionally using lstat. Detection for broken symlink
                     // will be performed later (if following symlinks).
-                    yield __await(external_fs_namespaceObject.promises.lstat(searchPath));
+                    yield __await(external_fs_.promises.lstat(searchPath));
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -59680,7 +60821,7 @@ class DefaultGlobber {
                     }
                     // Push the child items in reverse
                     const childLevel = item.level + 1;
-                    const childItems = (yield __await(external_fs_namespaceObject.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
+                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
                     stack.push(...childItems.reverse());
                 }
                 // File
@@ -59724,7 +60865,7 @@ class DefaultGlobber {
             if (options.followSymbolicLinks) {
                 try {
                     // Use `stat` (following symlinks)
-                    stats = yield external_fs_namespaceObject.promises.stat(item.path);
+                    stats = yield external_fs_.promises.stat(item.path);
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -59739,12 +60880,12 @@ class DefaultGlobber {
             }
             else {
                 // Use `lstat` (not following symlinks)
-                stats = yield external_fs_namespaceObject.promises.lstat(item.path);
+                stats = yield external_fs_.promises.lstat(item.path);
             }
             // Note, isDirectory() returns false for the lstat of a symlink
             if (stats.isDirectory() && options.followSymbolicLinks) {
                 // Get the realpath
-                const realPath = yield external_fs_namespaceObject.promises.realpath(item.path);
+                const realPath = yield external_fs_.promises.realpath(item.path);
                 // Fixup the traversal chain to match the item level
                 while (traversalChain.length >= item.level) {
                     traversalChain.pop();
@@ -69621,6 +70762,613 @@ async function unprovisionOldVersions(client, plan, report, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/package-inputs.ts
+// Inputs of issue 12 (compressed and diff packages), read beside inputs.ts so that both can change apart.
+
+
+const PackageInput = {
+    Compress: 'compress',
+    DiffPackage: 'diff-package'
+};
+function package_inputs_parseBoolean(input, value) {
+    const v = value.trim();
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE', ''].includes(v))
+        return false;
+    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (main.ts). */
+function getPackageInputs(read = name => getInput(name)) {
+    return {
+        compress: package_inputs_parseBoolean(PackageInput.Compress, read(PackageInput.Compress)),
+        diffPackage: package_inputs_parseBoolean(PackageInput.DiffPackage, read(PackageInput.DiffPackage))
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(3044);
+;// CONCATENATED MODULE: ./src/package/zip-writer.ts
+// Writes a zip whose bytes depend only on the entries' names and contents: the cluster checksums a
+// zipped package's bytes, so a re-run over unchanged files must give the same zip on every run and
+// every OS. Entries are streamed from disk one at a time (yazl), so a 1 GiB file costs no memory.
+
+
+
+/**
+ * Fixed metadata of every entry. The DOS timestamp only (no Info-ZIP extended timestamp, which
+ * encodes seconds since the epoch and so the time zone of a local Date): 1980-01-01 00:00, the
+ * earliest DOS date, built from local fields because yazl writes local fields.
+ */
+const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+const FILE_MODE = 0o100644;
+const FOLDER_MODE = 0o040755;
+/** The level the runtime's own zipper uses; fixed, since another level gives other bytes. */
+const ZIP_COMPRESSION_LEVEL = 1;
+/** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
+function sortZipEntries(entries) {
+    return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** Writes `entries` (sorted here) to `zipPath`; returns the zip's size in bytes. */
+async function writeDeterministicZip(entries, zipPath) {
+    const zip = new yazl/* ZipFile */.u();
+    // yazl reports a failed input (unreadable, or a size that changed) on the ZipFile, not on its
+    // output: end the output with that error so that the pipeline below rejects with it.
+    zip.on('error', (err) => zip.outputStream.destroy(err));
+    const written = (0,external_node_stream_promises_namespaceObject.pipeline)(zip.outputStream, (0,external_node_fs_namespaceObject.createWriteStream)(zipPath));
+    for (const entry of sortZipEntries(entries)) {
+        if (entry.name === '' || entry.name.startsWith('/') || entry.name.includes('\\')) {
+            throw new Error(`internal: zip entry name '${entry.name}' must be relative with '/' separators`);
+        }
+        if (entry.localPath === undefined) {
+            zip.addEmptyDirectory(entry.name, { mtime: FIXED_MTIME, mode: FOLDER_MODE, forceDosTimestamp: true });
+            continue;
+        }
+        const localPath = entry.localPath;
+        zip.addReadStreamLazy(entry.name, {
+            mtime: FIXED_MTIME,
+            mode: FILE_MODE,
+            forceDosTimestamp: true,
+            compressionLevel: ZIP_COMPRESSION_LEVEL,
+            ...(entry.size !== undefined ? { size: entry.size } : {})
+        }, cb => cb(null, (0,external_node_fs_namespaceObject.createReadStream)(localPath, { highWaterMark: 256 * 1024 })));
+    }
+    zip.end();
+    try {
+        await written;
+    }
+    catch (err) {
+        await external_node_fs_namespaceObject.promises.rm(zipPath, { force: true });
+        throw err;
+    }
+    return (await external_node_fs_namespaceObject.promises.stat(zipPath)).size;
+}
+
+;// CONCATENATED MODULE: ./src/package/compress-package.ts
+// `compress: true`: a compressed copy of the package in a temporary folder, the user's folder left
+// untouched. Each Code/Config/Data package folder a service manifest names becomes `<Name>.zip`
+// (deterministic bytes, see zip-writer.ts); manifests and every other file are copied as they are,
+// and a package that is already `<Name>.zip` is copied as is.
+
+
+
+
+
+/** Zips run side by side: deflate runs on libuv's thread pool, so two keep two cores busy. */
+const ZIP_PARALLELISM = 2;
+/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
+function temporaryBase(env = process.env) {
+    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_namespaceObject.tmpdir();
+}
+/**
+ * Builds the compressed copy of `pkg` (already validated: `layout` is its layout) under
+ * `tempBase`. On failure the temporary folder is deleted before the error is thrown.
+ */
+async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
+    const work = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_namespaceObject.join(tempBase, 'sfu-compressed-'));
+    const root = external_node_path_namespaceObject.join(work, external_node_path_namespaceObject.basename(pkg.root) || 'package');
+    const dispose = () => external_node_fs_namespaceObject.promises.rm(work, { recursive: true, force: true });
+    try {
+        const folders = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && !p.zipped).map(p => p.path);
+        const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
+        const zipped = new Set(folders);
+        const zippedFolderOf = (rel) => {
+            for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+                const ancestor = rel.slice(0, i);
+                if (zipped.has(ancestor))
+                    return ancestor;
+            }
+            return undefined;
+        };
+        const entriesByFolder = new Map(folders.map(f => [f, []]));
+        const copied = [];
+        for (const file of pkg.files) {
+            const folder = zippedFolderOf(file.relativePath);
+            if (folder === undefined)
+                copied.push(file);
+            else
+                entriesByFolder.get(folder).push({ name: file.relativePath.slice(folder.length + 1), localPath: file.localPath, size: file.size });
+        }
+        // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
+        const keptFolders = [];
+        for (const folder of pkg.folders) {
+            const owner = folder === '' ? undefined : zipped.has(folder) ? folder : zippedFolderOf(folder);
+            if (owner === undefined)
+                keptFolders.push(folder);
+            else if (owner !== folder && isEmptyLeaf(pkg, folder))
+                entriesByFolder.get(owner).push({ name: `${folder.slice(owner.length + 1)}/` });
+        }
+        for (const folder of keptFolders)
+            await external_node_fs_namespaceObject.promises.mkdir(localPath(root, folder), { recursive: true });
+        const files = [];
+        await inParallel(copied, 8, async (file) => {
+            const target = localPath(root, file.relativePath);
+            await external_node_fs_namespaceObject.promises.copyFile(file.localPath, target);
+            const { size } = await external_node_fs_namespaceObject.promises.stat(target);
+            files.push({ localPath: target, relativePath: file.relativePath, size });
+        });
+        const compressed = [];
+        await inParallel(folders, ZIP_PARALLELISM, async (folder) => {
+            const entries = entriesByFolder.get(folder);
+            const zip = `${folder}.zip`;
+            const target = localPath(root, zip);
+            const zipBytes = await writeDeterministicZip(entries, target);
+            files.push({ localPath: target, relativePath: zip, size: zipBytes });
+            compressed.push({
+                folder,
+                zip,
+                files: entries.filter(e => e.localPath !== undefined).length,
+                sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
+                zipBytes
+            });
+        });
+        files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+        compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
+        const compressedBytes = files.reduce((n, f) => n + f.size, 0);
+        return {
+            pkg: { root, files, folders: keptFolders, totalBytes: compressedBytes, ignoredMarkFiles: 0, unmatchedPatterns: [] },
+            compressed,
+            alreadyZipped,
+            compressedBytes,
+            dispose
+        };
+    }
+    catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+function localPath(root, rel) {
+    return rel === '' ? root : external_node_path_namespaceObject.join(root, ...rel.split('/'));
+}
+/** A folder with no file and no folder beneath it. */
+function isEmptyLeaf(pkg, folder) {
+    const prefix = `${folder}/`;
+    return !pkg.files.some(f => f.relativePath.startsWith(prefix)) && !pkg.folders.some(f => f.startsWith(prefix));
+}
+
+;// CONCATENATED MODULE: ./src/protocol/package-layout.ts
+// The image builder's layout rules for an application package (cluster management reference,
+// "Validation the image builder does"), as pure functions over an abstract view of the package:
+// the emulator runs them over the Image Store at provision, the action over a local folder before
+// the first request. No file system, no HTTP here.
+
+
+const APPLICATION_MANIFEST_FILE = 'ApplicationManifest.xml';
+const SERVICE_MANIFEST_FILE = 'ServiceManifest.xml';
+/** Why a name or version cannot be a folder name of the package, or undefined when it can. */
+function unsafeNameReason(value) {
+    if (value.trim() !== value)
+        return 'has surrounding whitespace';
+    if (/[\\/]/.test(value))
+        return 'contains a path separator';
+    if (value.includes('..'))
+        return "contains '..'";
+    return undefined;
+}
+function validatePackageLayout(view, options = {}) {
+    return new LayoutCheck(view, options).run();
+}
+/** One validation run: the problems found and what the manifests refer to. */
+class LayoutCheck {
+    view;
+    options;
+    layout = { serviceManifests: new Map(), problems: [], presentParts: [], reusedParts: [], unreferencedFiles: [] };
+    /** Files a manifest refers to, and folders whose whole content it does. */
+    referencedFiles = new Set([APPLICATION_MANIFEST_FILE]);
+    referencedFolders = [];
+    constructor(view, options) {
+        this.view = view;
+        this.options = options;
+    }
+    run() {
+        this.requireMark('');
+        const app = this.readApplicationManifest();
+        if (app) {
+            this.layout.applicationManifest = app;
+            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
+            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+            const seen = new Set();
+            for (const ref of app.serviceManifestImports) {
+                const safe = this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
+                    this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestVersion', ref.version);
+                if (seen.has(ref.name.toLowerCase())) {
+                    this.problem(APPLICATION_MANIFEST_FILE, `ServiceManifestImport '${ref.name}' appears more than once in ${APPLICATION_MANIFEST_FILE}.`, 'Import each service manifest once.');
+                    continue;
+                }
+                seen.add(ref.name.toLowerCase());
+                if (safe)
+                    this.checkService(ref);
+            }
+        }
+        this.listUnreferenced();
+        return this.layout;
+    }
+    problem(file, message, fix, kind = 'invalid-layout') {
+        this.layout.problems.push({ kind, file, message, fix });
+    }
+    checkName(file, what, value) {
+        const reason = unsafeNameReason(value);
+        if (reason)
+            this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
+        return reason === undefined;
+    }
+    requireMark(folder) {
+        const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
+        if (this.options.requireMarkFiles && this.view.kind(mark) !== 'file') {
+            this.problem(mark, `The folder '${folder === '' ? '.' : folder}' has no ${MARK_FILE_NAME} mark file: it is not complete.`, 'Upload the package again; its mark files are written last.', 'missing-mark-file');
+        }
+    }
+    readText(file) {
+        return this.view.kind(file) === 'file' ? this.view.readText(file) : undefined;
+    }
+    readApplicationManifest() {
+        const xml = this.readText(APPLICATION_MANIFEST_FILE);
+        if (xml === undefined) {
+            this.problem(APPLICATION_MANIFEST_FILE, `${APPLICATION_MANIFEST_FILE} is missing at the root of the package.`, 'Point at the folder that holds ApplicationManifest.xml (the package root).');
+            return undefined;
+        }
+        try {
+            return parseApplicationManifest(xml, APPLICATION_MANIFEST_FILE);
+        }
+        catch (err) {
+            if (!(err instanceof ManifestError))
+                throw err;
+            this.problem(APPLICATION_MANIFEST_FILE, err.message, 'Fix the XML of ApplicationManifest.xml.');
+            return undefined;
+        }
+    }
+    checkService(ref) {
+        const folder = ref.name;
+        const file = `${folder}/${SERVICE_MANIFEST_FILE}`;
+        const serviceRef = { kind: 'ServiceManifest', serviceManifestName: ref.name, name: ref.name, version: ref.version };
+        const xml = this.readText(file);
+        const folderExists = this.view.kind(folder) !== undefined;
+        if (xml === undefined) {
+            if (!folderExists && this.options.clusterHolds?.(serviceRef)) {
+                this.layout.reusedParts.push(serviceRef);
+                return;
+            }
+            this.problem(file, `The BuildLayout of the application is invalid. ${SERVICE_MANIFEST_FILE} is missing for service manifest '${ref.name}' version '${ref.version}'.`, folderExists
+                ? `Add ${file}.`
+                : `Add the folder '${folder}' with its ${SERVICE_MANIFEST_FILE}, or leave it out only when the cluster already holds '${ref.name}' version '${ref.version}' for this application type.`);
+            return;
+        }
+        this.requireMark(folder);
+        this.referencedFiles.add(file);
+        let manifest;
+        try {
+            manifest = parseServiceManifest(xml, file);
+        }
+        catch (err) {
+            if (!(err instanceof ManifestError))
+                throw err;
+            this.problem(file, err.message, `Fix the XML of ${file}.`);
+            return;
+        }
+        if (manifest.name !== ref.name || manifest.version !== ref.version) {
+            this.problem(file, `ServiceManifestRef has ServiceManifestName='${ref.name}' ServiceManifestVersion='${ref.version}'. This does not match the Name='${manifest.name}' and Version='${manifest.version}' in ${file}.`, `Make the ServiceManifestRef in ${APPLICATION_MANIFEST_FILE} and the Name and Version in ${file} agree.`);
+            return;
+        }
+        this.layout.serviceManifests.set(manifest.name, { manifest, xml });
+        this.layout.presentParts.push({ ...serviceRef, path: folder, zipped: false });
+        const partNames = new Set();
+        for (const part of manifest.parts) {
+            if (!this.checkName(file, `${part.kind} Name`, part.name) || !this.checkName(file, `${part.kind} Version`, part.version))
+                continue;
+            if (partNames.has(part.name.toLowerCase())) {
+                this.problem(file, `${file} declares the package name '${part.name}' more than once.`, 'Give each Code/Config/Data package its own name.');
+                continue;
+            }
+            partNames.add(part.name.toLowerCase());
+            this.checkPart(manifest.name, part);
+        }
+    }
+    checkPart(serviceManifestName, part) {
+        const partRef = { kind: part.kind, serviceManifestName, name: part.name, version: part.version };
+        const dir = `${serviceManifestName}/${part.name}`;
+        const zip = `${dir}.zip`;
+        const asFolder = this.view.kind(dir) === 'folder';
+        const asZip = this.view.kind(zip) === 'file';
+        if (asFolder && asZip) {
+            this.problem(dir, `${part.kind} '${part.name}' of service manifest '${serviceManifestName}' is both a folder and ${part.name}.zip.`, `Keep either the folder '${dir}' or '${zip}', not both.`);
+        }
+        else if (asFolder) {
+            this.requireMark(dir);
+            this.referencedFolders.push(dir);
+            this.layout.presentParts.push({ ...partRef, path: dir, zipped: false });
+        }
+        else if (asZip) {
+            this.referencedFiles.add(zip);
+            this.layout.presentParts.push({ ...partRef, path: zip, zipped: true });
+        }
+        else if (part.isContainer) {
+            // A container code package runs an image: it has nothing in the package.
+        }
+        else if (this.options.clusterHolds?.(partRef)) {
+            this.layout.reusedParts.push(partRef);
+        }
+        else {
+            this.problem(dir, `The BuildLayout of the application is invalid. ${part.name} is missing for service ${serviceManifestName} (${part.kind} version '${part.version}').`, `Add the folder '${dir}' or '${zip}', or leave it out only when the cluster already holds ${part.kind} '${part.name}' version '${part.version}' of '${serviceManifestName}' for this application type.`);
+        }
+    }
+    listUnreferenced() {
+        if (!this.view.listFiles)
+            return;
+        for (const f of this.view.listFiles()) {
+            if (f.split('/').pop() === MARK_FILE_NAME || this.referencedFiles.has(f))
+                continue;
+            if (this.referencedFolders.some(dir => f.startsWith(`${dir}/`)))
+                continue;
+            this.layout.unreferencedFiles.push(f);
+        }
+        this.layout.unreferencedFiles.sort();
+    }
+}
+/** One line per problem: "<file>: <message> <fix>", for logs and error messages. */
+function describeProblem(p) {
+    return `${p.file}: ${p.message} ${p.fix}`;
+}
+/**
+ * A view over a list of the package's files (relative, `/`-separated; folders are their
+ * ancestors, plus `extraFolders` for empty ones) and a text reader.
+ */
+function packageViewOf(files, readText, extraFolders = []) {
+    const fileSet = new Set(files);
+    const folders = new Set(extraFolders);
+    for (const f of fileSet) {
+        const segments = f.split('/');
+        for (let i = 1; i < segments.length; i++)
+            folders.add(segments.slice(0, i).join('/'));
+    }
+    return {
+        kind: rel => (fileSet.has(rel) ? 'file' : folders.has(rel) ? 'folder' : undefined),
+        readText: rel => (fileSet.has(rel) ? readText(rel) : undefined),
+        listFiles: () => [...fileSet]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/package/validate-package.ts
+// Offline validation: the image builder's layout rules (src/protocol/package-layout.ts, the same
+// code the emulator's provision runs) over the scanned local package, before the first request.
+
+
+
+
+/** The package breaks the image builder's rules: the message lists every problem, one sentence each. */
+class PackageValidationError extends Error {
+    problems;
+    name = 'PackageValidationError';
+    constructor(problems) {
+        super(problems.length === 1
+            ? `The package in '${Input.PackagePath}' is invalid: ${problems[0]}`
+            : `The package in '${Input.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`);
+        this.problems = problems;
+    }
+}
+/** The scanned files (after `include`) as the layout rules see them; manifests are read on demand. */
+function localPackageView(pkg) {
+    const localPaths = new Map(pkg.files.map(f => [f.relativePath, f.localPath]));
+    return packageViewOf(localPaths.keys(), rel => {
+        const local = localPaths.get(rel);
+        return local === undefined ? undefined : (0,external_node_fs_namespaceObject.readFileSync)(local, 'utf8');
+    }, pkg.folders.filter(f => f !== ''));
+}
+function validateLocalPackage(pkg, options = {}) {
+    const layout = validatePackageLayout(localPackageView(pkg), options);
+    const warnings = [];
+    if (layout.unreferencedFiles.length > 0) {
+        const shown = layout.unreferencedFiles.slice(0, 10).map(f => `'${f}'`);
+        const more = layout.unreferencedFiles.length - shown.length;
+        warnings.push(`${layout.unreferencedFiles.length} file(s) in '${Input.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${Input.Include}' (for example '!**/*.pdb') or remove them from the package.`);
+    }
+    return { layout, errors: layout.problems.map(describeProblem), warnings };
+}
+/** Validates, throws PackageValidationError on any problem; returns the layout and the warnings. */
+function assertValidPackage(pkg, options = {}) {
+    const result = validateLocalPackage(pkg, options);
+    if (result.errors.length > 0)
+        throw new PackageValidationError(result.errors);
+    return result;
+}
+/** `<root>/<rel>` for a package-relative `/` path. */
+function localPathOf(pkg, rel) {
+    return path.join(pkg.root, ...rel.split('/'));
+}
+
+;// CONCATENATED MODULE: ./src/package/diff-package.ts
+
+
+
+function partKey(part) {
+    return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
+}
+/**
+ * Reads every provisioned version of the type and its manifests. A version that is still
+ * provisioning, or failed, holds nothing yet: only `Available` ones count [undoc: the runtime keeps
+ * a failed version's parts out of its store, so this is the safe choice].
+ */
+async function readClusterHoldings(source, typeName) {
+    const holdings = { typeName, versions: [], parts: new Map() };
+    const add = (part, typeVersion) => {
+        const key = partKey(part);
+        const versions = holdings.parts.get(key) ?? [];
+        if (!versions.includes(typeVersion))
+            versions.push(typeVersion);
+        holdings.parts.set(key, versions);
+    };
+    for (const type of await source.listApplicationTypeVersions(typeName)) {
+        if (type.Status !== 'Available')
+            continue;
+        const appXml = await source.getApplicationManifest(typeName, type.Version);
+        if (appXml === undefined)
+            continue;
+        holdings.versions.push(type.Version);
+        const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${type.Version}`);
+        for (const ref of app.serviceManifestImports) {
+            const xml = await source.getServiceManifest(typeName, type.Version, ref.name);
+            if (xml === undefined)
+                continue;
+            const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${type.Version}`);
+            add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, type.Version);
+            for (const part of manifest.parts) {
+                if (part.isContainer)
+                    continue;
+                add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, type.Version);
+            }
+        }
+    }
+    return holdings;
+}
+/**
+ * The package without the parts the cluster holds. Throws PackageValidationError when the package
+ * lacks a part (a folder or zip the manifests name) that the cluster does not hold either.
+ */
+function buildDiffPackage(pkg, layout, holdings) {
+    const heldBy = (part) => holdings.parts.get(partKey(part));
+    const leftOut = [];
+    const leftOutServices = new Set();
+    for (const part of layout.presentParts) {
+        if (part.kind !== 'ServiceManifest')
+            continue;
+        const by = heldBy(part);
+        if (by) {
+            leftOut.push({ part, path: part.path, heldBy: by });
+            leftOutServices.add(part.serviceManifestName);
+        }
+    }
+    for (const part of layout.presentParts) {
+        if (part.kind === 'ServiceManifest' || leftOutServices.has(part.serviceManifestName))
+            continue;
+        const by = heldBy(part);
+        if (by)
+            leftOut.push({ part, path: part.path, heldBy: by });
+    }
+    const removed = leftOut.map(l => l.path);
+    const isRemoved = (rel) => removed.some(p => rel === p || rel.startsWith(`${p}/`));
+    const files = pkg.files.filter(f => !isRemoved(f.relativePath));
+    const diff = {
+        root: pkg.root,
+        files,
+        folders: pkg.folders.filter(f => !isRemoved(f)),
+        totalBytes: files.reduce((n, f) => n + f.size, 0),
+        ignoredMarkFiles: pkg.ignoredMarkFiles,
+        unmatchedPatterns: pkg.unmatchedPatterns
+    };
+    // The same rules as the cluster's provision: a part missing from the package is fine only when held.
+    const { layout: diffLayout } = assertValidPackage(diff, { clusterHolds: part => heldBy(part) !== undefined });
+    return { pkg: diff, layout: diffLayout, leftOut };
+}
+/** One log line per part left out, saying why. */
+function describeLeftOut(l, typeName) {
+    const what = l.part.kind === 'ServiceManifest' ? `service package '${l.part.name}'` : `${l.part.kind} '${l.part.name}' of '${l.part.serviceManifestName}'`;
+    return `Left out ${l.path} (${what}, version ${l.part.version}): the cluster holds it for ${typeName} (provisioned version${l.heldBy.length > 1 ? 's' : ''} ${l.heldBy.join(', ')}).`;
+}
+
+;// CONCATENATED MODULE: ./src/package/prepare-upload.ts
+// The action's package steps of issue 12: validate offline (always), then build what is uploaded:
+// the package itself, or its compressed copy.
+
+
+
+
+
+const PackageOutput = {
+    CompressedBytes: 'compressed-bytes',
+    SkippedPackageCount: 'skipped-package-count'
+};
+/**
+ * Refuses an invalid package (PackageValidationError, before any request); warns of unreferenced
+ * files. With diff-package, a part missing from the package is accepted here and checked against
+ * what the cluster holds once it has been read (preparePackageToUpload).
+ */
+async function validatePackageStep(pkg, inputs) {
+    return group('Validate the package', async () => {
+        const validation = assertValidPackage(pkg, inputs.diffPackage ? { clusterHolds: () => true } : {});
+        for (const w of validation.warnings)
+            warning(w);
+        const app = validation.layout.applicationManifest;
+        const parts = validation.layout.presentParts.filter(p => p.kind !== 'ServiceManifest');
+        info(`The package is valid: application type '${app.typeName}' version '${app.typeVersion}', ${validation.layout.serviceManifests.size} service manifest(s), ${parts.length} Code/Config/Data package(s) (${parts.filter(p => p.zipped).length} already zipped).`);
+        const missing = validation.layout.reusedParts;
+        if (missing.length > 0) {
+            info(`${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`);
+        }
+        return validation;
+    });
+}
+/** The diff (with `cluster`, when diff-package is on), then the compressed copy (with compress). */
+async function preparePackageToUpload(scanned, validation, inputs, cluster) {
+    let pkg = scanned;
+    let layout = validation.layout;
+    if (inputs.diffPackage) {
+        const typeName = layout.applicationManifest.typeName;
+        const diff = await group(`Diff package: leave out what the cluster holds for ${typeName}`, async () => {
+            const holdings = await readClusterHoldings(cluster, typeName);
+            if (holdings.versions.length === 0)
+                info(`The cluster has no provisioned version of ${typeName}: everything is uploaded.`);
+            else
+                info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
+            const d = buildDiffPackage(pkg, layout, holdings);
+            for (const l of d.leftOut)
+                info(describeLeftOut(l, typeName));
+            info(`Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`);
+            return d;
+        });
+        setOutput(PackageOutput.SkippedPackageCount, String(diff.leftOut.length));
+        pkg = diff.pkg;
+        layout = diff.layout;
+    }
+    if (!inputs.compress)
+        return { pkg, dispose: async () => { } };
+    const source = pkg;
+    const compressed = await group('Compress the package', async () => {
+        const c = await compressPackage(source, layout);
+        for (const z of c.compressed) {
+            info(`${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
+        }
+        for (const z of c.alreadyZipped)
+            info(`${z} is already zipped: uploaded as it is.`);
+        info(`Compressed copy in '${c.pkg.root}': ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}; the package folder is unchanged.`);
+        return c;
+    });
+    setOutput(PackageOutput.CompressedBytes, String(compressed.compressedBytes));
+    let disposed = false;
+    return {
+        pkg: compressed.pkg,
+        dispose: async () => {
+            if (disposed)
+                return;
+            disposed = true;
+            await compressed.dispose();
+        }
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // The action: read inputs, scan the package, prepare the destination, upload, write the
 // sub-folders' mark files, verify, write the root's mark file, copy and verify the copy, and only
@@ -69641,15 +71389,21 @@ async function unprovisionOldVersions(client, plan, report, options) {
 
 
 
+// Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
+
+
+
 async function run() {
     const report = new RunReport();
     const releaseReport = new ReleaseReport();
     const cancellation = new AbortController();
     const stopListening = cancelOnSignals(cancellation);
     let connection;
+    let toUpload;
     try {
         const inputs = getInputs();
         const deployInputs = getDeployInputs();
+        const packageInputs = getPackageInputs();
         report.endpoint = inputs.clusterEndpoint;
         report.imageStorePath = inputs.imageStorePath;
         report.overwrite = inputs.overwrite;
@@ -69667,7 +71421,11 @@ async function run() {
             return scanned;
         });
         report.totalBytes = pkg.totalBytes;
+        // Issue 12 hook 1: offline validation, before the first request.
+        const validation = await validatePackageStep(pkg, packageInputs);
         const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
+        if (release?.compressPackage)
+            packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
         const connected = connectToCluster(inputs, clientCertificate, {
             signal: cancellation.signal,
             expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
@@ -69679,13 +71437,15 @@ async function run() {
             await group('Authenticate with Azure AD', () => connected.authenticate());
         }
         await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+        // Issue 12 hook 2: what is uploaded: the package, its diff against the cluster, its compressed copy.
+        toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
         if (inputs.dryRun) {
-            await dryRun(client, inputs, pkg, report);
+            await dryRun(client, inputs, toUpload.pkg, report);
             return;
         }
         // An identical type+version already provisioned needs no upload (release-plan.ts).
         if (!release?.alreadyProvisioned)
-            await upload(client, inputs, pkg, report, cancellation.signal);
+            await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
         await deployRelease(release, connected, releaseReport);
     }
     catch (err) {
@@ -69707,6 +71467,7 @@ async function run() {
         await report.writeSummary();
         await releaseReport.writeSummary();
         connection?.dispose();
+        await toUpload?.dispose().catch(err => warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
         stopListening();
         if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
             // For the benchmark and the memory tests: peak resident memory of this process, in KiB.

@@ -11,6 +11,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT, runAction } from './runner.js';
+import { dllLikeBytes, servicePackageSpec, type ServiceSpec } from '../test/helpers/sf-packages.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -24,7 +25,8 @@ const { values: args } = parseArgs({
     'expect-continue': { type: 'string', default: '' },
     only: { type: 'string', default: '' },
     verbose: { type: 'boolean', default: false },
-    'no-naive': { type: 'boolean', default: false }
+    'no-naive': { type: 'boolean', default: false },
+    'no-packages': { type: 'boolean', default: false }
   }
 });
 const quick = args.quick;
@@ -85,7 +87,17 @@ async function writeRandomFile(file: string, size: number, random: () => number)
 
 async function makePackage(dir: string, files: BenchFile[]): Promise<void> {
   const random = lcg(7);
-  for (const f of files) await writeRandomFile(path.join(dir, f.rel), f.size, random);
+  for (const f of files) {
+    if (f.rel === 'ApplicationManifest.xml') await writeManifest(path.join(dir, f.rel), f.size);
+    else await writeRandomFile(path.join(dir, f.rel), f.size, random);
+  }
+}
+
+/** A valid ApplicationManifest.xml (the action validates the package) of exactly `size` bytes. */
+async function writeManifest(file: string, size: number): Promise<void> {
+  const xml = '<ApplicationManifest ApplicationTypeName="BenchType" ApplicationTypeVersion="1.0.0"/>';
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${xml}<!--${'x'.repeat(Math.max(0, size - xml.length - 7))}-->`);
 }
 
 // ---- the emulator, in its own process --------------------------------------------------------
@@ -306,6 +318,155 @@ async function runScenario(name: string, dir: string, files: BenchFile[], latenc
   }
 }
 
+// ---- compressed and diff packages (issue 12) -------------------------------------------------
+
+/**
+ * A .NET-like package: `services` × `filesPerService` files, DLL-like sizes and contents. File
+ * contents are given as sizes and generated one at a time when written: the benchmark process must
+ * stay small, since a child's peak RSS on Linux starts at its parent's size when it was forked.
+ */
+function dotnetServices(services: number, filesPerService: number, changed: { service: number; version: string } | undefined): ServiceSpec[] {
+  const random = lcg(4242);
+  const out: ServiceSpec[] = [];
+  for (let s = 0; s < services; s++) {
+    const version = changed?.service === s ? changed.version : '1.0.0';
+    const code: Record<string, number> = {};
+    for (let i = 0; i < filesPerService - 4; i++) {
+      // Log-uniform between 2 KiB and 512 KiB (median 32 KiB, mean 92 KiB): many small assemblies, a few large ones.
+      const size = Math.round(2 * KiB * Math.exp(random() * Math.log(256)));
+      const folder = ['', 'runtimes/win-x64/native/', 'runtimes/linux-x64/lib/net8.0/', 'de/', 'fr/'][Math.floor(random() * 5)];
+      code[`${folder}Contoso.Lib${i}.dll`] = size;
+    }
+    out.push({
+      name: `Svc${s}Pkg`,
+      version,
+      code,
+      config: { 'Settings.xml': `<Settings><!-- ${version} --></Settings>`, 'appsettings.json': JSON.stringify({ version, s }) },
+      data: { 'seed.json': JSON.stringify({ s }) }
+    });
+  }
+  return out;
+}
+
+/** Writes a spec; a number is a size of DLL-like bytes seeded by the path and `seedSalt` (another salt, other bytes). */
+async function writeSpec(dir: string, spec: Record<string, string | Buffer | number>, seedSalt = 0): Promise<{ rel: string; size: number }[]> {
+  const written: { rel: string; size: number }[] = [];
+  for (const [rel, content] of Object.entries(spec)) {
+    const file = path.join(dir, ...rel.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    const seed = (createHash('sha256').update(rel).digest().readUInt32LE(0) + seedSalt) >>> 0;
+    const data = typeof content === 'number' ? dllLikeBytes(content, seed) : content;
+    await writeFile(file, data);
+    written.push({ rel, size: Buffer.byteLength(data) });
+  }
+  return written;
+}
+
+interface PackageRow {
+  scenario: string;
+  seconds: number;
+  filesUploaded: number;
+  bytesUploaded: number;
+  requests: number;
+  peakRssMiB: number;
+  naiveSeconds?: number;
+  plainSeconds?: number;
+}
+
+async function timedAction(e: Emulator, inputs: Record<string, string>): Promise<{ seconds: number; run: Awaited<ReturnType<typeof runAction>>; requests: number }> {
+  const before = await journalRequests(e);
+  let run: Awaited<ReturnType<typeof runAction>> | undefined;
+  const seconds = await timed(async () => (run = await runAction({
+    inputs: { 'cluster-endpoint': e.url, 'chunk-size': args['chunk-size'], concurrency: String(concurrency), ...inputs },
+    env: { SFU_REPORT_RESOURCE_USAGE: '1' },
+    timeoutMs: 3_600_000
+  })));
+  if (run!.exitCode !== 0) throw new Error(`the action failed:\n${run!.stdout.slice(-3000)}`);
+  return { seconds, run: run!, requests: (await journalRequests(e)) - before };
+}
+
+function packageRow(scenario: string, r: Awaited<ReturnType<typeof timedAction>>): PackageRow {
+  const o = r.run.outputs;
+  return {
+    scenario,
+    seconds: r.seconds,
+    filesUploaded: Number(o['file-count'] ?? 0),
+    bytesUploaded: Number(o['store-size-bytes'] ?? 0),
+    requests: r.requests,
+    peakRssMiB: (r.run.peakRssBytes ?? 0) / MiB
+  };
+}
+
+/** Plain, naive, compress, diff (one service of four changed) and diff + compress, all at 25 ms latency. */
+async function runPackageScenarios(work: string): Promise<PackageRow[]> {
+  const services = quick ? 2 : 4;
+  const perService = quick ? 60 : 300;
+  const latency = 25;
+  const v1 = path.join(work, 'dotnet-1.0.0', 'Contoso');
+  const v2 = path.join(work, 'dotnet-1.1.0', 'Contoso');
+  const v1Files = await writeSpec(v1, servicePackageSpec('ContosoType', '1.0.0', dotnetServices(services, perService, undefined)));
+  // Version 1.1.0: Svc0Pkg changed (other bytes, version 1.1.0), the other services as they were.
+  const v2Spec = servicePackageSpec('ContosoType', '1.1.0', dotnetServices(services, perService, { service: 0, version: '1.1.0' }));
+  await writeSpec(v2, Object.fromEntries(Object.entries(v2Spec).filter(([rel]) => rel.startsWith('Svc0Pkg/') || !rel.includes('/'))), 7);
+  await writeSpec(v2, Object.fromEntries(Object.entries(v2Spec).filter(([rel]) => !rel.startsWith('Svc0Pkg/') && rel.includes('/'))));
+  const bytes = v1Files.reduce((n, f) => n + f.size, 0);
+  console.log(`.NET-like package: ${services} services × ${perService} files = ${v1Files.length} files, ${(bytes / MiB).toFixed(0)} MiB`);
+  const rows: PackageRow[] = [];
+  const e = await startEmulator(latency);
+  try {
+    console.log('Running: plain …');
+    const plain = packageRow('plain upload', await timedAction(e, { 'package-path': v1, 'image-store-path': 'Plain' }));
+    await del(e, 'Plain');
+    if (!args['no-naive']) {
+      console.log('Running: naive uploader …');
+      plain.naiveSeconds = await timed(() => naiveUpload(e, v1, v1Files));
+      await del(e, 'Naive');
+    }
+    rows.push(plain);
+    console.log('Running: compress …');
+    rows.push(packageRow('compress: true', await timedAction(e, { 'package-path': v1, 'image-store-path': 'Compressed', compress: 'true' })));
+    await del(e, 'Compressed');
+    console.log('Provisioning 1.0.0 for the diff …');
+    await timedAction(e, { 'package-path': v1, 'image-store-path': 'Contoso/1.0.0', provision: 'true' });
+    console.log('Running: diff-package …');
+    rows.push(packageRow(`diff-package: true (1 of ${services} services changed)`, await timedAction(e, { 'package-path': v2, 'image-store-path': 'Diff', 'diff-package': 'true' })));
+    await del(e, 'Diff');
+    console.log('Running: diff-package + compress …');
+    rows.push(packageRow('diff-package + compress', await timedAction(e, { 'package-path': v2, 'image-store-path': 'DiffZip', 'diff-package': 'true', compress: 'true' })));
+    await del(e, 'DiffZip');
+  } finally {
+    await stopEmulator(e);
+  }
+  const hugeSize = quick ? 64 * MiB : 1024 * MiB;
+  const huge = path.join(work, 'dotnet-huge', 'Huge');
+  await writeSpec(huge, servicePackageSpec('HugeType', '1.0.0', [{ name: 'BigPkg', code: { 'app.dll': 'x' } }]));
+  const model = createWriteStream(path.join(huge, 'BigPkg', 'Code', 'model.bin'));
+  for (let i = 0; i < hugeSize / (4 * MiB); i++) {
+    if (!model.write(dllLikeBytes(4 * MiB, i))) await new Promise<void>(r => model.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => model.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  const e0 = await startEmulator(0);
+  try {
+    console.log(`Running: compress with a ${hugeSize / MiB} MiB file …`);
+    rows.push(packageRow(`compress: true, one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, await timedAction(e0, { 'package-path': huge, 'image-store-path': 'Huge', compress: 'true' })));
+  } finally {
+    await stopEmulator(e0);
+    await rm(huge, { recursive: true, force: true });
+  }
+  for (const r of rows) if (r !== rows[0] && !r.scenario.includes('no latency')) r.plainSeconds = rows[0].seconds;
+  return rows;
+}
+
+const PACKAGE_TABLE_HEADER = [
+  '| scenario | files uploaded | bytes uploaded | action (whole step) | naive ÷ action | plain ÷ action | requests | action peak RSS |',
+  '|---|---|---|---|---|---|---|---|'
+];
+
+function formatPackageRow(r: PackageRow, naiveSeconds: number | undefined): string {
+  const ratio = (a: number | undefined, b: number) => (a === undefined ? '—' : `**${(a / b).toFixed(1)}×**`);
+  return `| ${r.scenario} | ${r.filesUploaded} | ${(r.bytesUploaded / MiB).toFixed(1)} MiB | ${r.seconds.toFixed(2)} s | ${r.scenario.includes('no latency') ? '—' : ratio(naiveSeconds, r.seconds)} | ${ratio(r.plainSeconds, r.seconds)} | ${r.requests} | **${r.peakRssMiB.toFixed(0)} MiB** |`;
+}
+
 function del(e: Emulator, rel: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = http.request(storeUrl(e, rel), { method: 'DELETE' }, res => {
@@ -348,11 +509,13 @@ async function main(): Promise<void> {
   try {
     const pkgDir = path.join(work, 'pkg');
     const files = planPackage(smallFiles, largeSize);
-    console.log(`Generating the package: ${files.length} files, ${(files.reduce((n, f) => n + f.size, 0) / MiB).toFixed(0)} MiB …`);
-    await makePackage(pkgDir, files);
-    const largeOnly = files.filter(f => f.size > chunkSize);
+    if (args.only !== 'packages') {
+      console.log(`Generating the package: ${files.length} files, ${(files.reduce((n, f) => n + f.size, 0) / MiB).toFixed(0)} MiB …`);
+      await makePackage(pkgDir, files);
+    }
+    const largeOnly = files.filter(f => f.size > chunkSize || f.rel === 'ApplicationManifest.xml');
     const hugeDir = path.join(work, 'huge');
-    const hugeFiles = [{ rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }];
+    const hugeFiles = [{ rel: 'ApplicationManifest.xml', size: 1800 }, { rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }];
 
     const scenarios: [string, () => Promise<Row>][] = [
       ['package, no latency', () => runScenario('package, no latency', pkgDir, files, 0, !args['no-naive'])],
@@ -374,18 +537,26 @@ async function main(): Promise<void> {
     ];
     const rows: Row[] = [];
     for (const [name, run] of scenarios) {
-      if (args.only && !name.includes(args.only)) continue;
+      if (args.only && (args.only === 'packages' || !name.includes(args.only))) continue;
       console.log(`Running: ${name} …`);
       const row = await run();
       rows.push(row);
       console.log(formatRow(row));
     }
     const table = [...TABLE_HEADER, ...rows.map(formatRow)].join('\n');
+    let packageTable: string | undefined;
+    if (!args['no-packages'] && (!args.only || args.only === 'packages')) {
+      const packageRows = await runPackageScenarios(work);
+      const naive = packageRows[0].naiveSeconds;
+      packageTable = [...PACKAGE_TABLE_HEADER, ...packageRows.map(r => formatPackageRow(r, naive))].join('\n');
+      if (naive !== undefined) console.log(`naive uploader on the .NET-like package: ${naive.toFixed(2)} s`);
+    }
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
     const settings = `chunk-size ${args['chunk-size']}, concurrency ${concurrency}${args['expect-continue'] ? `, SFU_EXPECT_CONTINUE=${args['expect-continue']}` : ''}`;
-    console.log(`\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${table}`);
+    console.log(`\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${rows.length > 0 ? table : ''}\n\n${packageTable ?? ''}`);
     if (args.write || !quick) {
-      await writeBenchmarks(table, machine, settings);
+      if (rows.length > 0) await writeBenchmarks(table, machine, settings, '<!-- bench:latest -->');
+      if (packageTable) await writeBenchmarks(packageTable, machine, settings, '<!-- bench:packages -->');
       console.log('\nWrote BENCHMARKS.md');
     }
   } finally {
@@ -393,10 +564,9 @@ async function main(): Promise<void> {
   }
 }
 
-async function writeBenchmarks(table: string, machine: string, settings: string): Promise<void> {
+async function writeBenchmarks(table: string, machine: string, settings: string, marker: string): Promise<void> {
   const file = path.join(PROJECT_ROOT, 'BENCHMARKS.md');
   const current = await readFile(file, 'utf8').catch(() => '');
-  const marker = '<!-- bench:latest -->';
   const block = `${marker}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${settings}.\n\n${table}\n${marker}`;
   const next = current.includes(marker)
     ? current.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), block)

@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { APP_MANIFEST, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
 
 interface FakeRequest {
   method: string;
@@ -100,7 +100,7 @@ describe('a store that answers 200 and keeps nothing', () => {
       return { status: 200 };
     });
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 'a', 'Svc/b.txt': 'b' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/a.dll': 'a', 'Svc/b.txt': 'b' });
       const run = await runAction({
         inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App', 'cleanup-paths': 'Old/One\nOld/Two', retries: '1' }
       });
@@ -124,7 +124,7 @@ describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
     const fake = windowsLikeStore(true);
     const store = await startFakeStore(fake.answer);
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/Lib.dll': 'lib', 'Svc/b.txt': 'b' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/Lib.dll': 'lib', 'Svc/b.txt': 'b' });
       const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App' } });
       assert.equal(run.exitCode, 0, run.stdout);
       assert.ok(fake.files.has('APP/_.DIR'));
@@ -139,7 +139,7 @@ describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
     const fake = windowsLikeStore(false);
     const store = await startFakeStore(fake.answer);
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' });
       const run = await runAction({
         inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App', 'cleanup-paths': 'Old', retries: '1' }
       });
@@ -161,7 +161,7 @@ describe('endpoints that do not answer like an Image Store', () => {
       it(`stops at ${name}${dryRun === 'true' ? ' in a dry run' : ''}, writing nothing`, async () => {
         const store = await startFakeStore(() => page);
         try {
-          const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
+          const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' });
           const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'dry-run': dryRun } });
           assert.equal(run.exitCode, 1, run.stdout);
           assert.match(run.stdout, /::error::'http:\/\/127\.0\.0\.1:\d+' does not answer like a Service Fabric Image Store \(listing 'App' got HTTP \d+ with an HTML page\): set 'cluster-endpoint'/);
@@ -195,12 +195,12 @@ describe('a listing the action cannot read', () => {
         return listing;
       });
       try {
-        const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'a.txt': 'a' });
+        const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'a.txt': 'a' });
         const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, retries: '1' } });
         assert.equal(run.exitCode, 1, run.stdout);
         assert.match(run.stdout, /::error::/);
         assert.doesNotMatch(run.stderr, /Unhandled|UnhandledPromiseRejection|at .*\.js:\d+/);
-        assert.equal(run.outputs['total-bytes'], String(4 + 1));
+        assert.equal(run.outputs['total-bytes'], String(Buffer.byteLength(APP_MANIFEST) + 1));
         assert.match(run.summary, /Upload failed/);
         assert.ok(!store.requests.some(r => r.method === 'PUT' && r.path === 'App/_.dir'), 'the root was marked');
       } finally {
@@ -215,7 +215,7 @@ describe('dry runs predict the real run', () => {
   let pkg: string;
   before(async () => {
     emu = await startTestEmulator();
-    pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' }, 'Dry');
+    pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' }, 'Dry');
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
     assert.equal(run.exitCode, 0, run.stdout);
   });
@@ -254,9 +254,9 @@ describe('several failures', () => {
   it('lists every failure in the job summary, not only their number', async () => {
     const emu = await startTestEmulator();
     try {
-      const blocker = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/c1/x': 'x', 'Svc/c2/x': 'x', 'Svc/c3/x': 'x' });
+      const blocker = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/c1/x': 'x', 'Svc/c2/x': 'x', 'Svc/c3/x': 'x' });
       assert.equal((await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } })).exitCode, 0);
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/c1': 'file', 'Svc/c2': 'file', 'Svc/c3': 'file' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/c1': 'file', 'Svc/c2': 'file', 'Svc/c3': 'file' });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' } });
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.summary, /3 operations failed/);
@@ -274,7 +274,7 @@ describe('package paths with glob metacharacters and backslashes', () => {
   const names = ['a[b]c', 'x*y?z', '{a,b}', '!bang#hash', 'back\\slash', '[open', 'a[!x]b'];
   names.forEach((name, i) => {
     it(`scans a package folder named ${JSON.stringify(name)}`, async () => {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 'a', 'Svc/b.txt': 'b' }, name);
+      const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/a.dll': 'a', 'Svc/b.txt': 'b' }, name);
       const dest = `Meta${i}`;
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': dest } });
       assert.equal(run.exitCode, 0, run.stdout);

@@ -66,7 +66,7 @@ describe('upload a package', () => {
   });
 
   it('waits for 100 Continue before every body when told to (SFU_EXPECT_CONTINUE=always)', async () => {
-    const spec = { 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a', 'Svc/empty.txt': '', 'Svc/big.bin': 150 * KiB };
+    const spec = { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a', 'Svc/empty.txt': '', 'Svc/big.bin': 150 * KiB };
     const pkg = await makePackage(spec, 'Always');
     const before = emu.journal.bodiesAfterContinue;
     const run = await runAction({
@@ -80,7 +80,7 @@ describe('upload a package', () => {
   });
 
   it('copies the upload within the store with copy-to, and deletes cleanup-paths afterwards', async () => {
-    const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/app.dll': 70 * KiB }, 'CopyApp');
+    const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/app.dll': 70 * KiB }, 'CopyApp');
     await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Old/One' } });
     await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Old/Two' } });
     const run = await runAction({
@@ -107,7 +107,7 @@ describe('upload a package', () => {
   });
 
   it('leaves the store untouched in a dry run and reports the plan', async () => {
-    const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a', 'Svc/big.bin': 100 * KiB }, 'DryApp');
+    const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a', 'Svc/big.bin': 100 * KiB }, 'DryApp');
     const before = emu.journal.entries.length;
     const run = await runAction({
       inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'dry-run': 'true', 'chunk-size': '64KiB' }
@@ -127,12 +127,12 @@ describe('clusters of other kinds', () => {
   it('sums a listing for store-size-bytes where the cluster has no FolderSize (6.4)', async () => {
     const emu = await startTestEmulator({ maxApiVersion: '6.4' });
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.bin': 90 * KiB, 'Svc/b.txt': 'bb' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/a.bin': 90 * KiB, 'Svc/b.txt': 'bb' });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB' } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
       assertCleanJournal(emu);
-      assert.equal(run.outputs['store-size-bytes'], String(90 * KiB + 4 + 2));
+      assert.equal(run.outputs['store-size-bytes'], String(90 * KiB + 79 + 2));
       assert.match(run.stdout, /summed from a listing/);
     } finally {
       await emu.dispose();
@@ -143,7 +143,7 @@ describe('clusters of other kinds', () => {
     const emu = await startTestEmulator({ uploadSessions: false });
     try {
       const pkg = await makePackage({
-        'ApplicationManifest.xml': '<m/>',
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
         'Svc/Code/a.bin': 200 * KiB + 1,
         'Svc/Code/b.bin': 150 * KiB,
         'Svc/Data/c.bin': 300 * KiB
@@ -165,7 +165,7 @@ describe('clusters of other kinds', () => {
   it('reads Windows-style StoreRelativePath (\\) and Linux-style (/) alike', async () => {
     const emu = await startTestEmulator({ pathSeparator: '/' });
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'A/B/C/deep.txt': 'deep' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'A/B/C/deep.txt': 'deep' });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
@@ -180,20 +180,20 @@ describe('clear errors', () => {
     const emu = await startTestEmulator();
     const url = emu.url;
     await emu.dispose();
-    const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>' });
+    const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' });
     const run = await runAction({ inputs: { 'cluster-endpoint': url, 'package-path': pkg, retries: '2' } });
     assert.equal(run.exitCode, 1);
     assert.match(run.stdout, new RegExp(`::error::.*Nothing listens at ${url.replace(/[.]/g, '\\.')}`));
     assert.match(run.summary, /Upload failed/);
-    assert.equal(run.outputs['total-bytes'], '4', 'outputs known before the failure are set');
+    assert.equal(run.outputs['total-bytes'], '79', 'outputs known before the failure are set');
   });
 
   it('names the file, the status and the Fabric code when the cluster refuses a request', async () => {
     const emu = await startTestEmulator();
     try {
       // A folder where the package has a file: the cluster cannot write the file there.
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/clash': 'file' });
-      const blocker = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/clash/inner.txt': 'x' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash': 'file' });
+      const blocker = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash/inner.txt': 'x' });
       await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } });
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' }
@@ -215,7 +215,7 @@ describe('symbolic links in the package', () => {
     const path = await import('node:path');
     const emu = await startTestEmulator();
     try {
-      const inside = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Shared/config.json': '{"a":1}' });
+      const inside = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Shared/config.json': '{"a":1}' });
       await symlink(path.join(inside, 'Shared'), path.join(inside, 'Linked'));
       const ok = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': inside } });
       assert.equal(ok.exitCode, 0, ok.stdout);
@@ -223,7 +223,7 @@ describe('symbolic links in the package', () => {
 
       const outsideDir = await mkd(path.join(tmpdir(), 'sfu-outside-'));
       await wf(path.join(outsideDir, 'secret.txt'), 'not part of the package');
-      const leaking = await makePackage({ 'ApplicationManifest.xml': '<m/>' }, 'Leaky');
+      const leaking = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' }, 'Leaky');
       await symlink(path.join(outsideDir, 'secret.txt'), path.join(leaking, 'secret.txt'));
       const requestsBefore = JSON.stringify(emu.journal.requests);
       const refused = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': leaking } });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
@@ -157,8 +157,10 @@ describe('release: provision, create, upgrade', () => {
   });
 
   it('a provision failure fails with the cluster\'s details', async () => {
+    // A failure only the cluster can see (the action validates the layout offline first, not what a zip holds).
     const broken = await sampleAtVersion('2.1.0');
     await rm(path.join(broken, 'VotingWebPkg', 'Code'), { recursive: true });
+    await writeFile(path.join(broken, 'VotingWebPkg', 'Code.zip'), 'not a zip');
     const run = await release(emu, broken, { provision: 'true' });
     assert.equal(run.exitCode, 1);
     assert.match(run.stdout, /::error::The cluster could not provision VotingType 2.1.0: .*Code/);

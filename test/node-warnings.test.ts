@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { APP_MANIFEST, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
 
 const KiB = 1024;
 
@@ -12,7 +12,7 @@ describe('no Node warnings in the log', () => {
   let emu: TestEmulator;
   let pkg: string;
   before(async () => {
-    const spec: Record<string, string | number> = { 'ApplicationManifest.xml': '<m/>' };
+    const spec: Record<string, string | number> = { 'ApplicationManifest.xml': APP_MANIFEST };
     for (let i = 0; i < 150; i++) spec[`Svc/Code/lib${i % 4}/f${i}.dll`] = 1000 + i;
     for (let i = 0; i < 3; i++) spec[`Svc/Data/big${i}.bin`] = 600 * KiB;
     pkg = await makePackage(spec, 'QuietApp');

@@ -41,7 +41,7 @@ let certs: TestCertificates;
 let pkg: string;
 before(async () => {
   certs = await makeTestCertificates();
-  pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/Code/a.dll': 100 * KiB, 'Svc/b.txt': 'b' }, 'SecureApp');
+  pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/a.dll': 100 * KiB, 'Svc/b.txt': 'b' }, 'SecureApp');
 });
 
 describe('client certificates', () => {

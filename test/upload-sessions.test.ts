@@ -10,14 +10,14 @@ import { scanPackage } from '../src/package/package-scan.js';
 import { PackageUploader } from '../src/upload/package-uploader.js';
 import { Semaphore } from '../src/util/concurrency.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { APP_MANIFEST, assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
 
 const KiB = 1024;
 const LARGE_FILES = 6;
 
 let pkg: string;
 before(async () => {
-  const spec: Record<string, string | number> = { 'ApplicationManifest.xml': '<m/>', 'Svc/small.txt': 'small' };
+  const spec: Record<string, string | number> = { 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/small.txt': 'small' };
   for (let i = 0; i < LARGE_FILES; i++) spec[`Svc/Data/large${i}.bin`] = 200 * KiB + i;
   pkg = await makePackage(spec, 'ProbeApp');
 });

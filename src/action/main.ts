@@ -19,6 +19,10 @@ import { PackageUploader } from '../upload/package-uploader.js';
 import { getDeployInputs } from './deploy-inputs.js';
 import { ReleaseReport } from './release-report.js';
 import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+// Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
+import { getPackageInputs } from './package-inputs.js';
+import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
+import { ManagementClient } from '../cluster/management-client.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
@@ -26,9 +30,11 @@ export async function run(): Promise<void> {
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
+  let toUpload: PackageToUpload | undefined;
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
+    const packageInputs = getPackageInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
@@ -49,7 +55,10 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
+    // Issue 12 hook 1: offline validation, before the first request.
+    const validation = await validatePackageStep(pkg, packageInputs);
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
+    if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
@@ -63,12 +72,15 @@ export async function run(): Promise<void> {
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
+    // Issue 12 hook 2: what is uploaded: the package, its diff against the cluster, its compressed copy.
+    toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+
     if (inputs.dryRun) {
-      await dryRun(client, inputs, pkg, report);
+      await dryRun(client, inputs, toUpload.pkg, report);
       return;
     }
     // An identical type+version already provisioned needs no upload (release-plan.ts).
-    if (!release?.alreadyProvisioned) await upload(client, inputs, pkg, report, cancellation.signal);
+    if (!release?.alreadyProvisioned) await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
     await deployRelease(release, connected, releaseReport);
   } catch (err) {
     report.error =
@@ -88,6 +100,7 @@ export async function run(): Promise<void> {
     await report.writeSummary();
     await releaseReport.writeSummary();
     connection?.dispose();
+    await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
       // For the benchmark and the memory tests: peak resident memory of this process, in KiB.

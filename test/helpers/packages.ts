@@ -9,6 +9,12 @@ import type { TestEmulator } from './emulator.js';
 import { inParallel } from '../../src/util/concurrency.js';
 
 /** File contents by package-relative path: a string, bytes, or a size for random bytes. */
+/** The smallest ApplicationManifest.xml the action's offline validation accepts (no services). */
+export function appManifest(version = '1.0.0', typeName = 'App'): string {
+  return `<ApplicationManifest ApplicationTypeName="${typeName}" ApplicationTypeVersion="${version}"/>`;
+}
+export const APP_MANIFEST = appManifest();
+
 export type PackageSpec = Record<string, string | Buffer | number>;
 
 export async function makePackage(spec: PackageSpec, name = 'App', emptyFolders: string[] = []): Promise<string> {

@@ -61,7 +61,7 @@ describe('lost answers', () => {
     // Concurrency 1 makes the draws fall on the same requests every time: this seed loses the
     // answers of chunks and of a commit.
     await withEmulator({ faults: { seed: 1, failRate: 0.2, failKinds: ['lost-answer'] } }, async emu => {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.bin': 300 * KiB, 'Svc/b.bin': 200 * KiB + 3 }, 'Lost');
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.bin': 300 * KiB, 'Svc/b.bin': 200 * KiB + 3 }, 'Lost');
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '1', retries: '8' }
       });
@@ -81,7 +81,7 @@ describe('lost answers', () => {
 describe('a cluster that keeps failing', () => {
   it('stops after the retries with the endpoint and the last error, and writes no mark file', async () => {
     await withEmulator({ faults: { seed: 3, failRate: 1, failKinds: ['busy'] } }, async emu => {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/a.txt': 'a' });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a' });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, retries: '3' }, timeoutMs: 60_000 });
       assert.equal(run.signal, null, 'the action had to be killed');
       assert.equal(run.exitCode, 1);
@@ -95,9 +95,9 @@ describe('a cluster that keeps failing', () => {
 
   it('deletes the sessions it opened when a file fails for good, and leaves the root unmarked', async () => {
     await withEmulator({ latencyMs: 15 }, async emu => {
-      const blocker = await makePackage({ 'Svc/clash/inner.txt': 'x' });
+      const blocker = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash/inner.txt': 'x' });
       await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } });
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Svc/clash': 'file', 'Big/a.bin': 2048 * KiB, 'Big/b.bin': 1024 * KiB });
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash': 'file', 'Big/a.bin': 2048 * KiB, 'Big/b.bin': 1024 * KiB });
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', 'chunk-size': '64KiB', concurrency: '4' }
       });
@@ -132,7 +132,7 @@ describe('stalls', () => {
 describe('cancellation', () => {
   it('stops on SIGTERM: sessions deleted, no root mark file, non-zero exit on its own', async () => {
     await withEmulator({ latencyMs: 30 }, async emu => {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<m/>', 'Big/huge.bin': 4096 * KiB, 'Svc/a.txt': 'a' }, 'Cancel');
+      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Big/huge.bin': 4096 * KiB, 'Svc/a.txt': 'a' }, 'Cancel');
       let signalled = false;
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '2' },
@@ -159,8 +159,8 @@ describe('cancellation', () => {
 
 describe('a package of 20,000 files', () => {
   it('uploads with bounded memory and file descriptors', async () => {
-    const spec: Record<string, string> = {};
-    for (let i = 0; i < 20_000; i++) spec[`Svc${i % 10}/Code/d${Math.floor(i / 10) % 20}/f${i}.txt`] = `file ${i}\n`;
+    const spec: Record<string, string> = { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' };
+    for (let i = 0; i < 19_999; i++) spec[`Svc${i % 10}/Code/d${Math.floor(i / 10) % 20}/f${i}.txt`] = `file ${i}\n`;
     const pkg = await makePackage(spec, 'Many');
     await withEmulator({}, async emu => {
       let maxFds = 0;

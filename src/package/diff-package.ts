@@ -1,0 +1,121 @@
+// `diff-package: true`: leave out of the upload every service package, and every Code/Config/Data
+// package, whose name and version the cluster already holds for the application type (any
+// provisioned version: cluster-management-protocol.md, "Diff packages"). ApplicationManifest.xml is
+// always uploaded in full. A part left out that the cluster does not hold is refused here, before
+// the upload, instead of failing the provision.
+import type { ApplicationTypeInfo } from '../cluster/management-client.js';
+import { parseApplicationManifest, parseServiceManifest } from '../protocol/manifests.js';
+import { type PackageLayout, type PackagePartRef } from '../protocol/package-layout.js';
+import type { ScannedPackage } from './package-scan.js';
+import { assertValidPackage } from './validate-package.js';
+
+/** What the diff needs from the cluster: ManagementClient has these. */
+export interface ClusterManifestSource {
+  listApplicationTypeVersions(typeName: string): Promise<ApplicationTypeInfo[]>;
+  getApplicationManifest(typeName: string, typeVersion: string): Promise<string | undefined>;
+  getServiceManifest(typeName: string, typeVersion: string, serviceManifestName: string): Promise<string | undefined>;
+}
+
+/** The parts the cluster holds for a type, each with the provisioned type versions that hold it. */
+export interface ClusterHoldings {
+  typeName: string;
+  /** Provisioned versions read (status Available), oldest first as listed. */
+  versions: string[];
+  parts: Map<string, string[]>;
+}
+
+export function partKey(part: PackagePartRef): string {
+  return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
+}
+
+/**
+ * Reads every provisioned version of the type and its manifests. A version that is still
+ * provisioning, or failed, holds nothing yet: only `Available` ones count [undoc: the runtime keeps
+ * a failed version's parts out of its store, so this is the safe choice].
+ */
+export async function readClusterHoldings(source: ClusterManifestSource, typeName: string): Promise<ClusterHoldings> {
+  const holdings: ClusterHoldings = { typeName, versions: [], parts: new Map() };
+  const add = (part: PackagePartRef, typeVersion: string) => {
+    const key = partKey(part);
+    const versions = holdings.parts.get(key) ?? [];
+    if (!versions.includes(typeVersion)) versions.push(typeVersion);
+    holdings.parts.set(key, versions);
+  };
+  for (const type of await source.listApplicationTypeVersions(typeName)) {
+    if (type.Status !== 'Available') continue;
+    const appXml = await source.getApplicationManifest(typeName, type.Version);
+    if (appXml === undefined) continue;
+    holdings.versions.push(type.Version);
+    const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${type.Version}`);
+    for (const ref of app.serviceManifestImports) {
+      const xml = await source.getServiceManifest(typeName, type.Version, ref.name);
+      if (xml === undefined) continue;
+      const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${type.Version}`);
+      add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, type.Version);
+      for (const part of manifest.parts) {
+        if (part.isContainer) continue;
+        add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, type.Version);
+      }
+    }
+  }
+  return holdings;
+}
+
+export interface LeftOutPart {
+  part: PackagePartRef;
+  /** The package-relative folder or zip left out. */
+  path: string;
+  /** The provisioned type versions that hold it. */
+  heldBy: string[];
+}
+
+export interface DiffPackage {
+  pkg: ScannedPackage;
+  /** The layout of what is uploaded (left-out parts as reused ones). */
+  layout: PackageLayout;
+  /** Service packages left out whole, then Code/Config/Data packages of the others. */
+  leftOut: LeftOutPart[];
+}
+
+/**
+ * The package without the parts the cluster holds. Throws PackageValidationError when the package
+ * lacks a part (a folder or zip the manifests name) that the cluster does not hold either.
+ */
+export function buildDiffPackage(pkg: ScannedPackage, layout: PackageLayout, holdings: ClusterHoldings): DiffPackage {
+  const heldBy = (part: PackagePartRef) => holdings.parts.get(partKey(part));
+  const leftOut: LeftOutPart[] = [];
+  const leftOutServices = new Set<string>();
+  for (const part of layout.presentParts) {
+    if (part.kind !== 'ServiceManifest') continue;
+    const by = heldBy(part);
+    if (by) {
+      leftOut.push({ part, path: part.path, heldBy: by });
+      leftOutServices.add(part.serviceManifestName);
+    }
+  }
+  for (const part of layout.presentParts) {
+    if (part.kind === 'ServiceManifest' || leftOutServices.has(part.serviceManifestName)) continue;
+    const by = heldBy(part);
+    if (by) leftOut.push({ part, path: part.path, heldBy: by });
+  }
+  const removed = leftOut.map(l => l.path);
+  const isRemoved = (rel: string) => removed.some(p => rel === p || rel.startsWith(`${p}/`));
+  const files = pkg.files.filter(f => !isRemoved(f.relativePath));
+  const diff: ScannedPackage = {
+    root: pkg.root,
+    files,
+    folders: pkg.folders.filter(f => !isRemoved(f)),
+    totalBytes: files.reduce((n, f) => n + f.size, 0),
+    ignoredMarkFiles: pkg.ignoredMarkFiles,
+    unmatchedPatterns: pkg.unmatchedPatterns
+  };
+  // The same rules as the cluster's provision: a part missing from the package is fine only when held.
+  const { layout: diffLayout } = assertValidPackage(diff, { clusterHolds: part => heldBy(part) !== undefined });
+  return { pkg: diff, layout: diffLayout, leftOut };
+}
+
+/** One log line per part left out, saying why. */
+export function describeLeftOut(l: LeftOutPart, typeName: string): string {
+  const what = l.part.kind === 'ServiceManifest' ? `service package '${l.part.name}'` : `${l.part.kind} '${l.part.name}' of '${l.part.serviceManifestName}'`;
+  return `Left out ${l.path} (${what}, version ${l.part.version}): the cluster holds it for ${typeName} (provisioned version${l.heldBy.length > 1 ? 's' : ''} ${l.heldBy.join(', ')}).`;
+}

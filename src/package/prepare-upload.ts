@@ -1,0 +1,93 @@
+// The action's package steps of issue 12: validate offline (always), then build what is uploaded:
+// the package itself, or its compressed copy.
+import * as core from '@actions/core';
+import { formatBytes } from '../action/inputs.js';
+import type { PackageInputs } from '../action/package-inputs.js';
+import { compressPackage } from './compress-package.js';
+import { buildDiffPackage, type ClusterManifestSource, describeLeftOut, readClusterHoldings } from './diff-package.js';
+import type { ScannedPackage } from './package-scan.js';
+import { assertValidPackage, type PackageValidation } from './validate-package.js';
+
+export const PackageOutput = {
+  CompressedBytes: 'compressed-bytes',
+  SkippedPackageCount: 'skipped-package-count'
+} as const;
+
+/**
+ * Refuses an invalid package (PackageValidationError, before any request); warns of unreferenced
+ * files. With diff-package, a part missing from the package is accepted here and checked against
+ * what the cluster holds once it has been read (preparePackageToUpload).
+ */
+export async function validatePackageStep(pkg: ScannedPackage, inputs: PackageInputs): Promise<PackageValidation> {
+  return core.group('Validate the package', async () => {
+    const validation = assertValidPackage(pkg, inputs.diffPackage ? { clusterHolds: () => true } : {});
+    for (const w of validation.warnings) core.warning(w);
+    const app = validation.layout.applicationManifest!;
+    const parts = validation.layout.presentParts.filter(p => p.kind !== 'ServiceManifest');
+    core.info(
+      `The package is valid: application type '${app.typeName}' version '${app.typeVersion}', ${validation.layout.serviceManifests.size} service manifest(s), ${parts.length} Code/Config/Data package(s) (${parts.filter(p => p.zipped).length} already zipped).`
+    );
+    const missing = validation.layout.reusedParts;
+    if (missing.length > 0) {
+      core.info(`${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`);
+    }
+    return validation;
+  });
+}
+
+export interface PackageToUpload {
+  pkg: ScannedPackage;
+  /** Deletes whatever was built in the temporary folder; safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/** The diff (with `cluster`, when diff-package is on), then the compressed copy (with compress). */
+export async function preparePackageToUpload(
+  scanned: ScannedPackage,
+  validation: PackageValidation,
+  inputs: PackageInputs,
+  cluster: ClusterManifestSource
+): Promise<PackageToUpload> {
+  let pkg = scanned;
+  let layout = validation.layout;
+  if (inputs.diffPackage) {
+    const typeName = layout.applicationManifest!.typeName;
+    const diff = await core.group(`Diff package: leave out what the cluster holds for ${typeName}`, async () => {
+      const holdings = await readClusterHoldings(cluster, typeName);
+      if (holdings.versions.length === 0) core.info(`The cluster has no provisioned version of ${typeName}: everything is uploaded.`);
+      else core.info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
+      const d = buildDiffPackage(pkg, layout, holdings);
+      for (const l of d.leftOut) core.info(describeLeftOut(l, typeName));
+      core.info(
+        `Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`
+      );
+      return d;
+    });
+    core.setOutput(PackageOutput.SkippedPackageCount, String(diff.leftOut.length));
+    pkg = diff.pkg;
+    layout = diff.layout;
+  }
+  if (!inputs.compress) return { pkg, dispose: async () => {} };
+  const source = pkg;
+  const compressed = await core.group('Compress the package', async () => {
+    const c = await compressPackage(source, layout);
+    for (const z of c.compressed) {
+      core.info(`${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
+    }
+    for (const z of c.alreadyZipped) core.info(`${z} is already zipped: uploaded as it is.`);
+    core.info(
+      `Compressed copy in '${c.pkg.root}': ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}; the package folder is unchanged.`
+    );
+    return c;
+  });
+  core.setOutput(PackageOutput.CompressedBytes, String(compressed.compressedBytes));
+  let disposed = false;
+  return {
+    pkg: compressed.pkg,
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      await compressed.dispose();
+    }
+  };
+}

@@ -1,0 +1,65 @@
+// Offline validation: the image builder's layout rules (src/protocol/package-layout.ts, the same
+// code the emulator's provision runs) over the scanned local package, before the first request.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describeProblem, type LayoutOptions, type PackageLayout, packageViewOf, validatePackageLayout } from '../protocol/package-layout.js';
+import type { ScannedPackage } from './package-scan.js';
+import { Input } from '../action/inputs.js';
+
+/** The package breaks the image builder's rules: the message lists every problem, one sentence each. */
+export class PackageValidationError extends Error {
+  override name = 'PackageValidationError';
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `The package in '${Input.PackagePath}' is invalid: ${problems[0]}`
+        : `The package in '${Input.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`
+    );
+  }
+}
+
+export interface PackageValidation {
+  layout: PackageLayout;
+  /** One line per problem: the file, what is wrong, the fix. */
+  errors: string[];
+  /** One line per warning (unreferenced files). */
+  warnings: string[];
+}
+
+/** The scanned files (after `include`) as the layout rules see them; manifests are read on demand. */
+export function localPackageView(pkg: ScannedPackage) {
+  const localPaths = new Map(pkg.files.map(f => [f.relativePath, f.localPath]));
+  return packageViewOf(
+    localPaths.keys(),
+    rel => {
+      const local = localPaths.get(rel);
+      return local === undefined ? undefined : readFileSync(local, 'utf8');
+    },
+    pkg.folders.filter(f => f !== '')
+  );
+}
+
+export function validateLocalPackage(pkg: ScannedPackage, options: LayoutOptions = {}): PackageValidation {
+  const layout = validatePackageLayout(localPackageView(pkg), options);
+  const warnings: string[] = [];
+  if (layout.unreferencedFiles.length > 0) {
+    const shown = layout.unreferencedFiles.slice(0, 10).map(f => `'${f}'`);
+    const more = layout.unreferencedFiles.length - shown.length;
+    warnings.push(
+      `${layout.unreferencedFiles.length} file(s) in '${Input.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${Input.Include}' (for example '!**/*.pdb') or remove them from the package.`
+    );
+  }
+  return { layout, errors: layout.problems.map(describeProblem), warnings };
+}
+
+/** Validates, throws PackageValidationError on any problem; returns the layout and the warnings. */
+export function assertValidPackage(pkg: ScannedPackage, options: LayoutOptions = {}): PackageValidation {
+  const result = validateLocalPackage(pkg, options);
+  if (result.errors.length > 0) throw new PackageValidationError(result.errors);
+  return result;
+}
+
+/** `<root>/<rel>` for a package-relative `/` path. */
+export function localPathOf(pkg: ScannedPackage, rel: string): string {
+  return path.join(pkg.root, ...rel.split('/'));
+}

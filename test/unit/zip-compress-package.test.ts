@@ -1,0 +1,113 @@
+// The compressed copy: which folders become zips, what they hold, and that the user's folder is untouched.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { compressPackage } from '../../src/package/compress-package.js';
+import { scanPackage } from '../../src/package/package-scan.js';
+import { assertValidPackage } from '../../src/package/validate-package.js';
+import { makePackage } from '../helpers/packages.js';
+import { dllLikeBytes, servicePackageSpec } from '../helpers/sf-packages.js';
+import { readZip } from '../helpers/zip-reader.js';
+
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const full = path.join(e.parentPath, e.name);
+    const rel = path.relative(dir, full).split(path.sep).join('/');
+    if (e.isDirectory()) out[`${rel}/`] = '';
+    else out[rel] = createHash('sha256').update(await readFile(full)).digest('hex') + ` ${(await stat(full)).mtimeMs}`;
+  }
+  return out;
+}
+
+function spec() {
+  return servicePackageSpec('ShopType', '1.0.0', [
+    { name: 'WebPkg', code: { 'Web.dll': dllLikeBytes(120_000, 1), 'wwwroot/index.html': '<html/>', 'runtimes/win/lib.dll': dllLikeBytes(9000, 2) }, config: { 'Settings.xml': '<Settings/>' } },
+    { name: 'DataPkg', code: { 'Data.dll': dllLikeBytes(50_000, 3) }, data: { 'seed.json': '[]' }, container: true }
+  ]);
+}
+
+describe('compressed copy of a package', () => {
+  it('zips each Code/Config/Data folder into <Name>.zip in a temporary folder, manifests as they are, the user folder untouched', async () => {
+    const root = await makePackage(spec(), 'Shop', ['WebPkg/Code/logs']);
+    const before = await snapshot(root);
+    const pkg = await scanPackage(root, ['**']);
+    const { layout } = assertValidPackage(pkg);
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-ctest-'));
+    const compressed = await compressPackage(pkg, layout, temp);
+    try {
+      assert.ok(compressed.pkg.root.startsWith(temp + path.sep));
+      assert.deepEqual(compressed.pkg.files.map(f => f.relativePath), [
+        'ApplicationManifest.xml',
+        'DataPkg/Code.zip',
+        'DataPkg/Data.zip',
+        'DataPkg/ServiceManifest.xml',
+        'WebPkg/Code.zip',
+        'WebPkg/Config.zip',
+        'WebPkg/ServiceManifest.xml'
+      ]);
+      assert.deepEqual(compressed.pkg.folders, ['', 'DataPkg', 'WebPkg']);
+      assert.deepEqual(compressed.compressed.map(c => c.zip), ['DataPkg/Code.zip', 'DataPkg/Data.zip', 'WebPkg/Code.zip', 'WebPkg/Config.zip']);
+      for (const f of compressed.pkg.files) assert.equal((await stat(f.localPath)).size, f.size);
+      assert.equal(compressed.compressedBytes, compressed.pkg.files.reduce((n, f) => n + f.size, 0));
+      assert.ok(compressed.compressedBytes < pkg.totalBytes);
+      assert.deepEqual(await readFile(path.join(compressed.pkg.root, 'ApplicationManifest.xml')), await readFile(path.join(root, 'ApplicationManifest.xml')));
+
+      // Each zip holds its folder: entries relative to it, the same bytes, the empty folder too.
+      const web = await readZip(path.join(compressed.pkg.root, 'WebPkg', 'Code.zip'));
+      assert.deepEqual(web.map(e => e.name), ['Web.dll', 'logs/', 'runtimes/win/lib.dll', 'wwwroot/index.html']);
+      for (const e of web.filter(e => e.content)) {
+        assert.deepEqual(e.content, await readFile(path.join(root, 'WebPkg', 'Code', ...e.name.split('/'))), e.name);
+      }
+      const data = await readZip(path.join(compressed.pkg.root, 'DataPkg', 'Data.zip'));
+      assert.deepEqual(data.map(e => [e.name, e.content?.toString()]), [['seed.json', '[]']]);
+      assert.deepEqual(await snapshot(root), before, 'the package folder was changed');
+    } finally {
+      await compressed.dispose();
+    }
+    await assert.rejects(stat(compressed.pkg.root), { code: 'ENOENT' });
+  });
+
+  it('gives byte-identical zips on a second run, and from a copy of the package made at another time', async () => {
+    const a = await makePackage(spec(), 'Shop');
+    await new Promise(resolve => setTimeout(resolve, 20));
+    const b = await makePackage(spec(), 'Shop');
+    const zipsOf = async (root: string) => {
+      const pkg = await scanPackage(root, ['**']);
+      const c = await compressPackage(pkg, assertValidPackage(pkg).layout);
+      try {
+        return Object.fromEntries(await Promise.all(c.compressed.map(async z => [z.zip, createHash('sha256').update(await readFile(path.join(c.pkg.root, z.zip))).digest('hex')])));
+      } finally {
+        await c.dispose();
+      }
+    };
+    const first = await zipsOf(a);
+    assert.equal(Object.keys(first).length, 4);
+    assert.deepEqual(await zipsOf(a), first);
+    assert.deepEqual(await zipsOf(b), first);
+  });
+
+  it('uploads a package that is already <Name>.zip as it is', async () => {
+    const s = spec();
+    const pre = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="Pre" ApplicationTypeVersion="1"/>', 'x.dll': 'x' }, 'Pre');
+    const pkgPre = await scanPackage(pre, ['**']);
+    const { writeDeterministicZip } = await import('../../src/package/zip-writer.js');
+    const zipPath = path.join(pre, '..', 'Config.zip');
+    await writeDeterministicZip([{ name: 'Settings.xml', localPath: pkgPre.files.find(f => f.relativePath === 'x.dll')!.localPath, size: 1 }], zipPath);
+    delete s['WebPkg/Config/Settings.xml'];
+    s['WebPkg/Config.zip'] = await readFile(zipPath);
+    const root = await makePackage(s, 'Shop');
+    const pkg = await scanPackage(root, ['**']);
+    const c = await compressPackage(pkg, assertValidPackage(pkg).layout);
+    try {
+      assert.deepEqual(c.alreadyZipped, ['WebPkg/Config.zip']);
+      assert.ok(!c.compressed.some(z => z.zip === 'WebPkg/Config.zip'));
+      assert.deepEqual(await readFile(path.join(c.pkg.root, 'WebPkg', 'Config.zip')), await readFile(zipPath));
+    } finally {
+      await c.dispose();
+    }
+  });
+});
