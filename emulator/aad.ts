@@ -67,10 +67,7 @@ export class AadAuthority {
 
   /** Answers a client-credentials token request: [status, body]. */
   token(form: URLSearchParams): [number, Record<string, unknown>] {
-    const refuse = (error: string, description: string): [number, Record<string, unknown>] => [
-      400,
-      { error, error_description: description }
-    ];
+    const refuse = (error: string, description: string): [number, Record<string, unknown>] => [400, { error, error_description: description }];
     if (form.get('grant_type') !== 'client_credentials') return refuse('unsupported_grant_type', 'only client_credentials');
     if (form.get('client_id') !== this.options.clientId) return refuse('unauthorized_client', 'unknown client_id');
     if (form.get('scope') !== `${this.clusterApplicationId}/.default`) {

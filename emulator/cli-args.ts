@@ -123,7 +123,10 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       upgradeDomains: wholeNumber('--upgrade-domains', values['upgrade-domains'], 1, 100),
       upgradeDomainSeconds: seconds('--upgrade-domain-seconds', values['upgrade-domain-seconds']),
       provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
-      unhealthyVersions: values['unhealthy-version'].flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v !== '')
+      unhealthyVersions: values['unhealthy-version']
+        .flatMap(v => v.split(','))
+        .map(v => v.trim())
+        .filter(v => v !== '')
     },
     faults: {
       seed: wholeNumber('--seed', values.seed, 0, 4294967295),

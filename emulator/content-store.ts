@@ -52,7 +52,14 @@ export class ContentStore {
     await fs.mkdir(this.contentDir, { recursive: true });
     for (const entry of await fs.readdir(this.contentDir, { recursive: true, withFileTypes: true })) {
       if (entry.isFile() && this.isMarkFile(entry.name)) {
-        this.markedFolders.add(this.comparer.key(path.relative(this.contentDir, entry.parentPath ?? entry.path).split(path.sep).join('/')));
+        this.markedFolders.add(
+          this.comparer.key(
+            path
+              .relative(this.contentDir, entry.parentPath ?? entry.path)
+              .split(path.sep)
+              .join('/')
+          )
+        );
       }
     }
     // Staged bodies of an earlier run belong to sessions that no longer exist.

@@ -66,7 +66,10 @@ export class FaultInjector {
 }
 
 export function parseFaultKinds(text: string): FaultKind[] {
-  const kinds = text.split(',').map(k => k.trim()).filter(k => k !== '');
+  const kinds = text
+    .split(',')
+    .map(k => k.trim())
+    .filter(k => k !== '');
   for (const k of kinds) {
     if (!(FAULT_KINDS as readonly string[]).includes(k)) {
       throw new Error(`--fail-kinds takes ${FAULT_KINDS.join(', ')}, not '${k}'`);

@@ -72,13 +72,7 @@ export class Gateway {
     }
   }
 
-  private context(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    url: URL,
-    path: RequestPath,
-    expectsContinue: boolean
-  ): RouteContext {
+  private context(req: http.IncomingMessage, res: http.ServerResponse, url: URL, path: RequestPath, expectsContinue: boolean): RouteContext {
     const { replies, journal } = this.parts;
     let continued = false;
     const askForBody = async () => {
@@ -144,9 +138,7 @@ export class Gateway {
     if (!v) throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
     const max = this.parts.maxApiVersion;
     if (compareApiVersions(v, min) < 0 || compareApiVersions(v, max) > 0) {
-      throw FabricHttpError.invalidArg(
-        `api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(max)}`
-      );
+      throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(max)}`);
     }
   }
 
@@ -159,4 +151,3 @@ export class Gateway {
     }
   }
 }
-

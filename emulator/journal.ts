@@ -1,13 +1,7 @@
 // What the emulator saw, for tests and for people rehearsing a deployment: every write in order
 // and every protocol mistake a client made. Reads are only counted.
 
-export type JournalOperation =
-  | 'upload-file'
-  | 'upload-chunk'
-  | 'commit'
-  | 'delete-session'
-  | 'delete'
-  | 'copy';
+export type JournalOperation = 'upload-file' | 'upload-chunk' | 'commit' | 'delete-session' | 'delete' | 'copy';
 
 export interface JournalEntry {
   seq: number;
@@ -20,10 +14,7 @@ export interface JournalEntry {
   sessionId?: string;
 }
 
-export type MistakeKind =
-  | 'mark-file-before-complete'
-  | 'write-beneath-mark-file'
-  | 'chunk-length-mismatch';
+export type MistakeKind = 'mark-file-before-complete' | 'write-beneath-mark-file' | 'chunk-length-mismatch';
 
 export interface Mistake {
   seq: number;

@@ -15,7 +15,9 @@ export class PathComparer {
 
   /** A map key for a store path: equal keys are the same path for the cluster. */
   key(storePath: string): string {
-    return storePathSegments(storePath).map(s => this.foldSegment(s)).join('/');
+    return storePathSegments(storePath)
+      .map(s => this.foldSegment(s))
+      .join('/');
   }
 
   same(a: string, b: string): boolean {

@@ -147,9 +147,6 @@ export function imageStoreRoute(spec: {
     minApiVersion: spec.minApiVersion,
     sessionRoute: spec.sessionRoute,
     handle: ctx => spec.handle(ctx),
-    match: p =>
-      p.imageStore !== undefined &&
-      (p.imageStore.storePath !== '') === spec.withPath &&
-      (p.imageStore.action ?? '').toLowerCase() === action
+    match: p => p.imageStore !== undefined && (p.imageStore.storePath !== '') === spec.withPath && (p.imageStore.action ?? '').toLowerCase() === action
   };
 }

@@ -2,13 +2,7 @@
 // them), with their bytes staged on disk so that a large upload never sits in memory.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import {
-  type ByteRange,
-  liesWithinOne,
-  mergeRanges,
-  missingRanges,
-  overlaps
-} from '../src/protocol/byte-ranges.js';
+import { type ByteRange, liesWithinOne, mergeRanges, missingRanges, overlaps } from '../src/protocol/byte-ranges.js';
 import type { UploadSessionInfo } from '../src/protocol/models.js';
 import { PathComparer } from './path-case.js';
 
@@ -29,6 +23,8 @@ export interface UploadSessionState {
 export class UploadSessions {
   private readonly sessions = new Map<string, UploadSessionState>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Sessions created so far: numbers each one's staged file. */
+  private created = 0;
 
   constructor(
     private readonly stagingDir: string,
@@ -73,15 +69,11 @@ export class UploadSessions {
   }
 
   byPath(storePath: string): UploadSessionState[] {
-    return [...this.sessions.keys()]
-      .map(id => this.get(id))
-      .filter((s): s is UploadSessionState => s !== undefined && this.comparer.same(s.path, storePath));
+    return [...this.sessions.keys()].map(id => this.get(id)).filter((s): s is UploadSessionState => s !== undefined && this.comparer.same(s.path, storePath));
   }
 
   all(): UploadSessionState[] {
-    return [...this.sessions.keys()]
-      .map(id => this.get(id))
-      .filter((s): s is UploadSessionState => s !== undefined);
+    return [...this.sessions.keys()].map(id => this.get(id)).filter((s): s is UploadSessionState => s !== undefined);
   }
 
   /**
@@ -89,7 +81,9 @@ export class UploadSessions {
    * its staged file is made in the background (`ready`).
    */
   create(id: string, storePath: string, length: number): UploadSessionState {
-    const stagingFile = path.join(this.stagingDir, `session-${id}`);
+    // A name of its own per session, not per id: a session lost to a failover may still be
+    // removing its staged file while a new session with the same id creates one.
+    const stagingFile = path.join(this.stagingDir, `session-${id}-${++this.created}`);
     const s: UploadSessionState = {
       id,
       path: storePath,

@@ -75,7 +75,7 @@ async function writeRandomFile(file: string, size: number, random: () => number)
   const out = createWriteStream(file);
   const block = Buffer.alloc(Math.min(size, 4 * MiB) + 4);
   for (let i = 0; i + 4 <= block.length; i += 4) block.writeUInt32LE(Math.floor(random() * 4294967296), i);
-  for (let left = size; left > 0; ) {
+  for (let left = size; left > 0;) {
     const n = Math.min(left, block.length - 4);
     const piece = Buffer.from(block.subarray(0, n));
     if (n >= 4) piece.writeUInt32LE(left >>> 0, 0); // every block of a large file differs
@@ -110,10 +110,11 @@ interface Emulator {
 
 async function startEmulator(latencyMs: number): Promise<Emulator> {
   const root = await mkdtemp(path.join(tmpdir(), 'sfu-bench-store-'));
-  const child = spawn(process.execPath, [
-    path.join(PROJECT_ROOT, 'dist/emulator/index.js'),
-    '--port', '0', '--root', root, '--journal', '--latency-ms', String(latencyMs)
-  ], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'dist/emulator/index.js'), '--port', '0', '--root', root, '--journal', '--latency-ms', String(latencyMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       const url = /listening on (http:\/\/\S+)/.exec(d.toString())?.[1];
@@ -141,11 +142,13 @@ async function journalMistakes(e: Emulator): Promise<number> {
 
 function get(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get(url, res => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve(Buffer.concat(parts).toString()));
-    }).on('error', reject);
+    http
+      .get(url, res => {
+        const parts: Buffer[] = [];
+        res.on('data', (d: Buffer) => parts.push(d));
+        res.on('end', () => resolve(Buffer.concat(parts).toString()));
+      })
+      .on('error', reject);
   });
 }
 
@@ -185,14 +188,16 @@ async function rawUpload(e: Emulator, dir: string, files: BenchFile[], workers: 
     else for (let s = 0, k = 0; s < f.size; s += chunkSize, k++) jobs.push([`Raw/${f.rel}.part${k}`, file, s, Math.min(f.size, s + chunkSize) - 1]);
   }
   let next = 0;
-  await Promise.all(Array.from({ length: workers }, async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
-      if (job === undefined) break;
-      const [rel, file, s, end] = job;
-      await putFile(agent, storeUrl(e, rel), file, s, end);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++];
+        if (job === undefined) break;
+        const [rel, file, s, end] = job;
+        await putFile(agent, storeUrl(e, rel), file, s, end);
+      }
+    })
+  );
   agent.destroy();
   return jobs.length;
 }
@@ -373,14 +378,20 @@ interface PackageRow {
   plainSeconds?: number;
 }
 
-async function timedAction(e: Emulator, inputs: Record<string, string>): Promise<{ seconds: number; run: Awaited<ReturnType<typeof runAction>>; requests: number }> {
+async function timedAction(
+  e: Emulator,
+  inputs: Record<string, string>
+): Promise<{ seconds: number; run: Awaited<ReturnType<typeof runAction>>; requests: number }> {
   const before = await journalRequests(e);
   let run: Awaited<ReturnType<typeof runAction>> | undefined;
-  const seconds = await timed(async () => (run = await runAction({
-    inputs: { 'cluster-endpoint': e.url, 'chunk-size': args['chunk-size'], concurrency: String(concurrency), ...inputs },
-    env: { SFU_REPORT_RESOURCE_USAGE: '1' },
-    timeoutMs: 3_600_000
-  })));
+  const seconds = await timed(
+    async () =>
+      (run = await runAction({
+        inputs: { 'cluster-endpoint': e.url, 'chunk-size': args['chunk-size'], concurrency: String(concurrency), ...inputs },
+        env: { SFU_REPORT_RESOURCE_USAGE: '1' },
+        timeoutMs: 3_600_000
+      }))
+  );
   if (run!.exitCode !== 0) throw new Error(`the action failed:\n${run!.stdout.slice(-3000)}`);
   return { seconds, run: run!, requests: (await journalRequests(e)) - before };
 }
@@ -429,10 +440,20 @@ async function runPackageScenarios(work: string): Promise<PackageRow[]> {
     console.log('Provisioning 1.0.0 for the diff …');
     await timedAction(e, { 'package-path': v1, 'image-store-path': 'Contoso/1.0.0', provision: 'true' });
     console.log('Running: diff-package …');
-    rows.push(packageRow(`diff-package: true (1 of ${services} services changed)`, await timedAction(e, { 'package-path': v2, 'image-store-path': 'Diff', 'diff-package': 'true' })));
+    rows.push(
+      packageRow(
+        `diff-package: true (1 of ${services} services changed)`,
+        await timedAction(e, { 'package-path': v2, 'image-store-path': 'Diff', 'diff-package': 'true' })
+      )
+    );
     await del(e, 'Diff');
     console.log('Running: diff-package + compress …');
-    rows.push(packageRow('diff-package + compress', await timedAction(e, { 'package-path': v2, 'image-store-path': 'DiffZip', 'diff-package': 'true', compress: 'true' })));
+    rows.push(
+      packageRow(
+        'diff-package + compress',
+        await timedAction(e, { 'package-path': v2, 'image-store-path': 'DiffZip', 'diff-package': 'true', compress: 'true' })
+      )
+    );
     await del(e, 'DiffZip');
   } finally {
     await stopEmulator(e);
@@ -448,7 +469,12 @@ async function runPackageScenarios(work: string): Promise<PackageRow[]> {
   const e0 = await startEmulator(0);
   try {
     console.log(`Running: compress with a ${hugeSize / MiB} MiB file …`);
-    rows.push(packageRow(`compress: true, one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, await timedAction(e0, { 'package-path': huge, 'image-store-path': 'Huge', compress: 'true' })));
+    rows.push(
+      packageRow(
+        `compress: true, one ${quick ? '64 MiB' : '1 GiB'} file, no latency`,
+        await timedAction(e0, { 'package-path': huge, 'image-store-path': 'Huge', compress: 'true' })
+      )
+    );
   } finally {
     await stopEmulator(e0);
     await rm(huge, { recursive: true, force: true });
@@ -494,7 +520,10 @@ function formatRow(r: Row): string {
     `${r.actionRequests} (${r.neededRequests} needed)`,
     `**${r.peakRssMiB.toFixed(0)} MiB**`,
     r.identical && r.mistakes === 0 ? 'yes' : `NO (${r.mistakes} mistakes)`
-  ].join(' | ').replace(/^/, '| ').replace(/$/, ' |');
+  ]
+    .join(' | ')
+    .replace(/^/, '| ')
+    .replace(/$/, ' |');
 }
 
 const TABLE_HEADER = [
@@ -515,25 +544,34 @@ async function main(): Promise<void> {
     }
     const largeOnly = files.filter(f => f.size > chunkSize || f.rel === 'ApplicationManifest.xml');
     const hugeDir = path.join(work, 'huge');
-    const hugeFiles = [{ rel: 'ApplicationManifest.xml', size: 1800 }, { rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }];
+    const hugeFiles = [
+      { rel: 'ApplicationManifest.xml', size: 1800 },
+      { rel: 'Big/one.bin', size: quick ? 64 * MiB : 1024 * MiB }
+    ];
 
     const scenarios: [string, () => Promise<Row>][] = [
       ['package, no latency', () => runScenario('package, no latency', pkgDir, files, 0, !args['no-naive'])],
       ['package, 25 ms latency', () => runScenario('package, 25 ms latency', pkgDir, files, 25, !args['no-naive'])],
-      ['large files only, no latency', async () => {
-        const dir = path.join(work, 'large-only');
-        for (const f of largeOnly) {
-          await mkdir(path.dirname(path.join(dir, f.rel)), { recursive: true });
-          await link(path.join(pkgDir, f.rel), path.join(dir, f.rel));
+      [
+        'large files only, no latency',
+        async () => {
+          const dir = path.join(work, 'large-only');
+          for (const f of largeOnly) {
+            await mkdir(path.dirname(path.join(dir, f.rel)), { recursive: true });
+            await link(path.join(pkgDir, f.rel), path.join(dir, f.rel));
+          }
+          return runScenario('large files only, no latency', dir, largeOnly, 0, false);
         }
-        return runScenario('large files only, no latency', dir, largeOnly, 0, false);
-      }],
-      [`one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, async () => {
-        await makePackage(hugeDir, hugeFiles);
-        const row = await runScenario(`one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, hugeDir, hugeFiles, 0, false);
-        await rm(hugeDir, { recursive: true, force: true });
-        return row;
-      }]
+      ],
+      [
+        `one ${quick ? '64 MiB' : '1 GiB'} file, no latency`,
+        async () => {
+          await makePackage(hugeDir, hugeFiles);
+          const row = await runScenario(`one ${quick ? '64 MiB' : '1 GiB'} file, no latency`, hugeDir, hugeFiles, 0, false);
+          await rm(hugeDir, { recursive: true, force: true });
+          return row;
+        }
+      ]
     ];
     const rows: Row[] = [];
     for (const [name, run] of scenarios) {
@@ -553,7 +591,9 @@ async function main(): Promise<void> {
     }
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
     const settings = `chunk-size ${args['chunk-size']}, concurrency ${concurrency}${args['expect-continue'] ? `, SFU_EXPECT_CONTINUE=${args['expect-continue']}` : ''}`;
-    console.log(`\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${rows.length > 0 ? table : ''}\n\n${packageTable ?? ''}`);
+    console.log(
+      `\n${machine}; ${settings}; ${quick ? 'quick' : 'full'} run, ${new Date().toISOString()}\n\n${rows.length > 0 ? table : ''}\n\n${packageTable ?? ''}`
+    );
     if (args.write || !quick) {
       if (rows.length > 0) await writeBenchmarks(table, machine, settings, '<!-- bench:latest -->');
       if (packageTable) await writeBenchmarks(packageTable, machine, settings, '<!-- bench:packages -->');
@@ -568,9 +608,7 @@ async function writeBenchmarks(table: string, machine: string, settings: string,
   const file = path.join(PROJECT_ROOT, 'BENCHMARKS.md');
   const current = await readFile(file, 'utf8').catch(() => '');
   const block = `${marker}\nMeasured ${new Date().toISOString().slice(0, 10)} on ${machine}; ${settings}.\n\n${table}\n${marker}`;
-  const next = current.includes(marker)
-    ? current.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), block)
-    : `${current}\n${block}\n`;
+  const next = current.includes(marker) ? current.replace(new RegExp(`${marker}[\\s\\S]*${marker}`), block) : `${current}\n${block}\n`;
   await writeFile(file, next);
 }
 

@@ -109,9 +109,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       if (options.echo) process.stderr.write(d);
     });
     const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
-    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve =>
-      child.on('close', (code, sig) => resolve([code, sig]))
-    );
+    const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.on('close', (code, sig) => resolve([code, sig])));
     clearTimeout(killer);
     const usage = /ACTION_RESOURCE_USAGE maxRSS=(\d+)/.exec(stdout);
     return {

@@ -85,7 +85,10 @@ function windowsLikeStore(copies: boolean) {
       else folders.add(`${p}/${rest[0]}`);
     }
     if (storeFiles.length === 0 && folders.size === 0) return { status: 404 };
-    return { status: 200, body: JSON.stringify({ StoreFiles: storeFiles, StoreFolders: [...folders].map(f => ({ StoreRelativePath: win(f), FileCount: '1' })) }) };
+    return {
+      status: 200,
+      body: JSON.stringify({ StoreFiles: storeFiles, StoreFolders: [...folders].map(f => ({ StoreRelativePath: win(f), FileCount: '1' })) })
+    };
   };
   return { files, answer };
 }
@@ -156,7 +159,10 @@ describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
 
 describe('endpoints that do not answer like an Image Store', () => {
   const html404 = { status: 404, body: '<!DOCTYPE html><html><body>Not Found</body></html>', type: 'text/html' };
-  for (const [name, page] of [['an HTML page with 200', notJson], ['an HTML page with 404', html404]] as const) {
+  for (const [name, page] of [
+    ['an HTML page with 200', notJson],
+    ['an HTML page with 404', html404]
+  ] as const) {
     for (const dryRun of ['false', 'true']) {
       it(`stops at ${name}${dryRun === 'true' ? ' in a dry run' : ''}, writing nothing`, async () => {
         const store = await startFakeStore(() => page);
@@ -164,8 +170,14 @@ describe('endpoints that do not answer like an Image Store', () => {
           const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' });
           const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'dry-run': dryRun } });
           assert.equal(run.exitCode, 1, run.stdout);
-          assert.match(run.stdout, /::error::'http:\/\/127\.0\.0\.1:\d+' does not answer like a Service Fabric Image Store \(listing 'App' got HTTP \d+ with an HTML page\): set 'cluster-endpoint'/);
-          assert.deepEqual(store.requests.filter(r => r.method !== 'GET'), []);
+          assert.match(
+            run.stdout,
+            /::error::'http:\/\/127\.0\.0\.1:\d+' does not answer like a Service Fabric Image Store \(listing 'App' got HTTP \d+ with an HTML page\): set 'cluster-endpoint'/
+          );
+          assert.deepEqual(
+            store.requests.filter(r => r.method !== 'GET'),
+            []
+          );
           assert.doesNotMatch(run.stdout, /does not exist/);
         } finally {
           await store.close();

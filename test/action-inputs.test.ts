@@ -25,10 +25,7 @@ describe('size and path parsing', () => {
   });
 
   it('maps Windows and POSIX local paths to store paths with /', () => {
-    assert.equal(
-      toStoreRelativePath('C:\\build\\pkg', 'C:\\build\\pkg\\Svc.Code\\bin\\a b.dll', path.win32),
-      'Svc.Code/bin/a b.dll'
-    );
+    assert.equal(toStoreRelativePath('C:\\build\\pkg', 'C:\\build\\pkg\\Svc.Code\\bin\\a b.dll', path.win32), 'Svc.Code/bin/a b.dll');
     assert.equal(toStoreRelativePath('/build/pkg', '/build/pkg/Svc/a.dll', path.posix), 'Svc/a.dll');
     assert.throws(() => toStoreRelativePath('C:\\build\\pkg', 'C:\\other\\a.dll', path.win32), /not inside/);
   });
@@ -60,11 +57,15 @@ describe('bad inputs, end to end', () => {
     ['unsupported scheme', () => ({ 'cluster-endpoint': 'ftp://h:19080', 'package-path': pkg }), /must use https:\/\/ or http:\/\//],
     ['missing package path', () => ({ 'package-path': '' }), /'package-path' is required/],
     ['package path that does not exist', () => ({ 'package-path': path.join(workDir, 'nope') }), /does not exist/],
-    ['package path that is a file', async () => {
-      const file = path.join(workDir, 'file.txt');
-      await writeFile(file, 'x');
-      return { 'package-path': file };
-    }, /is a file/],
+    [
+      'package path that is a file',
+      async () => {
+        const file = path.join(workDir, 'file.txt');
+        await writeFile(file, 'x');
+        return { 'package-path': file };
+      },
+      /is a file/
+    ],
     ['empty package', async () => ({ 'package-path': await mkdtemp(path.join(workDir, 'empty-')) }), /is empty/],
     ['include matching nothing', () => ({ 'package-path': pkg, include: '**/*.nothing' }), /'include' .* matched no file/],
     ['chunk size 0', () => ({ 'package-path': pkg, 'chunk-size': '0' }), /'chunk-size' must be from 64KiB to 1GiB/],
@@ -84,31 +85,122 @@ describe('bad inputs, end to end', () => {
     ['retries not a number', () => ({ 'package-path': pkg, retries: 'many' }), /'retries' must be a whole number/],
     ['api-version malformed', () => ({ 'package-path': pkg, 'api-version': 'latest' }), /'api-version' must look like/],
     ['dry-run not a boolean', () => ({ 'package-path': pkg, 'dry-run': 'yes' }), /'dry-run' must be 'true' or 'false'/],
-    ['an endpoint ending in /ImageStore', () => ({ 'cluster-endpoint': `${emu.url}/ImageStore`, 'package-path': pkg }), /'cluster-endpoint' must be the gateway's address without a path \('http:\/\/127\.0\.0\.1:\d+'\)/],
-    ['an endpoint with another path', () => ({ 'cluster-endpoint': `${emu.url}/foo/`, 'package-path': pkg }), /'cluster-endpoint' must be the gateway's address without a path/],
-    ['cleanup beneath the destination', () => ({ 'package-path': pkg, 'cleanup-paths': 'App/Svc' }), /'cleanup-paths' names 'App\/Svc', which lies inside 'image-store-path'/],
+    [
+      'an endpoint ending in /ImageStore',
+      () => ({ 'cluster-endpoint': `${emu.url}/ImageStore`, 'package-path': pkg }),
+      /'cluster-endpoint' must be the gateway's address without a path \('http:\/\/127\.0\.0\.1:\d+'\)/
+    ],
+    [
+      'an endpoint with another path',
+      () => ({ 'cluster-endpoint': `${emu.url}/foo/`, 'package-path': pkg }),
+      /'cluster-endpoint' must be the gateway's address without a path/
+    ],
+    [
+      'cleanup beneath the destination',
+      () => ({ 'package-path': pkg, 'cleanup-paths': 'App/Svc' }),
+      /'cleanup-paths' names 'App\/Svc', which lies inside 'image-store-path'/
+    ],
     ['cleanup of the destination in another case', () => ({ 'package-path': pkg, 'cleanup-paths': 'app' }), /would delete what 'image-store-path'/],
     ['cleanup beneath the destination with backslashes', () => ({ 'package-path': pkg, 'cleanup-paths': 'APP\\svc\\Code' }), /lies inside 'image-store-path'/],
-    ['cleanup of a parent of copy-to', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'archive' }), /would delete what 'copy-to'/],
+    [
+      'cleanup of a parent of copy-to',
+      () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'archive' }),
+      /would delete what 'copy-to'/
+    ],
     ['cleanup beneath copy-to', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'ARCHIVE/app/1.0/Svc' }), /lies inside 'copy-to'/],
-    ['copy-to equal to the destination in another case', () => ({ 'package-path': pkg, 'image-store-path': 'App', 'copy-to': 'APP' }), /'copy-to' .* must be outside/],
-    ['a service principal with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'azure-client-id': 'c', 'azure-tenant-id': 't', 'azure-client-secret': 'secret-value-1' }), /Azure AD credentials \('azure-client-id'\) cannot be used with 'insecure-skip-tls-verify'/],
-    ['OIDC with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'azure-client-id': 'c', 'azure-tenant-id': 't' }), /cannot be used with 'insecure-skip-tls-verify'/],
-    ['a ready token with insecure-skip-tls-verify', () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'aad-token': 'tok-123456789' }), /Azure AD credentials \('aad-token'\) cannot be used with 'insecure-skip-tls-verify'/],
-    ['an include pattern with ..', () => ({ 'package-path': pkg, include: '**\n../other/**' }), /'include' pattern '\.\.\/other\/\*\*' has a '\.' or '\.\.' segment/],
-    ['a package without ApplicationManifest.xml', async () => ({ 'package-path': await makePackage({ 'Svc/ServiceManifest.xml': '<s/>' }) }), /has no ApplicationManifest\.xml at its root/],
-    ['a package whose ApplicationManifest.xml is excluded', () => ({ 'package-path': pkg, include: '**\n!ApplicationManifest.xml' }), /has no ApplicationManifest\.xml at its root among the files 'include' selects/],
-    ['a reserved device name', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/con.txt': 'c' }) }), /A name in 'package-path' cannot be stored on a Windows cluster: 'Svc\/Code\/con\.txt' \('con' is a reserved device name/],
-    ['names Windows cannot store', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a:b.txt': 'c', 'Svc/dot.': 'd', 'Svc/space ': 's', 'Svc/back\\slash.dll': 'b', 'Data/AUX/x': 'x', 'Svc/q?.txt': 'q' }) }), /6 names in 'package-path' cannot be stored on a Windows cluster: 'Data\/AUX' .*'Svc\/a:b\.txt' \(it contains ':'.*'Svc\/back\\slash\.dll'.*'Svc\/dot\.' \(it ends with a dot.*and 1 more/],
-    ['names that differ only in case', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/a.dll': 'a', 'svc/code/a.dll': 'b' }) }), /'svc' \(it differs from 'Svc' only in case/],
-    ['an image-store-path Windows cannot store', () => ({ 'package-path': pkg, 'image-store-path': 'Apps/CON/1.0' }), /'image-store-path' \('Apps\/CON\/1\.0'\) has the folder name 'CON', which a Windows cluster cannot store/],
+    [
+      'copy-to equal to the destination in another case',
+      () => ({ 'package-path': pkg, 'image-store-path': 'App', 'copy-to': 'APP' }),
+      /'copy-to' .* must be outside/
+    ],
+    [
+      'a service principal with insecure-skip-tls-verify',
+      () => ({
+        'cluster-endpoint': 'https://127.0.0.1:9',
+        'package-path': pkg,
+        'insecure-skip-tls-verify': 'true',
+        'azure-client-id': 'c',
+        'azure-tenant-id': 't',
+        'azure-client-secret': 'secret-value-1'
+      }),
+      /Azure AD credentials \('azure-client-id'\) cannot be used with 'insecure-skip-tls-verify'/
+    ],
+    [
+      'OIDC with insecure-skip-tls-verify',
+      () => ({
+        'cluster-endpoint': 'https://127.0.0.1:9',
+        'package-path': pkg,
+        'insecure-skip-tls-verify': 'true',
+        'azure-client-id': 'c',
+        'azure-tenant-id': 't'
+      }),
+      /cannot be used with 'insecure-skip-tls-verify'/
+    ],
+    [
+      'a ready token with insecure-skip-tls-verify',
+      () => ({ 'cluster-endpoint': 'https://127.0.0.1:9', 'package-path': pkg, 'insecure-skip-tls-verify': 'true', 'aad-token': 'tok-123456789' }),
+      /Azure AD credentials \('aad-token'\) cannot be used with 'insecure-skip-tls-verify'/
+    ],
+    [
+      'an include pattern with ..',
+      () => ({ 'package-path': pkg, include: '**\n../other/**' }),
+      /'include' pattern '\.\.\/other\/\*\*' has a '\.' or '\.\.' segment/
+    ],
+    [
+      'a package without ApplicationManifest.xml',
+      async () => ({ 'package-path': await makePackage({ 'Svc/ServiceManifest.xml': '<s/>' }) }),
+      /has no ApplicationManifest\.xml at its root/
+    ],
+    [
+      'a package whose ApplicationManifest.xml is excluded',
+      () => ({ 'package-path': pkg, include: '**\n!ApplicationManifest.xml' }),
+      /has no ApplicationManifest\.xml at its root among the files 'include' selects/
+    ],
+    [
+      'a reserved device name',
+      async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/con.txt': 'c' }) }),
+      /A name in 'package-path' cannot be stored on a Windows cluster: 'Svc\/Code\/con\.txt' \('con' is a reserved device name/
+    ],
+    [
+      'names Windows cannot store',
+      async () => ({
+        'package-path': await makePackage({
+          'ApplicationManifest.xml': APP_MANIFEST,
+          'Svc/a:b.txt': 'c',
+          'Svc/dot.': 'd',
+          'Svc/space ': 's',
+          'Svc/back\\slash.dll': 'b',
+          'Data/AUX/x': 'x',
+          'Svc/q?.txt': 'q'
+        })
+      }),
+      /6 names in 'package-path' cannot be stored on a Windows cluster: 'Data\/AUX' .*'Svc\/a:b\.txt' \(it contains ':'.*'Svc\/back\\slash\.dll'.*'Svc\/dot\.' \(it ends with a dot.*and 1 more/
+    ],
+    [
+      'names that differ only in case',
+      async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/a.dll': 'a', 'svc/code/a.dll': 'b' }) }),
+      /'svc' \(it differs from 'Svc' only in case/
+    ],
+    [
+      'an image-store-path Windows cannot store',
+      () => ({ 'package-path': pkg, 'image-store-path': 'Apps/CON/1.0' }),
+      /'image-store-path' \('Apps\/CON\/1\.0'\) has the folder name 'CON', which a Windows cluster cannot store/
+    ],
     ['a copy-to ending in a dot', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App.' }), /'copy-to' \('Archive\/App\.'\) has the folder name 'App\.'/],
-    ['a default image-store-path from a folder name with a backslash', async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST }, 'My\\App') }), /'image-store-path' is not set and the package folder's name 'My\\App' holds a '\\'/],
-    ['a broken symbolic link', async () => {
-      const broken = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST });
-      await symlink(path.join(broken, 'gone'), path.join(broken, 'dangling'));
-      return { 'package-path': broken };
-    }, /'dangling' in 'package-path' is a broken symbolic link: fix its target or delete it, or leave it out with '!dangling' in 'include'/]
+    [
+      'a default image-store-path from a folder name with a backslash',
+      async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST }, 'My\\App') }),
+      /'image-store-path' is not set and the package folder's name 'My\\App' holds a '\\'/
+    ],
+    [
+      'a broken symbolic link',
+      async () => {
+        const broken = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST });
+        await symlink(path.join(broken, 'gone'), path.join(broken, 'dangling'));
+        return { 'package-path': broken };
+      },
+      /'dangling' in 'package-path' is a broken symbolic link: fix its target or delete it, or leave it out with '!dangling' in 'include'/
+    ]
   ];
 
   for (const [name, make, message] of cases) {
@@ -127,7 +219,10 @@ describe('bad inputs, end to end', () => {
   // Skipped as root (CI runs as root here): root reads a file whatever its mode, so the case
   // cannot be set up; it runs for any other user.
   it('refuses an unreadable file inside the package', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
-    const locked = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'secret.txt': 's' });
+    const locked = await makePackage({
+      'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+      'secret.txt': 's'
+    });
     await chmod(path.join(locked, 'secret.txt'), 0o000);
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': locked } });
     assert.equal(run.exitCode, 1);
@@ -140,7 +235,9 @@ describe('bad inputs, end to end', () => {
     });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(run.outputs['file-count'], '2');
-    const warnings = run.stdout.split('\n').filter(l => l.startsWith('::warning::') && l.includes("'include'") && !l.includes('not referred to by any manifest'));
+    const warnings = run.stdout
+      .split('\n')
+      .filter(l => l.startsWith('::warning::') && l.includes("'include'") && !l.includes('not referred to by any manifest'));
     assert.deepEqual(warnings, ["::warning::The 'include' pattern 'NoSuchFolder/**' matches nothing in 'package-path': check it for a typo, or remove it."]);
   });
 });

@@ -14,8 +14,16 @@ describe('overwrite modes', () => {
   let v2: string;
   before(async () => {
     emu = await startTestEmulator();
-    v1 = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/old-only.txt': 'old', 'Svc/big.bin': 100 * KiB });
-    v2 = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>', 'Svc/new-only.txt': 'new', 'Svc/big.bin': 120 * KiB });
+    v1 = await makePackage({
+      'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+      'Svc/old-only.txt': 'old',
+      'Svc/big.bin': 100 * KiB
+    });
+    v2 = await makePackage({
+      'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>',
+      'Svc/new-only.txt': 'new',
+      'Svc/big.bin': 120 * KiB
+    });
   });
   after(() => emu.dispose());
 
@@ -41,7 +49,10 @@ describe('overwrite modes', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(await readFile(emu.diskPath('Merge/Svc/old-only.txt'), 'utf8'), 'old');
     assert.equal(await readFile(emu.diskPath('Merge/Svc/new-only.txt'), 'utf8'), 'new');
-    assert.equal(await readFile(emu.diskPath('Merge/ApplicationManifest.xml'), 'utf8'), '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>');
+    assert.equal(
+      await readFile(emu.diskPath('Merge/ApplicationManifest.xml'), 'utf8'),
+      '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="2.0.0"/>'
+    );
     assert.equal((await stat(emu.diskPath('Merge/Svc/big.bin'))).size, 120 * KiB);
     assert.equal((await stat(emu.diskPath('Merge/_.dir'))).size, 0);
     assert.equal((await stat(emu.diskPath('Merge/Svc/_.dir'))).size, 0);
@@ -49,7 +60,10 @@ describe('overwrite modes', () => {
     assertCleanJournal(emu);
     // What v2 lacks is still there: said, counted, and not a plain ✅.
     assert.equal(run.outputs['stale-file-count'], '1');
-    assert.match(run.stdout, /::warning::'Merge' still holds 1 file\(s\) or folder\(s\) the package does not have: 'Svc\/old-only\.txt'\. They stay with 'overwrite: merge'/);
+    assert.match(
+      run.stdout,
+      /::warning::'Merge' still holds 1 file\(s\) or folder\(s\) the package does not have: 'Svc\/old-only\.txt'\. They stay with 'overwrite: merge'/
+    );
     assert.match(run.summary, /⚠️ Uploaded to 'Merge'\. ⚠️ It holds 1 file/);
     assert.doesNotMatch(run.summary, /✅/);
   });
@@ -61,7 +75,10 @@ describe('overwrite modes', () => {
     const run = await upload(v2, 'MergeMany', 'merge');
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(run.outputs['stale-file-count'], '15');
-    assert.match(run.stdout, /still holds 15 file\(s\) or folder\(s\) the package does not have: 'Removed\/', 'Svc\/stale00\.dll', .*'Svc\/stale08\.dll' and 5 more\./);
+    assert.match(
+      run.stdout,
+      /still holds 15 file\(s\) or folder\(s\) the package does not have: 'Removed\/', 'Svc\/stale00\.dll', .*'Svc\/stale08\.dll' and 5 more\./
+    );
   });
 
   it('merge into a destination that does not exist yet has nothing stale', async () => {

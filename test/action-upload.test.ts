@@ -29,10 +29,7 @@ describe('upload a package', () => {
     assertCleanJournal(emu);
 
     const fileCount = Object.keys(spec).length;
-    const totalBytes = Object.values(spec).reduce<number>(
-      (n, c) => n + (typeof c === 'number' ? c : Buffer.byteLength(c)),
-      0
-    );
+    const totalBytes = Object.values(spec).reduce<number>((n, c) => n + (typeof c === 'number' ? c : Buffer.byteLength(c)), 0);
     assert.equal(run.outputs['image-store-path'], 'VotingApp');
     assert.equal(run.outputs['file-count'], String(fileCount));
     assert.equal(run.outputs['folder-count'], String(await countFolders(pkg)));
@@ -48,7 +45,10 @@ describe('upload a package', () => {
     const writes = emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'commit' || e.op === 'upload-chunk');
     assert.equal(writes.at(-1)?.path, 'VotingApp/_.dir');
     // The file exactly as large as a chunk goes by PUT; the others above it by session.
-    const committed = emu.journal.entries.filter(e => e.op === 'commit').map(e => e.path).sort();
+    const committed = emu.journal.entries
+      .filter(e => e.op === 'commit')
+      .map(e => e.path)
+      .sort();
     assert.deepEqual(committed, ['VotingApp/VotingDataPkg/Data/blob0.bin', 'VotingApp/VotingDataPkg/Data/blob1.bin']);
     assert.equal(emu.journal.entries.filter(e => e.op === 'upload-chunk').length, 5 + 4);
 
@@ -66,7 +66,12 @@ describe('upload a package', () => {
   });
 
   it('waits for 100 Continue before every body when told to (SFU_EXPECT_CONTINUE=always)', async () => {
-    const spec = { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a', 'Svc/empty.txt': '', 'Svc/big.bin': 150 * KiB };
+    const spec = {
+      'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+      'Svc/a.txt': 'a',
+      'Svc/empty.txt': '',
+      'Svc/big.bin': 150 * KiB
+    };
     const pkg = await makePackage(spec, 'Always');
     const before = emu.journal.bodiesAfterContinue;
     const run = await runAction({
@@ -80,7 +85,10 @@ describe('upload a package', () => {
   });
 
   it('copies the upload within the store with copy-to, and deletes cleanup-paths afterwards', async () => {
-    const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/app.dll': 70 * KiB }, 'CopyApp');
+    const pkg = await makePackage(
+      { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/app.dll': 70 * KiB },
+      'CopyApp'
+    );
     await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Old/One' } });
     await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Old/Two' } });
     const run = await runAction({
@@ -107,7 +115,14 @@ describe('upload a package', () => {
   });
 
   it('leaves the store untouched in a dry run and reports the plan', async () => {
-    const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/a.txt': 'a', 'Svc/big.bin': 100 * KiB }, 'DryApp');
+    const pkg = await makePackage(
+      {
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'Svc/a.txt': 'a',
+        'Svc/big.bin': 100 * KiB
+      },
+      'DryApp'
+    );
     const before = emu.journal.entries.length;
     const run = await runAction({
       inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'dry-run': 'true', 'chunk-size': '64KiB' }
@@ -127,7 +142,11 @@ describe('clusters of other kinds', () => {
   it('sums a listing for store-size-bytes where the cluster has no FolderSize (6.4)', async () => {
     const emu = await startTestEmulator({ maxApiVersion: '6.4' });
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/a.bin': 90 * KiB, 'Svc/b.txt': 'bb' });
+      const pkg = await makePackage({
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'Svc/Code/a.bin': 90 * KiB,
+        'Svc/b.txt': 'bb'
+      });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB' } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
@@ -165,7 +184,10 @@ describe('clusters of other kinds', () => {
   it('reads Windows-style StoreRelativePath (\\) and Linux-style (/) alike', async () => {
     const emu = await startTestEmulator({ pathSeparator: '/' });
     try {
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'A/B/C/deep.txt': 'deep' });
+      const pkg = await makePackage({
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'A/B/C/deep.txt': 'deep'
+      });
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
@@ -192,15 +214,21 @@ describe('clear errors', () => {
     const emu = await startTestEmulator();
     try {
       // A folder where the package has a file: the cluster cannot write the file there.
-      const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash': 'file' });
-      const blocker = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/clash/inner.txt': 'x' });
+      const pkg = await makePackage({
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'Svc/clash': 'file'
+      });
+      const blocker = await makePackage({
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'Svc/clash/inner.txt': 'x'
+      });
       await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } });
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' }
       });
       assert.equal(run.exitCode, 1);
       assert.match(run.stdout, /::error::upload file 'App\/Svc\/clash' failed: HTTP 400 E_INVALIDARG/);
-      assert.equal((await readFile(emu.diskPath('App/Svc/clash/inner.txt'), 'utf8')), 'x');
+      assert.equal(await readFile(emu.diskPath('App/Svc/clash/inner.txt'), 'utf8'), 'x');
       await assert.rejects(stat(emu.diskPath('App/_.dir')), 'the root mark file was written after a failure');
     } finally {
       await emu.dispose();
@@ -215,7 +243,10 @@ describe('symbolic links in the package', () => {
     const path = await import('node:path');
     const emu = await startTestEmulator();
     try {
-      const inside = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Shared/config.json': '{"a":1}' });
+      const inside = await makePackage({
+        'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+        'Shared/config.json': '{"a":1}'
+      });
       await symlink(path.join(inside, 'Shared'), path.join(inside, 'Linked'));
       const ok = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': inside } });
       assert.equal(ok.exitCode, 0, ok.stdout);
@@ -223,7 +254,10 @@ describe('symbolic links in the package', () => {
 
       const outsideDir = await mkd(path.join(tmpdir(), 'sfu-outside-'));
       await wf(path.join(outsideDir, 'secret.txt'), 'not part of the package');
-      const leaking = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' }, 'Leaky');
+      const leaking = await makePackage(
+        { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' },
+        'Leaky'
+      );
       await symlink(path.join(outsideDir, 'secret.txt'), path.join(leaking, 'secret.txt'));
       const requestsBefore = JSON.stringify(emu.journal.requests);
       const refused = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': leaking } });

@@ -25,8 +25,9 @@ it('assembles out-of-order chunks into a byte-identical file', async () => {
   const expected = async () => {
     const r = await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }));
     assert.equal(r.status, 200);
-    return json<{ UploadSessions: { ExpectedRanges: { StartPosition: string; EndPosition: string }[] }[] }>(r)
-      .UploadSessions[0]?.ExpectedRanges.map(x => `${x.StartPosition}-${x.EndPosition}`);
+    return json<{ UploadSessions: { ExpectedRanges: { StartPosition: string; EndPosition: string }[] }[] }>(r).UploadSessions[0]?.ExpectedRanges.map(
+      x => `${x.StartPosition}-${x.EndPosition}`
+    );
   };
   const last = length - 1;
 

@@ -29,12 +29,19 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
     const full = path.join(e.parentPath, e.name);
     const rel = path.relative(dir, full).split(path.sep).join('/');
-    out[rel] = e.isDirectory() ? 'folder' : `${createHash('sha256').update(await readFile(full)).digest('hex')} ${(await stat(full)).mtimeMs}`;
+    out[rel] = e.isDirectory()
+      ? 'folder'
+      : `${createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex')} ${(await stat(full)).mtimeMs}`;
   }
   return out;
 }
 
-const sha = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
+const sha = async (file: string) =>
+  createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 
 describe('compressed packages', () => {
   let emu: TestEmulator;
@@ -68,20 +75,36 @@ describe('compressed packages', () => {
       assert.equal(await sha(emu.diskPath(`Shop/${manifest}`)), await sha(path.join(pkg, ...manifest.split('/'))));
     }
     // Each zip holds exactly its folder's files, relative to the folder, byte for byte.
-    for (const [zip, folder] of [['WebPkg/Code.zip', 'WebPkg/Code'], ['WebPkg/Config.zip', 'WebPkg/Config'], ['DataPkg/Code.zip', 'DataPkg/Code'], ['DataPkg/Data.zip', 'DataPkg/Data']]) {
+    for (const [zip, folder] of [
+      ['WebPkg/Code.zip', 'WebPkg/Code'],
+      ['WebPkg/Config.zip', 'WebPkg/Config'],
+      ['DataPkg/Code.zip', 'DataPkg/Code'],
+      ['DataPkg/Data.zip', 'DataPkg/Data']
+    ]) {
       const entries = await readZip(emu.diskPath(`Shop/${zip}`));
       const local = (await readdir(path.join(pkg, ...folder.split('/')), { recursive: true, withFileTypes: true }))
         .filter(e => e.isFile())
-        .map(e => path.relative(path.join(pkg, ...folder.split('/')), path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+        .map(e =>
+          path
+            .relative(path.join(pkg, ...folder.split('/')), path.join(e.parentPath, e.name))
+            .split(path.sep)
+            .join('/')
+        )
         .sort();
-      assert.deepEqual(entries.map(e => e.name), local, zip);
+      assert.deepEqual(
+        entries.map(e => e.name),
+        local,
+        zip
+      );
       for (const e of entries) assert.deepEqual(e.content, await readFile(path.join(pkg, ...folder.split('/'), ...e.name.split('/'))), `${zip}: ${e.name}`);
     }
 
-    const storedBytes = (await Promise.all(stored.filter(f => !f.endsWith('_.dir')).map(f => stat(emu.diskPath(`Shop/${f}`))))).filter(s => s.isFile()).reduce((n, s) => n + s.size, 0);
+    const storedBytes = (await Promise.all(stored.filter(f => !f.endsWith('_.dir')).map(f => stat(emu.diskPath(`Shop/${f}`)))))
+      .filter(s => s.isFile())
+      .reduce((n, s) => n + s.size, 0);
     assert.equal(run.outputs['compressed-bytes'], String(storedBytes));
     assert.equal(run.outputs['file-count'], '7');
-    assert.ok(Number(run.outputs['total-bytes']) > storedBytes, 'total-bytes is the package folder\'s size');
+    assert.ok(Number(run.outputs['total-bytes']) > storedBytes, "total-bytes is the package folder's size");
     assert.ok(Number(run.outputs['chunked-file-count']) >= 1, 'the large zip went in chunks');
     assert.match(run.stdout, /WebPkg\/Code\/ \(41 files, .*\) → WebPkg\/Code\.zip/);
   });
@@ -91,7 +114,11 @@ describe('compressed packages', () => {
     const second = await makePackage(shopSpec(), 'Shop');
     const zips = ['WebPkg/Code.zip', 'WebPkg/Config.zip', 'DataPkg/Code.zip', 'DataPkg/Data.zip'];
     const hashes: string[][] = [];
-    for (const [pkg, dest] of [[first, 'Det/1'], [first, 'Det/2'], [second, 'Det/3']]) {
+    for (const [pkg, dest] of [
+      [first, 'Det/1'],
+      [first, 'Det/2'],
+      [second, 'Det/3']
+    ]) {
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': dest, compress: 'true' } });
       assert.equal(run.exitCode, 0, run.stdout);
       hashes.push(await Promise.all(zips.map(z => sha(emu.diskPath(`${dest}/${z}`)))));
@@ -110,7 +137,14 @@ describe('compressed packages', () => {
     spec['WebPkg/Config.zip'] = await readFile(emu.diskPath('Pre/WebPkg/Config.zip'));
     const pkg = await makePackage(spec, 'Shop');
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/2.0.0', compress: 'true', provision: 'true', 'keep-package': 'true' }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'image-store-path': 'Shop/2.0.0',
+        compress: 'true',
+        provision: 'true',
+        'keep-package': 'true'
+      }
     });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /WebPkg\/Config\.zip is already zipped: uploaded as it is\./);
@@ -120,13 +154,23 @@ describe('compressed packages', () => {
     assert.equal(provisioned.failure, undefined);
   });
 
-  it("turns compression on from the publish profile's CopyPackageParameters CompressPackage=\"true\"", async () => {
+  it('turns compression on from the publish profile\'s CopyPackageParameters CompressPackage="true"', async () => {
     const pkg = await makePackage(shopSpec('3.0.0'), 'Shop');
     const profile = path.join(pkg, '..', 'Cloud.xml');
     const { writeFile } = await import('node:fs/promises');
-    await writeFile(profile, '<PublishProfile xmlns="http://schemas.microsoft.com/2015/05/fabrictools"><CopyPackageParameters CompressPackage="true" /></PublishProfile>');
+    await writeFile(
+      profile,
+      '<PublishProfile xmlns="http://schemas.microsoft.com/2015/05/fabrictools"><CopyPackageParameters CompressPackage="true" /></PublishProfile>'
+    );
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/3.0.0', 'publish-profile': profile, 'application-name': 'fabric:/Shop', 'keep-package': 'true' }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'image-store-path': 'Shop/3.0.0',
+        'publish-profile': profile,
+        'application-name': 'fabric:/Shop',
+        'keep-package': 'true'
+      }
     });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.ok(run.outputs['compressed-bytes'], 'compressed-bytes is not set');

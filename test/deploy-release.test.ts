@@ -40,7 +40,12 @@ async function typeVersions(emu: TestEmulator, typeName = 'VotingType'): Promise
 
 function release(emu: TestEmulator, packagePath: string, inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({
-    inputs: { 'cluster-endpoint': emu.url, 'package-path': packagePath, 'image-store-path': `VotingApp/${/sfu-voting-([^-]+)-/.exec(packagePath)?.[1] ?? 'x'}`, ...inputs },
+    inputs: {
+      'cluster-endpoint': emu.url,
+      'package-path': packagePath,
+      'image-store-path': `VotingApp/${/sfu-voting-([^-]+)-/.exec(packagePath)?.[1] ?? 'x'}`,
+      ...inputs
+    },
     env: { ...FAST_POLLS, ...env }
   });
 }
@@ -65,7 +70,10 @@ describe('release: provision, create, upgrade', () => {
     assert.equal(run.outputs['application-type-version'], '1.0.0');
     assert.equal(run.outputs['provision-result'], undefined);
     assert.equal(emu.journal.managementCalls.length, 0);
-    assert.ok(Object.keys(emu.journal.requests).every(r => !/application/i.test(r)), JSON.stringify(emu.journal.requests));
+    assert.ok(
+      Object.keys(emu.journal.requests).every(r => !/application/i.test(r)),
+      JSON.stringify(emu.journal.requests)
+    );
     assert.doesNotMatch(run.summary, /Service Fabric release/);
   });
 
@@ -85,7 +93,10 @@ describe('release: provision, create, upgrade', () => {
     const before = totalRequests(emu);
     const run = await release(emu, v1, { 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCont=2' });
     assert.equal(run.exitCode, 1);
-    assert.match(run.stdout, /::error::'application-parameters' sets 'VotingWeb_InstanceCont', which ApplicationManifest.xml of VotingType 1.0.0 does not declare/);
+    assert.match(
+      run.stdout,
+      /::error::'application-parameters' sets 'VotingWeb_InstanceCont', which ApplicationManifest.xml of VotingType 1.0.0 does not declare/
+    );
     assert.equal(totalRequests(emu), before);
     assert.equal(run.outputs['application-type-version'], '1.0.0');
   });
@@ -106,10 +117,13 @@ describe('release: provision, create, upgrade', () => {
     const app = await application(emu, 'VotingApp');
     assert.equal(app?.TypeVersion, '1.0.0');
     // From the file (Name="fabric:/VotingApp"), the input overriding one value.
-    assert.deepEqual(app?.Parameters.sort((a, b) => a.Key.localeCompare(b.Key)), [
-      { Key: 'VotingData_PartitionCount', Value: '1' },
-      { Key: 'VotingWeb_InstanceCount', Value: '2' }
-    ]);
+    assert.deepEqual(
+      app?.Parameters.sort((a, b) => a.Key.localeCompare(b.Key)),
+      [
+        { Key: 'VotingData_PartitionCount', Value: '1' },
+        { Key: 'VotingWeb_InstanceCount', Value: '2' }
+      ]
+    );
     assert.match(run.summary, /Service Fabric release/);
     assert.match(run.summary, /fabric:\/VotingApp created/);
   });
@@ -146,17 +160,22 @@ describe('release: provision, create, upgrade', () => {
   });
 
   it('the same version with a different manifest is refused before any write', async () => {
-    const changed = await sampleAtVersion('2.0.0', (rel, text) => (rel === 'ApplicationManifest.xml' ? text.replace('DefaultValue="-1"', 'DefaultValue="5"') : text));
+    const changed = await sampleAtVersion('2.0.0', (rel, text) =>
+      rel === 'ApplicationManifest.xml' ? text.replace('DefaultValue="-1"', 'DefaultValue="5"') : text
+    );
     const writesBefore = emu.journal.entries.length;
     const callsBefore = emu.journal.managementCalls.length;
     const run = await release(emu, changed, { 'application-name': 'fabric:/VotingApp' });
     assert.equal(run.exitCode, 1);
-    assert.match(run.stdout, /VotingType 2.0.0 is already provisioned on the cluster with a different ApplicationManifest.xml: a provisioned version cannot change, so bump ApplicationTypeVersion/);
+    assert.match(
+      run.stdout,
+      /VotingType 2.0.0 is already provisioned on the cluster with a different ApplicationManifest.xml: a provisioned version cannot change, so bump ApplicationTypeVersion/
+    );
     assert.equal(emu.journal.entries.length, writesBefore, 'no store write');
     assert.equal(emu.journal.managementCalls.length, callsBefore, 'no management write');
   });
 
-  it('a provision failure fails with the cluster\'s details', async () => {
+  it("a provision failure fails with the cluster's details", async () => {
     // A failure only the cluster can see (the action validates the layout offline first, not what a zip holds).
     const broken = await sampleAtVersion('2.1.0');
     await rm(path.join(broken, 'VotingWebPkg', 'Code'), { recursive: true });
@@ -172,7 +191,10 @@ describe('release: provision, create, upgrade', () => {
     const v3 = await sampleAtVersion('3.0.0');
     const run = await release(emu, v3, { 'application-name': 'fabric:/VotingApp' });
     assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(run.stdout, /::error::The upgrade of fabric:\/VotingApp to 3.0.0 failed and was rolled back: the health check failed \(FailureReason HealthCheck\) in upgrade domain UD1; unhealthy: .*unhealthy.*The application runs 2.0.0 again/);
+    assert.match(
+      run.stdout,
+      /::error::The upgrade of fabric:\/VotingApp to 3.0.0 failed and was rolled back: the health check failed \(FailureReason HealthCheck\) in upgrade domain UD1; unhealthy: .*unhealthy.*The application runs 2.0.0 again/
+    );
     assert.equal(run.outputs['upgrade-state'], 'RollingBackCompleted');
     assert.equal(run.outputs['provision-result'], 'provisioned');
     assert.equal(run.outputs['previous-application-type-version'], '2.0.0');
@@ -187,8 +209,13 @@ describe('release: provision, create, upgrade', () => {
     const run = await release(emu, await sampleAtVersion('3.0.0'), { 'application-name': 'fabric:/VotingManual', 'failure-action': 'Manual' });
     assert.equal(run.exitCode, 1, run.stdout);
     assert.equal(run.outputs['upgrade-state'], 'RollingForwardPending');
-    assert.match(run.stdout, /waits for a decision\. Roll it back with 'sfctl application upgrade-rollback --application-id VotingManual', or, once the cause is fixed, resume it with 'sfctl application upgrade-resume --application-id VotingManual --upgrade-domain-name UD\d'/);
-    const upgrade = managementCalls(emu, 'upgrade-application').filter(c => c.detail.resource === 'VotingManual').at(-1);
+    assert.match(
+      run.stdout,
+      /waits for a decision\. Roll it back with 'sfctl application upgrade-rollback --application-id VotingManual', or, once the cause is fixed, resume it with 'sfctl application upgrade-resume --application-id VotingManual --upgrade-domain-name UD\d'/
+    );
+    const upgrade = managementCalls(emu, 'upgrade-application')
+      .filter(c => c.detail.resource === 'VotingManual')
+      .at(-1);
     assert.equal(upgrade?.detail.FailureAction, 'Manual');
   });
 });
@@ -204,7 +231,10 @@ describe('release: deploy timeout and cancellation', () => {
     assert.equal(created.exitCode, 0, created.stdout);
     const run = await release(emu, await sampleAtVersion('2.0.0'), { 'application-name': 'fabric:/VotingApp', 'deploy-timeout': '2' });
     assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(run.stdout, /did not finish within 'deploy-timeout' \(2 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD0\)\. Watch it with 'sfctl application upgrade-status --application-id VotingApp', roll it back with 'sfctl application upgrade-rollback --application-id VotingApp', or raise 'deploy-timeout'/);
+    assert.match(
+      run.stdout,
+      /did not finish within 'deploy-timeout' \(2 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD0\)\. Watch it with 'sfctl application upgrade-status --application-id VotingApp', roll it back with 'sfctl application upgrade-rollback --application-id VotingApp', or raise 'deploy-timeout'/
+    );
     assert.equal(run.outputs['upgrade-state'], 'RollingForwardInProgress');
     assert.equal((await application(emu, 'VotingApp'))?.Status, 'Upgrading');
   });
@@ -214,7 +244,12 @@ describe('release: deploy timeout and cancellation', () => {
     const created = await release(emu, await sampleAtVersion('1.0.0'), { 'application-name': 'fabric:/VotingCancel' });
     assert.equal(created.outputs['application-result'], 'created', created.stdout);
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': await sampleAtVersion('3.1.0'), 'image-store-path': 'VotingApp/3.1.0', 'application-name': 'fabric:/VotingCancel' },
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': await sampleAtVersion('3.1.0'),
+        'image-store-path': 'VotingApp/3.1.0',
+        'application-name': 'fabric:/VotingCancel'
+      },
       env: FAST_POLLS,
       onStart: child => (started = child),
       onLine: line => {
@@ -222,7 +257,10 @@ describe('release: deploy timeout and cancellation', () => {
       }
     });
     assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(run.stdout, /::error::The job was cancelled while fabric:\/VotingCancel was upgrading to 3.1.0: the upgrade goes on in the cluster \(a cancelled job does not stop it\)\. Watch it with 'sfctl application upgrade-status --application-id VotingCancel', or roll it back with 'sfctl application upgrade-rollback --application-id VotingCancel'/);
+    assert.match(
+      run.stdout,
+      /::error::The job was cancelled while fabric:\/VotingCancel was upgrading to 3.1.0: the upgrade goes on in the cluster \(a cancelled job does not stop it\)\. Watch it with 'sfctl application upgrade-status --application-id VotingCancel', or roll it back with 'sfctl application upgrade-rollback --application-id VotingCancel'/
+    );
     assert.equal(run.outputs['upgrade-state'], 'RollingForwardInProgress');
   });
 });

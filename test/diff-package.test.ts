@@ -12,7 +12,14 @@ import { dllLikeBytes, servicePackageSpec, type ServiceSpec } from './helpers/sf
 function services(webVersion: string, webCodeVersion = webVersion): ServiceSpec[] {
   const code = (seed: number) => Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`lib/A${i}.dll`, dllLikeBytes(3000 + i * 101, seed + i)]));
   return [
-    { name: 'WebPkg', version: webVersion, codeVersion: webCodeVersion, configVersion: '1.0.0', code: code(webCodeVersion === '1.0.0' ? 1 : 100), config: { 'Settings.xml': '<Settings/>' } },
+    {
+      name: 'WebPkg',
+      version: webVersion,
+      codeVersion: webCodeVersion,
+      configVersion: '1.0.0',
+      code: code(webCodeVersion === '1.0.0' ? 1 : 100),
+      config: { 'Settings.xml': '<Settings/>' }
+    },
     { name: 'DataPkg', version: '1.0.0', code: code(50), data: { 'seed.json': '[]' } }
   ];
 }
@@ -39,16 +46,29 @@ describe('diff packages', () => {
   it('uploads only the changed service and its changed code package, and the cluster provisions it', async () => {
     const v11 = await makePackage(servicePackageSpec('ShopType', '1.1.0', services('1.1.0')), 'Shop');
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': v11, 'image-store-path': 'Shop/1.1.0', 'diff-package': 'true', provision: 'true', 'keep-package': 'true' }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': v11,
+        'image-store-path': 'Shop/1.1.0',
+        'diff-package': 'true',
+        provision: 'true',
+        'keep-package': 'true'
+      }
     });
     assert.equal(run.exitCode, 0, run.stdout);
-    assert.deepEqual(await storedFiles(emu, 'Shop/1.1.0'), [
-      'ApplicationManifest.xml',
-      'WebPkg/Code/lib/A0.dll',
-      ...Array.from({ length: 11 }, (_, i) => `WebPkg/Code/lib/A${i + 1}.dll`).sort(),
-      'WebPkg/ServiceManifest.xml'
-    ].sort());
-    assert.match(run.stdout, /Left out DataPkg \(service package 'DataPkg', version 1\.0\.0\): the cluster holds it for ShopType \(provisioned version 1\.0\.0\)\./);
+    assert.deepEqual(
+      await storedFiles(emu, 'Shop/1.1.0'),
+      [
+        'ApplicationManifest.xml',
+        'WebPkg/Code/lib/A0.dll',
+        ...Array.from({ length: 11 }, (_, i) => `WebPkg/Code/lib/A${i + 1}.dll`).sort(),
+        'WebPkg/ServiceManifest.xml'
+      ].sort()
+    );
+    assert.match(
+      run.stdout,
+      /Left out DataPkg \(service package 'DataPkg', version 1\.0\.0\): the cluster holds it for ShopType \(provisioned version 1\.0\.0\)\./
+    );
     assert.match(run.stdout, /Left out WebPkg\/Config \(ConfigPackage 'Config' of 'WebPkg', version 1\.0\.0\): the cluster holds it for ShopType/);
     assert.equal(run.outputs['skipped-package-count'], '2');
     assert.equal(run.outputs['file-count'], '14');
@@ -63,7 +83,10 @@ describe('diff packages', () => {
     const writes = uploadWrites(emu);
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/1.2.0', 'diff-package': 'true' } });
     assert.equal(run.exitCode, 1, run.stdout);
-    assert.match(run.stdout, /::error::The package in 'package-path' is invalid: WebPkg\/Code: .*Code is missing for service WebPkg \(CodePackage version '1\.2\.0'\)\. Add the folder 'WebPkg\/Code' or 'WebPkg\/Code\.zip', or leave it out only when the cluster already holds/);
+    assert.match(
+      run.stdout,
+      /::error::The package in 'package-path' is invalid: WebPkg\/Code: .*Code is missing for service WebPkg \(CodePackage version '1\.2\.0'\)\. Add the folder 'WebPkg\/Code' or 'WebPkg\/Code\.zip', or leave it out only when the cluster already holds/
+    );
     assert.equal(uploadWrites(emu), writes, 'files were uploaded');
   });
 
@@ -72,7 +95,15 @@ describe('diff packages', () => {
     for (const rel of Object.keys(spec)) if (rel.startsWith('DataPkg/')) delete spec[rel];
     const pkg = await makePackage(spec, 'Shop');
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/1.3.0', 'diff-package': 'true', compress: 'true', provision: 'true', 'keep-package': 'true' }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'image-store-path': 'Shop/1.3.0',
+        'diff-package': 'true',
+        compress: 'true',
+        provision: 'true',
+        'keep-package': 'true'
+      }
     });
     assert.equal(run.exitCode, 0, run.stdout);
     // WebPkg's Code 1.0.0 and Config 1.0.0 are held (a folder then, so the zip would differ anyway): only manifests go.

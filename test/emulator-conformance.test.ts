@@ -208,7 +208,10 @@ describe('emulator: upload file, list, delete', () => {
       pages++;
     } while (token);
     assert.equal(pages, 3);
-    assert.deepEqual(names, ['a', 'b', 'c', 'd', 'e'].map(n => `Paged\\${n}.txt`));
+    assert.deepEqual(
+      names,
+      ['a', 'b', 'c', 'd', 'e'].map(n => `Paged\\${n}.txt`)
+    );
   });
 
   it('deletes folders recursively, answers 200 for a missing path and 400 for an empty one', async () => {
@@ -374,10 +377,11 @@ describe('emulator: upload sessions', () => {
   it('takes chunks that arrive together for a new session id into one session', async () => {
     const id = randomUUID();
     const parts = ['abcd', 'efgh', 'ijkl', 'mnop', 'qrst', 'uvwx'];
-    const answers = await Promise.all(
-      parts.map((p, i) => chunk(emu, 'S/together.bin', id, `bytes ${i * 4}-${i * 4 + 3}/24`, p))
+    const answers = await Promise.all(parts.map((p, i) => chunk(emu, 'S/together.bin', id, `bytes ${i * 4}-${i * 4 + 3}/24`, p)));
+    assert.deepEqual(
+      answers.map(a => a.status),
+      parts.map(() => 200)
     );
-    assert.deepEqual(answers.map(a => a.status), parts.map(() => 200));
     const commit = await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }));
     assert.equal(commit.status, 200);
     assert.equal(await readFile(emu.diskPath('S/together.bin'), 'utf8'), parts.join(''));
@@ -419,10 +423,7 @@ describe('emulator: upload sessions', () => {
   it('describes a session by id and by path, and answers 204 for unknown ones', async () => {
     const id = randomUUID();
     await chunk(emu, 'S/desc.bin', id, 'bytes 2-3/8', 'cd');
-    for (const url of [
-      emu.storeUrl('$/GetUploadSession', { 'session-id': id }),
-      emu.storeUrl('S/desc.bin/$/GetUploadSession')
-    ]) {
+    for (const url of [emu.storeUrl('$/GetUploadSession', { 'session-id': id }), emu.storeUrl('S/desc.bin/$/GetUploadSession')]) {
       const r = await rawRequest('GET', url);
       assert.equal(r.status, 200);
       const s = json<{ UploadSessions: Record<string, unknown>[] }>(r).UploadSessions;
@@ -437,10 +438,7 @@ describe('emulator: upload sessions', () => {
         { StartPosition: '4', EndPosition: '7' }
       ]);
     }
-    for (const url of [
-      emu.storeUrl('$/GetUploadSession', { 'session-id': randomUUID() }),
-      emu.storeUrl('S/nothing/$/GetUploadSession')
-    ]) {
+    for (const url of [emu.storeUrl('$/GetUploadSession', { 'session-id': randomUUID() }), emu.storeUrl('S/nothing/$/GetUploadSession')]) {
       const r = await rawRequest('GET', url);
       assert.equal(r.status, 204);
       assert.equal(r.body.length, 0);
@@ -508,8 +506,7 @@ describe('emulator: copy', () => {
   let emu: TestEmulator;
   before(async () => (emu = await startTestEmulator()));
   after(() => emu.dispose());
-  const copy = (body: unknown) =>
-    rawRequest('POST', emu.storeUrl('$/Copy'), { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  const copy = (body: unknown) => rawRequest('POST', emu.storeUrl('$/Copy'), { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
 
   it('refuses a folder without its mark file with 404 FABRIC_E_FILE_NOT_FOUND', async () => {
     await put(emu, 'Unmarked/a.txt', 'a');
@@ -617,9 +614,15 @@ describe('emulator: case-insensitive paths (a Windows cluster, the default)', ()
     assert.deepEqual(await readdir(emu.diskPath('Case')), ['Folder']);
     assert.deepEqual(await readdir(emu.diskPath('Case/Folder')), ['File.txt']);
     const listing = json<Listing>(await rawRequest('GET', emu.storeUrl('case/FOLDER/file.txt')));
-    assert.deepEqual(listing.StoreFiles?.map(f => [f.StoreRelativePath, f.FileSize]), [['Case\\Folder\\File.txt', '7']]);
+    assert.deepEqual(
+      listing.StoreFiles?.map(f => [f.StoreRelativePath, f.FileSize]),
+      [['Case\\Folder\\File.txt', '7']]
+    );
     const folders = json<Listing>(await rawRequest('GET', emu.storeUrl('cAsE')));
-    assert.deepEqual(folders.StoreFolders?.map(f => f.StoreRelativePath), ['Case\\Folder']);
+    assert.deepEqual(
+      folders.StoreFolders?.map(f => f.StoreRelativePath),
+      ['Case\\Folder']
+    );
   });
 
   it('deletes and sizes a folder named in another case', async () => {
@@ -636,7 +639,10 @@ describe('emulator: case-insensitive paths (a Windows cluster, the default)', ()
     assert.equal((await chunk(emu, 'Sess/Big.bin', id, 'bytes 0-3/8', 'abcd')).status, 200);
     assert.equal((await chunk(emu, 'sess/BIG.BIN', id, 'bytes 4-7/8', 'efgh')).status, 200);
     const byPath = json<{ UploadSessions: { SessionId: string }[] }>(await rawRequest('GET', emu.storeUrl('SESS/big.bin/$/GetUploadSession')));
-    assert.deepEqual(byPath.UploadSessions.map(s => s.SessionId), [id]);
+    assert.deepEqual(
+      byPath.UploadSessions.map(s => s.SessionId),
+      [id]
+    );
     assert.equal((await rawRequest('POST', emu.storeUrl('$/CommitUploadSession', { 'session-id': id }))).status, 200);
     assert.equal(await readFile(emu.diskPath('Sess/Big.bin'), 'utf8'), 'abcdefgh');
   });

@@ -25,7 +25,10 @@ describe('fault injection', () => {
     assert.throws(() => parseFaultKinds('busy,explode'), /--fail-kinds takes/);
   });
 
-  for (const [kind, status, code] of [['busy', 503, 'FABRIC_E_SERVICE_TOO_BUSY'], ['timeout', 504, 'FABRIC_E_TIMEOUT']] as const) {
+  for (const [kind, status, code] of [
+    ['busy', 503, 'FABRIC_E_SERVICE_TOO_BUSY'],
+    ['timeout', 504, 'FABRIC_E_TIMEOUT']
+  ] as const) {
     it(`answers ${kind} with ${status} ${code} and does not carry out the request`, async () => {
       const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: [kind] } });
       try {
@@ -33,7 +36,10 @@ describe('fault injection', () => {
         assert.equal(r.status, status);
         assert.equal(errorCode(r), code);
         assert.equal(existsSync(emu.diskPath('F/a.txt')), false);
-        assert.deepEqual(emu.journal.faults.map(f => f.kind), [kind]);
+        assert.deepEqual(
+          emu.journal.faults.map(f => f.kind),
+          [kind]
+        );
       } finally {
         await emu.dispose();
       }
@@ -74,7 +80,10 @@ describe('fault injection', () => {
         req.end();
       });
       assert.equal(answered, false);
-      assert.deepEqual(emu.journal.faults.map(f => f.kind), ['stall']);
+      assert.deepEqual(
+        emu.journal.faults.map(f => f.kind),
+        ['stall']
+      );
     } finally {
       await emu.dispose();
     }
@@ -91,12 +100,13 @@ describe('fault injection', () => {
       assert.equal(before.status, 200);
       const after = await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id })); // request 3: failover first
       assert.equal(after.status, 204);
-      assert.deepEqual(emu.journal.faults.map(f => f.kind), ['failover']);
+      assert.deepEqual(
+        emu.journal.faults.map(f => f.kind),
+        ['failover']
+      );
       // The same id now starts a new session that expects every byte again.
       assert.equal((await chunk('bytes 2-3/4', 'cd')).status, 200);
-      const s = json<{ UploadSessions: { ExpectedRanges: unknown[] }[] }>(
-        await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id }))
-      );
+      const s = json<{ UploadSessions: { ExpectedRanges: unknown[] }[] }>(await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id })));
       assert.deepEqual(s.UploadSessions[0]?.ExpectedRanges, [{ StartPosition: '0', EndPosition: '1' }]);
     } finally {
       await emu.dispose();

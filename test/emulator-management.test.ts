@@ -33,7 +33,7 @@ function sampleFiles(): Files {
   return out;
 }
 
-const text = (files: Files, rel: string) => files[rel]!.toString();
+const text = (files: Files, rel: string) => files[rel].toString();
 
 /** The sample at application version `version`; `web` bumps VotingWebPkg and its Code to that version with new code. */
 function votingApp(version: string, options: { web?: string; typeName?: string } = {}): Files {
@@ -41,7 +41,10 @@ function votingApp(version: string, options: { web?: string; typeName?: string }
   let app = text(files, 'ApplicationManifest.xml').replace('ApplicationTypeVersion="1.0.0"', `ApplicationTypeVersion="${version}"`);
   if (options.typeName) app = app.replace('ApplicationTypeName="VotingType"', `ApplicationTypeName="${options.typeName}"`);
   if (options.web) {
-    app = app.replace('ServiceManifestName="VotingWebPkg" ServiceManifestVersion="1.0.0"', `ServiceManifestName="VotingWebPkg" ServiceManifestVersion="${options.web}"`);
+    app = app.replace(
+      'ServiceManifestName="VotingWebPkg" ServiceManifestVersion="1.0.0"',
+      `ServiceManifestName="VotingWebPkg" ServiceManifestVersion="${options.web}"`
+    );
     files['VotingWebPkg/ServiceManifest.xml'] = text(files, 'VotingWebPkg/ServiceManifest.xml')
       .replace('Name="VotingWebPkg" Version="1.0.0"', `Name="VotingWebPkg" Version="${options.web}"`)
       .replace('<CodePackage Name="Code" Version="1.0.0">', `<CodePackage Name="Code" Version="${options.web}">`);
@@ -126,7 +129,10 @@ function url(emu: TestEmulator, route: string, query: Record<string, string> = {
 }
 
 function post(emu: TestEmulator, route: string, body: unknown, query: Record<string, string> = {}): Promise<RawResponse> {
-  return rawRequest('POST', url(emu, route, query), { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  return rawRequest('POST', url(emu, route, query), {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json' }
+  });
 }
 
 function get(emu: TestEmulator, route: string, query: Record<string, string> = {}): Promise<RawResponse> {
@@ -211,11 +217,19 @@ describe('emulator management: provision', () => {
     const notFirst = '{"ApplicationTypeBuildPath":"kind/VotingApp","Kind":"ImageStorePath","Async":false}';
     assertError(await post(emu, 'ApplicationTypes/$/Provision', notFirst, { 'api-version': '6.2' }), 400, 'E_INVALIDARG', /must start with its "Kind"/);
     assertError(await post(emu, 'ApplicationTypes/$/Provision', { ApplicationTypeBuildPath: 'kind/VotingApp' }, { 'api-version': '6.2' }), 400, 'E_INVALIDARG');
-    assertError(await post(emu, 'ApplicationTypes/$/Provision', { Kind: 'Other', ApplicationTypeBuildPath: 'kind/VotingApp' }, { 'api-version': '6.2' }), 400, 'E_INVALIDARG');
+    assertError(
+      await post(emu, 'ApplicationTypes/$/Provision', { Kind: 'Other', ApplicationTypeBuildPath: 'kind/VotingApp' }, { 'api-version': '6.2' }),
+      400,
+      'E_INVALIDARG'
+    );
     for (const v of ['5.9', '9.2', 'x']) {
-      assertError(await post(emu, 'ApplicationTypes/$/Provision', { Kind: 'ImageStorePath', ApplicationTypeBuildPath: 'kind/VotingApp' }, { 'api-version': v }), 400, 'E_INVALIDARG');
+      assertError(
+        await post(emu, 'ApplicationTypes/$/Provision', { Kind: 'ImageStorePath', ApplicationTypeBuildPath: 'kind/VotingApp' }, { 'api-version': v }),
+        400,
+        'E_INVALIDARG'
+      );
     }
-    assert.equal((await typeInfo(emu, 'VotingType', '0.1.0')), undefined, 'nothing was provisioned');
+    assert.equal(await typeInfo(emu, 'VotingType', '0.1.0'), undefined, 'nothing was provisioned');
   });
 
   it('takes the old body without Kind at api-version 6.0, synchronously', async () => {
@@ -270,7 +284,11 @@ describe('emulator management: provision', () => {
     assert.equal(r.body.length, 0);
     assert.equal(r.headers.location, undefined);
     assert.equal((await typeInfo(emu, 'VotingType', '1.1.0'))?.Status, 'Provisioning');
-    assertError(await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest', { ApplicationTypeVersion: '1.1.0' }), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
+    assertError(
+      await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest', { ApplicationTypeVersion: '1.1.0' }),
+      404,
+      'FABRIC_E_APPLICATION_TYPE_NOT_FOUND'
+    );
     assertError(await create(emu, '1.1.0'), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND', /not yet Available/);
     assert.equal((await provision(emu, 'async/VotingApp', { async: true, cleanup: 'Manual' })).status, 202, 'posting again while it provisions is accepted');
     cluster.tick(PROVISION_MS);
@@ -281,7 +299,10 @@ describe('emulator management: provision', () => {
   it('lists every type version, and an unknown type as an empty list', async () => {
     const all = json<PagedApplicationTypeInfoList>(await get(emu, 'ApplicationTypes'));
     assert.equal(all.ContinuationToken, '');
-    assert.deepEqual(all.Items.map(i => `${i.Name}@${i.Version}`), ['VotingType@0.1.0', 'VotingType@1.0.0', 'VotingType@1.0.5', 'VotingType@1.1.0']);
+    assert.deepEqual(
+      all.Items.map(i => `${i.Name}@${i.Version}`),
+      ['VotingType@0.1.0', 'VotingType@1.0.0', 'VotingType@1.0.5', 'VotingType@1.1.0']
+    );
     const none = await get(emu, 'ApplicationTypes/NoSuchType');
     assert.equal(none.status, 200);
     assert.deepEqual(json(none), { ContinuationToken: '', Items: [] });
@@ -290,14 +311,27 @@ describe('emulator management: provision', () => {
   it('refuses an invalid package synchronously with the image builder message', async () => {
     // A type the cluster does not hold yet: nothing can be left out.
     await upload(emu, 'bad/VotingApp', without(votingApp('2.0.0', { typeName: 'FreshType' }), 'VotingWebPkg/Code/'));
-    assertError(await provision(emu, 'bad/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /BuildLayout of the application is invalid\. Code is missing for service VotingWebPkg/);
+    assertError(
+      await provision(emu, 'bad/VotingApp'),
+      400,
+      'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+      /BuildLayout of the application is invalid\. Code is missing for service VotingWebPkg/
+    );
     assert.equal(await typeInfo(emu, 'FreshType', '2.0.0'), undefined);
     assert.equal(existsSync(emu.diskPath('bad/VotingApp/ApplicationManifest.xml')), true, 'a failed provision leaves the package');
 
     const mismatch = votingApp('2.0.1');
-    mismatch['VotingDataPkg/ServiceManifest.xml'] = text(mismatch, 'VotingDataPkg/ServiceManifest.xml').replace('Version="1.0.0" xmlns', 'Version="1.0.9" xmlns');
+    mismatch['VotingDataPkg/ServiceManifest.xml'] = text(mismatch, 'VotingDataPkg/ServiceManifest.xml').replace(
+      'Version="1.0.0" xmlns',
+      'Version="1.0.9" xmlns'
+    );
     await upload(emu, 'mismatch/VotingApp', mismatch);
-    assertError(await provision(emu, 'mismatch/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /ServiceManifestVersion='1.0.0'. This does not match/);
+    assertError(
+      await provision(emu, 'mismatch/VotingApp'),
+      400,
+      'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+      /ServiceManifestVersion='1.0.0'. This does not match/
+    );
 
     await upload(emu, 'broken/VotingApp', { ...votingApp('2.0.2'), 'ApplicationManifest.xml': '<ApplicationManifest' });
     assertError(await provision(emu, 'broken/VotingApp', { async: true }), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /not well-formed/);
@@ -319,7 +353,7 @@ describe('emulator management: provision', () => {
     const failed = await typeInfo(emu, 'RetriedType', '3.0.0');
     assert.equal(failed?.Status, 'Failed');
     assert.match(failed?.StatusDetails ?? '', /Data is missing for service VotingDataPkg/);
-    await upload(emu, 'retry/VotingApp', { 'VotingDataPkg/Data/seed-votes.json': good['VotingDataPkg/Data/seed-votes.json']! }, { marks: false });
+    await upload(emu, 'retry/VotingApp', { 'VotingDataPkg/Data/seed-votes.json': good['VotingDataPkg/Data/seed-votes.json'] }, { marks: false });
     await rawRequest('PUT', emu.storeUrl('retry/VotingApp/VotingDataPkg/Data/_.dir'), { body: '' });
     assert.equal((await provision(emu, 'retry/VotingApp', { async: true })).status, 202);
     cluster.tick(PROVISION_MS);
@@ -335,15 +369,29 @@ describe('emulator management: provision', () => {
     assert.equal(json<{ Manifest: string }>(web).Manifest, text(sampleFiles(), 'VotingWebPkg/ServiceManifest.xml'));
     const types = json<ServiceTypeInfo[]>(await get(emu, 'ApplicationTypes/VotingType/$/GetServiceTypes', q));
     assert.deepEqual(
-      types.map(t => [t.ServiceTypeDescription.Kind, t.ServiceTypeDescription.ServiceTypeName, t.ServiceManifestName, t.ServiceManifestVersion, t.IsServiceGroup]),
+      types.map(t => [
+        t.ServiceTypeDescription.Kind,
+        t.ServiceTypeDescription.ServiceTypeName,
+        t.ServiceManifestName,
+        t.ServiceManifestVersion,
+        t.IsServiceGroup
+      ]),
       [
         ['Stateful', 'VotingDataType', 'VotingDataPkg', '1.0.0', false],
         ['Stateless', 'VotingWebType', 'VotingWebPkg', '1.0.0', false]
       ]
     );
     assertError(await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest'), 400, 'E_INVALIDARG');
-    assertError(await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest', { ApplicationTypeVersion: '9.9.9' }), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
-    assertError(await get(emu, 'ApplicationTypes/VotingType/$/GetServiceManifest', { ...q, ServiceManifestName: 'Nope' }), 404, 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND');
+    assertError(
+      await get(emu, 'ApplicationTypes/VotingType/$/GetApplicationManifest', { ApplicationTypeVersion: '9.9.9' }),
+      404,
+      'FABRIC_E_APPLICATION_TYPE_NOT_FOUND'
+    );
+    assertError(
+      await get(emu, 'ApplicationTypes/VotingType/$/GetServiceManifest', { ...q, ServiceManifestName: 'Nope' }),
+      404,
+      'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND'
+    );
   });
 });
 
@@ -369,7 +417,12 @@ describe('emulator management: diff packages and checksums', () => {
     assertError(await provision(emu, 'v3/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /BuildLayout .* is invalid\. Code is missing/);
     const otherType = without(votingApp('1.0.0', { typeName: 'OtherType' }), 'VotingDataPkg/');
     await upload(emu, 'other/VotingApp', otherType);
-    assertError(await provision(emu, 'other/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /ServiceManifest\.xml is missing for service manifest 'VotingDataPkg'/);
+    assertError(
+      await provision(emu, 'other/VotingApp'),
+      400,
+      'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+      /ServiceManifest\.xml is missing for service manifest 'VotingDataPkg'/
+    );
   });
 
   it('refuses a part whose content changed under the same version, zipped or not', async () => {
@@ -397,9 +450,17 @@ describe('emulator management: diff packages and checksums', () => {
     await upload(emu, 'zipped2/VotingApp', again);
     assert.equal((await provision(emu, 'zipped2/VotingApp')).status, 200, 'identical zip bytes under the same part versions');
 
-    const broken = { ...without(votingApp('5.0.2', { typeName: 'ZippedType' }), 'VotingWebPkg/Code/'), 'VotingWebPkg/Code.zip': Buffer.from('PK\u0003\u0004 cut short') };
+    const broken = {
+      ...without(votingApp('5.0.2', { typeName: 'ZippedType' }), 'VotingWebPkg/Code/'),
+      'VotingWebPkg/Code.zip': Buffer.from('PK\u0003\u0004 cut short')
+    };
     await upload(emu, 'broken-zip/VotingApp', broken);
-    assertError(await provision(emu, 'broken-zip/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /Code\.zip\) is not a valid zip archive: no end of central directory/);
+    assertError(
+      await provision(emu, 'broken-zip/VotingApp'),
+      400,
+      'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+      /Code\.zip\) is not a valid zip archive: no end of central directory/
+    );
     const absolute = zipPart(votingApp('1.0.0', { typeName: 'AbsoluteType' }), 'VotingWebPkg/Code', rel => `/${rel}`);
     await upload(emu, 'absolute/VotingApp', absolute);
     assertError(await provision(emu, 'absolute/VotingApp'), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /is not a relative path/);
@@ -423,7 +484,11 @@ describe('emulator management: applications', () => {
   it('refuses a create for a type not provisioned, an undeclared parameter or a bad name', async () => {
     assertError(await create(emu, '9.9.9'), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
     assertError(await create(emu, '1.0.0', [{ Key: 'Nope', Value: '1' }]), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR', /'Nope' is not declared/);
-    assertError(await post(emu, 'Applications/$/Create', { Name: 'VotingApp', TypeName: 'VotingType', TypeVersion: '1.0.0' }), 400, 'FABRIC_E_INVALID_NAME_URI');
+    assertError(
+      await post(emu, 'Applications/$/Create', { Name: 'VotingApp', TypeName: 'VotingType', TypeVersion: '1.0.0' }),
+      400,
+      'FABRIC_E_INVALID_NAME_URI'
+    );
     assert.equal((await get(emu, 'Applications/VotingApp')).status, 204);
   });
 
@@ -442,7 +507,10 @@ describe('emulator management: applications', () => {
       ApplicationDefinitionKind: 'ServiceFabricApplicationDescription'
     });
     const list = json<PagedApplicationInfoList>(await get(emu, 'Applications'));
-    assert.deepEqual(list.Items.map(a => a.Name), ['fabric:/VotingApp']);
+    assert.deepEqual(
+      list.Items.map(a => a.Name),
+      ['fabric:/VotingApp']
+    );
     const health = json<ApplicationHealth>(await get(emu, 'Applications/VotingApp/$/GetHealth'));
     assert.equal(health.AggregatedHealthState, 'Ok');
   });
@@ -493,7 +561,11 @@ describe('emulator management: upgrades', () => {
     assertError(await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('1.0.0')), 409, 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION');
     assertError(await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('7.7.7')), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
     assertError(await post(emu, 'Applications/Nope/$/Upgrade', upgradeBody('2.0.0')), 404, 'FABRIC_E_APPLICATION_NOT_FOUND');
-    assertError(await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('2.0.0', { Parameters: [{ Key: 'Nope', Value: '1' }] })), 400, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR');
+    assertError(
+      await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('2.0.0', { Parameters: [{ Key: 'Nope', Value: '1' }] })),
+      400,
+      'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR'
+    );
     assertError(await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('2.0.0', { MonitoringPolicy: {} })), 400, 'E_INVALIDARG', /FailureAction/);
     assertError(await get(emu, 'Applications/Nope/$/GetUpgradeProgress'), 404, 'FABRIC_E_APPLICATION_NOT_FOUND');
   });
@@ -546,7 +618,10 @@ describe('emulator management: upgrades', () => {
     assert.equal((await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('3.0.0'))).status, 200);
     const p = await progress(emu, 'VotingApp');
     assert.equal(p.TargetApplicationTypeVersion, '3.0.0');
-    assert.deepEqual(p.UpgradeDomains.map(d => d.State), ['InProgress', 'Pending', 'Pending']);
+    assert.deepEqual(
+      p.UpgradeDomains.map(d => d.State),
+      ['InProgress', 'Pending', 'Pending']
+    );
     cluster.tick(3 * DOMAIN_MS);
     assert.equal((await application(emu, 'VotingApp')).TypeVersion, '3.0.0');
   });
@@ -581,7 +656,10 @@ describe('emulator management: upgrades', () => {
     assert.equal(typeof evaluation?.Kind, 'string');
     assert.match(evaluation?.Description ?? '', /unhealthy/);
     assert.equal(evaluation?.UnhealthyEvaluations?.[0]?.HealthEvaluation.AggregatedHealthState, 'Error');
-    assert.deepEqual(p.UpgradeDomains.map(d => d.State), ['Pending', 'InProgress', 'Completed']);
+    assert.deepEqual(
+      p.UpgradeDomains.map(d => d.State),
+      ['Pending', 'InProgress', 'Completed']
+    );
     cluster.tick(2 * DOMAIN_MS);
     p = await progress(emu, 'VotingApp');
     assert.equal(p.UpgradeState, 'RollingBackCompleted');
@@ -648,7 +726,12 @@ describe('emulator management: secured cluster', () => {
     const refused = await get(emu, 'Applications');
     assert.equal(refused.status, 401);
     assert.equal(refused.body.length, 0);
-    const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'app', client_secret: 's3cret', scope: '6f4e3c2a-0000-4000-8000-0000000c1057/.default' });
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: 'app',
+      client_secret: 's3cret',
+      scope: '6f4e3c2a-0000-4000-8000-0000000c1057/.default'
+    });
     const tokenAnswer = await rawRequest('POST', `${emu.url}/72f988bf-0000-4000-8000-00000000aad0/oauth2/v2.0/token`, {
       body: form.toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
@@ -668,7 +751,7 @@ describe('emulator management: a package uploaded by the action', () => {
   it('provisions the sample as dist/index.js uploads it', async () => {
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': sampleDir } });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const r = await provision(emu, run.outputs['image-store-path']!);
+    const r = await provision(emu, run.outputs['image-store-path']);
     assert.equal(r.status, 200, r.text);
     assert.equal((await typeInfo(emu, 'VotingType', '1.0.0'))?.Status, 'Available');
   });

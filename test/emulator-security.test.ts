@@ -48,7 +48,9 @@ describe('emulator: client certificates', () => {
 describe('emulator: Azure AD', () => {
   let emu: TestEmulator;
   const tenant = '72f988bf-0000-4000-8000-00000000aad0';
-  before(async () => (emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey }, aad: { clientId: 'app', clientSecret: 's3cret' } })));
+  before(
+    async () => (emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey }, aad: { clientId: 'app', clientSecret: 's3cret' } }))
+  );
   after(() => emu.dispose());
 
   const token = (form: Record<string, string>) => {

@@ -1,46 +1,69 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  liesWithinOne,
-  mergeRanges,
-  missingRanges,
-  parseContentRange,
-  splitIntoChunks
-} from '../src/protocol/byte-ranges.js';
+import { liesWithinOne, mergeRanges, missingRanges, parseContentRange, splitIntoChunks } from '../src/protocol/byte-ranges.js';
 import { compareApiVersions, parseApiVersion } from '../emulator/api-version.js';
 import { encodeStorePath, isSameOrBeneath, joinStorePath, normalizeStorePath } from '../src/protocol/store-path.js';
 import { isReservedRoot } from '../src/protocol/error-codes.js';
 
 describe('byte ranges', () => {
   it('merges overlapping and adjacent ranges', () => {
-    assert.deepEqual(mergeRanges([{ start: 5, end: 9 }, { start: 0, end: 4 }, { start: 20, end: 30 }, { start: 25, end: 26 }]), [
-      { start: 0, end: 9 },
-      { start: 20, end: 30 }
-    ]);
+    assert.deepEqual(
+      mergeRanges([
+        { start: 5, end: 9 },
+        { start: 0, end: 4 },
+        { start: 20, end: 30 },
+        { start: 25, end: 26 }
+      ]),
+      [
+        { start: 0, end: 9 },
+        { start: 20, end: 30 }
+      ]
+    );
   });
 
   it('finds the missing ranges of a file', () => {
     assert.deepEqual(missingRanges([], 10), [{ start: 0, end: 9 }]);
-    assert.deepEqual(missingRanges([{ start: 2, end: 3 }, { start: 7, end: 9 }], 10), [
-      { start: 0, end: 1 },
-      { start: 4, end: 6 }
-    ]);
+    assert.deepEqual(
+      missingRanges(
+        [
+          { start: 2, end: 3 },
+          { start: 7, end: 9 }
+        ],
+        10
+      ),
+      [
+        { start: 0, end: 1 },
+        { start: 4, end: 6 }
+      ]
+    );
     assert.deepEqual(missingRanges([{ start: 0, end: 9 }], 10), []);
   });
 
   it('tells whether a chunk lies inside one range', () => {
-    const ranges = [{ start: 0, end: 4 }, { start: 5, end: 9 }];
+    const ranges = [
+      { start: 0, end: 4 },
+      { start: 5, end: 9 }
+    ];
     assert.equal(liesWithinOne(ranges, { start: 1, end: 4 }), true);
     assert.equal(liesWithinOne(ranges, { start: 4, end: 5 }), false);
   });
 
   it('splits ranges into chunks', () => {
-    assert.deepEqual(splitIntoChunks([{ start: 0, end: 9 }, { start: 20, end: 22 }], 4), [
-      { start: 0, end: 3 },
-      { start: 4, end: 7 },
-      { start: 8, end: 9 },
-      { start: 20, end: 22 }
-    ]);
+    assert.deepEqual(
+      splitIntoChunks(
+        [
+          { start: 0, end: 9 },
+          { start: 20, end: 22 }
+        ],
+        4
+      ),
+      [
+        { start: 0, end: 3 },
+        { start: 4, end: 7 },
+        { start: 8, end: 9 },
+        { start: 20, end: 22 }
+      ]
+    );
   });
 
   it('parses only the exact Content-Range form', () => {

@@ -21,10 +21,24 @@ const KiB = 1024;
 
 /** No secret, nor any line of a multi-line one, appears anywhere but in the runner's mask commands. */
 function assertNoSecretLeaks(run: ActionRun, secrets: string[]): void {
-  const pieces = secrets.flatMap(s => [s, ...s.split(/\r?\n/).map(l => l.trim()).filter(l => l.length >= 8 && !/^-----/.test(l))]);
-  const visibleStdout = run.stdout.split('\n').filter(l => !l.startsWith('::add-mask::')).join('\n');
+  const pieces = secrets.flatMap(s => [
+    s,
+    ...s
+      .split(/\r?\n/)
+      .map(l => l.trim())
+      .filter(l => l.length >= 8 && !/^-----/.test(l))
+  ]);
+  const visibleStdout = run.stdout
+    .split('\n')
+    .filter(l => !l.startsWith('::add-mask::'))
+    .join('\n');
   for (const piece of pieces) {
-    for (const [where, text] of [['log', visibleStdout], ['stderr', run.stderr], ['summary', run.summary], ['outputs', JSON.stringify(run.outputs)]]) {
+    for (const [where, text] of [
+      ['log', visibleStdout],
+      ['stderr', run.stderr],
+      ['summary', run.summary],
+      ['outputs', JSON.stringify(run.outputs)]
+    ]) {
       assert.ok(!text.includes(piece), `a secret appears in the ${where}: ${piece.slice(0, 12)}…`);
     }
   }
@@ -41,7 +55,14 @@ let certs: TestCertificates;
 let pkg: string;
 before(async () => {
   certs = await makeTestCertificates();
-  pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>', 'Svc/Code/a.dll': 100 * KiB, 'Svc/b.txt': 'b' }, 'SecureApp');
+  pkg = await makePackage(
+    {
+      'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
+      'Svc/Code/a.dll': 100 * KiB,
+      'Svc/b.txt': 'b'
+    },
+    'SecureApp'
+  );
 });
 
 describe('client certificates', () => {
@@ -104,7 +125,11 @@ describe('client certificates', () => {
 
   it('refuses a wrong PFX password before sending anything', async () => {
     const before = JSON.stringify(emu.journal.requests);
-    const run = await upload({ 'client-certificate': certs.clientPfxBase64, 'client-certificate-password': 'wrong-password-1', 'ca-certificate': certs.serverCa });
+    const run = await upload({
+      'client-certificate': certs.clientPfxBase64,
+      'client-certificate-password': 'wrong-password-1',
+      'ca-certificate': certs.serverCa
+    });
     assert.equal(run.exitCode, 1);
     assert.match(errorLine(run), /'client-certificate-password' does not open the PFX/);
     assert.equal(JSON.stringify(emu.journal.requests), before);
@@ -130,8 +155,7 @@ describe('server certificates', () => {
   before(async () => (emu = await startTestEmulator({ tls: { cert: certs.selfSignedCert, key: certs.selfSignedKey } })));
   after(() => emu.dispose());
 
-  const upload = (inputs: Record<string, string>) =>
-    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, ...inputs } });
+  const upload = (inputs: Record<string, string>) => runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, ...inputs } });
 
   it('refuses a self-signed server by default, naming the fix, and sends nothing', async () => {
     const run = await upload({});
@@ -231,13 +255,19 @@ describe('Azure AD', () => {
         client_secret: clientSecret,
         scope: '6f4e3c2a-0000-4000-8000-0000000c1057/.default'
       }).toString();
-      const req = https.request(`${emu.url}/72f988bf-0000-4000-8000-00000000aad0/oauth2/v2.0/token`, {
-        method: 'POST', ca: certs.serverCa, headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }
-      }, res => {
-        let text = '';
-        res.on('data', d => (text += d));
-        res.on('end', () => resolve((JSON.parse(text) as { access_token: string }).access_token));
-      });
+      const req = https.request(
+        `${emu.url}/72f988bf-0000-4000-8000-00000000aad0/oauth2/v2.0/token`,
+        {
+          method: 'POST',
+          ca: certs.serverCa,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(body) }
+        },
+        res => {
+          let text = '';
+          res.on('data', d => (text += d));
+          res.on('end', () => resolve((JSON.parse(text) as { access_token: string }).access_token));
+        }
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -248,7 +278,11 @@ describe('Azure AD', () => {
   });
 
   it('gets a token for a service principal with a client secret', async () => {
-    const run = await upload({ 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0', 'azure-client-secret': clientSecret });
+    const run = await upload({
+      'azure-client-id': 'sfu-deployer',
+      'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0',
+      'azure-client-secret': clientSecret
+    });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /Got an Azure AD token for the cluster application 6f4e3c2a/);
     assertNoSecretLeaks(run, [clientSecret]);
@@ -286,7 +320,11 @@ describe('Azure AD', () => {
   });
 
   it('says what is wrong when Azure AD refuses the secret', async () => {
-    const run = await upload({ 'azure-client-id': 'sfu-deployer', 'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0', 'azure-client-secret': 'not-the-secret-99' });
+    const run = await upload({
+      'azure-client-id': 'sfu-deployer',
+      'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0',
+      'azure-client-secret': 'not-the-secret-99'
+    });
     assert.equal(run.exitCode, 1);
     assert.match(errorLine(run), /Azure AD gave no token for the cluster .* Check 'azure-client-id', 'azure-tenant-id' and 'azure-client-secret'/);
     assertNoSecretLeaks(run, ['not-the-secret-99']);
@@ -355,10 +393,27 @@ describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)'
   before(async () => {
     emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa } });
     const file = path.join(certs.dir, 'legacy.pfx');
-    execFileSync('openssl', [
-      'pkcs12', '-export', '-legacy', '-keypbe', 'PBE-SHA1-RC2-40', '-certpbe', 'PBE-SHA1-RC2-40',
-      '-in', 'client.crt', '-inkey', 'client.key', '-out', file, '-passout', `pass:${password}`
-    ], { cwd: certs.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-legacy',
+        '-keypbe',
+        'PBE-SHA1-RC2-40',
+        '-certpbe',
+        'PBE-SHA1-RC2-40',
+        '-in',
+        'client.crt',
+        '-inkey',
+        'client.key',
+        '-out',
+        file,
+        '-passout',
+        `pass:${password}`
+      ],
+      { cwd: certs.dir, stdio: ['ignore', 'ignore', 'pipe'] }
+    );
     legacyPfx = readFileSync(file).toString('base64');
   });
   after(() => emu.dispose());
@@ -374,8 +429,8 @@ describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)'
     const printed: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     // Workflow commands are kept here; anything else (the test runner's own messages) goes through.
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) =>
-      typeof chunk === 'string' && chunk.startsWith('::') ? (printed.push(chunk), true) : write(chunk, ...rest)) as typeof process.stdout.write;
+    process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) =>
+      typeof chunk === 'string' && chunk.startsWith('::') ? (printed.push(chunk), true) : write(chunk, ...rest);
     let certificate;
     try {
       certificate = await readClientCertificate(security(password));
@@ -385,7 +440,11 @@ describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)'
     assert.ok(certificate?.cert?.includes('BEGIN CERTIFICATE') && certificate.key?.includes('PRIVATE KEY'), 'no PEM came out of the PFX');
     const keyLines = (certificate?.key ?? '').split(/\r?\n/).filter(l => l.length >= 8 && !l.startsWith('-----'));
     assert.ok(keyLines.length > 0, 'the key has no lines');
-    for (const line of keyLines) assert.ok(printed.some(p => p.includes(`::add-mask::${line}`)), 'a line of the converted key was not masked');
+    for (const line of keyLines)
+      assert.ok(
+        printed.some(p => p.includes(`::add-mask::${line}`)),
+        'a line of the converted key was not masked'
+      );
     const transport = new HttpTransport({ userAgent: 'test', maxSockets: 1, tls: clusterTls(security(password), certificate) });
     try {
       const res = await transport.send({ method: 'GET', url: emu.storeUrl(''), timeoutMs: 10_000 });
@@ -465,12 +524,32 @@ describe('contradictory security inputs', () => {
   after(() => emu.dispose());
 
   const cases: [string, (url: string) => Record<string, string>, RegExp][] = [
-    ['pinning with skip-verify', () => ({ 'cluster-endpoint': 'https://h:19080', 'server-certificate-thumbprint': 'AB'.repeat(20), 'insecure-skip-tls-verify': 'true' }), /Only one of 'server-certificate-thumbprint'\/'server-common-name' or 'insecure-skip-tls-verify' can be set/],
-    ['a token with a service principal', () => ({ 'cluster-endpoint': 'https://h:19080', 'aad-token': 'tok-123456789', 'azure-client-id': 'x', 'azure-tenant-id': 'y' }), /Only one of 'aad-token' or 'azure-client-id'/],
-    ['a certificate over http://', url => ({ 'cluster-endpoint': url, 'client-certificate': 'cert.pem' }), /'client-certificate' needs an https:\/\/ 'cluster-endpoint'/],
+    [
+      'pinning with skip-verify',
+      () => ({ 'cluster-endpoint': 'https://h:19080', 'server-certificate-thumbprint': 'AB'.repeat(20), 'insecure-skip-tls-verify': 'true' }),
+      /Only one of 'server-certificate-thumbprint'\/'server-common-name' or 'insecure-skip-tls-verify' can be set/
+    ],
+    [
+      'a token with a service principal',
+      () => ({ 'cluster-endpoint': 'https://h:19080', 'aad-token': 'tok-123456789', 'azure-client-id': 'x', 'azure-tenant-id': 'y' }),
+      /Only one of 'aad-token' or 'azure-client-id'/
+    ],
+    [
+      'a certificate over http://',
+      url => ({ 'cluster-endpoint': url, 'client-certificate': 'cert.pem' }),
+      /'client-certificate' needs an https:\/\/ 'cluster-endpoint'/
+    ],
     ['a token over http://', url => ({ 'cluster-endpoint': url, 'aad-token': 'tok-123456789' }), /bearer token must not travel in clear text/],
-    ['a key without a certificate', () => ({ 'cluster-endpoint': 'https://h:19080', 'client-key': 'key.pem' }), /'client-key' is set without 'client-certificate'/],
-    ['a tenant without a client id', () => ({ 'cluster-endpoint': 'https://h:19080', 'azure-tenant-id': 'y' }), /'azure-client-id' and 'azure-tenant-id' go together/],
+    [
+      'a key without a certificate',
+      () => ({ 'cluster-endpoint': 'https://h:19080', 'client-key': 'key.pem' }),
+      /'client-key' is set without 'client-certificate'/
+    ],
+    [
+      'a tenant without a client id',
+      () => ({ 'cluster-endpoint': 'https://h:19080', 'azure-tenant-id': 'y' }),
+      /'azure-client-id' and 'azure-tenant-id' go together/
+    ],
     ['a malformed thumbprint', () => ({ 'cluster-endpoint': 'https://h:19080', 'server-certificate-thumbprint': 'xyz' }), /must be SHA-1 thumbprints/]
   ];
   for (const [name, make, message] of cases) {

@@ -103,7 +103,10 @@ describe('offline package validation', () => {
     const pkg = await makePackage(spec, 'Shop');
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/warn' } });
     assert.equal(run.exitCode, 0, run.stdout);
-    assert.match(run.stdout, /::warning::2 file\(s\) in 'package-path' are not referred to by any manifest.*'WebPkg\/Extra\/tool\.exe', 'notes\/readme\.txt'\. Leave them out with 'include'/);
+    assert.match(
+      run.stdout,
+      /::warning::2 file\(s\) in 'package-path' are not referred to by any manifest.*'WebPkg\/Extra\/tool\.exe', 'notes\/readme\.txt'\. Leave them out with 'include'/
+    );
     assert.match(run.stdout, /The package is valid: application type 'ShopType' version '1\.0\.0', 1 service manifest\(s\), 2 Code\/Config\/Data package\(s\)/);
   });
 

@@ -4,13 +4,7 @@
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import type { ApplicationTypeInfo, ApplicationTypeStatus } from '../../src/protocol/management-models.js';
 import { ManagementErrorCode } from '../../src/protocol/management-models.js';
-import {
-  type ApplicationManifest,
-  canonicalXml,
-  ManifestError,
-  parseApplicationManifest,
-  type ServiceManifest
-} from '../../src/protocol/manifests.js';
+import { type ApplicationManifest, canonicalXml, ManifestError, parseApplicationManifest, type ServiceManifest } from '../../src/protocol/manifests.js';
 import { APPLICATION_MANIFEST_FILE, describeProblem, type PackagePartRef, validatePackageLayout } from '../../src/protocol/package-layout.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import type { StoredPackage } from './package-reader.js';
@@ -74,7 +68,7 @@ export class ApplicationTypeRegistry {
 
   add(v: ProvisionedVersion): void {
     let versions = this.types.get(v.typeName);
-    if (!versions) this.types.set(v.typeName, (versions = new Map()));
+    if (!versions) this.types.set(v.typeName, (versions = new Map<string, ProvisionedVersion>()));
     versions.set(v.version, v);
   }
 
@@ -130,7 +124,11 @@ function compareVersions(a: string, b: string): number {
 export function readPackageIdentity(pkg: StoredPackage | undefined, buildPath: string): { xml: string; manifest: ApplicationManifest } {
   if (!pkg || pkg.view.kind('_.dir') !== 'file') {
     // [undoc] The status of this answer; the code is the one the store reference names.
-    throw new FabricHttpError(400, ErrorCode.DirectoryNotFound, `The application package folder '${buildPath}' does not exist or has no _.dir mark file: upload it completely first.`);
+    throw new FabricHttpError(
+      400,
+      ErrorCode.DirectoryNotFound,
+      `The application package folder '${buildPath}' does not exist or has no _.dir mark file: upload it completely first.`
+    );
   }
   const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
   if (xml === undefined) {
@@ -184,7 +182,9 @@ export async function buildVersion(
     }
     const { checksum: sum, zipProblem } = await pkg.inspectPart(part.path, part.zipped);
     if (zipProblem !== undefined) {
-      changed.push(`The ${part.kind} ${part.name} of service manifest '${part.serviceManifestName}' (${buildPath}/${part.path}) is not a valid zip archive: ${zipProblem}.`);
+      changed.push(
+        `The ${part.kind} ${part.name} of service manifest '${part.serviceManifestName}' (${buildPath}/${part.path}) is not a valid zip archive: ${zipProblem}.`
+      );
       continue;
     }
     const held = registry.heldChecksum(typeName, partKey(part));

@@ -110,7 +110,10 @@ export class ClusterManager {
   }
 
   handles(_method: string, pathname: string): boolean {
-    const first = pathname.split('/').find(s => s !== '')?.toLowerCase();
+    const first = pathname
+      .split('/')
+      .find(s => s !== '')
+      ?.toLowerCase();
     return first === 'applicationtypes' || first === 'applications';
   }
 
@@ -122,10 +125,16 @@ export class ClusterManager {
     } catch {
       throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
     }
-    const family = decoded[0]!.toLowerCase();
+    const family = decoded[0].toLowerCase();
     const dollar = decoded.indexOf('$');
     const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
-    const action = dollar < 0 ? '' : decoded.slice(dollar + 1).join('/').toLowerCase();
+    const action =
+      dollar < 0
+        ? ''
+        : decoded
+            .slice(dollar + 1)
+            .join('/')
+            .toLowerCase();
     const route =
       resources.length <= 1
         ? this.routes.find(
@@ -244,13 +253,14 @@ export class ClusterManager {
       if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
         throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
       }
-      if (body.Kind === 'ExternalStore') throw FabricHttpError.invalidArg('Kind ExternalStore (download from a URI) is not supported by the emulator: use ImageStorePath.');
+      if (body.Kind === 'ExternalStore')
+        throw FabricHttpError.invalidArg('Kind ExternalStore (download from a URI) is not supported by the emulator: use ImageStorePath.');
       if (body.Kind !== 'ImageStorePath') throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
       if (body.Async !== undefined && typeof body.Async !== 'boolean') throw FabricHttpError.invalidArg(`${model}.Async must be true or false.`);
       isAsync = body.Async === true;
       const policy = body.ApplicationPackageCleanupPolicy ?? 'Default';
       if (!CLEANUP_POLICIES.includes(policy as ApplicationPackageCleanupPolicy)) {
-        throw FabricHttpError.invalidArg(`ApplicationPackageCleanupPolicy '${String(policy)}' is not one of ${CLEANUP_POLICIES.join(', ')}.`);
+        throw FabricHttpError.invalidArg(`ApplicationPackageCleanupPolicy '${display(policy)}' is not one of ${CLEANUP_POLICIES.join(', ')}.`);
       }
       cleanup = policy as ApplicationPackageCleanupPolicy;
     }
@@ -266,7 +276,11 @@ export class ClusterManager {
     if (existing) {
       const status = this.types.status(existing);
       if (status === 'Available') {
-        throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeAlreadyExists, `Application type ${existing.typeName} version ${typeVersion} is already provisioned.`);
+        throw new FabricHttpError(
+          409,
+          ManagementErrorCode.ApplicationTypeAlreadyExists,
+          `Application type ${existing.typeName} version ${typeVersion} is already provisioned.`
+        );
       }
       // Re-posting while it still provisions only extends its timeout [rt].
       if (status === 'Provisioning') return { status: isAsync ? 202 : 200 };
@@ -275,7 +289,11 @@ export class ClusterManager {
     const key = `${typeName.toLowerCase()}\n${typeVersion}`;
     if (this.building.has(key)) {
       // [undoc] Two provisions of one version at the same moment: the second is refused.
-      throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeProvisionInProgress, `Application type ${typeName} version ${typeVersion} is being provisioned.`);
+      throw new FabricHttpError(
+        409,
+        ManagementErrorCode.ApplicationTypeProvisionInProgress,
+        `Application type ${typeName} version ${typeVersion} is being provisioned.`
+      );
     }
     this.building.add(key);
     let built: Awaited<ReturnType<typeof buildVersion>>;
@@ -323,7 +341,11 @@ export class ClusterManager {
     const version = this.requiredQuery(query, 'ApplicationTypeVersion');
     const v = this.types.findAvailable(name, version);
     if (!v) {
-      throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${name} version ${version} is not provisioned (or not yet Available).`);
+      throw new FabricHttpError(
+        404,
+        ManagementErrorCode.ApplicationTypeNotFound,
+        `Application type ${name} version ${version} is not provisioned (or not yet Available).`
+      );
     }
     return v;
   }
@@ -338,7 +360,11 @@ export class ClusterManager {
     const sm = v.serviceManifests.get(serviceName);
     if (!sm) {
       // [undoc] The code of this 404.
-      throw new FabricHttpError(404, ManagementErrorCode.ServiceManifestNotFound, `Application type ${name} version ${v.version} has no service manifest '${serviceName}'.`);
+      throw new FabricHttpError(
+        404,
+        ManagementErrorCode.ServiceManifestNotFound,
+        `Application type ${name} version ${v.version} has no service manifest '${serviceName}'.`
+      );
     }
     return { status: 200, json: { Manifest: sm.xml } };
   }
@@ -372,7 +398,11 @@ export class ClusterManager {
     if (!v) throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${name} version ${version} is not provisioned.`);
     if (this.types.status(v) === 'Provisioning') {
       // [undoc] Unprovisioning a version that still provisions.
-      throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeProvisionInProgress, `Application type ${name} version ${version} is still provisioning.`);
+      throw new FabricHttpError(
+        409,
+        ManagementErrorCode.ApplicationTypeProvisionInProgress,
+        `Application type ${name} version ${version} is still provisioning.`
+      );
     }
     const user = this.applications.uses(name, version);
     if (user) {
@@ -401,10 +431,15 @@ export class ClusterManager {
     const name = this.requiredString(body, 'Name', model);
     const typeName = this.requiredString(body, 'TypeName', model);
     const typeVersion = this.requiredString(body, 'TypeVersion', model);
-    if (!/^fabric:\/[^/]/.test(name)) throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not an application name of the form fabric:/Name.`);
+    if (!/^fabric:\/[^/]/.test(name))
+      throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not an application name of the form fabric:/Name.`);
     const v = this.types.findAvailable(typeName, typeVersion);
     if (!v) {
-      throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${typeName} version ${typeVersion} is not provisioned (or not yet Available).`);
+      throw new FabricHttpError(
+        404,
+        ManagementErrorCode.ApplicationTypeNotFound,
+        `Application type ${typeName} version ${typeVersion} is not provisioned (or not yet Available).`
+      );
     }
     const parameters = checkParameters(body.ParameterList, v.manifest, `${model}.ParameterList`);
     const existing = this.applications.all().find(a => a.name === name);
@@ -426,7 +461,8 @@ export class ClusterManager {
     const name = this.requiredString(body, 'Name', model);
     if (name !== app.name) throw FabricHttpError.invalidArg(`${model}.Name '${name}' is not the application of the route (${app.name}).`);
     const target = this.requiredString(body, 'TargetApplicationTypeVersion', model);
-    if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling') throw FabricHttpError.invalidArg(`UpgradeKind '${String(body.UpgradeKind)}' is not Rolling.`);
+    if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling')
+      throw FabricHttpError.invalidArg(`UpgradeKind '${display(body.UpgradeKind)}' is not Rolling.`);
     // The mode defaults to UnmonitoredAuto when absent [spec].
     const mode = (body.RollingUpgradeMode ?? 'UnmonitoredAuto') as RollingUpgradeMode;
     if (!MODES.includes(mode)) throw FabricHttpError.invalidArg(`RollingUpgradeMode '${String(mode)}' is not one of ${MODES.join(', ')}.`);
@@ -439,12 +475,16 @@ export class ClusterManager {
     }
     for (const field of MONITORING_DURATIONS) {
       if (monitoring[field] !== undefined && !isDuration(monitoring[field])) {
-        throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${String(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
+        throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${display(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
       }
     }
     const v = this.types.findAvailable(app.typeName, target);
     if (!v) {
-      throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${app.typeName} version ${target} is not provisioned (or not yet Available).`);
+      throw new FabricHttpError(
+        404,
+        ManagementErrorCode.ApplicationTypeNotFound,
+        `Application type ${app.typeName} version ${target} is not provisioned (or not yet Available).`
+      );
     }
     const parameters = checkParameters(body.Parameters, v.manifest, `${model}.Parameters`);
     const now = this.now();
@@ -461,7 +501,11 @@ export class ClusterManager {
       // version before both.
       from = { version: rolling.plan.fromVersion, parameters: rolling.plan.fromParameters };
     } else if (current.version === target && sameParameters(current.parameters, parameters)) {
-      throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion, `${app.name} already runs ${app.typeName} ${target} with these parameters.`);
+      throw new FabricHttpError(
+        409,
+        ManagementErrorCode.ApplicationAlreadyInTargetVersion,
+        `${app.name} already runs ${app.typeName} ${target} with these parameters.`
+      );
     }
     const description: ApplicationUpgradeDescription = {
       Name: app.name,
@@ -469,7 +513,7 @@ export class ClusterManager {
       Parameters: parameters,
       UpgradeKind: 'Rolling',
       RollingUpgradeMode: mode,
-      UpgradeReplicaSetCheckTimeoutInSeconds: String(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
+      UpgradeReplicaSetCheckTimeoutInSeconds: display(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
       ForceRestart: body.ForceRestart === true,
       MonitoringPolicy: {
         FailureAction: failureAction,
@@ -478,7 +522,7 @@ export class ClusterManager {
       ApplicationHealthPolicy: {
         ConsiderWarningAsError: false,
         MaxPercentUnhealthyDeployedApplications: 0,
-        ...((body.ApplicationHealthPolicy ?? {}) as object)
+        ...(body.ApplicationHealthPolicy ?? {})
       }
     };
     app.baseVersion = from.version;
@@ -553,7 +597,18 @@ export class ClusterManager {
   }
 }
 
-const JOURNALED_FIELDS = ['ApplicationTypeBuildPath', 'Async', 'ApplicationPackageCleanupPolicy', 'ApplicationTypeVersion', 'Name', 'TypeName', 'TypeVersion', 'TargetApplicationTypeVersion', 'RollingUpgradeMode', 'UpgradeDomain'];
+const JOURNALED_FIELDS = [
+  'ApplicationTypeBuildPath',
+  'Async',
+  'ApplicationPackageCleanupPolicy',
+  'ApplicationTypeVersion',
+  'Name',
+  'TypeName',
+  'TypeVersion',
+  'TargetApplicationTypeVersion',
+  'RollingUpgradeMode',
+  'UpgradeDomain'
+];
 
 /** The identifying fields of a request body, for the journal (parameters are left out). */
 function journalDetail(body: Buffer): Record<string, string | boolean> {
@@ -572,4 +627,9 @@ function journalDetail(body: Buffer): Record<string, string | boolean> {
   const failureAction = (parsed as { MonitoringPolicy?: { FailureAction?: unknown } }).MonitoringPolicy?.FailureAction;
   if (typeof failureAction === 'string') out.FailureAction = failureAction;
   return out;
+}
+
+/** A JSON value of a request body as text for a message or a string field. */
+function display(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }

@@ -105,10 +105,10 @@ export class RollingUpgrade {
       const end = this.domainSince + this.domainMs;
       if (now < end) return;
       if (this.phase === 'back') {
-        this.states[this.rollbackOrder[this.current]!] = 'Completed';
+        this.states[this.rollbackOrder[this.current]] = 'Completed';
         this.current++;
         if (this.current < this.rollbackOrder.length) {
-          this.states[this.rollbackOrder[this.current]!] = 'InProgress';
+          this.states[this.rollbackOrder[this.current]] = 'InProgress';
           this.domainSince = end;
         } else {
           this.phase = 'back-done';
@@ -121,7 +121,7 @@ export class RollingUpgrade {
       // The unhealthy version fails the health check after each domain from the second one on
       // (the first, with a single domain).
       if (this.plan.unhealthyTarget && this.plan.mode === 'Monitored' && this.current >= Math.min(1, this.domains.length - 1)) {
-        this.failure = this.healthCheckFailure(end, this.domains[this.current]!);
+        this.failure = this.healthCheckFailure(end, this.domains[this.current]);
         if (this.plan.failureAction === 'Rollback') {
           this.startRollback(end);
         } else {
@@ -160,7 +160,7 @@ export class RollingUpgrade {
       this.phase = 'back-done';
       this.finishedAt = at;
     } else {
-      this.states[this.rollbackOrder[0]!] = 'InProgress';
+      this.states[this.rollbackOrder[0]] = 'InProgress';
     }
   }
 
@@ -185,7 +185,11 @@ export class RollingUpgrade {
   rollback(now: number): void {
     this.advance(now);
     if (this.phase !== 'forward' && this.phase !== 'forward-pending') {
-      throw new FabricHttpError(400, ManagementErrorCode.ApplicationNotUpgrading, `${this.plan.applicationName} is not rolling forward (${this.state(now)}): there is nothing to roll back.`);
+      throw new FabricHttpError(
+        400,
+        ManagementErrorCode.ApplicationNotUpgrading,
+        `${this.plan.applicationName} is not rolling forward (${this.state(now)}): there is nothing to roll back.`
+      );
     }
     this.startRollback(now);
   }
@@ -228,22 +232,21 @@ export class RollingUpgrade {
   progress(now: number): ApplicationUpgradeProgressInfo {
     this.advance(now);
     const inDomain = this.phase === 'forward' || this.phase === 'back';
-    const currentDomain =
-      this.phase === 'forward' ? this.domains[this.current]! : this.phase === 'back' ? this.domains[this.rollbackOrder[this.current]!]! : '';
+    const currentDomain = this.phase === 'forward' ? this.domains[this.current] : this.phase === 'back' ? this.domains[this.rollbackOrder[this.current]] : '';
     const next =
       this.phase === 'forward-pending'
         ? this.next === undefined
           ? ''
-          : this.domains[this.next]!
+          : this.domains[this.next]
         : this.phase === 'forward' && this.current + 1 < this.domains.length
-          ? this.domains[this.current + 1]!
+          ? this.domains[this.current + 1]
           : '';
     const end = this.finishedAt ?? now;
     return {
       Name: this.plan.applicationName,
       TypeName: this.plan.typeName,
       TargetApplicationTypeVersion: this.plan.targetVersion,
-      UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: this.states[i]! })),
+      UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: this.states[i] })),
       UpgradeState: this.state(now),
       NextUpgradeDomain: next,
       RollingUpgradeMode: this.plan.mode,

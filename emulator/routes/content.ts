@@ -63,9 +63,7 @@ async function listContent(deps: ImageStoreDeps, ctx: RouteContext): Promise<voi
   const page = start < 0 ? [] : all.slice(start, start + deps.listPageSize);
   const content: ImageStoreContent = {
     StoreFiles: page.flatMap(e => (e.file ? [toFileInfo(deps, e.file)] : [])),
-    StoreFolders: page.flatMap(e =>
-      e.folder ? [{ StoreRelativePath: shownPath(deps, e.folder.path), FileCount: String(e.folder.fileCount) }] : []
-    )
+    StoreFolders: page.flatMap(e => (e.folder ? [{ StoreRelativePath: shownPath(deps, e.folder.path), FileCount: String(e.folder.fileCount) }] : []))
   };
   const last = page[page.length - 1];
   if (last && start + deps.listPageSize < all.length) {
@@ -154,7 +152,10 @@ async function info(deps: ImageStoreDeps, ctx: RouteContext): Promise<void> {
   const body: ImageStoreInfo = {
     DiskInfo: { Capacity: String(disk.blocks * disk.bsize), AvailableSpace: String(disk.bavail * disk.bsize) },
     UsedByMetadata: usage(content.bytes, content.fileCount),
-    UsedByStaging: usage(staged.reduce((n, s) => n + s.length, 0), staged.length),
+    UsedByStaging: usage(
+      staged.reduce((n, s) => n + s.length, 0),
+      staged.length
+    ),
     UsedByCopy: usage(0, 0),
     UsedByRegister: usage(0, 0)
   };

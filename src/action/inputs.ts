@@ -33,13 +33,7 @@ export const Input = {
 } as const;
 
 /** Inputs whose values are secrets: masked before anything else happens. */
-const SECRET_INPUTS = [
-  Input.ClientCertificate,
-  Input.ClientKey,
-  Input.ClientCertificatePassword,
-  Input.AadToken,
-  Input.AzureClientSecret
-];
+const SECRET_INPUTS = [Input.ClientCertificate, Input.ClientKey, Input.ClientCertificatePassword, Input.AadToken, Input.AzureClientSecret];
 
 export const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'] as const;
 export type OverwriteMode = (typeof OVERWRITE_MODES)[number];
@@ -148,11 +142,16 @@ export function parseStorePath(input: string, value: string): string {
   }
   for (const segment of segments) {
     const problem = windowsNameProblem(segment);
-    if (problem) throw new InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
+    if (problem)
+      throw new InputError(
+        `'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`
+      );
   }
   const storePath = normalizeStorePath(trimmed);
   if (isReservedRoot(storePath)) {
-    throw new InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
+    throw new InputError(
+      `'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`
+    );
   }
   return storePath;
 }
@@ -160,7 +159,9 @@ export function parseStorePath(input: string, value: string): string {
 export function parseEndpoint(value: string): string {
   const trimmed = value.trim();
   if (trimmed === '') {
-    throw new InputError(`'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
+    throw new InputError(
+      `'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`
+    );
   }
   let url: URL;
   try {
@@ -240,7 +241,9 @@ export function parseThumbprints(value: string): string[] {
     .filter(t => t !== '');
   for (const t of thumbprints) {
     if (!/^[0-9A-F]{40}$/.test(t)) {
-      throw new InputError(`'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
+      throw new InputError(
+        `'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`
+      );
     }
   }
   return thumbprints;
@@ -268,10 +271,14 @@ export function parseSecurityInputs(read: (name: string) => string, endpoint: st
   }
   const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
   if (security.aadToken !== undefined && servicePrincipal !== undefined) {
-    throw new InputError(`Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
+    throw new InputError(
+      `Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`
+    );
   }
   if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-    throw new InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
+    throw new InputError(
+      `'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`
+    );
   }
   if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
     // Without a checked server, whoever answers could name its own login authority (and collect a
@@ -288,7 +295,9 @@ export function parseSecurityInputs(read: (name: string) => string, endpoint: st
   }
   if (endpoint.startsWith('http://')) {
     if (security.clientCertificate !== undefined) {
-      throw new InputError(`'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
+      throw new InputError(
+        `'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`
+      );
     }
     if (security.aadToken !== undefined || servicePrincipal !== undefined) {
       throw new InputError(`Azure AD credentials need an https:// '${Input.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
@@ -316,10 +325,7 @@ export function getInputs(read: (name: string) => string = name => core.getInput
       `'${Input.ImageStorePath}' is not set and the package folder's name '${path.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`
     );
   }
-  const imageStorePath = parseStorePath(
-    Input.ImageStorePath,
-    imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText
-  );
+  const imageStorePath = parseStorePath(Input.ImageStorePath, imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText);
   const include = lines(read(Input.Include) || '**');
   if (include.every(p => p.startsWith('!'))) {
     throw new InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
@@ -337,13 +343,18 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
   for (const p of cleanupPaths) {
-    for (const [name, kept] of [[Input.ImageStorePath, imageStorePath], [Input.CopyTo, copyTo]] as const) {
+    for (const [name, kept] of [
+      [Input.ImageStorePath, imageStorePath],
+      [Input.CopyTo, copyTo]
+    ] as const) {
       if (kept === undefined) continue;
       if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
         throw new InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
       }
       if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
-        throw new InputError(`'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`);
+        throw new InputError(
+          `'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`
+        );
       }
     }
   }

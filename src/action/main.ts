@@ -285,7 +285,9 @@ async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       }
       if (state.exists && (inputs.overwrite === 'replace' || inputs.overwrite === 'skip')) core.info(`Would delete '${destination}' first.`);
       const chunked = pkg.files.filter(f => f.size > inputs.chunkSize);
-      core.info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`);
+      core.info(
+        `Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`
+      );
       for (const f of pkg.files.slice(0, 50)) core.info(`  ${f.relativePath} (${f.size} bytes${f.size > inputs.chunkSize ? ', chunked' : ''})`);
       if (pkg.files.length > 50) core.info(`  … and ${pkg.files.length - 50} more`);
       if (inputs.copyTo) core.info(`Would copy '${destination}' to '${inputs.copyTo}'.`);
@@ -308,4 +310,3 @@ function expectContinueMode(value: string | undefined): ExpectContinueMode {
   if (value === 'always' || value === 'never' || value === 'first-request') return value;
   return 'first-request';
 }
-

@@ -99,7 +99,11 @@ export class ReleaseReport {
     if (!this.requested) return;
     try {
       const what = [
-        this.provisionResult === 'provisioned' ? 'provisioned' : this.provisionResult === 'already-provisioned' ? 'already provisioned (nothing uploaded)' : undefined,
+        this.provisionResult === 'provisioned'
+          ? 'provisioned'
+          : this.provisionResult === 'already-provisioned'
+            ? 'already provisioned (nothing uploaded)'
+            : undefined,
         this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
       ]
         .filter(Boolean)
@@ -115,17 +119,28 @@ export class ReleaseReport {
         .addHeading('Service Fabric release', 2)
         .addRaw(status, true)
         .addTable([
-          [{ data: 'What', header: true }, { data: 'Value', header: true }],
+          [
+            { data: 'What', header: true },
+            { data: 'Value', header: true }
+          ],
           row('Application type', this.typeName),
           row('Version', this.typeVersion),
           row('Provision', this.provisionResult),
           row('Application', this.applicationName),
           row('Result', this.applicationResult),
           row('Previous version', this.previousVersion),
-          row('Upgrade', this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined),
+          row(
+            'Upgrade',
+            this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined
+          ),
           row('Upgrade state', this.upgradeState),
           row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-          row('Old versions unprovisioned', this.unprovisioned.length > 0 || this.keptVersions.length > 0 ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}` : undefined),
+          row(
+            'Old versions unprovisioned',
+            this.unprovisioned.length > 0 || this.keptVersions.length > 0
+              ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
+              : undefined
+          ),
           row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
         ]);
       if (this.domains.length > 0) {

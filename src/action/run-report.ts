@@ -94,13 +94,14 @@ export class RunReport {
             : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}`;
       const row = (label: string, value: string | undefined) => [label, value ?? '—'];
       const throughput = this.throughput;
-      await core.summary
-        .addHeading('Service Fabric package upload', 2)
-        .addRaw(status, true);
+      core.summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
       if (failures.length > 0) core.summary.addList(failures);
       await core.summary
         .addTable([
-          [{ data: 'What', header: true }, { data: 'Value', header: true }],
+          [
+            { data: 'What', header: true },
+            { data: 'Value', header: true }
+          ],
           row('Destination', this.imageStorePath),
           row('Cluster', this.endpoint),
           row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),

@@ -29,11 +29,7 @@ export interface ConnectOptions {
   onRetry: (line: string) => void;
 }
 
-export function connectToCluster(
-  inputs: UploadInputs,
-  clientCertificate: ClientCertificate | undefined,
-  options: ConnectOptions
-): ClusterConnection {
+export function connectToCluster(inputs: UploadInputs, clientCertificate: ClientCertificate | undefined, options: ConnectOptions): ClusterConnection {
   const { security } = inputs;
   const isHttps = inputs.clusterEndpoint.startsWith('https://');
   if (security.insecureSkipTlsVerify) {
@@ -94,7 +90,9 @@ export function connectToCluster(
         );
         tokens = servicePrincipalToken(security, metadata.metadata, network);
         await tokens.token();
-        core.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+        core.info(
+          `Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`
+        );
       }
       gateway.useTokens(tokens);
     }

@@ -85,7 +85,10 @@ function networkHint(f: AttemptFailure, endpoint: string, credentials: { certifi
     case 'CERT_HAS_EXPIRED':
       return "The cluster's certificate has expired: renew it on the cluster.";
     default:
-      return f.networkCode?.startsWith('CERT_') || f.networkCode?.includes('SELF_SIGNED') || f.networkCode?.includes('TLS') || f.networkCode?.startsWith('ERR_SSL')
+      return f.networkCode?.startsWith('CERT_') ||
+        f.networkCode?.includes('SELF_SIGNED') ||
+        f.networkCode?.includes('TLS') ||
+        f.networkCode?.startsWith('ERR_SSL')
         ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${Input.ServerCertificateThumbprint}', '${Input.ServerCommonName}' and '${Input.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${Input.ClientCertificate}'`}.`
         : `Check that ${endpoint} is reachable from this runner.`;
   }

@@ -118,7 +118,10 @@ const MANAGEMENT_API_VERSION = '6.0';
 
 /** `fabric:/a/b` → `a~b` (the id used in application routes). */
 export function applicationId(applicationName: string): string {
-  return applicationName.replace(/^fabric:\//, '').split('/').join('~');
+  return applicationName
+    .replace(/^fabric:\//, '')
+    .split('/')
+    .join('~');
 }
 
 function segment(value: string): string {
@@ -150,14 +153,17 @@ export class ManagementClient {
       Async: true,
       ApplicationPackageCleanupPolicy: 'Manual'
     });
-    await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
-      method: 'POST',
-      path: '/ApplicationTypes/$/Provision',
-      apiVersion: PROVISION_API_VERSION,
-      headers: { 'Content-Type': 'application/json' },
-      body: Buffer.from(body),
-      accept: [200, 202]
-    });
+    await this.call(
+      { operation: 'provision the application type from', storePath: buildPath },
+      {
+        method: 'POST',
+        path: '/ApplicationTypes/$/Provision',
+        apiVersion: PROVISION_API_VERSION,
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(body),
+        accept: [200, 202]
+      }
+    );
   }
 
   /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
@@ -174,12 +180,15 @@ export class ManagementClient {
       const query: Record<string, string> = { ExcludeApplicationParameters: 'true' };
       if (typeVersion !== undefined) query.ApplicationTypeVersion = typeVersion;
       if (token) query.ContinuationToken = token;
-      const res = await this.call({ operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` }, {
-        method: 'GET',
-        path: `/ApplicationTypes/${segment(typeName)}`,
-        query,
-        accept: [200, 204, 404]
-      });
+      const res = await this.call(
+        { operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` },
+        {
+          method: 'GET',
+          path: `/ApplicationTypes/${segment(typeName)}`,
+          query,
+          accept: [200, 204, 404]
+        }
+      );
       if (res.status !== 200 || res.body.length === 0) break;
       const page = this.gateway.parseJson<PagedList<ApplicationTypeInfo>>(res, 'get application type');
       items.push(...(page.Items ?? []));
@@ -190,24 +199,30 @@ export class ManagementClient {
 
   /** The provisioned application manifest's XML, or undefined when the type+version is not provisioned. */
   async getApplicationManifest(typeName: string, typeVersion: string): Promise<string | undefined> {
-    const res = await this.call({ operation: `get the application manifest of ${typeName} ${typeVersion}` }, {
-      method: 'GET',
-      path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
-      query: { ApplicationTypeVersion: typeVersion },
-      accept: [200, 204, 404]
-    });
+    const res = await this.call(
+      { operation: `get the application manifest of ${typeName} ${typeVersion}` },
+      {
+        method: 'GET',
+        path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
+        query: { ApplicationTypeVersion: typeVersion },
+        accept: [200, 204, 404]
+      }
+    );
     if (res.status !== 200) return undefined;
     return this.gateway.parseJson<{ Manifest?: string }>(res, 'get application manifest').Manifest;
   }
 
   /** A service manifest of a provisioned type+version, or undefined when the cluster has none of that name. */
   async getServiceManifest(typeName: string, typeVersion: string, serviceManifestName: string): Promise<string | undefined> {
-    const res = await this.call({ operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` }, {
-      method: 'GET',
-      path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
-      query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
-      accept: [200, 204, 404]
-    });
+    const res = await this.call(
+      { operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` },
+      {
+        method: 'GET',
+        path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
+        query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
+        accept: [200, 204, 404]
+      }
+    );
     if (res.status !== 200) return undefined;
     return this.gateway.parseJson<{ Manifest?: string }>(res, 'get service manifest').Manifest;
   }
@@ -215,13 +230,16 @@ export class ManagementClient {
   /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
   async unprovision(typeName: string, typeVersion: string): Promise<'unprovisioning' | 'in-use' | 'not-found'> {
     try {
-      await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
-        method: 'POST',
-        path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-        headers: { 'Content-Type': 'application/json' },
-        body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-        accept: [200, 202]
-      });
+      await this.call(
+        { operation: `unprovision ${typeName} ${typeVersion}` },
+        {
+          method: 'POST',
+          path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
+          headers: { 'Content-Type': 'application/json' },
+          body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
+          accept: [200, 202]
+        }
+      );
       return 'unprovisioning';
     } catch (err) {
       if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeInUse)) return 'in-use';
@@ -232,41 +250,53 @@ export class ManagementClient {
 
   /** The application, or undefined when it does not exist (the cluster answers 204). */
   async getApplication(applicationName: string): Promise<ApplicationInfo | undefined> {
-    const res = await this.call({ operation: `get application ${applicationName}` }, {
-      method: 'GET',
-      path: `/Applications/${segment(applicationId(applicationName))}`,
-      accept: [200, 204]
-    });
+    const res = await this.call(
+      { operation: `get application ${applicationName}` },
+      {
+        method: 'GET',
+        path: `/Applications/${segment(applicationId(applicationName))}`,
+        accept: [200, 204]
+      }
+    );
     if (res.status === 204 || res.body.length === 0) return undefined;
     return this.gateway.parseJson<ApplicationInfo>(res, 'get application');
   }
 
   async createApplication(description: ApplicationDescription): Promise<void> {
-    await this.call({ operation: `create application ${description.Name}` }, {
-      method: 'POST',
-      path: '/Applications/$/Create',
-      headers: { 'Content-Type': 'application/json' },
-      body: Buffer.from(JSON.stringify(description)),
-      accept: [201]
-    });
+    await this.call(
+      { operation: `create application ${description.Name}` },
+      {
+        method: 'POST',
+        path: '/Applications/$/Create',
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(JSON.stringify(description)),
+        accept: [201]
+      }
+    );
   }
 
   async upgradeApplication(description: ApplicationUpgradeDescription): Promise<void> {
-    await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
-      method: 'POST',
-      path: `/Applications/${segment(applicationId(description.Name))}/$/Upgrade`,
-      headers: { 'Content-Type': 'application/json' },
-      body: Buffer.from(JSON.stringify(description)),
-      accept: [200]
-    });
+    await this.call(
+      { operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` },
+      {
+        method: 'POST',
+        path: `/Applications/${segment(applicationId(description.Name))}/$/Upgrade`,
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(JSON.stringify(description)),
+        accept: [200]
+      }
+    );
   }
 
   async getUpgradeProgress(applicationName: string): Promise<ApplicationUpgradeProgress> {
-    const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
-      method: 'GET',
-      path: `/Applications/${segment(applicationId(applicationName))}/$/GetUpgradeProgress`,
-      accept: [200]
-    });
+    const res = await this.call(
+      { operation: `get the upgrade progress of ${applicationName}` },
+      {
+        method: 'GET',
+        path: `/Applications/${segment(applicationId(applicationName))}/$/GetUpgradeProgress`,
+        accept: [200]
+      }
+    );
     return this.gateway.parseJson<ApplicationUpgradeProgress>(res, 'get upgrade progress');
   }
 

@@ -57,7 +57,10 @@ export function isPlainHttpAnswerToTls(f: AttemptFailure): boolean {
 /** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
 export function isClientCertificateDemanded(f: AttemptFailure): boolean {
   const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
-  return f.status === undefined && /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text);
+  return (
+    f.status === undefined &&
+    /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text)
+  );
 }
 
 export function isRetryable(f: AttemptFailure): boolean {

@@ -248,30 +248,28 @@ export class HttpTransport {
         stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
         req.on('close', () => stream.destroy());
       };
-      const stopListening = request.signal
-        ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled')))
-        : () => undefined;
+      const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
       req.setTimeout(clampTimerMs(request.timeoutMs), () =>
         req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT'))
       );
-      req.on('error', err =>
-        settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err))
-      );
+      req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
       // Headers go out once the connection is known, so that whether to wait for `100 Continue`
       // can depend on it.
-      req.once('socket', socket => this.whenVerified(req, socket, () => {
-        const fresh = !this.usedSockets.has(socket);
-        this.usedSockets.add(socket);
-        waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
-        if (waitForContinue) {
-          req.setHeader('Expect', '100-continue');
-          req.on('continue', startBody);
-          fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
-          req.flushHeaders();
-        } else {
-          startBody();
-        }
-      }));
+      req.once('socket', socket =>
+        this.whenVerified(req, socket, () => {
+          const fresh = !this.usedSockets.has(socket);
+          this.usedSockets.add(socket);
+          waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
+          if (waitForContinue) {
+            req.setHeader('Expect', '100-continue');
+            req.on('continue', startBody);
+            fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
+            req.flushHeaders();
+          } else {
+            startBody();
+          }
+        })
+      );
     });
   }
 }

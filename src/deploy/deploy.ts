@@ -46,12 +46,16 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
   report.failureAction = plan.application?.policy.failureAction;
   for (const w of plan.warnings) core.warning(w);
   await core.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
-    log(`Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`);
+    log(
+      `Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`
+    );
     const app = plan.application;
     if (app) {
       const { mode, failureAction, settings } = app.policy;
       log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
-      log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`);
+      log(
+        `Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`
+      );
       const given = Object.entries(settings);
       if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
     }
@@ -71,11 +75,7 @@ export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gat
   const options: PollOptions = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log };
   const state = await core.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
     const s = await checkProvisioned(client, plan, options);
-    log(
-      s === 'identical'
-        ? `Yes, with the same manifests: nothing is uploaded or provisioned.`
-        : `No: the package is uploaded and provisioned.`
-    );
+    log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
     return s;
   });
   if (state === 'identical') {
@@ -101,7 +101,11 @@ export async function deployRelease(
       await core.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
         const result = await provisionPackage(client, plan, options);
         report.provisionResult = result;
-        log(result === 'provisioned' ? `${plan.typeName} ${plan.typeVersion} is provisioned.` : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
+        log(
+          result === 'provisioned'
+            ? `${plan.typeName} ${plan.typeVersion} is provisioned.`
+            : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`
+        );
         if (plan.keepPackage) {
           report.packageDeleted = false;
           log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
@@ -204,7 +208,9 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
         return;
       }
     }
-    log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
+    log(
+      `Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`
+    );
     const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
     report.upgradeState = done.UpgradeState;
     report.applicationResult = 'upgraded';
@@ -239,11 +245,14 @@ async function waitWhileCreating(client: ManagementClient, name: string, options
   for (;;) {
     const app = await client.getApplication(name);
     if (app && app.Status !== 'Creating') {
-      if (app.Status === 'Failed') throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
+      if (app.Status === 'Failed')
+        throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
       return app;
     }
     if (options.deadline.passed) {
-      throw new ReleaseError(`${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`);
+      throw new ReleaseError(
+        `${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`
+      );
     }
     await pause(options.pollMs, client.signal, options.deadline);
   }
@@ -279,7 +288,9 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
       }
       if (started.length === 0) break;
       if (options.deadline.passed) {
-        core.warning(`${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`);
+        core.warning(
+          `${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`
+        );
         break;
       }
       await pause(options.pollMs, client.signal, options.deadline);

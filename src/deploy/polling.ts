@@ -15,7 +15,10 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
 export class Deadline {
   private readonly at: number;
 
-  constructor(readonly seconds: number, now = Date.now()) {
+  constructor(
+    readonly seconds: number,
+    now = Date.now()
+  ) {
     this.at = now + seconds * 1000;
   }
 

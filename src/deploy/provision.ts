@@ -31,7 +31,9 @@ export async function checkProvisioned(client: ManagementClient, plan: ReleasePl
   if (!type) return 'absent';
   if (type.Status === 'Failed') {
     // Posting the provision again after a failure retries it.
-    options.log(`${typeName} ${typeVersion} is listed as Failed from an earlier provision${type.StatusDetails ? ` (${type.StatusDetails})` : ''}: it is provisioned again.`);
+    options.log(
+      `${typeName} ${typeVersion} is listed as Failed from an earlier provision${type.StatusDetails ? ` (${type.StatusDetails})` : ''}: it is provisioned again.`
+    );
     return 'absent';
   }
   if (type.Status !== 'Available') {
@@ -65,11 +67,7 @@ function sameXml(a: string, b: string): boolean {
  * or 'already-provisioned' when the cluster answers 409 for an identical type+version (a run in
  * parallel got there first).
  */
-export async function provisionPackage(
-  client: ManagementClient,
-  plan: ReleasePlan,
-  options: PollOptions
-): Promise<'provisioned' | 'already-provisioned'> {
+export async function provisionPackage(client: ManagementClient, plan: ReleasePlan, options: PollOptions): Promise<'provisioned' | 'already-provisioned'> {
   const { typeName, typeVersion } = plan;
   try {
     await client.provision(plan.imageStorePath);
@@ -113,7 +111,9 @@ async function waitForType(
       );
     }
     if (type && type.Status !== 'Provisioning') {
-      throw new ReleaseError(`${typeName} ${typeVersion} became ${type.Status} while provisioning${type.StatusDetails ? `: ${type.StatusDetails}` : ''}. Run the step again.`);
+      throw new ReleaseError(
+        `${typeName} ${typeVersion} became ${type.Status} while provisioning${type.StatusDetails ? `: ${type.StatusDetails}` : ''}. Run the step again.`
+      );
     }
     if (options.deadline.passed) {
       throw new ReleaseError(

@@ -52,7 +52,9 @@ export async function readPackageIdentity(packageRoot: string): Promise<PackageI
   try {
     manifestXml = await readFile(manifestPath, 'utf8');
   } catch (err) {
-    throw new InputError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'}): point 'package-path' at the application package folder.`);
+    throw new InputError(
+      `The package has no readable ApplicationManifest.xml at '${manifestPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'}): point 'package-path' at the application package folder.`
+    );
   }
   const manifest = parseApplicationManifest(manifestXml, `'${manifestPath}'`);
   const serviceManifests = new Map<string, string>();
@@ -70,9 +72,7 @@ export async function readPackageIdentity(packageRoot: string): Promise<PackageI
 export async function buildReleasePlan(identity: PackageIdentity, imageStorePath: string, inputs: DeployInputs): Promise<ReleasePlan | undefined> {
   if (!wantsRelease(inputs)) return undefined;
   const { manifest } = identity;
-  const profile: PublishProfile | undefined = inputs.publishProfile
-    ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile)
-    : undefined;
+  const profile: PublishProfile | undefined = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile) : undefined;
 
   const warnings: string[] = [];
   let application: ApplicationPlan | undefined;

@@ -52,7 +52,8 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
     if (ours) {
       trackDomains(progress, domains, now(), watch.log);
       if (progress.UpgradeState !== lastState) {
-        if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress') watch.log(`Upgrade state: ${progress.UpgradeState}${reasonText(progress)}`);
+        if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress')
+          watch.log(`Upgrade state: ${progress.UpgradeState}${reasonText(progress)}`);
         lastState = progress.UpgradeState;
       }
       watch.onProgress?.(progress, [...domains.values()]);
@@ -123,7 +124,7 @@ export function describeFailure(progress: ApplicationUpgradeProgress): string {
 }
 
 /** The message for a terminal state other than success, 'success', or undefined to keep waiting. */
-function terminal(progress: ApplicationUpgradeProgress, watch: UpgradeWatch, commands: ReturnType<typeof sfctlCommands>): string | 'success' | undefined {
+function terminal(progress: ApplicationUpgradeProgress, watch: UpgradeWatch, commands: ReturnType<typeof sfctlCommands>): string | undefined {
   const app = watch.applicationName;
   const target = watch.targetVersion;
   switch (progress.UpgradeState) {
@@ -172,6 +173,7 @@ export function summarizeEvaluations(evaluations: HealthEvaluationWrapper[] | un
 function describeEvaluation(e: HealthEvaluation): string {
   if (e.Description?.trim()) return e.Description.trim();
   const event = e.UnhealthyEvent as { SourceId?: string; Property?: string; HealthState?: string; Description?: string } | undefined;
-  if (event) return `event ${event.SourceId ?? '?'}/${event.Property ?? '?'} is ${event.HealthState ?? 'unhealthy'}${event.Description ? `: ${event.Description}` : ''}`;
+  if (event)
+    return `event ${event.SourceId ?? '?'}/${event.Property ?? '?'} is ${event.HealthState ?? 'unhealthy'}${event.Description ? `: ${event.Description}` : ''}`;
   return `${e.Kind ?? 'an entity'} is ${e.AggregatedHealthState ?? 'unhealthy'}`;
 }

@@ -64,7 +64,9 @@ export function normalizeIncludePattern(pattern: string): string {
   while (body.startsWith('./') || body.startsWith('.\\')) body = body.slice(2);
   if (body === '.' || body === '') body = '**';
   if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
-    throw new InputError(`'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`);
+    throw new InputError(
+      `'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`
+    );
   }
   return negated ? `!${body}` : body;
 }

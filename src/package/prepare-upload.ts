@@ -29,7 +29,9 @@ export async function validatePackageStep(pkg: ScannedPackage, inputs: PackageIn
     );
     const missing = validation.layout.reusedParts;
     if (missing.length > 0) {
-      core.info(`${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`);
+      core.info(
+        `${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`
+      );
     }
     return validation;
   });

@@ -4,11 +4,19 @@
 import { foldName } from '../protocol/store-path.js';
 
 const RESERVED_DEVICE_NAMES = new Set([
-  'CON', 'PRN', 'AUX', 'NUL',
+  'CON',
+  'PRN',
+  'AUX',
+  'NUL',
   ...Array.from({ length: 9 }, (_, i) => `COM${i + 1}`),
   ...Array.from({ length: 9 }, (_, i) => `LPT${i + 1}`),
   // Windows also treats the superscript digits as device numbers.
-  'COM¹', 'COM²', 'COM³', 'LPT¹', 'LPT²', 'LPT³'
+  'COM¹',
+  'COM²',
+  'COM³',
+  'LPT¹',
+  'LPT²',
+  'LPT³'
 ]);
 
 const INVALID_CHARACTERS = /[<>:"|?*\\]/;
@@ -50,7 +58,10 @@ export function findNameProblems(paths: Iterable<string>): NameProblem[] {
       if (refused.has(prefix)) break; // one problem per path: what lies beneath it is not named again
       if (seen.has(prefix)) continue;
       seen.add(prefix);
-      const folded = segments.slice(0, i + 1).map(foldName).join('/');
+      const folded = segments
+        .slice(0, i + 1)
+        .map(foldName)
+        .join('/');
       const other = byFoldedPath.get(folded);
       const reason =
         windowsNameProblem(segments[i]) ??

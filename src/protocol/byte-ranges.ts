@@ -61,9 +61,7 @@ export function splitIntoChunks(ranges: readonly ByteRange[], chunkSize: number)
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
 
 /** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
-export function parseContentRange(
-  header: string | undefined
-): { range: ByteRange; length: number } | undefined {
+export function parseContentRange(header: string | undefined): { range: ByteRange; length: number } | undefined {
   const m = header === undefined ? null : CONTENT_RANGE.exec(header);
   if (!m) return undefined;
   const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];

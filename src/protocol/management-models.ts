@@ -21,7 +21,10 @@ export const ManagementErrorCode = {
 
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 export function applicationIdOf(name: string): string {
-  return name.replace(/^fabric:\//i, '').split('/').join('~');
+  return name
+    .replace(/^fabric:\//i, '')
+    .split('/')
+    .join('~');
 }
 
 export type ApplicationPackageCleanupPolicy = 'Invalid' | 'Default' | 'Automatic' | 'Manual';
@@ -153,13 +156,7 @@ export interface UpgradeDomainInfo {
 }
 
 export type ApplicationUpgradeState =
-  | 'Invalid'
-  | 'RollingBackInProgress'
-  | 'RollingBackCompleted'
-  | 'RollingForwardPending'
-  | 'RollingForwardInProgress'
-  | 'RollingForwardCompleted'
-  | 'Failed';
+  'Invalid' | 'RollingBackInProgress' | 'RollingBackCompleted' | 'RollingForwardPending' | 'RollingForwardInProgress' | 'RollingForwardCompleted' | 'Failed';
 
 export type UpgradeFailureReason = 'None' | 'Interrupted' | 'HealthCheck' | 'UpgradeDomainTimeout' | 'OverallUpgradeTimeout';
 

@@ -118,7 +118,11 @@ class LayoutCheck {
           this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
           this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestVersion', ref.version);
         if (seen.has(ref.name.toLowerCase())) {
-          this.problem(APPLICATION_MANIFEST_FILE, `ServiceManifestImport '${ref.name}' appears more than once in ${APPLICATION_MANIFEST_FILE}.`, 'Import each service manifest once.');
+          this.problem(
+            APPLICATION_MANIFEST_FILE,
+            `ServiceManifestImport '${ref.name}' appears more than once in ${APPLICATION_MANIFEST_FILE}.`,
+            'Import each service manifest once.'
+          );
           continue;
         }
         seen.add(ref.name.toLowerCase());
@@ -158,7 +162,11 @@ class LayoutCheck {
   private readApplicationManifest(): ApplicationManifest | undefined {
     const xml = this.readText(APPLICATION_MANIFEST_FILE);
     if (xml === undefined) {
-      this.problem(APPLICATION_MANIFEST_FILE, `${APPLICATION_MANIFEST_FILE} is missing at the root of the package.`, 'Point at the folder that holds ApplicationManifest.xml (the package root).');
+      this.problem(
+        APPLICATION_MANIFEST_FILE,
+        `${APPLICATION_MANIFEST_FILE} is missing at the root of the package.`,
+        'Point at the folder that holds ApplicationManifest.xml (the package root).'
+      );
       return undefined;
     }
     try {
@@ -229,7 +237,11 @@ class LayoutCheck {
     const asFolder = this.view.kind(dir) === 'folder';
     const asZip = this.view.kind(zip) === 'file';
     if (asFolder && asZip) {
-      this.problem(dir, `${part.kind} '${part.name}' of service manifest '${serviceManifestName}' is both a folder and ${part.name}.zip.`, `Keep either the folder '${dir}' or '${zip}', not both.`);
+      this.problem(
+        dir,
+        `${part.kind} '${part.name}' of service manifest '${serviceManifestName}' is both a folder and ${part.name}.zip.`,
+        `Keep either the folder '${dir}' or '${zip}', not both.`
+      );
     } else if (asFolder) {
       this.requireMark(dir);
       this.referencedFolders.push(dir);

@@ -191,13 +191,7 @@ async function sendOneChunk(client: ImageStoreClient, file: PackageFile, storePa
  * succeeded and only its answer was lost. The session and the store tell which. Any other refusal
  * fails the file at once.
  */
-async function commit(
-  client: ImageStoreClient,
-  sessionId: string,
-  storePath: string,
-  size: number,
-  priorVersion: string | undefined
-): Promise<CommitOutcome> {
+async function commit(client: ImageStoreClient, sessionId: string, storePath: string, size: number, priorVersion: string | undefined): Promise<CommitOutcome> {
   try {
     await client.commitUploadSession(sessionId, storePath);
     return { done: true };
@@ -218,7 +212,9 @@ async function commit(
         stored !== undefined &&
         parseInt64(stored.FileSize, 'FileSize') === size &&
         (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
-      core.debug(`commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`);
+      core.debug(
+        `commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`
+      );
       if (committed) return { done: true };
     } else {
       core.debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);

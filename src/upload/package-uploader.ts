@@ -76,10 +76,7 @@ export class PackageUploader {
     this.marks.start();
     // Large files first, so that their many chunks overlap with the small files.
     const { chunkSize, concurrency, destination } = this.settings;
-    const ordered = [
-      ...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size),
-      ...this.pkg.files.filter(f => f.size <= chunkSize)
-    ];
+    const ordered = [...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...this.pkg.files.filter(f => f.size <= chunkSize)];
     const context = {
       client: this.client,
       chunkSize,
@@ -142,9 +139,7 @@ export class PackageUploader {
     if (ids.length === 0) return;
     const cleanup = this.client.forCleanup();
     await Promise.all(
-      ids.map(id =>
-        cleanup.deleteUploadSession(id).catch((err: unknown) => core.warning(`Could not delete upload session ${id}: ${(err as Error).message}`))
-      )
+      ids.map(id => cleanup.deleteUploadSession(id).catch((err: unknown) => core.warning(`Could not delete upload session ${id}: ${(err as Error).message}`)))
     );
     core.info(`Deleted ${ids.length} open upload session(s).`);
   }

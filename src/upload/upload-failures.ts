@@ -8,11 +8,7 @@ export class UploadFailedError extends Error {
   constructor(readonly failures: Error[]) {
     const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
     const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
-    super(
-      failures.length === 1
-        ? (failures[0]?.message ?? 'the upload failed')
-        : [`${failures.length} operations failed:`, ...shown, ...more].join('\n')
-    );
+    super(failures.length === 1 ? (failures[0]?.message ?? 'the upload failed') : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
   }
 }
 

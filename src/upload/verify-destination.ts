@@ -34,7 +34,9 @@ export async function listTree(client: ImageStoreClient, root: string, concurren
   const tree: StoreTree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
   const relative = (storeRelativePath: unknown, folder: string): string => {
     if (typeof storeRelativePath !== 'string') {
-      throw new MalformedListingError(`The listing of '${joinStorePath(root, folder)}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
+      throw new MalformedListingError(
+        `The listing of '${joinStorePath(root, folder)}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`
+      );
     }
     if (storeRelativePath.includes('\\')) tree.comparison = { caseInsensitive: true };
     // Windows clusters answer in their own case: compare segments as they do, whatever it is.
@@ -50,7 +52,9 @@ export async function listTree(client: ImageStoreClient, root: string, concurren
           const files: unknown = content?.files ?? [];
           const folders: unknown = content?.folders ?? [];
           if (!Array.isArray(files) || !Array.isArray(folders)) {
-            throw new MalformedListingError(`The listing of '${joinStorePath(root, folder)}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`);
+            throw new MalformedListingError(
+              `The listing of '${joinStorePath(root, folder)}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`
+            );
           }
           for (const f of files as { StoreRelativePath?: unknown; FileSize?: unknown }[]) {
             const at = relative(f?.StoreRelativePath, folder);

@@ -39,10 +39,12 @@ export function clampTimerMs(ms: number): number {
 export function sleep(ms: number, signal: AbortSignal | undefined, makeError: () => Error): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(makeError());
-    const stop = signal ? onAbort(signal, () => {
-      clearTimeout(timer);
-      reject(makeError());
-    }) : () => undefined;
+    const stop = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(makeError());
+        })
+      : () => undefined;
     const timer = setTimeout(() => {
       stop();
       resolve();

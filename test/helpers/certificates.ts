@@ -45,8 +45,21 @@ async function signed(dir: string, name: string, subject: string, ca: string, ex
   openssl(dir, ['req', '-new', ...EC, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
   await writeFile(path.join(dir, `${name}.ext`), extensions);
   openssl(dir, [
-    'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-    '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    `${name}.crt`,
+    '-extfile',
+    `${name}.ext`
   ]);
 }
 
@@ -55,8 +68,13 @@ export async function makeTestCertificates(): Promise<TestCertificates> {
   const read = (f: string) => readFile(path.join(dir, f), 'utf8');
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
   selfSigned(dir, 'server-ca', '/CN=Test Cluster CA', caExt);
-  await signed(dir, 'server', '/CN=cluster.test', 'server-ca',
-    'subjectAltName=DNS:cluster.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  await signed(
+    dir,
+    'server',
+    '/CN=cluster.test',
+    'server-ca',
+    'subjectAltName=DNS:cluster.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n'
+  );
   selfSigned(dir, 'self', '/CN=selfsigned.test', ['-addext', 'subjectAltName=DNS:selfsigned.test,IP:127.0.0.1']);
   selfSigned(dir, 'client-ca', '/CN=Test Client CA', caExt);
   await signed(dir, 'client', '/CN=sfu-admin', 'client-ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');

@@ -81,7 +81,13 @@ export class FakeCluster {
       const existing = this.types.find(t => t.Name === pkg.typeName && t.Version === pkg.typeVersion);
       if (existing && existing.Status !== 'Failed') return error(409, 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS');
       this.types = this.types.filter(t => t !== existing);
-      this.types.push({ Name: pkg.typeName, Version: pkg.typeVersion, Status: 'Provisioning', manifest: pkg.manifest, serviceManifests: pkg.serviceManifests ?? {} });
+      this.types.push({
+        Name: pkg.typeName,
+        Version: pkg.typeVersion,
+        Status: 'Provisioning',
+        manifest: pkg.manifest,
+        serviceManifests: pkg.serviceManifests ?? {}
+      });
       this.pollsLeft.set(`${pkg.typeName}@${pkg.typeVersion}`, this.provisionPolls);
       return empty(202);
     }
@@ -116,13 +122,24 @@ export class FakeCluster {
           } else this.pollsLeft.set(key, left - 1);
         }
       }
-      return json(200, { ContinuationToken: '', Items: items.map(t => ({ Name: t.Name, Version: t.Version, Status: t.Status, StatusDetails: t.StatusDetails ?? '', DefaultParameterList: [] })) });
+      return json(200, {
+        ContinuationToken: '',
+        Items: items.map(t => ({ Name: t.Name, Version: t.Version, Status: t.Status, StatusDetails: t.StatusDetails ?? '', DefaultParameterList: [] }))
+      });
     }
     if (method === 'POST' && path === '/Applications/$/Create') {
       const d = JSON.parse(rawBody) as { Name: string; TypeName: string; TypeVersion: string; ParameterList: { Key: string; Value: string }[] };
       if (this.applications.has(d.Name)) return error(409, 'FABRIC_E_APPLICATION_ALREADY_EXISTS');
-      if (!this.types.some(t => t.Name === d.TypeName && t.Version === d.TypeVersion && t.Status === 'Available')) return error(404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
-      this.applications.set(d.Name, { Id: d.Name.slice(8), Name: d.Name, TypeName: d.TypeName, TypeVersion: d.TypeVersion, Status: 'Ready', Parameters: d.ParameterList });
+      if (!this.types.some(t => t.Name === d.TypeName && t.Version === d.TypeVersion && t.Status === 'Available'))
+        return error(404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND');
+      this.applications.set(d.Name, {
+        Id: d.Name.slice(8),
+        Name: d.Name,
+        TypeName: d.TypeName,
+        TypeVersion: d.TypeVersion,
+        Status: 'Ready',
+        Parameters: d.ParameterList
+      });
       return empty(201);
     }
     if ((m = /^\/Applications\/([^/$]+)(?:\/\$\/(\w+))?$/.exec(path))) {
@@ -138,9 +155,30 @@ export class FakeCluster {
         }
         if (this.progress.length === 0) {
           this.progress = [
-            { UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: d.TargetApplicationTypeVersion, UpgradeDomains: [{ Name: 'UD0', State: 'InProgress' }, { Name: 'UD1', State: 'Pending' }] },
-            { UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: d.TargetApplicationTypeVersion, UpgradeDomains: [{ Name: 'UD0', State: 'Completed' }, { Name: 'UD1', State: 'InProgress' }] },
-            { UpgradeState: 'RollingForwardCompleted', TargetApplicationTypeVersion: d.TargetApplicationTypeVersion, UpgradeDomains: [{ Name: 'UD0', State: 'Completed' }, { Name: 'UD1', State: 'Completed' }] }
+            {
+              UpgradeState: 'RollingForwardInProgress',
+              TargetApplicationTypeVersion: d.TargetApplicationTypeVersion,
+              UpgradeDomains: [
+                { Name: 'UD0', State: 'InProgress' },
+                { Name: 'UD1', State: 'Pending' }
+              ]
+            },
+            {
+              UpgradeState: 'RollingForwardInProgress',
+              TargetApplicationTypeVersion: d.TargetApplicationTypeVersion,
+              UpgradeDomains: [
+                { Name: 'UD0', State: 'Completed' },
+                { Name: 'UD1', State: 'InProgress' }
+              ]
+            },
+            {
+              UpgradeState: 'RollingForwardCompleted',
+              TargetApplicationTypeVersion: d.TargetApplicationTypeVersion,
+              UpgradeDomains: [
+                { Name: 'UD0', State: 'Completed' },
+                { Name: 'UD1', State: 'Completed' }
+              ]
+            }
           ];
         }
         app.TypeVersion = d.TargetApplicationTypeVersion;

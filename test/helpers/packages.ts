@@ -101,7 +101,11 @@ export async function assertStoreMatchesPackage(emu: TestEmulator, destination: 
 /** The journal shows a clean run: no protocol mistake and no session left open. */
 export function assertCleanJournal(emu: TestEmulator): void {
   assert.deepEqual(emu.journal.mistakes, [], 'the emulator journaled protocol mistakes');
-  assert.deepEqual(emu.emulator.sessions.all().map(s => s.path), [], 'upload sessions were left open');
+  assert.deepEqual(
+    emu.emulator.sessions.all().map(s => s.path),
+    [],
+    'upload sessions were left open'
+  );
 }
 
 /** Journal entries that changed the store. */

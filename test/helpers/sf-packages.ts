@@ -37,7 +37,10 @@ export function applicationManifestXml(typeName: string, typeVersion: string, se
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     `<ApplicationManifest ApplicationTypeName="${typeName}" ApplicationTypeVersion="${typeVersion}" xmlns="http://schemas.microsoft.com/2011/01/fabric">`,
-    ...services.map(s => `  <ServiceManifestImport><ServiceManifestRef ServiceManifestName="${s.name}" ServiceManifestVersion="${s.version ?? '1.0.0'}" /></ServiceManifestImport>`),
+    ...services.map(
+      s =>
+        `  <ServiceManifestImport><ServiceManifestRef ServiceManifestName="${s.name}" ServiceManifestVersion="${s.version ?? '1.0.0'}" /></ServiceManifestImport>`
+    ),
     '</ApplicationManifest>',
     ''
   ].join('\n');
@@ -48,7 +51,11 @@ export function servicePackageSpec(typeName: string, typeVersion: string, servic
   const spec: PackageSpec = { 'ApplicationManifest.xml': applicationManifestXml(typeName, typeVersion, services) };
   for (const s of services) {
     spec[`${s.name}/ServiceManifest.xml`] = serviceManifestXml(s);
-    for (const [part, files] of [['Code', s.code], ['Config', s.config], ['Data', s.data]] as const) {
+    for (const [part, files] of [
+      ['Code', s.code],
+      ['Config', s.config],
+      ['Data', s.data]
+    ] as const) {
       for (const [rel, content] of Object.entries(files ?? {})) spec[`${s.name}/${part}/${rel}`] = content;
     }
   }
@@ -60,7 +67,7 @@ export function servicePackageSpec(typeName: string, typeVersion: string, servic
  * a stream of short "instructions and tokens" drawn from a per-file vocabulary, with some noise.
  */
 export function dllLikeBytes(size: number, seed: number): Buffer {
-  let x = (Math.imul(seed + 1, 2654435761) >>> 0) || 1;
+  let x = Math.imul(seed + 1, 2654435761) >>> 0 || 1;
   const next = () => {
     x ^= x << 13;
     x ^= x >>> 17;
@@ -74,7 +81,7 @@ export function dllLikeBytes(size: number, seed: number): Buffer {
     words.push(w);
   }
   const out = Buffer.alloc(size);
-  for (let o = 0; o < size; ) {
+  for (let o = 0; o < size;) {
     const v = next();
     if ((v & 7) < 3) out[o++] = (v >>> 8) & 0xff;
     else o += words[(v >>> 3) % 512].copy(out, o, 0, Math.min(12, size - o));

@@ -22,8 +22,14 @@ test('an application input implies provisioning; provision: true alone provision
 });
 
 test('refuses contradictions and bad values with a sentence naming the input', () => {
-  assert.throws(() => getDeployInputs(reader({ provision: 'false', 'application-name': 'fabric:/A' })), /'provision' is false, but an application input is set/);
-  assert.throws(() => getDeployInputs(reader({ 'application-name': 'VotingApp' })), /'application-name' must be an application name such as 'fabric:\/VotingApp'/);
+  assert.throws(
+    () => getDeployInputs(reader({ provision: 'false', 'application-name': 'fabric:/A' })),
+    /'provision' is false, but an application input is set/
+  );
+  assert.throws(
+    () => getDeployInputs(reader({ 'application-name': 'VotingApp' })),
+    /'application-name' must be an application name such as 'fabric:\/VotingApp'/
+  );
   assert.throws(() => getDeployInputs(reader({ 'upgrade-mode': 'UnmonitoredManual' })), /'upgrade-mode' must be one of Monitored, UnmonitoredAuto/);
   assert.throws(() => getDeployInputs(reader({ 'failure-action': 'Ignore' })), /'failure-action' must be one of Rollback, Manual/);
   assert.throws(() => getDeployInputs(reader({ 'deploy-timeout': '0' })), /'deploy-timeout' must be a whole number of seconds/);
@@ -46,7 +52,10 @@ test('upgrade-settings take the publish profile names (any case); unknown keys a
     ForceRestart: true,
     MaxPercentUnhealthyDeployedApplications: 10
   });
-  assert.throws(() => parseUpgradeSettings('upgrade-settings', 'HealthCheckTimeout=5'), /unknown key 'HealthCheckTimeout': use HealthCheckWaitDurationSec, .*MaxPercentUnhealthyDeployedApplications/);
+  assert.throws(
+    () => parseUpgradeSettings('upgrade-settings', 'HealthCheckTimeout=5'),
+    /unknown key 'HealthCheckTimeout': use HealthCheckWaitDurationSec, .*MaxPercentUnhealthyDeployedApplications/
+  );
   assert.throws(() => parseUpgradeSettings('upgrade-settings', 'MaxPercentUnhealthyDeployedApplications=101'), /from 0 to 100/);
   assert.throws(() => parseUpgradeSettings('upgrade-settings', 'ForceRestart=1'), /'ForceRestart' must be 'true' or 'false'/);
 });
@@ -58,7 +67,13 @@ test('the upgrade body: Monitored is always explicit, durations are ISO 8601, un
   const monitored = buildUpgradeDescription('fabric:/A', '2.0.0', [{ Key: 'K', Value: 'v' }], {
     mode: 'Monitored',
     failureAction: 'Rollback',
-    settings: { HealthCheckRetryTimeoutSec: 600, UpgradeTimeoutSec: 7200, UpgradeReplicaSetCheckTimeoutSec: 30, ConsiderWarningAsError: true, ForceRestart: false }
+    settings: {
+      HealthCheckRetryTimeoutSec: 600,
+      UpgradeTimeoutSec: 7200,
+      UpgradeReplicaSetCheckTimeoutSec: 30,
+      ConsiderWarningAsError: true,
+      ForceRestart: false
+    }
   });
   assert.deepEqual(monitored, {
     Name: 'fabric:/A',

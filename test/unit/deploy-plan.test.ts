@@ -70,7 +70,10 @@ test('a parameter the manifest does not declare is refused, naming it, the sourc
     /'application-parameters' sets 'Web_Typo', which ApplicationManifest.xml of VotingType 1.0.0 does not declare: declared are VotingData_MinReplicaSetSize, .*VotingWeb_InstanceCount/
   );
   const file = path.join(dir, 'Bad.xml');
-  await writeFile(file, '<Application Name="fabric:/V" xmlns="http://schemas.microsoft.com/2011/01/fabric"><Parameters><Parameter Name="Nope" Value="1"/></Parameters></Application>');
+  await writeFile(
+    file,
+    '<Application Name="fabric:/V" xmlns="http://schemas.microsoft.com/2011/01/fabric"><Parameters><Parameter Name="Nope" Value="1"/></Parameters></Application>'
+  );
   await assert.rejects(plan({ 'application-parameter-file': file }), new RegExp(`The parameter file '${file.replace(/[/\\.]/g, '\\$&')}' sets 'Nope'`));
 });
 
@@ -87,7 +90,10 @@ test('a profile with an unsupported mode is refused; unknown profile parameters 
     () => parsePublishProfile('<PublishProfile><UpgradeDeployment Mode="UnmonitoredManual"/></PublishProfile>', '/x/Cloud.xml'),
     /Mode="UnmonitoredManual">: this action supports Monitored and UnmonitoredAuto/
   );
-  const profile = parsePublishProfile('<PublishProfile><UpgradeDeployment><Parameters MaxPercentUnhealthyServices="5" ForceRestart="True"/></UpgradeDeployment></PublishProfile>', '/x/Cloud.xml');
+  const profile = parsePublishProfile(
+    '<PublishProfile><UpgradeDeployment><Parameters MaxPercentUnhealthyServices="5" ForceRestart="True"/></UpgradeDeployment></PublishProfile>',
+    '/x/Cloud.xml'
+  );
   assert.deepEqual(profile.upgrade?.settings, { ForceRestart: true });
   assert.equal(profile.compressPackage, undefined);
   await mkdir(path.join(dir, 'p'), { recursive: true });

@@ -43,7 +43,12 @@ test('provision: Kind first, Async, api-version 6.2, Manual cleanup; polls until
   const { report } = await release({ provision: 'true' });
   const post = cluster.requests.find(r => r.path === '/ApplicationTypes/$/Provision')!;
   assert.ok(post.rawBody.startsWith('{"Kind":"ImageStorePath",'), post.rawBody);
-  assert.deepEqual(JSON.parse(post.rawBody), { Kind: 'ImageStorePath', ApplicationTypeBuildPath: 'VotingApp/1.0.0', Async: true, ApplicationPackageCleanupPolicy: 'Manual' });
+  assert.deepEqual(JSON.parse(post.rawBody), {
+    Kind: 'ImageStorePath',
+    ApplicationTypeBuildPath: 'VotingApp/1.0.0',
+    Async: true,
+    ApplicationPackageCleanupPolicy: 'Manual'
+  });
   assert.equal(post.query.get('api-version'), '6.2');
   assert.ok(cluster.count('GET', /^\/ApplicationTypes\/VotingType$/) >= 3, 'polled the type');
   assert.equal(cluster.types[0]?.Status, 'Available');
@@ -64,16 +69,25 @@ test('keep-package keeps it; a package already gone is fine', async () => {
   assert.equal(report.packageDeleted, true);
 });
 
-test('a failed provision fails with the cluster\'s StatusDetails and keeps the package', async () => {
+test("a failed provision fails with the cluster's StatusDetails and keeps the package", async () => {
   cluster.provisionFailure = 'The BuildLayout of the application in VotingApp/1.0.0 is invalid. Code is missing for service VotingWebPkg.';
   const report = new ReleaseReport();
-  await assert.rejects(release({ provision: 'true' }, report), /The cluster could not provision VotingType 1.0.0: The BuildLayout of the application .* Code is missing for service VotingWebPkg\./);
+  await assert.rejects(
+    release({ provision: 'true' }, report),
+    /The cluster could not provision VotingType 1.0.0: The BuildLayout of the application .* Code is missing for service VotingWebPkg\./
+  );
   assert.equal(cluster.storePaths.has('VotingApp/1.0.0'), true);
   assert.equal(report.provisionResult, undefined);
 });
 
 test('already provisioned with the same manifests (reformatted): no provision, no upload', async () => {
-  cluster.types.push({ Name: 'VotingType', Version: '1.0.0', Status: 'Available', manifest: MANIFEST.replace(/\n\s*/g, ' '), serviceManifests: { VotingWebPkg: WEB } });
+  cluster.types.push({
+    Name: 'VotingType',
+    Version: '1.0.0',
+    Status: 'Available',
+    manifest: MANIFEST.replace(/\n\s*/g, ' '),
+    serviceManifests: { VotingWebPkg: WEB }
+  });
   const { report, uploaded } = await release({ 'application-name': 'fabric:/VotingApp' });
   assert.equal(uploaded, false);
   assert.equal(report.provisionResult, 'already-provisioned');
@@ -82,11 +96,25 @@ test('already provisioned with the same manifests (reformatted): no provision, n
 });
 
 test('the same version with a different manifest is refused before any write', async () => {
-  cluster.types.push({ Name: 'VotingType', Version: '1.0.0', Status: 'Available', manifest: MANIFEST.replace('DefaultValue="-1"', 'DefaultValue="2"'), serviceManifests: {} });
-  await assert.rejects(release({ provision: 'true' }), /VotingType 1.0.0 is already provisioned on the cluster with a different ApplicationManifest.xml: .*bump ApplicationTypeVersion/);
-  assert.ok(cluster.requests.every(r => r.method === 'GET'), 'only reads');
-  cluster.types[0]!.manifest = MANIFEST;
-  cluster.types[0]!.serviceManifests = { VotingWebPkg: WEB.replace('Version="1.0.0"', 'Version="1.0.0" ') .replace('<CodePackage', '<!-- --><CodePackage Extra="x"') };
+  cluster.types.push({
+    Name: 'VotingType',
+    Version: '1.0.0',
+    Status: 'Available',
+    manifest: MANIFEST.replace('DefaultValue="-1"', 'DefaultValue="2"'),
+    serviceManifests: {}
+  });
+  await assert.rejects(
+    release({ provision: 'true' }),
+    /VotingType 1.0.0 is already provisioned on the cluster with a different ApplicationManifest.xml: .*bump ApplicationTypeVersion/
+  );
+  assert.ok(
+    cluster.requests.every(r => r.method === 'GET'),
+    'only reads'
+  );
+  cluster.types[0].manifest = MANIFEST;
+  cluster.types[0].serviceManifests = {
+    VotingWebPkg: WEB.replace('Version="1.0.0"', 'Version="1.0.0" ').replace('<CodePackage', '<!-- --><CodePackage Extra="x"')
+  };
   await assert.rejects(release({ provision: 'true' }), /different VotingWebPkg\/ServiceManifest.xml/);
 });
 
@@ -94,14 +122,22 @@ test('create with the parameters; then upgrade; then unchanged sends no upgrade'
   const first = await release({ 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCount=2' });
   assert.equal(first.report.applicationResult, 'created');
   const create = cluster.requests.find(r => r.path === '/Applications/$/Create')!;
-  assert.deepEqual(JSON.parse(create.rawBody), { Name: 'fabric:/VotingApp', TypeName: 'VotingType', TypeVersion: '1.0.0', ParameterList: [{ Key: 'VotingWeb_InstanceCount', Value: '2' }] });
+  assert.deepEqual(JSON.parse(create.rawBody), {
+    Name: 'fabric:/VotingApp',
+    TypeName: 'VotingType',
+    TypeVersion: '1.0.0',
+    ParameterList: [{ Key: 'VotingWeb_InstanceCount', Value: '2' }]
+  });
 
   // The same version, other parameters: an upgrade with the full list, Monitored + Rollback.
   const second = await release({ 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCount=3\nVotingData_PartitionCount=1' });
   assert.equal(second.report.applicationResult, 'upgraded');
   assert.equal(second.report.previousVersion, '1.0.0');
   assert.equal(second.report.upgradeState, 'RollingForwardCompleted');
-  assert.deepEqual(second.report.domains.map(d => d.name), ['UD0', 'UD1']);
+  assert.deepEqual(
+    second.report.domains.map(d => d.name),
+    ['UD0', 'UD1']
+  );
   const upgrade = JSON.parse(cluster.requests.find(r => r.path.endsWith('/$/Upgrade'))!.rawBody);
   assert.equal(upgrade.RollingUpgradeMode, 'Monitored');
   assert.equal(upgrade.MonitoringPolicy.FailureAction, 'Rollback');
@@ -134,7 +170,13 @@ test('an application of another type is refused; an upgrade to another version i
   cluster.types.push({ Name: 'VotingType', Version: '1.0.0', Status: 'Available', manifest: MANIFEST, serviceManifests: {} });
   cluster.applications.set('fabric:/VotingApp', { Id: 'VotingApp', Name: 'fabric:/VotingApp', TypeName: 'OtherType', TypeVersion: '1.0.0', Status: 'Ready' });
   await assert.rejects(release({ 'application-name': 'fabric:/VotingApp' }), /exists with the application type OtherType, not VotingType/);
-  cluster.applications.set('fabric:/VotingApp', { Id: 'VotingApp', Name: 'fabric:/VotingApp', TypeName: 'VotingType', TypeVersion: '0.9.0', Status: 'Upgrading' });
+  cluster.applications.set('fabric:/VotingApp', {
+    Id: 'VotingApp',
+    Name: 'fabric:/VotingApp',
+    TypeName: 'VotingType',
+    TypeVersion: '0.9.0',
+    Status: 'Upgrading'
+  });
   cluster.progress = [{ UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: '0.9.5' }];
   await assert.rejects(release({ 'application-name': 'fabric:/VotingApp' }), /already upgrading to 0.9.5 .*would interrupt it/);
   assert.equal(cluster.count('POST', /\/\$\/Upgrade$/), 0);
@@ -153,7 +195,7 @@ test('a cancellation during the upgrade says that it goes on, and how to watch o
   const report = new ReleaseReport();
   report.applicationName = 'fabric:/VotingApp';
   report.typeVersion = '2.0.0';
-  assert.equal(report.failureMessage(new CancelledError('x'), true), undefined, 'before the release: the upload\'s own message');
+  assert.equal(report.failureMessage(new CancelledError('x'), true), undefined, "before the release: the upload's own message");
   report.phase = 'upgrading';
   assert.match(
     report.failureMessage(new CancelledError('x'), true)!,

@@ -15,7 +15,14 @@ function watcher(progress: ApplicationUpgradeProgress[], seconds = 60) {
   const lines: string[] = [];
   const client = new ManagementClient(cluster.gateway());
   const run = () =>
-    waitForUpgrade(client, { applicationName: APP.Name, targetVersion: '2.0.0', previousVersion: '1.0.0', deadline: new Deadline(seconds), pollMs: 10, log: l => lines.push(l) });
+    waitForUpgrade(client, {
+      applicationName: APP.Name,
+      targetVersion: '2.0.0',
+      previousVersion: '1.0.0',
+      deadline: new Deadline(seconds),
+      pollMs: 10,
+      log: l => lines.push(l)
+    });
   return { cluster, lines, run };
 }
 
@@ -31,7 +38,15 @@ const healthFailure: ApplicationUpgradeProgress = {
         Kind: 'Services',
         AggregatedHealthState: 'Error',
         Description: "Unhealthy services: 100% (1/1), ServiceType='VotingWebType', MaxPercentUnhealthyServices=0%.",
-        UnhealthyEvaluations: [{ HealthEvaluation: { Kind: 'Event', AggregatedHealthState: 'Error', UnhealthyEvent: { SourceId: 'Watchdog', Property: 'Ping', HealthState: 'Error', Description: 'no answer on /health' } } }]
+        UnhealthyEvaluations: [
+          {
+            HealthEvaluation: {
+              Kind: 'Event',
+              AggregatedHealthState: 'Error',
+              UnhealthyEvent: { SourceId: 'Watchdog', Property: 'Ping', HealthState: 'Error', Description: 'no answer on /health' }
+            }
+          }
+        ]
       }
     }
   ]
@@ -47,7 +62,13 @@ test('prints a line per upgrade domain started and completed, and ends on Rollin
   assert.equal(done.UpgradeState, 'RollingForwardCompleted');
   assert.deepEqual(
     lines.map(l => l.replace(/\(\d+\.\d s\)/, '(t)')),
-    ['Upgrade domain UD0: started', 'Upgrade domain UD0: completed (t)', 'Upgrade domain UD1: started', 'Upgrade domain UD1: completed (t)', 'Upgrade state: RollingForwardCompleted']
+    [
+      'Upgrade domain UD0: started',
+      'Upgrade domain UD0: completed (t)',
+      'Upgrade domain UD1: started',
+      'Upgrade domain UD1: completed (t)',
+      'Upgrade state: RollingForwardCompleted'
+    ]
   );
 });
 
@@ -63,15 +84,24 @@ test('progress of an earlier upgrade (another target) is not taken for this one'
 test('a rollback fails with the reason, the failed domain and the unhealthy evaluations in plain words', async () => {
   const { run } = watcher([{ ...healthFailure, UpgradeState: 'RollingBackInProgress' }, healthFailure]);
   await assert.rejects(run(), (e: Error) => {
-    assert.match(e.message, /^The upgrade of fabric:\/VotingApp to 2.0.0 failed and was rolled back: the health check failed \(FailureReason HealthCheck\) in upgrade domain UD1/);
-    assert.match(e.message, /unhealthy: Unhealthy services: 100% \(1\/1\), ServiceType='VotingWebType'.* ← event Watchdog\/Ping is Error: no answer on \/health/);
+    assert.match(
+      e.message,
+      /^The upgrade of fabric:\/VotingApp to 2.0.0 failed and was rolled back: the health check failed \(FailureReason HealthCheck\) in upgrade domain UD1/
+    );
+    assert.match(
+      e.message,
+      /unhealthy: Unhealthy services: 100% \(1\/1\), ServiceType='VotingWebType'.* ← event Watchdog\/Ping is Error: no answer on \/health/
+    );
     assert.match(e.message, /The application runs 1.0.0 again/);
     return true;
   });
 });
 
 test('Failed fails too; RollingForwardPending after a manual failure says how to resume or roll back', async () => {
-  await assert.rejects(watcher([{ ...healthFailure, UpgradeState: 'Failed' }]).run(), /The upgrade of fabric:\/VotingApp to 2.0.0 failed: the health check failed/);
+  await assert.rejects(
+    watcher([{ ...healthFailure, UpgradeState: 'Failed' }]).run(),
+    /The upgrade of fabric:\/VotingApp to 2.0.0 failed: the health check failed/
+  );
   await assert.rejects(
     watcher([{ ...healthFailure, UpgradeState: 'RollingForwardPending', NextUpgradeDomain: 'UD1' }]).run(),
     (e: Error) =>
@@ -82,7 +112,10 @@ test('Failed fails too; RollingForwardPending after a manual failure says how to
 });
 
 test('the deadline ends the wait with where the upgrade is and what to do next', async () => {
-  const { run } = watcher([{ UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: '2.0.0', CurrentUpgradeDomainProgress: { DomainName: 'UD0' } }], 0.05);
+  const { run } = watcher(
+    [{ UpgradeState: 'RollingForwardInProgress', TargetApplicationTypeVersion: '2.0.0', CurrentUpgradeDomainProgress: { DomainName: 'UD0' } }],
+    0.05
+  );
   await assert.rejects(
     run(),
     /did not finish within 'deploy-timeout' \(0.05 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD0\)\. Watch it with 'sfctl application upgrade-status --application-id VotingApp', roll it back with/

@@ -35,7 +35,13 @@ async function diskPackage(typeVersion: string, services: ServiceSpec[], leaveOu
   return scanPackage(await makePackage(spec, 'Shop'), ['**']);
 }
 
-const svc = (name: string, version: string, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ name, version, code: { 'a.dll': 'x' }, config: { 'Settings.xml': 's' }, ...extra });
+const svc = (name: string, version: string, extra: Partial<ServiceSpec> = {}): ServiceSpec => ({
+  name,
+  version,
+  code: { 'a.dll': 'x' },
+  config: { 'Settings.xml': 's' },
+  ...extra
+});
 
 describe('diff package', () => {
   it('counts only Available versions, and a part held by an older version only', async () => {
@@ -55,8 +61,14 @@ describe('diff package', () => {
     const holdings = await readClusterHoldings(fakeCluster([{ version: '1.0.0', services: [svc('Web', '1.0.0'), svc('Data', '1.0.0')] }]), 'ShopType');
     const pkg = await diskPackage('2.0.0', [svc('Web', '2.0.0', { configVersion: '1.0.0' }), svc('Data', '1.0.0')]);
     const diff = buildDiffPackage(pkg, validateLocalPackage(pkg).layout, holdings);
-    assert.deepEqual(diff.leftOut.map(l => l.path), ['Data', 'Web/Config']);
-    assert.deepEqual(diff.pkg.files.map(f => f.relativePath), ['ApplicationManifest.xml', 'Web/Code/a.dll', 'Web/ServiceManifest.xml']);
+    assert.deepEqual(
+      diff.leftOut.map(l => l.path),
+      ['Data', 'Web/Config']
+    );
+    assert.deepEqual(
+      diff.pkg.files.map(f => f.relativePath),
+      ['ApplicationManifest.xml', 'Web/Code/a.dll', 'Web/ServiceManifest.xml']
+    );
     assert.deepEqual(diff.pkg.folders, ['', 'Web', 'Web/Code']);
     assert.deepEqual(diff.layout.reusedParts.map(p => `${p.serviceManifestName}/${p.name}`).sort(), ['Data/Data', 'Web/Config']);
   });
@@ -65,7 +77,9 @@ describe('diff package', () => {
     const holdings = await readClusterHoldings(fakeCluster([]), 'ShopType');
     const partial = await diskPackage('2.0.0', [svc('Web', '2.0.0')], ['Web/Config']);
     const layout = validateLocalPackage(partial, { clusterHolds: () => true }).layout;
-    assert.throws(() => buildDiffPackage(partial, layout, holdings), (err: unknown) => err instanceof PackageValidationError && /Web\/Config: .*Config is missing for service Web/.test(err.message));
+    assert.throws(
+      () => buildDiffPackage(partial, layout, holdings),
+      (err: unknown) => err instanceof PackageValidationError && /Web\/Config: .*Config is missing for service Web/.test(err.message)
+    );
   });
 });
-

@@ -10,12 +10,10 @@ test('reads the sample application manifest', () => {
   const m = parseApplicationManifest(appXml);
   assert.equal(m.typeName, 'VotingType');
   assert.equal(m.typeVersion, '1.0.0');
-  assert.deepEqual(m.parameters.map(p => p.name), [
-    'VotingData_MinReplicaSetSize',
-    'VotingData_PartitionCount',
-    'VotingData_TargetReplicaSetSize',
-    'VotingWeb_InstanceCount'
-  ]);
+  assert.deepEqual(
+    m.parameters.map(p => p.name),
+    ['VotingData_MinReplicaSetSize', 'VotingData_PartitionCount', 'VotingData_TargetReplicaSetSize', 'VotingWeb_InstanceCount']
+  );
   assert.equal(m.parameters[3]?.defaultValue, '-1');
   assert.deepEqual(m.serviceManifestImports, [
     { name: 'VotingDataPkg', version: '1.0.0' },
@@ -26,7 +24,10 @@ test('reads the sample application manifest', () => {
 test('reads a service manifest with a single part of each kind and a container code package', () => {
   const m = parseServiceManifest(webXml);
   assert.equal(m.name, 'VotingWebPkg');
-  assert.deepEqual(m.parts.map(p => `${p.kind}:${p.name}@${p.version}:${p.isContainer}`), ['CodePackage:Code@1.0.0:false', 'ConfigPackage:Config@1.0.0:false']);
+  assert.deepEqual(
+    m.parts.map(p => `${p.kind}:${p.name}@${p.version}:${p.isContainer}`),
+    ['CodePackage:Code@1.0.0:false', 'ConfigPackage:Config@1.0.0:false']
+  );
   const container = parseServiceManifest(
     '<ServiceManifest Name="C" Version="2"><CodePackage Name="Code" Version="2"><EntryPoint><ContainerHost><ImageName>x</ImageName></ContainerHost></EntryPoint></CodePackage></ServiceManifest>'
   );
@@ -34,7 +35,10 @@ test('reads a service manifest with a single part of each kind and a container c
 });
 
 test('refuses malformed XML and missing identity with a message naming the file', () => {
-  assert.throws(() => parseApplicationManifest('<ApplicationManifest', 'pkg/ApplicationManifest.xml'), (e: Error) => e instanceof ManifestError && /pkg\/ApplicationManifest.xml is not well-formed/.test(e.message));
+  assert.throws(
+    () => parseApplicationManifest('<ApplicationManifest', 'pkg/ApplicationManifest.xml'),
+    (e: Error) => e instanceof ManifestError && /pkg\/ApplicationManifest.xml is not well-formed/.test(e.message)
+  );
   assert.throws(() => parseApplicationManifest('<ApplicationManifest ApplicationTypeName="A"/>'), /no ApplicationTypeVersion/);
   assert.throws(() => parseServiceManifest('<Other/>'), /no <ServiceManifest> root/);
 });

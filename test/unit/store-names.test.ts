@@ -17,7 +17,18 @@ describe('Windows-invalid names', () => {
   });
 
   it('accepts ordinary names, including ones that only look like device names', () => {
-    for (const ok of ['ApplicationManifest.xml', 'Code', 'CONSOLE.dll', 'COM10', 'LPT0', 'aux1.txt', 'a b#c%d+e;f&g=h.txt', 'Résumé-東京.txt', '.hidden', 'x..y']) {
+    for (const ok of [
+      'ApplicationManifest.xml',
+      'Code',
+      'CONSOLE.dll',
+      'COM10',
+      'LPT0',
+      'aux1.txt',
+      'a b#c%d+e;f&g=h.txt',
+      'Résumé-東京.txt',
+      '.hidden',
+      'x..y'
+    ]) {
       assert.equal(windowsNameProblem(ok), undefined, ok);
     }
   });

@@ -42,7 +42,10 @@ test('zero seconds per domain completes at once, with no endless loop', () => {
 test('a rollback requested in the first domain undoes only that domain', () => {
   const u = new RollingUpgrade(plan(), ['UD0', 'UD1'], 1000, 0);
   u.rollback(500);
-  assert.deepEqual(u.progress(500).UpgradeDomains.map(d => d.State), ['InProgress', 'Completed']);
+  assert.deepEqual(
+    u.progress(500).UpgradeDomains.map(d => d.State),
+    ['InProgress', 'Completed']
+  );
   assert.equal(u.progress(500).FailureReason, 'None');
   assert.equal(u.state(1500), 'RollingBackCompleted');
   assert.throws(() => u.rollback(1500), /nothing to roll back/);

@@ -18,14 +18,22 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
     const full = path.join(e.parentPath, e.name);
     const rel = path.relative(dir, full).split(path.sep).join('/');
     if (e.isDirectory()) out[`${rel}/`] = '';
-    else out[rel] = createHash('sha256').update(await readFile(full)).digest('hex') + ` ${(await stat(full)).mtimeMs}`;
+    else
+      out[rel] =
+        createHash('sha256')
+          .update(await readFile(full))
+          .digest('hex') + ` ${(await stat(full)).mtimeMs}`;
   }
   return out;
 }
 
 function spec() {
   return servicePackageSpec('ShopType', '1.0.0', [
-    { name: 'WebPkg', code: { 'Web.dll': dllLikeBytes(120_000, 1), 'wwwroot/index.html': '<html/>', 'runtimes/win/lib.dll': dllLikeBytes(9000, 2) }, config: { 'Settings.xml': '<Settings/>' } },
+    {
+      name: 'WebPkg',
+      code: { 'Web.dll': dllLikeBytes(120_000, 1), 'wwwroot/index.html': '<html/>', 'runtimes/win/lib.dll': dllLikeBytes(9000, 2) },
+      config: { 'Settings.xml': '<Settings/>' }
+    },
     { name: 'DataPkg', code: { 'Data.dll': dllLikeBytes(50_000, 3) }, data: { 'seed.json': '[]' }, container: true }
   ]);
 }
@@ -40,30 +48,45 @@ describe('compressed copy of a package', () => {
     const compressed = await compressPackage(pkg, layout, temp);
     try {
       assert.ok(compressed.pkg.root.startsWith(temp + path.sep));
-      assert.deepEqual(compressed.pkg.files.map(f => f.relativePath), [
-        'ApplicationManifest.xml',
-        'DataPkg/Code.zip',
-        'DataPkg/Data.zip',
-        'DataPkg/ServiceManifest.xml',
-        'WebPkg/Code.zip',
-        'WebPkg/Config.zip',
-        'WebPkg/ServiceManifest.xml'
-      ]);
+      assert.deepEqual(
+        compressed.pkg.files.map(f => f.relativePath),
+        [
+          'ApplicationManifest.xml',
+          'DataPkg/Code.zip',
+          'DataPkg/Data.zip',
+          'DataPkg/ServiceManifest.xml',
+          'WebPkg/Code.zip',
+          'WebPkg/Config.zip',
+          'WebPkg/ServiceManifest.xml'
+        ]
+      );
       assert.deepEqual(compressed.pkg.folders, ['', 'DataPkg', 'WebPkg']);
-      assert.deepEqual(compressed.compressed.map(c => c.zip), ['DataPkg/Code.zip', 'DataPkg/Data.zip', 'WebPkg/Code.zip', 'WebPkg/Config.zip']);
+      assert.deepEqual(
+        compressed.compressed.map(c => c.zip),
+        ['DataPkg/Code.zip', 'DataPkg/Data.zip', 'WebPkg/Code.zip', 'WebPkg/Config.zip']
+      );
       for (const f of compressed.pkg.files) assert.equal((await stat(f.localPath)).size, f.size);
-      assert.equal(compressed.compressedBytes, compressed.pkg.files.reduce((n, f) => n + f.size, 0));
+      assert.equal(
+        compressed.compressedBytes,
+        compressed.pkg.files.reduce((n, f) => n + f.size, 0)
+      );
       assert.ok(compressed.compressedBytes < pkg.totalBytes);
       assert.deepEqual(await readFile(path.join(compressed.pkg.root, 'ApplicationManifest.xml')), await readFile(path.join(root, 'ApplicationManifest.xml')));
 
       // Each zip holds its folder: entries relative to it, the same bytes, the empty folder too.
       const web = await readZip(path.join(compressed.pkg.root, 'WebPkg', 'Code.zip'));
-      assert.deepEqual(web.map(e => e.name), ['Web.dll', 'logs/', 'runtimes/win/lib.dll', 'wwwroot/index.html']);
+      assert.deepEqual(
+        web.map(e => e.name),
+        ['Web.dll', 'logs/', 'runtimes/win/lib.dll', 'wwwroot/index.html']
+      );
       for (const e of web.filter(e => e.content)) {
         assert.deepEqual(e.content, await readFile(path.join(root, 'WebPkg', 'Code', ...e.name.split('/'))), e.name);
       }
       const data = await readZip(path.join(compressed.pkg.root, 'DataPkg', 'Data.zip'));
-      assert.deepEqual(data.map(e => [e.name, e.content?.toString()]), [['seed.json', '[]']]);
+      assert.deepEqual(
+        data.map(e => [e.name, e.content?.toString()]),
+        [['seed.json', '[]']]
+      );
       assert.deepEqual(await snapshot(root), before, 'the package folder was changed');
     } finally {
       await compressed.dispose();
@@ -79,7 +102,16 @@ describe('compressed copy of a package', () => {
       const pkg = await scanPackage(root, ['**']);
       const c = await compressPackage(pkg, assertValidPackage(pkg).layout);
       try {
-        return Object.fromEntries(await Promise.all(c.compressed.map(async z => [z.zip, createHash('sha256').update(await readFile(path.join(c.pkg.root, z.zip))).digest('hex')])));
+        return Object.fromEntries(
+          await Promise.all(
+            c.compressed.map(async z => [
+              z.zip,
+              createHash('sha256')
+                .update(await readFile(path.join(c.pkg.root, z.zip)))
+                .digest('hex')
+            ])
+          )
+        );
       } finally {
         await c.dispose();
       }
@@ -92,7 +124,10 @@ describe('compressed copy of a package', () => {
 
   it('uploads a package that is already <Name>.zip as it is', async () => {
     const s = spec();
-    const pre = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="Pre" ApplicationTypeVersion="1"/>', 'x.dll': 'x' }, 'Pre');
+    const pre = await makePackage(
+      { 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="Pre" ApplicationTypeVersion="1"/>', 'x.dll': 'x' },
+      'Pre'
+    );
     const pkgPre = await scanPackage(pre, ['**']);
     const { writeDeterministicZip } = await import('../../src/package/zip-writer.js');
     const zipPath = path.join(pre, '..', 'Config.zip');

@@ -12,7 +12,9 @@ import { readZip } from '../helpers/zip-reader.js';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function entriesOf(root: string, rels: string[]): Promise<ZipEntry[]> {
-  return Promise.all(rels.map(async name => ({ name, localPath: path.join(root, ...name.split('/')), size: (await stat(path.join(root, ...name.split('/')))).size })));
+  return Promise.all(
+    rels.map(async name => ({ name, localPath: path.join(root, ...name.split('/')), size: (await stat(path.join(root, ...name.split('/')))).size }))
+  );
 }
 
 describe('deterministic zip writer', () => {
@@ -38,7 +40,10 @@ describe('deterministic zip writer', () => {
     const size = await writeDeterministicZip([...(await entriesOf(root, ['Z.dll', 'a/b.txt'])), { name: 'empty/' }], zipPath);
     assert.equal(size, (await stat(zipPath)).size);
     const entries = await readZip(zipPath);
-    assert.deepEqual(entries.map(e => e.name), ['Z.dll', 'a/b.txt', 'empty/']);
+    assert.deepEqual(
+      entries.map(e => e.name),
+      ['Z.dll', 'a/b.txt', 'empty/']
+    );
     for (const e of entries) {
       assert.equal(e.dosDate, (0 << 9) | (1 << 5) | 1, `DOS date of ${e.name}`); // year 1980 + 0, January, 1st
       assert.equal(e.dosTime, 0);

@@ -72,11 +72,7 @@ export interface ClusterAadMetadata {
 }
 
 /** A token source for a service principal, by secret or by GitHub OIDC federation. */
-export function servicePrincipalToken(
-  security: SecurityInputs,
-  metadata: ClusterAadMetadata,
-  network: INetworkModule
-): TokenSource {
+export function servicePrincipalToken(security: SecurityInputs, metadata: ClusterAadMetadata, network: INetworkModule): TokenSource {
   const clientId = security.azureClientId!;
   const tenantId = security.azureTenantId!;
   const login = metadata.login.replace(/\/+$/, '');
@@ -86,9 +82,7 @@ export function servicePrincipalToken(
       authority: `${login}/${tenantId}`,
       // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
       knownAuthorities: [new URL(login).host],
-      ...(security.azureClientSecret !== undefined
-        ? { clientSecret: security.azureClientSecret }
-        : { clientAssertion: () => githubOidcToken() })
+      ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => githubOidcToken() })
     },
     system: {
       networkClient: network,

@@ -4,6 +4,7 @@
 // (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
 // read with node-forge, loaded only then, and used as PEM in memory.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import type * as Forge from 'node-forge';
 import { createSecureContext } from 'node:tls';
 import * as core from '@actions/core';
 import { Input, InputError, maskSecret, type SecurityInputs } from '../../action/inputs.js';
@@ -113,14 +114,16 @@ export async function readClientCertificate(security: SecurityInputs): Promise<C
   if (stillRefused) {
     throw new InputError(`The PFX in '${Input.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
   }
-  core.info(`The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
+  core.info(
+    `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`
+  );
   return converted;
 }
 
 /** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
 async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Promise<ClientCertificate> {
   const { default: forge } = await import('node-forge');
-  let p12: import('node-forge').pkcs12.Pkcs12Pfx;
+  let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
   } catch (err) {
@@ -131,23 +134,32 @@ async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Pr
     throw new InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
   }
   const { oids } = forge.pki;
-  const keyBags = [...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])];
+  const keyBags = [
+    ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
+    ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])
+  ];
   const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
   const keyBag = keyBags[0];
   if (!keyBag || certBags.length === 0) {
-    throw new InputError(`The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
+    throw new InputError(
+      `The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`
+    );
   }
   // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
   const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
   const key = forge.pki.privateKeyInfoToPem(keyInfo);
   maskSecret(key);
-  const keyId = keyBag.attributes.localKeyId?.[0];
+  const localKeyId = (bag: Forge.pkcs12.Bag) => (bag.attributes as { localKeyId?: string[] }).localKeyId?.[0];
+  const keyId = localKeyId(keyBag);
   // The certificate of the key first, then the rest of the chain.
-  const ordered = [...certBags].sort((a, b) => Number(b.attributes.localKeyId?.[0] === keyId) - Number(a.attributes.localKeyId?.[0] === keyId));
+  const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
   const cert = ordered
     .map(bag => {
       const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
-      return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary').toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+      return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
+        .toString('base64')
+        .replace(/(.{64})/g, '$1\n')
+        .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
     })
     .join('\n');
   return { cert, key };

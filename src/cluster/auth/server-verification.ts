@@ -39,7 +39,8 @@ export function clusterTls(security: SecurityInputs, clientCertificate: ClientCe
       const thumbprint = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
       if (pins.has(thumbprint)) return undefined;
       if (commonName !== undefined && socket.authorized && checkServerIdentity(commonName, cert) === undefined) return undefined;
-      const subject = cert.subject?.CN ?? '(no common name)';
+      const cn = cert.subject?.CN;
+      const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
       const why =
         commonName !== undefined && pins.size === 0
           ? socket.authorized

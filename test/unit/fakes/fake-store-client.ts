@@ -88,7 +88,12 @@ export class FakeStoreClient {
     this.calls.push({ op: 'getFileInfo', path: storePath });
     const size = this.stored.get(storePath);
     if (size === undefined) return undefined;
-    return { FileSize: String(size), StoreRelativePath: storePath, ModifiedDate: '', FileVersion: { VersionNumber: '1', EpochDataLossNumber: '1', EpochConfigurationNumber: '1' } } as FileInfo;
+    return {
+      FileSize: String(size),
+      StoreRelativePath: storePath,
+      ModifiedDate: '',
+      FileVersion: { VersionNumber: '1', EpochDataLossNumber: '1', EpochConfigurationNumber: '1' }
+    };
   }
 
   async deleteUploadSession(sessionId: string): Promise<void> {
