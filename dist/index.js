@@ -39898,11 +39898,19 @@ function isSameOrBeneath(path, ancestor, comparison = EXACT) {
 // to the Windows rules (learn.microsoft.com "Naming Files, Paths, and Namespaces").
 
 const RESERVED_DEVICE_NAMES = new Set([
-    'CON', 'PRN', 'AUX', 'NUL',
+    'CON',
+    'PRN',
+    'AUX',
+    'NUL',
     ...Array.from({ length: 9 }, (_, i) => `COM${i + 1}`),
     ...Array.from({ length: 9 }, (_, i) => `LPT${i + 1}`),
     // Windows also treats the superscript digits as device numbers.
-    'COM¹', 'COM²', 'COM³', 'LPT¹', 'LPT²', 'LPT³'
+    'COM¹',
+    'COM²',
+    'COM³',
+    'LPT¹',
+    'LPT²',
+    'LPT³'
 ]);
 const INVALID_CHARACTERS = /[<>:"|?*\\]/;
 // eslint-disable-next-line no-control-regex
@@ -39941,7 +39949,10 @@ function findNameProblems(paths) {
             if (seen.has(prefix))
                 continue;
             seen.add(prefix);
-            const folded = segments.slice(0, i + 1).map(foldName).join('/');
+            const folded = segments
+                .slice(0, i + 1)
+                .map(foldName)
+                .join('/');
             const other = byFoldedPath.get(folded);
             const reason = windowsNameProblem(segments[i]) ??
                 (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
@@ -39991,13 +40002,7 @@ const Input = {
     AzureClientSecret: 'azure-client-secret'
 };
 /** Inputs whose values are secrets: masked before anything else happens. */
-const SECRET_INPUTS = [
-    Input.ClientCertificate,
-    Input.ClientKey,
-    Input.ClientCertificatePassword,
-    Input.AadToken,
-    Input.AzureClientSecret
-];
+const SECRET_INPUTS = [Input.ClientCertificate, Input.ClientKey, Input.ClientCertificatePassword, Input.AadToken, Input.AzureClientSecret];
 const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -40232,7 +40237,10 @@ function getInputs(read = name => getInput(name)) {
     }
     const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
     for (const p of cleanupPaths) {
-        for (const [name, kept] of [[Input.ImageStorePath, imageStorePath], [Input.CopyTo, copyTo]]) {
+        for (const [name, kept] of [
+            [Input.ImageStorePath, imageStorePath],
+            [Input.CopyTo, copyTo]
+        ]) {
             if (kept === undefined)
                 continue;
             if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
@@ -40328,7 +40336,9 @@ function parseObject(text) {
     }
 }
 function describeBody(res) {
-    const type = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+    const type = String(res.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim();
     const text = res.body.toString('utf8').trim();
     if (/^<(!doctype|html)/i.test(text) || type === 'text/html')
         return 'an HTML page';
@@ -40596,10 +40606,12 @@ function sleep(ms, signal, makeError) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(makeError());
-        const stop = signal ? onAbort(signal, () => {
-            clearTimeout(timer);
-            reject(makeError());
-        }) : () => undefined;
+        const stop = signal
+            ? onAbort(signal, () => {
+                clearTimeout(timer);
+                reject(makeError());
+            })
+            : () => undefined;
         const timer = setTimeout(() => {
             stop();
             resolve();
@@ -40813,9 +40825,7 @@ class HttpTransport {
                 stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
                 req.on('close', () => stream.destroy());
             };
-            const stopListening = request.signal
-                ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled')))
-                : () => undefined;
+            const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
             req.setTimeout(clampTimerMs(request.timeoutMs), () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
             req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
             // Headers go out once the connection is known, so that whether to wait for `100 Continue`
@@ -40988,7 +40998,8 @@ function isPlainHttpAnswerToTls(f) {
 /** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
 function isClientCertificateDemanded(f) {
     const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
-    return f.status === undefined && /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text);
+    return (f.status === undefined &&
+        /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text));
 }
 function isRetryable(f) {
     if (f.status !== undefined)
@@ -41081,7 +41092,10 @@ function networkHint(f, endpoint, credentials) {
         case 'CERT_HAS_EXPIRED':
             return "The cluster's certificate has expired: renew it on the cluster.";
         default:
-            return f.networkCode?.startsWith('CERT_') || f.networkCode?.includes('SELF_SIGNED') || f.networkCode?.includes('TLS') || f.networkCode?.startsWith('ERR_SSL')
+            return f.networkCode?.startsWith('CERT_') ||
+                f.networkCode?.includes('SELF_SIGNED') ||
+                f.networkCode?.includes('TLS') ||
+                f.networkCode?.startsWith('ERR_SSL')
                 ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${Input.ServerCertificateThumbprint}', '${Input.ServerCommonName}' and '${Input.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${Input.ClientCertificate}'`}.`
                 : `Check that ${endpoint} is reachable from this runner.`;
     }
@@ -56990,9 +57004,7 @@ function servicePrincipalToken(security, metadata, network) {
             authority: `${login}/${tenantId}`,
             // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
             knownAuthorities: [new URL(login).host],
-            ...(security.azureClientSecret !== undefined
-                ? { clientSecret: security.azureClientSecret }
-                : { clientAssertion: () => githubOidcToken() })
+            ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => githubOidcToken() })
         },
         system: {
             networkClient: network,
@@ -57067,7 +57079,8 @@ function clusterTls(security, clientCertificate) {
                 return undefined;
             if (commonName !== undefined && socket.authorized && (0,external_node_tls_.checkServerIdentity)(commonName, cert) === undefined)
                 return undefined;
-            const subject = cert.subject?.CN ?? '(no common name)';
+            const cn = cert.subject?.CN;
+            const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
             const why = commonName !== undefined && pins.size === 0
                 ? socket.authorized
                     ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
@@ -57283,7 +57296,10 @@ async function convertLegacyPfx(pfx, passphrase) {
         throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
     }
     const { oids } = forge.pki;
-    const keyBags = [...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []), ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])];
+    const keyBags = [
+        ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
+        ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])
+    ];
     const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
     const keyBag = keyBags[0];
     if (!keyBag || certBags.length === 0) {
@@ -57293,13 +57309,17 @@ async function convertLegacyPfx(pfx, passphrase) {
     const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
     const key = forge.pki.privateKeyInfoToPem(keyInfo);
     maskSecret(key);
-    const keyId = keyBag.attributes.localKeyId?.[0];
+    const localKeyId = (bag) => bag.attributes.localKeyId?.[0];
+    const keyId = localKeyId(keyBag);
     // The certificate of the key first, then the rest of the chain.
-    const ordered = [...certBags].sort((a, b) => Number(b.attributes.localKeyId?.[0] === keyId) - Number(a.attributes.localKeyId?.[0] === keyId));
+    const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
     const cert = ordered
         .map(bag => {
         const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
-        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary').toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
+            .toString('base64')
+            .replace(/(.{64})/g, '$1\n')
+            .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
     })
         .join('\n');
     return { cert, key };
@@ -61310,14 +61330,15 @@ class RunReport {
                         : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}`;
             const row = (label, value) => [label, value ?? '—'];
             const throughput = this.throughput;
-            await summary
-                .addHeading('Service Fabric package upload', 2)
-                .addRaw(status, true);
+            summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
             if (failures.length > 0)
                 summary.addList(failures);
             await summary
                 .addTable([
-                [{ data: 'What', header: true }, { data: 'Value', header: true }],
+                [
+                    { data: 'What', header: true },
+                    { data: 'Value', header: true }
+                ],
                 row('Destination', this.imageStorePath),
                 row('Cluster', this.endpoint),
                 row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),
@@ -61350,9 +61371,7 @@ class UploadFailedError extends Error {
     constructor(failures) {
         const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
         const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
-        super(failures.length === 1
-            ? (failures[0]?.message ?? 'the upload failed')
-            : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
+        super(failures.length === 1 ? (failures[0]?.message ?? 'the upload failed') : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
         this.failures = failures;
     }
 }
@@ -61833,10 +61852,7 @@ class PackageUploader {
         this.marks.start();
         // Large files first, so that their many chunks overlap with the small files.
         const { chunkSize, concurrency, destination } = this.settings;
-        const ordered = [
-            ...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size),
-            ...this.pkg.files.filter(f => f.size <= chunkSize)
-        ];
+        const ordered = [...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...this.pkg.files.filter(f => f.size <= chunkSize)];
         const context = {
             client: this.client,
             chunkSize,
@@ -62147,7 +62163,10 @@ const PROVISION_API_VERSION = '6.2';
 const MANAGEMENT_API_VERSION = '6.0';
 /** `fabric:/a/b` → `a~b` (the id used in application routes). */
 function applicationId(applicationName) {
-    return applicationName.replace(/^fabric:\//, '').split('/').join('~');
+    return applicationName
+        .replace(/^fabric:\//, '')
+        .split('/')
+        .join('~');
 }
 function segment(value) {
     return encodeURIComponent(value);
@@ -62596,7 +62615,11 @@ class ReleaseReport {
             return;
         try {
             const what = [
-                this.provisionResult === 'provisioned' ? 'provisioned' : this.provisionResult === 'already-provisioned' ? 'already provisioned (nothing uploaded)' : undefined,
+                this.provisionResult === 'provisioned'
+                    ? 'provisioned'
+                    : this.provisionResult === 'already-provisioned'
+                        ? 'already provisioned (nothing uploaded)'
+                        : undefined,
                 this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
             ]
                 .filter(Boolean)
@@ -62612,7 +62635,10 @@ class ReleaseReport {
                 .addHeading('Service Fabric release', 2)
                 .addRaw(status, true)
                 .addTable([
-                [{ data: 'What', header: true }, { data: 'Value', header: true }],
+                [
+                    { data: 'What', header: true },
+                    { data: 'Value', header: true }
+                ],
                 row('Application type', this.typeName),
                 row('Version', this.typeVersion),
                 row('Provision', this.provisionResult),
@@ -62622,7 +62648,9 @@ class ReleaseReport {
                 row('Upgrade', this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined),
                 row('Upgrade state', this.upgradeState),
                 row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-                row('Old versions unprovisioned', this.unprovisioned.length > 0 || this.keptVersions.length > 0 ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}` : undefined),
+                row('Old versions unprovisioned', this.unprovisioned.length > 0 || this.keptVersions.length > 0
+                    ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
+                    : undefined),
                 row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
             ]);
             if (this.domains.length > 0) {
@@ -70415,9 +70443,7 @@ async function buildReleasePlan(identity, imageStorePath, inputs) {
     if (!wantsRelease(inputs))
         return undefined;
     const { manifest } = identity;
-    const profile = inputs.publishProfile
-        ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile)
-        : undefined;
+    const profile = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile) : undefined;
     const warnings = [];
     let application;
     if (wantsApplication(inputs)) {
@@ -70542,9 +70568,7 @@ async function checkAlreadyProvisioned(plan, gateway, report) {
     const options = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log: deploy_log };
     const state = await group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
         const s = await checkProvisioned(client, plan, options);
-        deploy_log(s === 'identical'
-            ? `Yes, with the same manifests: nothing is uploaded or provisioned.`
-            : `No: the package is uploaded and provisioned.`);
+        deploy_log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
         return s;
     });
     if (state === 'identical') {
@@ -70566,7 +70590,9 @@ async function deployRelease(plan, cluster, report) {
             await group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
                 const result = await provisionPackage(client, plan, options);
                 report.provisionResult = result;
-                deploy_log(result === 'provisioned' ? `${plan.typeName} ${plan.typeVersion} is provisioned.` : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
+                deploy_log(result === 'provisioned'
+                    ? `${plan.typeName} ${plan.typeVersion} is provisioned.`
+                    : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
                 if (plan.keepPackage) {
                     report.packageDeleted = false;
                     deploy_log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
@@ -71660,6 +71686,11 @@ function expectContinueMode(value) {
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
+// The entry point the runner starts: run() reports every failure itself (core.setFailed), so the
+// catch only guards against a bug in that reporting.
 
-void run();
+run().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+});
 

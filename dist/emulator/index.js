@@ -54,7 +54,10 @@ class FaultInjector {
     }
 }
 function parseFaultKinds(text) {
-    const kinds = text.split(',').map(k => k.trim()).filter(k => k !== '');
+    const kinds = text
+        .split(',')
+        .map(k => k.trim())
+        .filter(k => k !== '');
     for (const k of kinds) {
         if (!FAULT_KINDS.includes(k)) {
             throw new Error(`--fail-kinds takes ${FAULT_KINDS.join(', ')}, not '${k}'`);
@@ -186,7 +189,10 @@ function parseEmulatorArgs(argv) {
             upgradeDomains: wholeNumber('--upgrade-domains', values['upgrade-domains'], 1, 100),
             upgradeDomainSeconds: seconds('--upgrade-domain-seconds', values['upgrade-domain-seconds']),
             provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
-            unhealthyVersions: values['unhealthy-version'].flatMap(v => v.split(',')).map(v => v.trim()).filter(v => v !== '')
+            unhealthyVersions: values['unhealthy-version']
+                .flatMap(v => v.split(','))
+                .map(v => v.trim())
+                .filter(v => v !== '')
         },
         faults: {
             seed: wholeNumber('--seed', values.seed, 0, 4294967295),
@@ -274,10 +280,7 @@ class AadAuthority {
     }
     /** Answers a client-credentials token request: [status, body]. */
     token(form) {
-        const refuse = (error, description) => [
-            400,
-            { error, error_description: description }
-        ];
+        const refuse = (error, description) => [400, { error, error_description: description }];
         if (form.get('grant_type') !== 'client_credentials')
             return refuse('unsupported_grant_type', 'only client_credentials');
         if (form.get('client_id') !== this.options.clientId)
@@ -508,7 +511,9 @@ class PathComparer {
     }
     /** A map key for a store path: equal keys are the same path for the cluster. */
     key(storePath) {
-        return storePathSegments(storePath).map(s => this.foldSegment(s)).join('/');
+        return storePathSegments(storePath)
+            .map(s => this.foldSegment(s))
+            .join('/');
     }
     same(a, b) {
         const sa = storePathSegments(a);
@@ -558,7 +563,9 @@ class ContentStore {
         await external_node_fs_namespaceObject.promises.mkdir(this.contentDir, { recursive: true });
         for (const entry of await external_node_fs_namespaceObject.promises.readdir(this.contentDir, { recursive: true, withFileTypes: true })) {
             if (entry.isFile() && this.isMarkFile(entry.name)) {
-                this.markedFolders.add(this.comparer.key(external_node_path_namespaceObject.relative(this.contentDir, entry.parentPath ?? entry.path).split(external_node_path_namespaceObject.sep).join('/')));
+                this.markedFolders.add(this.comparer.key(external_node_path_namespaceObject.relative(this.contentDir, entry.parentPath ?? entry.path)
+                    .split(external_node_path_namespaceObject.sep)
+                    .join('/')));
             }
         }
         // Staged bodies of an earlier run belong to sessions that no longer exist.
@@ -955,9 +962,7 @@ function imageStoreRoute(spec) {
         minApiVersion: spec.minApiVersion,
         sessionRoute: spec.sessionRoute,
         handle: ctx => spec.handle(ctx),
-        match: p => p.imageStore !== undefined &&
-            (p.imageStore.storePath !== '') === spec.withPath &&
-            (p.imageStore.action ?? '').toLowerCase() === action
+        match: p => p.imageStore !== undefined && (p.imageStore.storePath !== '') === spec.withPath && (p.imageStore.action ?? '').toLowerCase() === action
     };
 }
 
@@ -1166,7 +1171,10 @@ const ManagementErrorCode = {
 };
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 function applicationIdOf(name) {
-    return name.replace(/^fabric:\//i, '').split('/').join('~');
+    return name
+        .replace(/^fabric:\//i, '')
+        .split('/')
+        .join('~');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
@@ -9500,7 +9508,10 @@ class ClusterManager {
         this.routes = this.buildRoutes();
     }
     handles(_method, pathname) {
-        const first = pathname.split('/').find(s => s !== '')?.toLowerCase();
+        const first = pathname
+            .split('/')
+            .find(s => s !== '')
+            ?.toLowerCase();
         return first === 'applicationtypes' || first === 'applications';
     }
     async handle(request) {
@@ -9515,7 +9526,12 @@ class ClusterManager {
         const family = decoded[0].toLowerCase();
         const dollar = decoded.indexOf('$');
         const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
-        const action = dollar < 0 ? '' : decoded.slice(dollar + 1).join('/').toLowerCase();
+        const action = dollar < 0
+            ? ''
+            : decoded
+                .slice(dollar + 1)
+                .join('/')
+                .toLowerCase();
         const route = resources.length <= 1
             ? this.routes.find(r => r.family === family && r.method === request.method && r.withResource === (resources.length === 1) && r.action.toLowerCase() === action)
             : undefined;
@@ -9638,7 +9654,7 @@ class ClusterManager {
             isAsync = body.Async === true;
             const policy = body.ApplicationPackageCleanupPolicy ?? 'Default';
             if (!CLEANUP_POLICIES.includes(policy)) {
-                throw FabricHttpError.invalidArg(`ApplicationPackageCleanupPolicy '${String(policy)}' is not one of ${CLEANUP_POLICIES.join(', ')}.`);
+                throw FabricHttpError.invalidArg(`ApplicationPackageCleanupPolicy '${display(policy)}' is not one of ${CLEANUP_POLICIES.join(', ')}.`);
             }
             cleanup = policy;
         }
@@ -9811,7 +9827,7 @@ class ClusterManager {
             throw FabricHttpError.invalidArg(`${model}.Name '${name}' is not the application of the route (${app.name}).`);
         const target = this.requiredString(body, 'TargetApplicationTypeVersion', model);
         if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling')
-            throw FabricHttpError.invalidArg(`UpgradeKind '${String(body.UpgradeKind)}' is not Rolling.`);
+            throw FabricHttpError.invalidArg(`UpgradeKind '${display(body.UpgradeKind)}' is not Rolling.`);
         // The mode defaults to UnmonitoredAuto when absent [spec].
         const mode = (body.RollingUpgradeMode ?? 'UnmonitoredAuto');
         if (!MODES.includes(mode))
@@ -9826,7 +9842,7 @@ class ClusterManager {
         }
         for (const field of MONITORING_DURATIONS) {
             if (monitoring[field] !== undefined && !isDuration(monitoring[field])) {
-                throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${String(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
+                throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${display(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
             }
         }
         const v = this.types.findAvailable(app.typeName, target);
@@ -9858,7 +9874,7 @@ class ClusterManager {
             Parameters: parameters,
             UpgradeKind: 'Rolling',
             RollingUpgradeMode: mode,
-            UpgradeReplicaSetCheckTimeoutInSeconds: String(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
+            UpgradeReplicaSetCheckTimeoutInSeconds: display(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
             ForceRestart: body.ForceRestart === true,
             MonitoringPolicy: {
                 FailureAction: failureAction,
@@ -9935,7 +9951,18 @@ class ClusterManager {
         return { status: 200, json: this.applications.health(this.application(id)) };
     }
 }
-const JOURNALED_FIELDS = ['ApplicationTypeBuildPath', 'Async', 'ApplicationPackageCleanupPolicy', 'ApplicationTypeVersion', 'Name', 'TypeName', 'TypeVersion', 'TargetApplicationTypeVersion', 'RollingUpgradeMode', 'UpgradeDomain'];
+const JOURNALED_FIELDS = [
+    'ApplicationTypeBuildPath',
+    'Async',
+    'ApplicationPackageCleanupPolicy',
+    'ApplicationTypeVersion',
+    'Name',
+    'TypeName',
+    'TypeVersion',
+    'TargetApplicationTypeVersion',
+    'RollingUpgradeMode',
+    'UpgradeDomain'
+];
 /** The identifying fields of a request body, for the journal (parameters are left out). */
 function journalDetail(body) {
     let parsed;
@@ -9957,6 +9984,10 @@ function journalDetail(body) {
     if (typeof failureAction === 'string')
         out.FailureAction = failureAction;
     return out;
+}
+/** A JSON value of a request body as text for a message or a string field. */
+function display(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
 ;// CONCATENATED MODULE: ./emulator/options.ts
@@ -10141,7 +10172,7 @@ async function listContent(deps, ctx) {
     const page = start < 0 ? [] : all.slice(start, start + deps.listPageSize);
     const content = {
         StoreFiles: page.flatMap(e => (e.file ? [toFileInfo(deps, e.file)] : [])),
-        StoreFolders: page.flatMap(e => e.folder ? [{ StoreRelativePath: shownPath(deps, e.folder.path), FileCount: String(e.folder.fileCount) }] : [])
+        StoreFolders: page.flatMap(e => (e.folder ? [{ StoreRelativePath: shownPath(deps, e.folder.path), FileCount: String(e.folder.fileCount) }] : []))
     };
     const last = page[page.length - 1];
     if (last && start + deps.listPageSize < all.length) {
@@ -10494,6 +10525,8 @@ class UploadSessions {
     comparer;
     sessions = new Map();
     sweeper;
+    /** Sessions created so far: numbers each one's staged file. */
+    created = 0;
     constructor(stagingDir, timeoutMs, 
     /** How the cluster compares paths (sessions by path, a chunk's path against its session's). */
     comparer = new PathComparer(false)) {
@@ -10534,21 +10567,19 @@ class UploadSessions {
         return s;
     }
     byPath(storePath) {
-        return [...this.sessions.keys()]
-            .map(id => this.get(id))
-            .filter((s) => s !== undefined && this.comparer.same(s.path, storePath));
+        return [...this.sessions.keys()].map(id => this.get(id)).filter((s) => s !== undefined && this.comparer.same(s.path, storePath));
     }
     all() {
-        return [...this.sessions.keys()]
-            .map(id => this.get(id))
-            .filter((s) => s !== undefined);
+        return [...this.sessions.keys()].map(id => this.get(id)).filter((s) => s !== undefined);
     }
     /**
      * Registers a session at once, so that chunks arriving together for a new id share one session;
      * its staged file is made in the background (`ready`).
      */
     create(id, storePath, length) {
-        const stagingFile = external_node_path_namespaceObject.join(this.stagingDir, `session-${id}`);
+        // A name of its own per session, not per id: a session lost to a failover may still be
+        // removing its staged file while a new session with the same id creates one.
+        const stagingFile = external_node_path_namespaceObject.join(this.stagingDir, `session-${id}-${++this.created}`);
         const s = {
             id,
             path: storePath,
