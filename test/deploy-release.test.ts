@@ -157,6 +157,11 @@ describe('release: provision, create, upgrade', () => {
     assert.equal(run.outputs['application-result'], 'unchanged');
     assert.equal(managementCalls(emu, 'upgrade-application').length, 1, 'no second upgrade');
     assert.deepEqual(await typeVersions(emu), ['2.0.0']);
+    assert.match(run.summary, /⏭️ Not uploaded: application type VotingType 2.0.0 is already provisioned with the same manifests/);
+    assert.doesNotMatch(run.summary, /Uploaded to/);
+    // The publish profile asks for compression, but nothing is uploaded, so nothing is compressed.
+    assert.doesNotMatch(run.stdout, /::group::Compress the package/);
+    assert.equal(run.outputs['compressed-bytes'], undefined);
   });
 
   it('the same version with a different manifest is refused before any write', async () => {
@@ -200,6 +205,9 @@ describe('release: provision, create, upgrade', () => {
     assert.equal(run.outputs['previous-application-type-version'], '2.0.0');
     assert.equal(run.outputs['application-result'], undefined);
     assert.match(run.summary, /❌ Release failed/);
+    // The upload itself succeeded: its section says so, and only the release is shown as failed.
+    assert.match(run.summary, /✅ Uploaded to '.*'\. The release that followed failed: see below\./);
+    assert.doesNotMatch(run.summary, /Upload failed/);
     assert.equal((await application(emu, 'VotingApp'))?.TypeVersion, '2.0.0');
   });
 

@@ -72,15 +72,19 @@ export async function run(): Promise<void> {
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
-    // Issue 12 hook 2: what is uploaded: the package, its diff against the cluster, its compressed copy.
-    toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
-
-    if (inputs.dryRun) {
-      await dryRun(client, inputs, toUpload.pkg, report);
-      return;
+    if (release?.alreadyProvisioned && !inputs.dryRun) {
+      // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
+      report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
+    } else {
+      // What is uploaded: the package, its diff against the cluster, or its compressed copy.
+      toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+      if (inputs.dryRun) {
+        await dryRun(client, inputs, toUpload.pkg, report);
+        return;
+      }
+      await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
+      report.uploadCompleted = true;
     }
-    // An identical type+version already provisioned needs no upload (release-plan.ts).
-    if (!release?.alreadyProvisioned) await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
     await deployRelease(release, connected, releaseReport);
   } catch (err) {
     report.error =

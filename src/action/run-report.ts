@@ -39,6 +39,10 @@ export class RunReport {
   requestsSent?: number;
   dryRun = false;
   skipped = false;
+  /** Why nothing was uploaded although the run went on (the version is already provisioned). */
+  uploadNotNeeded?: string;
+  /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
+  uploadCompleted = false;
   error?: string;
 
   get durationSeconds(): number {
@@ -85,17 +89,20 @@ export class RunReport {
       const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
       const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
       const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-      const status = this.error
+      const uploadFailed = this.error !== undefined && !this.uploadCompleted && this.uploadNotNeeded === undefined;
+      const status = uploadFailed
         ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-        : this.dryRun
-          ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
-          : this.skipped
-            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
-            : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}`;
+        : this.uploadNotNeeded !== undefined
+          ? `⏭️ Not uploaded: ${this.uploadNotNeeded}.`
+          : this.dryRun
+            ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
+            : this.skipped
+              ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
+              : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}${this.error ? ' The release that followed failed: see below.' : ''}`;
       const row = (label: string, value: string | undefined) => [label, value ?? '—'];
       const throughput = this.throughput;
       core.summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-      if (failures.length > 0) core.summary.addList(failures);
+      if (uploadFailed && failures.length > 0) core.summary.addList(failures);
       await core.summary
         .addTable([
           [
