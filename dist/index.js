@@ -39881,8 +39881,9 @@ function relativeStorePath(path, ancestor, comparison) {
     const a = storePathSegments(ancestor);
     if (p.length < a.length)
         return undefined;
-    for (let i = 0; i < a.length; i++) {
-        if (!sameName(p[i], a[i], comparison))
+    for (const [i, name] of a.entries()) {
+        const own = p[i];
+        if (own === undefined || !sameName(own, name, comparison))
             return undefined;
     }
     return p.slice(a.length).join('/');
@@ -39926,9 +39927,10 @@ function windowsNameProblem(name) {
     if (name.endsWith(' ') || name.endsWith('.'))
         return `it ends with ${name.endsWith(' ') ? 'a space' : 'a dot'}, which Windows drops`;
     // `NUL.txt` and `nul.tar.gz` are the device too: the part before the first dot counts.
-    const stem = name.split('.')[0].trimEnd().toUpperCase();
+    const beforeDot = name.split('.')[0] ?? '';
+    const stem = beforeDot.trimEnd().toUpperCase();
     if (RESERVED_DEVICE_NAMES.has(stem))
-        return `'${name.split('.')[0]}' is a reserved device name on Windows`;
+        return `'${beforeDot}' is a reserved device name on Windows`;
     return undefined;
 }
 /**
@@ -39942,7 +39944,7 @@ function findNameProblems(paths) {
     const byFoldedPath = new Map();
     for (const p of paths) {
         const segments = p.split('/').filter(s => s !== '');
-        for (let i = 0; i < segments.length; i++) {
+        for (const [i, segment] of segments.entries()) {
             const prefix = segments.slice(0, i + 1).join('/');
             if (refused.has(prefix))
                 break; // one problem per path: what lies beneath it is not named again
@@ -39954,8 +39956,7 @@ function findNameProblems(paths) {
                 .map(foldName)
                 .join('/');
             const other = byFoldedPath.get(folded);
-            const reason = windowsNameProblem(segments[i]) ??
-                (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
+            const reason = windowsNameProblem(segment) ?? (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
             if (other === undefined)
                 byFoldedPath.set(folded, prefix);
             if (reason) {
@@ -40031,7 +40032,10 @@ function parseByteSize(text) {
     const m = SIZE.exec(text.trim());
     if (!m)
         return undefined;
-    const bytes = Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+    const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+    if (unitBytes === undefined)
+        return undefined;
+    const bytes = Number(m[1]) * unitBytes;
     return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 function formatBytes(bytes) {
@@ -40336,9 +40340,7 @@ function parseObject(text) {
     }
 }
 function describeBody(res) {
-    const type = String(res.headers['content-type'] ?? '')
-        .split(';')[0]
-        .trim();
+    const type = (String(res.headers['content-type'] ?? '').split(';')[0] ?? '').trim();
     const text = res.body.toString('utf8').trim();
     if (/^<(!doctype|html)/i.test(text) || type === 'text/html')
         return 'an HTML page';
@@ -57295,12 +57297,15 @@ async function convertLegacyPfx(pfx, passphrase) {
         }
         throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
     }
-    const { oids } = forge.pki;
-    const keyBags = [
-        ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
-        ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])
-    ];
-    const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
+    const oid = (name) => {
+        const value = forge.pki.oids[name];
+        if (value === undefined)
+            throw new Error(`internal: node-forge knows no OID named '${name}'`);
+        return value;
+    };
+    const bagsOf = (bagType) => p12.getBags({ bagType })[bagType] ?? [];
+    const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
+    const certBags = bagsOf(oid('certBag'));
     const keyBag = keyBags[0];
     if (!keyBag || certBags.length === 0) {
         throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
@@ -61101,16 +61106,16 @@ function describeScanError(err, root) {
     if (err instanceof inputs_InputError)
         return err;
     const e = err;
-    const broken = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '');
+    const brokenPath = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
     const where = (p) => {
         if (p === undefined)
             return `a path in '${Input.PackagePath}'`;
         const rel = external_node_path_namespaceObject.relative(root, p).split(external_node_path_namespaceObject.sep).join('/');
         return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${Input.PackagePath}'`;
     };
-    if (broken) {
-        const rel = external_node_path_namespaceObject.relative(root, broken[1]).split(external_node_path_namespaceObject.sep).join('/');
-        return new inputs_InputError(`${where(broken[1])} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
+    if (brokenPath !== undefined) {
+        const rel = external_node_path_namespaceObject.relative(root, brokenPath).split(external_node_path_namespaceObject.sep).join('/');
+        return new inputs_InputError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
     }
     if (e?.code === 'EACCES' || e?.code === 'EPERM') {
         return new inputs_InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
@@ -61193,8 +61198,10 @@ const GLOB_OPTIONS = {
 /** The include patterns (as the user wrote them) that select nothing on their own. */
 async function unmatchedPatterns(root, base, include, relativePatterns) {
     const unmatched = [];
-    for (let i = 0; i < relativePatterns.length; i++) {
+    for (const [i, written] of include.entries()) {
         const p = relativePatterns[i];
+        if (p === undefined)
+            throw new Error('internal: one relative pattern per include pattern');
         if (p.startsWith('!'))
             continue;
         const globber = await create(`${base}/${p}`, { ...GLOB_OPTIONS, omitBrokenSymbolicLinks: true });
@@ -61206,7 +61213,7 @@ async function unmatchedPatterns(root, base, include, relativePatterns) {
             }
         }
         if (!matched)
-            unmatched.push(include[i]);
+            unmatched.push(written);
     }
     return unmatched;
 }
@@ -61279,6 +61286,10 @@ class RunReport {
     requestsSent;
     dryRun = false;
     skipped = false;
+    /** Why nothing was uploaded although the run went on (the version is already provisioned). */
+    uploadNotNeeded;
+    /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
+    uploadCompleted = false;
     error;
     get durationSeconds() {
         return (Date.now() - this.started) / 1000;
@@ -61321,17 +61332,20 @@ class RunReport {
             const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
             const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
             const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-            const status = this.error
+            const uploadFailed = this.error !== undefined && !this.uploadCompleted && this.uploadNotNeeded === undefined;
+            const status = uploadFailed
                 ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-                : this.dryRun
-                    ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
-                    : this.skipped
-                        ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
-                        : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}`;
+                : this.uploadNotNeeded !== undefined
+                    ? `⏭️ Not uploaded: ${this.uploadNotNeeded}.`
+                    : this.dryRun
+                        ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
+                        : this.skipped
+                            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
+                            : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}${this.error ? ' The release that followed failed: see below.' : ''}`;
             const row = (label, value) => [label, value ?? '—'];
             const throughput = this.throughput;
             summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-            if (failures.length > 0)
+            if (uploadFailed && failures.length > 0)
                 summary.addList(failures);
             await summary
                 .addTable([
@@ -71463,15 +71477,20 @@ async function run() {
             await group('Authenticate with Azure AD', () => connected.authenticate());
         }
         await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
-        // Issue 12 hook 2: what is uploaded: the package, its diff against the cluster, its compressed copy.
-        toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
-        if (inputs.dryRun) {
-            await dryRun(client, inputs, toUpload.pkg, report);
-            return;
+        if (release?.alreadyProvisioned && !inputs.dryRun) {
+            // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
+            report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
         }
-        // An identical type+version already provisioned needs no upload (release-plan.ts).
-        if (!release?.alreadyProvisioned)
+        else {
+            // What is uploaded: the package, its diff against the cluster, or its compressed copy.
+            toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+            if (inputs.dryRun) {
+                await dryRun(client, inputs, toUpload.pkg, report);
+                return;
+            }
             await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
+            report.uploadCompleted = true;
+        }
         await deployRelease(release, connected, releaseReport);
     }
     catch (err) {

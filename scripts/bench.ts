@@ -479,7 +479,8 @@ async function runPackageScenarios(work: string): Promise<PackageRow[]> {
     await stopEmulator(e0);
     await rm(huge, { recursive: true, force: true });
   }
-  for (const r of rows) if (r !== rows[0] && !r.scenario.includes('no latency')) r.plainSeconds = rows[0].seconds;
+  const [first] = rows;
+  if (first) for (const r of rows) if (r !== first && !r.scenario.includes('no latency')) r.plainSeconds = first.seconds;
   return rows;
 }
 
@@ -585,7 +586,7 @@ async function main(): Promise<void> {
     let packageTable: string | undefined;
     if (!args['no-packages'] && (!args.only || args.only === 'packages')) {
       const packageRows = await runPackageScenarios(work);
-      const naive = packageRows[0].naiveSeconds;
+      const naive = packageRows[0]?.naiveSeconds;
       packageTable = [...PACKAGE_TABLE_HEADER, ...packageRows.map(r => formatPackageRow(r, naive))].join('\n');
       if (naive !== undefined) console.log(`naive uploader on the .NET-like package: ${naive.toFixed(2)} s`);
     }

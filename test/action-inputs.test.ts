@@ -211,7 +211,7 @@ describe('bad inputs, end to end', () => {
       assert.equal(run.exitCode, 1, run.stdout);
       const errors = run.stdout.split('\n').filter(l => l.startsWith('::error::'));
       assert.equal(errors.length, 1, run.stdout);
-      assert.match(errors[0], message);
+      assert.match(errors[0]!, message);
       assert.equal(JSON.stringify(emu.journal.requests), requestsBefore, 'a request reached the cluster');
     });
   }

@@ -39,7 +39,7 @@ describe('overwrite modes', () => {
     assert.equal(run.exitCode, 0, run.stdout);
     await assertStoreMatchesPackage(emu, 'Replace', v2);
     const writes = emu.journal.entries.slice(firstWrite);
-    assert.deepEqual([writes[0].op, writes[0].path], ['delete', 'Replace']);
+    assert.deepEqual([writes[0]!.op, writes[0]!.path], ['delete', 'Replace']);
     assertCleanJournal(emu);
   });
 

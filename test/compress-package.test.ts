@@ -80,7 +80,7 @@ describe('compressed packages', () => {
       ['WebPkg/Config.zip', 'WebPkg/Config'],
       ['DataPkg/Code.zip', 'DataPkg/Code'],
       ['DataPkg/Data.zip', 'DataPkg/Data']
-    ]) {
+    ] as const) {
       const entries = await readZip(emu.diskPath(`Shop/${zip}`));
       const local = (await readdir(path.join(pkg, ...folder.split('/')), { recursive: true, withFileTypes: true }))
         .filter(e => e.isFile())
@@ -118,7 +118,7 @@ describe('compressed packages', () => {
       [first, 'Det/1'],
       [first, 'Det/2'],
       [second, 'Det/3']
-    ]) {
+    ] as const) {
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': dest, compress: 'true' } });
       assert.equal(run.exitCode, 0, run.stdout);
       hashes.push(await Promise.all(zips.map(z => sha(emu.diskPath(`${dest}/${z}`)))));

@@ -33,7 +33,7 @@ function sampleFiles(): Files {
   return out;
 }
 
-const text = (files: Files, rel: string) => files[rel].toString();
+const text = (files: Files, rel: string) => files[rel]!.toString();
 
 /** The sample at application version `version`; `web` bumps VotingWebPkg and its Code to that version with new code. */
 function votingApp(version: string, options: { web?: string; typeName?: string } = {}): Files {
@@ -353,7 +353,7 @@ describe('emulator management: provision', () => {
     const failed = await typeInfo(emu, 'RetriedType', '3.0.0');
     assert.equal(failed?.Status, 'Failed');
     assert.match(failed?.StatusDetails ?? '', /Data is missing for service VotingDataPkg/);
-    await upload(emu, 'retry/VotingApp', { 'VotingDataPkg/Data/seed-votes.json': good['VotingDataPkg/Data/seed-votes.json'] }, { marks: false });
+    await upload(emu, 'retry/VotingApp', { 'VotingDataPkg/Data/seed-votes.json': good['VotingDataPkg/Data/seed-votes.json']! }, { marks: false });
     await rawRequest('PUT', emu.storeUrl('retry/VotingApp/VotingDataPkg/Data/_.dir'), { body: '' });
     assert.equal((await provision(emu, 'retry/VotingApp', { async: true })).status, 202);
     cluster.tick(PROVISION_MS);
@@ -751,7 +751,7 @@ describe('emulator management: a package uploaded by the action', () => {
   it('provisions the sample as dist/index.js uploads it', async () => {
     const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': sampleDir } });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    const r = await provision(emu, run.outputs['image-store-path']);
+    const r = await provision(emu, run.outputs['image-store-path']!);
     assert.equal(r.status, 200, r.text);
     assert.equal((await typeInfo(emu, 'VotingType', '1.0.0'))?.Status, 'Available');
   });

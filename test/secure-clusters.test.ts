@@ -38,7 +38,7 @@ function assertNoSecretLeaks(run: ActionRun, secrets: string[]): void {
       ['stderr', run.stderr],
       ['summary', run.summary],
       ['outputs', JSON.stringify(run.outputs)]
-    ]) {
+    ] as const) {
       assert.ok(!text.includes(piece), `a secret appears in the ${where}: ${piece.slice(0, 12)}…`);
     }
   }

@@ -414,8 +414,9 @@ function relativeStorePath(path, ancestor, comparison) {
     const a = storePathSegments(ancestor);
     if (p.length < a.length)
         return undefined;
-    for (let i = 0; i < a.length; i++) {
-        if (!sameName(p[i], a[i], comparison))
+    for (const [i, name] of a.entries()) {
+        const own = p[i];
+        if (own === undefined || !sameName(own, name, comparison))
             return undefined;
     }
     return p.slice(a.length).join('/');
@@ -9284,10 +9285,10 @@ class RollingUpgrade {
             if (now < end)
                 return;
             if (this.phase === 'back') {
-                this.states[this.rollbackOrder[this.current]] = 'Completed';
+                this.states[itemAt(this.rollbackOrder, this.current)] = 'Completed';
                 this.current++;
                 if (this.current < this.rollbackOrder.length) {
-                    this.states[this.rollbackOrder[this.current]] = 'InProgress';
+                    this.states[itemAt(this.rollbackOrder, this.current)] = 'InProgress';
                     this.domainSince = end;
                 }
                 else {
@@ -9301,7 +9302,7 @@ class RollingUpgrade {
             // The unhealthy version fails the health check after each domain from the second one on
             // (the first, with a single domain).
             if (this.plan.unhealthyTarget && this.plan.mode === 'Monitored' && this.current >= Math.min(1, this.domains.length - 1)) {
-                this.failure = this.healthCheckFailure(end, this.domains[this.current]);
+                this.failure = this.healthCheckFailure(end, itemAt(this.domains, this.current));
                 if (this.plan.failureAction === 'Rollback') {
                     this.startRollback(end);
                 }
@@ -9342,7 +9343,7 @@ class RollingUpgrade {
             this.finishedAt = at;
         }
         else {
-            this.states[this.rollbackOrder[0]] = 'InProgress';
+            this.states[itemAt(this.rollbackOrder, 0)] = 'InProgress';
         }
     }
     /** `$/MoveToNextUpgradeDomain`: resumes a waiting upgrade into the named domain. */
@@ -9406,20 +9407,24 @@ class RollingUpgrade {
     progress(now) {
         this.advance(now);
         const inDomain = this.phase === 'forward' || this.phase === 'back';
-        const currentDomain = this.phase === 'forward' ? this.domains[this.current] : this.phase === 'back' ? this.domains[this.rollbackOrder[this.current]] : '';
+        const currentDomain = this.phase === 'forward'
+            ? itemAt(this.domains, this.current)
+            : this.phase === 'back'
+                ? itemAt(this.domains, itemAt(this.rollbackOrder, this.current))
+                : '';
         const next = this.phase === 'forward-pending'
             ? this.next === undefined
                 ? ''
-                : this.domains[this.next]
+                : itemAt(this.domains, this.next)
             : this.phase === 'forward' && this.current + 1 < this.domains.length
-                ? this.domains[this.current + 1]
+                ? itemAt(this.domains, this.current + 1)
                 : '';
         const end = this.finishedAt ?? now;
         return {
             Name: this.plan.applicationName,
             TypeName: this.plan.typeName,
             TargetApplicationTypeVersion: this.plan.targetVersion,
-            UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: this.states[i] })),
+            UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: itemAt(this.states, i) })),
             UpgradeState: this.state(now),
             NextUpgradeDomain: next,
             RollingUpgradeMode: this.plan.mode,
@@ -9435,6 +9440,13 @@ class RollingUpgrade {
             UpgradeStatusDetails: this.failure?.details ?? ''
         };
     }
+}
+/** `list[i]`, which the upgrade's bookkeeping guarantees is there (one state per domain, indices in range). */
+function itemAt(list, i) {
+    const item = list[i];
+    if (item === undefined)
+        throw new Error(`internal: no item ${i} in a list of ${list.length}`);
+    return item;
 }
 /** `PT0H1M2.5S`, the form the runtime writes durations in. */
 function isoDuration(ms) {
@@ -9523,7 +9535,7 @@ class ClusterManager {
         catch {
             throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
         }
-        const family = decoded[0].toLowerCase();
+        const family = decoded[0]?.toLowerCase();
         const dollar = decoded.indexOf('$');
         const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
         const action = dollar < 0

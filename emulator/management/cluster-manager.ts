@@ -125,7 +125,7 @@ export class ClusterManager {
     } catch {
       throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
     }
-    const family = decoded[0].toLowerCase();
+    const family = decoded[0]?.toLowerCase();
     const dollar = decoded.indexOf('$');
     const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
     const action =

@@ -105,10 +105,10 @@ export class RollingUpgrade {
       const end = this.domainSince + this.domainMs;
       if (now < end) return;
       if (this.phase === 'back') {
-        this.states[this.rollbackOrder[this.current]] = 'Completed';
+        this.states[itemAt(this.rollbackOrder, this.current)] = 'Completed';
         this.current++;
         if (this.current < this.rollbackOrder.length) {
-          this.states[this.rollbackOrder[this.current]] = 'InProgress';
+          this.states[itemAt(this.rollbackOrder, this.current)] = 'InProgress';
           this.domainSince = end;
         } else {
           this.phase = 'back-done';
@@ -121,7 +121,7 @@ export class RollingUpgrade {
       // The unhealthy version fails the health check after each domain from the second one on
       // (the first, with a single domain).
       if (this.plan.unhealthyTarget && this.plan.mode === 'Monitored' && this.current >= Math.min(1, this.domains.length - 1)) {
-        this.failure = this.healthCheckFailure(end, this.domains[this.current]);
+        this.failure = this.healthCheckFailure(end, itemAt(this.domains, this.current));
         if (this.plan.failureAction === 'Rollback') {
           this.startRollback(end);
         } else {
@@ -160,7 +160,7 @@ export class RollingUpgrade {
       this.phase = 'back-done';
       this.finishedAt = at;
     } else {
-      this.states[this.rollbackOrder[0]] = 'InProgress';
+      this.states[itemAt(this.rollbackOrder, 0)] = 'InProgress';
     }
   }
 
@@ -232,21 +232,26 @@ export class RollingUpgrade {
   progress(now: number): ApplicationUpgradeProgressInfo {
     this.advance(now);
     const inDomain = this.phase === 'forward' || this.phase === 'back';
-    const currentDomain = this.phase === 'forward' ? this.domains[this.current] : this.phase === 'back' ? this.domains[this.rollbackOrder[this.current]] : '';
+    const currentDomain =
+      this.phase === 'forward'
+        ? itemAt(this.domains, this.current)
+        : this.phase === 'back'
+          ? itemAt(this.domains, itemAt(this.rollbackOrder, this.current))
+          : '';
     const next =
       this.phase === 'forward-pending'
         ? this.next === undefined
           ? ''
-          : this.domains[this.next]
+          : itemAt(this.domains, this.next)
         : this.phase === 'forward' && this.current + 1 < this.domains.length
-          ? this.domains[this.current + 1]
+          ? itemAt(this.domains, this.current + 1)
           : '';
     const end = this.finishedAt ?? now;
     return {
       Name: this.plan.applicationName,
       TypeName: this.plan.typeName,
       TargetApplicationTypeVersion: this.plan.targetVersion,
-      UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: this.states[i] })),
+      UpgradeDomains: this.domains.map((Name, i) => ({ Name, State: itemAt(this.states, i) })),
       UpgradeState: this.state(now),
       NextUpgradeDomain: next,
       RollingUpgradeMode: this.plan.mode,
@@ -262,6 +267,13 @@ export class RollingUpgrade {
       UpgradeStatusDetails: this.failure?.details ?? ''
     };
   }
+}
+
+/** `list[i]`, which the upgrade's bookkeeping guarantees is there (one state per domain, indices in range). */
+function itemAt<T>(list: readonly T[], i: number): T {
+  const item = list[i];
+  if (item === undefined) throw new Error(`internal: no item ${i} in a list of ${list.length}`);
+  return item;
 }
 
 /** `PT0H1M2.5S`, the form the runtime writes durations in. */

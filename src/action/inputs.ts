@@ -111,7 +111,9 @@ const UNIT_BYTES: Record<string, number> = {
 export function parseByteSize(text: string): number | undefined {
   const m = SIZE.exec(text.trim());
   if (!m) return undefined;
-  const bytes = Number(m[1]) * UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+  const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+  if (unitBytes === undefined) return undefined;
+  const bytes = Number(m[1]) * unitBytes;
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 

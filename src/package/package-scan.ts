@@ -75,15 +75,15 @@ export function normalizeIncludePattern(pattern: string): string {
 export function describeScanError(err: unknown, root: string): Error {
   if (err instanceof InputError) return err;
   const e = err as NodeJS.ErrnoException;
-  const broken = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '');
+  const brokenPath = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
   const where = (p: string | undefined) => {
     if (p === undefined) return `a path in '${Input.PackagePath}'`;
     const rel = path.relative(root, p).split(path.sep).join('/');
     return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${Input.PackagePath}'`;
   };
-  if (broken) {
-    const rel = path.relative(root, broken[1]).split(path.sep).join('/');
-    return new InputError(`${where(broken[1])} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
+  if (brokenPath !== undefined) {
+    const rel = path.relative(root, brokenPath).split(path.sep).join('/');
+    return new InputError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
   }
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
     return new InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
@@ -168,8 +168,9 @@ const GLOB_OPTIONS: glob.GlobOptions = {
 /** The include patterns (as the user wrote them) that select nothing on their own. */
 async function unmatchedPatterns(root: string, base: string, include: string[], relativePatterns: string[]): Promise<string[]> {
   const unmatched: string[] = [];
-  for (let i = 0; i < relativePatterns.length; i++) {
+  for (const [i, written] of include.entries()) {
     const p = relativePatterns[i];
+    if (p === undefined) throw new Error('internal: one relative pattern per include pattern');
     if (p.startsWith('!')) continue;
     const globber = await glob.create(`${base}/${p}`, { ...GLOB_OPTIONS, omitBrokenSymbolicLinks: true });
     let matched = false;
@@ -179,7 +180,7 @@ async function unmatchedPatterns(root: string, base: string, include: string[], 
         break;
       }
     }
-    if (!matched) unmatched.push(include[i]);
+    if (!matched) unmatched.push(written);
   }
   return unmatched;
 }

@@ -31,8 +31,9 @@ export function windowsNameProblem(name: string): string | undefined {
   if (invalid) return `it contains '${invalid[0]}', which Windows does not allow in a name`;
   if (name.endsWith(' ') || name.endsWith('.')) return `it ends with ${name.endsWith(' ') ? 'a space' : 'a dot'}, which Windows drops`;
   // `NUL.txt` and `nul.tar.gz` are the device too: the part before the first dot counts.
-  const stem = name.split('.')[0].trimEnd().toUpperCase();
-  if (RESERVED_DEVICE_NAMES.has(stem)) return `'${name.split('.')[0]}' is a reserved device name on Windows`;
+  const beforeDot = name.split('.')[0] ?? '';
+  const stem = beforeDot.trimEnd().toUpperCase();
+  if (RESERVED_DEVICE_NAMES.has(stem)) return `'${beforeDot}' is a reserved device name on Windows`;
   return undefined;
 }
 
@@ -53,7 +54,7 @@ export function findNameProblems(paths: Iterable<string>): NameProblem[] {
   const byFoldedPath = new Map<string, string>();
   for (const p of paths) {
     const segments = p.split('/').filter(s => s !== '');
-    for (let i = 0; i < segments.length; i++) {
+    for (const [i, segment] of segments.entries()) {
       const prefix = segments.slice(0, i + 1).join('/');
       if (refused.has(prefix)) break; // one problem per path: what lies beneath it is not named again
       if (seen.has(prefix)) continue;
@@ -64,8 +65,7 @@ export function findNameProblems(paths: Iterable<string>): NameProblem[] {
         .join('/');
       const other = byFoldedPath.get(folded);
       const reason =
-        windowsNameProblem(segments[i]) ??
-        (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
+        windowsNameProblem(segment) ?? (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
       if (other === undefined) byFoldedPath.set(folded, prefix);
       if (reason) {
         problems.push({ path: prefix, reason });

@@ -68,8 +68,9 @@ export function relativeStorePath(path: string, ancestor: string, comparison: Pa
   const p = storePathSegments(path);
   const a = storePathSegments(ancestor);
   if (p.length < a.length) return undefined;
-  for (let i = 0; i < a.length; i++) {
-    if (!sameName(p[i], a[i], comparison)) return undefined;
+  for (const [i, name] of a.entries()) {
+    const own = p[i];
+    if (own === undefined || !sameName(own, name, comparison)) return undefined;
   }
   return p.slice(a.length).join('/');
 }

@@ -85,9 +85,7 @@ function parseObject(text: string): Record<string, unknown> | undefined {
 }
 
 function describeBody(res: HttpResponse): string {
-  const type = String(res.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim();
+  const type = (String(res.headers['content-type'] ?? '').split(';')[0] ?? '').trim();
   const text = res.body.toString('utf8').trim();
   if (/^<(!doctype|html)/i.test(text) || type === 'text/html') return 'an HTML page';
   return `a body that is not an Image Store listing${type ? ` (${type})` : ''}`;

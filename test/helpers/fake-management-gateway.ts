@@ -143,7 +143,7 @@ export class FakeCluster {
       return empty(201);
     }
     if ((m = /^\/Applications\/([^/$]+)(?:\/\$\/(\w+))?$/.exec(path))) {
-      const name = `fabric:/${m[1].split('~').join('/')}`;
+      const name = `fabric:/${m[1]!.split('~').join('/')}`;
       const app = this.applications.get(name);
       const action = m[2];
       if (!action) return app ? json(200, app) : empty(204);

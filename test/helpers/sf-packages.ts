@@ -84,7 +84,7 @@ export function dllLikeBytes(size: number, seed: number): Buffer {
   for (let o = 0; o < size;) {
     const v = next();
     if ((v & 7) < 3) out[o++] = (v >>> 8) & 0xff;
-    else o += words[(v >>> 3) % 512].copy(out, o, 0, Math.min(12, size - o));
+    else o += words[(v >>> 3) % 512]!.copy(out, o, 0, Math.min(12, size - o));
   }
   return out;
 }

@@ -111,8 +111,8 @@ test('the same version with a different manifest is refused before any write', a
     cluster.requests.every(r => r.method === 'GET'),
     'only reads'
   );
-  cluster.types[0].manifest = MANIFEST;
-  cluster.types[0].serviceManifests = {
+  cluster.types[0]!.manifest = MANIFEST;
+  cluster.types[0]!.serviceManifests = {
     VotingWebPkg: WEB.replace('Version="1.0.0"', 'Version="1.0.0" ').replace('<CodePackage', '<!-- --><CodePackage Extra="x"')
   };
   await assert.rejects(release({ provision: 'true' }), /different VotingWebPkg\/ServiceManifest.xml/);

@@ -22,7 +22,7 @@ function gateway(transport: FakeTransport, options: Partial<GatewayClientOptions
   });
 }
 
-const script = (...answers: ScriptedAnswer[]) => new FakeTransport((_r, i) => answers[Math.min(i, answers.length - 1)]);
+const script = (...answers: ScriptedAnswer[]) => new FakeTransport((_r, i) => answers[Math.min(i, answers.length - 1)]!);
 
 describe('retry classification', () => {
   for (const status of [429, 500, 502, 503, 504]) it(`retries HTTP ${status}`, () => assert.ok(isRetryable({ status })));

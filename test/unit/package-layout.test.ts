@@ -73,7 +73,7 @@ test('a missing or unparseable ApplicationManifest.xml is one problem naming the
   const broken = { ...sampleFiles(), 'ApplicationManifest.xml': '<ApplicationManifest' };
   const problems = problemsOf(broken);
   assert.equal(problems.length, 1);
-  assert.match(problems[0].message, /not well-formed/);
+  assert.match(problems[0]!.message, /not well-formed/);
 });
 
 test('a service manifest folder or file that is missing, or names another version, is refused', () => {
@@ -81,25 +81,25 @@ test('a service manifest folder or file that is missing, or names another versio
   for (const f of Object.keys(files)) if (f.startsWith('VotingWebPkg/')) delete files[f];
   const missing = problemsOf(files);
   assert.equal(missing.length, 1);
-  assert.equal(missing[0].file, 'VotingWebPkg/ServiceManifest.xml');
-  assert.match(missing[0].message, /BuildLayout .* is invalid\. ServiceManifest\.xml is missing/);
+  assert.equal(missing[0]!.file, 'VotingWebPkg/ServiceManifest.xml');
+  assert.match(missing[0]!.message, /BuildLayout .* is invalid\. ServiceManifest\.xml is missing/);
 
   const renamed = sampleFiles();
-  renamed['VotingWebPkg/ServiceManifest.xml'] = renamed['VotingWebPkg/ServiceManifest.xml'].replace('Version="1.0.0"', 'Version="1.0.1"');
+  renamed['VotingWebPkg/ServiceManifest.xml'] = renamed['VotingWebPkg/ServiceManifest.xml']!.replace('Version="1.0.0"', 'Version="1.0.1"');
   const mismatch = problemsOf(renamed);
   assert.equal(mismatch.length, 1);
-  assert.match(mismatch[0].message, /ServiceManifestVersion='1.0.0'. This does not match the Name='VotingWebPkg' and Version='1.0.1'/);
+  assert.match(mismatch[0]!.message, /ServiceManifestVersion='1.0.0'. This does not match the Name='VotingWebPkg' and Version='1.0.1'/);
 });
 
 test('duplicate imports are refused', () => {
   const files = sampleFiles();
-  files['ApplicationManifest.xml'] = files['ApplicationManifest.xml'].replace(
+  files['ApplicationManifest.xml'] = files['ApplicationManifest.xml']!.replace(
     '<ServiceManifestImport>',
     '<ServiceManifestImport><ServiceManifestRef ServiceManifestName="VotingWebPkg" ServiceManifestVersion="1.0.0" /></ServiceManifestImport><ServiceManifestImport>'
   );
   const problems = problemsOf(files);
   assert.equal(problems.length, 1);
-  assert.match(problems[0].message, /appears more than once/);
+  assert.match(problems[0]!.message, /appears more than once/);
 });
 
 test('a Code/Config/Data package must be a folder or a zip, not neither nor both', () => {
@@ -111,14 +111,14 @@ test('a Code/Config/Data package must be a folder or a zip, not neither nor both
   assert.ok(layout.presentParts.some(p => p.path === 'VotingWebPkg/Code.zip' && p.zipped));
 
   const both = { ...sampleFiles(), 'VotingWebPkg/Code.zip': 'PK' };
-  assert.match(problemsOf(both)[0].message, /both a folder and Code\.zip/);
+  assert.match(problemsOf(both)[0]!.message, /both a folder and Code\.zip/);
 
   const neither = sampleFiles();
   for (const f of Object.keys(neither)) if (f.startsWith('VotingDataPkg/Data/')) delete neither[f];
   const problems = problemsOf(neither);
   assert.equal(problems.length, 1);
-  assert.equal(problems[0].file, 'VotingDataPkg/Data');
-  assert.match(problems[0].message, /Data is missing for service VotingDataPkg/);
+  assert.equal(problems[0]!.file, 'VotingDataPkg/Data');
+  assert.match(problems[0]!.message, /Data is missing for service VotingDataPkg/);
 });
 
 test('an empty package folder counts as present', () => {
@@ -130,7 +130,7 @@ test('an empty package folder counts as present', () => {
 test('a container code package needs no folder', () => {
   const files = sampleFiles();
   for (const f of Object.keys(files)) if (f.startsWith('VotingWebPkg/Code/')) delete files[f];
-  files['VotingWebPkg/ServiceManifest.xml'] = files['VotingWebPkg/ServiceManifest.xml'].replace(
+  files['VotingWebPkg/ServiceManifest.xml'] = files['VotingWebPkg/ServiceManifest.xml']!.replace(
     /<EntryPoint>[\s\S]*?<\/EntryPoint>/,
     '<EntryPoint><ContainerHost><ImageName>web:1</ImageName></ContainerHost></EntryPoint>'
   );
@@ -140,17 +140,17 @@ test('a container code package needs no folder', () => {
 test('names and versions with separators, .. or surrounding whitespace are refused', () => {
   for (const bad of ['1.0/0', '1.0\\0', '..', ' 1.0.0']) {
     const files = sampleFiles();
-    files['VotingDataPkg/ServiceManifest.xml'] = files['VotingDataPkg/ServiceManifest.xml'].replace(
+    files['VotingDataPkg/ServiceManifest.xml'] = files['VotingDataPkg/ServiceManifest.xml']!.replace(
       '<ConfigPackage Name="Config" Version="1.0.0"',
       `<ConfigPackage Name="Config" Version="${bad}"`
     );
     const problems = problemsOf(files);
     assert.equal(problems.length, 1, `version '${bad}'`);
-    assert.match(problems[0].message, /ConfigPackage Version/);
+    assert.match(problems[0]!.message, /ConfigPackage Version/);
   }
   const files = sampleFiles();
-  files['ApplicationManifest.xml'] = files['ApplicationManifest.xml'].replace('ApplicationTypeVersion="1.0.0"', 'ApplicationTypeVersion="1.0.0 "');
-  assert.match(problemsOf(files)[0].message, /ApplicationTypeVersion '1.0.0 ' has surrounding whitespace/);
+  files['ApplicationManifest.xml'] = files['ApplicationManifest.xml']!.replace('ApplicationTypeVersion="1.0.0"', 'ApplicationTypeVersion="1.0.0 "');
+  assert.match(problemsOf(files)[0]!.message, /ApplicationTypeVersion '1.0.0 ' has surrounding whitespace/);
 });
 
 test('files no manifest refers to are listed apart, not as problems', () => {

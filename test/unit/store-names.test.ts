@@ -39,6 +39,6 @@ describe('Windows-invalid names', () => {
       problems.map(p => p.path),
       ['Svc/CON', 'code', 'Data/X']
     );
-    assert.match(problems[1].reason, /differs from 'Code' only in case/);
+    assert.match(problems[1]!.reason, /differs from 'Code' only in case/);
   });
 });

@@ -49,11 +49,11 @@ describe('deterministic zip writer', () => {
       assert.equal(e.dosTime, 0);
       assert.deepEqual(e.extraFieldIds, []);
     }
-    assert.equal(entries[0].compressionMethod, 8);
-    assert.equal(entries[0].externalAttributes >>> 16, 0o100644);
-    assert.equal(entries[2].externalAttributes >>> 16, 0o040755);
-    assert.deepEqual(entries[0].content, await readFile(path.join(root, 'Z.dll')));
-    assert.equal(entries[1].content?.toString(), 'b');
+    assert.equal(entries[0]!.compressionMethod, 8);
+    assert.equal(entries[0]!.externalAttributes >>> 16, 0o100644);
+    assert.equal(entries[2]!.externalAttributes >>> 16, 0o040755);
+    assert.deepEqual(entries[0]!.content, await readFile(path.join(root, 'Z.dll')));
+    assert.equal(entries[1]!.content?.toString(), 'b');
   });
 
   it('fails (and leaves no zip) when a file changes size while it is zipped', async () => {

@@ -133,12 +133,14 @@ async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Pr
     }
     throw new InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
   }
-  const { oids } = forge.pki;
-  const keyBags = [
-    ...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag] ?? []),
-    ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag] ?? [])
-  ];
-  const certBags = p12.getBags({ bagType: oids.certBag })[oids.certBag] ?? [];
+  const oid = (name: string): string => {
+    const value = forge.pki.oids[name];
+    if (value === undefined) throw new Error(`internal: node-forge knows no OID named '${name}'`);
+    return value;
+  };
+  const bagsOf = (bagType: string) => p12.getBags({ bagType })[bagType] ?? [];
+  const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
+  const certBags = bagsOf(oid('certBag'));
   const keyBag = keyBags[0];
   if (!keyBag || certBags.length === 0) {
     throw new InputError(
