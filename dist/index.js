@@ -61173,7 +61173,8 @@ async function scanPackage(packagePath, include) {
     if (!manifest) {
         throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`);
     }
-    const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders]);
+    // Sorted, so that the message is the same whatever order the file system lists the folders in.
+    const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders].sort());
     if (nameProblems.length > 0) {
         const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
         const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
