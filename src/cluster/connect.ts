@@ -88,7 +88,7 @@ export function connectToCluster(inputs: UploadInputs, clientCertificate: Client
           url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport),
           clientWaitMs(inputs.timeoutSeconds)
         );
-        tokens = servicePrincipalToken(security, metadata.metadata, network);
+        tokens = await servicePrincipalToken(security, metadata.metadata, network);
         await tokens.token();
         core.info(
           `Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`

@@ -2,14 +2,8 @@
 // service principal with @azure/msal-node, by client secret or, without one, with GitHub's OIDC
 // token as a federated credential. The cluster's own metadata names the scope and the authority.
 import * as core from '@actions/core';
-import {
-  ConfidentialClientApplication,
-  type Configuration,
-  type INetworkModule,
-  LogLevel,
-  type NetworkRequestOptions,
-  type NetworkResponse
-} from '@azure/msal-node';
+// Types only: msal itself (most of the bundle) is loaded when a service principal is used.
+import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { HttpTransport } from '../transport.js';
 import { Input, type SecurityInputs } from '../../action/inputs.js';
 
@@ -72,7 +66,8 @@ export interface ClusterAadMetadata {
 }
 
 /** A token source for a service principal, by secret or by GitHub OIDC federation. */
-export function servicePrincipalToken(security: SecurityInputs, metadata: ClusterAadMetadata, network: INetworkModule): TokenSource {
+export async function servicePrincipalToken(security: SecurityInputs, metadata: ClusterAadMetadata, network: INetworkModule): Promise<TokenSource> {
+  const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
   const clientId = security.azureClientId!;
   const tenantId = security.azureTenantId!;
   const login = metadata.login.replace(/\/+$/, '');
