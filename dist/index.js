@@ -39846,179 +39846,28 @@ function getDeployInputs(read = name => getInput(name), resolve = p => external_
     return inputs;
 }
 
-;// CONCATENATED MODULE: ./src/cluster/management-client.ts
-// The cluster management operations a release needs (cluster-management-protocol.md): provision
-// and unprovision application types, read their status and manifests, get, create and upgrade
-// applications, and read upgrade progress. Built on the gateway client, which owns retries,
-// tokens and error classification.
-
+;// CONCATENATED MODULE: ./src/protocol/management-models.ts
+/** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
 const ManagementErrorCode = {
     ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
     ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
     ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
+    ApplicationTypeProvisionInProgress: 'FABRIC_E_APPLICATION_TYPE_PROVISION_IN_PROGRESS',
+    ImageBuilderValidationError: 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+    ServiceManifestNotFound: 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND',
     ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
-    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION'
+    ApplicationNotFound: 'FABRIC_E_APPLICATION_NOT_FOUND',
+    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION',
+    ApplicationNotUpgrading: 'FABRIC_E_APPLICATION_NOT_UPGRADING',
+    ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
+    InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 };
-/** Provision with the `Kind`-first body needs 6.2; the other routes are asked with 6.0. */
-const PROVISION_API_VERSION = '6.2';
-const MANAGEMENT_API_VERSION = '6.0';
-/** `fabric:/a/b` → `a~b` (the id used in application routes). */
-function applicationId(applicationName) {
-    return applicationName
-        .replace(/^fabric:\//, '')
+/** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
+function applicationIdOf(name) {
+    return name
+        .replace(/^fabric:\//i, '')
         .split('/')
         .join('~');
-}
-function segment(value) {
-    return encodeURIComponent(value);
-}
-class ManagementClient {
-    gateway;
-    constructor(gateway) {
-        this.gateway = gateway;
-    }
-    get requestsSent() {
-        return this.gateway.requestsSent;
-    }
-    get signal() {
-        return this.gateway.signal;
-    }
-    /**
-     * Starts an asynchronous provision of the package at `buildPath` in the Image Store. `Kind` is
-     * written first: the gateway's polymorphic reader needs the discriminator before the rest.
-     * `ApplicationPackageCleanupPolicy: Manual` keeps the package where it is, so that the action
-     * decides (`keep-package`) and deletes it itself after a successful provision, whatever the
-     * cluster's own default is.
-     */
-    async provision(buildPath) {
-        const body = JSON.stringify({
-            Kind: 'ImageStorePath',
-            ApplicationTypeBuildPath: buildPath,
-            Async: true,
-            ApplicationPackageCleanupPolicy: 'Manual'
-        });
-        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202]
-        });
-    }
-    /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
-    async getApplicationType(typeName, typeVersion) {
-        const items = await this.listApplicationTypeVersions(typeName, typeVersion);
-        return items.find(i => i.Version === typeVersion);
-    }
-    /** Every provisioned version of the type (all pages); empty when the type is unknown. */
-    async listApplicationTypeVersions(typeName, typeVersion) {
-        const items = [];
-        let token;
-        do {
-            const query = { ExcludeApplicationParameters: 'true' };
-            if (typeVersion !== undefined)
-                query.ApplicationTypeVersion = typeVersion;
-            if (token)
-                query.ContinuationToken = token;
-            const res = await this.call({ operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` }, {
-                method: 'GET',
-                path: `/ApplicationTypes/${segment(typeName)}`,
-                query,
-                accept: [200, 204, 404]
-            });
-            if (res.status !== 200 || res.body.length === 0)
-                break;
-            const page = this.gateway.parseJson(res, 'get application type');
-            items.push(...(page.Items ?? []));
-            token = page.ContinuationToken || undefined;
-        } while (token);
-        return items;
-    }
-    /** The provisioned application manifest's XML, or undefined when the type+version is not provisioned. */
-    async getApplicationManifest(typeName, typeVersion) {
-        const res = await this.call({ operation: `get the application manifest of ${typeName} ${typeVersion}` }, {
-            method: 'GET',
-            path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
-            query: { ApplicationTypeVersion: typeVersion },
-            accept: [200, 204, 404]
-        });
-        if (res.status !== 200)
-            return undefined;
-        return this.gateway.parseJson(res, 'get application manifest').Manifest;
-    }
-    /** A service manifest of a provisioned type+version, or undefined when the cluster has none of that name. */
-    async getServiceManifest(typeName, typeVersion, serviceManifestName) {
-        const res = await this.call({ operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` }, {
-            method: 'GET',
-            path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
-            query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
-            accept: [200, 204, 404]
-        });
-        if (res.status !== 200)
-            return undefined;
-        return this.gateway.parseJson(res, 'get service manifest').Manifest;
-    }
-    /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
-    async unprovision(typeName, typeVersion) {
-        try {
-            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
-                method: 'POST',
-                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-                headers: { 'Content-Type': 'application/json' },
-                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-                accept: [200, 202]
-            });
-            return 'unprovisioning';
-        }
-        catch (err) {
-            if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeInUse))
-                return 'in-use';
-            if (err instanceof ImageStoreError && err.is(404))
-                return 'not-found';
-            throw err;
-        }
-    }
-    /** The application, or undefined when it does not exist (the cluster answers 204). */
-    async getApplication(applicationName) {
-        const res = await this.call({ operation: `get application ${applicationName}` }, {
-            method: 'GET',
-            path: `/Applications/${segment(applicationId(applicationName))}`,
-            accept: [200, 204]
-        });
-        if (res.status === 204 || res.body.length === 0)
-            return undefined;
-        return this.gateway.parseJson(res, 'get application');
-    }
-    async createApplication(description) {
-        await this.call({ operation: `create application ${description.Name}` }, {
-            method: 'POST',
-            path: '/Applications/$/Create',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [201]
-        });
-    }
-    async upgradeApplication(description) {
-        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
-            method: 'POST',
-            path: `/Applications/${segment(applicationId(description.Name))}/$/Upgrade`,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200]
-        });
-    }
-    async getUpgradeProgress(applicationName) {
-        const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
-            method: 'GET',
-            path: `/Applications/${segment(applicationId(applicationName))}/$/GetUpgradeProgress`,
-            accept: [200]
-        });
-        return this.gateway.parseJson(res, 'get upgrade progress');
-    }
-    call(failed, spec) {
-        return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
@@ -40071,7 +39920,7 @@ class ReleaseError extends Error {
 
 /** The sfctl commands that watch, resume or roll back an upgrade: what to do next, in every message. */
 function sfctlCommands(applicationName) {
-    const id = applicationId(applicationName);
+    const id = applicationIdOf(applicationName);
     return {
         status: `sfctl application upgrade-status --application-id ${id}`,
         rollback: `sfctl application upgrade-rollback --application-id ${id}`,
@@ -40376,6 +40225,169 @@ class ReleaseReport {
         catch (err) {
             warning(`Could not write the release summary: ${err.message}`);
         }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/management-client.ts
+// The cluster management operations a release needs (cluster-management-protocol.md): provision
+// and unprovision application types, read their status and manifests, get, create and upgrade
+// applications, and read upgrade progress. Built on the gateway client, which owns retries,
+// tokens and error classification.
+
+
+
+/** Provision with the `Kind`-first body needs 6.2; the other routes are asked with 6.0. */
+const PROVISION_API_VERSION = '6.2';
+const MANAGEMENT_API_VERSION = '6.0';
+function segment(value) {
+    return encodeURIComponent(value);
+}
+class ManagementClient {
+    gateway;
+    constructor(gateway) {
+        this.gateway = gateway;
+    }
+    get requestsSent() {
+        return this.gateway.requestsSent;
+    }
+    get signal() {
+        return this.gateway.signal;
+    }
+    /**
+     * Starts an asynchronous provision of the package at `buildPath` in the Image Store. `Kind` is
+     * written first: the gateway's polymorphic reader needs the discriminator before the rest.
+     * `ApplicationPackageCleanupPolicy: Manual` keeps the package where it is, so that the action
+     * decides (`keep-package`) and deletes it itself after a successful provision, whatever the
+     * cluster's own default is.
+     */
+    async provision(buildPath) {
+        const body = JSON.stringify({
+            Kind: 'ImageStorePath',
+            ApplicationTypeBuildPath: buildPath,
+            Async: true,
+            ApplicationPackageCleanupPolicy: 'Manual'
+        });
+        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
+            method: 'POST',
+            path: '/ApplicationTypes/$/Provision',
+            apiVersion: PROVISION_API_VERSION,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(body),
+            accept: [200, 202]
+        });
+    }
+    /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
+    async getApplicationType(typeName, typeVersion) {
+        const items = await this.listApplicationTypeVersions(typeName, typeVersion);
+        return items.find(i => i.Version === typeVersion);
+    }
+    /** Every provisioned version of the type (all pages); empty when the type is unknown. */
+    async listApplicationTypeVersions(typeName, typeVersion) {
+        const items = [];
+        let token;
+        do {
+            const query = { ExcludeApplicationParameters: 'true' };
+            if (typeVersion !== undefined)
+                query.ApplicationTypeVersion = typeVersion;
+            if (token)
+                query.ContinuationToken = token;
+            const res = await this.call({ operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` }, {
+                method: 'GET',
+                path: `/ApplicationTypes/${segment(typeName)}`,
+                query,
+                accept: [200, 204, 404]
+            });
+            if (res.status !== 200 || res.body.length === 0)
+                break;
+            const page = this.gateway.parseJson(res, 'get application type');
+            items.push(...(page.Items ?? []));
+            token = page.ContinuationToken || undefined;
+        } while (token);
+        return items;
+    }
+    /** The provisioned application manifest's XML, or undefined when the type+version is not provisioned. */
+    async getApplicationManifest(typeName, typeVersion) {
+        const res = await this.call({ operation: `get the application manifest of ${typeName} ${typeVersion}` }, {
+            method: 'GET',
+            path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
+            query: { ApplicationTypeVersion: typeVersion },
+            accept: [200, 204, 404]
+        });
+        if (res.status !== 200)
+            return undefined;
+        return this.gateway.parseJson(res, 'get application manifest').Manifest;
+    }
+    /** A service manifest of a provisioned type+version, or undefined when the cluster has none of that name. */
+    async getServiceManifest(typeName, typeVersion, serviceManifestName) {
+        const res = await this.call({ operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` }, {
+            method: 'GET',
+            path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
+            query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
+            accept: [200, 204, 404]
+        });
+        if (res.status !== 200)
+            return undefined;
+        return this.gateway.parseJson(res, 'get service manifest').Manifest;
+    }
+    /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
+    async unprovision(typeName, typeVersion) {
+        try {
+            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
+                method: 'POST',
+                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
+                headers: { 'Content-Type': 'application/json' },
+                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
+                accept: [200, 202]
+            });
+            return 'unprovisioning';
+        }
+        catch (err) {
+            if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeInUse))
+                return 'in-use';
+            if (err instanceof ImageStoreError && err.is(404))
+                return 'not-found';
+            throw err;
+        }
+    }
+    /** The application, or undefined when it does not exist (the cluster answers 204). */
+    async getApplication(applicationName) {
+        const res = await this.call({ operation: `get application ${applicationName}` }, {
+            method: 'GET',
+            path: `/Applications/${segment(applicationIdOf(applicationName))}`,
+            accept: [200, 204]
+        });
+        if (res.status === 204 || res.body.length === 0)
+            return undefined;
+        return this.gateway.parseJson(res, 'get application');
+    }
+    async createApplication(description) {
+        await this.call({ operation: `create application ${description.Name}` }, {
+            method: 'POST',
+            path: '/Applications/$/Create',
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [201]
+        });
+    }
+    async upgradeApplication(description) {
+        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
+            method: 'POST',
+            path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [200]
+        });
+    }
+    async getUpgradeProgress(applicationName) {
+        const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
+            method: 'GET',
+            path: `/Applications/${segment(applicationIdOf(applicationName))}/$/GetUpgradeProgress`,
+            accept: [200]
+        });
+        return this.gateway.parseJson(res, 'get upgrade progress');
+    }
+    call(failed, spec) {
+        return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
     }
 }
 

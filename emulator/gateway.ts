@@ -5,7 +5,7 @@
 import type * as http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { AadAuthority } from './aad.js';
-import { type ApiVersion, compareApiVersions, formatApiVersion, parseApiVersion } from './api-version.js';
+import { type ApiVersion, checkApiVersion, checkTimeout } from './api-version.js';
 import type { ContentStore } from './content-store.js';
 import { FabricHttpError } from './fabric-http-error.js';
 import type { FaultInjector } from './faults.js';
@@ -46,7 +46,7 @@ export class Gateway {
       const anonymous = this.parts.anonymous.match(ctx.path);
       if (anonymous) {
         journal.countRequest(anonymous.name);
-        if (anonymous.minApiVersion !== undefined) this.checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion));
+        if (anonymous.minApiVersion !== undefined) checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
         return await anonymous.handle(ctx);
       }
       if (this.parts.requiresClientCertificate && (req.socket as TLSSocket).authorized !== true) {
@@ -59,8 +59,8 @@ export class Gateway {
       if (!route.selfCounting) journal.countRequest(route.name);
       if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization)) throw FabricHttpError.bearerTokenRequired();
       if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path))) return;
-      if (route.minApiVersion !== undefined) this.checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion));
-      this.checkTimeout(url.searchParams);
+      if (route.minApiVersion !== undefined) checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
+      checkTimeout(url.searchParams);
       if (route.sessionRoute && !this.parts.uploadSessions) {
         throw FabricHttpError.invalidArg('upload sessions are not supported by this cluster');
       }
@@ -129,25 +129,6 @@ export class Gateway {
       case 'lost-answer':
         replies.drop(res);
         return false;
-    }
-  }
-
-  private checkApiVersion(query: URLSearchParams, min: ApiVersion): void {
-    const text = query.get('api-version');
-    const v = parseApiVersion(text);
-    if (!v) throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
-    const max = this.parts.maxApiVersion;
-    if (compareApiVersions(v, min) < 0 || compareApiVersions(v, max) > 0) {
-      throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(max)}`);
-    }
-  }
-
-  private checkTimeout(query: URLSearchParams): void {
-    const text = query.get('timeout');
-    if (text === null) return;
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
-      throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
     }
   }
 }

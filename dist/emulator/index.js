@@ -312,23 +312,6 @@ class AadAuthority {
     }
 }
 
-;// CONCATENATED MODULE: ./emulator/api-version.ts
-// api-version handling as the runtime does it: a `-preview` suffix is ignored, and a version
-// outside [route minimum, runtime version] is refused with 400 E_INVALIDARG.
-const API_VERSION = /^(\d+)\.(\d+)(-preview(\.\d+)?)?$/i;
-function parseApiVersion(text) {
-    const m = text ? API_VERSION.exec(text.trim()) : null;
-    return m ? [Number(m[1]), Number(m[2])] : undefined;
-}
-function compareApiVersions(a, b) {
-    return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
-}
-function formatApiVersion(v) {
-    return `${v[0]}.${v[1]}`;
-}
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
 // Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
 // set: clients compare against these but must accept any other string.
@@ -356,74 +339,6 @@ const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
 function isReservedRoot(storePath) {
     const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
     return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/protocol/store-path.ts
-// Store-relative paths. The store always uses `/` on the wire from this project; Windows
-// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
-// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
-function storePathSegments(storePath) {
-    return storePath.split(/[\\/]/).filter(s => s !== '');
-}
-/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
-function normalizeStorePath(storePath) {
-    return storePathSegments(storePath).join('/');
-}
-function joinStorePath(...parts) {
-    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
-}
-/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
-function encodeStorePath(storePath) {
-    return storePathSegments(storePath).map(encodeURIComponent).join('/');
-}
-function parentStorePath(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments.slice(0, -1).join('/');
-}
-function baseName(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments[segments.length - 1] ?? '';
-}
-const EXACT = { caseInsensitive: false };
-/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
-const AS_WINDOWS = { caseInsensitive: true };
-/**
- * One name folded the way Windows compares names: each character upper-cased on its own, and
- * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
- * one character to one, so `Straße` and `STRASSE` are different names there.
- */
-function foldName(name) {
-    let folded = '';
-    for (const ch of name) {
-        const upper = ch.toUpperCase();
-        folded += [...upper].length === 1 ? upper : ch;
-    }
-    return folded;
-}
-/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
-function storePathKey(storePath, comparison) {
-    const segments = storePathSegments(storePath);
-    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
-}
-function sameName(a, b, comparison) {
-    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
-}
-/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
-function relativeStorePath(path, ancestor, comparison) {
-    const p = storePathSegments(path);
-    const a = storePathSegments(ancestor);
-    if (p.length < a.length)
-        return undefined;
-    for (const [i, name] of a.entries()) {
-        const own = p[i];
-        if (own === undefined || !sameName(own, name, comparison))
-            return undefined;
-    }
-    return p.slice(a.length).join('/');
-}
-/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
-function isSameOrBeneath(path, ancestor, comparison = EXACT) {
-    return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./emulator/fabric-http-error.ts
@@ -492,6 +407,113 @@ class FabricHttpError extends Error {
             return err;
         return new FabricHttpError(500, ErrorCode.Fail, err instanceof Error ? err.message : String(err));
     }
+}
+
+;// CONCATENATED MODULE: ./emulator/api-version.ts
+// api-version handling as the runtime does it: a `-preview` suffix is ignored, and a version
+// outside [route minimum, runtime version] is refused with 400 E_INVALIDARG. The `timeout` query
+// parameter is checked here too, since every route takes both.
+
+const API_VERSION = /^(\d+)\.(\d+)(-preview(\.\d+)?)?$/i;
+function parseApiVersion(text) {
+    const m = text ? API_VERSION.exec(text.trim()) : null;
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+function compareApiVersions(a, b) {
+    return a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1];
+}
+function formatApiVersion(v) {
+    return `${v[0]}.${v[1]}`;
+}
+/** Refuses (400 E_INVALIDARG) a missing api-version, or one outside [min, max]. */
+function checkApiVersion(query, min, max) {
+    const text = query.get('api-version');
+    const v = parseApiVersion(text);
+    if (!v)
+        throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
+    if (compareApiVersions(v, min) < 0 || compareApiVersions(v, max) > 0) {
+        throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(max)}`);
+    }
+}
+/** Refuses (400 E_INVALIDARG) a `timeout` that is not a whole number of seconds from 1 to 4294967295. */
+function checkTimeout(query) {
+    const text = query.get('timeout');
+    if (text === null)
+        return;
+    const n = Number(text);
+    if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
+        throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
+    }
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/protocol/store-path.ts
+// Store-relative paths. The store always uses `/` on the wire from this project; Windows
+// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
+// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
+function storePathSegments(storePath) {
+    return storePath.split(/[\\/]/).filter(s => s !== '');
+}
+/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
+function normalizeStorePath(storePath) {
+    return storePathSegments(storePath).join('/');
+}
+function joinStorePath(...parts) {
+    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
+}
+/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
+function encodeStorePath(storePath) {
+    return storePathSegments(storePath).map(encodeURIComponent).join('/');
+}
+function parentStorePath(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments.slice(0, -1).join('/');
+}
+function baseName(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments[segments.length - 1] ?? '';
+}
+const EXACT = { caseInsensitive: false };
+/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
+const AS_WINDOWS = { caseInsensitive: true };
+/**
+ * One name folded the way Windows compares names: each character upper-cased on its own, and
+ * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
+ * one character to one, so `Straße` and `STRASSE` are different names there.
+ */
+function foldName(name) {
+    let folded = '';
+    for (const ch of name) {
+        const upper = ch.toUpperCase();
+        folded += [...upper].length === 1 ? upper : ch;
+    }
+    return folded;
+}
+/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
+function storePathKey(storePath, comparison) {
+    const segments = storePathSegments(storePath);
+    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+}
+function sameName(a, b, comparison) {
+    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
+}
+/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
+function relativeStorePath(path, ancestor, comparison) {
+    const p = storePathSegments(path);
+    const a = storePathSegments(ancestor);
+    if (p.length < a.length)
+        return undefined;
+    for (const [i, name] of a.entries()) {
+        const own = p[i];
+        if (own === undefined || !sameName(own, name, comparison))
+            return undefined;
+    }
+    return p.slice(a.length).join('/');
+}
+/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
+function isSameOrBeneath(path, ancestor, comparison = EXACT) {
+    return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
 
 ;// CONCATENATED MODULE: ./emulator/path-case.ts
@@ -989,7 +1011,7 @@ class Gateway {
             if (anonymous) {
                 journal.countRequest(anonymous.name);
                 if (anonymous.minApiVersion !== undefined)
-                    this.checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion));
+                    checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
                 return await anonymous.handle(ctx);
             }
             if (this.parts.requiresClientCertificate && req.socket.authorized !== true) {
@@ -1007,8 +1029,8 @@ class Gateway {
             if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path)))
                 return;
             if (route.minApiVersion !== undefined)
-                this.checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion));
-            this.checkTimeout(url.searchParams);
+                checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
+            checkTimeout(url.searchParams);
             if (route.sessionRoute && !this.parts.uploadSessions) {
                 throw FabricHttpError.invalidArg('upload sessions are not supported by this cluster');
             }
@@ -1080,25 +1102,6 @@ class Gateway {
             case 'lost-answer':
                 replies.drop(res);
                 return false;
-        }
-    }
-    checkApiVersion(query, min) {
-        const text = query.get('api-version');
-        const v = parseApiVersion(text);
-        if (!v)
-            throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
-        const max = this.parts.maxApiVersion;
-        if (compareApiVersions(v, min) < 0 || compareApiVersions(v, max) > 0) {
-            throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(max)}`);
-        }
-    }
-    checkTimeout(query) {
-        const text = query.get('timeout');
-        if (text === null)
-            return;
-        const n = Number(text);
-        if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
-            throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
         }
     }
 }
@@ -9550,8 +9553,8 @@ class ClusterManager {
         if (!route)
             throw FabricHttpError.invalidArg(`no route for ${request.method} ${request.pathname}`);
         this.journal.countRequest(route.name);
-        this.checkApiVersion(request.query, V60);
-        this.checkTimeout(request.query);
+        checkApiVersion(request.query, V60, this.maxApiVersion);
+        checkTimeout(request.query);
         if (route.method === 'GET')
             return route.handle(request, resources[0]);
         const detail = { resource: resources[0], ...journalDetail(request.body) };
@@ -9597,24 +9600,6 @@ class ClusterManager {
     // ---- checks -------------------------------------------------------------------------------
     apiVersionOf(query) {
         return parseApiVersion(query.get('api-version'));
-    }
-    checkApiVersion(query, min) {
-        const text = query.get('api-version');
-        const v = parseApiVersion(text);
-        if (!v)
-            throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
-        if (compareApiVersions(v, min) < 0 || compareApiVersions(v, this.maxApiVersion) > 0) {
-            throw FabricHttpError.invalidArg(`api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(this.maxApiVersion)}`);
-        }
-    }
-    checkTimeout(query) {
-        const text = query.get('timeout');
-        if (text === null)
-            return;
-        const n = Number(text);
-        if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
-            throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
-        }
     }
     jsonBody(request, model) {
         let parsed;

@@ -12,7 +12,7 @@ import type {
 } from '../../src/protocol/management-models.js';
 import { ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { normalizeStorePath } from '../../src/protocol/store-path.js';
-import { type ApiVersion, compareApiVersions, formatApiVersion, parseApiVersion } from '../api-version.js';
+import { type ApiVersion, checkApiVersion, checkTimeout, compareApiVersions, parseApiVersion } from '../api-version.js';
 import type { ContentStore } from '../content-store.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import type { Journal } from '../journal.js';
@@ -143,8 +143,8 @@ export class ClusterManager {
         : undefined;
     if (!route) throw FabricHttpError.invalidArg(`no route for ${request.method} ${request.pathname}`);
     this.journal.countRequest(route.name);
-    this.checkApiVersion(request.query, V60);
-    this.checkTimeout(request.query);
+    checkApiVersion(request.query, V60, this.maxApiVersion);
+    checkTimeout(request.query);
     if (route.method === 'GET') return route.handle(request, resources[0]);
     const detail = { resource: resources[0], ...journalDetail(request.body) };
     try {
@@ -190,26 +190,6 @@ export class ClusterManager {
 
   private apiVersionOf(query: URLSearchParams): ApiVersion {
     return parseApiVersion(query.get('api-version'))!;
-  }
-
-  private checkApiVersion(query: URLSearchParams, min: ApiVersion): void {
-    const text = query.get('api-version');
-    const v = parseApiVersion(text);
-    if (!v) throw FabricHttpError.invalidArg(`api-version '${text ?? ''}' is missing or not a version`);
-    if (compareApiVersions(v, min) < 0 || compareApiVersions(v, this.maxApiVersion) > 0) {
-      throw FabricHttpError.invalidArg(
-        `api-version ${text} is not supported here: this route takes ${formatApiVersion(min)} to ${formatApiVersion(this.maxApiVersion)}`
-      );
-    }
-  }
-
-  private checkTimeout(query: URLSearchParams): void {
-    const text = query.get('timeout');
-    if (text === null) return;
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > 4294967295) {
-      throw FabricHttpError.invalidArg(`timeout '${text}' must be a whole number of seconds from 1 to 4294967295`);
-    }
   }
 
   private jsonBody(request: ManagementRequest, model: string): Record<string, unknown> {

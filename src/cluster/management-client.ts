@@ -5,9 +5,13 @@
 import { ImageStoreError, type FailedOperation } from './errors.js';
 import type { GatewayClient, GatewayRequest } from './gateway-client.js';
 import type { HttpResponse } from './transport.js';
+import { applicationIdOf, ManagementErrorCode } from '../protocol/management-models.js';
 
-// The JSON models this client reads and writes. The emulator's management plane has its own in
-// src/protocol/management-models.ts; the lead may unify them.
+export { ManagementErrorCode };
+
+// The JSON models as this client reads them: looser than the exact models the emulator writes
+// (src/protocol/management-models.ts), since a client must accept a field missing or an enum value
+// it does not know from any runtime version. The error codes and application ids are shared.
 export interface ParameterPair {
   Key: string;
   Value: string;
@@ -104,25 +108,9 @@ interface PagedList<T> {
   Items?: T[];
 }
 
-export const ManagementErrorCode = {
-  ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
-  ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
-  ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
-  ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
-  ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION'
-} as const;
-
 /** Provision with the `Kind`-first body needs 6.2; the other routes are asked with 6.0. */
 const PROVISION_API_VERSION = '6.2';
 const MANAGEMENT_API_VERSION = '6.0';
-
-/** `fabric:/a/b` → `a~b` (the id used in application routes). */
-export function applicationId(applicationName: string): string {
-  return applicationName
-    .replace(/^fabric:\//, '')
-    .split('/')
-    .join('~');
-}
 
 function segment(value: string): string {
   return encodeURIComponent(value);
@@ -254,7 +242,7 @@ export class ManagementClient {
       { operation: `get application ${applicationName}` },
       {
         method: 'GET',
-        path: `/Applications/${segment(applicationId(applicationName))}`,
+        path: `/Applications/${segment(applicationIdOf(applicationName))}`,
         accept: [200, 204]
       }
     );
@@ -280,7 +268,7 @@ export class ManagementClient {
       { operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` },
       {
         method: 'POST',
-        path: `/Applications/${segment(applicationId(description.Name))}/$/Upgrade`,
+        path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from(JSON.stringify(description)),
         accept: [200]
@@ -293,7 +281,7 @@ export class ManagementClient {
       { operation: `get the upgrade progress of ${applicationName}` },
       {
         method: 'GET',
-        path: `/Applications/${segment(applicationId(applicationName))}/$/GetUpgradeProgress`,
+        path: `/Applications/${segment(applicationIdOf(applicationName))}/$/GetUpgradeProgress`,
         accept: [200]
       }
     );

@@ -2,7 +2,7 @@
 // terminal state read the way a release engineer needs it. Only RollingForwardCompleted is a
 // success; a rollback is a failure, however cleanly it went.
 import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
-import { applicationId } from '../cluster/management-client.js';
+import { applicationIdOf } from '../protocol/management-models.js';
 import { type Deadline, pause, ReleaseError } from './polling.js';
 
 export interface DomainTiming {
@@ -29,7 +29,7 @@ export interface UpgradeWatch {
 
 /** The sfctl commands that watch, resume or roll back an upgrade: what to do next, in every message. */
 export function sfctlCommands(applicationName: string): { status: string; rollback: string; resume: (domain: string) => string } {
-  const id = applicationId(applicationName);
+  const id = applicationIdOf(applicationName);
   return {
     status: `sfctl application upgrade-status --application-id ${id}`,
     rollback: `sfctl application upgrade-rollback --application-id ${id}`,
