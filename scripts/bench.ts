@@ -39,6 +39,14 @@ function parseSize(text: string): number {
   return Number(m[1]) * ({ KiB, MiB, GiB: 1024 * MiB }[m[2] ?? ''] ?? 1);
 }
 
+/** With --verbose, prints each line of the action's log with the milliseconds since `started`. */
+function verboseEcho(started: number): ((line: string) => void) | undefined {
+  if (!args.verbose) return undefined;
+  return line => {
+    if (line && !line.startsWith('::debug')) console.log(`${String(Date.now() - started).padStart(7)} ms  ${line}`);
+  };
+}
+
 // ---- the package ----------------------------------------------------------------------------
 
 interface BenchFile {
@@ -280,9 +288,7 @@ async function runScenario(name: string, dir: string, files: BenchFile[], latenc
     if (args['expect-continue']) env.SFU_EXPECT_CONTINUE = args['expect-continue'];
     let run: Awaited<ReturnType<typeof runAction>> | undefined;
     const started = Date.now();
-    const echo = args.verbose
-      ? (line: string) => line && !line.startsWith('::debug') && console.log(`${String(Date.now() - started).padStart(7)} ms  ${line}`)
-      : undefined;
+    const echo = verboseEcho(started);
     const actionSeconds = await timed(async () => (run = await runAction({ inputs, env, timeoutMs: 3_600_000, onLine: echo })));
     if (run!.exitCode !== 0) throw new Error(`the action failed in ${name}:\n${run!.stdout.slice(-3000)}`);
     const actionRequests = (await journalRequests(e)) - before;
@@ -384,12 +390,14 @@ async function timedAction(
 ): Promise<{ seconds: number; run: Awaited<ReturnType<typeof runAction>>; requests: number }> {
   const before = await journalRequests(e);
   let run: Awaited<ReturnType<typeof runAction>> | undefined;
+  const started = Date.now();
   const seconds = await timed(
     async () =>
       (run = await runAction({
         inputs: { 'cluster-endpoint': e.url, 'chunk-size': args['chunk-size'], concurrency: String(concurrency), ...inputs },
         env: { SFU_REPORT_RESOURCE_USAGE: '1' },
-        timeoutMs: 3_600_000
+        timeoutMs: 3_600_000,
+        onLine: verboseEcho(started)
       }))
   );
   if (run!.exitCode !== 0) throw new Error(`the action failed:\n${run!.stdout.slice(-3000)}`);
