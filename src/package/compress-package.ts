@@ -32,8 +32,8 @@ export interface CompressedPackage {
   dispose(): Promise<void>;
 }
 
-/** Zips built at once. Deflate runs on libuv's thread pool (4 threads): four keep two cores busier than two do, since each zip waits on file reads between entries (measured on the bench's .NET-like package: 1.7 s instead of 2.3 s to compress 105 MiB). */
-const ZIP_PARALLELISM = 4;
+/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
+const ZIP_PARALLELISM = 2;
 
 /** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
 export function temporaryBase(env: NodeJS.ProcessEnv = process.env): string {

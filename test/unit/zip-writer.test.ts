@@ -1,7 +1,7 @@
 // The deterministic zip writer: same input, same bytes; fixed metadata; streamed errors rejected.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { writeDeterministicZip, type ZipEntry } from '../../src/package/zip-writer.js';
@@ -61,8 +61,68 @@ describe('deterministic zip writer', () => {
     const entries = await entriesOf(root, ['a.bin']);
     await truncate(path.join(root, 'a.bin'), 10);
     const zipPath = path.join(root, '..', 'bad.zip');
-    await assert.rejects(writeDeterministicZip(entries, zipPath), /unexpected number of bytes/);
+    await assert.rejects(writeDeterministicZip(entries, zipPath), /changed while it was being zipped \(10 bytes instead of the 50000 scanned\)/);
     await assert.rejects(stat(zipPath), { code: 'ENOENT' });
     await writeFile(path.join(root, 'a.bin'), 'x');
+  });
+
+  it('fails (and leaves no zip) when a large, streamed file grows while it is zipped', async () => {
+    const root = await makePackage({ 'big.bin': dllLikeBytes(3 * 1024 * 1024, 9), 'small.txt': 'x' });
+    const entries = await entriesOf(root, ['big.bin', 'small.txt']);
+    await appendFile(path.join(root, 'big.bin'), 'more');
+    const zipPath = path.join(root, '..', 'grown.zip');
+    await assert.rejects(
+      writeDeterministicZip(entries, zipPath),
+      /'.*big\.bin' changed while it was being zipped \(3145732 bytes instead of the 3145728 scanned\)/
+    );
+    await assert.rejects(stat(zipPath), { code: 'ENOENT' });
+  });
+
+  it('streams files over 1 MiB and reads them with the small ones into identical zips run after run', async () => {
+    const spec = { 'lib/big.dll': dllLikeBytes(5 * 1024 * 1024 + 17, 4), 'a.txt': 'a', 'lib/mid.dll': dllLikeBytes(900_000, 5), 'z/e.bin': '' };
+    const root = await makePackage(spec);
+    const rels = Object.keys(spec);
+    const zips = [path.join(root, '..', 'one.zip'), path.join(root, '..', 'two.zip')];
+    for (const z of zips) await writeDeterministicZip(await entriesOf(root, rels), z);
+    assert.equal(sha(await readFile(zips[1]!)), sha(await readFile(zips[0]!)));
+    const entries = await readZip(zips[0]!);
+    assert.deepEqual(
+      entries.map(e => e.name),
+      ['a.txt', 'lib/big.dll', 'lib/mid.dll', 'z/e.bin']
+    );
+    for (const e of entries) {
+      assert.deepEqual(e.content, await readFile(path.join(root, ...e.name.split('/'))), e.name);
+      assert.deepEqual(e.extraFieldIds, [], `no zip64 field on ${e.name}: nothing needs it`);
+    }
+  });
+
+  it('writes the zip64 layout where a size, an offset or the entry count needs it (thresholds lowered to reach it)', async () => {
+    const spec = { 'big.dll': dllLikeBytes(2 * 1024 * 1024, 6), 'small.txt': 'tiny', 'x/y.bin': dllLikeBytes(40_000, 7) };
+    const root = await makePackage(spec);
+    const zipPath = path.join(root, '..', 'zip64.zip');
+    const entries = [...(await entriesOf(root, Object.keys(spec))), { name: 'x/empty/' }];
+    const size = await writeDeterministicZip(entries, zipPath, { sizeOrOffset: 1000, entries: 2 });
+    const bytes = await readFile(zipPath);
+    assert.equal(size, bytes.length);
+    // The end records: zip64 end of central directory, its locator, and the classic record with -1 in its fields.
+    const end = bytes.subarray(bytes.length - 22);
+    assert.equal(end.readUInt32LE(0), 0x06054b50);
+    assert.equal(end.readUInt16LE(10), 0xffff);
+    assert.equal(end.readUInt32LE(16), 0xffffffff);
+    assert.equal(bytes.readUInt32LE(bytes.length - 22 - 20), 0x07064b50, 'zip64 locator');
+    assert.equal(bytes.readUInt32LE(bytes.length - 22 - 20 - 56), 0x06064b50, 'zip64 end of central directory');
+    assert.equal(bytes.readBigUInt64LE(bytes.length - 22 - 20 - 56 + 32), 4n, 'entry count in the zip64 record');
+    const read = await readZip(zipPath);
+    assert.deepEqual(
+      read.map(e => [e.name, e.extraFieldIds]),
+      [
+        ['big.dll', [1]],
+        ['small.txt', [1]],
+        ['x/empty/', [1]],
+        ['x/y.bin', [1]]
+      ],
+      'each entry past the lowered offset threshold, or big itself, carries a zip64 field'
+    );
+    for (const e of read.filter(e => e.content)) assert.deepEqual(e.content, await readFile(path.join(root, ...e.name.split('/'))), e.name);
   });
 });
