@@ -7,6 +7,7 @@ import type { ApplicationTypeInfo } from '../cluster/management-client.js';
 import { parseApplicationManifest, parseServiceManifest } from '../protocol/manifests.js';
 import { type PackageLayout, type PackagePartRef } from '../protocol/package-layout.js';
 import type { ScannedPackage } from './package-scan.js';
+import { inParallel } from '../util/concurrency.js';
 import { assertValidPackage } from './validate-package.js';
 
 /** What the diff needs from the cluster: ManagementClient has these. */
@@ -28,10 +29,16 @@ export function partKey(part: PackagePartRef): string {
   return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
 }
 
+/** Manifests read from the cluster at once: a version's service manifests are independent requests. */
+const MANIFEST_READS = 8;
+
 /**
  * Reads every provisioned version of the type and its manifests. A version that is still
  * provisioning, or failed, holds nothing yet: only `Available` ones count [undoc: the runtime keeps
- * a failed version's parts out of its store, so this is the safe choice].
+ * a failed version's parts out of its store, so this is the safe choice]. The reads run side by
+ * side (three round trips for any number of services: list, application manifests, service
+ * manifests); the result is put together in the listed order, so the log does not depend on which
+ * answer came first.
  */
 export async function readClusterHoldings(source: ClusterManifestSource, typeName: string): Promise<ClusterHoldings> {
   const holdings: ClusterHoldings = { typeName, versions: [], parts: new Map() };
@@ -41,21 +48,31 @@ export async function readClusterHoldings(source: ClusterManifestSource, typeNam
     if (!versions.includes(typeVersion)) versions.push(typeVersion);
     holdings.parts.set(key, versions);
   };
-  for (const type of await source.listApplicationTypeVersions(typeName)) {
-    if (type.Status !== 'Available') continue;
-    const appXml = await source.getApplicationManifest(typeName, type.Version);
+  const available = (await source.listApplicationTypeVersions(typeName)).filter(t => t.Status === 'Available').map(t => t.Version);
+  const appManifests = new Map<string, string | undefined>();
+  await inParallel(available, MANIFEST_READS, async version => {
+    appManifests.set(version, await source.getApplicationManifest(typeName, version));
+  });
+  const imports: { version: string; name: string }[] = [];
+  for (const version of available) {
+    const appXml = appManifests.get(version);
     if (appXml === undefined) continue;
-    holdings.versions.push(type.Version);
-    const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${type.Version}`);
-    for (const ref of app.serviceManifestImports) {
-      const xml = await source.getServiceManifest(typeName, type.Version, ref.name);
-      if (xml === undefined) continue;
-      const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${type.Version}`);
-      add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, type.Version);
-      for (const part of manifest.parts) {
-        if (part.isContainer) continue;
-        add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, type.Version);
-      }
+    holdings.versions.push(version);
+    const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${version}`);
+    for (const ref of app.serviceManifestImports) imports.push({ version, name: ref.name });
+  }
+  const serviceManifests = new Map<(typeof imports)[number], string | undefined>();
+  await inParallel(imports, MANIFEST_READS, async ref => {
+    serviceManifests.set(ref, await source.getServiceManifest(typeName, ref.version, ref.name));
+  });
+  for (const ref of imports) {
+    const xml = serviceManifests.get(ref);
+    if (xml === undefined) continue;
+    const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`);
+    add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, ref.version);
+    for (const part of manifest.parts) {
+      if (part.isContainer) continue;
+      add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, ref.version);
     }
   }
   return holdings;

@@ -57,6 +57,40 @@ describe('diff package', () => {
     assert.deepEqual(holdings.parts.get('Web\u0000CodePackage\u0000Code\u00001.0.0'), ['1.0.0']);
   });
 
+  it('reads the manifests side by side, and puts the holdings together in the listed order whatever answers first', async () => {
+    const services = ['A', 'B', 'C', 'D'].map(n => svc(n, '1.0.0'));
+    const base = fakeCluster([
+      { version: '1.0.0', services },
+      { version: '2.0.0', services }
+    ]);
+    let inFlight = 0;
+    let most = 0;
+    // Later requests answer sooner: a sequential reader and a parallel one that keeps answer order would both show up here.
+    let delay = 40;
+    const slow =
+      <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+      async (...a: A): Promise<R> => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await new Promise(r => setTimeout(r, (delay = Math.max(1, delay - 5))));
+        inFlight--;
+        return f(...a);
+      };
+    const cluster: ClusterManifestSource = {
+      listApplicationTypeVersions: base.listApplicationTypeVersions,
+      getApplicationManifest: slow(base.getApplicationManifest),
+      getServiceManifest: slow(base.getServiceManifest)
+    };
+    const holdings = await readClusterHoldings(cluster, 'ShopType');
+    assert.ok(most >= 4, `at most ${most} manifest read(s) at once`);
+    assert.deepEqual(holdings.versions, ['1.0.0', '2.0.0']);
+    assert.deepEqual(holdings.parts.get('A\u0000ServiceManifest\u0000A\u00001.0.0'), ['1.0.0', '2.0.0']);
+    assert.deepEqual(
+      [...holdings.parts.keys()].filter(k => k.includes('ServiceManifest')).map(k => k.split('\u0000')[0]),
+      ['A', 'B', 'C', 'D']
+    );
+  });
+
   it('leaves out held service packages whole and held parts of changed ones, keeping the manifests', async () => {
     const holdings = await readClusterHoldings(fakeCluster([{ version: '1.0.0', services: [svc('Web', '1.0.0'), svc('Data', '1.0.0')] }]), 'ShopType');
     const pkg = await diskPackage('2.0.0', [svc('Web', '2.0.0', { configVersion: '1.0.0' }), svc('Data', '1.0.0')]);
