@@ -37944,6 +37944,8 @@ class UploadFailures {
             return;
         if (err instanceof CancelledError && this.cancelled)
             return;
+        if (this.failures.includes(err))
+            return; // one failure seen by several files (a compression that stopped), reported once
         this.failures.push(err instanceof Error ? err : new Error(String(err)));
     }
     /** The error that ends a stopped run. */
@@ -38333,7 +38335,9 @@ class UploadProgress {
     bytesDone = 0;
     started = Date.now();
     timer;
-    constructor(totalFiles, totalBytes) {
+    constructor(totalFiles, 
+    /** Grows while files still being written (zips of a compressed copy) get their size. */
+    totalBytes) {
         this.totalFiles = totalFiles;
         this.totalBytes = totalBytes;
     }
@@ -38370,6 +38374,23 @@ class UploadProgress {
 
 
 
+/**
+ * The order files start in. Large files first, so that their many chunks overlap with the small
+ * files. Then the small ones deepest folder first (a folder's files together, in path order): a
+ * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
+ * done early their chains of marks are written while the shallow files still upload, and little
+ * is left to write after the last file (bench package: 48 sub-folder marks, 41 written during the
+ * upload in path order; see docs/upload-engine.md).
+ */
+function uploadOrder(files, chunkSize) {
+    const depth = (f) => f.relativePath.split('/').length;
+    const present = files.filter(f => f.ready === undefined);
+    const small = present.filter(f => f.size <= chunkSize);
+    small.sort((a, b) => depth(b) - depth(a) || (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
+    const pending = files.filter(f => f.ready !== undefined);
+    return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
+}
 class PackageUploader {
     client;
     pkg;
@@ -38384,7 +38405,8 @@ class PackageUploader {
         this.client = client;
         this.pkg = pkg;
         this.settings = settings;
-        this.progress = new UploadProgress(pkg.files.length, pkg.totalBytes);
+        // Files still being written (zips) count once they are complete: see uploadFiles().
+        this.progress = new UploadProgress(pkg.files.length, pkg.files.reduce((n, f) => n + (f.ready === undefined ? f.size : 0), 0));
         this.failures = new UploadFailures(settings.signal);
         this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, err => this.failures.add(err));
     }
@@ -38397,9 +38419,8 @@ class PackageUploader {
      */
     async uploadFiles() {
         this.marks.start();
-        // Large files first, so that their many chunks overlap with the small files.
         const { chunkSize, concurrency, destination } = this.settings;
-        const ordered = [...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...this.pkg.files.filter(f => f.size <= chunkSize)];
+        const ordered = uploadOrder(this.pkg.files, chunkSize);
         const context = {
             client: this.client,
             chunkSize,
@@ -38413,6 +38434,13 @@ class PackageUploader {
         await inParallel(ordered, concurrency, async (file) => {
             let how;
             try {
+                if (file.ready) {
+                    // A zip still being written: its size counts once it is known.
+                    await file.ready;
+                    this.progress.totalBytes += file.size;
+                    if (this.failures.stopped)
+                        return;
+                }
                 how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
             }
             catch (err) {
@@ -47437,8 +47465,8 @@ class FileChangedError extends Error {
         super(`'${entry.localPath}' changed while it was being zipped (${actual} bytes instead of the ${entry.size} scanned): run the step again once nothing writes into the package folder.`);
     }
 }
-/** Writes `entries` (sorted here) to `zipPath`; returns the zip's size in bytes. A failed zip is deleted. */
-async function writeDeterministicZip(entries, zipPath, zip64 = ZIP64_THRESHOLDS) {
+async function writeDeterministicZip(entries, zipPath, options = {}) {
+    const { signal, zip64 = ZIP64_THRESHOLDS } = options;
     const sorted = sortZipEntries(entries);
     for (const entry of sorted) {
         const folder = entry.localPath === undefined;
@@ -47458,6 +47486,7 @@ async function writeDeterministicZip(entries, zipPath, zip64 = ZIP64_THRESHOLDS)
             offset += bytes.length;
         };
         for (const [i, entry] of sorted.entries()) {
+            signal?.throwIfAborted();
             const name = Buffer.from(entry.name, 'utf8');
             if (name.length > MARK_16)
                 throw new Error(`'${entry.name}' is too long a name for a zip entry`);
@@ -47482,7 +47511,7 @@ async function writeDeterministicZip(entries, zipPath, zip64 = ZIP64_THRESHOLDS)
             const w = { name, folder: false, crc: 0, compressedSize: 0, size, offset: start, localZip64 };
             const header = localHeader(w);
             offset += header.length;
-            const streamed = await streamDeflated(entry, file, offset);
+            const streamed = await streamDeflated(entry, file, offset, signal);
             Object.assign(w, streamed);
             if (!localZip64 && w.compressedSize >= zip64.sizeOrOffset)
                 throw new Error(`internal: deflate of '${entry.name}' outgrew its bound`);
@@ -47554,7 +47583,7 @@ async function readAndDeflate(entry) {
     return { crc: external_node_zlib_.crc32(bytes), data, size: bytes.length };
 }
 /** Streams `entry` through deflate into `file` at `position`; returns its CRC-32 and sizes. */
-async function streamDeflated(entry, file, position) {
+async function streamDeflated(entry, file, position, signal) {
     let crc = 0;
     let size = 0;
     let compressedSize = 0;
@@ -47573,7 +47602,7 @@ async function streamDeflated(entry, file, position) {
             }, done);
         }
     });
-    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(entry.localPath, { highWaterMark: STREAM_CHUNK }), checksum, external_node_zlib_.createDeflateRaw({ level: ZIP_COMPRESSION_LEVEL, chunkSize: STREAM_CHUNK }), sink);
+    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(entry.localPath, { highWaterMark: STREAM_CHUNK }), checksum, external_node_zlib_.createDeflateRaw({ level: ZIP_COMPRESSION_LEVEL, chunkSize: STREAM_CHUNK }), sink, { signal });
     if (size !== entry.size)
         throw new FileChangedError(entry, size);
     return { crc, compressedSize, size };
@@ -47690,15 +47719,27 @@ function temporaryBase(env = process.env) {
     return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_namespaceObject.tmpdir();
 }
 /**
- * Builds the compressed copy of `pkg` (already validated: `layout` is its layout) under
- * `tempBase`. On failure the temporary folder is deleted before the error is thrown.
+ * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
+ * `tempBase`: files that stay as they are are copied before this returns; the zips are written
+ * after, two at a time in path order, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * `finished`.
  */
-async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
+async function startCompression(pkg, layout, tempBase = temporaryBase()) {
     const work = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_namespaceObject.join(tempBase, 'sfu-compressed-'));
     const root = external_node_path_namespaceObject.join(work, external_node_path_namespaceObject.basename(pkg.root) || 'package');
-    const dispose = () => external_node_fs_namespaceObject.promises.rm(work, { recursive: true, force: true });
+    const stop = new AbortController();
+    let finished;
+    const dispose = async () => {
+        stop.abort();
+        await finished?.catch(() => undefined);
+        await external_node_fs_namespaceObject.promises.rm(work, { recursive: true, force: true });
+    };
     try {
-        const folders = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && !p.zipped).map(p => p.path);
+        const folders = layout.presentParts
+            .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
+            .map(p => p.path)
+            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
         const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
         const zipped = new Set(folders);
         const zippedFolderOf = (rel) => {
@@ -47736,36 +47777,80 @@ async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
             const { size } = await external_node_fs_namespaceObject.promises.stat(target);
             files.push({ localPath: target, relativePath: file.relativePath, size });
         });
-        const compressed = [];
-        await inParallel(folders, ZIP_PARALLELISM, async (folder) => {
-            const entries = entriesByFolder.get(folder);
+        const zips = folders.map(folder => {
             const zip = `${folder}.zip`;
-            const target = localPath(root, zip);
-            const zipBytes = await writeDeterministicZip(entries, target);
-            files.push({ localPath: target, relativePath: zip, size: zipBytes });
-            compressed.push({
-                folder,
-                zip,
-                files: entries.filter(e => e.localPath !== undefined).length,
-                sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
-                zipBytes
-            });
+            const file = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
+            const ready = deferred();
+            file.ready = ready.promise;
+            files.push(file);
+            return { folder, file, ready };
         });
         files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-        compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
-        const compressedBytes = files.reduce((n, f) => n + f.size, 0);
-        return {
-            pkg: { root, files, folders: keptFolders, totalBytes: compressedBytes, ignoredMarkFiles: 0, unmatchedPatterns: [] },
-            compressed,
-            alreadyZipped,
-            compressedBytes,
-            dispose
+        const copy = {
+            root,
+            files,
+            folders: keptFolders,
+            totalBytes: files.reduce((n, f) => n + f.size, 0),
+            ignoredMarkFiles: 0,
+            unmatchedPatterns: []
         };
+        const compressed = [];
+        const writeZips = async () => {
+            try {
+                await inParallel(zips, ZIP_PARALLELISM, async ({ folder, file, ready }) => {
+                    const entries = entriesByFolder.get(folder);
+                    file.size = await writeDeterministicZip(entries, file.localPath, { signal: stop.signal });
+                    copy.totalBytes += file.size;
+                    compressed.push({
+                        folder,
+                        zip: file.relativePath,
+                        files: entries.filter(e => e.localPath !== undefined).length,
+                        sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
+                        zipBytes: file.size
+                    });
+                    ready.resolve();
+                }, () => stop.signal.aborted);
+                if (stop.signal.aborted)
+                    throw new Error('The compressed copy was stopped before every zip was written.');
+            }
+            catch (err) {
+                for (const z of zips)
+                    z.ready.reject(err);
+                throw err;
+            }
+            compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
+            return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
+        };
+        finished = writeZips();
+        finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
+        return { pkg: copy, finished, dispose };
     }
     catch (err) {
         await dispose();
         throw err;
     }
+}
+/** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
+async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
+    const run = await startCompression(pkg, layout, tempBase);
+    try {
+        return await run.finished;
+    }
+    catch (err) {
+        await run.dispose();
+        throw err;
+    }
+}
+/** A promise settled from outside, observed at once (a zip nobody waits for must not end as an unhandled rejection). */
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    promise.catch(() => undefined);
+    return { promise, resolve, reject };
 }
 function localPath(root, rel) {
     return rel === '' ? root : external_node_path_namespaceObject.join(root, ...rel.split('/'));
@@ -48029,13 +48114,19 @@ function localPathOf(pkg, rel) {
 
 
 
+
 function partKey(part) {
     return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
 }
+/** Manifests read from the cluster at once: a version's service manifests are independent requests. */
+const MANIFEST_READS = 8;
 /**
  * Reads every provisioned version of the type and its manifests. A version that is still
  * provisioning, or failed, holds nothing yet: only `Available` ones count [undoc: the runtime keeps
- * a failed version's parts out of its store, so this is the safe choice].
+ * a failed version's parts out of its store, so this is the safe choice]. The reads run side by
+ * side (three round trips for any number of services: list, application manifests, service
+ * manifests); the result is put together in the listed order, so the log does not depend on which
+ * answer came first.
  */
 async function readClusterHoldings(source, typeName) {
     const holdings = { typeName, versions: [], parts: new Map() };
@@ -48046,25 +48137,35 @@ async function readClusterHoldings(source, typeName) {
             versions.push(typeVersion);
         holdings.parts.set(key, versions);
     };
-    for (const type of await source.listApplicationTypeVersions(typeName)) {
-        if (type.Status !== 'Available')
-            continue;
-        const appXml = await source.getApplicationManifest(typeName, type.Version);
+    const available = (await source.listApplicationTypeVersions(typeName)).filter(t => t.Status === 'Available').map(t => t.Version);
+    const appManifests = new Map();
+    await inParallel(available, MANIFEST_READS, async (version) => {
+        appManifests.set(version, await source.getApplicationManifest(typeName, version));
+    });
+    const imports = [];
+    for (const version of available) {
+        const appXml = appManifests.get(version);
         if (appXml === undefined)
             continue;
-        holdings.versions.push(type.Version);
-        const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${type.Version}`);
-        for (const ref of app.serviceManifestImports) {
-            const xml = await source.getServiceManifest(typeName, type.Version, ref.name);
-            if (xml === undefined)
+        holdings.versions.push(version);
+        const app = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${version}`);
+        for (const ref of app.serviceManifestImports)
+            imports.push({ version, name: ref.name });
+    }
+    const serviceManifests = new Map();
+    await inParallel(imports, MANIFEST_READS, async (ref) => {
+        serviceManifests.set(ref, await source.getServiceManifest(typeName, ref.version, ref.name));
+    });
+    for (const ref of imports) {
+        const xml = serviceManifests.get(ref);
+        if (xml === undefined)
+            continue;
+        const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`);
+        add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, ref.version);
+        for (const part of manifest.parts) {
+            if (part.isContainer)
                 continue;
-            const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${type.Version}`);
-            add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, type.Version);
-            for (const part of manifest.parts) {
-                if (part.isContainer)
-                    continue;
-                add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, type.Version);
-            }
+            add({ kind: part.kind, serviceManifestName: manifest.name, name: part.name, version: part.version }, ref.version);
         }
     }
     return holdings;
@@ -48169,27 +48270,34 @@ async function preparePackageToUpload(scanned, validation, inputs, cluster) {
         layout = diff.layout;
     }
     if (!inputs.compress)
-        return { pkg, dispose: async () => { } };
+        return { pkg, complete: Promise.resolve(), dispose: async () => { } };
     const source = pkg;
-    const compressed = await group('Compress the package', async () => {
-        const c = await compressPackage(source, layout);
-        for (const z of c.compressed) {
-            info(`${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
-        }
-        for (const z of c.alreadyZipped)
-            info(`${z} is already zipped: uploaded as it is.`);
-        info(`Compressed copy in '${c.pkg.root}': ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}; the package folder is unchanged.`);
-        return c;
+    // The zips are written while the upload runs: each is sent as soon as it is complete.
+    const run = await group('Compress the package', async () => {
+        const r = await startCompression(source, layout);
+        const zips = r.pkg.files.filter(f => f.ready !== undefined).length;
+        info(`Zipping ${zips} package folder(s) into '${r.pkg.root}' (the package folder is only read); each zip is uploaded as soon as it is written.`);
+        for (const z of layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped))
+            info(`${z.path} is already zipped: uploaded as it is.`);
+        return r;
     });
-    setOutput(PackageOutput.CompressedBytes, String(compressed.compressedBytes));
+    const complete = run.finished.then(c => {
+        for (const z of c.compressed) {
+            info(`Compressed ${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
+        }
+        info(`Compressed copy: ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}.`);
+        setOutput(PackageOutput.CompressedBytes, String(c.compressedBytes));
+    });
+    complete.catch(() => undefined); // observed here; the caller awaits it
     let disposed = false;
     return {
-        pkg: compressed.pkg,
+        pkg: run.pkg,
+        complete,
         dispose: async () => {
             if (disposed)
                 return;
             disposed = true;
-            await compressed.dispose();
+            await run.dispose();
         }
     };
 }
@@ -48270,10 +48378,12 @@ async function run() {
             // What is uploaded: the package, its diff against the cluster, or its compressed copy.
             toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
             if (inputs.dryRun) {
+                await toUpload.complete;
                 await dryRun(client, inputs, toUpload.pkg, report);
                 return;
             }
             await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
+            await toUpload.complete;
             report.uploadCompleted = true;
         }
         await deployRelease(release, connected, releaseReport);

@@ -79,10 +79,12 @@ export async function run(): Promise<void> {
       // What is uploaded: the package, its diff against the cluster, or its compressed copy.
       toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
       if (inputs.dryRun) {
+        await toUpload.complete;
         await dryRun(client, inputs, toUpload.pkg, report);
         return;
       }
       await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
+      await toUpload.complete;
       report.uploadCompleted = true;
     }
     await deployRelease(release, connected, releaseReport);

@@ -40,16 +40,42 @@ export function temporaryBase(env: NodeJS.ProcessEnv = process.env): string {
   return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : os.tmpdir();
 }
 
+/** A compressed copy being built: what to upload, with each zip ready once it is written. */
+export interface CompressionRun {
+  /**
+   * The copy to upload, rooted in the temporary folder. The copied files are complete; each zip
+   * has `ready` (its `size` is final once that resolves; the promise stays, resolved) and counts in
+   * `totalBytes` from then on.
+   */
+  pkg: ScannedPackage;
+  /** Every zip written (the same values as in `pkg`, final), or the first failure. Always observed. */
+  finished: Promise<CompressedPackage>;
+  /** Stops zipping, waits for the zips being written, and deletes the temporary folder. */
+  dispose(): Promise<void>;
+}
+
 /**
- * Builds the compressed copy of `pkg` (already validated: `layout` is its layout) under
- * `tempBase`. On failure the temporary folder is deleted before the error is thrown.
+ * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
+ * `tempBase`: files that stay as they are are copied before this returns; the zips are written
+ * after, two at a time in path order, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * `finished`.
  */
-export async function compressPackage(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressedPackage> {
+export async function startCompression(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressionRun> {
   const work = await fs.mkdtemp(path.join(tempBase, 'sfu-compressed-'));
   const root = path.join(work, path.basename(pkg.root) || 'package');
-  const dispose = () => fs.rm(work, { recursive: true, force: true });
+  const stop = new AbortController();
+  let finished: Promise<CompressedPackage> | undefined;
+  const dispose = async () => {
+    stop.abort();
+    await finished?.catch(() => undefined);
+    await fs.rm(work, { recursive: true, force: true });
+  };
   try {
-    const folders = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && !p.zipped).map(p => p.path);
+    const folders = layout.presentParts
+      .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
+      .map(p => p.path)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
     const zipped = new Set(folders);
     const zippedFolderOf = (rel: string) => {
@@ -84,36 +110,83 @@ export async function compressPackage(pkg: ScannedPackage, layout: PackageLayout
       files.push({ localPath: target, relativePath: file.relativePath, size });
     });
 
-    const compressed: CompressedPart[] = [];
-    await inParallel(folders, ZIP_PARALLELISM, async folder => {
-      const entries = entriesByFolder.get(folder)!;
+    const zips = folders.map(folder => {
       const zip = `${folder}.zip`;
-      const target = localPath(root, zip);
-      const zipBytes = await writeDeterministicZip(entries, target);
-      files.push({ localPath: target, relativePath: zip, size: zipBytes });
-      compressed.push({
-        folder,
-        zip,
-        files: entries.filter(e => e.localPath !== undefined).length,
-        sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
-        zipBytes
-      });
+      const file: PackageFile = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
+      const ready = deferred();
+      file.ready = ready.promise;
+      files.push(file);
+      return { folder, file, ready };
     });
-
     files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
-    compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
-    const compressedBytes = files.reduce((n, f) => n + f.size, 0);
-    return {
-      pkg: { root, files, folders: keptFolders, totalBytes: compressedBytes, ignoredMarkFiles: 0, unmatchedPatterns: [] },
-      compressed,
-      alreadyZipped,
-      compressedBytes,
-      dispose
+    const copy: ScannedPackage = {
+      root,
+      files,
+      folders: keptFolders,
+      totalBytes: files.reduce((n, f) => n + f.size, 0),
+      ignoredMarkFiles: 0,
+      unmatchedPatterns: []
     };
+
+    const compressed: CompressedPart[] = [];
+    const writeZips = async (): Promise<CompressedPackage> => {
+      try {
+        await inParallel(
+          zips,
+          ZIP_PARALLELISM,
+          async ({ folder, file, ready }) => {
+            const entries = entriesByFolder.get(folder)!;
+            file.size = await writeDeterministicZip(entries, file.localPath, { signal: stop.signal });
+            copy.totalBytes += file.size;
+            compressed.push({
+              folder,
+              zip: file.relativePath,
+              files: entries.filter(e => e.localPath !== undefined).length,
+              sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
+              zipBytes: file.size
+            });
+            ready.resolve();
+          },
+          () => stop.signal.aborted
+        );
+        if (stop.signal.aborted) throw new Error('The compressed copy was stopped before every zip was written.');
+      } catch (err) {
+        for (const z of zips) z.ready.reject(err);
+        throw err;
+      }
+      compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
+      return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
+    };
+    finished = writeZips();
+    finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
+    return { pkg: copy, finished, dispose };
   } catch (err) {
     await dispose();
     throw err;
   }
+}
+
+/** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
+export async function compressPackage(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressedPackage> {
+  const run = await startCompression(pkg, layout, tempBase);
+  try {
+    return await run.finished;
+  } catch (err) {
+    await run.dispose();
+    throw err;
+  }
+}
+
+/** A promise settled from outside, observed at once (a zip nobody waits for must not end as an unhandled rejection). */
+function deferred(): { promise: Promise<void>; resolve(): void; reject(err: unknown): void } {
+  let resolve!: () => void;
+  let reject!: (err: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
 }
 
 function localPath(root: string, rel: string): string {

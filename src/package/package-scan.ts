@@ -14,6 +14,8 @@ export interface PackageFile {
   /** Path relative to the package root, with `/`. */
   relativePath: string;
   size: number;
+  /** Set on a file written while the upload runs (a zip of the compressed copy): `size` is final once it resolves. */
+  ready?: Promise<void>;
 }
 
 export interface ScannedPackage {

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { formatBytes } from '../action/inputs.js';
 import type { PackageInputs } from '../action/package-inputs.js';
-import { compressPackage } from './compress-package.js';
+import { startCompression } from './compress-package.js';
 import { buildDiffPackage, type ClusterManifestSource, describeLeftOut, readClusterHoldings } from './diff-package.js';
 import type { ScannedPackage } from './package-scan.js';
 import { assertValidPackage, type PackageValidation } from './validate-package.js';
@@ -38,8 +38,11 @@ export async function validatePackageStep(pkg: ScannedPackage, inputs: PackageIn
 }
 
 export interface PackageToUpload {
+  /** What to upload. With compress, its zips are still being written: each has `ready` until it is complete. */
   pkg: ScannedPackage;
-  /** Deletes whatever was built in the temporary folder; safe to call more than once. */
+  /** Resolves once every file of `pkg` is complete (at once without compress); rejects with the compression's failure. Always observed. */
+  complete: Promise<void>;
+  /** Stops a compression still running and deletes whatever was built in the temporary folder; safe to call more than once. */
   dispose(): Promise<void>;
 }
 
@@ -69,27 +72,34 @@ export async function preparePackageToUpload(
     pkg = diff.pkg;
     layout = diff.layout;
   }
-  if (!inputs.compress) return { pkg, dispose: async () => {} };
+  if (!inputs.compress) return { pkg, complete: Promise.resolve(), dispose: async () => {} };
   const source = pkg;
-  const compressed = await core.group('Compress the package', async () => {
-    const c = await compressPackage(source, layout);
-    for (const z of c.compressed) {
-      core.info(`${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
-    }
-    for (const z of c.alreadyZipped) core.info(`${z} is already zipped: uploaded as it is.`);
-    core.info(
-      `Compressed copy in '${c.pkg.root}': ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}; the package folder is unchanged.`
-    );
-    return c;
+  // The zips are written while the upload runs: each is sent as soon as it is complete.
+  const run = await core.group('Compress the package', async () => {
+    const r = await startCompression(source, layout);
+    const zips = r.pkg.files.filter(f => f.ready !== undefined).length;
+    core.info(`Zipping ${zips} package folder(s) into '${r.pkg.root}' (the package folder is only read); each zip is uploaded as soon as it is written.`);
+    for (const z of layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped)) core.info(`${z.path} is already zipped: uploaded as it is.`);
+    return r;
   });
-  core.setOutput(PackageOutput.CompressedBytes, String(compressed.compressedBytes));
+  const complete = run.finished.then(c => {
+    for (const z of c.compressed) {
+      core.info(`Compressed ${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
+    }
+    core.info(
+      `Compressed copy: ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}.`
+    );
+    core.setOutput(PackageOutput.CompressedBytes, String(c.compressedBytes));
+  });
+  complete.catch(() => undefined); // observed here; the caller awaits it
   let disposed = false;
   return {
-    pkg: compressed.pkg,
+    pkg: run.pkg,
+    complete,
     dispose: async () => {
       if (disposed) return;
       disposed = true;
-      await compressed.dispose();
+      await run.dispose();
     }
   };
 }

@@ -96,7 +96,14 @@ class FileChangedError extends Error {
 }
 
 /** Writes `entries` (sorted here) to `zipPath`; returns the zip's size in bytes. A failed zip is deleted. */
-export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string, zip64: Zip64Thresholds = ZIP64_THRESHOLDS): Promise<number> {
+export interface ZipOptions {
+  /** Stops the writing (the zip is then deleted). */
+  signal?: AbortSignal;
+  zip64?: Zip64Thresholds;
+}
+
+export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string, options: ZipOptions = {}): Promise<number> {
+  const { signal, zip64 = ZIP64_THRESHOLDS } = options;
   const sorted = sortZipEntries(entries);
   for (const entry of sorted) {
     const folder = entry.localPath === undefined;
@@ -115,6 +122,7 @@ export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string
       offset += bytes.length;
     };
     for (const [i, entry] of sorted.entries()) {
+      signal?.throwIfAborted();
       const name = Buffer.from(entry.name, 'utf8');
       if (name.length > MARK_16) throw new Error(`'${entry.name}' is too long a name for a zip entry`);
       const start = offset;
@@ -138,7 +146,7 @@ export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string
       const w: WrittenEntry = { name, folder: false, crc: 0, compressedSize: 0, size, offset: start, localZip64 };
       const header = localHeader(w);
       offset += header.length;
-      const streamed = await streamDeflated(entry, file, offset);
+      const streamed = await streamDeflated(entry, file, offset, signal);
       Object.assign(w, streamed);
       if (!localZip64 && w.compressedSize >= zip64.sizeOrOffset) throw new Error(`internal: deflate of '${entry.name}' outgrew its bound`);
       await writeAll(file, localHeader(w), start);
@@ -209,7 +217,12 @@ async function readAndDeflate(entry: ZipEntry): Promise<Deflated> {
 }
 
 /** Streams `entry` through deflate into `file` at `position`; returns its CRC-32 and sizes. */
-async function streamDeflated(entry: ZipEntry, file: fs.FileHandle, position: number): Promise<{ crc: number; compressedSize: number; size: number }> {
+async function streamDeflated(
+  entry: ZipEntry,
+  file: fs.FileHandle,
+  position: number,
+  signal: AbortSignal | undefined
+): Promise<{ crc: number; compressedSize: number; size: number }> {
   let crc = 0;
   let size = 0;
   let compressedSize = 0;
@@ -232,7 +245,8 @@ async function streamDeflated(entry: ZipEntry, file: fs.FileHandle, position: nu
     createReadStream(entry.localPath!, { highWaterMark: STREAM_CHUNK }),
     checksum,
     zlib.createDeflateRaw({ level: ZIP_COMPRESSION_LEVEL, chunkSize: STREAM_CHUNK }),
-    sink
+    sink,
+    { signal }
   );
   if (size !== entry.size) throw new FileChangedError(entry, size);
   return { crc, compressedSize, size };

@@ -5,7 +5,7 @@
 // pool (the client's limiter).
 import * as core from '@actions/core';
 import type { ImageStoreClient } from '../cluster/store-client.js';
-import type { ScannedPackage } from '../package/package-scan.js';
+import type { PackageFile, ScannedPackage } from '../package/package-scan.js';
 import { joinStorePath } from '../protocol/store-path.js';
 import { inParallel } from '../util/concurrency.js';
 import { uploadPackageFile } from './file-upload.js';
@@ -15,6 +15,24 @@ import { UploadFailures } from './upload-failures.js';
 import { UploadProgress } from './upload-progress.js';
 
 export { UploadFailedError } from './upload-failures.js';
+
+/**
+ * The order files start in. Large files first, so that their many chunks overlap with the small
+ * files. Then the small ones deepest folder first (a folder's files together, in path order): a
+ * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
+ * done early their chains of marks are written while the shallow files still upload, and little
+ * is left to write after the last file (bench package: 48 sub-folder marks, 41 written during the
+ * upload in path order; see docs/upload-engine.md).
+ */
+export function uploadOrder(files: readonly PackageFile[], chunkSize: number): PackageFile[] {
+  const depth = (f: PackageFile) => f.relativePath.split('/').length;
+  const present = files.filter(f => f.ready === undefined);
+  const small = present.filter(f => f.size <= chunkSize);
+  small.sort((a, b) => depth(b) - depth(a) || (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
+  const pending = files.filter(f => f.ready !== undefined);
+  return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
+}
 
 export interface UploadSettings {
   /** Destination folder in the store. */
@@ -52,7 +70,11 @@ export class PackageUploader {
     private readonly pkg: ScannedPackage,
     private readonly settings: UploadSettings
   ) {
-    this.progress = new UploadProgress(pkg.files.length, pkg.totalBytes);
+    // Files still being written (zips) count once they are complete: see uploadFiles().
+    this.progress = new UploadProgress(
+      pkg.files.length,
+      pkg.files.reduce((n, f) => n + (f.ready === undefined ? f.size : 0), 0)
+    );
     this.failures = new UploadFailures(settings.signal);
     this.marks = new MarkFileWriter(
       client,
@@ -74,9 +96,8 @@ export class PackageUploader {
    */
   async uploadFiles(): Promise<void> {
     this.marks.start();
-    // Large files first, so that their many chunks overlap with the small files.
     const { chunkSize, concurrency, destination } = this.settings;
-    const ordered = [...this.pkg.files.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...this.pkg.files.filter(f => f.size <= chunkSize)];
+    const ordered = uploadOrder(this.pkg.files, chunkSize);
     const context = {
       client: this.client,
       chunkSize,
@@ -93,6 +114,12 @@ export class PackageUploader {
       async file => {
         let how;
         try {
+          if (file.ready) {
+            // A zip still being written: its size counts once it is known.
+            await file.ready;
+            this.progress.totalBytes += file.size;
+            if (this.failures.stopped) return;
+          }
           how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
         } catch (err) {
           return this.failures.add(err);

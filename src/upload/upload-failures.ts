@@ -34,6 +34,7 @@ export class UploadFailures {
   add(err: unknown): void {
     if (err instanceof StoppedError) return;
     if (err instanceof CancelledError && this.cancelled) return;
+    if (this.failures.includes(err as Error)) return; // one failure seen by several files (a compression that stopped), reported once
     this.failures.push(err instanceof Error ? err : new Error(String(err)));
   }
 

@@ -9,7 +9,8 @@ export class UploadProgress {
 
   constructor(
     readonly totalFiles: number,
-    readonly totalBytes: number
+    /** Grows while files still being written (zips of a compressed copy) get their size. */
+    public totalBytes: number
   ) {}
 
   get elapsedSeconds(): number {

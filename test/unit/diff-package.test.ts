@@ -77,9 +77,9 @@ describe('diff package', () => {
         return f(...a);
       };
     const cluster: ClusterManifestSource = {
-      listApplicationTypeVersions: base.listApplicationTypeVersions,
-      getApplicationManifest: slow(base.getApplicationManifest),
-      getServiceManifest: slow(base.getServiceManifest)
+      listApplicationTypeVersions: name => base.listApplicationTypeVersions(name),
+      getApplicationManifest: slow((name: string, v: string) => base.getApplicationManifest(name, v)),
+      getServiceManifest: slow((name: string, v: string, s: string) => base.getServiceManifest(name, v, s))
     };
     const holdings = await readClusterHoldings(cluster, 'ShopType');
     assert.ok(most >= 4, `at most ${most} manifest read(s) at once`);

@@ -2,7 +2,7 @@
 // lost chunk answer, and the confirmation of a commit whose answer was lost.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PackageUploader } from '../../src/upload/package-uploader.js';
+import { PackageUploader, uploadOrder } from '../../src/upload/package-uploader.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { NetworkError } from '../../src/cluster/transport.js';
 import { FakeStoreClient, fakePackage, storeError } from './fakes/fake-store-client.js';
@@ -225,5 +225,86 @@ describe('failures', () => {
     await assert.rejects(u.uploadFiles(), (err: Error) => err.name === 'UploadFailedError' || /reset/.test(err.message));
     assert.ok(client.count('deleteUploadSession') >= 1, 'no open session was deleted');
     assert.equal(client.sessions.size, 0);
+  });
+});
+
+describe('the upload order', () => {
+  it('starts large files first (largest first), then small ones deepest folder first, a folder together in path order', () => {
+    const pkg = fakePackage({
+      'ApplicationManifest.xml': 10,
+      'Svc/ServiceManifest.xml': 10,
+      'Svc/Code/b.dll': 10,
+      'Svc/Code/a.dll': 10,
+      'Svc/Code/runtimes/linux/x.so': 10,
+      'Svc/Code/runtimes/win/y.dll': 10,
+      'Svc/Code/de/r.dll': 10,
+      'Svc/Data/big.bin': 3 * CHUNK,
+      'Svc/Data/bigger.bin': 5 * CHUNK
+    });
+    assert.deepEqual(
+      uploadOrder(pkg.files, CHUNK).map(f => f.relativePath),
+      [
+        'Svc/Data/bigger.bin',
+        'Svc/Data/big.bin',
+        'Svc/Code/runtimes/linux/x.so',
+        'Svc/Code/runtimes/win/y.dll',
+        'Svc/Code/de/r.dll',
+        'Svc/Code/a.dll',
+        'Svc/Code/b.dll',
+        'Svc/ServiceManifest.xml',
+        'ApplicationManifest.xml'
+      ]
+    );
+  });
+});
+
+describe('files written while the upload runs (zips of a compressed copy)', () => {
+  async function until(condition: () => boolean): Promise<void> {
+    for (let i = 0; i < 1000 && !condition(); i++) await new Promise(r => setImmediate(r));
+    assert.ok(condition(), 'the condition never became true');
+  }
+  const uploaded = (client: FakeStoreClient) => client.calls.filter(c => c.op === 'uploadFile').map(c => c.path);
+
+  it('uploads the complete files first, then each pending one with its final size once it is ready', async () => {
+    const client = new FakeStoreClient();
+    const pkg = fakePackage({ 'ApplicationManifest.xml': 10, 'Svc/ServiceManifest.xml': 10, 'Svc/Code.zip': 0 });
+    const zip = pkg.files.find(f => f.relativePath === 'Svc/Code.zip')!;
+    let release!: () => void;
+    zip.ready = new Promise<void>(r => (release = r)).then(() => {
+      zip.size = 3 * CHUNK + 1;
+    });
+    const u = new PackageUploader(client.asClient(), pkg, { destination: 'App', chunkSize: CHUNK, concurrency: 4, destinationEmpty: true });
+    const done = u.uploadFiles();
+    await until(() => uploaded(client).length === 2);
+    assert.deepEqual(uploaded(client).sort(), ['App/ApplicationManifest.xml', 'App/Svc/ServiceManifest.xml']);
+    assert.equal(
+      client.calls.some(c => c.path === 'App/Svc/Code.zip' || c.path === 'App/Svc/_.dir'),
+      false,
+      'nothing of the zip, nor its folder mark, before it is ready'
+    );
+    release();
+    await done;
+    await u.writeMarkFiles();
+    await u.writeRootMarkFile();
+    assert.equal(client.stored.get('App/Svc/Code.zip'), 3 * CHUNK + 1, 'stored with its final size');
+    assert.ok(client.count('uploadChunk') >= 4, 'in chunks, as its final size asks');
+    assert.equal(u.progress.totalBytes, 20 + 3 * CHUNK + 1);
+    assert.ok(client.stored.has('App/Svc/_.dir') && client.stored.has('App/_.dir'));
+  });
+
+  it("fails with the compression's error, once however many files waited on it, and writes no mark of their folders", async () => {
+    const client = new FakeStoreClient();
+    const pkg = fakePackage({ 'ApplicationManifest.xml': 10, 'A/Code.zip': 0, 'B/Code.zip': 0, 'B/Config.zip': 0 });
+    const failure = new Error("'/pkg/A/Code/x.dll' changed while it was being zipped");
+    const failed = Promise.reject(failure);
+    failed.catch(() => undefined);
+    for (const f of pkg.files.filter(f => f.relativePath.endsWith('.zip'))) f.ready = failed;
+    const u = new PackageUploader(client.asClient(), pkg, { destination: 'App', chunkSize: CHUNK, concurrency: 4, destinationEmpty: true });
+    await assert.rejects(u.uploadFiles(), (err: Error) => err.message === failure.message);
+    assert.deepEqual(
+      [...client.stored.keys()].filter(k => k.endsWith('_.dir')),
+      [],
+      'no folder is marked complete'
+    );
   });
 });

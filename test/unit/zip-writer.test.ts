@@ -101,7 +101,7 @@ describe('deterministic zip writer', () => {
     const root = await makePackage(spec);
     const zipPath = path.join(root, '..', 'zip64.zip');
     const entries = [...(await entriesOf(root, Object.keys(spec))), { name: 'x/empty/' }];
-    const size = await writeDeterministicZip(entries, zipPath, { sizeOrOffset: 1000, entries: 2 });
+    const size = await writeDeterministicZip(entries, zipPath, { zip64: { sizeOrOffset: 1000, entries: 2 } });
     const bytes = await readFile(zipPath);
     assert.equal(size, bytes.length);
     // The end records: zip64 end of central directory, its locator, and the classic record with -1 in its fields.
