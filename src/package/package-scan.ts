@@ -1,5 +1,6 @@
-// Finds the files and folders of the application package with @actions/glob, and maps local
-// paths (platform separators) to store paths (always `/`).
+// Finds the files and folders of the application package, and maps local paths (platform
+// separators) to store paths (always `/`). The default include ('**') walks the package folder
+// (walk-package.ts); other include patterns go through @actions/glob for its matching rules.
 import * as glob from '@actions/glob';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -7,6 +8,7 @@ import { inParallel } from '../util/concurrency.js';
 import { Input, InputError } from '../action/inputs.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
+import { BrokenLinkError, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
 
 export interface PackageFile {
   /** Absolute local path. */
@@ -77,7 +79,10 @@ export function normalizeIncludePattern(pattern: string): string {
 export function describeScanError(err: unknown, root: string): Error {
   if (err instanceof InputError) return err;
   const e = err as NodeJS.ErrnoException;
-  const brokenPath = /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
+  const brokenPath =
+    err instanceof BrokenLinkError
+      ? err.linkPath
+      : /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
   const where = (p: string | undefined) => {
     if (p === undefined) return `a path in '${Input.PackagePath}'`;
     const rel = path.relative(root, p).split(path.sep).join('/');
@@ -95,7 +100,12 @@ export function describeScanError(err: unknown, root: string): Error {
   return new InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
 }
 
-export async function scanPackage(packagePath: string, include: string[]): Promise<ScannedPackage> {
+export interface ScanOptions {
+  /** List with @actions/glob even for the default include '**' (the path before walk-package.ts; for tests and measurements). */
+  useGlob?: boolean;
+}
+
+export async function scanPackage(packagePath: string, include: string[], options: ScanOptions = {}): Promise<ScannedPackage> {
   const root = path.resolve(packagePath);
   const st = await fs.stat(root).catch(() => undefined);
   if (!st) throw new InputError(`'${Input.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
@@ -106,27 +116,18 @@ export async function scanPackage(packagePath: string, include: string[]): Promi
   const base = escapeGlob(root);
   const relativePatterns = include.map(normalizeIncludePattern);
   const absolute = (p: string) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
-  const found: string[] = [];
-  try {
-    const globber = await glob.create(relativePatterns.map(absolute).join('\n'), GLOB_OPTIONS);
-    for await (const p of globber.globGenerator()) found.push(p);
-  } catch (err) {
-    throw describeScanError(err, root);
-  }
-  const files: PackageFile[] = [];
-  const folders = new Set<string>(['']);
-  let ignoredMarkFiles = 0;
-  // Each path costs a few file-system calls: run them side by side rather than one after another.
-  await inParallel(found, SCAN_PARALLELISM, async p => {
-    const entry = await inspect(root, realRoot, p);
-    if (entry.kind === 'folder') {
-      addFolderAndAncestors(folders, entry.relativePath);
-    } else if (entry.kind === 'file') {
-      addFolderAndAncestors(folders, parentOf(entry.relativePath));
-      if (path.basename(p) === MARK_FILE_NAME) ignoredMarkFiles++;
-      else files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+  let listing: PackageListing;
+  if (relativePatterns.join('\n') === '**' && !options.useGlob) {
+    // Everything: walk the folder rather than have glob match each path (same result, much sooner).
+    try {
+      listing = await walkPackage(root, realRoot);
+    } catch (err) {
+      throw describeScanError(err, root);
     }
-  });
+  } else {
+    listing = await listWithGlob(root, realRoot, relativePatterns.map(absolute).join('\n'));
+  }
+  const { files, folders, ignoredMarkFiles } = listing;
   if (files.length === 0) {
     const hasAnything = (await fs.readdir(root)).length > 0;
     throw new InputError(
@@ -159,6 +160,30 @@ export async function scanPackage(packagePath: string, include: string[]): Promi
     ignoredMarkFiles,
     unmatchedPatterns: relativePatterns.length > 1 ? await unmatchedPatterns(root, base, include, relativePatterns) : []
   };
+}
+
+/** The files and folders @actions/glob finds for `patterns` (absolute, escaped), each inspected. Exported for the tests. */
+export async function listWithGlob(root: string, realRoot: string, patterns: string): Promise<PackageListing> {
+  const found: string[] = [];
+  try {
+    const globber = await glob.create(patterns, GLOB_OPTIONS);
+    for await (const p of globber.globGenerator()) found.push(p);
+  } catch (err) {
+    throw describeScanError(err, root);
+  }
+  const listing: PackageListing = { files: [], folders: new Set<string>(['']), ignoredMarkFiles: 0 };
+  // Each path costs a few file-system calls: run them side by side rather than one after another.
+  await inParallel(found, SCAN_PARALLELISM, async p => {
+    const entry = await inspect(root, realRoot, p);
+    if (entry.kind === 'folder') {
+      addFolderAndAncestors(listing.folders, entry.relativePath);
+    } else if (entry.kind === 'file') {
+      addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
+      if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
+      else listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+    }
+  });
+  return listing;
 }
 
 const GLOB_OPTIONS: glob.GlobOptions = {
@@ -195,16 +220,14 @@ type Entry = { kind: 'folder'; relativePath: string } | { kind: 'file'; relative
 async function inspect(root: string, realRoot: string, found: string): Promise<Entry> {
   const relativePath = toStoreRelativePath(root, found);
   const real = await fs.realpath(found);
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) {
-    throw new InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
-  }
+  if (!isInsidePackage(real, realRoot)) throw linkOutsideError(relativePath, real);
   const info = await fs.stat(found);
   if (info.isDirectory()) return { kind: 'folder', relativePath };
   if (!info.isFile()) return { kind: 'other' };
   try {
     await fs.access(found, constants.R_OK);
   } catch {
-    throw new InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
+    throw unreadableFileError(relativePath);
   }
   return { kind: 'file', relativePath, size: info.size };
 }
