@@ -3,7 +3,7 @@
 // then clean up; report in outputs and the job summary whatever happens.
 import * as core from '@actions/core';
 import { destinationExistsError, inspectDestination, prepareDestination } from '../upload/prepare-destination.js';
-import { assertHoldsPackage, findStale, listTree, type StoreTree, sumOf } from '../upload/verify-destination.js';
+import { assertHoldsPackage, FolderListings, findStale, listTree, type StoreTree, sumOf } from '../upload/verify-destination.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { joinStorePath } from '../protocol/store-path.js';
 import type { ExpectContinueMode } from '../cluster/transport.js';
@@ -162,12 +162,14 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       return;
     }
 
+    const listings = new FolderListings(client, destination);
     const uploader = new PackageUploader(client, pkg, {
       destination,
       chunkSize: inputs.chunkSize,
       concurrency: inputs.concurrency,
       destinationEmpty: prepared.empty,
-      signal
+      signal,
+      listings
     });
     const recordProgress = () => {
       report.fileCount = uploader.stats.filesUploaded;
@@ -197,7 +199,8 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
 
       // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
       await core.group('Verify', async () => {
-        const [tree, size] = await Promise.all([listTree(client, destination, inputs.concurrency), client.folderSize(destination)]);
+        // The sub-folders were listed as their mark files were written: what is left is the root.
+        const [tree, size] = await Promise.all([listings.tree(inputs.concurrency), client.folderSize(destination)]);
         assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
         warnAboutStale(tree, pkg, destination, report);
         report.storeSizeBytes = size ?? sumOf(tree.files);

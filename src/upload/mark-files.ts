@@ -22,7 +22,9 @@ export class MarkFileWriter {
     files: Iterable<string>,
     /** True once the run must start nothing new. */
     private readonly stopped: () => boolean,
-    private readonly onError: (err: unknown) => void
+    private readonly onError: (err: unknown) => void,
+    /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
+    private readonly onMarkWritten: (folder: string) => void = () => undefined
   ) {
     this.completion = new FolderCompletion(folders, files);
   }
@@ -55,7 +57,10 @@ export class MarkFileWriter {
       return;
     }
     this.writes.add(
-      this.write(folder).then(() => this.completion.markWritten(folder).forEach(f => this.folderReady(f))),
+      this.write(folder).then(() => {
+        this.onMarkWritten(folder);
+        this.completion.markWritten(folder).forEach(f => this.folderReady(f));
+      }),
       this.onError
     );
   }

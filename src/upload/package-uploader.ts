@@ -13,6 +13,7 @@ import { MarkFileWriter } from './mark-files.js';
 import { SessionCapability } from './session-capability.js';
 import { UploadFailures } from './upload-failures.js';
 import { UploadProgress } from './upload-progress.js';
+import type { FolderListings } from './verify-destination.js';
 
 export { UploadFailedError } from './upload-failures.js';
 
@@ -46,6 +47,8 @@ export interface UploadSettings {
   destinationEmpty: boolean;
   /** The run's cancellation: no new request once aborted. */
   signal?: AbortSignal;
+  /** Given each sub-folder as soon as its mark file is written, to list it for the verification then. */
+  listings?: FolderListings;
 }
 
 export interface UploadStats {
@@ -75,6 +78,17 @@ export class PackageUploader {
       pkg.files.length,
       pkg.files.reduce((n, f) => n + (f.ready === undefined ? f.size : 0), 0)
     );
+    for (const file of pkg.files) {
+      if (file.ready === undefined) continue;
+      this.progress.filesBeingWritten++;
+      void file.ready.then(
+        () => {
+          this.progress.filesBeingWritten--;
+          this.progress.totalBytes += file.size;
+        },
+        () => undefined
+      );
+    }
     this.failures = new UploadFailures(settings.signal);
     this.marks = new MarkFileWriter(
       client,
@@ -82,7 +96,8 @@ export class PackageUploader {
       pkg.folders,
       pkg.files.map(f => f.relativePath),
       () => this.failures.stopped,
-      err => this.failures.add(err)
+      err => this.failures.add(err),
+      folder => settings.listings?.folderComplete(folder)
     );
   }
 
@@ -115,9 +130,8 @@ export class PackageUploader {
         let how;
         try {
           if (file.ready) {
-            // A zip still being written: its size counts once it is known.
+            // A zip still being written: it goes once it is complete, with its final size.
             await file.ready;
-            this.progress.totalBytes += file.size;
             if (this.failures.stopped) return;
           }
           how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));

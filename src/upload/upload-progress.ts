@@ -4,6 +4,8 @@ import { formatBytes } from '../action/inputs.js';
 export class UploadProgress {
   filesDone = 0;
   bytesDone = 0;
+  /** Files whose upload waits for them to be written (zips of a compressed copy): the total bytes are not known yet. */
+  filesBeingWritten = 0;
   private readonly started = Date.now();
   private timer: NodeJS.Timeout | undefined;
 
@@ -20,7 +22,11 @@ export class UploadProgress {
   line(): string {
     const pct = this.totalBytes === 0 ? 100 : Math.floor((this.bytesDone / this.totalBytes) * 100);
     const rate = this.elapsedSeconds > 0 ? this.bytesDone / this.elapsedSeconds : 0;
-    return `uploaded ${this.filesDone}/${this.totalFiles} files, ${formatBytes(this.bytesDone)} of ${formatBytes(this.totalBytes)} (${pct}%), ${formatBytes(Math.round(rate))}/s`;
+    const bytes =
+      this.filesBeingWritten > 0
+        ? `${formatBytes(this.bytesDone)} so far (${this.filesBeingWritten} zip(s) still being written)`
+        : `${formatBytes(this.bytesDone)} of ${formatBytes(this.totalBytes)} (${pct}%)`;
+    return `uploaded ${this.filesDone}/${this.totalFiles} files, ${bytes}, ${formatBytes(Math.round(rate))}/s`;
   }
 
   /** Logs a progress line every `intervalMs` until stopped. */

@@ -26,57 +26,106 @@ export class MalformedListingError extends Error {
   override name = 'MalformedListingError';
 }
 
+/** One folder's listing: its files (with sizes) and sub-folders, relative to the tree's root. */
+interface FolderListing {
+  files: [string, number][];
+  folders: string[];
+  /** The cluster answered with `\` separators. */
+  backslashes: boolean;
+}
+
+/** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
+async function listFolder(client: ImageStoreClient, root: string, folder: string): Promise<FolderListing> {
+  const where = joinStorePath(root, folder);
+  const listing: FolderListing = { files: [], folders: [], backslashes: false };
+  const relative = (storeRelativePath: unknown): string => {
+    if (typeof storeRelativePath !== 'string') {
+      throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
+    }
+    if (storeRelativePath.includes('\\')) listing.backslashes = true;
+    // Windows clusters answer in their own case: compare segments as they do, whatever it is.
+    return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
+  };
+  const content = await client.list(where);
+  const files: unknown = content?.files ?? [];
+  const folders: unknown = content?.folders ?? [];
+  if (!Array.isArray(files) || !Array.isArray(folders)) {
+    throw new MalformedListingError(`The listing of '${where}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`);
+  }
+  for (const f of files as { StoreRelativePath?: unknown; FileSize?: unknown }[]) {
+    const at = relative(f?.StoreRelativePath);
+    let size: number;
+    try {
+      size = parseInt64(f.FileSize, 'FileSize');
+    } catch (err) {
+      throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${(err as Error).message}.`);
+    }
+    listing.files.push([at, size]);
+  }
+  for (const f of folders as { StoreRelativePath?: unknown }[]) listing.folders.push(relative(f?.StoreRelativePath));
+  return listing;
+}
+
+/**
+ * The listings of a destination's folders, each taken as soon as nothing more will be written
+ * beneath it, put together into a StoreTree. During an upload, each sub-folder is listed right after
+ * its mark file is written (everything beneath it is complete then), so that the verification after
+ * the upload has only the root left to list: one round trip instead of one per level of the deepest
+ * path. A listing that failed, and any folder not listed yet (the root, folders the package lacks),
+ * is listed by tree().
+ */
+export class FolderListings {
+  private readonly taken = new Map<string, FolderListing>();
+  private readonly early = new InFlight();
+
+  constructor(
+    private readonly client: ImageStoreClient,
+    private readonly root: string
+  ) {}
+
+  /** Lists `folder` now, on the side: nothing more is written beneath it. */
+  folderComplete(folder: string): void {
+    // A failure is not an error here: tree() lists the folder again and reports what it gets then.
+    this.early.add(
+      listFolder(this.client, this.root, folder).then(listing => void this.taken.set(folder, listing)),
+      () => undefined
+    );
+  }
+
+  /**
+   * The whole tree: the listings taken, and the folders not listed yet, each listed as soon as its
+   * parent is (about one round trip per level of what is left).
+   */
+  async tree(concurrency: number): Promise<StoreTree> {
+    await this.early.drain();
+    const tree: StoreTree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
+    const listings = new InFlight();
+    const limiter = new Semaphore(concurrency);
+    const add = (listing: FolderListing): void => {
+      if (listing.backslashes) tree.comparison = { caseInsensitive: true };
+      for (const [at, size] of listing.files) tree.files.set(at, size);
+      for (const sub of listing.folders) {
+        tree.folders.push(sub);
+        if (!listings.failed) visit(sub);
+      }
+    };
+    const visit = (folder: string): void => {
+      const taken = this.taken.get(folder);
+      if (taken) return add(taken);
+      listings.add(limiter.use(() => listFolder(this.client, this.root, folder)).then(add));
+    };
+    visit('');
+    await listings.drain();
+    return tree;
+  }
+}
+
 /**
  * Lists a folder recursively (one request per folder and page). A folder's sub-folders are listed
  * as soon as it is, so the listing takes about one round trip per level of the deepest path.
  */
 export async function listTree(client: ImageStoreClient, root: string, concurrency: number): Promise<StoreTree> {
-  const tree: StoreTree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
-  const relative = (storeRelativePath: unknown, folder: string): string => {
-    if (typeof storeRelativePath !== 'string') {
-      throw new MalformedListingError(
-        `The listing of '${joinStorePath(root, folder)}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`
-      );
-    }
-    if (storeRelativePath.includes('\\')) tree.comparison = { caseInsensitive: true };
-    // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-    return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
-  };
-  const listings = new InFlight();
-  const limiter = new Semaphore(concurrency);
-  const visit = (folder: string): void => {
-    listings.add(
-      limiter
-        .use(() => client.list(joinStorePath(root, folder)))
-        .then(content => {
-          const files: unknown = content?.files ?? [];
-          const folders: unknown = content?.folders ?? [];
-          if (!Array.isArray(files) || !Array.isArray(folders)) {
-            throw new MalformedListingError(
-              `The listing of '${joinStorePath(root, folder)}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`
-            );
-          }
-          for (const f of files as { StoreRelativePath?: unknown; FileSize?: unknown }[]) {
-            const at = relative(f?.StoreRelativePath, folder);
-            let size: number;
-            try {
-              size = parseInt64(f.FileSize, 'FileSize');
-            } catch (err) {
-              throw new MalformedListingError(`The listing of '${joinStorePath(root, folder)}' gives '${at}' an unreadable size: ${(err as Error).message}.`);
-            }
-            tree.files.set(at, size);
-          }
-          for (const f of folders as { StoreRelativePath?: unknown }[]) {
-            const sub = relative(f?.StoreRelativePath, folder);
-            tree.folders.push(sub);
-            if (!listings.failed) visit(sub);
-          }
-        })
-    );
-  };
-  visit('');
-  await listings.drain();
-  return tree;
+  return new FolderListings(client, root).tree(concurrency);
 }
 
 export interface VerifyOptions {

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { PackageUploader, uploadOrder } from '../../src/upload/package-uploader.js';
 import { ErrorCode } from '../../src/protocol/error-codes.js';
 import { NetworkError } from '../../src/cluster/transport.js';
+import type { FolderListings } from '../../src/upload/verify-destination.js';
 import { FakeStoreClient, fakePackage, storeError } from './fakes/fake-store-client.js';
 
 const CHUNK = 100;
@@ -275,7 +276,8 @@ describe('files written while the upload runs (zips of a compressed copy)', () =
     });
     const u = new PackageUploader(client.asClient(), pkg, { destination: 'App', chunkSize: CHUNK, concurrency: 4, destinationEmpty: true });
     const done = u.uploadFiles();
-    await until(() => uploaded(client).length === 2);
+    await until(() => u.progress.filesDone === 2);
+    assert.match(u.progress.line(), /^uploaded 2\/3 files, 20 B so far \(1 zip\(s\) still being written\), /);
     assert.deepEqual(uploaded(client).sort(), ['App/ApplicationManifest.xml', 'App/Svc/ServiceManifest.xml']);
     assert.equal(
       client.calls.some(c => c.path === 'App/Svc/Code.zip' || c.path === 'App/Svc/_.dir'),
@@ -289,6 +291,7 @@ describe('files written while the upload runs (zips of a compressed copy)', () =
     assert.equal(client.stored.get('App/Svc/Code.zip'), 3 * CHUNK + 1, 'stored with its final size');
     assert.ok(client.count('uploadChunk') >= 4, 'in chunks, as its final size asks');
     assert.equal(u.progress.totalBytes, 20 + 3 * CHUNK + 1);
+    assert.match(u.progress.line(), /^uploaded 3\/3 files, 321 B of 321 B \(100%\), /);
     assert.ok(client.stored.has('App/Svc/_.dir') && client.stored.has('App/_.dir'));
   });
 
@@ -305,6 +308,29 @@ describe('files written while the upload runs (zips of a compressed copy)', () =
       [...client.stored.keys()].filter(k => k.endsWith('_.dir')),
       [],
       'no folder is marked complete'
+    );
+  });
+});
+
+describe('listings for the verification', () => {
+  it('hands over each sub-folder once its mark file is written, the root never', async () => {
+    const client = new FakeStoreClient();
+    const handed: { folder: string; markStored: boolean }[] = [];
+    const listings = {
+      folderComplete: (folder: string) => handed.push({ folder, markStored: client.stored.has(`App/${folder}/_.dir`) })
+    } as unknown as FolderListings;
+    const u = new PackageUploader(client.asClient(), fakePackage({ 'ApplicationManifest.xml': 10, 'Svc/Code/a.dll': 10, 'Svc/Config/s.xml': 10 }), {
+      destination: 'App',
+      chunkSize: CHUNK,
+      concurrency: 4,
+      destinationEmpty: true,
+      listings
+    });
+    await uploadAll(u);
+    assert.deepEqual(handed.map(h => h.folder).sort(), ['Svc', 'Svc/Code', 'Svc/Config']);
+    assert.ok(
+      handed.every(h => h.markStored),
+      'each after its mark file was stored'
     );
   });
 });

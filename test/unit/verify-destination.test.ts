@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ImageStoreClient } from '../../src/cluster/store-client.js';
 import type { ScannedPackage } from '../../src/package/package-scan.js';
-import { findDifferences, findStale, listTree, MalformedListingError } from '../../src/upload/verify-destination.js';
+import { findDifferences, findStale, FolderListings, listTree, MalformedListingError } from '../../src/upload/verify-destination.js';
 
 type Listing = { StoreFiles?: unknown; StoreFolders?: unknown };
 
@@ -106,5 +106,51 @@ describe('verification as the cluster compares', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+describe('listings taken as folders complete', () => {
+  const store: Record<string, Listing> = {
+    App: { StoreFiles: [file('App/ApplicationManifest.xml', 10), file('App/_.dir', 0)], StoreFolders: [folder('App/Svc'), folder('App/Old')] },
+    'App/Svc': { StoreFiles: [file('App/Svc/ServiceManifest.xml', 5), file('App/Svc/_.dir', 0)], StoreFolders: [folder('App/Svc/Code')] },
+    'App/Svc/Code': { StoreFiles: [file('App/Svc/Code/a.dll', 7), file('App/Svc/Code/_.dir', 0)] },
+    'App/Old': { StoreFiles: [file('App/Old/stale.bin', 3)] }
+  };
+
+  function countingClient(failFirst: string[] = []): { client: ImageStoreClient; asked: string[] } {
+    const asked: string[] = [];
+    const base = fakeClient(store);
+    const failing = new Set(failFirst);
+    return {
+      asked,
+      client: {
+        list: async (p: string) => {
+          asked.push(p);
+          if (failing.delete(p)) throw new Error(`HTTP 503 listing ${p}`);
+          return base.list(p);
+        }
+      } as unknown as ImageStoreClient
+    };
+  }
+
+  it('lists at the end only what was not listed on the way, and gives the same tree as a listing after the fact', async () => {
+    const { client, asked } = countingClient();
+    const listings = new FolderListings(client, 'App');
+    listings.folderComplete('Svc/Code');
+    listings.folderComplete('Svc');
+    const tree = await listings.tree(4);
+    assert.deepEqual(asked.slice(2).sort(), ['App', 'App/Old'], 'the root and the folder the package lacks, nothing listed twice');
+    const after = await listTree(fakeClient(store), 'App', 4);
+    assert.deepEqual([...tree.files].sort(), [...after.files].sort());
+    assert.deepEqual([...tree.folders].sort(), [...after.folders].sort());
+  });
+
+  it('lists again at the end a folder whose listing on the way failed', async () => {
+    const { client, asked } = countingClient(['App/Svc/Code']);
+    const listings = new FolderListings(client, 'App');
+    listings.folderComplete('Svc/Code');
+    const tree = await listings.tree(4);
+    assert.equal(asked.filter(p => p === 'App/Svc/Code').length, 2);
+    assert.equal(tree.files.get('Svc/Code/a.dll'), 7);
   });
 });
