@@ -2,7 +2,8 @@
 // package folder, and the emulator provisions it.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
@@ -107,6 +108,20 @@ describe('compressed packages', () => {
     assert.ok(Number(run.outputs['total-bytes']) > storedBytes, "total-bytes is the package folder's size");
     assert.ok(Number(run.outputs['chunked-file-count']) >= 1, 'the large zip went in chunks');
     assert.match(run.stdout, /WebPkg\/Code\/ \(41 files, .*\) → WebPkg\/Code\.zip/);
+  });
+
+  it('in a dry run builds the zips to report what would be uploaded, writes nothing and leaves no copy behind', async () => {
+    const pkg = await makePackage(shopSpec(), 'Shop');
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-runner-temp-'));
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'DryZip', compress: 'true', 'dry-run': 'true' },
+      env: { RUNNER_TEMP: temp }
+    });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.match(run.stdout, /Would upload 7 files/);
+    assert.ok(Number(run.outputs['compressed-bytes']) > 0, 'compressed-bytes is set');
+    assert.deepEqual(await readdir(temp), [], 'the compressed copy is deleted');
+    await assert.rejects(stat(emu.diskPath('DryZip')), { code: 'ENOENT' });
   });
 
   it('gives byte-identical zips on a second run and from a fresh copy of the same files', async () => {

@@ -1,11 +1,11 @@
 // The compressed copy: which folders become zips, what they hold, and that the user's folder is untouched.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { compressPackage } from '../../src/package/compress-package.js';
+import { compressPackage, startCompression } from '../../src/package/compress-package.js';
 import { scanPackage } from '../../src/package/package-scan.js';
 import { assertValidPackage } from '../../src/package/validate-package.js';
 import { makePackage } from '../helpers/packages.js';
@@ -144,5 +144,63 @@ describe('compressed copy of a package', () => {
     } finally {
       await c.dispose();
     }
+  });
+
+  it('returns with the other files copied and each zip pending, whose size is final once it is ready', async () => {
+    const root = await makePackage(spec(), 'Shop');
+    const pkg = await scanPackage(root, ['**']);
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-ctest-'));
+    const run = await startCompression(pkg, assertValidPackage(pkg).layout, temp);
+    try {
+      const manifest = run.pkg.files.find(f => f.relativePath === 'ApplicationManifest.xml')!;
+      assert.equal(manifest.ready, undefined);
+      assert.equal((await stat(manifest.localPath)).size, manifest.size, 'copied before startCompression returns');
+      const zips = run.pkg.files.filter(f => f.relativePath.endsWith('.zip'));
+      assert.equal(zips.length, 4);
+      assert.ok(zips.every(z => z.ready !== undefined));
+      const done = await run.finished;
+      for (const z of zips) {
+        await z.ready;
+        assert.equal(z.size, (await stat(z.localPath)).size, z.relativePath);
+      }
+      assert.equal(done.compressedBytes, run.pkg.totalBytes);
+      assert.equal(
+        run.pkg.totalBytes,
+        run.pkg.files.reduce((n, f) => n + f.size, 0)
+      );
+    } finally {
+      await run.dispose();
+    }
+    assert.deepEqual(await readdir(temp), [], 'dispose deletes the copy');
+  });
+
+  it('rejects every pending zip with the failure of one, and leaves nothing behind once disposed', async () => {
+    const root = await makePackage(spec(), 'Shop');
+    const pkg = await scanPackage(root, ['**']);
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-ctest-'));
+    await truncate(path.join(root, 'WebPkg', 'Code', 'Web.dll'), 10);
+    const run = await startCompression(pkg, assertValidPackage(pkg).layout, temp);
+    await assert.rejects(run.finished, /Web\.dll' changed while it was being zipped \(10 bytes instead of the 120000 scanned\)/);
+    const zips = run.pkg.files.filter(f => f.relativePath.endsWith('.zip'));
+    const settled = await Promise.allSettled(zips.filter(z => z.relativePath.startsWith('WebPkg/')).map(z => z.ready));
+    assert.ok(
+      settled.some(r => r.status === 'rejected'),
+      'the failed zip is rejected'
+    );
+    await run.dispose();
+    assert.deepEqual(await readdir(temp), []);
+  });
+
+  it('stops zipping when disposed, and deletes what was written', async () => {
+    const big = servicePackageSpec('BigType', '1.0.0', [
+      { name: 'BigPkg', code: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`f${i}.dll`, dllLikeBytes(300_000, i)])) }
+    ]);
+    const root = await makePackage(big, 'Big');
+    const pkg = await scanPackage(root, ['**']);
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-ctest-'));
+    const run = await startCompression(pkg, assertValidPackage(pkg).layout, temp);
+    await run.dispose();
+    await assert.rejects(run.finished);
+    assert.deepEqual(await readdir(temp), []);
   });
 });
