@@ -38636,8 +38636,8 @@ class UploadProgress {
  * files. Then the small ones deepest folder first (a folder's files together, in path order): a
  * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
  * done early their chains of marks are written while the shallow files still upload, and little
- * is left to write after the last file (bench package: 48 sub-folder marks, 41 written during the
- * upload in path order; see docs/upload-engine.md).
+ * is left to write after the last file (bench packages: the marks after the last file took about
+ * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
  */
 function uploadOrder(files, chunkSize) {
     const depth = (f) => f.relativePath.split('/').length;
@@ -48026,11 +48026,12 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
         }
         // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
         const keptFolders = [];
+        const holding = foldersHoldingSomething(pkg);
         for (const folder of pkg.folders) {
             const owner = folder === '' ? undefined : zipped.has(folder) ? folder : zippedFolderOf(folder);
             if (owner === undefined)
                 keptFolders.push(folder);
-            else if (owner !== folder && isEmptyLeaf(pkg, folder))
+            else if (owner !== folder && !holding.has(folder))
                 entriesByFolder.get(owner).push({ name: `${folder.slice(owner.length + 1)}/` });
         }
         for (const folder of keptFolders)
@@ -48120,10 +48121,15 @@ function deferred() {
 function localPath(root, rel) {
     return rel === '' ? root : external_node_path_namespaceObject.join(root, ...rel.split('/'));
 }
-/** A folder with no file and no folder beneath it. */
-function isEmptyLeaf(pkg, folder) {
-    const prefix = `${folder}/`;
-    return !pkg.files.some(f => f.relativePath.startsWith(prefix)) && !pkg.folders.some(f => f.startsWith(prefix));
+/** Every folder with a file or a folder beneath it (one pass, not a search per folder: packages can hold thousands of each). */
+function foldersHoldingSomething(pkg) {
+    const holding = new Set();
+    for (const p of [...pkg.files.map(f => f.relativePath), ...pkg.folders]) {
+        const i = p.lastIndexOf('/');
+        if (i > 0)
+            holding.add(p.slice(0, i));
+    }
+    return holding;
 }
 
 ;// CONCATENATED MODULE: ./src/protocol/package-layout.ts

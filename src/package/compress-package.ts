@@ -95,10 +95,11 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
     }
     // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
     const keptFolders: string[] = [];
+    const holding = foldersHoldingSomething(pkg);
     for (const folder of pkg.folders) {
       const owner = folder === '' ? undefined : zipped.has(folder) ? folder : zippedFolderOf(folder);
       if (owner === undefined) keptFolders.push(folder);
-      else if (owner !== folder && isEmptyLeaf(pkg, folder)) entriesByFolder.get(owner)!.push({ name: `${folder.slice(owner.length + 1)}/` });
+      else if (owner !== folder && !holding.has(folder)) entriesByFolder.get(owner)!.push({ name: `${folder.slice(owner.length + 1)}/` });
     }
 
     for (const folder of keptFolders) await fs.mkdir(localPath(root, folder), { recursive: true });
@@ -193,8 +194,12 @@ function localPath(root: string, rel: string): string {
   return rel === '' ? root : path.join(root, ...rel.split('/'));
 }
 
-/** A folder with no file and no folder beneath it. */
-function isEmptyLeaf(pkg: ScannedPackage, folder: string): boolean {
-  const prefix = `${folder}/`;
-  return !pkg.files.some(f => f.relativePath.startsWith(prefix)) && !pkg.folders.some(f => f.startsWith(prefix));
+/** Every folder with a file or a folder beneath it (one pass, not a search per folder: packages can hold thousands of each). */
+function foldersHoldingSomething(pkg: ScannedPackage): Set<string> {
+  const holding = new Set<string>();
+  for (const p of [...pkg.files.map(f => f.relativePath), ...pkg.folders]) {
+    const i = p.lastIndexOf('/');
+    if (i > 0) holding.add(p.slice(0, i));
+  }
+  return holding;
 }

@@ -22,8 +22,8 @@ export { UploadFailedError } from './upload-failures.js';
  * files. Then the small ones deepest folder first (a folder's files together, in path order): a
  * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
  * done early their chains of marks are written while the shallow files still upload, and little
- * is left to write after the last file (bench package: 48 sub-folder marks, 41 written during the
- * upload in path order; see docs/upload-engine.md).
+ * is left to write after the last file (bench packages: the marks after the last file took about
+ * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
  */
 export function uploadOrder(files: readonly PackageFile[], chunkSize: number): PackageFile[] {
   const depth = (f: PackageFile) => f.relativePath.split('/').length;
