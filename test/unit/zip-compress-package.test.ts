@@ -182,7 +182,9 @@ describe('compressed copy of a package', () => {
     const run = await startCompression(pkg, assertValidPackage(pkg).layout, temp);
     await assert.rejects(run.finished, /Web\.dll' changed while it was being zipped \(10 bytes instead of the 120000 scanned\)/);
     const zips = run.pkg.files.filter(f => f.relativePath.endsWith('.zip'));
-    const settled = await Promise.allSettled(zips.filter(z => z.relativePath.startsWith('WebPkg/')).map(z => z.ready));
+    const settled = await Promise.allSettled(
+      zips.filter(z => z.relativePath.startsWith('WebPkg/')).map(z => z.ready ?? Promise.reject(new Error(`${z.relativePath} has no ready`)))
+    );
     assert.ok(
       settled.some(r => r.status === 'rejected'),
       'the failed zip is rejected'
