@@ -31886,6 +31886,10 @@ function relativeStorePath(path, ancestor, comparison) {
 function isSameOrBeneath(path, ancestor, comparison = EXACT) {
     return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
+/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
 
 ;// CONCATENATED MODULE: ./src/package/store-names.ts
 // Names a Windows cluster cannot store as given. The action does not know the cluster's OS
@@ -37819,6 +37823,7 @@ async function walkPackage(root, realRoot) {
 
 
 
+
 const APPLICATION_MANIFEST = 'ApplicationManifest.xml';
 /** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
 function toStoreRelativePath(root, localPath, platform = external_node_path_namespaceObject) {
@@ -37928,7 +37933,7 @@ async function scanPackage(packagePath, include, options = {}) {
         const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
         throw new inputs_InputError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`);
     }
-    files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
     return {
         root,
         files,
@@ -38643,7 +38648,7 @@ function uploadOrder(files, chunkSize) {
     const depth = (f) => f.relativePath.split('/').length;
     const present = files.filter(f => f.ready === undefined);
     const small = present.filter(f => f.size <= chunkSize);
-    small.sort((a, b) => depth(b) - depth(a) || (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
     // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
     const pending = files.filter(f => f.ready !== undefined);
     return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
@@ -47689,6 +47694,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 
+
 /** The level the runtime's own zipper uses; fixed, since another level gives other bytes. */
 const ZIP_COMPRESSION_LEVEL = 1;
 /** DOS date and time of every entry: 1980-01-01 00:00, the earliest DOS date (no extended timestamp, which would carry a time zone). */
@@ -47719,7 +47725,7 @@ const STREAM_CHUNK = 512 * 1024;
 const deflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
 /** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
 function sortZipEntries(entries) {
-    return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...entries].sort((a, b) => compareCodeUnits(a.name, b.name));
 }
 /** An upper bound of deflate's output for `size` input bytes (zlib's deflateBound, with room to spare). */
 function deflateBound(size) {
@@ -47977,6 +47983,7 @@ function endOfCentralDirectory(count, centralStart, centralSize, thresholds) {
 
 
 
+
 /** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
 const ZIP_PARALLELISM = 2;
 /** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
@@ -48004,7 +48011,7 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
         const folders = layout.presentParts
             .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
             .map(p => p.path)
-            .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+            .sort(compareCodeUnits);
         const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
         const zipped = new Set(folders);
         const zippedFolderOf = (rel) => {
@@ -48051,7 +48058,7 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
             files.push(file);
             return { folder, file, ready };
         });
-        files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+        files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
         const copy = {
             root,
             files,
@@ -48084,7 +48091,7 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
                     z.ready.reject(err);
                 throw err;
             }
-            compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
+            compressed.sort((a, b) => compareCodeUnits(a.folder, b.folder));
             return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
         };
         finished = writeZips();

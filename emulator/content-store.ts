@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs, readdirSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { MARK_FILE_NAME } from '../src/protocol/error-codes.js';
-import { baseName, parentStorePath, storePathSegments } from '../src/protocol/store-path.js';
+import { baseName, compareCodeUnits, parentStorePath, storePathSegments } from '../src/protocol/store-path.js';
 import { FabricHttpError } from './fabric-http-error.js';
 import { PathComparer } from './path-case.js';
 
@@ -250,7 +250,7 @@ export class ContentStore {
       throw err;
     }
     storePath = this.canonical(storePath);
-    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    dirents.sort((a, b) => compareCodeUnits(a.name, b.name));
     const files: StoredFile[] = [];
     const folders: StoredFolder[] = [];
     for (const d of dirents) {

@@ -515,6 +515,10 @@ function relativeStorePath(path, ancestor, comparison) {
 function isSameOrBeneath(path, ancestor, comparison = EXACT) {
     return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
+/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
 
 ;// CONCATENATED MODULE: ./emulator/path-case.ts
 // How the emulated cluster compares store paths: a Windows cluster (NTFS) compares them
@@ -782,7 +786,7 @@ class ContentStore {
             throw err;
         }
         storePath = this.canonical(storePath);
-        dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        dirents.sort((a, b) => compareCodeUnits(a.name, b.name));
         const files = [];
         const folders = [];
         for (const d of dirents) {
@@ -9007,6 +9011,7 @@ async function buildVersion(registry, pkg, buildPath, identity) {
 
 
 
+
 class ApplicationRegistry {
     now;
     unhealthyVersions;
@@ -9019,7 +9024,7 @@ class ApplicationRegistry {
         return this.apps.get(id);
     }
     all() {
-        return [...this.apps.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
     }
     add(name, typeName, version, parameters) {
         const app = { name, id: applicationIdOf(name), typeName, baseVersion: version, baseParameters: parameters };
@@ -10158,7 +10163,7 @@ async function listContent(deps, ctx) {
     const all = [
         ...listing.folders.map(f => ({ name: baseName(f.path), folder: f })),
         ...listing.files.map(f => ({ name: baseName(f.path), file: f }))
-    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    ].sort((a, b) => compareCodeUnits(a.name, b.name));
     if (all.length === 0)
         return ctx.reply(204);
     // Paging: the token names the last entry returned, so a listing that changes between pages

@@ -2,6 +2,7 @@
 import type { ApplicationHealth, ApplicationInfo, ApplicationParameter, HealthState } from '../../src/protocol/management-models.js';
 import { applicationIdOf } from '../../src/protocol/management-models.js';
 import type { ApplicationManifest } from '../../src/protocol/manifests.js';
+import { compareCodeUnits } from '../../src/protocol/store-path.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import { validationError } from './application-types.js';
 import type { RollingUpgrade } from './upgrades.js';
@@ -29,7 +30,7 @@ export class ApplicationRegistry {
   }
 
   all(): ApplicationRecord[] {
-    return [...this.apps.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
   }
 
   add(name: string, typeName: string, version: string, parameters: ApplicationParameter[]): ApplicationRecord {

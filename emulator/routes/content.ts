@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import { RESERVED_ROOTS } from '../../src/protocol/error-codes.js';
 import type { FileInfo, FolderSizeInfo, ImageStoreContent, ImageStoreCopyDescription, ImageStoreInfo } from '../../src/protocol/models.js';
-import { baseName, normalizeStorePath, storePathSegments } from '../../src/protocol/store-path.js';
+import { baseName, compareCodeUnits, normalizeStorePath, storePathSegments } from '../../src/protocol/store-path.js';
 import type { StoredFile, StoredFolder } from '../content-store.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import { declaredLength, receiveBodyInto } from '../request-body.js';
@@ -53,7 +53,7 @@ async function listContent(deps: ImageStoreDeps, ctx: RouteContext): Promise<voi
   const all: { name: string; file?: StoredFile; folder?: StoredFolder }[] = [
     ...listing.folders.map(f => ({ name: baseName(f.path), folder: f })),
     ...listing.files.map(f => ({ name: baseName(f.path), file: f }))
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  ].sort((a, b) => compareCodeUnits(a.name, b.name));
   if (all.length === 0) return ctx.reply(204);
   // Paging: the token names the last entry returned, so a listing that changes between pages
   // neither repeats nor skips what stayed.

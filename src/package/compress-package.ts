@@ -9,6 +9,7 @@ import type { PackageLayout } from '../protocol/package-layout.js';
 import { inParallel } from '../util/concurrency.js';
 import type { PackageFile, ScannedPackage } from './package-scan.js';
 import { writeDeterministicZip, type ZipEntry } from './zip-writer.js';
+import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface CompressedPart {
   /** The package folder, relative to the package root: `VotingWebPkg/Code`. */
@@ -75,7 +76,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
     const folders = layout.presentParts
       .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
       .map(p => p.path)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(compareCodeUnits);
     const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
     const zipped = new Set(folders);
     const zippedFolderOf = (rel: string) => {
@@ -119,7 +120,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
       files.push(file);
       return { folder, file, ready };
     });
-    files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
     const copy: ScannedPackage = {
       root,
       files,
@@ -155,7 +156,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
         for (const z of zips) z.ready.reject(err);
         throw err;
       }
-      compressed.sort((a, b) => (a.folder < b.folder ? -1 : 1));
+      compressed.sort((a, b) => compareCodeUnits(a.folder, b.folder));
       return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
     };
     finished = writeZips();

@@ -9,6 +9,7 @@ import { Input, InputError } from '../action/inputs.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
 import { BrokenLinkError, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
+import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface PackageFile {
   /** Absolute local path. */
@@ -151,7 +152,7 @@ export async function scanPackage(packagePath: string, include: string[], option
       `${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`
     );
   }
-  files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
   return {
     root,
     files,

@@ -12,6 +12,7 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import { promisify } from 'node:util';
+import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface ZipEntry {
   /** Path inside the zip, relative, with `/` separators (no leading `/`); a folder's ends with `/`. */
@@ -61,7 +62,7 @@ const deflateRaw = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.defl
 
 /** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
 export function sortZipEntries(entries: ZipEntry[]): ZipEntry[] {
-  return [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...entries].sort((a, b) => compareCodeUnits(a.name, b.name));
 }
 
 /** An upper bound of deflate's output for `size` input bytes (zlib's deflateBound, with room to spare). */

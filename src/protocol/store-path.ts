@@ -79,3 +79,8 @@ export function relativeStorePath(path: string, ancestor: string, comparison: Pa
 export function isSameOrBeneath(path: string, ancestor: string, comparison: PathComparison = EXACT): boolean {
   return relativeStorePath(path, ancestor, comparison) !== undefined;
 }
+
+/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

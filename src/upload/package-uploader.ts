@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import type { PackageFile, ScannedPackage } from '../package/package-scan.js';
-import { joinStorePath } from '../protocol/store-path.js';
+import { compareCodeUnits, joinStorePath } from '../protocol/store-path.js';
 import { inParallel } from '../util/concurrency.js';
 import { uploadPackageFile } from './file-upload.js';
 import { MarkFileWriter } from './mark-files.js';
@@ -29,7 +29,7 @@ export function uploadOrder(files: readonly PackageFile[], chunkSize: number): P
   const depth = (f: PackageFile) => f.relativePath.split('/').length;
   const present = files.filter(f => f.ready === undefined);
   const small = present.filter(f => f.size <= chunkSize);
-  small.sort((a, b) => depth(b) - depth(a) || (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
   // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
   const pending = files.filter(f => f.ready !== undefined);
   return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
