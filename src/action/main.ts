@@ -23,6 +23,9 @@ import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/d
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 import { ManagementClient } from '../cluster/management-client.js';
+// Versions that follow the content (issue 19): see src/action/version-step.ts.
+import { getVersionStampInputs } from './version-inputs.js';
+import { sameVersionHint, VersionStamping } from './version-step.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
@@ -31,16 +34,18 @@ export async function run(): Promise<void> {
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let versions: VersionStamping | undefined;
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
     const packageInputs = getPackageInputs();
+    const versionInputs = getVersionStampInputs();
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
     const clientCertificate = await readClientCertificate(inputs.security);
 
-    const pkg = await core.group('Scan the package', async () => {
+    const scanned = await core.group('Scan the package', async () => {
       const scanned = await scanPackage(inputs.packagePath, inputs.include);
       const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
       core.info(
@@ -54,9 +59,13 @@ export async function run(): Promise<void> {
       }
       return scanned;
     });
-    report.totalBytes = pkg.totalBytes;
     // Issue 12 hook 1: offline validation, before the first request.
-    const validation = await validatePackageStep(pkg, packageInputs);
+    const validated = await validatePackageStep(scanned, packageInputs);
+    // Issue 19: stamp the versions in a temporary copy of the manifests, before the first request.
+    versions = await VersionStamping.start(scanned, validated, versionInputs, packageInputs);
+    const pkg = versions?.pkg ?? scanned;
+    const validation = versions?.validation ?? validated;
+    report.totalBytes = pkg.totalBytes;
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
     if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
@@ -71,6 +80,8 @@ export async function run(): Promise<void> {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+    if (versions) await versions.compareWithCluster(new ManagementClient(connected.gateway), release?.application?.name);
+    else if (release?.alreadyProvisioned) core.warning(sameVersionHint(release.typeName, release.typeVersion));
 
     if (release?.alreadyProvisioned && !inputs.dryRun) {
       // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
@@ -103,10 +114,13 @@ export async function run(): Promise<void> {
   } finally {
     report.writeOutputs();
     releaseReport.writeOutputs();
+    versions?.writeOutputs();
     await report.writeSummary();
     await releaseReport.writeSummary();
+    await versions?.writeSummary();
     connection?.dispose();
     await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
+    await versions?.dispose().catch(err => core.warning(`Could not delete the stamped manifests: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
       // For the benchmark and the memory tests: peak resident memory of this process, in KiB.

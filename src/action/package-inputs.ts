@@ -12,6 +12,8 @@ export interface PackageInputs {
   compress: boolean;
   /** Leave out the parts whose name and version the cluster already holds for the type. */
   diffPackage: boolean;
+  /** Set by main.ts when `version-stamp: content` stamped the versions: an unchanged version then means unchanged content. */
+  versionStamped?: boolean;
 }
 
 function parseBoolean(input: string, value: string): boolean {

@@ -37,6 +37,11 @@ export async function validatePackageStep(pkg: ScannedPackage, inputs: PackageIn
   });
 }
 
+/** Without stamping, a part left out under a version the cluster holds may hide rebuilt files. */
+export function leftOutUnderSameVersionHint(count: number): string {
+  return `${count} package(s) were left out because the cluster holds their versions: files rebuilt under an unchanged version are not deployed; give them a new version, or use 'version-stamp: content'.`;
+}
+
 export interface PackageToUpload {
   /** What to upload. With compress, its zips are still being written: each has `ready` until it is complete. */
   pkg: ScannedPackage;
@@ -63,6 +68,7 @@ export async function preparePackageToUpload(
       else core.info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
       const d = buildDiffPackage(pkg, layout, holdings);
       for (const l of d.leftOut) core.info(describeLeftOut(l, typeName));
+      if (d.leftOut.length > 0 && !inputs.versionStamped) core.warning(leftOutUnderSameVersionHint(d.leftOut.length));
       core.info(
         `Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`
       );
