@@ -316,3 +316,30 @@ describe('version-stamp with diff-package and compress (the recommended setup)',
     assert.equal(third.outputs['provision-result'], 'already-provisioned', third.stdout);
   });
 });
+
+describe('version-stamp when compress is turned on', () => {
+  let emu: TestEmulator;
+  before(async () => {
+    emu = await startTestEmulator();
+  });
+  after(() => emu.dispose());
+
+  it('gives the zipped packages new versions, so the cluster does not refuse the same version with other content', async () => {
+    const run = (pkg: string, dest: string, compress: string) =>
+      runAction({
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': dest, provision: 'true', 'version-stamp': 'content', compress },
+        env: FAST_POLLS
+      });
+    const folders = await run(await build(), 'Voting/folders', 'false');
+    assert.equal(folders.exitCode, 0, folders.stdout);
+    const zipped = await run(await build({ 'VotingWebPkg/Code/appsettings.json': t => t.replace('{', '{ "Rebuilt": true,') }), 'Voting/zipped', 'true');
+    assert.equal(zipped.exitCode, 0, zipped.stdout);
+    const [a, b] = [stampedVersions(folders), stampedVersions(zipped)];
+    assert.ok(
+      Object.keys(a)
+        .filter(k => k.includes('/'))
+        .every(k => a[k] !== b[k]),
+      'every zipped package has a new version'
+    );
+  });
+});

@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
     // Issue 12 hook 1: offline validation, before the first request.
     const validated = await validatePackageStep(scanned, packageInputs);
     // Issue 19: stamp the versions in a temporary copy of the manifests, before the first request.
-    versions = await VersionStamping.start(scanned, validated, versionInputs, packageInputs);
+    versions = await VersionStamping.start(scanned, validated, versionInputs, packageInputs, deployInputs.publishProfile);
     const pkg = versions?.pkg ?? scanned;
     const validation = versions?.validation ?? validated;
     report.totalBytes = pkg.totalBytes;

@@ -3,6 +3,8 @@
 // `changed-packages` output. The work is in src/package/version-stamp.ts and changed-packages.ts.
 import * as core from '@actions/core';
 import { type PackageInputs } from './package-inputs.js';
+import { DeployInput } from './deploy-inputs.js';
+import { readPublishProfile } from '../deploy/publish-profile.js';
 import { VersionInput, VersionOutput, type VersionStampInputs } from './version-inputs.js';
 import { changedPackages, isChanged, readRunningVersion, type RunningVersion, type RunningVersionSource } from '../package/changed-packages.js';
 import type { ScannedPackage } from '../package/package-scan.js';
@@ -31,12 +33,17 @@ export class VersionStamping {
     scanned: ScannedPackage,
     validation: PackageValidation,
     inputs: VersionStampInputs,
-    packageInputs: PackageInputs
+    packageInputs: PackageInputs,
+    publishProfile: string | undefined
   ): Promise<VersionStamping | undefined> {
     if (inputs.mode !== 'content') return undefined;
     packageInputs.versionStamped = true;
+    // A zipped package needs another version than the same files as a folder: know it before stamping.
+    const compressed =
+      packageInputs.compress ||
+      (publishProfile !== undefined && (await readPublishProfile(publishProfile, DeployInput.PublishProfile)).compressPackage === true);
     return core.group('Stamp the versions with their content', async () => {
-      const stamped = await stampPackageVersions(scanned, validation.layout, inputs.ignore);
+      const stamped = await stampPackageVersions(scanned, validation.layout, { ignore: inputs.ignore, compressed });
       try {
         for (const p of stamped.unmatchedIgnore) {
           core.warning(

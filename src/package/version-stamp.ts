@@ -77,13 +77,16 @@ const CHECKSUM_SUFFIX = '.checksum';
 
 const FILE_DIGESTS_AT_ONCE = 8;
 
+export interface StampOptions {
+  /** `version-stamp-ignore`: globs of files left out of the digests. */
+  ignore?: string[];
+  /** Whether `compress` uploads the package folders as zips (their digests then differ from the folders'). */
+  compressed?: boolean;
+  tempBase?: string;
+}
+
 /** Stamps the versions of a validated package (`layout` is its layout). The user's folder is only read. */
-export async function stampPackageVersions(
-  pkg: ScannedPackage,
-  layout: PackageLayout,
-  ignorePatterns: string[],
-  tempBase = temporaryBase()
-): Promise<StampedPackage> {
+export async function stampPackageVersions(pkg: ScannedPackage, layout: PackageLayout, options: StampOptions = {}): Promise<StampedPackage> {
   const app = layout.applicationManifest;
   if (!app) throw new VersionStampError('The package has no readable ApplicationManifest.xml to stamp.');
   if (layout.reusedParts.length > 0) {
@@ -92,14 +95,14 @@ export async function stampPackageVersions(
     );
   }
   const problems: string[] = [];
-  const ignore = ignoreMatcher(ignorePatterns);
+  const ignore = ignoreMatcher(options.ignore ?? []);
   const files = new Map(pkg.files.map(f => [f.relativePath, f]));
 
   const partRows = new Map<string, StampRow>();
   const parts = layout.presentParts.filter(p => p.kind !== 'ServiceManifest');
   const emptyFolders = foldersHoldingNothing(pkg);
   await inParallel(parts, 2, async part => {
-    const { digest, ignoredFiles } = await partDigest(pkg, part, emptyFolders, ignore);
+    const { digest, ignoredFiles } = await partDigest(pkg, part, emptyFolders, ignore, options.compressed ?? false);
     const row = stampRow(part.kind, part.serviceManifestName, part.name, part.version, digest, ignoredFiles, problems);
     const storeName = `${part.serviceManifestName}.${part.name}.${row.stamped}${CHECKSUM_SUFFIX}`;
     if (storeName.length > MAX_STORE_NAME_LENGTH) problems.push(tooLong(`${part.kind} '${part.name}' of '${part.serviceManifestName}'`, row, storeName));
@@ -159,7 +162,7 @@ export async function stampPackageVersions(
     );
   }
 
-  const work = await fs.mkdtemp(path.join(tempBase, 'sfu-stamped-'));
+  const work = await fs.mkdtemp(path.join(options.tempBase ?? temporaryBase(), 'sfu-stamped-'));
   const root = path.join(work, path.basename(pkg.root) || 'package');
   let disposed = false;
   const dispose = async () => {
@@ -236,7 +239,8 @@ async function partDigest(
   pkg: ScannedPackage,
   part: PresentPart,
   emptyFolders: Set<string>,
-  ignore: IgnoreMatcher
+  ignore: IgnoreMatcher,
+  compressed: boolean
 ): Promise<{ digest: string; ignoredFiles: number }> {
   if (part.zipped) {
     const zip = pkg.files.find(f => f.relativePath === part.path)!;
@@ -250,7 +254,7 @@ async function partDigest(
     entries.push({ path: f.relativePath.slice(prefix.length), sha256: await sha256OfFile(f.localPath) });
   });
   const empty = [...emptyFolders].filter(f => f.startsWith(prefix)).map(f => f.slice(prefix.length));
-  return { digest: listingDigest(entries, empty), ignoredFiles: inside.length - counted.length };
+  return { digest: listingDigest(entries, empty, compressed), ignoredFiles: inside.length - counted.length };
 }
 
 export interface IgnoreMatcher {

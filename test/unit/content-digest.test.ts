@@ -15,11 +15,11 @@ import { servicePackageSpec } from '../helpers/sf-packages.js';
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The rule as docs/versions.md states it, written again here with node:crypto alone. */
-function documentedDigest(files: Record<string, string | Buffer>): string {
+function documentedDigest(files: Record<string, string | Buffer>, zippedByCompress = false): string {
   const lines = Object.entries(files)
     .map(([p, content]) => ({ key: Buffer.from(p), line: `${sha256(content)}  ${p}\n` }))
     .sort((a, b) => Buffer.compare(a.key, b.key));
-  return sha256(lines.map(l => l.line).join('')).slice(0, 12);
+  return sha256((zippedByCompress ? 'zip\n' : '') + lines.map(l => l.line).join('')).slice(0, 12);
 }
 
 const FIXTURE = { 'App.dll': 'hello', 'lib/b.txt': 'world', 'lib/a.txt': '', 'Lib/Z.txt': 'Z' };
@@ -29,6 +29,11 @@ test('the digest of a fixed listing is a fixed value, the one the documented rul
   // Also what `find . -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12` prints for these files.
   assert.equal(listingDigest(entries(FIXTURE)), '001471bbae96');
   assert.equal(documentedDigest(FIXTURE), '001471bbae96');
+});
+
+test('a folder that compress uploads as a zip has another digest: the line zip first', () => {
+  assert.equal(listingDigest(entries(FIXTURE), [], true), documentedDigest(FIXTURE, true));
+  assert.notEqual(listingDigest(entries(FIXTURE), [], true), listingDigest(entries(FIXTURE)));
 });
 
 test('the order the files are listed in does not count', () => {
@@ -54,7 +59,7 @@ test('the ignore globs match package-relative paths without regard to case, dot 
 });
 
 async function stamp(pkg: ScannedPackage, ignore: string[] = []): Promise<StampRow[]> {
-  const s = await stampPackageVersions(pkg, assertValidPackage(pkg).layout, ignore);
+  const s = await stampPackageVersions(pkg, assertValidPackage(pkg).layout, { ignore });
   await s.dispose();
   return s.rows;
 }

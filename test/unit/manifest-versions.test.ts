@@ -49,7 +49,7 @@ function spec(appXml = app()): PackageSpec {
 }
 
 async function stamped(pkg: ScannedPackage): Promise<StampedPackage> {
-  return stampPackageVersions(pkg, assertValidPackage(pkg).layout, []);
+  return stampPackageVersions(pkg, assertValidPackage(pkg).layout);
 }
 
 const version = (s: StampedPackage, kind: string) => s.rows.find(r => r.kind === kind)!.stamped;
