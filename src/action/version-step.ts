@@ -53,8 +53,10 @@ export class VersionStamping {
         // The stamped copy passes the same rules (its names and versions agree again).
         const revalidated = assertValidPackage(stamped.pkg, packageInputs.diffPackage ? { clusterHolds: () => true } : {});
         const ignored = stamped.rows.reduce((n, r) => n + r.ignoredFiles, 0);
+        const services = stamped.rows.filter(r => r.kind === 'ServiceManifest').length;
+        const packages = stamped.rows.length - 1 - services;
         core.info(
-          `Stamped ${stamped.rows.length - 1} service manifest(s) and package(s) and the application type: ${stamped.typeName} ${stamped.typeVersion}; the stamped manifests are in '${stamped.pkg.root}' (the package folder is only read).${ignored > 0 ? ` ${ignored} file(s) left out of the digests by '${VersionInput.VersionStampIgnore}'.` : ''}`
+          `Stamped the application type, ${services} service manifest(s) and ${packages} package(s): ${stamped.typeName} ${stamped.typeVersion}. The stamped manifests are in '${stamped.pkg.root}' (the package folder is only read).${ignored > 0 ? ` ${ignored} file(s) left out of the digests by '${VersionInput.VersionStampIgnore}'.` : ''}`
         );
         return new VersionStamping(stamped, revalidated);
       } catch (err) {
