@@ -90,3 +90,24 @@ test('a package: one changed byte changes its version only; ignored files do not
   const changed = after.filter((r, i) => r.stamped !== before[i]!.stamped).map(r => `${r.service}/${r.name}`);
   assert.deepEqual(changed, ['ShopType/ShopType', 'WebPkg/WebPkg', 'WebPkg/Code']);
 });
+
+test('a package already zipped counts as its one file; a container code package is not stamped; compress changes the folders only', async () => {
+  const zip = Buffer.from('PK\u0005\u0006'.padEnd(22, '\u0000'), 'binary');
+  const spec = servicePackageSpec('ShopType', '1.0.0', [
+    { name: 'WebPkg', code: { 'Web.dll': Buffer.from('web') }, config: { 'Settings.xml': '<Settings/>' }, container: true }
+  ]);
+  delete spec['WebPkg/Config/Settings.xml'];
+  spec['WebPkg/Config.zip'] = zip;
+  const pkg = await scanPackage(await makePackage(spec, 'Shop'), ['**']);
+  const rows = await stamp(pkg);
+  assert.equal(rows.find(r => r.kind === 'ConfigPackage')!.stamped, `1.0.0-${documentedDigest({ 'Config.zip': zip })}`);
+  assert.deepEqual(
+    rows.filter(r => r.kind === 'CodePackage').map(r => r.name),
+    ['Code'],
+    'the container code package Sidecar has no row'
+  );
+  const s = await stampPackageVersions(pkg, assertValidPackage(pkg).layout, { compressed: true });
+  await s.dispose();
+  assert.equal(s.rows.find(r => r.kind === 'ConfigPackage')!.stamped, rows.find(r => r.kind === 'ConfigPackage')!.stamped, 'a zip stays a zip');
+  assert.equal(s.rows.find(r => r.kind === 'CodePackage')!.stamped, `1.0.0-${documentedDigest({ 'Web.dll': 'web' }, true)}`);
+});
