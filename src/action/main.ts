@@ -59,13 +59,14 @@ export async function run(): Promise<void> {
       }
       return scanned;
     });
+    report.totalBytes = scanned.totalBytes;
     // Issue 12 hook 1: offline validation, before the first request.
     const validated = await validatePackageStep(scanned, packageInputs);
     // Issue 19: stamp the versions in a temporary copy of the manifests, before the first request.
     versions = await VersionStamping.start(scanned, validated, versionInputs, packageInputs, deployInputs.publishProfile);
     const pkg = versions?.pkg ?? scanned;
     const validation = versions?.validation ?? validated;
-    report.totalBytes = pkg.totalBytes;
+    report.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
     if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
