@@ -3,7 +3,10 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { InputError } from './inputs.js';
-import { parseUpgradeSettings, type UpgradeSettings } from '../deploy/upgrade-policy.js';
+import { parseUpgradeSettings } from '../deploy/upgrade-policy.js';
+import { FAILURE_ACTIONS, type ReleaseSpec, UPGRADE_MODES, wantsApplication } from '../deploy/release-spec.js';
+
+export { FAILURE_ACTIONS, type FailureAction, UPGRADE_MODES, type UpgradeMode, wantsApplication, wantsRelease } from '../deploy/release-spec.js';
 
 export const DeployInput = {
   Provision: 'provision',
@@ -19,53 +22,10 @@ export const DeployInput = {
   UnprovisionOldVersions: 'unprovision-old-versions'
 } as const;
 
-export const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'] as const;
-export type UpgradeMode = (typeof UPGRADE_MODES)[number];
-export const FAILURE_ACTIONS = ['Rollback', 'Manual'] as const;
-export type FailureAction = (typeof FAILURE_ACTIONS)[number];
-
 export const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 3600;
 
-export interface DeployInputs {
-  /** true/false when given; undefined: provision when an application input asks for it. */
-  provision: boolean | undefined;
-  /** Keep the uploaded package in the Image Store after a successful provision. */
-  keepPackage: boolean;
-  /** `fabric:/Name`, or undefined (then the parameter file's `Name`, if any). */
-  applicationName: string | undefined;
-  /** Absolute path of an `ApplicationParameters/*.xml` file. */
-  applicationParameterFile: string | undefined;
-  /** `Name=Value` pairs in the order given; they override the parameter file. */
-  applicationParameters: { name: string; value: string }[];
-  /** Absolute path of a Visual Studio `PublishProfiles/*.xml` file. */
-  publishProfile: string | undefined;
-  /** Undefined: the publish profile's, else Monitored. */
-  upgradeMode: UpgradeMode | undefined;
-  /** Undefined: the publish profile's, else Rollback. */
-  failureAction: FailureAction | undefined;
-  /** Publish-profile names (`HealthCheckRetryTimeoutSec`…) to values; they override the profile's. */
-  upgradeSettings: UpgradeSettings;
-  deployTimeoutSeconds: number;
-  unprovisionOldVersions: boolean;
-}
-
-/** True when any input asks for more than the upload. */
-export function wantsRelease(inputs: DeployInputs): boolean {
-  return inputs.provision === true || wantsApplication(inputs) || inputs.unprovisionOldVersions;
-}
-
-/** True when an input names or configures an application to create or upgrade. */
-export function wantsApplication(inputs: DeployInputs): boolean {
-  return (
-    inputs.applicationName !== undefined ||
-    inputs.applicationParameterFile !== undefined ||
-    inputs.applicationParameters.length > 0 ||
-    inputs.publishProfile !== undefined ||
-    inputs.upgradeMode !== undefined ||
-    inputs.failureAction !== undefined ||
-    Object.keys(inputs.upgradeSettings).length > 0
-  );
-}
+/** The release inputs: the core's release spec. */
+export type DeployInputs = ReleaseSpec;
 
 function optionalBoolean(input: string, value: string): boolean | undefined {
   const v = value.trim();

@@ -4,6 +4,22 @@ import * as path from 'node:path';
 import { isReservedRoot } from '../protocol/error-codes.js';
 import { windowsNameProblem } from '../package/store-names.js';
 import { AS_WINDOWS, isSameOrBeneath, normalizeStorePath, storePathSegments } from '../protocol/store-path.js';
+import { GiB, KiB, MiB } from '../util/format-bytes.js';
+import { SettingError as InputError } from '../util/settings.js';
+import { maskSecret as maskWith } from '../util/reporter.js';
+import { OVERWRITE_MODES, type OverwriteMode } from '../upload/upload-spec.js';
+import type { SecuritySettings } from '../cluster/cluster-target.js';
+
+// Moved below the front door; re-exported for the action's callers and tests.
+export { SettingError as InputError } from '../util/settings.js';
+export { formatBytes, GiB, KiB, MiB } from '../util/format-bytes.js';
+export { OVERWRITE_MODES, type OverwriteMode } from '../upload/upload-spec.js';
+export type SecurityInputs = SecuritySettings;
+
+/** Masks a secret in the runner's log, and each of its lines. */
+export function maskSecret(value: string): void {
+  maskWith({ setSecret: v => core.setSecret(v) }, value);
+}
 
 export const Input = {
   ClusterEndpoint: 'cluster-endpoint',
@@ -35,12 +51,6 @@ export const Input = {
 /** Inputs whose values are secrets: masked before anything else happens. */
 const SECRET_INPUTS = [Input.ClientCertificate, Input.ClientKey, Input.ClientCertificatePassword, Input.AadToken, Input.AzureClientSecret];
 
-export const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'] as const;
-export type OverwriteMode = (typeof OVERWRITE_MODES)[number];
-
-export const KiB = 1024;
-export const MiB = 1024 * KiB;
-export const GiB = 1024 * MiB;
 export const MIN_CHUNK_SIZE = 64 * KiB;
 export const MAX_CHUNK_SIZE = GiB;
 
@@ -71,28 +81,6 @@ export interface UploadInputs {
   security: SecurityInputs;
 }
 
-/** How to reach a secured cluster (protocol reference §6). */
-export interface SecurityInputs {
-  /** PEM text (certificate, and key unless clientKey has it), base64 PFX, or a path to either. */
-  clientCertificate?: string;
-  clientKey?: string;
-  clientCertificatePassword?: string;
-  /** SHA-1 thumbprints, upper-case hex without separators. */
-  serverThumbprints: string[];
-  serverCommonName?: string;
-  caCertificate?: string;
-  insecureSkipTlsVerify: boolean;
-  aadToken?: string;
-  azureClientId?: string;
-  azureTenantId?: string;
-  azureClientSecret?: string;
-}
-
-/** A bad input: the message names the input and what it accepts. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
-
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
 const UNIT_BYTES: Record<string, number> = {
   b: 1,
@@ -115,18 +103,6 @@ export function parseByteSize(text: string): number | undefined {
   if (unitBytes === undefined) return undefined;
   const bytes = Number(m[1]) * unitBytes;
   return Number.isSafeInteger(bytes) ? bytes : undefined;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < KiB) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / KiB;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
 }
 
 /** Validates a store path given by a user; returns it as `a/b`. */
@@ -221,15 +197,6 @@ function lines(value: string): string[] {
     .split(/\r?\n/)
     .map(l => l.trim())
     .filter(l => l !== '');
-}
-
-/** Masks a secret, and each of its lines (the runner may not match a multi-line value whole). */
-export function maskSecret(value: string): void {
-  if (value.trim() === '') return;
-  core.setSecret(value);
-  for (const line of value.split(/\r?\n/)) {
-    if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) core.setSecret(line.trim());
-  }
 }
 
 function optional(value: string): string | undefined {
