@@ -58,5 +58,6 @@ export const CANONICAL_NAMES: SettingNames = settingNames(name => name);
 
 /** A bad setting: the message names the setting (by the front door's name) and what it accepts. */
 export class SettingError extends Error {
+  // Its name stays the action's historical one: the action re-exports this class as InputError.
   override name = 'InputError';
 }

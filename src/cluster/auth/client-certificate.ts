@@ -7,16 +7,17 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type * as Forge from 'node-forge';
 import { createSecureContext } from 'node:tls';
 import type { SecuritySettings as SecurityInputs } from '../cluster-target.js';
-import { maskSecret, type Reporter, SILENT_REPORTER } from '../../util/reporter.js';
-import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../../util/settings.js';
+import { maskSecret, type Reporter } from '../../util/reporter.js';
+import { SettingError as InputError, type SettingNames } from '../../util/settings.js';
 
-/** Where the certificate code reports, and how the front door names its settings. */
+/**
+ * Where the certificate code reports (and masks the key material it reads: no default, so no caller
+ * can forget it), and how the front door names its settings.
+ */
 export interface CertificateContext {
   reporter: Reporter;
   names: SettingNames;
 }
-
-const NO_CONTEXT: CertificateContext = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES };
 
 export interface ClientCertificate {
   cert?: string;
@@ -102,7 +103,7 @@ const REEXPORT_ADVICE =
  * The client certificate, checked; undefined when none is given. Synchronous, so without the
  * fallback for old PFX files: use readClientCertificate() for that.
  */
-export function loadClientCertificate(security: SecurityInputs, context: CertificateContext = NO_CONTEXT): ClientCertificate | undefined {
+export function loadClientCertificate(security: SecurityInputs, context: CertificateContext): ClientCertificate | undefined {
   const { names } = context;
   const certificate = certificateFromInputs(security, context);
   if (!certificate) return undefined;
@@ -112,7 +113,7 @@ export function loadClientCertificate(security: SecurityInputs, context: Certifi
 }
 
 /** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
-export async function readClientCertificate(security: SecurityInputs, context: CertificateContext = NO_CONTEXT): Promise<ClientCertificate | undefined> {
+export async function readClientCertificate(security: SecurityInputs, context: CertificateContext): Promise<ClientCertificate | undefined> {
   const { reporter, names } = context;
   const certificate = certificateFromInputs(security, context);
   if (!certificate) return undefined;
