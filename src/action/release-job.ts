@@ -4,12 +4,10 @@ import type { ExpectContinueMode } from '../cluster/transport.js';
 import { freezeJob, type ReleaseJob } from '../core/job.js';
 import { getDeployInputs } from './deploy-inputs.js';
 import { githubOidcToken } from './github-oidc.js';
-import { getInputs } from './inputs.js';
+import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
 import { getPackageInputs } from './package-inputs.js';
-import { settingNames } from '../util/settings.js';
 
-/** The action names each setting by its input name. */
-export const ACTION_SETTING_NAMES = settingNames(name => name);
+export { ACTION_SETTING_NAMES } from './inputs.js';
 
 export function readReleaseJob(read: (name: string) => string = name => core.getInput(name), env: NodeJS.ProcessEnv = process.env): ReleaseJob {
   const inputs = getInputs(read);
