@@ -8,10 +8,10 @@ import type { StampRow } from '../../src/package/version-stamp.js';
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
 test('version-stamp is none by default, content when asked; anything else is refused naming the input', () => {
-  assert.deepEqual(getVersionStampInputs(read({})), { mode: 'none', ignore: [] });
+  assert.deepEqual(getVersionStampInputs(read({})), { versionStamp: 'none', versionStampIgnore: [] });
   assert.deepEqual(getVersionStampInputs(read({ 'version-stamp': 'content', 'version-stamp-ignore': '**/*.pdb\r\n\n  **/*.xml  \n' })), {
-    mode: 'content',
-    ignore: ['**/*.pdb', '**/*.xml']
+    versionStamp: 'content',
+    versionStampIgnore: ['**/*.pdb', '**/*.xml']
   });
   assert.throws(
     () => getVersionStampInputs(read({ 'version-stamp': 'Content' })),
