@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { InputError } from './inputs.js';
+import { OMITTED_PARAMETERS_MODES, type OmittedParameters } from '../deploy/release-guards.js';
 import { parseUpgradeSettings, type UpgradeSettings } from '../deploy/upgrade-policy.js';
 
 export const DeployInput = {
@@ -16,7 +17,9 @@ export const DeployInput = {
   FailureAction: 'failure-action',
   UpgradeSettings: 'upgrade-settings',
   DeployTimeout: 'deploy-timeout',
-  UnprovisionOldVersions: 'unprovision-old-versions'
+  UnprovisionOldVersions: 'unprovision-old-versions',
+  AllowDowngrade: 'allow-downgrade',
+  OmittedParameters: 'omitted-parameters'
 } as const;
 
 export const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'] as const;
@@ -47,6 +50,10 @@ export interface DeployInputs {
   upgradeSettings: UpgradeSettings;
   deployTimeoutSeconds: number;
   unprovisionOldVersions: boolean;
+  /** Upgrade an application to an older version (or one that cannot be ordered against its own). */
+  allowDowngrade: boolean;
+  /** What to do with a parameter the application has and the release does not give. */
+  omittedParameters: OmittedParameters;
 }
 
 /** True when any input asks for more than the upload. */
@@ -139,7 +146,9 @@ export function getDeployInputs(
     failureAction: oneOf(DeployInput.FailureAction, read(DeployInput.FailureAction), FAILURE_ACTIONS),
     upgradeSettings: parseUpgradeSettings(DeployInput.UpgradeSettings, read(DeployInput.UpgradeSettings)),
     deployTimeoutSeconds: parseSeconds(DeployInput.DeployTimeout, read(DeployInput.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
-    unprovisionOldVersions: optionalBoolean(DeployInput.UnprovisionOldVersions, read(DeployInput.UnprovisionOldVersions)) ?? false
+    unprovisionOldVersions: optionalBoolean(DeployInput.UnprovisionOldVersions, read(DeployInput.UnprovisionOldVersions)) ?? false,
+    allowDowngrade: optionalBoolean(DeployInput.AllowDowngrade, read(DeployInput.AllowDowngrade)) ?? false,
+    omittedParameters: oneOf(DeployInput.OmittedParameters, read(DeployInput.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
   };
   if (inputs.provision === false && wantsApplication(inputs)) {
     throw new InputError(

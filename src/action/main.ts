@@ -18,7 +18,7 @@ import { PackageUploader } from '../upload/package-uploader.js';
 // Release deployment (issue 11): see src/deploy/deploy.ts.
 import { getDeployInputs } from './deploy-inputs.js';
 import { ReleaseReport } from './release-report.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease } from '../deploy/deploy.js';
 // Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
@@ -70,6 +70,8 @@ export async function run(): Promise<void> {
     if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
+    // Issue 17: refuse another type, a downgrade, parameters silently reset, before any write.
+    await checkReleaseTarget(release, connected.gateway);
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
     if (release?.alreadyProvisioned && !inputs.dryRun) {

@@ -11,6 +11,7 @@ import type { ImageStoreClient } from '../cluster/store-client.js';
 import { effectiveParameters } from './application-parameters.js';
 import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
 import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
+import { checkApplicationType, checkVersionOrder, guardOmittedParameters } from './release-guards.js';
 import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { waitForUpgrade } from './wait-for-upgrade.js';
@@ -84,6 +85,45 @@ export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gat
   }
 }
 
+/**
+ * Before any write: the application the release targets, as the cluster reports it. Refuses
+ * another application type, a downgrade and parameters silently reset (release-guards.ts); with
+ * 'omitted-parameters: keep', adds the application's current values to the list sent.
+ */
+export async function checkReleaseTarget(plan: ReleasePlan | undefined, gateway: GatewayClient): Promise<void> {
+  const app = plan?.application;
+  if (!plan || !app) return;
+  const client = new ManagementClient(gateway);
+  await core.group(`Check ${app.name} before writing anything`, async () => {
+    const existing = await client.getApplication(app.name);
+    if (!existing) {
+      log(`${app.name} does not exist yet: it is created.`);
+      return;
+    }
+    try {
+      guardUpgrade(plan, app, existing);
+    } catch (err) {
+      if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+      throw err;
+    }
+    log(
+      `${app.name} runs ${existing.TypeName} ${existing.TypeVersion}${existing.Status === 'Ready' ? '' : ` (${existing.Status})`}: it is upgraded to ${plan.typeVersion}.`
+    );
+  });
+}
+
+/** The guards against the application as it is now; sets the parameters to send. */
+function guardUpgrade(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): void {
+  const manifest = plan.identity.manifest;
+  checkApplicationType(app, manifest, existing);
+  // An upgrade already rolling is followed (same version) or refused (another) by createOrUpgrade.
+  if (existing.Status === 'Upgrading') return;
+  checkVersionOrder(app, manifest, existing, log);
+  const outcome = guardOmittedParameters(app, manifest, existing);
+  app.parameters = outcome.parameters;
+  for (const note of outcome.notes) log(note);
+}
+
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
 export async function deployRelease(
   plan: ReleasePlan | undefined,
@@ -152,10 +192,12 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
   }
 
   report.previousVersion = existing.TypeVersion;
-  if (existing.TypeName !== plan.typeName) {
-    throw new ReleaseError(
-      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
-    );
+  // Checked before the upload already; again here, as the application may have changed since.
+  try {
+    guardUpgrade(plan, app, existing);
+  } catch (err) {
+    if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+    throw err;
   }
   const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
   await core.group(upgradeName, async () => {

@@ -9,6 +9,7 @@ import type { ParameterPair } from '../cluster/management-client.js';
 import { type ApplicationManifest, parseApplicationManifest } from '../protocol/manifests.js';
 import { mergeParameters, type ParameterSource, readApplicationParameterFile } from './application-parameters.js';
 import { type PublishProfile, readPublishProfile } from './publish-profile.js';
+import type { GuardedApplication } from './release-guards.js';
 import type { UpgradePolicy } from './upgrade-policy.js';
 
 export interface PackageIdentity {
@@ -19,9 +20,9 @@ export interface PackageIdentity {
   serviceManifests: Map<string, string>;
 }
 
-export interface ApplicationPlan {
+export interface ApplicationPlan extends GuardedApplication {
   name: string;
-  /** The full list sent on create and upgrade (an upgrade's list replaces the application's). */
+  /** The full list sent on create and upgrade (an upgrade's list replaces the application's): the given one, plus kept values with 'omitted-parameters: keep'. */
   parameters: ParameterPair[];
   /** Where the parameters came from, in the order applied. */
   parameterSources: string[];
@@ -102,9 +103,12 @@ export async function buildReleasePlan(identity: PackageIdentity, imageStorePath
         `The publish profile has <UpgradeDeployment Enabled="false">, which makes Visual Studio remove and re-create the application: this action never deletes an application, it upgrades an existing one.`
       );
     }
+    const parameters = mergeParameters(manifest, sources);
     application = {
       name,
-      parameters: mergeParameters(manifest, sources),
+      parameters,
+      givenParameters: parameters,
+      guards: { allowDowngrade: inputs.allowDowngrade, omittedParameters: inputs.omittedParameters },
       parameterSources: sources.map(s => s.what),
       policy: {
         mode: inputs.upgradeMode ?? profileUpgrade?.mode ?? 'Monitored',
