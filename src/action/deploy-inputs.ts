@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import * as path from 'node:path';
 import { InputError } from './inputs.js';
+import { applicationNameProblem } from '../protocol/management-models.js';
 import { OMITTED_PARAMETERS_MODES, type OmittedParameters } from '../deploy/release-guards.js';
 import { parseUpgradeSettings, type UpgradeSettings } from '../deploy/upgrade-policy.js';
 
@@ -107,10 +108,12 @@ export function parseNameValueLines(input: string, text: string): { name: string
   return pairs;
 }
 
-export function parseApplicationName(input: string, value: string): string {
+/** `what` names where the name comes from: an input (`'application-name'`) or a file. */
+export function parseApplicationName(what: string, value: string): string {
   const name = value.trim();
-  if (!/^fabric:\/[^/\s].*$/.test(name) || name.endsWith('/') || name.includes('//')) {
-    throw new InputError(`'${input}' must be an application name such as 'fabric:/VotingApp', not '${name}'.`);
+  const problem = /^fabric:\/\s/.test(name) ? 'it must not start with a space' : applicationNameProblem(name);
+  if (problem) {
+    throw new InputError(`${what} must be an application name such as 'fabric:/VotingApp', not '${name}': ${problem}.`);
   }
   return name;
 }
@@ -138,7 +141,7 @@ export function getDeployInputs(
   const inputs: DeployInputs = {
     provision: optionalBoolean(DeployInput.Provision, read(DeployInput.Provision)),
     keepPackage: optionalBoolean(DeployInput.KeepPackage, read(DeployInput.KeepPackage)) ?? false,
-    applicationName: applicationNameText === '' ? undefined : parseApplicationName(DeployInput.ApplicationName, applicationNameText),
+    applicationName: applicationNameText === '' ? undefined : parseApplicationName(`'${DeployInput.ApplicationName}'`, applicationNameText),
     applicationParameterFile: localFile(read(DeployInput.ApplicationParameterFile), resolve),
     applicationParameters: parseNameValueLines(DeployInput.ApplicationParameters, read(DeployInput.ApplicationParameters)),
     publishProfile: localFile(read(DeployInput.PublishProfile), resolve),

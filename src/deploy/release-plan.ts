@@ -3,7 +3,7 @@
 // parameters and policy.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DeployInput, type DeployInputs, wantsApplication, wantsRelease } from '../action/deploy-inputs.js';
+import { DeployInput, type DeployInputs, parseApplicationName, wantsApplication, wantsRelease } from '../action/deploy-inputs.js';
 import { InputError } from '../action/inputs.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import { type ApplicationManifest, parseApplicationManifest } from '../protocol/manifests.js';
@@ -85,7 +85,9 @@ export async function buildReleasePlan(identity: PackageIdentity, imageStorePath
     if (parameterFilePath) {
       const what = inputs.applicationParameterFile ? `'${DeployInput.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
       const file = await readApplicationParameterFile(parameterFilePath, what);
-      nameFromFile = file.applicationName;
+      // Checked like the input: the id of every route is built from it.
+      nameFromFile =
+        file.applicationName === undefined ? undefined : parseApplicationName(`The Name in the parameter file '${parameterFilePath}'`, file.applicationName);
       sources.push({ what: `The parameter file '${parameterFilePath}'`, parameters: file.parameters });
     }
     if (inputs.applicationParameters.length > 0) {

@@ -130,7 +130,9 @@ function parserFor(options: XmlReadOptions, what: { current: string }): XMLParse
       htmlEntities: false,
       isArray: name => arrays.has(name),
       tagValueProcessor: (_name, value) => decodeXmlReferences(value, what.current),
-      attributeValueProcessor: (_name, value) => decodeXmlReferences(value, what.current)
+      // XML's attribute-value normalization: a literal tab or line break is a space (one written
+      // as a character reference, `&#10;`, stays what it is).
+      attributeValueProcessor: (_name, value) => decodeXmlReferences(value.replace(/\r\n?|[\t\n]/g, ' '), what.current)
     });
     parsers.set(key, parser);
   }
@@ -145,7 +147,8 @@ const reading = { current: 'the XML file' };
  * decoding references; `what` names the file in every message.
  */
 export function readXmlDocument(xml: string, what: string, options: XmlReadOptions = {}): XmlNode {
-  const plain = withoutCdataRefusingDtd(xml, what);
+  // XML's end-of-line handling: CR LF and a lone CR are read as LF.
+  const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
   reading.current = what;

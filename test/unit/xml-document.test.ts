@@ -73,3 +73,8 @@ test('an entity reference that cannot be expanded, or a bad reference, is refuse
     (err: Error) => err instanceof XmlDocumentError && /^'t.xml' is not well-formed XML/.test(err.message)
   );
 });
+
+test('attribute values are normalized as XML says: a literal tab or line break is a space, a referenced one stays', () => {
+  const doc = readXmlDocument('<a v="x\ty\r\nz" w="x&#9;y&#10;z">l1\r\nl2</a>', 'f');
+  assert.deepEqual(doc, { a: { '@v': 'x y z', '@w': 'x\ty\nz', '#text': 'l1\nl2' } });
+});
