@@ -219,6 +219,19 @@ describe('hostile and odd input', () => {
     assert.ok(run.outputs['total-bytes']);
   });
 
+  it('a DTD in a service manifest is refused naming the file, with the identity outputs set', async () => {
+    const pkg = await sampleAtVersion('2.0.1', (rel, text) =>
+      rel === 'VotingWebPkg/ServiceManifest.xml'
+        ? text.replace('<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE ServiceManifest>')
+        : text
+    );
+    const run = await release(emu, pkg, { 'application-name': 'fabric:/XmlRefs' });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /::error::.*VotingWebPkg\/ServiceManifest\.xml has a document type declaration \(<!DOCTYPE…\)/);
+    assert.equal(run.outputs['application-type-name'], 'VotingType');
+    assert.equal(run.outputs['application-type-version'], '2.0.1');
+  });
+
   it("an application name with a reserved character is refused before any request (and by the emulator's cluster, as by a real one)", async () => {
     const requestsBefore = Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
     const run = await release(emu, await sampleAtVersion('2.0.0'), { 'application-name': 'fabric:/Voting~App' });

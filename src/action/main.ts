@@ -18,7 +18,7 @@ import { PackageUploader } from '../upload/package-uploader.js';
 // Release deployment (issue 11): see src/deploy/deploy.ts.
 import { getDeployInputs } from './deploy-inputs.js';
 import { ReleaseReport } from './release-report.js';
-import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease } from '../deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 // Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
@@ -31,6 +31,7 @@ export async function run(): Promise<void> {
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let packageRoot: string | undefined;
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
@@ -55,6 +56,7 @@ export async function run(): Promise<void> {
       return scanned;
     });
     report.totalBytes = pkg.totalBytes;
+    packageRoot = pkg.root;
     // Issue 12 hook 1: offline validation, before the first request.
     const validation = await validatePackageStep(pkg, packageInputs);
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
@@ -102,6 +104,7 @@ export async function run(): Promise<void> {
           : String(err));
     releaseReport.error = report.error;
     core.setFailed(report.error);
+    if (packageRoot !== undefined) await recordIdentityForOutputs(packageRoot, releaseReport);
   } finally {
     report.writeOutputs();
     releaseReport.writeOutputs();

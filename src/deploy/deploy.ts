@@ -67,6 +67,21 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
 }
 
 /**
+ * After a failure that came before the plan (an invalid package, say): the identity outputs are set
+ * all the same when ApplicationManifest.xml itself can be read. Never throws.
+ */
+export async function recordIdentityForOutputs(packageRoot: string, report: ReleaseReport): Promise<void> {
+  if (report.typeName !== undefined) return;
+  try {
+    const { manifest } = await readPackageIdentity(packageRoot);
+    report.typeName = manifest.typeName;
+    report.typeVersion = manifest.typeVersion;
+  } catch {
+    // Unreadable or refused: its error (if any) is already the step's.
+  }
+}
+
+/**
  * Before any write: is this type+version provisioned already? Identical manifests → nothing to
  * upload (provision-result already-provisioned); different ones → fail, the version must be bumped.
  */
