@@ -8,7 +8,7 @@
 import type { ApplicationInfo, ParameterPair } from '../cluster/management-client.js';
 import type { ApplicationManifest } from '../protocol/manifests.js';
 import { ReleaseError } from './polling.js';
-import { compareTypeVersions } from './version-order.js';
+import { compareTypeVersions, type VersionOrder } from './version-order.js';
 
 export const OMITTED_PARAMETERS_MODES = ['refuse', 'keep', 'reset'] as const;
 export type OmittedParameters = (typeof OMITTED_PARAMETERS_MODES)[number];
@@ -48,8 +48,8 @@ export function checkApplicationType(app: { name: string }, manifest: Applicatio
 /** Refuses a downgrade, or a version that cannot be ordered against the current one, unless allowed. */
 export function checkVersionOrder(app: GuardedApplication, manifest: ApplicationManifest, existing: ApplicationInfo, log: (line: string) => void): void {
   const target = manifest.typeVersion;
-  const current = existing.TypeVersion;
-  const order = compareTypeVersions(target, current);
+  const current = typeof existing.TypeVersion === 'string' ? existing.TypeVersion : '';
+  const order: VersionOrder = current === '' ? { incomparable: 'the cluster did not say which version it runs' } : compareTypeVersions(target, current);
   if ('order' in order) {
     if (order.order >= 0) return;
     if (app.guards.allowDowngrade) {

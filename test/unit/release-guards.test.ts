@@ -137,3 +137,11 @@ test('omitted parameters: keep carries the current values in the manifest order;
   assert.deepEqual(reset.parameters, []);
   assert.deepEqual(reset.resetting, ['Count', 'Mode']);
 });
+
+test('an application whose version the cluster does not report is treated as incomparable', () => {
+  const info = { ...existing('1.0.0'), TypeVersion: undefined as unknown as string };
+  assert.throws(
+    () => checkVersionOrder(app([]), manifest, info, () => {}),
+    /Cannot tell whether the package's version 2.0.0 is older than .*the cluster did not say which version it runs/
+  );
+});
