@@ -72,9 +72,9 @@ export async function run(): Promise<void> {
     if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
+    await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
     // Issue 17: refuse another type, a downgrade, parameters silently reset, before any write.
     await checkReleaseTarget(release, connected.gateway);
-    await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
     if (release?.alreadyProvisioned && !inputs.dryRun) {
       // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
