@@ -15,10 +15,14 @@ export interface ApplicationParameterFile {
 
 const ARRAYS = new Set(['Parameter']);
 
-/** Parses a deployment XML file (parameter file or publish profile); `what` names it in messages. */
+/**
+ * Parses a deployment XML file (parameter file or publish profile); `what` names it in messages.
+ * Values are trimmed, as they always were here; a space written as `&#32;` is kept (trimming comes
+ * before decoding).
+ */
 export function parseDeploymentXml(xml: string, what: string): XmlNode {
   try {
-    return readXmlDocument(xml, what, { arrays: ARRAYS });
+    return readXmlDocument(xml, what, { arrays: ARRAYS, trim: true });
   } catch (err) {
     if (err instanceof XmlDocumentError) throw new InputError(err.message);
     throw err;

@@ -78,3 +78,9 @@ test('attribute values are normalized as XML says: a literal tab or line break i
   const doc = readXmlDocument('<a v="x\ty\r\nz" w="x&#9;y&#10;z">l1\r\nl2</a>', 'f');
   assert.deepEqual(doc, { a: { '@v': 'x y z', '@w': 'x\ty\nz', '#text': 'l1\nl2' } });
 });
+
+test('parameter values are trimmed as before, but a space written as a character reference is kept', () => {
+  const file = parseApplicationParameterFile(parameterFile(' 3 '), "'p.xml'");
+  assert.equal(file.parameters[0]?.value, '3');
+  assert.equal(parseApplicationParameterFile(parameterFile('&#32;3&#x20;'), "'p.xml'").parameters[0]?.value, ' 3 ');
+});
