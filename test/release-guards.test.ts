@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { applicationIdOf } from '../src/protocol/management-models.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { assertStoreMatchesPackage } from './helpers/packages.js';
 
@@ -23,12 +24,7 @@ function release(emu: TestEmulator, packagePath: string, inputs: Record<string, 
 }
 
 async function application(emu: TestEmulator, name: string): Promise<{ TypeName: string; TypeVersion: string; Parameters: Parameters } | undefined> {
-  const id = encodeURIComponent(
-    name
-      .replace(/^fabric:\//, '')
-      .split('/')
-      .join('~')
-  );
+  const id = encodeURIComponent(applicationIdOf(name));
   const res = await fetch(`${emu.url}/Applications/${id}?api-version=6.0`);
   const text = await res.text();
   return text === '' ? undefined : (JSON.parse(text) as { TypeName: string; TypeVersion: string; Parameters: Parameters });

@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
       await core.group('Authenticate with Azure AD', () => connected.authenticate());
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
-    // Issue 17: refuse another type, a downgrade, parameters silently reset, before any write.
+    // Refuses another type, a downgrade, parameters silently reset, before any write.
     await checkReleaseTarget(release, connected.gateway);
 
     if (release?.alreadyProvisioned && !inputs.dryRun) {
