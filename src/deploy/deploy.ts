@@ -122,7 +122,7 @@ export async function checkReleaseTarget(plan: ReleasePlan | undefined, gateway:
       throw err;
     }
     log(
-      `${app.name} runs ${existing.TypeName} ${existing.TypeVersion}${existing.Status === 'Ready' ? '' : ` (${existing.Status})`}: it is upgraded to ${plan.typeVersion}.`
+      `${app.name} runs ${existing.TypeName} ${existing.TypeVersion}${existing.Status === 'Ready' ? '' : ` (${existing.Status})`}: nothing stops the release of ${plan.typeVersion}.`
     );
   });
 }

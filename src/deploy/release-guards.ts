@@ -28,10 +28,6 @@ export interface GuardedApplication {
 export interface GuardOutcome {
   /** The list to send: the given parameters, plus the application's current values with `keep`. */
   parameters: ParameterPair[];
-  /** Names of the parameters carried over from the application (`keep`). */
-  kept: string[];
-  /** Names that return to the manifest default (`reset`). */
-  resetting: string[];
   /** Lines for the log. */
   notes: string[];
 }
@@ -101,7 +97,11 @@ export function guardOmittedParameters(app: GuardedApplication, manifest: Applic
   changing.sort((a, b) => position(a.Key) - position(b.Key));
   const names = changing.map(p => p.Key);
   const mode = app.guards.omittedParameters;
-  if (changing.length === 0 || mode === 'reset') return { parameters: given, kept: [], resetting: names, notes };
+  if (changing.length === 0) return { parameters: given, notes };
+  if (mode === 'reset') {
+    notes.push(`${names.join(', ')} on ${app.name} ${changing.length === 1 ? 'returns' : 'return'} to the manifest default ('omitted-parameters: reset').`);
+    return { parameters: given, notes };
+  }
   if (mode === 'refuse') {
     const them = changing.length === 1 ? 'it' : 'them';
     throw new ReleaseError(
@@ -112,5 +112,5 @@ export function guardOmittedParameters(app: GuardedApplication, manifest: Applic
   const merged = [...given, ...changing];
   const parameters = manifest.parameters.flatMap(d => merged.filter(p => p.Key === d.name));
   notes.push(`Keeping the current ${changing.length === 1 ? 'value' : 'values'} of ${names.join(', ')} on ${app.name} ('omitted-parameters: keep').`);
-  return { parameters, kept: names, resetting: [], notes };
+  return { parameters, notes };
 }
