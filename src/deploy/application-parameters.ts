@@ -2,7 +2,7 @@
 // http://schemas.microsoft.com/2011/01/fabric) and the merge of every parameter source into the
 // one list sent to the cluster.
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../action/inputs.js';
+import { SettingError as InputError } from '../util/settings.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import type { ApplicationManifest } from '../protocol/manifests.js';
 import { readXmlDocument, XmlDocumentError, type XmlNode } from '../protocol/xml-document.js';

@@ -7,6 +7,7 @@
 //   does not give it (omitted-parameters: refuse, keep or reset).
 import type { ApplicationInfo, ParameterPair } from '../cluster/management-client.js';
 import type { ApplicationManifest } from '../protocol/manifests.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { ReleaseError } from './polling.js';
 import { compareTypeVersions, type VersionOrder } from './version-order.js';
 
@@ -33,36 +34,47 @@ export interface GuardOutcome {
 }
 
 /** Refuses an application of another type, before anything is written. */
-export function checkApplicationType(app: { name: string }, manifest: ApplicationManifest, existing: ApplicationInfo): void {
+export function checkApplicationType(
+  app: { name: string },
+  manifest: ApplicationManifest,
+  existing: ApplicationInfo,
+  names: SettingNames = CANONICAL_NAMES
+): void {
   if (existing.TypeName !== manifest.typeName) {
     throw new ReleaseError(
-      `${app.name} exists with the application type ${existing.TypeName}, not ${manifest.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
+      `${app.name} exists with the application type ${existing.TypeName}, not ${manifest.typeName}: an upgrade cannot change the type. Choose another '${names.ApplicationName}', or delete the application first.`
     );
   }
 }
 
 /** Refuses a downgrade, or a version that cannot be ordered against the current one, unless allowed. */
-export function checkVersionOrder(app: GuardedApplication, manifest: ApplicationManifest, existing: ApplicationInfo, log: (line: string) => void): void {
+export function checkVersionOrder(
+  app: GuardedApplication,
+  manifest: ApplicationManifest,
+  existing: ApplicationInfo,
+  log: (line: string) => void,
+  names: SettingNames = CANONICAL_NAMES
+): void {
   const target = manifest.typeVersion;
   const current = typeof existing.TypeVersion === 'string' ? existing.TypeVersion : '';
   const order: VersionOrder = current === '' ? { incomparable: 'the cluster did not say which version it runs' } : compareTypeVersions(target, current);
   if ('order' in order) {
     if (order.order >= 0) return;
     if (app.guards.allowDowngrade) {
-      log(`${target} is older than ${current}, which ${app.name} runs: downgrading it ('allow-downgrade: true').`);
+      log(`${target} is older than ${current}, which ${app.name} runs: downgrading it ('${names.AllowDowngrade}: true').`);
       return;
     }
     throw new ReleaseError(
-      `The package's version ${target} is older than ${current}, which ${app.name} runs: the step refuses to downgrade it (an old workflow run re-run?). Release a newer version, or set 'allow-downgrade: true' to go back to ${target} on purpose.`
+      `The package's version ${target} is older than ${current}, which ${app.name} runs: the step refuses to downgrade it (an old workflow run re-run?). Release a newer version, or set '${names.AllowDowngrade}: true' to go back to ${target} on purpose.`
     );
   }
   log(`Cannot tell whether ${target} is older than ${current}, which ${app.name} runs: ${order.incomparable}.`);
   if (app.guards.allowDowngrade) {
-    log(`Upgrading to ${target} anyway ('allow-downgrade: true').`);
+    log(`Upgrading to ${target} anyway ('${names.AllowDowngrade}: true').`);
     return;
   }
   throw new ReleaseError(
-    `Cannot tell whether the package's version ${target} is older than ${current}, which ${app.name} runs (${order.incomparable}), so the step refuses it as it would a downgrade. Use versions whose differing parts are numbers (1.2.0 → 1.3.0), or set 'allow-downgrade: true' if ${target} is the version you mean to run.`
+    `Cannot tell whether the package's version ${target} is older than ${current}, which ${app.name} runs (${order.incomparable}), so the step refuses it as it would a downgrade. Use versions whose differing parts are numbers (1.2.0 → 1.3.0), or set '${names.AllowDowngrade}: true' if ${target} is the version you mean to run.`
   );
 }
 
@@ -73,7 +85,12 @@ const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
  * the new manifest's default. Finds those whose value would change that way, and refuses, keeps
  * or resets them. Names only in messages: values may be secrets.
  */
-export function guardOmittedParameters(app: GuardedApplication, manifest: ApplicationManifest, existing: ApplicationInfo): GuardOutcome {
+export function guardOmittedParameters(
+  app: GuardedApplication,
+  manifest: ApplicationManifest,
+  existing: ApplicationInfo,
+  names: SettingNames = CANONICAL_NAMES
+): GuardOutcome {
   const given = app.givenParameters;
   const changing: ParameterPair[] = [];
   const dropped: string[] = [];
@@ -95,22 +112,26 @@ export function guardOmittedParameters(app: GuardedApplication, manifest: Applic
   // In the manifest's order, so that messages and the request are stable.
   const position = (key: string) => manifest.parameters.findIndex(d => d.name === key);
   changing.sort((a, b) => position(a.Key) - position(b.Key));
-  const names = changing.map(p => p.Key);
+  const changedNames = changing.map(p => p.Key);
   const mode = app.guards.omittedParameters;
   if (changing.length === 0) return { parameters: given, notes };
   if (mode === 'reset') {
-    notes.push(`${names.join(', ')} on ${app.name} ${changing.length === 1 ? 'returns' : 'return'} to the manifest default ('omitted-parameters: reset').`);
+    notes.push(
+      `${changedNames.join(', ')} on ${app.name} ${changing.length === 1 ? 'returns' : 'return'} to the manifest default ('${names.OmittedParameters}: reset').`
+    );
     return { parameters: given, notes };
   }
   if (mode === 'refuse') {
     const them = changing.length === 1 ? 'it' : 'them';
     throw new ReleaseError(
-      `${app.name} has ${names.join(', ')} set to ${changing.length === 1 ? 'a value' : 'values'} other than the manifest default, and this release does not give ${them}: the upgrade would return ${them} to the default. Give ${them} in the parameter file or 'application-parameters', or set 'omitted-parameters' to 'keep' (carry the current ${changing.length === 1 ? 'value' : 'values'} over) or 'reset' (return to the default).`
+      `${app.name} has ${changedNames.join(', ')} set to ${changing.length === 1 ? 'a value' : 'values'} other than the manifest default, and this release does not give ${them}: the upgrade would return ${them} to the default. Give ${them} in the parameter file or '${names.ApplicationParameters}', or set '${names.OmittedParameters}' to 'keep' (carry the current ${changing.length === 1 ? 'value' : 'values'} over) or 'reset' (return to the default).`
     );
   }
   // keep: the current values join the list, in the manifest's order like the rest.
   const merged = [...given, ...changing];
   const parameters = manifest.parameters.flatMap(d => merged.filter(p => p.Key === d.name));
-  notes.push(`Keeping the current ${changing.length === 1 ? 'value' : 'values'} of ${names.join(', ')} on ${app.name} ('omitted-parameters: keep').`);
+  notes.push(
+    `Keeping the current ${changing.length === 1 ? 'value' : 'values'} of ${changedNames.join(', ')} on ${app.name} ('${names.OmittedParameters}: keep').`
+  );
   return { parameters, notes };
 }
