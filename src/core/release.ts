@@ -5,7 +5,7 @@
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
 import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { CancelledError } from '../cluster/errors.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
@@ -47,6 +47,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
     release.error = error;
     upload.error = error;
+    await recordIdentityForOutputs(job.source.path, release);
   } finally {
     connection?.dispose();
     if (toUpload) {
@@ -108,6 +109,8 @@ async function releaseSteps(
     await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
   }
   await checkAlreadyProvisioned(plan, connection.management, release, context);
+  // Refuses another type, a downgrade, parameters silently reset, before any write.
+  await checkReleaseTarget(plan, connection.management, context);
   if (stamping) await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
   else if (plan?.alreadyProvisioned) reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
 

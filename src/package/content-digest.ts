@@ -4,8 +4,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** Hex digits of the SHA-256 kept in a stamp: 48 bits, so a collision between two builds of one package is not a practical concern. */
-export const DIGEST_LENGTH = 12;
+import { DIGEST_LENGTH } from '../util/stamp-suffix.js';
+
+export { DIGEST_LENGTH };
 
 /** SHA-256 of nothing: an empty folder counts as an empty file whose name ends with `/`. */
 const EMPTY_SHA256 = createHash('sha256').digest('hex');

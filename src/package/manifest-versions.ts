@@ -1,7 +1,9 @@
 // The version attributes of Service Fabric manifests, found and rewritten in the text itself:
 // nothing else of the file changes (comments, attribute order, quoting, line endings, encoding and
 // byte order mark), because the XML is never parsed into objects and written back.
-import { DIGEST_LENGTH } from './content-digest.js';
+import { declaredVersion } from '../util/stamp-suffix.js';
+
+export { declaredVersion };
 
 export type ManifestEncoding = 'utf8' | 'utf8-bom' | 'utf16le' | 'utf16be';
 
@@ -171,13 +173,6 @@ export function applicationManifestVersions(text: string, what: string): Applica
     .map(t => ({ name: t.attributes.get('ServiceManifestName')?.value ?? '', version: t.attributes.get('ServiceManifestVersion') }))
     .filter((r): r is { name: string; version: AttributeSpan } => r.version !== undefined);
   return { self, imports };
-}
-
-const STAMP = new RegExp(`^(.+)-([0-9a-f]{${DIGEST_LENGTH}})$`);
-
-/** The version as declared: a version that ends with a stamp (`-` and 12 lower-case hex digits) loses it. */
-export function declaredVersion(version: string): string {
-  return STAMP.exec(version)?.[1] ?? version;
 }
 
 export function stampedVersion(declared: string, digest: string): string {
