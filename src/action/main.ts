@@ -23,6 +23,9 @@ import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/d
 import { getPackageInputs } from './package-inputs.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 import { ManagementClient } from '../cluster/management-client.js';
+// Release through Blob storage (issue 20): see src/action/blob-release.ts.
+import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
+import { stageInBlobStorage } from './blob-release.js';
 
 export async function run(): Promise<void> {
   const report = new RunReport();
@@ -31,10 +34,13 @@ export async function run(): Promise<void> {
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let disposeBlobStaging: (() => void) | undefined;
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
     const packageInputs = getPackageInputs();
+    const blobInputs = getBlobInputs();
+    if (blobInputs) checkBlobInputsFit(deployInputs, packageInputs, inputs);
     report.endpoint = inputs.clusterEndpoint;
     report.imageStorePath = inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
@@ -72,7 +78,17 @@ export async function run(): Promise<void> {
     }
     await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
 
-    if (release?.alreadyProvisioned && !inputs.dryRun) {
+    if (blobInputs && release) {
+      // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
+      report.uploadNotNeeded = release.alreadyProvisioned
+        ? `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`
+        : `the package goes to the cluster as an .sfpkg from Blob storage (${blobInputs.location.containerUrl})${inputs.dryRun ? '; dry run: nothing was uploaded' : ''}`;
+      if (inputs.dryRun) return;
+      if (!release.alreadyProvisioned) {
+        toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+        disposeBlobStaging = await stageInBlobStorage(blobInputs, inputs, release, toUpload.pkg, cancellation.signal);
+      }
+    } else if (release?.alreadyProvisioned && !inputs.dryRun) {
       // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
       report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
     } else {
@@ -106,6 +122,7 @@ export async function run(): Promise<void> {
     await report.writeSummary();
     await releaseReport.writeSummary();
     connection?.dispose();
+    disposeBlobStaging?.();
     await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
