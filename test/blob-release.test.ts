@@ -153,6 +153,9 @@ describe('release through Blob storage (ExternalStore)', () => {
     const v4 = await sampleAtVersion('4.0.0');
     const run = await release(v4, { 'application-name': '', provision: 'true', 'delete-blob': 'true' });
     assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['blob-result'], 'uploaded');
+    assert.equal(run.outputs['provision-result'], 'provisioned');
+    assert.match(run.stdout, /Deleted .*VotingType\.4\.0\.0\.sfpkg/);
     assert.equal(await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.4.0.0.sfpkg').exists(), false);
   });
 
