@@ -33,6 +33,8 @@ export interface ManagementOptions {
   unhealthyVersions?: string[];
   /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
   clock?: () => number;
+  /** CA certificates (PEM) an ExternalStore download over https trusts besides Node's own. */
+  externalStoreCa?: string;
 }
 
 export interface ManagementRequest {
@@ -92,6 +94,8 @@ export class ClusterManager {
   /** Type versions whose package the image builder is reading right now. */
   private readonly building = new Set<string>();
 
+  private readonly externalStoreCa: string | undefined;
+
   constructor(
     private readonly store: ContentStore,
     private readonly journal: Journal,
@@ -99,6 +103,7 @@ export class ClusterManager {
     options: ManagementOptions = {}
   ) {
     this.now = options.clock ?? Date.now;
+    this.externalStoreCa = options.externalStoreCa;
     const count = options.upgradeDomains ?? 3;
     // [undoc] Upgrade domain names: the local development cluster's style.
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
@@ -247,7 +252,7 @@ export class ClusterManager {
     // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
     // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
     // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
-    const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body) : undefined;
+    const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
     try {
       return await this.provisionPackage(body, external, isAsync, cleanup);
     } finally {

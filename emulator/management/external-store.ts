@@ -3,6 +3,9 @@
 // same image builder as an Image Store package. Here the download is made while the provision
 // request is answered; the package is unpacked into a temporary folder, deleted after the build.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
@@ -31,7 +34,7 @@ export interface ExternalPackage {
  * [undoc] Every failure here (bad URL, download, archive, name or version) is answered at once with
  * 400, also to an asynchronous provision; the layout rules that follow fail as for an Image Store package.
  */
-export async function fetchExternalPackage(body: Record<string, unknown>): Promise<ExternalPackage> {
+export async function fetchExternalPackage(body: Record<string, unknown>, ca?: string): Promise<ExternalPackage> {
   const model = 'ExternalStoreProvisionApplicationTypeDescription';
   const field = (name: string) => {
     const v = body[name];
@@ -53,7 +56,7 @@ export async function fetchExternalPackage(body: Record<string, unknown>): Promi
     throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri '${url.origin}${url.pathname}' does not name a file ending in .sfpkg.`);
   }
   const buildPath = `${url.origin}${url.pathname}`;
-  const bytes = await download(url, buildPath);
+  const bytes = await download(url, buildPath, ca);
   const problem = zipProblem(bytes);
   if (problem !== undefined) throw validationError(`The application package '${buildPath}' is not a valid .sfpkg: ${problem}.`);
   const root = await mkdtemp(path.join(tmpdir(), 'sfu-emulator-sfpkg-'));
@@ -82,23 +85,34 @@ export async function fetchExternalPackage(body: Record<string, unknown>): Promi
   }
 }
 
-async function download(url: URL, shown: string): Promise<Buffer> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), redirect: 'error' });
-  } catch (err) {
-    throw validationError(`Could not download the application package '${shown}': ${(err as Error).message}.`);
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw validationError(`Could not download the application package '${shown}': the server answered ${res.status} ${res.statusText}.`);
-  }
-  const length = Number(res.headers.get('content-length') ?? '0');
-  if (length > MAX_SFPKG_BYTES) {
-    await res.body?.cancel();
-    throw validationError(`The application package '${shown}' is larger than the emulator's ${MAX_SFPKG_BYTES} bytes.`);
-  }
-  return Buffer.from(await res.arrayBuffer());
+/** GET without redirects, a timeout and a size bound; `ca` is trusted besides Node's CAs (for a local https Azurite). */
+function download(url: URL, shown: string, ca: string | undefined): Promise<Buffer> {
+  const failed = (why: string) => validationError(`Could not download the application package '${shown}': ${why}.`);
+  return new Promise<Buffer>((resolve, reject) => {
+    const options = url.protocol === 'https:' && ca !== undefined ? { ca: [...tls.rootCertificates, ca] } : {};
+    const req = (url.protocol === 'https:' ? https : http).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS }, res => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(failed(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      res.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > MAX_SFPKG_BYTES) {
+          req.destroy();
+          reject(failed(`it is larger than the emulator's ${MAX_SFPKG_BYTES} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+      res.on('error', err => reject(failed(err.message)));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)));
+    req.on('error', err => reject(failed(err.message)));
+  });
 }
 
 const LOCAL_HEADER = 0x04034b50;

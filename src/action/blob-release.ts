@@ -12,6 +12,7 @@ import { temporaryBase } from '../package/compress-package.js';
 import type { ScannedPackage } from '../package/package-scan.js';
 import type { BlobInputs } from './blob-inputs.js';
 import type { UploadInputs } from './inputs.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
 
 export const BlobOutput = {
   PackageUrl: 'package-url',
@@ -23,9 +24,14 @@ const STORAGE_RESOURCE = 'https://storage.azure.com';
 /** The read SAS outlives the release's deadline by this much: the cluster may retry its download. */
 const SAS_MARGIN_MS = 15 * 60_000;
 
-/** The login host of the cloud the storage account is in. */
-function loginHostFor(serviceUrl: string): string {
-  const host = new URL(serviceUrl).hostname;
+/**
+ * The authority the cluster names in its Azure AD metadata (the tenant's, trusted as for the
+ * cluster's own token), else the login host of the cloud the storage account is in.
+ */
+async function loginHost(cluster: ImageStoreClient, blob: BlobInputs): Promise<string> {
+  const metadata = await cluster.aadMetadata().catch(() => undefined);
+  if (metadata?.type === 'aad' && metadata.metadata?.login) return metadata.metadata.login;
+  const host = new URL(blob.location.serviceUrl).hostname;
   if (host.endsWith('.usgovcloudapi.net')) return 'https://login.microsoftonline.us';
   if (host.endsWith('.chinacloudapi.cn')) return 'https://login.chinacloudapi.cn';
   return 'https://login.microsoftonline.com';
@@ -40,6 +46,7 @@ export async function stageInBlobStorage(
   inputs: UploadInputs,
   plan: ReleasePlan,
   pkg: ScannedPackage,
+  cluster: ImageStoreClient,
   signal: AbortSignal
 ): Promise<() => void> {
   const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never', tls: tlsOf(inputs) });
@@ -49,7 +56,7 @@ export async function stageInBlobStorage(
       credential = { kind: 'sas', sas: blob.sas };
     } else {
       const network = new TransportNetworkModule(() => transport, clientWaitMs(inputs.timeoutSeconds));
-      const tokens = await servicePrincipalToken(inputs.security, { cluster: STORAGE_RESOURCE, login: loginHostFor(blob.location.serviceUrl) }, network);
+      const tokens = await servicePrincipalToken(inputs.security, { cluster: STORAGE_RESOURCE, login: await loginHost(cluster, blob) }, network);
       // msal answers from its cache until shortly before expiry; the SDK asks again after this.
       credential = { kind: 'azure-ad', token: async () => ({ token: await tokens.token(), expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
     }

@@ -86,7 +86,7 @@ export async function run(): Promise<void> {
       if (inputs.dryRun) return;
       if (!release.alreadyProvisioned) {
         toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
-        disposeBlobStaging = await stageInBlobStorage(blobInputs, inputs, release, toUpload.pkg, cancellation.signal);
+        disposeBlobStaging = await stageInBlobStorage(blobInputs, inputs, release, toUpload.pkg, client, cancellation.signal);
       }
     } else if (release?.alreadyProvisioned && !inputs.dryRun) {
       // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.

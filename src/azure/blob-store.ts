@@ -4,6 +4,8 @@ import { AnonymousCredential, BlobSASPermissions, BlobServiceClient, ContainerCl
 import type { ContainerLocation } from './blob-location.js';
 import type { SasToken } from './sas.js';
 
+const USER_DELEGATION_SAS_VERSION = '2025-07-05';
+
 /** Metadata names the action writes on the blob: the SHA-256 and size of the `.sfpkg` it uploaded. */
 const HASH_METADATA = 'sfusha256';
 
@@ -92,7 +94,9 @@ export class BlobPackageStore {
     if (this.credential.kind === 'sas') {
       query = this.credential.sas.query;
     } else {
-      const startsOn = new Date(Date.now() - 5 * 60_000);
+      // Whole seconds: the SAS carries the key's times to the second, and the service derives the key again from them.
+      const startsOn = wholeSeconds(new Date(Date.now() - 5 * 60_000));
+      expiresOn = wholeSeconds(expiresOn);
       const service = new BlobServiceClient(this.location.serviceUrl, tokenCredential(this.credential.token), { retryOptions: { maxTries: 4 } });
       const key = await service.getUserDelegationKey(startsOn, expiresOn, { abortSignal: signal });
       const sas = generateBlobSASQueryParameters(
@@ -102,6 +106,9 @@ export class BlobPackageStore {
           permissions: BlobSASPermissions.parse('r'),
           startsOn,
           expiresOn,
+          // A service version every Azure Storage endpoint verifies, and Azurite 3.35 too (the SDK's
+          // default, 2026-10-06, signs a newer string that Azurite does not know yet).
+          version: USER_DELEGATION_SAS_VERSION,
           protocol: this.location.serviceUrl.startsWith('https:') ? SASProtocol.Https : SASProtocol.HttpsAndHttp
         },
         key,
@@ -126,4 +133,8 @@ function tokenCredential(get: () => Promise<{ token: string; expiresOnTimestamp:
   getToken(): Promise<{ token: string; expiresOnTimestamp: number }>;
 } {
   return { getToken: async () => get() };
+}
+
+function wholeSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
