@@ -8,7 +8,7 @@ import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { readZip } from './helpers/zip-reader.js';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 const CONTAINER = 'packages';
@@ -106,7 +106,6 @@ describe('release through Blob storage (ExternalStore)', () => {
     const entries = await readZip(local);
     const manifest = entries.find(e => e.name === 'ApplicationManifest.xml');
     assert.ok(manifest?.content?.toString('utf8').includes('ApplicationTypeVersion="2.0.0"'));
-    await writeFile(path.join(dir, 'done'), '');
   });
 
   it('a re-run of the same version reuses the blob after checking its hash', async () => {
@@ -157,6 +156,21 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(run.outputs['provision-result'], 'provisioned');
     assert.match(run.stdout, /Deleted .*VotingType\.4\.0\.0\.sfpkg/);
     assert.equal(await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.4.0.0.sfpkg').exists(), false);
+  });
+
+  it('with compress, the .sfpkg holds each Code/Config/Data package as a zip, and the cluster provisions it', async () => {
+    const v5 = await sampleAtVersion('5.0.0');
+    const run = await release(v5, { 'application-name': '', provision: 'true', compress: 'true' });
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.equal(run.outputs['provision-result'], 'provisioned');
+    const dir = await mkdtemp(path.join(tmpdir(), 'sfu-sfpkg-check-'));
+    const local = path.join(dir, 'v5.sfpkg');
+    await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.5.0.0.sfpkg').downloadToFile(local);
+    const names = (await readZip(local)).map(e => e.name);
+    for (const zipped of ['VotingWebPkg/Code.zip', 'VotingWebPkg/Config.zip', 'VotingDataPkg/Code.zip', 'VotingDataPkg/Data.zip']) {
+      assert.ok(names.includes(zipped), `${zipped} is not in the .sfpkg: ${names.join(', ')}`);
+    }
+    assert.ok(!names.some(n => n.startsWith('VotingWebPkg/Code/')), 'the Code folder was packed as well as its zip');
   });
 
   for (const [name, inputs, pattern] of [
