@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { Input, InputError, maskSecret } from './inputs.js';
 import { BlobLocationError, type ContainerLocation, parseContainerUrl } from '../azure/blob-location.js';
+import type { BlobSpec } from '../azure/blob-spec.js';
 import { parseSas, SasError, type SasToken } from '../azure/sas.js';
 
 export const BlobInput = {
@@ -18,14 +19,8 @@ export const BlobInput = {
  */
 export const TEST_BLOB_ORIGIN_VARIABLE = 'SFU_TEST_BLOB_ORIGIN';
 
-export interface BlobInputs {
-  location: ContainerLocation;
-  /** A SAS given as a secret; undefined: Azure AD (the azure-* inputs) for the storage scope. */
-  sas: SasToken | undefined;
-  /** The blob's name when given (it must end in `.sfpkg`); undefined: `<Type>/<Type>.<Version>.sfpkg`. */
-  blobName: string | undefined;
-  deleteBlob: boolean;
-}
+/** The Blob storage part of the job (src/azure/blob-spec.ts). */
+export type BlobInputs = BlobSpec;
 
 /** Undefined when `blob-container-url` is not set (the Image Store path). */
 export function getBlobInputs(read: (name: string) => string = name => core.getInput(name), env: NodeJS.ProcessEnv = process.env): BlobInputs | undefined {
