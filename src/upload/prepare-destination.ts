@@ -123,6 +123,10 @@ export async function prepareDestination(
       return { skip: false, empty: true };
     }
     case 'replace': {
+      if (!state.exists) {
+        core.info(`'${destination}' does not exist yet: nothing to delete before uploading.`);
+        return { skip: false, empty: true };
+      }
       await client.delete(destination);
       core.info(`Deleted '${destination}' before uploading ('overwrite: replace').`);
       return { skip: false, empty: true };
