@@ -63,7 +63,8 @@ export async function run(): Promise<void> {
     const connected = connectToCluster(inputs, clientCertificate, {
       signal: cancellation.signal,
       expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
-      onRetry: line => core.info(line)
+      onRetry: line => core.info(line),
+      firstAnswerTimeoutMs: firstAnswerTimeoutOverride(process.env.SFU_FIRST_ANSWER_TIMEOUT_MS)
     });
     connection = connected;
     const client = connected.client;
@@ -318,4 +319,10 @@ function unfinishedAfterRootMark(report: RunReport): string {
 function expectContinueMode(value: string | undefined): ExpectContinueMode {
   if (value === 'always' || value === 'never' || value === 'first-request') return value;
   return 'first-request';
+}
+
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }

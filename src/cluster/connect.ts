@@ -27,6 +27,8 @@ export interface ConnectOptions {
   signal: AbortSignal;
   expectContinue: ExpectContinueMode;
   onRetry: (line: string) => void;
+  /** Overrides FIRST_ANSWER_TIMEOUT_MS (tests of a gateway that never answers). */
+  firstAnswerTimeoutMs?: number;
 }
 
 export function connectToCluster(inputs: UploadInputs, clientCertificate: ClientCertificate | undefined, options: ConnectOptions): ClusterConnection {
@@ -58,6 +60,7 @@ export function connectToCluster(inputs: UploadInputs, clientCertificate: Client
     limiter: new Semaphore(inputs.concurrency),
     signal: options.signal,
     onRetry: options.onRetry,
+    firstAnswerTimeoutMs: options.firstAnswerTimeoutMs,
     credentials: {
       certificate: clientCertificate !== undefined,
       token: security.aadToken !== undefined || security.azureClientId !== undefined
