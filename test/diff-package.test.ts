@@ -145,7 +145,7 @@ describe('diff packages', () => {
   it('uploads everything when the cluster has no version of the type', async () => {
     const spec = servicePackageSpec('OtherType', '1.0.0', services('1.0.0'));
     const pkg = await makePackage(spec, 'Other');
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'diff-package': 'true' } });
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Other', 'diff-package': 'true' } });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /The cluster has no provisioned version of OtherType: everything is uploaded\./);
     assert.equal(run.outputs['skipped-package-count'], '0');

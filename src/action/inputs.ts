@@ -49,8 +49,13 @@ export interface UploadInputs {
   clusterEndpoint: string;
   /** Absolute local folder of the application package. */
   packagePath: string;
-  /** Destination folder in the store, `a/b` form. */
+  /**
+   * Destination folder in the store, `a/b` form. Empty when the input is not set: the action then
+   * derives it from ApplicationManifest.xml once the package is validated (default-destination.ts).
+   */
   imageStorePath: string;
+  /** 'image-store-path' was not set: imageStorePath is derived from the manifest. */
+  imageStorePathDefaulted: boolean;
   /** Glob patterns relative to the package folder; `!` excludes. */
   include: string[];
   /** Files larger than this go through an upload session, in chunks of this size. */
@@ -322,12 +327,8 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const packagePath = path.resolve(packagePathText);
   const imageStorePathText = read(Input.ImageStorePath);
-  if (imageStorePathText.trim() === '' && /[\\/]/.test(path.basename(packagePath))) {
-    throw new InputError(
-      `'${Input.ImageStorePath}' is not set and the package folder's name '${path.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`
-    );
-  }
-  const imageStorePath = parseStorePath(Input.ImageStorePath, imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText);
+  const imageStorePathDefaulted = imageStorePathText.trim() === '';
+  const imageStorePath = imageStorePathDefaulted ? '' : parseStorePath(Input.ImageStorePath, imageStorePathText);
   const include = lines(read(Input.Include) || '**');
   if (include.every(p => p.startsWith('!'))) {
     throw new InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
@@ -338,12 +339,38 @@ export function getInputs(read: (name: string) => string = name => core.getInput
   }
   const copyToText = read(Input.CopyTo);
   const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(Input.CopyTo, copyToText);
+  const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
+  if (!imageStorePathDefaulted) checkStorePathsApart(imageStorePath, copyTo, cleanupPaths);
+  const apiVersion = (read(Input.ApiVersion) || '6.0').trim();
+  if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
+    throw new InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
+  }
+  return {
+    clusterEndpoint,
+    packagePath,
+    imageStorePath,
+    imageStorePathDefaulted,
+    include,
+    chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
+    concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '16', 1, 64),
+    overwrite: overwriteText as OverwriteMode,
+    copyTo,
+    cleanupPaths,
+    timeoutSeconds: parseWholeNumber(Input.Timeout, read(Input.Timeout) || '60', 1, 4294967295),
+    retries: parseWholeNumber(Input.Retries, read(Input.Retries) || '5', 1, 100),
+    apiVersion,
+    dryRun: parseBoolean(Input.DryRun, read(Input.DryRun)),
+    security
+  };
+}
+
+/** 'copy-to' and 'cleanup-paths' must not overlap the destination (checked again once a default destination is derived). */
+export function checkStorePathsApart(imageStorePath: string, copyTo: string | undefined, cleanupPaths: string[]): void {
   // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
   // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
   if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
     throw new InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
   }
-  const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
   for (const p of cleanupPaths) {
     for (const [name, kept] of [
       [Input.ImageStorePath, imageStorePath],
@@ -360,24 +387,4 @@ export function getInputs(read: (name: string) => string = name => core.getInput
       }
     }
   }
-  const apiVersion = (read(Input.ApiVersion) || '6.0').trim();
-  if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
-    throw new InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
-  }
-  return {
-    clusterEndpoint,
-    packagePath,
-    imageStorePath,
-    include,
-    chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
-    concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '16', 1, 64),
-    overwrite: overwriteText as OverwriteMode,
-    copyTo,
-    cleanupPaths,
-    timeoutSeconds: parseWholeNumber(Input.Timeout, read(Input.Timeout) || '60', 1, 4294967295),
-    retries: parseWholeNumber(Input.Retries, read(Input.Retries) || '5', 1, 100),
-    apiVersion,
-    dryRun: parseBoolean(Input.DryRun, read(Input.DryRun)),
-    security
-  };
 }

@@ -15,12 +15,15 @@ import { RunReport } from './run-report.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CancelledError } from '../cluster/errors.js';
 import { PackageUploader } from '../upload/package-uploader.js';
+import { DestinationLease } from '../upload/destination-lease.js';
+import { isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
 // Release deployment (issue 11): see src/deploy/deploy.ts.
 import { getDeployInputs } from './deploy-inputs.js';
 import { ReleaseReport } from './release-report.js';
 import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
 // Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 import { getPackageInputs } from './package-inputs.js';
+import { applyDefaultDestination } from './default-destination.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 import { ManagementClient } from '../cluster/management-client.js';
 
@@ -31,12 +34,13 @@ export async function run(): Promise<void> {
   const stopListening = cancelOnSignals(cancellation);
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  const held: { lease?: DestinationLease } = {};
   try {
     const inputs = getInputs();
     const deployInputs = getDeployInputs();
     const packageInputs = getPackageInputs();
     report.endpoint = inputs.clusterEndpoint;
-    report.imageStorePath = inputs.imageStorePath;
+    report.imageStorePath = inputs.imageStorePathDefaulted ? undefined : inputs.imageStorePath;
     report.overwrite = inputs.overwrite;
     const clientCertificate = await readClientCertificate(inputs.security);
 
@@ -57,6 +61,11 @@ export async function run(): Promise<void> {
     report.totalBytes = pkg.totalBytes;
     // Issue 12 hook 1: offline validation, before the first request.
     const validation = await validatePackageStep(pkg, packageInputs);
+    const defaultDestination = applyDefaultDestination(inputs, validation.layout.applicationManifest!);
+    if (defaultDestination !== undefined) {
+      core.info(defaultDestination);
+      report.imageStorePath = inputs.imageStorePath;
+    }
     const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
     if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
@@ -84,7 +93,7 @@ export async function run(): Promise<void> {
         await dryRun(client, inputs, toUpload.pkg, report);
         return;
       }
-      await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
+      await upload(client, inputs, toUpload.pkg, report, cancellation.signal, held);
       await toUpload.complete;
       report.uploadCompleted = true;
     }
@@ -106,6 +115,14 @@ export async function run(): Promise<void> {
     releaseReport.writeOutputs();
     await report.writeSummary();
     await releaseReport.writeSummary();
+    // Held until the release is done too, so that no other run replaces the package under the provision.
+    await held.lease
+      ?.release()
+      .catch(err =>
+        core.warning(
+          `Could not delete this run's lease '${held.lease?.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`
+        )
+      );
     connection?.dispose();
     await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
@@ -145,11 +162,21 @@ function cancelOnSignals(cancellation: AbortController): () => void {
   };
 }
 
-async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport, signal: AbortSignal): Promise<void> {
+async function upload(
+  client: ImageStoreClient,
+  inputs: UploadInputs,
+  pkg: ScannedPackage,
+  report: RunReport,
+  signal: AbortSignal,
+  held: { lease?: DestinationLease }
+): Promise<void> {
   const destination = inputs.imageStorePath;
   try {
     const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
+      // The first request is the read-only listing that tells an Image Store from anything else; the lease's marker comes next.
       const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
+      const writes = !(inputs.overwrite === 'skip' && state.complete) && !(inputs.overwrite === 'fail' && state.exists);
+      if (writes) held.lease = await DestinationLease.acquire(client, destination, { log: line => core.info(line), warn: line => core.warning(line) });
       return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
     });
     if (prepared.skip) {
@@ -163,6 +190,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       return;
     }
 
+    const lease = held.lease!;
     const listings = new FolderListings(client, destination);
     const uploader = new PackageUploader(client, pkg, {
       destination,
@@ -202,7 +230,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       await core.group('Verify', async () => {
         // The sub-folders were listed as their mark files were written: what is left is the root.
         const [tree, size] = await Promise.all([listings.tree(inputs.concurrency), client.folderSize(destination)]);
-        assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
+        assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true, writtenAfter: lease.floor });
         warnAboutStale(tree, pkg, destination, report);
         report.storeSizeBytes = size ?? sumOf(tree.files);
         core.info(
@@ -211,10 +239,12 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       });
 
       await core.group("Write the package root's mark file", async () => {
+        await lease.confirm();
         await uploader.writeRootMarkFile();
-        if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
+        const rootMark = await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME));
+        if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), lease.floor) === false) {
           throw new Error(
-            `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`
+            `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but ${rootMark === undefined ? 'does not list it' : 'lists an older one'}: the package is not marked complete. Run the upload again.`
           );
         }
         report.rootMarked = true;
@@ -229,7 +259,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       await core.group(`Copy to '${copyTo}'`, async () => {
         await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
         const tree = await listTree(client, copyTo, inputs.concurrency);
-        assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`);
+        assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, { writtenAfter: lease.floor });
         report.copiedTo = copyTo;
         core.info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
       });
