@@ -33,7 +33,6 @@ describe('size and path parsing', () => {
   it('leaves image-store-path to be derived from the manifest when it is not set (never the package folder name)', () => {
     const inputs = getInputs(name => ({ 'cluster-endpoint': 'http://h:19080/', 'package-path': '/x/VotingApp/pkg/Release' })[name] ?? '');
     assert.equal(inputs.imageStorePath, '');
-    assert.equal(inputs.imageStorePathDefaulted, true);
     assert.equal(inputs.clusterEndpoint, 'http://h:19080');
     assert.equal(inputs.chunkSize, 8 * 1024 * 1024);
     assert.equal(inputs.concurrency, 16);

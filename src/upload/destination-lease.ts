@@ -47,10 +47,9 @@ export function leaseFolderOf(destination: string): string {
   return `${normalizeStorePath(destination)}${LEASE_FOLDER_SUFFIX}`;
 }
 
-/** A name for this run's marker: the workflow run when there is one, and a random part. */
-export function leaseName(env: NodeJS.ProcessEnv = process.env): string {
-  const run = env.GITHUB_RUN_ID ? `run-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}` : 'local';
-  return `${run}-${randomUUID().slice(0, 8)}`;
+/** A name for this run's marker: random, so that two runs never share one. */
+export function leaseName(): string {
+  return `run-${randomUUID()}`;
 }
 
 export class DestinationLease {
@@ -75,9 +74,7 @@ export class DestinationLease {
   static async acquire(client: ImageStoreClient, destination: string, hooks: LeaseHooks, name = leaseName()): Promise<DestinationLease> {
     const folder = leaseFolderOf(destination);
     const path = joinStorePath(folder, name);
-    const body = Buffer.from(
-      `${JSON.stringify({ destination, run: name, repository: process.env.GITHUB_REPOSITORY, workflow: process.env.GITHUB_WORKFLOW, written: new Date().toISOString() })}\n`
-    );
+    const body = Buffer.from(`${JSON.stringify({ destination, run: name, written: new Date().toISOString() })}\n`);
     await client.uploadFile(path, body);
     const markers = await listMarkers(client, folder);
     const own = markers.find(m => sameName(m.name, name));
