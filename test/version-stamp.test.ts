@@ -146,7 +146,9 @@ describe('version-stamp: content', () => {
 
   it('v2: one Code file changed: only that package, its service manifest and the type get new versions, and only that package is uploaded', async () => {
     const pkg = await build({ 'VotingWebPkg/Code/appsettings.json': t => t.replace('{', '{ "Rebuilt": true,') });
-    const packageFileWritesBefore = emu.journal.entries.filter(e => e.op === 'upload-file' && !e.path.endsWith('_.dir')).length;
+    const packageFileWritesBefore = emu.journal.entries.filter(
+      e => e.op === 'upload-file' && e.path.startsWith('VotingApp/v2/') && !e.path.endsWith('_.dir')
+    ).length;
     v2 = await release(pkg, { 'keep-package': 'true', 'image-store-path': 'VotingApp/v2' });
     assert.equal(v2.exitCode, 0, v2.stdout);
     assert.notEqual(v2.outputs['application-type-version'], v1.outputs['application-type-version']);
@@ -173,7 +175,7 @@ describe('version-stamp: content', () => {
             .join('/')}`
       );
     assert.deepEqual(stored, ['ApplicationManifest.xml', 'VotingWebPkg/ServiceManifest.xml', ...webCode].sort());
-    const packageFileWrites = emu.journal.entries.filter(e => e.op === 'upload-file' && !e.path.endsWith('_.dir')).length;
+    const packageFileWrites = emu.journal.entries.filter(e => e.op === 'upload-file' && e.path.startsWith('VotingApp/v2/') && !e.path.endsWith('_.dir')).length;
     assert.equal(packageFileWrites - packageFileWritesBefore, stored.length, 'each uploaded file written once');
     assert.equal(v2.outputs['skipped-package-count'], '2', 'VotingDataPkg whole and VotingWebPkg/Config');
     assert.doesNotMatch(v2.stdout, /files rebuilt under an unchanged version/, 'no hint: the versions carry the content');

@@ -7,6 +7,7 @@ import { githubOidcToken } from './github-oidc.js';
 import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
 import { getPackageInputs } from './package-inputs.js';
 import { getVersionStampInputs } from './version-inputs.js';
+import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
 
@@ -15,6 +16,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
   const release = getDeployInputs(read);
   const form = getPackageInputs(read);
   const versions = getVersionStampInputs(read);
+  const blob = getBlobInputs(read, env);
+  if (blob) checkBlobInputsFit(release, form, inputs);
   return freezeJob({
     cluster: {
       endpoint: inputs.clusterEndpoint,
@@ -23,7 +26,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
       retries: inputs.retries,
       apiVersion: inputs.apiVersion,
       concurrency: inputs.concurrency,
-      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE)
+      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+      firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
     },
     source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
     upload: {
@@ -36,8 +40,15 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
       dryRun: inputs.dryRun
     },
     release,
-    names: ACTION_SETTING_NAMES
+    names: ACTION_SETTING_NAMES,
+    blob
   });
+}
+
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }
 
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */

@@ -15,6 +15,9 @@ import type { Reporter } from '../util/reporter.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
+import { stageInBlobStorage } from './blob-staging.js';
+import { withDefaultDestination } from './default-destination.js';
+import type { DestinationLease } from '../upload/destination-lease.js';
 
 /** What one release did, success or not: the front door maps it to its outputs and summary. */
 export interface ReleaseResult {
@@ -32,16 +35,20 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   const upload = new UploadRecord();
   const release = new ReleaseRecord();
   upload.endpoint = job.cluster.endpoint;
-  upload.imageStorePath = job.upload.imageStorePath;
+  upload.imageStorePath = job.upload.imageStorePath || undefined;
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
   let stamping: VersionStamping | undefined;
+  let disposeBlobStaging: (() => void) | undefined;
+  let lease: DestinationLease | undefined;
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
       preparing: p => (toUpload = p),
-      stamped: s => (stamping = s)
+      stamped: s => (stamping = s),
+      staged: dispose => (disposeBlobStaging = dispose),
+      leased: l => (lease = l)
     });
   } catch (err) {
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
@@ -49,7 +56,17 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     upload.error = error;
     await recordIdentityForOutputs(job.source.path, release);
   } finally {
+    // Held until the release is done too, so that no other run replaces the package under the provision.
+    const held = lease;
+    await held
+      ?.release()
+      .catch(err =>
+        reporter.warning(
+          `Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`
+        )
+      );
     connection?.dispose();
+    disposeBlobStaging?.();
     if (toUpload) {
       upload.skippedPackageCount = toUpload.skippedPackageCount;
       upload.compressedBytes = toUpload.compressedBytes;
@@ -68,7 +85,13 @@ async function releaseSteps(
   signal: AbortSignal,
   upload: UploadRecord,
   release: ReleaseRecord,
-  hold: { connected(c: ClusterConnection): void; preparing(p: PackageToUpload): void; stamped(s: VersionStamping): void }
+  hold: {
+    connected(c: ClusterConnection): void;
+    preparing(p: PackageToUpload): void;
+    staged(dispose: () => void): void;
+    leased(l: DestinationLease): void;
+    stamped(s: VersionStamping): void;
+  }
 ): Promise<void> {
   const { names } = job;
   const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
@@ -97,8 +120,12 @@ async function releaseSteps(
   const pkg = stamping?.pkg ?? scanned;
   const validation = stamping?.validation ?? validated;
   upload.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
+  const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest!, names);
+  const uploadSpec = destination.spec;
+  if (destination.note !== undefined) reporter.info(destination.note);
+  upload.imageStorePath = uploadSpec.imageStorePath;
   const context = { reporter, names };
-  const plan = await planRelease(pkg.root, job.upload.imageStorePath, job.release, release, context);
+  const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
   const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
 
@@ -114,8 +141,20 @@ async function releaseSteps(
   if (stamping) await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
   else if (plan?.alreadyProvisioned) reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
 
-  const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
-  if (plan?.alreadyProvisioned && !job.upload.dryRun) {
+  const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l: DestinationLease) => hold.leased(l) };
+  if (job.blob && plan) {
+    // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
+    upload.uploadNotNeeded = plan.alreadyProvisioned
+      ? `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`
+      : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
+    if (job.upload.dryRun) return;
+    if (!plan.alreadyProvisioned) {
+      const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
+      hold.preparing(toUpload);
+      const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
+      hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
+    }
+  } else if (plan?.alreadyProvisioned && !job.upload.dryRun) {
     // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
     upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
   } else {
