@@ -8,7 +8,7 @@ import { inParallel } from '../util/concurrency.js';
 import { Input, InputError } from '../action/inputs.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
-import { BrokenLinkError, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
+import { BrokenLinkError, FoundFile, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface PackageFile {
@@ -181,7 +181,7 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
     } else if (entry.kind === 'file') {
       addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
       if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
-      else listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+      else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
     }
   });
   return listing;

@@ -28,6 +28,23 @@ export class BrokenLinkError extends Error {
   }
 }
 
+/**
+ * A file found in the package folder. Its local path is derived from the root when asked for
+ * rather than kept: one string less per file (50,000 files hold about 4 MiB less for the whole run,
+ * which the garbage collector's limit multiplies).
+ */
+export class FoundFile implements PackageFile {
+  constructor(
+    private readonly root: string,
+    readonly relativePath: string,
+    public size: number
+  ) {}
+
+  get localPath(): string {
+    return path.join(this.root, this.relativePath);
+  }
+}
+
 /** True when `real` (a realpath) is the package's real root or beneath it. */
 export function isInsidePackage(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot + path.sep);
@@ -143,7 +160,7 @@ export async function walkPackage(root: string, realRoot: string): Promise<Packa
       } catch {
         return failed('inspection', unreadableFileError(relativePath));
       }
-      return { kind: 'file', file: { localPath, relativePath, size } };
+      return { kind: 'file', file: new FoundFile(root, relativePath, size) };
     };
 
     let isLink = entry.isSymbolicLink();
@@ -213,7 +230,7 @@ export async function walkPackage(root: string, realRoot: string): Promise<Packa
         for (let i = node.children.length - 1; i >= 0; i--) pending.push(node.children[i] as Node);
         break;
       case 'file':
-        if (path.basename(node.file.localPath) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
+        if (path.posix.basename(node.file.relativePath) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
         else listing.files.push(node.file);
         break;
       case 'skipped':
