@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         linkPackageLine(pkg),
         ...results.flatMap(r => ['', formatLinkTable(r), '', linkChart(r)]),
         '',
-        'Targets of issue 21 in this run (the peak RSS line covers every scenario of the run):',
+        'Targets of issue 21 in this run:',
         '',
         linkTargets(pkg, results, manyFiles, peaks)
       ].join('\n');

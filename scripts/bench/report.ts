@@ -57,7 +57,9 @@ export function linkTargets(pkg: LinkPackage, results: LinkResult[], manyFiles: 
   const peaks = [...linkPeaks, ...otherPeaksMiB];
   if (peaks.length > 0) {
     const most = Math.max(...peaks);
-    rows.push(`| peak RSS under 150 MiB in every scenario of this run | ${Math.min(...peaks).toFixed(0)}–${most.toFixed(0)} MiB | ${verdict(most < 150)} |`);
+    rows.push(
+      `| peak RSS under 150 MiB in every scenario of this run but the many-file ones (their bound is below) | ${Math.min(...peaks).toFixed(0)}–${most.toFixed(0)} MiB | ${verdict(most < 150)} |`
+    );
   }
   for (const m of manyFiles) rows.push(`| ${m.scenario}: peak RSS under 200 MiB | ${m.peakRssMiB.toFixed(0)} MiB | ${verdict(m.peakRssMiB < 200)} |`);
   if (far && near) {

@@ -34,7 +34,7 @@ export const settings = {
   chunkSize: parseSize(args['chunk-size']),
   concurrency: Number(args.concurrency),
   expectContinue: args['expect-continue'],
-  /** `links`, `many-files`, `packages`, or part of a loopback scenario's name: only those run. */
+  /** `links`, `many-files`, `packages`, or part of a loopback scenario's name, or several with commas: only those run. */
   only: args.only,
   verbose: args.verbose,
   naive: !args['no-naive'],
@@ -45,10 +45,10 @@ export const settings = {
 
 /** Whether a group of scenarios runs, given --only. */
 export function runsGroup(group: 'loopback' | 'packages' | 'links' | 'many-files', loopbackName = ''): boolean {
-  const only = settings.only;
-  if (only === '') return group !== 'packages' || settings.packages;
-  if (group === 'loopback') return !['links', 'many-files', 'packages'].includes(only) && loopbackName.includes(only);
-  return only === group;
+  if (settings.only === '') return group !== 'packages' || settings.packages;
+  const only = settings.only.split(',');
+  if (group === 'loopback') return only.some(o => !['links', 'many-files', 'packages'].includes(o) && loopbackName.includes(o));
+  return only.includes(group);
 }
 
 /** With --verbose, prints each line of the action's log with the milliseconds since `started`. */
