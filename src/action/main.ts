@@ -12,6 +12,7 @@ import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { formatBytes, getInputs, Input, type UploadInputs } from './inputs.js';
 import { scanPackage, type ScannedPackage } from '../package/package-scan.js';
 import { RunReport } from './run-report.js';
+import { writeJobSummary } from './job-summary.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CancelledError } from '../cluster/errors.js';
 import { PackageUploader } from '../upload/package-uploader.js';
@@ -32,15 +33,15 @@ export async function run(): Promise<void> {
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
   try {
-    const inputs = getInputs();
-    const deployInputs = getDeployInputs();
-    const packageInputs = getPackageInputs();
-    report.endpoint = inputs.clusterEndpoint;
-    report.imageStorePath = inputs.imageStorePath;
-    report.overwrite = inputs.overwrite;
-    const clientCertificate = await readClientCertificate(inputs.security);
+    const { inputs, deployInputs, packageInputs, clientCertificate } = await report.timed('Read the inputs', async () => {
+      const read = { inputs: getInputs(), deployInputs: getDeployInputs(), packageInputs: getPackageInputs() };
+      report.endpoint = read.inputs.clusterEndpoint;
+      report.imageStorePath = read.inputs.imageStorePath;
+      report.overwrite = read.inputs.overwrite;
+      return { ...read, clientCertificate: await readClientCertificate(read.inputs.security) };
+    });
 
-    const pkg = await core.group('Scan the package', async () => {
+    const pkg = await timedGroup(report, 'Scan', 'Scan the package', async () => {
       const scanned = await scanPackage(inputs.packagePath, inputs.include);
       const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
       core.info(
@@ -56,8 +57,10 @@ export async function run(): Promise<void> {
     });
     report.totalBytes = pkg.totalBytes;
     // Issue 12 hook 1: offline validation, before the first request.
-    const validation = await validatePackageStep(pkg, packageInputs);
-    const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
+    const { validation, release } = await report.timed('Validate', async () => ({
+      validation: await validatePackageStep(pkg, packageInputs),
+      release: await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport)
+    }));
     if (release?.compressPackage) packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
 
     const connected = connectToCluster(inputs, clientCertificate, {
@@ -67,24 +70,29 @@ export async function run(): Promise<void> {
     });
     connection = connected;
     const client = connected.client;
-    if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
-      await core.group('Authenticate with Azure AD', () => connected.authenticate());
-    }
-    await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+    await report.timed('Connect', async () => {
+      if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
+        await core.group('Authenticate with Azure AD', () => connected.authenticate());
+      }
+      await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+    });
 
     if (release?.alreadyProvisioned && !inputs.dryRun) {
       // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
       report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
     } else {
       // What is uploaded: the package, its diff against the cluster, or its compressed copy.
-      toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+      const prepared = await report.timed('Prepare the package', () =>
+        preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway))
+      );
+      toUpload = prepared;
       if (inputs.dryRun) {
-        await toUpload.complete;
-        await dryRun(client, inputs, toUpload.pkg, report);
+        await prepared.complete;
+        await dryRun(client, inputs, prepared.pkg, report);
         return;
       }
-      await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
-      await toUpload.complete;
+      await upload(client, inputs, prepared.pkg, report, cancellation.signal);
+      await prepared.complete;
       report.uploadCompleted = true;
     }
     await deployRelease(release, connected, releaseReport);
@@ -103,8 +111,7 @@ export async function run(): Promise<void> {
   } finally {
     report.writeOutputs();
     releaseReport.writeOutputs();
-    await report.writeSummary();
-    await releaseReport.writeSummary();
+    await writeJobSummary(report, releaseReport);
     connection?.dispose();
     await toUpload?.dispose().catch(err => core.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     stopListening();
@@ -147,7 +154,7 @@ function cancelOnSignals(cancellation: AbortController): () => void {
 async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: ScannedPackage, report: RunReport, signal: AbortSignal): Promise<void> {
   const destination = inputs.imageStorePath;
   try {
-    const prepared = await core.group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
+    const prepared = await timedGroup(report, 'Prepare the destination', `Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
       const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
       return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
     });
@@ -179,7 +186,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       report.uploadSeconds = uploader.progress.elapsedSeconds;
     };
     try {
-      await core.group(`Upload ${pkg.files.length} files to '${destination}'`, async () => {
+      await timedGroup(report, 'Upload', `Upload ${pkg.files.length} files to '${destination}'`, async () => {
         uploader.progress.start(line => core.info(line));
         try {
           await uploader.uploadFiles();
@@ -189,7 +196,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
         }
         core.info(uploader.progress.line());
       });
-      await core.group('Write the mark files of the sub-folders', async () => {
+      await timedGroup(report, 'Mark files', 'Write the mark files of the sub-folders', async () => {
         await uploader.writeMarkFiles();
         const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
         core.info(
@@ -198,7 +205,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
       });
 
       // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
-      await core.group('Verify', async () => {
+      await timedGroup(report, 'Verify', 'Verify', async () => {
         // The sub-folders were listed as their mark files were written: what is left is the root.
         const [tree, size] = await Promise.all([listings.tree(inputs.concurrency), client.folderSize(destination)]);
         assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
@@ -209,7 +216,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
         );
       });
 
-      await core.group("Write the package root's mark file", async () => {
+      await timedGroup(report, 'Root mark file', "Write the package root's mark file", async () => {
         await uploader.writeRootMarkFile();
         if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
           throw new Error(
@@ -225,7 +232,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
 
     if (inputs.copyTo) {
       const copyTo = inputs.copyTo;
-      await core.group(`Copy to '${copyTo}'`, async () => {
+      await timedGroup(report, 'Copy', `Copy to '${copyTo}'`, async () => {
         await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
         const tree = await listTree(client, copyTo, inputs.concurrency);
         assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`);
@@ -235,7 +242,7 @@ async function upload(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
     }
 
     if (inputs.cleanupPaths.length > 0) {
-      await core.group('Clean up', async () => {
+      await timedGroup(report, 'Clean up', 'Clean up', async () => {
         for (const p of inputs.cleanupPaths) {
           await client.delete(p);
           core.info(`Deleted '${p}'.`);
@@ -274,7 +281,7 @@ async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
   report.dryRun = true;
   const destination = inputs.imageStorePath;
   try {
-    await core.group('Plan (dry run: nothing is changed in the store)', async () => {
+    await timedGroup(report, 'Plan', 'Plan (dry run: nothing is changed in the store)', async () => {
       const state = await inspectDestination(client, destination);
       core.info(
         `Destination '${destination}' ${state.exists ? (state.complete ? 'holds a complete upload' : 'exists without its root mark file') : 'does not exist'}; overwrite: ${inputs.overwrite}.`
@@ -312,6 +319,11 @@ async function dryRun(client: ImageStoreClient, inputs: UploadInputs, pkg: Scann
 
 function unfinishedAfterRootMark(report: RunReport): string {
   return report.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
+}
+
+/** A log group that is also a phase on the summary's timeline. */
+function timedGroup<T>(report: RunReport, phase: string, title: string, work: () => Promise<T>): Promise<T> {
+  return report.timed(phase, () => core.group(title, work));
 }
 
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */

@@ -1,9 +1,12 @@
-// What the release did (issue 11), as step outputs and as a section of the job summary. Written
+// What the release did (issue 11), as step outputs and as facts for the job summary. Written
 // whether the step succeeds or fails, with every value known by then.
 import * as core from '@actions/core';
 import { CancelledError } from '../cluster/errors.js';
+import type { ApplicationUpgradeProgress } from '../cluster/management-client.js';
 import type { DomainTiming } from '../deploy/wait-for-upgrade.js';
-import { sfctlCommands } from '../deploy/wait-for-upgrade.js';
+import { sfctlCommands, summarizeEvaluations } from '../deploy/wait-for-upgrade.js';
+import type { ReleaseFacts } from './summary-markdown.js';
+import type { TimedSpan } from './summary-timeline.js';
 
 export const ReleaseOutput = {
   ApplicationTypeName: 'application-type-name',
@@ -16,14 +19,23 @@ export const ReleaseOutput = {
 } as const;
 
 /** Where the release got to: decides what a cancellation leaves behind. */
-export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'done';
+export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'unprovisioning' | 'done';
+
+/** The timeline's name of each phase that takes time on the cluster. */
+const PHASE_NAMES: Partial<Record<ReleasePhase, string>> = {
+  provisioning: 'Provision',
+  creating: 'Create the application',
+  upgrading: 'Upgrade',
+  unprovisioning: 'Unprovision old versions'
+};
 
 export class ReleaseReport {
   typeName?: string;
   typeVersion?: string;
   /** True once a release (more than the upload) was asked for. */
   requested = false;
-  phase?: ReleasePhase;
+  private currentPhase?: ReleasePhase;
+  private readonly spans: TimedSpan[] = [];
   provisionResult?: 'provisioned' | 'already-provisioned';
   applicationName?: string;
   applicationResult?: 'created' | 'upgraded' | 'unchanged';
@@ -32,6 +44,8 @@ export class ReleaseReport {
   upgradeMode?: string;
   failureAction?: string;
   domains: DomainTiming[] = [];
+  healthEvaluations: string[] = [];
+  failedDomain?: string;
   packageDeleted?: boolean;
   unprovisioned: string[] = [];
   keptVersions: string[] = [];
@@ -39,12 +53,29 @@ export class ReleaseReport {
   private endedAt?: number;
   error?: string;
 
+  get phase(): ReleasePhase | undefined {
+    return this.currentPhase;
+  }
+
+  /** Entering a phase ends the one before it on the timeline. */
+  set phase(next: ReleasePhase | undefined) {
+    if (next === this.currentPhase) return;
+    const now = Date.now();
+    const open = this.spans.at(-1);
+    if (open && open.endedAt === undefined) open.endedAt = now;
+    const name = next === undefined ? undefined : PHASE_NAMES[next];
+    if (name !== undefined) this.spans.push({ name, startedAt: now });
+    this.currentPhase = next;
+  }
+
   start(): void {
     this.startedAt ??= Date.now();
   }
 
   end(): void {
     if (this.startedAt !== undefined) this.endedAt ??= Date.now();
+    const open = this.spans.at(-1);
+    if (open && open.endedAt === undefined) open.endedAt = this.endedAt ?? Date.now();
   }
 
   get durationSeconds(): number | undefined {
@@ -94,75 +125,43 @@ export class ReleaseReport {
     }
   }
 
-  /** Writes the release section of the job summary (only when a release was asked for); never fatal. */
-  async writeSummary(): Promise<void> {
-    if (!this.requested) return;
-    try {
-      const what = [
-        this.provisionResult === 'provisioned'
-          ? 'provisioned'
-          : this.provisionResult === 'already-provisioned'
-            ? 'already provisioned (nothing uploaded)'
-            : undefined,
-        this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
-      ]
-        .filter(Boolean)
-        .join(', ');
-      const status = this.error
-        ? `❌ Release failed: ${this.error.split('\n')[0]}`
-        : this.phase === 'done'
-          ? `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`
-          : `ℹ️ ${this.typeName} ${this.typeVersion}: planned, not deployed (dry run).`;
-      const row = (label: string, value: string | undefined) => [label, value ?? '—'];
-      const duration = this.durationSeconds;
-      core.summary
-        .addHeading('Service Fabric release', 2)
-        .addRaw(status, true)
-        .addTable([
-          [
-            { data: 'What', header: true },
-            { data: 'Value', header: true }
-          ],
-          row('Application type', this.typeName),
-          row('Version', this.typeVersion),
-          row('Provision', this.provisionResult),
-          row('Application', this.applicationName),
-          row('Result', this.applicationResult),
-          row('Previous version', this.previousVersion),
-          row(
-            'Upgrade',
-            this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined
-          ),
-          row('Upgrade state', this.upgradeState),
-          row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-          row(
-            'Old versions unprovisioned',
-            this.unprovisioned.length > 0 || this.keptVersions.length > 0
-              ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
-              : undefined
-          ),
-          row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
-        ]);
-      if (this.domains.length > 0) {
-        const time = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
-        core.summary.addHeading('Upgrade domains', 3).addTable([
-          [
-            { data: 'Domain', header: true },
-            { data: 'Started', header: true },
-            { data: 'Completed', header: true },
-            { data: 'Duration', header: true }
-          ],
-          ...this.domains.map(d => [
-            d.name,
-            time(d.startedAt),
-            time(d.completedAt),
-            d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—'
-          ])
-        ]);
-      }
-      await core.summary.write();
-    } catch (err) {
-      core.warning(`Could not write the release summary: ${(err as Error).message}`);
-    }
+  /** Records the latest upgrade progress: its state, the domains seen, and what was unhealthy. */
+  recordProgress(progress: ApplicationUpgradeProgress, domains: DomainTiming[]): void {
+    this.upgradeState = progress.UpgradeState;
+    this.domains = domains;
+    const failedDomain = progress.UpgradeDomainProgressAtFailure?.DomainName;
+    if (failedDomain) this.failedDomain = failedDomain;
+    const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+    if (unhealthy.length > 0) this.healthEvaluations = unhealthy;
+  }
+
+  /** The release's phases for the summary's timeline; a failed release's last phase is marked failed. */
+  phaseSpans(): TimedSpan[] {
+    const failed = this.error !== undefined && this.phase !== 'done';
+    return this.spans.map((span, i) => (failed && i === this.spans.length - 1 ? { ...span, failed: true } : span));
+  }
+
+  /** What the summary says about the release, or undefined when only an upload was asked for. */
+  summaryFacts(): ReleaseFacts | undefined {
+    if (!this.requested) return undefined;
+    return {
+      typeName: this.typeName,
+      typeVersion: this.typeVersion,
+      applicationName: this.applicationName,
+      provisionResult: this.provisionResult,
+      applicationResult: this.applicationResult,
+      previousVersion: this.previousVersion,
+      upgradeMode: this.upgradeMode,
+      failureAction: this.failureAction,
+      upgradeState: this.upgradeState,
+      done: this.phase === 'done',
+      domains: this.domains,
+      healthEvaluations: this.healthEvaluations,
+      failedDomain: this.failedDomain,
+      packageDeleted: this.packageDeleted,
+      unprovisioned: this.unprovisioned,
+      keptVersions: this.keptVersions,
+      durationSeconds: this.durationSeconds
+    };
   }
 }

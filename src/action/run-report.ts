@@ -1,7 +1,8 @@
-// What the run did, as step outputs and as a job summary. Both are written whether the run
+// What the run did, as step outputs and as facts for the job summary (summary-markdown.ts). Both are written whether the run
 // succeeds or fails, with every value known by then.
 import * as core from '@actions/core';
-import { formatBytes } from './inputs.js';
+import type { UploadFacts } from './summary-markdown.js';
+import type { TimedSpan } from './summary-timeline.js';
 
 export const Output = {
   ImageStorePath: 'image-store-path',
@@ -44,6 +45,8 @@ export class RunReport {
   /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
   uploadCompleted = false;
   error?: string;
+  /** The step's phases, in the order they started. */
+  readonly phases: TimedSpan[] = [];
 
   get durationSeconds(): number {
     return (Date.now() - this.started) / 1000;
@@ -83,48 +86,39 @@ export class RunReport {
     }
   }
 
-  /** Writes the job summary; a failure to write it is logged, never fatal. */
-  async writeSummary(): Promise<void> {
+  /** Runs one phase of the step and records when it started and ended, for the summary's timeline. */
+  async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const span: TimedSpan = { name, startedAt: Date.now() };
+    this.phases.push(span);
     try {
-      const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
-      const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
-      const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-      const uploadFailed = this.error !== undefined && !this.uploadCompleted && this.uploadNotNeeded === undefined;
-      const status = uploadFailed
-        ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-        : this.uploadNotNeeded !== undefined
-          ? `⏭️ Not uploaded: ${this.uploadNotNeeded}.`
-          : this.dryRun
-            ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
-            : this.skipped
-              ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
-              : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}${this.error ? ' The release that followed failed: see below.' : ''}`;
-      const row = (label: string, value: string | undefined) => [label, value ?? '—'];
-      const throughput = this.throughput;
-      core.summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-      if (uploadFailed && failures.length > 0) core.summary.addList(failures);
-      await core.summary
-        .addTable([
-          [
-            { data: 'What', header: true },
-            { data: 'Value', header: true }
-          ],
-          row('Destination', this.imageStorePath),
-          row('Cluster', this.endpoint),
-          row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),
-          row(this.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', this.folderCount?.toString()),
-          row('Left over in the destination', this.staleCount?.toString()),
-          row('Chunked files', this.chunkedFileCount?.toString()),
-          row('Package size', this.totalBytes === undefined ? undefined : `${formatBytes(this.totalBytes)} (${this.totalBytes} bytes)`),
-          row('Store size', this.storeSizeBytes === undefined ? undefined : `${formatBytes(this.storeSizeBytes)} (${this.storeSizeBytes} bytes)`),
-          row('Duration', `${this.durationSeconds.toFixed(1)} s`),
-          row('Throughput', throughput === undefined ? undefined : `${formatBytes(throughput)}/s`),
-          row('Requests', this.requestsSent?.toString()),
-          row('Copied to', this.copiedTo)
-        ])
-        .write();
+      return await work();
     } catch (err) {
-      core.warning(`Could not write the job summary: ${(err as Error).message}`);
+      span.failed = true;
+      throw err;
+    } finally {
+      span.endedAt = Date.now();
     }
+  }
+
+  /** What the summary says about the upload. */
+  summaryFacts(): UploadFacts {
+    return {
+      endpoint: this.endpoint,
+      imageStorePath: this.imageStorePath,
+      dryRun: this.dryRun,
+      skipped: this.skipped,
+      notNeeded: this.uploadNotNeeded,
+      completed: this.uploadCompleted,
+      fileCount: this.fileCount,
+      folderCount: this.folderCount,
+      chunkedFileCount: this.chunkedFileCount,
+      totalBytes: this.totalBytes,
+      storeSizeBytes: this.storeSizeBytes,
+      staleCount: this.staleCount,
+      uploadSeconds: this.uploadSeconds,
+      throughput: this.throughput,
+      requestsSent: this.requestsSent,
+      copiedTo: this.copiedTo
+    };
   }
 }

@@ -6,7 +6,7 @@ import { type DeployInputs, wantsRelease } from '../action/deploy-inputs.js';
 import type { ReleaseReport } from '../action/release-report.js';
 import { ImageStoreError } from '../cluster/errors.js';
 import type { GatewayClient } from '../cluster/gateway-client.js';
-import { type ApplicationInfo, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
+import { type ApplicationInfo, type ApplicationUpgradeProgress, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { effectiveParameters } from './application-parameters.js';
 import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
@@ -121,6 +121,7 @@ export async function deployRelease(
       await createOrUpgrade(client, plan, plan.application, report, options);
     }
     if (plan.unprovisionOldVersions) {
+      report.phase = 'unprovisioning';
       await core.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
     }
     report.phase = 'done';
@@ -166,10 +167,7 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
       deadline: options.deadline,
       pollMs: options.pollMs,
       log,
-      onProgress: (p: { UpgradeState: string }, domains: ReleaseReport['domains']) => {
-        report.upgradeState = p.UpgradeState;
-        report.domains = domains;
-      }
+      onProgress: (p: ApplicationUpgradeProgress, domains: ReleaseReport['domains']) => report.recordProgress(p, domains)
     };
     if (existing.Status === 'Upgrading') {
       const progress = await client.getUpgradeProgress(app.name);
