@@ -38008,9 +38008,8 @@ function addFolderAndAncestors(folders, folder) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/run-report.ts
-// What the run did, as step outputs and as a job summary. Both are written whether the run
+// What the run did, as step outputs and as facts for the job summary (summary-markdown.ts). Both are written whether the run
 // succeeds or fails, with every value known by then.
-
 
 const Output = {
     ImageStorePath: 'image-store-path',
@@ -38052,6 +38051,8 @@ class RunReport {
     /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
     uploadCompleted = false;
     error;
+    /** The step's phases, in the order they started. */
+    phases = [];
     get durationSeconds() {
         return (Date.now() - this.started) / 1000;
     }
@@ -38087,51 +38088,291 @@ class RunReport {
             setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${err.message}`);
         }
     }
-    /** Writes the job summary; a failure to write it is logged, never fatal. */
-    async writeSummary() {
+    /** Runs one phase of the step and records when it started and ended, for the summary's timeline. */
+    async timed(name, work) {
+        const span = { name, startedAt: Date.now() };
+        this.phases.push(span);
         try {
-            const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
-            const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
-            const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-            const uploadFailed = this.error !== undefined && !this.uploadCompleted && this.uploadNotNeeded === undefined;
-            const status = uploadFailed
-                ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-                : this.uploadNotNeeded !== undefined
-                    ? `⏭️ Not uploaded: ${this.uploadNotNeeded}.`
-                    : this.dryRun
-                        ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
-                        : this.skipped
-                            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
-                            : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}${this.error ? ' The release that followed failed: see below.' : ''}`;
-            const row = (label, value) => [label, value ?? '—'];
-            const throughput = this.throughput;
-            summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-            if (uploadFailed && failures.length > 0)
-                summary.addList(failures);
-            await summary
-                .addTable([
-                [
-                    { data: 'What', header: true },
-                    { data: 'Value', header: true }
-                ],
-                row('Destination', this.imageStorePath),
-                row('Cluster', this.endpoint),
-                row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),
-                row(this.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', this.folderCount?.toString()),
-                row('Left over in the destination', this.staleCount?.toString()),
-                row('Chunked files', this.chunkedFileCount?.toString()),
-                row('Package size', this.totalBytes === undefined ? undefined : `${formatBytes(this.totalBytes)} (${this.totalBytes} bytes)`),
-                row('Store size', this.storeSizeBytes === undefined ? undefined : `${formatBytes(this.storeSizeBytes)} (${this.storeSizeBytes} bytes)`),
-                row('Duration', `${this.durationSeconds.toFixed(1)} s`),
-                row('Throughput', throughput === undefined ? undefined : `${formatBytes(throughput)}/s`),
-                row('Requests', this.requestsSent?.toString()),
-                row('Copied to', this.copiedTo)
-            ])
-                .write();
+            return await work();
         }
         catch (err) {
-            warning(`Could not write the job summary: ${err.message}`);
+            span.failed = true;
+            throw err;
         }
+        finally {
+            span.endedAt = Date.now();
+        }
+    }
+    /** What the summary says about the upload. */
+    summaryFacts() {
+        return {
+            endpoint: this.endpoint,
+            imageStorePath: this.imageStorePath,
+            dryRun: this.dryRun,
+            skipped: this.skipped,
+            notNeeded: this.uploadNotNeeded,
+            completed: this.uploadCompleted,
+            fileCount: this.fileCount,
+            folderCount: this.folderCount,
+            chunkedFileCount: this.chunkedFileCount,
+            totalBytes: this.totalBytes,
+            storeSizeBytes: this.storeSizeBytes,
+            staleCount: this.staleCount,
+            uploadSeconds: this.uploadSeconds,
+            throughput: this.throughput,
+            requestsSent: this.requestsSent,
+            copiedTo: this.copiedTo
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-escape.ts
+// Text from the cluster or the user (error messages, names, paths) goes into the job summary only
+// through these functions, so that it cannot break or inject Markdown or HTML there.
+/**
+ * Text for the inside of an HTML element of the summary. The summary is written as HTML blocks, whose
+ * content GitHub does not read as Markdown as long as no blank line ends the block: so `<`, `>` and `&` become
+ * entities (the summary puts no text in attributes), and every line break (which could make a blank line) becomes a space.
+ * Backticks, pipes, asterisks and the like are then inert.
+ */
+function escapeHtml(text) {
+    return text
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        // Other control characters carry nothing worth showing.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;');
+}
+/**
+ * A name for a Mermaid Gantt chart. Mermaid reads `:` as the end of a task's name, `#` and `;` as
+ * comment and statement marks, and a fenced block ends at three backticks: anything outside a small
+ * safe set becomes `_`, and the name is kept short.
+ */
+function mermaidText(text, max = 60) {
+    const safe = text.replace(/[^\p{L}\p{N} ._\-/()+=,@]/gu, '_').trim();
+    return (safe.length > max ? `${safe.slice(0, max - 1)}…` : safe) || '_';
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-timeline.ts
+// The timeline of the job summary: the step's phases and the upgrade domains as a Mermaid Gantt chart
+// (GitHub renders ```mermaid blocks in job summaries), from the times the step measured itself.
+
+/**
+ * The Mermaid block, or '' when nothing was timed. A span still open at `endedAt` (the step's end)
+ * is drawn up to then. Mermaid's Gantt needs an end after the start: a span shorter than a
+ * millisecond is drawn one millisecond long.
+ */
+function renderTimeline(sections, endedAt) {
+    const shown = sections.map(s => ({ ...s, spans: s.spans.filter(span => Number.isFinite(span.startedAt)) })).filter(s => s.spans.length > 0);
+    if (shown.length === 0)
+        return '';
+    const first = Math.min(...shown.flatMap(s => s.spans.map(span => span.startedAt)));
+    const last = Math.max(endedAt, ...shown.flatMap(s => s.spans.map(span => span.endedAt ?? span.startedAt)));
+    const axisFormat = last - first >= 3_600_000 ? '%H:%M' : '%M:%S';
+    const lines = ['```mermaid', 'gantt', '  dateFormat x', `  axisFormat ${axisFormat}`];
+    let id = 0;
+    for (const section of shown) {
+        lines.push(`  section ${mermaidText(section.name)}`);
+        for (const span of section.spans) {
+            const end = Math.max(span.endedAt ?? endedAt, span.startedAt + 1);
+            const tags = span.failed ? 'crit, ' : span.endedAt === undefined ? 'active, ' : '';
+            id += 1;
+            lines.push(`  ${mermaidText(span.name)} :${tags}t${id}, ${Math.round(span.startedAt)}, ${Math.round(end)}`);
+        }
+    }
+    lines.push('```');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-markdown.ts
+// The job summary as one string, from what the step found out: the outcome in one line, then the
+// release, the upload (only rows that say something), the failures, and a timeline. Pure: no I/O.
+// Every text that comes from the cluster or the user goes through escapeHtml (tables, lists and
+// paragraphs are HTML blocks) or mermaidText (the chart).
+
+
+
+function renderSummary(facts) {
+    const title = facts.release ? 'Service Fabric release' : 'Service Fabric package upload';
+    const blocks = [`<h2>${title}</h2>`, `<p>${outcomeLine(facts)}</p>`];
+    if (facts.release)
+        blocks.push(...releaseSection(facts.release, facts.error !== undefined));
+    blocks.push(...uploadSection(facts.upload, facts.error !== undefined && !facts.upload.completed));
+    blocks.push(...failureSection(facts.error));
+    const timeline = renderTimeline(timelineSections(facts), facts.endedAt);
+    if (timeline !== '')
+        blocks.push('<h3>Timeline</h3>', timeline);
+    return `${blocks.join('\n\n')}\n`;
+}
+/** The phase the step failed in: the one marked failed, else the last one that started. */
+function failedPhase(phases) {
+    return [...phases].reverse().find(p => p.failed)?.name ?? phases.at(-1)?.name;
+}
+function outcomeLine(facts) {
+    const { release, upload, error } = facts;
+    const e = escapeHtml;
+    const app = release?.applicationName;
+    const version = release?.typeVersion;
+    if (error !== undefined) {
+        if (release?.upgradeState?.startsWith('RollingBack') && app !== undefined) {
+            const where = release.failedDomain ? ` in upgrade domain ${e(release.failedDomain)}` : '';
+            const back = release.upgradeState === 'RollingBackCompleted' ? 'was rolled back' : 'is rolling back';
+            return `↩️ <strong>Rolled back</strong>: the upgrade of ${e(app)} to ${e(version ?? '?')} failed${where} and ${back}; it runs ${e(release.previousVersion ?? 'its previous version')} again.`;
+        }
+        const phase = failedPhase(facts.phases);
+        const firstLine = error.split('\n')[0] ?? '';
+        return `❌ <strong>${upload.dryRun ? 'Dry run failed' : 'Failed'}${phase ? ` at ${e(phase.toLowerCase())}` : ''}</strong>: ${e(firstLine)}`;
+    }
+    if (release !== undefined) {
+        const type = `${e(release.typeName ?? '?')} ${e(version ?? '?')}`;
+        if (!release.done)
+            return `ℹ️ <strong>Dry run</strong>: ${type}: planned, not deployed (dry run); nothing was changed.`;
+        if (release.provisionResult === 'already-provisioned' && (app === undefined || release.applicationResult === 'unchanged')) {
+            return `✅ <strong>Already released</strong>: ${type} is provisioned${app ? ` and ${e(app)} runs it` : ''}; nothing was uploaded or changed.`;
+        }
+        if (release.applicationResult === 'created')
+            return `✅ <strong>Released</strong>: ${e(app ?? '?')} created with ${type}.`;
+        if (release.applicationResult === 'upgraded') {
+            return `✅ <strong>Released</strong>: ${e(app ?? '?')} upgraded from ${e(release.previousVersion ?? '?')} to ${e(version ?? '?')}.`;
+        }
+        if (release.applicationResult === 'unchanged')
+            return `✅ <strong>Released</strong>: ${type} provisioned; ${e(app ?? '?')} runs it already.`;
+        return `✅ <strong>Released</strong>: ${type} provisioned.`;
+    }
+    const stale = upload.staleCount ? ` ⚠️ It holds ${upload.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
+    const where = `'${e(upload.imageStorePath ?? '?')}'`;
+    if (upload.dryRun) {
+        return `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${upload.skipped ? `skip the upload (a complete upload is at ${where})` : `upload to ${where}`}.${stale}`;
+    }
+    if (upload.skipped)
+        return `⏭️ Skipped: a complete upload is already at ${where}.${stale}`;
+    return `${upload.staleCount ? '⚠️' : '✅'} Uploaded to ${where}.${stale}`;
+}
+/** A two-column table of the rows that say something, or '' when none does. */
+function table(rows) {
+    const shown = rows.filter((r) => r[1] !== undefined && r[1] !== '');
+    if (shown.length === 0)
+        return '';
+    const body = shown.map(([label, value]) => `<tr><td>${label}</td><td>${value}</td></tr>`).join('');
+    return `<table><tr><th>What</th><th>Value</th></tr>${body}</table>`;
+}
+function list(items) {
+    return `<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`;
+}
+function releaseSection(r, failed) {
+    const e = escapeHtml;
+    const kind = r.applicationResult === 'created'
+        ? 'new application'
+        : r.applicationResult === 'upgraded' || (r.previousVersion !== undefined && r.applicationResult === undefined)
+            ? `${r.upgradeMode ?? 'Monitored'} upgrade${r.upgradeMode !== 'UnmonitoredAuto' && r.failureAction ? `, failure action ${e(r.failureAction)}` : ''}`
+            : r.applicationResult === 'unchanged'
+                ? 'no change (same version and parameters)'
+                : r.applicationName === undefined
+                    ? 'provision only'
+                    : undefined;
+    const seen = r.domains.filter(d => d.startedAt !== undefined).map(d => e(d.name));
+    const old = r.unprovisioned.length > 0 || r.keptVersions.length > 0
+        ? `${r.unprovisioned.map(e).join(', ') || 'none'}${r.keptVersions.length > 0 ? ` (kept, in use: ${r.keptVersions.map(e).join(', ')})` : ''}`
+        : undefined;
+    const blocks = [
+        '<h3>Release</h3>',
+        table([
+            ['Application', r.applicationName === undefined ? undefined : e(r.applicationName)],
+            ['Application type', r.typeName === undefined ? undefined : e(r.typeName)],
+            ['Version', r.typeVersion === undefined ? undefined : e(r.typeVersion)],
+            ['Previous version', r.previousVersion === undefined ? undefined : e(r.previousVersion)],
+            ['Release type', kind],
+            ['Provision', r.provisionResult === 'already-provisioned' ? 'already provisioned (nothing uploaded)' : r.provisionResult],
+            ['Result', r.applicationResult],
+            ['Upgrade state', r.upgradeState === undefined ? undefined : e(r.upgradeState)],
+            ['Upgrade domains seen', seen.length > 0 ? `${seen.join(', ')}${r.failedDomain ? ` (failed in ${e(r.failedDomain)})` : ''}` : undefined],
+            ['Package in the Image Store', r.packageDeleted === undefined ? undefined : r.packageDeleted ? 'removed after provisioning' : 'kept'],
+            ['Old versions unprovisioned', old],
+            ['Release duration', r.durationSeconds === undefined ? undefined : `${r.durationSeconds.toFixed(1)} s`]
+        ])
+    ];
+    if (failed && r.healthEvaluations.length > 0)
+        blocks.push('<h4>Health evaluations</h4>', list(r.healthEvaluations.map(e)));
+    if (r.domains.length > 0) {
+        const time = (ms) => (ms === undefined ? '—' : `${new Date(ms).toISOString().slice(11, 19)} UTC`);
+        const rows = r.domains.map(d => {
+            const took = d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—';
+            return `<tr><td>${e(d.name)}</td><td>${time(d.startedAt)}</td><td>${time(d.completedAt)}</td><td>${took}</td></tr>`;
+        });
+        blocks.push('<h4>Upgrade domains</h4>', `<table><tr><th>Domain</th><th>Started</th><th>Completed</th><th>Duration</th></tr>${rows.join('')}</table>`);
+    }
+    return blocks;
+}
+function uploadSection(u, failed) {
+    const e = escapeHtml;
+    const heading = '<h3>Upload</h3>';
+    if (u.notNeeded !== undefined)
+        return [heading, `<p>⏭️ Not uploaded: ${e(u.notNeeded)}.</p>`];
+    const bytes = (n) => (n === undefined ? undefined : `${formatBytes(n)} (${n} bytes)`);
+    const status = failed
+        ? `❌ ${u.dryRun ? 'Dry run' : 'Upload'} failed: see the failures below.`
+        : u.dryRun
+            ? undefined
+            : u.skipped
+                ? `⏭️ Skipped: a complete upload is already at '${e(u.imageStorePath ?? '?')}'.`
+                : `${u.staleCount ? '⚠️' : '✅'} Uploaded to '${e(u.imageStorePath ?? '?')}'.`;
+    const blocks = [heading];
+    if (status !== undefined)
+        blocks.push(`<p>${status}</p>`);
+    blocks.push(table([
+        ['Destination', u.imageStorePath === undefined ? undefined : e(u.imageStorePath)],
+        ['Cluster', u.endpoint === undefined ? undefined : e(u.endpoint)],
+        [u.dryRun ? 'Files to upload' : 'Files uploaded', u.skipped ? undefined : u.fileCount?.toString()],
+        [u.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', u.skipped ? undefined : u.folderCount?.toString()],
+        ['Chunked files', u.chunkedFileCount ? u.chunkedFileCount.toString() : undefined],
+        ['Left over in the destination', u.staleCount ? u.staleCount.toString() : undefined],
+        ['Package size', bytes(u.totalBytes)],
+        ['Store size', bytes(u.storeSizeBytes)],
+        ['Upload duration', u.uploadSeconds ? `${u.uploadSeconds.toFixed(1)} s` : undefined],
+        ['Throughput', u.throughput === undefined ? undefined : `${formatBytes(u.throughput)}/s`],
+        ['Requests', u.requestsSent ? u.requestsSent.toString() : undefined],
+        ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)]
+    ]));
+    return blocks.filter(b => b !== '');
+}
+function failureSection(error) {
+    if (error === undefined)
+        return [];
+    const [first = '', ...more] = error.split('\n');
+    const items = more.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
+    return ['<h3>Failures</h3>', `<p>${escapeHtml(first)}</p>`, ...(items.length > 0 ? [list(items.map(i => escapeHtml(i)))] : [])];
+}
+function timelineSections(facts) {
+    const domains = (facts.release?.domains ?? [])
+        .filter((d) => d.startedAt !== undefined)
+        .map(d => ({ name: d.name, startedAt: d.startedAt, endedAt: d.completedAt, failed: d.name === facts.release?.failedDomain && facts.error !== undefined }));
+    return [
+        { name: 'Step', spans: facts.phases },
+        { name: 'Upgrade domains', spans: domains }
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/action/job-summary.ts
+// Writes the job summary once, at the end of the step, from both reports; never fatal.
+
+
+function stepFacts(report, releaseReport, endedAt = Date.now()) {
+    return {
+        upload: report.summaryFacts(),
+        release: releaseReport.summaryFacts(),
+        error: report.error,
+        phases: [...report.phases, ...releaseReport.phaseSpans()].sort((a, b) => a.startedAt - b.startedAt),
+        endedAt
+    };
+}
+async function writeJobSummary(report, releaseReport) {
+    try {
+        await summary.addRaw(renderSummary(stepFacts(report, releaseReport)), true).write();
+    }
+    catch (err) {
+        warning(`Could not write the job summary: ${err.message}`);
     }
 }
 
@@ -39196,7 +39437,7 @@ function describeEvaluation(e) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/release-report.ts
-// What the release did (issue 11), as step outputs and as a section of the job summary. Written
+// What the release did (issue 11), as step outputs and as facts for the job summary. Written
 // whether the step succeeds or fails, with every value known by then.
 
 
@@ -39210,12 +39451,20 @@ const ReleaseOutput = {
     UpgradeState: 'upgrade-state',
     DeployDurationSeconds: 'deploy-duration-seconds'
 };
+/** The timeline's name of each phase that takes time on the cluster. */
+const PHASE_NAMES = {
+    provisioning: 'Provision',
+    creating: 'Create the application',
+    upgrading: 'Upgrade',
+    unprovisioning: 'Unprovision old versions'
+};
 class ReleaseReport {
     typeName;
     typeVersion;
     /** True once a release (more than the upload) was asked for. */
     requested = false;
-    phase;
+    currentPhase;
+    spans = [];
     provisionResult;
     applicationName;
     applicationResult;
@@ -39224,18 +39473,39 @@ class ReleaseReport {
     upgradeMode;
     failureAction;
     domains = [];
+    healthEvaluations = [];
+    failedDomain;
     packageDeleted;
     unprovisioned = [];
     keptVersions = [];
     startedAt;
     endedAt;
     error;
+    get phase() {
+        return this.currentPhase;
+    }
+    /** Entering a phase ends the one before it on the timeline. */
+    set phase(next) {
+        if (next === this.currentPhase)
+            return;
+        const now = Date.now();
+        const open = this.spans.at(-1);
+        if (open && open.endedAt === undefined)
+            open.endedAt = now;
+        const name = next === undefined ? undefined : PHASE_NAMES[next];
+        if (name !== undefined)
+            this.spans.push({ name, startedAt: now });
+        this.currentPhase = next;
+    }
     start() {
         this.startedAt ??= Date.now();
     }
     end() {
         if (this.startedAt !== undefined)
             this.endedAt ??= Date.now();
+        const open = this.spans.at(-1);
+        if (open && open.endedAt === undefined)
+            open.endedAt = this.endedAt ?? Date.now();
     }
     get durationSeconds() {
         if (this.startedAt === undefined)
@@ -39283,72 +39553,45 @@ class ReleaseReport {
                 return undefined;
         }
     }
-    /** Writes the release section of the job summary (only when a release was asked for); never fatal. */
-    async writeSummary() {
+    /** Records the latest upgrade progress: its state, the domains seen, and what was unhealthy. */
+    recordProgress(progress, domains) {
+        this.upgradeState = progress.UpgradeState;
+        this.domains = domains;
+        const failedDomain = progress.UpgradeDomainProgressAtFailure?.DomainName;
+        if (failedDomain)
+            this.failedDomain = failedDomain;
+        const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+        if (unhealthy.length > 0)
+            this.healthEvaluations = unhealthy;
+    }
+    /** The release's phases for the summary's timeline; a failed release's last phase is marked failed. */
+    phaseSpans() {
+        const failed = this.error !== undefined && this.phase !== 'done';
+        return this.spans.map((span, i) => (failed && i === this.spans.length - 1 ? { ...span, failed: true } : span));
+    }
+    /** What the summary says about the release, or undefined when only an upload was asked for. */
+    summaryFacts() {
         if (!this.requested)
-            return;
-        try {
-            const what = [
-                this.provisionResult === 'provisioned'
-                    ? 'provisioned'
-                    : this.provisionResult === 'already-provisioned'
-                        ? 'already provisioned (nothing uploaded)'
-                        : undefined,
-                this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
-            ]
-                .filter(Boolean)
-                .join(', ');
-            const status = this.error
-                ? `❌ Release failed: ${this.error.split('\n')[0]}`
-                : this.phase === 'done'
-                    ? `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`
-                    : `ℹ️ ${this.typeName} ${this.typeVersion}: planned, not deployed (dry run).`;
-            const row = (label, value) => [label, value ?? '—'];
-            const duration = this.durationSeconds;
-            summary
-                .addHeading('Service Fabric release', 2)
-                .addRaw(status, true)
-                .addTable([
-                [
-                    { data: 'What', header: true },
-                    { data: 'Value', header: true }
-                ],
-                row('Application type', this.typeName),
-                row('Version', this.typeVersion),
-                row('Provision', this.provisionResult),
-                row('Application', this.applicationName),
-                row('Result', this.applicationResult),
-                row('Previous version', this.previousVersion),
-                row('Upgrade', this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined),
-                row('Upgrade state', this.upgradeState),
-                row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-                row('Old versions unprovisioned', this.unprovisioned.length > 0 || this.keptVersions.length > 0
-                    ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
-                    : undefined),
-                row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
-            ]);
-            if (this.domains.length > 0) {
-                const time = (ms) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
-                summary.addHeading('Upgrade domains', 3).addTable([
-                    [
-                        { data: 'Domain', header: true },
-                        { data: 'Started', header: true },
-                        { data: 'Completed', header: true },
-                        { data: 'Duration', header: true }
-                    ],
-                    ...this.domains.map(d => [
-                        d.name,
-                        time(d.startedAt),
-                        time(d.completedAt),
-                        d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—'
-                    ])
-                ]);
-            }
-            await summary.write();
-        }
-        catch (err) {
-            warning(`Could not write the release summary: ${err.message}`);
-        }
+            return undefined;
+        return {
+            typeName: this.typeName,
+            typeVersion: this.typeVersion,
+            applicationName: this.applicationName,
+            provisionResult: this.provisionResult,
+            applicationResult: this.applicationResult,
+            previousVersion: this.previousVersion,
+            upgradeMode: this.upgradeMode,
+            failureAction: this.failureAction,
+            upgradeState: this.upgradeState,
+            done: this.phase === 'done',
+            domains: this.domains,
+            healthEvaluations: this.healthEvaluations,
+            failedDomain: this.failedDomain,
+            packageDeleted: this.packageDeleted,
+            unprovisioned: this.unprovisioned,
+            keptVersions: this.keptVersions,
+            durationSeconds: this.durationSeconds
+        };
     }
 }
 
@@ -47446,6 +47689,7 @@ async function deployRelease(plan, cluster, report) {
             await createOrUpgrade(client, plan, plan.application, report, options);
         }
         if (plan.unprovisionOldVersions) {
+            report.phase = 'unprovisioning';
             await group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
         }
         report.phase = 'done';
@@ -47490,10 +47734,7 @@ async function createOrUpgrade(client, plan, app, report, options) {
             deadline: options.deadline,
             pollMs: options.pollMs,
             log: deploy_log,
-            onProgress: (p, domains) => {
-                report.upgradeState = p.UpgradeState;
-                report.domains = domains;
-            }
+            onProgress: (p, domains) => report.recordProgress(p, domains)
         };
         if (existing.Status === 'Upgrading') {
             const progress = await client.getUpgradeProgress(app.name);
@@ -48576,6 +48817,7 @@ async function preparePackageToUpload(scanned, validation, inputs, cluster) {
 
 
 
+
 // Release deployment (issue 11): see src/deploy/deploy.ts.
 
 
@@ -48592,14 +48834,14 @@ async function run() {
     let connection;
     let toUpload;
     try {
-        const inputs = getInputs();
-        const deployInputs = getDeployInputs();
-        const packageInputs = getPackageInputs();
-        report.endpoint = inputs.clusterEndpoint;
-        report.imageStorePath = inputs.imageStorePath;
-        report.overwrite = inputs.overwrite;
-        const clientCertificate = await readClientCertificate(inputs.security);
-        const pkg = await group('Scan the package', async () => {
+        const { inputs, deployInputs, packageInputs, clientCertificate } = await report.timed('Read the inputs', async () => {
+            const read = { inputs: getInputs(), deployInputs: getDeployInputs(), packageInputs: getPackageInputs() };
+            report.endpoint = read.inputs.clusterEndpoint;
+            report.imageStorePath = read.inputs.imageStorePath;
+            report.overwrite = read.inputs.overwrite;
+            return { ...read, clientCertificate: await readClientCertificate(read.inputs.security) };
+        });
+        const pkg = await timedGroup(report, 'Scan', 'Scan the package', async () => {
             const scanned = await scanPackage(inputs.packagePath, inputs.include);
             const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
             info(`${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than chunk-size (${formatBytes(inputs.chunkSize)}) go in chunks.`);
@@ -48613,8 +48855,10 @@ async function run() {
         });
         report.totalBytes = pkg.totalBytes;
         // Issue 12 hook 1: offline validation, before the first request.
-        const validation = await validatePackageStep(pkg, packageInputs);
-        const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
+        const { validation, release } = await report.timed('Validate', async () => ({
+            validation: await validatePackageStep(pkg, packageInputs),
+            release: await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport)
+        }));
         if (release?.compressPackage)
             packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
         const connected = connectToCluster(inputs, clientCertificate, {
@@ -48624,24 +48868,27 @@ async function run() {
         });
         connection = connected;
         const client = connected.client;
-        if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
-            await group('Authenticate with Azure AD', () => connected.authenticate());
-        }
-        await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+        await report.timed('Connect', async () => {
+            if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
+                await group('Authenticate with Azure AD', () => connected.authenticate());
+            }
+            await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
+        });
         if (release?.alreadyProvisioned && !inputs.dryRun) {
             // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
             report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
         }
         else {
             // What is uploaded: the package, its diff against the cluster, or its compressed copy.
-            toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
+            const prepared = await report.timed('Prepare the package', () => preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway)));
+            toUpload = prepared;
             if (inputs.dryRun) {
-                await toUpload.complete;
-                await dryRun(client, inputs, toUpload.pkg, report);
+                await prepared.complete;
+                await dryRun(client, inputs, prepared.pkg, report);
                 return;
             }
-            await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
-            await toUpload.complete;
+            await upload(client, inputs, prepared.pkg, report, cancellation.signal);
+            await prepared.complete;
             report.uploadCompleted = true;
         }
         await deployRelease(release, connected, releaseReport);
@@ -48662,8 +48909,7 @@ async function run() {
     finally {
         report.writeOutputs();
         releaseReport.writeOutputs();
-        await report.writeSummary();
-        await releaseReport.writeSummary();
+        await writeJobSummary(report, releaseReport);
         connection?.dispose();
         await toUpload?.dispose().catch(err => warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
         stopListening();
@@ -48702,7 +48948,7 @@ function cancelOnSignals(cancellation) {
 async function upload(client, inputs, pkg, report, signal) {
     const destination = inputs.imageStorePath;
     try {
-        const prepared = await group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
+        const prepared = await timedGroup(report, 'Prepare the destination', `Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
             const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
             return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
         });
@@ -48733,7 +48979,7 @@ async function upload(client, inputs, pkg, report, signal) {
             report.uploadSeconds = uploader.progress.elapsedSeconds;
         };
         try {
-            await group(`Upload ${pkg.files.length} files to '${destination}'`, async () => {
+            await timedGroup(report, 'Upload', `Upload ${pkg.files.length} files to '${destination}'`, async () => {
                 uploader.progress.start(line => info(line));
                 try {
                     await uploader.uploadFiles();
@@ -48744,13 +48990,13 @@ async function upload(client, inputs, pkg, report, signal) {
                 }
                 info(uploader.progress.line());
             });
-            await group('Write the mark files of the sub-folders', async () => {
+            await timedGroup(report, 'Mark files', 'Write the mark files of the sub-folders', async () => {
                 await uploader.writeMarkFiles();
                 const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
                 info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`);
             });
             // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
-            await group('Verify', async () => {
+            await timedGroup(report, 'Verify', 'Verify', async () => {
                 // The sub-folders were listed as their mark files were written: what is left is the root.
                 const [tree, size] = await Promise.all([listings.tree(inputs.concurrency), client.folderSize(destination)]);
                 assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
@@ -48758,7 +49004,7 @@ async function upload(client, inputs, pkg, report, signal) {
                 report.storeSizeBytes = size ?? sumOf(tree.files);
                 info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
             });
-            await group("Write the package root's mark file", async () => {
+            await timedGroup(report, 'Root mark file', "Write the package root's mark file", async () => {
                 await uploader.writeRootMarkFile();
                 if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
                     throw new Error(`The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`);
@@ -48772,7 +49018,7 @@ async function upload(client, inputs, pkg, report, signal) {
         }
         if (inputs.copyTo) {
             const copyTo = inputs.copyTo;
-            await group(`Copy to '${copyTo}'`, async () => {
+            await timedGroup(report, 'Copy', `Copy to '${copyTo}'`, async () => {
                 await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
                 const tree = await listTree(client, copyTo, inputs.concurrency);
                 assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`);
@@ -48781,7 +49027,7 @@ async function upload(client, inputs, pkg, report, signal) {
             });
         }
         if (inputs.cleanupPaths.length > 0) {
-            await group('Clean up', async () => {
+            await timedGroup(report, 'Clean up', 'Clean up', async () => {
                 for (const p of inputs.cleanupPaths) {
                     await client.delete(p);
                     info(`Deleted '${p}'.`);
@@ -48812,7 +49058,7 @@ async function dryRun(client, inputs, pkg, report) {
     report.dryRun = true;
     const destination = inputs.imageStorePath;
     try {
-        await group('Plan (dry run: nothing is changed in the store)', async () => {
+        await timedGroup(report, 'Plan', 'Plan (dry run: nothing is changed in the store)', async () => {
             const state = await inspectDestination(client, destination);
             info(`Destination '${destination}' ${state.exists ? (state.complete ? 'holds a complete upload' : 'exists without its root mark file') : 'does not exist'}; overwrite: ${inputs.overwrite}.`);
             if (inputs.overwrite === 'fail' && state.exists)
@@ -48852,6 +49098,10 @@ async function dryRun(client, inputs, pkg, report) {
 }
 function unfinishedAfterRootMark(report) {
     return report.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
+}
+/** A log group that is also a phase on the summary's timeline. */
+function timedGroup(report, phase, title, work) {
+    return report.timed(phase, () => group(title, work));
 }
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
 function expectContinueMode(value) {
