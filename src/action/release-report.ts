@@ -19,11 +19,12 @@ export const ReleaseOutput = {
 } as const;
 
 /** Where the release got to: decides what a cancellation leaves behind. */
-export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'unprovisioning' | 'done';
+export type ReleasePhase = 'planned' | 'provisioning' | 'reading-application' | 'creating' | 'upgrading' | 'unprovisioning' | 'done';
 
 /** The timeline's name of each phase that takes time on the cluster. */
 const PHASE_NAMES: Partial<Record<ReleasePhase, string>> = {
   provisioning: 'Provision',
+  'reading-application': 'Read the application',
   creating: 'Create the application',
   upgrading: 'Upgrade',
   unprovisioning: 'Unprovision old versions'
@@ -114,6 +115,8 @@ export class ReleaseReport {
     switch (this.phase) {
       case 'provisioning':
         return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
+      case 'reading-application':
+        return `The job was cancelled while reading ${app}, before anything was started for it on the cluster: run the step again.`;
       case 'creating':
         return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
       case 'upgrading': {

@@ -118,6 +118,7 @@ export async function deployRelease(
       });
     }
     if (plan.application) {
+      report.phase = 'reading-application';
       await createOrUpgrade(client, plan, plan.application, report, options);
     }
     if (plan.unprovisionOldVersions) {
