@@ -1,22 +1,19 @@
-// Writes the job summary once, at the end of the step, from both reports; never fatal.
+// Writes the job summary once, at the end of the step, from the core's result and the timed phases;
+// never fatal.
 import * as core from '@actions/core';
-import type { ReleaseReport } from './release-report.js';
-import type { RunReport } from './run-report.js';
+import type { ReleaseResult } from '../core/release.js';
+import { releaseFacts } from './release-report.js';
+import { uploadFacts } from './run-report.js';
 import { renderSummary, type StepFacts } from './summary-markdown.js';
+import type { TimedSpan } from './summary-timeline.js';
 
-export function stepFacts(report: RunReport, releaseReport: ReleaseReport, endedAt = Date.now()): StepFacts {
-  return {
-    upload: report.summaryFacts(),
-    release: releaseReport.summaryFacts(),
-    error: report.error,
-    phases: [...report.phases, ...releaseReport.phaseSpans()].sort((a, b) => a.startedAt - b.startedAt),
-    endedAt
-  };
+export function stepFacts(result: ReleaseResult, phases: TimedSpan[], endedAt = Date.now()): StepFacts {
+  return { upload: uploadFacts(result.upload), release: releaseFacts(result.release), error: result.error, phases, endedAt };
 }
 
-export async function writeJobSummary(report: RunReport, releaseReport: ReleaseReport): Promise<void> {
+export async function writeJobSummary(result: ReleaseResult, phases: TimedSpan[]): Promise<void> {
   try {
-    await core.summary.addRaw(renderSummary(stepFacts(report, releaseReport)), true).write();
+    await core.summary.addRaw(renderSummary(stepFacts(result, phases)), true).write();
   } catch (err) {
     core.warning(`Could not write the job summary: ${(err as Error).message}`);
   }

@@ -1,12 +1,10 @@
-// What the release did (issue 11), as step outputs and as facts for the job summary. Written
-// whether the step succeeds or fails, with every value known by then.
+// What the release did, as step outputs and as facts for the job summary. Written whether the
+// step succeeds or fails, with every value the core's record holds by then.
 import * as core from '@actions/core';
-import { CancelledError } from '../cluster/errors.js';
-import type { ApplicationUpgradeProgress } from '../cluster/management-client.js';
-import type { DomainTiming } from '../deploy/wait-for-upgrade.js';
-import { sfctlCommands, summarizeEvaluations } from '../deploy/wait-for-upgrade.js';
+import { ReleaseRecord } from '../deploy/release-record.js';
 import type { ReleaseFacts } from './summary-markdown.js';
-import type { TimedSpan } from './summary-timeline.js';
+
+export { ReleaseRecord, type ReleasePhase } from '../deploy/release-record.js';
 
 export const ReleaseOutput = {
   ApplicationTypeName: 'application-type-name',
@@ -18,153 +16,54 @@ export const ReleaseOutput = {
   DeployDurationSeconds: 'deploy-duration-seconds'
 } as const;
 
-/** Where the release got to: decides what a cancellation leaves behind. */
-export type ReleasePhase = 'planned' | 'provisioning' | 'reading-application' | 'creating' | 'upgrading' | 'unprovisioning' | 'done';
+/** The release's step outputs, by the action's output names. */
+export function releaseOutputs(r: ReleaseRecord): Record<string, string> {
+  const duration = r.durationSeconds;
+  const values: Record<string, string | undefined> = {
+    [ReleaseOutput.ApplicationTypeName]: r.typeName,
+    [ReleaseOutput.ApplicationTypeVersion]: r.typeVersion,
+    [ReleaseOutput.ProvisionResult]: r.provisionResult,
+    [ReleaseOutput.ApplicationResult]: r.applicationResult,
+    [ReleaseOutput.PreviousApplicationTypeVersion]: r.previousVersion,
+    [ReleaseOutput.UpgradeState]: r.upgradeState,
+    [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
+  };
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+}
 
-/** The timeline's name of each phase that takes time on the cluster. */
-const PHASE_NAMES: Partial<Record<ReleasePhase, string>> = {
-  provisioning: 'Provision',
-  'reading-application': 'Read the application',
-  creating: 'Create the application',
-  upgrading: 'Upgrade',
-  unprovisioning: 'Unprovision old versions'
-};
+/** Sets the step outputs (ends the release's clock first). */
+export function writeReleaseOutputs(r: ReleaseRecord): void {
+  r.end();
+  for (const [name, value] of Object.entries(releaseOutputs(r))) core.setOutput(name, value);
+}
 
-export class ReleaseReport {
-  typeName?: string;
-  typeVersion?: string;
-  /** True once a release (more than the upload) was asked for. */
-  requested = false;
-  private currentPhase?: ReleasePhase;
-  private readonly spans: TimedSpan[] = [];
-  provisionResult?: 'provisioned' | 'already-provisioned';
-  applicationName?: string;
-  applicationResult?: 'created' | 'upgraded' | 'unchanged';
-  previousVersion?: string;
-  upgradeState?: string;
-  upgradeMode?: string;
-  failureAction?: string;
-  domains: DomainTiming[] = [];
-  healthEvaluations: string[] = [];
-  failedDomain?: string;
-  packageDeleted?: boolean;
-  unprovisioned: string[] = [];
-  keptVersions: string[] = [];
-  private startedAt?: number;
-  private endedAt?: number;
-  error?: string;
+/** What the job summary says about the release, or undefined when only an upload was asked for. */
+export function releaseFacts(r: ReleaseRecord): ReleaseFacts | undefined {
+  if (!r.requested) return undefined;
+  return {
+    typeName: r.typeName,
+    typeVersion: r.typeVersion,
+    applicationName: r.applicationName,
+    provisionResult: r.provisionResult,
+    applicationResult: r.applicationResult,
+    previousVersion: r.previousVersion,
+    upgradeMode: r.upgradeMode,
+    failureAction: r.failureAction,
+    upgradeState: r.upgradeState,
+    done: r.phase === 'done',
+    domains: r.domains,
+    healthEvaluations: r.healthEvaluations,
+    failedDomain: r.failedDomain,
+    packageDeleted: r.packageDeleted,
+    unprovisioned: r.unprovisioned,
+    keptVersions: r.keptVersions,
+    durationSeconds: r.durationSeconds
+  };
+}
 
-  get phase(): ReleasePhase | undefined {
-    return this.currentPhase;
-  }
-
-  /** Entering a phase ends the one before it on the timeline. */
-  set phase(next: ReleasePhase | undefined) {
-    if (next === this.currentPhase) return;
-    const now = Date.now();
-    const open = this.spans.at(-1);
-    if (open && open.endedAt === undefined) open.endedAt = now;
-    const name = next === undefined ? undefined : PHASE_NAMES[next];
-    if (name !== undefined) this.spans.push({ name, startedAt: now });
-    this.currentPhase = next;
-  }
-
-  start(): void {
-    this.startedAt ??= Date.now();
-  }
-
-  end(): void {
-    if (this.startedAt !== undefined) this.endedAt ??= Date.now();
-    const open = this.spans.at(-1);
-    if (open && open.endedAt === undefined) open.endedAt = this.endedAt ?? Date.now();
-  }
-
-  get durationSeconds(): number | undefined {
-    if (this.startedAt === undefined) return undefined;
-    return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
-  }
-
+/** The record with the action's outputs: for the tests that read them. */
+export class ReleaseReport extends ReleaseRecord {
   outputs(): Record<string, string> {
-    const duration = this.durationSeconds;
-    const values: Record<string, string | undefined> = {
-      [ReleaseOutput.ApplicationTypeName]: this.typeName,
-      [ReleaseOutput.ApplicationTypeVersion]: this.typeVersion,
-      [ReleaseOutput.ProvisionResult]: this.provisionResult,
-      [ReleaseOutput.ApplicationResult]: this.applicationResult,
-      [ReleaseOutput.PreviousApplicationTypeVersion]: this.previousVersion,
-      [ReleaseOutput.UpgradeState]: this.upgradeState,
-      [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
-    };
-    return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
-  }
-
-  writeOutputs(): void {
-    this.end();
-    for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
-  }
-
-  /**
-   * The message for a failure once the release has started, or undefined to keep the upload's
-   * own message. A cancelled job does not stop what the cluster is doing: say so, and how to
-   * watch it or roll it back.
-   */
-  failureMessage(err: unknown, cancelled: boolean): string | undefined {
-    const isCancel = err instanceof CancelledError || cancelled;
-    if (!isCancel || this.phase === undefined || this.phase === 'planned') return undefined;
-    const app = this.applicationName;
-    switch (this.phase) {
-      case 'provisioning':
-        return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
-      case 'reading-application':
-        return `The job was cancelled while reading ${app}, before anything was started for it on the cluster: run the step again.`;
-      case 'creating':
-        return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
-      case 'upgrading': {
-        const c = sfctlCommands(app ?? '');
-        return `The job was cancelled while ${app} was upgrading to ${this.typeVersion}: the upgrade goes on in the cluster (a cancelled job does not stop it). Watch it with '${c.status}', or roll it back with '${c.rollback}'.`;
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  /** Records the latest upgrade progress: its state, the domains seen, and what was unhealthy. */
-  recordProgress(progress: ApplicationUpgradeProgress, domains: DomainTiming[]): void {
-    this.upgradeState = progress.UpgradeState;
-    this.domains = domains;
-    const failedDomain = progress.UpgradeDomainProgressAtFailure?.DomainName;
-    if (failedDomain) this.failedDomain = failedDomain;
-    const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
-    if (unhealthy.length > 0) this.healthEvaluations = unhealthy;
-  }
-
-  /** The release's phases for the summary's timeline; a failed release's last phase is marked failed. */
-  phaseSpans(): TimedSpan[] {
-    const failed = this.error !== undefined && this.phase !== 'done';
-    return this.spans.map((span, i) => (failed && i === this.spans.length - 1 ? { ...span, failed: true } : span));
-  }
-
-  /** What the summary says about the release, or undefined when only an upload was asked for. */
-  summaryFacts(): ReleaseFacts | undefined {
-    if (!this.requested) return undefined;
-    return {
-      typeName: this.typeName,
-      typeVersion: this.typeVersion,
-      applicationName: this.applicationName,
-      provisionResult: this.provisionResult,
-      applicationResult: this.applicationResult,
-      previousVersion: this.previousVersion,
-      upgradeMode: this.upgradeMode,
-      failureAction: this.failureAction,
-      upgradeState: this.upgradeState,
-      done: this.phase === 'done',
-      domains: this.domains,
-      healthEvaluations: this.healthEvaluations,
-      failedDomain: this.failedDomain,
-      packageDeleted: this.packageDeleted,
-      unprovisioned: this.unprovisioned,
-      keptVersions: this.keptVersions,
-      durationSeconds: this.durationSeconds
-    };
+    return releaseOutputs(this);
   }
 }

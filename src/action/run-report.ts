@@ -1,8 +1,8 @@
-// What the run did, as step outputs and as facts for the job summary (summary-markdown.ts). Both are written whether the run
-// succeeds or fails, with every value known by then.
+// What the upload did, as step outputs and as facts for the job summary (summary-markdown.ts). Both
+// are written whether the run succeeds or fails, with every value known by then.
 import * as core from '@actions/core';
+import { type UploadRecord } from '../upload/upload-record.js';
 import type { UploadFacts } from './summary-markdown.js';
-import type { TimedSpan } from './summary-timeline.js';
 
 export const Output = {
   ImageStorePath: 'image-store-path',
@@ -14,111 +14,63 @@ export const Output = {
   DurationSeconds: 'duration-seconds',
   ThroughputBytesPerSecond: 'throughput-bytes-per-second',
   CopiedTo: 'copied-to',
-  StaleFileCount: 'stale-file-count'
+  StaleFileCount: 'stale-file-count',
+  CompressedBytes: 'compressed-bytes',
+  SkippedPackageCount: 'skipped-package-count'
 } as const;
 
-export class RunReport {
-  private readonly started = Date.now();
-  endpoint?: string;
-  imageStorePath?: string;
-  /** Package files uploaded (mark files not counted). */
-  fileCount?: number;
-  /** Mark files written. */
-  folderCount?: number;
-  chunkedFileCount?: number;
-  /** Bytes of the package's files. */
-  totalBytes?: number;
-  storeSizeBytes?: number;
-  bytesUploaded?: number;
-  uploadSeconds?: number;
-  copiedTo?: string;
-  /** Files and folders in the destination that the package lacks (merge, skip). */
-  staleCount?: number;
-  overwrite?: string;
-  /** The package root's mark file was written (after the verification). */
-  rootMarked = false;
-  requestsSent?: number;
-  dryRun = false;
-  skipped = false;
-  /** Why nothing was uploaded although the run went on (the version is already provisioned). */
-  uploadNotNeeded?: string;
-  /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
-  uploadCompleted = false;
-  error?: string;
-  /** The step's phases, in the order they started. */
-  readonly phases: TimedSpan[] = [];
+/** The upload's step outputs, by the action's output names. */
+export function uploadOutputs(r: UploadRecord): Record<string, string> {
+  const values: Record<string, string | number | undefined> = {
+    [Output.ImageStorePath]: r.imageStorePath,
+    [Output.FileCount]: r.fileCount,
+    [Output.FolderCount]: r.folderCount,
+    [Output.ChunkedFileCount]: r.chunkedFileCount,
+    [Output.TotalBytes]: r.totalBytes,
+    [Output.StoreSizeBytes]: r.storeSizeBytes,
+    [Output.DurationSeconds]: r.durationSeconds.toFixed(3),
+    [Output.ThroughputBytesPerSecond]: r.throughput,
+    [Output.CopiedTo]: r.copiedTo,
+    [Output.StaleFileCount]: r.staleCount,
+    [Output.CompressedBytes]: r.compressedBytes,
+    [Output.SkippedPackageCount]: r.skippedPackageCount
+  };
+  return Object.fromEntries(
+    Object.entries(values)
+      .filter((e): e is [string, string | number] => e[1] !== undefined)
+      .map(([k, v]) => [k, String(v)])
+  );
+}
 
-  get durationSeconds(): number {
-    return (Date.now() - this.started) / 1000;
+/** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
+export function writeUploadOutputs(r: UploadRecord): void {
+  try {
+    for (const [name, value] of Object.entries(uploadOutputs(r))) core.setOutput(name, value);
+  } catch (err) {
+    core.setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${(err as Error).message}`);
   }
+}
 
-  get throughput(): number | undefined {
-    if (this.bytesUploaded === undefined || !this.uploadSeconds) return undefined;
-    return Math.round(this.bytesUploaded / this.uploadSeconds);
-  }
-
-  outputs(): Record<string, string> {
-    const values: Record<string, string | number | undefined> = {
-      [Output.ImageStorePath]: this.imageStorePath,
-      [Output.FileCount]: this.fileCount,
-      [Output.FolderCount]: this.folderCount,
-      [Output.ChunkedFileCount]: this.chunkedFileCount,
-      [Output.TotalBytes]: this.totalBytes,
-      [Output.StoreSizeBytes]: this.storeSizeBytes,
-      [Output.DurationSeconds]: this.durationSeconds.toFixed(3),
-      [Output.ThroughputBytesPerSecond]: this.throughput,
-      [Output.CopiedTo]: this.copiedTo,
-      [Output.StaleFileCount]: this.staleCount
-    };
-    return Object.fromEntries(
-      Object.entries(values)
-        .filter((e): e is [string, string | number] => e[1] !== undefined)
-        .map(([k, v]) => [k, String(v)])
-    );
-  }
-
-  /** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
-  writeOutputs(): void {
-    try {
-      for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
-    } catch (err) {
-      core.setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${(err as Error).message}`);
-    }
-  }
-
-  /** Runs one phase of the step and records when it started and ended, for the summary's timeline. */
-  async timed<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const span: TimedSpan = { name, startedAt: Date.now() };
-    this.phases.push(span);
-    try {
-      return await work();
-    } catch (err) {
-      span.failed = true;
-      throw err;
-    } finally {
-      span.endedAt = Date.now();
-    }
-  }
-
-  /** What the summary says about the upload. */
-  summaryFacts(): UploadFacts {
-    return {
-      endpoint: this.endpoint,
-      imageStorePath: this.imageStorePath,
-      dryRun: this.dryRun,
-      skipped: this.skipped,
-      notNeeded: this.uploadNotNeeded,
-      completed: this.uploadCompleted,
-      fileCount: this.fileCount,
-      folderCount: this.folderCount,
-      chunkedFileCount: this.chunkedFileCount,
-      totalBytes: this.totalBytes,
-      storeSizeBytes: this.storeSizeBytes,
-      staleCount: this.staleCount,
-      uploadSeconds: this.uploadSeconds,
-      throughput: this.throughput,
-      requestsSent: this.requestsSent,
-      copiedTo: this.copiedTo
-    };
-  }
+/** What the job summary says about the upload. */
+export function uploadFacts(r: UploadRecord): UploadFacts {
+  return {
+    endpoint: r.endpoint,
+    imageStorePath: r.imageStorePath,
+    dryRun: r.dryRun,
+    skipped: r.skipped,
+    notNeeded: r.uploadNotNeeded,
+    completed: r.uploadCompleted,
+    fileCount: r.fileCount,
+    folderCount: r.folderCount,
+    chunkedFileCount: r.chunkedFileCount,
+    totalBytes: r.totalBytes,
+    storeSizeBytes: r.storeSizeBytes,
+    staleCount: r.staleCount,
+    uploadSeconds: r.uploadSeconds,
+    throughput: r.throughput,
+    requestsSent: r.requestsSent,
+    copiedTo: r.copiedTo,
+    compressedBytes: r.compressedBytes,
+    skippedPackageCount: r.skippedPackageCount
+  };
 }

@@ -21,11 +21,20 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * A name for a Mermaid Gantt chart. Mermaid reads `:` as the end of a task's name, `#` and `;` as
- * comment and statement marks, and a fenced block ends at three backticks: anything outside a small
- * safe set becomes `_`, and the name is kept short.
+ * A name for a Mermaid Gantt chart. Mermaid reads `:` as the end of a task's name (so a colon is shown
+ * as the look-alike `∶`), `#`, `%%` and `;` as comment and statement marks, a line that starts with a
+ * keyword as that statement, and a fenced block ends at three backticks: anything outside a safe set
+ * becomes `_`, a leading keyword gets a `_` before it, and the name is kept short.
  */
 export function mermaidText(text: string, max = 60): string {
-  const safe = text.replace(/[^\p{L}\p{N} ._\-/()+=,@]/gu, '_').trim();
+  let safe = text
+    .replace(/\s+/g, ' ')
+    .replace(/:/g, '∶')
+    .replace(/[^\p{L}\p{N} ._\-/()+=,@'?!*[\]{}~$∶]/gu, '_')
+    .trim();
+  if (MERMAID_KEYWORD.test(safe)) safe = `_${safe}`;
   return (safe.length > max ? `${safe.slice(0, max - 1)}…` : safe) || '_';
 }
+
+const MERMAID_KEYWORD =
+  /^(section|title|dateformat|axisformat|tickinterval|excludes|includes|todaymarker|inclusiveenddates|topaxis|weekday|weekend|click|acctitle|accdescr|gantt)\b/i;

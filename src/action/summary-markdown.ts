@@ -27,6 +27,10 @@ export interface UploadFacts {
   throughput?: number;
   requestsSent?: number;
   copiedTo?: string;
+  /** With compress: bytes of the compressed copy, which is what was uploaded. */
+  compressedBytes?: number;
+  /** With diff-package: packages left out because the cluster holds them. */
+  skippedPackageCount?: number;
 }
 
 export interface ReleaseFacts {
@@ -73,9 +77,9 @@ export function renderSummary(facts: StepFacts): string {
   return `${blocks.join('\n\n')}\n`;
 }
 
-/** The phase the step failed in: the one marked failed, else the last one that started. */
+/** The phase the step failed in (the innermost, last one marked failed), if it failed in one. */
 export function failedPhase(phases: TimedSpan[]): string | undefined {
-  return [...phases].reverse().find(p => p.failed)?.name ?? phases.at(-1)?.name;
+  return [...phases].reverse().find(p => p.failed)?.name;
 }
 
 function outcomeLine(facts: StepFacts): string {
@@ -91,7 +95,7 @@ function outcomeLine(facts: StepFacts): string {
     }
     const phase = failedPhase(facts.phases);
     const firstLine = error.split('\n')[0] ?? '';
-    return `❌ <strong>${upload.dryRun ? 'Dry run failed' : 'Failed'}${phase ? ` at ${e(phase.toLowerCase())}` : ''}</strong>: ${e(firstLine)}`;
+    return `❌ <strong>${upload.dryRun ? 'Dry run failed' : 'Failed'}</strong>${phase ? ` at <em>${e(phase)}</em>` : ''}: ${e(firstLine)}`;
   }
   if (release !== undefined) {
     const type = `${e(release.typeName ?? '?')} ${e(version ?? '?')}`;
@@ -196,6 +200,8 @@ function uploadSection(u: UploadFacts, failed: boolean): string[] {
       ['Chunked files', u.chunkedFileCount ? u.chunkedFileCount.toString() : undefined],
       ['Left over in the destination', u.staleCount ? u.staleCount.toString() : undefined],
       ['Package size', bytes(u.totalBytes)],
+      ['Compressed copy uploaded', bytes(u.compressedBytes)],
+      ['Packages left out (the cluster holds them)', u.skippedPackageCount ? u.skippedPackageCount.toString() : undefined],
       ['Store size', bytes(u.storeSizeBytes)],
       ['Upload duration', u.uploadSeconds ? `${u.uploadSeconds.toFixed(1)} s` : undefined],
       ['Throughput', u.throughput === undefined ? undefined : `${formatBytes(u.throughput)}/s`],

@@ -1,11 +1,12 @@
 // The release after the upload: provision the type, create or upgrade the application and wait
-// for it, unprovision old versions. main.ts calls planRelease() after the scan,
+// for it, unprovision old versions. The core calls planRelease() after the scan,
 // checkAlreadyProvisioned() once connected, and deployRelease() after the upload.
-import * as core from '@actions/core';
-import { type DeployInputs, wantsRelease } from '../action/deploy-inputs.js';
-import type { ReleaseReport } from '../action/release-report.js';
+import { type ReleaseSpec as DeployInputs, wantsRelease } from './release-spec.js';
+import type { ReleaseRecord as ReleaseReport } from './release-record.js';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { ImageStoreError } from '../cluster/errors.js';
-import type { GatewayClient } from '../cluster/gateway-client.js';
+import { GatewayClient } from '../cluster/gateway-client.js';
 import { type ApplicationInfo, type ApplicationUpgradeProgress, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { effectiveParameters } from './application-parameters.js';
@@ -15,7 +16,17 @@ import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type Relea
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { waitForUpgrade } from './wait-for-upgrade.js';
 
-const log = (line: string) => core.info(line);
+/** Where the release reports, and how the front door names its settings. */
+export interface DeployContext {
+  reporter: Reporter;
+  names: SettingNames;
+}
+
+const QUIET: DeployContext = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES };
+
+function pollOptions(deadline: Deadline, { reporter, names }: DeployContext): PollOptions {
+  return { deadline, pollMs: pollIntervalMs(), log: line => reporter.info(line), reporter, names };
+}
 const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
@@ -23,20 +34,27 @@ const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
  * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
  */
-export async function planRelease(packageRoot: string, imageStorePath: string, inputs: DeployInputs, report: ReleaseReport): Promise<ReleasePlan | undefined> {
+export async function planRelease(
+  packageRoot: string,
+  imageStorePath: string,
+  inputs: DeployInputs,
+  report: ReleaseReport,
+  { reporter, names }: DeployContext = QUIET
+): Promise<ReleasePlan | undefined> {
+  const log = (line: string) => reporter.info(line);
   let identity;
   try {
-    identity = await readPackageIdentity(packageRoot);
+    identity = await readPackageIdentity(packageRoot, names);
   } catch (err) {
     if (wantsRelease(inputs)) throw err;
-    core.info(`The package's identity could not be read (${(err as Error).message}); it is uploaded as it is.`);
+    reporter.info(`The package's identity could not be read (${(err as Error).message}); it is uploaded as it is.`);
     return undefined;
   }
   report.typeName = identity.manifest.typeName;
   report.typeVersion = identity.manifest.typeVersion;
-  const plan = await buildReleasePlan(identity, imageStorePath, inputs);
+  const plan = await buildReleasePlan(identity, imageStorePath, inputs, names);
   if (!plan) {
-    core.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
+    reporter.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
     return undefined;
   }
   report.requested = true;
@@ -44,8 +62,8 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
   report.applicationName = plan.application?.name;
   report.upgradeMode = plan.application?.policy.mode;
   report.failureAction = plan.application?.policy.failureAction;
-  for (const w of plan.warnings) core.warning(w);
-  await core.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
+  for (const w of plan.warnings) reporter.warning(w);
+  await reporter.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
     log(
       `Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`
     );
@@ -60,7 +78,7 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
       if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
     }
     if (plan.unprovisionOldVersions) log(`Then unprovision the versions of ${plan.typeName} that no application uses.`);
-    log(`Deadline: ${plan.deployTimeoutSeconds} s ('deploy-timeout').`);
+    log(`Deadline: ${plan.deployTimeoutSeconds} s ('${names.DeployTimeout}').`);
   });
   return plan;
 }
@@ -69,11 +87,17 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
  * Before any write: is this type+version provisioned already? Identical manifests → nothing to
  * upload (provision-result already-provisioned); different ones → fail, the version must be bumped.
  */
-export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gateway: GatewayClient, report: ReleaseReport): Promise<void> {
+export async function checkAlreadyProvisioned(
+  plan: ReleasePlan | undefined,
+  cluster: GatewayClient | ManagementClient,
+  report: ReleaseReport,
+  context: DeployContext = QUIET
+): Promise<void> {
   if (!plan) return;
-  const client = new ManagementClient(gateway);
-  const options: PollOptions = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log };
-  const state = await core.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
+  const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+  const options = pollOptions(new Deadline(plan.deployTimeoutSeconds), context);
+  const log = options.log;
+  const state = await context.reporter.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
     const s = await checkProvisioned(client, plan, options);
     log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
     return s;
@@ -87,18 +111,20 @@ export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gat
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
 export async function deployRelease(
   plan: ReleasePlan | undefined,
-  cluster: { gateway: GatewayClient; client: ImageStoreClient },
-  report: ReleaseReport
+  cluster: { gateway: GatewayClient; client: ImageStoreClient; management?: ManagementClient },
+  report: ReleaseReport,
+  context: DeployContext = QUIET
 ): Promise<void> {
   if (!plan) return;
   report.start();
   try {
-    const client = new ManagementClient(cluster.gateway);
+    const client = cluster.management ?? new ManagementClient(cluster.gateway);
     const deadline = new Deadline(plan.deployTimeoutSeconds);
-    const options: PollOptions = { deadline, pollMs: pollIntervalMs(), log };
+    const options = pollOptions(deadline, context);
+    const { log, reporter, names } = options;
     if (!plan.alreadyProvisioned) {
       report.phase = 'provisioning';
-      await core.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
+      await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
         const result = await provisionPackage(client, plan, options);
         report.provisionResult = result;
         log(
@@ -108,7 +134,7 @@ export async function deployRelease(
         );
         if (plan.keepPackage) {
           report.packageDeleted = false;
-          log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
+          log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
         } else {
           // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
           await deleteUploadedPackage(cluster.client, plan.imageStorePath);
@@ -118,12 +144,10 @@ export async function deployRelease(
       });
     }
     if (plan.application) {
-      report.phase = 'reading-application';
       await createOrUpgrade(client, plan, plan.application, report, options);
     }
     if (plan.unprovisionOldVersions) {
-      report.phase = 'unprovisioning';
-      await core.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
+      await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
     }
     report.phase = 'done';
   } finally {
@@ -132,10 +156,11 @@ export async function deployRelease(
 }
 
 async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app: ApplicationPlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  const { log, reporter, names } = options;
   const existing = await client.getApplication(app.name);
   if (!existing) {
     report.phase = 'creating';
-    await core.group(`Create ${app.name}`, async () => {
+    await reporter.group(`Create ${app.name}`, async () => {
       try {
         await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
       } catch (err) {
@@ -156,11 +181,11 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
   report.previousVersion = existing.TypeVersion;
   if (existing.TypeName !== plan.typeName) {
     throw new ReleaseError(
-      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
+      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another '${names.ApplicationName}', or delete the application first.`
     );
   }
   const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
-  await core.group(upgradeName, async () => {
+  await reporter.group(upgradeName, async () => {
     const watch = {
       applicationName: app.name,
       targetVersion: plan.typeVersion,
@@ -168,6 +193,7 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
       deadline: options.deadline,
       pollMs: options.pollMs,
       log,
+      names,
       onProgress: (p: ApplicationUpgradeProgress, domains: ReleaseReport['domains']) => report.recordProgress(p, domains)
     };
     if (existing.Status === 'Upgrading') {
@@ -188,7 +214,7 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
       log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
       return;
     }
-    logParameterChanges(plan, app, existing);
+    logParameterChanges(plan, app, existing, options);
     const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
     // The progress before the request: an answer still showing that upgrade is not ours.
     const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
@@ -226,7 +252,7 @@ function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: Appli
 }
 
 /** Names only: parameter values may be secrets. */
-function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): void {
+function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo, { log, reporter, names }: PollOptions): void {
   const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
   const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
   const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
@@ -234,8 +260,8 @@ function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: 
   const given = new Set(app.parameters.map(p => p.Key));
   const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
   if (resetting.length > 0) {
-    core.warning(
-      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or 'application-parameters': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
+    reporter.warning(
+      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
     );
   }
 }
@@ -250,7 +276,7 @@ async function waitWhileCreating(client: ManagementClient, name: string, options
     }
     if (options.deadline.passed) {
       throw new ReleaseError(
-        `${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`
+        `${name} was still being created after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`
       );
     }
     await pause(options.pollMs, client.signal, options.deadline);
@@ -258,6 +284,7 @@ async function waitWhileCreating(client: ManagementClient, name: string, options
 }
 
 async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  const { log, reporter, names } = options;
   try {
     const versions = await client.listApplicationTypeVersions(plan.typeName);
     const old = versions.filter(v => v.Version !== plan.typeVersion && (v.Status === 'Available' || v.Status === 'Failed'));
@@ -287,8 +314,8 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
       }
       if (started.length === 0) break;
       if (options.deadline.passed) {
-        core.warning(
-          `${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`
+        reporter.warning(
+          `${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at '${names.DeployTimeout}': the cluster goes on.`
         );
         break;
       }
@@ -297,7 +324,7 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
   } catch (err) {
     if (err instanceof ReleaseError || err instanceof ImageStoreError) {
       // The release itself succeeded: a cleanup that fails is worth a warning, not a failed step.
-      core.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
+      reporter.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
       return;
     }
     throw err;

@@ -117,7 +117,7 @@ describe('job summary', () => {
         ]
       })
     );
-    assert.match(summary, /^<p>❌ <strong>Failed at upload<\/strong>: 2 operations failed:<\/p>$/m);
+    assert.match(summary, /^<p>❌ <strong>Failed<\/strong> at <em>Upload<\/em>: 2 operations failed:<\/p>$/m);
     assert.match(summary, /<li>upload file 'A' failed: boom &lt;\/details&gt;/);
     assert.match(summary, /<li>upload file 'B' failed<\/li>/);
     assert.match(summary, /Upload :crit, t2, /);
@@ -156,9 +156,12 @@ describe('escaping', () => {
   });
 
   it('mermaidText keeps a safe set of characters and stays short', () => {
-    assert.equal(mermaidText('UD1: x#y;z`w'), 'UD1_ x_y_z_w');
+    assert.equal(mermaidText('UD1: x#y;z`w%%<b>&'), 'UD1∶ x_y_z_w___b__');
+    assert.equal(mermaidText('Upgrade fabric:/App from 1.0.0 to 2.0.0'), 'Upgrade fabric∶/App from 1.0.0 to 2.0.0');
+    assert.equal(mermaidText("Write the package root's mark file"), "Write the package root's mark file");
+    assert.equal(mermaidText('section evil\n  injected :t9, 0, 1'), '_section evil injected ∶t9, 0, 1');
     assert.equal(mermaidText('a'.repeat(100)).length, 60);
-    assert.equal(mermaidText(':::'), '___');
+    assert.equal(mermaidText(':::'), '∶∶∶');
     assert.equal(mermaidText(''), '_');
   });
 });
