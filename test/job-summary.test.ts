@@ -7,8 +7,8 @@ import { type ActionRun, runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
-const HOSTILE_APP = 'fabric:/Voting|App`x`--></details><script>alert(1)</script>**b**';
-const ESCAPED_APP = 'fabric:/Voting|App`x`--&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;**b**';
+const HOSTILE_APP = 'fabric:/Voting`x`--></details><script>alert(1)</script>**b**[l](javascript:x)';
+const ESCAPED_APP = 'fabric:/Voting`x`--&gt;&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;**b**[l](javascript:x)';
 
 function release(emu: TestEmulator, packagePath: string, storePath: string): Promise<ActionRun> {
   return runAction({
@@ -81,7 +81,7 @@ describe('job summary of a release', () => {
       assert.ok(tasks.includes(phase), `${phase} in ${tasks.join(', ')}`);
     }
     assert.ok(
-      tasks.some(t => t.startsWith('Create fabric∶/Voting_App_x_--__/details__script_alert(1)_/')),
+      tasks.some(t => t.startsWith('Create fabric∶/Voting_x_--__/details__script_alert(1)_/')),
       tasks.join(', ')
     );
   });
@@ -124,10 +124,10 @@ describe('job summary of a release', () => {
     assert.match(evaluations, /^<ul><li>.*unhealthy.*<\/li><\/ul>$/);
     assert.ok(evaluations.includes(ESCAPED_APP), 'the cluster repeats the name in its evaluations, escaped');
     const failures = all[all.indexOf('<h3>Failures</h3>') + 1] ?? '';
-    assert.ok(failures.startsWith('<p>The upgrade of fabric:/Voting|App`x`--&gt;&lt;/details&gt;'), failures);
+    assert.ok(failures.startsWith('<p>The upgrade of fabric:/Voting`x`--&gt;&lt;/details&gt;'), failures);
     const tasks = chartTasks(run.summary);
     assert.ok(tasks.includes('UD0'), tasks.join(', '));
-    assert.match(run.summary, /\n {2}Upgrade fabric∶\/Voting_App[^\n]* :crit, t\d+, /, 'the failed phase is marked');
+    assert.match(run.summary, /\n {2}Upgrade fabric∶\/Voting_x[^\n]* :crit, t\d+, /, 'the failed phase is marked');
     assert.match(run.summary, /\n {2}section Upgrade domains\n/);
   });
 });
