@@ -31,6 +31,9 @@ export interface UploadFacts {
   compressedBytes?: number;
   /** With diff-package: packages left out because the cluster holds them. */
   skippedPackageCount?: number;
+  /** With Blob storage: the .sfpkg's URL without its SAS, and whether it was uploaded or reused. */
+  packageUrl?: string;
+  blobResult?: 'uploaded' | 'reused';
 }
 
 export interface ReleaseFacts {
@@ -206,7 +209,8 @@ function uploadSection(u: UploadFacts, failed: boolean): string[] {
       ['Upload duration', u.uploadSeconds ? `${u.uploadSeconds.toFixed(1)} s` : undefined],
       ['Throughput', u.throughput === undefined ? undefined : `${formatBytes(u.throughput)}/s`],
       ['Requests', u.requestsSent ? u.requestsSent.toString() : undefined],
-      ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)]
+      ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)],
+      ['Package in Blob storage', u.packageUrl === undefined ? undefined : `${e(u.packageUrl)}${u.blobResult ? ` (${u.blobResult})` : ''}`]
     ])
   );
   return blocks.filter(b => b !== '');
