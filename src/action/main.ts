@@ -6,21 +6,24 @@ import { ReleaseRecord } from '../deploy/release-record.js';
 import { UploadRecord } from '../upload/upload-record.js';
 import { actionsReporter } from './actions-reporter.js';
 import { readReleaseJob } from './release-job.js';
-import { writeReleaseOutputs, writeReleaseSummary } from './release-report.js';
-import { writeUploadOutputs, writeUploadSummary } from './run-report.js';
+import { writeJobSummary } from './job-summary.js';
+import { writeReleaseOutputs } from './release-report.js';
+import { writeUploadOutputs } from './run-report.js';
+import type { Reporter } from '../util/reporter.js';
+import { timePhases } from './timed-reporter.js';
 import { writeVersionOutputs, writeVersionSummary } from './version-report.js';
 
 export async function run(): Promise<void> {
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   try {
-    const result = await release(cancellation.signal);
+    const timed = timePhases(actionsReporter);
+    const result = await release(cancellation.signal, timed.reporter);
     if (result.error !== undefined) core.setFailed(result.error);
     writeUploadOutputs(result.upload);
     writeReleaseOutputs(result.release);
     writeVersionOutputs(result.versions);
-    await writeUploadSummary(result.upload);
-    await writeReleaseSummary(result.release);
+    await writeJobSummary(result, timed.spans);
     await writeVersionSummary(result.versions);
   } finally {
     stopListening();
@@ -29,7 +32,7 @@ export async function run(): Promise<void> {
 }
 
 /** The release of the job the inputs describe; a bad input fails it before any request. */
-async function release(signal: AbortSignal): Promise<ReleaseResult> {
+async function release(signal: AbortSignal, reporter: Reporter): Promise<ReleaseResult> {
   let job;
   try {
     job = readReleaseJob();
@@ -41,7 +44,7 @@ async function release(signal: AbortSignal): Promise<ReleaseResult> {
     release.error = error;
     return { upload, release, error };
   }
-  return runRelease(job, actionsReporter, signal);
+  return runRelease(job, reporter, signal);
 }
 
 /**
