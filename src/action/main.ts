@@ -28,7 +28,7 @@ export async function run(): Promise<void> {
   const report = new RunReport();
   const releaseReport = new ReleaseReport();
   const cancellation = new AbortController();
-  const stopListening = cancelOnSignals(cancellation);
+  const stopListening = cancelOnSignals(cancellation, () => releaseReport.cancelling());
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
   try {
@@ -123,16 +123,16 @@ export async function run(): Promise<void> {
  * The runner cancels a job with SIGINT, then SIGTERM: stop sending, delete open sessions, write
  * no more mark files, and exit within a few seconds whatever happens. A second signal exits at once.
  */
-function cancelOnSignals(cancellation: AbortController): () => void {
+function cancelOnSignals(cancellation: AbortController, cancelling: () => string): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (cancellation.signal.aborted) {
       core.error(`Received ${signal} again: exiting now.`);
       process.exit(1);
     }
-    core.warning(`Received ${signal}: cancelling the upload.`);
+    core.warning(`Received ${signal}: cancelling ${cancelling()}.`);
     cancellation.abort();
     setTimeout(() => {
-      core.error('The cancelled upload did not stop within 10 s: exiting now.');
+      core.error('The cancelled run did not stop within 10 s: exiting now.');
       process.exit(1);
     }, 10_000).unref();
   };

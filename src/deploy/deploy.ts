@@ -4,19 +4,19 @@
 import * as core from '@actions/core';
 import { type DeployInputs, wantsRelease } from '../action/deploy-inputs.js';
 import type { ReleaseReport } from '../action/release-report.js';
-import { ImageStoreError } from '../cluster/errors.js';
+import { CancelledError, ImageStoreError } from '../cluster/errors.js';
 import type { GatewayClient } from '../cluster/gateway-client.js';
-import { type ApplicationInfo, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
+import { ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
-import { effectiveParameters } from './application-parameters.js';
+import { createApplication } from './create-application.js';
 import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
 import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
 import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
-import { buildUpgradeDescription } from './upgrade-policy.js';
-import { waitForUpgrade } from './wait-for-upgrade.js';
+import { upgradeApplication } from './upgrade-application.js';
+import { upgradeGoesOn } from './wait-for-upgrade.js';
 
 const log = (line: string) => core.info(line);
-const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
+const DEADLINE_GRACE_MS = 500;
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /**
@@ -92,9 +92,14 @@ export async function deployRelease(
 ): Promise<void> {
   if (!plan) return;
   report.start();
+  const deadline = new Deadline(plan.deployTimeoutSeconds);
+  // 'deploy-timeout' bounds the whole release, requests and their retries included. The waits end
+  // at the deadline with their own message; the grace only lets them say it before a request is cut.
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
   try {
-    const client = new ManagementClient(cluster.gateway);
-    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    const gateway = cluster.gateway.boundedBy(timer.signal);
+    const client = new ManagementClient(gateway);
     const options: PollOptions = { deadline, pollMs: pollIntervalMs(), log };
     if (!plan.alreadyProvisioned) {
       report.phase = 'provisioning';
@@ -124,8 +129,26 @@ export async function deployRelease(
       await core.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
     }
     report.phase = 'done';
+  } catch (err) {
+    if (err instanceof CancelledError && timer.signal.aborted && !cluster.gateway.signal?.aborted) throw new ReleaseError(deadlineMessage(plan, report));
+    throw err;
   } finally {
+    clearTimeout(timeout);
     report.end();
+  }
+}
+
+/** The release ran out of 'deploy-timeout' in the middle of a request: what goes on in the cluster. */
+function deadlineMessage(plan: ReleasePlan, report: ReleaseReport): string {
+  const limit = `'deploy-timeout' (${plan.deployTimeoutSeconds} s)`;
+  const app = plan.application?.name ?? '';
+  switch (report.phase) {
+    case 'upgrading':
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was upgrading: ${upgradeGoesOn(app)}; or raise 'deploy-timeout'.`;
+    case 'creating':
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was being created: check it with 'sfctl application list', then run the step again, or raise 'deploy-timeout'.`;
+    default:
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise 'deploy-timeout'.`;
   }
 }
 
@@ -133,129 +156,18 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
   const existing = await client.getApplication(app.name);
   if (!existing) {
     report.phase = 'creating';
-    await core.group(`Create ${app.name}`, async () => {
-      try {
-        await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
-      } catch (err) {
-        if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists))) throw err;
-        // A retried create whose first answer was lost finds its own application: that is success.
-        const found = await client.getApplication(app.name);
-        if (found?.TypeName !== plan.typeName || found.TypeVersion !== plan.typeVersion) {
-          throw new ReleaseError(`${app.name} was created by someone else while this step ran: run the step again to upgrade it.`);
-        }
-      }
-      const ready = await waitWhileCreating(client, app.name, options);
-      report.applicationResult = 'created';
-      log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
-    });
+    await core.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
     return;
   }
-
   report.previousVersion = existing.TypeVersion;
   if (existing.TypeName !== plan.typeName) {
     throw new ReleaseError(
       `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
     );
   }
-  const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
-  await core.group(upgradeName, async () => {
-    const watch = {
-      applicationName: app.name,
-      targetVersion: plan.typeVersion,
-      previousVersion: existing.TypeVersion,
-      deadline: options.deadline,
-      pollMs: options.pollMs,
-      log,
-      onProgress: (p: { UpgradeState: string }, domains: ReleaseReport['domains']) => {
-        report.upgradeState = p.UpgradeState;
-        report.domains = domains;
-      }
-    };
-    if (existing.Status === 'Upgrading') {
-      const progress = await client.getUpgradeProgress(app.name);
-      if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
-        throw new ReleaseError(
-          `${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`
-        );
-      }
-      log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
-      report.phase = 'upgrading';
-      await waitForUpgrade(client, watch);
-      report.applicationResult = 'upgraded';
-      return;
-    }
-    if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
-      report.applicationResult = 'unchanged';
-      log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
-      return;
-    }
-    logParameterChanges(plan, app, existing);
-    const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
-    // The progress before the request: an answer still showing that upgrade is not ours.
-    const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
-    report.phase = 'upgrading';
-    try {
-      await client.upgradeApplication(description);
-    } catch (err) {
-      if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
-      // A retried request whose first answer was lost finds its own upgrade rolling: follow it.
-      const now = await client.getUpgradeProgress(app.name).catch(() => undefined);
-      const rolling = now !== undefined && now.TargetApplicationTypeVersion === plan.typeVersion && !TERMINAL_STATES.has(now.UpgradeState);
-      if (!rolling) {
-        if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
-        report.applicationResult = 'unchanged';
-        log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
-        return;
-      }
-    }
-    log(
-      `Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`
-    );
-    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
-    report.upgradeState = done.UpgradeState;
-    report.applicationResult = 'upgraded';
-    log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
-  });
-}
-
-function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): boolean {
-  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-  if (wanted.size !== current.size) return false;
-  for (const [k, v] of wanted) if (current.get(k) !== v) return false;
-  return true;
-}
-
-/** Names only: parameter values may be secrets. */
-function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): void {
-  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-  const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
-  if (changed.length > 0) log(`Parameters that change: ${changed.join(', ')}.`);
-  const given = new Set(app.parameters.map(p => p.Key));
-  const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
-  if (resetting.length > 0) {
-    core.warning(
-      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or 'application-parameters': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
-    );
-  }
-}
-
-async function waitWhileCreating(client: ManagementClient, name: string, options: PollOptions): Promise<ApplicationInfo> {
-  for (;;) {
-    const app = await client.getApplication(name);
-    if (app && app.Status !== 'Creating') {
-      if (app.Status === 'Failed')
-        throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
-      return app;
-    }
-    if (options.deadline.passed) {
-      throw new ReleaseError(
-        `${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`
-      );
-    }
-    await pause(options.pollMs, client.signal, options.deadline);
-  }
+  await core.group(`Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`, () =>
+    upgradeApplication(client, plan, app, existing, report, { ...options, warn: line => core.warning(line) })
+  );
 }
 
 async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePlan, report: ReleaseReport, options: PollOptions): Promise<void> {
