@@ -200,6 +200,11 @@ test('a cancellation during the upgrade says that it goes on, and how to watch o
   report.typeVersion = '2.0.0';
   assert.equal(report.failureMessage(new CancelledError('x'), true), undefined, "before the release: the upload's own message");
   assert.equal(report.cancelling(), 'the upload');
+  report.typeName = 'VotingType';
+  report.phase = 'provisioning';
+  assert.equal(report.cancelling(), 'the wait for the provision of VotingType 2.0.0 (the cluster goes on provisioning it)');
+  report.phase = 'creating';
+  assert.equal(report.cancelling(), 'the wait for the creation of fabric:/VotingApp (the cluster goes on creating it)');
   report.phase = 'upgrading';
   assert.match(
     report.failureMessage(new CancelledError('x'), true)!,
