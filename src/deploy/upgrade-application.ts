@@ -88,10 +88,21 @@ export async function upgradeApplication(
       seen
     );
   } catch (err) {
-    // Without a lost answer before it, 'already in the target version' means there is nothing to do.
-    if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) || seen.lostAnswers > 0) throw err;
-    report.applicationResult = 'unchanged';
-    log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
+    if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
+    if (seen.lostAnswers === 0) {
+      // Without a lost answer before it, 'already in the target version' means there is nothing to do.
+      if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
+      report.applicationResult = 'unchanged';
+      log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
+      return;
+    }
+    // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
+    // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
+    const now = await client.getUpgradeProgress(app.name);
+    if (now.TargetApplicationTypeVersion !== plan.typeVersion) throw err;
+    const done = await waitForUpgrade(client, watch);
+    report.upgradeState = done.UpgradeState;
+    report.applicationResult = 'upgraded';
     return;
   }
   log(
