@@ -5,6 +5,24 @@ import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const EMULATOR_APART = {
+  group: ['**/emulator/**', '**/emulator'],
+  message: 'The action must not import the emulator: share code through src/protocol/.'
+};
+// The front doors: the only files that may know GitHub (or another CI system).
+const FRONT_DOORS = ['src/action/**', 'src/cli/**', 'src/index.ts', 'src/cli.ts'];
+// @actions/glob and @actions/http-client are plain libraries (matching, proxy rules), not the runner.
+const FRONT_DOORS_APART = [
+  {
+    group: ['@actions/*', '!@actions/glob', '!@actions/http-client', '!@actions/http-client/**'],
+    message: 'Only the front doors (src/action/, src/cli/) talk to a CI system: report through the injected Reporter, name settings through SettingNames.'
+  },
+  {
+    group: ['**/action', '**/action/**'],
+    message: 'Nothing beneath the front doors imports the action: move what is shared to src/core/ or src/util/.'
+  }
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.imagestore/', 'tmp/'] },
   js.configs.recommended,
@@ -55,14 +73,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-argument': 'off'
     }
   },
-  // The layout's one rule: the action and the emulator share only src/protocol/.
+  // The layout's rules: the action and the emulator share only src/protocol/; the arrows point
+  // down, so only the front doors (src/action/, src/cli/, the entry points) know their CI system.
   {
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/emulator/**', '**/emulator'], message: 'The action must not import the emulator: share code through src/protocol/.' }] }
-      ]
+      'no-restricted-imports': ['error', { patterns: [EMULATOR_APART] }]
+    }
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: FRONT_DOORS,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [EMULATOR_APART, ...FRONT_DOORS_APART] }]
     }
   },
   {
@@ -72,7 +95,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../**', '**/emulator/**'], message: 'src/protocol/ is shared by the action and the emulator: it imports nothing else of the project.' }
+            { group: ['../**', '**/emulator/**'], message: 'src/protocol/ is shared by the action and the emulator: it imports nothing else of the project.' },
+            ...FRONT_DOORS_APART
           ]
         }
       ]

@@ -16,6 +16,11 @@ import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './he
 import { loadClientCertificate, readClientCertificate } from '../src/cluster/auth/client-certificate.js';
 import { clusterTls } from '../src/cluster/auth/server-verification.js';
 import { HttpTransport } from '../src/cluster/transport.js';
+import { actionsReporter } from '../src/action/actions-reporter.js';
+import { ACTION_SETTING_NAMES } from '../src/action/release-job.js';
+
+/** The action's reporter: masks through @actions/core's workflow commands. */
+const AS_THE_ACTION = { reporter: actionsReporter, names: ACTION_SETTING_NAMES };
 
 const KiB = 1024;
 
@@ -433,7 +438,7 @@ describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)'
       typeof chunk === 'string' && chunk.startsWith('::') ? (printed.push(chunk), true) : write(chunk, ...rest);
     let certificate;
     try {
-      certificate = await readClientCertificate(security(password));
+      certificate = await readClientCertificate(security(password), AS_THE_ACTION);
     } finally {
       process.stdout.write = write;
     }
@@ -456,11 +461,11 @@ describe('old PFX files (RC2-40, as OpenSSL 1.x and older Windows exports make)'
   });
 
   it('with a wrong password say so', async () => {
-    await assert.rejects(readClientCertificate(security('not-the-password')), /'client-certificate-password' does not open the PFX/);
+    await assert.rejects(readClientCertificate(security('not-the-password'), AS_THE_ACTION), /'client-certificate-password' does not open the PFX/);
   });
 
   it('say how to re-export the file where they cannot be converted', () => {
-    assert.throws(() => loadClientCertificate(security(password)), /openssl pkcs12 -in old\.pfx -nodes \| openssl pkcs12 -export -out new\.pfx/);
+    assert.throws(() => loadClientCertificate(security(password), AS_THE_ACTION), /openssl pkcs12 -in old\.pfx -nodes \| openssl pkcs12 -export -out new\.pfx/);
   });
 });
 

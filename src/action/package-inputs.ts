@@ -1,6 +1,8 @@
-// Inputs of issue 12 (compressed and diff packages), read beside inputs.ts so that both can change apart.
+// Inputs of the package's form (compressed and diff packages): their names, and reading them through
+// `core.getInput`. Parsing lives in src/core/package-settings.ts.
 import * as core from '@actions/core';
-import { InputError } from './inputs.js';
+import { readPackageForm } from '../core/package-settings.js';
+import { ACTION_SETTING_NAMES } from './inputs.js';
 
 export const PackageInput = {
   Compress: 'compress',
@@ -14,17 +16,7 @@ export interface PackageInputs {
   diffPackage: boolean;
 }
 
-function parseBoolean(input: string, value: string): boolean {
-  const v = value.trim();
-  if (['true', 'True', 'TRUE'].includes(v)) return true;
-  if (['false', 'False', 'FALSE', ''].includes(v)) return false;
-  throw new InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-
-/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (main.ts). */
+/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (in the core). */
 export function getPackageInputs(read: (name: string) => string = name => core.getInput(name)): PackageInputs {
-  return {
-    compress: parseBoolean(PackageInput.Compress, read(PackageInput.Compress)),
-    diffPackage: parseBoolean(PackageInput.DiffPackage, read(PackageInput.DiffPackage))
-  };
+  return readPackageForm(read, ACTION_SETTING_NAMES);
 }

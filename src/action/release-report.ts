@@ -1,9 +1,9 @@
-// What the release did (issue 11), as step outputs and as a section of the job summary. Written
-// whether the step succeeds or fails, with every value known by then.
+// What the release did, as step outputs and as a section of the job summary. Written whether the
+// step succeeds or fails, with every value the core's record holds by then.
 import * as core from '@actions/core';
-import { CancelledError } from '../cluster/errors.js';
-import type { DomainTiming } from '../deploy/wait-for-upgrade.js';
-import { sfctlCommands } from '../deploy/wait-for-upgrade.js';
+import { ReleaseRecord } from '../deploy/release-record.js';
+
+export { ReleaseRecord, type ReleasePhase } from '../deploy/release-record.js';
 
 export const ReleaseOutput = {
   ApplicationTypeName: 'application-type-name',
@@ -15,168 +15,95 @@ export const ReleaseOutput = {
   DeployDurationSeconds: 'deploy-duration-seconds'
 } as const;
 
-/** Where the release got to: decides what a cancellation leaves behind. */
-export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'done';
+/** The release's step outputs, by the action's output names. */
+export function releaseOutputs(r: ReleaseRecord): Record<string, string> {
+  const duration = r.durationSeconds;
+  const values: Record<string, string | undefined> = {
+    [ReleaseOutput.ApplicationTypeName]: r.typeName,
+    [ReleaseOutput.ApplicationTypeVersion]: r.typeVersion,
+    [ReleaseOutput.ProvisionResult]: r.provisionResult,
+    [ReleaseOutput.ApplicationResult]: r.applicationResult,
+    [ReleaseOutput.PreviousApplicationTypeVersion]: r.previousVersion,
+    [ReleaseOutput.UpgradeState]: r.upgradeState,
+    [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
+  };
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
+}
 
-export class ReleaseReport {
-  typeName?: string;
-  typeVersion?: string;
-  /** True once a release (more than the upload) was asked for. */
-  requested = false;
-  phase?: ReleasePhase;
-  provisionResult?: 'provisioned' | 'already-provisioned';
-  applicationName?: string;
-  applicationResult?: 'created' | 'upgraded' | 'unchanged';
-  previousVersion?: string;
-  upgradeState?: string;
-  upgradeMode?: string;
-  failureAction?: string;
-  domains: DomainTiming[] = [];
-  packageDeleted?: boolean;
-  unprovisioned: string[] = [];
-  keptVersions: string[] = [];
-  private startedAt?: number;
-  private endedAt?: number;
-  error?: string;
+/** Sets the step outputs (ends the release's clock first). */
+export function writeReleaseOutputs(r: ReleaseRecord): void {
+  r.end();
+  for (const [name, value] of Object.entries(releaseOutputs(r))) core.setOutput(name, value);
+}
 
-  start(): void {
-    this.startedAt ??= Date.now();
+/** Writes the release section of the job summary (only when a release was asked for); never fatal. */
+export async function writeReleaseSummary(r: ReleaseRecord): Promise<void> {
+  if (!r.requested) return;
+  try {
+    const what = [
+      r.provisionResult === 'provisioned' ? 'provisioned' : r.provisionResult === 'already-provisioned' ? 'already provisioned (nothing uploaded)' : undefined,
+      r.applicationResult ? `${r.applicationName} ${r.applicationResult}` : undefined
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const status = r.error
+      ? `❌ Release failed: ${r.error.split('\n')[0]}`
+      : r.phase === 'done'
+        ? `✅ ${r.typeName} ${r.typeVersion} released${what ? `: ${what}` : ''}.`
+        : `ℹ️ ${r.typeName} ${r.typeVersion}: planned, not deployed (dry run).`;
+    const row = (label: string, value: string | undefined) => [label, value ?? '—'];
+    const duration = r.durationSeconds;
+    core.summary
+      .addHeading('Service Fabric release', 2)
+      .addRaw(status, true)
+      .addTable([
+        [
+          { data: 'What', header: true },
+          { data: 'Value', header: true }
+        ],
+        row('Application type', r.typeName),
+        row('Version', r.typeVersion),
+        row('Provision', r.provisionResult),
+        row('Application', r.applicationName),
+        row('Result', r.applicationResult),
+        row('Previous version', r.previousVersion),
+        row('Upgrade', r.upgradeMode ? `${r.upgradeMode}${r.upgradeMode === 'Monitored' ? `, failure action ${r.failureAction}` : ''}` : undefined),
+        row('Upgrade state', r.upgradeState),
+        row('Package in the Image Store', r.packageDeleted === undefined ? undefined : r.packageDeleted ? 'removed after provisioning' : 'kept'),
+        row(
+          'Old versions unprovisioned',
+          r.unprovisioned.length > 0 || r.keptVersions.length > 0
+            ? `${r.unprovisioned.join(', ') || 'none'}${r.keptVersions.length > 0 ? ` (kept, in use: ${r.keptVersions.join(', ')})` : ''}`
+            : undefined
+        ),
+        row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
+      ]);
+    if (r.domains.length > 0) {
+      const time = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
+      core.summary.addHeading('Upgrade domains', 3).addTable([
+        [
+          { data: 'Domain', header: true },
+          { data: 'Started', header: true },
+          { data: 'Completed', header: true },
+          { data: 'Duration', header: true }
+        ],
+        ...r.domains.map(d => [
+          d.name,
+          time(d.startedAt),
+          time(d.completedAt),
+          d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—'
+        ])
+      ]);
+    }
+    await core.summary.write();
+  } catch (err) {
+    core.warning(`Could not write the release summary: ${(err as Error).message}`);
   }
+}
 
-  end(): void {
-    if (this.startedAt !== undefined) this.endedAt ??= Date.now();
-  }
-
-  get durationSeconds(): number | undefined {
-    if (this.startedAt === undefined) return undefined;
-    return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
-  }
-
+/** The record with the action's outputs: for the tests that read them. */
+export class ReleaseReport extends ReleaseRecord {
   outputs(): Record<string, string> {
-    const duration = this.durationSeconds;
-    const values: Record<string, string | undefined> = {
-      [ReleaseOutput.ApplicationTypeName]: this.typeName,
-      [ReleaseOutput.ApplicationTypeVersion]: this.typeVersion,
-      [ReleaseOutput.ProvisionResult]: this.provisionResult,
-      [ReleaseOutput.ApplicationResult]: this.applicationResult,
-      [ReleaseOutput.PreviousApplicationTypeVersion]: this.previousVersion,
-      [ReleaseOutput.UpgradeState]: this.upgradeState,
-      [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
-    };
-    return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
-  }
-
-  writeOutputs(): void {
-    this.end();
-    for (const [name, value] of Object.entries(this.outputs())) core.setOutput(name, value);
-  }
-
-  /** What a SIGINT/SIGTERM stops at this moment: the upload, or the wait for what the cluster goes on doing. */
-  cancelling(): string {
-    switch (this.phase) {
-      case 'provisioning':
-        return `the wait for the provision of ${this.typeName} ${this.typeVersion} (the cluster goes on provisioning it)`;
-      case 'creating':
-        return `the wait for the creation of ${this.applicationName} (the cluster goes on creating it)`;
-      case 'upgrading':
-        return `the wait for the upgrade of ${this.applicationName} to ${this.typeVersion} (the upgrade goes on in the cluster)`;
-      default:
-        return 'the upload';
-    }
-  }
-
-  /**
-   * The message for a failure once the release has started, or undefined to keep the upload's
-   * own message. A cancelled job does not stop what the cluster is doing: say so, and how to
-   * watch it or roll it back.
-   */
-  failureMessage(err: unknown, cancelled: boolean): string | undefined {
-    const isCancel = err instanceof CancelledError || cancelled;
-    if (!isCancel || this.phase === undefined || this.phase === 'planned') return undefined;
-    const app = this.applicationName;
-    switch (this.phase) {
-      case 'provisioning':
-        return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
-      case 'creating':
-        return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
-      case 'upgrading': {
-        const c = sfctlCommands(app ?? '');
-        return `The job was cancelled while ${app} was upgrading to ${this.typeVersion}: the upgrade goes on in the cluster (a cancelled job does not stop it). Watch it with '${c.status}', or roll it back with '${c.rollback}'.`;
-      }
-      default:
-        return undefined;
-    }
-  }
-
-  /** Writes the release section of the job summary (only when a release was asked for); never fatal. */
-  async writeSummary(): Promise<void> {
-    if (!this.requested) return;
-    try {
-      const what = [
-        this.provisionResult === 'provisioned'
-          ? 'provisioned'
-          : this.provisionResult === 'already-provisioned'
-            ? 'already provisioned (nothing uploaded)'
-            : undefined,
-        this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
-      ]
-        .filter(Boolean)
-        .join(', ');
-      const status = this.error
-        ? `❌ Release failed: ${this.error.split('\n')[0]}`
-        : this.phase === 'done'
-          ? `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`
-          : `ℹ️ ${this.typeName} ${this.typeVersion}: planned, not deployed (dry run).`;
-      const row = (label: string, value: string | undefined) => [label, value ?? '—'];
-      const duration = this.durationSeconds;
-      core.summary
-        .addHeading('Service Fabric release', 2)
-        .addRaw(status, true)
-        .addTable([
-          [
-            { data: 'What', header: true },
-            { data: 'Value', header: true }
-          ],
-          row('Application type', this.typeName),
-          row('Version', this.typeVersion),
-          row('Provision', this.provisionResult),
-          row('Application', this.applicationName),
-          row('Result', this.applicationResult),
-          row('Previous version', this.previousVersion),
-          row(
-            'Upgrade',
-            this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined
-          ),
-          row('Upgrade state', this.upgradeState),
-          row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-          row(
-            'Old versions unprovisioned',
-            this.unprovisioned.length > 0 || this.keptVersions.length > 0
-              ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
-              : undefined
-          ),
-          row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
-        ]);
-      if (this.domains.length > 0) {
-        const time = (ms: number | undefined) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
-        core.summary.addHeading('Upgrade domains', 3).addTable([
-          [
-            { data: 'Domain', header: true },
-            { data: 'Started', header: true },
-            { data: 'Completed', header: true },
-            { data: 'Duration', header: true }
-          ],
-          ...this.domains.map(d => [
-            d.name,
-            time(d.startedAt),
-            time(d.completedAt),
-            d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—'
-          ])
-        ]);
-      }
-      await core.summary.write();
-    } catch (err) {
-      core.warning(`Could not write the release summary: ${(err as Error).message}`);
-    }
+    return releaseOutputs(this);
   }
 }

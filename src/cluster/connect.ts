@@ -1,10 +1,12 @@
 // Everything about reaching the cluster: the connection pools with their TLS settings, the
 // client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
 // settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
-import * as core from '@actions/core';
 import { Semaphore } from '../util/concurrency.js';
-import { type ExpectContinueMode, HttpTransport } from './transport.js';
-import { Input, type UploadInputs } from '../action/inputs.js';
+import { HttpTransport } from './transport.js';
+import type { ClusterTarget } from './cluster-target.js';
+import type { Reporter } from '../util/reporter.js';
+import type { SettingNames } from '../util/settings.js';
+import { ManagementClient } from './management-client.js';
 import { clientWaitMs, GatewayClient } from './gateway-client.js';
 import { ImageStoreClient } from './store-client.js';
 import { AadConfigurationError, fixedToken, servicePrincipalToken, TransportNetworkModule, type TokenSource } from './auth/aad-token.js';
@@ -18,6 +20,8 @@ export interface ClusterConnection {
   gateway: GatewayClient;
   /** The Image Store operations. */
   client: ImageStoreClient;
+  /** Provision, applications, upgrades: created once, with the connection. */
+  management: ManagementClient;
   /** Gets the Azure AD token, if one is needed, before the first request that needs it. */
   authenticate(): Promise<void>;
   dispose(): void;
@@ -25,22 +29,24 @@ export interface ClusterConnection {
 
 export interface ConnectOptions {
   signal: AbortSignal;
-  expectContinue: ExpectContinueMode;
-  onRetry: (line: string) => void;
+  reporter: Reporter;
+  /** How the front door names its settings, for the errors and advice that blame one. */
+  names: SettingNames;
 }
 
-export function connectToCluster(inputs: UploadInputs, clientCertificate: ClientCertificate | undefined, options: ConnectOptions): ClusterConnection {
-  const { security } = inputs;
-  const isHttps = inputs.clusterEndpoint.startsWith('https://');
+export function connectToCluster(target: ClusterTarget, clientCertificate: ClientCertificate | undefined, options: ConnectOptions): ClusterConnection {
+  const { security } = target;
+  const { reporter, names } = options;
+  const isHttps = target.endpoint.startsWith('https://');
   if (security.insecureSkipTlsVerify) {
-    core.warning(
-      `'${Input.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${Input.ServerCertificateThumbprint}' instead.`
+    reporter.warning(
+      `'${names.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${names.ServerCertificateThumbprint}' instead.`
     );
   }
   const clusterTransport = new HttpTransport({
     userAgent: USER_AGENT,
-    maxSockets: inputs.concurrency,
-    expectContinue: options.expectContinue,
+    maxSockets: target.concurrency,
+    expectContinue: target.expectContinue,
     tls: isHttps ? clusterTls(security, clientCertificate) : undefined
   });
   const ca = trustedCas(security.caCertificate);
@@ -51,24 +57,27 @@ export function connectToCluster(inputs: UploadInputs, clientCertificate: Client
     tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
   });
   const gateway = new GatewayClient(clusterTransport, {
-    endpoint: inputs.clusterEndpoint,
-    apiVersion: inputs.apiVersion,
-    timeoutSeconds: inputs.timeoutSeconds,
-    retries: inputs.retries,
-    limiter: new Semaphore(inputs.concurrency),
+    endpoint: target.endpoint,
+    apiVersion: target.apiVersion,
+    timeoutSeconds: target.timeoutSeconds,
+    retries: target.retries,
+    limiter: new Semaphore(target.concurrency),
     signal: options.signal,
-    onRetry: options.onRetry,
+    onRetry: line => reporter.info(line),
+    reporter,
+    names,
     credentials: {
       certificate: clientCertificate !== undefined,
       token: security.aadToken !== undefined || security.azureClientId !== undefined
     }
   });
   const client = new ImageStoreClient(gateway);
-  const clusterOrigin = new URL(inputs.clusterEndpoint).origin;
+  const clusterOrigin = new URL(target.endpoint).origin;
 
   return {
     gateway,
     client,
+    management: new ManagementClient(gateway),
     dispose: () => {
       clusterTransport.dispose();
       otherTransport.dispose();
@@ -81,16 +90,16 @@ export function connectToCluster(inputs: UploadInputs, clientCertificate: Client
         const metadata = await client.aadMetadata();
         if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
           throw new AadConfigurationError(
-            `The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`
+            `The cluster at ${target.endpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* settings and use '${names.ClientCertificate}'.`
           );
         }
         const network = new TransportNetworkModule(
           url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport),
-          clientWaitMs(inputs.timeoutSeconds)
+          clientWaitMs(target.timeoutSeconds)
         );
-        tokens = await servicePrincipalToken(security, metadata.metadata, network);
+        tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
         await tokens.token();
-        core.info(
+        reporter.info(
           `Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`
         );
       }

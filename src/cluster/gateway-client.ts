@@ -3,13 +3,14 @@
 // (retry-policy.ts), and a clear error otherwise (hints.ts). The Image Store client and the
 // management client are built on it. Every attempt takes a slot of the shared limiter, so the
 // whole action never has more than `concurrency` requests in flight.
-import * as core from '@actions/core';
 import type { Semaphore } from '../util/concurrency.js';
 import { clampTimerMs, sleep } from '../util/cancellation.js';
 import { CancelledError, type FailedOperation, ImageStoreError, OutcomeUnknownError } from './errors.js';
 import { hintFor } from './hints.js';
 import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './transport.js';
 import type { TokenSource } from './auth/aad-token.js';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
+import type { SettingNames } from '../util/settings.js';
 import { type AttemptFailure, backoffDelay, DEFAULT_BACKOFF, describeFailure, isRetryable, mayHaveBeenCarriedOut } from './retry-policy.js';
 
 export interface GatewayClientOptions {
@@ -27,6 +28,10 @@ export interface GatewayClientOptions {
   tokens?: TokenSource;
   /** Which credentials were given, for the advice that goes with a 401 or 403. */
   credentials?: { certificate: boolean; token: boolean };
+  /** Where debug lines go; nothing is printed without one. */
+  reporter?: Reporter;
+  /** How the front door names its settings, for the advice that goes with a failure. */
+  names?: SettingNames;
 }
 
 export interface GatewayRequest {
@@ -67,6 +72,11 @@ export class GatewayClient {
     counter?: { sent: number }
   ) {
     this.counter = counter ?? { sent: 0 };
+  }
+
+  /** Where this client and the code using it report. */
+  get reporter(): Reporter {
+    return this.options.reporter ?? SILENT_REPORTER;
   }
 
   get requestsSent(): number {
@@ -126,7 +136,7 @@ export class GatewayClient {
       if (res && spec.accept.includes(res.status)) return res;
       if (res?.status === 401 && tokens && !refreshedToken) {
         // The token may have expired during a long upload: one new token, then once more.
-        core.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
+        this.reporter.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
         refreshedToken = true;
         await tokens.token(true);
         attempt--;
@@ -145,11 +155,11 @@ export class GatewayClient {
       }
       const retryable = isRetryable(failure);
       if (retryable && spec.notIdempotent && mayHaveBeenCarriedOut(failure)) {
-        core.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); not sent again before the cluster's state is read`);
+        this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); not sent again before the cluster's state is read`);
         throw this.error(failed, spec, failure, fabric?.message, attempt, true);
       }
       if (!retryable || attempt >= retries) {
-        core.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
+        this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
         throw this.error(failed, spec, failure, fabric?.message, attempt);
       }
       const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
@@ -170,7 +180,9 @@ export class GatewayClient {
   private isTlsPortBehindHttpEndpoint(): Promise<boolean> {
     if (!this.options.endpoint.startsWith('http://')) return Promise.resolve(false);
     this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
-      core.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+      this.reporter.debug(
+        `${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`
+      );
       return tls;
     });
     return this.tlsProbe;
@@ -206,7 +218,7 @@ export class GatewayClient {
     return new (outcomeUnknown ? OutcomeUnknownError : ImageStoreError)(
       failed,
       { ...failure, serverMessage, attempts, endpoint: this.options.endpoint },
-      hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage })
+      hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage, names: this.options.names })
     );
   }
 

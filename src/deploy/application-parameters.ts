@@ -3,7 +3,7 @@
 // one list sent to the cluster.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../action/inputs.js';
+import { SettingError as InputError } from '../util/settings.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import type { ApplicationManifest } from '../protocol/manifests.js';
 

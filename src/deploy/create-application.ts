@@ -1,7 +1,7 @@
 // Creating the application: one create request (sent again only when the cluster's state shows that
 // a request whose answer was lost was not carried out), then a bounded wait until it is listed and
 // no longer Creating, saying on a timer what it waits for.
-import type { ReleaseReport } from '../action/release-report.js';
+import type { ReleaseRecord as ReleaseReport } from './release-record.js';
 import { ImageStoreError } from '../cluster/errors.js';
 import { type ApplicationInfo, type ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
 import { applicationIdOf } from '../protocol/management-models.js';
@@ -58,7 +58,7 @@ function createdBySomeoneElse(name: string, found: ApplicationInfo | undefined):
 
 /**
  * Waits until the application is listed and no longer Creating. Not listed after APPEAR_POLLS polls
- * fails at once (its own bound, within 'deploy-timeout'); Creating is bounded by 'deploy-timeout'.
+ * fails at once (its own bound, within the release's deadline); Creating is bounded by the deadline.
  */
 export async function waitForApplication(client: ManagementClient, name: string, options: PollOptions): Promise<ApplicationInfo> {
   const heartbeat = new Heartbeat(options.pollMs, options.log);
@@ -76,7 +76,7 @@ export async function waitForApplication(client: ManagementClient, name: string,
     }
     if (options.deadline.passed) {
       throw new ReleaseError(
-        `${name} was still ${app ? 'being created' : 'not listed'} after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with '${check}'.`
+        `${name} was still ${app ? 'being created' : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with '${check}'.`
       );
     }
     heartbeat.beat(() => `Waiting for ${name} to ${app ? 'be created: its status is Creating' : 'be listed after its create request'}`);

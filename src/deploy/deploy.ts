@@ -1,11 +1,12 @@
 // The release after the upload: provision the type, create or upgrade the application and wait
-// for it, unprovision old versions. main.ts calls planRelease() after the scan,
+// for it, unprovision old versions. The core calls planRelease() after the scan,
 // checkAlreadyProvisioned() once connected, and deployRelease() after the upload.
-import * as core from '@actions/core';
-import { type DeployInputs, wantsRelease } from '../action/deploy-inputs.js';
-import type { ReleaseReport } from '../action/release-report.js';
+import { type ReleaseSpec as DeployInputs, wantsRelease } from './release-spec.js';
+import type { ReleaseRecord as ReleaseReport } from './release-record.js';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { CancelledError, ImageStoreError } from '../cluster/errors.js';
-import type { GatewayClient } from '../cluster/gateway-client.js';
+import { GatewayClient } from '../cluster/gateway-client.js';
 import { ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { createApplication } from './create-application.js';
@@ -15,7 +16,17 @@ import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type Relea
 import { upgradeApplication } from './upgrade-application.js';
 import { upgradeGoesOn } from './wait-for-upgrade.js';
 
-const log = (line: string) => core.info(line);
+/** Where the release reports, and how the front door names its settings. */
+export interface DeployContext {
+  reporter: Reporter;
+  names: SettingNames;
+}
+
+const QUIET: DeployContext = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES };
+
+function pollOptions(deadline: Deadline, { reporter, names }: DeployContext): PollOptions {
+  return { deadline, pollMs: pollIntervalMs(), log: line => reporter.info(line), reporter, names };
+}
 const DEADLINE_GRACE_MS = 500;
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
@@ -23,20 +34,27 @@ const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
  * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
  */
-export async function planRelease(packageRoot: string, imageStorePath: string, inputs: DeployInputs, report: ReleaseReport): Promise<ReleasePlan | undefined> {
+export async function planRelease(
+  packageRoot: string,
+  imageStorePath: string,
+  inputs: DeployInputs,
+  report: ReleaseReport,
+  { reporter, names }: DeployContext = QUIET
+): Promise<ReleasePlan | undefined> {
+  const log = (line: string) => reporter.info(line);
   let identity;
   try {
-    identity = await readPackageIdentity(packageRoot);
+    identity = await readPackageIdentity(packageRoot, names);
   } catch (err) {
     if (wantsRelease(inputs)) throw err;
-    core.info(`The package's identity could not be read (${(err as Error).message}); it is uploaded as it is.`);
+    reporter.info(`The package's identity could not be read (${(err as Error).message}); it is uploaded as it is.`);
     return undefined;
   }
   report.typeName = identity.manifest.typeName;
   report.typeVersion = identity.manifest.typeVersion;
-  const plan = await buildReleasePlan(identity, imageStorePath, inputs);
+  const plan = await buildReleasePlan(identity, imageStorePath, inputs, names);
   if (!plan) {
-    core.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
+    reporter.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
     return undefined;
   }
   report.requested = true;
@@ -44,8 +62,8 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
   report.applicationName = plan.application?.name;
   report.upgradeMode = plan.application?.policy.mode;
   report.failureAction = plan.application?.policy.failureAction;
-  for (const w of plan.warnings) core.warning(w);
-  await core.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
+  for (const w of plan.warnings) reporter.warning(w);
+  await reporter.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
     log(
       `Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`
     );
@@ -60,7 +78,7 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
       if (given.length > 0) log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
     }
     if (plan.unprovisionOldVersions) log(`Then unprovision the versions of ${plan.typeName} that no application uses.`);
-    log(`Deadline: ${plan.deployTimeoutSeconds} s ('deploy-timeout').`);
+    log(`Deadline: ${plan.deployTimeoutSeconds} s ('${names.DeployTimeout}').`);
   });
   return plan;
 }
@@ -69,11 +87,17 @@ export async function planRelease(packageRoot: string, imageStorePath: string, i
  * Before any write: is this type+version provisioned already? Identical manifests → nothing to
  * upload (provision-result already-provisioned); different ones → fail, the version must be bumped.
  */
-export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gateway: GatewayClient, report: ReleaseReport): Promise<void> {
+export async function checkAlreadyProvisioned(
+  plan: ReleasePlan | undefined,
+  cluster: GatewayClient | ManagementClient,
+  report: ReleaseReport,
+  context: DeployContext = QUIET
+): Promise<void> {
   if (!plan) return;
-  const client = new ManagementClient(gateway);
-  const options: PollOptions = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log };
-  const state = await core.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
+  const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+  const options = pollOptions(new Deadline(plan.deployTimeoutSeconds), context);
+  const log = options.log;
+  const state = await context.reporter.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
     const s = await checkProvisioned(client, plan, options);
     log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
     return s;
@@ -87,23 +111,25 @@ export async function checkAlreadyProvisioned(plan: ReleasePlan | undefined, gat
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
 export async function deployRelease(
   plan: ReleasePlan | undefined,
-  cluster: { gateway: GatewayClient; client: ImageStoreClient },
-  report: ReleaseReport
+  cluster: { gateway: GatewayClient; client: ImageStoreClient; management?: ManagementClient },
+  report: ReleaseReport,
+  context: DeployContext = QUIET
 ): Promise<void> {
   if (!plan) return;
   report.start();
   const deadline = new Deadline(plan.deployTimeoutSeconds);
-  // 'deploy-timeout' bounds the whole release, requests and their retries included. The waits end
-  // at the deadline with their own message; the grace only lets them say it before a request is cut.
+  // The deadline bounds the whole release, requests and their retries included. The waits end at
+  // the deadline with their own message; the grace only lets them say it before a request is cut.
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
+  const gateway = cluster.management?.gateway ?? cluster.gateway;
   try {
-    const gateway = cluster.gateway.boundedBy(timer.signal);
-    const client = new ManagementClient(gateway);
-    const options: PollOptions = { deadline, pollMs: pollIntervalMs(), log };
+    const client = new ManagementClient(gateway.boundedBy(timer.signal));
+    const options = pollOptions(deadline, context);
+    const { log, reporter, names } = options;
     if (!plan.alreadyProvisioned) {
       report.phase = 'provisioning';
-      await core.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
+      await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
         const result = await provisionPackage(client, plan, options);
         report.provisionResult = result;
         log(
@@ -113,7 +139,7 @@ export async function deployRelease(
         );
         if (plan.keepPackage) {
           report.packageDeleted = false;
-          log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
+          log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
         } else {
           // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
           await deleteUploadedPackage(cluster.client, plan.imageStorePath);
@@ -126,11 +152,11 @@ export async function deployRelease(
       await createOrUpgrade(client, plan, plan.application, report, options);
     }
     if (plan.unprovisionOldVersions) {
-      await core.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
+      await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
     }
     report.phase = 'done';
   } catch (err) {
-    if (err instanceof CancelledError && timer.signal.aborted && !cluster.gateway.signal?.aborted) throw new ReleaseError(deadlineMessage(plan, report));
+    if (err instanceof CancelledError && timer.signal.aborted && !gateway.signal?.aborted) throw new ReleaseError(deadlineMessage(plan, report, context.names));
     throw err;
   } finally {
     clearTimeout(timeout);
@@ -138,39 +164,41 @@ export async function deployRelease(
   }
 }
 
-/** The release ran out of 'deploy-timeout' in the middle of a request: what goes on in the cluster. */
-function deadlineMessage(plan: ReleasePlan, report: ReleaseReport): string {
-  const limit = `'deploy-timeout' (${plan.deployTimeoutSeconds} s)`;
+/** The release ran out of its deadline in the middle of a request: what goes on in the cluster. */
+function deadlineMessage(plan: ReleasePlan, report: ReleaseReport, names: SettingNames): string {
+  const limit = `'${names.DeployTimeout}' (${plan.deployTimeoutSeconds} s)`;
   const app = plan.application?.name ?? '';
   switch (report.phase) {
     case 'upgrading':
-      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was upgrading: ${upgradeGoesOn(app)}; or raise 'deploy-timeout'.`;
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was upgrading: ${upgradeGoesOn(app)}; or raise '${names.DeployTimeout}'.`;
     case 'creating':
-      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was being created: check it with 'sfctl application list', then run the step again, or raise 'deploy-timeout'.`;
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was being created: check it with 'sfctl application list', then run the step again, or raise '${names.DeployTimeout}'.`;
     default:
-      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise 'deploy-timeout'.`;
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${names.DeployTimeout}'.`;
   }
 }
 
 async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app: ApplicationPlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  const { reporter, names } = options;
   const existing = await client.getApplication(app.name);
   if (!existing) {
     report.phase = 'creating';
-    await core.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
+    await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
     return;
   }
   report.previousVersion = existing.TypeVersion;
   if (existing.TypeName !== plan.typeName) {
     throw new ReleaseError(
-      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`
+      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another '${names.ApplicationName}', or delete the application first.`
     );
   }
-  await core.group(`Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`, () =>
-    upgradeApplication(client, plan, app, existing, report, { ...options, warn: line => core.warning(line) })
+  await reporter.group(`Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`, () =>
+    upgradeApplication(client, plan, app, existing, report, options)
   );
 }
 
 async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+  const { log, reporter, names } = options;
   try {
     const versions = await client.listApplicationTypeVersions(plan.typeName);
     const old = versions.filter(v => v.Version !== plan.typeVersion && (v.Status === 'Available' || v.Status === 'Failed'));
@@ -200,8 +228,8 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
       }
       if (started.length === 0) break;
       if (options.deadline.passed) {
-        core.warning(
-          `${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`
+        reporter.warning(
+          `${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at '${names.DeployTimeout}': the cluster goes on.`
         );
         break;
       }
@@ -210,7 +238,7 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
   } catch (err) {
     if (err instanceof ReleaseError || err instanceof ImageStoreError) {
       // The release itself succeeded: a cleanup that fails is worth a warning, not a failed step.
-      core.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
+      reporter.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
       return;
     }
     throw err;

@@ -8,11 +8,16 @@ import { canonicalXml } from '../protocol/manifests.js';
 import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
 import { sendOnce } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
+import type { Reporter } from '../util/reporter.js';
+import type { SettingNames } from '../util/settings.js';
 
 export interface PollOptions {
   deadline: Deadline;
   pollMs: number;
   log: (line: string) => void;
+  reporter: Reporter;
+  /** How the front door names its settings, for the messages that blame one. */
+  names: SettingNames;
 }
 
 export type ProvisionedState = 'absent' | 'identical';
@@ -140,7 +145,7 @@ async function waitForType(
     }
     if (options.deadline.passed) {
       throw new ReleaseError(
-        `${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise 'deploy-timeout'.`
+        `${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${options.names.DeployTimeout}'.`
       );
     }
     await pause(options.pollMs, client.signal, options.deadline);

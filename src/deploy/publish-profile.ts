@@ -2,10 +2,9 @@
 // http://schemas.microsoft.com/2015/05/fabrictools): the parameter file they point to, the
 // upgrade mode and parameters, and the copy-package parameters. The inputs of the action win over
 // anything read here.
-import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { InputError } from '../action/inputs.js';
+import { SettingError as InputError } from '../util/settings.js';
 import { attributeOf, parseDeploymentXml } from './application-parameters.js';
 import { parseUpgradeSettingValue, upgradeSettingKey, type UpgradeSettings } from './upgrade-policy.js';
 
@@ -23,6 +22,8 @@ export interface PublishProfile {
     | undefined;
   /** `<CopyPackageParameters CompressPackage=…>`: read for the compression work; undefined when absent. */
   compressPackage: boolean | undefined;
+  /** What the profile asks for that is ignored, for warnings. */
+  warnings: string[];
 }
 
 /** Attributes of UpgradeDeployment/Parameters that mean nothing here: `Force` skips PowerShell's confirmation prompt. */
@@ -36,6 +37,7 @@ function booleanAttribute(value: string | undefined, what: string): boolean | un
 }
 
 export function parsePublishProfile(xml: string, profilePath: string): PublishProfile {
+  const warnings: string[] = [];
   const what = `The publish profile '${profilePath}'`;
   const root = parseDeploymentXml(xml, what).PublishProfile as Record<string, unknown> | undefined;
   if (typeof root !== 'object' || root === null) {
@@ -78,7 +80,7 @@ export function parsePublishProfile(xml: string, profilePath: string): PublishPr
       if (IGNORED_UPGRADE_PARAMETERS.has(name.toLowerCase()) || name.startsWith('xmlns')) continue;
       const key = upgradeSettingKey(name);
       if (!key) {
-        core.warning(`${what}: the upgrade parameter '${name}' is not supported by this action and is ignored.`);
+        warnings.push(`${what}: the upgrade parameter '${name}' is not supported by this action and is ignored.`);
         continue;
       }
       settings[key] = parseUpgradeSettingValue(what, key, value);
@@ -92,7 +94,7 @@ export function parsePublishProfile(xml: string, profilePath: string): PublishPr
   }
 
   const compressPackage = booleanAttribute(attributeOf(root.CopyPackageParameters, 'CompressPackage'), `${what}: <CopyPackageParameters CompressPackage>`);
-  return { applicationParameterFile, upgrade, compressPackage };
+  return { applicationParameterFile, upgrade, compressPackage, warnings };
 }
 
 export async function readPublishProfile(profilePath: string, input: string): Promise<PublishProfile> {

@@ -3,8 +3,9 @@
 // parameters and policy.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DeployInput, type DeployInputs, wantsApplication, wantsRelease } from '../action/deploy-inputs.js';
-import { InputError } from '../action/inputs.js';
+import { type ReleaseSpec as DeployInputs, wantsApplication, wantsRelease } from './release-spec.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
+import { SettingError as InputError } from '../util/settings.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import { type ApplicationManifest, parseApplicationManifest } from '../protocol/manifests.js';
 import { mergeParameters, type ParameterSource, readApplicationParameterFile } from './application-parameters.js';
@@ -46,14 +47,14 @@ export interface ReleasePlan {
   warnings: string[];
 }
 
-export async function readPackageIdentity(packageRoot: string): Promise<PackageIdentity> {
+export async function readPackageIdentity(packageRoot: string, names: SettingNames = CANONICAL_NAMES): Promise<PackageIdentity> {
   const manifestPath = path.join(packageRoot, 'ApplicationManifest.xml');
   let manifestXml: string;
   try {
     manifestXml = await readFile(manifestPath, 'utf8');
   } catch (err) {
     throw new InputError(
-      `The package has no readable ApplicationManifest.xml at '${manifestPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'}): point 'package-path' at the application package folder.`
+      `The package has no readable ApplicationManifest.xml at '${manifestPath}' (${(err as NodeJS.ErrnoException).code ?? 'error'}): point '${names.PackagePath}' at the application package folder.`
     );
   }
   const manifest = parseApplicationManifest(manifestXml, `'${manifestPath}'`);
@@ -69,12 +70,17 @@ export async function readPackageIdentity(packageRoot: string): Promise<PackageI
 }
 
 /** The release to run, or undefined when no input asks for more than the upload. */
-export async function buildReleasePlan(identity: PackageIdentity, imageStorePath: string, inputs: DeployInputs): Promise<ReleasePlan | undefined> {
+export async function buildReleasePlan(
+  identity: PackageIdentity,
+  imageStorePath: string,
+  inputs: DeployInputs,
+  names: SettingNames = CANONICAL_NAMES
+): Promise<ReleasePlan | undefined> {
   if (!wantsRelease(inputs)) return undefined;
   const { manifest } = identity;
-  const profile: PublishProfile | undefined = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile) : undefined;
+  const profile: PublishProfile | undefined = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, names.PublishProfile) : undefined;
 
-  const warnings: string[] = [];
+  const warnings: string[] = [...(profile?.warnings ?? [])];
   let application: ApplicationPlan | undefined;
   if (wantsApplication(inputs)) {
     const sources: ParameterSource[] = [];
@@ -82,18 +88,18 @@ export async function buildReleasePlan(identity: PackageIdentity, imageStorePath
     const parameterFilePath = inputs.applicationParameterFile ?? profile?.applicationParameterFile;
     let nameFromFile: string | undefined;
     if (parameterFilePath) {
-      const what = inputs.applicationParameterFile ? `'${DeployInput.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
+      const what = inputs.applicationParameterFile ? `'${names.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
       const file = await readApplicationParameterFile(parameterFilePath, what);
       nameFromFile = file.applicationName;
       sources.push({ what: `The parameter file '${parameterFilePath}'`, parameters: file.parameters });
     }
     if (inputs.applicationParameters.length > 0) {
-      sources.push({ what: `'${DeployInput.ApplicationParameters}'`, parameters: inputs.applicationParameters });
+      sources.push({ what: `'${names.ApplicationParameters}'`, parameters: inputs.applicationParameters });
     }
     const name = inputs.applicationName ?? nameFromFile;
     if (!name) {
       throw new InputError(
-        `No application to create or upgrade: set '${DeployInput.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${DeployInput.ApplicationParameterFile}' whose <Application> has a Name.`
+        `No application to create or upgrade: set '${names.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${names.ApplicationParameterFile}' whose <Application> has a Name.`
       );
     }
     const profileUpgrade = profile?.upgrade;

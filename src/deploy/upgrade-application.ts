@@ -1,7 +1,7 @@
 // Upgrading the application: one upgrade request (sent again only when the progress shows that a
 // request whose answer was lost started nothing), then the wait for that upgrade. An upgrade this
 // run started is followed to its end and never started again, however it ended.
-import type { ReleaseReport } from '../action/release-report.js';
+import type { ReleaseRecord as ReleaseReport } from './release-record.js';
 import { CancelledError, ImageStoreError } from '../cluster/errors.js';
 import { type ApplicationInfo, type ApplicationUpgradeProgress, type ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
 import { effectiveParameters } from './application-parameters.js';
@@ -12,17 +12,13 @@ import { sendOnce } from './unanswered.js';
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { takeoverMessage, type UpgradeWatch, waitForUpgrade } from './wait-for-upgrade.js';
 
-export interface UpgradeOptions extends PollOptions {
-  warn: (line: string) => void;
-}
-
 export async function upgradeApplication(
   client: ManagementClient,
   plan: ReleasePlan,
   app: ApplicationPlan,
   existing: ApplicationInfo,
   report: ReleaseReport,
-  options: UpgradeOptions
+  options: PollOptions
 ): Promise<void> {
   const { log } = options;
   const watch: UpgradeWatch = {
@@ -32,6 +28,7 @@ export async function upgradeApplication(
     deadline: options.deadline,
     pollMs: options.pollMs,
     log,
+    names: options.names,
     onProgress: (p, domains) => {
       report.upgradeState = p.UpgradeState;
       report.domains = domains;
@@ -123,7 +120,7 @@ function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: Appli
 }
 
 /** Names only: parameter values may be secrets. */
-function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo, options: UpgradeOptions): void {
+function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo, options: PollOptions): void {
   const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
   const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
   const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
@@ -131,8 +128,8 @@ function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: 
   const given = new Set(app.parameters.map(p => p.Key));
   const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
   if (resetting.length > 0) {
-    options.warn(
-      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or 'application-parameters': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
+    options.reporter.warning(
+      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${options.names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
     );
   }
 }

@@ -1,7 +1,7 @@
 // The upgrade policy: `upgrade-settings` and the publish profile's UpgradeDeployment parameters
 // (the names of the PowerShell upgrade command, `…Sec` in seconds) mapped to the REST upgrade
 // description, durations as ISO 8601 strings.
-import { InputError } from '../action/inputs.js';
+import { SettingError as InputError } from '../util/settings.js';
 import type { ApplicationUpgradeDescription, MonitoringPolicy, ParameterPair } from '../cluster/management-client.js';
 
 /** Settings in seconds, mapped to the monitoring policy's duration fields. */

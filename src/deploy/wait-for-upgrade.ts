@@ -5,6 +5,7 @@ import { CancelledError } from '../cluster/errors.js';
 import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
 import { applicationIdOf } from '../protocol/management-models.js';
 import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 export interface DomainTiming {
   name: string;
@@ -23,6 +24,8 @@ export interface UpgradeWatch {
   deadline: Deadline;
   pollMs: number;
   log: (line: string) => void;
+  /** How the front door names its settings (canonical names without one). */
+  names?: SettingNames;
   /** Called after every poll with the latest progress. */
   onProgress?: (progress: ApplicationUpgradeProgress, domains: DomainTiming[]) => void;
   now?: () => number;
@@ -90,7 +93,7 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
     if (watch.deadline.passed) {
       const where = progress.CurrentUpgradeDomainProgress?.DomainName || progress.NextUpgradeDomain;
       throw new ReleaseError(
-        `The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within 'deploy-timeout' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise 'deploy-timeout'.`
+        `The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}'.`
       );
     }
     heartbeat.beat(() => {
@@ -180,7 +183,7 @@ function terminal(progress: ApplicationUpgradeProgress, watch: UpgradeWatch, com
       const next = progress.NextUpgradeDomain || failedDomain(progress) || '<domain>';
       const failed = progress.FailureReason && progress.FailureReason !== 'None';
       const why = failed
-        ? `stopped after a failure (${describeFailure(progress)}) and, with 'failure-action: Manual', waits for a decision`
+        ? `stopped after a failure (${describeFailure(progress)}) and, with '${(watch.names ?? CANONICAL_NAMES).FailureAction}: Manual', waits for a decision`
         : `waits for a person to start upgrade domain ${next}`;
       return `The upgrade of ${app} to ${target} ${why}. Roll it back with '${commands.rollback}', or, once the cause is fixed, resume it with '${commands.resume(next)}'.`;
     }

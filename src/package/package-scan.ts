@@ -5,7 +5,8 @@ import * as glob from '@actions/glob';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { inParallel } from '../util/concurrency.js';
-import { Input, InputError } from '../action/inputs.js';
+import { type Reporter } from '../util/reporter.js';
+import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../util/settings.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
 import { BrokenLinkError, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
@@ -63,21 +64,21 @@ export function escapeGlob(literal: string, windows = process.platform === 'win3
  * An include pattern relative to the package root: a leading `./` is dropped; `.` and `..`
  * segments elsewhere are refused (the package root is the only base).
  */
-export function normalizeIncludePattern(pattern: string): string {
+export function normalizeIncludePattern(pattern: string, names: SettingNames = CANONICAL_NAMES): string {
   const negated = pattern.startsWith('!');
   let body = (negated ? pattern.slice(1) : pattern).replace(/^[\\/]+/, '');
   while (body.startsWith('./') || body.startsWith('.\\')) body = body.slice(2);
   if (body === '.' || body === '') body = '**';
   if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
     throw new InputError(
-      `'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`
+      `'${names.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${names.PackagePath}', so write it without them (for example 'Svc/**').`
     );
   }
   return negated ? `!${body}` : body;
 }
 
 /** A scan error as one sentence naming the input and the fix (broken link, unreadable folder). */
-export function describeScanError(err: unknown, root: string): Error {
+export function describeScanError(err: unknown, root: string, names: SettingNames = CANONICAL_NAMES): Error {
   if (err instanceof InputError) return err;
   const e = err as NodeJS.ErrnoException;
   const brokenPath =
@@ -85,62 +86,67 @@ export function describeScanError(err: unknown, root: string): Error {
       ? err.linkPath
       : /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
   const where = (p: string | undefined) => {
-    if (p === undefined) return `a path in '${Input.PackagePath}'`;
+    if (p === undefined) return `a path in '${names.PackagePath}'`;
     const rel = path.relative(root, p).split(path.sep).join('/');
-    return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${Input.PackagePath}'`;
+    return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${names.PackagePath}'`;
   };
   if (brokenPath !== undefined) {
     const rel = path.relative(root, brokenPath).split(path.sep).join('/');
-    return new InputError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
+    return new InputError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${names.Include}'.`);
   }
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
-    return new InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
+    return new InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${names.Include}'.`);
   }
   if (e?.code === 'ELOOP') return new InputError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
   const message = e instanceof Error ? e.message : String(err);
-  return new InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
+  return new InputError(`Scanning '${names.PackagePath}' ('${root}') with '${names.Include}' failed: ${message}`);
 }
 
 export interface ScanOptions {
   /** List with @actions/glob even for the default include '**' (the path before walk-package.ts; for tests and measurements). */
   useGlob?: boolean;
+  /** How the front door names its settings (canonical names without one). */
+  names?: SettingNames;
+  /** Where debug lines go; nothing is printed without one. */
+  reporter?: Reporter;
 }
 
 export async function scanPackage(packagePath: string, include: string[], options: ScanOptions = {}): Promise<ScannedPackage> {
   const root = path.resolve(packagePath);
+  const names = options.names ?? CANONICAL_NAMES;
   const st = await fs.stat(root).catch(() => undefined);
-  if (!st) throw new InputError(`'${Input.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
+  if (!st) throw new InputError(`'${names.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
   if (!st.isDirectory()) {
-    throw new InputError(`'${Input.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
+    throw new InputError(`'${names.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
   }
   const realRoot = await fs.realpath(root);
   const base = escapeGlob(root);
-  const relativePatterns = include.map(normalizeIncludePattern);
+  const relativePatterns = include.map(p => normalizeIncludePattern(p, names));
   const absolute = (p: string) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
   let listing: PackageListing;
   if (relativePatterns.join('\n') === '**' && !options.useGlob) {
     // Everything: walk the folder rather than have glob match each path (same result, much sooner).
     try {
-      listing = await walkPackage(root, realRoot);
+      listing = await walkPackage(root, realRoot, { names, reporter: options.reporter });
     } catch (err) {
-      throw describeScanError(err, root);
+      throw describeScanError(err, root, names);
     }
   } else {
-    listing = await listWithGlob(root, realRoot, relativePatterns.map(absolute).join('\n'));
+    listing = await listWithGlob(root, realRoot, relativePatterns.map(absolute).join('\n'), names);
   }
   const { files, folders, ignoredMarkFiles } = listing;
   if (files.length === 0) {
     const hasAnything = (await fs.readdir(root)).length > 0;
     throw new InputError(
       hasAnything
-        ? `'${Input.Include}' (${include.join(', ')}) matched no file in '${Input.PackagePath}' ('${root}').`
-        : `'${Input.PackagePath}' ('${root}') is empty: build the application package into it first.`
+        ? `'${names.Include}' (${include.join(', ')}) matched no file in '${names.PackagePath}' ('${root}').`
+        : `'${names.PackagePath}' ('${root}') is empty: build the application package into it first.`
     );
   }
   const manifest = files.find(f => f.relativePath === APPLICATION_MANIFEST);
   if (!manifest) {
     throw new InputError(
-      `'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`
+      `'${names.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${names.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`
     );
   }
   // Sorted, so that the message is the same whatever order the file system lists the folders in.
@@ -149,7 +155,7 @@ export async function scanPackage(packagePath: string, include: string[], option
     const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
     const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
     throw new InputError(
-      `${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`
+      `${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${names.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${names.Include}'.`
     );
   }
   files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
@@ -164,18 +170,18 @@ export async function scanPackage(packagePath: string, include: string[], option
 }
 
 /** The files and folders @actions/glob finds for `patterns` (absolute, escaped), each inspected. Exported for the tests. */
-export async function listWithGlob(root: string, realRoot: string, patterns: string): Promise<PackageListing> {
+export async function listWithGlob(root: string, realRoot: string, patterns: string, names: SettingNames = CANONICAL_NAMES): Promise<PackageListing> {
   const found: string[] = [];
   try {
     const globber = await glob.create(patterns, GLOB_OPTIONS);
     for await (const p of globber.globGenerator()) found.push(p);
   } catch (err) {
-    throw describeScanError(err, root);
+    throw describeScanError(err, root, names);
   }
   const listing: PackageListing = { files: [], folders: new Set<string>(['']), ignoredMarkFiles: 0 };
   // Each path costs a few file-system calls: run them side by side rather than one after another.
   await inParallel(found, SCAN_PARALLELISM, async p => {
-    const entry = await inspect(root, realRoot, p);
+    const entry = await inspect(root, realRoot, p, names);
     if (entry.kind === 'folder') {
       addFolderAndAncestors(listing.folders, entry.relativePath);
     } else if (entry.kind === 'file') {
@@ -218,17 +224,17 @@ const SCAN_PARALLELISM = 32;
 
 type Entry = { kind: 'folder'; relativePath: string } | { kind: 'file'; relativePath: string; size: number } | { kind: 'other' };
 
-async function inspect(root: string, realRoot: string, found: string): Promise<Entry> {
+async function inspect(root: string, realRoot: string, found: string, names: SettingNames): Promise<Entry> {
   const relativePath = toStoreRelativePath(root, found);
   const real = await fs.realpath(found);
-  if (!isInsidePackage(real, realRoot)) throw linkOutsideError(relativePath, real);
+  if (!isInsidePackage(real, realRoot)) throw linkOutsideError(relativePath, real, names);
   const info = await fs.stat(found);
   if (info.isDirectory()) return { kind: 'folder', relativePath };
   if (!info.isFile()) return { kind: 'other' };
   try {
     await fs.access(found, constants.R_OK);
   } catch {
-    throw unreadableFileError(relativePath);
+    throw unreadableFileError(relativePath, names);
   }
   return { kind: 'file', relativePath, size: info.size };
 }

@@ -4,16 +4,19 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeProblem, type LayoutOptions, type PackageLayout, packageViewOf, validatePackageLayout } from '../protocol/package-layout.js';
 import type { ScannedPackage } from './package-scan.js';
-import { Input } from '../action/inputs.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 /** The package breaks the image builder's rules: the message lists every problem, one sentence each. */
 export class PackageValidationError extends Error {
   override name = 'PackageValidationError';
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    names: SettingNames = CANONICAL_NAMES
+  ) {
     super(
       problems.length === 1
-        ? `The package in '${Input.PackagePath}' is invalid: ${problems[0]}`
-        : `The package in '${Input.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`
+        ? `The package in '${names.PackagePath}' is invalid: ${problems[0]}`
+        : `The package in '${names.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`
     );
   }
 }
@@ -39,23 +42,23 @@ export function localPackageView(pkg: ScannedPackage) {
   );
 }
 
-export function validateLocalPackage(pkg: ScannedPackage, options: LayoutOptions = {}): PackageValidation {
+export function validateLocalPackage(pkg: ScannedPackage, options: LayoutOptions = {}, names: SettingNames = CANONICAL_NAMES): PackageValidation {
   const layout = validatePackageLayout(localPackageView(pkg), options);
   const warnings: string[] = [];
   if (layout.unreferencedFiles.length > 0) {
     const shown = layout.unreferencedFiles.slice(0, 10).map(f => `'${f}'`);
     const more = layout.unreferencedFiles.length - shown.length;
     warnings.push(
-      `${layout.unreferencedFiles.length} file(s) in '${Input.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${Input.Include}' (for example '!**/*.pdb') or remove them from the package.`
+      `${layout.unreferencedFiles.length} file(s) in '${names.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${names.Include}' (for example '!**/*.pdb') or remove them from the package.`
     );
   }
   return { layout, errors: layout.problems.map(describeProblem), warnings };
 }
 
 /** Validates, throws PackageValidationError on any problem; returns the layout and the warnings. */
-export function assertValidPackage(pkg: ScannedPackage, options: LayoutOptions = {}): PackageValidation {
-  const result = validateLocalPackage(pkg, options);
-  if (result.errors.length > 0) throw new PackageValidationError(result.errors);
+export function assertValidPackage(pkg: ScannedPackage, options: LayoutOptions = {}, names: SettingNames = CANONICAL_NAMES): PackageValidation {
+  const result = validateLocalPackage(pkg, options, names);
+  if (result.errors.length > 0) throw new PackageValidationError(result.errors, names);
   return result;
 }
 

@@ -4,11 +4,11 @@
 // package-scan's inspect() of each path (see node_modules/@actions/glob/lib/internal-globber.js),
 // without glob's one-await-per-path traversal: one readdir per folder, one stat and one access per
 // file, and realpath only for symbolic links.
-import * as core from '@actions/core';
 import * as fs from 'node:fs';
 import { constants, type Dirent, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { Input, InputError } from '../action/inputs.js';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
+import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../util/settings.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { Semaphore } from '../util/concurrency.js';
 import type { PackageFile } from './package-scan.js';
@@ -34,12 +34,12 @@ export function isInsidePackage(real: string, realRoot: string): boolean {
   return real === realRoot || real.startsWith(realRoot + path.sep);
 }
 
-export function linkOutsideError(relativePath: string, real: string): InputError {
-  return new InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
+export function linkOutsideError(relativePath: string, real: string, names: SettingNames = CANONICAL_NAMES): InputError {
+  return new InputError(`'${relativePath}' in '${names.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
 }
 
-export function unreadableFileError(relativePath: string): InputError {
-  return new InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
+export function unreadableFileError(relativePath: string, names: SettingNames = CANONICAL_NAMES): InputError {
+  return new InputError(`'${relativePath}' in '${names.PackagePath}' cannot be read: check its permissions.`);
 }
 
 /** File-system calls in flight at once. */
@@ -85,7 +85,11 @@ interface Folder {
  * InputErrors of a link outside the package and an unreadable file). A link to a folder whose
  * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
  */
-export async function walkPackage(root: string, realRoot: string): Promise<PackageListing> {
+export async function walkPackage(
+  root: string,
+  realRoot: string,
+  { names = CANONICAL_NAMES, reporter = SILENT_REPORTER }: { names?: SettingNames; reporter?: Reporter } = {}
+): Promise<PackageListing> {
   const call = fsLimiter(WALK_PARALLELISM);
 
   const walkFolder = async (folder: Folder): Promise<Node> => {
@@ -110,7 +114,7 @@ export async function walkPackage(root: string, realRoot: string): Promise<Packa
       try {
         await call<void>(cb => fs.access(localPath, constants.R_OK, err => cb(err, undefined)));
       } catch {
-        return failed('inspection', unreadableFileError(relativePath));
+        return failed('inspection', unreadableFileError(relativePath, names));
       }
       return { kind: 'file', file: { localPath, relativePath, size } };
     };
@@ -152,10 +156,10 @@ export async function walkPackage(root: string, realRoot: string): Promise<Packa
       return failed(info.isDirectory() ? 'traversal' : 'inspection', error);
     }
     if (info.isDirectory() && parent.chain.includes(real)) {
-      core.debug(`Symlink cycle detected for path '${localPath}' and realpath '${real}'`);
+      reporter.debug(`Symlink cycle detected for path '${localPath}' and realpath '${real}'`);
       return { kind: 'skipped' };
     }
-    if (!isInsidePackage(real, realRoot)) return failed('inspection', linkOutsideError(relativePath, real));
+    if (!isInsidePackage(real, realRoot)) return failed('inspection', linkOutsideError(relativePath, real, names));
     if (info.isDirectory()) return subfolder(real);
     return info.isFile() ? readableFile(info.size) : { kind: 'skipped' };
   };

@@ -1,7 +1,6 @@
 // One package file into the store: by a single PUT, or through an upload session in chunks, with
 // the recovery a session needs (protocol reference §4): a chunk whose answer was lost, a session
 // lost in a failover or recreated with ranges missing, a commit whose answer was lost.
-import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { ImageStoreError } from '../cluster/errors.js';
@@ -15,6 +14,7 @@ import { inParallel } from '../util/concurrency.js';
 import type { SessionCapability } from './session-capability.js';
 import { StoppedError } from './upload-failures.js';
 import type { UploadProgress } from './upload-progress.js';
+import type { Reporter } from '../util/reporter.js';
 
 /**
  * How often a file's upload session may be lost (failover, expiry) or come back incomplete
@@ -37,6 +37,7 @@ export interface FileUploadContext {
   /** Sessions not yet committed, deleted if the run fails. */
   openSessions: Set<string>;
   stopped: () => boolean;
+  reporter: Reporter;
 }
 
 /** The session is gone from the cluster (failover, expiry): the file starts again with a new one. */
@@ -94,7 +95,7 @@ async function uploadThroughSessions(ctx: FileUploadContext, file: PackageFile, 
         `upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`
       );
     }
-    core.info(`The upload session of '${storePath}' ${what}.`);
+    ctx.reporter.info(`The upload session of '${storePath}' ${what}.`);
   };
   for (;;) {
     if (decision === 'single-put') {
@@ -105,7 +106,7 @@ async function uploadThroughSessions(ctx: FileUploadContext, file: PackageFile, 
     ctx.openSessions.add(sessionId);
     let progressCounted = 0;
     const sendChunk = async (range: ByteRange) => {
-      await sendOneChunk(ctx.client, file, storePath, sessionId, range);
+      await sendOneChunk(ctx.reporter, ctx.client, file, storePath, sessionId, range);
       const n = range.end - range.start + 1;
       progressCounted += n;
       ctx.progress.bytesDone += n;
@@ -139,7 +140,7 @@ async function uploadThroughSessions(ctx: FileUploadContext, file: PackageFile, 
       for (;;) {
         await inParallel(todo, ctx.concurrency, sendChunk, ctx.stopped);
         if (ctx.stopped()) throw new StoppedError();
-        const outcome = await commit(ctx.client, sessionId, storePath, file.size, priorVersion);
+        const outcome = await commit(ctx.reporter, ctx.client, sessionId, storePath, file.size, priorVersion);
         if (outcome.done) break;
         // The cluster still expects ranges (a session recreated after a failover): send those.
         const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
@@ -166,18 +167,18 @@ async function uploadThroughSessions(ctx: FileUploadContext, file: PackageFile, 
  * refused with RANGE_NOT_SATISFIABLE: then the session says whether those bytes are still
  * expected.
  */
-async function sendOneChunk(client: ImageStoreClient, file: PackageFile, storePath: string, sessionId: string, range: ByteRange): Promise<void> {
+async function sendOneChunk(log: Reporter, client: ImageStoreClient, file: PackageFile, storePath: string, sessionId: string, range: ByteRange): Promise<void> {
   try {
     await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
   } catch (err) {
     if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable))) throw err;
     const session = await client.getUploadSession(sessionId, storePath);
     if (!session) {
-      core.debug(`chunk ${range.start}-${range.end} of '${storePath}' refused and its session is gone: the session was lost`);
+      log.debug(`chunk ${range.start}-${range.end} of '${storePath}' refused and its session is gone: the session was lost`);
       throw new SessionLostError();
     }
     const stillExpected = rangesOf(session).some(r => overlaps(range, r));
-    core.debug(
+    log.debug(
       `chunk ${range.start}-${range.end} of '${storePath}' refused as already sent; the session ${stillExpected ? 'still expects it: a real refusal' : 'has it: only the answer was lost'}`
     );
     if (stillExpected) throw err;
@@ -191,7 +192,14 @@ async function sendOneChunk(client: ImageStoreClient, file: PackageFile, storePa
  * succeeded and only its answer was lost. The session and the store tell which. Any other refusal
  * fails the file at once.
  */
-async function commit(client: ImageStoreClient, sessionId: string, storePath: string, size: number, priorVersion: string | undefined): Promise<CommitOutcome> {
+async function commit(
+  log: Reporter,
+  client: ImageStoreClient,
+  sessionId: string,
+  storePath: string,
+  size: number,
+  priorVersion: string | undefined
+): Promise<CommitOutcome> {
   try {
     await client.commitUploadSession(sessionId, storePath);
     return { done: true };
@@ -200,7 +208,7 @@ async function commit(client: ImageStoreClient, sessionId: string, storePath: st
     const session = await client.getUploadSession(sessionId, storePath);
     if (session) {
       const expected = rangesOf(session);
-      core.debug(`commit of '${storePath}' refused; its session still expects ${expected.length} range(s)`);
+      log.debug(`commit of '${storePath}' refused; its session still expects ${expected.length} range(s)`);
       if (expected.length === 0) throw err;
       return { done: false, expected };
     }
@@ -212,12 +220,12 @@ async function commit(client: ImageStoreClient, sessionId: string, storePath: st
         stored !== undefined &&
         parseInt64(stored.FileSize, 'FileSize') === size &&
         (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
-      core.debug(
+      log.debug(
         `commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`
       );
       if (committed) return { done: true };
     } else {
-      core.debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);
+      log.debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);
     }
     throw new SessionLostError();
   }

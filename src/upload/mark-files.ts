@@ -1,7 +1,7 @@
 // Writes each folder's mark file (`_.dir`) as soon as everything beneath it is complete, on the
 // side of the file uploads. The package root's is withheld until writeRoot(): the package is then
 // complete for the cluster, so the caller verifies the store first.
-import * as core from '@actions/core';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { joinStorePath } from '../protocol/store-path.js';
@@ -24,7 +24,8 @@ export class MarkFileWriter {
     private readonly stopped: () => boolean,
     private readonly onError: (err: unknown) => void,
     /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
-    private readonly onMarkWritten: (folder: string) => void = () => undefined
+    private readonly onMarkWritten: (folder: string) => void = () => undefined,
+    private readonly reporter: Reporter = SILENT_REPORTER
   ) {
     this.completion = new FolderCompletion(folders, files);
   }
@@ -53,7 +54,7 @@ export class MarkFileWriter {
     if (this.stopped()) return;
     if (folder === '') {
       this.rootReady = true;
-      core.debug('every sub-folder of the package is complete; the root mark file waits');
+      this.reporter.debug('every sub-folder of the package is complete; the root mark file waits');
       return;
     }
     this.writes.add(

@@ -3,7 +3,6 @@
 // upload sessions (session-capability.ts), the mark files written as folders complete
 // (mark-files.ts), progress and failures each in their own module. All requests share one bounded
 // pool (the client's limiter).
-import * as core from '@actions/core';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import type { PackageFile, ScannedPackage } from '../package/package-scan.js';
 import { compareCodeUnits, joinStorePath } from '../protocol/store-path.js';
@@ -14,6 +13,7 @@ import { SessionCapability } from './session-capability.js';
 import { UploadFailures } from './upload-failures.js';
 import { UploadProgress } from './upload-progress.js';
 import type { FolderListings } from './verify-destination.js';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 
 export { UploadFailedError } from './upload-failures.js';
 
@@ -49,6 +49,8 @@ export interface UploadSettings {
   signal?: AbortSignal;
   /** Given each sub-folder as soon as its mark file is written, to list it for the verification then. */
   listings?: FolderListings;
+  /** Where the upload reports; nothing is printed without one. */
+  reporter?: Reporter;
 }
 
 export interface UploadStats {
@@ -63,7 +65,8 @@ export interface UploadStats {
 export class PackageUploader {
   readonly progress: UploadProgress;
   private readonly counts = { filesUploaded: 0, bytesUploaded: 0, chunkedFiles: 0, markFilesWrittenDuringUpload: 0 };
-  private readonly sessions = new SessionCapability();
+  private readonly sessions: SessionCapability;
+  private readonly reporter: Reporter;
   private readonly openSessions = new Set<string>();
   private readonly failures: UploadFailures;
   private readonly marks: MarkFileWriter;
@@ -73,6 +76,8 @@ export class PackageUploader {
     private readonly pkg: ScannedPackage,
     private readonly settings: UploadSettings
   ) {
+    this.reporter = settings.reporter ?? SILENT_REPORTER;
+    this.sessions = new SessionCapability(this.reporter);
     // Files still being written (zips) count once they are complete: see uploadFiles().
     this.progress = new UploadProgress(
       pkg.files.length,
@@ -97,7 +102,8 @@ export class PackageUploader {
       pkg.files.map(f => f.relativePath),
       () => this.failures.stopped,
       err => this.failures.add(err),
-      folder => settings.listings?.folderComplete(folder)
+      folder => settings.listings?.folderComplete(folder),
+      this.reporter
     );
   }
 
@@ -121,7 +127,8 @@ export class PackageUploader {
       progress: this.progress,
       sessions: this.sessions,
       openSessions: this.openSessions,
-      stopped: () => this.failures.stopped
+      stopped: () => this.failures.stopped,
+      reporter: this.reporter
     };
     await inParallel(
       ordered,
@@ -180,8 +187,10 @@ export class PackageUploader {
     if (ids.length === 0) return;
     const cleanup = this.client.forCleanup();
     await Promise.all(
-      ids.map(id => cleanup.deleteUploadSession(id).catch((err: unknown) => core.warning(`Could not delete upload session ${id}: ${(err as Error).message}`)))
+      ids.map(id =>
+        cleanup.deleteUploadSession(id).catch((err: unknown) => this.reporter.warning(`Could not delete upload session ${id}: ${(err as Error).message}`))
+      )
     );
-    core.info(`Deleted ${ids.length} open upload session(s).`);
+    this.reporter.info(`Deleted ${ids.length} open upload session(s).`);
   }
 }

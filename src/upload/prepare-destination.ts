@@ -1,9 +1,10 @@
 // What happens to the destination folder before the upload: a first listing that tells whether
 // the endpoint is an Image Store at all and whether the destination exists, then the overwrite
 // mode. A dry run asks the same questions and changes nothing.
-import * as core from '@actions/core';
 import { inParallel } from '../util/concurrency.js';
-import { Input, type OverwriteMode } from '../action/inputs.js';
+import type { OverwriteMode } from './upload-spec.js';
+import type { Reporter } from '../util/reporter.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import type { ScannedPackage } from '../package/package-scan.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { encodeStorePath, joinStorePath } from '../protocol/store-path.js';
@@ -41,8 +42,9 @@ export interface DestinationState {
 export async function inspectDestination(
   client: ImageStoreClient,
   destination: string,
-  options: { lookForRootMark: boolean } = { lookForRootMark: true }
+  options: { lookForRootMark: boolean; names?: SettingNames } = { lookForRootMark: true }
 ): Promise<DestinationState> {
+  const names = options.names ?? CANONICAL_NAMES;
   const res = await client.gateway.call(
     { operation: 'list', storePath: destination },
     { method: 'GET', path: `/ImageStore/${encodeStorePath(destination)}`, accept: [200, 204, 404] }
@@ -50,7 +52,7 @@ export async function inspectDestination(
   const answer = readListingAnswer(res);
   if (answer === 'not-an-image-store') {
     throw new NotAnImageStoreError(
-      `'${client.gateway.endpoint}' does not answer like a Service Fabric Image Store (listing '${destination}' got HTTP ${res.status} with ${describeBody(res)}): set '${Input.ClusterEndpoint}' to the cluster's HTTP gateway, such as 'https://<host>:19080', with no path.`
+      `'${client.gateway.endpoint}' does not answer like a Service Fabric Image Store (listing '${destination}' got HTTP ${res.status} with ${describeBody(res)}): set '${names.ClusterEndpoint}' to the cluster's HTTP gateway, such as 'https://<host>:19080', with no path.`
     );
   }
   if (answer === 'missing') return { exists: false, complete: false };
@@ -92,9 +94,9 @@ function describeBody(res: HttpResponse): string {
 }
 
 /** The error `overwrite: fail` gives over an existing destination, in a real run and a dry run alike. */
-export function destinationExistsError(destination: string): DestinationExistsError {
+export function destinationExistsError(destination: string, names: SettingNames = CANONICAL_NAMES): DestinationExistsError {
   return new DestinationExistsError(
-    `'${destination}' already exists in the Image Store and 'overwrite' is 'fail': delete it, choose another 'image-store-path', or set 'overwrite' to replace, merge or skip.`
+    `'${destination}' already exists in the Image Store and '${names.Overwrite}' is 'fail': delete it, choose another '${names.ImageStorePath}', or set '${names.Overwrite}' to replace, merge or skip.`
   );
 }
 
@@ -104,27 +106,29 @@ export async function prepareDestination(
   mode: OverwriteMode,
   pkg: ScannedPackage,
   concurrency: number,
-  state: DestinationState
+  state: DestinationState,
+  reporter: Reporter,
+  names: SettingNames = CANONICAL_NAMES
 ): Promise<PreparedDestination> {
   switch (mode) {
     case 'fail': {
-      if (state.exists) throw destinationExistsError(destination);
+      if (state.exists) throw destinationExistsError(destination, names);
       return { skip: false, empty: true };
     }
     case 'skip': {
       if (state.complete) {
-        core.info(`'${destination}/${MARK_FILE_NAME}' exists: a complete upload is already there, and 'overwrite' is 'skip'.`);
+        reporter.info(`'${destination}/${MARK_FILE_NAME}' exists: a complete upload is already there, and '${names.Overwrite}' is 'skip'.`);
         return { skip: true, empty: false };
       }
       if (!state.exists) return { skip: false, empty: true };
       // Anything there without the root mark file is an incomplete upload: start afresh.
       await client.delete(destination);
-      core.info(`Deleted '${destination}' (no complete upload was there).`);
+      reporter.info(`Deleted '${destination}' (no complete upload was there).`);
       return { skip: false, empty: true };
     }
     case 'replace': {
       await client.delete(destination);
-      core.info(`Deleted '${destination}' before uploading ('overwrite: replace').`);
+      reporter.info(`Deleted '${destination}' before uploading ('${names.Overwrite}: replace').`);
       return { skip: false, empty: true };
     }
     case 'merge': {
@@ -134,7 +138,7 @@ export async function prepareDestination(
       await client.delete(joinStorePath(destination, MARK_FILE_NAME));
       const others = pkg.folders.filter(f => f !== '');
       await inParallel(others, concurrency, f => client.delete(joinStorePath(destination, f, MARK_FILE_NAME)));
-      core.info(`Merging into '${destination}': removed the mark files of ${pkg.folders.length} folder(s) until the upload completes.`);
+      reporter.info(`Merging into '${destination}': removed the mark files of ${pkg.folders.length} folder(s) until the upload completes.`);
       return { skip: false, empty: false };
     }
   }

@@ -1,11 +1,13 @@
 // Whether the cluster has upload sessions (Linux clusters of runtime 6.4 and earlier do not). One
 // probe decides for the whole run: the first large file sends its first chunk alone, and every
 // other large file waits for that answer. Once a session has worked, the answer is final.
-import * as core from '@actions/core';
+import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 
 export type SessionDecision = 'sessions' | 'single-put' | 'probe';
 
 export class SessionCapability {
+  constructor(private readonly reporter: Reporter = SILENT_REPORTER) {}
+
   private supported: boolean | undefined;
   private probing: { done: Promise<void>; finish: () => void } | undefined;
 
@@ -35,14 +37,14 @@ export class SessionCapability {
   probed(outcome: boolean | undefined): void {
     if (outcome !== undefined && this.supported === undefined) {
       this.supported = outcome;
-      core.debug(`upload sessions probe: ${outcome ? 'the cluster has upload sessions' : 'no upload sessions (400 E_INVALIDARG on the first chunk)'}`);
+      this.reporter.debug(`upload sessions probe: ${outcome ? 'the cluster has upload sessions' : 'no upload sessions (400 E_INVALIDARG on the first chunk)'}`);
       if (!outcome) {
-        core.warning(
+        this.reporter.warning(
           'This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.'
         );
       }
     } else if (outcome === undefined) {
-      core.debug('upload sessions probe: undecided (the first chunk failed otherwise); the next large file probes again');
+      this.reporter.debug('upload sessions probe: undecided (the first chunk failed otherwise); the next large file probes again');
     }
     const probing = this.probing;
     this.probing = undefined;

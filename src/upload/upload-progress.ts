@@ -1,5 +1,5 @@
 // Counters of an upload in progress, and the periodic progress line.
-import { formatBytes } from '../action/inputs.js';
+import { formatBytes } from '../util/format-bytes.js';
 
 export class UploadProgress {
   filesDone = 0;

@@ -8,6 +8,7 @@ import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { parseInt64 } from '../protocol/models.js';
 import { joinStorePath, normalizeStorePath, type PathComparison, relativeStorePath, storePathKey } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
+import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 export interface StoreTree {
   /** Files beneath the folder, relative to it with `/`, and their sizes. */
@@ -178,11 +179,17 @@ export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
 }
 
 /** Throws when the store does not hold the package; `what` names the folder in the message. */
-export function assertHoldsPackage(tree: StoreTree, pkg: ScannedPackage, what: string, options: VerifyOptions = {}): void {
+export function assertHoldsPackage(
+  tree: StoreTree,
+  pkg: ScannedPackage,
+  what: string,
+  options: VerifyOptions = {},
+  names: SettingNames = CANONICAL_NAMES
+): void {
   const problems = findDifferences(tree, pkg, options);
   if (problems.length === 0) return;
   throw new Error(
-    `The Image Store does not hold the package at ${what}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again; if this repeats, check that '${'cluster-endpoint'}' is the cluster's gateway and that its Image Store keeps what it is sent.`
+    `The Image Store does not hold the package at ${what}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again; if this repeats, check that '${names.ClusterEndpoint}' is the cluster's gateway and that its Image Store keeps what it is sent.`
   );
 }
 

@@ -1,19 +1,17 @@
 // Bearer tokens for clusters secured with Azure AD (Entra ID): a ready one, or one obtained for a
-// service principal with @azure/msal-node, by client secret or, without one, with GitHub's OIDC
-// token as a federated credential. The cluster's own metadata names the scope and the authority.
-import * as core from '@actions/core';
+// service principal with @azure/msal-node, by client secret or, without one, with the federated
+// credential the front door supplies (the action: GitHub's OIDC token). The cluster's own metadata names the scope and the authority.
 // Types only: msal itself (most of the bundle) is loaded when a service principal is used.
 import type { Configuration, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { HttpTransport } from '../transport.js';
-import { Input, type SecurityInputs } from '../../action/inputs.js';
+import type { SecuritySettings as SecurityInputs } from '../cluster-target.js';
+import type { Reporter } from '../../util/reporter.js';
+import type { SettingNames } from '../../util/settings.js';
 
 export interface TokenSource {
   /** A token for the cluster; `refresh` asks for a new one (after a 401). */
   token(refresh?: boolean): Promise<string>;
 }
-
-/** The audience Azure expects of a GitHub OIDC token used as a federated credential. */
-const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 export class AadConfigurationError extends Error {
   override name = 'AadConfigurationError';
@@ -66,7 +64,12 @@ export interface ClusterAadMetadata {
 }
 
 /** A token source for a service principal, by secret or by GitHub OIDC federation. */
-export async function servicePrincipalToken(security: SecurityInputs, metadata: ClusterAadMetadata, network: INetworkModule): Promise<TokenSource> {
+export async function servicePrincipalToken(
+  security: SecurityInputs,
+  metadata: ClusterAadMetadata,
+  network: INetworkModule,
+  { reporter, names }: { reporter: Reporter; names: SettingNames }
+): Promise<TokenSource> {
   const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
   const clientId = security.azureClientId!;
   const tenantId = security.azureTenantId!;
@@ -77,7 +80,7 @@ export async function servicePrincipalToken(security: SecurityInputs, metadata: 
       authority: `${login}/${tenantId}`,
       // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
       knownAuthorities: [new URL(login).host],
-      ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => githubOidcToken() })
+      ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => federatedToken(security, names) })
     },
     system: {
       networkClient: network,
@@ -97,26 +100,26 @@ export async function servicePrincipalToken(security: SecurityInputs, metadata: 
         const e = err as { errorCode?: string; errorMessage?: string; message?: string };
         const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
         throw new AadConfigurationError(
-          `Azure AD gave no token for the cluster (scope ${scope}) to '${Input.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${Input.AzureClientId}', '${Input.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${Input.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`
+          `Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`
         );
       }
       if (!result?.accessToken) throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
       if (result.accessToken !== masked) {
-        core.setSecret(result.accessToken);
+        reporter.setSecret(result.accessToken);
         masked = result.accessToken;
-        core.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
+        reporter.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
       }
       return result.accessToken;
     }
   };
 }
 
-async function githubOidcToken(): Promise<string> {
-  try {
-    return await core.getIDToken(GITHUB_OIDC_AUDIENCE);
-  } catch (err) {
+/** The front door's federated credential; without one, a service principal needs its secret. */
+async function federatedToken(security: SecurityInputs, names: SettingNames): Promise<string> {
+  if (security.federatedToken === undefined) {
     throw new AadConfigurationError(
-      `No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${(err as Error).message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`
+      `No '${names.AzureClientSecret}' was given, and no federated credential can be had here: set '${names.AzureClientSecret}'.`
     );
   }
+  return security.federatedToken();
 }

@@ -6,8 +6,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type * as Forge from 'node-forge';
 import { createSecureContext } from 'node:tls';
-import * as core from '@actions/core';
-import { Input, InputError, maskSecret, type SecurityInputs } from '../../action/inputs.js';
+import type { SecuritySettings as SecurityInputs } from '../cluster-target.js';
+import { maskSecret, type Reporter } from '../../util/reporter.js';
+import { SettingError as InputError, type SettingNames } from '../../util/settings.js';
+
+/**
+ * Where the certificate code reports (and masks the key material it reads: no default, so no caller
+ * can forget it), and how the front door names its settings.
+ */
+export interface CertificateContext {
+  reporter: Reporter;
+  names: SettingNames;
+}
 
 export interface ClientCertificate {
   cert?: string;
@@ -20,7 +30,7 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
 
 /** The text or bytes an input stands for: itself, or the file it names. */
-function resolveMaterial(input: string, value: string): string | Buffer {
+function resolveMaterial(input: string, value: string, reporter: Reporter): string | Buffer {
   if (value.includes('-----BEGIN')) return value;
   const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || existsSync(value));
   if (looksLikePath && existsSync(value)) {
@@ -28,7 +38,7 @@ function resolveMaterial(input: string, value: string): string | Buffer {
     const bytes = readFileSync(value);
     const text = bytes.toString('utf8');
     if (text.includes('-----BEGIN')) {
-      maskSecret(text);
+      maskSecret(reporter, text);
       return text;
     }
     return bytes;
@@ -44,29 +54,29 @@ function resolveMaterial(input: string, value: string): string | Buffer {
 }
 
 /** The certificate as given, not yet checked; undefined when none is given. */
-function certificateFromInputs(security: SecurityInputs): ClientCertificate | undefined {
+function certificateFromInputs(security: SecurityInputs, { reporter, names }: CertificateContext): ClientCertificate | undefined {
   if (security.clientCertificate === undefined) return undefined;
-  const material = resolveMaterial(Input.ClientCertificate, security.clientCertificate);
+  const material = resolveMaterial(names.ClientCertificate, security.clientCertificate, reporter);
   const passphrase = security.clientCertificatePassword;
   if (Buffer.isBuffer(material)) {
     if (security.clientKey !== undefined) {
-      throw new InputError(`'${Input.ClientKey}' goes with a PEM certificate; a PFX in '${Input.ClientCertificate}' holds its key already.`);
+      throw new InputError(`'${names.ClientKey}' goes with a PEM certificate; a PFX in '${names.ClientCertificate}' holds its key already.`);
     }
     return { pfx: material, passphrase };
   }
   const certs = material.match(PEM_CERTIFICATE);
-  if (!certs) throw new InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
+  if (!certs) throw new InputError(`'${names.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
   let key = PEM_KEY.exec(material)?.[0];
   if (security.clientKey !== undefined) {
-    const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
+    const keyMaterial = resolveMaterial(names.ClientKey, security.clientKey, reporter);
     key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
-    if (!key) throw new InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
+    if (!key) throw new InputError(`'${names.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
   }
   if (!key) {
-    throw new InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
+    throw new InputError(`'${names.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${names.ClientKey}'.`);
   }
   if (/ENCRYPTED/.test(key) && passphrase === undefined) {
-    throw new InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
+    throw new InputError(`The private key of '${names.ClientCertificate}' is encrypted: give its password in '${names.ClientCertificatePassword}'.`);
   }
   return { cert: certs.join('\n'), key, passphrase };
 }
@@ -93,35 +103,37 @@ const REEXPORT_ADVICE =
  * The client certificate, checked; undefined when none is given. Synchronous, so without the
  * fallback for old PFX files: use readClientCertificate() for that.
  */
-export function loadClientCertificate(security: SecurityInputs): ClientCertificate | undefined {
-  const certificate = certificateFromInputs(security);
+export function loadClientCertificate(security: SecurityInputs, context: CertificateContext): ClientCertificate | undefined {
+  const { names } = context;
+  const certificate = certificateFromInputs(security, context);
   if (!certificate) return undefined;
   const refusal = tlsRefusal(certificate);
-  if (refusal) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
+  if (refusal) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
   return certificate;
 }
 
 /** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
-export async function readClientCertificate(security: SecurityInputs): Promise<ClientCertificate | undefined> {
-  const certificate = certificateFromInputs(security);
+export async function readClientCertificate(security: SecurityInputs, context: CertificateContext): Promise<ClientCertificate | undefined> {
+  const { reporter, names } = context;
+  const certificate = certificateFromInputs(security, context);
   if (!certificate) return undefined;
   const refusal = tlsRefusal(certificate);
   if (!refusal) return certificate;
-  if (!certificate.pfx || !isUnsupportedPfx(refusal)) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
-  core.debug(`Node refused the PFX in '${Input.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
-  const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase);
+  if (!certificate.pfx || !isUnsupportedPfx(refusal)) throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
+  reporter.debug(`Node refused the PFX in '${names.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
+  const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase, context);
   const stillRefused = tlsRefusal(converted);
   if (stillRefused) {
-    throw new InputError(`The PFX in '${Input.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
+    throw new InputError(`The PFX in '${names.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
   }
-  core.info(
-    `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`
+  reporter.info(
+    `The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`
   );
   return converted;
 }
 
 /** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
-async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Promise<ClientCertificate> {
+async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined, { reporter, names }: CertificateContext): Promise<ClientCertificate> {
   const { default: forge } = await import('node-forge');
   let p12: Forge.pkcs12.Pkcs12Pfx;
   try {
@@ -129,9 +141,9 @@ async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Pr
   } catch (err) {
     const reason = (err as Error).message;
     if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
-      throw new InputError(`'${Input.ClientCertificatePassword}' does not open the PFX in '${Input.ClientCertificate}': check the password.`);
+      throw new InputError(`'${names.ClientCertificatePassword}' does not open the PFX in '${names.ClientCertificate}': check the password.`);
     }
-    throw new InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
+    throw new InputError(`The PFX in '${names.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
   }
   const oid = (name: string): string => {
     const value = forge.pki.oids[name];
@@ -144,13 +156,13 @@ async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Pr
   const keyBag = keyBags[0];
   if (!keyBag || certBags.length === 0) {
     throw new InputError(
-      `The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`
+      `The PFX in '${names.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`
     );
   }
   // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
   const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
   const key = forge.pki.privateKeyInfoToPem(keyInfo);
-  maskSecret(key);
+  maskSecret(reporter, key);
   const localKeyId = (bag: Forge.pkcs12.Bag) => (bag.attributes as { localKeyId?: string[] }).localKeyId?.[0];
   const keyId = localKeyId(keyBag);
   // The certificate of the key first, then the rest of the chain.
@@ -167,16 +179,16 @@ async function convertLegacyPfx(pfx: Buffer, passphrase: string | undefined): Pr
   return { cert, key };
 }
 
-function explainCertificateError(err: Error, isPfx: boolean): string {
+function explainCertificateError(err: Error, isPfx: boolean, names: SettingNames): string {
   const reason = err.message;
   if (/mac verify failure|bad decrypt|bad password|wrong tag|decrypt/i.test(reason)) {
-    return `'${Input.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${Input.ClientCertificate}': check the password.`;
+    return `'${names.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${names.ClientCertificate}': check the password.`;
   }
   if (/key values mismatch/i.test(reason)) {
-    return `The private key does not belong to the certificate in '${Input.ClientCertificate}': give the matching key.`;
+    return `The private key does not belong to the certificate in '${names.ClientCertificate}': give the matching key.`;
   }
   if (isPfx && isUnsupportedPfx(err)) {
-    return `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
+    return `The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
   }
-  return `'${Input.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
+  return `'${names.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
 }

@@ -3,7 +3,7 @@
 // or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
 // when a user insists, anything.
 import { checkServerIdentity, type ConnectionOptions, rootCertificates, type TLSSocket } from 'node:tls';
-import type { SecurityInputs } from '../../action/inputs.js';
+import type { SecuritySettings as SecurityInputs } from '../cluster-target.js';
 import { NetworkError } from '../transport.js';
 import type { ClientCertificate } from './client-certificate.js';
 

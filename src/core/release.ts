@@ -1,0 +1,136 @@
+// The release engine: one application package, from the local folder to a running application.
+// Scan, validate, plan, connect, upload (or plan the upload), provision, create or upgrade, wait.
+// It reads only the job a front door built, reports through the reporter it is given, and returns
+// what happened: it holds no state between calls, so releasing several applications is a loop.
+import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
+import { readClientCertificate } from '../cluster/auth/client-certificate.js';
+import { CancelledError } from '../cluster/errors.js';
+import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+import { ReleaseRecord } from '../deploy/release-record.js';
+import { scanPackage } from '../package/package-scan.js';
+import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
+import { UploadRecord } from '../upload/upload-record.js';
+import { formatBytes } from '../util/format-bytes.js';
+import type { Reporter } from '../util/reporter.js';
+import type { ReleaseJob } from './job.js';
+import { planUpload, uploadPackage } from './upload-package.js';
+
+/** What one release did, success or not: the front door maps it to its outputs and summary. */
+export interface ReleaseResult {
+  /** What was (or, in a dry run, would be) uploaded, verified, copied, left over. */
+  upload: UploadRecord;
+  /** What was provisioned, created or upgraded, and the timeline of the upgrade domains. */
+  release: ReleaseRecord;
+  /** The failure as a sentence (with one line per failed file below it); undefined on success. */
+  error?: string;
+}
+
+export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: AbortSignal): Promise<ReleaseResult> {
+  const upload = new UploadRecord();
+  const release = new ReleaseRecord();
+  upload.endpoint = job.cluster.endpoint;
+  upload.imageStorePath = job.upload.imageStorePath;
+  upload.overwrite = job.upload.overwrite;
+  let connection: ClusterConnection | undefined;
+  let toUpload: PackageToUpload | undefined;
+  // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
+  const onCancel = () =>
+    reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
+  signal.addEventListener('abort', onCancel, { once: true });
+  try {
+    await releaseSteps(job, reporter, signal, upload, release, {
+      connected: c => (connection = c),
+      preparing: p => (toUpload = p)
+    });
+  } catch (err) {
+    const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
+    release.error = error;
+    upload.error = error;
+  } finally {
+    signal.removeEventListener('abort', onCancel);
+    connection?.dispose();
+    if (toUpload) {
+      upload.skippedPackageCount = toUpload.skippedPackageCount;
+      upload.compressedBytes = toUpload.compressedBytes;
+      await toUpload.dispose().catch(err => reporter.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+  release.end();
+  return { upload, release, error: upload.error };
+}
+
+/** The steps, in order; a failure anywhere throws and runRelease describes it. */
+async function releaseSteps(
+  job: ReleaseJob,
+  reporter: Reporter,
+  signal: AbortSignal,
+  upload: UploadRecord,
+  release: ReleaseRecord,
+  hold: { connected(c: ClusterConnection): void; preparing(p: PackageToUpload): void }
+): Promise<void> {
+  const { names } = job;
+  const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
+
+  const pkg = await reporter.group('Scan the package', async () => {
+    const scanned = await scanPackage(job.source.path, [...job.source.include], { names, reporter });
+    const chunkSize = job.upload.chunkSize;
+    const chunked = scanned.files.filter(f => f.size > chunkSize).length;
+    reporter.info(
+      `${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than ${names.ChunkSize} (${formatBytes(chunkSize)}) go in chunks.`
+    );
+    for (const pattern of scanned.unmatchedPatterns) {
+      reporter.warning(`The '${names.Include}' pattern '${pattern}' matches nothing in '${names.PackagePath}': check it for a typo, or remove it.`);
+    }
+    if (scanned.ignoredMarkFiles > 0) {
+      reporter.info(`${scanned.ignoredMarkFiles} '_.dir' file(s) in the package are not uploaded: the action writes every mark file itself, last.`);
+    }
+    return scanned;
+  });
+  upload.totalBytes = pkg.totalBytes;
+  // Offline validation, before the first request.
+  const validation = await validatePackageStep(pkg, job.source, reporter, names);
+  const context = { reporter, names };
+  const plan = await planRelease(pkg.root, job.upload.imageStorePath, job.release, release, context);
+  // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
+  const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage };
+
+  const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
+  hold.connected(connection);
+  const { security } = job.cluster;
+  if (security.aadToken !== undefined || security.azureClientId !== undefined) {
+    await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
+  }
+  await checkAlreadyProvisioned(plan, connection.management, release, context);
+
+  const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
+  if (plan?.alreadyProvisioned && !job.upload.dryRun) {
+    // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
+    upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
+  } else {
+    // What is uploaded: the package, its diff against the cluster, or its compressed copy.
+    const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+    hold.preparing(toUpload);
+    if (job.upload.dryRun) {
+      await toUpload.complete;
+      await planUpload(step, toUpload.pkg);
+      return;
+    }
+    await uploadPackage(step, toUpload.pkg);
+    await toUpload.complete;
+    upload.uploadCompleted = true;
+  }
+  await deployRelease(plan, connection, release, context);
+}
+
+function describeFailure(err: unknown, signal: AbortSignal, upload: UploadRecord): string {
+  if (err instanceof CancelledError || signal.aborted) {
+    return upload.rootMarked
+      ? `The run was cancelled after '${upload.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(upload)}no more requests were sent. Run it again to finish the copy and the cleanup.`
+      : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${upload.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+function unfinishedAfterRootMark(upload: UploadRecord): string {
+  return upload.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
+}

@@ -1,0 +1,80 @@
+// What the release did, filled in as it goes by deploy.ts and returned by the core: provision,
+// create or upgrade, the timeline of upgrade domains, what a cancellation leaves behind.
+import { CancelledError } from '../cluster/errors.js';
+import type { DomainTiming } from './wait-for-upgrade.js';
+import { sfctlCommands } from './wait-for-upgrade.js';
+
+/** Where the release got to: decides what a cancellation leaves behind. */
+export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'done';
+
+export class ReleaseRecord {
+  typeName?: string;
+  typeVersion?: string;
+  /** True once a release (more than the upload) was asked for. */
+  requested = false;
+  phase?: ReleasePhase;
+  provisionResult?: 'provisioned' | 'already-provisioned';
+  applicationName?: string;
+  applicationResult?: 'created' | 'upgraded' | 'unchanged';
+  previousVersion?: string;
+  upgradeState?: string;
+  upgradeMode?: string;
+  failureAction?: string;
+  domains: DomainTiming[] = [];
+  packageDeleted?: boolean;
+  unprovisioned: string[] = [];
+  keptVersions: string[] = [];
+  private startedAt?: number;
+  private endedAt?: number;
+  error?: string;
+
+  start(): void {
+    this.startedAt ??= Date.now();
+  }
+
+  end(): void {
+    if (this.startedAt !== undefined) this.endedAt ??= Date.now();
+  }
+
+  get durationSeconds(): number | undefined {
+    if (this.startedAt === undefined) return undefined;
+    return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
+  }
+
+  /** What a SIGINT/SIGTERM stops at this moment: the upload, or the wait for what the cluster goes on doing. */
+  cancelling(): string {
+    switch (this.phase) {
+      case 'provisioning':
+        return `the wait for the provision of ${this.typeName} ${this.typeVersion} (the cluster goes on provisioning it)`;
+      case 'creating':
+        return `the wait for the creation of ${this.applicationName} (the cluster goes on creating it)`;
+      case 'upgrading':
+        return `the wait for the upgrade of ${this.applicationName} to ${this.typeVersion} (the upgrade goes on in the cluster)`;
+      default:
+        return 'the upload';
+    }
+  }
+
+  /**
+   * The message for a failure once the release has started, or undefined to keep the upload's
+   * own message. A cancelled job does not stop what the cluster is doing: say so, and how to
+   * watch it or roll it back.
+   */
+  failureMessage(err: unknown, cancelled: boolean): string | undefined {
+    const isCancel = err instanceof CancelledError || cancelled;
+    if (!isCancel || this.phase === undefined || this.phase === 'planned') return undefined;
+    const app = this.applicationName;
+    switch (this.phase) {
+      case 'provisioning':
+        return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
+      case 'creating':
+        return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
+      case 'upgrading': {
+        const c = sfctlCommands(app ?? '');
+        return `The job was cancelled while ${app} was upgrading to ${this.typeVersion}: the upgrade goes on in the cluster (a cancelled job does not stop it). Watch it with '${c.status}', or roll it back with '${c.rollback}'.`;
+      }
+      default:
+        return undefined;
+    }
+  }
+}
