@@ -16,7 +16,7 @@ import { FabricHttpError } from '../fabric-http-error.js';
 import { ApplicationTypeRegistry, buildVersion, readPackageIdentity } from './application-types.js';
 import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParameters } from './applications.js';
 import { readStoredPackage } from './package-reader.js';
-import { jsonBody, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
+import { jsonBody, type ManagementAnswer, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
 import { display, readUpgradeRequest } from './upgrade-request.js';
 import { neverUpgradedProgress, RollingUpgrade } from './upgrades.js';
 
@@ -37,12 +37,7 @@ export interface ManagementOptions {
   clock?: () => number;
 }
 
-export type { ManagementRequest };
-
-export interface ManagementAnswer {
-  status: number;
-  json?: unknown;
-}
+export type { ManagementAnswer, ManagementRequest };
 
 const V62: ApiVersion = [6, 2];
 const CLEANUP_POLICIES: ApplicationPackageCleanupPolicy[] = ['Invalid', 'Default', 'Automatic', 'Manual'];

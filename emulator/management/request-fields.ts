@@ -9,6 +9,11 @@ export interface ManagementRequest {
   body: Buffer;
 }
 
+export interface ManagementAnswer {
+  status: number;
+  json?: unknown;
+}
+
 export function jsonBody(request: ManagementRequest, model: string): Record<string, unknown> {
   let parsed: unknown;
   try {
