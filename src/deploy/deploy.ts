@@ -10,7 +10,7 @@ import { GatewayClient } from '../cluster/gateway-client.js';
 import { ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { createApplication } from './create-application.js';
-import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
+import { Deadline, Heartbeat, pause, pollIntervalMs, ReleaseError } from './polling.js';
 import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
 import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
 import { upgradeApplication } from './upgrade-application.js';
@@ -217,7 +217,9 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
       }
     }
     // Asynchronous: wait until the cluster no longer lists them.
+    const heartbeat = new Heartbeat(options.pollMs, log);
     while (started.length > 0) {
+      heartbeat.beat(() => `Waiting for ${plan.typeName} ${started.join(', ')} to be unprovisioned`);
       const listed = new Set((await client.listApplicationTypeVersions(plan.typeName)).map(v => v.Version));
       for (const v of [...started]) {
         if (!listed.has(v)) {
