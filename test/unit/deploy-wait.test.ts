@@ -136,7 +136,7 @@ test('the deadline ends the wait with where the upgrade is and what to do next',
   await upgrade('2.0.0');
   await assert.rejects(
     waitForUpgrade(client, watch('2.0.0', { deadline: new Deadline(0.05) }).watch),
-    /did not finish within 'deploy-timeout' \(0.05 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD0\)\. Watch it with 'sfctl application upgrade-status --application-id App\d+', roll it back with/
+    /did not finish within 'deploy-timeout' \(0.05 s\); it goes on in the cluster \(RollingForwardInProgress, upgrade domain UD\d\)\. Watch it with 'sfctl application upgrade-status --application-id App\d+', roll it back with/
   );
 });
 
