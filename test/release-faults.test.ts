@@ -152,7 +152,7 @@ describe('release: takeovers, waits and bounds', () => {
   let child: ChildProcess | undefined;
   before(async () => {
     emu = await startTestEmulator({
-      management: { upgradeDomains: 3, upgradeDomainSeconds: 1, provisionSeconds: 0.1 }
+      management: { upgradeDomains: 3, upgradeDomainSeconds: 2, provisionSeconds: 0.1 }
     });
     const v1 = await release(emu, await sampleAtVersion('1.0.0'), { 'application-name': 'fabric:/VotingApp' });
     assert.equal(v1.exitCode, 0, v1.stdout);

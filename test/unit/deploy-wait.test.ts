@@ -121,15 +121,14 @@ test('RollingForwardPending after a manual failure says how to resume or roll ba
 });
 
 test('an upgrade interrupted by another request fails at once, naming the version that took over', async () => {
+  const before = await client.getUpgradeProgress(name);
   await upgrade('2.0.0');
-  const { watch: w } = watch('2.0.0', {
-    onProgress: () => {
-      if (!taken) taken = upgrade('4.0.0');
-    }
-  });
-  let taken: Promise<void> | undefined;
-  await assert.rejects(waitForUpgrade(client, w), /was taken over by .*4\.0\.0.*This step does not follow that upgrade/);
-  await taken;
+  await upgrade('4.0.0'); // another client's request: this run's upgrade rolls back, then 4.0.0 starts
+  // Whether the wait first sees 2.0.0 interrupted or 4.0.0 already rolling, it is a takeover.
+  await assert.rejects(
+    waitForUpgrade(client, watch('2.0.0', { staleStart: before.StartTimestampUtc }).watch),
+    /was taken over by .*4\.0\.0.*This step does not follow that upgrade/
+  );
 });
 
 test('the deadline ends the wait with where the upgrade is and what to do next', async () => {
