@@ -2,7 +2,7 @@
 // version with its manifests and the checksums of its parts, and the provision itself (the image
 // builder's work, run over the package in the Image Store).
 import { ErrorCode } from '../../src/protocol/error-codes.js';
-import type { ApplicationTypeInfo, ApplicationTypeStatus } from '../../src/protocol/management-models.js';
+import type { ApplicationTypeInfo, ApplicationTypeStatus, ServiceTypeInfo } from '../../src/protocol/management-models.js';
 import { ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { type ApplicationManifest, canonicalXml, ManifestError, parseApplicationManifest, type ServiceManifest } from '../../src/protocol/manifests.js';
 import { APPLICATION_MANIFEST_FILE, describeProblem, type PackagePartRef, validatePackageLayout } from '../../src/protocol/package-layout.js';
@@ -155,14 +155,16 @@ export async function buildVersion(
   registry: ApplicationTypeRegistry,
   pkg: StoredPackage,
   buildPath: string,
-  identity: { xml: string; manifest: ApplicationManifest }
+  identity: { xml: string; manifest: ApplicationManifest },
+  /** An `.sfpkg` has no mark files: only an Image Store upload needs them. */
+  requireMarkFiles = true
 ): Promise<{ version: Omit<ProvisionedVersion, 'acceptedAt' | 'readyAt'> } | { error: FabricHttpError }> {
   const typeName = identity.manifest.typeName;
   const clusterHolds = (p: PackagePartRef) =>
     p.kind === 'ServiceManifest'
       ? registry.heldServiceManifest(typeName, p.name, p.version) !== undefined
       : registry.heldChecksum(typeName, partKey(p)) !== undefined;
-  const layout = validatePackageLayout(pkg.view, { requireMarkFiles: true, clusterHolds });
+  const layout = validatePackageLayout(pkg.view, { requireMarkFiles, clusterHolds });
   if (layout.problems.length > 0) {
     const message = layout.problems.map(p => `${buildPath}/${describeProblem(p)}`).join(' ');
     const marks = layout.problems.every(p => p.kind === 'missing-mark-file');
@@ -214,4 +216,24 @@ export async function buildVersion(
   return {
     version: { typeName, version: identity.manifest.typeVersion, manifestXml: identity.xml, manifest: identity.manifest, serviceManifests, partChecksums }
   };
+}
+
+/** `GetServiceTypes` of a provisioned version: each service type of each imported service manifest. */
+export function serviceTypeInfos(v: { manifest: ApplicationManifest; serviceManifests: Map<string, { manifest: ServiceManifest }> }): ServiceTypeInfo[] {
+  return v.manifest.serviceManifestImports.flatMap(ref => {
+    const sm = v.serviceManifests.get(ref.name)?.manifest;
+    return (sm?.serviceTypes ?? []).map(t => ({
+      ServiceTypeDescription: {
+        Kind: t.kind,
+        ServiceTypeName: t.name,
+        IsStateful: t.kind === 'Stateful',
+        ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
+        UseImplicitHost: false,
+        PlacementConstraints: ''
+      },
+      ServiceManifestName: ref.name,
+      ServiceManifestVersion: ref.version,
+      IsServiceGroup: false
+    }));
+  });
 }

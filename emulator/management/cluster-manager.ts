@@ -2,23 +2,19 @@
 // gateway do (cluster management reference). Each operation takes the request and answers a status
 // and a JSON body, or throws a FabricHttpError; the routes (routes.ts) go through the emulator's
 // router, so faults, api-version and timeout checks reach them as they reach the Image Store.
-import type {
-  ApplicationPackageCleanupPolicy,
-  PagedApplicationInfoList,
-  PagedApplicationTypeInfoList,
-  ServiceTypeInfo
-} from '../../src/protocol/management-models.js';
-import { ManagementErrorCode } from '../../src/protocol/management-models.js';
+import type { ApplicationPackageCleanupPolicy, PagedApplicationInfoList, PagedApplicationTypeInfoList } from '../../src/protocol/management-models.js';
+import { applicationNameProblem, ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { normalizeStorePath } from '../../src/protocol/store-path.js';
 import { type ApiVersion, compareApiVersions, parseApiVersion } from '../api-version.js';
 import type { ContentStore } from '../content-store.js';
 import { FabricHttpError } from '../fabric-http-error.js';
-import { ApplicationTypeRegistry, buildVersion, readPackageIdentity } from './application-types.js';
+import { ApplicationTypeRegistry, buildVersion, readPackageIdentity, serviceTypeInfos } from './application-types.js';
 import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParameters } from './applications.js';
 import { readStoredPackage } from './package-reader.js';
 import { jsonBody, type ManagementAnswer, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
 import { display, readUpgradeRequest } from './upgrade-request.js';
 import { neverUpgradedProgress, RollingUpgrade } from './upgrades.js';
+import { type ExternalPackage, fetchExternalPackage } from './external-store.js';
 
 export interface ManagementOptions {
   /** Upgrade domains an upgrade walks through (default 3). */
@@ -35,6 +31,8 @@ export interface ManagementOptions {
   createHiddenSeconds?: number;
   /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
   clock?: () => number;
+  /** CA certificates (PEM) an ExternalStore download over https trusts besides Node's own. */
+  externalStoreCa?: string;
 }
 
 export type { ManagementAnswer, ManagementRequest };
@@ -54,11 +52,14 @@ export class ClusterManager {
   /** Type versions whose package the image builder is reading right now. */
   private readonly building = new Set<string>();
 
+  private readonly externalStoreCa: string | undefined;
+
   constructor(
     private readonly store: ContentStore,
     options: ManagementOptions = {}
   ) {
     this.now = options.clock ?? Date.now;
+    this.externalStoreCa = options.externalStoreCa;
     const count = options.upgradeDomains ?? 3;
     // [undoc] Upgrade domain names: the local development cluster's style.
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
@@ -93,9 +94,8 @@ export class ClusterManager {
       if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
         throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
       }
-      if (body.Kind === 'ExternalStore')
-        throw FabricHttpError.invalidArg('Kind ExternalStore (download from a URI) is not supported by the emulator: use ImageStorePath.');
-      if (body.Kind !== 'ImageStorePath') throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
+      if (body.Kind !== 'ImageStorePath' && body.Kind !== 'ExternalStore')
+        throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
       if (body.Async !== undefined && typeof body.Async !== 'boolean') throw FabricHttpError.invalidArg(`${model}.Async must be true or false.`);
       isAsync = body.Async === true;
       const policy = body.ApplicationPackageCleanupPolicy ?? 'Default';
@@ -106,11 +106,26 @@ export class ClusterManager {
     }
     // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
     // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
-    const buildPath = requiredString(body, 'ApplicationTypeBuildPath', model);
-    const storePath = normalizeStorePath(buildPath);
-    this.store.diskPath(storePath); // refuses `.` and `..`
-    const pkg = await readStoredPackage(this.store, storePath);
-    const identity = readPackageIdentity(pkg, buildPath);
+    // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
+    const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
+    try {
+      return await this.provisionPackage(body, external, isAsync, cleanup);
+    } finally {
+      await external?.dispose();
+    }
+  }
+
+  private async provisionPackage(
+    body: Record<string, unknown>,
+    external: ExternalPackage | undefined,
+    isAsync: boolean,
+    cleanup: ApplicationPackageCleanupPolicy
+  ): Promise<ManagementAnswer> {
+    const buildPath = external?.buildPath ?? requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
+    const storePath = external ? undefined : normalizeStorePath(buildPath);
+    if (storePath !== undefined) this.store.diskPath(storePath); // refuses `.` and `..`
+    const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath!));
+    const identity = external?.identity ?? readPackageIdentity(pkg, buildPath);
     const { typeName, typeVersion } = identity.manifest;
     const existing = this.types.find(typeName, typeVersion) ?? this.types.findIgnoringCase(typeName, typeVersion);
     if (existing) {
@@ -138,7 +153,7 @@ export class ClusterManager {
     this.building.add(key);
     let built: Awaited<ReturnType<typeof buildVersion>>;
     try {
-      built = await buildVersion(this.types, pkg!, buildPath, identity);
+      built = await buildVersion(this.types, pkg!, buildPath, identity, external === undefined);
     } finally {
       this.building.delete(key);
     }
@@ -165,7 +180,7 @@ export class ClusterManager {
     this.types.add({ ...built.version, acceptedAt, readyAt });
     // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
     // The cluster has copied what it needs, so the package goes at once.
-    if (cleanup !== 'Manual') await this.store.delete(storePath);
+    if (cleanup !== 'Manual' && storePath !== undefined) await this.store.delete(storePath);
     return { status: isAsync ? 202 : 200 };
   }
 
@@ -211,22 +226,7 @@ export class ClusterManager {
 
   serviceTypes(request: ManagementRequest, name: string): ManagementAnswer {
     const v = this.availableVersion(name, request.query);
-    const json: ServiceTypeInfo[] = v.manifest.serviceManifestImports.flatMap(ref => {
-      const sm = v.serviceManifests.get(ref.name)?.manifest;
-      return (sm?.serviceTypes ?? []).map(t => ({
-        ServiceTypeDescription: {
-          Kind: t.kind,
-          ServiceTypeName: t.name,
-          IsStateful: t.kind === 'Stateful',
-          ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
-          UseImplicitHost: false,
-          PlacementConstraints: ''
-        },
-        ServiceManifestName: ref.name,
-        ServiceManifestVersion: ref.version,
-        IsServiceGroup: false
-      }));
-    });
+    const json = serviceTypeInfos(v);
     return { status: 200, json };
   }
 
@@ -272,8 +272,8 @@ export class ClusterManager {
     const name = requiredString(body, 'Name', model);
     const typeName = requiredString(body, 'TypeName', model);
     const typeVersion = requiredString(body, 'TypeVersion', model);
-    if (!/^fabric:\/[^/]/.test(name))
-      throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not an application name of the form fabric:/Name.`);
+    const problem = applicationNameProblem(name);
+    if (problem) throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not a valid application name: ${problem}.`);
     const v = this.types.findAvailable(typeName, typeVersion);
     if (!v) {
       throw new FabricHttpError(

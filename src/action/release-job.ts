@@ -6,6 +6,7 @@ import { getDeployInputs } from './deploy-inputs.js';
 import { githubOidcToken } from './github-oidc.js';
 import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
 import { getPackageInputs } from './package-inputs.js';
+import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
 
@@ -13,6 +14,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
   const inputs = getInputs(read);
   const release = getDeployInputs(read);
   const form = getPackageInputs(read);
+  const blob = getBlobInputs(read, env);
+  if (blob) checkBlobInputsFit(release, form, inputs);
   return freezeJob({
     cluster: {
       endpoint: inputs.clusterEndpoint,
@@ -34,7 +37,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
       dryRun: inputs.dryRun
     },
     release,
-    names: ACTION_SETTING_NAMES
+    names: ACTION_SETTING_NAMES,
+    blob
   });
 }
 

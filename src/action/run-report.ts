@@ -16,7 +16,9 @@ export const Output = {
   CopiedTo: 'copied-to',
   StaleFileCount: 'stale-file-count',
   CompressedBytes: 'compressed-bytes',
-  SkippedPackageCount: 'skipped-package-count'
+  SkippedPackageCount: 'skipped-package-count',
+  PackageUrl: 'package-url',
+  BlobResult: 'blob-result'
 } as const;
 
 /** The upload's step outputs, by the action's output names. */
@@ -33,7 +35,9 @@ export function uploadOutputs(r: UploadRecord): Record<string, string> {
     [Output.CopiedTo]: r.copiedTo,
     [Output.StaleFileCount]: r.staleCount,
     [Output.CompressedBytes]: r.compressedBytes,
-    [Output.SkippedPackageCount]: r.skippedPackageCount
+    [Output.SkippedPackageCount]: r.skippedPackageCount,
+    [Output.PackageUrl]: r.packageUrl,
+    [Output.BlobResult]: r.blobResult
   };
   return Object.fromEntries(
     Object.entries(values)

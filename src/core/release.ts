@@ -5,7 +5,7 @@
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
 import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { CancelledError } from '../cluster/errors.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
@@ -14,6 +14,8 @@ import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
+// Release through Blob storage (issue 20).
+import { stageInBlobStorage } from './blob-staging.js';
 
 /** What one release did, success or not: the front door maps it to its outputs and summary. */
 export interface ReleaseResult {
@@ -33,6 +35,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let disposeBlobStaging: (() => void) | undefined;
   // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
   const onCancel = () =>
     reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
@@ -40,15 +43,18 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
-      preparing: p => (toUpload = p)
+      preparing: p => (toUpload = p),
+      staged: dispose => (disposeBlobStaging = dispose)
     });
   } catch (err) {
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
     release.error = error;
     upload.error = error;
+    await recordIdentityForOutputs(job.source.path, release);
   } finally {
     signal.removeEventListener('abort', onCancel);
     connection?.dispose();
+    disposeBlobStaging?.();
     if (toUpload) {
       upload.skippedPackageCount = toUpload.skippedPackageCount;
       upload.compressedBytes = toUpload.compressedBytes;
@@ -66,7 +72,7 @@ async function releaseSteps(
   signal: AbortSignal,
   upload: UploadRecord,
   release: ReleaseRecord,
-  hold: { connected(c: ClusterConnection): void; preparing(p: PackageToUpload): void }
+  hold: { connected(c: ClusterConnection): void; preparing(p: PackageToUpload): void; staged(dispose: () => void): void }
 ): Promise<void> {
   const { names } = job;
   const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
@@ -101,9 +107,23 @@ async function releaseSteps(
     await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
   }
   await checkAlreadyProvisioned(plan, connection.management, release, context);
+  // Refuses another type, a downgrade, parameters silently reset, before any write.
+  await checkReleaseTarget(plan, connection.management, context);
 
   const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
-  if (plan?.alreadyProvisioned && !job.upload.dryRun) {
+  if (job.blob && plan) {
+    // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
+    upload.uploadNotNeeded = plan.alreadyProvisioned
+      ? `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`
+      : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
+    if (job.upload.dryRun) return;
+    if (!plan.alreadyProvisioned) {
+      const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+      hold.preparing(toUpload);
+      const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
+      hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
+    }
+  } else if (plan?.alreadyProvisioned && !job.upload.dryRun) {
     // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
     upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
   } else {

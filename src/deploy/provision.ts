@@ -75,12 +75,13 @@ function sameXml(a: string, b: string): boolean {
  */
 export async function provisionPackage(client: ManagementClient, plan: ReleasePlan, options: PollOptions): Promise<'provisioned' | 'already-provisioned'> {
   const { typeName, typeVersion } = plan;
+  const external = plan.externalStore;
   const seen = { lostAnswers: 0 };
   try {
     await sendOnce(
       {
         what: `the provision of ${typeName} ${typeVersion}`,
-        send: () => client.provision(plan.imageStorePath),
+        send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
         // Provisioning or Available: the lost request was carried out. Failed: posting again retries it.
         carriedOut: async () => {
           const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
@@ -106,8 +107,16 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
       throw err;
     }
   }
-  options.log(`Provisioning ${typeName} ${typeVersion} from '${plan.imageStorePath}' (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
-  await waitForType(client, typeName, typeVersion, options, false);
+  const source = external ? `${external.shownAs} (ExternalStore: the cluster downloads it)` : `'${plan.imageStorePath}'`;
+  options.log(`Provisioning ${typeName} ${typeVersion} from ${source} (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
+  await waitForType(
+    client,
+    typeName,
+    typeVersion,
+    options,
+    false,
+    external ? 'the .sfpkg was left in Blob storage' : 'the package was left in the Image Store'
+  );
   return 'provisioned';
 }
 
@@ -120,7 +129,8 @@ async function waitForType(
   typeName: string,
   typeVersion: string,
   options: PollOptions,
-  allowAbsent: boolean
+  allowAbsent: boolean,
+  keptAt = 'the package was left in the Image Store'
 ): Promise<ApplicationTypeInfo | undefined> {
   let lastStatus: string | undefined;
   const heartbeat = new Heartbeat(options.pollMs, options.log);
@@ -135,7 +145,7 @@ async function waitForType(
     if (type?.Status === 'Available') return type;
     if (type?.Status === 'Failed') {
       throw new ReleaseError(
-        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (the package was left in the Image Store to inspect).`
+        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (${keptAt} to inspect).`
       );
     }
     if (type && type.Status !== 'Provisioning') {

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { getDeployInputs } from '../../src/action/deploy-inputs.js';
 import { ReleaseReport } from '../../src/action/release-report.js';
 import { CancelledError } from '../../src/cluster/errors.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../../src/deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease } from '../../src/deploy/deploy.js';
 import { startTestCluster, type TestCluster } from '../helpers/management-cluster.js';
 
 process.env.SFU_POLL_INTERVAL_MS = '10';
@@ -212,4 +212,24 @@ test('a cancellation during the upgrade says that it goes on, and how to watch o
   );
   assert.equal(report.cancelling(), 'the wait for the upgrade of fabric:/VotingApp to 2.0.0 (the upgrade goes on in the cluster)');
   assert.equal(report.failureMessage(new Error('other'), false), undefined);
+});
+
+test('checkReleaseTarget refuses before any write; the same guards run again on the application as it is at the upgrade', async () => {
+  const applications = cluster.emu.emulator.management.applications;
+  applications.add('fabric:/VotingApp', 'VotingType', '0.9.0', []);
+  const report = new ReleaseReport();
+  const plan = await planRelease(PKG, 'VotingApp/1.0.0', getDeployInputs(reader({ 'application-name': 'fabric:/VotingApp' })), report);
+  const gateway = cluster.gateway();
+  await checkReleaseTarget(plan, gateway); // 0.9.0 → 1.0.0: an upgrade, nothing to refuse
+  // Someone upgrades it to 2.0.0 during the upload: the upgrade request is not sent.
+  applications.get('VotingApp')!.baseVersion = '2.0.0';
+  await assert.rejects(
+    checkReleaseTarget(plan, gateway),
+    /version 1.0.0 is older than 2.0.0, which fabric:\/VotingApp runs.* Nothing was uploaded or changed\.$/
+  );
+  await assert.rejects(
+    deployRelease(plan, { gateway, client: cluster.store(gateway) }, report),
+    /version 1.0.0 is older than 2.0.0.*\(fabric:\/VotingApp changed during the upload; it was not upgraded\.\)$/
+  );
+  assert.equal(calls(cluster, 'upgrade-application').length, 0);
 });
