@@ -29,10 +29,7 @@ export async function upgradeApplication(
     pollMs: options.pollMs,
     log,
     names: options.names,
-    onProgress: (p, domains) => {
-      report.upgradeState = p.UpgradeState;
-      report.domains = domains;
-    }
+    onProgress: (p, domains) => report.recordProgress(p, domains)
   };
   if (existing.Status === 'Upgrading') {
     const progress = await client.getUpgradeProgress(app.name);
