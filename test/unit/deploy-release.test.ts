@@ -89,8 +89,15 @@ test("a failed provision fails with the cluster's StatusDetails and keeps the pa
 });
 
 test('a provision refused for content changed under the same version says to give new versions, or to stamp them', async () => {
-  cluster.provisionFailure =
-    "The content in CodePackage Name:Code and Version:1.0.0 in Service Manifest 'VotingWebPkg' has changed, but the version number is the same.";
+  // Version 0.9.0 holds VotingWebPkg's Code 1.0.0 with other content: the cluster refuses 1.0.0's.
+  const dir = path.join(await mkdtemp(path.join(tmpdir(), 'sfu-unit-')), 'VotingApp');
+  await cp(PKG, dir, { recursive: true });
+  const manifest = path.join(dir, 'ApplicationManifest.xml');
+  await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('ApplicationTypeVersion="1.0.0"', 'ApplicationTypeVersion="0.9.0"'));
+  await writeFile(path.join(dir, 'VotingWebPkg/Code/wwwroot/index.html'), '<p>an older build</p>');
+  await cluster.upload(dir, 'Other/0.9.0');
+  await cluster.provision('Other/0.9.0');
+  await rm(path.dirname(dir), { recursive: true, force: true });
   await assert.rejects(
     release({ provision: 'true' }),
     /has changed, but the version number is the same\. Give each changed package a new version, and its service manifest and the application type too, or let 'version-stamp: content' do it; then run the step again/
