@@ -1,4 +1,4 @@
-// Field hardening (issue 9), end to end through dist/index.js: the order of the last phases
+// Field hardening, end to end through dist/index.js: the order of the last phases
 // against a store that keeps nothing, endpoints that are not an Image Store, malformed listings,
 // dry runs that predict the real run, and several failures in the job summary.
 import assert from 'node:assert/strict';

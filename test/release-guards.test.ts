@@ -1,4 +1,4 @@
-// End to end (issue 17): what a release refuses before anything is written, and hostile or odd
+// End to end: what a release refuses before anything is written, and hostile or odd
 // input (XML references and DTDs, non-ASCII names), through the built dist/index.js against the
 // emulator's management plane.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// End to end (issue 17, upload side): what the step says and refuses so that it cannot hurt a
+// End to end (upload side): what the step says and refuses so that it cannot hurt a
 // cluster's store or be green when the store does not hold its package.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

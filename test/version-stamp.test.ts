@@ -1,4 +1,4 @@
-// End to end (issue 19): `version-stamp: content` through the built dist/index.js against the
+// End to end: `version-stamp: content` through the built dist/index.js against the
 // emulator, on copies of the sample VotingApp: v1 stamped and released; one Code file changed gives
 // new versions to that package, its service manifest and the type only, and with diff-package only
 // that package is uploaded; the same build again uploads and provisions nothing; a parameter default

@@ -1,4 +1,4 @@
-// The link scenarios (issue 21): a service-like package (it deflates like real files) over the
+// The link scenarios: a service-like package (it deflates like real files) over the
 // emulator's link model at 40 ms / 100 Mbit/s (a runner far from its cluster) and 10 ms / 1 Gbit/s
 // (same region): plain, compress, diff-package (one service of four changed), both, the naive
 // uploader, the whole release with instant provision and upgrade, and the link's floor.

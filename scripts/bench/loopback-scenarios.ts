@@ -1,4 +1,4 @@
-// The loopback scenarios (issue 12's upload engine): a package of random bytes (2,000 files with a
+// The loopback scenarios (upload engine): a package of random bytes (2,000 files with a
 // heavy tail and two 256 MiB files), no added latency and 25 ms, beside the naive uploader and the
 // raw ceiling. No bandwidth limit: these show the CPU's cost.
 import { createWriteStream } from 'node:fs';

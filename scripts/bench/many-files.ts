@@ -1,4 +1,4 @@
-// A package of many small files (issue 21: 50,000 peaked at 527 MB, 337 MB compressed): four
+// A package of many small files (50,000 peaked at 527 MB, 337 MB compressed): four
 // services whose Code holds source-like files of 0.2–4 KiB in folders of 400, uploaded plain and
 // compressed without latency; the figure that matters is the action's peak RSS.
 import * as path from 'node:path';

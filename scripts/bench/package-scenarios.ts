@@ -1,4 +1,4 @@
-// Compressed and diff packages (issue 12) at 25 ms on loopback: a .NET-like package (DLL-like
+// Compressed and diff packages at 25 ms on loopback: a .NET-like package (DLL-like
 // bytes) uploaded plain, compressed, as a diff of one service among four, both, and one 1 GiB file
 // compressed without latency (the memory bound with a large file inside a package).
 import { createWriteStream } from 'node:fs';

@@ -1,5 +1,5 @@
 // BENCHMARKS.md: each group of scenarios writes its block between two markers, with the machine
-// and the run's date; the link scenarios' targets (issue 21) get a verdict from the figures.
+// and the run's date; the link scenarios' targets get a verdict from the figures.
 import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +30,7 @@ export async function writeBenchmarks(marker: string, body: string): Promise<voi
 
 const verdict = (met: boolean) => (met ? '**met**' : '**missed**');
 
-/** The targets of issue 21, each with its figure and verdict. */
+/** The link scenarios' targets, each with its figure and verdict. */
 export function linkTargets(pkg: LinkPackage, results: LinkResult[], manyFiles: ManyFilesRow[], otherPeaksMiB: number[]): string {
   const far = results.find(r => r.link.bitsPerSecond === 100e6);
   const near = results.find(r => r.link.bitsPerSecond === 1e9);

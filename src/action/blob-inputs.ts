@@ -1,4 +1,4 @@
-// Inputs of the ExternalStore path (issue 20): provision from an `.sfpkg` in Blob storage instead
+// Inputs of the ExternalStore path: provision from an `.sfpkg` in Blob storage instead
 // of the Image Store. Read and checked offline, before any request.
 import * as core from '@actions/core';
 import { Input, InputError, maskSecret } from './inputs.js';

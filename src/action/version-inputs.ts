@@ -1,4 +1,4 @@
-// Inputs of issue 19 (versions that follow the content) through `core.getInput`; parsing lives in
+// Inputs of versions that follow the content, through `core.getInput`; parsing lives in
 // src/core/version-settings.ts.
 import * as core from '@actions/core';
 import { readVersionStamp } from '../core/version-settings.js';

@@ -1,4 +1,4 @@
-// What `version-stamp: content` did (issue 19), as the `changed-packages` output and a section of
+// What `version-stamp: content` did, as the `changed-packages` output and a section of
 // the job summary. Written whether the run succeeds or fails, with what is known by then.
 import * as core from '@actions/core';
 import { changedPackages, isChanged } from '../package/changed-packages.js';

@@ -1,4 +1,4 @@
-// The Blob storage part of a release job (issue 20): where the `.sfpkg` goes and how the action
+// The Blob storage part of a release job: where the `.sfpkg` goes and how the action
 // reaches it. Built and checked by a front door; read by src/core/blob-staging.ts.
 import type { ContainerLocation } from './blob-location.js';
 import type { SasToken } from './sas.js';

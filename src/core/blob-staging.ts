@@ -1,4 +1,4 @@
-// The Blob storage path (issue 20): credentials for the container, the log group, the record; the
+// The Blob storage path: credentials for the container, the log group, the record; the
 // work is in src/azure/. runRelease calls stageInBlobStorage() in place of the Image Store upload
 // when the job has a `blob` part.
 import type { BlobCredential } from '../azure/blob-store.js';

@@ -119,7 +119,7 @@ async function releaseSteps(
   upload.totalBytes = scanned.totalBytes;
   // Offline validation, before the first request.
   const validated = await validatePackageStep(scanned, job.source, reporter, names);
-  // Versions that follow the content (issue 19): stamped in a temporary copy of the manifests, before the first request.
+  // Versions that follow the content: stamped in a temporary copy of the manifests, before the first request.
   const stamping = await VersionStamping.start(scanned, validated, job.source, job.release.publishProfile, reporter, names);
   if (stamping) hold.stamped(stamping);
   const pkg = stamping?.pkg ?? scanned;

@@ -1,4 +1,4 @@
-// `version-stamp` and `version-stamp-ignore` (issue 19), read and validated once. Shared by the front doors.
+// `version-stamp` and `version-stamp-ignore`, read and validated once. Shared by the front doors.
 import type { PackageSource } from '../package/package-source.js';
 import { SETTING, SettingError, type SettingNames } from '../util/settings.js';
 

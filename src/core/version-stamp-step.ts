@@ -1,4 +1,4 @@
-// The release's side of `version-stamp: content` (issue 19): stamp before any request, compare with
+// The release's side of `version-stamp: content`: stamp before any request, compare with
 // what the named application runs once connected, and log the table. The work is in
 // src/package/version-stamp.ts and changed-packages.ts; the front door writes the result
 // (`changed-packages`, the job summary) from the VersionStampRecord.

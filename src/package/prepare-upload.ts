@@ -1,4 +1,4 @@
-// The action's package steps of issue 12: validate offline (always), then build what is uploaded:
+// The action's package steps: validate offline (always), then build what is uploaded:
 // the package itself, or its compressed copy.
 import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';

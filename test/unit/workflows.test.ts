@@ -1,4 +1,4 @@
-// What the repository's workflows promise (issue 22), checked on their YAML: actionlint checks the
+// What the repository's workflows promise, checked on their YAML: actionlint checks the
 // syntax (npm run lint:workflows), these checks the choices.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
