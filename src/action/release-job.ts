@@ -1,45 +1,13 @@
-// The action's inputs as the core's job: read and validated once, then frozen.
+// The action's inputs as the core's job: read and validated once (src/core/read-job.ts), then frozen.
 import * as core from '@actions/core';
-import type { ExpectContinueMode } from '../cluster/transport.js';
-import { freezeJob, type ReleaseJob } from '../core/job.js';
-import { getDeployInputs } from './deploy-inputs.js';
+import { expectContinueMode, readReleaseJob as readJob } from '../core/read-job.js';
+import type { ReleaseJob } from '../core/job.js';
+import { actionsReporter } from './actions-reporter.js';
 import { githubOidcToken } from './github-oidc.js';
-import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
-import { getPackageInputs } from './package-inputs.js';
+import { ACTION_SETTING_NAMES } from './inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
 
 export function readReleaseJob(read: (name: string) => string = name => core.getInput(name), env: NodeJS.ProcessEnv = process.env): ReleaseJob {
-  const inputs = getInputs(read);
-  const release = getDeployInputs(read);
-  const form = getPackageInputs(read);
-  return freezeJob({
-    cluster: {
-      endpoint: inputs.clusterEndpoint,
-      security: { ...inputs.security, federatedToken: githubOidcToken },
-      timeoutSeconds: inputs.timeoutSeconds,
-      retries: inputs.retries,
-      apiVersion: inputs.apiVersion,
-      concurrency: inputs.concurrency,
-      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE)
-    },
-    source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
-    upload: {
-      imageStorePath: inputs.imageStorePath,
-      overwrite: inputs.overwrite,
-      chunkSize: inputs.chunkSize,
-      concurrency: inputs.concurrency,
-      copyTo: inputs.copyTo,
-      cleanupPaths: inputs.cleanupPaths,
-      dryRun: inputs.dryRun
-    },
-    release,
-    names: ACTION_SETTING_NAMES
-  });
-}
-
-/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
-function expectContinueMode(value: string | undefined): ExpectContinueMode {
-  if (value === 'always' || value === 'never' || value === 'first-request') return value;
-  return 'first-request';
+  return readJob(read, ACTION_SETTING_NAMES, actionsReporter, { federatedToken: githubOidcToken, expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE) });
 }
