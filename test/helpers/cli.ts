@@ -43,6 +43,8 @@ export interface RunCliOptions {
   npx?: boolean;
   timeoutMs?: number;
   onStart?: (child: ChildProcess) => void;
+  /** Run this shell command line (a CI job's script line) in the job's folder instead of `args`. */
+  script?: string;
 }
 
 export async function runCli(cli: InstalledCli, args: string[], options: RunCliOptions = {}): Promise<CliRun> {
@@ -51,7 +53,12 @@ export async function runCli(cli: InstalledCli, args: string[], options: RunCliO
     if (v !== undefined && !/^(SFU_|INPUT_|GITHUB_|TF_BUILD|RUNNER_)/.test(k)) env[k] = v;
   }
   Object.assign(env, { SFU_POLL_INTERVAL_MS: '50' }, options.env);
-  const [command, argv] = options.npx ? ['npx', ['--offline', '--no', 'service-fabric-upload', ...args]] : [process.execPath, [cli.entry, ...args]];
+  const [command, argv] =
+    options.script !== undefined
+      ? ['sh', ['-c', options.script]]
+      : options.npx
+        ? ['npx', ['--offline', '--no', 'service-fabric-upload', ...args]]
+        : [process.execPath, [cli.entry, ...args]];
   const child = spawn(command, argv, { cwd: cli.workdir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   options.onStart?.(child);
   let stdout = '';
