@@ -1,8 +1,10 @@
 // End to end: the CLI installed as an npm package and run as a CI job runs it (node_modules/.bin,
 // `npx service-fabric-upload …`), against the emulator: upload, release, upgrade, rollback, bad input.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { PROJECT_ROOT } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { type InstalledCli, installCli, runCli, totalRequests } from './helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
@@ -119,5 +121,20 @@ describe('CLI: upload, release, upgrade, rollback', () => {
     assert.equal(run.exitCode, 0, run.stderr);
     assert.doesNotMatch(run.stdout + run.stderr, /::debug::/);
     assert.equal(run.json['file-count'], '2', run.stdout);
+  });
+
+  it('the bundle is one runnable file without the action or the emulator', async () => {
+    const bundle = await readFile(path.join(PROJECT_ROOT, 'dist', 'cli', 'index.js'), 'utf8');
+    assert.ok(bundle.startsWith('#!/usr/bin/env node\n'));
+    for (const name of [
+      'actionsReporter',
+      'writeUploadSummary',
+      'githubOidcToken',
+      'readReleaseJob(read = name => core.getInput',
+      'startEmulator',
+      'ImageStoreEmulator'
+    ]) {
+      assert.ok(!bundle.includes(name), `dist/cli holds ${name}`);
+    }
   });
 });
