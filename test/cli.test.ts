@@ -89,13 +89,19 @@ describe('CLI: upload, release, upgrade, rollback', () => {
         {},
         /'--upgrade-mode' must be one of Monitored, UnmonitoredAuto/
       ],
-      [['deploy'], {}, /Unknown command 'deploy'/]
+      [['deploy'], {}, /Unknown command 'deploy'/],
+      // Refused by the package's own manifest, still before any request.
+      [
+        ['release', '--cluster-endpoint', emu.url, '--package-path', v1, '--application-name', 'fabric:/VotingApp', '--application-parameters', 'Undeclared=1'],
+        {},
+        /'--application-parameters' sets 'Undeclared', which ApplicationManifest.xml of VotingType 1.0.0 does not declare/
+      ]
     ];
     for (const [args, env, message] of cases) {
       const run = await runCli(cli, args, { env });
       assert.equal(run.exitCode, 2, `${args.join(' ')}: ${run.stderr}`);
       assert.match(run.stderr, message);
-      assert.equal(run.stdout, '', 'nothing on stdout');
+      assert.match(run.json.error, message, 'the JSON result holds the error');
     }
     assert.equal(totalRequests(emu.journal), before, 'no request reached the emulator');
   });

@@ -56,6 +56,7 @@ export async function main(context: CliContext): Promise<number> {
   } catch (err) {
     if (!(err instanceof UsageError || err instanceof SettingError)) throw err;
     reporter.error(err.message);
+    reporter.result(JSON.stringify({ error: err.message }, null, 2) + '\n');
     return EXIT.BadInput;
   }
   return runJobs(jobs, args.planFile !== undefined, reporter, context.signal);
@@ -110,6 +111,7 @@ interface ApplicationResult {
   application: string;
   outputs: Record<string, string>;
   error?: string;
+  badInput?: boolean;
 }
 
 async function runJobs(jobs: Job[], planFile: boolean, reporter: CliReporter, signal: AbortSignal): Promise<number> {
@@ -119,7 +121,11 @@ async function runJobs(jobs: Job[], planFile: boolean, reporter: CliReporter, si
     if (planFile) reporter.line(`═══ ${label}`);
     const result = await runRelease(job, reporter, signal);
     const outputs = { ...uploadOutputs(result.upload), ...releaseOutputs(result.release) };
-    results.push({ application: result.release.applicationName ?? label, outputs, ...(result.error === undefined ? {} : { error: result.error }) });
+    results.push({
+      application: result.release.applicationName ?? label,
+      outputs,
+      ...(result.error === undefined ? {} : { error: result.error, badInput: result.badInput })
+    });
     if (result.error !== undefined) break;
   }
   const failed = results.find(r => r.error !== undefined);
@@ -127,7 +133,9 @@ async function runJobs(jobs: Job[], planFile: boolean, reporter: CliReporter, si
   if (planFile) writePlanResult(results, jobs, reporter);
   else writeSingleResult(results[0], reporter);
   if (signal.aborted) return EXIT.Cancelled;
-  return failed === undefined ? EXIT.Done : EXIT.Failed;
+  if (failed === undefined) return EXIT.Done;
+  // A setting or the package refused before the first request of the whole run: bad input.
+  return results.length === 1 && results[0]!.badInput ? EXIT.BadInput : EXIT.Failed;
 }
 
 function writeSingleResult(result: ApplicationResult | undefined, reporter: CliReporter): void {

@@ -8,10 +8,12 @@ import { CancelledError } from '../cluster/errors.js';
 import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
+import { PackageValidationError } from '../package/validate-package.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 import { UploadRecord } from '../upload/upload-record.js';
 import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
+import { SettingError } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
 
@@ -23,6 +25,8 @@ export interface ReleaseResult {
   release: ReleaseRecord;
   /** The failure as a sentence (with one line per failed file below it); undefined on success. */
   error?: string;
+  /** True when it failed on a setting or on the package itself, before any request was sent. */
+  badInput?: boolean;
 }
 
 export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: AbortSignal): Promise<ReleaseResult> {
@@ -33,12 +37,14 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let badInput = false;
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
       preparing: p => (toUpload = p)
     });
   } catch (err) {
+    badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
     release.error = error;
     upload.error = error;
@@ -51,7 +57,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     }
   }
   release.end();
-  return { upload, release, error: upload.error };
+  return { upload, release, error: upload.error, ...(badInput ? { badInput } : {}) };
 }
 
 /** The steps, in order; a failure anywhere throws and runRelease describes it. */
