@@ -12,6 +12,7 @@ import type { FaultInjector } from './faults.js';
 import type { Journal } from './journal.js';
 import type { Replies } from './replies.js';
 import { type RequestPath, type Route, type RouteContext, Router, apiVersionOf } from './router.js';
+import { parseGatewayQuery } from './query-string.js';
 import type { UploadSessions } from './upload-sessions.js';
 
 export interface GatewayParts {
@@ -40,13 +41,14 @@ export class Gateway {
     try {
       const url = new URL(req.url ?? '/', 'http://emulator');
       const method = req.method ?? 'GET';
-      const ctx = this.context(req, res, url, { method, pathname: url.pathname, segments: [] }, expectsContinue);
+      const query = parseGatewayQuery(url.search);
+      const ctx = this.context(req, res, url, query, { method, pathname: url.pathname, segments: [] }, expectsContinue);
       if (url.pathname === '/__emulator/journal' && journal.enabled && method === 'GET') return await this.parts.sendJournal(ctx);
       ctx.path.segments = url.pathname.split('/').filter(s => s !== '');
       const anonymous = this.parts.anonymous.match(ctx.path);
       if (anonymous) {
         journal.countRequest(anonymous.name);
-        if (anonymous.minApiVersion !== undefined) checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
+        if (anonymous.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
         return await anonymous.handle(ctx);
       }
       if (this.parts.requiresClientCertificate && (req.socket as TLSSocket).authorized !== true) {
@@ -59,8 +61,8 @@ export class Gateway {
       if (!route.selfCounting) journal.countRequest(route.name);
       if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization)) throw FabricHttpError.bearerTokenRequired();
       if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path))) return;
-      if (route.minApiVersion !== undefined) checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
-      checkTimeout(url.searchParams);
+      if (route.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
+      checkTimeout(query);
       if (route.sessionRoute && !this.parts.uploadSessions) {
         throw FabricHttpError.invalidArg('upload sessions are not supported by this cluster');
       }
@@ -72,7 +74,14 @@ export class Gateway {
     }
   }
 
-  private context(req: http.IncomingMessage, res: http.ServerResponse, url: URL, path: RequestPath, expectsContinue: boolean): RouteContext {
+  private context(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    query: URLSearchParams,
+    path: RequestPath,
+    expectsContinue: boolean
+  ): RouteContext {
     const { replies, journal } = this.parts;
     let continued = false;
     const askForBody = async () => {
@@ -85,7 +94,7 @@ export class Gateway {
     return {
       req,
       res,
-      query: url.searchParams,
+      query,
       pathname: url.pathname,
       path,
       storePath: '',

@@ -63,7 +63,9 @@ function job(endpoint: string, packagePath: string, imageStorePath: string, appl
       failureAction: undefined,
       upgradeSettings: {},
       deployTimeoutSeconds: 60,
-      unprovisionOldVersions: false
+      unprovisionOldVersions: false,
+      allowDowngrade: false,
+      omittedParameters: 'refuse'
     },
     names
   });

@@ -10,7 +10,7 @@ import type {
   RollingUpgradeMode,
   ServiceTypeInfo
 } from '../../src/protocol/management-models.js';
-import { ManagementErrorCode } from '../../src/protocol/management-models.js';
+import { applicationNameProblem, ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { normalizeStorePath } from '../../src/protocol/store-path.js';
 import { type ApiVersion, checkApiVersion, checkTimeout, compareApiVersions, parseApiVersion } from '../api-version.js';
 import type { ContentStore } from '../content-store.js';
@@ -411,8 +411,8 @@ export class ClusterManager {
     const name = this.requiredString(body, 'Name', model);
     const typeName = this.requiredString(body, 'TypeName', model);
     const typeVersion = this.requiredString(body, 'TypeVersion', model);
-    if (!/^fabric:\/[^/]/.test(name))
-      throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not an application name of the form fabric:/Name.`);
+    const problem = applicationNameProblem(name);
+    if (problem) throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not a valid application name: ${problem}.`);
     const v = this.types.findAvailable(typeName, typeVersion);
     if (!v) {
       throw new FabricHttpError(

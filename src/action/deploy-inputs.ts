@@ -20,7 +20,9 @@ export const DeployInput = {
   FailureAction: 'failure-action',
   UpgradeSettings: 'upgrade-settings',
   DeployTimeout: 'deploy-timeout',
-  UnprovisionOldVersions: 'unprovision-old-versions'
+  UnprovisionOldVersions: 'unprovision-old-versions',
+  AllowDowngrade: 'allow-downgrade',
+  OmittedParameters: 'omitted-parameters'
 } as const;
 
 /** The release inputs: the core's release spec. */

@@ -18,7 +18,8 @@ export const BOOLEAN_SETTINGS: ReadonlySet<string> = new Set([
   SETTING.DiffPackage,
   SETTING.Provision,
   SETTING.KeepPackage,
-  SETTING.UnprovisionOldVersions
+  SETTING.UnprovisionOldVersions,
+  SETTING.AllowDowngrade
 ]);
 
 /** Settings that take one value per line: each repetition of the flag adds a line. */
@@ -42,7 +43,9 @@ export const RELEASE_SETTINGS: ReadonlySet<string> = new Set([
   SETTING.FailureAction,
   SETTING.UpgradeSettings,
   SETTING.DeployTimeout,
-  SETTING.UnprovisionOldVersions
+  SETTING.UnprovisionOldVersions,
+  SETTING.AllowDowngrade,
+  SETTING.OmittedParameters
 ]);
 
 /** A bad command line: exit code 2, before any request. */

@@ -192,13 +192,22 @@ export class GatewayClient {
   }
 
   private url(spec: GatewayRequest): string {
-    const query = new URLSearchParams({
+    return `${this.options.endpoint}${spec.path}?${queryString({
       'api-version': spec.apiVersion ?? this.options.apiVersion,
       timeout: String(this.options.timeoutSeconds),
       ...spec.query
-    });
-    return `${this.options.endpoint}${spec.path}?${query}`;
+    })}`;
   }
+}
+
+/**
+ * Each name and value percent-encoded as UTF-8 on its own (RFC 3986, as sfctl does): a space is
+ * %20, never `+`, which the gateway reads as a plus sign (URLSearchParams would write `+`).
+ */
+export function queryString(query: Record<string, string>): string {
+  return Object.entries(query)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
 }
 
 /** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */

@@ -2,7 +2,8 @@
 // request; every one is optional, and without them only the upload runs. Shared by the front doors.
 import * as path from 'node:path';
 import { parseUpgradeSettings } from '../deploy/upgrade-policy.js';
-import { FAILURE_ACTIONS, type ReleaseSpec, UPGRADE_MODES, wantsApplication } from '../deploy/release-spec.js';
+import { checkedApplicationName, FAILURE_ACTIONS, type ReleaseSpec, UPGRADE_MODES, wantsApplication } from '../deploy/release-spec.js';
+import { OMITTED_PARAMETERS_MODES } from '../deploy/release-guards.js';
 import type { Reporter } from '../util/reporter.js';
 import { SETTING, SettingError as InputError, type SettingNames } from '../util/settings.js';
 
@@ -42,11 +43,7 @@ export function parseNameValueLines(input: string, text: string): { name: string
 }
 
 export function parseApplicationName(input: string, value: string): string {
-  const name = value.trim();
-  if (!/^fabric:\/[^/\s].*$/.test(name) || name.endsWith('/') || name.includes('//')) {
-    throw new InputError(`'${input}' must be an application name such as 'fabric:/VotingApp', not '${name}'.`);
-  }
-  return name;
+  return checkedApplicationName(`'${input}'`, value);
 }
 
 function parseSeconds(input: string, value: string): number {
@@ -85,7 +82,9 @@ export function readReleaseSpec(
     failureAction: oneOf(names.FailureAction, read(SETTING.FailureAction), FAILURE_ACTIONS),
     upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(SETTING.UpgradeSettings)),
     deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
-    unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(SETTING.UnprovisionOldVersions)) ?? false
+    unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(SETTING.UnprovisionOldVersions)) ?? false,
+    allowDowngrade: optionalBoolean(names.AllowDowngrade, read(SETTING.AllowDowngrade)) ?? false,
+    omittedParameters: oneOf(names.OmittedParameters, read(SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
   };
   if (inputs.provision === false && wantsApplication(inputs)) {
     throw new InputError(

@@ -5,7 +5,7 @@
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
 import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { CancelledError } from '../cluster/errors.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
 import { PackageValidationError } from '../package/validate-package.js';
@@ -48,6 +48,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
     release.error = error;
     upload.error = error;
+    await recordIdentityForOutputs(job.source.path, release);
   } finally {
     connection?.dispose();
     if (toUpload) {
@@ -102,6 +103,8 @@ async function releaseSteps(
     await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
   }
   await checkAlreadyProvisioned(plan, connection.management, release, context);
+  // Refuses another type, a downgrade, parameters silently reset, before any write.
+  await checkReleaseTarget(plan, connection.management, context);
 
   const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
   if (plan?.alreadyProvisioned && !job.upload.dryRun) {

@@ -1,11 +1,11 @@
 // Application parameter files (`ApplicationParameters/Cloud.xml`, namespace
 // http://schemas.microsoft.com/2011/01/fabric) and the merge of every parameter source into the
 // one list sent to the cluster.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { readFile } from 'node:fs/promises';
 import { SettingError as InputError } from '../util/settings.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import type { ApplicationManifest } from '../protocol/manifests.js';
+import { readXmlDocument, XmlDocumentError, type XmlNode } from '../protocol/xml-document.js';
 
 export interface ApplicationParameterFile {
   /** The `Name` attribute: the application this file is for (`fabric:/VotingApp`). */
@@ -13,22 +13,20 @@ export interface ApplicationParameterFile {
   parameters: { name: string; value: string }[];
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseAttributeValue: false,
-  parseTagValue: false,
-  isArray: name => name === 'Parameter'
-});
+const ARRAYS = new Set(['Parameter']);
 
-type XmlNode = Record<string, unknown>;
-
-/** Parses a deployment XML file (parameter file or publish profile); `what` names it in messages. */
+/**
+ * Parses a deployment XML file (parameter file or publish profile); `what` names it in messages.
+ * Values are trimmed, as they always were here; a space written as `&#32;` is kept (trimming comes
+ * before decoding).
+ */
 export function parseDeploymentXml(xml: string, what: string): XmlNode {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new InputError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
-  return parser.parse(xml) as XmlNode;
+  try {
+    return readXmlDocument(xml, what, { arrays: ARRAYS, trim: true });
+  } catch (err) {
+    if (err instanceof XmlDocumentError) throw new InputError(err.message);
+    throw err;
+  }
 }
 
 export function attributeOf(node: unknown, name: string): string | undefined {

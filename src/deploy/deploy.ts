@@ -12,6 +12,7 @@ import type { ImageStoreClient } from '../cluster/store-client.js';
 import { effectiveParameters } from './application-parameters.js';
 import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
 import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
+import { checkApplicationType, checkVersionOrder, guardOmittedParameters } from './release-guards.js';
 import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { waitForUpgrade } from './wait-for-upgrade.js';
@@ -108,6 +109,65 @@ export async function checkAlreadyProvisioned(
   }
 }
 
+/**
+ * Before any write: the application the release targets, as the cluster reports it. Refuses
+ * another application type, a downgrade and parameters silently reset (release-guards.ts); with
+ * omitted-parameters keep, adds the application's current values to the list sent.
+ */
+export async function checkReleaseTarget(
+  plan: ReleasePlan | undefined,
+  cluster: GatewayClient | ManagementClient,
+  context: DeployContext = QUIET
+): Promise<void> {
+  const app = plan?.application;
+  if (!plan || !app) return;
+  const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+  const { reporter } = context;
+  await reporter.group(`Check ${app.name} before writing anything`, async () => {
+    const existing = await client.getApplication(app.name);
+    if (!existing) {
+      reporter.info(`${app.name} does not exist yet: it is created.`);
+      return;
+    }
+    try {
+      guardUpgrade(plan, app, existing, context);
+    } catch (err) {
+      if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+      throw err;
+    }
+    reporter.info(
+      `${app.name} runs ${existing.TypeName} ${existing.TypeVersion}${existing.Status === 'Ready' ? '' : ` (${existing.Status})`}: nothing stops the release of ${plan.typeVersion}.`
+    );
+  });
+}
+
+/** The guards against the application as it is now; sets the parameters to send. */
+function guardUpgrade(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo, { reporter, names }: DeployContext): void {
+  const manifest = plan.identity.manifest;
+  checkApplicationType(app, manifest, existing, names);
+  // An upgrade already rolling is followed (same version) or refused (another) by createOrUpgrade.
+  if (existing.Status === 'Upgrading') return;
+  checkVersionOrder(app, manifest, existing, line => reporter.info(line), names);
+  const outcome = guardOmittedParameters(app, manifest, existing, names);
+  app.parameters = outcome.parameters;
+  for (const note of outcome.notes) reporter.info(note);
+}
+
+/**
+ * After a failure that came before the plan (an invalid package, say): the identity outputs are set
+ * all the same when ApplicationManifest.xml itself can be read. Never throws.
+ */
+export async function recordIdentityForOutputs(packageRoot: string, report: ReleaseReport): Promise<void> {
+  if (report.typeName !== undefined) return;
+  try {
+    const { manifest } = await readPackageIdentity(packageRoot);
+    report.typeName = manifest.typeName;
+    report.typeVersion = manifest.typeVersion;
+  } catch {
+    // Unreadable or refused: its error (if any) is already the step's.
+  }
+}
+
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
 export async function deployRelease(
   plan: ReleasePlan | undefined,
@@ -179,10 +239,12 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
   }
 
   report.previousVersion = existing.TypeVersion;
-  if (existing.TypeName !== plan.typeName) {
-    throw new ReleaseError(
-      `${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another '${names.ApplicationName}', or delete the application first.`
-    );
+  // Checked before the upload already; again here, as the application may have changed since.
+  try {
+    guardUpgrade(plan, app, existing, { reporter, names });
+  } catch (err) {
+    if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+    throw err;
   }
   const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
   await reporter.group(upgradeName, async () => {

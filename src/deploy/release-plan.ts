@@ -3,13 +3,14 @@
 // parameters and policy.
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { type ReleaseSpec as DeployInputs, wantsApplication, wantsRelease } from './release-spec.js';
+import { checkedApplicationName, type ReleaseSpec as DeployInputs, wantsApplication, wantsRelease } from './release-spec.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { SettingError as InputError } from '../util/settings.js';
 import type { ParameterPair } from '../cluster/management-client.js';
 import { type ApplicationManifest, parseApplicationManifest } from '../protocol/manifests.js';
 import { mergeParameters, type ParameterSource, readApplicationParameterFile } from './application-parameters.js';
 import { type PublishProfile, readPublishProfile } from './publish-profile.js';
+import type { GuardedApplication } from './release-guards.js';
 import type { UpgradePolicy } from './upgrade-policy.js';
 
 export interface PackageIdentity {
@@ -20,9 +21,9 @@ export interface PackageIdentity {
   serviceManifests: Map<string, string>;
 }
 
-export interface ApplicationPlan {
+export interface ApplicationPlan extends GuardedApplication {
   name: string;
-  /** The full list sent on create and upgrade (an upgrade's list replaces the application's). */
+  /** The full list sent on create and upgrade (an upgrade's list replaces the application's): the given one, plus kept values with 'omitted-parameters: keep'. */
   parameters: ParameterPair[];
   /** Where the parameters came from, in the order applied. */
   parameterSources: string[];
@@ -90,7 +91,9 @@ export async function buildReleasePlan(
     if (parameterFilePath) {
       const what = inputs.applicationParameterFile ? `'${names.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
       const file = await readApplicationParameterFile(parameterFilePath, what);
-      nameFromFile = file.applicationName;
+      // Checked like the setting: the id of every route is built from it.
+      nameFromFile =
+        file.applicationName === undefined ? undefined : checkedApplicationName(`The Name in the parameter file '${parameterFilePath}'`, file.applicationName);
       sources.push({ what: `The parameter file '${parameterFilePath}'`, parameters: file.parameters });
     }
     if (inputs.applicationParameters.length > 0) {
@@ -108,9 +111,12 @@ export async function buildReleasePlan(
         `The publish profile has <UpgradeDeployment Enabled="false">, which makes Visual Studio remove and re-create the application: this action never deletes an application, it upgrades an existing one.`
       );
     }
+    const parameters = mergeParameters(manifest, sources);
     application = {
       name,
-      parameters: mergeParameters(manifest, sources),
+      parameters,
+      givenParameters: parameters,
+      guards: { allowDowngrade: inputs.allowDowngrade, omittedParameters: inputs.omittedParameters },
       parameterSources: sources.map(s => s.what),
       policy: {
         mode: inputs.upgradeMode ?? profileUpgrade?.mode ?? 'Monitored',

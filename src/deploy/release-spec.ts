@@ -1,4 +1,7 @@
 // What to do after the upload (provision, create or upgrade, wait): built once by a front door.
+import { applicationNameProblem } from '../protocol/management-models.js';
+import { SettingError } from '../util/settings.js';
+import type { OmittedParameters } from './release-guards.js';
 import type { UpgradeSettings } from './upgrade-policy.js';
 
 export const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'] as const;
@@ -28,6 +31,23 @@ export interface ReleaseSpec {
   upgradeSettings: UpgradeSettings;
   deployTimeoutSeconds: number;
   unprovisionOldVersions: boolean;
+  /** Upgrade an application to an older version (or one that cannot be ordered against its own). */
+  allowDowngrade: boolean;
+  /** What to do with a parameter the application has and the release does not give. */
+  omittedParameters: OmittedParameters;
+}
+
+/**
+ * The application name as the cluster accepts it (trimmed), else a SettingError; `what` names where
+ * it comes from, quoted: a setting (`'application-name'`) or a file.
+ */
+export function checkedApplicationName(what: string, value: string): string {
+  const name = value.trim();
+  const problem = /^fabric:\/\s/.test(name) ? 'it must not start with a space' : applicationNameProblem(name);
+  if (problem) {
+    throw new SettingError(`${what} must be an application name such as 'fabric:/VotingApp', not '${name}': ${problem}.`);
+  }
+  return name;
 }
 
 /** True when any setting asks for more than the upload. */

@@ -19,6 +19,20 @@ export const ManagementErrorCode = {
   InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 } as const;
 
+/**
+ * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
+ * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
+ * or `#` (a query or fragment is not part of an application name).
+ */
+export function applicationNameProblem(name: string): string | undefined {
+  if (!/^fabric:\/[^/]/.test(name)) return "it must start with 'fabric:/' followed by a name";
+  if (name.includes('//') || name.endsWith('/')) return "it must not have an empty segment ('//') or end with '/'";
+  const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+  if (reserved) return `'${reserved}' is reserved in Service Fabric names`;
+  return undefined;
+}
+
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 export function applicationIdOf(name: string): string {
   return name

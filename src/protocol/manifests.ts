@@ -2,7 +2,7 @@
 // http://schemas.microsoft.com/2011/01/fabric) into plain objects. Shared by the action (package
 // identity, parameters, validation, diff packages) and the emulator (provision). Only what a
 // deployment needs is read; everything else in the XML is left alone.
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readXmlDocument, XmlDocumentError, type XmlNode } from './xml-document.js';
 
 export interface ApplicationManifest {
   typeName: string;
@@ -52,27 +52,15 @@ const ARRAY_ELEMENTS = new Set([
   'StatelessServiceType'
 ]);
 
-const parserOptions = {
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseAttributeValue: false,
-  parseTagValue: false,
-  isArray: (name: string) => ARRAY_ELEMENTS.has(name)
-};
 // Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
 // refused (the package layout rules); only the canonical form trims, to ignore formatting.
-const parser = new XMLParser({ ...parserOptions, trimValues: false });
-const canonicalParser = new XMLParser({ ...parserOptions, trimValues: true });
-
-type XmlNode = Record<string, unknown>;
-
-function parseXml(xml: string, what: string, using = parser): XmlNode {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) {
-    throw new ManifestError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+function parseXml(xml: string, what: string, trim = false): XmlNode {
+  try {
+    return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
+  } catch (err) {
+    if (err instanceof XmlDocumentError) throw new ManifestError(err.message);
+    throw err;
   }
-  return using.parse(xml) as XmlNode;
 }
 
 function element(node: unknown): XmlNode | undefined {
@@ -162,7 +150,7 @@ export function parseServiceManifest(xml: string, what = 'ServiceManifest.xml'):
  * attribute and value does.
  */
 export function canonicalXml(xml: string, what = 'the manifest'): string {
-  const doc = parseXml(xml, what, canonicalParser);
+  const doc = parseXml(xml, what, true);
   return JSON.stringify(sortKeys(doc));
 }
 

@@ -39,7 +39,9 @@ export const SETTING = {
   FailureAction: 'failure-action',
   UpgradeSettings: 'upgrade-settings',
   DeployTimeout: 'deploy-timeout',
-  UnprovisionOldVersions: 'unprovision-old-versions'
+  UnprovisionOldVersions: 'unprovision-old-versions',
+  AllowDowngrade: 'allow-downgrade',
+  OmittedParameters: 'omitted-parameters'
 } as const;
 
 export type SettingKey = keyof typeof SETTING;

@@ -90,3 +90,25 @@ test('the upgrade body: Monitored is always explicit, durations are ISO 8601, un
   assert.equal(auto.RollingUpgradeMode, 'UnmonitoredAuto');
   assert.equal(auto.MonitoringPolicy, undefined);
 });
+
+test('application names: the reserved characters and the shapes the cluster refuses are refused before any request', async () => {
+  const { parseApplicationName } = await import('../../src/action/deploy-inputs.js');
+  assert.equal(parseApplicationName('application-name', ' fabric:/Vötíng/App 1 '), 'fabric:/Vötíng/App 1');
+  for (const [name, why] of [
+    ['fabric:/a~b', "'~' is reserved"],
+    ['fabric:/a$b', "'\\$' is reserved"],
+    ['fabric:/a+b', "'\\+' is reserved"],
+    ['fabric:/a|b', "'\\|' is reserved"],
+    ['fabric:/a?b', "'\\?' is reserved"],
+    ['fabric:/a#b', "'#' is reserved"],
+    ['fabric:/a//b', 'empty segment'],
+    ['fabric:/a/', 'empty segment'],
+    ['VotingApp', "start with 'fabric:/'"]
+  ] as const) {
+    assert.throws(
+      () => parseApplicationName('application-name', name),
+      new RegExp(`'application-name' must be an application name such as 'fabric:/VotingApp', not '.*': .*${why}`),
+      name
+    );
+  }
+});

@@ -99,3 +99,20 @@ test('a profile with an unsupported mode is refused; unknown profile parameters 
   await mkdir(path.join(dir, 'p'), { recursive: true });
   await assert.rejects(plan({ 'publish-profile': path.join(dir, 'p', 'Missing.xml') }), /'publish-profile' \('.*Missing.xml'\) cannot be read: ENOENT/);
 });
+
+test("the parameter file's Name is checked like 'application-name'; the new inputs default to refuse and no downgrade", async () => {
+  const file = path.join(dir, 'Tilde.xml');
+  await writeFile(file, '<Application Name="fabric:/Voting~App"><Parameters /></Application>');
+  await assert.rejects(
+    plan({ 'application-parameter-file': file }),
+    /The Name in the parameter file '.*Tilde\.xml' must be an application name .*'~' is reserved/
+  );
+  const p = await plan({ 'application-name': 'fabric:/Vötíng' });
+  assert.deepEqual(p?.application?.guards, { allowDowngrade: false, omittedParameters: 'refuse' });
+  const q = await plan({ 'application-name': 'fabric:/Vötíng', 'allow-downgrade': 'true', 'omitted-parameters': 'Keep' });
+  assert.deepEqual(q?.application?.guards, { allowDowngrade: true, omittedParameters: 'keep' });
+  await assert.rejects(
+    plan({ 'application-name': 'fabric:/V', 'omitted-parameters': 'merge' }),
+    /'omitted-parameters' must be one of refuse, keep, reset, not 'merge'/
+  );
+});

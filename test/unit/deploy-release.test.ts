@@ -7,7 +7,7 @@ import { getDeployInputs } from '../../src/action/deploy-inputs.js';
 import { ReleaseReport } from '../../src/action/release-report.js';
 import { CancelledError } from '../../src/cluster/errors.js';
 import { ImageStoreClient } from '../../src/cluster/store-client.js';
-import { checkAlreadyProvisioned, deployRelease, planRelease } from '../../src/deploy/deploy.js';
+import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease } from '../../src/deploy/deploy.js';
 import { FakeCluster } from '../helpers/fake-management-gateway.js';
 
 process.env.SFU_POLL_INTERVAL_MS = '10';
@@ -202,4 +202,24 @@ test('a cancellation during the upgrade says that it goes on, and how to watch o
     /cancelled while fabric:\/VotingApp was upgrading to 2.0.0: the upgrade goes on in the cluster .*'sfctl application upgrade-status --application-id VotingApp'.*'sfctl application upgrade-rollback --application-id VotingApp'/
   );
   assert.equal(report.failureMessage(new Error('other'), false), undefined);
+});
+
+test('checkReleaseTarget refuses before any write; the same guards run again on the application as it is at the upgrade', async () => {
+  cluster.types.push({ Name: 'VotingType', Version: '1.0.0', Status: 'Available', manifest: MANIFEST, serviceManifests: {} });
+  cluster.applications.set('fabric:/VotingApp', { Id: 'VotingApp', Name: 'fabric:/VotingApp', TypeName: 'VotingType', TypeVersion: '0.9.0', Status: 'Ready' });
+  const report = new ReleaseReport();
+  const plan = await planRelease(PKG, 'VotingApp/1.0.0', getDeployInputs(reader({ 'application-name': 'fabric:/VotingApp' })), report);
+  const gateway = cluster.gateway();
+  await checkReleaseTarget(plan, gateway); // 0.9.0 → 1.0.0: an upgrade, nothing to refuse
+  // Someone upgrades it to 2.0.0 during the upload: the upgrade request is not sent.
+  cluster.applications.set('fabric:/VotingApp', { Id: 'VotingApp', Name: 'fabric:/VotingApp', TypeName: 'VotingType', TypeVersion: '2.0.0', Status: 'Ready' });
+  await assert.rejects(
+    checkReleaseTarget(plan, gateway),
+    /version 1.0.0 is older than 2.0.0, which fabric:\/VotingApp runs.* Nothing was uploaded or changed\.$/
+  );
+  await assert.rejects(
+    deployRelease(plan, { gateway, client: new ImageStoreClient(gateway) }, report),
+    /version 1.0.0 is older than 2.0.0.*\(fabric:\/VotingApp changed during the upload; it was not upgraded\.\)$/
+  );
+  assert.equal(cluster.count('POST', /\/\$\/Upgrade$/), 0);
 });
