@@ -55,7 +55,7 @@ describe('CLI: upload, release, upgrade, rollback', () => {
     const v2 = await sampleAtVersion('2.0.0');
     const run = await runCli(cli, ['release', '--application-name', 'fabric:/VotingApp', '--upgrade-settings', 'HealthCheckStableDurationSec=0'], {
       npx: true,
-      env: { SFU_CLUSTER_ENDPOINT: emu.url, SFU_PACKAGE_PATH: v2, SFU_IMAGE_STORE_PATH: 'VotingApp/2.0.0' }
+      env: { SFU_CLUSTER_ENDPOINT: emu.url, SFU_PACKAGE_PATH: v2, SFU_IMAGE_STORE_PATH: 'VotingApp/2.0.0', SFU_OMITTED_PARAMETERS: 'keep' }
     });
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(run.json['application-result'], 'upgraded');
@@ -66,7 +66,16 @@ describe('CLI: upload, release, upgrade, rollback', () => {
 
   it('a failed health check rolls back: exit 1, the reason in the JSON and on stderr', async () => {
     const v3 = await sampleAtVersion('3.0.0');
-    const run = await runCli(cli, ['release', '--cluster-endpoint', emu.url, '--package-path', v3, '--application-name', 'fabric:/VotingApp']);
+    const run = await runCli(cli, [
+      'release',
+      '--cluster-endpoint',
+      emu.url,
+      '--package-path',
+      v3,
+      '--application-name',
+      'fabric:/VotingApp',
+      '--omitted-parameters=keep'
+    ]);
     assert.equal(run.exitCode, 1, run.stderr);
     assert.equal(run.json['upgrade-state'], 'RollingBackCompleted');
     assert.match(run.json.error, /failed and was rolled back/);
@@ -108,9 +117,9 @@ describe('CLI: upload, release, upgrade, rollback', () => {
 
   it('plan: a dry run that changes nothing, and --help per command', async () => {
     const writes = emu.journal.entries.length;
-    const run = await runCli(cli, ['plan', '--cluster-endpoint', emu.url, '--package-path', v1, '--application-name', 'fabric:/VotingApp']);
+    const run = await runCli(cli, ['plan', '--cluster-endpoint', emu.url, '--package-path', v1, '--application-name', 'fabric:/VotingPlanned']);
     assert.equal(run.exitCode, 0, run.stderr);
-    assert.match(run.stderr, /Create or upgrade fabric:\/VotingApp/);
+    assert.match(run.stderr, /Create or upgrade fabric:\/VotingPlanned/);
     assert.equal(emu.journal.entries.length, writes);
     const help = await runCli(cli, ['upload', '--help']);
     assert.equal(help.exitCode, 0);
