@@ -17,6 +17,8 @@ export interface AadOptions {
   federatedToken?: string;
 }
 
+const STORAGE_RESOURCE = 'https://storage.azure.com';
+
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export class AadAuthority {
@@ -70,8 +72,10 @@ export class AadAuthority {
     const refuse = (error: string, description: string): [number, Record<string, unknown>] => [400, { error, error_description: description }];
     if (form.get('grant_type') !== 'client_credentials') return refuse('unsupported_grant_type', 'only client_credentials');
     if (form.get('client_id') !== this.options.clientId) return refuse('unauthorized_client', 'unknown client_id');
-    if (form.get('scope') !== `${this.clusterApplicationId}/.default`) {
-      return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default`);
+    const scope = form.get('scope');
+    const forStorage = scope === `${STORAGE_RESOURCE}/.default`;
+    if (scope !== `${this.clusterApplicationId}/.default` && !forStorage) {
+      return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default or ${STORAGE_RESOURCE}/.default`);
     }
     const secretOk = this.options.clientSecret !== undefined && form.get('client_secret') === this.options.clientSecret;
     const assertionOk =
@@ -79,6 +83,7 @@ export class AadAuthority {
       form.get('client_assertion_type') === CLIENT_ASSERTION_TYPE &&
       form.get('client_assertion') === this.options.federatedToken;
     if (!secretOk && !assertionOk) return [401, { error: 'invalid_client', error_description: 'wrong secret or assertion' }];
+    if (forStorage) return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.storageToken() }];
     const token = this.newToken();
     this.issued.add(token);
     return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token }];
@@ -88,6 +93,27 @@ export class AadAuthority {
   accepts(authorization: string | undefined): boolean {
     const m = /^Bearer (\S+)$/.exec(authorization ?? '');
     return m?.[1] !== undefined && this.issued.has(m[1]);
+  }
+
+  /**
+   * [undoc] A token for Blob storage (scope https://storage.azure.com/.default), for a storage
+   * emulator such as Azurite with `--oauth basic`: the audience and an `sts.windows.net` issuer it
+   * checks, and the object id a user delegation key is bound to. The cluster does not accept it.
+   */
+  private storageToken(): string {
+    const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const payload = {
+      aud: STORAGE_RESOURCE,
+      iss: `https://sts.windows.net/${this.tenantId}/`,
+      tid: this.tenantId,
+      oid: '0b5e7c1d-0000-4000-8000-0000000000b1',
+      appid: this.options.clientId,
+      iat: now,
+      nbf: now - 60,
+      exp: now + 3599
+    };
+    return `${part({ typ: 'JWT', alg: 'none' })}.${part(payload)}.${randomBytes(24).toString('base64url')}`;
   }
 
   private newToken(): string {

@@ -25,6 +25,10 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         default: all
   --stall-rate F        share of requests that get no answer at all
   --failover-every N    every N requests, all open upload sessions are lost
+  --drop-write-rate F   share of file writes (PUT, commit) answered 200 but not kept: the
+                        old file, if any, stays with its size, FileVersion and date
+  --drop-write-path P   always drop the writes of this store path (or any path ending in
+                        /P); repeat it, or give a comma list
   --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key FILE        the PEM private key of --tls-cert
   --client-ca FILE      require a client certificate signed by this PEM CA (403 otherwise)
@@ -62,6 +66,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'fail-kinds': { type: 'string', default: '' },
       'stall-rate': { type: 'string', default: '0' },
       'failover-every': { type: 'string', default: '0' },
+      'drop-write-rate': { type: 'string', default: '0' },
+      'drop-write-path': { type: 'string', multiple: true, default: [] },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'client-ca': { type: 'string' },
@@ -133,7 +139,12 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       failRate: share('--fail-rate', values['fail-rate']),
       failKinds: parseFaultKinds(values['fail-kinds']),
       stallRate: share('--stall-rate', values['stall-rate']),
-      failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295)
+      failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295),
+      dropWriteRate: share('--drop-write-rate', values['drop-write-rate']),
+      dropWritePaths: values['drop-write-path']
+        .flatMap(v => v.split(','))
+        .map(v => v.trim().replace(/\\/g, '/'))
+        .filter(v => v !== '')
     }
   };
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AadAuthority } from './aad.js';
 import { type ApiVersion, parseApiVersion } from './api-version.js';
 import { ContentStore } from './content-store.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, WriteDropper } from './faults.js';
 import { Gateway } from './gateway.js';
 import { Journal } from './journal.js';
 import { ClusterManager } from './management/cluster-manager.js';
@@ -47,6 +47,7 @@ export class ImageStoreEmulator {
       sessions: this.sessions,
       journal: this.journal,
       writeOrder: new WriteOrderCheck(this.store, this.sessions, this.journal),
+      dropper: new WriteDropper(options.faults ?? {}, (a, b) => this.store.samePath(a, b)),
       separator: options.pathSeparator ?? '\\',
       listPageSize: options.listPageSize ?? 1000
     };

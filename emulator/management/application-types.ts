@@ -155,14 +155,16 @@ export async function buildVersion(
   registry: ApplicationTypeRegistry,
   pkg: StoredPackage,
   buildPath: string,
-  identity: { xml: string; manifest: ApplicationManifest }
+  identity: { xml: string; manifest: ApplicationManifest },
+  /** An `.sfpkg` has no mark files: only an Image Store upload needs them. */
+  requireMarkFiles = true
 ): Promise<{ version: Omit<ProvisionedVersion, 'acceptedAt' | 'readyAt'> } | { error: FabricHttpError }> {
   const typeName = identity.manifest.typeName;
   const clusterHolds = (p: PackagePartRef) =>
     p.kind === 'ServiceManifest'
       ? registry.heldServiceManifest(typeName, p.name, p.version) !== undefined
       : registry.heldChecksum(typeName, partKey(p)) !== undefined;
-  const layout = validatePackageLayout(pkg.view, { requireMarkFiles: true, clusterHolds });
+  const layout = validatePackageLayout(pkg.view, { requireMarkFiles, clusterHolds });
   if (layout.problems.length > 0) {
     const message = layout.problems.map(p => `${buildPath}/${describeProblem(p)}`).join(' ');
     const marks = layout.problems.every(p => p.kind === 'missing-mark-file');

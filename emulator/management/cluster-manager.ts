@@ -19,6 +19,7 @@ import type { Journal } from '../journal.js';
 import { ApplicationTypeRegistry, buildVersion, readPackageIdentity } from './application-types.js';
 import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParameters } from './applications.js';
 import { readStoredPackage } from './package-reader.js';
+import { type ExternalPackage, fetchExternalPackage } from './external-store.js';
 import { isDuration, RollingUpgrade } from './upgrades.js';
 
 export interface ManagementOptions {
@@ -32,6 +33,8 @@ export interface ManagementOptions {
   unhealthyVersions?: string[];
   /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
   clock?: () => number;
+  /** CA certificates (PEM) an ExternalStore download over https trusts besides Node's own. */
+  externalStoreCa?: string;
 }
 
 export interface ManagementRequest {
@@ -91,6 +94,8 @@ export class ClusterManager {
   /** Type versions whose package the image builder is reading right now. */
   private readonly building = new Set<string>();
 
+  private readonly externalStoreCa: string | undefined;
+
   constructor(
     private readonly store: ContentStore,
     private readonly journal: Journal,
@@ -98,6 +103,7 @@ export class ClusterManager {
     options: ManagementOptions = {}
   ) {
     this.now = options.clock ?? Date.now;
+    this.externalStoreCa = options.externalStoreCa;
     const count = options.upgradeDomains ?? 3;
     // [undoc] Upgrade domain names: the local development cluster's style.
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
@@ -233,9 +239,8 @@ export class ClusterManager {
       if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
         throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
       }
-      if (body.Kind === 'ExternalStore')
-        throw FabricHttpError.invalidArg('Kind ExternalStore (download from a URI) is not supported by the emulator: use ImageStorePath.');
-      if (body.Kind !== 'ImageStorePath') throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
+      if (body.Kind !== 'ImageStorePath' && body.Kind !== 'ExternalStore')
+        throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
       if (body.Async !== undefined && typeof body.Async !== 'boolean') throw FabricHttpError.invalidArg(`${model}.Async must be true or false.`);
       isAsync = body.Async === true;
       const policy = body.ApplicationPackageCleanupPolicy ?? 'Default';
@@ -246,11 +251,26 @@ export class ClusterManager {
     }
     // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
     // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
-    const buildPath = this.requiredString(body, 'ApplicationTypeBuildPath', model);
-    const storePath = normalizeStorePath(buildPath);
-    this.store.diskPath(storePath); // refuses `.` and `..`
-    const pkg = await readStoredPackage(this.store, storePath);
-    const identity = readPackageIdentity(pkg, buildPath);
+    // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
+    const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
+    try {
+      return await this.provisionPackage(body, external, isAsync, cleanup);
+    } finally {
+      await external?.dispose();
+    }
+  }
+
+  private async provisionPackage(
+    body: Record<string, unknown>,
+    external: ExternalPackage | undefined,
+    isAsync: boolean,
+    cleanup: ApplicationPackageCleanupPolicy
+  ): Promise<ManagementAnswer> {
+    const buildPath = external?.buildPath ?? this.requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
+    const storePath = external ? undefined : normalizeStorePath(buildPath);
+    if (storePath !== undefined) this.store.diskPath(storePath); // refuses `.` and `..`
+    const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath!));
+    const identity = external?.identity ?? readPackageIdentity(pkg, buildPath);
     const { typeName, typeVersion } = identity.manifest;
     const existing = this.types.find(typeName, typeVersion) ?? this.types.findIgnoringCase(typeName, typeVersion);
     if (existing) {
@@ -278,7 +298,7 @@ export class ClusterManager {
     this.building.add(key);
     let built: Awaited<ReturnType<typeof buildVersion>>;
     try {
-      built = await buildVersion(this.types, pkg!, buildPath, identity);
+      built = await buildVersion(this.types, pkg!, buildPath, identity, external === undefined);
     } finally {
       this.building.delete(key);
     }
@@ -305,7 +325,7 @@ export class ClusterManager {
     this.types.add({ ...built.version, acceptedAt, readyAt });
     // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
     // The cluster has copied what it needs, so the package goes at once.
-    if (cleanup !== 'Manual') await this.store.delete(storePath);
+    if (cleanup !== 'Manual' && storePath !== undefined) await this.store.delete(storePath);
     return { status: isAsync ? 202 : 200 };
   }
 

@@ -20,9 +20,13 @@ export interface StoredPackage {
 
 /** Undefined when the folder does not exist in the store. */
 export async function readStoredPackage(store: ContentStore, storePath: string): Promise<StoredPackage | undefined> {
-  const root = store.diskPath(storePath);
   const st = await store.stat(storePath);
   if (!st?.isDirectory()) return undefined;
+  return readPackageFolder(store.diskPath(storePath));
+}
+
+/** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
+export async function readPackageFolder(root: string): Promise<StoredPackage> {
   const files: string[] = [];
   const folders: string[] = [];
   for (const e of await fs.readdir(root, { recursive: true, withFileTypes: true })) {

@@ -1,13 +1,56 @@
-// The action's inputs as the core's job: read and validated once (src/core/read-job.ts), then frozen.
+// The action's inputs as the core's job: read and validated once, then frozen.
 import * as core from '@actions/core';
-import { expectContinueMode, readReleaseJob as readJob } from '../core/read-job.js';
-import type { ReleaseJob } from '../core/job.js';
-import { actionsReporter } from './actions-reporter.js';
+import type { ExpectContinueMode } from '../cluster/transport.js';
+import { freezeJob, type ReleaseJob } from '../core/job.js';
+import { getDeployInputs } from './deploy-inputs.js';
 import { githubOidcToken } from './github-oidc.js';
-import { ACTION_SETTING_NAMES } from './inputs.js';
+import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
+import { getPackageInputs } from './package-inputs.js';
+import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
 
 export function readReleaseJob(read: (name: string) => string = name => core.getInput(name), env: NodeJS.ProcessEnv = process.env): ReleaseJob {
-  return readJob(read, ACTION_SETTING_NAMES, actionsReporter, { federatedToken: githubOidcToken, expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE) });
+  const inputs = getInputs(read);
+  const release = getDeployInputs(read);
+  const form = getPackageInputs(read);
+  const blob = getBlobInputs(read, env);
+  if (blob) checkBlobInputsFit(release, form, inputs);
+  return freezeJob({
+    cluster: {
+      endpoint: inputs.clusterEndpoint,
+      security: { ...inputs.security, federatedToken: githubOidcToken },
+      timeoutSeconds: inputs.timeoutSeconds,
+      retries: inputs.retries,
+      apiVersion: inputs.apiVersion,
+      concurrency: inputs.concurrency,
+      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+      firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
+    },
+    source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
+    upload: {
+      imageStorePath: inputs.imageStorePath,
+      overwrite: inputs.overwrite,
+      chunkSize: inputs.chunkSize,
+      concurrency: inputs.concurrency,
+      copyTo: inputs.copyTo,
+      cleanupPaths: inputs.cleanupPaths,
+      dryRun: inputs.dryRun
+    },
+    release,
+    names: ACTION_SETTING_NAMES,
+    blob
+  });
+}
+
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
+}
+
+/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
+function expectContinueMode(value: string | undefined): ExpectContinueMode {
+  if (value === 'always' || value === 'never' || value === 'first-request') return value;
+  return 'first-request';
 }

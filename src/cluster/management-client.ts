@@ -154,6 +154,32 @@ export class ManagementClient {
     );
   }
 
+  /**
+   * Starts an asynchronous provision from an `.sfpkg` the cluster downloads itself (ExternalStore,
+   * api-version 6.2): `Kind` first, as for ImageStorePath. The URL carries a SAS: errors name the
+   * type and version, never the URL.
+   */
+  async provisionFromExternalStore(downloadUrl: string, typeName: string, typeVersion: string): Promise<void> {
+    const body = JSON.stringify({
+      Kind: 'ExternalStore',
+      ApplicationPackageDownloadUri: downloadUrl,
+      ApplicationTypeName: typeName,
+      ApplicationTypeVersion: typeVersion,
+      Async: true
+    });
+    await this.call(
+      { operation: `provision ${typeName} ${typeVersion} from its .sfpkg` },
+      {
+        method: 'POST',
+        path: '/ApplicationTypes/$/Provision',
+        apiVersion: PROVISION_API_VERSION,
+        headers: { 'Content-Type': 'application/json' },
+        body: Buffer.from(body),
+        accept: [200, 202]
+      }
+    );
+  }
+
   /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
   async getApplicationType(typeName: string, typeVersion: string): Promise<ApplicationTypeInfo | undefined> {
     const items = await this.listApplicationTypeVersions(typeName, typeVersion);

@@ -6,6 +6,7 @@ import type { PackageSource } from '../package/package-source.js';
 import type { UploadSpec } from '../upload/upload-spec.js';
 import type { ReleaseSpec } from '../deploy/release-spec.js';
 import type { SettingNames } from '../util/settings.js';
+import type { BlobSpec } from '../azure/blob-spec.js';
 
 export type { ClusterTarget, SecuritySettings } from '../cluster/cluster-target.js';
 export type { PackageSource } from '../package/package-source.js';
@@ -28,6 +29,8 @@ export interface ReleaseJob {
   readonly release: Readonly<ReleaseSpec>;
   /** How the front door names its settings, for the errors that blame one. */
   readonly names: SettingNames;
+  /** Provision from an `.sfpkg` in Blob storage (ExternalStore) instead of the Image Store; undefined: the Image Store. */
+  readonly blob?: Readonly<BlobSpec>;
 }
 
 /** Freezes a job and its descriptions (not the arrays inside, which the core only reads). */

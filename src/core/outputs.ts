@@ -15,7 +15,9 @@ export const Output = {
   CopiedTo: 'copied-to',
   StaleFileCount: 'stale-file-count',
   CompressedBytes: 'compressed-bytes',
-  SkippedPackageCount: 'skipped-package-count'
+  SkippedPackageCount: 'skipped-package-count',
+  PackageUrl: 'package-url',
+  BlobResult: 'blob-result'
 } as const;
 
 export const ReleaseOutput = {
@@ -50,7 +52,9 @@ export function uploadOutputs(r: UploadRecord): Record<string, string> {
     [Output.CopiedTo]: r.copiedTo,
     [Output.StaleFileCount]: r.staleCount,
     [Output.CompressedBytes]: r.compressedBytes,
-    [Output.SkippedPackageCount]: r.skippedPackageCount
+    [Output.SkippedPackageCount]: r.skippedPackageCount,
+    [Output.PackageUrl]: r.packageUrl,
+    [Output.BlobResult]: r.blobResult
   });
 }
 

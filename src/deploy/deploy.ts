@@ -192,7 +192,9 @@ export async function deployRelease(
             ? `${plan.typeName} ${plan.typeVersion} is provisioned.`
             : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`
         );
-        if (plan.keepPackage) {
+        if (plan.externalStore) {
+          await plan.externalStore.afterProvision(log);
+        } else if (plan.keepPackage) {
           report.packageDeleted = false;
           log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
         } else {

@@ -74,8 +74,10 @@ function sameXml(a: string, b: string): boolean {
  */
 export async function provisionPackage(client: ManagementClient, plan: ReleasePlan, options: PollOptions): Promise<'provisioned' | 'already-provisioned'> {
   const { typeName, typeVersion } = plan;
+  const external = plan.externalStore;
   try {
-    await client.provision(plan.imageStorePath);
+    if (external) await client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion);
+    else await client.provision(plan.imageStorePath);
   } catch (err) {
     if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeAlreadyExists)) {
       if ((await checkProvisioned(client, plan, options)) === 'identical') return 'already-provisioned';
@@ -85,8 +87,16 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
     }
     throw err;
   }
-  options.log(`Provisioning ${typeName} ${typeVersion} from '${plan.imageStorePath}' (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
-  await waitForType(client, typeName, typeVersion, options, false);
+  const source = external ? `${external.shownAs} (ExternalStore: the cluster downloads it)` : `'${plan.imageStorePath}'`;
+  options.log(`Provisioning ${typeName} ${typeVersion} from ${source} (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
+  await waitForType(
+    client,
+    typeName,
+    typeVersion,
+    options,
+    false,
+    external ? 'the .sfpkg was left in Blob storage' : 'the package was left in the Image Store'
+  );
   return 'provisioned';
 }
 
@@ -99,7 +109,8 @@ async function waitForType(
   typeName: string,
   typeVersion: string,
   options: PollOptions,
-  allowAbsent: boolean
+  allowAbsent: boolean,
+  keptAt = 'the package was left in the Image Store'
 ): Promise<ApplicationTypeInfo | undefined> {
   let lastStatus: string | undefined;
   for (;;) {
@@ -112,7 +123,7 @@ async function waitForType(
     if (type?.Status === 'Available') return type;
     if (type?.Status === 'Failed') {
       throw new ReleaseError(
-        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (the package was left in the Image Store to inspect).`
+        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (${keptAt} to inspect).`
       );
     }
     if (type && type.Status !== 'Provisioning') {

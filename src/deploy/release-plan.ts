@@ -46,6 +46,17 @@ export interface ReleasePlan {
   alreadyProvisioned: boolean;
   /** Things the plan chose not to follow, for warnings. */
   warnings: string[];
+  /** Set when the package is provisioned from an `.sfpkg` the cluster downloads (ExternalStore) instead of the Image Store. */
+  externalStore?: ExternalStoreSource;
+}
+
+export interface ExternalStoreSource {
+  /** The URL with its SAS (a secret). */
+  downloadUrl: string;
+  /** The URL without its query, for the log. */
+  shownAs: string;
+  /** Run once the type is provisioned (deleting the blob when asked); the package is not in the Image Store. */
+  afterProvision(log: (line: string) => void): Promise<void>;
 }
 
 export async function readPackageIdentity(packageRoot: string, names: SettingNames = CANONICAL_NAMES): Promise<PackageIdentity> {

@@ -32,6 +32,9 @@ export class UploadRecord {
   skippedPackageCount?: number;
   /** Bytes of the compressed copy (compress), once every zip was written. */
   compressedBytes?: number;
+  /** Blob storage path: the `.sfpkg`'s URL without its SAS, and whether it was uploaded or found there already. */
+  packageUrl?: string;
+  blobResult?: 'uploaded' | 'reused';
   error?: string;
 
   get durationSeconds(): number {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseEmulatorArgs } from '../../emulator/cli-args.js';
 import { isCaseInsensitive, type EmulatorOptions } from '../../emulator/options.js';
+import { WriteDropper } from '../../emulator/faults.js';
 
 function parse(...argv: string[]): EmulatorOptions {
   const options = parseEmulatorArgs(argv);
@@ -26,5 +27,26 @@ describe('emulator command line: path case', () => {
 
   it('answers help for --help', () => {
     assert.equal(parseEmulatorArgs(['--help']), 'help');
+  });
+});
+
+describe('emulator command line: writes answered but not kept', () => {
+  it('reads --drop-write-rate and --drop-write-path (repeated or a comma list, either separator)', () => {
+    const faults = parse('--drop-write-rate', '0.25', '--drop-write-path', 'App\\Svc\\a.txt', '--drop-write-path', 'b.txt,c/d.txt').faults;
+    assert.equal(faults?.dropWriteRate, 0.25);
+    assert.deepEqual(faults?.dropWritePaths, ['App/Svc/a.txt', 'b.txt', 'c/d.txt']);
+  });
+
+  it('refuses a rate outside 0 … 1, naming the flag', () => {
+    assert.throws(() => parse('--drop-write-rate', '2'), /--drop-write-rate must be a number from 0 to 1/);
+  });
+
+  it('drops a targeted path and the paths ending in it, and nothing else', () => {
+    const dropper = new WriteDropper({ dropWritePaths: ['Svc/a.txt'] }, (a, b) => a.toLowerCase() === b.toLowerCase());
+    assert.equal(dropper.drops('App/Svc/a.txt'), true);
+    assert.equal(dropper.drops('App/svc/A.TXT'), true);
+    assert.equal(dropper.drops('Svc/a.txt'), true);
+    assert.equal(dropper.drops('App/OtherSvc/a.txt'), false);
+    assert.equal(dropper.drops('App/Svc/a.txt.bak'), false);
   });
 });

@@ -1,0 +1,13 @@
+// The Blob storage part of a release job (issue 20): where the `.sfpkg` goes and how the action
+// reaches it. Built and checked by a front door; read by src/core/blob-staging.ts.
+import type { ContainerLocation } from './blob-location.js';
+import type { SasToken } from './sas.js';
+
+export interface BlobSpec {
+  location: ContainerLocation;
+  /** A SAS given as a secret; undefined: Azure AD (the service principal) for the storage scope. */
+  sas: SasToken | undefined;
+  /** The blob's name when given (it ends in `.sfpkg`); undefined: `<Type>/<Type>.<Version>.sfpkg`. */
+  blobName: string | undefined;
+  deleteBlob: boolean;
+}

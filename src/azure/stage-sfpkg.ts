@@ -1,0 +1,70 @@
+// The ExternalStore path before the provision: build the `.sfpkg`, put it in Blob storage (or find
+// it there already), and give the release the URL the cluster downloads from.
+import type { ScannedPackage } from '../package/package-scan.js';
+import type { ExternalStoreSource } from '../deploy/release-plan.js';
+import { checkExternalStoreProvision, sfpkgBlobName } from './blob-location.js';
+import type { BlobPackageStore } from './blob-store.js';
+import { buildSfpkg } from './sfpkg.js';
+
+export interface StageRequest {
+  /** The package (or its compressed copy) to zip. */
+  pkg: ScannedPackage;
+  typeName: string;
+  typeVersion: string;
+  /** What ApplicationManifest.xml declares: checked against typeName/typeVersion offline. */
+  manifest: { typeName: string; typeVersion: string };
+  /** Undefined: `<Type>/<Type>.<Version>.sfpkg`. */
+  blobName: string | undefined;
+  deleteBlob: boolean;
+  tempBase: string;
+  /** When the cluster's read SAS expires (Azure AD only; a given SAS keeps its own expiry). */
+  expiresOn: Date;
+  signal?: AbortSignal;
+  log: (line: string) => void;
+}
+
+export interface StagedSfpkg {
+  source: ExternalStoreSource;
+  blobName: string;
+  result: 'uploaded' | 'reused';
+  size: number;
+  sha256: string;
+}
+
+export async function stageSfpkg(store: BlobPackageStore, request: StageRequest): Promise<StagedSfpkg> {
+  const { typeName, typeVersion, log } = request;
+  const blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion);
+  const fileName = blobName.split('/').pop()!;
+  checkExternalStoreProvision(`https://check.invalid/${encodeURI(blobName)}`, { typeName, typeVersion }, request.manifest);
+  const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
+  try {
+    log(
+      `Built ${fileName}: ${request.pkg.files.length} files, ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (in a temporary folder; the package folder is only read).`
+    );
+    const result = await store.ensureUploaded(sfpkg, blobName, { signal: request.signal });
+    const downloadUrl = await store.downloadUrl(blobName, request.expiresOn, request.signal);
+    checkExternalStoreProvision(downloadUrl, { typeName, typeVersion }, request.manifest);
+    const shownAs = store.blobUrl(blobName);
+    log(`The cluster downloads ${shownAs} with a read SAS (masked)${request.deleteBlob ? '; the blob is deleted once the type is provisioned' : ''}.`);
+    return {
+      blobName,
+      result,
+      size: sfpkg.size,
+      sha256: sfpkg.sha256,
+      source: {
+        downloadUrl,
+        shownAs,
+        afterProvision: async provisionLog => {
+          if (!request.deleteBlob) {
+            provisionLog(`The .sfpkg stays at ${shownAs}.`);
+            return;
+          }
+          await store.delete(blobName, request.signal);
+          provisionLog(`Deleted ${shownAs} ('delete-blob: true'): the cluster keeps its own copy.`);
+        }
+      }
+    };
+  } finally {
+    await sfpkg.dispose();
+  }
+}

@@ -1,0 +1,97 @@
+// The Blob storage path (issue 20): credentials for the container, the log group, the record; the
+// work is in src/azure/. runRelease calls stageInBlobStorage() in place of the Image Store upload
+// when the job has a `blob` part.
+import type { BlobCredential } from '../azure/blob-store.js';
+import type { BlobSpec } from '../azure/blob-spec.js';
+import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
+import { trustedCas } from '../cluster/auth/server-verification.js';
+import type { ClusterTarget } from '../cluster/cluster-target.js';
+import { clientWaitMs } from '../cluster/gateway-client.js';
+import type { ImageStoreClient } from '../cluster/store-client.js';
+import { HttpTransport } from '../cluster/transport.js';
+import type { ReleasePlan } from '../deploy/release-plan.js';
+import { temporaryBase } from '../package/compress-package.js';
+import type { ScannedPackage } from '../package/package-scan.js';
+import type { UploadRecord } from '../upload/upload-record.js';
+import type { Reporter } from '../util/reporter.js';
+import type { SettingNames } from '../util/settings.js';
+
+/** The Azure AD token's scope for Blob storage, in every cloud. */
+const STORAGE_RESOURCE = 'https://storage.azure.com';
+/** The read SAS outlives the release's deadline by this much: the cluster may retry its download. */
+const SAS_MARGIN_MS = 15 * 60_000;
+
+export interface BlobStagingContext {
+  cluster: ClusterTarget;
+  /** The cluster's Image Store client: its Azure AD metadata names the authority. */
+  store: ImageStoreClient;
+  record: UploadRecord;
+  reporter: Reporter;
+  names: SettingNames;
+  signal: AbortSignal;
+}
+
+/**
+ * Builds the `.sfpkg`, uploads it (or reuses the blob), and points the release's provision at it.
+ * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
+ */
+export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg: ScannedPackage, context: BlobStagingContext): Promise<() => void> {
+  const { cluster, reporter, names, signal } = context;
+  const ca = trustedCas(cluster.security.caCertificate);
+  const transport = new HttpTransport({
+    userAgent: 'service-fabric-upload-action',
+    maxSockets: 2,
+    expectContinue: 'never',
+    tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
+  });
+  try {
+    let credential: BlobCredential;
+    if (blob.sas !== undefined) {
+      credential = { kind: 'sas', sas: blob.sas };
+    } else {
+      const network = new TransportNetworkModule(() => transport, clientWaitMs(cluster.timeoutSeconds));
+      const login = await loginHost(context.store, blob);
+      const tokens = await servicePrincipalToken(cluster.security, { cluster: STORAGE_RESOURCE, login }, network, { reporter, names });
+      // msal answers from its cache until shortly before expiry; the SDK asks again after this.
+      credential = { kind: 'azure-ad', token: async () => ({ token: await tokens.token(), expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
+    }
+    // Loaded only on this path: @azure/storage-blob is most of its chunk of dist/.
+    const { BlobPackageStore } = await import('../azure/blob-store.js');
+    const { stageSfpkg } = await import('../azure/stage-sfpkg.js');
+    const store = new BlobPackageStore(blob.location, credential, { log: line => reporter.info(line), secret: value => reporter.setSecret(value) });
+    const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () =>
+      stageSfpkg(store, {
+        pkg,
+        typeName: plan.typeName,
+        typeVersion: plan.typeVersion,
+        manifest: plan.identity.manifest,
+        blobName: blob.blobName,
+        deleteBlob: blob.deleteBlob,
+        tempBase: temporaryBase(),
+        expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
+        signal,
+        log: line => reporter.info(line)
+      })
+    );
+    plan.externalStore = staged.source;
+    context.record.packageUrl = staged.source.shownAs;
+    context.record.blobResult = staged.result;
+    return () => transport.dispose();
+  } catch (err) {
+    transport.dispose();
+    throw err;
+  }
+}
+
+/**
+ * The authority the cluster names in its Azure AD metadata (the tenant's, trusted as for the
+ * cluster's own token), else the login host of the cloud the storage account is in.
+ */
+async function loginHost(cluster: ImageStoreClient, blob: BlobSpec): Promise<string> {
+  const metadata = await cluster.aadMetadata().catch(() => undefined);
+  if (metadata?.type === 'aad' && metadata.metadata?.login) return metadata.metadata.login;
+  const host = new URL(blob.location.serviceUrl).hostname;
+  if (host.endsWith('.usgovcloudapi.net')) return 'https://login.microsoftonline.us';
+  if (host.endsWith('.chinacloudapi.cn')) return 'https://login.chinacloudapi.cn';
+  return 'https://login.microsoftonline.com';
+}
