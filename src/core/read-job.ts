@@ -1,5 +1,6 @@
 // A front door's settings as the core's job: read through the shared readers, validated once,
-// frozen. The action reads its inputs through it, the CLI its flags and environment variables.
+// frozen. The CLI reads its flags and environment variables through it; the action assembles the
+// same job from the same readers, plus its Blob staging inputs (src/action/release-job.ts).
 import * as path from 'node:path';
 import type { ExpectContinueMode } from '../cluster/transport.js';
 import type { Reporter } from '../util/reporter.js';
