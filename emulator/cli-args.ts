@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseFaultKinds } from './faults.js';
+import { type LinkOptions, parseBandwidth } from './link-model.js';
 import type { EmulatorOptions } from './options.js';
 
 export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
@@ -16,6 +17,10 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         first write (default with '\\', as a Windows cluster does)
   --case-sensitive      compare paths case-sensitively (default with '/')
   --latency-ms N        delay added before every answer (default 0)
+  --bandwidth R         one link's rate, shared by all connections, each way: 100Mbit,
+                        1Gbit, 2.5Gbit (default: unlimited)
+  --upload-bandwidth R  the rate of what the emulator receives (overrides --bandwidth)
+  --download-bandwidth R  the rate of what the emulator sends (overrides --bandwidth)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
   --seed N              seed of the fault injection (default 1)
@@ -59,6 +64,9 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'case-insensitive': { type: 'boolean' },
       'case-sensitive': { type: 'boolean' },
       'latency-ms': { type: 'string', default: '0' },
+      bandwidth: { type: 'string' },
+      'upload-bandwidth': { type: 'string' },
+      'download-bandwidth': { type: 'string' },
       'list-page-size': { type: 'string', default: '1000' },
       journal: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
@@ -123,6 +131,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
     // Left undefined, the separator decides (EmulatorOptions.caseInsensitive).
     caseInsensitive: values['case-insensitive'] ? true : values['case-sensitive'] ? false : undefined,
     latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
+    link: linkOptions(values.bandwidth, values['upload-bandwidth'], values['download-bandwidth']),
     listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
     journal: values.journal,
     management: {
@@ -147,6 +156,13 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
         .filter(v => v !== '')
     }
   };
+}
+
+function linkOptions(both: string | undefined, upload: string | undefined, download: string | undefined): LinkOptions | undefined {
+  const bits = (name: string, text: string | undefined) => (text === undefined ? undefined : parseBandwidth(name, text));
+  const shared = bits('--bandwidth', both);
+  const link = { receiveBitsPerSecond: bits('--upload-bandwidth', upload) ?? shared, sendBitsPerSecond: bits('--download-bandwidth', download) ?? shared };
+  return link.receiveBitsPerSecond === undefined && link.sendBitsPerSecond === undefined ? undefined : link;
 }
 
 function share(name: string, text: string): number {

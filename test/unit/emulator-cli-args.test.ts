@@ -50,3 +50,22 @@ describe('emulator command line: writes answered but not kept', () => {
     assert.equal(dropper.drops('App/Svc/a.txt.bak'), false);
   });
 });
+
+describe('emulator command line: the link', () => {
+  it('has no link model unless a bandwidth is given', () => {
+    assert.equal(parse().link, undefined);
+  });
+
+  it('sets both directions with --bandwidth, each overridable', () => {
+    assert.deepEqual(parse('--bandwidth', '100Mbit').link, { receiveBitsPerSecond: 100e6, sendBitsPerSecond: 100e6 });
+    assert.deepEqual(parse('--bandwidth', '1Gbit', '--upload-bandwidth', '20Mbit/s').link, { receiveBitsPerSecond: 20e6, sendBitsPerSecond: 1e9 });
+    assert.deepEqual(parse('--download-bandwidth', '2.5Gbit').link, { receiveBitsPerSecond: undefined, sendBitsPerSecond: 2.5e9 });
+    assert.deepEqual(parse('--upload-bandwidth', '800kbit').link, { receiveBitsPerSecond: 800e3, sendBitsPerSecond: undefined });
+  });
+
+  it('refuses a rate that is not in bits, naming the flag', () => {
+    assert.throws(() => parse('--bandwidth', '100MB'), /--bandwidth must be a rate such as 100Mbit/);
+    assert.throws(() => parse('--upload-bandwidth', 'fast'), /--upload-bandwidth must be a rate/);
+    assert.throws(() => parse('--download-bandwidth', '0bit'), /--download-bandwidth must be a rate/);
+  });
+});
