@@ -9,6 +9,7 @@ import { freezeJob, type ReleaseJob } from './job.js';
 import { readPackageForm } from './package-settings.js';
 import { readReleaseSpec } from './release-settings.js';
 import { readUploadSettings } from './upload-settings.js';
+import { readVersionStamp } from './version-settings.js';
 
 /** What only the front door knows: its CI system's federated credential, measurement switches. */
 export interface JobContext {
@@ -32,6 +33,7 @@ export function readReleaseJob(
   const settings = readUploadSettings(read, names, reporter);
   const release = readReleaseSpec(read, names, reporter, context.resolve ?? (p => path.resolve(p)));
   const form = readPackageForm(read, names);
+  const versions = readVersionStamp(read, names);
   return freezeJob({
     cluster: {
       endpoint: settings.clusterEndpoint,
@@ -42,7 +44,7 @@ export function readReleaseJob(
       concurrency: settings.concurrency,
       expectContinue: context.expectContinue ?? 'first-request'
     },
-    source: { path: settings.packagePath, include: settings.include, compress: form.compress, diffPackage: form.diffPackage },
+    source: { path: settings.packagePath, include: settings.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
     upload: {
       imageStorePath: settings.imageStorePath,
       overwrite: settings.overwrite,
