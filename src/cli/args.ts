@@ -28,7 +28,8 @@ export const LIST_SETTINGS: ReadonlySet<string> = new Set([
   SETTING.CleanupPaths,
   SETTING.ApplicationParameters,
   SETTING.UpgradeSettings,
-  SETTING.ServerCertificateThumbprint
+  SETTING.ServerCertificateThumbprint,
+  SETTING.VersionStampIgnore
 ]);
 
 /** What only `release` does: `upload` refuses these flags, and ignores their environment variables. */
