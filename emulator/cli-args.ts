@@ -1,7 +1,7 @@
 // The emulator's command line: flags → EmulatorOptions, each refused with a sentence naming it.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseFaultKinds } from './faults.js';
+import { parseFaultKinds, parseFaultRoutes } from './faults.js';
 import { type LinkOptions, parseBandwidth } from './link-model.js';
 import type { EmulatorOptions } from './options.js';
 
@@ -29,6 +29,9 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         body is read), lost-answer (done, then closed without an answer);
                         default: all
   --stall-rate F        share of requests that get no answer at all
+  --fault-routes R,…    where --fail-rate and --stall-rate apply: all (default), management
+                        (/ApplicationTypes, /Applications), image-store, or route names
+                        such as upgrade-application, create-application, provision
   --failover-every N    every N requests, all open upload sessions are lost
   --drop-write-rate F   share of file writes (PUT, commit) answered 200 but not kept: the
                         old file, if any, stays with its size, FileVersion and date
@@ -45,6 +48,8 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --upgrade-domains N   upgrade domains an application upgrade walks through (default 3)
   --upgrade-domain-seconds S  seconds each upgrade domain takes (default 1)
   --provision-seconds S seconds a provision stays Provisioning (default 0.5)
+  --create-seconds S    seconds a new application stays Creating (default 0)
+  --create-hidden-seconds S  seconds after a create before the application is listed (default 0)
   --unhealthy-version V a type version whose Monitored upgrades fail the health check in the
                         second upgrade domain (repeat it, or give a comma list)
   --help                this text`;
@@ -73,6 +78,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'fail-rate': { type: 'string', default: '0' },
       'fail-kinds': { type: 'string', default: '' },
       'stall-rate': { type: 'string', default: '0' },
+      'fault-routes': { type: 'string', default: 'all' },
       'failover-every': { type: 'string', default: '0' },
       'drop-write-rate': { type: 'string', default: '0' },
       'drop-write-path': { type: 'string', multiple: true, default: [] },
@@ -86,6 +92,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'upgrade-domains': { type: 'string', default: '3' },
       'upgrade-domain-seconds': { type: 'string', default: '1' },
       'provision-seconds': { type: 'string', default: '0.5' },
+      'create-seconds': { type: 'string', default: '0' },
+      'create-hidden-seconds': { type: 'string', default: '0' },
       'unhealthy-version': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false }
     },
@@ -138,6 +146,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       upgradeDomains: wholeNumber('--upgrade-domains', values['upgrade-domains'], 1, 100),
       upgradeDomainSeconds: seconds('--upgrade-domain-seconds', values['upgrade-domain-seconds']),
       provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
+      createSeconds: seconds('--create-seconds', values['create-seconds']),
+      createHiddenSeconds: seconds('--create-hidden-seconds', values['create-hidden-seconds']),
       unhealthyVersions: values['unhealthy-version']
         .flatMap(v => v.split(','))
         .map(v => v.trim())
@@ -148,6 +158,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       failRate: share('--fail-rate', values['fail-rate']),
       failKinds: parseFaultKinds(values['fail-kinds']),
       stallRate: share('--stall-rate', values['stall-rate']),
+      routes: parseFaultRoutes(values['fault-routes']),
       failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295),
       dropWriteRate: share('--drop-write-rate', values['drop-write-rate']),
       dropWritePaths: values['drop-write-path']

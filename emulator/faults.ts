@@ -17,6 +17,12 @@ export interface FaultOptions {
   /** Every N requests, all open upload sessions are lost. */
   failoverEvery?: number;
   /**
+   * Where faults are injected: route families (`management`, `image-store`) or route names
+   * (`upgrade-application`, `upload-chunk`, …); default all routes. Requests elsewhere draw nothing,
+   * so a seed replays the same faults on the routes aimed at.
+   */
+  routes?: string[];
+  /**
    * Share of file writes (PUT of a file, commit of a session) that are answered 200 but not kept:
    * the old file, if any, stays as it was (its size, FileVersion and ModifiedDate). Drawn from a
    * generator of its own, so that the other faults of a seed stay the same.
@@ -25,6 +31,8 @@ export interface FaultOptions {
   /** Store paths whose writes are always dropped that way (a path matches itself and any path ending in `/<it>`). */
   dropWritePaths?: string[];
 }
+
+export const FAULT_ROUTE_FAMILIES = ['all', 'management', 'image-store'] as const;
 
 export type FaultDecision = { kind: FaultKind } | { kind: 'stall' } | undefined;
 
@@ -52,6 +60,13 @@ export class FaultInjector {
 
   get enabled(): boolean {
     return (this.options.failRate ?? 0) > 0 || (this.options.stallRate ?? 0) > 0 || (this.options.failoverEvery ?? 0) > 0;
+  }
+
+  /** Whether faults are aimed at this route (by its family or its name). */
+  appliesTo(route: { name: string; family?: string }): boolean {
+    const aimed = this.options.routes ?? [];
+    if (aimed.length === 0 || aimed.includes('all')) return true;
+    return aimed.includes(route.name) || (route.family !== undefined && aimed.includes(route.family));
   }
 
   /** Counts a request; true when this one comes with a failover (all sessions lost first). */
@@ -112,4 +127,18 @@ export function parseFaultKinds(text: string): FaultKind[] {
     }
   }
   return kinds as FaultKind[];
+}
+
+/** `--fault-routes`: route families or route names, comma-separated. */
+export function parseFaultRoutes(text: string): string[] {
+  const routes = text
+    .split(',')
+    .map(r => r.trim())
+    .filter(r => r !== '');
+  for (const r of routes) {
+    if (!/^[a-z][a-z0-9-]*$/.test(r)) {
+      throw new Error(`--fault-routes takes ${FAULT_ROUTE_FAMILIES.join(', ')} or route names such as upgrade-application, not '${r}'`);
+    }
+  }
+  return routes;
 }

@@ -60,7 +60,13 @@ export class Gateway {
       if (!route) throw FabricHttpError.invalidArg(`no route for ${method} ${url.pathname}`);
       if (!route.selfCounting) journal.countRequest(route.name);
       if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization)) throw FabricHttpError.bearerTokenRequired();
-      if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path))) return;
+      if (
+        this.parts.faults.enabled &&
+        route.injectFaults !== false &&
+        this.parts.faults.appliesTo(route) &&
+        (await this.injectFault(req, res, route, ctx.path))
+      )
+        return;
       if (route.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
       checkTimeout(query);
       if (route.sessionRoute && !this.parts.uploadSessions) {

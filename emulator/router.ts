@@ -50,6 +50,8 @@ export interface Route {
   selfCounting?: boolean;
   /** Whether seeded fault injection applies to the route (default true). */
   injectFaults?: boolean;
+  /** The route family (`image-store`, `management`), which `--fault-routes` can aim faults at. */
+  family?: string;
   handle(ctx: RouteContext): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export interface MountOptions {
   minApiVersion?: ApiVersion | string;
   selfCounting?: boolean;
   injectFaults?: boolean;
+  family?: string;
 }
 
 /** A handler of a whole route family that knows nothing of HTTP (the cluster manager's shape). */
@@ -144,6 +147,7 @@ export function imageStoreRoute(spec: {
   return {
     name: spec.name,
     method: spec.method,
+    family: 'image-store',
     minApiVersion: spec.minApiVersion,
     sessionRoute: spec.sessionRoute,
     handle: ctx => spec.handle(ctx),

@@ -12,6 +12,7 @@ import { Gateway } from './gateway.js';
 import { Journal } from './journal.js';
 import { Link, LinkedListener } from './link-model.js';
 import { ClusterManager } from './management/cluster-manager.js';
+import { managementRoutes } from './management/routes.js';
 import { type EmulatorOptions, isCaseInsensitive } from './options.js';
 import { Replies } from './replies.js';
 import { Router } from './router.js';
@@ -55,9 +56,8 @@ export class ImageStoreEmulator {
       listPageSize: options.listPageSize ?? 1000
     };
     this.router.addAll(contentRoutes(deps)).addAll(uploadSessionRoutes(deps));
-    this.management = new ClusterManager(this.store, this.journal, this.maxApiVersion, options.management);
-    // The cluster manager checks api-version and counts its own requests; faults stay on the Image Store routes.
-    this.router.mount('cluster-manager', this.management, { selfCounting: true, injectFaults: false });
+    this.management = new ClusterManager(this.store, options.management);
+    this.router.addAll(managementRoutes(this.management, this.journal));
     const gatewayDeps = {
       journal: this.journal,
       sessions: this.sessions,

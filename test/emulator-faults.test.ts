@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as http from 'node:http';
-import { FaultInjector, parseFaultKinds } from '../emulator/faults.js';
+import { FaultInjector, parseFaultKinds, parseFaultRoutes } from '../emulator/faults.js';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
 import { startTestEmulator } from './helpers/emulator.js';
 
@@ -108,6 +108,44 @@ describe('fault injection', () => {
       assert.equal((await chunk('bytes 2-3/4', 'cd')).status, 200);
       const s = json<{ UploadSessions: { ExpectedRanges: unknown[] }[] }>(await rawRequest('GET', emu.storeUrl('$/GetUploadSession', { 'session-id': id })));
       assert.deepEqual(s.UploadSessions[0]?.ExpectedRanges, [{ StartPosition: '0', EndPosition: '1' }]);
+    } finally {
+      await emu.dispose();
+    }
+  });
+
+  it('aims faults at a route family or at route names (--fault-routes); the other routes draw nothing', async () => {
+    assert.deepEqual(parseFaultRoutes('management, upgrade-application'), ['management', 'upgrade-application']);
+    assert.throws(() => parseFaultRoutes('Management!'), /--fault-routes takes all, management, image-store or route names/);
+    const management = (emu: { url: string }) => rawRequest('GET', `${emu.url}/ApplicationTypes?api-version=6.0`);
+    for (const [routes, managementFaulted, storeFaulted] of [
+      [['management'], true, false],
+      [['image-store'], false, true],
+      [['all'], true, true],
+      [['list-application-types'], true, false],
+      [['upgrade-application'], false, false]
+    ] as const) {
+      const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: ['busy'], routes: [...routes] } });
+      try {
+        assert.equal((await management(emu)).status === 503, managementFaulted, `${routes.join()}: management`);
+        assert.equal((await rawRequest('GET', emu.storeUrl(''))).status === 503, storeFaulted, `${routes.join()}: image store`);
+      } finally {
+        await emu.dispose();
+      }
+    }
+  });
+
+  it('a management call whose answer is lost is carried out (journaled) before the connection closes', async () => {
+    const emu = await startTestEmulator({ faults: { failRate: 1, failKinds: ['lost-answer'], routes: ['management'] } });
+    try {
+      await assert.rejects(rawRequest('POST', `${emu.url}/Applications/Nope/$/Delete?api-version=6.0`, { body: '{}' }), /ECONNRESET|socket hang up/);
+      assert.deepEqual(
+        emu.journal.managementCalls.map(c => [c.operation, c.detail.status]),
+        [['delete-application', 404]]
+      );
+      assert.deepEqual(
+        emu.journal.faults.map(f => [f.kind, f.route]),
+        [['lost-answer', 'delete-application']]
+      );
     } finally {
       await emu.dispose();
     }

@@ -547,7 +547,7 @@ describe('emulator management: upgrades', () => {
   before(async () => {
     cluster = await startCluster(['9.0.0']);
     emu = cluster.emu;
-    for (const v of ['1.0.0', '2.0.0', '3.0.0', '9.0.0']) await provisioned(emu, `v${v}/VotingApp`, votingApp(v));
+    for (const v of ['1.0.0', '2.0.0', '3.0.0', '4.0.0', '9.0.0']) await provisioned(emu, `v${v}/VotingApp`, votingApp(v));
   });
   after(() => emu.dispose());
 
@@ -611,19 +611,29 @@ describe('emulator management: upgrades', () => {
     assert.equal(app.Status, 'Ready');
   });
 
-  it('retargets an upgrade that is rolling', async () => {
+  it('a new upgrade request interrupts the one rolling: it rolls back, then the new goal starts', async () => {
     await freshApp();
     await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('2.0.0'));
-    cluster.tick(DOMAIN_MS);
+    cluster.tick(DOMAIN_MS); // UD0 done, UD1 in progress
     assert.equal((await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('3.0.0'))).status, 200);
-    const p = await progress(emu, 'VotingApp');
-    assert.equal(p.TargetApplicationTypeVersion, '3.0.0');
-    assert.deepEqual(
-      p.UpgradeDomains.map(d => d.State),
-      ['InProgress', 'Pending', 'Pending']
-    );
+    let p = await progress(emu, 'VotingApp');
+    assert.equal(p.TargetApplicationTypeVersion, '2.0.0');
+    assert.equal(p.UpgradeState, 'RollingBackInProgress');
+    assert.equal(p.FailureReason, 'Interrupted');
+    assert.match(p.UpgradeStatusDetails, /to 3\.0\.0/);
+    assert.equal((await application(emu, 'VotingApp')).Status, 'Upgrading');
+    // Another request during that rollback replaces the goal; the same one again changes nothing.
+    assert.equal((await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('4.0.0'))).status, 200);
+    assert.equal((await post(emu, 'Applications/VotingApp/$/Upgrade', upgradeBody('4.0.0'))).status, 200);
+    assert.match((await progress(emu, 'VotingApp')).UpgradeStatusDetails, /to 4\.0\.0/);
+    cluster.tick(2 * DOMAIN_MS); // the two touched domains rolled back: the goal starts
+    p = await progress(emu, 'VotingApp');
+    assert.equal(p.TargetApplicationTypeVersion, '4.0.0');
+    assert.equal(p.UpgradeState, 'RollingForwardInProgress');
+    assert.equal(p.FailureReason, 'None');
     cluster.tick(3 * DOMAIN_MS);
-    assert.equal((await application(emu, 'VotingApp')).TypeVersion, '3.0.0');
+    assert.equal((await progress(emu, 'VotingApp')).UpgradeState, 'RollingForwardCompleted');
+    assert.equal((await application(emu, 'VotingApp')).TypeVersion, '4.0.0');
   });
 
   it('defaults to UnmonitoredAuto, which does not check health', async () => {

@@ -2,7 +2,7 @@
 // version with its manifests and the checksums of its parts, and the provision itself (the image
 // builder's work, run over the package in the Image Store).
 import { ErrorCode } from '../../src/protocol/error-codes.js';
-import type { ApplicationTypeInfo, ApplicationTypeStatus } from '../../src/protocol/management-models.js';
+import type { ApplicationTypeInfo, ApplicationTypeStatus, ServiceTypeInfo } from '../../src/protocol/management-models.js';
 import { ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { type ApplicationManifest, canonicalXml, ManifestError, parseApplicationManifest, type ServiceManifest } from '../../src/protocol/manifests.js';
 import { APPLICATION_MANIFEST_FILE, describeProblem, type PackagePartRef, validatePackageLayout } from '../../src/protocol/package-layout.js';
@@ -216,4 +216,24 @@ export async function buildVersion(
   return {
     version: { typeName, version: identity.manifest.typeVersion, manifestXml: identity.xml, manifest: identity.manifest, serviceManifests, partChecksums }
   };
+}
+
+/** `GetServiceTypes` of a provisioned version: each service type of each imported service manifest. */
+export function serviceTypeInfos(v: { manifest: ApplicationManifest; serviceManifests: Map<string, { manifest: ServiceManifest }> }): ServiceTypeInfo[] {
+  return v.manifest.serviceManifestImports.flatMap(ref => {
+    const sm = v.serviceManifests.get(ref.name)?.manifest;
+    return (sm?.serviceTypes ?? []).map(t => ({
+      ServiceTypeDescription: {
+        Kind: t.kind,
+        ServiceTypeName: t.name,
+        IsStateful: t.kind === 'Stateful',
+        ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
+        UseImplicitHost: false,
+        PlacementConstraints: ''
+      },
+      ServiceManifestName: ref.name,
+      ServiceManifestVersion: ref.version,
+      IsServiceGroup: false
+    }));
+  });
 }

@@ -15,6 +15,11 @@ export interface ApplicationRecord {
   baseVersion: string;
   baseParameters: ApplicationParameter[];
   upgrade?: RollingUpgrade;
+  /** The request that interrupted `upgrade`: started, at the end of its rollback, as the goal state. */
+  goal?: { targetVersion: string; parameters: ApplicationParameter[]; start(at: number): RollingUpgrade };
+  /** Until then the application is not listed (GET answers 204); until `readyAt` it is Creating. */
+  listedAt: number;
+  readyAt: number;
 }
 
 export class ApplicationRegistry {
@@ -25,17 +30,49 @@ export class ApplicationRegistry {
     private readonly unhealthyVersions: ReadonlySet<string>
   ) {}
 
+  /** The application, listed or not yet (see `listed`). */
   get(id: string): ApplicationRecord | undefined {
-    return this.apps.get(id);
+    const app = this.apps.get(id);
+    if (app) this.settle(app);
+    return app;
   }
 
   all(): ApplicationRecord[] {
-    return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
+    return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name)).map(a => this.settle(a));
   }
 
-  add(name: string, typeName: string, version: string, parameters: ApplicationParameter[]): ApplicationRecord {
-    const app: ApplicationRecord = { name, id: applicationIdOf(name), typeName, baseVersion: version, baseParameters: parameters };
+  /** Whether a read lists it yet (`createHiddenSeconds` after its create). */
+  listed(app: ApplicationRecord): boolean {
+    return this.now() >= app.listedAt;
+  }
+
+  add(name: string, typeName: string, version: string, parameters: ApplicationParameter[], timing = { hiddenMs: 0, creatingMs: 0 }): ApplicationRecord {
+    const now = this.now();
+    const app: ApplicationRecord = {
+      name,
+      id: applicationIdOf(name),
+      typeName,
+      baseVersion: version,
+      baseParameters: parameters,
+      listedAt: now + timing.hiddenMs,
+      readyAt: now + timing.hiddenMs + timing.creatingMs
+    };
     this.apps.set(app.id, app);
+    return app;
+  }
+
+  /** Starts the goal state once the interrupted upgrade has rolled back, at the moment it did. */
+  private settle(app: ApplicationRecord): ApplicationRecord {
+    const ended = app.goal && app.upgrade ? app.upgrade.endedAt(this.now()) : undefined;
+    if (ended === undefined || !app.goal || !app.upgrade) return app;
+    const from = app.upgrade.effective(ended);
+    const goal = app.goal;
+    app.goal = undefined;
+    // [undoc] A goal equal to what the rollback returned to starts nothing.
+    if (goal.targetVersion === from.version && sameParameters(goal.parameters, from.parameters)) return app;
+    app.baseVersion = from.version;
+    app.baseParameters = from.parameters;
+    app.upgrade = goal.start(ended);
     return app;
   }
 
@@ -49,7 +86,7 @@ export class ApplicationRegistry {
   }
 
   isUpgrading(app: ApplicationRecord): boolean {
-    return app.upgrade?.isActive(this.now()) === true;
+    return app.upgrade?.isActive(this.now()) === true || app.goal !== undefined;
   }
 
   /** Whether an application runs this version, or an upgrade goes to or from it. */
@@ -75,7 +112,7 @@ export class ApplicationRegistry {
       Name: app.name,
       TypeName: app.typeName,
       TypeVersion: current.version,
-      Status: this.isUpgrading(app) ? 'Upgrading' : 'Ready',
+      Status: this.now() < app.readyAt ? 'Creating' : this.isUpgrading(app) || app.goal ? 'Upgrading' : 'Ready',
       // [undoc] Only the parameters the application was given, not the manifest's defaults.
       Parameters: current.parameters,
       HealthState: this.healthState(app),

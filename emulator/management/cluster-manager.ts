@@ -1,26 +1,20 @@
-// The emulated cluster manager: the `/ApplicationTypes` and `/Applications` routes of the gateway
-// (cluster management reference). Self-contained: the server asks handles() and hands the request
-// to handle(), which answers a status and a JSON body or throws a FabricHttpError.
-import type {
-  ApplicationPackageCleanupPolicy,
-  ApplicationUpgradeDescription,
-  FailureAction,
-  PagedApplicationInfoList,
-  PagedApplicationTypeInfoList,
-  RollingUpgradeMode,
-  ServiceTypeInfo
-} from '../../src/protocol/management-models.js';
+// The emulated cluster manager: what the `/ApplicationTypes` and `/Applications` routes of the
+// gateway do (cluster management reference). Each operation takes the request and answers a status
+// and a JSON body, or throws a FabricHttpError; the routes (routes.ts) go through the emulator's
+// router, so faults, api-version and timeout checks reach them as they reach the Image Store.
+import type { ApplicationPackageCleanupPolicy, PagedApplicationInfoList, PagedApplicationTypeInfoList } from '../../src/protocol/management-models.js';
 import { applicationNameProblem, ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { normalizeStorePath } from '../../src/protocol/store-path.js';
-import { type ApiVersion, checkApiVersion, checkTimeout, compareApiVersions, parseApiVersion } from '../api-version.js';
+import { type ApiVersion, compareApiVersions, parseApiVersion } from '../api-version.js';
 import type { ContentStore } from '../content-store.js';
 import { FabricHttpError } from '../fabric-http-error.js';
-import type { Journal } from '../journal.js';
-import { ApplicationTypeRegistry, buildVersion, readPackageIdentity } from './application-types.js';
+import { ApplicationTypeRegistry, buildVersion, readPackageIdentity, serviceTypeInfos } from './application-types.js';
 import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParameters } from './applications.js';
 import { readStoredPackage } from './package-reader.js';
+import { jsonBody, type ManagementAnswer, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
+import { display, readUpgradeRequest } from './upgrade-request.js';
+import { neverUpgradedProgress, RollingUpgrade } from './upgrades.js';
 import { type ExternalPackage, fetchExternalPackage } from './external-store.js';
-import { isDuration, RollingUpgrade } from './upgrades.js';
 
 export interface ManagementOptions {
   /** Upgrade domains an upgrade walks through (default 3). */
@@ -31,64 +25,28 @@ export interface ManagementOptions {
   provisionSeconds?: number;
   /** Versions whose Monitored upgrades fail their health check from the second upgrade domain on. */
   unhealthyVersions?: string[];
+  /** Seconds a new application stays `Creating` after its create (default 0). */
+  createSeconds?: number;
+  /** Seconds after a create during which the application is not listed yet (default 0). */
+  createHiddenSeconds?: number;
   /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
   clock?: () => number;
   /** CA certificates (PEM) an ExternalStore download over https trusts besides Node's own. */
   externalStoreCa?: string;
 }
 
-export interface ManagementRequest {
-  method: string;
-  pathname: string;
-  query: URLSearchParams;
-  body: Buffer;
-}
+export type { ManagementAnswer, ManagementRequest };
 
-export interface ManagementAnswer {
-  status: number;
-  json?: unknown;
-}
-
-const V60: ApiVersion = [6, 0];
 const V62: ApiVersion = [6, 2];
 const CLEANUP_POLICIES: ApplicationPackageCleanupPolicy[] = ['Invalid', 'Default', 'Automatic', 'Manual'];
-const MODES: RollingUpgradeMode[] = ['UnmonitoredAuto', 'UnmonitoredManual', 'Monitored'];
-const MONITORING_DURATIONS = [
-  'HealthCheckWaitDurationInMilliseconds',
-  'HealthCheckStableDurationInMilliseconds',
-  'HealthCheckRetryTimeoutInMilliseconds',
-  'UpgradeTimeoutInMilliseconds',
-  'UpgradeDomainTimeoutInMilliseconds'
-] as const;
-/** The runtime's defaults for what an upgrade request leaves out. */
-const MONITORING_DEFAULTS = {
-  HealthCheckWaitDurationInMilliseconds: '0',
-  HealthCheckStableDurationInMilliseconds: 'PT0H2M0S',
-  HealthCheckRetryTimeoutInMilliseconds: 'PT0H10M0S',
-  UpgradeTimeoutInMilliseconds: 'P10675199DT02H48M05.4775807S',
-  UpgradeDomainTimeoutInMilliseconds: 'P10675199DT02H48M05.4775807S'
-};
-const REPLICA_SET_CHECK_DEFAULT = '42949672925';
-
-type Handler = (request: ManagementRequest, resource: string | undefined) => Promise<ManagementAnswer> | ManagementAnswer;
-
-interface Route {
-  name: string;
-  method: 'GET' | 'POST';
-  family: 'applicationtypes' | 'applications';
-  /** Whether the route names a type or an application before `$`. */
-  withResource: boolean;
-  action: string;
-  handle: Handler;
-}
 
 export class ClusterManager {
   readonly types: ApplicationTypeRegistry;
   readonly applications: ApplicationRegistry;
-  private readonly routes: Route[];
   private readonly domains: string[];
   private readonly domainMs: number;
   private readonly provisionMs: number;
+  private readonly createTiming: { hiddenMs: number; creatingMs: number };
   private readonly unhealthy: Set<string>;
   private readonly now: () => number;
   /** Type versions whose package the image builder is reading right now. */
@@ -98,8 +56,6 @@ export class ClusterManager {
 
   constructor(
     private readonly store: ContentStore,
-    private readonly journal: Journal,
-    private readonly maxApiVersion: ApiVersion,
     options: ManagementOptions = {}
   ) {
     this.now = options.clock ?? Date.now;
@@ -109,129 +65,28 @@ export class ClusterManager {
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
     this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
     this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
+    this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
     this.unhealthy = new Set(options.unhealthyVersions ?? []);
     this.types = new ApplicationTypeRegistry(this.now);
     this.applications = new ApplicationRegistry(this.now, this.unhealthy);
-    this.routes = this.buildRoutes();
   }
-
-  handles(_method: string, pathname: string): boolean {
-    const first = pathname
-      .split('/')
-      .find(s => s !== '')
-      ?.toLowerCase();
-    return first === 'applicationtypes' || first === 'applications';
-  }
-
-  async handle(request: ManagementRequest): Promise<ManagementAnswer> {
-    const segments = request.pathname.split('/').filter(s => s !== '');
-    let decoded: string[];
-    try {
-      decoded = segments.map(s => decodeURIComponent(s));
-    } catch {
-      throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
-    }
-    const family = decoded[0]?.toLowerCase();
-    const dollar = decoded.indexOf('$');
-    const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
-    const action =
-      dollar < 0
-        ? ''
-        : decoded
-            .slice(dollar + 1)
-            .join('/')
-            .toLowerCase();
-    const route =
-      resources.length <= 1
-        ? this.routes.find(
-            r => r.family === family && r.method === request.method && r.withResource === (resources.length === 1) && r.action.toLowerCase() === action
-          )
-        : undefined;
-    if (!route) throw FabricHttpError.invalidArg(`no route for ${request.method} ${request.pathname}`);
-    this.journal.countRequest(route.name);
-    checkApiVersion(request.query, V60, this.maxApiVersion);
-    checkTimeout(request.query);
-    if (route.method === 'GET') return route.handle(request, resources[0]);
-    const detail = { resource: resources[0], ...journalDetail(request.body) };
-    try {
-      const answer = await route.handle(request, resources[0]);
-      this.journal.management(route.name, { ...detail, status: answer.status });
-      return answer;
-    } catch (err) {
-      if (err instanceof FabricHttpError) this.journal.management(route.name, { ...detail, status: err.status, code: err.code });
-      throw err;
-    }
-  }
-
-  private buildRoutes(): Route[] {
-    const r = (name: string, method: 'GET' | 'POST', family: Route['family'], withResource: boolean, action: string, handle: Handler): Route => ({
-      name,
-      method,
-      family,
-      withResource,
-      action,
-      handle
-    });
-    return [
-      r('provision', 'POST', 'applicationtypes', false, 'Provision', req => this.provision(req)),
-      r('list-application-types', 'GET', 'applicationtypes', false, '', req => this.listTypes(req, undefined)),
-      r('get-application-type', 'GET', 'applicationtypes', true, '', (req, name) => this.listTypes(req, name)),
-      r('get-application-manifest', 'GET', 'applicationtypes', true, 'GetApplicationManifest', (req, name) => this.applicationManifest(req, name!)),
-      r('get-service-manifest', 'GET', 'applicationtypes', true, 'GetServiceManifest', (req, name) => this.serviceManifest(req, name!)),
-      r('get-service-types', 'GET', 'applicationtypes', true, 'GetServiceTypes', (req, name) => this.serviceTypes(req, name!)),
-      r('unprovision', 'POST', 'applicationtypes', true, 'Unprovision', (req, name) => this.unprovision(req, name!)),
-      r('list-applications', 'GET', 'applications', false, '', () => this.listApplications()),
-      r('get-application', 'GET', 'applications', true, '', (_req, id) => this.getApplication(id!)),
-      r('create-application', 'POST', 'applications', false, 'Create', req => this.createApplication(req)),
-      r('delete-application', 'POST', 'applications', true, 'Delete', (_req, id) => this.deleteApplication(id!)),
-      r('upgrade-application', 'POST', 'applications', true, 'Upgrade', (req, id) => this.upgrade(req, id!)),
-      r('get-upgrade-progress', 'GET', 'applications', true, 'GetUpgradeProgress', (_req, id) => this.upgradeProgress(id!)),
-      r('rollback-upgrade', 'POST', 'applications', true, 'RollbackUpgrade', (_req, id) => this.rollback(id!)),
-      r('move-to-next-upgrade-domain', 'POST', 'applications', true, 'MoveToNextUpgradeDomain', (req, id) => this.moveToNext(req, id!)),
-      r('get-application-health', 'GET', 'applications', true, 'GetHealth', (_req, id) => this.getHealth(id!))
-    ];
-  }
-
-  // ---- checks -------------------------------------------------------------------------------
 
   private apiVersionOf(query: URLSearchParams): ApiVersion {
     return parseApiVersion(query.get('api-version'))!;
   }
 
-  private jsonBody(request: ManagementRequest, model: string): Record<string, unknown> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.body.toString('utf8'));
-    } catch {
-      throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-    return parsed as Record<string, unknown>;
-  }
-
-  private requiredString(body: Record<string, unknown>, field: string, model: string): string {
-    const value = body[field];
-    if (typeof value !== 'string' || value === '') throw FabricHttpError.invalidArg(`${model}.${field} is required (a string).`);
-    return value;
-  }
-
-  private requiredQuery(query: URLSearchParams, name: string): string {
-    const value = query.get(name);
-    if (!value) throw FabricHttpError.invalidArg(`the query parameter ${name} is required`);
-    return value;
-  }
-
   private application(id: string): ApplicationRecord {
     const app = this.applications.get(id);
-    if (!app) throw new FabricHttpError(404, ManagementErrorCode.ApplicationNotFound, `Application 'fabric:/${id.split('~').join('/')}' does not exist.`);
+    if (!app || !this.applications.listed(app))
+      throw new FabricHttpError(404, ManagementErrorCode.ApplicationNotFound, `Application 'fabric:/${id.split('~').join('/')}' does not exist.`);
     return app;
   }
 
   // ---- application types ---------------------------------------------------------------------
 
-  private async provision(request: ManagementRequest): Promise<ManagementAnswer> {
+  async provision(request: ManagementRequest): Promise<ManagementAnswer> {
     const model = 'ProvisionApplicationTypeDescription';
-    const body = this.jsonBody(request, model);
+    const body = jsonBody(request, model);
     let isAsync = false;
     let cleanup: ApplicationPackageCleanupPolicy = 'Default';
     if (compareApiVersions(this.apiVersionOf(request.query), V62) >= 0) {
@@ -266,7 +121,7 @@ export class ClusterManager {
     isAsync: boolean,
     cleanup: ApplicationPackageCleanupPolicy
   ): Promise<ManagementAnswer> {
-    const buildPath = external?.buildPath ?? this.requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
+    const buildPath = external?.buildPath ?? requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
     const storePath = external ? undefined : normalizeStorePath(buildPath);
     if (storePath !== undefined) this.store.diskPath(storePath); // refuses `.` and `..`
     const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath!));
@@ -329,7 +184,7 @@ export class ClusterManager {
     return { status: isAsync ? 202 : 200 };
   }
 
-  private listTypes(request: ManagementRequest, name: string | undefined): ManagementAnswer {
+  listTypes(request: ManagementRequest, name: string | undefined): ManagementAnswer {
     const version = request.query.get('ApplicationTypeVersion');
     const exclude = request.query.get('ExcludeApplicationParameters')?.toLowerCase() === 'true';
     const versions = (name === undefined ? this.types.all() : this.types.versionsOf(name)).filter(v => !version || v.version === version);
@@ -338,7 +193,7 @@ export class ClusterManager {
   }
 
   private availableVersion(name: string, query: URLSearchParams) {
-    const version = this.requiredQuery(query, 'ApplicationTypeVersion');
+    const version = requiredQuery(query, 'ApplicationTypeVersion');
     const v = this.types.findAvailable(name, version);
     if (!v) {
       throw new FabricHttpError(
@@ -350,13 +205,13 @@ export class ClusterManager {
     return v;
   }
 
-  private applicationManifest(request: ManagementRequest, name: string): ManagementAnswer {
+  applicationManifest(request: ManagementRequest, name: string): ManagementAnswer {
     return { status: 200, json: { Manifest: this.availableVersion(name, request.query).manifestXml } };
   }
 
-  private serviceManifest(request: ManagementRequest, name: string): ManagementAnswer {
+  serviceManifest(request: ManagementRequest, name: string): ManagementAnswer {
     const v = this.availableVersion(name, request.query);
-    const serviceName = this.requiredQuery(request.query, 'ServiceManifestName');
+    const serviceName = requiredQuery(request.query, 'ServiceManifestName');
     const sm = v.serviceManifests.get(serviceName);
     if (!sm) {
       // [undoc] The code of this 404.
@@ -369,31 +224,16 @@ export class ClusterManager {
     return { status: 200, json: { Manifest: sm.xml } };
   }
 
-  private serviceTypes(request: ManagementRequest, name: string): ManagementAnswer {
+  serviceTypes(request: ManagementRequest, name: string): ManagementAnswer {
     const v = this.availableVersion(name, request.query);
-    const json: ServiceTypeInfo[] = v.manifest.serviceManifestImports.flatMap(ref => {
-      const sm = v.serviceManifests.get(ref.name)?.manifest;
-      return (sm?.serviceTypes ?? []).map(t => ({
-        ServiceTypeDescription: {
-          Kind: t.kind,
-          ServiceTypeName: t.name,
-          IsStateful: t.kind === 'Stateful',
-          ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
-          UseImplicitHost: false,
-          PlacementConstraints: ''
-        },
-        ServiceManifestName: ref.name,
-        ServiceManifestVersion: ref.version,
-        IsServiceGroup: false
-      }));
-    });
+    const json = serviceTypeInfos(v);
     return { status: 200, json };
   }
 
-  private unprovision(request: ManagementRequest, name: string): ManagementAnswer {
+  unprovision(request: ManagementRequest, name: string): ManagementAnswer {
     const model = 'UnprovisionApplicationTypeDescriptionInfo';
-    const body = this.jsonBody(request, model);
-    const version = this.requiredString(body, 'ApplicationTypeVersion', model);
+    const body = jsonBody(request, model);
+    const version = requiredString(body, 'ApplicationTypeVersion', model);
     const v = this.types.find(name, version);
     if (!v) throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${name} version ${version} is not provisioned.`);
     if (this.types.status(v) === 'Provisioning') {
@@ -414,23 +254,24 @@ export class ClusterManager {
 
   // ---- applications --------------------------------------------------------------------------
 
-  private listApplications(): ManagementAnswer {
-    const json: PagedApplicationInfoList = { ContinuationToken: '', Items: this.applications.all().map(a => this.applications.info(a)) };
+  listApplications(): ManagementAnswer {
+    const listed = this.applications.all().filter(a => this.applications.listed(a));
+    const json: PagedApplicationInfoList = { ContinuationToken: '', Items: listed.map(a => this.applications.info(a)) };
     return { status: 200, json };
   }
 
-  private getApplication(id: string): ManagementAnswer {
+  getApplication(id: string): ManagementAnswer {
     const app = this.applications.get(id);
-    // A missing application answers 204, not 404 [spec].
-    return app ? { status: 200, json: this.applications.info(app) } : { status: 204 };
+    // A missing application answers 204, not 404 [spec]; so does one created but not listed yet [undoc].
+    return app && this.applications.listed(app) ? { status: 200, json: this.applications.info(app) } : { status: 204 };
   }
 
-  private createApplication(request: ManagementRequest): ManagementAnswer {
+  createApplication(request: ManagementRequest): ManagementAnswer {
     const model = 'ApplicationDescription';
-    const body = this.jsonBody(request, model);
-    const name = this.requiredString(body, 'Name', model);
-    const typeName = this.requiredString(body, 'TypeName', model);
-    const typeVersion = this.requiredString(body, 'TypeVersion', model);
+    const body = jsonBody(request, model);
+    const name = requiredString(body, 'Name', model);
+    const typeName = requiredString(body, 'TypeName', model);
+    const typeVersion = requiredString(body, 'TypeVersion', model);
     const problem = applicationNameProblem(name);
     if (problem) throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not a valid application name: ${problem}.`);
     const v = this.types.findAvailable(typeName, typeVersion);
@@ -444,40 +285,24 @@ export class ClusterManager {
     const parameters = checkParameters(body.ParameterList, v.manifest, `${model}.ParameterList`);
     const existing = this.applications.all().find(a => a.name === name);
     if (existing) throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyExists, `Application ${name} already exists.`);
-    this.applications.add(name, typeName, typeVersion, parameters);
+    this.applications.add(name, typeName, typeVersion, parameters, this.createTiming);
     return { status: 201 };
   }
 
-  private deleteApplication(id: string): ManagementAnswer {
+  deleteApplication(id: string): ManagementAnswer {
     this.application(id);
     this.applications.remove(id);
     return { status: 200 };
   }
 
-  private upgrade(request: ManagementRequest, id: string): ManagementAnswer {
+  upgrade(request: ManagementRequest, id: string): ManagementAnswer {
     const model = 'ApplicationUpgradeDescription';
     const app = this.application(id);
-    const body = this.jsonBody(request, model);
-    const name = this.requiredString(body, 'Name', model);
+    const body = jsonBody(request, model);
+    const name = requiredString(body, 'Name', model);
     if (name !== app.name) throw FabricHttpError.invalidArg(`${model}.Name '${name}' is not the application of the route (${app.name}).`);
-    const target = this.requiredString(body, 'TargetApplicationTypeVersion', model);
-    if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling')
-      throw FabricHttpError.invalidArg(`UpgradeKind '${display(body.UpgradeKind)}' is not Rolling.`);
-    // The mode defaults to UnmonitoredAuto when absent [spec].
-    const mode = (body.RollingUpgradeMode ?? 'UnmonitoredAuto') as RollingUpgradeMode;
-    if (!MODES.includes(mode)) throw FabricHttpError.invalidArg(`RollingUpgradeMode '${String(mode)}' is not one of ${MODES.join(', ')}.`);
-    const monitoring = (body.MonitoringPolicy ?? {}) as Record<string, unknown>;
-    if (typeof monitoring !== 'object' || Array.isArray(monitoring)) throw FabricHttpError.invalidArg('MonitoringPolicy must be an object.');
-    const failureAction = (monitoring.FailureAction ?? 'Invalid') as FailureAction;
-    if (mode === 'Monitored' && failureAction !== 'Rollback' && failureAction !== 'Manual') {
-      // [rt] A monitored upgrade must say what to do when a health check fails.
-      throw FabricHttpError.invalidArg('A Monitored upgrade needs MonitoringPolicy.FailureAction Rollback or Manual.');
-    }
-    for (const field of MONITORING_DURATIONS) {
-      if (monitoring[field] !== undefined && !isDuration(monitoring[field])) {
-        throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${display(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
-      }
-    }
+    const target = requiredString(body, 'TargetApplicationTypeVersion', model);
+    const asked = readUpgradeRequest(body);
     const v = this.types.findAvailable(app.typeName, target);
     if (!v) {
       throw new FabricHttpError(
@@ -489,147 +314,82 @@ export class ClusterManager {
     const parameters = checkParameters(body.Parameters, v.manifest, `${model}.Parameters`);
     const now = this.now();
     const current = this.applications.current(app);
-    let from = current;
+    const start = (from: { version: string; parameters: typeof parameters }, at: number) =>
+      new RollingUpgrade(
+        {
+          applicationName: app.name,
+          typeName: app.typeName,
+          fromVersion: from.version,
+          fromParameters: from.parameters,
+          targetVersion: target,
+          parameters,
+          mode: asked.mode,
+          failureAction: asked.failureAction,
+          description: asked.describe(app.name, target, parameters),
+          unhealthyTarget: this.unhealthy.has(target)
+        },
+        this.domains,
+        this.domainMs,
+        at
+      );
     if (app.upgrade?.isActive(now)) {
       const rolling = app.upgrade;
+      const from = { version: rolling.plan.fromVersion, parameters: rolling.plan.fromParameters };
       if (rolling.isRollingBack(now)) {
-        throw new FabricHttpError(409, ManagementErrorCode.ApplicationUpgradeInProgress, `${app.name} is rolling back an upgrade: wait until it completes.`);
+        // [undoc] During the rollback of an interrupted upgrade, a newer request replaces the goal
+        // (the same one again changes nothing); a rollback after a failure must complete first.
+        if (!rolling.interrupted || !app.goal) {
+          throw new FabricHttpError(409, ManagementErrorCode.ApplicationUpgradeInProgress, `${app.name} is rolling back an upgrade: wait until it completes.`);
+        }
+        if (app.goal.targetVersion !== target || !sameParameters(app.goal.parameters, parameters)) {
+          app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
+          rolling.retarget(target);
+        }
+        return { status: 200 };
       }
-      // [undoc] The same request again while it rolls changes nothing.
+      // [undoc] The same request again while it rolls forward changes nothing.
       if (rolling.plan.targetVersion === target && sameParameters(rolling.plan.parameters, parameters)) return { status: 200 };
-      // A new upgrade interrupts the one rolling and retargets it [rt]; a rollback returns to the
-      // version before both.
-      from = { version: rolling.plan.fromVersion, parameters: rolling.plan.fromParameters };
-    } else if (current.version === target && sameParameters(current.parameters, parameters)) {
+      // A new request interrupts the running upgrade: the cluster rolls it back and keeps the new
+      // request as the goal state, started when the rollback completes [rt].
+      rolling.interrupt(now, target);
+      app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
+      return { status: 200 };
+    }
+    if (current.version === target && sameParameters(current.parameters, parameters)) {
       throw new FabricHttpError(
         409,
         ManagementErrorCode.ApplicationAlreadyInTargetVersion,
         `${app.name} already runs ${app.typeName} ${target} with these parameters.`
       );
     }
-    const description: ApplicationUpgradeDescription = {
-      Name: app.name,
-      TargetApplicationTypeVersion: target,
-      Parameters: parameters,
-      UpgradeKind: 'Rolling',
-      RollingUpgradeMode: mode,
-      UpgradeReplicaSetCheckTimeoutInSeconds: display(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
-      ForceRestart: body.ForceRestart === true,
-      MonitoringPolicy: {
-        FailureAction: failureAction,
-        ...Object.fromEntries(MONITORING_DURATIONS.map(f => [f, (monitoring[f] as string | undefined) ?? MONITORING_DEFAULTS[f]]))
-      },
-      ApplicationHealthPolicy: {
-        ConsiderWarningAsError: false,
-        MaxPercentUnhealthyDeployedApplications: 0,
-        ...(body.ApplicationHealthPolicy ?? {})
-      }
-    };
-    app.baseVersion = from.version;
-    app.baseParameters = from.parameters;
-    app.upgrade = new RollingUpgrade(
-      {
-        applicationName: app.name,
-        typeName: app.typeName,
-        fromVersion: from.version,
-        fromParameters: from.parameters,
-        targetVersion: target,
-        parameters,
-        mode,
-        failureAction,
-        description,
-        unhealthyTarget: this.unhealthy.has(target)
-      },
-      this.domains,
-      this.domainMs,
-      now
-    );
+    app.baseVersion = current.version;
+    app.baseParameters = current.parameters;
+    app.upgrade = start(current, now);
     return { status: 200 };
   }
 
-  private upgradeProgress(id: string): ManagementAnswer {
+  upgradeProgress(id: string): ManagementAnswer {
     const app = this.application(id);
     if (app.upgrade) return { status: 200, json: app.upgrade.progress(this.now()) };
-    // [undoc] An application never upgraded: its own version, no domains, state Invalid.
-    const stamp = '0001-01-01T00:00:00.000Z';
-    const none = { DomainName: '', NodeUpgradeProgressList: [] };
-    return {
-      status: 200,
-      json: {
-        Name: app.name,
-        TypeName: app.typeName,
-        TargetApplicationTypeVersion: app.baseVersion,
-        UpgradeDomains: [],
-        UpgradeState: 'Invalid',
-        NextUpgradeDomain: '',
-        RollingUpgradeMode: 'UnmonitoredAuto',
-        UpgradeDescription: { Name: app.name, TargetApplicationTypeVersion: app.baseVersion, Parameters: app.baseParameters },
-        UpgradeDurationInMilliseconds: 'PT0H0M0S',
-        UpgradeDomainDurationInMilliseconds: 'PT0H0M0S',
-        UnhealthyEvaluations: [],
-        CurrentUpgradeDomainProgress: none,
-        StartTimestampUtc: stamp,
-        FailureTimestampUtc: stamp,
-        FailureReason: 'None',
-        UpgradeDomainProgressAtFailure: none,
-        UpgradeStatusDetails: ''
-      }
-    };
+    return { status: 200, json: neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters }) };
   }
 
-  private rollback(id: string): ManagementAnswer {
+  rollback(id: string): ManagementAnswer {
     const app = this.application(id);
     if (!app.upgrade) throw new FabricHttpError(400, ManagementErrorCode.ApplicationNotUpgrading, `${app.name} has no upgrade to roll back.`);
     app.upgrade.rollback(this.now());
     return { status: 200 };
   }
 
-  private moveToNext(request: ManagementRequest, id: string): ManagementAnswer {
+  moveToNext(request: ManagementRequest, id: string): ManagementAnswer {
     const app = this.application(id);
-    const domain = this.requiredString(this.jsonBody(request, 'ResumeApplicationUpgradeDescription'), 'UpgradeDomain', 'ResumeApplicationUpgradeDescription');
+    const domain = requiredString(jsonBody(request, 'ResumeApplicationUpgradeDescription'), 'UpgradeDomain', 'ResumeApplicationUpgradeDescription');
     if (!app.upgrade) throw new FabricHttpError(400, ManagementErrorCode.ApplicationNotUpgrading, `${app.name} is not upgrading.`);
     app.upgrade.moveToNext(domain, this.now());
     return { status: 200 };
   }
 
-  private getHealth(id: string): ManagementAnswer {
+  getHealth(id: string): ManagementAnswer {
     return { status: 200, json: this.applications.health(this.application(id)) };
   }
-}
-
-const JOURNALED_FIELDS = [
-  'ApplicationTypeBuildPath',
-  'Async',
-  'ApplicationPackageCleanupPolicy',
-  'ApplicationTypeVersion',
-  'Name',
-  'TypeName',
-  'TypeVersion',
-  'TargetApplicationTypeVersion',
-  'RollingUpgradeMode',
-  'UpgradeDomain'
-];
-
-/** The identifying fields of a request body, for the journal (parameters are left out). */
-function journalDetail(body: Buffer): Record<string, string | boolean> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    return {};
-  }
-  const out: Record<string, string | boolean> = {};
-  if (typeof parsed !== 'object' || parsed === null) return out;
-  for (const field of JOURNALED_FIELDS) {
-    const value = (parsed as Record<string, unknown>)[field];
-    if (typeof value === 'string' || typeof value === 'boolean') out[field] = value;
-  }
-  const failureAction = (parsed as { MonitoringPolicy?: { FailureAction?: unknown } }).MonitoringPolicy?.FailureAction;
-  if (typeof failureAction === 'string') out.FailureAction = failureAction;
-  return out;
-}
-
-/** A JSON value of a request body as text for a message or a string field. */
-function display(value: unknown): string {
-  return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }

@@ -181,6 +181,43 @@ export class RollingUpgrade {
     this.domainSince = now;
   }
 
+  /** When the upgrade reached RollingForwardCompleted or RollingBackCompleted (undefined before). */
+  endedAt(now: number): number | undefined {
+    this.advance(now);
+    return this.finishedAt;
+  }
+
+  /** Whether a new upgrade request interrupted this one (it rolls back, then the new goal starts). */
+  get interrupted(): boolean {
+    return this.failure?.reason === 'Interrupted';
+  }
+
+  /**
+   * A new upgrade request while this one rolls forward: the cluster rolls this one back and keeps
+   * the request as the goal state, started when the rollback completes [rt]. [undoc] What
+   * GetUpgradeProgress shows meanwhile: this upgrade (its target) rolling back, FailureReason
+   * Interrupted, and the new target in UpgradeStatusDetails.
+   */
+  interrupt(now: number, goalVersion: string): void {
+    this.advance(now);
+    const domain = this.phase === 'forward' ? itemAt(this.domains, this.current) : '';
+    this.failure = {
+      at: now,
+      reason: 'Interrupted',
+      domain,
+      evaluations: [],
+      details: `Interrupted by a request to upgrade ${this.plan.applicationName} to ${goalVersion}; that upgrade starts once this one is rolled back.`
+    };
+    this.startRollback(now);
+  }
+
+  /** Renames the goal in the details when another request replaces it during the rollback [undoc]. */
+  retarget(goalVersion: string): void {
+    if (this.failure?.reason === 'Interrupted') {
+      this.failure.details = `Interrupted by a request to upgrade ${this.plan.applicationName} to ${goalVersion}; that upgrade starts once this one is rolled back.`;
+    }
+  }
+
   /** `$/RollbackUpgrade`. */
   rollback(now: number): void {
     this.advance(now);
@@ -267,6 +304,35 @@ export class RollingUpgrade {
       UpgradeStatusDetails: this.failure?.details ?? ''
     };
   }
+}
+
+/** [undoc] The progress of an application never upgraded: its own version, no domains, state Invalid. */
+export function neverUpgradedProgress(app: {
+  name: string;
+  typeName: string;
+  version: string;
+  parameters: ApplicationParameter[];
+}): ApplicationUpgradeProgressInfo {
+  const none = { DomainName: '', NodeUpgradeProgressList: [] };
+  return {
+    Name: app.name,
+    TypeName: app.typeName,
+    TargetApplicationTypeVersion: app.version,
+    UpgradeDomains: [],
+    UpgradeState: 'Invalid',
+    NextUpgradeDomain: '',
+    RollingUpgradeMode: 'UnmonitoredAuto',
+    UpgradeDescription: { Name: app.name, TargetApplicationTypeVersion: app.version, Parameters: app.parameters },
+    UpgradeDurationInMilliseconds: 'PT0H0M0S',
+    UpgradeDomainDurationInMilliseconds: 'PT0H0M0S',
+    UnhealthyEvaluations: [],
+    CurrentUpgradeDomainProgress: none,
+    StartTimestampUtc: NO_TIME,
+    FailureTimestampUtc: NO_TIME,
+    FailureReason: 'None',
+    UpgradeDomainProgressAtFailure: none,
+    UpgradeStatusDetails: ''
+  };
 }
 
 /** `list[i]`, which the upgrade's bookkeeping guarantees is there (one state per domain, indices in range). */

@@ -57,10 +57,10 @@ function cancelOnSignals(cancellation: AbortController): () => void {
       core.error(`Received ${signal} again: exiting now.`);
       process.exit(1);
     }
-    core.warning(`Received ${signal}: cancelling the upload.`);
-    cancellation.abort();
+    // The core says what the signal cancels (the upload, or the wait for a provision or an upgrade).
+    cancellation.abort(signal);
     setTimeout(() => {
-      core.error('The cancelled upload did not stop within 10 s: exiting now.');
+      core.error('The cancelled run did not stop within 10 s: exiting now.');
       process.exit(1);
     }, 10_000).unref();
   };

@@ -52,6 +52,15 @@ function describe(failed: FailedOperation, d: ImageStoreError['detail'], hint: s
   return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
 }
 
+/**
+ * A request that changes the cluster (create, provision, upgrade) got no answer, or a timeout, after
+ * it was sent: the cluster may have carried it out. It is not sent again blindly; the caller reads the
+ * cluster's state and decides.
+ */
+export class OutcomeUnknownError extends ImageStoreError {
+  override name = 'OutcomeUnknownError';
+}
+
 /** The run was cancelled (SIGINT/SIGTERM): nothing more is sent. */
 export class CancelledError extends Error {
   override name = 'CancelledError';

@@ -5,13 +5,13 @@
 // whole action never has more than `concurrency` requests in flight.
 import type { Semaphore } from '../util/concurrency.js';
 import { clampTimerMs, sleep } from '../util/cancellation.js';
-import { CancelledError, type FailedOperation, ImageStoreError } from './errors.js';
+import { CancelledError, type FailedOperation, ImageStoreError, OutcomeUnknownError } from './errors.js';
 import { hintFor, noFirstAnswerHint } from './hints.js';
 import { type BodySource, type HttpResponse, type HttpTransport, NetworkError, RequestAbortedError } from './transport.js';
 import type { TokenSource } from './auth/aad-token.js';
 import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
-import { type AttemptFailure, backoffDelay, DEFAULT_BACKOFF, describeFailure, isRetryable } from './retry-policy.js';
+import { type AttemptFailure, backoffDelay, DEFAULT_BACKOFF, describeFailure, isRetryable, mayHaveBeenCarriedOut } from './retry-policy.js';
 
 export interface GatewayClientOptions {
   endpoint: string;
@@ -52,6 +52,12 @@ export interface GatewayRequest {
   accept: number[];
   /** Sent without credentials (the AAD metadata). */
   anonymous?: boolean;
+  /**
+   * Not idempotent (create, provision, upgrade): a failure that may hide work the cluster did (no
+   * answer, a timeout) is not retried but thrown as OutcomeUnknownError, for the caller to read the
+   * state first. Busy answers and connections never made are still retried.
+   */
+  notIdempotent?: boolean;
 }
 
 /**
@@ -96,6 +102,11 @@ export class GatewayClient {
     return this.counter.sent;
   }
 
+  /** Attempts per request, the first included (the `retries` input). */
+  get attempts(): number {
+    return this.options.retries;
+  }
+
   get endpoint(): string {
     return this.options.endpoint;
   }
@@ -121,6 +132,15 @@ export class GatewayClient {
       },
       this.counter
     );
+  }
+
+  /**
+   * The same client bounded by `signal` as well (the release's deadline): a request or a backoff in
+   * progress when it fires ends with CancelledError.
+   */
+  boundedBy(signal: AbortSignal): GatewayClient {
+    const own = this.options.signal;
+    return new GatewayClient(this.transport, { ...this.options, signal: own ? AbortSignal.any([own, signal]) : signal }, this.counter);
   }
 
   /** Sends the request until it is answered with an accepted status, retrying what is transient. */
@@ -157,6 +177,10 @@ export class GatewayClient {
       if (unanswered && attempt >= Math.min(retries, FIRST_CONTACT_ATTEMPTS)) {
         this.reporter.debug(`${what}: attempt ${attempt} got no answer within ${this.firstAnswerTimeoutMs} ms, and the gateway has never answered`);
         throw this.noFirstAnswerError(failed, failure, attempt);
+      }
+      if (retryable && spec.notIdempotent && mayHaveBeenCarriedOut(failure)) {
+        this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); not sent again before the cluster's state is read`);
+        throw this.error(failed, spec, failure, fabric?.message, attempt, true);
       }
       if (!retryable || attempt >= retries) {
         this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
@@ -224,9 +248,16 @@ export class GatewayClient {
     );
   }
 
-  private error(failed: FailedOperation, spec: GatewayRequest, failure: AttemptFailure, serverMessage: string | undefined, attempts: number): ImageStoreError {
+  private error(
+    failed: FailedOperation,
+    spec: GatewayRequest,
+    failure: AttemptFailure,
+    serverMessage: string | undefined,
+    attempts: number,
+    outcomeUnknown = false
+  ): ImageStoreError {
     const apiVersion = spec.apiVersion ?? this.options.apiVersion;
-    return new ImageStoreError(
+    return new (outcomeUnknown ? OutcomeUnknownError : ImageStoreError)(
       failed,
       { ...failure, serverMessage, attempts, endpoint: this.options.endpoint },
       hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage, names: this.options.names })

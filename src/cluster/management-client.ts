@@ -149,7 +149,8 @@ export class ManagementClient {
         apiVersion: PROVISION_API_VERSION,
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from(body),
-        accept: [200, 202]
+        accept: [200, 202],
+        notIdempotent: true
       }
     );
   }
@@ -175,7 +176,8 @@ export class ManagementClient {
         apiVersion: PROVISION_API_VERSION,
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from(body),
-        accept: [200, 202]
+        accept: [200, 202],
+        notIdempotent: true
       }
     );
   }
@@ -284,7 +286,8 @@ export class ManagementClient {
         path: '/Applications/$/Create',
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from(JSON.stringify(description)),
-        accept: [201]
+        accept: [201],
+        notIdempotent: true
       }
     );
   }
@@ -297,7 +300,8 @@ export class ManagementClient {
         path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
         headers: { 'Content-Type': 'application/json' },
         body: Buffer.from(JSON.stringify(description)),
-        accept: [200]
+        accept: [200],
+        notIdempotent: true
       }
     );
   }

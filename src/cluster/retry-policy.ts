@@ -69,6 +69,18 @@ export function isRetryable(f: AttemptFailure): boolean {
   return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
 }
 
+/** Network failures before the request reached the cluster: nothing was carried out. */
+const NOT_DELIVERED_CODES = ['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
+
+/**
+ * Whether a transient failure may hide work the cluster did: no answer after the request was sent, or
+ * a timeout (504). A busy answer (503, 429) or a connection never made means nothing was done.
+ */
+export function mayHaveBeenCarriedOut(f: AttemptFailure): boolean {
+  if (f.status !== undefined) return f.status === 504 || f.status === 500 || f.status === 502;
+  return !NOT_DELIVERED_CODES.includes(f.networkCode ?? '');
+}
+
 /** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
 export function describeFailure(f: AttemptFailure): string {
   return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');

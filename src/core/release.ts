@@ -47,6 +47,10 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   let stamping: VersionStamping | undefined;
   let disposeBlobStaging: (() => void) | undefined;
   let lease: DestinationLease | undefined;
+  // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
+  const onCancel = () =>
+    reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
+  signal.addEventListener('abort', onCancel, { once: true });
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
@@ -62,6 +66,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     upload.error = error;
     await recordIdentityForOutputs(job.source.path, release);
   } finally {
+    signal.removeEventListener('abort', onCancel);
     // Held until the release is done too, so that no other run replaces the package under the provision.
     const held = lease;
     await held

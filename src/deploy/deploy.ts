@@ -5,17 +5,17 @@ import { type ReleaseSpec as DeployInputs, wantsRelease } from './release-spec.j
 import type { ReleaseRecord as ReleaseReport } from './release-record.js';
 import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
-import { ImageStoreError } from '../cluster/errors.js';
+import { CancelledError, ImageStoreError } from '../cluster/errors.js';
 import { GatewayClient } from '../cluster/gateway-client.js';
-import { type ApplicationInfo, type ApplicationUpgradeProgress, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
+import { type ApplicationInfo, ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
-import { effectiveParameters } from './application-parameters.js';
-import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
+import { createApplication } from './create-application.js';
+import { Deadline, Heartbeat, pause, pollIntervalMs, ReleaseError } from './polling.js';
 import { checkProvisioned, deleteUploadedPackage, type PollOptions, provisionPackage } from './provision.js';
 import { checkApplicationType, checkVersionOrder, guardOmittedParameters } from './release-guards.js';
 import { type ApplicationPlan, buildReleasePlan, readPackageIdentity, type ReleasePlan } from './release-plan.js';
-import { buildUpgradeDescription } from './upgrade-policy.js';
-import { waitForUpgrade } from './wait-for-upgrade.js';
+import { upgradeApplication } from './upgrade-application.js';
+import { upgradeGoesOn } from './wait-for-upgrade.js';
 
 /** Where the release reports, and how the front door names its settings. */
 export interface DeployContext {
@@ -28,7 +28,7 @@ const QUIET: DeployContext = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES
 function pollOptions(deadline: Deadline, { reporter, names }: DeployContext): PollOptions {
   return { deadline, pollMs: pollIntervalMs(), log: line => reporter.info(line), reporter, names };
 }
-const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
+const DEADLINE_GRACE_MS = 500;
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 
 /**
@@ -177,9 +177,14 @@ export async function deployRelease(
 ): Promise<void> {
   if (!plan) return;
   report.start();
+  const deadline = new Deadline(plan.deployTimeoutSeconds);
+  // The deadline bounds the whole release, requests and their retries included. The waits end at
+  // the deadline with their own message; the grace only lets them say it before a request is cut.
+  const timer = new AbortController();
+  const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
+  const gateway = cluster.management?.gateway ?? cluster.gateway;
   try {
-    const client = cluster.management ?? new ManagementClient(cluster.gateway);
-    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    const client = new ManagementClient(gateway.boundedBy(timer.signal));
     const options = pollOptions(deadline, context);
     const { log, reporter, names } = options;
     if (!plan.alreadyProvisioned) {
@@ -212,34 +217,37 @@ export async function deployRelease(
       await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
     }
     report.phase = 'done';
+  } catch (err) {
+    if (err instanceof CancelledError && timer.signal.aborted && !gateway.signal?.aborted) throw new ReleaseError(deadlineMessage(plan, report, context.names));
+    throw err;
   } finally {
+    clearTimeout(timeout);
     report.end();
   }
 }
 
+/** The release ran out of its deadline in the middle of a request: what goes on in the cluster. */
+function deadlineMessage(plan: ReleasePlan, report: ReleaseReport, names: SettingNames): string {
+  const limit = `'${names.DeployTimeout}' (${plan.deployTimeoutSeconds} s)`;
+  const app = plan.application?.name ?? '';
+  switch (report.phase) {
+    case 'upgrading':
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was upgrading: ${upgradeGoesOn(app)}; or raise '${names.DeployTimeout}'.`;
+    case 'creating':
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was being created: check it with 'sfctl application list', then run the step again, or raise '${names.DeployTimeout}'.`;
+    default:
+      return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${names.DeployTimeout}'.`;
+  }
+}
+
 async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app: ApplicationPlan, report: ReleaseReport, options: PollOptions): Promise<void> {
-  const { log, reporter, names } = options;
+  const { reporter, names } = options;
   const existing = await client.getApplication(app.name);
   if (!existing) {
     report.phase = 'creating';
-    await reporter.group(`Create ${app.name}`, async () => {
-      try {
-        await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
-      } catch (err) {
-        if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists))) throw err;
-        // A retried create whose first answer was lost finds its own application: that is success.
-        const found = await client.getApplication(app.name);
-        if (found?.TypeName !== plan.typeName || found.TypeVersion !== plan.typeVersion) {
-          throw new ReleaseError(`${app.name} was created by someone else while this step ran: run the step again to upgrade it.`);
-        }
-      }
-      const ready = await waitWhileCreating(client, app.name, options);
-      report.applicationResult = 'created';
-      log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
-    });
+    await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
     return;
   }
-
   report.previousVersion = existing.TypeVersion;
   // Checked before the upload already; again here, as the application may have changed since.
   try {
@@ -248,103 +256,9 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
     if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
     throw err;
   }
-  const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
-  await reporter.group(upgradeName, async () => {
-    const watch = {
-      applicationName: app.name,
-      targetVersion: plan.typeVersion,
-      previousVersion: existing.TypeVersion,
-      deadline: options.deadline,
-      pollMs: options.pollMs,
-      log,
-      names,
-      onProgress: (p: ApplicationUpgradeProgress, domains: ReleaseReport['domains']) => report.recordProgress(p, domains)
-    };
-    if (existing.Status === 'Upgrading') {
-      const progress = await client.getUpgradeProgress(app.name);
-      if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
-        throw new ReleaseError(
-          `${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`
-        );
-      }
-      log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
-      report.phase = 'upgrading';
-      await waitForUpgrade(client, watch);
-      report.applicationResult = 'upgraded';
-      return;
-    }
-    if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
-      report.applicationResult = 'unchanged';
-      log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
-      return;
-    }
-    logParameterChanges(plan, app, existing, options);
-    const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
-    // The progress before the request: an answer still showing that upgrade is not ours.
-    const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
-    report.phase = 'upgrading';
-    try {
-      await client.upgradeApplication(description);
-    } catch (err) {
-      if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
-      // A retried request whose first answer was lost finds its own upgrade rolling: follow it.
-      const now = await client.getUpgradeProgress(app.name).catch(() => undefined);
-      const rolling = now !== undefined && now.TargetApplicationTypeVersion === plan.typeVersion && !TERMINAL_STATES.has(now.UpgradeState);
-      if (!rolling) {
-        if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
-        report.applicationResult = 'unchanged';
-        log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
-        return;
-      }
-    }
-    log(
-      `Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`
-    );
-    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
-    report.upgradeState = done.UpgradeState;
-    report.applicationResult = 'upgraded';
-    log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
-  });
-}
-
-function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): boolean {
-  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-  if (wanted.size !== current.size) return false;
-  for (const [k, v] of wanted) if (current.get(k) !== v) return false;
-  return true;
-}
-
-/** Names only: parameter values may be secrets. */
-function logParameterChanges(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo, { log, reporter, names }: PollOptions): void {
-  const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-  const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-  const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
-  if (changed.length > 0) log(`Parameters that change: ${changed.join(', ')}.`);
-  const given = new Set(app.parameters.map(p => p.Key));
-  const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
-  if (resetting.length > 0) {
-    reporter.warning(
-      `${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`
-    );
-  }
-}
-
-async function waitWhileCreating(client: ManagementClient, name: string, options: PollOptions): Promise<ApplicationInfo> {
-  for (;;) {
-    const app = await client.getApplication(name);
-    if (app && app.Status !== 'Creating') {
-      if (app.Status === 'Failed')
-        throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
-      return app;
-    }
-    if (options.deadline.passed) {
-      throw new ReleaseError(
-        `${name} was still being created after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`
-      );
-    }
-    await pause(options.pollMs, client.signal, options.deadline);
-  }
+  await reporter.group(`Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`, () =>
+    upgradeApplication(client, plan, app, existing, report, options)
+  );
 }
 
 async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePlan, report: ReleaseReport, options: PollOptions): Promise<void> {
@@ -367,7 +281,9 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
       }
     }
     // Asynchronous: wait until the cluster no longer lists them.
+    const heartbeat = new Heartbeat(options.pollMs, log);
     while (started.length > 0) {
+      heartbeat.beat(() => `Waiting for ${plan.typeName} ${started.join(', ')} to be unprovisioned`);
       const listed = new Set((await client.listApplicationTypeVersions(plan.typeName)).map(v => v.Version));
       for (const v of [...started]) {
         if (!listed.has(v)) {

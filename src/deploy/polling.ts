@@ -46,3 +46,26 @@ export async function pause(ms: number, signal: AbortSignal | undefined, deadlin
 export class ReleaseError extends Error {
   override name = 'ReleaseError';
 }
+
+/** A wait says what it waits for every this many polls (30 s at the default interval). */
+export const HEARTBEAT_POLLS = 10;
+
+/** Says on a timer what a wait is waiting for: a line every HEARTBEAT_POLLS polls' time. */
+export class Heartbeat {
+  private readonly started = Date.now();
+  private last = this.started;
+
+  constructor(
+    pollMs: number,
+    private readonly log: (line: string) => void,
+    private readonly everyMs = pollMs * HEARTBEAT_POLLS
+  ) {}
+
+  /** Logs `describe()` once the interval has passed since the last line. */
+  beat(describe: () => string): void {
+    const now = Date.now();
+    if (now - this.last < this.everyMs) return;
+    this.last = now;
+    this.log(`${describe()} (waiting for ${Math.round((now - this.started) / 1000)} s)`);
+  }
+}

@@ -5,7 +5,8 @@ import { ImageStoreError } from '../cluster/errors.js';
 import { type ApplicationTypeInfo, ManagementErrorCode, type ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { canonicalXml } from '../protocol/manifests.js';
-import { type Deadline, pause, ReleaseError } from './polling.js';
+import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
+import { sendOnce } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
 import type { Reporter } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
@@ -75,17 +76,36 @@ function sameXml(a: string, b: string): boolean {
 export async function provisionPackage(client: ManagementClient, plan: ReleasePlan, options: PollOptions): Promise<'provisioned' | 'already-provisioned'> {
   const { typeName, typeVersion } = plan;
   const external = plan.externalStore;
+  const seen = { lostAnswers: 0 };
   try {
-    if (external) await client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion);
-    else await client.provision(plan.imageStorePath);
+    await sendOnce(
+      {
+        what: `the provision of ${typeName} ${typeVersion}`,
+        send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
+        // Provisioning or Available: the lost request was carried out. Failed: posting again retries it.
+        carriedOut: async () => {
+          const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
+          return status === 'Provisioning' || status === 'Available';
+        },
+        attempts: client.gateway.attempts,
+        deadline: options.deadline,
+        signal: client.signal,
+        log: options.log
+      },
+      seen
+    );
   } catch (err) {
     if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeAlreadyExists)) {
-      if ((await checkProvisioned(client, plan, options)) === 'identical') return 'already-provisioned';
-      throw new ReleaseError(
-        `The cluster refused to provision ${typeName} ${typeVersion}: it says that type and version exists already (perhaps with a name that differs only in case). Bump ApplicationTypeVersion, or unprovision the existing version.`
-      );
+      // After a lost answer, the type that exists now is this run's provision (not visible yet when the state was read).
+      if (seen.lostAnswers === 0 && (await checkProvisioned(client, plan, options)) === 'identical') return 'already-provisioned';
+      if (seen.lostAnswers === 0) {
+        throw new ReleaseError(
+          `The cluster refused to provision ${typeName} ${typeVersion}: it says that type and version exists already (perhaps with a name that differs only in case). Bump ApplicationTypeVersion, or unprovision the existing version.`
+        );
+      }
+    } else {
+      throw err;
     }
-    throw err;
   }
   const source = external ? `${external.shownAs} (ExternalStore: the cluster downloads it)` : `'${plan.imageStorePath}'`;
   options.log(`Provisioning ${typeName} ${typeVersion} from ${source} (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
@@ -116,8 +136,10 @@ async function waitForType(
   keptAt = 'the package was left in the Image Store'
 ): Promise<ApplicationTypeInfo | undefined> {
   let lastStatus: string | undefined;
+  const heartbeat = new Heartbeat(options.pollMs, options.log);
   for (;;) {
     const type = await client.getApplicationType(typeName, typeVersion);
+    heartbeat.beat(() => `Waiting for ${typeName} ${typeVersion} to be Available: it is ${type ? type.Status : 'not listed yet'}`);
     if (!type && allowAbsent) return undefined;
     if (type && type.Status !== lastStatus) {
       options.log(`${typeName} ${typeVersion}: ${type.Status}${type.StatusDetails ? ` (${type.StatusDetails})` : ''}`);

@@ -56,6 +56,20 @@ export class ReleaseRecord {
     return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
   }
 
+  /** What a SIGINT/SIGTERM stops at this moment: the upload, or the wait for what the cluster goes on doing. */
+  cancelling(): string {
+    switch (this.phase) {
+      case 'provisioning':
+        return `the wait for the provision of ${this.typeName} ${this.typeVersion} (the cluster goes on provisioning it)`;
+      case 'creating':
+        return `the wait for the creation of ${this.applicationName} (the cluster goes on creating it)`;
+      case 'upgrading':
+        return `the wait for the upgrade of ${this.applicationName} to ${this.typeVersion} (the upgrade goes on in the cluster)`;
+      default:
+        return 'the upload';
+    }
+  }
+
   /**
    * The message for a failure once the release has started, or undefined to keep the upload's
    * own message. A cancelled job does not stop what the cluster is doing: say so, and how to

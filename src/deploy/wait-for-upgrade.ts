@@ -1,9 +1,10 @@
 // Following a rolling upgrade to its end: a line per upgrade domain started or completed, and a
 // terminal state read the way a release engineer needs it. Only RollingForwardCompleted is a
 // success; a rollback is a failure, however cleanly it went.
+import { CancelledError } from '../cluster/errors.js';
 import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
 import { applicationIdOf } from '../protocol/management-models.js';
-import { type Deadline, pause, ReleaseError } from './polling.js';
+import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 export interface DomainTiming {
@@ -40,19 +41,44 @@ export function sfctlCommands(applicationName: string): { status: string; rollba
   };
 }
 
+/** What a step that stops waiting says about an upgrade it leaves running: it goes on, and how to follow or stop it. */
+export function upgradeGoesOn(applicationName: string): string {
+  const c = sfctlCommands(applicationName);
+  return `the upgrade goes on in the cluster. Watch it with '${c.status}', or roll it back with '${c.rollback}'`;
+}
+
+/** Another upgrade request took over this run's upgrade (the cluster rolls it back and starts the new one). */
+export function takeoverMessage(
+  watch: Pick<UpgradeWatch, 'applicationName' | 'targetVersion'>,
+  other: string | undefined,
+  progress: ApplicationUpgradeProgress
+): string {
+  const details = progress.UpgradeStatusDetails?.trim();
+  const by = other && other !== watch.targetVersion ? `an upgrade request to ${other}` : 'another upgrade request';
+  return `The upgrade of ${watch.applicationName} to ${watch.targetVersion} was taken over by ${by} from someone else${details ? ` (the cluster says: ${details})` : ''}: the cluster rolls this run's upgrade back and goes on with the new request. This step does not follow that upgrade; check it with '${sfctlCommands(watch.applicationName).status}', then release again if ${watch.targetVersion} is still wanted.`;
+}
+
 /** Waits until the upgrade to `targetVersion` completes; any other end throws a ReleaseError that says what happened and what to do. */
 export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWatch): Promise<ApplicationUpgradeProgress> {
   const now = watch.now ?? Date.now;
   const domains = new Map<string, DomainTiming>();
   let lastState: string | undefined;
   const commands = sfctlCommands(watch.applicationName);
+  const heartbeat = new Heartbeat(watch.pollMs, watch.log);
+  let seenOurs = false;
   for (;;) {
-    const progress = await client.getUpgradeProgress(watch.applicationName);
+    const progress = await readProgress(client, watch);
     // Just after the request, the cluster may still report the previous upgrade: only the
     // progress towards this target counts.
     const stale = watch.staleStart !== undefined && progress.StartTimestampUtc === watch.staleStart;
-    const ours = !stale && (progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion);
-    if (ours) {
+    const sameTarget = progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion;
+    // A newer upgrade to another target, or ours interrupted: someone else's request took over.
+    const newer = !stale && (seenOurs || watch.staleStart !== undefined);
+    if ((newer && !sameTarget) || (!stale && sameTarget && progress.FailureReason === 'Interrupted')) {
+      throw new ReleaseError(takeoverMessage(watch, progress.TargetApplicationTypeVersion, progress));
+    }
+    if (!stale && sameTarget) {
+      seenOurs = true;
       trackDomains(progress, domains, now(), watch.log);
       if (progress.UpgradeState !== lastState) {
         if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress')
@@ -70,7 +96,23 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
         `The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}'.`
       );
     }
+    heartbeat.beat(() => {
+      const where = progress.CurrentUpgradeDomainProgress?.DomainName;
+      return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
+    });
     await pause(watch.pollMs, client.signal, watch.deadline);
+  }
+}
+
+/** The progress; a cluster that stops answering ends the wait with what that means for the upgrade. */
+async function readProgress(client: ManagementClient, watch: UpgradeWatch): Promise<ApplicationUpgradeProgress> {
+  try {
+    return await client.getUpgradeProgress(watch.applicationName);
+  } catch (err) {
+    if (err instanceof CancelledError || !(err instanceof Error)) throw err;
+    throw new ReleaseError(
+      `The cluster stopped answering while ${watch.applicationName} was upgrading to ${watch.targetVersion} (${err.message.split('. ')[0]}): ${upgradeGoesOn(watch.applicationName)}.`
+    );
   }
 }
 

@@ -11,7 +11,7 @@ import {
   type GatewayRequest
 } from '../../src/cluster/gateway-client.js';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../src/cluster/retry-policy.js';
-import { CancelledError, ImageStoreError } from '../../src/cluster/errors.js';
+import { CancelledError, ImageStoreError, OutcomeUnknownError } from '../../src/cluster/errors.js';
 import { isRetryable } from '../../src/cluster/retry-policy.js';
 import { Semaphore } from '../../src/util/concurrency.js';
 import { fabricError, FakeTransport, type ScriptedAnswer } from './fakes/fake-transport.js';
@@ -195,5 +195,38 @@ describe('Azure AD tokens', () => {
     await gateway(t, { tokens }).call({ operation: 'get AAD metadata' }, { ...GET, anonymous: true });
     assert.equal(t.requests[0]?.headers?.Authorization, undefined);
     assert.deepEqual(tokens.asked, []);
+  });
+});
+
+describe('requests that are not idempotent (create, provision, upgrade)', () => {
+  const POST: GatewayRequest = { method: 'POST', path: '/Applications/$/Create', accept: [201], notIdempotent: true };
+
+  for (const [what, answer] of [
+    ['no answer after the request was sent (ECONNRESET)', { network: 'ECONNRESET' }],
+    ['a client timeout (ETIMEDOUT)', { network: 'ETIMEDOUT' }],
+    ['a 504 timeout', fabricError(504, 'FABRIC_E_TIMEOUT')]
+  ] as const) {
+    it(`${what}: not sent again, OutcomeUnknownError for the caller to read the state`, async () => {
+      const transport = script(answer, { status: 201 });
+      await assert.rejects(gateway(transport).call({ operation: 'create application' }, POST), OutcomeUnknownError);
+      assert.equal(transport.requests.length, 1);
+    });
+  }
+
+  for (const [what, answer] of [
+    ['busy (503)', fabricError(503, 'FABRIC_E_SERVICE_TOO_BUSY')],
+    ['a connection never made (ECONNREFUSED)', { network: 'ECONNREFUSED' }]
+  ] as const) {
+    it(`${what}: nothing was done, so it is sent again`, async () => {
+      const transport = script(answer, { status: 201 });
+      assert.equal((await gateway(transport).call({ operation: 'create application' }, POST)).status, 201);
+      assert.equal(transport.requests.length, 2);
+    });
+  }
+
+  it('an idempotent request is still retried after a lost answer', async () => {
+    const transport = script({ network: 'ECONNRESET' }, { status: 200 });
+    assert.equal((await gateway(transport).call({ operation: 'list' }, GET)).status, 200);
+    assert.equal(transport.requests.length, 2);
   });
 });
