@@ -23,6 +23,19 @@ const FRONT_DOORS_APART = [
   }
 ];
 
+// The CLI is a front door beside the action, not above it: it knows no GitHub runner (its stdout is
+// the JSON result) and shares code with the action only through src/core/ and src/util/.
+const CLI_APART = [
+  {
+    group: ['@actions/*', '!@actions/glob', '!@actions/http-client', '!@actions/http-client/**'],
+    message: 'The CLI does not talk to the GitHub runner: report through its CliReporter (stderr, ##vso commands).'
+  },
+  {
+    group: ['**/action', '**/action/**'],
+    message: 'The CLI does not import the action: move what both front doors share to src/core/ or src/util/.'
+  }
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.imagestore/', 'tmp/'] },
   js.configs.recommended,
@@ -86,6 +99,12 @@ export default tseslint.config(
     ignores: FRONT_DOORS,
     rules: {
       'no-restricted-imports': ['error', { patterns: [EMULATOR_APART, ...FRONT_DOORS_APART] }]
+    }
+  },
+  {
+    files: ['src/cli/**/*.ts', 'src/cli.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [EMULATOR_APART, ...CLI_APART] }]
     }
   },
   {

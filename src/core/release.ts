@@ -8,10 +8,12 @@ import { CancelledError } from '../cluster/errors.js';
 import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
+import { PackageValidationError } from '../package/validate-package.js';
 import { type PackageToUpload, preparePackageToUpload, validatePackageStep } from '../package/prepare-upload.js';
 import { UploadRecord } from '../upload/upload-record.js';
 import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
+import { SettingError } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
@@ -27,6 +29,8 @@ export interface ReleaseResult {
   release: ReleaseRecord;
   /** The failure as a sentence (with one line per failed file below it); undefined on success. */
   error?: string;
+  /** True when it failed on a setting or on the package itself, before any request was sent. */
+  badInput?: boolean;
   /** With `version-stamp: content`: the stamped versions, and what they were compared with. */
   versions?: VersionStampRecord;
 }
@@ -39,6 +43,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let badInput = false;
   let stamping: VersionStamping | undefined;
   let disposeBlobStaging: (() => void) | undefined;
   let lease: DestinationLease | undefined;
@@ -55,6 +60,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
       leased: l => (lease = l)
     });
   } catch (err) {
+    badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
     release.error = error;
     upload.error = error;
@@ -80,7 +86,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     await stamping?.dispose().catch(err => reporter.warning(`Could not delete the stamped manifests: ${err instanceof Error ? err.message : String(err)}`));
   }
   release.end();
-  return { upload, release, error: upload.error, versions: stamping?.record };
+  return { upload, release, error: upload.error, versions: stamping?.record, ...(badInput ? { badInput } : {}) };
 }
 
 /** The steps, in order; a failure anywhere throws and runRelease describes it. */

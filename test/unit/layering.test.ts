@@ -42,9 +42,18 @@ test('src/protocol/ may not import @actions/core either', async () => {
   );
 });
 
-test('the front doors may import @actions/core and the action', async () => {
+test('the action may import @actions/core', async () => {
   assert.deepEqual(await layeringMessages('src/action/layering-probe.ts', IMPORTS_ACTIONS_CORE), []);
-  assert.deepEqual(await layeringMessages('src/cli/layering-probe.ts', IMPORTS_ACTIONS_CORE), []);
+});
+
+test('the CLI may import neither @actions/core nor the action', async () => {
+  const core = await layeringMessages('src/cli/layering-probe.ts', IMPORTS_ACTIONS_CORE);
+  assert.equal(core.length, 1, core.join(' | '));
+  assert.match(core[0]!, /The CLI does not talk to the GitHub runner/);
+  const action = await layeringMessages('src/cli/layering-probe.ts', "export { readReleaseJob } from '../action/release-job.js';\n");
+  assert.equal(action.length, 1, action.join(' | '));
+  assert.match(action[0]!, /The CLI does not import the action/);
+  assert.deepEqual(await layeringMessages('src/cli/layering-probe.ts', "export { runRelease } from '../core/release.js';\n"), []);
 });
 
 test('the libraries @actions/glob and @actions/http-client stay allowed in domain code', async () => {
