@@ -99,9 +99,13 @@ export function testArmOrigin(value: string | undefined): string | undefined {
   return url.origin;
 }
 
-/** The scope of the Azure AD token for ARM in the endpoint's cloud: `<endpoint>/.default`. */
-export function armScope(endpoint: string): string {
-  return `${endpoint.replace(/\/$/, '')}/.default`;
+/**
+ * The resource the Azure AD token for ARM is asked for (scope `<resource>/.default`): the endpoint
+ * of the cloud's ARM; the public cloud's for the test origin, as the emulator's authority issues it.
+ */
+export function armResource(endpoint: string): string {
+  const url = new URL(endpoint);
+  return ARM_HOSTS.includes(url.hostname) && url.protocol === 'https:' ? url.origin : DEFAULT_ARM_ENDPOINT;
 }
 
 /** The resource ids (paths) and URLs of what a release writes under the managed cluster. */

@@ -7,7 +7,7 @@ import { applicationOutcomeProblem, unusedVersions, versionFromId } from '../../
 import {
   armApplicationName,
   ArmTargetError,
-  armScope,
+  armResource,
   ManagedClusterResources,
   parseArmEndpoint,
   parseManagedClusterId,
@@ -85,7 +85,8 @@ describe('ARM endpoint', () => {
   });
 
   it('asks for a token scoped to the endpoint', () => {
-    assert.equal(armScope('https://management.azure.com'), 'https://management.azure.com/.default');
+    assert.equal(armResource('https://management.usgovcloudapi.net'), 'https://management.usgovcloudapi.net');
+    assert.equal(armResource('http://127.0.0.1:9999'), 'https://management.azure.com');
   });
 });
 
