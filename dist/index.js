@@ -31788,826 +31788,6 @@ async function inParallel(items, workers, work, shouldStop = () => false) {
         throw firstError;
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
-// Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
-// set: clients compare against these but must accept any other string.
-const ErrorCode = {
-    InvalidArg: 'E_INVALIDARG',
-    AccessDenied: 'E_ACCESSDENIED',
-    Fail: 'E_FAIL',
-    RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
-    InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
-    UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
-    PathTooLong: 'FABRIC_E_PATH_TOO_LONG',
-    InvalidDirectory: 'FABRIC_E_INVALID_DIRECTORY',
-    ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
-    FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
-    DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
-    MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
-    ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
-    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
-    Timeout: 'FABRIC_E_TIMEOUT'
-};
-/** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
-const MARK_FILE_NAME = '_.dir';
-/** Store roots the cluster refuses to delete or overwrite (compared case-insensitively). */
-const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
-function isReservedRoot(storePath) {
-    const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
-    return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/protocol/store-path.ts
-// Store-relative paths. The store always uses `/` on the wire from this project; Windows
-// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
-// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
-function storePathSegments(storePath) {
-    return storePath.split(/[\\/]/).filter(s => s !== '');
-}
-/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
-function normalizeStorePath(storePath) {
-    return storePathSegments(storePath).join('/');
-}
-function joinStorePath(...parts) {
-    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
-}
-/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
-function encodeStorePath(storePath) {
-    return storePathSegments(storePath).map(encodeURIComponent).join('/');
-}
-function parentStorePath(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments.slice(0, -1).join('/');
-}
-function baseName(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments[segments.length - 1] ?? '';
-}
-const EXACT = { caseInsensitive: false };
-/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
-const AS_WINDOWS = { caseInsensitive: true };
-/**
- * One name folded the way Windows compares names: each character upper-cased on its own, and
- * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
- * one character to one, so `Straße` and `STRASSE` are different names there.
- */
-function foldName(name) {
-    let folded = '';
-    for (const ch of name) {
-        const upper = ch.toUpperCase();
-        folded += [...upper].length === 1 ? upper : ch;
-    }
-    return folded;
-}
-/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
-function storePathKey(storePath, comparison) {
-    const segments = storePathSegments(storePath);
-    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
-}
-function sameName(a, b, comparison) {
-    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
-}
-/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
-function relativeStorePath(path, ancestor, comparison) {
-    const p = storePathSegments(path);
-    const a = storePathSegments(ancestor);
-    if (p.length < a.length)
-        return undefined;
-    for (const [i, name] of a.entries()) {
-        const own = p[i];
-        if (own === undefined || !sameName(own, name, comparison))
-            return undefined;
-    }
-    return p.slice(a.length).join('/');
-}
-/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
-function isSameOrBeneath(path, ancestor, comparison = EXACT) {
-    return relativeStorePath(path, ancestor, comparison) !== undefined;
-}
-/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/package/store-names.ts
-// Names a Windows cluster cannot store as given. The action does not know the cluster's OS
-// before it sends a request, and a package is meant to deploy anywhere, so every package is held
-// to the Windows rules (learn.microsoft.com "Naming Files, Paths, and Namespaces").
-
-const RESERVED_DEVICE_NAMES = new Set([
-    'CON',
-    'PRN',
-    'AUX',
-    'NUL',
-    ...Array.from({ length: 9 }, (_, i) => `COM${i + 1}`),
-    ...Array.from({ length: 9 }, (_, i) => `LPT${i + 1}`),
-    // Windows also treats the superscript digits as device numbers.
-    'COM¹',
-    'COM²',
-    'COM³',
-    'LPT¹',
-    'LPT²',
-    'LPT³'
-]);
-const INVALID_CHARACTERS = /[<>:"|?*\\]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f]/;
-/** Why a Windows cluster cannot store `name` (one path segment), or undefined when it can. */
-function windowsNameProblem(name) {
-    const control = CONTROL_CHARACTERS.exec(name);
-    if (control)
-        return `it contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-    const invalid = INVALID_CHARACTERS.exec(name);
-    if (invalid)
-        return `it contains '${invalid[0]}', which Windows does not allow in a name`;
-    if (name.endsWith(' ') || name.endsWith('.'))
-        return `it ends with ${name.endsWith(' ') ? 'a space' : 'a dot'}, which Windows drops`;
-    // `NUL.txt` and `nul.tar.gz` are the device too: the part before the first dot counts.
-    const beforeDot = name.split('.')[0] ?? '';
-    const stem = beforeDot.trimEnd().toUpperCase();
-    if (RESERVED_DEVICE_NAMES.has(stem))
-        return `'${beforeDot}' is a reserved device name on Windows`;
-    return undefined;
-}
-/**
- * Checks every segment of the given package-relative paths (files and folders, `/`-separated);
- * also finds names that only differ in case, which a Windows cluster stores as one.
- */
-function findNameProblems(paths) {
-    const problems = [];
-    const seen = new Set();
-    const refused = new Set();
-    const byFoldedPath = new Map();
-    for (const p of paths) {
-        const segments = p.split('/').filter(s => s !== '');
-        for (const [i, segment] of segments.entries()) {
-            const prefix = segments.slice(0, i + 1).join('/');
-            if (refused.has(prefix))
-                break; // one problem per path: what lies beneath it is not named again
-            if (seen.has(prefix))
-                continue;
-            seen.add(prefix);
-            const folded = segments
-                .slice(0, i + 1)
-                .map(foldName)
-                .join('/');
-            const other = byFoldedPath.get(folded);
-            const reason = windowsNameProblem(segment) ?? (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
-            if (other === undefined)
-                byFoldedPath.set(folded, prefix);
-            if (reason) {
-                problems.push({ path: prefix, reason });
-                refused.add(prefix);
-                break;
-            }
-        }
-    }
-    return problems;
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-// The action's inputs: names in one place, read and validated once, before any request is sent.
-
-
-
-
-
-const Input = {
-    ClusterEndpoint: 'cluster-endpoint',
-    PackagePath: 'package-path',
-    ImageStorePath: 'image-store-path',
-    Include: 'include',
-    ChunkSize: 'chunk-size',
-    Concurrency: 'concurrency',
-    Overwrite: 'overwrite',
-    CopyTo: 'copy-to',
-    CleanupPaths: 'cleanup-paths',
-    Timeout: 'timeout',
-    Retries: 'retries',
-    ApiVersion: 'api-version',
-    DryRun: 'dry-run',
-    ClientCertificate: 'client-certificate',
-    ClientKey: 'client-key',
-    ClientCertificatePassword: 'client-certificate-password',
-    ServerCertificateThumbprint: 'server-certificate-thumbprint',
-    ServerCommonName: 'server-common-name',
-    CaCertificate: 'ca-certificate',
-    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
-    AadToken: 'aad-token',
-    AzureClientId: 'azure-client-id',
-    AzureTenantId: 'azure-tenant-id',
-    AzureClientSecret: 'azure-client-secret'
-};
-/** Inputs whose values are secrets: masked before anything else happens. */
-const SECRET_INPUTS = [Input.ClientCertificate, Input.ClientKey, Input.ClientCertificatePassword, Input.AadToken, Input.AzureClientSecret];
-const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-const MIN_CHUNK_SIZE = 64 * KiB;
-const MAX_CHUNK_SIZE = GiB;
-/** A bad input: the message names the input and what it accepts. */
-class inputs_InputError extends Error {
-    name = 'InputError';
-}
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
-const UNIT_BYTES = {
-    b: 1,
-    kib: KiB,
-    mib: MiB,
-    gib: GiB,
-    k: KiB,
-    m: MiB,
-    g: GiB,
-    kb: 1000,
-    mb: 1000 ** 2,
-    gb: 1000 ** 3
-};
-/** Parses `8MiB`, `512 KiB`, `8MB` (decimal), `1048576`; undefined when it is not a size. */
-function parseByteSize(text) {
-    const m = SIZE.exec(text.trim());
-    if (!m)
-        return undefined;
-    const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
-    if (unitBytes === undefined)
-        return undefined;
-    const bytes = Number(m[1]) * unitBytes;
-    return Number.isSafeInteger(bytes) ? bytes : undefined;
-}
-function formatBytes(bytes) {
-    if (bytes < KiB)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / KiB;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
-}
-/** Validates a store path given by a user; returns it as `a/b`. */
-function parseStorePath(input, value) {
-    const trimmed = value.trim();
-    if (storePathSegments(trimmed).length === 0) {
-        throw new inputs_InputError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
-    }
-    if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-        throw new inputs_InputError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
-    }
-    const segments = storePathSegments(trimmed);
-    if (segments.some(s => s === '..' || s === '.')) {
-        throw new inputs_InputError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
-    }
-    for (const segment of segments) {
-        const problem = windowsNameProblem(segment);
-        if (problem)
-            throw new inputs_InputError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
-    }
-    const storePath = normalizeStorePath(trimmed);
-    if (isReservedRoot(storePath)) {
-        throw new inputs_InputError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
-    }
-    return storePath;
-}
-function parseEndpoint(value) {
-    const trimmed = value.trim();
-    if (trimmed === '') {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
-    }
-    let url;
-    try {
-        url = new URL(trimmed);
-    }
-    catch {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
-    }
-    if (url.username || url.password) {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
-    }
-    if (url.search || url.hash) {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
-    }
-    // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
-    // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
-    if (url.pathname.replace(/\/+$/, '') !== '') {
-        throw new inputs_InputError(`'${Input.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
-    }
-    return `${url.protocol}//${url.host}`;
-}
-function parseWholeNumber(input, value, min, max) {
-    const trimmed = value.trim();
-    const n = Number(trimmed);
-    if (!/^\d+$/.test(trimmed) || n < min || n > max) {
-        throw new inputs_InputError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
-    }
-    return n;
-}
-function parseChunkSize(value) {
-    const bytes = parseByteSize(value);
-    const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
-    if (bytes === undefined)
-        throw new inputs_InputError(`'${Input.ChunkSize}' must be a size ${range}, not '${value}'.`);
-    if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw new inputs_InputError(`'${Input.ChunkSize}' must be ${range}, not '${value}'.`);
-    }
-    return bytes;
-}
-function parseBoolean(input, value) {
-    const v = value.trim();
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE', ''].includes(v))
-        return false;
-    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '');
-}
-/** Masks a secret, and each of its lines (the runner may not match a multi-line value whole). */
-function maskSecret(value) {
-    if (value.trim() === '')
-        return;
-    setSecret(value);
-    for (const line of value.split(/\r?\n/)) {
-        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
-            setSecret(line.trim());
-    }
-}
-function optional(value) {
-    return value.trim() === '' ? undefined : value.trim();
-}
-function parseThumbprints(value) {
-    const thumbprints = value
-        .split(',')
-        .map(t => t.replace(/[\s:]/g, '').toUpperCase())
-        .filter(t => t !== '');
-    for (const t of thumbprints) {
-        if (!/^[0-9A-F]{40}$/.test(t)) {
-            throw new inputs_InputError(`'${Input.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
-        }
-    }
-    return thumbprints;
-}
-function parseSecurityInputs(read, endpoint) {
-    const security = {
-        clientCertificate: optional(read(Input.ClientCertificate)),
-        clientKey: optional(read(Input.ClientKey)),
-        clientCertificatePassword: read(Input.ClientCertificatePassword) === '' ? undefined : read(Input.ClientCertificatePassword),
-        serverThumbprints: parseThumbprints(read(Input.ServerCertificateThumbprint)),
-        serverCommonName: optional(read(Input.ServerCommonName)),
-        caCertificate: optional(read(Input.CaCertificate)),
-        insecureSkipTlsVerify: parseBoolean(Input.InsecureSkipTlsVerify, read(Input.InsecureSkipTlsVerify)),
-        aadToken: optional(read(Input.AadToken)),
-        azureClientId: optional(read(Input.AzureClientId)),
-        azureTenantId: optional(read(Input.AzureTenantId)),
-        azureClientSecret: optional(read(Input.AzureClientSecret))
-    };
-    const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
-    if (pinned && security.insecureSkipTlsVerify) {
-        throw new inputs_InputError(`Only one of '${Input.ServerCertificateThumbprint}'/'${Input.ServerCommonName}' or '${Input.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
-    }
-    const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
-    if (security.aadToken !== undefined && servicePrincipal !== undefined) {
-        throw new inputs_InputError(`Only one of '${Input.AadToken}' or '${Input.AzureClientId}'/'${Input.AzureTenantId}'/'${Input.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
-    }
-    if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-        throw new inputs_InputError(`'${Input.AzureClientId}' and '${Input.AzureTenantId}' go together: a service principal needs both (and '${Input.AzureClientSecret}', or GitHub OIDC without it).`);
-    }
-    if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
-        // Without a checked server, whoever answers could name its own login authority (and collect a
-        // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
-        throw new inputs_InputError(`Azure AD credentials ('${security.aadToken !== undefined ? Input.AadToken : Input.AzureClientId}') cannot be used with '${Input.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${Input.ServerCertificateThumbprint}' or '${Input.ServerCommonName}' instead.`);
-    }
-    if (security.clientKey !== undefined && security.clientCertificate === undefined) {
-        throw new inputs_InputError(`'${Input.ClientKey}' is set without '${Input.ClientCertificate}': give the certificate the key belongs to.`);
-    }
-    if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
-        throw new inputs_InputError(`'${Input.ClientCertificatePassword}' is set without '${Input.ClientCertificate}': give the certificate it unlocks.`);
-    }
-    if (endpoint.startsWith('http://')) {
-        if (security.clientCertificate !== undefined) {
-            throw new inputs_InputError(`'${Input.ClientCertificate}' needs an https:// '${Input.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
-        }
-        if (security.aadToken !== undefined || servicePrincipal !== undefined) {
-            throw new inputs_InputError(`Azure AD credentials need an https:// '${Input.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
-        }
-        if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
-            throw new inputs_InputError(`The server certificate inputs only apply to an https:// '${Input.ClusterEndpoint}', not '${endpoint}'.`);
-        }
-    }
-    return security;
-}
-/** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-function getInputs(read = name => getInput(name)) {
-    for (const name of SECRET_INPUTS)
-        maskSecret(read(name));
-    const clusterEndpoint = parseEndpoint(read(Input.ClusterEndpoint));
-    const security = parseSecurityInputs(read, clusterEndpoint);
-    const packagePathText = read(Input.PackagePath).trim();
-    if (packagePathText === '') {
-        throw new inputs_InputError(`'${Input.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
-    }
-    const packagePath = external_node_path_namespaceObject.resolve(packagePathText);
-    const imageStorePathText = read(Input.ImageStorePath);
-    if (imageStorePathText.trim() === '' && /[\\/]/.test(external_node_path_namespaceObject.basename(packagePath))) {
-        throw new inputs_InputError(`'${Input.ImageStorePath}' is not set and the package folder's name '${external_node_path_namespaceObject.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${Input.ImageStorePath}'.`);
-    }
-    const imageStorePath = parseStorePath(Input.ImageStorePath, imageStorePathText.trim() === '' ? external_node_path_namespaceObject.basename(packagePath) : imageStorePathText);
-    const include = lines(read(Input.Include) || '**');
-    if (include.every(p => p.startsWith('!'))) {
-        throw new inputs_InputError(`'${Input.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
-    }
-    const overwriteText = (read(Input.Overwrite) || 'replace').trim();
-    if (!OVERWRITE_MODES.includes(overwriteText)) {
-        throw new inputs_InputError(`'${Input.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
-    }
-    const copyToText = read(Input.CopyTo);
-    const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(Input.CopyTo, copyToText);
-    // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
-    // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
-    if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
-        throw new inputs_InputError(`'${Input.CopyTo}' ('${copyTo}') must be outside '${Input.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
-    }
-    const cleanupPaths = lines(read(Input.CleanupPaths)).map(p => parseStorePath(Input.CleanupPaths, p));
-    for (const p of cleanupPaths) {
-        for (const [name, kept] of [
-            [Input.ImageStorePath, imageStorePath],
-            [Input.CopyTo, copyTo]
-        ]) {
-            if (kept === undefined)
-                continue;
-            if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
-                throw new inputs_InputError(`'${Input.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
-            }
-            if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
-                throw new inputs_InputError(`'${Input.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${Input.CleanupPaths}'.`);
-            }
-        }
-    }
-    const apiVersion = (read(Input.ApiVersion) || '6.0').trim();
-    if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
-        throw new inputs_InputError(`'${Input.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
-    }
-    return {
-        clusterEndpoint,
-        packagePath,
-        imageStorePath,
-        include,
-        chunkSize: parseChunkSize(read(Input.ChunkSize) || '8MiB'),
-        concurrency: parseWholeNumber(Input.Concurrency, read(Input.Concurrency) || '16', 1, 64),
-        overwrite: overwriteText,
-        copyTo,
-        cleanupPaths,
-        timeoutSeconds: parseWholeNumber(Input.Timeout, read(Input.Timeout) || '60', 1, 4294967295),
-        retries: parseWholeNumber(Input.Retries, read(Input.Retries) || '5', 1, 100),
-        apiVersion,
-        dryRun: parseBoolean(Input.DryRun, read(Input.DryRun)),
-        security
-    };
-}
-
-;// CONCATENATED MODULE: ./src/upload/prepare-destination.ts
-// What happens to the destination folder before the upload: a first listing that tells whether
-// the endpoint is an Image Store at all and whether the destination exists, then the overwrite
-// mode. A dry run asks the same questions and changes nothing.
-
-
-
-
-
-class DestinationExistsError extends Error {
-    name = 'DestinationExistsError';
-}
-/** The endpoint answered, but not the way a Service Fabric gateway does. */
-class NotAnImageStoreError extends Error {
-    name = 'NotAnImageStoreError';
-}
-/**
- * Lists the destination once, reading the raw answer: a missing path is a 404 with an empty
- * body or a Fabric error (protocol reference §4); a 404 or 200 with an HTML page (a web server,
- * a proxy, a wrong port or path) is not "missing" and stops the run.
- */
-async function inspectDestination(client, destination, options = { lookForRootMark: true }) {
-    const res = await client.gateway.call({ operation: 'list', storePath: destination }, { method: 'GET', path: `/ImageStore/${encodeStorePath(destination)}`, accept: [200, 204, 404] });
-    const answer = readListingAnswer(res);
-    if (answer === 'not-an-image-store') {
-        throw new NotAnImageStoreError(`'${client.gateway.endpoint}' does not answer like a Service Fabric Image Store (listing '${destination}' got HTTP ${res.status} with ${describeBody(res)}): set '${Input.ClusterEndpoint}' to the cluster's HTTP gateway, such as 'https://<host>:19080', with no path.`);
-    }
-    if (answer === 'missing')
-        return { exists: false, complete: false };
-    if (!options.lookForRootMark)
-        return { exists: true, complete: false };
-    const complete = (await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) !== undefined;
-    return { exists: true, complete };
-}
-/** Classifies a listing answer (200, 204 or 404). */
-function readListingAnswer(res) {
-    if (res.status === 204)
-        return 'exists';
-    const text = res.body.toString('utf8').trim();
-    if (res.status === 404) {
-        if (text === '')
-            return 'missing';
-        const parsed = parseObject(text);
-        return parsed !== undefined && typeof parsed.Error?.Code === 'string' ? 'missing' : 'not-an-image-store';
-    }
-    if (text === '')
-        return 'exists';
-    const parsed = parseObject(text);
-    if (parsed === undefined)
-        return 'not-an-image-store';
-    const listish = (v) => v === undefined || Array.isArray(v);
-    return listish(parsed.StoreFiles) && listish(parsed.StoreFolders) ? 'exists' : 'not-an-image-store';
-}
-function parseObject(text) {
-    try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function describeBody(res) {
-    const type = (String(res.headers['content-type'] ?? '').split(';')[0] ?? '').trim();
-    const text = res.body.toString('utf8').trim();
-    if (/^<(!doctype|html)/i.test(text) || type === 'text/html')
-        return 'an HTML page';
-    return `a body that is not an Image Store listing${type ? ` (${type})` : ''}`;
-}
-/** The error `overwrite: fail` gives over an existing destination, in a real run and a dry run alike. */
-function destinationExistsError(destination) {
-    return new DestinationExistsError(`'${destination}' already exists in the Image Store and 'overwrite' is 'fail': delete it, choose another 'image-store-path', or set 'overwrite' to replace, merge or skip.`);
-}
-async function prepareDestination(client, destination, mode, pkg, concurrency, state) {
-    switch (mode) {
-        case 'fail': {
-            if (state.exists)
-                throw destinationExistsError(destination);
-            return { skip: false, empty: true };
-        }
-        case 'skip': {
-            if (state.complete) {
-                info(`'${destination}/${MARK_FILE_NAME}' exists: a complete upload is already there, and 'overwrite' is 'skip'.`);
-                return { skip: true, empty: false };
-            }
-            if (!state.exists)
-                return { skip: false, empty: true };
-            // Anything there without the root mark file is an incomplete upload: start afresh.
-            await client.delete(destination);
-            info(`Deleted '${destination}' (no complete upload was there).`);
-            return { skip: false, empty: true };
-        }
-        case 'replace': {
-            await client.delete(destination);
-            info(`Deleted '${destination}' before uploading ('overwrite: replace').`);
-            return { skip: false, empty: true };
-        }
-        case 'merge': {
-            if (!state.exists)
-                return { skip: false, empty: true };
-            // The folders about to change must not look complete while they do: their mark files go
-            // first, the root's before all others, and are written again after the upload.
-            await client.delete(joinStorePath(destination, MARK_FILE_NAME));
-            const others = pkg.folders.filter(f => f !== '');
-            await inParallel(others, concurrency, f => client.delete(joinStorePath(destination, f, MARK_FILE_NAME)));
-            info(`Merging into '${destination}': removed the mark files of ${pkg.folders.length} folder(s) until the upload completes.`);
-            return { skip: false, empty: false };
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/util/in-flight.ts
-// A set of promises in flight that new work may join while it drains (a recursive listing, mark
-// files that start others). Every promise is observed at once, so none can end as an unhandled
-// rejection. A failure goes to the `onError` given with the work; without one, the first failure is
-// kept and thrown by drain() once everything has settled.
-class InFlight {
-    pending = new Set();
-    firstError;
-    hasFailed = false;
-    /** True once any tracked promise without its own `onError` has rejected. */
-    get failed() {
-        return this.hasFailed;
-    }
-    get size() {
-        return this.pending.size;
-    }
-    add(work, onError) {
-        const tracked = work
-            .then(() => undefined, (err) => {
-            if (onError) {
-                onError(err);
-            }
-            else if (!this.hasFailed) {
-                this.hasFailed = true;
-                this.firstError = err;
-            }
-        })
-            .finally(() => this.pending.delete(tracked));
-        this.pending.add(tracked);
-    }
-    /** Waits until nothing is in flight, including work added while waiting; throws the first failure not handed to an `onError`. */
-    async drain() {
-        while (this.pending.size > 0)
-            await Promise.all([...this.pending]);
-        if (this.hasFailed)
-            throw this.firstError;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/protocol/models.ts
-// JSON models of the Image Store REST API (protocol reference §2). Every 64-bit integer travels
-// as a JSON string; clients must also accept plain numbers.
-/** Parses a 64-bit integer field that may arrive as a string or a number. */
-function parseInt64(value, field) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < 0) {
-        throw new Error(`expected a non-negative integer in ${field}, got ${JSON.stringify(value)}`);
-    }
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/upload/verify-destination.ts
-// The check after the upload (and after the copy) that the store holds the package: a recursive
-// listing compared with the scanned package, the way the cluster compares names. It also finds
-// what the destination holds that the package lacks (left over by merge or skip).
-
-
-
-
-
-/** A listing the action cannot read: the step fails with this message. */
-class MalformedListingError extends Error {
-    name = 'MalformedListingError';
-}
-/** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
-async function listFolder(client, root, folder) {
-    const where = joinStorePath(root, folder);
-    const listing = { files: [], folders: [], backslashes: false };
-    const relative = (storeRelativePath) => {
-        if (typeof storeRelativePath !== 'string') {
-            throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
-        }
-        if (storeRelativePath.includes('\\'))
-            listing.backslashes = true;
-        // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-        return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
-    };
-    const content = await client.list(where);
-    const files = content?.files ?? [];
-    const folders = content?.folders ?? [];
-    if (!Array.isArray(files) || !Array.isArray(folders)) {
-        throw new MalformedListingError(`The listing of '${where}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`);
-    }
-    for (const f of files) {
-        const at = relative(f?.StoreRelativePath);
-        let size;
-        try {
-            size = parseInt64(f.FileSize, 'FileSize');
-        }
-        catch (err) {
-            throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${err.message}.`);
-        }
-        listing.files.push([at, size]);
-    }
-    for (const f of folders)
-        listing.folders.push(relative(f?.StoreRelativePath));
-    return listing;
-}
-/**
- * The listings of a destination's folders, each taken as soon as nothing more will be written
- * beneath it, put together into a StoreTree. During an upload, each sub-folder is listed right after
- * its mark file is written (everything beneath it is complete then), so that the verification after
- * the upload has only the root left to list: one round trip instead of one per level of the deepest
- * path. A listing that failed, and any folder not listed yet (the root, folders the package lacks),
- * is listed by tree().
- */
-class FolderListings {
-    client;
-    root;
-    taken = new Map();
-    early = new InFlight();
-    constructor(client, root) {
-        this.client = client;
-        this.root = root;
-    }
-    /** Lists `folder` now, on the side: nothing more is written beneath it. */
-    folderComplete(folder) {
-        // A failure is not an error here: tree() lists the folder again and reports what it gets then.
-        this.early.add(listFolder(this.client, this.root, folder).then(listing => void this.taken.set(folder, listing)), () => undefined);
-    }
-    /**
-     * The whole tree: the listings taken, and the folders not listed yet, each listed as soon as its
-     * parent is (about one round trip per level of what is left).
-     */
-    async tree(concurrency) {
-        await this.early.drain();
-        const tree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
-        const listings = new InFlight();
-        const limiter = new Semaphore(concurrency);
-        const add = (listing) => {
-            if (listing.backslashes)
-                tree.comparison = { caseInsensitive: true };
-            for (const [at, size] of listing.files)
-                tree.files.set(at, size);
-            for (const sub of listing.folders) {
-                tree.folders.push(sub);
-                if (!listings.failed)
-                    visit(sub);
-            }
-        };
-        const visit = (folder) => {
-            const taken = this.taken.get(folder);
-            if (taken)
-                return add(taken);
-            listings.add(limiter.use(() => listFolder(this.client, this.root, folder)).then(add));
-        };
-        visit('');
-        await listings.drain();
-        return tree;
-    }
-}
-/**
- * Lists a folder recursively (one request per folder and page). A folder's sub-folders are listed
- * as soon as it is, so the listing takes about one round trip per level of the deepest path.
- */
-async function listTree(client, root, concurrency) {
-    return new FolderListings(client, root).tree(concurrency);
-}
-/** Compares the store with the package: every file with its size, every mark file. */
-function findDifferences(tree, pkg, options = {}) {
-    const key = (p) => storePathKey(p, tree.comparison);
-    const stored = new Map();
-    for (const [p, size] of tree.files)
-        stored.set(key(p), size);
-    const problems = [];
-    for (const file of pkg.files) {
-        const size = stored.get(key(file.relativePath));
-        if (size === undefined)
-            problems.push(`'${file.relativePath}' is missing`);
-        else if (size !== file.size)
-            problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
-    }
-    for (const folder of pkg.folders) {
-        if (folder === '' && options.withoutRootMark)
-            continue;
-        const mark = joinStorePath(folder, MARK_FILE_NAME);
-        if (!stored.has(key(mark)))
-            problems.push(`'${mark}' is missing`);
-    }
-    return problems;
-}
-/**
- * What the store holds beneath the destination that the package lacks: folders (with a trailing
- * `/`, counted once whatever they hold) and files outside them. Mark files are the action's own.
- */
-function findStale(tree, pkg) {
-    const key = (p) => storePathKey(p, tree.comparison);
-    const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
-    const packageFolders = new Set(pkg.folders.map(key));
-    const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
-    const staleFolderKeys = new Set(staleFolders.map(key));
-    const beneathStale = (p) => {
-        const segments = key(p).split('/');
-        for (let i = 1; i < segments.length; i++)
-            if (staleFolderKeys.has(segments.slice(0, i).join('/')))
-                return true;
-        return false;
-    };
-    const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
-    const markKey = key(MARK_FILE_NAME);
-    for (const p of [...tree.files.keys()].sort()) {
-        const name = p.split('/').pop() ?? '';
-        if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p))
-            continue;
-        stale.push(p);
-    }
-    return stale.sort();
-}
-/** Throws when the store does not hold the package; `what` names the folder in the message. */
-function assertHoldsPackage(tree, pkg, what, options = {}) {
-    const problems = findDifferences(tree, pkg, options);
-    if (problems.length === 0)
-        return;
-    throw new Error(`The Image Store does not hold the package at ${what}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again; if this repeats, check that '${'cluster-endpoint'}' is the cluster's gateway and that its Image Store keeps what it is sent.`);
-}
-function sumOf(files) {
-    let total = 0;
-    for (const size of files.values())
-        total += size;
-    return total;
-}
-
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:net"
@@ -33008,5968 +32188,6 @@ class CancelledError extends Error {
     name = 'CancelledError';
 }
 
-;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
-// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
-// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
-// Everything else fails at once, with a hint (hints.ts).
-const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
-/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
-function backoffDelay(attempt, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
-const RETRYABLE_NETWORK_CODES = [
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE'
-];
-/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
-function isPlainHttpAnswerToTls(f) {
-    return (f.status === undefined &&
-        (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
-            f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
-            (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? ''))));
-}
-/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
-function isClientCertificateDemanded(f) {
-    const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
-    return (f.status === undefined &&
-        /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text));
-}
-function isRetryable(f) {
-    if (f.status !== undefined)
-        return RETRYABLE_STATUSES.includes(f.status);
-    if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f))
-        return false;
-    return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
-}
-/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
-function describeFailure(f) {
-    return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
-}
-
-;// CONCATENATED MODULE: ./src/cluster/hints.ts
-// What the user should do about a failed request: one sentence naming the input to change.
-
-
-
-const CERTIFICATE_REQUIRED = `The cluster requires a client certificate: give the cluster's admin client certificate in '${Input.ClientCertificate}' (PEM, base64 PFX, or a file path).`;
-function hintFor(f, ctx) {
-    const { endpoint } = ctx;
-    const credentials = ctx.credentials ?? { certificate: false, token: false };
-    if (f.status === undefined)
-        return networkHint(f, endpoint, credentials);
-    const status = f.status;
-    if (status === 401 && !credentials.token) {
-        return `The cluster requires an Azure AD token: give '${Input.AadToken}', or '${Input.AzureClientId}' and '${Input.AzureTenantId}' (with '${Input.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
-    }
-    if (status === 403 && !credentials.certificate && !credentials.token)
-        return CERTIFICATE_REQUIRED;
-    if (status === 401 || status === 403) {
-        return `The cluster refused the client certificate or token: check that '${Input.ClientCertificate}' is the cluster's admin client certificate (or that the token is valid for the cluster) and that it has not expired.`;
-    }
-    if (status === 400 && f.code === ErrorCode.InvalidArg && /api-version/i.test(ctx.serverMessage ?? '')) {
-        return `The cluster does not take api-version ${ctx.apiVersion ?? ''} here: lower '${Input.ApiVersion}' to the cluster's runtime version or below (6.0 works for every Image Store operation).`;
-    }
-    if (status === 400 && !f.code && endpoint.startsWith('http://')) {
-        return `If the gateway serves HTTPS, use an https:// '${Input.ClusterEndpoint}'.`;
-    }
-    if (status === 413)
-        return `The request was too large for the gateway: lower '${Input.ChunkSize}'.`;
-    if (status === 404 && (f.code === ErrorCode.FileNotFound || f.code === ErrorCode.DirectoryNotFound || f.code === undefined)) {
-        return 'The path does not exist in the Image Store.';
-    }
-    if (f.code === ErrorCode.ReservedDirectory)
-        return `That folder is reserved by the cluster: choose another '${Input.ImageStorePath}'.`;
-    if (f.code === ErrorCode.PathTooLong) {
-        return `The store path is too long for the cluster: shorten the package's folder or file names, or '${Input.ImageStorePath}'.`;
-    }
-    if (status === 503 || status === 504 || status === 429 || status === 500) {
-        return `The cluster stayed busy or unavailable: try again later, or raise '${Input.Retries}' and '${Input.Timeout}'.`;
-    }
-    if (status === 400 && f.code === ErrorCode.InvalidArg && ctx.apiVersion !== undefined && ctx.apiVersion !== '6.0') {
-        return `If '${Input.ApiVersion}' (${ctx.apiVersion}) is above the cluster's runtime version, lower it.`;
-    }
-    return '';
-}
-function networkHint(f, endpoint, credentials) {
-    if (isPlainHttpAnswerToTls(f)) {
-        return `The gateway at ${endpoint} does not speak TLS: use an http:// '${Input.ClusterEndpoint}' (or check the port: 19080 is the HTTP gateway).`;
-    }
-    if (isClientCertificateDemanded(f)) {
-        return credentials.certificate
-            ? `The cluster refused the client certificate in the TLS handshake: check that '${Input.ClientCertificate}' is the cluster's admin client certificate and that it has not expired.`
-            : CERTIFICATE_REQUIRED;
-    }
-    switch (f.networkCode) {
-        case 'ECONNREFUSED':
-            return `Nothing listens at ${endpoint}: check '${Input.ClusterEndpoint}' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `The host of ${endpoint} could not be resolved: check '${Input.ClusterEndpoint}'.`;
-        case 'ETIMEDOUT':
-            return `The cluster did not answer in time: raise '${Input.Timeout}', or check the network path to ${endpoint}.`;
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${Input.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${Input.ClusterEndpoint}'.` : ''}`;
-        case 'ESERVERCERT':
-            return `Check '${Input.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${Input.ServerCommonName}' and '${Input.CaCertificate}'.`;
-        case 'ESERVERTLS':
-            return `The gateway at ${endpoint} answers over TLS: use an https:// '${Input.ClusterEndpoint}'.`;
-        case 'ERR_TLS_CERT_ALTNAME_INVALID':
-            return `The cluster's certificate does not name the host of ${endpoint}: set '${Input.ServerCommonName}' to the name it carries (with '${Input.CaCertificate}' if its CA is private), or pin it with '${Input.ServerCertificateThumbprint}'.`;
-        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-        case 'SELF_SIGNED_CERT_IN_CHAIN':
-        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-        case 'CERT_UNTRUSTED':
-            return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with '${Input.ServerCertificateThumbprint}', or give its CA in '${Input.CaCertificate}' (with '${Input.ServerCommonName}' if it names another host), or, for a throw-away test cluster only, set '${Input.InsecureSkipTlsVerify}: true'.`;
-        case 'CERT_HAS_EXPIRED':
-            return "The cluster's certificate has expired: renew it on the cluster.";
-        default:
-            return f.networkCode?.startsWith('CERT_') ||
-                f.networkCode?.includes('SELF_SIGNED') ||
-                f.networkCode?.includes('TLS') ||
-                f.networkCode?.startsWith('ERR_SSL')
-                ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${Input.ServerCertificateThumbprint}', '${Input.ServerCommonName}' and '${Input.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${Input.ClientCertificate}'`}.`
-                : `Check that ${endpoint} is reachable from this runner.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
-// One request to the cluster's HTTP gateway, whatever the route: the api-version and timeout
-// query, the bearer token (refreshed once on a 401), retries on transient failures with backoff
-// (retry-policy.ts), and a clear error otherwise (hints.ts). The Image Store client and the
-// management client are built on it. Every attempt takes a slot of the shared limiter, so the
-// whole action never has more than `concurrency` requests in flight.
-
-
-
-
-
-
-const cancelled = () => new CancelledError('the upload was cancelled');
-class GatewayClient {
-    transport;
-    options;
-    /** Requests sent, retries included (shared by every client built on this one). */
-    counter;
-    /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
-    tlsProbe;
-    constructor(transport, options, counter) {
-        this.transport = transport;
-        this.options = options;
-        this.counter = counter ?? { sent: 0 };
-    }
-    get requestsSent() {
-        return this.counter.sent;
-    }
-    get endpoint() {
-        return this.options.endpoint;
-    }
-    /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
-    get signal() {
-        return this.options.signal;
-    }
-    useTokens(tokens) {
-        this.options.tokens = tokens;
-    }
-    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
-    forCleanup() {
-        return new GatewayClient(this.transport, {
-            ...this.options,
-            signal: undefined,
-            retries: Math.min(this.options.retries, 2),
-            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
-        }, this.counter);
-    }
-    /** Sends the request until it is answered with an accepted status, retrying what is transient. */
-    async call(failed, spec) {
-        const { retries, signal } = this.options;
-        const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
-        let refreshedToken = false;
-        for (let attempt = 1;; attempt++) {
-            if (signal?.aborted)
-                throw cancelled();
-            const tokens = spec.anonymous ? undefined : this.options.tokens;
-            const { res, networkError } = await this.attempt(spec, tokens);
-            if (res && spec.accept.includes(res.status))
-                return res;
-            if (res?.status === 401 && tokens && !refreshedToken) {
-                // The token may have expired during a long upload: one new token, then once more.
-                debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
-                refreshedToken = true;
-                await tokens.token(true);
-                attempt--;
-                continue;
-            }
-            const fabric = res ? parseFabricError(res) : undefined;
-            const failure = {
-                status: res?.status,
-                code: fabric?.code,
-                networkCode: networkError?.code,
-                networkMessage: networkError?.message
-            };
-            if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
-                failure.networkCode = 'ESERVERTLS';
-                failure.networkMessage = 'the port answers TLS handshakes';
-            }
-            const retryable = isRetryable(failure);
-            if (!retryable || attempt >= retries) {
-                debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
-                throw this.error(failed, spec, failure, fabric?.message, attempt);
-            }
-            const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
-            await sleep(delay, signal, cancelled);
-        }
-    }
-    parseJson(res, what) {
-        try {
-            return JSON.parse(res.body.toString('utf8'));
-        }
-        catch {
-            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
-        }
-    }
-    /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
-    isTlsPortBehindHttpEndpoint() {
-        if (!this.options.endpoint.startsWith('http://'))
-            return Promise.resolve(false);
-        this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
-            debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
-            return tls;
-        });
-        return this.tlsProbe;
-    }
-    async attempt(spec, tokens) {
-        const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-        // The client waits somewhat longer than the server's own timeout, so that the server's
-        // timeout answer (504) arrives before the client gives up.
-        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-        try {
-            const res = await this.options.limiter.use(() => {
-                this.counter.sent++;
-                return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
-            });
-            return { res };
-        }
-        catch (err) {
-            if (err instanceof RequestAbortedError)
-                throw cancelled();
-            if (!(err instanceof NetworkError))
-                throw err;
-            return { networkError: err };
-        }
-    }
-    error(failed, spec, failure, serverMessage, attempts) {
-        const apiVersion = spec.apiVersion ?? this.options.apiVersion;
-        return new ImageStoreError(failed, { ...failure, serverMessage, attempts, endpoint: this.options.endpoint }, hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage }));
-    }
-    url(spec) {
-        const query = new URLSearchParams({
-            'api-version': spec.apiVersion ?? this.options.apiVersion,
-            timeout: String(this.options.timeoutSeconds),
-            ...spec.query
-        });
-        return `${this.options.endpoint}${spec.path}?${query}`;
-    }
-}
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
-function clientWaitMs(timeoutSeconds) {
-    return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
-}
-function parseFabricError(res) {
-    if (res.body.length === 0)
-        return undefined;
-    try {
-        const parsed = JSON.parse(res.body.toString('utf8'));
-        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
-        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
-        return { code, message };
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
-// Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
-function rangeLength(r) {
-    return r.end - r.start + 1;
-}
-/** Sorts and merges overlapping or adjacent ranges. */
-function mergeRanges(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
-    const merged = [];
-    for (const r of sorted) {
-        const last = merged[merged.length - 1];
-        if (last && r.start <= last.end + 1) {
-            last.end = Math.max(last.end, r.end);
-        }
-        else {
-            merged.push({ ...r });
-        }
-    }
-    return merged;
-}
-/** The parts of [0, length) not covered by `covered`. */
-function missingRanges(covered, length) {
-    const missing = [];
-    let next = 0;
-    for (const r of mergeRanges(covered)) {
-        if (r.start > next)
-            missing.push({ start: next, end: r.start - 1 });
-        next = Math.max(next, r.end + 1);
-    }
-    if (next < length)
-        missing.push({ start: next, end: length - 1 });
-    return missing;
-}
-function overlaps(a, b) {
-    return a.start <= b.end && b.start <= a.end;
-}
-/** True when `r` lies entirely inside one of `ranges`. */
-function liesWithinOne(ranges, r) {
-    return ranges.some(x => x.start <= r.start && r.end <= x.end);
-}
-/** Cuts ranges into pieces of at most `chunkSize` bytes, in order. */
-function splitIntoChunks(ranges, chunkSize) {
-    const chunks = [];
-    for (const r of ranges) {
-        for (let start = r.start; start <= r.end; start += chunkSize) {
-            chunks.push({ start, end: Math.min(r.end, start + chunkSize - 1) });
-        }
-    }
-    return chunks;
-}
-const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
-/** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
-function parseContentRange(header) {
-    const m = header === undefined ? null : CONTENT_RANGE.exec(header);
-    if (!m)
-        return undefined;
-    const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (![start, end, length].every(Number.isSafeInteger) || start > end || end >= length) {
-        return undefined;
-    }
-    return { range: { start, end }, length };
-}
-function formatContentRange(r, length) {
-    return `bytes ${r.start}-${r.end}/${length}`;
-}
-
-;// CONCATENATED MODULE: ./src/cluster/store-client.ts
-// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
-// retries, tokens and error classification.
-
-
-
-
-
-const FOLDER_SIZE_API_VERSION = '6.5';
-class ImageStoreClient {
-    gateway;
-    constructor(gateway) {
-        this.gateway = gateway;
-    }
-    /** Requests sent, retries included. */
-    get requestsSent() {
-        return this.gateway.requestsSent;
-    }
-    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
-    forCleanup() {
-        return new ImageStoreClient(this.gateway.forCleanup());
-    }
-    async uploadFile(storePath, body) {
-        await this.call({ operation: 'upload file', storePath }, {
-            method: 'PUT',
-            storePath,
-            headers: { 'Content-Type': 'application/octet-stream' },
-            body,
-            accept: [200]
-        });
-    }
-    async uploadChunk(storePath, sessionId, range, fileLength, body) {
-        await this.call({ operation: `upload chunk ${range.start}-${range.end} of`, storePath }, {
-            method: 'PUT',
-            storePath,
-            action: 'UploadChunk',
-            query: { 'session-id': sessionId },
-            headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': formatContentRange(range, fileLength) },
-            body,
-            accept: [200]
-        });
-    }
-    async commitUploadSession(sessionId, storePath) {
-        await this.call({ operation: 'commit upload session of', storePath }, {
-            method: 'POST',
-            action: 'CommitUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200]
-        });
-    }
-    /** Cancels a session; one the cluster no longer knows counts as done. */
-    async deleteUploadSession(sessionId) {
-        await this.call({ operation: `delete upload session ${sessionId}` }, {
-            method: 'DELETE',
-            action: 'DeleteUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200, 404]
-        });
-    }
-    /** The session, or undefined when the cluster does not know it (204). */
-    async getUploadSession(sessionId, storePath) {
-        const res = await this.call({ operation: 'get upload session of', storePath }, {
-            method: 'GET',
-            action: 'GetUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200, 204]
-        });
-        if (res.status === 204 || res.body.length === 0)
-            return undefined;
-        const session = this.parseJson(res, 'get upload session');
-        return session.UploadSessions?.find(s => s.SessionId === sessionId) ?? session.UploadSessions?.[0];
-    }
-    /** One level of a folder (all pages), or undefined when the path does not exist. */
-    async list(storePath) {
-        const files = [];
-        const folders = [];
-        let token;
-        do {
-            const res = await this.call({ operation: 'list', storePath: storePath || '(store root)' }, {
-                method: 'GET',
-                storePath,
-                query: token ? { ContinuationToken: token } : {},
-                accept: [200, 204, 404]
-            });
-            if (res.status === 404)
-                return undefined;
-            if (res.status === 204 || res.body.length === 0)
-                break;
-            const page = this.parseJson(res, 'list');
-            files.push(...(page.StoreFiles ?? []));
-            folders.push(...(page.StoreFolders ?? []));
-            token = page.ContinuationToken || undefined;
-        } while (token);
-        return { files, folders };
-    }
-    async getFileInfo(storePath) {
-        const listing = await this.list(storePath);
-        return listing?.files.length === 1 && listing.folders.length === 0 ? listing.files[0] : undefined;
-    }
-    /** Deletes a file or a folder recursively; a missing path is fine. */
-    async delete(storePath) {
-        await this.call({ operation: 'delete', storePath }, { method: 'DELETE', storePath, accept: [200] });
-    }
-    async copy(description) {
-        await this.call({ operation: `copy '${description.RemoteSource}' to`, storePath: description.RemoteDestination }, {
-            method: 'POST',
-            action: 'Copy',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200]
-        });
-    }
-    /** The folder's size as the cluster reports it; undefined where the cluster has no FolderSize (before 6.5). */
-    async folderSize(storePath) {
-        try {
-            const res = await this.call({ operation: 'get folder size of', storePath }, {
-                method: 'GET',
-                storePath,
-                action: 'FolderSize',
-                apiVersion: FOLDER_SIZE_API_VERSION,
-                accept: [200]
-            });
-            return parseInt64(this.parseJson(res, 'folder size').FolderSize, 'FolderSize');
-        }
-        catch (err) {
-            if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
-                return undefined;
-            throw err;
-        }
-    }
-    async aadMetadata() {
-        const res = await this.call({ operation: 'get AAD metadata' }, {
-            method: 'GET',
-            action: 'GetAadMetadata',
-            apiVersion: '6.0',
-            accept: [200],
-            anonymous: true
-        });
-        return this.parseJson(res, 'AAD metadata');
-    }
-    call(failed, spec) {
-        const { storePath, action, ...request } = spec;
-        let path;
-        if (action === 'GetAadMetadata')
-            path = '/$/GetAadMetadata';
-        else
-            path = `/ImageStore${storePath ? `/${encodeStorePath(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
-        return this.gateway.call(failed, { ...request, path });
-    }
-    parseJson(res, what) {
-        return this.gateway.parseJson(res, what);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cluster/auth/aad-token.ts
-// Bearer tokens for clusters secured with Azure AD (Entra ID): a ready one, or one obtained for a
-// service principal with @azure/msal-node, by client secret or, without one, with GitHub's OIDC
-// token as a federated credential. The cluster's own metadata names the scope and the authority.
-
-
-/** The audience Azure expects of a GitHub OIDC token used as a federated credential. */
-const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
-class AadConfigurationError extends Error {
-    name = 'AadConfigurationError';
-}
-function fixedToken(token) {
-    return { token: async () => token };
-}
-/** msal's HTTP goes through the action's transports: same proxy, trust anchors and timeouts. */
-class TransportNetworkModule {
-    transportFor;
-    timeoutMs;
-    constructor(transportFor, timeoutMs) {
-        this.transportFor = transportFor;
-        this.timeoutMs = timeoutMs;
-    }
-    sendGetRequestAsync(url, options) {
-        return this.send('GET', url, options);
-    }
-    sendPostRequestAsync(url, options) {
-        return this.send('POST', url, options);
-    }
-    async send(method, url, options) {
-        const res = await this.transportFor(url).send({
-            method,
-            url,
-            headers: options?.headers,
-            body: options?.body === undefined ? undefined : Buffer.from(options.body, 'utf8'),
-            timeoutMs: this.timeoutMs
-        });
-        const headers = {};
-        for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined)
-                headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        let body = {};
-        try {
-            body = JSON.parse(res.body.toString('utf8'));
-        }
-        catch {
-            // a body that is not JSON: msal sees an empty object and the status
-        }
-        return { status: res.status, headers, body: body };
-    }
-}
-/** A token source for a service principal, by secret or by GitHub OIDC federation. */
-async function servicePrincipalToken(security, metadata, network) {
-    const { ConfidentialClientApplication, LogLevel } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 2669));
-    const clientId = security.azureClientId;
-    const tenantId = security.azureTenantId;
-    const login = metadata.login.replace(/\/+$/, '');
-    const config = {
-        auth: {
-            clientId,
-            authority: `${login}/${tenantId}`,
-            // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
-            knownAuthorities: [new URL(login).host],
-            ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => githubOidcToken() })
-        },
-        system: {
-            networkClient: network,
-            loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined }
-        }
-    };
-    const app = new ConfidentialClientApplication(config);
-    const scope = `${metadata.cluster}/.default`;
-    // msal answers from its cache until the token nears expiry: each distinct token is masked once.
-    let masked;
-    return {
-        token: async (refresh = false) => {
-            let result;
-            try {
-                result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
-            }
-            catch (err) {
-                const e = err;
-                const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
-                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${Input.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${Input.AzureClientId}', '${Input.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${Input.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
-            }
-            if (!result?.accessToken)
-                throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
-            if (result.accessToken !== masked) {
-                setSecret(result.accessToken);
-                masked = result.accessToken;
-                debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
-            }
-            return result.accessToken;
-        }
-    };
-}
-async function githubOidcToken() {
-    try {
-        return await getIDToken(GITHUB_OIDC_AUDIENCE);
-    }
-    catch (err) {
-        throw new AadConfigurationError(`No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${err.message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
-// How the action decides to trust the cluster (protocol reference §6): by default, a chain that
-// validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
-// or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
-// when a user insists, anything.
-
-
-/** Trust anchors: the system's CAs plus the user's extra ones. */
-function trustedCas(caCertificate) {
-    return caCertificate === undefined ? undefined : [...external_node_tls_.rootCertificates, caCertificate];
-}
-function clusterTls(security, clientCertificate) {
-    const ca = trustedCas(security.caCertificate);
-    const base = { ...clientCertificate, ...(ca ? { ca } : {}) };
-    if (security.insecureSkipTlsVerify) {
-        return { agentOptions: { ...base, rejectUnauthorized: false } };
-    }
-    const pins = new Set(security.serverThumbprints);
-    const commonName = security.serverCommonName;
-    if (pins.size === 0 && commonName === undefined) {
-        return { agentOptions: { ...base, rejectUnauthorized: true } };
-    }
-    return {
-        // The chain is judged below (authorized reflects it alone, without the host name check). The
-        // transport keeps its pool from resuming TLS sessions, whose peer certificate cannot be judged.
-        agentOptions: { ...base, rejectUnauthorized: false, checkServerIdentity: () => undefined },
-        verifyPeer: socket => {
-            const cert = socket.getPeerCertificate();
-            const thumbprint = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
-            if (pins.has(thumbprint))
-                return undefined;
-            if (commonName !== undefined && socket.authorized && (0,external_node_tls_.checkServerIdentity)(commonName, cert) === undefined)
-                return undefined;
-            const cn = cert.subject?.CN;
-            const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
-            const why = commonName !== undefined && pins.size === 0
-                ? socket.authorized
-                    ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
-                    : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
-                : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
-            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cluster/connect.ts
-// Everything about reaching the cluster: the connection pools with their TLS settings, the
-// client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
-// settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
-
-
-
-
-
-
-
-
-const USER_AGENT = 'service-fabric-upload-action';
-function connectToCluster(inputs, clientCertificate, options) {
-    const { security } = inputs;
-    const isHttps = inputs.clusterEndpoint.startsWith('https://');
-    if (security.insecureSkipTlsVerify) {
-        warning(`'${Input.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${Input.ServerCertificateThumbprint}' instead.`);
-    }
-    const clusterTransport = new HttpTransport({
-        userAgent: USER_AGENT,
-        maxSockets: inputs.concurrency,
-        expectContinue: options.expectContinue,
-        tls: isHttps ? clusterTls(security, clientCertificate) : undefined
-    });
-    const ca = trustedCas(security.caCertificate);
-    const otherTransport = new HttpTransport({
-        userAgent: USER_AGENT,
-        maxSockets: 4,
-        expectContinue: 'never',
-        tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
-    });
-    const gateway = new GatewayClient(clusterTransport, {
-        endpoint: inputs.clusterEndpoint,
-        apiVersion: inputs.apiVersion,
-        timeoutSeconds: inputs.timeoutSeconds,
-        retries: inputs.retries,
-        limiter: new Semaphore(inputs.concurrency),
-        signal: options.signal,
-        onRetry: options.onRetry,
-        credentials: {
-            certificate: clientCertificate !== undefined,
-            token: security.aadToken !== undefined || security.azureClientId !== undefined
-        }
-    });
-    const client = new ImageStoreClient(gateway);
-    const clusterOrigin = new URL(inputs.clusterEndpoint).origin;
-    return {
-        gateway,
-        client,
-        dispose: () => {
-            clusterTransport.dispose();
-            otherTransport.dispose();
-        },
-        authenticate: async () => {
-            let tokens;
-            if (security.aadToken !== undefined) {
-                tokens = fixedToken(security.aadToken);
-            }
-            else if (security.azureClientId !== undefined) {
-                const metadata = await client.aadMetadata();
-                if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
-                    throw new AadConfigurationError(`The cluster at ${inputs.clusterEndpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* inputs and use '${Input.ClientCertificate}'.`);
-                }
-                const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(inputs.timeoutSeconds));
-                tokens = await servicePrincipalToken(security, metadata.metadata, network);
-                await tokens.token();
-                info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
-            }
-            gateway.useTokens(tokens);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
-// The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
-// key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
-// Checked here, before any request, by building a TLS context from it. A PFX in an old format
-// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
-// read with node-forge, loaded only then, and used as PEM in memory.
-
-
-
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
-/** The text or bytes an input stands for: itself, or the file it names. */
-function resolveMaterial(input, value) {
-    if (value.includes('-----BEGIN'))
-        return value;
-    const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || (0,external_node_fs_namespaceObject.existsSync)(value));
-    if (looksLikePath && (0,external_node_fs_namespaceObject.existsSync)(value)) {
-        if (!(0,external_node_fs_namespaceObject.statSync)(value).isFile())
-            throw new inputs_InputError(`'${input}' names '${value}', which is not a file.`);
-        const bytes = (0,external_node_fs_namespaceObject.readFileSync)(value);
-        const text = bytes.toString('utf8');
-        if (text.includes('-----BEGIN')) {
-            maskSecret(text);
-            return text;
-        }
-        return bytes;
-    }
-    if (looksLikePath && /\.(pem|pfx|p12|crt|cer|key)$/i.test(value)) {
-        throw new inputs_InputError(`'${input}' names the file '${value}', which does not exist.`);
-    }
-    const compact = value.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
-        throw new inputs_InputError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
-    }
-    return Buffer.from(compact, 'base64');
-}
-/** The certificate as given, not yet checked; undefined when none is given. */
-function certificateFromInputs(security) {
-    if (security.clientCertificate === undefined)
-        return undefined;
-    const material = resolveMaterial(Input.ClientCertificate, security.clientCertificate);
-    const passphrase = security.clientCertificatePassword;
-    if (Buffer.isBuffer(material)) {
-        if (security.clientKey !== undefined) {
-            throw new inputs_InputError(`'${Input.ClientKey}' goes with a PEM certificate; a PFX in '${Input.ClientCertificate}' holds its key already.`);
-        }
-        return { pfx: material, passphrase };
-    }
-    const certs = material.match(PEM_CERTIFICATE);
-    if (!certs)
-        throw new inputs_InputError(`'${Input.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
-    let key = PEM_KEY.exec(material)?.[0];
-    if (security.clientKey !== undefined) {
-        const keyMaterial = resolveMaterial(Input.ClientKey, security.clientKey);
-        key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
-        if (!key)
-            throw new inputs_InputError(`'${Input.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
-    }
-    if (!key) {
-        throw new inputs_InputError(`'${Input.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${Input.ClientKey}'.`);
-    }
-    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
-        throw new inputs_InputError(`The private key of '${Input.ClientCertificate}' is encrypted: give its password in '${Input.ClientCertificatePassword}'.`);
-    }
-    return { cert: certs.join('\n'), key, passphrase };
-}
-/** Why Node's TLS cannot use the certificate, or undefined when it can. */
-function tlsRefusal(certificate) {
-    try {
-        (0,external_node_tls_.createSecureContext)(certificate);
-        return undefined;
-    }
-    catch (err) {
-        return err;
-    }
-}
-/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
-function isUnsupportedPfx(err) {
-    return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
-}
-const REEXPORT_ADVICE = "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
-/**
- * The client certificate, checked; undefined when none is given. Synchronous, so without the
- * fallback for old PFX files: use readClientCertificate() for that.
- */
-function loadClientCertificate(security) {
-    const certificate = certificateFromInputs(security);
-    if (!certificate)
-        return undefined;
-    const refusal = tlsRefusal(certificate);
-    if (refusal)
-        throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
-    return certificate;
-}
-/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
-async function readClientCertificate(security) {
-    const certificate = certificateFromInputs(security);
-    if (!certificate)
-        return undefined;
-    const refusal = tlsRefusal(certificate);
-    if (!refusal)
-        return certificate;
-    if (!certificate.pfx || !isUnsupportedPfx(refusal))
-        throw new inputs_InputError(explainCertificateError(refusal, certificate.pfx !== undefined));
-    debug(`Node refused the PFX in '${Input.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
-    const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase);
-    const stillRefused = tlsRefusal(converted);
-    if (stillRefused) {
-        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
-    }
-    info(`The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
-    return converted;
-}
-/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
-async function convertLegacyPfx(pfx, passphrase) {
-    const { default: forge } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8542, 23));
-    let p12;
-    try {
-        p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
-    }
-    catch (err) {
-        const reason = err.message;
-        if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
-            throw new inputs_InputError(`'${Input.ClientCertificatePassword}' does not open the PFX in '${Input.ClientCertificate}': check the password.`);
-        }
-        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
-    }
-    const oid = (name) => {
-        const value = forge.pki.oids[name];
-        if (value === undefined)
-            throw new Error(`internal: node-forge knows no OID named '${name}'`);
-        return value;
-    };
-    const bagsOf = (bagType) => p12.getBags({ bagType })[bagType] ?? [];
-    const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
-    const certBags = bagsOf(oid('certBag'));
-    const keyBag = keyBags[0];
-    if (!keyBag || certBags.length === 0) {
-        throw new inputs_InputError(`The PFX in '${Input.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
-    }
-    // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
-    const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
-    const key = forge.pki.privateKeyInfoToPem(keyInfo);
-    maskSecret(key);
-    const localKeyId = (bag) => bag.attributes.localKeyId?.[0];
-    const keyId = localKeyId(keyBag);
-    // The certificate of the key first, then the rest of the chain.
-    const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
-    const cert = ordered
-        .map(bag => {
-        const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
-        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
-            .toString('base64')
-            .replace(/(.{64})/g, '$1\n')
-            .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
-    })
-        .join('\n');
-    return { cert, key };
-}
-function explainCertificateError(err, isPfx) {
-    const reason = err.message;
-    if (/mac verify failure|bad decrypt|bad password|wrong tag|decrypt/i.test(reason)) {
-        return `'${Input.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${Input.ClientCertificate}': check the password.`;
-    }
-    if (/key values mismatch/i.test(reason)) {
-        return `The private key does not belong to the certificate in '${Input.ClientCertificate}': give the matching key.`;
-    }
-    if (isPfx && isUnsupportedPfx(err)) {
-        return `The PFX in '${Input.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
-    }
-    return `'${Input.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
-
-/**
- * Returns a copy with defaults filled in.
- */
-function getOptions(copy) {
-    const result = {
-        followSymbolicLinks: true,
-        implicitDescendants: true,
-        matchDirectories: true,
-        omitBrokenSymbolicLinks: true,
-        excludeHiddenFiles: false
-    };
-    if (copy) {
-        if (typeof copy.followSymbolicLinks === 'boolean') {
-            result.followSymbolicLinks = copy.followSymbolicLinks;
-            debug(`followSymbolicLinks '${result.followSymbolicLinks}'`);
-        }
-        if (typeof copy.implicitDescendants === 'boolean') {
-            result.implicitDescendants = copy.implicitDescendants;
-            debug(`implicitDescendants '${result.implicitDescendants}'`);
-        }
-        if (typeof copy.matchDirectories === 'boolean') {
-            result.matchDirectories = copy.matchDirectories;
-            debug(`matchDirectories '${result.matchDirectories}'`);
-        }
-        if (typeof copy.omitBrokenSymbolicLinks === 'boolean') {
-            result.omitBrokenSymbolicLinks = copy.omitBrokenSymbolicLinks;
-            debug(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
-        }
-        if (typeof copy.excludeHiddenFiles === 'boolean') {
-            result.excludeHiddenFiles = copy.excludeHiddenFiles;
-            debug(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
-        }
-    }
-    return result;
-}
-//# sourceMappingURL=internal-glob-options-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path-helper.js
-
-
-const internal_path_helper_IS_WINDOWS = process.platform === 'win32';
-/**
- * Similar to path.dirname except normalizes the path separators and slightly better handling for Windows UNC paths.
- *
- * For example, on Linux/macOS:
- * - `/               => /`
- * - `/hello          => /`
- *
- * For example, on Windows:
- * - `C:\             => C:\`
- * - `C:\hello        => C:\`
- * - `C:              => C:`
- * - `C:hello         => C:`
- * - `\               => \`
- * - `\hello          => \`
- * - `\\hello         => \\hello`
- * - `\\hello\world   => \\hello\world`
- */
-function dirname(p) {
-    // Normalize slashes and trim unnecessary trailing slash
-    p = safeTrimTrailingSeparator(p);
-    // Windows UNC root, e.g. \\hello or \\hello\world
-    if (internal_path_helper_IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
-        return p;
-    }
-    // Get dirname
-    let result = external_path_.dirname(p);
-    // Trim trailing slash for Windows UNC root, e.g. \\hello\world\
-    if (internal_path_helper_IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
-        result = safeTrimTrailingSeparator(result);
-    }
-    return result;
-}
-/**
- * Roots the path if not already rooted. On Windows, relative roots like `\`
- * or `C:` are expanded based on the current working directory.
- */
-function ensureAbsoluteRoot(root, itemPath) {
-    external_assert_(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
-    external_assert_(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
-    // Already rooted
-    if (hasAbsoluteRoot(itemPath)) {
-        return itemPath;
-    }
-    // Windows
-    if (internal_path_helper_IS_WINDOWS) {
-        // Check for itemPath like C: or C:foo
-        if (itemPath.match(/^[A-Z]:[^\\/]|^[A-Z]:$/i)) {
-            let cwd = process.cwd();
-            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
-            // Drive letter matches cwd? Expand to cwd
-            if (itemPath[0].toUpperCase() === cwd[0].toUpperCase()) {
-                // Drive only, e.g. C:
-                if (itemPath.length === 2) {
-                    // Preserve specified drive letter case (upper or lower)
-                    return `${itemPath[0]}:\\${cwd.substr(3)}`;
-                }
-                // Drive + path, e.g. C:foo
-                else {
-                    if (!cwd.endsWith('\\')) {
-                        cwd += '\\';
-                    }
-                    // Preserve specified drive letter case (upper or lower)
-                    return `${itemPath[0]}:\\${cwd.substr(3)}${itemPath.substr(2)}`;
-                }
-            }
-            // Different drive
-            else {
-                return `${itemPath[0]}:\\${itemPath.substr(2)}`;
-            }
-        }
-        // Check for itemPath like \ or \foo
-        else if (internal_path_helper_normalizeSeparators(itemPath).match(/^\\$|^\\[^\\]/)) {
-            const cwd = process.cwd();
-            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
-            return `${cwd[0]}:\\${itemPath.substr(1)}`;
-        }
-    }
-    external_assert_(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
-    // Otherwise ensure root ends with a separator
-    if (root.endsWith('/') || (internal_path_helper_IS_WINDOWS && root.endsWith('\\'))) {
-        // Intentionally empty
-    }
-    else {
-        // Append separator
-        root += external_path_.sep;
-    }
-    return root + itemPath;
-}
-/**
- * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
- * `\\hello\share` and `C:\hello` (and using alternate separator).
- */
-function hasAbsoluteRoot(itemPath) {
-    external_assert_(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
-    // Normalize separators
-    itemPath = internal_path_helper_normalizeSeparators(itemPath);
-    // Windows
-    if (internal_path_helper_IS_WINDOWS) {
-        // E.g. \\hello\share or C:\hello
-        return itemPath.startsWith('\\\\') || /^[A-Z]:\\/i.test(itemPath);
-    }
-    // E.g. /hello
-    return itemPath.startsWith('/');
-}
-/**
- * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
- * `\`, `\hello`, `\\hello\share`, `C:`, and `C:\hello` (and using alternate separator).
- */
-function hasRoot(itemPath) {
-    external_assert_(itemPath, `isRooted parameter 'itemPath' must not be empty`);
-    // Normalize separators
-    itemPath = internal_path_helper_normalizeSeparators(itemPath);
-    // Windows
-    if (internal_path_helper_IS_WINDOWS) {
-        // E.g. \ or \hello or \\hello
-        // E.g. C: or C:\hello
-        return itemPath.startsWith('\\') || /^[A-Z]:/i.test(itemPath);
-    }
-    // E.g. /hello
-    return itemPath.startsWith('/');
-}
-/**
- * Removes redundant slashes and converts `/` to `\` on Windows
- */
-function internal_path_helper_normalizeSeparators(p) {
-    p = p || '';
-    // Windows
-    if (internal_path_helper_IS_WINDOWS) {
-        // Convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // Remove redundant slashes
-        const isUnc = /^\\\\+[^\\]/.test(p); // e.g. \\hello
-        return (isUnc ? '\\' : '') + p.replace(/\\\\+/g, '\\'); // preserve leading \\ for UNC
-    }
-    // Remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-/**
- * Normalizes the path separators and trims the trailing separator (when safe).
- * For example, `/foo/ => /foo` but `/ => /`
- */
-function safeTrimTrailingSeparator(p) {
-    // Short-circuit if empty
-    if (!p) {
-        return '';
-    }
-    // Normalize separators
-    p = internal_path_helper_normalizeSeparators(p);
-    // No trailing slash
-    if (!p.endsWith(external_path_.sep)) {
-        return p;
-    }
-    // Check '/' on Linux/macOS and '\' on Windows
-    if (p === external_path_.sep) {
-        return p;
-    }
-    // On Windows check if drive root. E.g. C:\
-    if (internal_path_helper_IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
-        return p;
-    }
-    // Otherwise trim trailing slash
-    return p.substr(0, p.length - 1);
-}
-//# sourceMappingURL=internal-path-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-match-kind.js
-/**
- * Indicates whether a pattern matches a path
- */
-var MatchKind;
-(function (MatchKind) {
-    /** Not matched */
-    MatchKind[MatchKind["None"] = 0] = "None";
-    /** Matched if the path is a directory */
-    MatchKind[MatchKind["Directory"] = 1] = "Directory";
-    /** Matched if the path is a regular file */
-    MatchKind[MatchKind["File"] = 2] = "File";
-    /** Matched */
-    MatchKind[MatchKind["All"] = 3] = "All";
-})(MatchKind || (MatchKind = {}));
-//# sourceMappingURL=internal-match-kind.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern-helper.js
-
-
-const internal_pattern_helper_IS_WINDOWS = process.platform === 'win32';
-/**
- * Given an array of patterns, returns an array of paths to search.
- * Duplicates and paths under other included paths are filtered out.
- */
-function getSearchPaths(patterns) {
-    // Ignore negate patterns
-    patterns = patterns.filter(x => !x.negate);
-    // Create a map of all search paths
-    const searchPathMap = {};
-    for (const pattern of patterns) {
-        const key = internal_pattern_helper_IS_WINDOWS
-            ? pattern.searchPath.toUpperCase()
-            : pattern.searchPath;
-        searchPathMap[key] = 'candidate';
-    }
-    const result = [];
-    for (const pattern of patterns) {
-        // Check if already included
-        const key = internal_pattern_helper_IS_WINDOWS
-            ? pattern.searchPath.toUpperCase()
-            : pattern.searchPath;
-        if (searchPathMap[key] === 'included') {
-            continue;
-        }
-        // Check for an ancestor search path
-        let foundAncestor = false;
-        let tempKey = key;
-        let parent = dirname(tempKey);
-        while (parent !== tempKey) {
-            if (searchPathMap[parent]) {
-                foundAncestor = true;
-                break;
-            }
-            tempKey = parent;
-            parent = dirname(tempKey);
-        }
-        // Include the search pattern in the result
-        if (!foundAncestor) {
-            result.push(pattern.searchPath);
-            searchPathMap[key] = 'included';
-        }
-    }
-    return result;
-}
-/**
- * Matches the patterns against the path
- */
-function internal_pattern_helper_match(patterns, itemPath) {
-    let result = MatchKind.None;
-    for (const pattern of patterns) {
-        if (pattern.negate) {
-            result &= ~pattern.match(itemPath);
-        }
-        else {
-            result |= pattern.match(itemPath);
-        }
-    }
-    return result;
-}
-/**
- * Checks whether to descend further into the directory
- */
-function internal_pattern_helper_partialMatch(patterns, itemPath) {
-    return patterns.some(x => !x.negate && x.partialMatch(itemPath));
-}
-//# sourceMappingURL=internal-pattern-helper.js.map
-;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
-const balanced = (a, b, str) => {
-    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
-    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
-    const r = ma !== null && mb != null && range(ma, mb, str);
-    return (r && {
-        start: r[0],
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + ma.length, r[1]),
-        post: str.slice(r[1] + mb.length),
-    });
-};
-const maybeMatch = (reg, str) => {
-    const m = str.match(reg);
-    return m ? m[0] : null;
-};
-const range = (a, b, str) => {
-    let begs, beg, left, right = undefined, result;
-    let ai = str.indexOf(a);
-    let bi = str.indexOf(b, ai + 1);
-    let i = ai;
-    if (ai >= 0 && bi > 0) {
-        if (a === b) {
-            return [ai, bi];
-        }
-        begs = [];
-        left = str.length;
-        while (i >= 0 && !result) {
-            if (i === ai) {
-                begs.push(i);
-                ai = str.indexOf(a, i + 1);
-            }
-            else if (begs.length === 1) {
-                const r = begs.pop();
-                if (r !== undefined)
-                    result = [r, bi];
-            }
-            else {
-                beg = begs.pop();
-                if (beg !== undefined && beg < left) {
-                    left = beg;
-                    right = bi;
-                }
-                bi = str.indexOf(b, i + 1);
-            }
-            i = ai < bi && ai >= 0 ? ai : bi;
-        }
-        if (begs.length && right !== undefined) {
-            result = [left, right];
-        }
-    }
-    return result;
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
-
-const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
-const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
-const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
-const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
-const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
-const escSlashPattern = new RegExp(escSlash, 'g');
-const escOpenPattern = new RegExp(escOpen, 'g');
-const escClosePattern = new RegExp(escClose, 'g');
-const escCommaPattern = new RegExp(escComma, 'g');
-const escPeriodPattern = new RegExp(escPeriod, 'g');
-const slashPattern = /\\\\/g;
-const openPattern = /\\{/g;
-const closePattern = /\\}/g;
-const commaPattern = /\\,/g;
-const periodPattern = /\\\./g;
-const EXPANSION_MAX = 100_000;
-// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
-// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
-// truncated to 100k results - while making every result ~1500 characters
-// long. The result set, and the intermediate arrays built while combining
-// brace sets, then grow large enough to exhaust memory and crash the process
-// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
-// characters the accumulator may hold at any point, so memory stays flat no
-// matter how many brace groups are chained. The limit sits well above any
-// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
-// characters) so legitimate input is unaffected.
-const EXPANSION_MAX_LENGTH = 4_000_000;
-// `expand_` recurses once per level of brace *nesting* - both when expanding a
-// set's comma members and when re-wrapping a set whose body is a single part.
-// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
-// level per chained group), which left nesting depth unbounded: about 3,100
-// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
-// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
-// will follow nesting. It sits far above any realistic pattern and well below
-// the depth at which the stack runs out.
-const EXPANSION_MAX_DEPTH = 1_000;
-// Bash keeps a quirk where a brace group followed by a comma set still expands
-// (`{a},b}`). The parser implements it by rewriting the string and restarting
-// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
-// full passes over a string that itself grows by one `escClose` sentinel each
-// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
-// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
-// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
-// times the scan may restart. Real `{a},b}` input needs a handful.
-const EXPANSION_MAX_REWRITES = 1_000;
-// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
-// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
-// and chained groups each rebuild up to `max` results, so 2KB of input could
-// block the event loop for over 30 seconds. Each character scanned, result
-// built and sequence value generated is a step, and each `expand_` call costs
-// `CALL_STEPS` more. Past the budget, the set being expanded and everything
-// after it stay literal. A glob needs a few hundred steps, and nesting all the
-// way to `EXPANSION_MAX_DEPTH` about 4M.
-const EXPANSION_MAX_STEPS = 20_000_000;
-// What one `expand_` call costs on top of what it scans and builds. Setting
-// one up takes about as long as scanning 16 characters, and a set whose
-// results are wrapped to be expanded again makes one call per result, each
-// scanning and building next to nothing: 64KB of
-// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
-// 4M such calls, which spent the budget three times as slowly as anything
-// else.
-const CALL_STEPS = 16;
-function numeric(str) {
-    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
-}
-function escapeBraces(str) {
-    return str
-        .replace(slashPattern, escSlash)
-        .replace(openPattern, escOpen)
-        .replace(closePattern, escClose)
-        .replace(commaPattern, escComma)
-        .replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str) {
-    return str
-        .replace(escSlashPattern, '\\')
-        .replace(escOpenPattern, '{')
-        .replace(escClosePattern, '}')
-        .replace(escCommaPattern, ',')
-        .replace(escPeriodPattern, '.');
-}
-// Like `target.push(...items)` but doesn't overflow the stack
-function pushAll(target, items) {
-    for (let i = 0; i < items.length; i++) {
-        target.push(items[i]);
-    }
-}
-// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
-// and charged for the characters it walks: up to the group's `}`, or the
-// whole string when there is no match or unmatched `{` come first, which
-// `unmatched` then flags for masking. Once a call overdraws the budget, it
-// and every later one return undefined, so the rest stays literal.
-function balancedWithBudget(str, masked, budget) {
-    if (budget.remaining < 0) {
-        return undefined;
-    }
-    const r = range('{', '}', masked);
-    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
-    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
-    if (!r || budget.remaining < 0) {
-        return undefined;
-    }
-    return {
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + 1, r[1]),
-        post: str.slice(r[1] + 1),
-        unmatched,
-    };
-}
-// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
-// keeps the length, so a scan of it still lines up with the string it was
-// made from. Such a `{` is literal either way, but `balanced` only learns that
-// one is unmatched by reading to the end of the string, so with one at the
-// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
-// input. That was quadratic, and once the step budget charged for it, it ran
-// out partway through and left the rest literal. A scan of the masked copy
-// stops at the group's `}`. It is one pass, charged as such.
-function maskUnmatchedOpens(masked, budget) {
-    budget.remaining -= masked.length;
-    const open = [];
-    for (let i = 0; i < masked.length; i++) {
-        const c = masked.charCodeAt(i);
-        if (c === 0x7b) {
-            open.push(i);
-        }
-        else if (c === 0x7d && open.length) {
-            open.pop();
-        }
-    }
-    let out = '';
-    let last = 0;
-    for (let i = 0; i < open.length; i++) {
-        const at = open[i];
-        out += masked.slice(last, at) + '\0';
-        last = at + 1;
-    }
-    return out + masked.slice(last);
-}
-// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
-// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
-// the end. The regex tries every `,` and backtracks through the rest of its
-// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
-// every pass. Like a scan, it is charged for the whole string and refused if
-// that overdraws the budget.
-function commaSetFollows(str, budget) {
-    budget.remaining -= str.length;
-    if (budget.remaining < 0) {
-        return false;
-    }
-    // Whether a `}` follows the current position before the line ends
-    let close = false;
-    for (let i = str.length - 1; i >= 0; i--) {
-        const c = str.charCodeAt(i);
-        if (c === 0x7d) {
-            close = true;
-        }
-        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-            // A line terminator, which `.` does not match
-            close = false;
-        }
-        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * Basically just str.split(","), but handling cases
- * where we have nested braced sections, which should be
- * treated as individual members, like {a,{b,c},d}
- *
- * Returns `undefined` if the step budget runs out before the whole set is
- * split, since splitting what is left on every comma would tear apart the
- * nested sets it still holds.
- */
-function parseCommaParts(str, budget) {
-    const parts = [];
-    // Walk the brace groups iteratively. Recursing on `post` once per group let a
-    // chain of them exhaust the stack - the parsing-side counterpart to
-    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
-    // `maxLength` can bound, since it happens before expansion.
-    //
-    // The part the next chunk continues
-    let carry = '';
-    for (;;) {
-        // A set's body holds no unmatched `{`, so there is nothing to mask.
-        const m = balancedWithBudget(str, str, budget);
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        if (!m) {
-            const tail = str.split(',');
-            tail[0] = carry + tail[0];
-            pushAll(parts, tail);
-            return parts;
-        }
-        const { pre, body, post } = m;
-        const p = pre.split(',');
-        p[0] = carry + p[0];
-        p[p.length - 1] += '{' + body + '}';
-        if (!post.length) {
-            pushAll(parts, p);
-            return parts;
-        }
-        carry = p.pop();
-        pushAll(parts, p);
-        str = post;
-    }
-}
-// An option that is left out, or that is NaN, gets its default. Every
-// comparison against NaN is false, so a NaN bound would never be reached:
-// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
-// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
-// `Infinity` to lift a bound.
-function bound(value, fallback) {
-    return value === undefined || isNaN(value) ? fallback : value;
-}
-function expand(str, options = {}) {
-    if (!str) {
-        return [];
-    }
-    const max = bound(options.max, EXPANSION_MAX);
-    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-    // I don't know why Bash 4.3 does this, but it does.
-    // Anything starting with {} will have the first two bytes preserved
-    // but *only* at the top level, so {},a}b will not expand to anything,
-    // but a{},b}c will be expanded to [a}c,abc].
-    // One could argue that this is a bug in Bash, but since the goal of
-    // this module is to match Bash's rules, we escape a leading {}
-    if (str.slice(0, 2) === '{}') {
-        str = '\\{\\}' + str.slice(2);
-    }
-    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str) {
-    return '{' + str + '}';
-}
-function isPadded(el) {
-    return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-    return i <= y;
-}
-function gte(i, y) {
-    return i >= y;
-}
-// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
-// number of results at `max` and the total number of characters at `maxLength`.
-// This is the one place output grows, so bounding it here keeps the single
-// accumulator - and therefore memory - flat regardless of how many brace groups
-// are combined (CVE-2026-14257). Each result built is a step, since `max` and
-// `maxLength` bound one combination, not how many brace groups are combined.
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-    const out = [];
-    let length = 0;
-    // Bash drops empty results at the top level, and they don't count against
-    // `max`, so `max` bounds the number of *kept* results. Only an empty
-    // `acc[a] + pre` can make one, so for those the empty values are skipped
-    // without being visited. Visiting them one at a time let a set of empties
-    // cost `acc.length * values.length` while keeping nothing.
-    let nonEmpty;
-    outer: for (let a = 0; a < acc.length; a++) {
-        const prefix = acc[a] + pre;
-        let vs = values;
-        if (dropEmpties && !prefix) {
-            if (!nonEmpty)
-                nonEmpty = values.filter(v => v);
-            vs = nonEmpty;
-        }
-        for (let v = 0; v < vs.length; v++) {
-            if (out.length >= max)
-                break outer;
-            const expansion = prefix + vs[v];
-            if (length + expansion.length > maxLength)
-                break outer;
-            out.push(expansion);
-            length += expansion.length;
-        }
-    }
-    budget.remaining -= out.length;
-    return out;
-}
-// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
-// sequence body, or `undefined` if the step budget runs out generating them.
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-    const n = body.split(/\.\./);
-    const N = [];
-    // A sequence body always splits into two or three parts, but the compiler
-    // can't know that.
-    /* c8 ignore start */
-    if (n[0] === undefined || n[1] === undefined) {
-        return N;
-    }
-    /* c8 ignore stop */
-    const x = numeric(n[0]);
-    const y = numeric(n[1]);
-    const width = Math.max(n[0].length, n[1].length);
-    let incr = n.length === 3 && n[2] !== undefined ?
-        Math.max(Math.abs(numeric(n[2])), 1)
-        : 1;
-    let test = lte;
-    const reverse = y < x;
-    if (reverse) {
-        incr *= -1;
-        test = gte;
-    }
-    const pad = n.some(isPadded);
-    // A padded value is built a character at a time to `width`, which the input
-    // sets, so it costs one step per character: 64KB of
-    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
-    // one step per value.
-    const cost = pad ? width : 1;
-    let length = 0;
-    for (let i = x; test(i, y) && N.length < max; i += incr) {
-        // Each value is a step. `max` and `maxLength` bound one sequence, but a
-        // chain of them still generated up to `max` values each, however few
-        // combining could keep.
-        budget.remaining -= cost;
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        let c;
-        if (isAlphaSequence) {
-            c = String.fromCharCode(i);
-            if (c === '\\') {
-                c = '';
-            }
-        }
-        else {
-            c = String(i);
-            if (pad) {
-                const need = width - c.length;
-                if (need > 0) {
-                    const z = new Array(need + 1).join('0');
-                    if (i < 0) {
-                        c = '-' + z + c.slice(1);
-                    }
-                    else {
-                        c = z + c;
-                    }
-                }
-            }
-        }
-        if (length + c.length > maxLength)
-            break;
-        N.push(c);
-        length += c.length;
-    }
-    return N;
-}
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-    // An overdraft here makes the first scan refuse, so `str` stays literal.
-    budget.remaining -= CALL_STEPS;
-    // Too deeply nested to keep following: treat the rest as literal, the same
-    // way a group that cannot expand is already handled. Truncating rather than
-    // throwing keeps `expand` total, matching `max` and `maxLength`.
-    if (depth > maxDepth) {
-        return [str];
-    }
-    // Consume the string's top-level brace groups left to right, threading a
-    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
-    // rather than recursing on `m.post` once per group - keeps the native stack
-    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
-    // longer overflow the stack, and leaves a single accumulator whose size
-    // `maxLength` bounds directly (CVE-2026-14257).
-    let acc = [''];
-    // Bash drops empty results, but only when the *first* top-level group is a
-    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
-    // is on the final strings, so it is applied to whichever `combine` produces
-    // them (the one with no brace set left in the tail).
-    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
-    // re-reads the whole string, so leaving this unbounded is quadratic.
-    let rewrites = 0;
-    let dropEmpties = false;
-    let firstGroup = true;
-    // `str` with its unmatched `{` masked, once a scan has run into them
-    let masked = str;
-    for (;;) {
-        const m = balancedWithBudget(str, masked, budget);
-        // No brace set left, or no step budget left to look for one: the rest of
-        // the string is literal.
-        if (!m) {
-            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
-        }
-        if (m.unmatched) {
-            masked = maskUnmatchedOpens(masked, budget);
-        }
-        // no need to expand pre, since it is guaranteed to be free of brace-sets
-        const pre = m.pre;
-        // This set and the rest of the string, literal: for a set that cannot
-        // expand, and for one the step budget runs out on. Once it is overdrawn,
-        // every set still being expanded, at every level, stays literal like this -
-        // otherwise each level above would go on combining, and wrapping and
-        // expanding again, results the budget was too small for.
-        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
-        if (/\$$/.test(pre)) {
-            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
-            firstGroup = false;
-            if (!m.post.length)
-                break;
-            str = m.post;
-            masked = masked.slice(m.end + 1);
-            continue;
-        }
-        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-        const isSequence = isNumericSequence || isAlphaSequence;
-        const isOptions = m.body.indexOf(',') >= 0;
-        if (!isSequence && !isOptions) {
-            // {a},b}
-            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-                rewrites++;
-                str = m.pre + '{' + m.body + escClose + m.post;
-                // Taking a `}` away never gives an unmatched `{` a partner, so what
-                // is masked stays unmatched. The `{` it closed can be left without
-                // one, and the next scan masks it.
-                masked =
-                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-                isTop = true;
-                continue;
-            }
-            // Nothing here expands, so the whole remaining string is literal.
-            return literal();
-        }
-        if (firstGroup) {
-            dropEmpties = isTop && !isSequence;
-            firstGroup = false;
-        }
-        let values;
-        if (isSequence) {
-            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-            if (!values) {
-                return literal();
-            }
-        }
-        else {
-            let n = parseCommaParts(m.body, budget);
-            // The step budget ran out partway through the set.
-            if (!n) {
-                return literal();
-            }
-            if (n.length === 1 && n[0] !== undefined) {
-                // x{{a,b}}y ==> x{a}y x{b}y
-                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-                // The step budget ran out expanding the set's only part.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                //XXX is this necessary? Can't seem to hit it in tests.
-                /* c8 ignore start */
-                if (n.length === 1) {
-                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
-                    if (budget.remaining < 0) {
-                        return literal();
-                    }
-                    acc = next;
-                    if (!m.post.length)
-                        break;
-                    str = m.post;
-                    masked = masked.slice(m.end + 1);
-                    continue;
-                }
-                /* c8 ignore stop */
-            }
-            // Values that `combine` is going to drop as empty produce no result, so
-            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
-            // would stop at `['a', '']` and yield one result instead of two. Skipping
-            // them outright keeps `values` bounded while leaving `max` a bound on
-            // *kept* results.
-            let dropsEmpties = dropEmpties && !m.post.length && !pre;
-            for (let d = 0; dropsEmpties && d < acc.length; d++) {
-                if (acc[d]) {
-                    dropsEmpties = false;
-                }
-            }
-            values = [];
-            let valuesLength = 0;
-            outer: for (let j = 0; j < n.length; j++) {
-                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-                // The step budget ran out expanding a member.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                for (let k = 0; k < expanded.length; k++) {
-                    const v = expanded[k];
-                    if (dropsEmpties && !v)
-                        continue;
-                    if (values.length >= max ||
-                        valuesLength + v.length > maxLength) {
-                        break outer;
-                    }
-                    values.push(v);
-                    valuesLength += v.length;
-                }
-            }
-        }
-        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-        // The step budget ran out combining the set's values in.
-        if (budget.remaining < 0) {
-            return literal();
-        }
-        acc = next;
-        if (!m.post.length)
-            break;
-        str = m.post;
-        masked = masked.slice(m.end + 1);
-    }
-    return acc;
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
-const MAX_PATTERN_LENGTH = 1024 * 64;
-const assertValidPattern = (pattern) => {
-    if (typeof pattern !== 'string') {
-        throw new TypeError('invalid pattern');
-    }
-    if (pattern.length > MAX_PATTERN_LENGTH) {
-        throw new TypeError('pattern is too long');
-    }
-};
-//# sourceMappingURL=assert-valid-pattern.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/brace-expressions.js
-// translate the various posix character classes into unicode properties
-// this works across all unicode locales
-// { <posix class>: [<translation>, /u flag required, negated]
-const posixClasses = {
-    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}', true],
-    '[:alpha:]': ['\\p{L}\\p{Nl}', true],
-    '[:ascii:]': ['\\x' + '00-\\x' + '7f', false],
-    '[:blank:]': ['\\p{Zs}\\t', true],
-    '[:cntrl:]': ['\\p{Cc}', true],
-    '[:digit:]': ['\\p{Nd}', true],
-    '[:graph:]': ['\\p{Z}\\p{C}', true, true],
-    '[:lower:]': ['\\p{Ll}', true],
-    '[:print:]': ['\\p{C}', true],
-    '[:punct:]': ['\\p{P}', true],
-    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f', true],
-    '[:upper:]': ['\\p{Lu}', true],
-    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}', true],
-    '[:xdigit:]': ['A-Fa-f0-9', false],
-};
-// only need to escape a few things inside of brace expressions
-// escapes: [ \ ] -
-const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
-// escape all regexp magic characters
-const regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
-// everything has already been escaped, we just have to join
-const rangesToString = (ranges) => ranges.join('');
-// takes a glob string at a posix brace expression, and returns
-// an equivalent regular expression source, and boolean indicating
-// whether the /u flag needs to be applied, and the number of chars
-// consumed to parse the character class.
-// This also removes out of order ranges, and returns ($.) if the
-// entire class just no good.
-const parseClass = (glob, position) => {
-    const pos = position;
-    /* c8 ignore start */
-    if (glob.charAt(pos) !== '[') {
-        throw new Error('not in a brace expression');
-    }
-    /* c8 ignore stop */
-    const ranges = [];
-    const negs = [];
-    let i = pos + 1;
-    let sawStart = false;
-    let uflag = false;
-    let escaping = false;
-    let negate = false;
-    let endPos = pos;
-    let rangeStart = '';
-    WHILE: while (i < glob.length) {
-        const c = glob.charAt(i);
-        if ((c === '!' || c === '^') && i === pos + 1) {
-            negate = true;
-            i++;
-            continue;
-        }
-        if (c === ']' && sawStart && !escaping) {
-            endPos = i + 1;
-            break;
-        }
-        sawStart = true;
-        if (c === '\\') {
-            if (!escaping) {
-                escaping = true;
-                i++;
-                continue;
-            }
-            // escaped \ char, fall through and treat like normal char
-        }
-        if (c === '[' && !escaping) {
-            // either a posix class, a collation equivalent, or just a [
-            for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
-                if (glob.startsWith(cls, i)) {
-                    // invalid, [a-[] is fine, but not [a-[:alpha]]
-                    if (rangeStart) {
-                        return ['$.', false, glob.length - pos, true];
-                    }
-                    i += cls.length;
-                    if (neg)
-                        negs.push(unip);
-                    else
-                        ranges.push(unip);
-                    uflag = uflag || u;
-                    continue WHILE;
-                }
-            }
-        }
-        // now it's just a normal character, effectively
-        escaping = false;
-        if (rangeStart) {
-            // throw this range away if it's not valid, but others
-            // can still match.
-            if (c > rangeStart) {
-                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(c));
-            }
-            else if (c === rangeStart) {
-                ranges.push(braceEscape(c));
-            }
-            rangeStart = '';
-            i++;
-            continue;
-        }
-        // now might be the start of a range.
-        // can be either c-d or c-] or c<more...>] or c] at this point
-        if (glob.startsWith('-]', i + 1)) {
-            ranges.push(braceEscape(c + '-'));
-            i += 2;
-            continue;
-        }
-        if (glob.startsWith('-', i + 1)) {
-            rangeStart = c;
-            i += 2;
-            continue;
-        }
-        // not the start of a range, just a single character
-        ranges.push(braceEscape(c));
-        i++;
-    }
-    if (endPos < i) {
-        // didn't see the end of the class, not a valid class,
-        // but might still be valid as a literal match.
-        return ['', false, 0, false];
-    }
-    // if we got no ranges and no negates, then we have a range that
-    // cannot possibly match anything, and that poisons the whole glob
-    if (!ranges.length && !negs.length) {
-        return ['$.', false, glob.length - pos, true];
-    }
-    // if we got one positive range, and it's a single character, then that's
-    // not actually a magic pattern, it's just that one literal character.
-    // we should not treat that as "magic", we should just return the literal
-    // character. [_] is a perfectly valid way to escape glob magic chars.
-    if (negs.length === 0 &&
-        ranges.length === 1 &&
-        /^\\?.$/.test(ranges[0]) &&
-        !negate) {
-        const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
-        return [regexpEscape(r), false, endPos - pos, false];
-    }
-    const sranges = '[' + (negate ? '^' : '') + rangesToString(ranges) + ']';
-    const snegs = '[' + (negate ? '' : '^') + rangesToString(negs) + ']';
-    const comb = ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
-        : ranges.length ? sranges
-            : snegs;
-    return [comb, uflag, endPos - pos, true];
-};
-//# sourceMappingURL=brace-expressions.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
-/**
- * Un-escape a string that has been escaped with {@link escape}.
- *
- * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
- * square-bracket escapes are removed, but not backslash escapes.
- *
- * For example, it will turn the string `'[*]'` into `*`, but it will not
- * turn `'\\*'` into `'*'`, because `\` is a path separator in
- * `windowsPathsNoEscape` mode.
- *
- * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
- * backslash escapes are removed.
- *
- * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
- * or unescaped.
- *
- * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
- * unescaped.
- */
-const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
-    if (magicalBraces) {
-        return windowsPathsNoEscape ?
-            s.replace(/\[([^/\\])\]/g, '$1')
-            : s
-                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
-                .replace(/\\([^/])/g, '$1');
-    }
-    return windowsPathsNoEscape ?
-        s.replace(/\[([^/\\{}])\]/g, '$1')
-        : s
-            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
-            .replace(/\\([^/{}])/g, '$1');
-};
-//# sourceMappingURL=unescape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/ast.js
-// parse a single path portion
-var _a;
-
-
-const types = new Set(['!', '?', '+', '*', '@']);
-const isExtglobType = (c) => types.has(c);
-const isExtglobAST = (c) => isExtglobType(c.type);
-// Map of which extglob types can adopt the children of a nested extglob
-//
-// anything but ! can adopt a matching type:
-// +(a|+(b|c)|d) => +(a|b|c|d)
-// *(a|*(b|c)|d) => *(a|b|c|d)
-// @(a|@(b|c)|d) => @(a|b|c|d)
-// ?(a|?(b|c)|d) => ?(a|b|c|d)
-//
-// * can adopt anything, because 0 or repetition is allowed
-// *(a|?(b|c)|d) => *(a|b|c|d)
-// *(a|+(b|c)|d) => *(a|b|c|d)
-// *(a|@(b|c)|d) => *(a|b|c|d)
-//
-// + can adopt @, because 1 or repetition is allowed
-// +(a|@(b|c)|d) => +(a|b|c|d)
-//
-// + and @ CANNOT adopt *, because 0 would be allowed
-// +(a|*(b|c)|d) => would match "", on *(b|c)
-// @(a|*(b|c)|d) => would match "", on *(b|c)
-//
-// + and @ CANNOT adopt ?, because 0 would be allowed
-// +(a|?(b|c)|d) => would match "", on ?(b|c)
-// @(a|?(b|c)|d) => would match "", on ?(b|c)
-//
-// ? can adopt @, because 0 or 1 is allowed
-// ?(a|@(b|c)|d) => ?(a|b|c|d)
-//
-// ? and @ CANNOT adopt * or +, because >1 would be allowed
-// ?(a|*(b|c)|d) => would match bbb on *(b|c)
-// @(a|*(b|c)|d) => would match bbb on *(b|c)
-// ?(a|+(b|c)|d) => would match bbb on +(b|c)
-// @(a|+(b|c)|d) => would match bbb on +(b|c)
-//
-// ! CANNOT adopt ! (nothing else can either)
-// !(a|!(b|c)|d) => !(a|b|c|d) would fail to match on b (not not b|c)
-//
-// ! can adopt @
-// !(a|@(b|c)|d) => !(a|b|c|d)
-//
-// ! CANNOT adopt *
-// !(a|*(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
-//
-// ! CANNOT adopt +
-// !(a|+(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
-//
-// ! CANNOT adopt ?
-// x!(a|?(b|c)|d) => x!(a|b|c|d) would fail to match "x"
-const adoptionMap = new Map([
-    ['!', ['@']],
-    ['?', ['?', '@']],
-    ['@', ['@']],
-    ['*', ['*', '+', '?', '@']],
-    ['+', ['+', '@']],
-]);
-// nested extglobs that can be adopted in, but with the addition of
-// a blank '' element.
-const adoptionWithSpaceMap = new Map([
-    ['!', ['?']],
-    ['@', ['?']],
-    ['+', ['?', '*']],
-]);
-// union of the previous two maps
-const adoptionAnyMap = new Map([
-    ['!', ['?', '@']],
-    ['?', ['?', '@']],
-    ['@', ['?', '@']],
-    ['*', ['*', '+', '?', '@']],
-    ['+', ['+', '@', '?', '*']],
-]);
-// Extglobs that can take over their parent if they are the only child
-// the key is parent, value maps child to resulting extglob parent type
-// '@' is omitted because it's a special case. An `@` extglob with a single
-// member can always be usurped by that subpattern.
-const usurpMap = new Map([
-    ['!', new Map([['!', '@']])],
-    [
-        '?',
-        new Map([
-            ['*', '*'],
-            ['+', '*'],
-        ]),
-    ],
-    [
-        '@',
-        new Map([
-            ['!', '!'],
-            ['?', '?'],
-            ['@', '@'],
-            ['*', '*'],
-            ['+', '+'],
-        ]),
-    ],
-    [
-        '+',
-        new Map([
-            ['?', '*'],
-            ['*', '*'],
-        ]),
-    ],
-]);
-// Patterns that get prepended to bind to the start of either the
-// entire string, or just a single path portion, to prevent dots
-// and/or traversal patterns, when needed.
-// Exts don't need the ^ or / bit, because the root binds that already.
-const startNoTraversal = '(?!(?:^|/)\\.\\.?(?:$|/))';
-const startNoDot = '(?!\\.)';
-// characters that indicate a start of pattern needs the "no dots" bit,
-// because a dot *might* be matched. ( is not in the list, because in
-// the case of a child extglob, it will handle the prevention itself.
-const addPatternStart = new Set(['[', '.']);
-// cases where traversal is A-OK, no dot prevention needed
-const justDots = new Set(['..', '.']);
-const reSpecials = new Set('().*{}+?[]^$\\!');
-const regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
-// any single thing other than /
-const qmark = '[^/]';
-// * => any number of characters
-const star = qmark + '*?';
-// use + when we need to ensure that *something* matches, because the * is
-// the only thing in the path portion.
-const starNoEmpty = qmark + '+?';
-// remove the \ chars that we added if we end up doing a nonmagic compare
-// const deslash = (s: string) => s.replace(/\\(.)/g, '$1')
-let ID = 0;
-class AST {
-    type;
-    #root;
-    #hasMagic;
-    #uflag = false;
-    #parts = [];
-    #parent;
-    #parentIndex;
-    #negs;
-    #filledNegs = false;
-    #options;
-    #toString;
-    // set to true if it's an extglob with no children
-    // (which really means one child of '')
-    #emptyExt = false;
-    id = ++ID;
-    get depth() {
-        return (this.#parent?.depth ?? -1) + 1;
-    }
-    [Symbol.for('nodejs.util.inspect.custom')]() {
-        return {
-            '@@type': 'AST',
-            id: this.id,
-            type: this.type,
-            root: this.#root.id,
-            parent: this.#parent?.id,
-            depth: this.depth,
-            partsLength: this.#parts.length,
-            parts: this.#parts,
-        };
-    }
-    constructor(type, parent, options = {}) {
-        this.type = type;
-        // extglobs are inherently magical
-        if (type)
-            this.#hasMagic = true;
-        this.#parent = parent;
-        this.#root = this.#parent ? this.#parent.#root : this;
-        this.#options = this.#root === this ? options : this.#root.#options;
-        this.#negs = this.#root === this ? [] : this.#root.#negs;
-        if (type === '!' && !this.#root.#filledNegs)
-            this.#negs.push(this);
-        this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
-    }
-    get hasMagic() {
-        /* c8 ignore start */
-        if (this.#hasMagic !== undefined)
-            return this.#hasMagic;
-        /* c8 ignore stop */
-        for (const p of this.#parts) {
-            if (typeof p === 'string')
-                continue;
-            if (p.type || p.hasMagic)
-                return (this.#hasMagic = true);
-        }
-        // note: will be undefined until we generate the regexp src and find out
-        return this.#hasMagic;
-    }
-    // reconstructs the pattern
-    toString() {
-        return (this.#toString !== undefined ? this.#toString
-            : !this.type ?
-                (this.#toString = this.#parts.map(p => String(p)).join(''))
-                : (this.#toString =
-                    this.type +
-                        '(' +
-                        this.#parts.map(p => String(p)).join('|') +
-                        ')'));
-    }
-    #fillNegs() {
-        /* c8 ignore start */
-        if (this !== this.#root)
-            throw new Error('should only call on root');
-        if (this.#filledNegs)
-            return this;
-        /* c8 ignore stop */
-        // call toString() once to fill this out
-        this.toString();
-        this.#filledNegs = true;
-        let n;
-        while ((n = this.#negs.pop())) {
-            if (n.type !== '!')
-                continue;
-            // walk up the tree, appending everthing that comes AFTER parentIndex
-            let p = n;
-            let pp = p.#parent;
-            while (pp) {
-                for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
-                    for (const part of n.#parts) {
-                        /* c8 ignore start */
-                        if (typeof part === 'string') {
-                            throw new Error('string part in extglob AST??');
-                        }
-                        /* c8 ignore stop */
-                        part.copyIn(pp.#parts[i]);
-                    }
-                }
-                p = pp;
-                pp = p.#parent;
-            }
-        }
-        return this;
-    }
-    push(...parts) {
-        for (const p of parts) {
-            if (p === '')
-                continue;
-            /* c8 ignore start */
-            if (typeof p !== 'string' &&
-                !(p instanceof _a && p.#parent === this)) {
-                throw new Error('invalid part: ' + p);
-            }
-            /* c8 ignore stop */
-            this.#parts.push(p);
-        }
-    }
-    toJSON() {
-        const ret = this.type === null ?
-            this.#parts
-                .slice()
-                .map(p => (typeof p === 'string' ? p : p.toJSON()))
-            : [this.type, ...this.#parts.map(p => p.toJSON())];
-        if (this.isStart() && !this.type)
-            ret.unshift([]);
-        if (this.isEnd() &&
-            (this === this.#root ||
-                (this.#root.#filledNegs && this.#parent?.type === '!'))) {
-            ret.push({});
-        }
-        return ret;
-    }
-    isStart() {
-        if (this.#root === this)
-            return true;
-        // if (this.type) return !!this.#parent?.isStart()
-        if (!this.#parent?.isStart())
-            return false;
-        if (this.#parentIndex === 0)
-            return true;
-        // if everything AHEAD of this is a negation, then it's still the "start"
-        const p = this.#parent;
-        for (let i = 0; i < this.#parentIndex; i++) {
-            const pp = p.#parts[i];
-            if (!(pp instanceof _a && pp.type === '!')) {
-                return false;
-            }
-        }
-        return true;
-    }
-    isEnd() {
-        if (this.#root === this)
-            return true;
-        if (this.#parent?.type === '!')
-            return true;
-        if (!this.#parent?.isEnd())
-            return false;
-        if (!this.type)
-            return this.#parent?.isEnd();
-        // if not root, it'll always have a parent
-        /* c8 ignore start */
-        const pl = this.#parent ? this.#parent.#parts.length : 0;
-        /* c8 ignore stop */
-        return this.#parentIndex === pl - 1;
-    }
-    copyIn(part) {
-        if (typeof part === 'string')
-            this.push(part);
-        else
-            this.push(part.clone(this));
-    }
-    clone(parent) {
-        const c = new _a(this.type, parent);
-        for (const p of this.#parts) {
-            c.copyIn(p);
-        }
-        return c;
-    }
-    static #parseAST(str, ast, pos, opt, extDepth) {
-        const maxDepth = opt.maxExtglobRecursion ?? 2;
-        let escaping = false;
-        let inBrace = false;
-        let braceStart = -1;
-        let braceNeg = false;
-        if (ast.type === null) {
-            // outside of a extglob, append until we find a start
-            let i = pos;
-            let acc = '';
-            while (i < str.length) {
-                const c = str.charAt(i++);
-                // still accumulate escapes at this point, but we do ignore
-                // starts that are escaped
-                if (escaping || c === '\\') {
-                    escaping = !escaping;
-                    acc += c;
-                    continue;
-                }
-                if (inBrace) {
-                    if (i === braceStart + 1) {
-                        if (c === '^' || c === '!') {
-                            braceNeg = true;
-                        }
-                    }
-                    else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
-                        inBrace = false;
-                    }
-                    acc += c;
-                    continue;
-                }
-                else if (c === '[') {
-                    inBrace = true;
-                    braceStart = i;
-                    braceNeg = false;
-                    acc += c;
-                    continue;
-                }
-                // we don't have to check for adoption here, because that's
-                // done at the other recursion point.
-                const doRecurse = !opt.noext &&
-                    isExtglobType(c) &&
-                    str.charAt(i) === '(' &&
-                    extDepth <= maxDepth;
-                if (doRecurse) {
-                    ast.push(acc);
-                    acc = '';
-                    const ext = new _a(c, ast);
-                    i = _a.#parseAST(str, ext, i, opt, extDepth + 1);
-                    ast.push(ext);
-                    continue;
-                }
-                acc += c;
-            }
-            ast.push(acc);
-            return i;
-        }
-        // some kind of extglob, pos is at the (
-        // find the next | or )
-        let i = pos + 1;
-        let part = new _a(null, ast);
-        const parts = [];
-        let acc = '';
-        while (i < str.length) {
-            const c = str.charAt(i++);
-            // still accumulate escapes at this point, but we do ignore
-            // starts that are escaped
-            if (escaping || c === '\\') {
-                escaping = !escaping;
-                acc += c;
-                continue;
-            }
-            if (inBrace) {
-                if (i === braceStart + 1) {
-                    if (c === '^' || c === '!') {
-                        braceNeg = true;
-                    }
-                }
-                else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
-                    inBrace = false;
-                }
-                acc += c;
-                continue;
-            }
-            else if (c === '[') {
-                inBrace = true;
-                braceStart = i;
-                braceNeg = false;
-                acc += c;
-                continue;
-            }
-            const doRecurse = !opt.noext &&
-                isExtglobType(c) &&
-                str.charAt(i) === '(' &&
-                /* c8 ignore start - the maxDepth is sufficient here */
-                (extDepth <= maxDepth || (ast && ast.#canAdoptType(c)));
-            /* c8 ignore stop */
-            if (doRecurse) {
-                const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
-                part.push(acc);
-                acc = '';
-                const ext = new _a(c, part);
-                part.push(ext);
-                i = _a.#parseAST(str, ext, i, opt, extDepth + depthAdd);
-                continue;
-            }
-            if (c === '|') {
-                part.push(acc);
-                acc = '';
-                parts.push(part);
-                part = new _a(null, ast);
-                continue;
-            }
-            if (c === ')') {
-                if (acc === '' && ast.#parts.length === 0) {
-                    ast.#emptyExt = true;
-                }
-                part.push(acc);
-                acc = '';
-                ast.push(...parts, part);
-                return i;
-            }
-            acc += c;
-        }
-        // unfinished extglob
-        // if we got here, it was a malformed extglob! not an extglob, but
-        // maybe something else in there.
-        ast.type = null;
-        ast.#hasMagic = undefined;
-        ast.#parts = [str.substring(pos - 1)];
-        return i;
-    }
-    #canAdoptWithSpace(child) {
-        return this.#canAdopt(child, adoptionWithSpaceMap);
-    }
-    #canAdopt(child, map = adoptionMap) {
-        if (!child ||
-            typeof child !== 'object' ||
-            child.type !== null ||
-            child.#parts.length !== 1 ||
-            this.type === null) {
-            return false;
-        }
-        const gc = child.#parts[0];
-        if (!gc || typeof gc !== 'object' || gc.type === null) {
-            return false;
-        }
-        return this.#canAdoptType(gc.type, map);
-    }
-    #canAdoptType(c, map = adoptionAnyMap) {
-        return !!map.get(this.type)?.includes(c);
-    }
-    #adoptWithSpace(child, index) {
-        const gc = child.#parts[0];
-        const blank = new _a(null, gc, this.options);
-        blank.#parts.push('');
-        gc.push(blank);
-        this.#adopt(child, index);
-    }
-    #adopt(child, index) {
-        const gc = child.#parts[0];
-        this.#parts.splice(index, 1, ...gc.#parts);
-        for (const p of gc.#parts) {
-            if (typeof p === 'object')
-                p.#parent = this;
-        }
-        this.#toString = undefined;
-    }
-    #canUsurpType(c) {
-        const m = usurpMap.get(this.type);
-        return !!m?.has(c);
-    }
-    #canUsurp(child) {
-        if (!child ||
-            typeof child !== 'object' ||
-            child.type !== null ||
-            child.#parts.length !== 1 ||
-            this.type === null ||
-            this.#parts.length !== 1) {
-            return false;
-        }
-        const gc = child.#parts[0];
-        if (!gc || typeof gc !== 'object' || gc.type === null) {
-            return false;
-        }
-        return this.#canUsurpType(gc.type);
-    }
-    #usurp(child) {
-        const m = usurpMap.get(this.type);
-        const gc = child.#parts[0];
-        const nt = m?.get(gc.type);
-        /* c8 ignore start - impossible */
-        if (!nt)
-            return false;
-        /* c8 ignore stop */
-        this.#parts = gc.#parts;
-        for (const p of this.#parts) {
-            if (typeof p === 'object') {
-                p.#parent = this;
-            }
-        }
-        this.type = nt;
-        this.#toString = undefined;
-        this.#emptyExt = false;
-    }
-    static fromGlob(pattern, options = {}) {
-        const ast = new _a(null, undefined, options);
-        _a.#parseAST(pattern, ast, 0, options, 0);
-        return ast;
-    }
-    // returns the regular expression if there's magic, or the unescaped
-    // string if not.
-    toMMPattern() {
-        // should only be called on root
-        /* c8 ignore start */
-        if (this !== this.#root)
-            return this.#root.toMMPattern();
-        /* c8 ignore stop */
-        const glob = this.toString();
-        const [re, body, hasMagic, uflag] = this.toRegExpSource();
-        // if we're in nocase mode, and not nocaseMagicOnly, then we do
-        // still need a regular expression if we have to case-insensitively
-        // match capital/lowercase characters.
-        const anyMagic = hasMagic ||
-            this.#hasMagic ||
-            (this.#options.nocase &&
-                !this.#options.nocaseMagicOnly &&
-                glob.toUpperCase() !== glob.toLowerCase());
-        if (!anyMagic) {
-            return body;
-        }
-        const flags = (this.#options.nocase ? 'i' : '') + (uflag ? 'u' : '');
-        return Object.assign(new RegExp(`^${re}$`, flags), {
-            _src: re,
-            _glob: glob,
-        });
-    }
-    get options() {
-        return this.#options;
-    }
-    // returns the string match, the regexp source, whether there's magic
-    // in the regexp (so a regular expression is required) and whether or
-    // not the uflag is needed for the regular expression (for posix classes)
-    // TODO: instead of injecting the start/end at this point, just return
-    // the BODY of the regexp, along with the start/end portions suitable
-    // for binding the start/end in either a joined full-path makeRe context
-    // (where we bind to (^|/), or a standalone matchPart context (where
-    // we bind to ^, and not /).  Otherwise slashes get duped!
-    //
-    // In part-matching mode, the start is:
-    // - if not isStart: nothing
-    // - if traversal possible, but not allowed: ^(?!\.\.?$)
-    // - if dots allowed or not possible: ^
-    // - if dots possible and not allowed: ^(?!\.)
-    // end is:
-    // - if not isEnd(): nothing
-    // - else: $
-    //
-    // In full-path matching mode, we put the slash at the START of the
-    // pattern, so start is:
-    // - if first pattern: same as part-matching mode
-    // - if not isStart(): nothing
-    // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
-    // - if dots allowed or not possible: /
-    // - if dots possible and not allowed: /(?!\.)
-    // end is:
-    // - if last pattern, same as part-matching mode
-    // - else nothing
-    //
-    // Always put the (?:$|/) on negated tails, though, because that has to be
-    // there to bind the end of the negated pattern portion, and it's easier to
-    // just stick it in now rather than try to inject it later in the middle of
-    // the pattern.
-    //
-    // We can just always return the same end, and leave it up to the caller
-    // to know whether it's going to be used joined or in parts.
-    // And, if the start is adjusted slightly, can do the same there:
-    // - if not isStart: nothing
-    // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
-    // - if dots allowed or not possible: (?:/|^)
-    // - if dots possible and not allowed: (?:/|^)(?!\.)
-    //
-    // But it's better to have a simpler binding without a conditional, for
-    // performance, so probably better to return both start options.
-    //
-    // Then the caller just ignores the end if it's not the first pattern,
-    // and the start always gets applied.
-    //
-    // But that's always going to be $ if it's the ending pattern, or nothing,
-    // so the caller can just attach $ at the end of the pattern when building.
-    //
-    // So the todo is:
-    // - better detect what kind of start is needed
-    // - return both flavors of starting pattern
-    // - attach $ at the end of the pattern when creating the actual RegExp
-    //
-    // Ah, but wait, no, that all only applies to the root when the first pattern
-    // is not an extglob. If the first pattern IS an extglob, then we need all
-    // that dot prevention biz to live in the extglob portions, because eg
-    // +(*|.x*) can match .xy but not .yx.
-    //
-    // So, return the two flavors if it's #root and the first child is not an
-    // AST, otherwise leave it to the child AST to handle it, and there,
-    // use the (?:^|/) style of start binding.
-    //
-    // Even simplified further:
-    // - Since the start for a join is eg /(?!\.) and the start for a part
-    // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
-    // or start or whatever) and prepend ^ or / at the Regexp construction.
-    toRegExpSource(allowDot) {
-        const dot = allowDot ?? !!this.#options.dot;
-        if (this.#root === this) {
-            this.#flatten();
-            this.#fillNegs();
-        }
-        if (!isExtglobAST(this)) {
-            const noEmpty = this.isStart() &&
-                this.isEnd() &&
-                !this.#parts.some(s => typeof s !== 'string');
-            const src = this.#parts
-                .map(p => {
-                const [re, _, hasMagic, uflag] = typeof p === 'string' ?
-                    _a.#parseGlob(p, this.#hasMagic, noEmpty)
-                    : p.toRegExpSource(allowDot);
-                this.#hasMagic = this.#hasMagic || hasMagic;
-                this.#uflag = this.#uflag || uflag;
-                return re;
-            })
-                .join('');
-            let start = '';
-            if (this.isStart()) {
-                if (typeof this.#parts[0] === 'string') {
-                    // this is the string that will match the start of the pattern,
-                    // so we need to protect against dots and such.
-                    // '.' and '..' cannot match unless the pattern is that exactly,
-                    // even if it starts with . or dot:true is set.
-                    const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
-                    if (!dotTravAllowed) {
-                        const aps = addPatternStart;
-                        // check if we have a possibility of matching . or ..,
-                        // and prevent that.
-                        const needNoTrav = 
-                        // dots are allowed, and the pattern starts with [ or .
-                        (dot && aps.has(src.charAt(0))) ||
-                            // the pattern starts with \., and then [ or .
-                            (src.startsWith('\\.') && aps.has(src.charAt(2))) ||
-                            // the pattern starts with \.\., and then [ or .
-                            (src.startsWith('\\.\\.') && aps.has(src.charAt(4)));
-                        // no need to prevent dots if it can't match a dot, or if a
-                        // sub-pattern will be preventing it anyway.
-                        const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
-                        start =
-                            needNoTrav ? startNoTraversal
-                                : needNoDot ? startNoDot
-                                    : '';
-                    }
-                }
-            }
-            // append the "end of path portion" pattern to negation tails
-            let end = '';
-            if (this.isEnd() &&
-                this.#root.#filledNegs &&
-                this.#parent?.type === '!') {
-                end = '(?:$|\\/)';
-            }
-            const final = start + src + end;
-            return [
-                final,
-                unescape_unescape(src),
-                (this.#hasMagic = !!this.#hasMagic),
-                this.#uflag,
-            ];
-        }
-        // We need to calculate the body *twice* if it's a repeat pattern
-        // at the start, once in nodot mode, then again in dot mode, so a
-        // pattern like *(?) can match 'x.y'
-        const repeated = this.type === '*' || this.type === '+';
-        // some kind of extglob
-        const start = this.type === '!' ? '(?:(?!(?:' : '(?:';
-        let body = this.#partsToRegExp(dot);
-        if (this.isStart() && this.isEnd() && !body && this.type !== '!') {
-            // invalid extglob, has to at least be *something* present, if it's
-            // the entire path portion.
-            const s = this.toString();
-            const me = this;
-            me.#parts = [s];
-            me.type = null;
-            me.#hasMagic = undefined;
-            return [s, unescape_unescape(this.toString()), false, false];
-        }
-        let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ?
-            ''
-            : this.#partsToRegExp(true);
-        if (bodyDotAllowed === body) {
-            bodyDotAllowed = '';
-        }
-        if (bodyDotAllowed) {
-            body = `(?:${body})(?:${bodyDotAllowed})*?`;
-        }
-        // an empty !() is exactly equivalent to a starNoEmpty
-        let final = '';
-        if (this.type === '!' && this.#emptyExt) {
-            final = (this.isStart() && !dot ? startNoDot : '') + starNoEmpty;
-        }
-        else {
-            const close = this.type === '!' ?
-                // !() must match something,but !(x) can match ''
-                '))' +
-                    (this.isStart() && !dot && !allowDot ? startNoDot : '') +
-                    star +
-                    ')'
-                : this.type === '@' ? ')'
-                    : this.type === '?' ? ')?'
-                        : this.type === '+' && bodyDotAllowed ? ')'
-                            : this.type === '*' && bodyDotAllowed ? `)?`
-                                : `)${this.type}`;
-            final = start + body + close;
-        }
-        return [
-            final,
-            unescape_unescape(body),
-            (this.#hasMagic = !!this.#hasMagic),
-            this.#uflag,
-        ];
-    }
-    #flatten() {
-        if (!isExtglobAST(this)) {
-            for (const p of this.#parts) {
-                if (typeof p === 'object') {
-                    p.#flatten();
-                }
-            }
-        }
-        else {
-            // do up to 10 passes to flatten as much as possible
-            let iterations = 0;
-            let done = false;
-            do {
-                done = true;
-                for (let i = 0; i < this.#parts.length; i++) {
-                    const c = this.#parts[i];
-                    if (typeof c === 'object') {
-                        c.#flatten();
-                        if (this.#canAdopt(c)) {
-                            done = false;
-                            this.#adopt(c, i);
-                        }
-                        else if (this.#canAdoptWithSpace(c)) {
-                            done = false;
-                            this.#adoptWithSpace(c, i);
-                        }
-                        else if (this.#canUsurp(c)) {
-                            done = false;
-                            this.#usurp(c);
-                        }
-                    }
-                }
-            } while (!done && ++iterations < 10);
-        }
-        this.#toString = undefined;
-    }
-    #partsToRegExp(dot) {
-        return this.#parts
-            .map(p => {
-            // extglob ASTs should only contain parent ASTs
-            /* c8 ignore start */
-            if (typeof p === 'string') {
-                throw new Error('string type in extglob ast??');
-            }
-            /* c8 ignore stop */
-            // can ignore hasMagic, because extglobs are already always magic
-            const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
-            this.#uflag = this.#uflag || uflag;
-            return re;
-        })
-            .filter(p => !(this.isStart() && this.isEnd()) || !!p)
-            .join('|');
-    }
-    static #parseGlob(glob, hasMagic, noEmpty = false) {
-        let escaping = false;
-        let re = '';
-        let uflag = false;
-        // multiple stars that aren't globstars coalesce into one *
-        let inStar = false;
-        for (let i = 0; i < glob.length; i++) {
-            const c = glob.charAt(i);
-            if (escaping) {
-                escaping = false;
-                re += (reSpecials.has(c) ? '\\' : '') + c;
-                continue;
-            }
-            if (c === '*') {
-                if (inStar)
-                    continue;
-                inStar = true;
-                re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
-                hasMagic = true;
-                continue;
-            }
-            else {
-                inStar = false;
-            }
-            if (c === '\\') {
-                if (i === glob.length - 1) {
-                    re += '\\\\';
-                }
-                else {
-                    escaping = true;
-                }
-                continue;
-            }
-            if (c === '[') {
-                const [src, needUflag, consumed, magic] = parseClass(glob, i);
-                if (consumed) {
-                    re += src;
-                    uflag = uflag || needUflag;
-                    i += consumed - 1;
-                    hasMagic = hasMagic || magic;
-                    continue;
-                }
-            }
-            if (c === '?') {
-                re += qmark;
-                hasMagic = true;
-                continue;
-            }
-            re += regExpEscape(c);
-        }
-        return [re, unescape_unescape(glob), !!hasMagic, uflag];
-    }
-}
-_a = AST;
-//# sourceMappingURL=ast.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
-/**
- * Escape all magic characters in a glob pattern.
- *
- * If the {@link MinimatchOptions.windowsPathsNoEscape}
- * option is used, then characters are escaped by wrapping in `[]`, because
- * a magic character wrapped in a character class can only be satisfied by
- * that exact character.  In this mode, `\` is _not_ escaped, because it is
- * not interpreted as a magic character, but instead as a path separator.
- *
- * If the {@link MinimatchOptions.magicalBraces} option is used,
- * then braces (`{` and `}`) will be escaped.
- */
-const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
-    // don't need to escape +@! because we escape the parens
-    // that make those magic, and escaping ! as [!] isn't valid,
-    // because [!]] is a valid glob class meaning not ']'.
-    if (magicalBraces) {
-        return windowsPathsNoEscape ?
-            s.replace(/[?*()[\]{}]/g, '[$&]')
-            : s.replace(/[?*()[\]\\{}]/g, '\\$&');
-    }
-    return windowsPathsNoEscape ?
-        s.replace(/[?*()[\]]/g, '[$&]')
-        : s.replace(/[?*()[\]\\]/g, '\\$&');
-};
-//# sourceMappingURL=escape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
-
-
-
-
-
-const minimatch = (p, pattern, options = {}) => {
-    assertValidPattern(pattern);
-    // shortcut: comments match nothing.
-    if (!options.nocomment && pattern.charAt(0) === '#') {
-        return false;
-    }
-    return new Minimatch(pattern, options).match(p);
-};
-// Optimized checking for the most common glob patterns.
-const starDotExtRE = /^\*+([^+@!?*[(]*)$/;
-const starDotExtTest = (ext) => (f) => !f.startsWith('.') && f.endsWith(ext);
-const starDotExtTestDot = (ext) => (f) => f.endsWith(ext);
-const starDotExtTestNocase = (ext) => {
-    ext = ext.toLowerCase();
-    return (f) => !f.startsWith('.') && f.toLowerCase().endsWith(ext);
-};
-const starDotExtTestNocaseDot = (ext) => {
-    ext = ext.toLowerCase();
-    return (f) => f.toLowerCase().endsWith(ext);
-};
-const starDotStarRE = /^\*+\.\*+$/;
-const starDotStarTest = (f) => !f.startsWith('.') && f.includes('.');
-const starDotStarTestDot = (f) => f !== '.' && f !== '..' && f.includes('.');
-const dotStarRE = /^\.\*+$/;
-const dotStarTest = (f) => f !== '.' && f !== '..' && f.startsWith('.');
-const starRE = /^\*+$/;
-const starTest = (f) => f.length !== 0 && !f.startsWith('.');
-const starTestDot = (f) => f.length !== 0 && f !== '.' && f !== '..';
-const qmarksRE = /^\?+([^+@!?*[(]*)?$/;
-const qmarksTestNocase = ([$0, ext = '']) => {
-    const noext = qmarksTestNoExt([$0]);
-    if (!ext)
-        return noext;
-    ext = ext.toLowerCase();
-    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
-};
-const qmarksTestNocaseDot = ([$0, ext = '']) => {
-    const noext = qmarksTestNoExtDot([$0]);
-    if (!ext)
-        return noext;
-    ext = ext.toLowerCase();
-    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
-};
-const qmarksTestDot = ([$0, ext = '']) => {
-    const noext = qmarksTestNoExtDot([$0]);
-    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
-};
-const qmarksTest = ([$0, ext = '']) => {
-    const noext = qmarksTestNoExt([$0]);
-    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
-};
-const qmarksTestNoExt = ([$0]) => {
-    const len = $0.length;
-    return (f) => f.length === len && !f.startsWith('.');
-};
-const qmarksTestNoExtDot = ([$0]) => {
-    const len = $0.length;
-    return (f) => f.length === len && f !== '.' && f !== '..';
-};
-/* c8 ignore start */
-const defaultPlatform = (typeof process === 'object' && process ?
-    (typeof process.env === 'object' &&
-        process.env &&
-        process.env.__MINIMATCH_TESTING_PLATFORM__) ||
-        process.platform
-    : 'posix');
-const esm_path = {
-    win32: { sep: '\\' },
-    posix: { sep: '/' },
-};
-/* c8 ignore stop */
-const sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
-minimatch.sep = sep;
-const GLOBSTAR = Symbol('globstar **');
-minimatch.GLOBSTAR = GLOBSTAR;
-// any single thing other than /
-// don't need to escape / when using new RegExp()
-const esm_qmark = '[^/]';
-// * => any number of characters
-const esm_star = esm_qmark + '*?';
-// ** when dots are allowed.  Anything goes, except .. and .
-// not (^ or / followed by one or two dots followed by $ or /),
-// followed by anything, any number of times.
-const twoStarDot = '(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?';
-// not a ^ or / followed by a dot,
-// followed by anything, any number of times.
-const twoStarNoDot = '(?:(?!(?:\\/|^)\\.).)*?';
-const filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
-minimatch.filter = filter;
-const ext = (a, b = {}) => Object.assign({}, a, b);
-const defaults = (def) => {
-    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
-        return minimatch;
-    }
-    const orig = minimatch;
-    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-    return Object.assign(m, {
-        Minimatch: class Minimatch extends orig.Minimatch {
-            constructor(pattern, options = {}) {
-                super(pattern, ext(def, options));
-            }
-            static defaults(options) {
-                return orig.defaults(ext(def, options)).Minimatch;
-            }
-        },
-        AST: class AST extends orig.AST {
-            /* c8 ignore start */
-            constructor(type, parent, options = {}) {
-                super(type, parent, ext(def, options));
-            }
-            /* c8 ignore stop */
-            static fromGlob(pattern, options = {}) {
-                return orig.AST.fromGlob(pattern, ext(def, options));
-            }
-        },
-        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-        defaults: (options) => orig.defaults(ext(def, options)),
-        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
-        sep: orig.sep,
-        GLOBSTAR: GLOBSTAR,
-    });
-};
-minimatch.defaults = defaults;
-// Brace expansion:
-// a{b,c}d -> abd acd
-// a{b,}c -> abc ac
-// a{0..3}d -> a0d a1d a2d a3d
-// a{b,c{d,e}f}g -> abg acdfg acefg
-// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
-//
-// Invalid sets are not expanded.
-// a{2..}b -> a{2..}b
-// a{b}c -> a{b}c
-const braceExpand = (pattern, options = {}) => {
-    assertValidPattern(pattern);
-    // Thanks to Yeting Li <https://github.com/yetingli> for
-    // improving this regexp to avoid a ReDOS vulnerability.
-    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-        // shortcut. no need to expand.
-        return [pattern];
-    }
-    return expand(pattern, { max: options.braceExpandMax });
-};
-minimatch.braceExpand = braceExpand;
-// parse a component of the expanded set.
-// At this point, no pattern may contain "/" in it
-// so we're going to return a 2d array, where each entry is the full
-// pattern, split on '/', and then turned into a regular expression.
-// A regexp is made at the end which joins each array with an
-// escaped /, and another full one which joins each regexp with |.
-//
-// Following the lead of Bash 4.1, note that "**" only has special meaning
-// when it is the *only* thing in a path portion.  Otherwise, any series
-// of * is equivalent to a single *.  Globstar behavior is enabled by
-// default, and can be disabled by setting options.noglobstar.
-const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
-minimatch.makeRe = makeRe;
-const match = (list, pattern, options = {}) => {
-    const mm = new Minimatch(pattern, options);
-    list = list.filter(f => mm.match(f));
-    if (mm.options.nonull && !list.length) {
-        list.push(pattern);
-    }
-    return list;
-};
-minimatch.match = match;
-// replace stuff like \* with *
-const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-const esm_regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
-class Minimatch {
-    options;
-    set;
-    pattern;
-    windowsPathsNoEscape;
-    nonegate;
-    negate;
-    comment;
-    empty;
-    preserveMultipleSlashes;
-    partial;
-    globSet;
-    globParts;
-    nocase;
-    isWindows;
-    platform;
-    windowsNoMagicRoot;
-    maxGlobstarRecursion;
-    regexp;
-    constructor(pattern, options = {}) {
-        assertValidPattern(pattern);
-        options = options || {};
-        this.options = options;
-        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
-        this.pattern = pattern;
-        this.platform = options.platform || defaultPlatform;
-        this.isWindows = this.platform === 'win32';
-        // avoid the annoying deprecation flag lol
-        const awe = ('allowWindow' + 'sEscape');
-        this.windowsPathsNoEscape =
-            !!options.windowsPathsNoEscape || options[awe] === false;
-        if (this.windowsPathsNoEscape) {
-            this.pattern = this.pattern.replace(/\\/g, '/');
-        }
-        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
-        this.regexp = null;
-        this.negate = false;
-        this.nonegate = !!options.nonegate;
-        this.comment = false;
-        this.empty = false;
-        this.partial = !!options.partial;
-        this.nocase = !!this.options.nocase;
-        this.windowsNoMagicRoot =
-            options.windowsNoMagicRoot !== undefined ?
-                options.windowsNoMagicRoot
-                : !!(this.isWindows && this.nocase);
-        this.globSet = [];
-        this.globParts = [];
-        this.set = [];
-        // make the set of regexps etc.
-        this.make();
-    }
-    hasMagic() {
-        if (this.options.magicalBraces && this.set.length > 1) {
-            return true;
-        }
-        for (const pattern of this.set) {
-            for (const part of pattern) {
-                if (typeof part !== 'string')
-                    return true;
-            }
-        }
-        return false;
-    }
-    debug(..._) { }
-    make() {
-        const pattern = this.pattern;
-        const options = this.options;
-        // empty patterns and comments match nothing.
-        if (!options.nocomment && pattern.charAt(0) === '#') {
-            this.comment = true;
-            return;
-        }
-        if (!pattern) {
-            this.empty = true;
-            return;
-        }
-        // step 1: figure out negation, etc.
-        this.parseNegate();
-        // step 2: expand braces
-        this.globSet = [...new Set(this.braceExpand())];
-        if (options.debug) {
-            //oxlint-disable-next-line no-console
-            this.debug = (...args) => console.error(...args);
-        }
-        this.debug(this.pattern, this.globSet);
-        // step 3: now we have a set, so turn each one into a series of
-        // path-portion matching patterns.
-        // These will be regexps, except in the case of "**", which is
-        // set to the GLOBSTAR object for globstar behavior,
-        // and will not contain any / characters
-        //
-        // First, we preprocess to make the glob pattern sets a bit simpler
-        // and deduped.  There are some perf-killing patterns that can cause
-        // problems with a glob walk, but we can simplify them down a bit.
-        const rawGlobParts = this.globSet.map(s => this.slashSplit(s));
-        this.globParts = this.preprocess(rawGlobParts);
-        this.debug(this.pattern, this.globParts);
-        // glob --> regexps
-        let set = this.globParts.map((s, _, __) => {
-            if (this.isWindows && this.windowsNoMagicRoot) {
-                // check if it's a drive or unc path.
-                const isUNC = s[0] === '' &&
-                    s[1] === '' &&
-                    (s[2] === '?' || !globMagic.test(s[2])) &&
-                    !globMagic.test(s[3]);
-                const isDrive = /^[a-z]:/i.test(s[0]);
-                if (isUNC) {
-                    return [
-                        ...s.slice(0, 4),
-                        ...s.slice(4).map(ss => this.parse(ss)),
-                    ];
-                }
-                else if (isDrive) {
-                    return [s[0], ...s.slice(1).map(ss => this.parse(ss))];
-                }
-            }
-            return s.map(ss => this.parse(ss));
-        });
-        this.debug(this.pattern, set);
-        // filter out everything that didn't compile properly.
-        this.set = set.filter(s => s.indexOf(false) === -1);
-        // do not treat the ? in UNC paths as magic
-        if (this.isWindows) {
-            for (let i = 0; i < this.set.length; i++) {
-                const p = this.set[i];
-                if (p[0] === '' &&
-                    p[1] === '' &&
-                    this.globParts[i][2] === '?' &&
-                    typeof p[3] === 'string' &&
-                    /^[a-z]:$/i.test(p[3])) {
-                    p[2] = '?';
-                }
-            }
-        }
-        this.debug(this.pattern, this.set);
-    }
-    // various transforms to equivalent pattern sets that are
-    // faster to process in a filesystem walk.  The goal is to
-    // eliminate what we can, and push all ** patterns as far
-    // to the right as possible, even if it increases the number
-    // of patterns that we have to process.
-    preprocess(globParts) {
-        // if we're not in globstar mode, then turn ** into *
-        if (this.options.noglobstar) {
-            for (const partset of globParts) {
-                for (let j = 0; j < partset.length; j++) {
-                    if (partset[j] === '**') {
-                        partset[j] = '*';
-                    }
-                }
-            }
-        }
-        const { optimizationLevel = 1 } = this.options;
-        if (optimizationLevel >= 2) {
-            // aggressive optimization for the purpose of fs walking
-            globParts = this.firstPhasePreProcess(globParts);
-            globParts = this.secondPhasePreProcess(globParts);
-        }
-        else if (optimizationLevel >= 1) {
-            // just basic optimizations to remove some .. parts
-            globParts = this.levelOneOptimize(globParts);
-        }
-        else {
-            // just collapse multiple ** portions into one
-            globParts = this.adjascentGlobstarOptimize(globParts);
-        }
-        return globParts;
-    }
-    // just get rid of adjascent ** portions
-    adjascentGlobstarOptimize(globParts) {
-        return globParts.map(parts => {
-            let gs = -1;
-            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
-                let i = gs;
-                while (parts[i + 1] === '**') {
-                    i++;
-                }
-                if (i !== gs) {
-                    parts.splice(gs, i - gs);
-                }
-            }
-            return parts;
-        });
-    }
-    // get rid of adjascent ** and resolve .. portions
-    levelOneOptimize(globParts) {
-        return globParts.map(parts => {
-            parts = parts.reduce((set, part) => {
-                const prev = set[set.length - 1];
-                if (part === '**' && prev === '**') {
-                    return set;
-                }
-                if (part === '..') {
-                    if (prev && prev !== '..' && prev !== '.' && prev !== '**') {
-                        set.pop();
-                        return set;
-                    }
-                }
-                set.push(part);
-                return set;
-            }, []);
-            return parts.length === 0 ? [''] : parts;
-        });
-    }
-    levelTwoFileOptimize(parts) {
-        if (!Array.isArray(parts)) {
-            parts = this.slashSplit(parts);
-        }
-        let didSomething = false;
-        do {
-            didSomething = false;
-            // <pre>/<e>/<rest> -> <pre>/<rest>
-            if (!this.preserveMultipleSlashes) {
-                for (let i = 1; i < parts.length - 1; i++) {
-                    const p = parts[i];
-                    // don't squeeze out UNC patterns
-                    if (i === 1 && p === '' && parts[0] === '')
-                        continue;
-                    if (p === '.' || p === '') {
-                        didSomething = true;
-                        parts.splice(i, 1);
-                        i--;
-                    }
-                }
-                if (parts[0] === '.' &&
-                    parts.length === 2 &&
-                    (parts[1] === '.' || parts[1] === '')) {
-                    didSomething = true;
-                    parts.pop();
-                }
-            }
-            // <pre>/<p>/../<rest> -> <pre>/<rest>
-            let dd = 0;
-            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
-                const p = parts[dd - 1];
-                if (p &&
-                    p !== '.' &&
-                    p !== '..' &&
-                    p !== '**' &&
-                    !(this.isWindows && /^[a-z]:$/i.test(p))) {
-                    didSomething = true;
-                    parts.splice(dd - 1, 2);
-                    dd -= 2;
-                }
-            }
-        } while (didSomething);
-        return parts.length === 0 ? [''] : parts;
-    }
-    // First phase: single-pattern processing
-    // <pre> is 1 or more portions
-    // <rest> is 1 or more portions
-    // <p> is any portion other than ., .., '', or **
-    // <e> is . or ''
-    //
-    // **/.. is *brutal* for filesystem walking performance, because
-    // it effectively resets the recursive walk each time it occurs,
-    // and ** cannot be reduced out by a .. pattern part like a regexp
-    // or most strings (other than .., ., and '') can be.
-    //
-    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-    // <pre>/<e>/<rest> -> <pre>/<rest>
-    // <pre>/<p>/../<rest> -> <pre>/<rest>
-    // **/**/<rest> -> **/<rest>
-    //
-    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-    // this WOULD be allowed if ** did follow symlinks, or * didn't
-    firstPhasePreProcess(globParts) {
-        let didSomething = false;
-        do {
-            didSomething = false;
-            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-            for (let parts of globParts) {
-                let gs = -1;
-                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
-                    let gss = gs;
-                    while (parts[gss + 1] === '**') {
-                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
-                        gss++;
-                    }
-                    // eg, if gs is 2 and gss is 4, that means we have 3 **
-                    // parts, and can remove 2 of them.
-                    if (gss > gs) {
-                        parts.splice(gs + 1, gss - gs);
-                    }
-                    let next = parts[gs + 1];
-                    const p = parts[gs + 2];
-                    const p2 = parts[gs + 3];
-                    if (next !== '..')
-                        continue;
-                    if (!p ||
-                        p === '.' ||
-                        p === '..' ||
-                        !p2 ||
-                        p2 === '.' ||
-                        p2 === '..') {
-                        continue;
-                    }
-                    didSomething = true;
-                    // edit parts in place, and push the new one
-                    parts.splice(gs, 1);
-                    const other = parts.slice(0);
-                    other[gs] = '**';
-                    globParts.push(other);
-                    gs--;
-                }
-                // <pre>/<e>/<rest> -> <pre>/<rest>
-                if (!this.preserveMultipleSlashes) {
-                    for (let i = 1; i < parts.length - 1; i++) {
-                        const p = parts[i];
-                        // don't squeeze out UNC patterns
-                        if (i === 1 && p === '' && parts[0] === '')
-                            continue;
-                        if (p === '.' || p === '') {
-                            didSomething = true;
-                            parts.splice(i, 1);
-                            i--;
-                        }
-                    }
-                    if (parts[0] === '.' &&
-                        parts.length === 2 &&
-                        (parts[1] === '.' || parts[1] === '')) {
-                        didSomething = true;
-                        parts.pop();
-                    }
-                }
-                // <pre>/<p>/../<rest> -> <pre>/<rest>
-                let dd = 0;
-                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
-                    const p = parts[dd - 1];
-                    if (p && p !== '.' && p !== '..' && p !== '**') {
-                        didSomething = true;
-                        const needDot = dd === 1 && parts[dd + 1] === '**';
-                        const splin = needDot ? ['.'] : [];
-                        parts.splice(dd - 1, 2, ...splin);
-                        if (parts.length === 0)
-                            parts.push('');
-                        dd -= 2;
-                    }
-                }
-            }
-        } while (didSomething);
-        return globParts;
-    }
-    // second phase: multi-pattern dedupes
-    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-    // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
-    //
-    // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
-    // ^-- not valid because ** doens't follow symlinks
-    secondPhasePreProcess(globParts) {
-        for (let i = 0; i < globParts.length - 1; i++) {
-            for (let j = i + 1; j < globParts.length; j++) {
-                const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
-                if (matched) {
-                    globParts[i] = [];
-                    globParts[j] = matched;
-                    break;
-                }
-            }
-        }
-        return globParts.filter(gs => gs.length);
-    }
-    partsMatch(a, b, emptyGSMatch = false) {
-        let ai = 0;
-        let bi = 0;
-        let result = [];
-        let which = '';
-        while (ai < a.length && bi < b.length) {
-            if (a[ai] === b[bi]) {
-                result.push(which === 'b' ? b[bi] : a[ai]);
-                ai++;
-                bi++;
-            }
-            else if (emptyGSMatch && a[ai] === '**' && b[bi] === a[ai + 1]) {
-                result.push(a[ai]);
-                ai++;
-            }
-            else if (emptyGSMatch && b[bi] === '**' && a[ai] === b[bi + 1]) {
-                result.push(b[bi]);
-                bi++;
-            }
-            else if (a[ai] === '*' &&
-                b[bi] &&
-                (this.options.dot || !b[bi].startsWith('.')) &&
-                b[bi] !== '**') {
-                if (which === 'b')
-                    return false;
-                which = 'a';
-                result.push(a[ai]);
-                ai++;
-                bi++;
-            }
-            else if (b[bi] === '*' &&
-                a[ai] &&
-                (this.options.dot || !a[ai].startsWith('.')) &&
-                a[ai] !== '**') {
-                if (which === 'a')
-                    return false;
-                which = 'b';
-                result.push(b[bi]);
-                ai++;
-                bi++;
-            }
-            else {
-                return false;
-            }
-        }
-        // if we fall out of the loop, it means they two are identical
-        // as long as their lengths match
-        return a.length === b.length && result;
-    }
-    parseNegate() {
-        if (this.nonegate)
-            return;
-        const pattern = this.pattern;
-        let negate = false;
-        let negateOffset = 0;
-        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
-            negate = !negate;
-            negateOffset++;
-        }
-        if (negateOffset)
-            this.pattern = pattern.slice(negateOffset);
-        this.negate = negate;
-    }
-    // set partial to true to test if, for example,
-    // "/a/b" matches the start of "/*/b/*/d"
-    // Partial means, if you run out of file before you run
-    // out of pattern, then that's fine, as long as all
-    // the parts match.
-    matchOne(file, pattern, partial = false) {
-        let fileStartIndex = 0;
-        let patternStartIndex = 0;
-        // UNC paths like //?/X:/... can match X:/... and vice versa
-        // Drive letters in absolute drive or unc paths are always compared
-        // case-insensitively.
-        if (this.isWindows) {
-            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
-            const fileUNC = !fileDrive &&
-                file[0] === '' &&
-                file[1] === '' &&
-                file[2] === '?' &&
-                /^[a-z]:$/i.test(file[3]);
-            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
-            const patternUNC = !patternDrive &&
-                pattern[0] === '' &&
-                pattern[1] === '' &&
-                pattern[2] === '?' &&
-                typeof pattern[3] === 'string' &&
-                /^[a-z]:$/i.test(pattern[3]);
-            const fdi = fileUNC ? 3
-                : fileDrive ? 0
-                    : undefined;
-            const pdi = patternUNC ? 3
-                : patternDrive ? 0
-                    : undefined;
-            if (typeof fdi === 'number' && typeof pdi === 'number') {
-                const [fd, pd] = [
-                    file[fdi],
-                    pattern[pdi],
-                ];
-                // start matching at the drive letter index of each
-                if (fd.toLowerCase() === pd.toLowerCase()) {
-                    pattern[pdi] = fd;
-                    patternStartIndex = pdi;
-                    fileStartIndex = fdi;
-                }
-            }
-        }
-        // resolve and reduce . and .. portions in the file as well.
-        // don't need to do the second phase, because it's only one string[]
-        const { optimizationLevel = 1 } = this.options;
-        if (optimizationLevel >= 2) {
-            file = this.levelTwoFileOptimize(file);
-        }
-        if (pattern.includes(GLOBSTAR)) {
-            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
-        }
-        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
-    }
-    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
-        // split the pattern into head, tail, and middle of ** delimited parts
-        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-        const lastgs = pattern.lastIndexOf(GLOBSTAR);
-        // split the pattern up into globstar-delimited sections
-        // the tail has to be at the end, and the others just have
-        // to be found in order from the head.
-        const [head, body, tail] = partial ?
-            [
-                pattern.slice(patternIndex, firstgs),
-                pattern.slice(firstgs + 1),
-                [],
-            ]
-            : [
-                pattern.slice(patternIndex, firstgs),
-                pattern.slice(firstgs + 1, lastgs),
-                pattern.slice(lastgs + 1),
-            ];
-        // check the head, from the current file/pattern index.
-        if (head.length) {
-            const fileHead = file.slice(fileIndex, fileIndex + head.length);
-            if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
-                return false;
-            }
-            fileIndex += head.length;
-            patternIndex += head.length;
-        }
-        // now we know the head matches!
-        // if the last portion is not empty, it MUST match the end
-        // check the tail
-        let fileTailMatch = 0;
-        if (tail.length) {
-            // if head + tail > file, then we cannot possibly match
-            if (tail.length + fileIndex > file.length)
-                return false;
-            // try to match the tail
-            let tailStart = file.length - tail.length;
-            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-                fileTailMatch = tail.length;
-            }
-            else {
-                // affordance for stuff like a/**/* matching a/b/
-                // if the last file portion is '', and there's more to the pattern
-                // then try without the '' bit.
-                if (file[file.length - 1] !== '' ||
-                    fileIndex + tail.length === file.length) {
-                    return false;
-                }
-                tailStart--;
-                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
-                    return false;
-                }
-                fileTailMatch = tail.length + 1;
-            }
-        }
-        // now we know the tail matches!
-        // the middle is zero or more portions wrapped in **, possibly
-        // containing more ** sections.
-        // so a/**/b/**/c/**/d has become **/b/**/c/**
-        // if it's empty, it means a/**/b, just verify we have no bad dots
-        // if there's no tail, so it ends on /**, then we must have *something*
-        // after the head, or it's not a matc
-        if (!body.length) {
-            let sawSome = !!fileTailMatch;
-            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
-                const f = String(file[i]);
-                sawSome = true;
-                if (f === '.' ||
-                    f === '..' ||
-                    (!this.options.dot && f.startsWith('.'))) {
-                    return false;
-                }
-            }
-            // in partial mode, we just need to get past all file parts
-            return partial || sawSome;
-        }
-        // now we know that there's one or more body sections, which can
-        // be matched anywhere from the 0 index (because the head was pruned)
-        // through to the length-fileTailMatch index.
-        // split the body up into sections, and note the minimum index it can
-        // be found at (start with the length of all previous segments)
-        // [section, before, after]
-        const bodySegments = [[[], 0]];
-        let currentBody = bodySegments[0];
-        let nonGsParts = 0;
-        const nonGsPartsSums = [0];
-        for (const b of body) {
-            if (b === GLOBSTAR) {
-                nonGsPartsSums.push(nonGsParts);
-                currentBody = [[], 0];
-                bodySegments.push(currentBody);
-            }
-            else {
-                currentBody[0].push(b);
-                nonGsParts++;
-            }
-        }
-        let i = bodySegments.length - 1;
-        const fileLength = file.length - fileTailMatch;
-        for (const b of bodySegments) {
-            b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
-        }
-        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
-    }
-    // return false for "nope, not matching"
-    // return null for "not matching, cannot keep trying"
-    #matchGlobStarBodySections(file, 
-    // pattern section, last possible position for it
-    bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
-        // take the first body segment, and walk from fileIndex to its "after"
-        // value at the end
-        // If it doesn't match at that position, we increment, until we hit
-        // that final possible position, and give up.
-        // If it does match, then advance and try to rest.
-        // If any of them fail we keep walking forward.
-        // this is still a bit recursively painful, but it's more constrained
-        // than previous implementations, because we never test something that
-        // can't possibly be a valid matching condition.
-        const bs = bodySegments[bodyIndex];
-        if (!bs) {
-            // just make sure that there's no bad dots
-            for (let i = fileIndex; i < file.length; i++) {
-                sawTail = true;
-                const f = file[i];
-                if (f === '.' ||
-                    f === '..' ||
-                    (!this.options.dot && f.startsWith('.'))) {
-                    return false;
-                }
-            }
-            return sawTail;
-        }
-        // have a non-globstar body section to test
-        const [body, after] = bs;
-        while (fileIndex <= after) {
-            const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
-            // if limit exceeded, no match. intentional false negative,
-            // acceptable break in correctness for security.
-            if (m && globStarDepth < this.maxGlobstarRecursion) {
-                // match! see if the rest match. if so, we're done!
-                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
-                if (sub !== false) {
-                    return sub;
-                }
-            }
-            const f = file[fileIndex];
-            if (f === '.' ||
-                f === '..' ||
-                (!this.options.dot && f.startsWith('.'))) {
-                return false;
-            }
-            fileIndex++;
-        }
-        // walked off. no point continuing
-        return partial || null;
-    }
-    #matchOne(file, pattern, partial, fileIndex, patternIndex) {
-        let fi;
-        let pi;
-        let pl;
-        let fl;
-        for (fi = fileIndex,
-            pi = patternIndex,
-            fl = file.length,
-            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-            this.debug('matchOne loop');
-            let p = pattern[pi];
-            let f = file[fi];
-            this.debug(pattern, p, f);
-            // should be impossible.
-            // some invalid regexp stuff in the set.
-            /* c8 ignore start */
-            if (p === false || p === GLOBSTAR) {
-                return false;
-            }
-            /* c8 ignore stop */
-            // something other than **
-            // non-magic patterns just have to match exactly
-            // patterns with magic have been turned into regexps.
-            let hit;
-            if (typeof p === 'string') {
-                hit = f === p;
-                this.debug('string match', p, f, hit);
-            }
-            else {
-                hit = p.test(f);
-                this.debug('pattern match', p, f, hit);
-            }
-            if (!hit)
-                return false;
-        }
-        // Note: ending in / means that we'll get a final ""
-        // at the end of the pattern.  This can only match a
-        // corresponding "" at the end of the file.
-        // If the file ends in /, then it can only match a
-        // a pattern that ends in /, unless the pattern just
-        // doesn't have any more for it. But, a/b/ should *not*
-        // match "a/b/*", even though "" matches against the
-        // [^/]*? pattern, except in partial mode, where it might
-        // simply not be reached yet.
-        // However, a/b/ should still satisfy a/*
-        // now either we fell off the end of the pattern, or we're done.
-        if (fi === fl && pi === pl) {
-            // ran out of pattern and filename at the same time.
-            // an exact hit!
-            return true;
-        }
-        else if (fi === fl) {
-            // ran out of file, but still had pattern left.
-            // this is ok if we're doing the match as part of
-            // a glob fs traversal.
-            return partial;
-        }
-        else if (pi === pl) {
-            // ran out of pattern, still have file left.
-            // this is only acceptable if we're on the very last
-            // empty segment of a file with a trailing slash.
-            // a/* should match a/b/
-            return fi === fl - 1 && file[fi] === '';
-            /* c8 ignore start */
-        }
-        else {
-            // should be unreachable.
-            throw new Error('wtf?');
-        }
-        /* c8 ignore stop */
-    }
-    braceExpand() {
-        return braceExpand(this.pattern, this.options);
-    }
-    parse(pattern) {
-        assertValidPattern(pattern);
-        const options = this.options;
-        // shortcuts
-        if (pattern === '**')
-            return GLOBSTAR;
-        if (pattern === '')
-            return '';
-        // far and away, the most common glob pattern parts are
-        // *, *.*, and *.<ext>  Add a fast check method for those.
-        let m;
-        let fastTest = null;
-        if ((m = pattern.match(starRE))) {
-            fastTest = options.dot ? starTestDot : starTest;
-        }
-        else if ((m = pattern.match(starDotExtRE))) {
-            fastTest = (options.nocase ?
-                options.dot ?
-                    starDotExtTestNocaseDot
-                    : starDotExtTestNocase
-                : options.dot ? starDotExtTestDot
-                    : starDotExtTest)(m[1]);
-        }
-        else if ((m = pattern.match(qmarksRE))) {
-            fastTest = (options.nocase ?
-                options.dot ?
-                    qmarksTestNocaseDot
-                    : qmarksTestNocase
-                : options.dot ? qmarksTestDot
-                    : qmarksTest)(m);
-        }
-        else if ((m = pattern.match(starDotStarRE))) {
-            fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
-        }
-        else if ((m = pattern.match(dotStarRE))) {
-            fastTest = dotStarTest;
-        }
-        const re = AST.fromGlob(pattern, this.options).toMMPattern();
-        if (fastTest && typeof re === 'object') {
-            // Avoids overriding in frozen environments
-            Reflect.defineProperty(re, 'test', { value: fastTest });
-        }
-        return re;
-    }
-    makeRe() {
-        if (this.regexp || this.regexp === false)
-            return this.regexp;
-        // at this point, this.set is a 2d array of partial
-        // pattern strings, or "**".
-        //
-        // It's better to use .match().  This function shouldn't
-        // be used, really, but it's pretty convenient sometimes,
-        // when you just want to work with a regex.
-        const set = this.set;
-        if (!set.length) {
-            this.regexp = false;
-            return this.regexp;
-        }
-        const options = this.options;
-        const twoStar = options.noglobstar ? esm_star
-            : options.dot ? twoStarDot
-                : twoStarNoDot;
-        const flags = new Set(options.nocase ? ['i'] : []);
-        // regexpify non-globstar patterns
-        // if ** is only item, then we just do one twoStar
-        // if ** is first, and there are more, prepend (\/|twoStar\/)? to next
-        // if ** is last, append (\/twoStar|) to previous
-        // if ** is in the middle, append (\/|\/twoStar\/) to previous
-        // then filter out GLOBSTAR symbols
-        let re = set
-            .map(pattern => {
-            const pp = pattern.map(p => {
-                if (p instanceof RegExp) {
-                    for (const f of p.flags.split(''))
-                        flags.add(f);
-                }
-                return (typeof p === 'string' ? esm_regExpEscape(p)
-                    : p === GLOBSTAR ? GLOBSTAR
-                        : p._src);
-            });
-            pp.forEach((p, i) => {
-                const next = pp[i + 1];
-                const prev = pp[i - 1];
-                if (p !== GLOBSTAR || prev === GLOBSTAR) {
-                    return;
-                }
-                if (prev === undefined) {
-                    if (next !== undefined && next !== GLOBSTAR) {
-                        pp[i + 1] = '(?:\\/|' + twoStar + '\\/)?' + next;
-                    }
-                    else {
-                        pp[i] = twoStar;
-                    }
-                }
-                else if (next === undefined) {
-                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + ')?';
-                }
-                else if (next !== GLOBSTAR) {
-                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + '\\/)' + next;
-                    pp[i + 1] = GLOBSTAR;
-                }
-            });
-            const filtered = pp.filter(p => p !== GLOBSTAR);
-            // For partial matches, we need to make the pattern match
-            // any prefix of the full path. We do this by generating
-            // alternative patterns that match progressively longer prefixes.
-            if (this.partial && filtered.length >= 1) {
-                const prefixes = [];
-                for (let i = 1; i <= filtered.length; i++) {
-                    prefixes.push(filtered.slice(0, i).join('/'));
-                }
-                return '(?:' + prefixes.join('|') + ')';
-            }
-            return filtered.join('/');
-        })
-            .join('|');
-        // need to wrap in parens if we had more than one thing with |,
-        // otherwise only the first will be anchored to ^ and the last to $
-        const [open, close] = set.length > 1 ? ['(?:', ')'] : ['', ''];
-        // must match entire pattern
-        // ending in a * or ** will make it less strict.
-        re = '^' + open + re + close + '$';
-        // In partial mode, '/' should always match as it's a valid prefix for any pattern
-        if (this.partial) {
-            re = '^(?:\\/|' + open + re.slice(1, -1) + close + ')$';
-        }
-        // can match anything, as long as it's not this.
-        if (this.negate)
-            re = '^(?!' + re + ').+$';
-        try {
-            this.regexp = new RegExp(re, [...flags].join(''));
-            /* c8 ignore start */
-        }
-        catch {
-            // should be impossible
-            this.regexp = false;
-        }
-        /* c8 ignore stop */
-        return this.regexp;
-    }
-    slashSplit(p) {
-        // if p starts with // on windows, we preserve that
-        // so that UNC paths aren't broken.  Otherwise, any number of
-        // / characters are coalesced into one, unless
-        // preserveMultipleSlashes is set to true.
-        if (this.preserveMultipleSlashes) {
-            return p.split('/');
-        }
-        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-            // add an extra '' for the one we lose
-            return ['', ...p.split(/\/+/)];
-        }
-        else {
-            return p.split(/\/+/);
-        }
-    }
-    match(f, partial = this.partial) {
-        this.debug('match', f, this.pattern);
-        // short-circuit in the case of busted things.
-        // comments, etc.
-        if (this.comment) {
-            return false;
-        }
-        if (this.empty) {
-            return f === '';
-        }
-        if (f === '/' && partial) {
-            return true;
-        }
-        const options = this.options;
-        // windows: need to use /, not \
-        if (this.isWindows) {
-            f = f.split('\\').join('/');
-        }
-        // treat the test path as a set of pathparts.
-        const ff = this.slashSplit(f);
-        this.debug(this.pattern, 'split', ff);
-        // just ONE of the pattern sets in this.set needs to match
-        // in order for it to be valid.  If negating, then just one
-        // match means that we have failed.
-        // Either way, return on the first hit.
-        const set = this.set;
-        this.debug(this.pattern, 'set', set);
-        // Find the basename of the path by looking for the last non-empty segment
-        let filename = ff[ff.length - 1];
-        if (!filename) {
-            for (let i = ff.length - 2; !filename && i >= 0; i--) {
-                filename = ff[i];
-            }
-        }
-        for (const pattern of set) {
-            let file = ff;
-            if (options.matchBase && pattern.length === 1) {
-                file = [filename];
-            }
-            const hit = this.matchOne(file, pattern, partial);
-            if (hit) {
-                if (options.flipNegate) {
-                    return true;
-                }
-                return !this.negate;
-            }
-        }
-        // didn't get any hits.  this is success if it's a negative
-        // pattern, failure otherwise.
-        if (options.flipNegate) {
-            return false;
-        }
-        return this.negate;
-    }
-    static defaults(def) {
-        return minimatch.defaults(def).Minimatch;
-    }
-}
-/* c8 ignore start */
-
-
-
-/* c8 ignore stop */
-minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape_escape;
-minimatch.unescape = unescape_unescape;
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path.js
-
-
-
-const internal_path_IS_WINDOWS = process.platform === 'win32';
-/**
- * Helper class for parsing paths into segments
- */
-class Path {
-    /**
-     * Constructs a Path
-     * @param itemPath Path or array of segments
-     */
-    constructor(itemPath) {
-        this.segments = [];
-        // String
-        if (typeof itemPath === 'string') {
-            external_assert_(itemPath, `Parameter 'itemPath' must not be empty`);
-            // Normalize slashes and trim unnecessary trailing slash
-            itemPath = safeTrimTrailingSeparator(itemPath);
-            // Not rooted
-            if (!hasRoot(itemPath)) {
-                this.segments = itemPath.split(external_path_.sep);
-            }
-            // Rooted
-            else {
-                // Add all segments, while not at the root
-                let remaining = itemPath;
-                let dir = dirname(remaining);
-                while (dir !== remaining) {
-                    // Add the segment
-                    const basename = external_path_.basename(remaining);
-                    this.segments.unshift(basename);
-                    // Truncate the last segment
-                    remaining = dir;
-                    dir = dirname(remaining);
-                }
-                // Remainder is the root
-                this.segments.unshift(remaining);
-            }
-        }
-        // Array
-        else {
-            // Must not be empty
-            external_assert_(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
-            // Each segment
-            for (let i = 0; i < itemPath.length; i++) {
-                let segment = itemPath[i];
-                // Must not be empty
-                external_assert_(segment, `Parameter 'itemPath' must not contain any empty segments`);
-                // Normalize slashes
-                segment = internal_path_helper_normalizeSeparators(itemPath[i]);
-                // Root segment
-                if (i === 0 && hasRoot(segment)) {
-                    segment = safeTrimTrailingSeparator(segment);
-                    external_assert_(segment === dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
-                    this.segments.push(segment);
-                }
-                // All other segments
-                else {
-                    // Must not contain slash
-                    external_assert_(!segment.includes(external_path_.sep), `Parameter 'itemPath' contains unexpected path separators`);
-                    this.segments.push(segment);
-                }
-            }
-        }
-    }
-    /**
-     * Converts the path to it's string representation
-     */
-    toString() {
-        // First segment
-        let result = this.segments[0];
-        // All others
-        let skipSlash = result.endsWith(external_path_.sep) || (internal_path_IS_WINDOWS && /^[A-Z]:$/i.test(result));
-        for (let i = 1; i < this.segments.length; i++) {
-            if (skipSlash) {
-                skipSlash = false;
-            }
-            else {
-                result += external_path_.sep;
-            }
-            result += this.segments[i];
-        }
-        return result;
-    }
-}
-//# sourceMappingURL=internal-path.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern.js
-
-
-
-
-
-
-
-const internal_pattern_IS_WINDOWS = process.platform === 'win32';
-class Pattern {
-    constructor(patternOrNegate, isImplicitPattern = false, segments, homedir) {
-        /**
-         * Indicates whether matches should be excluded from the result set
-         */
-        this.negate = false;
-        // Pattern overload
-        let pattern;
-        if (typeof patternOrNegate === 'string') {
-            pattern = patternOrNegate.trim();
-        }
-        // Segments overload
-        else {
-            // Convert to pattern
-            segments = segments || [];
-            external_assert_(segments.length, `Parameter 'segments' must not empty`);
-            const root = Pattern.getLiteral(segments[0]);
-            external_assert_(root && hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
-            pattern = new Path(segments).toString().trim();
-            if (patternOrNegate) {
-                pattern = `!${pattern}`;
-            }
-        }
-        // Negate
-        while (pattern.startsWith('!')) {
-            this.negate = !this.negate;
-            pattern = pattern.substr(1).trim();
-        }
-        // Normalize slashes and ensures absolute root
-        pattern = Pattern.fixupPattern(pattern, homedir);
-        // Segments
-        this.segments = new Path(pattern).segments;
-        // Trailing slash indicates the pattern should only match directories, not regular files
-        this.trailingSeparator = internal_path_helper_normalizeSeparators(pattern)
-            .endsWith(external_path_.sep);
-        pattern = safeTrimTrailingSeparator(pattern);
-        // Search path (literal path prior to the first glob segment)
-        let foundGlob = false;
-        const searchSegments = this.segments
-            .map(x => Pattern.getLiteral(x))
-            .filter(x => !foundGlob && !(foundGlob = x === ''));
-        this.searchPath = new Path(searchSegments).toString();
-        // Root RegExp (required when determining partial match)
-        this.rootRegExp = new RegExp(Pattern.regExpEscape(searchSegments[0]), internal_pattern_IS_WINDOWS ? 'i' : '');
-        this.isImplicitPattern = isImplicitPattern;
-        // Create minimatch
-        const minimatchOptions = {
-            dot: true,
-            nobrace: true,
-            nocase: internal_pattern_IS_WINDOWS,
-            nocomment: true,
-            noext: true,
-            nonegate: true
-        };
-        pattern = internal_pattern_IS_WINDOWS ? pattern.replace(/\\/g, '/') : pattern;
-        this.minimatch = new Minimatch(pattern, minimatchOptions);
-    }
-    /**
-     * Matches the pattern against the specified path
-     */
-    match(itemPath) {
-        // Last segment is globstar?
-        if (this.segments[this.segments.length - 1] === '**') {
-            // Normalize slashes
-            itemPath = internal_path_helper_normalizeSeparators(itemPath);
-            // Append a trailing slash. Otherwise Minimatch will not match the directory immediately
-            // preceding the globstar. For example, given the pattern `/foo/**`, Minimatch returns
-            // false for `/foo` but returns true for `/foo/`. Append a trailing slash to handle that quirk.
-            if (!itemPath.endsWith(external_path_.sep) && this.isImplicitPattern === false) {
-                // Note, this is safe because the constructor ensures the pattern has an absolute root.
-                // For example, formats like C: and C:foo on Windows are resolved to an absolute root.
-                itemPath = `${itemPath}${external_path_.sep}`;
-            }
-        }
-        else {
-            // Normalize slashes and trim unnecessary trailing slash
-            itemPath = safeTrimTrailingSeparator(itemPath);
-        }
-        // Match
-        if (this.minimatch.match(itemPath)) {
-            return this.trailingSeparator ? MatchKind.Directory : MatchKind.All;
-        }
-        return MatchKind.None;
-    }
-    /**
-     * Indicates whether the pattern may match descendants of the specified path
-     */
-    partialMatch(itemPath) {
-        // Normalize slashes and trim unnecessary trailing slash
-        itemPath = safeTrimTrailingSeparator(itemPath);
-        // matchOne does not handle root path correctly
-        if (dirname(itemPath) === itemPath) {
-            return this.rootRegExp.test(itemPath);
-        }
-        return this.minimatch.matchOne(itemPath.split(internal_pattern_IS_WINDOWS ? /\\+/ : /\/+/), this.minimatch.set[0], true);
-    }
-    /**
-     * Escapes glob patterns within a path
-     */
-    static globEscape(s) {
-        return (internal_pattern_IS_WINDOWS ? s : s.replace(/\\/g, '\\\\')) // escape '\' on Linux/macOS
-            .replace(/(\[)(?=[^/]+\])/g, '[[]') // escape '[' when ']' follows within the path segment
-            .replace(/\?/g, '[?]') // escape '?'
-            .replace(/\*/g, '[*]'); // escape '*'
-    }
-    /**
-     * Normalizes slashes and ensures absolute root
-     */
-    static fixupPattern(pattern, homedir) {
-        // Empty
-        external_assert_(pattern, 'pattern cannot be empty');
-        // Must not contain `.` segment, unless first segment
-        // Must not contain `..` segment
-        const literalSegments = new Path(pattern).segments.map(x => Pattern.getLiteral(x));
-        external_assert_(literalSegments.every((x, i) => (x !== '.' || i === 0) && x !== '..'), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
-        // Must not contain globs in root, e.g. Windows UNC path \\foo\b*r
-        external_assert_(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
-        // Normalize slashes
-        pattern = internal_path_helper_normalizeSeparators(pattern);
-        // Replace leading `.` segment
-        if (pattern === '.' || pattern.startsWith(`.${external_path_.sep}`)) {
-            pattern = Pattern.globEscape(process.cwd()) + pattern.substr(1);
-        }
-        // Replace leading `~` segment
-        else if (pattern === '~' || pattern.startsWith(`~${external_path_.sep}`)) {
-            homedir = homedir || external_os_namespaceObject.homedir();
-            external_assert_(homedir, 'Unable to determine HOME directory');
-            external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
-            pattern = Pattern.globEscape(homedir) + pattern.substr(1);
-        }
-        // Replace relative drive root, e.g. pattern is C: or C:foo
-        else if (internal_pattern_IS_WINDOWS &&
-            (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
-            let root = ensureAbsoluteRoot('C:\\dummy-root', pattern.substr(0, 2));
-            if (pattern.length > 2 && !root.endsWith('\\')) {
-                root += '\\';
-            }
-            pattern = Pattern.globEscape(root) + pattern.substr(2);
-        }
-        // Replace relative root, e.g. pattern is \ or \foo
-        else if (internal_pattern_IS_WINDOWS && (pattern === '\\' || pattern.match(/^\\[^\\]/))) {
-            let root = ensureAbsoluteRoot('C:\\dummy-root', '\\');
-            if (!root.endsWith('\\')) {
-                root += '\\';
-            }
-            pattern = Pattern.globEscape(root) + pattern.substr(1);
-        }
-        // Otherwise ensure absolute root
-        else {
-            pattern = ensureAbsoluteRoot(Pattern.globEscape(process.cwd()), pattern);
-        }
-        return internal_path_helper_normalizeSeparators(pattern);
-    }
-    /**
-     * Attempts to unescape a pattern segment to create a literal path segment.
-     * Otherwise returns empty string.
-     */
-    static getLiteral(segment) {
-        let literal = '';
-        for (let i = 0; i < segment.length; i++) {
-            const c = segment[i];
-            // Escape
-            if (c === '\\' && !internal_pattern_IS_WINDOWS && i + 1 < segment.length) {
-                literal += segment[++i];
-                continue;
-            }
-            // Wildcard
-            else if (c === '*' || c === '?') {
-                return '';
-            }
-            // Character set
-            else if (c === '[' && i + 1 < segment.length) {
-                let set = '';
-                let closed = -1;
-                for (let i2 = i + 1; i2 < segment.length; i2++) {
-                    const c2 = segment[i2];
-                    // Escape
-                    if (c2 === '\\' && !internal_pattern_IS_WINDOWS && i2 + 1 < segment.length) {
-                        set += segment[++i2];
-                        continue;
-                    }
-                    // Closed
-                    else if (c2 === ']') {
-                        closed = i2;
-                        break;
-                    }
-                    // Otherwise
-                    else {
-                        set += c2;
-                    }
-                }
-                // Closed?
-                if (closed >= 0) {
-                    // Cannot convert
-                    if (set.length > 1) {
-                        return '';
-                    }
-                    // Convert to literal
-                    if (set) {
-                        literal += set;
-                        i = closed;
-                        continue;
-                    }
-                }
-                // Otherwise fall thru
-            }
-            // Append
-            literal += c;
-        }
-        return literal;
-    }
-    /**
-     * Escapes regexp special characters
-     * https://javascript.info/regexp-escaping
-     */
-    static regExpEscape(s) {
-        return s.replace(/[[\\^$.|?*+()]/g, '\\$&');
-    }
-}
-//# sourceMappingURL=internal-pattern.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-search-state.js
-class SearchState {
-    constructor(path, level) {
-        this.path = path;
-        this.level = level;
-    }
-}
-//# sourceMappingURL=internal-search-state.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-globber.js
-var internal_globber_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-var __asyncValues = (undefined && undefined.__asyncValues) || function (o) {
-    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-    var m = o[Symbol.asyncIterator], i;
-    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
-    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
-    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
-};
-var __await = (undefined && undefined.__await) || function (v) { return this instanceof __await ? (this.v = v, this) : new __await(v); }
-var __asyncGenerator = (undefined && undefined.__asyncGenerator) || function (thisArg, _arguments, generator) {
-    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-    var g = generator.apply(thisArg, _arguments || []), i, q = [];
-    return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function () { return this; }, i;
-    function awaitReturn(f) { return function (v) { return Promise.resolve(v).then(f, reject); }; }
-    function verb(n, f) { if (g[n]) { i[n] = function (v) { return new Promise(function (a, b) { q.push([n, v, a, b]) > 1 || resume(n, v); }); }; if (f) i[n] = f(i[n]); } }
-    function resume(n, v) { try { step(g[n](v)); } catch (e) { settle(q[0][3], e); } }
-    function step(r) { r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r); }
-    function fulfill(value) { resume("next", value); }
-    function reject(value) { resume("throw", value); }
-    function settle(f, v) { if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]); }
-};
-
-
-
-
-
-
-
-
-const internal_globber_IS_WINDOWS = process.platform === 'win32';
-class DefaultGlobber {
-    constructor(options) {
-        this.patterns = [];
-        this.searchPaths = [];
-        this.options = getOptions(options);
-    }
-    getSearchPaths() {
-        // Return a copy
-        return this.searchPaths.slice();
-    }
-    glob() {
-        return internal_globber_awaiter(this, void 0, void 0, function* () {
-            var _a, e_1, _b, _c;
-            const result = [];
-            try {
-                for (var _d = true, _e = __asyncValues(this.globGenerator()), _f; _f = yield _e.next(), _a = _f.done, !_a; _d = true) {
-                    _c = _f.value;
-                    _d = false;
-                    const itemPath = _c;
-                    result.push(itemPath);
-                }
-            }
-            catch (e_1_1) { e_1 = { error: e_1_1 }; }
-            finally {
-                try {
-                    if (!_d && !_a && (_b = _e.return)) yield _b.call(_e);
-                }
-                finally { if (e_1) throw e_1.error; }
-            }
-            return result;
-        });
-    }
-    globGenerator() {
-        return __asyncGenerator(this, arguments, function* globGenerator_1() {
-            // Fill in defaults options
-            const options = getOptions(this.options);
-            // Implicit descendants?
-            const patterns = [];
-            for (const pattern of this.patterns) {
-                patterns.push(pattern);
-                if (options.implicitDescendants &&
-                    (pattern.trailingSeparator ||
-                        pattern.segments[pattern.segments.length - 1] !== '**')) {
-                    patterns.push(new Pattern(pattern.negate, true, pattern.segments.concat('**')));
-                }
-            }
-            // Push the search paths
-            const stack = [];
-            for (const searchPath of getSearchPaths(patterns)) {
-                debug(`Search path '${searchPath}'`);
-                // Exists?
-                try {
-                    // Intentionally using lstat. Detection for broken symlink
-                    // will be performed later (if following symlinks).
-                    yield __await(external_fs_.promises.lstat(searchPath));
-                }
-                catch (err) {
-                    if (err.code === 'ENOENT') {
-                        continue;
-                    }
-                    throw err;
-                }
-                stack.unshift(new SearchState(searchPath, 1));
-            }
-            // Search
-            const traversalChain = []; // used to detect cycles
-            while (stack.length) {
-                // Pop
-                const item = stack.pop();
-                // Match?
-                const match = internal_pattern_helper_match(patterns, item.path);
-                const partialMatch = !!match || internal_pattern_helper_partialMatch(patterns, item.path);
-                if (!match && !partialMatch) {
-                    continue;
-                }
-                // Stat
-                const stats = yield __await(DefaultGlobber.stat(item, options, traversalChain)
-                // Broken symlink, or symlink cycle detected, or no longer exists
-                );
-                // Broken symlink, or symlink cycle detected, or no longer exists
-                if (!stats) {
-                    continue;
-                }
-                // Hidden file or directory?
-                if (options.excludeHiddenFiles && external_path_.basename(item.path).match(/^\./)) {
-                    continue;
-                }
-                // Directory
-                if (stats.isDirectory()) {
-                    // Matched
-                    if (match & MatchKind.Directory && options.matchDirectories) {
-                        yield yield __await(item.path);
-                    }
-                    // Descend?
-                    else if (!partialMatch) {
-                        continue;
-                    }
-                    // Push the child items in reverse
-                    const childLevel = item.level + 1;
-                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_.join(item.path, x), childLevel));
-                    stack.push(...childItems.reverse());
-                }
-                // File
-                else if (match & MatchKind.File) {
-                    yield yield __await(item.path);
-                }
-            }
-        });
-    }
-    /**
-     * Constructs a DefaultGlobber
-     */
-    static create(patterns, options) {
-        return internal_globber_awaiter(this, void 0, void 0, function* () {
-            const result = new DefaultGlobber(options);
-            if (internal_globber_IS_WINDOWS) {
-                patterns = patterns.replace(/\r\n/g, '\n');
-                patterns = patterns.replace(/\r/g, '\n');
-            }
-            const lines = patterns.split('\n').map(x => x.trim());
-            for (const line of lines) {
-                // Empty or comment
-                if (!line || line.startsWith('#')) {
-                    continue;
-                }
-                // Pattern
-                else {
-                    result.patterns.push(new Pattern(line));
-                }
-            }
-            result.searchPaths.push(...getSearchPaths(result.patterns));
-            return result;
-        });
-    }
-    static stat(item, options, traversalChain) {
-        return internal_globber_awaiter(this, void 0, void 0, function* () {
-            // Note:
-            // `stat` returns info about the target of a symlink (or symlink chain)
-            // `lstat` returns info about a symlink itself
-            let stats;
-            if (options.followSymbolicLinks) {
-                try {
-                    // Use `stat` (following symlinks)
-                    stats = yield external_fs_.promises.stat(item.path);
-                }
-                catch (err) {
-                    if (err.code === 'ENOENT') {
-                        if (options.omitBrokenSymbolicLinks) {
-                            debug(`Broken symlink '${item.path}'`);
-                            return undefined;
-                        }
-                        throw new Error(`No information found for the path '${item.path}'. This may indicate a broken symbolic link.`);
-                    }
-                    throw err;
-                }
-            }
-            else {
-                // Use `lstat` (not following symlinks)
-                stats = yield external_fs_.promises.lstat(item.path);
-            }
-            // Note, isDirectory() returns false for the lstat of a symlink
-            if (stats.isDirectory() && options.followSymbolicLinks) {
-                // Get the realpath
-                const realPath = yield external_fs_.promises.realpath(item.path);
-                // Fixup the traversal chain to match the item level
-                while (traversalChain.length >= item.level) {
-                    traversalChain.pop();
-                }
-                // Test for a cycle
-                if (traversalChain.some((x) => x === realPath)) {
-                    debug(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
-                    return undefined;
-                }
-                // Update the traversal chain
-                traversalChain.push(realPath);
-            }
-            return stats;
-        });
-    }
-}
-//# sourceMappingURL=internal-globber.js.map
-// EXTERNAL MODULE: external "stream"
-var external_stream_ = __nccwpck_require__(2203);
-// EXTERNAL MODULE: external "util"
-var external_util_ = __nccwpck_require__(9023);
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-hash-files.js
-var internal_hash_files_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-var internal_hash_files_asyncValues = (undefined && undefined.__asyncValues) || function (o) {
-    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-    var m = o[Symbol.asyncIterator], i;
-    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
-    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
-    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
-};
-
-
-
-
-
-
-function hashFiles(globber_1, currentWorkspace_1) {
-    return internal_hash_files_awaiter(this, arguments, void 0, function* (globber, currentWorkspace, verbose = false) {
-        var _a, e_1, _b, _c;
-        var _d;
-        const writeDelegate = verbose ? core.info : core.debug;
-        let hasMatch = false;
-        const githubWorkspace = currentWorkspace
-            ? currentWorkspace
-            : ((_d = process.env['GITHUB_WORKSPACE']) !== null && _d !== void 0 ? _d : process.cwd());
-        const result = crypto.createHash('sha256');
-        let count = 0;
-        try {
-            for (var _e = true, _f = internal_hash_files_asyncValues(globber.globGenerator()), _g; _g = yield _f.next(), _a = _g.done, !_a; _e = true) {
-                _c = _g.value;
-                _e = false;
-                const file = _c;
-                writeDelegate(file);
-                if (!file.startsWith(`${githubWorkspace}${path.sep}`)) {
-                    writeDelegate(`Ignore '${file}' since it is not under GITHUB_WORKSPACE.`);
-                    continue;
-                }
-                if (fs.statSync(file).isDirectory()) {
-                    writeDelegate(`Skip directory '${file}'.`);
-                    continue;
-                }
-                const hash = crypto.createHash('sha256');
-                const pipeline = util.promisify(stream.pipeline);
-                yield pipeline(fs.createReadStream(file), hash);
-                result.write(hash.digest());
-                count++;
-                if (!hasMatch) {
-                    hasMatch = true;
-                }
-            }
-        }
-        catch (e_1_1) { e_1 = { error: e_1_1 }; }
-        finally {
-            try {
-                if (!_e && !_a && (_b = _f.return)) yield _b.call(_f);
-            }
-            finally { if (e_1) throw e_1.error; }
-        }
-        result.end();
-        if (hasMatch) {
-            writeDelegate(`Found ${count} files to hash.`);
-            return result.digest('hex');
-        }
-        else {
-            writeDelegate(`No matches found for glob`);
-            return '';
-        }
-    });
-}
-//# sourceMappingURL=internal-hash-files.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/glob.js
-var glob_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Constructs a globber
- *
- * @param patterns  Patterns separated by newlines
- * @param options   Glob options
- */
-function create(patterns, options) {
-    return glob_awaiter(this, void 0, void 0, function* () {
-        return yield DefaultGlobber.create(patterns, options);
-    });
-}
-/**
- * Computes the sha256 hash of a glob
- *
- * @param patterns  Patterns separated by newlines
- * @param currentWorkspace  Workspace used when matching files
- * @param options   Glob options
- * @param verbose   Enables verbose logging
- */
-function glob_hashFiles(patterns_1) {
-    return glob_awaiter(this, arguments, void 0, function* (patterns, currentWorkspace = '', options, verbose = false) {
-        let followSymbolicLinks = true;
-        if (options && typeof options.followSymbolicLinks === 'boolean') {
-            followSymbolicLinks = options.followSymbolicLinks;
-        }
-        const globber = yield create(patterns, { followSymbolicLinks });
-        return _hashFiles(globber, currentWorkspace, verbose);
-    });
-}
-//# sourceMappingURL=glob.js.map
-;// CONCATENATED MODULE: ./src/package/walk-package.ts
-// Lists every file and folder of the package for the default include ('**') by walking the
-// package folder with the file-system calls side by side. It gives what @actions/glob gives with
-// followSymbolicLinks, matchDirectories and omitBrokenSymbolicLinks: false, followed by
-// package-scan's inspect() of each path (see node_modules/@actions/glob/lib/internal-globber.js),
-// without glob's one-await-per-path traversal: one readdir per folder, one stat and one access per
-// file, and realpath only for symbolic links.
-
-
-
-
-
-
-
-/** @actions/glob's error for a path that `stat` cannot find (describeScanError reads its path). */
-class BrokenLinkError extends Error {
-    linkPath;
-    constructor(linkPath) {
-        super(`No information found for the path '${linkPath}'. This may indicate a broken symbolic link.`);
-        this.linkPath = linkPath;
-    }
-}
-/** True when `real` (a realpath) is the package's real root or beneath it. */
-function isInsidePackage(real, realRoot) {
-    return real === realRoot || real.startsWith(realRoot + external_node_path_namespaceObject.sep);
-}
-function linkOutsideError(relativePath, real) {
-    return new inputs_InputError(`'${relativePath}' in '${Input.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
-}
-function unreadableFileError(relativePath) {
-    return new inputs_InputError(`'${relativePath}' in '${Input.PackagePath}' cannot be read: check its permissions.`);
-}
-/** File-system calls in flight at once. */
-const WALK_PARALLELISM = 64;
-/**
- * Runs a node:fs call with the callback API, as a promise, at most `size` at once (the project's
- * Semaphore). The callback functions, not fs.promises: on Node 20 a call costs well under half as
- * much (1,201 stat+access, 64 at once: about 20 ms against 50 ms).
- */
-function fsLimiter(size) {
-    const limiter = new Semaphore(size);
-    return (start) => limiter.use(() => new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value)))));
-}
-/**
- * Walks `root` (whose realpath is `realRoot`) following symbolic links, as scanPackage's glob path
- * lists it with the include '**': the same files, folders and `_.dir` count, and the same error
- * when there is one (raw file-system errors and BrokenLinkError, for describeScanError, or the
- * InputErrors of a link outside the package and an unreadable file). A link to a folder whose
- * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
- */
-async function walkPackage(root, realRoot) {
-    const call = fsLimiter(WALK_PARALLELISM);
-    const walkFolder = async (folder) => {
-        let entries;
-        try {
-            entries = await call(cb => external_node_fs_namespaceObject.readdir(folder.localPath, { withFileTypes: true }, cb));
-        }
-        catch (error) {
-            return { kind: 'failed', failure: { when: 'traversal', error } };
-        }
-        const children = await Promise.all(entries.map(entry => visit(folder, entry)));
-        return { kind: 'folder', relativePath: folder.relativePath, children };
-    };
-    const visit = async (parent, entry) => {
-        const localPath = external_node_path_namespaceObject.join(parent.localPath, entry.name);
-        const relativePath = parent.relativePath === '' ? entry.name : `${parent.relativePath}/${entry.name}`;
-        const failed = (when, error) => ({ kind: 'failed', failure: { when, error } });
-        const traversalError = (error) => failed('traversal', error.code === 'ENOENT' ? new BrokenLinkError(localPath) : error);
-        const subfolder = (real) => walkFolder({ localPath, relativePath, real, chain: [...parent.chain, real] });
-        const readableFile = async (size) => {
-            try {
-                await call(cb => external_node_fs_namespaceObject.access(localPath, external_node_fs_namespaceObject.constants.R_OK, err => cb(err, undefined)));
-            }
-            catch {
-                return failed('inspection', unreadableFileError(relativePath));
-            }
-            return { kind: 'file', file: { localPath, relativePath, size } };
-        };
-        let isLink = entry.isSymbolicLink();
-        let isFolder = entry.isDirectory();
-        let isFile = entry.isFile();
-        if (!isLink && !isFolder && !isFile && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
-            // The file system did not say what it is (DT_UNKNOWN): ask it.
-            try {
-                const info = await call(cb => external_node_fs_namespaceObject.lstat(localPath, cb));
-                [isLink, isFolder, isFile] = [info.isSymbolicLink(), info.isDirectory(), info.isFile()];
-            }
-            catch (error) {
-                return traversalError(error);
-            }
-        }
-        if (!isLink && !isFolder && !isFile)
-            return { kind: 'skipped' }; // a socket, a fifo, a device
-        if (!isLink && isFolder)
-            return subfolder(external_node_path_namespaceObject.join(parent.real, entry.name));
-        // A file, or a symbolic link: glob stats it, following links (a broken link fails here).
-        let info;
-        try {
-            info = await call(cb => external_node_fs_namespaceObject.stat(localPath, cb));
-        }
-        catch (error) {
-            return traversalError(error);
-        }
-        if (!isLink) {
-            if (info.isFile())
-                return readableFile(info.size);
-            // It changed since readdir listed it: go by what stat says.
-            return info.isDirectory() ? subfolder(external_node_path_namespaceObject.join(parent.real, entry.name)) : { kind: 'skipped' };
-        }
-        // A link: glob takes the realpath of a folder for its cycle check, and inspect() refuses
-        // a realpath outside the package.
-        let real;
-        try {
-            real = await call(cb => external_node_fs_namespaceObject.realpath.native(localPath, cb));
-        }
-        catch (error) {
-            return failed(info.isDirectory() ? 'traversal' : 'inspection', error);
-        }
-        if (info.isDirectory() && parent.chain.includes(real)) {
-            debug(`Symlink cycle detected for path '${localPath}' and realpath '${real}'`);
-            return { kind: 'skipped' };
-        }
-        if (!isInsidePackage(real, realRoot))
-            return failed('inspection', linkOutsideError(relativePath, real));
-        if (info.isDirectory())
-            return subfolder(real);
-        return info.isFile() ? readableFile(info.size) : { kind: 'skipped' };
-    };
-    const top = await walkFolder({ localPath: root, relativePath: '', real: realRoot, chain: [realRoot] });
-    // glob's order is the walk's order, depth first in readdir order: the first traversal error in
-    // it is the one glob throws; failing that, the first inspection error.
-    const listing = { files: [], folders: new Set(), ignoredMarkFiles: 0 };
-    let firstInspectionError;
-    const pending = [top];
-    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
-        switch (node.kind) {
-            case 'failed':
-                if (node.failure.when === 'traversal')
-                    throw node.failure.error;
-                firstInspectionError ??= { error: node.failure.error };
-                break;
-            case 'folder':
-                listing.folders.add(node.relativePath);
-                for (let i = node.children.length - 1; i >= 0; i--)
-                    pending.push(node.children[i]);
-                break;
-            case 'file':
-                if (external_node_path_namespaceObject.basename(node.file.localPath) === MARK_FILE_NAME)
-                    listing.ignoredMarkFiles++;
-                else
-                    listing.files.push(node.file);
-                break;
-            case 'skipped':
-                break;
-        }
-    }
-    if (firstInspectionError)
-        throw firstInspectionError.error;
-    return listing;
-}
-
-;// CONCATENATED MODULE: ./src/package/package-scan.ts
-// Finds the files and folders of the application package, and maps local paths (platform
-// separators) to store paths (always `/`). The default include ('**') walks the package folder
-// (walk-package.ts); other include patterns go through @actions/glob for its matching rules.
-
-
-
-
-
-
-
-
-
-const APPLICATION_MANIFEST = 'ApplicationManifest.xml';
-/** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
-function toStoreRelativePath(root, localPath, platform = external_node_path_namespaceObject) {
-    const relative = platform.relative(root, localPath);
-    if (relative === '')
-        return '';
-    if (relative.startsWith('..') || platform.isAbsolute(relative)) {
-        throw new Error(`'${localPath}' is not inside '${root}'`);
-    }
-    return relative.split(platform.sep).join('/');
-}
-/**
- * Escapes a literal path for @actions/glob, by its own rule (Pattern.globEscape in
- * @actions/glob/lib/internal-pattern.js, which it does not export): `\` doubled except on
- * Windows, where it separates; `[` escaped when a `]` follows in the same segment; `?` and `*`.
- * Braces, `!`, `#` and extglobs need nothing: it runs minimatch with nobrace, nonegate, nocomment
- * and noext, and our patterns always begin with the absolute root.
- */
-function escapeGlob(literal, windows = process.platform === 'win32') {
-    return (windows ? literal : literal.replace(/\\/g, '\\\\'))
-        .replace(/(\[)(?=[^/]+\])/g, '[[]')
-        .replace(/\?/g, '[?]')
-        .replace(/\*/g, '[*]');
-}
-/**
- * An include pattern relative to the package root: a leading `./` is dropped; `.` and `..`
- * segments elsewhere are refused (the package root is the only base).
- */
-function normalizeIncludePattern(pattern) {
-    const negated = pattern.startsWith('!');
-    let body = (negated ? pattern.slice(1) : pattern).replace(/^[\\/]+/, '');
-    while (body.startsWith('./') || body.startsWith('.\\'))
-        body = body.slice(2);
-    if (body === '.' || body === '')
-        body = '**';
-    if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
-        throw new inputs_InputError(`'${Input.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${Input.PackagePath}', so write it without them (for example 'Svc/**').`);
-    }
-    return negated ? `!${body}` : body;
-}
-/** A scan error as one sentence naming the input and the fix (broken link, unreadable folder). */
-function describeScanError(err, root) {
-    if (err instanceof inputs_InputError)
-        return err;
-    const e = err;
-    const brokenPath = err instanceof BrokenLinkError
-        ? err.linkPath
-        : /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
-    const where = (p) => {
-        if (p === undefined)
-            return `a path in '${Input.PackagePath}'`;
-        const rel = external_node_path_namespaceObject.relative(root, p).split(external_node_path_namespaceObject.sep).join('/');
-        return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${Input.PackagePath}'`;
-    };
-    if (brokenPath !== undefined) {
-        const rel = external_node_path_namespaceObject.relative(root, brokenPath).split(external_node_path_namespaceObject.sep).join('/');
-        return new inputs_InputError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${Input.Include}'.`);
-    }
-    if (e?.code === 'EACCES' || e?.code === 'EPERM') {
-        return new inputs_InputError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${Input.Include}'.`);
-    }
-    if (e?.code === 'ELOOP')
-        return new inputs_InputError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
-    const message = e instanceof Error ? e.message : String(err);
-    return new inputs_InputError(`Scanning '${Input.PackagePath}' ('${root}') with '${Input.Include}' failed: ${message}`);
-}
-async function scanPackage(packagePath, include, options = {}) {
-    const root = external_node_path_namespaceObject.resolve(packagePath);
-    const st = await external_node_fs_namespaceObject.promises.stat(root).catch(() => undefined);
-    if (!st)
-        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
-    if (!st.isDirectory()) {
-        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
-    }
-    const realRoot = await external_node_fs_namespaceObject.promises.realpath(root);
-    const base = escapeGlob(root);
-    const relativePatterns = include.map(normalizeIncludePattern);
-    const absolute = (p) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
-    let listing;
-    if (relativePatterns.join('\n') === '**' && !options.useGlob) {
-        // Everything: walk the folder rather than have glob match each path (same result, much sooner).
-        try {
-            listing = await walkPackage(root, realRoot);
-        }
-        catch (err) {
-            throw describeScanError(err, root);
-        }
-    }
-    else {
-        listing = await listWithGlob(root, realRoot, relativePatterns.map(absolute).join('\n'));
-    }
-    const { files, folders, ignoredMarkFiles } = listing;
-    if (files.length === 0) {
-        const hasAnything = (await external_node_fs_namespaceObject.promises.readdir(root)).length > 0;
-        throw new inputs_InputError(hasAnything
-            ? `'${Input.Include}' (${include.join(', ')}) matched no file in '${Input.PackagePath}' ('${root}').`
-            : `'${Input.PackagePath}' ('${root}') is empty: build the application package into it first.`);
-    }
-    const manifest = files.find(f => f.relativePath === APPLICATION_MANIFEST);
-    if (!manifest) {
-        throw new inputs_InputError(`'${Input.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${Input.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`);
-    }
-    // Sorted, so that the message is the same whatever order the file system lists the folders in.
-    const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders].sort());
-    if (nameProblems.length > 0) {
-        const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
-        const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
-        throw new inputs_InputError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${Input.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${Input.Include}'.`);
-    }
-    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
-    return {
-        root,
-        files,
-        folders: [...folders].sort(),
-        totalBytes: files.reduce((n, f) => n + f.size, 0),
-        ignoredMarkFiles,
-        unmatchedPatterns: relativePatterns.length > 1 ? await unmatchedPatterns(root, base, include, relativePatterns) : []
-    };
-}
-/** The files and folders @actions/glob finds for `patterns` (absolute, escaped), each inspected. Exported for the tests. */
-async function listWithGlob(root, realRoot, patterns) {
-    const found = [];
-    try {
-        const globber = await create(patterns, GLOB_OPTIONS);
-        for await (const p of globber.globGenerator())
-            found.push(p);
-    }
-    catch (err) {
-        throw describeScanError(err, root);
-    }
-    const listing = { files: [], folders: new Set(['']), ignoredMarkFiles: 0 };
-    // Each path costs a few file-system calls: run them side by side rather than one after another.
-    await inParallel(found, SCAN_PARALLELISM, async (p) => {
-        const entry = await inspect(root, realRoot, p);
-        if (entry.kind === 'folder') {
-            addFolderAndAncestors(listing.folders, entry.relativePath);
-        }
-        else if (entry.kind === 'file') {
-            addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
-            if (external_node_path_namespaceObject.basename(p) === MARK_FILE_NAME)
-                listing.ignoredMarkFiles++;
-            else
-                listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
-        }
-    });
-    return listing;
-}
-const GLOB_OPTIONS = {
-    followSymbolicLinks: true,
-    implicitDescendants: true,
-    matchDirectories: true,
-    omitBrokenSymbolicLinks: false
-};
-/** The include patterns (as the user wrote them) that select nothing on their own. */
-async function unmatchedPatterns(root, base, include, relativePatterns) {
-    const unmatched = [];
-    for (const [i, written] of include.entries()) {
-        const p = relativePatterns[i];
-        if (p === undefined)
-            throw new Error('internal: one relative pattern per include pattern');
-        if (p.startsWith('!'))
-            continue;
-        const globber = await create(`${base}/${p}`, { ...GLOB_OPTIONS, omitBrokenSymbolicLinks: true });
-        let matched = false;
-        for await (const found of globber.globGenerator()) {
-            if (found !== root) {
-                matched = true;
-                break;
-            }
-        }
-        if (!matched)
-            unmatched.push(written);
-    }
-    return unmatched;
-}
-const SCAN_PARALLELISM = 32;
-async function inspect(root, realRoot, found) {
-    const relativePath = toStoreRelativePath(root, found);
-    const real = await external_node_fs_namespaceObject.promises.realpath(found);
-    if (!isInsidePackage(real, realRoot))
-        throw linkOutsideError(relativePath, real);
-    const info = await external_node_fs_namespaceObject.promises.stat(found);
-    if (info.isDirectory())
-        return { kind: 'folder', relativePath };
-    if (!info.isFile())
-        return { kind: 'other' };
-    try {
-        await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
-    }
-    catch {
-        throw unreadableFileError(relativePath);
-    }
-    return { kind: 'file', relativePath, size: info.size };
-}
-function parentOf(relativePath) {
-    const i = relativePath.lastIndexOf('/');
-    return i < 0 ? '' : relativePath.slice(0, i);
-}
-function addFolderAndAncestors(folders, folder) {
-    for (let f = folder; f !== '' && !folders.has(f); f = parentOf(f))
-        folders.add(f);
-}
-
-;// CONCATENATED MODULE: ./src/action/run-report.ts
-// What the run did, as step outputs and as a job summary. Both are written whether the run
-// succeeds or fails, with every value known by then.
-
-
-const Output = {
-    ImageStorePath: 'image-store-path',
-    FileCount: 'file-count',
-    FolderCount: 'folder-count',
-    ChunkedFileCount: 'chunked-file-count',
-    TotalBytes: 'total-bytes',
-    StoreSizeBytes: 'store-size-bytes',
-    DurationSeconds: 'duration-seconds',
-    ThroughputBytesPerSecond: 'throughput-bytes-per-second',
-    CopiedTo: 'copied-to',
-    StaleFileCount: 'stale-file-count'
-};
-class RunReport {
-    started = Date.now();
-    endpoint;
-    imageStorePath;
-    /** Package files uploaded (mark files not counted). */
-    fileCount;
-    /** Mark files written. */
-    folderCount;
-    chunkedFileCount;
-    /** Bytes of the package's files. */
-    totalBytes;
-    storeSizeBytes;
-    bytesUploaded;
-    uploadSeconds;
-    copiedTo;
-    /** Files and folders in the destination that the package lacks (merge, skip). */
-    staleCount;
-    overwrite;
-    /** The package root's mark file was written (after the verification). */
-    rootMarked = false;
-    requestsSent;
-    dryRun = false;
-    skipped = false;
-    /** Why nothing was uploaded although the run went on (the version is already provisioned). */
-    uploadNotNeeded;
-    /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
-    uploadCompleted = false;
-    error;
-    get durationSeconds() {
-        return (Date.now() - this.started) / 1000;
-    }
-    get throughput() {
-        if (this.bytesUploaded === undefined || !this.uploadSeconds)
-            return undefined;
-        return Math.round(this.bytesUploaded / this.uploadSeconds);
-    }
-    outputs() {
-        const values = {
-            [Output.ImageStorePath]: this.imageStorePath,
-            [Output.FileCount]: this.fileCount,
-            [Output.FolderCount]: this.folderCount,
-            [Output.ChunkedFileCount]: this.chunkedFileCount,
-            [Output.TotalBytes]: this.totalBytes,
-            [Output.StoreSizeBytes]: this.storeSizeBytes,
-            [Output.DurationSeconds]: this.durationSeconds.toFixed(3),
-            [Output.ThroughputBytesPerSecond]: this.throughput,
-            [Output.CopiedTo]: this.copiedTo,
-            [Output.StaleFileCount]: this.staleCount
-        };
-        return Object.fromEntries(Object.entries(values)
-            .filter((e) => e[1] !== undefined)
-            .map(([k, v]) => [k, String(v)]));
-    }
-    /** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
-    writeOutputs() {
-        try {
-            for (const [name, value] of Object.entries(this.outputs()))
-                setOutput(name, value);
-        }
-        catch (err) {
-            setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${err.message}`);
-        }
-    }
-    /** Writes the job summary; a failure to write it is logged, never fatal. */
-    async writeSummary() {
-        try {
-            const [firstLine, ...moreLines] = (this.error ?? '').split('\n');
-            const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
-            const stale = this.staleCount ? ` ⚠️ It holds ${this.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-            const uploadFailed = this.error !== undefined && !this.uploadCompleted && this.uploadNotNeeded === undefined;
-            const status = uploadFailed
-                ? `❌ ${this.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-                : this.uploadNotNeeded !== undefined
-                    ? `⏭️ Not uploaded: ${this.uploadNotNeeded}.`
-                    : this.dryRun
-                        ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${this.skipped ? `skip the upload (a complete upload is at '${this.imageStorePath}')` : `upload to '${this.imageStorePath}'`}.${stale}`
-                        : this.skipped
-                            ? `⏭️ Skipped: a complete upload is already at '${this.imageStorePath}'.${stale}`
-                            : `${this.staleCount ? '⚠️' : '✅'} Uploaded to '${this.imageStorePath}'.${stale}${this.error ? ' The release that followed failed: see below.' : ''}`;
-            const row = (label, value) => [label, value ?? '—'];
-            const throughput = this.throughput;
-            summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-            if (uploadFailed && failures.length > 0)
-                summary.addList(failures);
-            await summary
-                .addTable([
-                [
-                    { data: 'What', header: true },
-                    { data: 'Value', header: true }
-                ],
-                row('Destination', this.imageStorePath),
-                row('Cluster', this.endpoint),
-                row(this.dryRun ? 'Files to upload' : 'Files uploaded', this.fileCount?.toString()),
-                row(this.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', this.folderCount?.toString()),
-                row('Left over in the destination', this.staleCount?.toString()),
-                row('Chunked files', this.chunkedFileCount?.toString()),
-                row('Package size', this.totalBytes === undefined ? undefined : `${formatBytes(this.totalBytes)} (${this.totalBytes} bytes)`),
-                row('Store size', this.storeSizeBytes === undefined ? undefined : `${formatBytes(this.storeSizeBytes)} (${this.storeSizeBytes} bytes)`),
-                row('Duration', `${this.durationSeconds.toFixed(1)} s`),
-                row('Throughput', throughput === undefined ? undefined : `${formatBytes(throughput)}/s`),
-                row('Requests', this.requestsSent?.toString()),
-                row('Copied to', this.copiedTo)
-            ])
-                .write();
-        }
-        catch (err) {
-            warning(`Could not write the job summary: ${err.message}`);
-        }
-    }
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/upload/upload-failures.ts
-// The failures of an upload, collected so that every running file finishes before the run stops,
-// and reported together.
-
-/** Several files failed; the message lists the first few. */
-class UploadFailedError extends Error {
-    failures;
-    name = 'UploadFailedError';
-    constructor(failures) {
-        const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
-        const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
-        super(failures.length === 1 ? (failures[0]?.message ?? 'the upload failed') : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
-        this.failures = failures;
-    }
-}
-/** A file stopped because another one failed: not a failure of its own. */
-class StoppedError extends Error {
-    name = 'StoppedError';
-}
-class UploadFailures {
-    signal;
-    failures = [];
-    constructor(signal) {
-        this.signal = signal;
-    }
-    get cancelled() {
-        return this.signal?.aborted === true;
-    }
-    /** True once anything failed or the run was cancelled: no new work starts. */
-    get stopped() {
-        return this.failures.length > 0 || this.cancelled;
-    }
-    add(err) {
-        if (err instanceof StoppedError)
-            return;
-        if (err instanceof CancelledError && this.cancelled)
-            return;
-        if (this.failures.includes(err))
-            return; // one failure seen by several files (a compression that stopped), reported once
-        this.failures.push(err instanceof Error ? err : new Error(String(err)));
-    }
-    /** The error that ends a stopped run. */
-    toError() {
-        if (this.cancelled)
-            return new CancelledError('the upload was cancelled');
-        return new UploadFailedError([...this.failures]);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/file-upload.ts
-// One package file into the store: by a single PUT, or through an upload session in chunks, with
-// the recovery a session needs (protocol reference §4): a chunk whose answer was lost, a session
-// lost in a failover or recreated with ranges missing, a commit whose answer was lost.
-
-
-
-
-
-
-
-
-
-/**
- * How often a file's upload session may be lost (failover, expiry) or come back incomplete
- * before the file is given up.
- */
-const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 512 * 1024;
-/** The gateway reads Content-Length as 32 bits. */
-const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
-/** The session is gone from the cluster (failover, expiry): the file starts again with a new one. */
-class SessionLostError extends Error {
-}
-/** Uploads one file; returns how it went in. */
-async function uploadPackageFile(ctx, file, storePath) {
-    if (file.size <= ctx.chunkSize) {
-        await uploadWhole(ctx, file, storePath);
-        return 'single-put';
-    }
-    return uploadThroughSessions(ctx, file, storePath);
-}
-function source(file, range) {
-    return {
-        name: file.localPath,
-        length: range.end - range.start + 1,
-        // A small file gets a buffer of its own size, not a megabyte.
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
-            start: range.start,
-            end: range.end,
-            highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
-        })
-    };
-}
-async function uploadWhole(ctx, file, storePath) {
-    if (file.size > MAX_SINGLE_PUT_BYTES) {
-        throw new Error(`upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`);
-    }
-    const body = file.size === 0 ? Buffer.alloc(0) : source(file, { start: 0, end: file.size - 1 });
-    await ctx.client.uploadFile(storePath, body);
-    ctx.progress.bytesDone += file.size;
-}
-function rangesOf(session) {
-    return session.ExpectedRanges.map(r => ({
-        start: parseInt64(r.StartPosition, 'StartPosition'),
-        end: parseInt64(r.EndPosition, 'EndPosition')
-    }));
-}
-async function uploadThroughSessions(ctx, file, storePath) {
-    let decision = await ctx.sessions.decide();
-    let recoveries = 0;
-    const recover = (what) => {
-        if (++recoveries > MAX_SESSION_RECOVERIES) {
-            throw new Error(`upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`);
-        }
-        info(`The upload session of '${storePath}' ${what}.`);
-    };
-    for (;;) {
-        if (decision === 'single-put') {
-            await uploadWhole(ctx, file, storePath);
-            return 'single-put';
-        }
-        const sessionId = (0,external_node_crypto_.randomUUID)();
-        ctx.openSessions.add(sessionId);
-        let progressCounted = 0;
-        const sendChunk = async (range) => {
-            await sendOneChunk(ctx.client, file, storePath, sessionId, range);
-            const n = range.end - range.start + 1;
-            progressCounted += n;
-            ctx.progress.bytesDone += n;
-        };
-        try {
-            let todo = splitIntoChunks([{ start: 0, end: file.size - 1 }], ctx.chunkSize);
-            if (decision === 'probe') {
-                // The first chunk goes alone: a cluster without sessions refuses it with 400 E_INVALIDARG.
-                const [first, ...rest] = todo;
-                if (first) {
-                    let outcome;
-                    try {
-                        await sendChunk(first);
-                        outcome = true;
-                    }
-                    catch (err) {
-                        if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
-                            outcome = false;
-                        else
-                            throw err;
-                    }
-                    finally {
-                        ctx.sessions.probed(outcome);
-                    }
-                    if (!outcome) {
-                        ctx.openSessions.delete(sessionId);
-                        await uploadWhole(ctx, file, storePath);
-                        return 'single-put';
-                    }
-                }
-                decision = 'sessions';
-                todo = rest;
-            }
-            const priorVersion = ctx.destinationEmpty ? undefined : (await ctx.client.getFileInfo(storePath))?.FileVersion?.VersionNumber;
-            for (;;) {
-                await inParallel(todo, ctx.concurrency, sendChunk, ctx.stopped);
-                if (ctx.stopped())
-                    throw new StoppedError();
-                const outcome = await commit(ctx.client, sessionId, storePath, file.size, priorVersion);
-                if (outcome.done)
-                    break;
-                // The cluster still expects ranges (a session recreated after a failover): send those.
-                const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
-                recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
-                progressCounted -= lostBytes;
-                ctx.progress.bytesDone -= lostBytes;
-                todo = splitIntoChunks(outcome.expected, ctx.chunkSize);
-            }
-            ctx.openSessions.delete(sessionId);
-            return 'session';
-        }
-        catch (err) {
-            if (!(err instanceof SessionLostError))
-                throw err;
-            ctx.openSessions.delete(sessionId);
-            ctx.progress.bytesDone -= progressCounted;
-            recover('was lost on the cluster; starting that file again with a new session');
-            // A probe that ended undecided handed the probe on: ask again.
-            if (decision === 'probe')
-                decision = await ctx.sessions.decide();
-        }
-    }
-}
-/**
- * Sends one chunk. A re-sent chunk whose first attempt arrived (only its answer was lost) is
- * refused with RANGE_NOT_SATISFIABLE: then the session says whether those bytes are still
- * expected.
- */
-async function sendOneChunk(client, file, storePath, sessionId, range) {
-    try {
-        await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
-    }
-    catch (err) {
-        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable)))
-            throw err;
-        const session = await client.getUploadSession(sessionId, storePath);
-        if (!session) {
-            debug(`chunk ${range.start}-${range.end} of '${storePath}' refused and its session is gone: the session was lost`);
-            throw new SessionLostError();
-        }
-        const stillExpected = rangesOf(session).some(r => overlaps(range, r));
-        debug(`chunk ${range.start}-${range.end} of '${storePath}' refused as already sent; the session ${stillExpected ? 'still expects it: a real refusal' : 'has it: only the answer was lost'}`);
-        if (stillExpected)
-            throw err;
-    }
-}
-/**
- * Commits a session. Only 400 E_INVALIDARG can mean that the commit did not happen for a reason
- * we can repair (protocol reference §4): ranges still missing (the session was recreated after a
- * failover), the session is gone (failover, expiry), or an earlier attempt of this commit
- * succeeded and only its answer was lost. The session and the store tell which. Any other refusal
- * fails the file at once.
- */
-async function commit(client, sessionId, storePath, size, priorVersion) {
-    try {
-        await client.commitUploadSession(sessionId, storePath);
-        return { done: true };
-    }
-    catch (err) {
-        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg)))
-            throw err;
-        const session = await client.getUploadSession(sessionId, storePath);
-        if (session) {
-            const expected = rangesOf(session);
-            debug(`commit of '${storePath}' refused; its session still expects ${expected.length} range(s)`);
-            if (expected.length === 0)
-                throw err;
-            return { done: false, expected };
-        }
-        // Only an attempt that got no answer can have committed the file behind our back.
-        const earlierAttemptUnanswered = err.detail.attempts > 1;
-        if (earlierAttemptUnanswered) {
-            const stored = await client.getFileInfo(storePath);
-            const committed = stored !== undefined &&
-                parseInt64(stored.FileSize, 'FileSize') === size &&
-                (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
-            debug(`commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`);
-            if (committed)
-                return { done: true };
-        }
-        else {
-            debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);
-        }
-        throw new SessionLostError();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/folder-completion.ts
-// Decides when a folder's mark file may be written: only after every file and every sub-folder
-// beneath it is complete (protocol reference §5). Deepest folders come first and the package
-// root last, because a folder counts as complete only once its sub-folders' mark files are written.
-function folder_completion_parentOf(folder) {
-    const i = folder.lastIndexOf('/');
-    return i < 0 ? '' : folder.slice(0, i);
-}
-class FolderCompletion {
-    /** What each folder still waits for: its direct files and its direct sub-folders' mark files. */
-    waitingFor = new Map();
-    /**
-     * @param folders every folder of the package relative to its root, '' for the root
-     * @param files the package files relative to the root, `/` separators
-     */
-    constructor(folders, files) {
-        for (const folder of folders)
-            this.waitingFor.set(folder, this.waitingFor.get(folder) ?? 0);
-        if (!this.waitingFor.has(''))
-            this.waitingFor.set('', 0);
-        for (const folder of [...this.waitingFor.keys()]) {
-            if (folder !== '')
-                this.add(folder_completion_parentOf(folder));
-        }
-        for (const file of files)
-            this.add(folder_completion_parentOf(file));
-    }
-    add(folder) {
-        const count = this.waitingFor.get(folder);
-        if (count === undefined)
-            throw new Error(`folder '${folder}' is not part of the package`);
-        this.waitingFor.set(folder, count + 1);
-    }
-    /** Folders that hold nothing still to upload (empty folders): their mark files can go first. */
-    readyAtStart() {
-        return [...this.waitingFor.entries()].filter(([, n]) => n === 0).map(([f]) => f);
-    }
-    /** Records a completed file; returns its folder if that folder is now ready for its mark file. */
-    fileCompleted(file) {
-        return this.complete(folder_completion_parentOf(file));
-    }
-    /** Records a written mark file; returns the parent folder if it is now ready. */
-    markWritten(folder) {
-        return folder === '' ? [] : this.complete(folder_completion_parentOf(folder));
-    }
-    complete(folder) {
-        const left = (this.waitingFor.get(folder) ?? 0) - 1;
-        if (left < 0)
-            throw new Error(`folder '${folder}' completed more often than it has content`);
-        this.waitingFor.set(folder, left);
-        return left === 0 ? [folder] : [];
-    }
-    get folderCount() {
-        return this.waitingFor.size;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/mark-files.ts
-// Writes each folder's mark file (`_.dir`) as soon as everything beneath it is complete, on the
-// side of the file uploads. The package root's is withheld until writeRoot(): the package is then
-// complete for the cluster, so the caller verifies the store first.
-
-
-
-
-
-class MarkFileWriter {
-    client;
-    destination;
-    stopped;
-    onError;
-    onMarkWritten;
-    completion;
-    written = 0;
-    /** Everything beneath the package root is complete; its mark file waits for writeRoot(). */
-    rootReady = false;
-    writes = new InFlight();
-    constructor(client, destination, folders, files, 
-    /** True once the run must start nothing new. */
-    stopped, onError, 
-    /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
-    onMarkWritten = () => undefined) {
-        this.client = client;
-        this.destination = destination;
-        this.stopped = stopped;
-        this.onError = onError;
-        this.onMarkWritten = onMarkWritten;
-        this.completion = new FolderCompletion(folders, files);
-    }
-    /** Writes the marks of the folders that hold nothing to upload (empty folders). */
-    start() {
-        this.completion.readyAtStart().forEach(f => this.folderReady(f));
-    }
-    /** Records an uploaded file; writes its folder's mark if the folder is now complete. */
-    fileUploaded(relativePath) {
-        this.completion.fileCompleted(relativePath).forEach(f => this.folderReady(f));
-    }
-    /** Waits for every mark file started so far, and those they start in turn. */
-    settle() {
-        return this.writes.drain();
-    }
-    async writeRoot() {
-        if (!this.rootReady)
-            throw new Error('internal: writeRootMarkFile() before the package root was complete');
-        await this.write('');
-    }
-    folderReady(folder) {
-        if (this.stopped())
-            return;
-        if (folder === '') {
-            this.rootReady = true;
-            debug('every sub-folder of the package is complete; the root mark file waits');
-            return;
-        }
-        this.writes.add(this.write(folder).then(() => {
-            this.onMarkWritten(folder);
-            this.completion.markWritten(folder).forEach(f => this.folderReady(f));
-        }), this.onError);
-    }
-    async write(folder) {
-        await this.client.uploadFile(joinStorePath(this.destination, joinStorePath(folder, MARK_FILE_NAME)), Buffer.alloc(0));
-        this.written++;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/session-capability.ts
-// Whether the cluster has upload sessions (Linux clusters of runtime 6.4 and earlier do not). One
-// probe decides for the whole run: the first large file sends its first chunk alone, and every
-// other large file waits for that answer. Once a session has worked, the answer is final.
-
-class SessionCapability {
-    supported;
-    probing;
-    get known() {
-        return this.supported;
-    }
-    /**
-     * 'sessions' or 'single-put' once known. Otherwise the first caller gets 'probe' and must call
-     * probed(); later callers wait for it. A probe that decided nothing (its chunk failed for
-     * another reason) hands the probe to the next waiter.
-     */
-    async decide() {
-        for (;;) {
-            if (this.supported !== undefined)
-                return this.supported ? 'sessions' : 'single-put';
-            if (!this.probing) {
-                let finish;
-                const done = new Promise(resolve => (finish = resolve));
-                this.probing = { done, finish };
-                return 'probe';
-            }
-            await this.probing.done;
-        }
-    }
-    /** The probe's outcome: true (a session took the chunk), false (400 E_INVALIDARG), undefined (undecided). */
-    probed(outcome) {
-        if (outcome !== undefined && this.supported === undefined) {
-            this.supported = outcome;
-            debug(`upload sessions probe: ${outcome ? 'the cluster has upload sessions' : 'no upload sessions (400 E_INVALIDARG on the first chunk)'}`);
-            if (!outcome) {
-                warning('This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.');
-            }
-        }
-        else if (outcome === undefined) {
-            debug('upload sessions probe: undecided (the first chunk failed otherwise); the next large file probes again');
-        }
-        const probing = this.probing;
-        this.probing = undefined;
-        probing?.finish();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/upload-progress.ts
-// Counters of an upload in progress, and the periodic progress line.
-
-class UploadProgress {
-    totalFiles;
-    totalBytes;
-    filesDone = 0;
-    bytesDone = 0;
-    /** Files whose upload waits for them to be written (zips of a compressed copy): the total bytes are not known yet. */
-    filesBeingWritten = 0;
-    started = Date.now();
-    timer;
-    constructor(totalFiles, 
-    /** Grows while files still being written (zips of a compressed copy) get their size. */
-    totalBytes) {
-        this.totalFiles = totalFiles;
-        this.totalBytes = totalBytes;
-    }
-    get elapsedSeconds() {
-        return (Date.now() - this.started) / 1000;
-    }
-    line() {
-        const pct = this.totalBytes === 0 ? 100 : Math.floor((this.bytesDone / this.totalBytes) * 100);
-        const rate = this.elapsedSeconds > 0 ? this.bytesDone / this.elapsedSeconds : 0;
-        const bytes = this.filesBeingWritten > 0
-            ? `${formatBytes(this.bytesDone)} so far (${this.filesBeingWritten} zip(s) still being written)`
-            : `${formatBytes(this.bytesDone)} of ${formatBytes(this.totalBytes)} (${pct}%)`;
-        return `uploaded ${this.filesDone}/${this.totalFiles} files, ${bytes}, ${formatBytes(Math.round(rate))}/s`;
-    }
-    /** Logs a progress line every `intervalMs` until stopped. */
-    start(log, intervalMs = 5000) {
-        this.timer = setInterval(() => log(this.line()), intervalMs);
-        this.timer.unref();
-    }
-    stop() {
-        clearInterval(this.timer);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/upload/package-uploader.ts
-// Uploads a scanned package into the store: the schedule (large files first, at most
-// `concurrency` files at once), with each file's upload (file-upload.ts), the shared probe for
-// upload sessions (session-capability.ts), the mark files written as folders complete
-// (mark-files.ts), progress and failures each in their own module. All requests share one bounded
-// pool (the client's limiter).
-
-
-
-
-
-
-
-
-
-/**
- * The order files start in. Large files first, so that their many chunks overlap with the small
- * files. Then the small ones deepest folder first (a folder's files together, in path order): a
- * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
- * done early their chains of marks are written while the shallow files still upload, and little
- * is left to write after the last file (bench packages: the marks after the last file took about
- * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
- */
-function uploadOrder(files, chunkSize) {
-    const depth = (f) => f.relativePath.split('/').length;
-    const present = files.filter(f => f.ready === undefined);
-    const small = present.filter(f => f.size <= chunkSize);
-    small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
-    // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
-    const pending = files.filter(f => f.ready !== undefined);
-    return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
-}
-class PackageUploader {
-    client;
-    pkg;
-    settings;
-    progress;
-    counts = { filesUploaded: 0, bytesUploaded: 0, chunkedFiles: 0, markFilesWrittenDuringUpload: 0 };
-    sessions = new SessionCapability();
-    openSessions = new Set();
-    failures;
-    marks;
-    constructor(client, pkg, settings) {
-        this.client = client;
-        this.pkg = pkg;
-        this.settings = settings;
-        // Files still being written (zips) count once they are complete: see uploadFiles().
-        this.progress = new UploadProgress(pkg.files.length, pkg.files.reduce((n, f) => n + (f.ready === undefined ? f.size : 0), 0));
-        for (const file of pkg.files) {
-            if (file.ready === undefined)
-                continue;
-            this.progress.filesBeingWritten++;
-            void file.ready.then(() => {
-                this.progress.filesBeingWritten--;
-                this.progress.totalBytes += file.size;
-            }, () => undefined);
-        }
-        this.failures = new UploadFailures(settings.signal);
-        this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, err => this.failures.add(err), folder => settings.listings?.folderComplete(folder));
-    }
-    get stats() {
-        return { ...this.counts, markFilesWritten: this.marks.written };
-    }
-    /**
-     * Uploads every package file, and the mark file of every sub-folder that completes on the way;
-     * throws UploadFailedError (or CancelledError) after deleting the sessions it opened.
-     */
-    async uploadFiles() {
-        this.marks.start();
-        const { chunkSize, concurrency, destination } = this.settings;
-        const ordered = uploadOrder(this.pkg.files, chunkSize);
-        const context = {
-            client: this.client,
-            chunkSize,
-            concurrency,
-            destinationEmpty: this.settings.destinationEmpty,
-            progress: this.progress,
-            sessions: this.sessions,
-            openSessions: this.openSessions,
-            stopped: () => this.failures.stopped
-        };
-        await inParallel(ordered, concurrency, async (file) => {
-            let how;
-            try {
-                if (file.ready) {
-                    // A zip still being written: it goes once it is complete, with its final size.
-                    await file.ready;
-                    if (this.failures.stopped)
-                        return;
-                }
-                how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
-            }
-            catch (err) {
-                return this.failures.add(err);
-            }
-            this.counts.filesUploaded++;
-            this.counts.bytesUploaded += file.size;
-            if (how === 'session')
-                this.counts.chunkedFiles++;
-            this.progress.filesDone++;
-            this.marks.fileUploaded(file.relativePath);
-        }, () => this.failures.stopped);
-        this.counts.markFilesWrittenDuringUpload = this.marks.written;
-        if (this.failures.stopped)
-            await this.marks.settle();
-        await this.throwIfStopped();
-    }
-    /**
-     * Waits for the remaining mark files of the sub-folders, each written once everything beneath
-     * it is complete. The package root's is withheld: the caller writes it with writeRootMarkFile()
-     * only after verifying the store. Requires a completed uploadFiles().
-     */
-    async writeMarkFiles() {
-        await this.marks.settle();
-        await this.throwIfStopped();
-        if (!this.marks.rootReady)
-            throw new Error('internal: the package root is not complete after every mark file was written');
-    }
-    /** Writes the package root's `_.dir`: the package is then complete for the cluster. */
-    async writeRootMarkFile() {
-        await this.marks.writeRoot();
-    }
-    async throwIfStopped() {
-        if (!this.failures.stopped)
-            return;
-        await this.cancelOpenSessions();
-        throw this.failures.toError();
-    }
-    /** Best effort: a failed or cancelled run leaves no session behind where the cluster still answers. */
-    async cancelOpenSessions() {
-        const ids = [...this.openSessions];
-        this.openSessions.clear();
-        if (ids.length === 0)
-            return;
-        const cleanup = this.client.forCleanup();
-        await Promise.all(ids.map(id => cleanup.deleteUploadSession(id).catch((err) => warning(`Could not delete upload session ${id}: ${err.message}`))));
-        info(`Deleted ${ids.length} open upload session(s).`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/deploy/upgrade-policy.ts
-// The upgrade policy: `upgrade-settings` and the publish profile's UpgradeDeployment parameters
-// (the names of the PowerShell upgrade command, `…Sec` in seconds) mapped to the REST upgrade
-// description, durations as ISO 8601 strings.
-
-/** Settings in seconds, mapped to the monitoring policy's duration fields. */
-const DURATION_SETTINGS = {
-    HealthCheckWaitDurationSec: 'HealthCheckWaitDurationInMilliseconds',
-    HealthCheckStableDurationSec: 'HealthCheckStableDurationInMilliseconds',
-    HealthCheckRetryTimeoutSec: 'HealthCheckRetryTimeoutInMilliseconds',
-    UpgradeDomainTimeoutSec: 'UpgradeDomainTimeoutInMilliseconds',
-    UpgradeTimeoutSec: 'UpgradeTimeoutInMilliseconds'
-};
-const UPGRADE_SETTING_KEYS = [
-    ...Object.keys(DURATION_SETTINGS),
-    'UpgradeReplicaSetCheckTimeoutSec',
-    'ForceRestart',
-    'ConsiderWarningAsError',
-    'MaxPercentUnhealthyDeployedApplications'
-];
-const BOOLEAN_KEYS = new Set(['ForceRestart', 'ConsiderWarningAsError']);
-/** Most seconds the cluster takes in a duration (its limit is about 49 days in milliseconds as uint32). */
-const MAX_SECONDS = 4294967;
-/** The canonical key for `key` (case-insensitive), or undefined when it is not a known setting. */
-function upgradeSettingKey(key) {
-    return UPGRADE_SETTING_KEYS.find(k => k.toLowerCase() === key.trim().toLowerCase());
-}
-/** Validates one setting's value; `where` names the input or file in the message. */
-function parseUpgradeSettingValue(where, key, value) {
-    const v = value.trim();
-    if (BOOLEAN_KEYS.has(key)) {
-        if (/^true$/i.test(v))
-            return true;
-        if (/^false$/i.test(v))
-            return false;
-        throw new inputs_InputError(`${where}: '${key}' must be 'true' or 'false', not '${value}'.`);
-    }
-    const n = Number(v);
-    const max = key === 'MaxPercentUnhealthyDeployedApplications' ? 100 : MAX_SECONDS;
-    if (!/^\d+$/.test(v) || n > max) {
-        throw new inputs_InputError(`${where}: '${key}' must be a whole number from 0 to ${max}${key === 'MaxPercentUnhealthyDeployedApplications' ? ' (a percentage)' : ' (seconds)'}, not '${value}'.`);
-    }
-    return n;
-}
-/** Parses `upgrade-settings`: newline-separated `Key=Value` with the publish profile's names; unknown keys are refused. */
-function parseUpgradeSettings(input, text) {
-    const settings = {};
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const at = line.indexOf('=');
-        if (at <= 0)
-            throw new inputs_InputError(`'${input}' takes one 'Key=Value' per line, not '${line}'.`);
-        const key = upgradeSettingKey(line.slice(0, at));
-        if (!key) {
-            throw new inputs_InputError(`'${input}' has an unknown key '${line.slice(0, at).trim()}': use ${UPGRADE_SETTING_KEYS.join(', ')} (upgrade-mode and failure-action are inputs of their own).`);
-        }
-        settings[key] = parseUpgradeSettingValue(`'${input}'`, key, line.slice(at + 1));
-    }
-    return settings;
-}
-/** Seconds as an ISO 8601 duration, the form the cluster reads first: 90 → `PT0H1M30S`. */
-function isoDuration(seconds) {
-    const h = Math.floor(seconds / 3600);
-    const m = Math.floor((seconds % 3600) / 60);
-    const s = seconds % 60;
-    return `PT${h}H${m}M${s}S`;
-}
-/**
- * The upgrade request. The mode is always sent (the cluster defaults to UnmonitoredAuto without
- * it); settings not given are left out, so the cluster's defaults apply to them.
- */
-function buildUpgradeDescription(applicationName, targetVersion, parameters, policy) {
-    const { settings } = policy;
-    const description = {
-        Name: applicationName,
-        TargetApplicationTypeVersion: targetVersion,
-        Parameters: parameters,
-        UpgradeKind: 'Rolling',
-        RollingUpgradeMode: policy.mode
-    };
-    if (settings.UpgradeReplicaSetCheckTimeoutSec !== undefined) {
-        description.UpgradeReplicaSetCheckTimeoutInSeconds = settings.UpgradeReplicaSetCheckTimeoutSec;
-    }
-    if (settings.ForceRestart !== undefined)
-        description.ForceRestart = settings.ForceRestart;
-    if (policy.mode === 'Monitored') {
-        const monitoring = { FailureAction: policy.failureAction };
-        for (const [key, field] of Object.entries(DURATION_SETTINGS)) {
-            const seconds = settings[key];
-            if (seconds !== undefined)
-                monitoring[field] = isoDuration(seconds);
-        }
-        description.MonitoringPolicy = monitoring;
-        const health = {};
-        if (settings.ConsiderWarningAsError !== undefined)
-            health.ConsiderWarningAsError = settings.ConsiderWarningAsError;
-        if (settings.MaxPercentUnhealthyDeployedApplications !== undefined) {
-            health.MaxPercentUnhealthyDeployedApplications = settings.MaxPercentUnhealthyDeployedApplications;
-        }
-        if (Object.keys(health).length > 0)
-            description.ApplicationHealthPolicy = health;
-    }
-    return description;
-}
-
-;// CONCATENATED MODULE: ./src/action/deploy-inputs.ts
-// The release inputs (issue 11): provision, create or upgrade, wait. Read and validated once,
-// before any request; every one is optional, and without them the action only uploads.
-
-
-
-
-const DeployInput = {
-    Provision: 'provision',
-    KeepPackage: 'keep-package',
-    ApplicationName: 'application-name',
-    ApplicationParameterFile: 'application-parameter-file',
-    ApplicationParameters: 'application-parameters',
-    PublishProfile: 'publish-profile',
-    UpgradeMode: 'upgrade-mode',
-    FailureAction: 'failure-action',
-    UpgradeSettings: 'upgrade-settings',
-    DeployTimeout: 'deploy-timeout',
-    UnprovisionOldVersions: 'unprovision-old-versions'
-};
-const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'];
-const FAILURE_ACTIONS = ['Rollback', 'Manual'];
-const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 3600;
-/** True when any input asks for more than the upload. */
-function wantsRelease(inputs) {
-    return inputs.provision === true || wantsApplication(inputs) || inputs.unprovisionOldVersions;
-}
-/** True when an input names or configures an application to create or upgrade. */
-function wantsApplication(inputs) {
-    return (inputs.applicationName !== undefined ||
-        inputs.applicationParameterFile !== undefined ||
-        inputs.applicationParameters.length > 0 ||
-        inputs.publishProfile !== undefined ||
-        inputs.upgradeMode !== undefined ||
-        inputs.failureAction !== undefined ||
-        Object.keys(inputs.upgradeSettings).length > 0);
-}
-function optionalBoolean(input, value) {
-    const v = value.trim();
-    if (v === '')
-        return undefined;
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE'].includes(v))
-        return false;
-    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-function oneOf(input, value, allowed) {
-    const v = value.trim();
-    if (v === '')
-        return undefined;
-    const match = allowed.find(a => a.toLowerCase() === v.toLowerCase());
-    if (!match)
-        throw new inputs_InputError(`'${input}' must be one of ${allowed.join(', ')}, not '${v}'.`);
-    return match;
-}
-/** Parses newline-separated `Name=Value` lines; a value may contain `=` and may be empty. */
-function parseNameValueLines(input, text) {
-    const pairs = [];
-    const seen = new Set();
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const at = line.indexOf('=');
-        const name = at < 0 ? '' : line.slice(0, at).trim();
-        if (name === '')
-            throw new inputs_InputError(`'${input}' takes one 'Name=Value' per line, not '${line}'.`);
-        if (seen.has(name))
-            throw new inputs_InputError(`'${input}' sets '${name}' twice: keep one line per name.`);
-        seen.add(name);
-        pairs.push({ name, value: line.slice(at + 1).trim() });
-    }
-    return pairs;
-}
-function parseApplicationName(input, value) {
-    const name = value.trim();
-    if (!/^fabric:\/[^/\s].*$/.test(name) || name.endsWith('/') || name.includes('//')) {
-        throw new inputs_InputError(`'${input}' must be an application name such as 'fabric:/VotingApp', not '${name}'.`);
-    }
-    return name;
-}
-function parseSeconds(input, value) {
-    const v = value.trim();
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < 1 || n > 7 * 24 * 3600) {
-        throw new inputs_InputError(`'${input}' must be a whole number of seconds from 1 to 604800, not '${value}'.`);
-    }
-    return n;
-}
-function localFile(value, resolve) {
-    const v = value.trim();
-    return v === '' ? undefined : resolve(v);
-}
-/** Reads the release inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-function getDeployInputs(read = name => getInput(name), resolve = p => external_node_path_namespaceObject.resolve(p)) {
-    const applicationNameText = read(DeployInput.ApplicationName).trim();
-    const inputs = {
-        provision: optionalBoolean(DeployInput.Provision, read(DeployInput.Provision)),
-        keepPackage: optionalBoolean(DeployInput.KeepPackage, read(DeployInput.KeepPackage)) ?? false,
-        applicationName: applicationNameText === '' ? undefined : parseApplicationName(DeployInput.ApplicationName, applicationNameText),
-        applicationParameterFile: localFile(read(DeployInput.ApplicationParameterFile), resolve),
-        applicationParameters: parseNameValueLines(DeployInput.ApplicationParameters, read(DeployInput.ApplicationParameters)),
-        publishProfile: localFile(read(DeployInput.PublishProfile), resolve),
-        upgradeMode: oneOf(DeployInput.UpgradeMode, read(DeployInput.UpgradeMode), UPGRADE_MODES),
-        failureAction: oneOf(DeployInput.FailureAction, read(DeployInput.FailureAction), FAILURE_ACTIONS),
-        upgradeSettings: parseUpgradeSettings(DeployInput.UpgradeSettings, read(DeployInput.UpgradeSettings)),
-        deployTimeoutSeconds: parseSeconds(DeployInput.DeployTimeout, read(DeployInput.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
-        unprovisionOldVersions: optionalBoolean(DeployInput.UnprovisionOldVersions, read(DeployInput.UnprovisionOldVersions)) ?? false
-    };
-    if (inputs.provision === false && wantsApplication(inputs)) {
-        throw new inputs_InputError(`'${DeployInput.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${DeployInput.Provision}: false' (it is implied).`);
-    }
-    if (inputs.provision === false && inputs.unprovisionOldVersions) {
-        throw new inputs_InputError(`'${DeployInput.UnprovisionOldVersions}' needs a provisioned release: remove '${DeployInput.Provision}: false'.`);
-    }
-    if (inputs.provision === false && inputs.keepPackage) {
-        info(`'${DeployInput.KeepPackage}' has no effect without provisioning: the package is always kept after a plain upload.`);
-    }
-    return inputs;
-}
-
 ;// CONCATENATED MODULE: ./src/protocol/management-models.ts
 /** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
 const ManagementErrorCode = {
@@ -38986,370 +32204,28 @@ const ManagementErrorCode = {
     ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
     InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 };
+/**
+ * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
+ * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
+ * or `#` (a query or fragment is not part of an application name).
+ */
+function applicationNameProblem(name) {
+    if (!/^fabric:\/[^/]/.test(name))
+        return "it must start with 'fabric:/' followed by a name";
+    if (name.includes('//') || name.endsWith('/'))
+        return "it must not have an empty segment ('//') or end with '/'";
+    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+    if (reserved)
+        return `'${reserved}' is reserved in Service Fabric names`;
+    return undefined;
+}
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 function applicationIdOf(name) {
     return name
         .replace(/^fabric:\//i, '')
         .split('/')
         .join('~');
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/deploy/polling.ts
-// Waiting between status polls: an interval that tests can shorten, a deadline shared by the
-// whole release, and sleeps that end at once when the job is cancelled.
-
-
-/** The cluster's own deploy task polls every 3 s: often enough to follow an upgrade, rare enough not to load the gateway. */
-const DEFAULT_POLL_INTERVAL_MS = 3000;
-/** SFU_POLL_INTERVAL_MS (for tests and the demo) overrides the interval between status polls. */
-function pollIntervalMs(env = process.env) {
-    const value = Number(env.SFU_POLL_INTERVAL_MS);
-    return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
-}
-class Deadline {
-    seconds;
-    at;
-    constructor(seconds, now = Date.now()) {
-        this.seconds = seconds;
-        this.at = now + seconds * 1000;
-    }
-    get passed() {
-        return Date.now() >= this.at;
-    }
-    get remainingMs() {
-        return Math.max(0, this.at - Date.now());
-    }
-}
-/** Sleeps `ms` (never past the deadline); a cancelled job ends the sleep with CancelledError. */
-async function pause(ms, signal, deadline) {
-    const wait = deadline ? Math.min(ms, deadline.remainingMs) : ms;
-    if (signal?.aborted)
-        throw new CancelledError('the release was cancelled');
-    try {
-        await (0,promises_namespaceObject.setTimeout)(wait, undefined, { signal });
-    }
-    catch {
-        throw new CancelledError('the release was cancelled');
-    }
-}
-/** An error that ends the release with a message meant for the user as it stands. */
-class ReleaseError extends Error {
-    name = 'ReleaseError';
-}
-
-;// CONCATENATED MODULE: ./src/deploy/wait-for-upgrade.ts
-
-
-/** The sfctl commands that watch, resume or roll back an upgrade: what to do next, in every message. */
-function sfctlCommands(applicationName) {
-    const id = applicationIdOf(applicationName);
-    return {
-        status: `sfctl application upgrade-status --application-id ${id}`,
-        rollback: `sfctl application upgrade-rollback --application-id ${id}`,
-        resume: domain => `sfctl application upgrade-resume --application-id ${id} --upgrade-domain-name ${domain}`
-    };
-}
-/** Waits until the upgrade to `targetVersion` completes; any other end throws a ReleaseError that says what happened and what to do. */
-async function waitForUpgrade(client, watch) {
-    const now = watch.now ?? Date.now;
-    const domains = new Map();
-    let lastState;
-    const commands = sfctlCommands(watch.applicationName);
-    for (;;) {
-        const progress = await client.getUpgradeProgress(watch.applicationName);
-        // Just after the request, the cluster may still report the previous upgrade: only the
-        // progress towards this target counts.
-        const stale = watch.staleStart !== undefined && progress.StartTimestampUtc === watch.staleStart;
-        const ours = !stale && (progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion);
-        if (ours) {
-            trackDomains(progress, domains, now(), watch.log);
-            if (progress.UpgradeState !== lastState) {
-                if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress')
-                    watch.log(`Upgrade state: ${progress.UpgradeState}${reasonText(progress)}`);
-                lastState = progress.UpgradeState;
-            }
-            watch.onProgress?.(progress, [...domains.values()]);
-            const end = terminal(progress, watch, commands);
-            if (end === 'success')
-                return progress;
-            if (end)
-                throw new ReleaseError(end);
-        }
-        if (watch.deadline.passed) {
-            const where = progress.CurrentUpgradeDomainProgress?.DomainName || progress.NextUpgradeDomain;
-            throw new ReleaseError(`The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within 'deploy-timeout' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise 'deploy-timeout'.`);
-        }
-        await pause(watch.pollMs, client.signal, watch.deadline);
-    }
-}
-function trackDomains(progress, domains, at, log) {
-    const rollingBack = progress.UpgradeState.startsWith('RollingBack');
-    for (const d of progress.UpgradeDomains ?? []) {
-        let timing = domains.get(d.Name);
-        if (!timing) {
-            timing = { name: d.Name };
-            domains.set(d.Name, timing);
-        }
-        if ((d.State === 'InProgress' || d.State === 'Completed') && timing.startedAt === undefined) {
-            timing.startedAt = at;
-            if (!rollingBack)
-                log(`Upgrade domain ${d.Name}: started`);
-        }
-        if (d.State === 'Completed' && timing.completedAt === undefined && !rollingBack) {
-            timing.completedAt = at;
-            log(`Upgrade domain ${d.Name}: completed (${((at - timing.startedAt) / 1000).toFixed(1)} s)`);
-        }
-    }
-}
-function reasonText(progress) {
-    const reason = progress.FailureReason;
-    if (!reason || reason === 'None')
-        return '';
-    const domain = failedDomain(progress);
-    return ` (${reason}${domain ? ` in upgrade domain ${domain}` : ''})`;
-}
-function failedDomain(progress) {
-    return progress.UpgradeDomainProgressAtFailure?.DomainName || progress.CurrentUpgradeDomainProgress?.DomainName || undefined;
-}
-const FAILURE_REASONS = {
-    HealthCheck: 'the health check failed',
-    UpgradeDomainTimeout: 'an upgrade domain took longer than UpgradeDomainTimeoutSec',
-    OverallUpgradeTimeout: 'the upgrade took longer than UpgradeTimeoutSec',
-    Interrupted: 'another upgrade interrupted it'
-};
-/** Why the upgrade failed, in one sentence: the reason, the domain, what was unhealthy, the cluster's details. */
-function wait_for_upgrade_describeFailure(progress) {
-    const reason = progress.FailureReason && progress.FailureReason !== 'None' ? progress.FailureReason : undefined;
-    const domain = failedDomain(progress);
-    const parts = [
-        reason ? `${FAILURE_REASONS[reason] ?? reason} (FailureReason ${reason})` : 'the cluster gave no failure reason',
-        domain ? `in upgrade domain ${domain}` : undefined
-    ].filter(Boolean);
-    const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
-    let text = parts.join(' ');
-    if (unhealthy.length > 0)
-        text += `; unhealthy: ${unhealthy.join('; ')}`;
-    if (progress.UpgradeStatusDetails?.trim())
-        text += `; the cluster says: ${progress.UpgradeStatusDetails.trim()}`;
-    return text;
-}
-/** The message for a terminal state other than success, 'success', or undefined to keep waiting. */
-function terminal(progress, watch, commands) {
-    const app = watch.applicationName;
-    const target = watch.targetVersion;
-    switch (progress.UpgradeState) {
-        case 'RollingForwardCompleted':
-            return 'success';
-        case 'RollingBackCompleted':
-            return `The upgrade of ${app} to ${target} failed and was rolled back: ${wait_for_upgrade_describeFailure(progress)}. The application runs ${watch.previousVersion ?? 'its previous version'} again; fix the cause and release a new version.`;
-        case 'Failed':
-            return `The upgrade of ${app} to ${target} failed: ${wait_for_upgrade_describeFailure(progress)}. Check the application with '${commands.status}'.`;
-        case 'RollingForwardPending': {
-            const next = progress.NextUpgradeDomain || failedDomain(progress) || '<domain>';
-            const failed = progress.FailureReason && progress.FailureReason !== 'None';
-            const why = failed
-                ? `stopped after a failure (${wait_for_upgrade_describeFailure(progress)}) and, with 'failure-action: Manual', waits for a decision`
-                : `waits for a person to start upgrade domain ${next}`;
-            return `The upgrade of ${app} to ${target} ${why}. Roll it back with '${commands.rollback}', or, once the cause is fixed, resume it with '${commands.resume(next)}'.`;
-        }
-        case 'Invalid':
-            return `The cluster reports the upgrade of ${app} to ${target} as Invalid${progress.UpgradeStatusDetails ? `: ${progress.UpgradeStatusDetails}` : ''}. Check it with '${commands.status}'.`;
-        default:
-            return undefined;
-    }
-}
-/**
- * The unhealthy evaluations in plain words: each chain from the top evaluation to the deepest
- * one, as the cluster describes them ("Unhealthy services: 100% (1/1)… ← Unhealthy event:
- * SourceId='…'"). At most three chains.
- */
-function summarizeEvaluations(evaluations, limit = 3) {
-    const chains = [];
-    const walk = (wrapper, trail) => {
-        const e = wrapper.HealthEvaluation;
-        if (!e)
-            return;
-        const here = [...trail, describeEvaluation(e)];
-        const children = e.UnhealthyEvaluations ?? [];
-        if (children.length === 0)
-            chains.push(here.join(' ← '));
-        else
-            for (const c of children)
-                walk(c, here);
-    };
-    for (const w of evaluations ?? [])
-        walk(w, []);
-    const shown = chains.slice(0, limit);
-    if (chains.length > limit)
-        shown.push(`and ${chains.length - limit} more`);
-    return shown;
-}
-function describeEvaluation(e) {
-    if (e.Description?.trim())
-        return e.Description.trim();
-    const event = e.UnhealthyEvent;
-    if (event)
-        return `event ${event.SourceId ?? '?'}/${event.Property ?? '?'} is ${event.HealthState ?? 'unhealthy'}${event.Description ? `: ${event.Description}` : ''}`;
-    return `${e.Kind ?? 'an entity'} is ${e.AggregatedHealthState ?? 'unhealthy'}`;
-}
-
-;// CONCATENATED MODULE: ./src/action/release-report.ts
-// What the release did (issue 11), as step outputs and as a section of the job summary. Written
-// whether the step succeeds or fails, with every value known by then.
-
-
-
-const ReleaseOutput = {
-    ApplicationTypeName: 'application-type-name',
-    ApplicationTypeVersion: 'application-type-version',
-    ProvisionResult: 'provision-result',
-    ApplicationResult: 'application-result',
-    PreviousApplicationTypeVersion: 'previous-application-type-version',
-    UpgradeState: 'upgrade-state',
-    DeployDurationSeconds: 'deploy-duration-seconds'
-};
-class ReleaseReport {
-    typeName;
-    typeVersion;
-    /** True once a release (more than the upload) was asked for. */
-    requested = false;
-    phase;
-    provisionResult;
-    applicationName;
-    applicationResult;
-    previousVersion;
-    upgradeState;
-    upgradeMode;
-    failureAction;
-    domains = [];
-    packageDeleted;
-    unprovisioned = [];
-    keptVersions = [];
-    startedAt;
-    endedAt;
-    error;
-    start() {
-        this.startedAt ??= Date.now();
-    }
-    end() {
-        if (this.startedAt !== undefined)
-            this.endedAt ??= Date.now();
-    }
-    get durationSeconds() {
-        if (this.startedAt === undefined)
-            return undefined;
-        return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
-    }
-    outputs() {
-        const duration = this.durationSeconds;
-        const values = {
-            [ReleaseOutput.ApplicationTypeName]: this.typeName,
-            [ReleaseOutput.ApplicationTypeVersion]: this.typeVersion,
-            [ReleaseOutput.ProvisionResult]: this.provisionResult,
-            [ReleaseOutput.ApplicationResult]: this.applicationResult,
-            [ReleaseOutput.PreviousApplicationTypeVersion]: this.previousVersion,
-            [ReleaseOutput.UpgradeState]: this.upgradeState,
-            [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
-        };
-        return Object.fromEntries(Object.entries(values).filter((e) => e[1] !== undefined));
-    }
-    writeOutputs() {
-        this.end();
-        for (const [name, value] of Object.entries(this.outputs()))
-            setOutput(name, value);
-    }
-    /**
-     * The message for a failure once the release has started, or undefined to keep the upload's
-     * own message. A cancelled job does not stop what the cluster is doing: say so, and how to
-     * watch it or roll it back.
-     */
-    failureMessage(err, cancelled) {
-        const isCancel = err instanceof CancelledError || cancelled;
-        if (!isCancel || this.phase === undefined || this.phase === 'planned')
-            return undefined;
-        const app = this.applicationName;
-        switch (this.phase) {
-            case 'provisioning':
-                return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
-            case 'creating':
-                return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
-            case 'upgrading': {
-                const c = sfctlCommands(app ?? '');
-                return `The job was cancelled while ${app} was upgrading to ${this.typeVersion}: the upgrade goes on in the cluster (a cancelled job does not stop it). Watch it with '${c.status}', or roll it back with '${c.rollback}'.`;
-            }
-            default:
-                return undefined;
-        }
-    }
-    /** Writes the release section of the job summary (only when a release was asked for); never fatal. */
-    async writeSummary() {
-        if (!this.requested)
-            return;
-        try {
-            const what = [
-                this.provisionResult === 'provisioned'
-                    ? 'provisioned'
-                    : this.provisionResult === 'already-provisioned'
-                        ? 'already provisioned (nothing uploaded)'
-                        : undefined,
-                this.applicationResult ? `${this.applicationName} ${this.applicationResult}` : undefined
-            ]
-                .filter(Boolean)
-                .join(', ');
-            const status = this.error
-                ? `❌ Release failed: ${this.error.split('\n')[0]}`
-                : this.phase === 'done'
-                    ? `✅ ${this.typeName} ${this.typeVersion} released${what ? `: ${what}` : ''}.`
-                    : `ℹ️ ${this.typeName} ${this.typeVersion}: planned, not deployed (dry run).`;
-            const row = (label, value) => [label, value ?? '—'];
-            const duration = this.durationSeconds;
-            summary
-                .addHeading('Service Fabric release', 2)
-                .addRaw(status, true)
-                .addTable([
-                [
-                    { data: 'What', header: true },
-                    { data: 'Value', header: true }
-                ],
-                row('Application type', this.typeName),
-                row('Version', this.typeVersion),
-                row('Provision', this.provisionResult),
-                row('Application', this.applicationName),
-                row('Result', this.applicationResult),
-                row('Previous version', this.previousVersion),
-                row('Upgrade', this.upgradeMode ? `${this.upgradeMode}${this.upgradeMode === 'Monitored' ? `, failure action ${this.failureAction}` : ''}` : undefined),
-                row('Upgrade state', this.upgradeState),
-                row('Package in the Image Store', this.packageDeleted === undefined ? undefined : this.packageDeleted ? 'removed after provisioning' : 'kept'),
-                row('Old versions unprovisioned', this.unprovisioned.length > 0 || this.keptVersions.length > 0
-                    ? `${this.unprovisioned.join(', ') || 'none'}${this.keptVersions.length > 0 ? ` (kept, in use: ${this.keptVersions.join(', ')})` : ''}`
-                    : undefined),
-                row('Duration', duration === undefined ? undefined : `${duration.toFixed(1)} s`)
-            ]);
-            if (this.domains.length > 0) {
-                const time = (ms) => (ms === undefined ? '—' : new Date(ms).toISOString().slice(11, 19) + ' UTC');
-                summary.addHeading('Upgrade domains', 3).addTable([
-                    [
-                        { data: 'Domain', header: true },
-                        { data: 'Started', header: true },
-                        { data: 'Completed', header: true },
-                        { data: 'Duration', header: true }
-                    ],
-                    ...this.domains.map(d => [
-                        d.name,
-                        time(d.startedAt),
-                        time(d.completedAt),
-                        d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—'
-                    ])
-                ]);
-            }
-            await summary.write();
-        }
-        catch (err) {
-            warning(`Could not write the release summary: ${err.message}`);
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/cluster/management-client.ts
@@ -39515,6 +32391,1154 @@ class ManagementClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/util/settings.ts
+// The settings a front door gives the core, by key. Each front door names them its own way (the
+// action: `chunk-size`, a CLI: `--chunk-size`); errors that blame a setting use that name.
+/** Every setting, by key, with its canonical name (the action's input name; a CLI flag without `--`). */
+const SETTING = {
+    ClusterEndpoint: 'cluster-endpoint',
+    PackagePath: 'package-path',
+    ImageStorePath: 'image-store-path',
+    Include: 'include',
+    ChunkSize: 'chunk-size',
+    Concurrency: 'concurrency',
+    Overwrite: 'overwrite',
+    CopyTo: 'copy-to',
+    CleanupPaths: 'cleanup-paths',
+    Timeout: 'timeout',
+    Retries: 'retries',
+    ApiVersion: 'api-version',
+    DryRun: 'dry-run',
+    ClientCertificate: 'client-certificate',
+    ClientKey: 'client-key',
+    ClientCertificatePassword: 'client-certificate-password',
+    ServerCertificateThumbprint: 'server-certificate-thumbprint',
+    ServerCommonName: 'server-common-name',
+    CaCertificate: 'ca-certificate',
+    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
+    AadToken: 'aad-token',
+    AzureClientId: 'azure-client-id',
+    AzureTenantId: 'azure-tenant-id',
+    AzureClientSecret: 'azure-client-secret',
+    Compress: 'compress',
+    DiffPackage: 'diff-package',
+    Provision: 'provision',
+    KeepPackage: 'keep-package',
+    ApplicationName: 'application-name',
+    ApplicationParameterFile: 'application-parameter-file',
+    ApplicationParameters: 'application-parameters',
+    PublishProfile: 'publish-profile',
+    UpgradeMode: 'upgrade-mode',
+    FailureAction: 'failure-action',
+    UpgradeSettings: 'upgrade-settings',
+    DeployTimeout: 'deploy-timeout',
+    UnprovisionOldVersions: 'unprovision-old-versions',
+    AllowDowngrade: 'allow-downgrade',
+    OmittedParameters: 'omitted-parameters'
+};
+/** The names a front door uses: each canonical name passed through `format` (e.g. `n => '--' + n`). */
+function settingNames(format) {
+    const names = Object.fromEntries(Object.entries(SETTING).map(([key, name]) => [key, format(name)]));
+    return Object.freeze(names);
+}
+/** The canonical names (the action's input names): what a caller that names nothing gets. */
+const CANONICAL_NAMES = settingNames(name => name);
+/** A bad setting: the message names the setting (by the front door's name) and what it accepts. */
+class SettingError extends Error {
+    // Its name stays the action's historical one: the action re-exports this class as InputError.
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
+// Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
+// set: clients compare against these but must accept any other string.
+const ErrorCode = {
+    InvalidArg: 'E_INVALIDARG',
+    AccessDenied: 'E_ACCESSDENIED',
+    Fail: 'E_FAIL',
+    RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
+    InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
+    UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
+    PathTooLong: 'FABRIC_E_PATH_TOO_LONG',
+    InvalidDirectory: 'FABRIC_E_INVALID_DIRECTORY',
+    ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
+    FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
+    DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
+    MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
+    ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
+    Timeout: 'FABRIC_E_TIMEOUT'
+};
+/** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
+const MARK_FILE_NAME = '_.dir';
+/** Store roots the cluster refuses to delete or overwrite (compared case-insensitively). */
+const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
+function isReservedRoot(storePath) {
+    const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
+    return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
+// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
+// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
+// Everything else fails at once, with a hint (hints.ts).
+const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
+/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
+const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
+const RETRYABLE_NETWORK_CODES = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE'
+];
+/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
+function isPlainHttpAnswerToTls(f) {
+    return (f.status === undefined &&
+        (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+            f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+            (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? ''))));
+}
+/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
+function isClientCertificateDemanded(f) {
+    const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
+    return (f.status === undefined &&
+        /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text));
+}
+function isRetryable(f) {
+    if (f.status !== undefined)
+        return RETRYABLE_STATUSES.includes(f.status);
+    if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f))
+        return false;
+    return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
+}
+/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
+function describeFailure(f) {
+    return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
+}
+
+;// CONCATENATED MODULE: ./src/cluster/hints.ts
+// What the user should do about a failed request: one sentence naming the input to change.
+
+
+
+const certificateRequired = (names) => `The cluster requires a client certificate: give the cluster's admin client certificate in '${names.ClientCertificate}' (PEM, base64 PFX, or a file path).`;
+function hintFor(f, ctx) {
+    const { endpoint } = ctx;
+    const names = ctx.names ?? CANONICAL_NAMES;
+    const credentials = ctx.credentials ?? { certificate: false, token: false };
+    if (f.status === undefined)
+        return networkHint(f, endpoint, credentials, names);
+    const status = f.status;
+    if (status === 401 && !credentials.token) {
+        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+    }
+    if (status === 403 && !credentials.certificate && !credentials.token)
+        return certificateRequired(names);
+    if (status === 401 || status === 403) {
+        return `The cluster refused the client certificate or token: check that '${names.ClientCertificate}' is the cluster's admin client certificate (or that the token is valid for the cluster) and that it has not expired.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && /api-version/i.test(ctx.serverMessage ?? '')) {
+        return `The cluster does not take api-version ${ctx.apiVersion ?? ''} here: lower '${names.ApiVersion}' to the cluster's runtime version or below (6.0 works for every Image Store operation).`;
+    }
+    if (status === 400 && !f.code && endpoint.startsWith('http://')) {
+        return `If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.`;
+    }
+    if (status === 413)
+        return `The request was too large for the gateway: lower '${names.ChunkSize}'.`;
+    if (status === 404 && (f.code === ErrorCode.FileNotFound || f.code === ErrorCode.DirectoryNotFound || f.code === undefined)) {
+        return 'The path does not exist in the Image Store.';
+    }
+    if (f.code === ErrorCode.ReservedDirectory)
+        return `That folder is reserved by the cluster: choose another '${names.ImageStorePath}'.`;
+    if (f.code === ErrorCode.PathTooLong) {
+        return `The store path is too long for the cluster: shorten the package's folder or file names, or '${names.ImageStorePath}'.`;
+    }
+    if (status === 503 || status === 504 || status === 429 || status === 500) {
+        return `The cluster stayed busy or unavailable: try again later, or raise '${names.Retries}' and '${names.Timeout}'.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && ctx.apiVersion !== undefined && ctx.apiVersion !== '6.0') {
+        return `If '${names.ApiVersion}' (${ctx.apiVersion}) is above the cluster's runtime version, lower it.`;
+    }
+    return '';
+}
+function networkHint(f, endpoint, credentials, names) {
+    if (isPlainHttpAnswerToTls(f)) {
+        return `The gateway at ${endpoint} does not speak TLS: use an http:// '${names.ClusterEndpoint}' (or check the port: 19080 is the HTTP gateway).`;
+    }
+    if (isClientCertificateDemanded(f)) {
+        return credentials.certificate
+            ? `The cluster refused the client certificate in the TLS handshake: check that '${names.ClientCertificate}' is the cluster's admin client certificate and that it has not expired.`
+            : certificateRequired(names);
+    }
+    switch (f.networkCode) {
+        case 'ECONNREFUSED':
+            return `Nothing listens at ${endpoint}: check '${names.ClusterEndpoint}' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `The host of ${endpoint} could not be resolved: check '${names.ClusterEndpoint}'.`;
+        case 'ETIMEDOUT':
+            return `The cluster did not answer in time: raise '${names.Timeout}', or check the network path to ${endpoint}.`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${names.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.` : ''}`;
+        case 'ESERVERCERT':
+            return `Check '${names.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${names.ServerCommonName}' and '${names.CaCertificate}'.`;
+        case 'ESERVERTLS':
+            return `The gateway at ${endpoint} answers over TLS: use an https:// '${names.ClusterEndpoint}'.`;
+        case 'ERR_TLS_CERT_ALTNAME_INVALID':
+            return `The cluster's certificate does not name the host of ${endpoint}: set '${names.ServerCommonName}' to the name it carries (with '${names.CaCertificate}' if its CA is private), or pin it with '${names.ServerCertificateThumbprint}'.`;
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+        case 'CERT_UNTRUSTED':
+            return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with '${names.ServerCertificateThumbprint}', or give its CA in '${names.CaCertificate}' (with '${names.ServerCommonName}' if it names another host), or, for a throw-away test cluster only, set '${names.InsecureSkipTlsVerify}: true'.`;
+        case 'CERT_HAS_EXPIRED':
+            return "The cluster's certificate has expired: renew it on the cluster.";
+        default:
+            return f.networkCode?.startsWith('CERT_') ||
+                f.networkCode?.includes('SELF_SIGNED') ||
+                f.networkCode?.includes('TLS') ||
+                f.networkCode?.startsWith('ERR_SSL')
+                ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${names.ServerCertificateThumbprint}', '${names.ServerCommonName}' and '${names.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${names.ClientCertificate}'`}.`
+                : `Check that ${endpoint} is reachable from this runner.`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/reporter.ts
+// How the core and everything beneath it talk to the person running it. Each front door
+// implements it (the action over @actions/core; a CLI over stderr); tests can collect the lines.
+/** Prints nothing: for callers (tests, measurements) that do not look at the log. */
+const SILENT_REPORTER = Object.freeze({
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    group: (_name, fn) => fn(),
+    progress: () => undefined,
+    setSecret: () => undefined
+});
+/** Masks a secret, and each of its lines (a log masker may not match a multi-line value whole). */
+function maskSecret(reporter, value) {
+    if (value.trim() === '')
+        return;
+    reporter.setSecret(value);
+    for (const line of value.split(/\r?\n/)) {
+        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
+            reporter.setSecret(line.trim());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
+
+
+
+
+
+
+const cancelled = () => new CancelledError('the upload was cancelled');
+class GatewayClient {
+    transport;
+    options;
+    /** Requests sent, retries included (shared by every client built on this one). */
+    counter;
+    /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
+    tlsProbe;
+    constructor(transport, options, counter) {
+        this.transport = transport;
+        this.options = options;
+        this.counter = counter ?? { sent: 0 };
+    }
+    /** Where this client and the code using it report. */
+    get reporter() {
+        return this.options.reporter ?? SILENT_REPORTER;
+    }
+    get requestsSent() {
+        return this.counter.sent;
+    }
+    get endpoint() {
+        return this.options.endpoint;
+    }
+    /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
+    get signal() {
+        return this.options.signal;
+    }
+    useTokens(tokens) {
+        this.options.tokens = tokens;
+    }
+    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
+    forCleanup() {
+        return new GatewayClient(this.transport, {
+            ...this.options,
+            signal: undefined,
+            retries: Math.min(this.options.retries, 2),
+            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
+        }, this.counter);
+    }
+    /** Sends the request until it is answered with an accepted status, retrying what is transient. */
+    async call(failed, spec) {
+        const { retries, signal } = this.options;
+        const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
+        let refreshedToken = false;
+        for (let attempt = 1;; attempt++) {
+            if (signal?.aborted)
+                throw cancelled();
+            const tokens = spec.anonymous ? undefined : this.options.tokens;
+            const { res, networkError } = await this.attempt(spec, tokens);
+            if (res && spec.accept.includes(res.status))
+                return res;
+            if (res?.status === 401 && tokens && !refreshedToken) {
+                // The token may have expired during a long upload: one new token, then once more.
+                this.reporter.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
+                refreshedToken = true;
+                await tokens.token(true);
+                attempt--;
+                continue;
+            }
+            const fabric = res ? parseFabricError(res) : undefined;
+            const failure = {
+                status: res?.status,
+                code: fabric?.code,
+                networkCode: networkError?.code,
+                networkMessage: networkError?.message
+            };
+            if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
+                failure.networkCode = 'ESERVERTLS';
+                failure.networkMessage = 'the port answers TLS handshakes';
+            }
+            const retryable = isRetryable(failure);
+            if (!retryable || attempt >= retries) {
+                this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
+                throw this.error(failed, spec, failure, fabric?.message, attempt);
+            }
+            const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
+            await sleep(delay, signal, cancelled);
+        }
+    }
+    parseJson(res, what) {
+        try {
+            return JSON.parse(res.body.toString('utf8'));
+        }
+        catch {
+            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
+        }
+    }
+    /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
+    isTlsPortBehindHttpEndpoint() {
+        if (!this.options.endpoint.startsWith('http://'))
+            return Promise.resolve(false);
+        this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
+            this.reporter.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+            return tls;
+        });
+        return this.tlsProbe;
+    }
+    async attempt(spec, tokens) {
+        const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
+        // The client waits somewhat longer than the server's own timeout, so that the server's
+        // timeout answer (504) arrives before the client gives up.
+        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
+        try {
+            const res = await this.options.limiter.use(() => {
+                this.counter.sent++;
+                return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
+            });
+            return { res };
+        }
+        catch (err) {
+            if (err instanceof RequestAbortedError)
+                throw cancelled();
+            if (!(err instanceof NetworkError))
+                throw err;
+            return { networkError: err };
+        }
+    }
+    error(failed, spec, failure, serverMessage, attempts) {
+        const apiVersion = spec.apiVersion ?? this.options.apiVersion;
+        return new ImageStoreError(failed, { ...failure, serverMessage, attempts, endpoint: this.options.endpoint }, hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage, names: this.options.names }));
+    }
+    url(spec) {
+        return `${this.options.endpoint}${spec.path}?${queryString({
+            'api-version': spec.apiVersion ?? this.options.apiVersion,
+            timeout: String(this.options.timeoutSeconds),
+            ...spec.query
+        })}`;
+    }
+}
+/**
+ * Each name and value percent-encoded as UTF-8 on its own (RFC 3986, as sfctl does): a space is
+ * %20, never `+`, which the gateway reads as a plus sign (URLSearchParams would write `+`).
+ */
+function queryString(query) {
+    return Object.entries(query)
+        .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+        .join('&');
+}
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
+function clientWaitMs(timeoutSeconds) {
+    return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
+}
+function parseFabricError(res) {
+    if (res.body.length === 0)
+        return undefined;
+    try {
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
+        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
+        return { code, message };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
+// Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
+function rangeLength(r) {
+    return r.end - r.start + 1;
+}
+/** Sorts and merges overlapping or adjacent ranges. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const merged = [];
+    for (const r of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && r.start <= last.end + 1) {
+            last.end = Math.max(last.end, r.end);
+        }
+        else {
+            merged.push({ ...r });
+        }
+    }
+    return merged;
+}
+/** The parts of [0, length) not covered by `covered`. */
+function missingRanges(covered, length) {
+    const missing = [];
+    let next = 0;
+    for (const r of mergeRanges(covered)) {
+        if (r.start > next)
+            missing.push({ start: next, end: r.start - 1 });
+        next = Math.max(next, r.end + 1);
+    }
+    if (next < length)
+        missing.push({ start: next, end: length - 1 });
+    return missing;
+}
+function overlaps(a, b) {
+    return a.start <= b.end && b.start <= a.end;
+}
+/** True when `r` lies entirely inside one of `ranges`. */
+function liesWithinOne(ranges, r) {
+    return ranges.some(x => x.start <= r.start && r.end <= x.end);
+}
+/** Cuts ranges into pieces of at most `chunkSize` bytes, in order. */
+function splitIntoChunks(ranges, chunkSize) {
+    const chunks = [];
+    for (const r of ranges) {
+        for (let start = r.start; start <= r.end; start += chunkSize) {
+            chunks.push({ start, end: Math.min(r.end, start + chunkSize - 1) });
+        }
+    }
+    return chunks;
+}
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+/** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
+function parseContentRange(header) {
+    const m = header === undefined ? null : CONTENT_RANGE.exec(header);
+    if (!m)
+        return undefined;
+    const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (![start, end, length].every(Number.isSafeInteger) || start > end || end >= length) {
+        return undefined;
+    }
+    return { range: { start, end }, length };
+}
+function formatContentRange(r, length) {
+    return `bytes ${r.start}-${r.end}/${length}`;
+}
+
+;// CONCATENATED MODULE: ./src/protocol/models.ts
+// JSON models of the Image Store REST API (protocol reference §2). Every 64-bit integer travels
+// as a JSON string; clients must also accept plain numbers.
+/** Parses a 64-bit integer field that may arrive as a string or a number. */
+function parseInt64(value, field) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0) {
+        throw new Error(`expected a non-negative integer in ${field}, got ${JSON.stringify(value)}`);
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/protocol/store-path.ts
+// Store-relative paths. The store always uses `/` on the wire from this project; Windows
+// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
+// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
+function storePathSegments(storePath) {
+    return storePath.split(/[\\/]/).filter(s => s !== '');
+}
+/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
+function normalizeStorePath(storePath) {
+    return storePathSegments(storePath).join('/');
+}
+function joinStorePath(...parts) {
+    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
+}
+/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
+function encodeStorePath(storePath) {
+    return storePathSegments(storePath).map(encodeURIComponent).join('/');
+}
+function parentStorePath(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments.slice(0, -1).join('/');
+}
+function baseName(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments[segments.length - 1] ?? '';
+}
+const EXACT = { caseInsensitive: false };
+/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
+const AS_WINDOWS = { caseInsensitive: true };
+/**
+ * One name folded the way Windows compares names: each character upper-cased on its own, and
+ * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
+ * one character to one, so `Straße` and `STRASSE` are different names there.
+ */
+function foldName(name) {
+    let folded = '';
+    for (const ch of name) {
+        const upper = ch.toUpperCase();
+        folded += [...upper].length === 1 ? upper : ch;
+    }
+    return folded;
+}
+/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
+function storePathKey(storePath, comparison) {
+    const segments = storePathSegments(storePath);
+    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+}
+function sameName(a, b, comparison) {
+    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
+}
+/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
+function relativeStorePath(path, ancestor, comparison) {
+    const p = storePathSegments(path);
+    const a = storePathSegments(ancestor);
+    if (p.length < a.length)
+        return undefined;
+    for (const [i, name] of a.entries()) {
+        const own = p[i];
+        if (own === undefined || !sameName(own, name, comparison))
+            return undefined;
+    }
+    return p.slice(a.length).join('/');
+}
+/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
+function isSameOrBeneath(path, ancestor, comparison = EXACT) {
+    return relativeStorePath(path, ancestor, comparison) !== undefined;
+}
+/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/cluster/store-client.ts
+// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
+// retries, tokens and error classification.
+
+
+
+
+
+const FOLDER_SIZE_API_VERSION = '6.5';
+class ImageStoreClient {
+    gateway;
+    constructor(gateway) {
+        this.gateway = gateway;
+    }
+    /** Requests sent, retries included. */
+    get requestsSent() {
+        return this.gateway.requestsSent;
+    }
+    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
+    forCleanup() {
+        return new ImageStoreClient(this.gateway.forCleanup());
+    }
+    async uploadFile(storePath, body) {
+        await this.call({ operation: 'upload file', storePath }, {
+            method: 'PUT',
+            storePath,
+            headers: { 'Content-Type': 'application/octet-stream' },
+            body,
+            accept: [200]
+        });
+    }
+    async uploadChunk(storePath, sessionId, range, fileLength, body) {
+        await this.call({ operation: `upload chunk ${range.start}-${range.end} of`, storePath }, {
+            method: 'PUT',
+            storePath,
+            action: 'UploadChunk',
+            query: { 'session-id': sessionId },
+            headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': formatContentRange(range, fileLength) },
+            body,
+            accept: [200]
+        });
+    }
+    async commitUploadSession(sessionId, storePath) {
+        await this.call({ operation: 'commit upload session of', storePath }, {
+            method: 'POST',
+            action: 'CommitUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200]
+        });
+    }
+    /** Cancels a session; one the cluster no longer knows counts as done. */
+    async deleteUploadSession(sessionId) {
+        await this.call({ operation: `delete upload session ${sessionId}` }, {
+            method: 'DELETE',
+            action: 'DeleteUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200, 404]
+        });
+    }
+    /** The session, or undefined when the cluster does not know it (204). */
+    async getUploadSession(sessionId, storePath) {
+        const res = await this.call({ operation: 'get upload session of', storePath }, {
+            method: 'GET',
+            action: 'GetUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200, 204]
+        });
+        if (res.status === 204 || res.body.length === 0)
+            return undefined;
+        const session = this.parseJson(res, 'get upload session');
+        return session.UploadSessions?.find(s => s.SessionId === sessionId) ?? session.UploadSessions?.[0];
+    }
+    /** One level of a folder (all pages), or undefined when the path does not exist. */
+    async list(storePath) {
+        const files = [];
+        const folders = [];
+        let token;
+        do {
+            const res = await this.call({ operation: 'list', storePath: storePath || '(store root)' }, {
+                method: 'GET',
+                storePath,
+                query: token ? { ContinuationToken: token } : {},
+                accept: [200, 204, 404]
+            });
+            if (res.status === 404)
+                return undefined;
+            if (res.status === 204 || res.body.length === 0)
+                break;
+            const page = this.parseJson(res, 'list');
+            files.push(...(page.StoreFiles ?? []));
+            folders.push(...(page.StoreFolders ?? []));
+            token = page.ContinuationToken || undefined;
+        } while (token);
+        return { files, folders };
+    }
+    async getFileInfo(storePath) {
+        const listing = await this.list(storePath);
+        return listing?.files.length === 1 && listing.folders.length === 0 ? listing.files[0] : undefined;
+    }
+    /** Deletes a file or a folder recursively; a missing path is fine. */
+    async delete(storePath) {
+        await this.call({ operation: 'delete', storePath }, { method: 'DELETE', storePath, accept: [200] });
+    }
+    async copy(description) {
+        await this.call({ operation: `copy '${description.RemoteSource}' to`, storePath: description.RemoteDestination }, {
+            method: 'POST',
+            action: 'Copy',
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [200]
+        });
+    }
+    /** The folder's size as the cluster reports it; undefined where the cluster has no FolderSize (before 6.5). */
+    async folderSize(storePath) {
+        try {
+            const res = await this.call({ operation: 'get folder size of', storePath }, {
+                method: 'GET',
+                storePath,
+                action: 'FolderSize',
+                apiVersion: FOLDER_SIZE_API_VERSION,
+                accept: [200]
+            });
+            return parseInt64(this.parseJson(res, 'folder size').FolderSize, 'FolderSize');
+        }
+        catch (err) {
+            if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
+                return undefined;
+            throw err;
+        }
+    }
+    async aadMetadata() {
+        const res = await this.call({ operation: 'get AAD metadata' }, {
+            method: 'GET',
+            action: 'GetAadMetadata',
+            apiVersion: '6.0',
+            accept: [200],
+            anonymous: true
+        });
+        return this.parseJson(res, 'AAD metadata');
+    }
+    call(failed, spec) {
+        const { storePath, action, ...request } = spec;
+        let path;
+        if (action === 'GetAadMetadata')
+            path = '/$/GetAadMetadata';
+        else
+            path = `/ImageStore${storePath ? `/${encodeStorePath(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
+        return this.gateway.call(failed, { ...request, path });
+    }
+    parseJson(res, what) {
+        return this.gateway.parseJson(res, what);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/auth/aad-token.ts
+class AadConfigurationError extends Error {
+    name = 'AadConfigurationError';
+}
+function fixedToken(token) {
+    return { token: async () => token };
+}
+/** msal's HTTP goes through the action's transports: same proxy, trust anchors and timeouts. */
+class TransportNetworkModule {
+    transportFor;
+    timeoutMs;
+    constructor(transportFor, timeoutMs) {
+        this.transportFor = transportFor;
+        this.timeoutMs = timeoutMs;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.send('GET', url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.send('POST', url, options);
+    }
+    async send(method, url, options) {
+        const res = await this.transportFor(url).send({
+            method,
+            url,
+            headers: options?.headers,
+            body: options?.body === undefined ? undefined : Buffer.from(options.body, 'utf8'),
+            timeoutMs: this.timeoutMs
+        });
+        const headers = {};
+        for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined)
+                headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        let body = {};
+        try {
+            body = JSON.parse(res.body.toString('utf8'));
+        }
+        catch {
+            // a body that is not JSON: msal sees an empty object and the status
+        }
+        return { status: res.status, headers, body: body };
+    }
+}
+/** A token source for a service principal, by secret or by GitHub OIDC federation. */
+async function servicePrincipalToken(security, metadata, network, { reporter, names }) {
+    const { ConfidentialClientApplication, LogLevel } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 2669));
+    const clientId = security.azureClientId;
+    const tenantId = security.azureTenantId;
+    const login = metadata.login.replace(/\/+$/, '');
+    const config = {
+        auth: {
+            clientId,
+            authority: `${login}/${tenantId}`,
+            // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
+            knownAuthorities: [new URL(login).host],
+            ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => federatedToken(security, names) })
+        },
+        system: {
+            networkClient: network,
+            loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined }
+        }
+    };
+    const app = new ConfidentialClientApplication(config);
+    const scope = `${metadata.cluster}/.default`;
+    // msal answers from its cache until the token nears expiry: each distinct token is masked once.
+    let masked;
+    return {
+        token: async (refresh = false) => {
+            let result;
+            try {
+                result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
+            }
+            catch (err) {
+                const e = err;
+                const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
+                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
+            }
+            if (!result?.accessToken)
+                throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
+            if (result.accessToken !== masked) {
+                reporter.setSecret(result.accessToken);
+                masked = result.accessToken;
+                reporter.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
+            }
+            return result.accessToken;
+        }
+    };
+}
+/** The front door's federated credential; without one, a service principal needs its secret. */
+async function federatedToken(security, names) {
+    if (security.federatedToken === undefined) {
+        throw new AadConfigurationError(`No '${names.AzureClientSecret}' was given, and no federated credential can be had here: set '${names.AzureClientSecret}'.`);
+    }
+    return security.federatedToken();
+}
+
+;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
+// How the action decides to trust the cluster (protocol reference §6): by default, a chain that
+// validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
+// or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
+// when a user insists, anything.
+
+
+/** Trust anchors: the system's CAs plus the user's extra ones. */
+function trustedCas(caCertificate) {
+    return caCertificate === undefined ? undefined : [...external_node_tls_.rootCertificates, caCertificate];
+}
+function clusterTls(security, clientCertificate) {
+    const ca = trustedCas(security.caCertificate);
+    const base = { ...clientCertificate, ...(ca ? { ca } : {}) };
+    if (security.insecureSkipTlsVerify) {
+        return { agentOptions: { ...base, rejectUnauthorized: false } };
+    }
+    const pins = new Set(security.serverThumbprints);
+    const commonName = security.serverCommonName;
+    if (pins.size === 0 && commonName === undefined) {
+        return { agentOptions: { ...base, rejectUnauthorized: true } };
+    }
+    return {
+        // The chain is judged below (authorized reflects it alone, without the host name check). The
+        // transport keeps its pool from resuming TLS sessions, whose peer certificate cannot be judged.
+        agentOptions: { ...base, rejectUnauthorized: false, checkServerIdentity: () => undefined },
+        verifyPeer: socket => {
+            const cert = socket.getPeerCertificate();
+            const thumbprint = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
+            if (pins.has(thumbprint))
+                return undefined;
+            if (commonName !== undefined && socket.authorized && (0,external_node_tls_.checkServerIdentity)(commonName, cert) === undefined)
+                return undefined;
+            const cn = cert.subject?.CN;
+            const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
+            const why = commonName !== undefined && pins.size === 0
+                ? socket.authorized
+                    ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
+                    : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
+                : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
+            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cluster/connect.ts
+// Everything about reaching the cluster: the connection pools with their TLS settings, the
+// client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
+// settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
+
+
+
+
+
+
+
+const USER_AGENT = 'service-fabric-upload-action';
+function connectToCluster(target, clientCertificate, options) {
+    const { security } = target;
+    const { reporter, names } = options;
+    const isHttps = target.endpoint.startsWith('https://');
+    if (security.insecureSkipTlsVerify) {
+        reporter.warning(`'${names.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${names.ServerCertificateThumbprint}' instead.`);
+    }
+    const clusterTransport = new HttpTransport({
+        userAgent: USER_AGENT,
+        maxSockets: target.concurrency,
+        expectContinue: target.expectContinue,
+        tls: isHttps ? clusterTls(security, clientCertificate) : undefined
+    });
+    const ca = trustedCas(security.caCertificate);
+    const otherTransport = new HttpTransport({
+        userAgent: USER_AGENT,
+        maxSockets: 4,
+        expectContinue: 'never',
+        tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
+    });
+    const gateway = new GatewayClient(clusterTransport, {
+        endpoint: target.endpoint,
+        apiVersion: target.apiVersion,
+        timeoutSeconds: target.timeoutSeconds,
+        retries: target.retries,
+        limiter: new Semaphore(target.concurrency),
+        signal: options.signal,
+        onRetry: line => reporter.info(line),
+        reporter,
+        names,
+        credentials: {
+            certificate: clientCertificate !== undefined,
+            token: security.aadToken !== undefined || security.azureClientId !== undefined
+        }
+    });
+    const client = new ImageStoreClient(gateway);
+    const clusterOrigin = new URL(target.endpoint).origin;
+    return {
+        gateway,
+        client,
+        management: new ManagementClient(gateway),
+        dispose: () => {
+            clusterTransport.dispose();
+            otherTransport.dispose();
+        },
+        authenticate: async () => {
+            let tokens;
+            if (security.aadToken !== undefined) {
+                tokens = fixedToken(security.aadToken);
+            }
+            else if (security.azureClientId !== undefined) {
+                const metadata = await client.aadMetadata();
+                if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
+                    throw new AadConfigurationError(`The cluster at ${target.endpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* settings and use '${names.ClientCertificate}'.`);
+                }
+                const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(target.timeoutSeconds));
+                tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
+                await tokens.token();
+                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+            }
+            gateway.useTokens(tokens);
+        }
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
+// The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
+// key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
+// Checked here, before any request, by building a TLS context from it. A PFX in an old format
+// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
+// read with node-forge, loaded only then, and used as PEM in memory.
+
+
+
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
+/** The text or bytes an input stands for: itself, or the file it names. */
+function resolveMaterial(input, value, reporter) {
+    if (value.includes('-----BEGIN'))
+        return value;
+    const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || (0,external_node_fs_namespaceObject.existsSync)(value));
+    if (looksLikePath && (0,external_node_fs_namespaceObject.existsSync)(value)) {
+        if (!(0,external_node_fs_namespaceObject.statSync)(value).isFile())
+            throw new SettingError(`'${input}' names '${value}', which is not a file.`);
+        const bytes = (0,external_node_fs_namespaceObject.readFileSync)(value);
+        const text = bytes.toString('utf8');
+        if (text.includes('-----BEGIN')) {
+            maskSecret(reporter, text);
+            return text;
+        }
+        return bytes;
+    }
+    if (looksLikePath && /\.(pem|pfx|p12|crt|cer|key)$/i.test(value)) {
+        throw new SettingError(`'${input}' names the file '${value}', which does not exist.`);
+    }
+    const compact = value.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
+        throw new SettingError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
+    }
+    return Buffer.from(compact, 'base64');
+}
+/** The certificate as given, not yet checked; undefined when none is given. */
+function certificateFromInputs(security, { reporter, names }) {
+    if (security.clientCertificate === undefined)
+        return undefined;
+    const material = resolveMaterial(names.ClientCertificate, security.clientCertificate, reporter);
+    const passphrase = security.clientCertificatePassword;
+    if (Buffer.isBuffer(material)) {
+        if (security.clientKey !== undefined) {
+            throw new SettingError(`'${names.ClientKey}' goes with a PEM certificate; a PFX in '${names.ClientCertificate}' holds its key already.`);
+        }
+        return { pfx: material, passphrase };
+    }
+    const certs = material.match(PEM_CERTIFICATE);
+    if (!certs)
+        throw new SettingError(`'${names.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
+    let key = PEM_KEY.exec(material)?.[0];
+    if (security.clientKey !== undefined) {
+        const keyMaterial = resolveMaterial(names.ClientKey, security.clientKey, reporter);
+        key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
+        if (!key)
+            throw new SettingError(`'${names.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
+    }
+    if (!key) {
+        throw new SettingError(`'${names.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${names.ClientKey}'.`);
+    }
+    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
+        throw new SettingError(`The private key of '${names.ClientCertificate}' is encrypted: give its password in '${names.ClientCertificatePassword}'.`);
+    }
+    return { cert: certs.join('\n'), key, passphrase };
+}
+/** Why Node's TLS cannot use the certificate, or undefined when it can. */
+function tlsRefusal(certificate) {
+    try {
+        (0,external_node_tls_.createSecureContext)(certificate);
+        return undefined;
+    }
+    catch (err) {
+        return err;
+    }
+}
+/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
+function isUnsupportedPfx(err) {
+    return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
+}
+const REEXPORT_ADVICE = "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
+/**
+ * The client certificate, checked; undefined when none is given. Synchronous, so without the
+ * fallback for old PFX files: use readClientCertificate() for that.
+ */
+function loadClientCertificate(security, context) {
+    const { names } = context;
+    const certificate = certificateFromInputs(security, context);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (refusal)
+        throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
+    return certificate;
+}
+/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
+async function readClientCertificate(security, context) {
+    const { reporter, names } = context;
+    const certificate = certificateFromInputs(security, context);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (!refusal)
+        return certificate;
+    if (!certificate.pfx || !isUnsupportedPfx(refusal))
+        throw new SettingError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
+    reporter.debug(`Node refused the PFX in '${names.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
+    const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase, context);
+    const stillRefused = tlsRefusal(converted);
+    if (stillRefused) {
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
+    }
+    reporter.info(`The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
+    return converted;
+}
+/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
+async function convertLegacyPfx(pfx, passphrase, { reporter, names }) {
+    const { default: forge } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8542, 23));
+    let p12;
+    try {
+        p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
+    }
+    catch (err) {
+        const reason = err.message;
+        if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
+            throw new SettingError(`'${names.ClientCertificatePassword}' does not open the PFX in '${names.ClientCertificate}': check the password.`);
+        }
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
+    }
+    const oid = (name) => {
+        const value = forge.pki.oids[name];
+        if (value === undefined)
+            throw new Error(`internal: node-forge knows no OID named '${name}'`);
+        return value;
+    };
+    const bagsOf = (bagType) => p12.getBags({ bagType })[bagType] ?? [];
+    const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
+    const certBags = bagsOf(oid('certBag'));
+    const keyBag = keyBags[0];
+    if (!keyBag || certBags.length === 0) {
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
+    }
+    // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
+    const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
+    const key = forge.pki.privateKeyInfoToPem(keyInfo);
+    maskSecret(reporter, key);
+    const localKeyId = (bag) => bag.attributes.localKeyId?.[0];
+    const keyId = localKeyId(keyBag);
+    // The certificate of the key first, then the rest of the chain.
+    const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
+    const cert = ordered
+        .map(bag => {
+        const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
+        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
+            .toString('base64')
+            .replace(/(.{64})/g, '$1\n')
+            .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+    })
+        .join('\n');
+    return { cert, key };
+}
+function explainCertificateError(err, isPfx, names) {
+    const reason = err.message;
+    if (/mac verify failure|bad decrypt|bad password|wrong tag|decrypt/i.test(reason)) {
+        return `'${names.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${names.ClientCertificate}': check the password.`;
+    }
+    if (/key values mismatch/i.test(reason)) {
+        return `The private key does not belong to the certificate in '${names.ClientCertificate}': give the matching key.`;
+    }
+    if (isPfx && isUnsupportedPfx(err)) {
+        return `The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
+    }
+    return `'${names.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/release-spec.ts
+// What to do after the upload (provision, create or upgrade, wait): built once by a front door.
+
+
+const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'];
+const FAILURE_ACTIONS = ['Rollback', 'Manual'];
+/**
+ * The application name as the cluster accepts it (trimmed), else a SettingError; `what` names where
+ * it comes from, quoted: a setting (`'application-name'`) or a file.
+ */
+function checkedApplicationName(what, value) {
+    const name = value.trim();
+    const problem = /^fabric:\/\s/.test(name) ? 'it must not start with a space' : applicationNameProblem(name);
+    if (problem) {
+        throw new SettingError(`${what} must be an application name such as 'fabric:/VotingApp', not '${name}': ${problem}.`);
+    }
+    return name;
+}
+/** True when any setting asks for more than the upload. */
+function wantsRelease(spec) {
+    return spec.provision === true || wantsApplication(spec) || spec.unprovisionOldVersions;
+}
+/** True when a setting names or configures an application to create or upgrade. */
+function wantsApplication(spec) {
+    return (spec.applicationName !== undefined ||
+        spec.applicationParameterFile !== undefined ||
+        spec.applicationParameters.length > 0 ||
+        spec.publishProfile !== undefined ||
+        spec.upgradeMode !== undefined ||
+        spec.failureAction !== undefined ||
+        Object.keys(spec.upgradeSettings).length > 0);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
 
 
@@ -44627,74 +38651,74 @@ const REDOS_PATTERNS = [
 // Shared suffix: optional closing quote/whitespace before the colon
 // Handles: $op: (bare), "$op": (JSON), '$op': (single-quoted)
 const SEP = /["'\s]*:/;
-const nosql_sep = '["\'\\s]*:';
+const sep = '["\'\\s]*:';
 
 const NOSQL_PATTERNS = [
   // ─── MongoDB $ operator injection ────────────────────────────────────────
   {
     id: 'nosql-where-operator',
     description: '$where — executes arbitrary JavaScript server-side in MongoDB',
-    pattern: new RegExp(`\\$where${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$where${sep}`, 'i'),
   },
   {
     id: 'nosql-ne-operator',
     description: '$ne — "not equal" operator used to bypass equality checks',
-    pattern: new RegExp(`\\$ne${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$ne${sep}`, 'i'),
   },
   {
     id: 'nosql-gt-operator',
     description: '$gt — "greater than" used to bypass password/value checks',
-    pattern: new RegExp(`\\$gte?${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$gte?${sep}`, 'i'),
   },
   {
     id: 'nosql-lt-operator',
     description: '$lt / $lte — "less than" bypass variants',
-    pattern: new RegExp(`\\$lte?${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$lte?${sep}`, 'i'),
   },
   {
     id: 'nosql-regex-operator',
     description: '$regex — can be used to extract data character by character (blind injection)',
-    pattern: new RegExp(`\\$regex${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$regex${sep}`, 'i'),
   },
   {
     id: 'nosql-or-operator',
     description: '$or — logical OR; used to create always-true conditions',
-    pattern: new RegExp(`\\$or${nosql_sep}\\s*\\[`, 'i'),
+    pattern: new RegExp(`\\$or${sep}\\s*\\[`, 'i'),
   },
   {
     id: 'nosql-and-operator',
     description: '$and — logical AND operator injection',
-    pattern: new RegExp(`\\$and${nosql_sep}\\s*\\[`, 'i'),
+    pattern: new RegExp(`\\$and${sep}\\s*\\[`, 'i'),
   },
   {
     id: 'nosql-nor-operator',
     description: '$nor — logical NOR operator injection',
-    pattern: new RegExp(`\\$nor${nosql_sep}\\s*\\[`, 'i'),
+    pattern: new RegExp(`\\$nor${sep}\\s*\\[`, 'i'),
   },
   {
     id: 'nosql-exists-operator',
     description: '$exists — can enumerate fields to determine schema',
-    pattern: new RegExp(`\\$exists${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$exists${sep}`, 'i'),
   },
   {
     id: 'nosql-in-operator',
     description: '$in — matches any value in a list; can enumerate values',
-    pattern: new RegExp(`\\$in${nosql_sep}\\s*\\[`, 'i'),
+    pattern: new RegExp(`\\$in${sep}\\s*\\[`, 'i'),
   },
   {
     id: 'nosql-expr-operator',
     description: '$expr — allows aggregation expressions in queries (MongoDB 3.6+)',
-    pattern: new RegExp(`\\$expr${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$expr${sep}`, 'i'),
   },
   {
     id: 'nosql-function-operator',
     description: '$function — executes arbitrary JavaScript in MongoDB 4.4+',
-    pattern: new RegExp(`\\$function${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$function${sep}`, 'i'),
   },
   {
     id: 'nosql-accumulator-operator',
     description: '$accumulator — custom aggregation with arbitrary JS execution',
-    pattern: new RegExp(`\\$accumulator${nosql_sep}`, 'i'),
+    pattern: new RegExp(`\\$accumulator${sep}`, 'i'),
   },
   // ─── Prototype pollution ─────────────────────────────────────────────────
   {
@@ -46811,8 +40835,157 @@ const XMLValidator = {
   validate: validator_validate
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/protocol/xml-document.ts
+// The one XML reader for every file the action and the emulator read: application and service
+// manifests, application parameter files, publish profiles. It decodes what XML itself defines
+// (the five predefined entities and character references, `&#65;` / `&#x41;`) and refuses what
+// these files never need and what makes XML dangerous or ambiguous: a document type declaration
+// (DTD, and with it every entity declaration) and a reference to an entity it cannot expand.
+// fast-xml-parser is used with its own entity handling off: it leaves character references as
+// text and expands internal DTD entities, which the cluster's reader would not do the same way.
+
+/** An XML file that is not well-formed, or uses what this reader refuses; the message names the file. */
+class XmlDocumentError extends Error {
+    name = 'XmlDocumentError';
+}
+const PREDEFINED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const REFERENCE = /&([^;&\s<>"']*);?/g;
+/** XML 1.0's `Char`: what a character reference may stand for. */
+function isXmlChar(code) {
+    return (code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        (code >= 0x10000 && code <= 0x10ffff));
+}
+/**
+ * Decodes the references in one text or attribute value, in a single pass (so `&amp;#65;` stays
+ * `&#65;`). Anything else after `&` is refused: an undeclared entity, a malformed reference.
+ */
+function decodeXmlReferences(value, what) {
+    if (!value.includes('&'))
+        return value;
+    return value.replace(REFERENCE, (whole, name) => {
+        if (!whole.endsWith(';') || name === '') {
+            throw new XmlDocumentError(`${what} is not well-formed XML: '&' must start a reference such as '&amp;' (near '${whole.slice(0, 20)}'); write '&amp;' for a literal ampersand.`);
+        }
+        const predefined = PREDEFINED[name];
+        if (predefined !== undefined)
+            return predefined;
+        const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
+        if (!numeric) {
+            throw new XmlDocumentError(`${what} uses the entity reference '&${name};', which XML does not define and which this step does not expand: write the character itself or a character reference such as '&#233;'.`);
+        }
+        const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
+        if (!Number.isSafeInteger(code) || !isXmlChar(code)) {
+            throw new XmlDocumentError(`${what} has the character reference '&${name};', which is not a character XML allows: remove it.`);
+        }
+        return String.fromCodePoint(code);
+    });
+}
+/**
+ * Walks the document as the parser will (comments, processing instructions, CDATA sections,
+ * tags with quoted attributes) and refuses a DTD, which no Service Fabric file has. CDATA
+ * sections are rewritten as the same text escaped, so that their content is never decoded.
+ */
+function withoutCdataRefusingDtd(xml, what) {
+    let out = '';
+    let i = 0;
+    for (;;) {
+        const lt = xml.indexOf('<', i);
+        if (lt < 0)
+            return out + xml.slice(i);
+        out += xml.slice(i, lt);
+        const skipTo = (end) => {
+            const at = xml.indexOf(end, lt);
+            return at < 0 ? xml.length : at + end.length;
+        };
+        if (xml.startsWith('<!--', lt)) {
+            i = skipTo('-->');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<?', lt)) {
+            i = skipTo('?>');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<![CDATA[', lt)) {
+            const end = xml.indexOf(']]>', lt);
+            const text = xml.slice(lt + 9, end < 0 ? xml.length : end);
+            out += text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+            i = end < 0 ? xml.length : end + 3;
+        }
+        else if (xml.startsWith('<!', lt)) {
+            throw new XmlDocumentError(`${what} has a document type declaration (${xml.slice(lt, lt + 9)}…): Service Fabric files have none, and this step reads no DTD or entity declaration, so remove it.`);
+        }
+        else {
+            // A tag: skip to its '>' outside quoted attribute values.
+            let j = lt + 1;
+            let quote;
+            for (; j < xml.length; j++) {
+                const c = xml[j];
+                if (quote) {
+                    if (c === quote)
+                        quote = undefined;
+                }
+                else if (c === '"' || c === "'")
+                    quote = c;
+                else if (c === '>')
+                    break;
+            }
+            i = Math.min(j + 1, xml.length);
+            out += xml.slice(lt, i);
+        }
+    }
+}
+const parsers = new Map();
+function parserFor(options, what) {
+    const arrays = options.arrays ?? new Set();
+    const key = `${options.trim === true}|${[...arrays].sort().join(',')}`;
+    let parser = parsers.get(key);
+    if (!parser) {
+        parser = new XMLParser({
+            ignoreAttributes: false,
+            attributeNamePrefix: '@',
+            removeNSPrefix: true,
+            parseAttributeValue: false,
+            parseTagValue: false,
+            trimValues: options.trim === true,
+            processEntities: false,
+            htmlEntities: false,
+            isArray: name => arrays.has(name),
+            tagValueProcessor: (_name, value) => decodeXmlReferences(value, what.current),
+            // XML's attribute-value normalization: a literal tab or line break is a space (one written
+            // as a character reference, `&#10;`, stays what it is).
+            attributeValueProcessor: (_name, value) => decodeXmlReferences(value.replace(/\r\n?|[\t\n]/g, ' '), what.current)
+        });
+        parsers.set(key, parser);
+    }
+    return parser;
+}
+// The processors above name the file being read; parsing is synchronous, so one slot is enough.
+const reading = { current: 'the XML file' };
+/**
+ * Parses an XML document into plain objects (attributes as `@Name`, namespace prefixes removed),
+ * decoding references; `what` names the file in every message.
+ */
+function readXmlDocument(xml, what, options = {}) {
+    // XML's end-of-line handling: CR LF and a lone CR are read as LF.
+    const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true)
+        throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+    reading.current = what;
+    try {
+        return parserFor(options, reading).parse(plain);
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw err;
+        throw new XmlDocumentError(`${what} cannot be read as XML: ${err.message}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/application-parameters.ts
 // Application parameter files (`ApplicationParameters/Cloud.xml`, namespace
 // http://schemas.microsoft.com/2011/01/fabric) and the merge of every parameter source into the
@@ -46820,20 +40993,21 @@ const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequi
 
 
 
-const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    removeNSPrefix: true,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    isArray: name => name === 'Parameter'
-});
-/** Parses a deployment XML file (parameter file or publish profile); `what` names it in messages. */
+const ARRAYS = new Set(['Parameter']);
+/**
+ * Parses a deployment XML file (parameter file or publish profile); `what` names it in messages.
+ * Values are trimmed, as they always were here; a space written as `&#32;` is kept (trimming comes
+ * before decoding).
+ */
 function parseDeploymentXml(xml, what) {
-    const valid = XMLValidator.validate(xml);
-    if (valid !== true)
-        throw new inputs_InputError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
-    return parser.parse(xml);
+    try {
+        return readXmlDocument(xml, what, { arrays: ARRAYS, trim: true });
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw new SettingError(err.message);
+        throw err;
+    }
 }
 function attributeOf(node, name) {
     const value = typeof node === 'object' && node !== null ? node[`@${name}`] : undefined;
@@ -46842,7 +41016,7 @@ function attributeOf(node, name) {
 function parseApplicationParameterFile(xml, what) {
     const root = parseDeploymentXml(xml, what).Application;
     if (typeof root !== 'object' || root === null) {
-        throw new inputs_InputError(`${what} is not an application parameter file: it has no <Application> root element.`);
+        throw new SettingError(`${what} is not an application parameter file: it has no <Application> root element.`);
     }
     const list = root.Parameters;
     const items = (typeof list === 'object' && list !== null ? list.Parameter : undefined) ?? [];
@@ -46850,9 +41024,9 @@ function parseApplicationParameterFile(xml, what) {
     const parameters = items.map(p => {
         const name = attributeOf(p, 'Name');
         if (!name)
-            throw new inputs_InputError(`A <Parameter> in ${what} has no Name attribute.`);
+            throw new SettingError(`A <Parameter> in ${what} has no Name attribute.`);
         if (seen.has(name))
-            throw new inputs_InputError(`${what} sets the parameter '${name}' twice.`);
+            throw new SettingError(`${what} sets the parameter '${name}' twice.`);
         seen.add(name);
         return { name, value: attributeOf(p, 'Value') ?? '' };
     });
@@ -46862,10 +41036,10 @@ function parseApplicationParameterFile(xml, what) {
 async function readApplicationParameterFile(filePath, what) {
     let xml;
     try {
-        xml = await (0,external_node_fs_promises_namespaceObject.readFile)(filePath, 'utf8');
+        xml = await (0,promises_namespaceObject.readFile)(filePath, 'utf8');
     }
     catch (err) {
-        throw new inputs_InputError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
+        throw new SettingError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
     }
     return parseApplicationParameterFile(xml, `${what} ('${filePath}')`);
 }
@@ -46880,7 +41054,7 @@ function mergeParameters(manifest, sources) {
         for (const { name, value } of source.parameters) {
             if (!declared.has(name)) {
                 const names = manifest.parameters.map(p => p.name);
-                throw new inputs_InputError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
+                throw new SettingError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
             }
             merged.set(name, value);
         }
@@ -46894,6 +41068,51 @@ function effectiveParameters(manifest, given) {
     for (const p of given)
         values.set(p.Key, p.Value);
     return values;
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/deploy/polling.ts
+// Waiting between status polls: an interval that tests can shorten, a deadline shared by the
+// whole release, and sleeps that end at once when the job is cancelled.
+
+
+/** The cluster's own deploy task polls every 3 s: often enough to follow an upgrade, rare enough not to load the gateway. */
+const DEFAULT_POLL_INTERVAL_MS = 3000;
+/** SFU_POLL_INTERVAL_MS (for tests and the demo) overrides the interval between status polls. */
+function pollIntervalMs(env = process.env) {
+    const value = Number(env.SFU_POLL_INTERVAL_MS);
+    return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
+}
+class Deadline {
+    seconds;
+    at;
+    constructor(seconds, now = Date.now()) {
+        this.seconds = seconds;
+        this.at = now + seconds * 1000;
+    }
+    get passed() {
+        return Date.now() >= this.at;
+    }
+    get remainingMs() {
+        return Math.max(0, this.at - Date.now());
+    }
+}
+/** Sleeps `ms` (never past the deadline); a cancelled job ends the sleep with CancelledError. */
+async function pause(ms, signal, deadline) {
+    const wait = deadline ? Math.min(ms, deadline.remainingMs) : ms;
+    if (signal?.aborted)
+        throw new CancelledError('the release was cancelled');
+    try {
+        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal });
+    }
+    catch {
+        throw new CancelledError('the release was cancelled');
+    }
+}
+/** An error that ends the release with a message meant for the user as it stands. */
+class ReleaseError extends Error {
+    name = 'ReleaseError';
 }
 
 ;// CONCATENATED MODULE: ./src/protocol/manifests.ts
@@ -46915,24 +41134,17 @@ const ARRAY_ELEMENTS = new Set([
     'StatefulServiceType',
     'StatelessServiceType'
 ]);
-const parserOptions = {
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    removeNSPrefix: true,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    isArray: (name) => ARRAY_ELEMENTS.has(name)
-};
 // Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
 // refused (the package layout rules); only the canonical form trims, to ignore formatting.
-const manifests_parser = new XMLParser({ ...parserOptions, trimValues: false });
-const canonicalParser = new XMLParser({ ...parserOptions, trimValues: true });
-function manifests_parseXml(xml, what, using = manifests_parser) {
-    const valid = XMLValidator.validate(xml);
-    if (valid !== true) {
-        throw new ManifestError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+function manifests_parseXml(xml, what, trim = false) {
+    try {
+        return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
     }
-    return using.parse(xml);
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw new ManifestError(err.message);
+        throw err;
+    }
 }
 function manifests_element(node) {
     return typeof node === 'object' && node !== null ? node : undefined;
@@ -47020,7 +41232,7 @@ function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
  * attribute and value does.
  */
 function canonicalXml(xml, what = 'the manifest') {
-    const doc = manifests_parseXml(xml, what, canonicalParser);
+    const doc = manifests_parseXml(xml, what, true);
     return JSON.stringify(sortKeys(doc));
 }
 function sortKeys(value) {
@@ -47136,7 +41348,7 @@ async function waitForType(client, typeName, typeVersion, options, allowAbsent) 
             throw new ReleaseError(`${typeName} ${typeVersion} became ${type.Status} while provisioning${type.StatusDetails ? `: ${type.StatusDetails}` : ''}. Run the step again.`);
         }
         if (options.deadline.passed) {
-            throw new ReleaseError(`${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise 'deploy-timeout'.`);
+            throw new ReleaseError(`${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${options.names.DeployTimeout}'.`);
         }
         await pause(options.pollMs, client.signal, options.deadline);
     }
@@ -47153,12 +41365,249 @@ async function deleteUploadedPackage(store, storePath) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/deploy/version-order.ts
+// Whether one ApplicationTypeVersion is older than another. The cluster treats versions as plain
+// strings (any text is a version, and no order is defined), so the rule is ours, and deliberately
+// narrow:
+// - a version is split at `.`, `-` and `+`, and each part further into runs of digits and of other
+//   characters: `1.10.0-rc2` → 1 · 10 · 0 · rc · 2;
+// - the parts are compared in order and the first difference decides: two numbers compare as
+//   numbers (so 1.10 is newer than 1.9, and 007 equals 7); a missing part counts as 0 when the
+//   other is a number (1.2 equals 1.2.0);
+// - any other difference (two different words, a word against a number or a missing part, as in
+//   1.0.0-beta against 1.0.0) cannot be ordered: the versions are incomparable.
+// Incomparable versions are treated like a downgrade (refused unless allow-downgrade): guessing
+// an order for them could roll production back.
+function partsOf(version) {
+    const parts = [];
+    for (const piece of version.split(/[.+-]/)) {
+        for (const run of piece.match(/\d+|\D+/g) ?? []) {
+            parts.push(/^\d/.test(run) ? { number: run.replace(/^0+(?=\d)/, '') } : { word: run });
+        }
+    }
+    return parts;
+}
+function compareNumbers(a, b) {
+    if (a.length !== b.length)
+        return a.length < b.length ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+const version_order_describe = (p) => (p === undefined ? 'nothing' : 'number' in p ? p.number : `'${p.word}'`);
+/** How `a` compares with `b`: -1 older, 0 the same order, 1 newer, or why they cannot be compared. */
+function compareTypeVersions(a, b) {
+    if (a === b)
+        return { order: 0 };
+    const pa = partsOf(a);
+    const pb = partsOf(b);
+    for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+        const x = pa[i] ?? (pb[i] && 'number' in pb[i] ? { number: '0' } : undefined);
+        const y = pb[i] ?? (pa[i] && 'number' in pa[i] ? { number: '0' } : undefined);
+        if (x && y && 'number' in x && 'number' in y) {
+            const order = compareNumbers(x.number, y.number);
+            if (order !== 0)
+                return { order };
+            continue;
+        }
+        if (x && y && 'word' in x && 'word' in y && x.word === y.word)
+            continue;
+        return { incomparable: `they differ at ${version_order_describe(pa[i])} against ${version_order_describe(pb[i])}, which are not both numbers` };
+    }
+    return { order: 0 };
+}
+
+;// CONCATENATED MODULE: ./src/deploy/release-guards.ts
+
+
+
+const OMITTED_PARAMETERS_MODES = ['refuse', 'keep', 'reset'];
+/** Refuses an application of another type, before anything is written. */
+function checkApplicationType(app, manifest, existing, names = CANONICAL_NAMES) {
+    if (existing.TypeName !== manifest.typeName) {
+        throw new ReleaseError(`${app.name} exists with the application type ${existing.TypeName}, not ${manifest.typeName}: an upgrade cannot change the type. Choose another '${names.ApplicationName}', or delete the application first.`);
+    }
+}
+/** Refuses a downgrade, or a version that cannot be ordered against the current one, unless allowed. */
+function checkVersionOrder(app, manifest, existing, log, names = CANONICAL_NAMES) {
+    const target = manifest.typeVersion;
+    const current = typeof existing.TypeVersion === 'string' ? existing.TypeVersion : '';
+    const order = current === '' ? { incomparable: 'the cluster did not say which version it runs' } : compareTypeVersions(target, current);
+    if ('order' in order) {
+        if (order.order >= 0)
+            return;
+        if (app.guards.allowDowngrade) {
+            log(`${target} is older than ${current}, which ${app.name} runs: downgrading it ('${names.AllowDowngrade}: true').`);
+            return;
+        }
+        throw new ReleaseError(`The package's version ${target} is older than ${current}, which ${app.name} runs: the step refuses to downgrade it (an old workflow run re-run?). Release a newer version, or set '${names.AllowDowngrade}: true' to go back to ${target} on purpose.`);
+    }
+    log(`Cannot tell whether ${target} is older than ${current}, which ${app.name} runs: ${order.incomparable}.`);
+    if (app.guards.allowDowngrade) {
+        log(`Upgrading to ${target} anyway ('${names.AllowDowngrade}: true').`);
+        return;
+    }
+    throw new ReleaseError(`Cannot tell whether the package's version ${target} is older than ${current}, which ${app.name} runs (${order.incomparable}), so the step refuses it as it would a downgrade. Use versions whose differing parts are numbers (1.2.0 → 1.3.0), or set '${names.AllowDowngrade}: true' if ${target} is the version you mean to run.`);
+}
+const release_guards_sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+/**
+ * An upgrade replaces the application's parameters: one the release does not give returns to
+ * the new manifest's default. Finds those whose value would change that way, and refuses, keeps
+ * or resets them. Names only in messages: values may be secrets.
+ */
+function guardOmittedParameters(app, manifest, existing, names = CANONICAL_NAMES) {
+    const given = app.givenParameters;
+    const changing = [];
+    const dropped = [];
+    for (const current of existing.Parameters ?? []) {
+        if (given.some(p => release_guards_sameName(p.Key, current.Key)))
+            continue;
+        const declared = manifest.parameters.find(d => release_guards_sameName(d.name, current.Key));
+        if (!declared) {
+            dropped.push(current.Key);
+            continue;
+        }
+        if (current.Value !== declared.defaultValue)
+            changing.push({ Key: declared.name, Value: current.Value });
+    }
+    const notes = [];
+    if (dropped.length > 0) {
+        notes.push(`${dropped.join(', ')} ${dropped.length === 1 ? 'is' : 'are'} set on ${app.name} but not declared by ${manifest.typeName} ${manifest.typeVersion}: the upgrade drops ${dropped.length === 1 ? 'it' : 'them'}.`);
+    }
+    // In the manifest's order, so that messages and the request are stable.
+    const position = (key) => manifest.parameters.findIndex(d => d.name === key);
+    changing.sort((a, b) => position(a.Key) - position(b.Key));
+    const changedNames = changing.map(p => p.Key);
+    const mode = app.guards.omittedParameters;
+    if (changing.length === 0)
+        return { parameters: given, notes };
+    if (mode === 'reset') {
+        notes.push(`${changedNames.join(', ')} on ${app.name} ${changing.length === 1 ? 'returns' : 'return'} to the manifest default ('${names.OmittedParameters}: reset').`);
+        return { parameters: given, notes };
+    }
+    if (mode === 'refuse') {
+        const them = changing.length === 1 ? 'it' : 'them';
+        throw new ReleaseError(`${app.name} has ${changedNames.join(', ')} set to ${changing.length === 1 ? 'a value' : 'values'} other than the manifest default, and this release does not give ${them}: the upgrade would return ${them} to the default. Give ${them} in the parameter file or '${names.ApplicationParameters}', or set '${names.OmittedParameters}' to 'keep' (carry the current ${changing.length === 1 ? 'value' : 'values'} over) or 'reset' (return to the default).`);
+    }
+    // keep: the current values join the list, in the manifest's order like the rest.
+    const merged = [...given, ...changing];
+    const parameters = manifest.parameters.flatMap(d => merged.filter(p => p.Key === d.name));
+    notes.push(`Keeping the current ${changing.length === 1 ? 'value' : 'values'} of ${changedNames.join(', ')} on ${app.name} ('${names.OmittedParameters}: keep').`);
+    return { parameters, notes };
+}
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/deploy/upgrade-policy.ts
+// The upgrade policy: `upgrade-settings` and the publish profile's UpgradeDeployment parameters
+// (the names of the PowerShell upgrade command, `…Sec` in seconds) mapped to the REST upgrade
+// description, durations as ISO 8601 strings.
+
+/** Settings in seconds, mapped to the monitoring policy's duration fields. */
+const DURATION_SETTINGS = {
+    HealthCheckWaitDurationSec: 'HealthCheckWaitDurationInMilliseconds',
+    HealthCheckStableDurationSec: 'HealthCheckStableDurationInMilliseconds',
+    HealthCheckRetryTimeoutSec: 'HealthCheckRetryTimeoutInMilliseconds',
+    UpgradeDomainTimeoutSec: 'UpgradeDomainTimeoutInMilliseconds',
+    UpgradeTimeoutSec: 'UpgradeTimeoutInMilliseconds'
+};
+const UPGRADE_SETTING_KEYS = [
+    ...Object.keys(DURATION_SETTINGS),
+    'UpgradeReplicaSetCheckTimeoutSec',
+    'ForceRestart',
+    'ConsiderWarningAsError',
+    'MaxPercentUnhealthyDeployedApplications'
+];
+const BOOLEAN_KEYS = new Set(['ForceRestart', 'ConsiderWarningAsError']);
+/** Most seconds the cluster takes in a duration (its limit is about 49 days in milliseconds as uint32). */
+const MAX_SECONDS = 4294967;
+/** The canonical key for `key` (case-insensitive), or undefined when it is not a known setting. */
+function upgradeSettingKey(key) {
+    return UPGRADE_SETTING_KEYS.find(k => k.toLowerCase() === key.trim().toLowerCase());
+}
+/** Validates one setting's value; `where` names the input or file in the message. */
+function parseUpgradeSettingValue(where, key, value) {
+    const v = value.trim();
+    if (BOOLEAN_KEYS.has(key)) {
+        if (/^true$/i.test(v))
+            return true;
+        if (/^false$/i.test(v))
+            return false;
+        throw new SettingError(`${where}: '${key}' must be 'true' or 'false', not '${value}'.`);
+    }
+    const n = Number(v);
+    const max = key === 'MaxPercentUnhealthyDeployedApplications' ? 100 : MAX_SECONDS;
+    if (!/^\d+$/.test(v) || n > max) {
+        throw new SettingError(`${where}: '${key}' must be a whole number from 0 to ${max}${key === 'MaxPercentUnhealthyDeployedApplications' ? ' (a percentage)' : ' (seconds)'}, not '${value}'.`);
+    }
+    return n;
+}
+/** Parses `upgrade-settings`: newline-separated `Key=Value` with the publish profile's names; unknown keys are refused. */
+function parseUpgradeSettings(input, text) {
+    const settings = {};
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const at = line.indexOf('=');
+        if (at <= 0)
+            throw new SettingError(`'${input}' takes one 'Key=Value' per line, not '${line}'.`);
+        const key = upgradeSettingKey(line.slice(0, at));
+        if (!key) {
+            throw new SettingError(`'${input}' has an unknown key '${line.slice(0, at).trim()}': use ${UPGRADE_SETTING_KEYS.join(', ')} (upgrade-mode and failure-action are inputs of their own).`);
+        }
+        settings[key] = parseUpgradeSettingValue(`'${input}'`, key, line.slice(at + 1));
+    }
+    return settings;
+}
+/** Seconds as an ISO 8601 duration, the form the cluster reads first: 90 → `PT0H1M30S`. */
+function isoDuration(seconds) {
+    const h = Math.floor(seconds / 3600);
+    const m = Math.floor((seconds % 3600) / 60);
+    const s = seconds % 60;
+    return `PT${h}H${m}M${s}S`;
+}
+/**
+ * The upgrade request. The mode is always sent (the cluster defaults to UnmonitoredAuto without
+ * it); settings not given are left out, so the cluster's defaults apply to them.
+ */
+function buildUpgradeDescription(applicationName, targetVersion, parameters, policy) {
+    const { settings } = policy;
+    const description = {
+        Name: applicationName,
+        TargetApplicationTypeVersion: targetVersion,
+        Parameters: parameters,
+        UpgradeKind: 'Rolling',
+        RollingUpgradeMode: policy.mode
+    };
+    if (settings.UpgradeReplicaSetCheckTimeoutSec !== undefined) {
+        description.UpgradeReplicaSetCheckTimeoutInSeconds = settings.UpgradeReplicaSetCheckTimeoutSec;
+    }
+    if (settings.ForceRestart !== undefined)
+        description.ForceRestart = settings.ForceRestart;
+    if (policy.mode === 'Monitored') {
+        const monitoring = { FailureAction: policy.failureAction };
+        for (const [key, field] of Object.entries(DURATION_SETTINGS)) {
+            const seconds = settings[key];
+            if (seconds !== undefined)
+                monitoring[field] = isoDuration(seconds);
+        }
+        description.MonitoringPolicy = monitoring;
+        const health = {};
+        if (settings.ConsiderWarningAsError !== undefined)
+            health.ConsiderWarningAsError = settings.ConsiderWarningAsError;
+        if (settings.MaxPercentUnhealthyDeployedApplications !== undefined) {
+            health.MaxPercentUnhealthyDeployedApplications = settings.MaxPercentUnhealthyDeployedApplications;
+        }
+        if (Object.keys(health).length > 0)
+            description.ApplicationHealthPolicy = health;
+    }
+    return description;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/publish-profile.ts
 // Visual Studio publish profiles (`PublishProfiles/Cloud.xml`, namespace
 // http://schemas.microsoft.com/2015/05/fabrictools): the parameter file they point to, the
 // upgrade mode and parameters, and the copy-package parameters. The inputs of the action win over
 // anything read here.
-
 
 
 
@@ -47173,13 +41622,14 @@ function booleanAttribute(value, what) {
         return true;
     if (/^false$/i.test(value.trim()))
         return false;
-    throw new inputs_InputError(`${what} must be 'true' or 'false', not '${value}'.`);
+    throw new SettingError(`${what} must be 'true' or 'false', not '${value}'.`);
 }
 function parsePublishProfile(xml, profilePath) {
+    const warnings = [];
     const what = `The publish profile '${profilePath}'`;
     const root = parseDeploymentXml(xml, what).PublishProfile;
     if (typeof root !== 'object' || root === null) {
-        throw new inputs_InputError(`${what} is not a publish profile: it has no <PublishProfile> root element.`);
+        throw new SettingError(`${what} is not a publish profile: it has no <PublishProfile> root element.`);
     }
     const parameterFilePath = attributeOf(root.ApplicationParameterFile, 'Path');
     // The profile was written on Windows: its relative paths use backslashes.
@@ -47194,7 +41644,7 @@ function parsePublishProfile(xml, profilePath) {
         if (modeText !== undefined && modeText.trim() !== '') {
             const m = ['Monitored', 'UnmonitoredAuto'].find(x => x.toLowerCase() === modeText.trim().toLowerCase());
             if (!m) {
-                throw new inputs_InputError(`${what} has <UpgradeDeployment Mode="${modeText}">: this action supports Monitored and UnmonitoredAuto (an UnmonitoredManual upgrade waits for a person at every domain); set 'upgrade-mode' to override it.`);
+                throw new SettingError(`${what} has <UpgradeDeployment Mode="${modeText}">: this action supports Monitored and UnmonitoredAuto (an UnmonitoredManual upgrade waits for a person at every domain); set 'upgrade-mode' to override it.`);
             }
             mode = m;
         }
@@ -47209,7 +41659,7 @@ function parsePublishProfile(xml, profilePath) {
             if (name.toLowerCase() === 'failureaction') {
                 const f = ['Rollback', 'Manual'].find(x => x.toLowerCase() === value.trim().toLowerCase());
                 if (!f)
-                    throw new inputs_InputError(`${what} has FailureAction="${value}": use Rollback or Manual.`);
+                    throw new SettingError(`${what} has FailureAction="${value}": use Rollback or Manual.`);
                 failureAction = f;
                 continue;
             }
@@ -47217,7 +41667,7 @@ function parsePublishProfile(xml, profilePath) {
                 continue;
             const key = upgradeSettingKey(name);
             if (!key) {
-                warning(`${what}: the upgrade parameter '${name}' is not supported by this action and is ignored.`);
+                warnings.push(`${what}: the upgrade parameter '${name}' is not supported by this action and is ignored.`);
                 continue;
             }
             settings[key] = parseUpgradeSettingValue(what, key, value);
@@ -47230,15 +41680,15 @@ function parsePublishProfile(xml, profilePath) {
         };
     }
     const compressPackage = booleanAttribute(attributeOf(root.CopyPackageParameters, 'CompressPackage'), `${what}: <CopyPackageParameters CompressPackage>`);
-    return { applicationParameterFile, upgrade, compressPackage };
+    return { applicationParameterFile, upgrade, compressPackage, warnings };
 }
 async function readPublishProfile(profilePath, input) {
     let xml;
     try {
-        xml = await (0,external_node_fs_promises_namespaceObject.readFile)(profilePath, 'utf8');
+        xml = await (0,promises_namespaceObject.readFile)(profilePath, 'utf8');
     }
     catch (err) {
-        throw new inputs_InputError(`'${input}' ('${profilePath}') cannot be read: ${err.code ?? err.message}.`);
+        throw new SettingError(`'${input}' ('${profilePath}') cannot be read: ${err.code ?? err.message}.`);
     }
     return parsePublishProfile(xml, profilePath);
 }
@@ -47254,20 +41704,21 @@ async function readPublishProfile(profilePath, input) {
 
 
 
-async function readPackageIdentity(packageRoot) {
+
+async function readPackageIdentity(packageRoot, names = CANONICAL_NAMES) {
     const manifestPath = external_node_path_namespaceObject.join(packageRoot, 'ApplicationManifest.xml');
     let manifestXml;
     try {
-        manifestXml = await (0,external_node_fs_promises_namespaceObject.readFile)(manifestPath, 'utf8');
+        manifestXml = await (0,promises_namespaceObject.readFile)(manifestPath, 'utf8');
     }
     catch (err) {
-        throw new inputs_InputError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${err.code ?? 'error'}): point 'package-path' at the application package folder.`);
+        throw new SettingError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${err.code ?? 'error'}): point '${names.PackagePath}' at the application package folder.`);
     }
     const manifest = parseApplicationManifest(manifestXml, `'${manifestPath}'`);
     const serviceManifests = new Map();
     for (const ref of manifest.serviceManifestImports) {
         try {
-            serviceManifests.set(ref.name, await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(packageRoot, ref.name, 'ServiceManifest.xml'), 'utf8'));
+            serviceManifests.set(ref.name, await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(packageRoot, ref.name, 'ServiceManifest.xml'), 'utf8'));
         }
         catch {
             // A diff package may leave a service out; the cluster's copy then stands.
@@ -47276,12 +41727,12 @@ async function readPackageIdentity(packageRoot) {
     return { manifest, manifestXml, serviceManifests };
 }
 /** The release to run, or undefined when no input asks for more than the upload. */
-async function buildReleasePlan(identity, imageStorePath, inputs) {
+async function buildReleasePlan(identity, imageStorePath, inputs, names = CANONICAL_NAMES) {
     if (!wantsRelease(inputs))
         return undefined;
     const { manifest } = identity;
-    const profile = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, DeployInput.PublishProfile) : undefined;
-    const warnings = [];
+    const profile = inputs.publishProfile ? await readPublishProfile(inputs.publishProfile, names.PublishProfile) : undefined;
+    const warnings = [...(profile?.warnings ?? [])];
     let application;
     if (wantsApplication(inputs)) {
         const sources = [];
@@ -47289,25 +41740,30 @@ async function buildReleasePlan(identity, imageStorePath, inputs) {
         const parameterFilePath = inputs.applicationParameterFile ?? profile?.applicationParameterFile;
         let nameFromFile;
         if (parameterFilePath) {
-            const what = inputs.applicationParameterFile ? `'${DeployInput.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
+            const what = inputs.applicationParameterFile ? `'${names.ApplicationParameterFile}'` : `The publish profile's ApplicationParameterFile`;
             const file = await readApplicationParameterFile(parameterFilePath, what);
-            nameFromFile = file.applicationName;
+            // Checked like the setting: the id of every route is built from it.
+            nameFromFile =
+                file.applicationName === undefined ? undefined : checkedApplicationName(`The Name in the parameter file '${parameterFilePath}'`, file.applicationName);
             sources.push({ what: `The parameter file '${parameterFilePath}'`, parameters: file.parameters });
         }
         if (inputs.applicationParameters.length > 0) {
-            sources.push({ what: `'${DeployInput.ApplicationParameters}'`, parameters: inputs.applicationParameters });
+            sources.push({ what: `'${names.ApplicationParameters}'`, parameters: inputs.applicationParameters });
         }
         const name = inputs.applicationName ?? nameFromFile;
         if (!name) {
-            throw new inputs_InputError(`No application to create or upgrade: set '${DeployInput.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${DeployInput.ApplicationParameterFile}' whose <Application> has a Name.`);
+            throw new SettingError(`No application to create or upgrade: set '${names.ApplicationName}' (such as 'fabric:/VotingApp'), or give an '${names.ApplicationParameterFile}' whose <Application> has a Name.`);
         }
         const profileUpgrade = profile?.upgrade;
         if (profileUpgrade && !profileUpgrade.enabled) {
             warnings.push(`The publish profile has <UpgradeDeployment Enabled="false">, which makes Visual Studio remove and re-create the application: this action never deletes an application, it upgrades an existing one.`);
         }
+        const parameters = mergeParameters(manifest, sources);
         application = {
             name,
-            parameters: mergeParameters(manifest, sources),
+            parameters,
+            givenParameters: parameters,
+            guards: { allowDowngrade: inputs.allowDowngrade, omittedParameters: inputs.omittedParameters },
             parameterSources: sources.map(s => s.what),
             policy: {
                 mode: inputs.upgradeMode ?? profileUpgrade?.mode ?? 'Monitored',
@@ -47331,9 +41787,166 @@ async function buildReleasePlan(identity, imageStorePath, inputs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/deploy/wait-for-upgrade.ts
+
+
+
+/** The sfctl commands that watch, resume or roll back an upgrade: what to do next, in every message. */
+function sfctlCommands(applicationName) {
+    const id = applicationIdOf(applicationName);
+    return {
+        status: `sfctl application upgrade-status --application-id ${id}`,
+        rollback: `sfctl application upgrade-rollback --application-id ${id}`,
+        resume: domain => `sfctl application upgrade-resume --application-id ${id} --upgrade-domain-name ${domain}`
+    };
+}
+/** Waits until the upgrade to `targetVersion` completes; any other end throws a ReleaseError that says what happened and what to do. */
+async function waitForUpgrade(client, watch) {
+    const now = watch.now ?? Date.now;
+    const domains = new Map();
+    let lastState;
+    const commands = sfctlCommands(watch.applicationName);
+    for (;;) {
+        const progress = await client.getUpgradeProgress(watch.applicationName);
+        // Just after the request, the cluster may still report the previous upgrade: only the
+        // progress towards this target counts.
+        const stale = watch.staleStart !== undefined && progress.StartTimestampUtc === watch.staleStart;
+        const ours = !stale && (progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion);
+        if (ours) {
+            trackDomains(progress, domains, now(), watch.log);
+            if (progress.UpgradeState !== lastState) {
+                if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress')
+                    watch.log(`Upgrade state: ${progress.UpgradeState}${reasonText(progress)}`);
+                lastState = progress.UpgradeState;
+            }
+            watch.onProgress?.(progress, [...domains.values()]);
+            const end = terminal(progress, watch, commands);
+            if (end === 'success')
+                return progress;
+            if (end)
+                throw new ReleaseError(end);
+        }
+        if (watch.deadline.passed) {
+            const where = progress.CurrentUpgradeDomainProgress?.DomainName || progress.NextUpgradeDomain;
+            throw new ReleaseError(`The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}'.`);
+        }
+        await pause(watch.pollMs, client.signal, watch.deadline);
+    }
+}
+function trackDomains(progress, domains, at, log) {
+    const rollingBack = progress.UpgradeState.startsWith('RollingBack');
+    for (const d of progress.UpgradeDomains ?? []) {
+        let timing = domains.get(d.Name);
+        if (!timing) {
+            timing = { name: d.Name };
+            domains.set(d.Name, timing);
+        }
+        if ((d.State === 'InProgress' || d.State === 'Completed') && timing.startedAt === undefined) {
+            timing.startedAt = at;
+            if (!rollingBack)
+                log(`Upgrade domain ${d.Name}: started`);
+        }
+        if (d.State === 'Completed' && timing.completedAt === undefined && !rollingBack) {
+            timing.completedAt = at;
+            log(`Upgrade domain ${d.Name}: completed (${((at - timing.startedAt) / 1000).toFixed(1)} s)`);
+        }
+    }
+}
+function reasonText(progress) {
+    const reason = progress.FailureReason;
+    if (!reason || reason === 'None')
+        return '';
+    const domain = failedDomain(progress);
+    return ` (${reason}${domain ? ` in upgrade domain ${domain}` : ''})`;
+}
+function failedDomain(progress) {
+    return progress.UpgradeDomainProgressAtFailure?.DomainName || progress.CurrentUpgradeDomainProgress?.DomainName || undefined;
+}
+const FAILURE_REASONS = {
+    HealthCheck: 'the health check failed',
+    UpgradeDomainTimeout: 'an upgrade domain took longer than UpgradeDomainTimeoutSec',
+    OverallUpgradeTimeout: 'the upgrade took longer than UpgradeTimeoutSec',
+    Interrupted: 'another upgrade interrupted it'
+};
+/** Why the upgrade failed, in one sentence: the reason, the domain, what was unhealthy, the cluster's details. */
+function wait_for_upgrade_describeFailure(progress) {
+    const reason = progress.FailureReason && progress.FailureReason !== 'None' ? progress.FailureReason : undefined;
+    const domain = failedDomain(progress);
+    const parts = [
+        reason ? `${FAILURE_REASONS[reason] ?? reason} (FailureReason ${reason})` : 'the cluster gave no failure reason',
+        domain ? `in upgrade domain ${domain}` : undefined
+    ].filter(Boolean);
+    const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+    let text = parts.join(' ');
+    if (unhealthy.length > 0)
+        text += `; unhealthy: ${unhealthy.join('; ')}`;
+    if (progress.UpgradeStatusDetails?.trim())
+        text += `; the cluster says: ${progress.UpgradeStatusDetails.trim()}`;
+    return text;
+}
+/** The message for a terminal state other than success, 'success', or undefined to keep waiting. */
+function terminal(progress, watch, commands) {
+    const app = watch.applicationName;
+    const target = watch.targetVersion;
+    switch (progress.UpgradeState) {
+        case 'RollingForwardCompleted':
+            return 'success';
+        case 'RollingBackCompleted':
+            return `The upgrade of ${app} to ${target} failed and was rolled back: ${wait_for_upgrade_describeFailure(progress)}. The application runs ${watch.previousVersion ?? 'its previous version'} again; fix the cause and release a new version.`;
+        case 'Failed':
+            return `The upgrade of ${app} to ${target} failed: ${wait_for_upgrade_describeFailure(progress)}. Check the application with '${commands.status}'.`;
+        case 'RollingForwardPending': {
+            const next = progress.NextUpgradeDomain || failedDomain(progress) || '<domain>';
+            const failed = progress.FailureReason && progress.FailureReason !== 'None';
+            const why = failed
+                ? `stopped after a failure (${wait_for_upgrade_describeFailure(progress)}) and, with '${(watch.names ?? CANONICAL_NAMES).FailureAction}: Manual', waits for a decision`
+                : `waits for a person to start upgrade domain ${next}`;
+            return `The upgrade of ${app} to ${target} ${why}. Roll it back with '${commands.rollback}', or, once the cause is fixed, resume it with '${commands.resume(next)}'.`;
+        }
+        case 'Invalid':
+            return `The cluster reports the upgrade of ${app} to ${target} as Invalid${progress.UpgradeStatusDetails ? `: ${progress.UpgradeStatusDetails}` : ''}. Check it with '${commands.status}'.`;
+        default:
+            return undefined;
+    }
+}
+/**
+ * The unhealthy evaluations in plain words: each chain from the top evaluation to the deepest
+ * one, as the cluster describes them ("Unhealthy services: 100% (1/1)… ← Unhealthy event:
+ * SourceId='…'"). At most three chains.
+ */
+function summarizeEvaluations(evaluations, limit = 3) {
+    const chains = [];
+    const walk = (wrapper, trail) => {
+        const e = wrapper.HealthEvaluation;
+        if (!e)
+            return;
+        const here = [...trail, describeEvaluation(e)];
+        const children = e.UnhealthyEvaluations ?? [];
+        if (children.length === 0)
+            chains.push(here.join(' ← '));
+        else
+            for (const c of children)
+                walk(c, here);
+    };
+    for (const w of evaluations ?? [])
+        walk(w, []);
+    const shown = chains.slice(0, limit);
+    if (chains.length > limit)
+        shown.push(`and ${chains.length - limit} more`);
+    return shown;
+}
+function describeEvaluation(e) {
+    if (e.Description?.trim())
+        return e.Description.trim();
+    const event = e.UnhealthyEvent;
+    if (event)
+        return `event ${event.SourceId ?? '?'}/${event.Property ?? '?'} is ${event.HealthState ?? 'unhealthy'}${event.Description ? `: ${event.Description}` : ''}`;
+    return `${e.Kind ?? 'an entity'} is ${e.AggregatedHealthState ?? 'unhealthy'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/deploy.ts
 // The release after the upload: provision the type, create or upgrade the application and wait
-// for it, unprovision old versions. main.ts calls planRelease() after the scan,
+// for it, unprovision old versions. The core calls planRelease() after the scan,
 // checkAlreadyProvisioned() once connected, and deployRelease() after the upload.
 
 
@@ -47345,29 +41958,36 @@ async function buildReleasePlan(identity, imageStorePath, inputs) {
 
 
 
-const deploy_log = (line) => info(line);
+
+
+
+const QUIET = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES };
+function pollOptions(deadline, { reporter, names }) {
+    return { deadline, pollMs: pollIntervalMs(), log: line => reporter.info(line), reporter, names };
+}
 const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
 const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 /**
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
  * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
  */
-async function planRelease(packageRoot, imageStorePath, inputs, report) {
+async function planRelease(packageRoot, imageStorePath, inputs, report, { reporter, names } = QUIET) {
+    const log = (line) => reporter.info(line);
     let identity;
     try {
-        identity = await readPackageIdentity(packageRoot);
+        identity = await readPackageIdentity(packageRoot, names);
     }
     catch (err) {
         if (wantsRelease(inputs))
             throw err;
-        info(`The package's identity could not be read (${err.message}); it is uploaded as it is.`);
+        reporter.info(`The package's identity could not be read (${err.message}); it is uploaded as it is.`);
         return undefined;
     }
     report.typeName = identity.manifest.typeName;
     report.typeVersion = identity.manifest.typeVersion;
-    const plan = await buildReleasePlan(identity, imageStorePath, inputs);
+    const plan = await buildReleasePlan(identity, imageStorePath, inputs, names);
     if (!plan) {
-        info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
+        reporter.info(`Package: ${identity.manifest.typeName} ${identity.manifest.typeVersion}.`);
         return undefined;
     }
     report.requested = true;
@@ -47376,21 +41996,21 @@ async function planRelease(packageRoot, imageStorePath, inputs, report) {
     report.upgradeMode = plan.application?.policy.mode;
     report.failureAction = plan.application?.policy.failureAction;
     for (const w of plan.warnings)
-        warning(w);
-    await group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
-        deploy_log(`Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`);
+        reporter.warning(w);
+    await reporter.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
+        log(`Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`);
         const app = plan.application;
         if (app) {
             const { mode, failureAction, settings } = app.policy;
-            deploy_log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
-            deploy_log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`);
+            log(`Create or upgrade ${app.name} (${mode}${mode === 'Monitored' ? `, failure action ${failureAction}` : ''}).`);
+            log(`Parameters: ${app.parameters.length === 0 ? 'none given (the manifest defaults)' : app.parameters.map(p => p.Key).join(', ')}${app.parameterSources.length > 0 ? ` from ${app.parameterSources.map(lowerFirst).join(', then ')}` : ''}.`);
             const given = Object.entries(settings);
             if (given.length > 0)
-                deploy_log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
+                log(`Upgrade settings: ${given.map(([k, v]) => `${k}=${v}`).join(', ')}.`);
         }
         if (plan.unprovisionOldVersions)
-            deploy_log(`Then unprovision the versions of ${plan.typeName} that no application uses.`);
-        deploy_log(`Deadline: ${plan.deployTimeoutSeconds} s ('deploy-timeout').`);
+            log(`Then unprovision the versions of ${plan.typeName} that no application uses.`);
+        log(`Deadline: ${plan.deployTimeoutSeconds} s ('${names.DeployTimeout}').`);
     });
     return plan;
 }
@@ -47398,14 +42018,15 @@ async function planRelease(packageRoot, imageStorePath, inputs, report) {
  * Before any write: is this type+version provisioned already? Identical manifests → nothing to
  * upload (provision-result already-provisioned); different ones → fail, the version must be bumped.
  */
-async function checkAlreadyProvisioned(plan, gateway, report) {
+async function checkAlreadyProvisioned(plan, cluster, report, context = QUIET) {
     if (!plan)
         return;
-    const client = new ManagementClient(gateway);
-    const options = { deadline: new Deadline(plan.deployTimeoutSeconds), pollMs: pollIntervalMs(), log: deploy_log };
-    const state = await group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
+    const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+    const options = pollOptions(new Deadline(plan.deployTimeoutSeconds), context);
+    const log = options.log;
+    const state = await context.reporter.group(`Is ${plan.typeName} ${plan.typeVersion} provisioned already?`, async () => {
         const s = await checkProvisioned(client, plan, options);
-        deploy_log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
+        log(s === 'identical' ? `Yes, with the same manifests: nothing is uploaded or provisioned.` : `No: the package is uploaded and provisioned.`);
         return s;
     });
     if (state === 'identical') {
@@ -47413,32 +42034,90 @@ async function checkAlreadyProvisioned(plan, gateway, report) {
         report.provisionResult = 'already-provisioned';
     }
 }
+/**
+ * Before any write: the application the release targets, as the cluster reports it. Refuses
+ * another application type, a downgrade and parameters silently reset (release-guards.ts); with
+ * omitted-parameters keep, adds the application's current values to the list sent.
+ */
+async function checkReleaseTarget(plan, cluster, context = QUIET) {
+    const app = plan?.application;
+    if (!plan || !app)
+        return;
+    const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+    const { reporter } = context;
+    await reporter.group(`Check ${app.name} before writing anything`, async () => {
+        const existing = await client.getApplication(app.name);
+        if (!existing) {
+            reporter.info(`${app.name} does not exist yet: it is created.`);
+            return;
+        }
+        try {
+            guardUpgrade(plan, app, existing, context);
+        }
+        catch (err) {
+            if (err instanceof ReleaseError)
+                throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+            throw err;
+        }
+        reporter.info(`${app.name} runs ${existing.TypeName} ${existing.TypeVersion}${existing.Status === 'Ready' ? '' : ` (${existing.Status})`}: nothing stops the release of ${plan.typeVersion}.`);
+    });
+}
+/** The guards against the application as it is now; sets the parameters to send. */
+function guardUpgrade(plan, app, existing, { reporter, names }) {
+    const manifest = plan.identity.manifest;
+    checkApplicationType(app, manifest, existing, names);
+    // An upgrade already rolling is followed (same version) or refused (another) by createOrUpgrade.
+    if (existing.Status === 'Upgrading')
+        return;
+    checkVersionOrder(app, manifest, existing, line => reporter.info(line), names);
+    const outcome = guardOmittedParameters(app, manifest, existing, names);
+    app.parameters = outcome.parameters;
+    for (const note of outcome.notes)
+        reporter.info(note);
+}
+/**
+ * After a failure that came before the plan (an invalid package, say): the identity outputs are set
+ * all the same when ApplicationManifest.xml itself can be read. Never throws.
+ */
+async function recordIdentityForOutputs(packageRoot, report) {
+    if (report.typeName !== undefined)
+        return;
+    try {
+        const { manifest } = await readPackageIdentity(packageRoot);
+        report.typeName = manifest.typeName;
+        report.typeVersion = manifest.typeVersion;
+    }
+    catch {
+        // Unreadable or refused: its error (if any) is already the step's.
+    }
+}
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
-async function deployRelease(plan, cluster, report) {
+async function deployRelease(plan, cluster, report, context = QUIET) {
     if (!plan)
         return;
     report.start();
     try {
-        const client = new ManagementClient(cluster.gateway);
+        const client = cluster.management ?? new ManagementClient(cluster.gateway);
         const deadline = new Deadline(plan.deployTimeoutSeconds);
-        const options = { deadline, pollMs: pollIntervalMs(), log: deploy_log };
+        const options = pollOptions(deadline, context);
+        const { log, reporter, names } = options;
         if (!plan.alreadyProvisioned) {
             report.phase = 'provisioning';
-            await group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
+            await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
                 const result = await provisionPackage(client, plan, options);
                 report.provisionResult = result;
-                deploy_log(result === 'provisioned'
+                log(result === 'provisioned'
                     ? `${plan.typeName} ${plan.typeVersion} is provisioned.`
                     : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
                 if (plan.keepPackage) {
                     report.packageDeleted = false;
-                    deploy_log(`The package stays at '${plan.imageStorePath}' ('keep-package: true').`);
+                    log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
                 }
                 else {
                     // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
                     await deleteUploadedPackage(cluster.client, plan.imageStorePath);
                     report.packageDeleted = true;
-                    deploy_log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
+                    log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
                 }
             });
         }
@@ -47446,7 +42125,7 @@ async function deployRelease(plan, cluster, report) {
             await createOrUpgrade(client, plan, plan.application, report, options);
         }
         if (plan.unprovisionOldVersions) {
-            await group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
+            await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
         }
         report.phase = 'done';
     }
@@ -47455,10 +42134,11 @@ async function deployRelease(plan, cluster, report) {
     }
 }
 async function createOrUpgrade(client, plan, app, report, options) {
+    const { log, reporter, names } = options;
     const existing = await client.getApplication(app.name);
     if (!existing) {
         report.phase = 'creating';
-        await group(`Create ${app.name}`, async () => {
+        await reporter.group(`Create ${app.name}`, async () => {
             try {
                 await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
             }
@@ -47473,34 +42153,38 @@ async function createOrUpgrade(client, plan, app, report, options) {
             }
             const ready = await waitWhileCreating(client, app.name, options);
             report.applicationResult = 'created';
-            deploy_log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
+            log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
         });
         return;
     }
     report.previousVersion = existing.TypeVersion;
-    if (existing.TypeName !== plan.typeName) {
-        throw new ReleaseError(`${app.name} exists with the application type ${existing.TypeName}, not ${plan.typeName}: an upgrade cannot change the type. Choose another 'application-name', or delete the application first.`);
+    // Checked before the upload already; again here, as the application may have changed since.
+    try {
+        guardUpgrade(plan, app, existing, { reporter, names });
+    }
+    catch (err) {
+        if (err instanceof ReleaseError)
+            throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+        throw err;
     }
     const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
-    await group(upgradeName, async () => {
+    await reporter.group(upgradeName, async () => {
         const watch = {
             applicationName: app.name,
             targetVersion: plan.typeVersion,
             previousVersion: existing.TypeVersion,
             deadline: options.deadline,
             pollMs: options.pollMs,
-            log: deploy_log,
-            onProgress: (p, domains) => {
-                report.upgradeState = p.UpgradeState;
-                report.domains = domains;
-            }
+            log,
+            names,
+            onProgress: (p, domains) => report.recordProgress(p, domains)
         };
         if (existing.Status === 'Upgrading') {
             const progress = await client.getUpgradeProgress(app.name);
             if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
                 throw new ReleaseError(`${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`);
             }
-            deploy_log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
+            log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
             report.phase = 'upgrading';
             await waitForUpgrade(client, watch);
             report.applicationResult = 'upgraded';
@@ -47508,10 +42192,10 @@ async function createOrUpgrade(client, plan, app, report, options) {
         }
         if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
             report.applicationResult = 'unchanged';
-            deploy_log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
+            log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
             return;
         }
-        logParameterChanges(plan, app, existing);
+        logParameterChanges(plan, app, existing, options);
         const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
         // The progress before the request: an answer still showing that upgrade is not ours.
         const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
@@ -47529,15 +42213,15 @@ async function createOrUpgrade(client, plan, app, report, options) {
                 if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion))
                     throw err;
                 report.applicationResult = 'unchanged';
-                deploy_log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
+                log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
                 return;
             }
         }
-        deploy_log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
+        log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
         const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
         report.upgradeState = done.UpgradeState;
         report.applicationResult = 'upgraded';
-        deploy_log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+        log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
     });
 }
 function sameParameters(plan, app, existing) {
@@ -47551,16 +42235,16 @@ function sameParameters(plan, app, existing) {
     return true;
 }
 /** Names only: parameter values may be secrets. */
-function logParameterChanges(plan, app, existing) {
+function logParameterChanges(plan, app, existing, { log, reporter, names }) {
     const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
     const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
     const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
     if (changed.length > 0)
-        deploy_log(`Parameters that change: ${changed.join(', ')}.`);
+        log(`Parameters that change: ${changed.join(', ')}.`);
     const given = new Set(app.parameters.map(p => p.Key));
     const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
     if (resetting.length > 0) {
-        warning(`${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or 'application-parameters': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`);
+        reporter.warning(`${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`);
     }
 }
 async function waitWhileCreating(client, name, options) {
@@ -47572,17 +42256,18 @@ async function waitWhileCreating(client, name, options) {
             return app;
         }
         if (options.deadline.passed) {
-            throw new ReleaseError(`${name} was still being created after 'deploy-timeout' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`);
+            throw new ReleaseError(`${name} was still being created after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`);
         }
         await pause(options.pollMs, client.signal, options.deadline);
     }
 }
 async function unprovisionOldVersions(client, plan, report, options) {
+    const { log, reporter, names } = options;
     try {
         const versions = await client.listApplicationTypeVersions(plan.typeName);
         const old = versions.filter(v => v.Version !== plan.typeVersion && (v.Status === 'Available' || v.Status === 'Failed'));
         if (old.length === 0) {
-            deploy_log(`No other version of ${plan.typeName} is provisioned.`);
+            log(`No other version of ${plan.typeName} is provisioned.`);
             return;
         }
         const started = [];
@@ -47590,7 +42275,7 @@ async function unprovisionOldVersions(client, plan, report, options) {
             const result = await client.unprovision(plan.typeName, v.Version);
             if (result === 'in-use') {
                 report.keptVersions.push(v.Version);
-                deploy_log(`${plan.typeName} ${v.Version}: kept, an application uses it.`);
+                log(`${plan.typeName} ${v.Version}: kept, an application uses it.`);
             }
             else if (result === 'unprovisioning') {
                 started.push(v.Version);
@@ -47603,13 +42288,13 @@ async function unprovisionOldVersions(client, plan, report, options) {
                 if (!listed.has(v)) {
                     started.splice(started.indexOf(v), 1);
                     report.unprovisioned.push(v);
-                    deploy_log(`${plan.typeName} ${v}: unprovisioned.`);
+                    log(`${plan.typeName} ${v}: unprovisioned.`);
                 }
             }
             if (started.length === 0)
                 break;
             if (options.deadline.passed) {
-                warning(`${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at 'deploy-timeout': the cluster goes on.`);
+                reporter.warning(`${plan.typeName} ${started.join(', ')} ${started.length === 1 ? 'was' : 'were'} still unprovisioning at '${names.DeployTimeout}': the cluster goes on.`);
                 break;
             }
             await pause(options.pollMs, client.signal, options.deadline);
@@ -47618,35 +42303,4269 @@ async function unprovisionOldVersions(client, plan, report, options) {
     catch (err) {
         if (err instanceof ReleaseError || err instanceof ImageStoreError) {
             // The release itself succeeded: a cleanup that fails is worth a warning, not a failed step.
-            warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
+            reporter.warning(`Could not unprovision the old versions of ${plan.typeName}: ${err.message}`);
             return;
         }
         throw err;
     }
 }
 
-;// CONCATENATED MODULE: ./src/action/package-inputs.ts
-// Inputs of issue 12 (compressed and diff packages), read beside inputs.ts so that both can change apart.
+;// CONCATENATED MODULE: ./src/deploy/release-record.ts
+// What the release did, filled in as it goes by deploy.ts and returned by the core: provision,
+// create or upgrade, the timeline of upgrade domains, what a cancellation leaves behind.
 
 
-const PackageInput = {
-    Compress: 'compress',
-    DiffPackage: 'diff-package'
-};
-function package_inputs_parseBoolean(input, value) {
-    const v = value.trim();
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE', ''].includes(v))
-        return false;
-    throw new inputs_InputError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+class release_record_ReleaseRecord {
+    typeName;
+    typeVersion;
+    /** True once a release (more than the upload) was asked for. */
+    requested = false;
+    phase;
+    provisionResult;
+    applicationName;
+    applicationResult;
+    previousVersion;
+    upgradeState;
+    upgradeMode;
+    failureAction;
+    domains = [];
+    /** The cluster's unhealthy evaluations, in its words, from the latest progress that had some. */
+    healthEvaluations = [];
+    /** The upgrade domain the upgrade failed in, as the cluster reports it. */
+    failedDomain;
+    packageDeleted;
+    unprovisioned = [];
+    keptVersions = [];
+    startedAt;
+    endedAt;
+    error;
+    start() {
+        this.startedAt ??= Date.now();
+    }
+    end() {
+        if (this.startedAt !== undefined)
+            this.endedAt ??= Date.now();
+    }
+    /** Records the latest upgrade progress: its state, the domains seen, and what was unhealthy. */
+    recordProgress(progress, domains) {
+        this.upgradeState = progress.UpgradeState;
+        this.domains = domains;
+        const failedDomain = progress.UpgradeDomainProgressAtFailure?.DomainName;
+        if (failedDomain)
+            this.failedDomain = failedDomain;
+        const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+        if (unhealthy.length > 0)
+            this.healthEvaluations = unhealthy;
+    }
+    get durationSeconds() {
+        if (this.startedAt === undefined)
+            return undefined;
+        return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
+    }
+    /**
+     * The message for a failure once the release has started, or undefined to keep the upload's
+     * own message. A cancelled job does not stop what the cluster is doing: say so, and how to
+     * watch it or roll it back.
+     */
+    failureMessage(err, cancelled) {
+        const isCancel = err instanceof CancelledError || cancelled;
+        if (!isCancel || this.phase === undefined || this.phase === 'planned')
+            return undefined;
+        const app = this.applicationName;
+        switch (this.phase) {
+            case 'provisioning':
+                return `The job was cancelled while ${this.typeName} ${this.typeVersion} was provisioning: the cluster goes on provisioning it. Check it with 'sfctl application type-list'; running the step again continues from there.`;
+            case 'creating':
+                return `The job was cancelled while ${app} was being created: the cluster goes on creating it. Check it with 'sfctl application info --application-id ${app?.replace(/^fabric:\//, '').replace(/\//g, '~')}'.`;
+            case 'upgrading': {
+                const c = sfctlCommands(app ?? '');
+                return `The job was cancelled while ${app} was upgrading to ${this.typeVersion}: the upgrade goes on in the cluster (a cancelled job does not stop it). Watch it with '${c.status}', or roll it back with '${c.rollback}'.`;
+            }
+            default:
+                return undefined;
+        }
+    }
 }
-/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (main.ts). */
-function getPackageInputs(read = name => getInput(name)) {
-    return {
-        compress: package_inputs_parseBoolean(PackageInput.Compress, read(PackageInput.Compress)),
-        diffPackage: package_inputs_parseBoolean(PackageInput.DiffPackage, read(PackageInput.DiffPackage))
+
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
+
+/**
+ * Returns a copy with defaults filled in.
+ */
+function getOptions(copy) {
+    const result = {
+        followSymbolicLinks: true,
+        implicitDescendants: true,
+        matchDirectories: true,
+        omitBrokenSymbolicLinks: true,
+        excludeHiddenFiles: false
     };
+    if (copy) {
+        if (typeof copy.followSymbolicLinks === 'boolean') {
+            result.followSymbolicLinks = copy.followSymbolicLinks;
+            debug(`followSymbolicLinks '${result.followSymbolicLinks}'`);
+        }
+        if (typeof copy.implicitDescendants === 'boolean') {
+            result.implicitDescendants = copy.implicitDescendants;
+            debug(`implicitDescendants '${result.implicitDescendants}'`);
+        }
+        if (typeof copy.matchDirectories === 'boolean') {
+            result.matchDirectories = copy.matchDirectories;
+            debug(`matchDirectories '${result.matchDirectories}'`);
+        }
+        if (typeof copy.omitBrokenSymbolicLinks === 'boolean') {
+            result.omitBrokenSymbolicLinks = copy.omitBrokenSymbolicLinks;
+            debug(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
+        }
+        if (typeof copy.excludeHiddenFiles === 'boolean') {
+            result.excludeHiddenFiles = copy.excludeHiddenFiles;
+            debug(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=internal-glob-options-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path-helper.js
+
+
+const internal_path_helper_IS_WINDOWS = process.platform === 'win32';
+/**
+ * Similar to path.dirname except normalizes the path separators and slightly better handling for Windows UNC paths.
+ *
+ * For example, on Linux/macOS:
+ * - `/               => /`
+ * - `/hello          => /`
+ *
+ * For example, on Windows:
+ * - `C:\             => C:\`
+ * - `C:\hello        => C:\`
+ * - `C:              => C:`
+ * - `C:hello         => C:`
+ * - `\               => \`
+ * - `\hello          => \`
+ * - `\\hello         => \\hello`
+ * - `\\hello\world   => \\hello\world`
+ */
+function dirname(p) {
+    // Normalize slashes and trim unnecessary trailing slash
+    p = safeTrimTrailingSeparator(p);
+    // Windows UNC root, e.g. \\hello or \\hello\world
+    if (internal_path_helper_IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
+        return p;
+    }
+    // Get dirname
+    let result = external_path_.dirname(p);
+    // Trim trailing slash for Windows UNC root, e.g. \\hello\world\
+    if (internal_path_helper_IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
+        result = safeTrimTrailingSeparator(result);
+    }
+    return result;
+}
+/**
+ * Roots the path if not already rooted. On Windows, relative roots like `\`
+ * or `C:` are expanded based on the current working directory.
+ */
+function ensureAbsoluteRoot(root, itemPath) {
+    external_assert_(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
+    external_assert_(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
+    // Already rooted
+    if (hasAbsoluteRoot(itemPath)) {
+        return itemPath;
+    }
+    // Windows
+    if (internal_path_helper_IS_WINDOWS) {
+        // Check for itemPath like C: or C:foo
+        if (itemPath.match(/^[A-Z]:[^\\/]|^[A-Z]:$/i)) {
+            let cwd = process.cwd();
+            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            // Drive letter matches cwd? Expand to cwd
+            if (itemPath[0].toUpperCase() === cwd[0].toUpperCase()) {
+                // Drive only, e.g. C:
+                if (itemPath.length === 2) {
+                    // Preserve specified drive letter case (upper or lower)
+                    return `${itemPath[0]}:\\${cwd.substr(3)}`;
+                }
+                // Drive + path, e.g. C:foo
+                else {
+                    if (!cwd.endsWith('\\')) {
+                        cwd += '\\';
+                    }
+                    // Preserve specified drive letter case (upper or lower)
+                    return `${itemPath[0]}:\\${cwd.substr(3)}${itemPath.substr(2)}`;
+                }
+            }
+            // Different drive
+            else {
+                return `${itemPath[0]}:\\${itemPath.substr(2)}`;
+            }
+        }
+        // Check for itemPath like \ or \foo
+        else if (internal_path_helper_normalizeSeparators(itemPath).match(/^\\$|^\\[^\\]/)) {
+            const cwd = process.cwd();
+            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            return `${cwd[0]}:\\${itemPath.substr(1)}`;
+        }
+    }
+    external_assert_(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
+    // Otherwise ensure root ends with a separator
+    if (root.endsWith('/') || (internal_path_helper_IS_WINDOWS && root.endsWith('\\'))) {
+        // Intentionally empty
+    }
+    else {
+        // Append separator
+        root += external_path_.sep;
+    }
+    return root + itemPath;
+}
+/**
+ * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
+ * `\\hello\share` and `C:\hello` (and using alternate separator).
+ */
+function hasAbsoluteRoot(itemPath) {
+    external_assert_(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
+    // Normalize separators
+    itemPath = internal_path_helper_normalizeSeparators(itemPath);
+    // Windows
+    if (internal_path_helper_IS_WINDOWS) {
+        // E.g. \\hello\share or C:\hello
+        return itemPath.startsWith('\\\\') || /^[A-Z]:\\/i.test(itemPath);
+    }
+    // E.g. /hello
+    return itemPath.startsWith('/');
+}
+/**
+ * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
+ * `\`, `\hello`, `\\hello\share`, `C:`, and `C:\hello` (and using alternate separator).
+ */
+function hasRoot(itemPath) {
+    external_assert_(itemPath, `isRooted parameter 'itemPath' must not be empty`);
+    // Normalize separators
+    itemPath = internal_path_helper_normalizeSeparators(itemPath);
+    // Windows
+    if (internal_path_helper_IS_WINDOWS) {
+        // E.g. \ or \hello or \\hello
+        // E.g. C: or C:\hello
+        return itemPath.startsWith('\\') || /^[A-Z]:/i.test(itemPath);
+    }
+    // E.g. /hello
+    return itemPath.startsWith('/');
+}
+/**
+ * Removes redundant slashes and converts `/` to `\` on Windows
+ */
+function internal_path_helper_normalizeSeparators(p) {
+    p = p || '';
+    // Windows
+    if (internal_path_helper_IS_WINDOWS) {
+        // Convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // Remove redundant slashes
+        const isUnc = /^\\\\+[^\\]/.test(p); // e.g. \\hello
+        return (isUnc ? '\\' : '') + p.replace(/\\\\+/g, '\\'); // preserve leading \\ for UNC
+    }
+    // Remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+/**
+ * Normalizes the path separators and trims the trailing separator (when safe).
+ * For example, `/foo/ => /foo` but `/ => /`
+ */
+function safeTrimTrailingSeparator(p) {
+    // Short-circuit if empty
+    if (!p) {
+        return '';
+    }
+    // Normalize separators
+    p = internal_path_helper_normalizeSeparators(p);
+    // No trailing slash
+    if (!p.endsWith(external_path_.sep)) {
+        return p;
+    }
+    // Check '/' on Linux/macOS and '\' on Windows
+    if (p === external_path_.sep) {
+        return p;
+    }
+    // On Windows check if drive root. E.g. C:\
+    if (internal_path_helper_IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
+        return p;
+    }
+    // Otherwise trim trailing slash
+    return p.substr(0, p.length - 1);
+}
+//# sourceMappingURL=internal-path-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-match-kind.js
+/**
+ * Indicates whether a pattern matches a path
+ */
+var MatchKind;
+(function (MatchKind) {
+    /** Not matched */
+    MatchKind[MatchKind["None"] = 0] = "None";
+    /** Matched if the path is a directory */
+    MatchKind[MatchKind["Directory"] = 1] = "Directory";
+    /** Matched if the path is a regular file */
+    MatchKind[MatchKind["File"] = 2] = "File";
+    /** Matched */
+    MatchKind[MatchKind["All"] = 3] = "All";
+})(MatchKind || (MatchKind = {}));
+//# sourceMappingURL=internal-match-kind.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern-helper.js
+
+
+const internal_pattern_helper_IS_WINDOWS = process.platform === 'win32';
+/**
+ * Given an array of patterns, returns an array of paths to search.
+ * Duplicates and paths under other included paths are filtered out.
+ */
+function getSearchPaths(patterns) {
+    // Ignore negate patterns
+    patterns = patterns.filter(x => !x.negate);
+    // Create a map of all search paths
+    const searchPathMap = {};
+    for (const pattern of patterns) {
+        const key = internal_pattern_helper_IS_WINDOWS
+            ? pattern.searchPath.toUpperCase()
+            : pattern.searchPath;
+        searchPathMap[key] = 'candidate';
+    }
+    const result = [];
+    for (const pattern of patterns) {
+        // Check if already included
+        const key = internal_pattern_helper_IS_WINDOWS
+            ? pattern.searchPath.toUpperCase()
+            : pattern.searchPath;
+        if (searchPathMap[key] === 'included') {
+            continue;
+        }
+        // Check for an ancestor search path
+        let foundAncestor = false;
+        let tempKey = key;
+        let parent = dirname(tempKey);
+        while (parent !== tempKey) {
+            if (searchPathMap[parent]) {
+                foundAncestor = true;
+                break;
+            }
+            tempKey = parent;
+            parent = dirname(tempKey);
+        }
+        // Include the search pattern in the result
+        if (!foundAncestor) {
+            result.push(pattern.searchPath);
+            searchPathMap[key] = 'included';
+        }
+    }
+    return result;
+}
+/**
+ * Matches the patterns against the path
+ */
+function internal_pattern_helper_match(patterns, itemPath) {
+    let result = MatchKind.None;
+    for (const pattern of patterns) {
+        if (pattern.negate) {
+            result &= ~pattern.match(itemPath);
+        }
+        else {
+            result |= pattern.match(itemPath);
+        }
+    }
+    return result;
+}
+/**
+ * Checks whether to descend further into the directory
+ */
+function internal_pattern_helper_partialMatch(patterns, itemPath) {
+    return patterns.some(x => !x.negate && x.partialMatch(itemPath));
+}
+//# sourceMappingURL=internal-pattern-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function expand(str, options = {}) {
+    if (!str) {
+        return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    const pad = n.some(isPadded);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+//# sourceMappingURL=assert-valid-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/brace-expressions.js
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, /u flag required, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}', true],
+    '[:alpha:]': ['\\p{L}\\p{Nl}', true],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f', false],
+    '[:blank:]': ['\\p{Zs}\\t', true],
+    '[:cntrl:]': ['\\p{Cc}', true],
+    '[:digit:]': ['\\p{Nd}', true],
+    '[:graph:]': ['\\p{Z}\\p{C}', true, true],
+    '[:lower:]': ['\\p{Ll}', true],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}', true],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f', true],
+    '[:upper:]': ['\\p{Lu}', true],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}', true],
+    '[:xdigit:]': ['A-Fa-f0-9', false],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+// escape all regexp magic characters
+const regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// everything has already been escaped, we just have to join
+const rangesToString = (ranges) => ranges.join('');
+// takes a glob string at a posix brace expression, and returns
+// an equivalent regular expression source, and boolean indicating
+// whether the /u flag needs to be applied, and the number of chars
+// consumed to parse the character class.
+// This also removes out of order ranges, and returns ($.) if the
+// entire class just no good.
+const parseClass = (glob, position) => {
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let uflag = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = glob.charAt(i);
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return ['$.', false, glob.length - pos, true];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    uflag = uflag || u;
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (c > rangeStart) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(c));
+            }
+            else if (c === rangeStart) {
+                ranges.push(braceEscape(c));
+            }
+            rangeStart = '';
+            i++;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + 1)) {
+            ranges.push(braceEscape(c + '-'));
+            i += 2;
+            continue;
+        }
+        if (glob.startsWith('-', i + 1)) {
+            rangeStart = c;
+            i += 2;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(c));
+        i++;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return ['', false, 0, false];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return ['$.', false, glob.length - pos, true];
+    }
+    // if we got one positive range, and it's a single character, then that's
+    // not actually a magic pattern, it's just that one literal character.
+    // we should not treat that as "magic", we should just return the literal
+    // character. [_] is a perfectly valid way to escape glob magic chars.
+    if (negs.length === 0 &&
+        ranges.length === 1 &&
+        /^\\?.$/.test(ranges[0]) &&
+        !negate) {
+        const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
+        return [regexpEscape(r), false, endPos - pos, false];
+    }
+    const sranges = '[' + (negate ? '^' : '') + rangesToString(ranges) + ']';
+    const snegs = '[' + (negate ? '' : '^') + rangesToString(negs) + ']';
+    const comb = ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
+        : ranges.length ? sranges
+            : snegs;
+    return [comb, uflag, endPos - pos, true];
+};
+//# sourceMappingURL=brace-expressions.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
+ * square-bracket escapes are removed, but not backslash escapes.
+ *
+ * For example, it will turn the string `'[*]'` into `*`, but it will not
+ * turn `'\\*'` into `'*'`, because `\` is a path separator in
+ * `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ *
+ * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
+ * unescaped.
+ */
+const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/\[([^/\\])\]/g, '$1')
+            : s
+                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
+                .replace(/\\([^/])/g, '$1');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/\[([^/\\{}])\]/g, '$1')
+        : s
+            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
+            .replace(/\\([^/{}])/g, '$1');
+};
+//# sourceMappingURL=unescape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/ast.js
+// parse a single path portion
+var _a;
+
+
+const types = new Set(['!', '?', '+', '*', '@']);
+const isExtglobType = (c) => types.has(c);
+const isExtglobAST = (c) => isExtglobType(c.type);
+// Map of which extglob types can adopt the children of a nested extglob
+//
+// anything but ! can adopt a matching type:
+// +(a|+(b|c)|d) => +(a|b|c|d)
+// *(a|*(b|c)|d) => *(a|b|c|d)
+// @(a|@(b|c)|d) => @(a|b|c|d)
+// ?(a|?(b|c)|d) => ?(a|b|c|d)
+//
+// * can adopt anything, because 0 or repetition is allowed
+// *(a|?(b|c)|d) => *(a|b|c|d)
+// *(a|+(b|c)|d) => *(a|b|c|d)
+// *(a|@(b|c)|d) => *(a|b|c|d)
+//
+// + can adopt @, because 1 or repetition is allowed
+// +(a|@(b|c)|d) => +(a|b|c|d)
+//
+// + and @ CANNOT adopt *, because 0 would be allowed
+// +(a|*(b|c)|d) => would match "", on *(b|c)
+// @(a|*(b|c)|d) => would match "", on *(b|c)
+//
+// + and @ CANNOT adopt ?, because 0 would be allowed
+// +(a|?(b|c)|d) => would match "", on ?(b|c)
+// @(a|?(b|c)|d) => would match "", on ?(b|c)
+//
+// ? can adopt @, because 0 or 1 is allowed
+// ?(a|@(b|c)|d) => ?(a|b|c|d)
+//
+// ? and @ CANNOT adopt * or +, because >1 would be allowed
+// ?(a|*(b|c)|d) => would match bbb on *(b|c)
+// @(a|*(b|c)|d) => would match bbb on *(b|c)
+// ?(a|+(b|c)|d) => would match bbb on +(b|c)
+// @(a|+(b|c)|d) => would match bbb on +(b|c)
+//
+// ! CANNOT adopt ! (nothing else can either)
+// !(a|!(b|c)|d) => !(a|b|c|d) would fail to match on b (not not b|c)
+//
+// ! can adopt @
+// !(a|@(b|c)|d) => !(a|b|c|d)
+//
+// ! CANNOT adopt *
+// !(a|*(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt +
+// !(a|+(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt ?
+// x!(a|?(b|c)|d) => x!(a|b|c|d) would fail to match "x"
+const adoptionMap = new Map([
+    ['!', ['@']],
+    ['?', ['?', '@']],
+    ['@', ['@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@']],
+]);
+// nested extglobs that can be adopted in, but with the addition of
+// a blank '' element.
+const adoptionWithSpaceMap = new Map([
+    ['!', ['?']],
+    ['@', ['?']],
+    ['+', ['?', '*']],
+]);
+// union of the previous two maps
+const adoptionAnyMap = new Map([
+    ['!', ['?', '@']],
+    ['?', ['?', '@']],
+    ['@', ['?', '@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@', '?', '*']],
+]);
+// Extglobs that can take over their parent if they are the only child
+// the key is parent, value maps child to resulting extglob parent type
+// '@' is omitted because it's a special case. An `@` extglob with a single
+// member can always be usurped by that subpattern.
+const usurpMap = new Map([
+    ['!', new Map([['!', '@']])],
+    [
+        '?',
+        new Map([
+            ['*', '*'],
+            ['+', '*'],
+        ]),
+    ],
+    [
+        '@',
+        new Map([
+            ['!', '!'],
+            ['?', '?'],
+            ['@', '@'],
+            ['*', '*'],
+            ['+', '+'],
+        ]),
+    ],
+    [
+        '+',
+        new Map([
+            ['?', '*'],
+            ['*', '*'],
+        ]),
+    ],
+]);
+// Patterns that get prepended to bind to the start of either the
+// entire string, or just a single path portion, to prevent dots
+// and/or traversal patterns, when needed.
+// Exts don't need the ^ or / bit, because the root binds that already.
+const startNoTraversal = '(?!(?:^|/)\\.\\.?(?:$|/))';
+const startNoDot = '(?!\\.)';
+// characters that indicate a start of pattern needs the "no dots" bit,
+// because a dot *might* be matched. ( is not in the list, because in
+// the case of a child extglob, it will handle the prevention itself.
+const addPatternStart = new Set(['[', '.']);
+// cases where traversal is A-OK, no dot prevention needed
+const justDots = new Set(['..', '.']);
+const reSpecials = new Set('().*{}+?[]^$\\!');
+const regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// any single thing other than /
+const qmark = '[^/]';
+// * => any number of characters
+const star = qmark + '*?';
+// use + when we need to ensure that *something* matches, because the * is
+// the only thing in the path portion.
+const starNoEmpty = qmark + '+?';
+// remove the \ chars that we added if we end up doing a nonmagic compare
+// const deslash = (s: string) => s.replace(/\\(.)/g, '$1')
+let ID = 0;
+class AST {
+    type;
+    #root;
+    #hasMagic;
+    #uflag = false;
+    #parts = [];
+    #parent;
+    #parentIndex;
+    #negs;
+    #filledNegs = false;
+    #options;
+    #toString;
+    // set to true if it's an extglob with no children
+    // (which really means one child of '')
+    #emptyExt = false;
+    id = ++ID;
+    get depth() {
+        return (this.#parent?.depth ?? -1) + 1;
+    }
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+        return {
+            '@@type': 'AST',
+            id: this.id,
+            type: this.type,
+            root: this.#root.id,
+            parent: this.#parent?.id,
+            depth: this.depth,
+            partsLength: this.#parts.length,
+            parts: this.#parts,
+        };
+    }
+    constructor(type, parent, options = {}) {
+        this.type = type;
+        // extglobs are inherently magical
+        if (type)
+            this.#hasMagic = true;
+        this.#parent = parent;
+        this.#root = this.#parent ? this.#parent.#root : this;
+        this.#options = this.#root === this ? options : this.#root.#options;
+        this.#negs = this.#root === this ? [] : this.#root.#negs;
+        if (type === '!' && !this.#root.#filledNegs)
+            this.#negs.push(this);
+        this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
+    }
+    get hasMagic() {
+        /* c8 ignore start */
+        if (this.#hasMagic !== undefined)
+            return this.#hasMagic;
+        /* c8 ignore stop */
+        for (const p of this.#parts) {
+            if (typeof p === 'string')
+                continue;
+            if (p.type || p.hasMagic)
+                return (this.#hasMagic = true);
+        }
+        // note: will be undefined until we generate the regexp src and find out
+        return this.#hasMagic;
+    }
+    // reconstructs the pattern
+    toString() {
+        return (this.#toString !== undefined ? this.#toString
+            : !this.type ?
+                (this.#toString = this.#parts.map(p => String(p)).join(''))
+                : (this.#toString =
+                    this.type +
+                        '(' +
+                        this.#parts.map(p => String(p)).join('|') +
+                        ')'));
+    }
+    #fillNegs() {
+        /* c8 ignore start */
+        if (this !== this.#root)
+            throw new Error('should only call on root');
+        if (this.#filledNegs)
+            return this;
+        /* c8 ignore stop */
+        // call toString() once to fill this out
+        this.toString();
+        this.#filledNegs = true;
+        let n;
+        while ((n = this.#negs.pop())) {
+            if (n.type !== '!')
+                continue;
+            // walk up the tree, appending everthing that comes AFTER parentIndex
+            let p = n;
+            let pp = p.#parent;
+            while (pp) {
+                for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
+                    for (const part of n.#parts) {
+                        /* c8 ignore start */
+                        if (typeof part === 'string') {
+                            throw new Error('string part in extglob AST??');
+                        }
+                        /* c8 ignore stop */
+                        part.copyIn(pp.#parts[i]);
+                    }
+                }
+                p = pp;
+                pp = p.#parent;
+            }
+        }
+        return this;
+    }
+    push(...parts) {
+        for (const p of parts) {
+            if (p === '')
+                continue;
+            /* c8 ignore start */
+            if (typeof p !== 'string' &&
+                !(p instanceof _a && p.#parent === this)) {
+                throw new Error('invalid part: ' + p);
+            }
+            /* c8 ignore stop */
+            this.#parts.push(p);
+        }
+    }
+    toJSON() {
+        const ret = this.type === null ?
+            this.#parts
+                .slice()
+                .map(p => (typeof p === 'string' ? p : p.toJSON()))
+            : [this.type, ...this.#parts.map(p => p.toJSON())];
+        if (this.isStart() && !this.type)
+            ret.unshift([]);
+        if (this.isEnd() &&
+            (this === this.#root ||
+                (this.#root.#filledNegs && this.#parent?.type === '!'))) {
+            ret.push({});
+        }
+        return ret;
+    }
+    isStart() {
+        if (this.#root === this)
+            return true;
+        // if (this.type) return !!this.#parent?.isStart()
+        if (!this.#parent?.isStart())
+            return false;
+        if (this.#parentIndex === 0)
+            return true;
+        // if everything AHEAD of this is a negation, then it's still the "start"
+        const p = this.#parent;
+        for (let i = 0; i < this.#parentIndex; i++) {
+            const pp = p.#parts[i];
+            if (!(pp instanceof _a && pp.type === '!')) {
+                return false;
+            }
+        }
+        return true;
+    }
+    isEnd() {
+        if (this.#root === this)
+            return true;
+        if (this.#parent?.type === '!')
+            return true;
+        if (!this.#parent?.isEnd())
+            return false;
+        if (!this.type)
+            return this.#parent?.isEnd();
+        // if not root, it'll always have a parent
+        /* c8 ignore start */
+        const pl = this.#parent ? this.#parent.#parts.length : 0;
+        /* c8 ignore stop */
+        return this.#parentIndex === pl - 1;
+    }
+    copyIn(part) {
+        if (typeof part === 'string')
+            this.push(part);
+        else
+            this.push(part.clone(this));
+    }
+    clone(parent) {
+        const c = new _a(this.type, parent);
+        for (const p of this.#parts) {
+            c.copyIn(p);
+        }
+        return c;
+    }
+    static #parseAST(str, ast, pos, opt, extDepth) {
+        const maxDepth = opt.maxExtglobRecursion ?? 2;
+        let escaping = false;
+        let inBrace = false;
+        let braceStart = -1;
+        let braceNeg = false;
+        if (ast.type === null) {
+            // outside of a extglob, append until we find a start
+            let i = pos;
+            let acc = '';
+            while (i < str.length) {
+                const c = str.charAt(i++);
+                // still accumulate escapes at this point, but we do ignore
+                // starts that are escaped
+                if (escaping || c === '\\') {
+                    escaping = !escaping;
+                    acc += c;
+                    continue;
+                }
+                if (inBrace) {
+                    if (i === braceStart + 1) {
+                        if (c === '^' || c === '!') {
+                            braceNeg = true;
+                        }
+                    }
+                    else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                        inBrace = false;
+                    }
+                    acc += c;
+                    continue;
+                }
+                else if (c === '[') {
+                    inBrace = true;
+                    braceStart = i;
+                    braceNeg = false;
+                    acc += c;
+                    continue;
+                }
+                // we don't have to check for adoption here, because that's
+                // done at the other recursion point.
+                const doRecurse = !opt.noext &&
+                    isExtglobType(c) &&
+                    str.charAt(i) === '(' &&
+                    extDepth <= maxDepth;
+                if (doRecurse) {
+                    ast.push(acc);
+                    acc = '';
+                    const ext = new _a(c, ast);
+                    i = _a.#parseAST(str, ext, i, opt, extDepth + 1);
+                    ast.push(ext);
+                    continue;
+                }
+                acc += c;
+            }
+            ast.push(acc);
+            return i;
+        }
+        // some kind of extglob, pos is at the (
+        // find the next | or )
+        let i = pos + 1;
+        let part = new _a(null, ast);
+        const parts = [];
+        let acc = '';
+        while (i < str.length) {
+            const c = str.charAt(i++);
+            // still accumulate escapes at this point, but we do ignore
+            // starts that are escaped
+            if (escaping || c === '\\') {
+                escaping = !escaping;
+                acc += c;
+                continue;
+            }
+            if (inBrace) {
+                if (i === braceStart + 1) {
+                    if (c === '^' || c === '!') {
+                        braceNeg = true;
+                    }
+                }
+                else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                    inBrace = false;
+                }
+                acc += c;
+                continue;
+            }
+            else if (c === '[') {
+                inBrace = true;
+                braceStart = i;
+                braceNeg = false;
+                acc += c;
+                continue;
+            }
+            const doRecurse = !opt.noext &&
+                isExtglobType(c) &&
+                str.charAt(i) === '(' &&
+                /* c8 ignore start - the maxDepth is sufficient here */
+                (extDepth <= maxDepth || (ast && ast.#canAdoptType(c)));
+            /* c8 ignore stop */
+            if (doRecurse) {
+                const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
+                part.push(acc);
+                acc = '';
+                const ext = new _a(c, part);
+                part.push(ext);
+                i = _a.#parseAST(str, ext, i, opt, extDepth + depthAdd);
+                continue;
+            }
+            if (c === '|') {
+                part.push(acc);
+                acc = '';
+                parts.push(part);
+                part = new _a(null, ast);
+                continue;
+            }
+            if (c === ')') {
+                if (acc === '' && ast.#parts.length === 0) {
+                    ast.#emptyExt = true;
+                }
+                part.push(acc);
+                acc = '';
+                ast.push(...parts, part);
+                return i;
+            }
+            acc += c;
+        }
+        // unfinished extglob
+        // if we got here, it was a malformed extglob! not an extglob, but
+        // maybe something else in there.
+        ast.type = null;
+        ast.#hasMagic = undefined;
+        ast.#parts = [str.substring(pos - 1)];
+        return i;
+    }
+    #canAdoptWithSpace(child) {
+        return this.#canAdopt(child, adoptionWithSpaceMap);
+    }
+    #canAdopt(child, map = adoptionMap) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canAdoptType(gc.type, map);
+    }
+    #canAdoptType(c, map = adoptionAnyMap) {
+        return !!map.get(this.type)?.includes(c);
+    }
+    #adoptWithSpace(child, index) {
+        const gc = child.#parts[0];
+        const blank = new _a(null, gc, this.options);
+        blank.#parts.push('');
+        gc.push(blank);
+        this.#adopt(child, index);
+    }
+    #adopt(child, index) {
+        const gc = child.#parts[0];
+        this.#parts.splice(index, 1, ...gc.#parts);
+        for (const p of gc.#parts) {
+            if (typeof p === 'object')
+                p.#parent = this;
+        }
+        this.#toString = undefined;
+    }
+    #canUsurpType(c) {
+        const m = usurpMap.get(this.type);
+        return !!m?.has(c);
+    }
+    #canUsurp(child) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null ||
+            this.#parts.length !== 1) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canUsurpType(gc.type);
+    }
+    #usurp(child) {
+        const m = usurpMap.get(this.type);
+        const gc = child.#parts[0];
+        const nt = m?.get(gc.type);
+        /* c8 ignore start - impossible */
+        if (!nt)
+            return false;
+        /* c8 ignore stop */
+        this.#parts = gc.#parts;
+        for (const p of this.#parts) {
+            if (typeof p === 'object') {
+                p.#parent = this;
+            }
+        }
+        this.type = nt;
+        this.#toString = undefined;
+        this.#emptyExt = false;
+    }
+    static fromGlob(pattern, options = {}) {
+        const ast = new _a(null, undefined, options);
+        _a.#parseAST(pattern, ast, 0, options, 0);
+        return ast;
+    }
+    // returns the regular expression if there's magic, or the unescaped
+    // string if not.
+    toMMPattern() {
+        // should only be called on root
+        /* c8 ignore start */
+        if (this !== this.#root)
+            return this.#root.toMMPattern();
+        /* c8 ignore stop */
+        const glob = this.toString();
+        const [re, body, hasMagic, uflag] = this.toRegExpSource();
+        // if we're in nocase mode, and not nocaseMagicOnly, then we do
+        // still need a regular expression if we have to case-insensitively
+        // match capital/lowercase characters.
+        const anyMagic = hasMagic ||
+            this.#hasMagic ||
+            (this.#options.nocase &&
+                !this.#options.nocaseMagicOnly &&
+                glob.toUpperCase() !== glob.toLowerCase());
+        if (!anyMagic) {
+            return body;
+        }
+        const flags = (this.#options.nocase ? 'i' : '') + (uflag ? 'u' : '');
+        return Object.assign(new RegExp(`^${re}$`, flags), {
+            _src: re,
+            _glob: glob,
+        });
+    }
+    get options() {
+        return this.#options;
+    }
+    // returns the string match, the regexp source, whether there's magic
+    // in the regexp (so a regular expression is required) and whether or
+    // not the uflag is needed for the regular expression (for posix classes)
+    // TODO: instead of injecting the start/end at this point, just return
+    // the BODY of the regexp, along with the start/end portions suitable
+    // for binding the start/end in either a joined full-path makeRe context
+    // (where we bind to (^|/), or a standalone matchPart context (where
+    // we bind to ^, and not /).  Otherwise slashes get duped!
+    //
+    // In part-matching mode, the start is:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: ^(?!\.\.?$)
+    // - if dots allowed or not possible: ^
+    // - if dots possible and not allowed: ^(?!\.)
+    // end is:
+    // - if not isEnd(): nothing
+    // - else: $
+    //
+    // In full-path matching mode, we put the slash at the START of the
+    // pattern, so start is:
+    // - if first pattern: same as part-matching mode
+    // - if not isStart(): nothing
+    // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
+    // - if dots allowed or not possible: /
+    // - if dots possible and not allowed: /(?!\.)
+    // end is:
+    // - if last pattern, same as part-matching mode
+    // - else nothing
+    //
+    // Always put the (?:$|/) on negated tails, though, because that has to be
+    // there to bind the end of the negated pattern portion, and it's easier to
+    // just stick it in now rather than try to inject it later in the middle of
+    // the pattern.
+    //
+    // We can just always return the same end, and leave it up to the caller
+    // to know whether it's going to be used joined or in parts.
+    // And, if the start is adjusted slightly, can do the same there:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
+    // - if dots allowed or not possible: (?:/|^)
+    // - if dots possible and not allowed: (?:/|^)(?!\.)
+    //
+    // But it's better to have a simpler binding without a conditional, for
+    // performance, so probably better to return both start options.
+    //
+    // Then the caller just ignores the end if it's not the first pattern,
+    // and the start always gets applied.
+    //
+    // But that's always going to be $ if it's the ending pattern, or nothing,
+    // so the caller can just attach $ at the end of the pattern when building.
+    //
+    // So the todo is:
+    // - better detect what kind of start is needed
+    // - return both flavors of starting pattern
+    // - attach $ at the end of the pattern when creating the actual RegExp
+    //
+    // Ah, but wait, no, that all only applies to the root when the first pattern
+    // is not an extglob. If the first pattern IS an extglob, then we need all
+    // that dot prevention biz to live in the extglob portions, because eg
+    // +(*|.x*) can match .xy but not .yx.
+    //
+    // So, return the two flavors if it's #root and the first child is not an
+    // AST, otherwise leave it to the child AST to handle it, and there,
+    // use the (?:^|/) style of start binding.
+    //
+    // Even simplified further:
+    // - Since the start for a join is eg /(?!\.) and the start for a part
+    // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
+    // or start or whatever) and prepend ^ or / at the Regexp construction.
+    toRegExpSource(allowDot) {
+        const dot = allowDot ?? !!this.#options.dot;
+        if (this.#root === this) {
+            this.#flatten();
+            this.#fillNegs();
+        }
+        if (!isExtglobAST(this)) {
+            const noEmpty = this.isStart() &&
+                this.isEnd() &&
+                !this.#parts.some(s => typeof s !== 'string');
+            const src = this.#parts
+                .map(p => {
+                const [re, _, hasMagic, uflag] = typeof p === 'string' ?
+                    _a.#parseGlob(p, this.#hasMagic, noEmpty)
+                    : p.toRegExpSource(allowDot);
+                this.#hasMagic = this.#hasMagic || hasMagic;
+                this.#uflag = this.#uflag || uflag;
+                return re;
+            })
+                .join('');
+            let start = '';
+            if (this.isStart()) {
+                if (typeof this.#parts[0] === 'string') {
+                    // this is the string that will match the start of the pattern,
+                    // so we need to protect against dots and such.
+                    // '.' and '..' cannot match unless the pattern is that exactly,
+                    // even if it starts with . or dot:true is set.
+                    const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
+                    if (!dotTravAllowed) {
+                        const aps = addPatternStart;
+                        // check if we have a possibility of matching . or ..,
+                        // and prevent that.
+                        const needNoTrav = 
+                        // dots are allowed, and the pattern starts with [ or .
+                        (dot && aps.has(src.charAt(0))) ||
+                            // the pattern starts with \., and then [ or .
+                            (src.startsWith('\\.') && aps.has(src.charAt(2))) ||
+                            // the pattern starts with \.\., and then [ or .
+                            (src.startsWith('\\.\\.') && aps.has(src.charAt(4)));
+                        // no need to prevent dots if it can't match a dot, or if a
+                        // sub-pattern will be preventing it anyway.
+                        const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
+                        start =
+                            needNoTrav ? startNoTraversal
+                                : needNoDot ? startNoDot
+                                    : '';
+                    }
+                }
+            }
+            // append the "end of path portion" pattern to negation tails
+            let end = '';
+            if (this.isEnd() &&
+                this.#root.#filledNegs &&
+                this.#parent?.type === '!') {
+                end = '(?:$|\\/)';
+            }
+            const final = start + src + end;
+            return [
+                final,
+                unescape_unescape(src),
+                (this.#hasMagic = !!this.#hasMagic),
+                this.#uflag,
+            ];
+        }
+        // We need to calculate the body *twice* if it's a repeat pattern
+        // at the start, once in nodot mode, then again in dot mode, so a
+        // pattern like *(?) can match 'x.y'
+        const repeated = this.type === '*' || this.type === '+';
+        // some kind of extglob
+        const start = this.type === '!' ? '(?:(?!(?:' : '(?:';
+        let body = this.#partsToRegExp(dot);
+        if (this.isStart() && this.isEnd() && !body && this.type !== '!') {
+            // invalid extglob, has to at least be *something* present, if it's
+            // the entire path portion.
+            const s = this.toString();
+            const me = this;
+            me.#parts = [s];
+            me.type = null;
+            me.#hasMagic = undefined;
+            return [s, unescape_unescape(this.toString()), false, false];
+        }
+        let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ?
+            ''
+            : this.#partsToRegExp(true);
+        if (bodyDotAllowed === body) {
+            bodyDotAllowed = '';
+        }
+        if (bodyDotAllowed) {
+            body = `(?:${body})(?:${bodyDotAllowed})*?`;
+        }
+        // an empty !() is exactly equivalent to a starNoEmpty
+        let final = '';
+        if (this.type === '!' && this.#emptyExt) {
+            final = (this.isStart() && !dot ? startNoDot : '') + starNoEmpty;
+        }
+        else {
+            const close = this.type === '!' ?
+                // !() must match something,but !(x) can match ''
+                '))' +
+                    (this.isStart() && !dot && !allowDot ? startNoDot : '') +
+                    star +
+                    ')'
+                : this.type === '@' ? ')'
+                    : this.type === '?' ? ')?'
+                        : this.type === '+' && bodyDotAllowed ? ')'
+                            : this.type === '*' && bodyDotAllowed ? `)?`
+                                : `)${this.type}`;
+            final = start + body + close;
+        }
+        return [
+            final,
+            unescape_unescape(body),
+            (this.#hasMagic = !!this.#hasMagic),
+            this.#uflag,
+        ];
+    }
+    #flatten() {
+        if (!isExtglobAST(this)) {
+            for (const p of this.#parts) {
+                if (typeof p === 'object') {
+                    p.#flatten();
+                }
+            }
+        }
+        else {
+            // do up to 10 passes to flatten as much as possible
+            let iterations = 0;
+            let done = false;
+            do {
+                done = true;
+                for (let i = 0; i < this.#parts.length; i++) {
+                    const c = this.#parts[i];
+                    if (typeof c === 'object') {
+                        c.#flatten();
+                        if (this.#canAdopt(c)) {
+                            done = false;
+                            this.#adopt(c, i);
+                        }
+                        else if (this.#canAdoptWithSpace(c)) {
+                            done = false;
+                            this.#adoptWithSpace(c, i);
+                        }
+                        else if (this.#canUsurp(c)) {
+                            done = false;
+                            this.#usurp(c);
+                        }
+                    }
+                }
+            } while (!done && ++iterations < 10);
+        }
+        this.#toString = undefined;
+    }
+    #partsToRegExp(dot) {
+        return this.#parts
+            .map(p => {
+            // extglob ASTs should only contain parent ASTs
+            /* c8 ignore start */
+            if (typeof p === 'string') {
+                throw new Error('string type in extglob ast??');
+            }
+            /* c8 ignore stop */
+            // can ignore hasMagic, because extglobs are already always magic
+            const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
+            this.#uflag = this.#uflag || uflag;
+            return re;
+        })
+            .filter(p => !(this.isStart() && this.isEnd()) || !!p)
+            .join('|');
+    }
+    static #parseGlob(glob, hasMagic, noEmpty = false) {
+        let escaping = false;
+        let re = '';
+        let uflag = false;
+        // multiple stars that aren't globstars coalesce into one *
+        let inStar = false;
+        for (let i = 0; i < glob.length; i++) {
+            const c = glob.charAt(i);
+            if (escaping) {
+                escaping = false;
+                re += (reSpecials.has(c) ? '\\' : '') + c;
+                continue;
+            }
+            if (c === '*') {
+                if (inStar)
+                    continue;
+                inStar = true;
+                re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
+                hasMagic = true;
+                continue;
+            }
+            else {
+                inStar = false;
+            }
+            if (c === '\\') {
+                if (i === glob.length - 1) {
+                    re += '\\\\';
+                }
+                else {
+                    escaping = true;
+                }
+                continue;
+            }
+            if (c === '[') {
+                const [src, needUflag, consumed, magic] = parseClass(glob, i);
+                if (consumed) {
+                    re += src;
+                    uflag = uflag || needUflag;
+                    i += consumed - 1;
+                    hasMagic = hasMagic || magic;
+                    continue;
+                }
+            }
+            if (c === '?') {
+                re += qmark;
+                hasMagic = true;
+                continue;
+            }
+            re += regExpEscape(c);
+        }
+        return [re, unescape_unescape(glob), !!hasMagic, uflag];
+    }
+}
+_a = AST;
+//# sourceMappingURL=ast.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ *
+ * If the {@link MinimatchOptions.magicalBraces} option is used,
+ * then braces (`{` and `}`) will be escaped.
+ */
+const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/[?*()[\]{}]/g, '[$&]')
+            : s.replace(/[?*()[\]\\{}]/g, '\\$&');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/[?*()[\]]/g, '[$&]')
+        : s.replace(/[?*()[\]\\]/g, '\\$&');
+};
+//# sourceMappingURL=escape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
+
+
+
+
+
+const minimatch = (p, pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return new Minimatch(pattern, options).match(p);
+};
+// Optimized checking for the most common glob patterns.
+const starDotExtRE = /^\*+([^+@!?*[(]*)$/;
+const starDotExtTest = (ext) => (f) => !f.startsWith('.') && f.endsWith(ext);
+const starDotExtTestDot = (ext) => (f) => f.endsWith(ext);
+const starDotExtTestNocase = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => !f.startsWith('.') && f.toLowerCase().endsWith(ext);
+};
+const starDotExtTestNocaseDot = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => f.toLowerCase().endsWith(ext);
+};
+const starDotStarRE = /^\*+\.\*+$/;
+const starDotStarTest = (f) => !f.startsWith('.') && f.includes('.');
+const starDotStarTestDot = (f) => f !== '.' && f !== '..' && f.includes('.');
+const dotStarRE = /^\.\*+$/;
+const dotStarTest = (f) => f !== '.' && f !== '..' && f.startsWith('.');
+const starRE = /^\*+$/;
+const starTest = (f) => f.length !== 0 && !f.startsWith('.');
+const starTestDot = (f) => f.length !== 0 && f !== '.' && f !== '..';
+const qmarksRE = /^\?+([^+@!?*[(]*)?$/;
+const qmarksTestNocase = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestNocaseDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTest = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTestNoExt = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && !f.startsWith('.');
+};
+const qmarksTestNoExtDot = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && f !== '.' && f !== '..';
+};
+/* c8 ignore start */
+const defaultPlatform = (typeof process === 'object' && process ?
+    (typeof process.env === 'object' &&
+        process.env &&
+        process.env.__MINIMATCH_TESTING_PLATFORM__) ||
+        process.platform
+    : 'posix');
+const esm_path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const esm_sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
+minimatch.sep = esm_sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+// any single thing other than /
+// don't need to escape / when using new RegExp()
+const esm_qmark = '[^/]';
+// * => any number of characters
+const esm_star = esm_qmark + '*?';
+// ** when dots are allowed.  Anything goes, except .. and .
+// not (^ or / followed by one or two dots followed by $ or /),
+// followed by anything, any number of times.
+const twoStarDot = '(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?';
+// not a ^ or / followed by a dot,
+// followed by anything, any number of times.
+const twoStarNoDot = '(?:(?!(?:\\/|^)\\.).)*?';
+const filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const defaults = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        AST: class AST extends orig.AST {
+            /* c8 ignore start */
+            constructor(type, parent, options = {}) {
+                super(type, parent, ext(def, options));
+            }
+            /* c8 ignore stop */
+            static fromGlob(pattern, options = {}) {
+                return orig.AST.fromGlob(pattern, ext(def, options));
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = defaults;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    return expand(pattern, { max: options.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+// parse a component of the expanded set.
+// At this point, no pattern may contain "/" in it
+// so we're going to return a 2d array, where each entry is the full
+// pattern, split on '/', and then turned into a regular expression.
+// A regexp is made at the end which joins each array with an
+// escaped /, and another full one which joins each regexp with |.
+//
+// Following the lead of Bash 4.1, note that "**" only has special meaning
+// when it is the *only* thing in a path portion.  Otherwise, any series
+// of * is equivalent to a single *.  Globstar behavior is enabled by
+// default, and can be disabled by setting options.noglobstar.
+const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+minimatch.makeRe = makeRe;
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+// replace stuff like \* with *
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+const esm_regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    regexp;
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform;
+        this.isWindows = this.platform === 'win32';
+        // avoid the annoying deprecation flag lol
+        const awe = ('allowWindow' + 'sEscape');
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options[awe] === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.regexp = null;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined ?
+                options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        // make the set of regexps etc.
+        this.make();
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    debug(..._) { }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.braceExpand())];
+        if (options.debug) {
+            //oxlint-disable-next-line no-console
+            this.debug = (...args) => console.error(...args);
+        }
+        this.debug(this.pattern, this.globSet);
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be regexps, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        this.debug(this.pattern, this.globParts);
+        // glob --> regexps
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path.
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    !globMagic.test(s[3]);
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [
+                        ...s.slice(0, 4),
+                        ...s.slice(4).map(ss => this.parse(ss)),
+                    ];
+                }
+                else if (isDrive) {
+                    return [s[0], ...s.slice(1).map(ss => this.parse(ss))];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        this.debug(this.pattern, set);
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    typeof p[3] === 'string' &&
+                    /^[a-z]:$/i.test(p[3])) {
+                    p[2] = '?';
+                }
+            }
+        }
+        this.debug(this.pattern, this.set);
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn ** into *
+        if (this.options.noglobstar) {
+            for (const partset of globParts) {
+                for (let j = 0; j < partset.length; j++) {
+                    if (partset[j] === '**') {
+                        partset[j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (prev && prev !== '..' && prev !== '.' && prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    levelTwoFileOptimize(parts) {
+        if (!Array.isArray(parts)) {
+            parts = this.slashSplit(parts);
+        }
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            let dd = 0;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p &&
+                    p !== '.' &&
+                    p !== '..' &&
+                    p !== '**' &&
+                    !(this.isWindows && /^[a-z]:$/i.test(p))) {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd -= 2;
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                let dd = 0;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd -= 2;
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
+    //
+    // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
+    // ^-- not valid because ** doens't follow symlinks
+    secondPhasePreProcess(globParts) {
+        for (let i = 0; i < globParts.length - 1; i++) {
+            for (let j = i + 1; j < globParts.length; j++) {
+                const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
+                if (matched) {
+                    globParts[i] = [];
+                    globParts[j] = matched;
+                    break;
+                }
+            }
+        }
+        return globParts.filter(gs => gs.length);
+    }
+    partsMatch(a, b, emptyGSMatch = false) {
+        let ai = 0;
+        let bi = 0;
+        let result = [];
+        let which = '';
+        while (ai < a.length && bi < b.length) {
+            if (a[ai] === b[bi]) {
+                result.push(which === 'b' ? b[bi] : a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (emptyGSMatch && a[ai] === '**' && b[bi] === a[ai + 1]) {
+                result.push(a[ai]);
+                ai++;
+            }
+            else if (emptyGSMatch && b[bi] === '**' && a[ai] === b[bi + 1]) {
+                result.push(b[bi]);
+                bi++;
+            }
+            else if (a[ai] === '*' &&
+                b[bi] &&
+                (this.options.dot || !b[bi].startsWith('.')) &&
+                b[bi] !== '**') {
+                if (which === 'b')
+                    return false;
+                which = 'a';
+                result.push(a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (b[bi] === '*' &&
+                a[ai] &&
+                (this.options.dot || !a[ai].startsWith('.')) &&
+                a[ai] !== '**') {
+                if (which === 'a')
+                    return false;
+                which = 'b';
+                result.push(b[bi]);
+                ai++;
+                bi++;
+            }
+            else {
+                return false;
+            }
+        }
+        // if we fall out of the loop, it means they two are identical
+        // as long as their lengths match
+        return a.length === b.length && result;
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // set partial to true to test if, for example,
+    // "/a/b" matches the start of "/*/b/*/d"
+    // Partial means, if you run out of file before you run
+    // out of pattern, then that's fine, as long as all
+    // the parts match.
+    matchOne(file, pattern, partial = false) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa
+        // Drive letters in absolute drive or unc paths are always compared
+        // case-insensitively.
+        if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3
+                : fileDrive ? 0
+                    : undefined;
+            const pdi = patternUNC ? 3
+                : patternDrive ? 0
+                    : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                // start matching at the drive letter index of each
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    pattern[pdi] = fd;
+                    patternStartIndex = pdi;
+                    fileStartIndex = fdi;
+                }
+            }
+        }
+        // resolve and reduce . and .. portions in the file as well.
+        // don't need to do the second phase, because it's only one string[]
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            file = this.levelTwoFileOptimize(file);
+        }
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        // split the pattern into head, tail, and middle of ** delimited parts
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        // split the pattern up into globstar-delimited sections
+        // the tail has to be at the end, and the others just have
+        // to be found in order from the head.
+        const [head, body, tail] = partial ?
+            [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1),
+                [],
+            ]
+            : [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1, lastgs),
+                pattern.slice(lastgs + 1),
+            ];
+        // check the head, from the current file/pattern index.
+        if (head.length) {
+            const fileHead = file.slice(fileIndex, fileIndex + head.length);
+            if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
+                return false;
+            }
+            fileIndex += head.length;
+            patternIndex += head.length;
+        }
+        // now we know the head matches!
+        // if the last portion is not empty, it MUST match the end
+        // check the tail
+        let fileTailMatch = 0;
+        if (tail.length) {
+            // if head + tail > file, then we cannot possibly match
+            if (tail.length + fileIndex > file.length)
+                return false;
+            // try to match the tail
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                // affordance for stuff like a/**/* matching a/b/
+                // if the last file portion is '', and there's more to the pattern
+                // then try without the '' bit.
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+                    return false;
+                }
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        // now we know the tail matches!
+        // the middle is zero or more portions wrapped in **, possibly
+        // containing more ** sections.
+        // so a/**/b/**/c/**/d has become **/b/**/c/**
+        // if it's empty, it means a/**/b, just verify we have no bad dots
+        // if there's no tail, so it ends on /**, then we must have *something*
+        // after the head, or it's not a matc
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            // in partial mode, we just need to get past all file parts
+            return partial || sawSome;
+        }
+        // now we know that there's one or more body sections, which can
+        // be matched anywhere from the 0 index (because the head was pruned)
+        // through to the length-fileTailMatch index.
+        // split the body up into sections, and note the minimum index it can
+        // be found at (start with the length of all previous segments)
+        // [section, before, after]
+        const bodySegments = [[[], 0]];
+        let currentBody = bodySegments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                currentBody = [[], 0];
+                bodySegments.push(currentBody);
+            }
+            else {
+                currentBody[0].push(b);
+                nonGsParts++;
+            }
+        }
+        let i = bodySegments.length - 1;
+        const fileLength = file.length - fileTailMatch;
+        for (const b of bodySegments) {
+            b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
+        }
+        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
+    }
+    // return false for "nope, not matching"
+    // return null for "not matching, cannot keep trying"
+    #matchGlobStarBodySections(file, 
+    // pattern section, last possible position for it
+    bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
+        // take the first body segment, and walk from fileIndex to its "after"
+        // value at the end
+        // If it doesn't match at that position, we increment, until we hit
+        // that final possible position, and give up.
+        // If it does match, then advance and try to rest.
+        // If any of them fail we keep walking forward.
+        // this is still a bit recursively painful, but it's more constrained
+        // than previous implementations, because we never test something that
+        // can't possibly be a valid matching condition.
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            // just make sure that there's no bad dots
+            for (let i = fileIndex; i < file.length; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        // have a non-globstar body section to test
+        const [body, after] = bs;
+        while (fileIndex <= after) {
+            const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
+            // if limit exceeded, no match. intentional false negative,
+            // acceptable break in correctness for security.
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                // match! see if the rest match. if so, we're done!
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
+                if (sub !== false) {
+                    return sub;
+                }
+            }
+            const f = file[fileIndex];
+            if (f === '.' ||
+                f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        // walked off. no point continuing
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex,
+            pi = patternIndex,
+            fl = file.length,
+            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            this.debug('matchOne loop');
+            let p = pattern[pi];
+            let f = file[fi];
+            this.debug(pattern, p, f);
+            // should be impossible.
+            // some invalid regexp stuff in the set.
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR) {
+                return false;
+            }
+            /* c8 ignore stop */
+            // something other than **
+            // non-magic patterns just have to match exactly
+            // patterns with magic have been turned into regexps.
+            let hit;
+            if (typeof p === 'string') {
+                hit = f === p;
+                this.debug('string match', p, f, hit);
+            }
+            else {
+                hit = p.test(f);
+                this.debug('pattern match', p, f, hit);
+            }
+            if (!hit)
+                return false;
+        }
+        // Note: ending in / means that we'll get a final ""
+        // at the end of the pattern.  This can only match a
+        // corresponding "" at the end of the file.
+        // If the file ends in /, then it can only match a
+        // a pattern that ends in /, unless the pattern just
+        // doesn't have any more for it. But, a/b/ should *not*
+        // match "a/b/*", even though "" matches against the
+        // [^/]*? pattern, except in partial mode, where it might
+        // simply not be reached yet.
+        // However, a/b/ should still satisfy a/*
+        // now either we fell off the end of the pattern, or we're done.
+        if (fi === fl && pi === pl) {
+            // ran out of pattern and filename at the same time.
+            // an exact hit!
+            return true;
+        }
+        else if (fi === fl) {
+            // ran out of file, but still had pattern left.
+            // this is ok if we're doing the match as part of
+            // a glob fs traversal.
+            return partial;
+        }
+        else if (pi === pl) {
+            // ran out of pattern, still have file left.
+            // this is only acceptable if we're on the very last
+            // empty segment of a file with a trailing slash.
+            // a/* should match a/b/
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            // should be unreachable.
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        // far and away, the most common glob pattern parts are
+        // *, *.*, and *.<ext>  Add a fast check method for those.
+        let m;
+        let fastTest = null;
+        if ((m = pattern.match(starRE))) {
+            fastTest = options.dot ? starTestDot : starTest;
+        }
+        else if ((m = pattern.match(starDotExtRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    starDotExtTestNocaseDot
+                    : starDotExtTestNocase
+                : options.dot ? starDotExtTestDot
+                    : starDotExtTest)(m[1]);
+        }
+        else if ((m = pattern.match(qmarksRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    qmarksTestNocaseDot
+                    : qmarksTestNocase
+                : options.dot ? qmarksTestDot
+                    : qmarksTest)(m);
+        }
+        else if ((m = pattern.match(starDotStarRE))) {
+            fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+        }
+        else if ((m = pattern.match(dotStarRE))) {
+            fastTest = dotStarTest;
+        }
+        const re = AST.fromGlob(pattern, this.options).toMMPattern();
+        if (fastTest && typeof re === 'object') {
+            // Avoids overriding in frozen environments
+            Reflect.defineProperty(re, 'test', { value: fastTest });
+        }
+        return re;
+    }
+    makeRe() {
+        if (this.regexp || this.regexp === false)
+            return this.regexp;
+        // at this point, this.set is a 2d array of partial
+        // pattern strings, or "**".
+        //
+        // It's better to use .match().  This function shouldn't
+        // be used, really, but it's pretty convenient sometimes,
+        // when you just want to work with a regex.
+        const set = this.set;
+        if (!set.length) {
+            this.regexp = false;
+            return this.regexp;
+        }
+        const options = this.options;
+        const twoStar = options.noglobstar ? esm_star
+            : options.dot ? twoStarDot
+                : twoStarNoDot;
+        const flags = new Set(options.nocase ? ['i'] : []);
+        // regexpify non-globstar patterns
+        // if ** is only item, then we just do one twoStar
+        // if ** is first, and there are more, prepend (\/|twoStar\/)? to next
+        // if ** is last, append (\/twoStar|) to previous
+        // if ** is in the middle, append (\/|\/twoStar\/) to previous
+        // then filter out GLOBSTAR symbols
+        let re = set
+            .map(pattern => {
+            const pp = pattern.map(p => {
+                if (p instanceof RegExp) {
+                    for (const f of p.flags.split(''))
+                        flags.add(f);
+                }
+                return (typeof p === 'string' ? esm_regExpEscape(p)
+                    : p === GLOBSTAR ? GLOBSTAR
+                        : p._src);
+            });
+            pp.forEach((p, i) => {
+                const next = pp[i + 1];
+                const prev = pp[i - 1];
+                if (p !== GLOBSTAR || prev === GLOBSTAR) {
+                    return;
+                }
+                if (prev === undefined) {
+                    if (next !== undefined && next !== GLOBSTAR) {
+                        pp[i + 1] = '(?:\\/|' + twoStar + '\\/)?' + next;
+                    }
+                    else {
+                        pp[i] = twoStar;
+                    }
+                }
+                else if (next === undefined) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + ')?';
+                }
+                else if (next !== GLOBSTAR) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + '\\/)' + next;
+                    pp[i + 1] = GLOBSTAR;
+                }
+            });
+            const filtered = pp.filter(p => p !== GLOBSTAR);
+            // For partial matches, we need to make the pattern match
+            // any prefix of the full path. We do this by generating
+            // alternative patterns that match progressively longer prefixes.
+            if (this.partial && filtered.length >= 1) {
+                const prefixes = [];
+                for (let i = 1; i <= filtered.length; i++) {
+                    prefixes.push(filtered.slice(0, i).join('/'));
+                }
+                return '(?:' + prefixes.join('|') + ')';
+            }
+            return filtered.join('/');
+        })
+            .join('|');
+        // need to wrap in parens if we had more than one thing with |,
+        // otherwise only the first will be anchored to ^ and the last to $
+        const [open, close] = set.length > 1 ? ['(?:', ')'] : ['', ''];
+        // must match entire pattern
+        // ending in a * or ** will make it less strict.
+        re = '^' + open + re + close + '$';
+        // In partial mode, '/' should always match as it's a valid prefix for any pattern
+        if (this.partial) {
+            re = '^(?:\\/|' + open + re.slice(1, -1) + close + ')$';
+        }
+        // can match anything, as long as it's not this.
+        if (this.negate)
+            re = '^(?!' + re + ').+$';
+        try {
+            this.regexp = new RegExp(re, [...flags].join(''));
+            /* c8 ignore start */
+        }
+        catch {
+            // should be impossible
+            this.regexp = false;
+        }
+        /* c8 ignore stop */
+        return this.regexp;
+    }
+    slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        this.debug('match', f, this.pattern);
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // windows: need to use /, not \
+        if (this.isWindows) {
+            f = f.split('\\').join('/');
+        }
+        // treat the test path as a set of pathparts.
+        const ff = this.slashSplit(f);
+        this.debug(this.pattern, 'split', ff);
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        this.debug(this.pattern, 'set', set);
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (const pattern of set) {
+            let file = ff;
+            if (options.matchBase && pattern.length === 1) {
+                file = [filename];
+            }
+            const hit = this.matchOne(file, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore start */
+
+
+
+/* c8 ignore stop */
+minimatch.AST = AST;
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape_escape;
+minimatch.unescape = unescape_unescape;
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path.js
+
+
+
+const internal_path_IS_WINDOWS = process.platform === 'win32';
+/**
+ * Helper class for parsing paths into segments
+ */
+class Path {
+    /**
+     * Constructs a Path
+     * @param itemPath Path or array of segments
+     */
+    constructor(itemPath) {
+        this.segments = [];
+        // String
+        if (typeof itemPath === 'string') {
+            external_assert_(itemPath, `Parameter 'itemPath' must not be empty`);
+            // Normalize slashes and trim unnecessary trailing slash
+            itemPath = safeTrimTrailingSeparator(itemPath);
+            // Not rooted
+            if (!hasRoot(itemPath)) {
+                this.segments = itemPath.split(external_path_.sep);
+            }
+            // Rooted
+            else {
+                // Add all segments, while not at the root
+                let remaining = itemPath;
+                let dir = dirname(remaining);
+                while (dir !== remaining) {
+                    // Add the segment
+                    const basename = external_path_.basename(remaining);
+                    this.segments.unshift(basename);
+                    // Truncate the last segment
+                    remaining = dir;
+                    dir = dirname(remaining);
+                }
+                // Remainder is the root
+                this.segments.unshift(remaining);
+            }
+        }
+        // Array
+        else {
+            // Must not be empty
+            external_assert_(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
+            // Each segment
+            for (let i = 0; i < itemPath.length; i++) {
+                let segment = itemPath[i];
+                // Must not be empty
+                external_assert_(segment, `Parameter 'itemPath' must not contain any empty segments`);
+                // Normalize slashes
+                segment = internal_path_helper_normalizeSeparators(itemPath[i]);
+                // Root segment
+                if (i === 0 && hasRoot(segment)) {
+                    segment = safeTrimTrailingSeparator(segment);
+                    external_assert_(segment === dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+                    this.segments.push(segment);
+                }
+                // All other segments
+                else {
+                    // Must not contain slash
+                    external_assert_(!segment.includes(external_path_.sep), `Parameter 'itemPath' contains unexpected path separators`);
+                    this.segments.push(segment);
+                }
+            }
+        }
+    }
+    /**
+     * Converts the path to it's string representation
+     */
+    toString() {
+        // First segment
+        let result = this.segments[0];
+        // All others
+        let skipSlash = result.endsWith(external_path_.sep) || (internal_path_IS_WINDOWS && /^[A-Z]:$/i.test(result));
+        for (let i = 1; i < this.segments.length; i++) {
+            if (skipSlash) {
+                skipSlash = false;
+            }
+            else {
+                result += external_path_.sep;
+            }
+            result += this.segments[i];
+        }
+        return result;
+    }
+}
+//# sourceMappingURL=internal-path.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern.js
+
+
+
+
+
+
+
+const internal_pattern_IS_WINDOWS = process.platform === 'win32';
+class Pattern {
+    constructor(patternOrNegate, isImplicitPattern = false, segments, homedir) {
+        /**
+         * Indicates whether matches should be excluded from the result set
+         */
+        this.negate = false;
+        // Pattern overload
+        let pattern;
+        if (typeof patternOrNegate === 'string') {
+            pattern = patternOrNegate.trim();
+        }
+        // Segments overload
+        else {
+            // Convert to pattern
+            segments = segments || [];
+            external_assert_(segments.length, `Parameter 'segments' must not empty`);
+            const root = Pattern.getLiteral(segments[0]);
+            external_assert_(root && hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
+            pattern = new Path(segments).toString().trim();
+            if (patternOrNegate) {
+                pattern = `!${pattern}`;
+            }
+        }
+        // Negate
+        while (pattern.startsWith('!')) {
+            this.negate = !this.negate;
+            pattern = pattern.substr(1).trim();
+        }
+        // Normalize slashes and ensures absolute root
+        pattern = Pattern.fixupPattern(pattern, homedir);
+        // Segments
+        this.segments = new Path(pattern).segments;
+        // Trailing slash indicates the pattern should only match directories, not regular files
+        this.trailingSeparator = internal_path_helper_normalizeSeparators(pattern)
+            .endsWith(external_path_.sep);
+        pattern = safeTrimTrailingSeparator(pattern);
+        // Search path (literal path prior to the first glob segment)
+        let foundGlob = false;
+        const searchSegments = this.segments
+            .map(x => Pattern.getLiteral(x))
+            .filter(x => !foundGlob && !(foundGlob = x === ''));
+        this.searchPath = new Path(searchSegments).toString();
+        // Root RegExp (required when determining partial match)
+        this.rootRegExp = new RegExp(Pattern.regExpEscape(searchSegments[0]), internal_pattern_IS_WINDOWS ? 'i' : '');
+        this.isImplicitPattern = isImplicitPattern;
+        // Create minimatch
+        const minimatchOptions = {
+            dot: true,
+            nobrace: true,
+            nocase: internal_pattern_IS_WINDOWS,
+            nocomment: true,
+            noext: true,
+            nonegate: true
+        };
+        pattern = internal_pattern_IS_WINDOWS ? pattern.replace(/\\/g, '/') : pattern;
+        this.minimatch = new Minimatch(pattern, minimatchOptions);
+    }
+    /**
+     * Matches the pattern against the specified path
+     */
+    match(itemPath) {
+        // Last segment is globstar?
+        if (this.segments[this.segments.length - 1] === '**') {
+            // Normalize slashes
+            itemPath = internal_path_helper_normalizeSeparators(itemPath);
+            // Append a trailing slash. Otherwise Minimatch will not match the directory immediately
+            // preceding the globstar. For example, given the pattern `/foo/**`, Minimatch returns
+            // false for `/foo` but returns true for `/foo/`. Append a trailing slash to handle that quirk.
+            if (!itemPath.endsWith(external_path_.sep) && this.isImplicitPattern === false) {
+                // Note, this is safe because the constructor ensures the pattern has an absolute root.
+                // For example, formats like C: and C:foo on Windows are resolved to an absolute root.
+                itemPath = `${itemPath}${external_path_.sep}`;
+            }
+        }
+        else {
+            // Normalize slashes and trim unnecessary trailing slash
+            itemPath = safeTrimTrailingSeparator(itemPath);
+        }
+        // Match
+        if (this.minimatch.match(itemPath)) {
+            return this.trailingSeparator ? MatchKind.Directory : MatchKind.All;
+        }
+        return MatchKind.None;
+    }
+    /**
+     * Indicates whether the pattern may match descendants of the specified path
+     */
+    partialMatch(itemPath) {
+        // Normalize slashes and trim unnecessary trailing slash
+        itemPath = safeTrimTrailingSeparator(itemPath);
+        // matchOne does not handle root path correctly
+        if (dirname(itemPath) === itemPath) {
+            return this.rootRegExp.test(itemPath);
+        }
+        return this.minimatch.matchOne(itemPath.split(internal_pattern_IS_WINDOWS ? /\\+/ : /\/+/), this.minimatch.set[0], true);
+    }
+    /**
+     * Escapes glob patterns within a path
+     */
+    static globEscape(s) {
+        return (internal_pattern_IS_WINDOWS ? s : s.replace(/\\/g, '\\\\')) // escape '\' on Linux/macOS
+            .replace(/(\[)(?=[^/]+\])/g, '[[]') // escape '[' when ']' follows within the path segment
+            .replace(/\?/g, '[?]') // escape '?'
+            .replace(/\*/g, '[*]'); // escape '*'
+    }
+    /**
+     * Normalizes slashes and ensures absolute root
+     */
+    static fixupPattern(pattern, homedir) {
+        // Empty
+        external_assert_(pattern, 'pattern cannot be empty');
+        // Must not contain `.` segment, unless first segment
+        // Must not contain `..` segment
+        const literalSegments = new Path(pattern).segments.map(x => Pattern.getLiteral(x));
+        external_assert_(literalSegments.every((x, i) => (x !== '.' || i === 0) && x !== '..'), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
+        // Must not contain globs in root, e.g. Windows UNC path \\foo\b*r
+        external_assert_(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
+        // Normalize slashes
+        pattern = internal_path_helper_normalizeSeparators(pattern);
+        // Replace leading `.` segment
+        if (pattern === '.' || pattern.startsWith(`.${external_path_.sep}`)) {
+            pattern = Pattern.globEscape(process.cwd()) + pattern.substr(1);
+        }
+        // Replace leading `~` segment
+        else if (pattern === '~' || pattern.startsWith(`~${external_path_.sep}`)) {
+            homedir = homedir || external_os_namespaceObject.homedir();
+            external_assert_(homedir, 'Unable to determine HOME directory');
+            external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
+            pattern = Pattern.globEscape(homedir) + pattern.substr(1);
+        }
+        // Replace relative drive root, e.g. pattern is C: or C:foo
+        else if (internal_pattern_IS_WINDOWS &&
+            (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
+            let root = ensureAbsoluteRoot('C:\\dummy-root', pattern.substr(0, 2));
+            if (pattern.length > 2 && !root.endsWith('\\')) {
+                root += '\\';
+            }
+            pattern = Pattern.globEscape(root) + pattern.substr(2);
+        }
+        // Replace relative root, e.g. pattern is \ or \foo
+        else if (internal_pattern_IS_WINDOWS && (pattern === '\\' || pattern.match(/^\\[^\\]/))) {
+            let root = ensureAbsoluteRoot('C:\\dummy-root', '\\');
+            if (!root.endsWith('\\')) {
+                root += '\\';
+            }
+            pattern = Pattern.globEscape(root) + pattern.substr(1);
+        }
+        // Otherwise ensure absolute root
+        else {
+            pattern = ensureAbsoluteRoot(Pattern.globEscape(process.cwd()), pattern);
+        }
+        return internal_path_helper_normalizeSeparators(pattern);
+    }
+    /**
+     * Attempts to unescape a pattern segment to create a literal path segment.
+     * Otherwise returns empty string.
+     */
+    static getLiteral(segment) {
+        let literal = '';
+        for (let i = 0; i < segment.length; i++) {
+            const c = segment[i];
+            // Escape
+            if (c === '\\' && !internal_pattern_IS_WINDOWS && i + 1 < segment.length) {
+                literal += segment[++i];
+                continue;
+            }
+            // Wildcard
+            else if (c === '*' || c === '?') {
+                return '';
+            }
+            // Character set
+            else if (c === '[' && i + 1 < segment.length) {
+                let set = '';
+                let closed = -1;
+                for (let i2 = i + 1; i2 < segment.length; i2++) {
+                    const c2 = segment[i2];
+                    // Escape
+                    if (c2 === '\\' && !internal_pattern_IS_WINDOWS && i2 + 1 < segment.length) {
+                        set += segment[++i2];
+                        continue;
+                    }
+                    // Closed
+                    else if (c2 === ']') {
+                        closed = i2;
+                        break;
+                    }
+                    // Otherwise
+                    else {
+                        set += c2;
+                    }
+                }
+                // Closed?
+                if (closed >= 0) {
+                    // Cannot convert
+                    if (set.length > 1) {
+                        return '';
+                    }
+                    // Convert to literal
+                    if (set) {
+                        literal += set;
+                        i = closed;
+                        continue;
+                    }
+                }
+                // Otherwise fall thru
+            }
+            // Append
+            literal += c;
+        }
+        return literal;
+    }
+    /**
+     * Escapes regexp special characters
+     * https://javascript.info/regexp-escaping
+     */
+    static regExpEscape(s) {
+        return s.replace(/[[\\^$.|?*+()]/g, '\\$&');
+    }
+}
+//# sourceMappingURL=internal-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-search-state.js
+class SearchState {
+    constructor(path, level) {
+        this.path = path;
+        this.level = level;
+    }
+}
+//# sourceMappingURL=internal-search-state.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-globber.js
+var internal_globber_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+var __asyncValues = (undefined && undefined.__asyncValues) || function (o) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var m = o[Symbol.asyncIterator], i;
+    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
+    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
+    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
+};
+var __await = (undefined && undefined.__await) || function (v) { return this instanceof __await ? (this.v = v, this) : new __await(v); }
+var __asyncGenerator = (undefined && undefined.__asyncGenerator) || function (thisArg, _arguments, generator) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var g = generator.apply(thisArg, _arguments || []), i, q = [];
+    return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function () { return this; }, i;
+    function awaitReturn(f) { return function (v) { return Promise.resolve(v).then(f, reject); }; }
+    function verb(n, f) { if (g[n]) { i[n] = function (v) { return new Promise(function (a, b) { q.push([n, v, a, b]) > 1 || resume(n, v); }); }; if (f) i[n] = f(i[n]); } }
+    function resume(n, v) { try { step(g[n](v)); } catch (e) { settle(q[0][3], e); } }
+    function step(r) { r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r); }
+    function fulfill(value) { resume("next", value); }
+    function reject(value) { resume("throw", value); }
+    function settle(f, v) { if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]); }
+};
+
+
+
+
+
+
+
+
+const internal_globber_IS_WINDOWS = process.platform === 'win32';
+class DefaultGlobber {
+    constructor(options) {
+        this.patterns = [];
+        this.searchPaths = [];
+        this.options = getOptions(options);
+    }
+    getSearchPaths() {
+        // Return a copy
+        return this.searchPaths.slice();
+    }
+    glob() {
+        return internal_globber_awaiter(this, void 0, void 0, function* () {
+            var _a, e_1, _b, _c;
+            const result = [];
+            try {
+                for (var _d = true, _e = __asyncValues(this.globGenerator()), _f; _f = yield _e.next(), _a = _f.done, !_a; _d = true) {
+                    _c = _f.value;
+                    _d = false;
+                    const itemPath = _c;
+                    result.push(itemPath);
+                }
+            }
+            catch (e_1_1) { e_1 = { error: e_1_1 }; }
+            finally {
+                try {
+                    if (!_d && !_a && (_b = _e.return)) yield _b.call(_e);
+                }
+                finally { if (e_1) throw e_1.error; }
+            }
+            return result;
+        });
+    }
+    globGenerator() {
+        return __asyncGenerator(this, arguments, function* globGenerator_1() {
+            // Fill in defaults options
+            const options = getOptions(this.options);
+            // Implicit descendants?
+            const patterns = [];
+            for (const pattern of this.patterns) {
+                patterns.push(pattern);
+                if (options.implicitDescendants &&
+                    (pattern.trailingSeparator ||
+                        pattern.segments[pattern.segments.length - 1] !== '**')) {
+                    patterns.push(new Pattern(pattern.negate, true, pattern.segments.concat('**')));
+                }
+            }
+            // Push the search paths
+            const stack = [];
+            for (const searchPath of getSearchPaths(patterns)) {
+                debug(`Search path '${searchPath}'`);
+                // Exists?
+                try {
+                    // Intentionally using lstat. Detection for broken symlink
+                    // will be performed later (if following symlinks).
+                    yield __await(external_fs_.promises.lstat(searchPath));
+                }
+                catch (err) {
+                    if (err.code === 'ENOENT') {
+                        continue;
+                    }
+                    throw err;
+                }
+                stack.unshift(new SearchState(searchPath, 1));
+            }
+            // Search
+            const traversalChain = []; // used to detect cycles
+            while (stack.length) {
+                // Pop
+                const item = stack.pop();
+                // Match?
+                const match = internal_pattern_helper_match(patterns, item.path);
+                const partialMatch = !!match || internal_pattern_helper_partialMatch(patterns, item.path);
+                if (!match && !partialMatch) {
+                    continue;
+                }
+                // Stat
+                const stats = yield __await(DefaultGlobber.stat(item, options, traversalChain)
+                // Broken symlink, or symlink cycle detected, or no longer exists
+                );
+                // Broken symlink, or symlink cycle detected, or no longer exists
+                if (!stats) {
+                    continue;
+                }
+                // Hidden file or directory?
+                if (options.excludeHiddenFiles && external_path_.basename(item.path).match(/^\./)) {
+                    continue;
+                }
+                // Directory
+                if (stats.isDirectory()) {
+                    // Matched
+                    if (match & MatchKind.Directory && options.matchDirectories) {
+                        yield yield __await(item.path);
+                    }
+                    // Descend?
+                    else if (!partialMatch) {
+                        continue;
+                    }
+                    // Push the child items in reverse
+                    const childLevel = item.level + 1;
+                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_.join(item.path, x), childLevel));
+                    stack.push(...childItems.reverse());
+                }
+                // File
+                else if (match & MatchKind.File) {
+                    yield yield __await(item.path);
+                }
+            }
+        });
+    }
+    /**
+     * Constructs a DefaultGlobber
+     */
+    static create(patterns, options) {
+        return internal_globber_awaiter(this, void 0, void 0, function* () {
+            const result = new DefaultGlobber(options);
+            if (internal_globber_IS_WINDOWS) {
+                patterns = patterns.replace(/\r\n/g, '\n');
+                patterns = patterns.replace(/\r/g, '\n');
+            }
+            const lines = patterns.split('\n').map(x => x.trim());
+            for (const line of lines) {
+                // Empty or comment
+                if (!line || line.startsWith('#')) {
+                    continue;
+                }
+                // Pattern
+                else {
+                    result.patterns.push(new Pattern(line));
+                }
+            }
+            result.searchPaths.push(...getSearchPaths(result.patterns));
+            return result;
+        });
+    }
+    static stat(item, options, traversalChain) {
+        return internal_globber_awaiter(this, void 0, void 0, function* () {
+            // Note:
+            // `stat` returns info about the target of a symlink (or symlink chain)
+            // `lstat` returns info about a symlink itself
+            let stats;
+            if (options.followSymbolicLinks) {
+                try {
+                    // Use `stat` (following symlinks)
+                    stats = yield external_fs_.promises.stat(item.path);
+                }
+                catch (err) {
+                    if (err.code === 'ENOENT') {
+                        if (options.omitBrokenSymbolicLinks) {
+                            debug(`Broken symlink '${item.path}'`);
+                            return undefined;
+                        }
+                        throw new Error(`No information found for the path '${item.path}'. This may indicate a broken symbolic link.`);
+                    }
+                    throw err;
+                }
+            }
+            else {
+                // Use `lstat` (not following symlinks)
+                stats = yield external_fs_.promises.lstat(item.path);
+            }
+            // Note, isDirectory() returns false for the lstat of a symlink
+            if (stats.isDirectory() && options.followSymbolicLinks) {
+                // Get the realpath
+                const realPath = yield external_fs_.promises.realpath(item.path);
+                // Fixup the traversal chain to match the item level
+                while (traversalChain.length >= item.level) {
+                    traversalChain.pop();
+                }
+                // Test for a cycle
+                if (traversalChain.some((x) => x === realPath)) {
+                    debug(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
+                    return undefined;
+                }
+                // Update the traversal chain
+                traversalChain.push(realPath);
+            }
+            return stats;
+        });
+    }
+}
+//# sourceMappingURL=internal-globber.js.map
+// EXTERNAL MODULE: external "stream"
+var external_stream_ = __nccwpck_require__(2203);
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-hash-files.js
+var internal_hash_files_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+var internal_hash_files_asyncValues = (undefined && undefined.__asyncValues) || function (o) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var m = o[Symbol.asyncIterator], i;
+    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
+    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
+    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
+};
+
+
+
+
+
+
+function hashFiles(globber_1, currentWorkspace_1) {
+    return internal_hash_files_awaiter(this, arguments, void 0, function* (globber, currentWorkspace, verbose = false) {
+        var _a, e_1, _b, _c;
+        var _d;
+        const writeDelegate = verbose ? core.info : core.debug;
+        let hasMatch = false;
+        const githubWorkspace = currentWorkspace
+            ? currentWorkspace
+            : ((_d = process.env['GITHUB_WORKSPACE']) !== null && _d !== void 0 ? _d : process.cwd());
+        const result = crypto.createHash('sha256');
+        let count = 0;
+        try {
+            for (var _e = true, _f = internal_hash_files_asyncValues(globber.globGenerator()), _g; _g = yield _f.next(), _a = _g.done, !_a; _e = true) {
+                _c = _g.value;
+                _e = false;
+                const file = _c;
+                writeDelegate(file);
+                if (!file.startsWith(`${githubWorkspace}${path.sep}`)) {
+                    writeDelegate(`Ignore '${file}' since it is not under GITHUB_WORKSPACE.`);
+                    continue;
+                }
+                if (fs.statSync(file).isDirectory()) {
+                    writeDelegate(`Skip directory '${file}'.`);
+                    continue;
+                }
+                const hash = crypto.createHash('sha256');
+                const pipeline = util.promisify(stream.pipeline);
+                yield pipeline(fs.createReadStream(file), hash);
+                result.write(hash.digest());
+                count++;
+                if (!hasMatch) {
+                    hasMatch = true;
+                }
+            }
+        }
+        catch (e_1_1) { e_1 = { error: e_1_1 }; }
+        finally {
+            try {
+                if (!_e && !_a && (_b = _f.return)) yield _b.call(_f);
+            }
+            finally { if (e_1) throw e_1.error; }
+        }
+        result.end();
+        if (hasMatch) {
+            writeDelegate(`Found ${count} files to hash.`);
+            return result.digest('hex');
+        }
+        else {
+            writeDelegate(`No matches found for glob`);
+            return '';
+        }
+    });
+}
+//# sourceMappingURL=internal-hash-files.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/glob.js
+var glob_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Constructs a globber
+ *
+ * @param patterns  Patterns separated by newlines
+ * @param options   Glob options
+ */
+function create(patterns, options) {
+    return glob_awaiter(this, void 0, void 0, function* () {
+        return yield DefaultGlobber.create(patterns, options);
+    });
+}
+/**
+ * Computes the sha256 hash of a glob
+ *
+ * @param patterns  Patterns separated by newlines
+ * @param currentWorkspace  Workspace used when matching files
+ * @param options   Glob options
+ * @param verbose   Enables verbose logging
+ */
+function glob_hashFiles(patterns_1) {
+    return glob_awaiter(this, arguments, void 0, function* (patterns, currentWorkspace = '', options, verbose = false) {
+        let followSymbolicLinks = true;
+        if (options && typeof options.followSymbolicLinks === 'boolean') {
+            followSymbolicLinks = options.followSymbolicLinks;
+        }
+        const globber = yield create(patterns, { followSymbolicLinks });
+        return _hashFiles(globber, currentWorkspace, verbose);
+    });
+}
+//# sourceMappingURL=glob.js.map
+;// CONCATENATED MODULE: ./src/package/store-names.ts
+// Names a Windows cluster cannot store as given. The action does not know the cluster's OS
+// before it sends a request, and a package is meant to deploy anywhere, so every package is held
+// to the Windows rules (learn.microsoft.com "Naming Files, Paths, and Namespaces").
+
+const RESERVED_DEVICE_NAMES = new Set([
+    'CON',
+    'PRN',
+    'AUX',
+    'NUL',
+    ...Array.from({ length: 9 }, (_, i) => `COM${i + 1}`),
+    ...Array.from({ length: 9 }, (_, i) => `LPT${i + 1}`),
+    // Windows also treats the superscript digits as device numbers.
+    'COM¹',
+    'COM²',
+    'COM³',
+    'LPT¹',
+    'LPT²',
+    'LPT³'
+]);
+const INVALID_CHARACTERS = /[<>:"|?*\\]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f]/;
+/** Why a Windows cluster cannot store `name` (one path segment), or undefined when it can. */
+function windowsNameProblem(name) {
+    const control = CONTROL_CHARACTERS.exec(name);
+    if (control)
+        return `it contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const invalid = INVALID_CHARACTERS.exec(name);
+    if (invalid)
+        return `it contains '${invalid[0]}', which Windows does not allow in a name`;
+    if (name.endsWith(' ') || name.endsWith('.'))
+        return `it ends with ${name.endsWith(' ') ? 'a space' : 'a dot'}, which Windows drops`;
+    // `NUL.txt` and `nul.tar.gz` are the device too: the part before the first dot counts.
+    const beforeDot = name.split('.')[0] ?? '';
+    const stem = beforeDot.trimEnd().toUpperCase();
+    if (RESERVED_DEVICE_NAMES.has(stem))
+        return `'${beforeDot}' is a reserved device name on Windows`;
+    return undefined;
+}
+/**
+ * Checks every segment of the given package-relative paths (files and folders, `/`-separated);
+ * also finds names that only differ in case, which a Windows cluster stores as one.
+ */
+function findNameProblems(paths) {
+    const problems = [];
+    const seen = new Set();
+    const refused = new Set();
+    const byFoldedPath = new Map();
+    for (const p of paths) {
+        const segments = p.split('/').filter(s => s !== '');
+        for (const [i, segment] of segments.entries()) {
+            const prefix = segments.slice(0, i + 1).join('/');
+            if (refused.has(prefix))
+                break; // one problem per path: what lies beneath it is not named again
+            if (seen.has(prefix))
+                continue;
+            seen.add(prefix);
+            const folded = segments
+                .slice(0, i + 1)
+                .map(foldName)
+                .join('/');
+            const other = byFoldedPath.get(folded);
+            const reason = windowsNameProblem(segment) ?? (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
+            if (other === undefined)
+                byFoldedPath.set(folded, prefix);
+            if (reason) {
+                problems.push({ path: prefix, reason });
+                refused.add(prefix);
+                break;
+            }
+        }
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/package/walk-package.ts
+// Lists every file and folder of the package for the default include ('**') by walking the
+// package folder with the file-system calls side by side. It gives what @actions/glob gives with
+// followSymbolicLinks, matchDirectories and omitBrokenSymbolicLinks: false, followed by
+// package-scan's inspect() of each path (see node_modules/@actions/glob/lib/internal-globber.js),
+// without glob's one-await-per-path traversal: one readdir per folder, one stat and one access per
+// file, and realpath only for symbolic links.
+
+
+
+
+
+
+
+/** @actions/glob's error for a path that `stat` cannot find (describeScanError reads its path). */
+class BrokenLinkError extends Error {
+    linkPath;
+    constructor(linkPath) {
+        super(`No information found for the path '${linkPath}'. This may indicate a broken symbolic link.`);
+        this.linkPath = linkPath;
+    }
+}
+/** True when `real` (a realpath) is the package's real root or beneath it. */
+function isInsidePackage(real, realRoot) {
+    return real === realRoot || real.startsWith(realRoot + external_node_path_namespaceObject.sep);
+}
+function linkOutsideError(relativePath, real, names = CANONICAL_NAMES) {
+    return new SettingError(`'${relativePath}' in '${names.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
+}
+function unreadableFileError(relativePath, names = CANONICAL_NAMES) {
+    return new SettingError(`'${relativePath}' in '${names.PackagePath}' cannot be read: check its permissions.`);
+}
+/** File-system calls in flight at once. */
+const WALK_PARALLELISM = 64;
+/**
+ * Runs a node:fs call with the callback API, as a promise, at most `size` at once (the project's
+ * Semaphore). The callback functions, not fs.promises: on Node 20 a call costs well under half as
+ * much (1,201 stat+access, 64 at once: about 20 ms against 50 ms).
+ */
+function fsLimiter(size) {
+    const limiter = new Semaphore(size);
+    return (start) => limiter.use(() => new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value)))));
+}
+/**
+ * Walks `root` (whose realpath is `realRoot`) following symbolic links, as scanPackage's glob path
+ * lists it with the include '**': the same files, folders and `_.dir` count, and the same error
+ * when there is one (raw file-system errors and BrokenLinkError, for describeScanError, or the
+ * InputErrors of a link outside the package and an unreadable file). A link to a folder whose
+ * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
+ */
+async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter = SILENT_REPORTER } = {}) {
+    const call = fsLimiter(WALK_PARALLELISM);
+    const walkFolder = async (folder) => {
+        let entries;
+        try {
+            entries = await call(cb => external_node_fs_namespaceObject.readdir(folder.localPath, { withFileTypes: true }, cb));
+        }
+        catch (error) {
+            return { kind: 'failed', failure: { when: 'traversal', error } };
+        }
+        const children = await Promise.all(entries.map(entry => visit(folder, entry)));
+        return { kind: 'folder', relativePath: folder.relativePath, children };
+    };
+    const visit = async (parent, entry) => {
+        const localPath = external_node_path_namespaceObject.join(parent.localPath, entry.name);
+        const relativePath = parent.relativePath === '' ? entry.name : `${parent.relativePath}/${entry.name}`;
+        const failed = (when, error) => ({ kind: 'failed', failure: { when, error } });
+        const traversalError = (error) => failed('traversal', error.code === 'ENOENT' ? new BrokenLinkError(localPath) : error);
+        const subfolder = (real) => walkFolder({ localPath, relativePath, real, chain: [...parent.chain, real] });
+        const readableFile = async (size) => {
+            try {
+                await call(cb => external_node_fs_namespaceObject.access(localPath, external_node_fs_namespaceObject.constants.R_OK, err => cb(err, undefined)));
+            }
+            catch {
+                return failed('inspection', unreadableFileError(relativePath, names));
+            }
+            return { kind: 'file', file: { localPath, relativePath, size } };
+        };
+        let isLink = entry.isSymbolicLink();
+        let isFolder = entry.isDirectory();
+        let isFile = entry.isFile();
+        if (!isLink && !isFolder && !isFile && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
+            // The file system did not say what it is (DT_UNKNOWN): ask it.
+            try {
+                const info = await call(cb => external_node_fs_namespaceObject.lstat(localPath, cb));
+                [isLink, isFolder, isFile] = [info.isSymbolicLink(), info.isDirectory(), info.isFile()];
+            }
+            catch (error) {
+                return traversalError(error);
+            }
+        }
+        if (!isLink && !isFolder && !isFile)
+            return { kind: 'skipped' }; // a socket, a fifo, a device
+        if (!isLink && isFolder)
+            return subfolder(external_node_path_namespaceObject.join(parent.real, entry.name));
+        // A file, or a symbolic link: glob stats it, following links (a broken link fails here).
+        let info;
+        try {
+            info = await call(cb => external_node_fs_namespaceObject.stat(localPath, cb));
+        }
+        catch (error) {
+            return traversalError(error);
+        }
+        if (!isLink) {
+            if (info.isFile())
+                return readableFile(info.size);
+            // It changed since readdir listed it: go by what stat says.
+            return info.isDirectory() ? subfolder(external_node_path_namespaceObject.join(parent.real, entry.name)) : { kind: 'skipped' };
+        }
+        // A link: glob takes the realpath of a folder for its cycle check, and inspect() refuses
+        // a realpath outside the package.
+        let real;
+        try {
+            real = await call(cb => external_node_fs_namespaceObject.realpath.native(localPath, cb));
+        }
+        catch (error) {
+            return failed(info.isDirectory() ? 'traversal' : 'inspection', error);
+        }
+        if (info.isDirectory() && parent.chain.includes(real)) {
+            reporter.debug(`Symlink cycle detected for path '${localPath}' and realpath '${real}'`);
+            return { kind: 'skipped' };
+        }
+        if (!isInsidePackage(real, realRoot))
+            return failed('inspection', linkOutsideError(relativePath, real, names));
+        if (info.isDirectory())
+            return subfolder(real);
+        return info.isFile() ? readableFile(info.size) : { kind: 'skipped' };
+    };
+    const top = await walkFolder({ localPath: root, relativePath: '', real: realRoot, chain: [realRoot] });
+    // glob's order is the walk's order, depth first in readdir order: the first traversal error in
+    // it is the one glob throws; failing that, the first inspection error.
+    const listing = { files: [], folders: new Set(), ignoredMarkFiles: 0 };
+    let firstInspectionError;
+    const pending = [top];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+        switch (node.kind) {
+            case 'failed':
+                if (node.failure.when === 'traversal')
+                    throw node.failure.error;
+                firstInspectionError ??= { error: node.failure.error };
+                break;
+            case 'folder':
+                listing.folders.add(node.relativePath);
+                for (let i = node.children.length - 1; i >= 0; i--)
+                    pending.push(node.children[i]);
+                break;
+            case 'file':
+                if (external_node_path_namespaceObject.basename(node.file.localPath) === MARK_FILE_NAME)
+                    listing.ignoredMarkFiles++;
+                else
+                    listing.files.push(node.file);
+                break;
+            case 'skipped':
+                break;
+        }
+    }
+    if (firstInspectionError)
+        throw firstInspectionError.error;
+    return listing;
+}
+
+;// CONCATENATED MODULE: ./src/package/package-scan.ts
+// Finds the files and folders of the application package, and maps local paths (platform
+// separators) to store paths (always `/`). The default include ('**') walks the package folder
+// (walk-package.ts); other include patterns go through @actions/glob for its matching rules.
+
+
+
+
+
+
+
+
+
+
+const APPLICATION_MANIFEST = 'ApplicationManifest.xml';
+/** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
+function toStoreRelativePath(root, localPath, platform = external_node_path_namespaceObject) {
+    const relative = platform.relative(root, localPath);
+    if (relative === '')
+        return '';
+    if (relative.startsWith('..') || platform.isAbsolute(relative)) {
+        throw new Error(`'${localPath}' is not inside '${root}'`);
+    }
+    return relative.split(platform.sep).join('/');
+}
+/**
+ * Escapes a literal path for @actions/glob, by its own rule (Pattern.globEscape in
+ * @actions/glob/lib/internal-pattern.js, which it does not export): `\` doubled except on
+ * Windows, where it separates; `[` escaped when a `]` follows in the same segment; `?` and `*`.
+ * Braces, `!`, `#` and extglobs need nothing: it runs minimatch with nobrace, nonegate, nocomment
+ * and noext, and our patterns always begin with the absolute root.
+ */
+function escapeGlob(literal, windows = process.platform === 'win32') {
+    return (windows ? literal : literal.replace(/\\/g, '\\\\'))
+        .replace(/(\[)(?=[^/]+\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
+}
+/**
+ * An include pattern relative to the package root: a leading `./` is dropped; `.` and `..`
+ * segments elsewhere are refused (the package root is the only base).
+ */
+function normalizeIncludePattern(pattern, names = CANONICAL_NAMES) {
+    const negated = pattern.startsWith('!');
+    let body = (negated ? pattern.slice(1) : pattern).replace(/^[\\/]+/, '');
+    while (body.startsWith('./') || body.startsWith('.\\'))
+        body = body.slice(2);
+    if (body === '.' || body === '')
+        body = '**';
+    if (body.split(/[\\/]/).some(s => s === '.' || s === '..')) {
+        throw new SettingError(`'${names.Include}' pattern '${pattern}' has a '.' or '..' segment: patterns are relative to '${names.PackagePath}', so write it without them (for example 'Svc/**').`);
+    }
+    return negated ? `!${body}` : body;
+}
+/** A scan error as one sentence naming the input and the fix (broken link, unreadable folder). */
+function describeScanError(err, root, names = CANONICAL_NAMES) {
+    if (err instanceof SettingError)
+        return err;
+    const e = err;
+    const brokenPath = err instanceof BrokenLinkError
+        ? err.linkPath
+        : /No information found for the path '(.*)'\. This may indicate a broken symbolic link/.exec(e?.message ?? '')?.[1];
+    const where = (p) => {
+        if (p === undefined)
+            return `a path in '${names.PackagePath}'`;
+        const rel = external_node_path_namespaceObject.relative(root, p).split(external_node_path_namespaceObject.sep).join('/');
+        return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${names.PackagePath}'`;
+    };
+    if (brokenPath !== undefined) {
+        const rel = external_node_path_namespaceObject.relative(root, brokenPath).split(external_node_path_namespaceObject.sep).join('/');
+        return new SettingError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${names.Include}'.`);
+    }
+    if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+        return new SettingError(`${where(e.path)} cannot be read (${e.code}): check its permissions, or leave it out in '${names.Include}'.`);
+    }
+    if (e?.code === 'ELOOP')
+        return new SettingError(`${where(e.path)} is a symbolic link that loops: fix or delete it.`);
+    const message = e instanceof Error ? e.message : String(err);
+    return new SettingError(`Scanning '${names.PackagePath}' ('${root}') with '${names.Include}' failed: ${message}`);
+}
+async function scanPackage(packagePath, include, options = {}) {
+    const root = external_node_path_namespaceObject.resolve(packagePath);
+    const names = options.names ?? CANONICAL_NAMES;
+    const st = await external_node_fs_namespaceObject.promises.stat(root).catch(() => undefined);
+    if (!st)
+        throw new SettingError(`'${names.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
+    if (!st.isDirectory()) {
+        throw new SettingError(`'${names.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
+    }
+    const realRoot = await external_node_fs_namespaceObject.promises.realpath(root);
+    const base = escapeGlob(root);
+    const relativePatterns = include.map(p => normalizeIncludePattern(p, names));
+    const absolute = (p) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
+    let listing;
+    if (relativePatterns.join('\n') === '**' && !options.useGlob) {
+        // Everything: walk the folder rather than have glob match each path (same result, much sooner).
+        try {
+            listing = await walkPackage(root, realRoot, { names, reporter: options.reporter });
+        }
+        catch (err) {
+            throw describeScanError(err, root, names);
+        }
+    }
+    else {
+        listing = await listWithGlob(root, realRoot, relativePatterns.map(absolute).join('\n'), names);
+    }
+    const { files, folders, ignoredMarkFiles } = listing;
+    if (files.length === 0) {
+        const hasAnything = (await external_node_fs_namespaceObject.promises.readdir(root)).length > 0;
+        throw new SettingError(hasAnything
+            ? `'${names.Include}' (${include.join(', ')}) matched no file in '${names.PackagePath}' ('${root}').`
+            : `'${names.PackagePath}' ('${root}') is empty: build the application package into it first.`);
+    }
+    const manifest = files.find(f => f.relativePath === APPLICATION_MANIFEST);
+    if (!manifest) {
+        throw new SettingError(`'${names.PackagePath}' ('${root}') has no ${APPLICATION_MANIFEST} at its root${include.join() === '**' ? '' : ` among the files '${names.Include}' selects`}: give the folder of the application package (the one holding ${APPLICATION_MANIFEST}).`);
+    }
+    // Sorted, so that the message is the same whatever order the file system lists the folders in.
+    const nameProblems = findNameProblems([...files.map(f => f.relativePath), ...folders].sort());
+    if (nameProblems.length > 0) {
+        const shown = nameProblems.slice(0, 5).map(p => `'${p.path}' (${p.reason})`);
+        const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
+        throw new SettingError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${names.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${names.Include}'.`);
+    }
+    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
+    return {
+        root,
+        files,
+        folders: [...folders].sort(),
+        totalBytes: files.reduce((n, f) => n + f.size, 0),
+        ignoredMarkFiles,
+        unmatchedPatterns: relativePatterns.length > 1 ? await unmatchedPatterns(root, base, include, relativePatterns) : []
+    };
+}
+/** The files and folders @actions/glob finds for `patterns` (absolute, escaped), each inspected. Exported for the tests. */
+async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
+    const found = [];
+    try {
+        const globber = await create(patterns, GLOB_OPTIONS);
+        for await (const p of globber.globGenerator())
+            found.push(p);
+    }
+    catch (err) {
+        throw describeScanError(err, root, names);
+    }
+    const listing = { files: [], folders: new Set(['']), ignoredMarkFiles: 0 };
+    // Each path costs a few file-system calls: run them side by side rather than one after another.
+    await inParallel(found, SCAN_PARALLELISM, async (p) => {
+        const entry = await inspect(root, realRoot, p, names);
+        if (entry.kind === 'folder') {
+            addFolderAndAncestors(listing.folders, entry.relativePath);
+        }
+        else if (entry.kind === 'file') {
+            addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
+            if (external_node_path_namespaceObject.basename(p) === MARK_FILE_NAME)
+                listing.ignoredMarkFiles++;
+            else
+                listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+        }
+    });
+    return listing;
+}
+const GLOB_OPTIONS = {
+    followSymbolicLinks: true,
+    implicitDescendants: true,
+    matchDirectories: true,
+    omitBrokenSymbolicLinks: false
+};
+/** The include patterns (as the user wrote them) that select nothing on their own. */
+async function unmatchedPatterns(root, base, include, relativePatterns) {
+    const unmatched = [];
+    for (const [i, written] of include.entries()) {
+        const p = relativePatterns[i];
+        if (p === undefined)
+            throw new Error('internal: one relative pattern per include pattern');
+        if (p.startsWith('!'))
+            continue;
+        const globber = await create(`${base}/${p}`, { ...GLOB_OPTIONS, omitBrokenSymbolicLinks: true });
+        let matched = false;
+        for await (const found of globber.globGenerator()) {
+            if (found !== root) {
+                matched = true;
+                break;
+            }
+        }
+        if (!matched)
+            unmatched.push(written);
+    }
+    return unmatched;
+}
+const SCAN_PARALLELISM = 32;
+async function inspect(root, realRoot, found, names) {
+    const relativePath = toStoreRelativePath(root, found);
+    const real = await external_node_fs_namespaceObject.promises.realpath(found);
+    if (!isInsidePackage(real, realRoot))
+        throw linkOutsideError(relativePath, real, names);
+    const info = await external_node_fs_namespaceObject.promises.stat(found);
+    if (info.isDirectory())
+        return { kind: 'folder', relativePath };
+    if (!info.isFile())
+        return { kind: 'other' };
+    try {
+        await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
+    }
+    catch {
+        throw unreadableFileError(relativePath, names);
+    }
+    return { kind: 'file', relativePath, size: info.size };
+}
+function parentOf(relativePath) {
+    const i = relativePath.lastIndexOf('/');
+    return i < 0 ? '' : relativePath.slice(0, i);
+}
+function addFolderAndAncestors(folders, folder) {
+    for (let f = folder; f !== '' && !folders.has(f); f = parentOf(f))
+        folders.add(f);
+}
+
+;// CONCATENATED MODULE: ./src/util/format-bytes.ts
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+/** `512 B`, `1.50 KiB`, `12.3 MiB`, `120 GiB`: three significant digits at most. */
+function formatBytes(bytes) {
+    if (bytes < KiB)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / KiB;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -48331,10 +47250,10 @@ function packageViewOf(files, readText, extraFolders = []) {
 class PackageValidationError extends Error {
     problems;
     name = 'PackageValidationError';
-    constructor(problems) {
+    constructor(problems, names = CANONICAL_NAMES) {
         super(problems.length === 1
-            ? `The package in '${Input.PackagePath}' is invalid: ${problems[0]}`
-            : `The package in '${Input.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`);
+            ? `The package in '${names.PackagePath}' is invalid: ${problems[0]}`
+            : `The package in '${names.PackagePath}' has ${problems.length} problems: ${problems.map((p, i) => `(${i + 1}) ${p}`).join(' ')}`);
         this.problems = problems;
     }
 }
@@ -48346,21 +47265,21 @@ function localPackageView(pkg) {
         return local === undefined ? undefined : (0,external_node_fs_namespaceObject.readFileSync)(local, 'utf8');
     }, pkg.folders.filter(f => f !== ''));
 }
-function validateLocalPackage(pkg, options = {}) {
+function validateLocalPackage(pkg, options = {}, names = CANONICAL_NAMES) {
     const layout = validatePackageLayout(localPackageView(pkg), options);
     const warnings = [];
     if (layout.unreferencedFiles.length > 0) {
         const shown = layout.unreferencedFiles.slice(0, 10).map(f => `'${f}'`);
         const more = layout.unreferencedFiles.length - shown.length;
-        warnings.push(`${layout.unreferencedFiles.length} file(s) in '${Input.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${Input.Include}' (for example '!**/*.pdb') or remove them from the package.`);
+        warnings.push(`${layout.unreferencedFiles.length} file(s) in '${names.PackagePath}' are not referred to by any manifest and the cluster ignores them: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}. Leave them out with '${names.Include}' (for example '!**/*.pdb') or remove them from the package.`);
     }
     return { layout, errors: layout.problems.map(describeProblem), warnings };
 }
 /** Validates, throws PackageValidationError on any problem; returns the layout and the warnings. */
-function assertValidPackage(pkg, options = {}) {
-    const result = validateLocalPackage(pkg, options);
+function assertValidPackage(pkg, options = {}, names = CANONICAL_NAMES) {
+    const result = validateLocalPackage(pkg, options, names);
     if (result.errors.length > 0)
-        throw new PackageValidationError(result.errors);
+        throw new PackageValidationError(result.errors, names);
     return result;
 }
 /** `<root>/<rel>` for a package-relative `/` path. */
@@ -48481,76 +47400,74 @@ function describeLeftOut(l, typeName) {
 
 
 
-const PackageOutput = {
-    CompressedBytes: 'compressed-bytes',
-    SkippedPackageCount: 'skipped-package-count'
-};
 /**
  * Refuses an invalid package (PackageValidationError, before any request); warns of unreferenced
  * files. With diff-package, a part missing from the package is accepted here and checked against
  * what the cluster holds once it has been read (preparePackageToUpload).
  */
-async function validatePackageStep(pkg, inputs) {
-    return group('Validate the package', async () => {
-        const validation = assertValidPackage(pkg, inputs.diffPackage ? { clusterHolds: () => true } : {});
+async function validatePackageStep(pkg, inputs, reporter, names = CANONICAL_NAMES) {
+    return reporter.group('Validate the package', async () => {
+        const validation = assertValidPackage(pkg, inputs.diffPackage ? { clusterHolds: () => true } : {}, names);
         for (const w of validation.warnings)
-            warning(w);
+            reporter.warning(w);
         const app = validation.layout.applicationManifest;
         const parts = validation.layout.presentParts.filter(p => p.kind !== 'ServiceManifest');
-        info(`The package is valid: application type '${app.typeName}' version '${app.typeVersion}', ${validation.layout.serviceManifests.size} service manifest(s), ${parts.length} Code/Config/Data package(s) (${parts.filter(p => p.zipped).length} already zipped).`);
+        reporter.info(`The package is valid: application type '${app.typeName}' version '${app.typeVersion}', ${validation.layout.serviceManifests.size} service manifest(s), ${parts.length} Code/Config/Data package(s) (${parts.filter(p => p.zipped).length} already zipped).`);
         const missing = validation.layout.reusedParts;
         if (missing.length > 0) {
-            info(`${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`);
+            reporter.info(`${missing.length} part(s) are not in the package (${missing.map(m => `${m.serviceManifestName}/${m.name} ${m.version}`).join(', ')}): the cluster must hold them; checked once it has been read.`);
         }
         return validation;
     });
 }
 /** The diff (with `cluster`, when diff-package is on), then the compressed copy (with compress). */
-async function preparePackageToUpload(scanned, validation, inputs, cluster) {
+async function preparePackageToUpload(scanned, validation, inputs, cluster, reporter) {
     let pkg = scanned;
+    let skippedPackageCount;
     let layout = validation.layout;
     if (inputs.diffPackage) {
         const typeName = layout.applicationManifest.typeName;
-        const diff = await group(`Diff package: leave out what the cluster holds for ${typeName}`, async () => {
+        const diff = await reporter.group(`Diff package: leave out what the cluster holds for ${typeName}`, async () => {
             const holdings = await readClusterHoldings(cluster, typeName);
             if (holdings.versions.length === 0)
-                info(`The cluster has no provisioned version of ${typeName}: everything is uploaded.`);
+                reporter.info(`The cluster has no provisioned version of ${typeName}: everything is uploaded.`);
             else
-                info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
+                reporter.info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
             const d = buildDiffPackage(pkg, layout, holdings);
             for (const l of d.leftOut)
-                info(describeLeftOut(l, typeName));
-            info(`Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`);
+                reporter.info(describeLeftOut(l, typeName));
+            reporter.info(`Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`);
             return d;
         });
-        setOutput(PackageOutput.SkippedPackageCount, String(diff.leftOut.length));
+        skippedPackageCount = diff.leftOut.length;
         pkg = diff.pkg;
         layout = diff.layout;
     }
     if (!inputs.compress)
-        return { pkg, complete: Promise.resolve(), dispose: async () => { } };
+        return { pkg, complete: Promise.resolve(), dispose: async () => { }, skippedPackageCount };
     const source = pkg;
     // The zips are written while the upload runs: each is sent as soon as it is complete.
-    const run = await group('Compress the package', async () => {
+    const run = await reporter.group('Compress the package', async () => {
         const r = await startCompression(source, layout);
         const zips = r.pkg.files.filter(f => f.ready !== undefined).length;
-        info(`Zipping ${zips} package folder(s) into '${r.pkg.root}' (the package folder is only read); each zip is uploaded as soon as it is written.`);
+        reporter.info(`Zipping ${zips} package folder(s) into '${r.pkg.root}' (the package folder is only read); each zip is uploaded as soon as it is written.`);
         for (const z of layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped))
-            info(`${z.path} is already zipped: uploaded as it is.`);
+            reporter.info(`${z.path} is already zipped: uploaded as it is.`);
         return r;
     });
     const complete = run.finished.then(c => {
         for (const z of c.compressed) {
-            info(`Compressed ${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
+            reporter.info(`Compressed ${z.folder}/ (${z.files} files, ${formatBytes(z.sourceBytes)}) → ${z.zip} (${formatBytes(z.zipBytes)})`);
         }
-        info(`Compressed copy: ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}.`);
-        setOutput(PackageOutput.CompressedBytes, String(c.compressedBytes));
+        reporter.info(`Compressed copy: ${c.pkg.files.length} files, ${formatBytes(c.compressedBytes)} instead of ${source.files.length} files, ${formatBytes(source.totalBytes)}.`);
+        prepared.compressedBytes = c.compressedBytes;
     });
     complete.catch(() => undefined); // observed here; the caller awaits it
     let disposed = false;
-    return {
+    const prepared = {
         pkg: run.pkg,
         complete,
+        skippedPackageCount,
         dispose: async () => {
             if (disposed)
                 return;
@@ -48558,12 +47475,2243 @@ async function preparePackageToUpload(scanned, validation, inputs, cluster) {
             await run.dispose();
         }
     };
+    return prepared;
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload-record.ts
+// What the upload did, filled in as it goes by the core and returned in its result: counts,
+// sizes, timing, the copy, the files left over in the destination, whether it was complete.
+class UploadRecord {
+    started = Date.now();
+    endpoint;
+    imageStorePath;
+    /** Package files uploaded (mark files not counted). */
+    fileCount;
+    /** Mark files written. */
+    folderCount;
+    chunkedFileCount;
+    /** Bytes of the package's files. */
+    totalBytes;
+    storeSizeBytes;
+    bytesUploaded;
+    uploadSeconds;
+    copiedTo;
+    /** Files and folders in the destination that the package lacks (merge, skip). */
+    staleCount;
+    overwrite;
+    /** The package root's mark file was written (after the verification). */
+    rootMarked = false;
+    requestsSent;
+    dryRun = false;
+    skipped = false;
+    /** Why nothing was uploaded although the run went on (the version is already provisioned). */
+    uploadNotNeeded;
+    /** The upload phase (with copy and cleanup) succeeded: a later failure is the release's. */
+    uploadCompleted = false;
+    /** Package parts left out because the cluster holds them (diff-package). */
+    skippedPackageCount;
+    /** Bytes of the compressed copy (compress), once every zip was written. */
+    compressedBytes;
+    error;
+    get durationSeconds() {
+        return (Date.now() - this.started) / 1000;
+    }
+    get throughput() {
+        if (this.bytesUploaded === undefined || !this.uploadSeconds)
+            return undefined;
+        return Math.round(this.bytesUploaded / this.uploadSeconds);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/prepare-destination.ts
+// What happens to the destination folder before the upload: a first listing that tells whether
+// the endpoint is an Image Store at all and whether the destination exists, then the overwrite
+// mode. A dry run asks the same questions and changes nothing.
+
+
+
+
+class DestinationExistsError extends Error {
+    name = 'DestinationExistsError';
+}
+/** The endpoint answered, but not the way a Service Fabric gateway does. */
+class NotAnImageStoreError extends Error {
+    name = 'NotAnImageStoreError';
+}
+/**
+ * Lists the destination once, reading the raw answer: a missing path is a 404 with an empty
+ * body or a Fabric error (protocol reference §4); a 404 or 200 with an HTML page (a web server,
+ * a proxy, a wrong port or path) is not "missing" and stops the run.
+ */
+async function inspectDestination(client, destination, options = { lookForRootMark: true }) {
+    const names = options.names ?? CANONICAL_NAMES;
+    const res = await client.gateway.call({ operation: 'list', storePath: destination }, { method: 'GET', path: `/ImageStore/${encodeStorePath(destination)}`, accept: [200, 204, 404] });
+    const answer = readListingAnswer(res);
+    if (answer === 'not-an-image-store') {
+        throw new NotAnImageStoreError(`'${client.gateway.endpoint}' does not answer like a Service Fabric Image Store (listing '${destination}' got HTTP ${res.status} with ${describeBody(res)}): set '${names.ClusterEndpoint}' to the cluster's HTTP gateway, such as 'https://<host>:19080', with no path.`);
+    }
+    if (answer === 'missing')
+        return { exists: false, complete: false };
+    if (!options.lookForRootMark)
+        return { exists: true, complete: false };
+    const complete = (await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) !== undefined;
+    return { exists: true, complete };
+}
+/** Classifies a listing answer (200, 204 or 404). */
+function readListingAnswer(res) {
+    if (res.status === 204)
+        return 'exists';
+    const text = res.body.toString('utf8').trim();
+    if (res.status === 404) {
+        if (text === '')
+            return 'missing';
+        const parsed = parseObject(text);
+        return parsed !== undefined && typeof parsed.Error?.Code === 'string' ? 'missing' : 'not-an-image-store';
+    }
+    if (text === '')
+        return 'exists';
+    const parsed = parseObject(text);
+    if (parsed === undefined)
+        return 'not-an-image-store';
+    const listish = (v) => v === undefined || Array.isArray(v);
+    return listish(parsed.StoreFiles) && listish(parsed.StoreFolders) ? 'exists' : 'not-an-image-store';
+}
+function parseObject(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function describeBody(res) {
+    const type = (String(res.headers['content-type'] ?? '').split(';')[0] ?? '').trim();
+    const text = res.body.toString('utf8').trim();
+    if (/^<(!doctype|html)/i.test(text) || type === 'text/html')
+        return 'an HTML page';
+    return `a body that is not an Image Store listing${type ? ` (${type})` : ''}`;
+}
+/** The error `overwrite: fail` gives over an existing destination, in a real run and a dry run alike. */
+function destinationExistsError(destination, names = CANONICAL_NAMES) {
+    return new DestinationExistsError(`'${destination}' already exists in the Image Store and '${names.Overwrite}' is 'fail': delete it, choose another '${names.ImageStorePath}', or set '${names.Overwrite}' to replace, merge or skip.`);
+}
+async function prepareDestination(client, destination, mode, pkg, concurrency, state, reporter, names = CANONICAL_NAMES) {
+    switch (mode) {
+        case 'fail': {
+            if (state.exists)
+                throw destinationExistsError(destination, names);
+            return { skip: false, empty: true };
+        }
+        case 'skip': {
+            if (state.complete) {
+                reporter.info(`'${destination}/${MARK_FILE_NAME}' exists: a complete upload is already there, and '${names.Overwrite}' is 'skip'.`);
+                return { skip: true, empty: false };
+            }
+            if (!state.exists)
+                return { skip: false, empty: true };
+            // Anything there without the root mark file is an incomplete upload: start afresh.
+            await client.delete(destination);
+            reporter.info(`Deleted '${destination}' (no complete upload was there).`);
+            return { skip: false, empty: true };
+        }
+        case 'replace': {
+            await client.delete(destination);
+            reporter.info(`Deleted '${destination}' before uploading ('${names.Overwrite}: replace').`);
+            return { skip: false, empty: true };
+        }
+        case 'merge': {
+            if (!state.exists)
+                return { skip: false, empty: true };
+            // The folders about to change must not look complete while they do: their mark files go
+            // first, the root's before all others, and are written again after the upload.
+            await client.delete(joinStorePath(destination, MARK_FILE_NAME));
+            const others = pkg.folders.filter(f => f !== '');
+            await inParallel(others, concurrency, f => client.delete(joinStorePath(destination, f, MARK_FILE_NAME)));
+            reporter.info(`Merging into '${destination}': removed the mark files of ${pkg.folders.length} folder(s) until the upload completes.`);
+            return { skip: false, empty: false };
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/in-flight.ts
+// A set of promises in flight that new work may join while it drains (a recursive listing, mark
+// files that start others). Every promise is observed at once, so none can end as an unhandled
+// rejection. A failure goes to the `onError` given with the work; without one, the first failure is
+// kept and thrown by drain() once everything has settled.
+class InFlight {
+    pending = new Set();
+    firstError;
+    hasFailed = false;
+    /** True once any tracked promise without its own `onError` has rejected. */
+    get failed() {
+        return this.hasFailed;
+    }
+    get size() {
+        return this.pending.size;
+    }
+    add(work, onError) {
+        const tracked = work
+            .then(() => undefined, (err) => {
+            if (onError) {
+                onError(err);
+            }
+            else if (!this.hasFailed) {
+                this.hasFailed = true;
+                this.firstError = err;
+            }
+        })
+            .finally(() => this.pending.delete(tracked));
+        this.pending.add(tracked);
+    }
+    /** Waits until nothing is in flight, including work added while waiting; throws the first failure not handed to an `onError`. */
+    async drain() {
+        while (this.pending.size > 0)
+            await Promise.all([...this.pending]);
+        if (this.hasFailed)
+            throw this.firstError;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/verify-destination.ts
+// The check after the upload (and after the copy) that the store holds the package: a recursive
+// listing compared with the scanned package, the way the cluster compares names. It also finds
+// what the destination holds that the package lacks (left over by merge or skip).
+
+
+
+
+
+
+/** A listing the action cannot read: the step fails with this message. */
+class MalformedListingError extends Error {
+    name = 'MalformedListingError';
+}
+/** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
+async function listFolder(client, root, folder) {
+    const where = joinStorePath(root, folder);
+    const listing = { files: [], folders: [], backslashes: false };
+    const relative = (storeRelativePath) => {
+        if (typeof storeRelativePath !== 'string') {
+            throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
+        }
+        if (storeRelativePath.includes('\\'))
+            listing.backslashes = true;
+        // Windows clusters answer in their own case: compare segments as they do, whatever it is.
+        return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
+    };
+    const content = await client.list(where);
+    const files = content?.files ?? [];
+    const folders = content?.folders ?? [];
+    if (!Array.isArray(files) || !Array.isArray(folders)) {
+        throw new MalformedListingError(`The listing of '${where}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`);
+    }
+    for (const f of files) {
+        const at = relative(f?.StoreRelativePath);
+        let size;
+        try {
+            size = parseInt64(f.FileSize, 'FileSize');
+        }
+        catch (err) {
+            throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${err.message}.`);
+        }
+        listing.files.push([at, size]);
+    }
+    for (const f of folders)
+        listing.folders.push(relative(f?.StoreRelativePath));
+    return listing;
+}
+/**
+ * The listings of a destination's folders, each taken as soon as nothing more will be written
+ * beneath it, put together into a StoreTree. During an upload, each sub-folder is listed right after
+ * its mark file is written (everything beneath it is complete then), so that the verification after
+ * the upload has only the root left to list: one round trip instead of one per level of the deepest
+ * path. A listing that failed, and any folder not listed yet (the root, folders the package lacks),
+ * is listed by tree().
+ */
+class FolderListings {
+    client;
+    root;
+    taken = new Map();
+    early = new InFlight();
+    constructor(client, root) {
+        this.client = client;
+        this.root = root;
+    }
+    /** Lists `folder` now, on the side: nothing more is written beneath it. */
+    folderComplete(folder) {
+        // A failure is not an error here: tree() lists the folder again and reports what it gets then.
+        this.early.add(listFolder(this.client, this.root, folder).then(listing => void this.taken.set(folder, listing)), () => undefined);
+    }
+    /**
+     * The whole tree: the listings taken, and the folders not listed yet, each listed as soon as its
+     * parent is (about one round trip per level of what is left).
+     */
+    async tree(concurrency) {
+        await this.early.drain();
+        const tree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
+        const listings = new InFlight();
+        const limiter = new Semaphore(concurrency);
+        const add = (listing) => {
+            if (listing.backslashes)
+                tree.comparison = { caseInsensitive: true };
+            for (const [at, size] of listing.files)
+                tree.files.set(at, size);
+            for (const sub of listing.folders) {
+                tree.folders.push(sub);
+                if (!listings.failed)
+                    visit(sub);
+            }
+        };
+        const visit = (folder) => {
+            const taken = this.taken.get(folder);
+            if (taken)
+                return add(taken);
+            listings.add(limiter.use(() => listFolder(this.client, this.root, folder)).then(add));
+        };
+        visit('');
+        await listings.drain();
+        return tree;
+    }
+}
+/**
+ * Lists a folder recursively (one request per folder and page). A folder's sub-folders are listed
+ * as soon as it is, so the listing takes about one round trip per level of the deepest path.
+ */
+async function listTree(client, root, concurrency) {
+    return new FolderListings(client, root).tree(concurrency);
+}
+/** Compares the store with the package: every file with its size, every mark file. */
+function findDifferences(tree, pkg, options = {}) {
+    const key = (p) => storePathKey(p, tree.comparison);
+    const stored = new Map();
+    for (const [p, size] of tree.files)
+        stored.set(key(p), size);
+    const problems = [];
+    for (const file of pkg.files) {
+        const size = stored.get(key(file.relativePath));
+        if (size === undefined)
+            problems.push(`'${file.relativePath}' is missing`);
+        else if (size !== file.size)
+            problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+    }
+    for (const folder of pkg.folders) {
+        if (folder === '' && options.withoutRootMark)
+            continue;
+        const mark = joinStorePath(folder, MARK_FILE_NAME);
+        if (!stored.has(key(mark)))
+            problems.push(`'${mark}' is missing`);
+    }
+    return problems;
+}
+/**
+ * What the store holds beneath the destination that the package lacks: folders (with a trailing
+ * `/`, counted once whatever they hold) and files outside them. Mark files are the action's own.
+ */
+function findStale(tree, pkg) {
+    const key = (p) => storePathKey(p, tree.comparison);
+    const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
+    const packageFolders = new Set(pkg.folders.map(key));
+    const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
+    const staleFolderKeys = new Set(staleFolders.map(key));
+    const beneathStale = (p) => {
+        const segments = key(p).split('/');
+        for (let i = 1; i < segments.length; i++)
+            if (staleFolderKeys.has(segments.slice(0, i).join('/')))
+                return true;
+        return false;
+    };
+    const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
+    const markKey = key(MARK_FILE_NAME);
+    for (const p of [...tree.files.keys()].sort()) {
+        const name = p.split('/').pop() ?? '';
+        if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p))
+            continue;
+        stale.push(p);
+    }
+    return stale.sort();
+}
+/** Throws when the store does not hold the package; `what` names the folder in the message. */
+function assertHoldsPackage(tree, pkg, what, options = {}, names = CANONICAL_NAMES) {
+    const problems = findDifferences(tree, pkg, options);
+    if (problems.length === 0)
+        return;
+    throw new Error(`The Image Store does not hold the package at ${what}: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}. Run the upload again; if this repeats, check that '${names.ClusterEndpoint}' is the cluster's gateway and that its Image Store keeps what it is sent.`);
+}
+function sumOf(files) {
+    let total = 0;
+    for (const size of files.values())
+        total += size;
+    return total;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/upload/upload-failures.ts
+// The failures of an upload, collected so that every running file finishes before the run stops,
+// and reported together.
+
+/** Several files failed; the message lists the first few. */
+class UploadFailedError extends Error {
+    failures;
+    name = 'UploadFailedError';
+    constructor(failures) {
+        const shown = failures.slice(0, 5).map(f => `  - ${f.message}`);
+        const more = failures.length > 5 ? [`  - … and ${failures.length - 5} more`] : [];
+        super(failures.length === 1 ? (failures[0]?.message ?? 'the upload failed') : [`${failures.length} operations failed:`, ...shown, ...more].join('\n'));
+        this.failures = failures;
+    }
+}
+/** A file stopped because another one failed: not a failure of its own. */
+class StoppedError extends Error {
+    name = 'StoppedError';
+}
+class UploadFailures {
+    signal;
+    failures = [];
+    constructor(signal) {
+        this.signal = signal;
+    }
+    get cancelled() {
+        return this.signal?.aborted === true;
+    }
+    /** True once anything failed or the run was cancelled: no new work starts. */
+    get stopped() {
+        return this.failures.length > 0 || this.cancelled;
+    }
+    add(err) {
+        if (err instanceof StoppedError)
+            return;
+        if (err instanceof CancelledError && this.cancelled)
+            return;
+        if (this.failures.includes(err))
+            return; // one failure seen by several files (a compression that stopped), reported once
+        this.failures.push(err instanceof Error ? err : new Error(String(err)));
+    }
+    /** The error that ends a stopped run. */
+    toError() {
+        if (this.cancelled)
+            return new CancelledError('the upload was cancelled');
+        return new UploadFailedError([...this.failures]);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/file-upload.ts
+// One package file into the store: by a single PUT, or through an upload session in chunks, with
+// the recovery a session needs (protocol reference §4): a chunk whose answer was lost, a session
+// lost in a failover or recreated with ranges missing, a commit whose answer was lost.
+
+
+
+
+
+
+
+
+/**
+ * How often a file's upload session may be lost (failover, expiry) or come back incomplete
+ * before the file is given up.
+ */
+const MAX_SESSION_RECOVERIES = 5;
+const READ_BUFFER_BYTES = 512 * 1024;
+/** The gateway reads Content-Length as 32 bits. */
+const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
+/** The session is gone from the cluster (failover, expiry): the file starts again with a new one. */
+class SessionLostError extends Error {
+}
+/** Uploads one file; returns how it went in. */
+async function uploadPackageFile(ctx, file, storePath) {
+    if (file.size <= ctx.chunkSize) {
+        await uploadWhole(ctx, file, storePath);
+        return 'single-put';
+    }
+    return uploadThroughSessions(ctx, file, storePath);
+}
+function source(file, range) {
+    return {
+        name: file.localPath,
+        length: range.end - range.start + 1,
+        // A small file gets a buffer of its own size, not a megabyte.
+        open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
+            start: range.start,
+            end: range.end,
+            highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
+        })
+    };
+}
+async function uploadWhole(ctx, file, storePath) {
+    if (file.size > MAX_SINGLE_PUT_BYTES) {
+        throw new Error(`upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`);
+    }
+    const body = file.size === 0 ? Buffer.alloc(0) : source(file, { start: 0, end: file.size - 1 });
+    await ctx.client.uploadFile(storePath, body);
+    ctx.progress.bytesDone += file.size;
+}
+function rangesOf(session) {
+    return session.ExpectedRanges.map(r => ({
+        start: parseInt64(r.StartPosition, 'StartPosition'),
+        end: parseInt64(r.EndPosition, 'EndPosition')
+    }));
+}
+async function uploadThroughSessions(ctx, file, storePath) {
+    let decision = await ctx.sessions.decide();
+    let recoveries = 0;
+    const recover = (what) => {
+        if (++recoveries > MAX_SESSION_RECOVERIES) {
+            throw new Error(`upload file '${storePath}' failed: its upload session was lost or came back incomplete ${MAX_SESSION_RECOVERIES} times (the cluster's Image Store primary moved, or the session expired). Try again; if it keeps happening, check the cluster's health.`);
+        }
+        ctx.reporter.info(`The upload session of '${storePath}' ${what}.`);
+    };
+    for (;;) {
+        if (decision === 'single-put') {
+            await uploadWhole(ctx, file, storePath);
+            return 'single-put';
+        }
+        const sessionId = (0,external_node_crypto_.randomUUID)();
+        ctx.openSessions.add(sessionId);
+        let progressCounted = 0;
+        const sendChunk = async (range) => {
+            await sendOneChunk(ctx.reporter, ctx.client, file, storePath, sessionId, range);
+            const n = range.end - range.start + 1;
+            progressCounted += n;
+            ctx.progress.bytesDone += n;
+        };
+        try {
+            let todo = splitIntoChunks([{ start: 0, end: file.size - 1 }], ctx.chunkSize);
+            if (decision === 'probe') {
+                // The first chunk goes alone: a cluster without sessions refuses it with 400 E_INVALIDARG.
+                const [first, ...rest] = todo;
+                if (first) {
+                    let outcome;
+                    try {
+                        await sendChunk(first);
+                        outcome = true;
+                    }
+                    catch (err) {
+                        if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
+                            outcome = false;
+                        else
+                            throw err;
+                    }
+                    finally {
+                        ctx.sessions.probed(outcome);
+                    }
+                    if (!outcome) {
+                        ctx.openSessions.delete(sessionId);
+                        await uploadWhole(ctx, file, storePath);
+                        return 'single-put';
+                    }
+                }
+                decision = 'sessions';
+                todo = rest;
+            }
+            const priorVersion = ctx.destinationEmpty ? undefined : (await ctx.client.getFileInfo(storePath))?.FileVersion?.VersionNumber;
+            for (;;) {
+                await inParallel(todo, ctx.concurrency, sendChunk, ctx.stopped);
+                if (ctx.stopped())
+                    throw new StoppedError();
+                const outcome = await commit(ctx.reporter, ctx.client, sessionId, storePath, file.size, priorVersion);
+                if (outcome.done)
+                    break;
+                // The cluster still expects ranges (a session recreated after a failover): send those.
+                const lostBytes = outcome.expected.reduce((n, r) => n + r.end - r.start + 1, 0);
+                recover(`lost ${lostBytes} bytes on the cluster; sending them again`);
+                progressCounted -= lostBytes;
+                ctx.progress.bytesDone -= lostBytes;
+                todo = splitIntoChunks(outcome.expected, ctx.chunkSize);
+            }
+            ctx.openSessions.delete(sessionId);
+            return 'session';
+        }
+        catch (err) {
+            if (!(err instanceof SessionLostError))
+                throw err;
+            ctx.openSessions.delete(sessionId);
+            ctx.progress.bytesDone -= progressCounted;
+            recover('was lost on the cluster; starting that file again with a new session');
+            // A probe that ended undecided handed the probe on: ask again.
+            if (decision === 'probe')
+                decision = await ctx.sessions.decide();
+        }
+    }
+}
+/**
+ * Sends one chunk. A re-sent chunk whose first attempt arrived (only its answer was lost) is
+ * refused with RANGE_NOT_SATISFIABLE: then the session says whether those bytes are still
+ * expected.
+ */
+async function sendOneChunk(log, client, file, storePath, sessionId, range) {
+    try {
+        await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable)))
+            throw err;
+        const session = await client.getUploadSession(sessionId, storePath);
+        if (!session) {
+            log.debug(`chunk ${range.start}-${range.end} of '${storePath}' refused and its session is gone: the session was lost`);
+            throw new SessionLostError();
+        }
+        const stillExpected = rangesOf(session).some(r => overlaps(range, r));
+        log.debug(`chunk ${range.start}-${range.end} of '${storePath}' refused as already sent; the session ${stillExpected ? 'still expects it: a real refusal' : 'has it: only the answer was lost'}`);
+        if (stillExpected)
+            throw err;
+    }
+}
+/**
+ * Commits a session. Only 400 E_INVALIDARG can mean that the commit did not happen for a reason
+ * we can repair (protocol reference §4): ranges still missing (the session was recreated after a
+ * failover), the session is gone (failover, expiry), or an earlier attempt of this commit
+ * succeeded and only its answer was lost. The session and the store tell which. Any other refusal
+ * fails the file at once.
+ */
+async function commit(log, client, sessionId, storePath, size, priorVersion) {
+    try {
+        await client.commitUploadSession(sessionId, storePath);
+        return { done: true };
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg)))
+            throw err;
+        const session = await client.getUploadSession(sessionId, storePath);
+        if (session) {
+            const expected = rangesOf(session);
+            log.debug(`commit of '${storePath}' refused; its session still expects ${expected.length} range(s)`);
+            if (expected.length === 0)
+                throw err;
+            return { done: false, expected };
+        }
+        // Only an attempt that got no answer can have committed the file behind our back.
+        const earlierAttemptUnanswered = err.detail.attempts > 1;
+        if (earlierAttemptUnanswered) {
+            const stored = await client.getFileInfo(storePath);
+            const committed = stored !== undefined &&
+                parseInt64(stored.FileSize, 'FileSize') === size &&
+                (priorVersion === undefined || stored.FileVersion?.VersionNumber !== priorVersion);
+            log.debug(`commit of '${storePath}' refused after an unanswered attempt; the store ${committed ? 'holds the file: the answer was lost' : 'does not hold it'}`);
+            if (committed)
+                return { done: true };
+        }
+        else {
+            log.debug(`commit of '${storePath}' refused at the first attempt and its session is gone: the session was lost`);
+        }
+        throw new SessionLostError();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/folder-completion.ts
+// Decides when a folder's mark file may be written: only after every file and every sub-folder
+// beneath it is complete (protocol reference §5). Deepest folders come first and the package
+// root last, because a folder counts as complete only once its sub-folders' mark files are written.
+function folder_completion_parentOf(folder) {
+    const i = folder.lastIndexOf('/');
+    return i < 0 ? '' : folder.slice(0, i);
+}
+class FolderCompletion {
+    /** What each folder still waits for: its direct files and its direct sub-folders' mark files. */
+    waitingFor = new Map();
+    /**
+     * @param folders every folder of the package relative to its root, '' for the root
+     * @param files the package files relative to the root, `/` separators
+     */
+    constructor(folders, files) {
+        for (const folder of folders)
+            this.waitingFor.set(folder, this.waitingFor.get(folder) ?? 0);
+        if (!this.waitingFor.has(''))
+            this.waitingFor.set('', 0);
+        for (const folder of [...this.waitingFor.keys()]) {
+            if (folder !== '')
+                this.add(folder_completion_parentOf(folder));
+        }
+        for (const file of files)
+            this.add(folder_completion_parentOf(file));
+    }
+    add(folder) {
+        const count = this.waitingFor.get(folder);
+        if (count === undefined)
+            throw new Error(`folder '${folder}' is not part of the package`);
+        this.waitingFor.set(folder, count + 1);
+    }
+    /** Folders that hold nothing still to upload (empty folders): their mark files can go first. */
+    readyAtStart() {
+        return [...this.waitingFor.entries()].filter(([, n]) => n === 0).map(([f]) => f);
+    }
+    /** Records a completed file; returns its folder if that folder is now ready for its mark file. */
+    fileCompleted(file) {
+        return this.complete(folder_completion_parentOf(file));
+    }
+    /** Records a written mark file; returns the parent folder if it is now ready. */
+    markWritten(folder) {
+        return folder === '' ? [] : this.complete(folder_completion_parentOf(folder));
+    }
+    complete(folder) {
+        const left = (this.waitingFor.get(folder) ?? 0) - 1;
+        if (left < 0)
+            throw new Error(`folder '${folder}' completed more often than it has content`);
+        this.waitingFor.set(folder, left);
+        return left === 0 ? [folder] : [];
+    }
+    get folderCount() {
+        return this.waitingFor.size;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/mark-files.ts
+// Writes each folder's mark file (`_.dir`) as soon as everything beneath it is complete, on the
+// side of the file uploads. The package root's is withheld until writeRoot(): the package is then
+// complete for the cluster, so the caller verifies the store first.
+
+
+
+
+
+class MarkFileWriter {
+    client;
+    destination;
+    stopped;
+    onError;
+    onMarkWritten;
+    reporter;
+    completion;
+    written = 0;
+    /** Everything beneath the package root is complete; its mark file waits for writeRoot(). */
+    rootReady = false;
+    writes = new InFlight();
+    constructor(client, destination, folders, files, 
+    /** True once the run must start nothing new. */
+    stopped, onError, 
+    /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
+    onMarkWritten = () => undefined, reporter = SILENT_REPORTER) {
+        this.client = client;
+        this.destination = destination;
+        this.stopped = stopped;
+        this.onError = onError;
+        this.onMarkWritten = onMarkWritten;
+        this.reporter = reporter;
+        this.completion = new FolderCompletion(folders, files);
+    }
+    /** Writes the marks of the folders that hold nothing to upload (empty folders). */
+    start() {
+        this.completion.readyAtStart().forEach(f => this.folderReady(f));
+    }
+    /** Records an uploaded file; writes its folder's mark if the folder is now complete. */
+    fileUploaded(relativePath) {
+        this.completion.fileCompleted(relativePath).forEach(f => this.folderReady(f));
+    }
+    /** Waits for every mark file started so far, and those they start in turn. */
+    settle() {
+        return this.writes.drain();
+    }
+    async writeRoot() {
+        if (!this.rootReady)
+            throw new Error('internal: writeRootMarkFile() before the package root was complete');
+        await this.write('');
+    }
+    folderReady(folder) {
+        if (this.stopped())
+            return;
+        if (folder === '') {
+            this.rootReady = true;
+            this.reporter.debug('every sub-folder of the package is complete; the root mark file waits');
+            return;
+        }
+        this.writes.add(this.write(folder).then(() => {
+            this.onMarkWritten(folder);
+            this.completion.markWritten(folder).forEach(f => this.folderReady(f));
+        }), this.onError);
+    }
+    async write(folder) {
+        await this.client.uploadFile(joinStorePath(this.destination, joinStorePath(folder, MARK_FILE_NAME)), Buffer.alloc(0));
+        this.written++;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/session-capability.ts
+// Whether the cluster has upload sessions (Linux clusters of runtime 6.4 and earlier do not). One
+// probe decides for the whole run: the first large file sends its first chunk alone, and every
+// other large file waits for that answer. Once a session has worked, the answer is final.
+
+class SessionCapability {
+    reporter;
+    constructor(reporter = SILENT_REPORTER) {
+        this.reporter = reporter;
+    }
+    supported;
+    probing;
+    get known() {
+        return this.supported;
+    }
+    /**
+     * 'sessions' or 'single-put' once known. Otherwise the first caller gets 'probe' and must call
+     * probed(); later callers wait for it. A probe that decided nothing (its chunk failed for
+     * another reason) hands the probe to the next waiter.
+     */
+    async decide() {
+        for (;;) {
+            if (this.supported !== undefined)
+                return this.supported ? 'sessions' : 'single-put';
+            if (!this.probing) {
+                let finish;
+                const done = new Promise(resolve => (finish = resolve));
+                this.probing = { done, finish };
+                return 'probe';
+            }
+            await this.probing.done;
+        }
+    }
+    /** The probe's outcome: true (a session took the chunk), false (400 E_INVALIDARG), undefined (undecided). */
+    probed(outcome) {
+        if (outcome !== undefined && this.supported === undefined) {
+            this.supported = outcome;
+            this.reporter.debug(`upload sessions probe: ${outcome ? 'the cluster has upload sessions' : 'no upload sessions (400 E_INVALIDARG on the first chunk)'}`);
+            if (!outcome) {
+                this.reporter.warning('This cluster has no upload sessions (Linux clusters of runtime 6.4 and earlier answer 400 E_INVALIDARG): files larger than chunk-size are uploaded with a single PUT each, without resume.');
+            }
+        }
+        else if (outcome === undefined) {
+            this.reporter.debug('upload sessions probe: undecided (the first chunk failed otherwise); the next large file probes again');
+        }
+        const probing = this.probing;
+        this.probing = undefined;
+        probing?.finish();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload-progress.ts
+// Counters of an upload in progress, and the periodic progress line.
+
+class UploadProgress {
+    totalFiles;
+    totalBytes;
+    filesDone = 0;
+    bytesDone = 0;
+    /** Files whose upload waits for them to be written (zips of a compressed copy): the total bytes are not known yet. */
+    filesBeingWritten = 0;
+    started = Date.now();
+    timer;
+    constructor(totalFiles, 
+    /** Grows while files still being written (zips of a compressed copy) get their size. */
+    totalBytes) {
+        this.totalFiles = totalFiles;
+        this.totalBytes = totalBytes;
+    }
+    get elapsedSeconds() {
+        return (Date.now() - this.started) / 1000;
+    }
+    line() {
+        const pct = this.totalBytes === 0 ? 100 : Math.floor((this.bytesDone / this.totalBytes) * 100);
+        const rate = this.elapsedSeconds > 0 ? this.bytesDone / this.elapsedSeconds : 0;
+        const bytes = this.filesBeingWritten > 0
+            ? `${formatBytes(this.bytesDone)} so far (${this.filesBeingWritten} zip(s) still being written)`
+            : `${formatBytes(this.bytesDone)} of ${formatBytes(this.totalBytes)} (${pct}%)`;
+        return `uploaded ${this.filesDone}/${this.totalFiles} files, ${bytes}, ${formatBytes(Math.round(rate))}/s`;
+    }
+    /** Logs a progress line every `intervalMs` until stopped. */
+    start(log, intervalMs = 5000) {
+        this.timer = setInterval(() => log(this.line()), intervalMs);
+        this.timer.unref();
+    }
+    stop() {
+        clearInterval(this.timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/package-uploader.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The order files start in. Large files first, so that their many chunks overlap with the small
+ * files. Then the small ones deepest folder first (a folder's files together, in path order): a
+ * folder's mark file waits for the marks of every folder beneath it, so when the deep folders are
+ * done early their chains of marks are written while the shallow files still upload, and little
+ * is left to write after the last file (bench packages: the marks after the last file took about
+ * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
+ */
+function uploadOrder(files, chunkSize) {
+    const depth = (f) => f.relativePath.split('/').length;
+    const present = files.filter(f => f.ready === undefined);
+    const small = present.filter(f => f.size <= chunkSize);
+    small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
+    // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
+    const pending = files.filter(f => f.ready !== undefined);
+    return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
+}
+class PackageUploader {
+    client;
+    pkg;
+    settings;
+    progress;
+    counts = { filesUploaded: 0, bytesUploaded: 0, chunkedFiles: 0, markFilesWrittenDuringUpload: 0 };
+    sessions;
+    reporter;
+    openSessions = new Set();
+    failures;
+    marks;
+    constructor(client, pkg, settings) {
+        this.client = client;
+        this.pkg = pkg;
+        this.settings = settings;
+        this.reporter = settings.reporter ?? SILENT_REPORTER;
+        this.sessions = new SessionCapability(this.reporter);
+        // Files still being written (zips) count once they are complete: see uploadFiles().
+        this.progress = new UploadProgress(pkg.files.length, pkg.files.reduce((n, f) => n + (f.ready === undefined ? f.size : 0), 0));
+        for (const file of pkg.files) {
+            if (file.ready === undefined)
+                continue;
+            this.progress.filesBeingWritten++;
+            void file.ready.then(() => {
+                this.progress.filesBeingWritten--;
+                this.progress.totalBytes += file.size;
+            }, () => undefined);
+        }
+        this.failures = new UploadFailures(settings.signal);
+        this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, err => this.failures.add(err), folder => settings.listings?.folderComplete(folder), this.reporter);
+    }
+    get stats() {
+        return { ...this.counts, markFilesWritten: this.marks.written };
+    }
+    /**
+     * Uploads every package file, and the mark file of every sub-folder that completes on the way;
+     * throws UploadFailedError (or CancelledError) after deleting the sessions it opened.
+     */
+    async uploadFiles() {
+        this.marks.start();
+        const { chunkSize, concurrency, destination } = this.settings;
+        const ordered = uploadOrder(this.pkg.files, chunkSize);
+        const context = {
+            client: this.client,
+            chunkSize,
+            concurrency,
+            destinationEmpty: this.settings.destinationEmpty,
+            progress: this.progress,
+            sessions: this.sessions,
+            openSessions: this.openSessions,
+            stopped: () => this.failures.stopped,
+            reporter: this.reporter
+        };
+        await inParallel(ordered, concurrency, async (file) => {
+            let how;
+            try {
+                if (file.ready) {
+                    // A zip still being written: it goes once it is complete, with its final size.
+                    await file.ready;
+                    if (this.failures.stopped)
+                        return;
+                }
+                how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
+            }
+            catch (err) {
+                return this.failures.add(err);
+            }
+            this.counts.filesUploaded++;
+            this.counts.bytesUploaded += file.size;
+            if (how === 'session')
+                this.counts.chunkedFiles++;
+            this.progress.filesDone++;
+            this.marks.fileUploaded(file.relativePath);
+        }, () => this.failures.stopped);
+        this.counts.markFilesWrittenDuringUpload = this.marks.written;
+        if (this.failures.stopped)
+            await this.marks.settle();
+        await this.throwIfStopped();
+    }
+    /**
+     * Waits for the remaining mark files of the sub-folders, each written once everything beneath
+     * it is complete. The package root's is withheld: the caller writes it with writeRootMarkFile()
+     * only after verifying the store. Requires a completed uploadFiles().
+     */
+    async writeMarkFiles() {
+        await this.marks.settle();
+        await this.throwIfStopped();
+        if (!this.marks.rootReady)
+            throw new Error('internal: the package root is not complete after every mark file was written');
+    }
+    /** Writes the package root's `_.dir`: the package is then complete for the cluster. */
+    async writeRootMarkFile() {
+        await this.marks.writeRoot();
+    }
+    async throwIfStopped() {
+        if (!this.failures.stopped)
+            return;
+        await this.cancelOpenSessions();
+        throw this.failures.toError();
+    }
+    /** Best effort: a failed or cancelled run leaves no session behind where the cluster still answers. */
+    async cancelOpenSessions() {
+        const ids = [...this.openSessions];
+        this.openSessions.clear();
+        if (ids.length === 0)
+            return;
+        const cleanup = this.client.forCleanup();
+        await Promise.all(ids.map(id => cleanup.deleteUploadSession(id).catch((err) => this.reporter.warning(`Could not delete upload session ${id}: ${err.message}`))));
+        this.reporter.info(`Deleted ${ids.length} open upload session(s).`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/upload-package.ts
+// The upload of one package to its destination: prepare, upload, write the sub-folders' mark
+// files, verify, write the root's mark file, copy and verify the copy, and only then clean up.
+// Everything it learns goes into the UploadRecord it is given.
+
+
+
+
+
+
+async function uploadPackage(step, pkg) {
+    const { client, spec, record, reporter, names, signal } = step;
+    const destination = spec.imageStorePath;
+    try {
+        const prepared = await reporter.group(`Prepare '${destination}' (${names.Overwrite}: ${spec.overwrite})`, async () => {
+            const state = await inspectDestination(client, destination, { lookForRootMark: spec.overwrite === 'skip', names });
+            return prepareDestination(client, destination, spec.overwrite, pkg, spec.concurrency, state, reporter, names);
+        });
+        if (prepared.skip) {
+            record.skipped = true;
+            record.fileCount = 0;
+            record.folderCount = 0;
+            record.chunkedFileCount = 0;
+            const [tree, size] = await Promise.all([listTree(client, destination, spec.concurrency), client.folderSize(destination)]);
+            warnAboutStale(step, tree, pkg);
+            record.storeSizeBytes = size ?? sumOf(tree.files);
+            return;
+        }
+        const listings = new FolderListings(client, destination);
+        const uploader = new PackageUploader(client, pkg, {
+            destination,
+            chunkSize: spec.chunkSize,
+            concurrency: spec.concurrency,
+            destinationEmpty: prepared.empty,
+            signal,
+            listings,
+            reporter
+        });
+        const recordProgress = () => {
+            record.fileCount = uploader.stats.filesUploaded;
+            record.folderCount = uploader.stats.markFilesWritten;
+            record.chunkedFileCount = uploader.stats.chunkedFiles;
+            record.bytesUploaded = uploader.stats.bytesUploaded;
+            record.uploadSeconds = uploader.progress.elapsedSeconds;
+        };
+        try {
+            await reporter.group(`Upload ${pkg.files.length} files to '${destination}'`, async () => {
+                uploader.progress.start(line => reporter.progress(line));
+                try {
+                    await uploader.uploadFiles();
+                }
+                finally {
+                    uploader.progress.stop();
+                    recordProgress();
+                }
+                reporter.info(uploader.progress.line());
+            });
+            await reporter.group('Write the mark files of the sub-folders', async () => {
+                await uploader.writeMarkFiles();
+                const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
+                reporter.info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`);
+            });
+            // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
+            await reporter.group('Verify', async () => {
+                // The sub-folders were listed as their mark files were written: what is left is the root.
+                const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
+                assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true }, names);
+                warnAboutStale(step, tree, pkg);
+                record.storeSizeBytes = size ?? sumOf(tree.files);
+                reporter.info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${record.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
+            });
+            await reporter.group("Write the package root's mark file", async () => {
+                await uploader.writeRootMarkFile();
+                if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
+                    throw new Error(`The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`);
+                }
+                record.rootMarked = true;
+                reporter.info(`Wrote '${destination}/${MARK_FILE_NAME}': the package is complete for the cluster.`);
+            });
+        }
+        finally {
+            recordProgress();
+        }
+        if (spec.copyTo) {
+            const copyTo = spec.copyTo;
+            await reporter.group(`Copy to '${copyTo}'`, async () => {
+                await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
+                const tree = await listTree(client, copyTo, spec.concurrency);
+                assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, {}, names);
+                record.copiedTo = copyTo;
+                reporter.info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
+            });
+        }
+        if (spec.cleanupPaths.length > 0) {
+            await reporter.group('Clean up', async () => {
+                for (const p of spec.cleanupPaths) {
+                    await client.delete(p);
+                    reporter.info(`Deleted '${p}'.`);
+                }
+            });
+        }
+        const throughput = record.throughput;
+        reporter.info(`Uploaded ${record.fileCount} files (${formatBytes(pkg.totalBytes)}) and ${record.folderCount} mark files to '${destination}' in ${record.durationSeconds.toFixed(1)} s${throughput ? `, ${formatBytes(throughput)}/s` : ''}.`);
+    }
+    finally {
+        record.requestsSent = client.requestsSent;
+    }
+}
+/** Files and folders the destination holds that the package lacks: a warning, and an output. */
+function warnAboutStale({ spec, record, reporter, names }, tree, pkg, dryRun = false) {
+    const destination = spec.imageStorePath;
+    const stale = findStale(tree, pkg);
+    record.staleCount = stale.length;
+    if (stale.length === 0)
+        return;
+    const shown = stale.slice(0, STALE_SHOWN).map(p => `'${p}'`);
+    const more = stale.length > STALE_SHOWN ? ` and ${stale.length - STALE_SHOWN} more` : '';
+    reporter.warning(`'${destination}' ${dryRun ? 'holds' : 'still holds'} ${stale.length} file(s) or folder(s) the package does not have: ${shown.join(', ')}${more}. ${spec.overwrite === 'replace'
+        ? `The cluster kept them although '${names.Overwrite}: replace' deleted the destination first: check what else writes there.`
+        : `They stay with '${names.Overwrite}: ${spec.overwrite}'; use '${names.Overwrite}: replace' to upload the package alone.`}`);
+}
+const STALE_SHOWN = 10;
+/** What a real run would do, with no change to the store. */
+async function planUpload(step, pkg) {
+    const { client, spec, record, reporter, names } = step;
+    record.dryRun = true;
+    const destination = spec.imageStorePath;
+    try {
+        await reporter.group('Plan (dry run: nothing is changed in the store)', async () => {
+            const state = await inspectDestination(client, destination, { lookForRootMark: true, names });
+            reporter.info(`Destination '${destination}' ${state.exists ? (state.complete ? 'holds a complete upload' : 'exists without its root mark file') : 'does not exist'}; ${names.Overwrite}: ${spec.overwrite}.`);
+            if (spec.overwrite === 'fail' && state.exists)
+                throw destinationExistsError(destination, names);
+            if (spec.overwrite === 'skip' && state.complete) {
+                record.skipped = true;
+                record.fileCount = 0;
+                record.folderCount = 0;
+                record.chunkedFileCount = 0;
+                reporter.info(`Would skip the upload: '${destination}/${MARK_FILE_NAME}' exists and '${names.Overwrite}' is 'skip'.`);
+                warnAboutStale(step, await listTree(client, destination, spec.concurrency), pkg, true);
+                return;
+            }
+            if (spec.overwrite === 'merge' && state.exists) {
+                warnAboutStale(step, await listTree(client, destination, spec.concurrency), pkg, true);
+            }
+            if (state.exists && (spec.overwrite === 'replace' || spec.overwrite === 'skip'))
+                reporter.info(`Would delete '${destination}' first.`);
+            const chunked = pkg.files.filter(f => f.size > spec.chunkSize);
+            reporter.info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(spec.chunkSize)}, and write ${pkg.folders.length} mark files.`);
+            for (const f of pkg.files.slice(0, 50))
+                reporter.info(`  ${f.relativePath} (${f.size} bytes${f.size > spec.chunkSize ? ', chunked' : ''})`);
+            if (pkg.files.length > 50)
+                reporter.info(`  … and ${pkg.files.length - 50} more`);
+            if (spec.copyTo)
+                reporter.info(`Would copy '${destination}' to '${spec.copyTo}'.`);
+            for (const p of spec.cleanupPaths)
+                reporter.info(`Would delete '${p}' once everything else succeeded.`);
+            record.fileCount = pkg.files.length;
+            record.folderCount = pkg.folders.length;
+            record.chunkedFileCount = chunked.length;
+        });
+    }
+    finally {
+        record.requestsSent = client.requestsSent;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/release.ts
+// The release engine: one application package, from the local folder to a running application.
+// Scan, validate, plan, connect, upload (or plan the upload), provision, create or upgrade, wait.
+// It reads only the job a front door built, reports through the reporter it is given, and returns
+// what happened: it holds no state between calls, so releasing several applications is a loop.
+
+
+
+
+
+
+
+
+
+
+async function runRelease(job, reporter, signal) {
+    const upload = new UploadRecord();
+    const release = new release_record_ReleaseRecord();
+    upload.endpoint = job.cluster.endpoint;
+    upload.imageStorePath = job.upload.imageStorePath;
+    upload.overwrite = job.upload.overwrite;
+    let connection;
+    let toUpload;
+    try {
+        await releaseSteps(job, reporter, signal, upload, release, {
+            connected: c => (connection = c),
+            preparing: p => (toUpload = p)
+        });
+    }
+    catch (err) {
+        const error = release.failureMessage(err, signal.aborted) ?? release_describeFailure(err, signal, upload);
+        release.error = error;
+        upload.error = error;
+        await recordIdentityForOutputs(job.source.path, release);
+    }
+    finally {
+        connection?.dispose();
+        if (toUpload) {
+            upload.skippedPackageCount = toUpload.skippedPackageCount;
+            upload.compressedBytes = toUpload.compressedBytes;
+            await toUpload.dispose().catch(err => reporter.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
+        }
+    }
+    release.end();
+    return { upload, release, error: upload.error };
+}
+/** The steps, in order; a failure anywhere throws and runRelease describes it. */
+async function releaseSteps(job, reporter, signal, upload, release, hold) {
+    const { names } = job;
+    const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
+    const pkg = await reporter.group('Scan the package', async () => {
+        const scanned = await scanPackage(job.source.path, [...job.source.include], { names, reporter });
+        const chunkSize = job.upload.chunkSize;
+        const chunked = scanned.files.filter(f => f.size > chunkSize).length;
+        reporter.info(`${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than ${names.ChunkSize} (${formatBytes(chunkSize)}) go in chunks.`);
+        for (const pattern of scanned.unmatchedPatterns) {
+            reporter.warning(`The '${names.Include}' pattern '${pattern}' matches nothing in '${names.PackagePath}': check it for a typo, or remove it.`);
+        }
+        if (scanned.ignoredMarkFiles > 0) {
+            reporter.info(`${scanned.ignoredMarkFiles} '_.dir' file(s) in the package are not uploaded: the action writes every mark file itself, last.`);
+        }
+        return scanned;
+    });
+    upload.totalBytes = pkg.totalBytes;
+    // Offline validation, before the first request.
+    const validation = await validatePackageStep(pkg, job.source, reporter, names);
+    const context = { reporter, names };
+    const plan = await planRelease(pkg.root, job.upload.imageStorePath, job.release, release, context);
+    // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
+    const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage };
+    const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
+    hold.connected(connection);
+    const { security } = job.cluster;
+    if (security.aadToken !== undefined || security.azureClientId !== undefined) {
+        await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
+    }
+    await checkAlreadyProvisioned(plan, connection.management, release, context);
+    // Refuses another type, a downgrade, parameters silently reset, before any write.
+    await checkReleaseTarget(plan, connection.management, context);
+    const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
+    if (plan?.alreadyProvisioned && !job.upload.dryRun) {
+        // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
+        upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
+    }
+    else {
+        // What is uploaded: the package, its diff against the cluster, or its compressed copy.
+        const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+        hold.preparing(toUpload);
+        if (job.upload.dryRun) {
+            await toUpload.complete;
+            await planUpload(step, toUpload.pkg);
+            return;
+        }
+        await uploadPackage(step, toUpload.pkg);
+        await toUpload.complete;
+        upload.uploadCompleted = true;
+    }
+    await deployRelease(plan, connection, release, context);
+}
+function release_describeFailure(err, signal, upload) {
+    if (err instanceof CancelledError || signal.aborted) {
+        return upload.rootMarked
+            ? `The run was cancelled after '${upload.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(upload)}no more requests were sent. Run it again to finish the copy and the cleanup.`
+            : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${upload.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`;
+    }
+    return err instanceof Error ? err.message : String(err);
+}
+function unfinishedAfterRootMark(upload) {
+    return upload.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
+}
+
+;// CONCATENATED MODULE: ./src/action/actions-reporter.ts
+// The core's reporter on the GitHub runner: log lines, warnings and groups through @actions/core,
+// which also masks every secret it is given.
+
+const actionsReporter = Object.freeze({
+    info: (line) => info(line),
+    warning: (line) => warning(line),
+    debug: (line) => debug(line),
+    group: (name, fn) => group(name, fn),
+    progress: (line) => info(line),
+    setSecret: (value) => setSecret(value)
+});
+
+;// CONCATENATED MODULE: ./src/core/job.ts
+
+
+/** Freezes a job and its descriptions (not the arrays inside, which the core only reads). */
+function freezeJob(job) {
+    for (const part of [job.cluster, job.cluster.security, job.source, job.upload, job.release, job.names])
+        Object.freeze(part);
+    return Object.freeze(job);
+}
+
+;// CONCATENATED MODULE: ./src/core/release-settings.ts
+// The release settings: provision, create or upgrade, wait. Read and validated once, before any
+// request; every one is optional, and without them only the upload runs. Shared by the front doors.
+
+
+
+
+
+const DEFAULT_DEPLOY_TIMEOUT_SECONDS = 3600;
+function optionalBoolean(input, value) {
+    const v = value.trim();
+    if (v === '')
+        return undefined;
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE'].includes(v))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+function oneOf(input, value, allowed) {
+    const v = value.trim();
+    if (v === '')
+        return undefined;
+    const match = allowed.find(a => a.toLowerCase() === v.toLowerCase());
+    if (!match)
+        throw new SettingError(`'${input}' must be one of ${allowed.join(', ')}, not '${v}'.`);
+    return match;
+}
+/** Parses newline-separated `Name=Value` lines; a value may contain `=` and may be empty. */
+function parseNameValueLines(input, text) {
+    const pairs = [];
+    const seen = new Set();
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const at = line.indexOf('=');
+        const name = at < 0 ? '' : line.slice(0, at).trim();
+        if (name === '')
+            throw new SettingError(`'${input}' takes one 'Name=Value' per line, not '${line}'.`);
+        if (seen.has(name))
+            throw new SettingError(`'${input}' sets '${name}' twice: keep one line per name.`);
+        seen.add(name);
+        pairs.push({ name, value: line.slice(at + 1).trim() });
+    }
+    return pairs;
+}
+function parseApplicationName(input, value) {
+    return checkedApplicationName(`'${input}'`, value);
+}
+function parseSeconds(input, value) {
+    const v = value.trim();
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 7 * 24 * 3600) {
+        throw new SettingError(`'${input}' must be a whole number of seconds from 1 to 604800, not '${value}'.`);
+    }
+    return n;
+}
+function localFile(value, resolve) {
+    const v = value.trim();
+    return v === '' ? undefined : resolve(v);
+}
+/**
+ * Reads and validates the release settings: `read` gives a value by canonical name, '' when unset;
+ * messages name a setting by `names`; local paths are made absolute with `resolve`.
+ */
+function readReleaseSpec(read, names, reporter, resolve = p => external_node_path_namespaceObject.resolve(p)) {
+    const applicationNameText = read(SETTING.ApplicationName).trim();
+    const inputs = {
+        provision: optionalBoolean(names.Provision, read(SETTING.Provision)),
+        keepPackage: optionalBoolean(names.KeepPackage, read(SETTING.KeepPackage)) ?? false,
+        applicationName: applicationNameText === '' ? undefined : parseApplicationName(names.ApplicationName, applicationNameText),
+        applicationParameterFile: localFile(read(SETTING.ApplicationParameterFile), resolve),
+        applicationParameters: parseNameValueLines(names.ApplicationParameters, read(SETTING.ApplicationParameters)),
+        publishProfile: localFile(read(SETTING.PublishProfile), resolve),
+        upgradeMode: oneOf(names.UpgradeMode, read(SETTING.UpgradeMode), UPGRADE_MODES),
+        failureAction: oneOf(names.FailureAction, read(SETTING.FailureAction), FAILURE_ACTIONS),
+        upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(SETTING.UpgradeSettings)),
+        deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
+        unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(SETTING.UnprovisionOldVersions)) ?? false,
+        allowDowngrade: optionalBoolean(names.AllowDowngrade, read(SETTING.AllowDowngrade)) ?? false,
+        omittedParameters: oneOf(names.OmittedParameters, read(SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
+    };
+    if (inputs.provision === false && wantsApplication(inputs)) {
+        throw new SettingError(`'${names.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${names.Provision}: false' (it is implied).`);
+    }
+    if (inputs.provision === false && inputs.unprovisionOldVersions) {
+        throw new SettingError(`'${names.UnprovisionOldVersions}' needs a provisioned release: remove '${names.Provision}: false'.`);
+    }
+    if (inputs.provision === false && inputs.keepPackage) {
+        reporter.info(`'${names.KeepPackage}' has no effect without provisioning: the package is always kept after a plain upload.`);
+    }
+    return inputs;
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload-spec.ts
+// Where the package goes in the Image Store, and how: built once by a front door.
+const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
+
+;// CONCATENATED MODULE: ./src/core/upload-settings.ts
+// The upload's settings, read and validated once, before any request is sent. Front doors share
+// it: each gives a reader by canonical name (the action: its inputs; a CLI: flags and environment)
+// and the names its errors use.
+
+
+
+
+
+
+
+
+/** Settings whose values are secrets: masked before anything else happens. */
+const SECRET_SETTINGS = [SETTING.ClientCertificate, SETTING.ClientKey, SETTING.ClientCertificatePassword, SETTING.AadToken, SETTING.AzureClientSecret];
+const MIN_CHUNK_SIZE = 64 * KiB;
+const MAX_CHUNK_SIZE = GiB;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
+const UNIT_BYTES = {
+    b: 1,
+    kib: KiB,
+    mib: MiB,
+    gib: GiB,
+    k: KiB,
+    m: MiB,
+    g: GiB,
+    kb: 1000,
+    mb: 1000 ** 2,
+    gb: 1000 ** 3
+};
+/** Parses `8MiB`, `512 KiB`, `8MB` (decimal), `1048576`; undefined when it is not a size. */
+function parseByteSize(text) {
+    const m = SIZE.exec(text.trim());
+    if (!m)
+        return undefined;
+    const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+    if (unitBytes === undefined)
+        return undefined;
+    const bytes = Number(m[1]) * unitBytes;
+    return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+/** Validates a store path given by a user; returns it as `a/b`. */
+function parseStorePath(input, value) {
+    const trimmed = value.trim();
+    if (storePathSegments(trimmed).length === 0) {
+        throw new SettingError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+    }
+    if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        throw new SettingError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
+    }
+    const segments = storePathSegments(trimmed);
+    if (segments.some(s => s === '..' || s === '.')) {
+        throw new SettingError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
+    }
+    for (const segment of segments) {
+        const problem = windowsNameProblem(segment);
+        if (problem)
+            throw new SettingError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
+    }
+    const storePath = normalizeStorePath(trimmed);
+    if (isReservedRoot(storePath)) {
+        throw new SettingError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
+    }
+    return storePath;
+}
+function parseEndpoint(value, names = CANONICAL_NAMES) {
+    const trimmed = value.trim();
+    if (trimmed === '') {
+        throw new SettingError(`'${names.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
+    }
+    let url;
+    try {
+        url = new URL(trimmed);
+    }
+    catch {
+        throw new SettingError(`'${names.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SettingError(`'${names.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
+    }
+    if (url.username || url.password) {
+        throw new SettingError(`'${names.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
+    }
+    if (url.search || url.hash) {
+        throw new SettingError(`'${names.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
+    }
+    // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
+    // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
+    if (url.pathname.replace(/\/+$/, '') !== '') {
+        throw new SettingError(`'${names.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
+    }
+    return `${url.protocol}//${url.host}`;
+}
+function parseWholeNumber(input, value, min, max) {
+    const trimmed = value.trim();
+    const n = Number(trimmed);
+    if (!/^\d+$/.test(trimmed) || n < min || n > max) {
+        throw new SettingError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+    }
+    return n;
+}
+function parseChunkSize(value, names = CANONICAL_NAMES) {
+    const bytes = parseByteSize(value);
+    const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
+    if (bytes === undefined)
+        throw new SettingError(`'${names.ChunkSize}' must be a size ${range}, not '${value}'.`);
+    if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+        throw new SettingError(`'${names.ChunkSize}' must be ${range}, not '${value}'.`);
+    }
+    return bytes;
+}
+function parseBoolean(input, value) {
+    const v = value.trim();
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE', ''].includes(v))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '');
+}
+function optional(value) {
+    return value.trim() === '' ? undefined : value.trim();
+}
+function parseThumbprints(value, names = CANONICAL_NAMES) {
+    const thumbprints = value
+        .split(',')
+        .map(t => t.replace(/[\s:]/g, '').toUpperCase())
+        .filter(t => t !== '');
+    for (const t of thumbprints) {
+        if (!/^[0-9A-F]{40}$/.test(t)) {
+            throw new SettingError(`'${names.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
+        }
+    }
+    return thumbprints;
+}
+function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
+    const security = {
+        clientCertificate: optional(read(SETTING.ClientCertificate)),
+        clientKey: optional(read(SETTING.ClientKey)),
+        clientCertificatePassword: read(SETTING.ClientCertificatePassword) === '' ? undefined : read(SETTING.ClientCertificatePassword),
+        serverThumbprints: parseThumbprints(read(SETTING.ServerCertificateThumbprint), names),
+        serverCommonName: optional(read(SETTING.ServerCommonName)),
+        caCertificate: optional(read(SETTING.CaCertificate)),
+        insecureSkipTlsVerify: parseBoolean(names.InsecureSkipTlsVerify, read(SETTING.InsecureSkipTlsVerify)),
+        aadToken: optional(read(SETTING.AadToken)),
+        azureClientId: optional(read(SETTING.AzureClientId)),
+        azureTenantId: optional(read(SETTING.AzureTenantId)),
+        azureClientSecret: optional(read(SETTING.AzureClientSecret))
+    };
+    const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
+    if (pinned && security.insecureSkipTlsVerify) {
+        throw new SettingError(`Only one of '${names.ServerCertificateThumbprint}'/'${names.ServerCommonName}' or '${names.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
+    }
+    const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
+    if (security.aadToken !== undefined && servicePrincipal !== undefined) {
+        throw new SettingError(`Only one of '${names.AadToken}' or '${names.AzureClientId}'/'${names.AzureTenantId}'/'${names.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
+    }
+    if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
+        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`);
+    }
+    if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
+        // Without a checked server, whoever answers could name its own login authority (and collect a
+        // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
+        throw new SettingError(`Azure AD credentials ('${security.aadToken !== undefined ? names.AadToken : names.AzureClientId}') cannot be used with '${names.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${names.ServerCertificateThumbprint}' or '${names.ServerCommonName}' instead.`);
+    }
+    if (security.clientKey !== undefined && security.clientCertificate === undefined) {
+        throw new SettingError(`'${names.ClientKey}' is set without '${names.ClientCertificate}': give the certificate the key belongs to.`);
+    }
+    if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
+        throw new SettingError(`'${names.ClientCertificatePassword}' is set without '${names.ClientCertificate}': give the certificate it unlocks.`);
+    }
+    if (endpoint.startsWith('http://')) {
+        if (security.clientCertificate !== undefined) {
+            throw new SettingError(`'${names.ClientCertificate}' needs an https:// '${names.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
+        }
+        if (security.aadToken !== undefined || servicePrincipal !== undefined) {
+            throw new SettingError(`Azure AD credentials need an https:// '${names.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
+        }
+        if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
+            throw new SettingError(`The server certificate inputs only apply to an https:// '${names.ClusterEndpoint}', not '${endpoint}'.`);
+        }
+    }
+    return security;
+}
+/**
+ * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
+ * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
+ */
+function readUploadSettings(read, names, reporter) {
+    for (const name of SECRET_SETTINGS)
+        maskSecret(reporter, read(name));
+    const clusterEndpoint = parseEndpoint(read(SETTING.ClusterEndpoint), names);
+    const security = parseSecuritySettings(read, clusterEndpoint, names);
+    const packagePathText = read(SETTING.PackagePath).trim();
+    if (packagePathText === '') {
+        throw new SettingError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
+    }
+    const packagePath = external_node_path_namespaceObject.resolve(packagePathText);
+    const imageStorePathText = read(SETTING.ImageStorePath);
+    if (imageStorePathText.trim() === '' && /[\\/]/.test(external_node_path_namespaceObject.basename(packagePath))) {
+        throw new SettingError(`'${names.ImageStorePath}' is not set and the package folder's name '${external_node_path_namespaceObject.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${names.ImageStorePath}'.`);
+    }
+    const imageStorePath = parseStorePath(names.ImageStorePath, imageStorePathText.trim() === '' ? external_node_path_namespaceObject.basename(packagePath) : imageStorePathText);
+    const include = lines(read(SETTING.Include) || '**');
+    if (include.every(p => p.startsWith('!'))) {
+        throw new SettingError(`'${names.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
+    }
+    const overwriteText = (read(SETTING.Overwrite) || 'replace').trim();
+    if (!OVERWRITE_MODES.includes(overwriteText)) {
+        throw new SettingError(`'${names.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
+    }
+    const copyToText = read(SETTING.CopyTo);
+    const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(names.CopyTo, copyToText);
+    // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
+    // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
+    if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
+        throw new SettingError(`'${names.CopyTo}' ('${copyTo}') must be outside '${names.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
+    }
+    const cleanupPaths = lines(read(SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
+    for (const p of cleanupPaths) {
+        for (const [name, kept] of [
+            [names.ImageStorePath, imageStorePath],
+            [names.CopyTo, copyTo]
+        ]) {
+            if (kept === undefined)
+                continue;
+            if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
+                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+            }
+            if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
+                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${names.CleanupPaths}'.`);
+            }
+        }
+    }
+    const apiVersion = (read(SETTING.ApiVersion) || '6.0').trim();
+    if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
+        throw new SettingError(`'${names.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
+    }
+    return {
+        clusterEndpoint,
+        packagePath,
+        imageStorePath,
+        include,
+        chunkSize: parseChunkSize(read(SETTING.ChunkSize) || '8MiB', names),
+        concurrency: parseWholeNumber(names.Concurrency, read(SETTING.Concurrency) || '16', 1, 64),
+        overwrite: overwriteText,
+        copyTo,
+        cleanupPaths,
+        timeoutSeconds: parseWholeNumber(names.Timeout, read(SETTING.Timeout) || '60', 1, 4294967295),
+        retries: parseWholeNumber(names.Retries, read(SETTING.Retries) || '5', 1, 100),
+        apiVersion,
+        dryRun: parseBoolean(names.DryRun, read(SETTING.DryRun)),
+        security
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+// The action's inputs: their names, and reading them through `core.getInput` into the settings the
+// core's job is built from. Parsing and validation live in src/core/upload-settings.ts.
+
+
+
+
+// Moved below the front door; re-exported for the action's callers and tests.
+
+
+
+
+/** The action names each setting by its input name. */
+const ACTION_SETTING_NAMES = settingNames(name => name);
+/** Masks a secret in the runner's log, and each of its lines. */
+function inputs_maskSecret(value) {
+    maskWith({ setSecret: v => core.setSecret(v) }, value);
+}
+const Input = {
+    ClusterEndpoint: 'cluster-endpoint',
+    PackagePath: 'package-path',
+    ImageStorePath: 'image-store-path',
+    Include: 'include',
+    ChunkSize: 'chunk-size',
+    Concurrency: 'concurrency',
+    Overwrite: 'overwrite',
+    CopyTo: 'copy-to',
+    CleanupPaths: 'cleanup-paths',
+    Timeout: 'timeout',
+    Retries: 'retries',
+    ApiVersion: 'api-version',
+    DryRun: 'dry-run',
+    ClientCertificate: 'client-certificate',
+    ClientKey: 'client-key',
+    ClientCertificatePassword: 'client-certificate-password',
+    ServerCertificateThumbprint: 'server-certificate-thumbprint',
+    ServerCommonName: 'server-common-name',
+    CaCertificate: 'ca-certificate',
+    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
+    AadToken: 'aad-token',
+    AzureClientId: 'azure-client-id',
+    AzureTenantId: 'azure-tenant-id',
+    AzureClientSecret: 'azure-client-secret'
+};
+/** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
+function getInputs(read = name => getInput(name)) {
+    return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => setSecret(v) });
+}
+
+;// CONCATENATED MODULE: ./src/action/deploy-inputs.ts
+// The release inputs: their names, and reading them through `core.getInput`. Parsing and
+// validation live in src/core/release-settings.ts.
+
+
+
+
+
+
+const DeployInput = {
+    Provision: 'provision',
+    KeepPackage: 'keep-package',
+    ApplicationName: 'application-name',
+    ApplicationParameterFile: 'application-parameter-file',
+    ApplicationParameters: 'application-parameters',
+    PublishProfile: 'publish-profile',
+    UpgradeMode: 'upgrade-mode',
+    FailureAction: 'failure-action',
+    UpgradeSettings: 'upgrade-settings',
+    DeployTimeout: 'deploy-timeout',
+    UnprovisionOldVersions: 'unprovision-old-versions',
+    AllowDowngrade: 'allow-downgrade',
+    OmittedParameters: 'omitted-parameters'
+};
+/** Reads the release inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
+function getDeployInputs(read = name => getInput(name), resolve = p => external_node_path_namespaceObject.resolve(p)) {
+    return readReleaseSpec(read, ACTION_SETTING_NAMES, { info: line => info(line) }, resolve);
+}
+
+;// CONCATENATED MODULE: ./src/action/github-oidc.ts
+// GitHub's OIDC token: the action's federated credential for a service principal without a secret.
+
+
+
+/** The audience Azure AD expects of a federated GitHub token. */
+const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+async function githubOidcToken() {
+    try {
+        return await getIDToken(GITHUB_OIDC_AUDIENCE);
+    }
+    catch (err) {
+        throw new AadConfigurationError(`No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${err.message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/package-settings.ts
+
+function package_settings_parseBoolean(input, value) {
+    const v = value.trim();
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE', ''].includes(v))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/** `compress` and `diff-package`, by canonical name through `read`; messages name them by `names`. */
+function readPackageForm(read, names) {
+    return {
+        compress: package_settings_parseBoolean(names.Compress, read(SETTING.Compress)),
+        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(SETTING.DiffPackage))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/package-inputs.ts
+// Inputs of the package's form (compressed and diff packages): their names, and reading them through
+// `core.getInput`. Parsing lives in src/core/package-settings.ts.
+
+
+
+const PackageInput = {
+    Compress: 'compress',
+    DiffPackage: 'diff-package'
+};
+/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (in the core). */
+function getPackageInputs(read = name => getInput(name)) {
+    return readPackageForm(read, ACTION_SETTING_NAMES);
+}
+
+;// CONCATENATED MODULE: ./src/action/release-job.ts
+// The action's inputs as the core's job: read and validated once, then frozen.
+
+
+
+
+
+
+
+function readReleaseJob(read = name => getInput(name), env = process.env) {
+    const inputs = getInputs(read);
+    const release = getDeployInputs(read);
+    const form = getPackageInputs(read);
+    return freezeJob({
+        cluster: {
+            endpoint: inputs.clusterEndpoint,
+            security: { ...inputs.security, federatedToken: githubOidcToken },
+            timeoutSeconds: inputs.timeoutSeconds,
+            retries: inputs.retries,
+            apiVersion: inputs.apiVersion,
+            concurrency: inputs.concurrency,
+            expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE)
+        },
+        source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
+        upload: {
+            imageStorePath: inputs.imageStorePath,
+            overwrite: inputs.overwrite,
+            chunkSize: inputs.chunkSize,
+            concurrency: inputs.concurrency,
+            copyTo: inputs.copyTo,
+            cleanupPaths: inputs.cleanupPaths,
+            dryRun: inputs.dryRun
+        },
+        release,
+        names: ACTION_SETTING_NAMES
+    });
+}
+/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
+function expectContinueMode(value) {
+    if (value === 'always' || value === 'never' || value === 'first-request')
+        return value;
+    return 'first-request';
+}
+
+;// CONCATENATED MODULE: ./src/action/release-report.ts
+// What the release did, as step outputs and as facts for the job summary. Written whether the
+// step succeeds or fails, with every value the core's record holds by then.
+
+
+
+const ReleaseOutput = {
+    ApplicationTypeName: 'application-type-name',
+    ApplicationTypeVersion: 'application-type-version',
+    ProvisionResult: 'provision-result',
+    ApplicationResult: 'application-result',
+    PreviousApplicationTypeVersion: 'previous-application-type-version',
+    UpgradeState: 'upgrade-state',
+    DeployDurationSeconds: 'deploy-duration-seconds'
+};
+/** The release's step outputs, by the action's output names. */
+function releaseOutputs(r) {
+    const duration = r.durationSeconds;
+    const values = {
+        [ReleaseOutput.ApplicationTypeName]: r.typeName,
+        [ReleaseOutput.ApplicationTypeVersion]: r.typeVersion,
+        [ReleaseOutput.ProvisionResult]: r.provisionResult,
+        [ReleaseOutput.ApplicationResult]: r.applicationResult,
+        [ReleaseOutput.PreviousApplicationTypeVersion]: r.previousVersion,
+        [ReleaseOutput.UpgradeState]: r.upgradeState,
+        [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
+    };
+    return Object.fromEntries(Object.entries(values).filter((e) => e[1] !== undefined));
+}
+/** Sets the step outputs (ends the release's clock first). */
+function writeReleaseOutputs(r) {
+    r.end();
+    for (const [name, value] of Object.entries(releaseOutputs(r)))
+        setOutput(name, value);
+}
+/** What the job summary says about the release, or undefined when only an upload was asked for. */
+function releaseFacts(r) {
+    if (!r.requested)
+        return undefined;
+    return {
+        typeName: r.typeName,
+        typeVersion: r.typeVersion,
+        applicationName: r.applicationName,
+        provisionResult: r.provisionResult,
+        applicationResult: r.applicationResult,
+        previousVersion: r.previousVersion,
+        upgradeMode: r.upgradeMode,
+        failureAction: r.failureAction,
+        upgradeState: r.upgradeState,
+        done: r.phase === 'done',
+        domains: r.domains,
+        healthEvaluations: r.healthEvaluations,
+        failedDomain: r.failedDomain,
+        packageDeleted: r.packageDeleted,
+        unprovisioned: r.unprovisioned,
+        keptVersions: r.keptVersions,
+        durationSeconds: r.durationSeconds
+    };
+}
+/** The record with the action's outputs: for the tests that read them. */
+class ReleaseReport extends (/* unused pure expression or super */ null && (ReleaseRecord)) {
+    outputs() {
+        return releaseOutputs(this);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/run-report.ts
+// What the upload did, as step outputs and as facts for the job summary (summary-markdown.ts). Both
+// are written whether the run succeeds or fails, with every value known by then.
+
+
+const Output = {
+    ImageStorePath: 'image-store-path',
+    FileCount: 'file-count',
+    FolderCount: 'folder-count',
+    ChunkedFileCount: 'chunked-file-count',
+    TotalBytes: 'total-bytes',
+    StoreSizeBytes: 'store-size-bytes',
+    DurationSeconds: 'duration-seconds',
+    ThroughputBytesPerSecond: 'throughput-bytes-per-second',
+    CopiedTo: 'copied-to',
+    StaleFileCount: 'stale-file-count',
+    CompressedBytes: 'compressed-bytes',
+    SkippedPackageCount: 'skipped-package-count'
+};
+/** The upload's step outputs, by the action's output names. */
+function uploadOutputs(r) {
+    const values = {
+        [Output.ImageStorePath]: r.imageStorePath,
+        [Output.FileCount]: r.fileCount,
+        [Output.FolderCount]: r.folderCount,
+        [Output.ChunkedFileCount]: r.chunkedFileCount,
+        [Output.TotalBytes]: r.totalBytes,
+        [Output.StoreSizeBytes]: r.storeSizeBytes,
+        [Output.DurationSeconds]: r.durationSeconds.toFixed(3),
+        [Output.ThroughputBytesPerSecond]: r.throughput,
+        [Output.CopiedTo]: r.copiedTo,
+        [Output.StaleFileCount]: r.staleCount,
+        [Output.CompressedBytes]: r.compressedBytes,
+        [Output.SkippedPackageCount]: r.skippedPackageCount
+    };
+    return Object.fromEntries(Object.entries(values)
+        .filter((e) => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]));
+}
+/** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
+function writeUploadOutputs(r) {
+    try {
+        for (const [name, value] of Object.entries(uploadOutputs(r)))
+            setOutput(name, value);
+    }
+    catch (err) {
+        setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${err.message}`);
+    }
+}
+/** What the job summary says about the upload. */
+function uploadFacts(r) {
+    return {
+        endpoint: r.endpoint,
+        imageStorePath: r.imageStorePath,
+        dryRun: r.dryRun,
+        skipped: r.skipped,
+        notNeeded: r.uploadNotNeeded,
+        completed: r.uploadCompleted,
+        fileCount: r.fileCount,
+        folderCount: r.folderCount,
+        chunkedFileCount: r.chunkedFileCount,
+        totalBytes: r.totalBytes,
+        storeSizeBytes: r.storeSizeBytes,
+        staleCount: r.staleCount,
+        uploadSeconds: r.uploadSeconds,
+        throughput: r.throughput,
+        requestsSent: r.requestsSent,
+        copiedTo: r.copiedTo,
+        compressedBytes: r.compressedBytes,
+        skippedPackageCount: r.skippedPackageCount
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-escape.ts
+// Text from the cluster or the user (error messages, names, paths) goes into the job summary only
+// through these functions, so that it cannot break or inject Markdown or HTML there.
+/**
+ * Text for the inside of an HTML element of the summary. The summary is written as HTML blocks, whose
+ * content GitHub does not read as Markdown as long as no blank line ends the block: so `<`, `>` and `&` become
+ * entities (the summary puts no text in attributes), and every line break (which could make a blank line) becomes a space.
+ * Backticks, pipes, asterisks and the like are then inert.
+ */
+function escapeHtml(text) {
+    return (text
+        .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+        // Other control characters carry nothing worth showing.
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;'));
+}
+/**
+ * A name for a Mermaid Gantt chart. Mermaid reads `:` as the end of a task's name (so a colon is shown
+ * as the look-alike `∶`), `#`, `%%` and `;` as comment and statement marks, a line that starts with a
+ * keyword as that statement, and a fenced block ends at three backticks: anything outside a safe set
+ * becomes `_`, a leading keyword gets a `_` before it, and the name is kept short.
+ */
+function mermaidText(text, max = 60) {
+    let safe = text
+        .replace(/\s+/g, ' ')
+        .replace(/:/g, '∶')
+        .replace(/[^\p{L}\p{N} ._\-/()+=,@'?!*[\]{}~$∶]/gu, '_')
+        .trim();
+    if (MERMAID_KEYWORD.test(safe))
+        safe = `_${safe}`;
+    return (safe.length > max ? `${safe.slice(0, max - 1)}…` : safe) || '_';
+}
+const MERMAID_KEYWORD = /^(section|title|dateformat|axisformat|tickinterval|excludes|includes|todaymarker|inclusiveenddates|topaxis|weekday|weekend|click|acctitle|accdescr|gantt)\b/i;
+
+;// CONCATENATED MODULE: ./src/action/summary-timeline.ts
+// The timeline of the job summary: the step's phases and the upgrade domains as a Mermaid Gantt chart
+// (GitHub renders ```mermaid blocks in job summaries), from the times the step measured itself.
+
+/**
+ * The Mermaid block, or '' when nothing was timed. A span still open at `endedAt` (the step's end)
+ * is drawn up to then. Mermaid's Gantt needs an end after the start: a span shorter than a
+ * millisecond is drawn one millisecond long.
+ */
+function renderTimeline(sections, endedAt) {
+    const shown = sections.map(s => ({ ...s, spans: s.spans.filter(span => Number.isFinite(span.startedAt)) })).filter(s => s.spans.length > 0);
+    if (shown.length === 0)
+        return '';
+    const first = Math.min(...shown.flatMap(s => s.spans.map(span => span.startedAt)));
+    const last = Math.max(endedAt, ...shown.flatMap(s => s.spans.map(span => span.endedAt ?? span.startedAt)));
+    const axisFormat = last - first >= 3_600_000 ? '%H:%M' : '%M:%S';
+    const lines = ['```mermaid', 'gantt', '  dateFormat x', `  axisFormat ${axisFormat}`];
+    let id = 0;
+    for (const section of shown) {
+        lines.push(`  section ${mermaidText(section.name)}`);
+        for (const span of section.spans) {
+            const end = Math.max(span.endedAt ?? endedAt, span.startedAt + 1);
+            const tags = span.failed ? 'crit, ' : span.endedAt === undefined ? 'active, ' : '';
+            id += 1;
+            lines.push(`  ${mermaidText(span.name)} :${tags}t${id}, ${Math.round(span.startedAt)}, ${Math.round(end)}`);
+        }
+    }
+    lines.push('```');
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/summary-markdown.ts
+// The job summary as one string, from what the step found out: the outcome in one line, then the
+// release, the upload (only rows that say something), the failures, and a timeline. Pure: no I/O.
+// Every text that comes from the cluster or the user goes through escapeHtml (tables, lists and
+// paragraphs are HTML blocks) or mermaidText (the chart).
+
+
+
+function renderSummary(facts) {
+    const title = facts.release ? 'Service Fabric release' : 'Service Fabric package upload';
+    const blocks = [`<h2>${title}</h2>`, `<p>${outcomeLine(facts)}</p>`];
+    if (facts.release)
+        blocks.push(...releaseSection(facts.release, facts.error !== undefined));
+    blocks.push(...uploadSection(facts.upload, facts.error !== undefined && !facts.upload.completed));
+    blocks.push(...failureSection(facts.error));
+    const timeline = renderTimeline(timelineSections(facts), facts.endedAt);
+    if (timeline !== '')
+        blocks.push('<h3>Timeline</h3>', timeline);
+    return `${blocks.join('\n\n')}\n`;
+}
+/** The phase the step failed in (the innermost, last one marked failed), if it failed in one. */
+function failedPhase(phases) {
+    return [...phases].reverse().find(p => p.failed)?.name;
+}
+function outcomeLine(facts) {
+    const { release, upload, error } = facts;
+    const e = escapeHtml;
+    const app = release?.applicationName;
+    const version = release?.typeVersion;
+    if (error !== undefined) {
+        if (release?.upgradeState?.startsWith('RollingBack') && app !== undefined) {
+            const where = release.failedDomain ? ` in upgrade domain ${e(release.failedDomain)}` : '';
+            const back = release.upgradeState === 'RollingBackCompleted' ? 'was rolled back' : 'is rolling back';
+            return `↩️ <strong>Rolled back</strong>: the upgrade of ${e(app)} to ${e(version ?? '?')} failed${where} and ${back}; it runs ${e(release.previousVersion ?? 'its previous version')} again.`;
+        }
+        const phase = failedPhase(facts.phases);
+        const firstLine = error.split('\n')[0] ?? '';
+        return `❌ <strong>${upload.dryRun ? 'Dry run failed' : 'Failed'}</strong>${phase ? ` at <em>${e(phase)}</em>` : ''}: ${e(firstLine)}`;
+    }
+    if (release !== undefined) {
+        const type = `${e(release.typeName ?? '?')} ${e(version ?? '?')}`;
+        if (!release.done)
+            return `ℹ️ <strong>Dry run</strong>: ${type}: planned, not deployed (dry run); nothing was changed.`;
+        if (release.provisionResult === 'already-provisioned' && (app === undefined || release.applicationResult === 'unchanged')) {
+            return `✅ <strong>Already released</strong>: ${type} is provisioned${app ? ` and ${e(app)} runs it` : ''}; nothing was uploaded or changed.`;
+        }
+        if (release.applicationResult === 'created')
+            return `✅ <strong>Released</strong>: ${e(app ?? '?')} created with ${type}.`;
+        if (release.applicationResult === 'upgraded') {
+            return `✅ <strong>Released</strong>: ${e(app ?? '?')} upgraded from ${e(release.previousVersion ?? '?')} to ${e(version ?? '?')}.`;
+        }
+        if (release.applicationResult === 'unchanged')
+            return `✅ <strong>Released</strong>: ${type} provisioned; ${e(app ?? '?')} runs it already.`;
+        return `✅ <strong>Released</strong>: ${type} provisioned.`;
+    }
+    const stale = upload.staleCount ? ` ⚠️ It holds ${upload.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
+    const where = `'${e(upload.imageStorePath ?? '?')}'`;
+    if (upload.dryRun) {
+        return `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${upload.skipped ? `skip the upload (a complete upload is at ${where})` : `upload to ${where}`}.${stale}`;
+    }
+    if (upload.skipped)
+        return `⏭️ Skipped: a complete upload is already at ${where}.${stale}`;
+    return `${upload.staleCount ? '⚠️' : '✅'} Uploaded to ${where}.${stale}`;
+}
+/** A two-column table of the rows that say something, or '' when none does. */
+function table(rows) {
+    const shown = rows.filter((r) => r[1] !== undefined && r[1] !== '');
+    if (shown.length === 0)
+        return '';
+    const body = shown.map(([label, value]) => `<tr><td>${label}</td><td>${value}</td></tr>`).join('');
+    return `<table><tr><th>What</th><th>Value</th></tr>${body}</table>`;
+}
+function list(items) {
+    return `<ul>${items.map(item => `<li>${item}</li>`).join('')}</ul>`;
+}
+function releaseSection(r, failed) {
+    const e = escapeHtml;
+    const kind = r.applicationResult === 'created'
+        ? 'new application'
+        : r.applicationResult === 'upgraded' || (r.previousVersion !== undefined && r.applicationResult === undefined)
+            ? `${r.upgradeMode ?? 'Monitored'} upgrade${r.upgradeMode !== 'UnmonitoredAuto' && r.failureAction ? `, failure action ${e(r.failureAction)}` : ''}`
+            : r.applicationResult === 'unchanged'
+                ? 'no change (same version and parameters)'
+                : r.applicationName === undefined
+                    ? 'provision only'
+                    : undefined;
+    const seen = r.domains.filter(d => d.startedAt !== undefined).map(d => e(d.name));
+    const old = r.unprovisioned.length > 0 || r.keptVersions.length > 0
+        ? `${r.unprovisioned.map(e).join(', ') || 'none'}${r.keptVersions.length > 0 ? ` (kept, in use: ${r.keptVersions.map(e).join(', ')})` : ''}`
+        : undefined;
+    const blocks = [
+        '<h3>Release</h3>',
+        table([
+            ['Application', r.applicationName === undefined ? undefined : e(r.applicationName)],
+            ['Application type', r.typeName === undefined ? undefined : e(r.typeName)],
+            ['Version', r.typeVersion === undefined ? undefined : e(r.typeVersion)],
+            ['Previous version', r.previousVersion === undefined ? undefined : e(r.previousVersion)],
+            ['Release type', kind],
+            ['Provision', r.provisionResult === 'already-provisioned' ? 'already provisioned (nothing uploaded)' : r.provisionResult],
+            ['Result', r.applicationResult],
+            ['Upgrade state', r.upgradeState === undefined ? undefined : e(r.upgradeState)],
+            ['Upgrade domains seen', seen.length > 0 ? `${seen.join(', ')}${r.failedDomain ? ` (failed in ${e(r.failedDomain)})` : ''}` : undefined],
+            ['Package in the Image Store', r.packageDeleted === undefined ? undefined : r.packageDeleted ? 'removed after provisioning' : 'kept'],
+            ['Old versions unprovisioned', old],
+            ['Release duration', r.durationSeconds === undefined ? undefined : `${r.durationSeconds.toFixed(1)} s`]
+        ])
+    ];
+    if (failed && r.healthEvaluations.length > 0)
+        blocks.push('<h4>Health evaluations</h4>', list(r.healthEvaluations.map(e)));
+    if (r.domains.length > 0) {
+        const time = (ms) => (ms === undefined ? '—' : `${new Date(ms).toISOString().slice(11, 19)} UTC`);
+        const rows = r.domains.map(d => {
+            const took = d.startedAt !== undefined && d.completedAt !== undefined ? `${((d.completedAt - d.startedAt) / 1000).toFixed(1)} s` : '—';
+            return `<tr><td>${e(d.name)}</td><td>${time(d.startedAt)}</td><td>${time(d.completedAt)}</td><td>${took}</td></tr>`;
+        });
+        blocks.push('<h4>Upgrade domains</h4>', `<table><tr><th>Domain</th><th>Started</th><th>Completed</th><th>Duration</th></tr>${rows.join('')}</table>`);
+    }
+    return blocks;
+}
+function uploadSection(u, failed) {
+    const e = escapeHtml;
+    const heading = '<h3>Upload</h3>';
+    if (u.notNeeded !== undefined)
+        return [heading, `<p>⏭️ Not uploaded: ${e(u.notNeeded)}.</p>`];
+    const bytes = (n) => (n === undefined ? undefined : `${formatBytes(n)} (${n} bytes)`);
+    const status = failed
+        ? `❌ ${u.dryRun ? 'Dry run' : 'Upload'} failed: see the failures below.`
+        : u.dryRun
+            ? undefined
+            : u.skipped
+                ? `⏭️ Skipped: a complete upload is already at '${e(u.imageStorePath ?? '?')}'.`
+                : `${u.staleCount ? '⚠️' : '✅'} Uploaded to '${e(u.imageStorePath ?? '?')}'.`;
+    const blocks = [heading];
+    if (status !== undefined)
+        blocks.push(`<p>${status}</p>`);
+    blocks.push(table([
+        ['Destination', u.imageStorePath === undefined ? undefined : e(u.imageStorePath)],
+        ['Cluster', u.endpoint === undefined ? undefined : e(u.endpoint)],
+        [u.dryRun ? 'Files to upload' : 'Files uploaded', u.skipped ? undefined : u.fileCount?.toString()],
+        [u.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', u.skipped ? undefined : u.folderCount?.toString()],
+        ['Chunked files', u.chunkedFileCount ? u.chunkedFileCount.toString() : undefined],
+        ['Left over in the destination', u.staleCount ? u.staleCount.toString() : undefined],
+        ['Package size', bytes(u.totalBytes)],
+        ['Compressed copy uploaded', bytes(u.compressedBytes)],
+        ['Packages left out (the cluster holds them)', u.skippedPackageCount ? u.skippedPackageCount.toString() : undefined],
+        ['Store size', bytes(u.storeSizeBytes)],
+        ['Upload duration', u.uploadSeconds ? `${u.uploadSeconds.toFixed(1)} s` : undefined],
+        ['Throughput', u.throughput === undefined ? undefined : `${formatBytes(u.throughput)}/s`],
+        ['Requests', u.requestsSent ? u.requestsSent.toString() : undefined],
+        ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)]
+    ]));
+    return blocks.filter(b => b !== '');
+}
+function failureSection(error) {
+    if (error === undefined)
+        return [];
+    const [first = '', ...more] = error.split('\n');
+    const items = more.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
+    return ['<h3>Failures</h3>', `<p>${escapeHtml(first)}</p>`, ...(items.length > 0 ? [list(items.map(i => escapeHtml(i)))] : [])];
+}
+function timelineSections(facts) {
+    const domains = (facts.release?.domains ?? [])
+        .filter((d) => d.startedAt !== undefined)
+        .map(d => ({ name: d.name, startedAt: d.startedAt, endedAt: d.completedAt, failed: d.name === facts.release?.failedDomain && facts.error !== undefined }));
+    return [
+        { name: 'Step', spans: facts.phases },
+        { name: 'Upgrade domains', spans: domains }
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/action/job-summary.ts
+// Writes the job summary once, at the end of the step, from the core's result and the timed phases;
+// never fatal.
+
+
+
+
+function stepFacts(result, phases, endedAt = Date.now()) {
+    return { upload: uploadFacts(result.upload), release: releaseFacts(result.release), error: result.error, phases, endedAt };
+}
+async function writeJobSummary(result, phases) {
+    try {
+        await summary.addRaw(renderSummary(stepFacts(result, phases)), true).write();
+    }
+    catch (err) {
+        warning(`Could not write the job summary: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/timed-reporter.ts
+function timePhases(inner, now = Date.now) {
+    const spans = [];
+    const reporter = {
+        info: line => inner.info(line),
+        warning: line => inner.warning(line),
+        debug: line => inner.debug(line),
+        progress: line => inner.progress(line),
+        setSecret: value => inner.setSecret(value),
+        group: async (name, fn) => {
+            const span = { name, startedAt: now() };
+            spans.push(span);
+            try {
+                return await inner.group(name, fn);
+            }
+            catch (err) {
+                span.failed = true;
+                throw err;
+            }
+            finally {
+                span.endedAt = now();
+            }
+        }
+    };
+    return { reporter, spans };
 }
 
 ;// CONCATENATED MODULE: ./src/action/main.ts
-// The action: read inputs, scan the package, prepare the destination, upload, write the
-// sub-folders' mark files, verify, write the root's mark file, copy and verify the copy, and only
-// then clean up; report in outputs and the job summary whatever happens.
+// The action: a thin adapter. It reads the inputs into the core's job, runs the release, and maps
+// the result to step outputs and the job summary, which are written whatever happens.
 
 
 
@@ -48571,109 +49719,42 @@ async function preparePackageToUpload(scanned, validation, inputs, cluster) {
 
 
 
-
-
-
-
-
-// Release deployment (issue 11): see src/deploy/deploy.ts.
-
-
-
-// Validation, compressed and diff packages (issue 12): see src/package/prepare-upload.ts.
 
 
 
 async function run() {
-    const report = new RunReport();
-    const releaseReport = new ReleaseReport();
     const cancellation = new AbortController();
     const stopListening = cancelOnSignals(cancellation);
-    let connection;
-    let toUpload;
     try {
-        const inputs = getInputs();
-        const deployInputs = getDeployInputs();
-        const packageInputs = getPackageInputs();
-        report.endpoint = inputs.clusterEndpoint;
-        report.imageStorePath = inputs.imageStorePath;
-        report.overwrite = inputs.overwrite;
-        const clientCertificate = await readClientCertificate(inputs.security);
-        const pkg = await group('Scan the package', async () => {
-            const scanned = await scanPackage(inputs.packagePath, inputs.include);
-            const chunked = scanned.files.filter(f => f.size > inputs.chunkSize).length;
-            info(`${scanned.files.length} files in ${scanned.folders.length} folders, ${formatBytes(scanned.totalBytes)}; ${chunked} larger than chunk-size (${formatBytes(inputs.chunkSize)}) go in chunks.`);
-            for (const pattern of scanned.unmatchedPatterns) {
-                warning(`The '${Input.Include}' pattern '${pattern}' matches nothing in '${Input.PackagePath}': check it for a typo, or remove it.`);
-            }
-            if (scanned.ignoredMarkFiles > 0) {
-                info(`${scanned.ignoredMarkFiles} '_.dir' file(s) in the package are not uploaded: the action writes every mark file itself, last.`);
-            }
-            return scanned;
-        });
-        report.totalBytes = pkg.totalBytes;
-        // Issue 12 hook 1: offline validation, before the first request.
-        const validation = await validatePackageStep(pkg, packageInputs);
-        const release = await planRelease(pkg.root, inputs.imageStorePath, deployInputs, releaseReport);
-        if (release?.compressPackage)
-            packageInputs.compress = true; // the publish profile's CopyPackageParameters CompressPackage
-        const connected = connectToCluster(inputs, clientCertificate, {
-            signal: cancellation.signal,
-            expectContinue: expectContinueMode(process.env.SFU_EXPECT_CONTINUE),
-            onRetry: line => info(line)
-        });
-        connection = connected;
-        const client = connected.client;
-        if (inputs.security.aadToken !== undefined || inputs.security.azureClientId !== undefined) {
-            await group('Authenticate with Azure AD', () => connected.authenticate());
-        }
-        await checkAlreadyProvisioned(release, connected.gateway, releaseReport);
-        if (release?.alreadyProvisioned && !inputs.dryRun) {
-            // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
-            report.uploadNotNeeded = `application type ${release.typeName} ${release.typeVersion} is already provisioned with the same manifests`;
-        }
-        else {
-            // What is uploaded: the package, its diff against the cluster, or its compressed copy.
-            toUpload = await preparePackageToUpload(pkg, validation, packageInputs, new ManagementClient(connected.gateway));
-            if (inputs.dryRun) {
-                await toUpload.complete;
-                await dryRun(client, inputs, toUpload.pkg, report);
-                return;
-            }
-            await upload(client, inputs, toUpload.pkg, report, cancellation.signal);
-            await toUpload.complete;
-            report.uploadCompleted = true;
-        }
-        await deployRelease(release, connected, releaseReport);
-    }
-    catch (err) {
-        report.error =
-            releaseReport.failureMessage(err, cancellation.signal.aborted) ??
-                (err instanceof CancelledError || cancellation.signal.aborted
-                    ? report.rootMarked
-                        ? `The run was cancelled after '${report.imageStorePath}' was complete and verified: ${unfinishedAfterRootMark(report)}no more requests were sent. Run it again to finish the copy and the cleanup.`
-                        : `The upload was cancelled: no more requests were sent, the upload sessions it opened were deleted, and the package root's mark file was not written, so '${report.imageStorePath ?? 'the destination'}' is incomplete. Run the upload again.`
-                    : err instanceof Error
-                        ? err.message
-                        : String(err));
-        releaseReport.error = report.error;
-        setFailed(report.error);
+        const timed = timePhases(actionsReporter);
+        const result = await release(cancellation.signal, timed.reporter);
+        if (result.error !== undefined)
+            setFailed(result.error);
+        writeUploadOutputs(result.upload);
+        writeReleaseOutputs(result.release);
+        await writeJobSummary(result, timed.spans);
     }
     finally {
-        report.writeOutputs();
-        releaseReport.writeOutputs();
-        await report.writeSummary();
-        await releaseReport.writeSummary();
-        connection?.dispose();
-        await toUpload?.dispose().catch(err => warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
         stopListening();
-        if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') {
-            // For the benchmark and the memory tests: peak resident memory of this process, in KiB.
-            const m = process.memoryUsage();
-            const mib = (n) => Math.round(n / 1024 / 1024);
-            console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS} now: rss=${mib(m.rss)}MiB heapTotal=${mib(m.heapTotal)}MiB heapUsed=${mib(m.heapUsed)}MiB external=${mib(m.external)}MiB arrayBuffers=${mib(m.arrayBuffers)}MiB`);
-        }
+        if (process.env.SFU_REPORT_RESOURCE_USAGE === '1')
+            reportResourceUsage();
     }
+}
+/** The release of the job the inputs describe; a bad input fails it before any request. */
+async function release(signal, reporter) {
+    let job;
+    try {
+        job = readReleaseJob();
+    }
+    catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        const upload = new UploadRecord();
+        const release = new release_record_ReleaseRecord();
+        upload.error = error;
+        release.error = error;
+        return { upload, release, error };
+    }
+    return runRelease(job, reporter, signal);
 }
 /**
  * The runner cancels a job with SIGINT, then SIGTERM: stop sending, delete open sessions, write
@@ -48699,165 +49780,11 @@ function cancelOnSignals(cancellation) {
         process.off('SIGTERM', onSignal);
     };
 }
-async function upload(client, inputs, pkg, report, signal) {
-    const destination = inputs.imageStorePath;
-    try {
-        const prepared = await group(`Prepare '${destination}' (overwrite: ${inputs.overwrite})`, async () => {
-            const state = await inspectDestination(client, destination, { lookForRootMark: inputs.overwrite === 'skip' });
-            return prepareDestination(client, destination, inputs.overwrite, pkg, inputs.concurrency, state);
-        });
-        if (prepared.skip) {
-            report.skipped = true;
-            report.fileCount = 0;
-            report.folderCount = 0;
-            report.chunkedFileCount = 0;
-            const [tree, size] = await Promise.all([listTree(client, destination, inputs.concurrency), client.folderSize(destination)]);
-            warnAboutStale(tree, pkg, destination, report);
-            report.storeSizeBytes = size ?? sumOf(tree.files);
-            return;
-        }
-        const listings = new FolderListings(client, destination);
-        const uploader = new PackageUploader(client, pkg, {
-            destination,
-            chunkSize: inputs.chunkSize,
-            concurrency: inputs.concurrency,
-            destinationEmpty: prepared.empty,
-            signal,
-            listings
-        });
-        const recordProgress = () => {
-            report.fileCount = uploader.stats.filesUploaded;
-            report.folderCount = uploader.stats.markFilesWritten;
-            report.chunkedFileCount = uploader.stats.chunkedFiles;
-            report.bytesUploaded = uploader.stats.bytesUploaded;
-            report.uploadSeconds = uploader.progress.elapsedSeconds;
-        };
-        try {
-            await group(`Upload ${pkg.files.length} files to '${destination}'`, async () => {
-                uploader.progress.start(line => info(line));
-                try {
-                    await uploader.uploadFiles();
-                }
-                finally {
-                    uploader.progress.stop();
-                    recordProgress();
-                }
-                info(uploader.progress.line());
-            });
-            await group('Write the mark files of the sub-folders', async () => {
-                await uploader.writeMarkFiles();
-                const { markFilesWritten, markFilesWrittenDuringUpload } = uploader.stats;
-                info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`);
-            });
-            // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
-            await group('Verify', async () => {
-                // The sub-folders were listed as their mark files were written: what is left is the root.
-                const [tree, size] = await Promise.all([listings.tree(inputs.concurrency), client.folderSize(destination)]);
-                assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true });
-                warnAboutStale(tree, pkg, destination, report);
-                report.storeSizeBytes = size ?? sumOf(tree.files);
-                info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${report.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
-            });
-            await group("Write the package root's mark file", async () => {
-                await uploader.writeRootMarkFile();
-                if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
-                    throw new Error(`The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`);
-                }
-                report.rootMarked = true;
-                info(`Wrote '${destination}/${MARK_FILE_NAME}': the package is complete for the cluster.`);
-            });
-        }
-        finally {
-            recordProgress();
-        }
-        if (inputs.copyTo) {
-            const copyTo = inputs.copyTo;
-            await group(`Copy to '${copyTo}'`, async () => {
-                await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
-                const tree = await listTree(client, copyTo, inputs.concurrency);
-                assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`);
-                report.copiedTo = copyTo;
-                info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
-            });
-        }
-        if (inputs.cleanupPaths.length > 0) {
-            await group('Clean up', async () => {
-                for (const p of inputs.cleanupPaths) {
-                    await client.delete(p);
-                    info(`Deleted '${p}'.`);
-                }
-            });
-        }
-        const throughput = report.throughput;
-        info(`Uploaded ${report.fileCount} files (${formatBytes(pkg.totalBytes)}) and ${report.folderCount} mark files to '${destination}' in ${report.durationSeconds.toFixed(1)} s${throughput ? `, ${formatBytes(throughput)}/s` : ''}.`);
-    }
-    finally {
-        report.requestsSent = client.requestsSent;
-    }
-}
-/** Files and folders the destination holds that the package lacks: a warning, and an output. */
-function warnAboutStale(tree, pkg, destination, report, dryRun = false) {
-    const stale = findStale(tree, pkg);
-    report.staleCount = stale.length;
-    if (stale.length === 0)
-        return;
-    const shown = stale.slice(0, STALE_SHOWN).map(p => `'${p}'`);
-    const more = stale.length > STALE_SHOWN ? ` and ${stale.length - STALE_SHOWN} more` : '';
-    warning(`'${destination}' ${dryRun ? 'holds' : 'still holds'} ${stale.length} file(s) or folder(s) the package does not have: ${shown.join(', ')}${more}. ${report.overwrite === 'replace'
-        ? "The cluster kept them although 'overwrite: replace' deleted the destination first: check what else writes there."
-        : `They stay with 'overwrite: ${report.overwrite}'; use 'overwrite: replace' to upload the package alone.`}`);
-}
-const STALE_SHOWN = 10;
-async function dryRun(client, inputs, pkg, report) {
-    report.dryRun = true;
-    const destination = inputs.imageStorePath;
-    try {
-        await group('Plan (dry run: nothing is changed in the store)', async () => {
-            const state = await inspectDestination(client, destination);
-            info(`Destination '${destination}' ${state.exists ? (state.complete ? 'holds a complete upload' : 'exists without its root mark file') : 'does not exist'}; overwrite: ${inputs.overwrite}.`);
-            if (inputs.overwrite === 'fail' && state.exists)
-                throw destinationExistsError(destination);
-            if (inputs.overwrite === 'skip' && state.complete) {
-                report.skipped = true;
-                report.fileCount = 0;
-                report.folderCount = 0;
-                report.chunkedFileCount = 0;
-                info(`Would skip the upload: '${destination}/${MARK_FILE_NAME}' exists and 'overwrite' is 'skip'.`);
-                warnAboutStale(await listTree(client, destination, inputs.concurrency), pkg, destination, report, true);
-                return;
-            }
-            if (inputs.overwrite === 'merge' && state.exists) {
-                warnAboutStale(await listTree(client, destination, inputs.concurrency), pkg, destination, report, true);
-            }
-            if (state.exists && (inputs.overwrite === 'replace' || inputs.overwrite === 'skip'))
-                info(`Would delete '${destination}' first.`);
-            const chunked = pkg.files.filter(f => f.size > inputs.chunkSize);
-            info(`Would upload ${pkg.files.length} files (${formatBytes(pkg.totalBytes)}), ${chunked.length} of them in chunks of ${formatBytes(inputs.chunkSize)}, and write ${pkg.folders.length} mark files.`);
-            for (const f of pkg.files.slice(0, 50))
-                info(`  ${f.relativePath} (${f.size} bytes${f.size > inputs.chunkSize ? ', chunked' : ''})`);
-            if (pkg.files.length > 50)
-                info(`  … and ${pkg.files.length - 50} more`);
-            if (inputs.copyTo)
-                info(`Would copy '${destination}' to '${inputs.copyTo}'.`);
-            for (const p of inputs.cleanupPaths)
-                info(`Would delete '${p}' once everything else succeeded.`);
-            report.fileCount = pkg.files.length;
-            report.folderCount = pkg.folders.length;
-            report.chunkedFileCount = chunked.length;
-        });
-    }
-    finally {
-        report.requestsSent = client.requestsSent;
-    }
-}
-function unfinishedAfterRootMark(report) {
-    return report.copiedTo === undefined ? 'the copy (if any) and the cleanup did not finish; ' : 'the cleanup did not finish; ';
-}
-/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
-function expectContinueMode(value) {
-    if (value === 'always' || value === 'never' || value === 'first-request')
-        return value;
-    return 'first-request';
+/** For the benchmark and the memory tests: peak resident memory of this process, in KiB. */
+function reportResourceUsage() {
+    const m = process.memoryUsage();
+    const mib = (n) => Math.round(n / 1024 / 1024);
+    console.log(`ACTION_RESOURCE_USAGE maxRSS=${process.resourceUsage().maxRSS} now: rss=${mib(m.rss)}MiB heapTotal=${mib(m.heapTotal)}MiB heapUsed=${mib(m.heapUsed)}MiB external=${mib(m.external)}MiB arrayBuffers=${mib(m.arrayBuffers)}MiB`);
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts

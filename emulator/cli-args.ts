@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseFaultKinds } from './faults.js';
+import { type LinkOptions, parseBandwidth } from './link-model.js';
 import type { EmulatorOptions } from './options.js';
 
 export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
@@ -16,6 +17,10 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         first write (default with '\\', as a Windows cluster does)
   --case-sensitive      compare paths case-sensitively (default with '/')
   --latency-ms N        delay added before every answer (default 0)
+  --bandwidth R         one link's rate, shared by all connections, each way: 100Mbit,
+                        1Gbit, 2.5Gbit (default: unlimited)
+  --upload-bandwidth R  the rate of what the emulator receives (overrides --bandwidth)
+  --download-bandwidth R  the rate of what the emulator sends (overrides --bandwidth)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
   --seed N              seed of the fault injection (default 1)
@@ -25,6 +30,10 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         default: all
   --stall-rate F        share of requests that get no answer at all
   --failover-every N    every N requests, all open upload sessions are lost
+  --drop-write-rate F   share of file writes (PUT, commit) answered 200 but not kept: the
+                        old file, if any, stays with its size, FileVersion and date
+  --drop-write-path P   always drop the writes of this store path (or any path ending in
+                        /P); repeat it, or give a comma list
   --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key FILE        the PEM private key of --tls-cert
   --client-ca FILE      require a client certificate signed by this PEM CA (403 otherwise)
@@ -55,6 +64,9 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'case-insensitive': { type: 'boolean' },
       'case-sensitive': { type: 'boolean' },
       'latency-ms': { type: 'string', default: '0' },
+      bandwidth: { type: 'string' },
+      'upload-bandwidth': { type: 'string' },
+      'download-bandwidth': { type: 'string' },
       'list-page-size': { type: 'string', default: '1000' },
       journal: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
@@ -62,6 +74,8 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'fail-kinds': { type: 'string', default: '' },
       'stall-rate': { type: 'string', default: '0' },
       'failover-every': { type: 'string', default: '0' },
+      'drop-write-rate': { type: 'string', default: '0' },
+      'drop-write-path': { type: 'string', multiple: true, default: [] },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'client-ca': { type: 'string' },
@@ -117,6 +131,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
     // Left undefined, the separator decides (EmulatorOptions.caseInsensitive).
     caseInsensitive: values['case-insensitive'] ? true : values['case-sensitive'] ? false : undefined,
     latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
+    link: linkOptions(values.bandwidth, values['upload-bandwidth'], values['download-bandwidth']),
     listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
     journal: values.journal,
     management: {
@@ -133,9 +148,21 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       failRate: share('--fail-rate', values['fail-rate']),
       failKinds: parseFaultKinds(values['fail-kinds']),
       stallRate: share('--stall-rate', values['stall-rate']),
-      failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295)
+      failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295),
+      dropWriteRate: share('--drop-write-rate', values['drop-write-rate']),
+      dropWritePaths: values['drop-write-path']
+        .flatMap(v => v.split(','))
+        .map(v => v.trim().replace(/\\/g, '/'))
+        .filter(v => v !== '')
     }
   };
+}
+
+function linkOptions(both: string | undefined, upload: string | undefined, download: string | undefined): LinkOptions | undefined {
+  const bits = (name: string, text: string | undefined) => (text === undefined ? undefined : parseBandwidth(name, text));
+  const shared = bits('--bandwidth', both);
+  const link = { receiveBitsPerSecond: bits('--upload-bandwidth', upload) ?? shared, sendBitsPerSecond: bits('--download-bandwidth', download) ?? shared };
+  return link.receiveBitsPerSecond === undefined && link.sendBitsPerSecond === undefined ? undefined : link;
 }
 
 function share(name: string, text: string): number {

@@ -16,6 +16,14 @@ export interface FaultOptions {
   stallRate?: number;
   /** Every N requests, all open upload sessions are lost. */
   failoverEvery?: number;
+  /**
+   * Share of file writes (PUT of a file, commit of a session) that are answered 200 but not kept:
+   * the old file, if any, stays as it was (its size, FileVersion and ModifiedDate). Drawn from a
+   * generator of its own, so that the other faults of a seed stay the same.
+   */
+  dropWriteRate?: number;
+  /** Store paths whose writes are always dropped that way (a path matches itself and any path ending in `/<it>`). */
+  dropWritePaths?: string[];
 }
 
 export type FaultDecision = { kind: FaultKind } | { kind: 'stall' } | undefined;
@@ -62,6 +70,34 @@ export class FaultInjector {
     }
     if (kindDraw < (this.options.stallRate ?? 0)) return { kind: 'stall' };
     return undefined;
+  }
+}
+
+/**
+ * Writes acknowledged but not kept: what a store that loses a write after answering it (a primary
+ * that answered and then lost its quorum, a disk cache that was never flushed) looks like to a client.
+ * [undoc] How often a real cluster does this is unknown; the fault exists so that a client has to
+ * prove, from the listing, that every file it wrote is the one it wrote.
+ */
+export class WriteDropper {
+  private readonly random: () => number;
+
+  constructor(
+    private readonly options: Pick<FaultOptions, 'seed' | 'dropWriteRate' | 'dropWritePaths'>,
+    private readonly samePath: (a: string, b: string) => boolean
+  ) {
+    this.random = mulberry32((options.seed ?? 1) ^ 0x5eed);
+  }
+
+  /** Whether the write of `storePath` is to be answered and forgotten. */
+  drops(storePath: string): boolean {
+    const segments = storePath.split('/');
+    for (const target of this.options.dropWritePaths ?? []) {
+      const n = target.split('/').length;
+      if (segments.length >= n && this.samePath(segments.slice(-n).join('/'), target)) return true;
+    }
+    const rate = this.options.dropWriteRate ?? 0;
+    return rate > 0 && this.random() < rate;
   }
 }
 

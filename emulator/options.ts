@@ -1,6 +1,7 @@
 import type { AadOptions } from './aad.js';
 import type { ArmSurfaceOptions } from './arm/arm-surface.js';
 import type { FaultOptions } from './faults.js';
+import type { LinkOptions } from './link-model.js';
 import type { ManagementOptions } from './management/cluster-manager.js';
 
 export interface EmulatorOptions {
@@ -23,6 +24,8 @@ export interface EmulatorOptions {
   caseInsensitive?: boolean;
   /** Added before every answer, to stand in for a remote cluster. */
   latencyMs?: number;
+  /** A link of limited bandwidth, shared by all connections (link-model.ts); unlimited when left out. */
+  link?: LinkOptions;
   /** Serves `GET /__emulator/journal` and checks clients for protocol mistakes. */
   journal?: boolean;
   /** Entries per listing page before a ContinuationToken is given. [undoc] the runtime's size. */

@@ -8,9 +8,10 @@ import { AadAuthority } from './aad.js';
 import { armRoutes } from './arm/arm-surface.js';
 import { type ApiVersion, parseApiVersion } from './api-version.js';
 import { ContentStore } from './content-store.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, WriteDropper } from './faults.js';
 import { Gateway } from './gateway.js';
 import { Journal } from './journal.js';
+import { Link, LinkedListener } from './link-model.js';
 import { ClusterManager } from './management/cluster-manager.js';
 import { type EmulatorOptions, isCaseInsensitive } from './options.js';
 import { Replies } from './replies.js';
@@ -33,6 +34,8 @@ export class ImageStoreEmulator {
   /** The routes behind the client certificate and token checks: `router.add(…)` / `router.mount(…)` plug in more. */
   readonly router = new Router();
   private readonly server: http.Server;
+  /** Accepts connections through the link model when a bandwidth is set (--bandwidth). */
+  private readonly linked: LinkedListener | undefined;
   private readonly maxApiVersion: ApiVersion;
 
   constructor(readonly options: EmulatorOptions) {
@@ -48,6 +51,7 @@ export class ImageStoreEmulator {
       sessions: this.sessions,
       journal: this.journal,
       writeOrder: new WriteOrderCheck(this.store, this.sessions, this.journal),
+      dropper: new WriteDropper(options.faults ?? {}, (a, b) => this.store.samePath(a, b)),
       separator: options.pathSeparator ?? '\\',
       listPageSize: options.listPageSize ?? 1000
     };
@@ -102,17 +106,20 @@ export class ImageStoreEmulator {
     this.server.on('checkContinue', (req, res) => serve(req, res, true));
     this.server.keepAliveTimeout = 65_000;
     this.server.on('connection', () => this.journal.connections++);
+    const link = new Link(options.link ?? {});
+    this.linked = link.limited ? new LinkedListener(this.server, link) : undefined;
   }
 
   async listen(): Promise<{ url: string; port: number }> {
     await this.store.init();
     this.sessions.startSweeper();
     const host = this.options.host ?? '127.0.0.1';
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port ?? 0, host, () => resolve());
-    });
-    const port = (this.server.address() as AddressInfo).port;
+    const port = this.linked
+      ? (await this.linked.listen(this.options.port ?? 0, host)).port
+      : await new Promise<number>((resolve, reject) => {
+          this.server.once('error', reject);
+          this.server.listen(this.options.port ?? 0, host, () => resolve((this.server.address() as AddressInfo).port));
+        });
     const shownHost = host.includes(':') ? `[${host}]` : host;
     return { url: `${this.options.tls ? 'https' : 'http'}://${shownHost}:${port}`, port };
   }
@@ -120,6 +127,7 @@ export class ImageStoreEmulator {
   async close(): Promise<void> {
     this.sessions.stop();
     this.server.closeAllConnections();
+    await this.linked?.close();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
 }

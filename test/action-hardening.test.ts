@@ -105,13 +105,20 @@ describe('a store that answers 200 and keeps nothing', () => {
     try {
       const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/a.dll': 'a', 'Svc/b.txt': 'b' });
       const run = await runAction({
-        inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App', 'cleanup-paths': 'Old/One\nOld/Two', retries: '1' }
+        inputs: {
+          'cluster-endpoint': store.url,
+          'package-path': pkg,
+          'image-store-path': 'App',
+          'copy-to': 'Archive/App',
+          'cleanup-paths': 'Old/One\nOld/Two',
+          retries: '1'
+        }
       });
       assert.equal(run.exitCode, 1, run.stdout);
-      assert.match(run.stdout, /::error::The Image Store does not hold the package at 'App': 'ApplicationManifest\.xml' is missing/);
+      // The run's lease marker is the first write, and the store does not list it: nothing is written to the destination.
+      assert.match(run.stdout, /::error::The Image Store answered the write of this run's lease 'App\.sfu-lease\/[^']+' but does not list it/);
       const seen = store.requests.map(r => `${r.method} ${r.path}`);
-      assert.ok(seen.includes('PUT App/Svc/_.dir'), 'the sub-folders were marked');
-      assert.ok(!seen.includes('PUT App/_.dir'), 'the package root was marked on a store that kept nothing');
+      assert.ok(!seen.some(s => s.startsWith('PUT App/')), 'the package was written to a store that kept nothing');
       assert.ok(!seen.some(s => s.startsWith('POST $/Copy')), 'the copy was made');
       assert.ok(!seen.some(s => s.startsWith('DELETE Old')), 'cleanup-paths were deleted');
       assert.match(run.summary, /Upload failed/);
@@ -128,7 +135,7 @@ describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
     const store = await startFakeStore(fake.answer);
     try {
       const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/Code/Lib.dll': 'lib', 'Svc/b.txt': 'b' });
-      const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App' } });
+      const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'image-store-path': 'App', 'copy-to': 'Archive/App' } });
       assert.equal(run.exitCode, 0, run.stdout);
       assert.ok(fake.files.has('APP/_.DIR'));
       assert.equal(run.outputs['copied-to'], 'Archive/App');
@@ -144,7 +151,14 @@ describe('a Windows-like store (case-insensitive, \\, its own case)', () => {
     try {
       const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' });
       const run = await runAction({
-        inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'copy-to': 'Archive/App', 'cleanup-paths': 'Old', retries: '1' }
+        inputs: {
+          'cluster-endpoint': store.url,
+          'package-path': pkg,
+          'image-store-path': 'App',
+          'copy-to': 'Archive/App',
+          'cleanup-paths': 'Old',
+          retries: '1'
+        }
       });
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.stdout, /::error::The Image Store does not hold the package at the copy 'Archive\/App': 'ApplicationManifest\.xml' is missing/);
@@ -168,7 +182,7 @@ describe('endpoints that do not answer like an Image Store', () => {
         const store = await startFakeStore(() => page);
         try {
           const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' });
-          const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'dry-run': dryRun } });
+          const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'image-store-path': 'App', 'dry-run': dryRun } });
           assert.equal(run.exitCode, 1, run.stdout);
           assert.match(
             run.stdout,
@@ -208,7 +222,7 @@ describe('a listing the action cannot read', () => {
       });
       try {
         const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'a.txt': 'a' });
-        const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, retries: '1' } });
+        const run = await runAction({ inputs: { 'cluster-endpoint': store.url, 'package-path': pkg, 'image-store-path': 'App', retries: '1' } });
         assert.equal(run.exitCode, 1, run.stdout);
         assert.match(run.stdout, /::error::/);
         assert.doesNotMatch(run.stderr, /Unhandled|UnhandledPromiseRejection|at .*\.js:\d+/);
@@ -228,14 +242,16 @@ describe('dry runs predict the real run', () => {
   before(async () => {
     emu = await startTestEmulator();
     pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.txt': 'a' }, 'Dry');
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Dry' } });
     assert.equal(run.exitCode, 0, run.stdout);
   });
   after(() => emu.dispose());
 
   it('says it would skip over a complete destination with skip', async () => {
     const before = emu.journal.entries.length;
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'skip', 'dry-run': 'true' } });
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Dry', overwrite: 'skip', 'dry-run': 'true' }
+    });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /Would skip the upload/);
     assert.doesNotMatch(run.stdout, /Would upload/);
@@ -246,7 +262,9 @@ describe('dry runs predict the real run', () => {
   });
 
   it('fails over an existing destination with fail, as the real run does', async () => {
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'fail', 'dry-run': 'true' } });
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Dry', overwrite: 'fail', 'dry-run': 'true' }
+    });
     assert.equal(run.exitCode, 1, run.stdout);
     assert.match(run.stdout, /::error::'Dry' already exists in the Image Store and 'overwrite' is 'fail'/);
     assert.match(run.summary, /Dry run failed/);
@@ -269,7 +287,9 @@ describe('several failures', () => {
       const blocker = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/c1/x': 'x', 'Svc/c2/x': 'x', 'Svc/c3/x': 'x' });
       assert.equal((await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } })).exitCode, 0);
       const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/c1': 'file', 'Svc/c2': 'file', 'Svc/c3': 'file' });
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' } });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', overwrite: 'merge', retries: '1' }
+      });
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.summary, /3 operations failed/);
       for (const f of ['c1', 'c2', 'c3']) assert.match(run.summary, new RegExp(`<li>upload file 'App/Svc/${f}' failed: HTTP 400`), run.summary);

@@ -9,7 +9,7 @@ import { getInputs, parseByteSize, parseChunkSize } from '../src/action/inputs.j
 import { toStoreRelativePath } from '../src/package/package-scan.js';
 import { runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { APP_MANIFEST, makePackage } from './helpers/packages.js';
+import { APP_MANIFEST, appManifest, makePackage } from './helpers/packages.js';
 
 describe('size and path parsing', () => {
   it('parses byte counts and binary and decimal units', () => {
@@ -30,9 +30,9 @@ describe('size and path parsing', () => {
     assert.throws(() => toStoreRelativePath('C:\\build\\pkg', 'C:\\other\\a.dll', path.win32), /not inside/);
   });
 
-  it('defaults image-store-path to the package folder name', () => {
+  it('leaves image-store-path to be derived from the manifest when it is not set (never the package folder name)', () => {
     const inputs = getInputs(name => ({ 'cluster-endpoint': 'http://h:19080/', 'package-path': '/x/VotingApp/pkg/Release' })[name] ?? '');
-    assert.equal(inputs.imageStorePath, 'Release');
+    assert.equal(inputs.imageStorePath, '');
     assert.equal(inputs.clusterEndpoint, 'http://h:19080');
     assert.equal(inputs.chunkSize, 8 * 1024 * 1024);
     assert.equal(inputs.concurrency, 16);
@@ -97,11 +97,25 @@ describe('bad inputs, end to end', () => {
     ],
     [
       'cleanup beneath the destination',
-      () => ({ 'package-path': pkg, 'cleanup-paths': 'App/Svc' }),
+      () => ({ 'package-path': pkg, 'image-store-path': 'App', 'cleanup-paths': 'App/Svc' }),
       /'cleanup-paths' names 'App\/Svc', which lies inside 'image-store-path'/
     ],
-    ['cleanup of the destination in another case', () => ({ 'package-path': pkg, 'cleanup-paths': 'app' }), /would delete what 'image-store-path'/],
-    ['cleanup beneath the destination with backslashes', () => ({ 'package-path': pkg, 'cleanup-paths': 'APP\\svc\\Code' }), /lies inside 'image-store-path'/],
+    [
+      'cleanup of the destination in another case',
+      () => ({ 'package-path': pkg, 'image-store-path': 'App', 'cleanup-paths': 'app' }),
+      /would delete what 'image-store-path'/
+    ],
+    [
+      'cleanup beneath the destination with backslashes',
+      () => ({ 'package-path': pkg, 'image-store-path': 'App', 'cleanup-paths': 'APP\\svc\\Code' }),
+      /lies inside 'image-store-path'/
+    ],
+    [
+      'cleanup of the default destination (from the manifest)',
+      () => ({ 'package-path': pkg, 'cleanup-paths': 'app/1.0.0' }),
+      /'cleanup-paths' names 'app\/1\.0\.0', which would delete what 'image-store-path' \('App\/1\.0\.0'\) just uploaded/
+    ],
+    ['copy-to equal to the default destination', () => ({ 'package-path': pkg, 'copy-to': 'App/1.0.0' }), /'copy-to' \('App\/1\.0\.0'\) must be outside/],
     [
       'cleanup of a parent of copy-to',
       () => ({ 'package-path': pkg, 'copy-to': 'Archive/App/1.0', 'cleanup-paths': 'archive' }),
@@ -188,9 +202,9 @@ describe('bad inputs, end to end', () => {
     ],
     ['a copy-to ending in a dot', () => ({ 'package-path': pkg, 'copy-to': 'Archive/App.' }), /'copy-to' \('Archive\/App\.'\) has the folder name 'App\.'/],
     [
-      'a default image-store-path from a folder name with a backslash',
-      async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST }, 'My\\App') }),
-      /'image-store-path' is not set and the package folder's name 'My\\App' holds a '\\'/
+      'a default image-store-path from a manifest version a Windows cluster cannot store',
+      async () => ({ 'package-path': await makePackage({ 'ApplicationManifest.xml': appManifest('1.0.', 'App') }, 'Release') }),
+      /'image-store-path' is not set, and its default 'App\/1\.0\.' \(ApplicationTypeName\/ApplicationTypeVersion of ApplicationManifest\.xml\) cannot be used: .*Set 'image-store-path'\./
     ],
     [
       'a broken symbolic link',

@@ -38,8 +38,10 @@ describe('overwrite modes', () => {
     const run = await upload(v2, 'Replace', 'replace');
     assert.equal(run.exitCode, 0, run.stdout);
     await assertStoreMatchesPackage(emu, 'Replace', v2);
+    // The run's lease marker beside the destination comes first, then the delete, before any byte of the package.
     const writes = emu.journal.entries.slice(firstWrite);
-    assert.deepEqual([writes[0]!.op, writes[0]!.path], ['delete', 'Replace']);
+    assert.match(writes[0]!.path, /^Replace\.sfu-lease\//);
+    assert.deepEqual([writes[1]!.op, writes[1]!.path], ['delete', 'Replace']);
     assertCleanJournal(emu);
   });
 

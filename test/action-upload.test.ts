@@ -22,7 +22,7 @@ describe('upload a package', () => {
     });
     const pkg = await makePackage(spec, 'VotingApp', ['VotingDataPkg/Data/EmptyFolder']);
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '6' }
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'VotingApp', 'chunk-size': '64KiB', concurrency: '6' }
     });
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
     await assertStoreMatchesPackage(emu, 'VotingApp', pkg);
@@ -75,13 +75,13 @@ describe('upload a package', () => {
     const pkg = await makePackage(spec, 'Always');
     const before = emu.journal.bodiesAfterContinue;
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB' },
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Always', 'chunk-size': '64KiB' },
       env: { SFU_EXPECT_CONTINUE: 'always' }
     });
     assert.equal(run.exitCode, 0, run.stdout);
     await assertStoreMatchesPackage(emu, 'Always', pkg);
-    // Two small non-empty files and three chunks; the empty file and the mark files have no body.
-    assert.equal(emu.journal.bodiesAfterContinue - before, 2 + 3);
+    // Two small non-empty files, three chunks and the run's lease marker; the empty file and the mark files have no body.
+    assert.equal(emu.journal.bodiesAfterContinue - before, 2 + 3 + 1);
   });
 
   it('copies the upload within the store with copy-to, and deletes cleanup-paths afterwards', async () => {
@@ -125,7 +125,7 @@ describe('upload a package', () => {
     );
     const before = emu.journal.entries.length;
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'dry-run': 'true', 'chunk-size': '64KiB' }
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'DryApp', 'dry-run': 'true', 'chunk-size': '64KiB' }
     });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.equal(emu.journal.entries.length, before, 'a dry run changed the store');
@@ -147,7 +147,7 @@ describe('clusters of other kinds', () => {
         'Svc/Code/a.bin': 90 * KiB,
         'Svc/b.txt': 'bb'
       });
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB' } });
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', 'chunk-size': '64KiB' } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
       assertCleanJournal(emu);
@@ -168,7 +168,7 @@ describe('clusters of other kinds', () => {
         'Svc/Data/c.bin': 300 * KiB
       });
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '1' }
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', 'chunk-size': '64KiB', concurrency: '1' }
       });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
@@ -188,7 +188,7 @@ describe('clusters of other kinds', () => {
         'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
         'A/B/C/deep.txt': 'deep'
       });
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App' } });
       assert.equal(run.exitCode, 0, run.stdout);
       await assertStoreMatchesPackage(emu, 'App', pkg);
     } finally {
@@ -224,7 +224,7 @@ describe('clear errors', () => {
       });
       await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': blocker, 'image-store-path': 'App' } });
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', retries: '1' }
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', overwrite: 'merge', retries: '1' }
       });
       assert.equal(run.exitCode, 1);
       assert.match(run.stdout, /::error::upload file 'App\/Svc\/clash' failed: HTTP 400 E_INVALIDARG/);
@@ -248,7 +248,7 @@ describe('symbolic links in the package', () => {
         'Shared/config.json': '{"a":1}'
       });
       await symlink(path.join(inside, 'Shared'), path.join(inside, 'Linked'));
-      const ok = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': inside } });
+      const ok = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': inside, 'image-store-path': 'App' } });
       assert.equal(ok.exitCode, 0, ok.stdout);
       assert.equal(await readFile(emu.diskPath('App/Linked/config.json'), 'utf8'), '{"a":1}');
 
@@ -260,7 +260,7 @@ describe('symbolic links in the package', () => {
       );
       await symlink(path.join(outsideDir, 'secret.txt'), path.join(leaking, 'secret.txt'));
       const requestsBefore = JSON.stringify(emu.journal.requests);
-      const refused = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': leaking } });
+      const refused = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': leaking, 'image-store-path': 'Leaky' } });
       assert.equal(refused.exitCode, 1);
       assert.match(refused.stdout, /::error::'secret\.txt' in 'package-path' is a link to '.*secret\.txt', outside the package/);
       assert.equal(JSON.stringify(emu.journal.requests), requestsBefore);

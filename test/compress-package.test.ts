@@ -52,7 +52,9 @@ describe('compressed packages', () => {
   it('stores <Name>.zip for each package folder, the manifests as they are, and leaves the package folder untouched', async () => {
     const pkg = await makePackage(shopSpec(), 'Shop');
     const before = await snapshot(pkg);
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, compress: 'true', 'chunk-size': '64KiB' } });
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop', compress: 'true', 'chunk-size': '64KiB' }
+    });
     assert.equal(run.exitCode, 0, run.stdout);
     assertCleanJournal(emu);
     assert.deepEqual(await snapshot(pkg), before, 'the package folder was changed');

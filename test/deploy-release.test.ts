@@ -204,9 +204,12 @@ describe('release: provision, create, upgrade', () => {
     assert.equal(run.outputs['provision-result'], 'provisioned');
     assert.equal(run.outputs['previous-application-type-version'], '2.0.0');
     assert.equal(run.outputs['application-result'], undefined);
-    assert.match(run.summary, /❌ Release failed/);
+    assert.match(
+      run.summary,
+      /<p>↩️ <strong>Rolled back<\/strong>: the upgrade of fabric:\/VotingApp to 3\.0\.0 failed in upgrade domain UD1 and was rolled back; it runs 2\.0\.0 again\.<\/p>/
+    );
     // The upload itself succeeded: its section says so, and only the release is shown as failed.
-    assert.match(run.summary, /✅ Uploaded to '.*'\. The release that followed failed: see below\./);
+    assert.match(run.summary, /<h3>Upload<\/h3>\n\n<p>✅ Uploaded to '.*'\.<\/p>/);
     assert.doesNotMatch(run.summary, /Upload failed/);
     assert.equal((await application(emu, 'VotingApp'))?.TypeVersion, '2.0.0');
   });

@@ -112,10 +112,40 @@ describe('diff packages', () => {
     assert.ok(emu.emulator.management.types.findAvailable('ShopType', '1.3.0'));
   });
 
+  it('refuses, before any upload, a service manifest changed under a version the cluster holds; formatting alone is no change', async () => {
+    const spec: PackageSpec = servicePackageSpec('ShopType', '1.4.0', services('1.4.0'));
+    // DataPkg 1.0.0 is held: the same version with a new endpoint is a different manifest.
+    spec['DataPkg/ServiceManifest.xml'] = String(spec['DataPkg/ServiceManifest.xml']).replace(
+      '</ServiceManifest>',
+      '  <Resources><Endpoints><Endpoint Name="DataEndpoint" Port="8081" /></Endpoints></Resources>\n</ServiceManifest>'
+    );
+    const pkg = await makePackage(spec, 'Shop');
+    const writes = uploadWrites(emu);
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Shop/1.4.0', 'diff-package': 'true' } });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(
+      run.stdout,
+      /::error::The package in 'package-path' is invalid: DataPkg\/ServiceManifest\.xml: its content differs from service manifest DataPkg version 1\.0\.0 that the cluster holds for ShopType \(provisioned versions? 1\.0\.0[^)]*\), but its version is the same\. .*give it a new Version/
+    );
+    assert.equal(uploadWrites(emu), writes, 'files were uploaded');
+
+    // Reformatted (indentation, quotes, attribute order), the same manifest is still left out.
+    const reformatted: PackageSpec = servicePackageSpec('ShopType', '1.5.0', services('1.5.0'));
+    reformatted['DataPkg/ServiceManifest.xml'] = String(reformatted['DataPkg/ServiceManifest.xml'])
+      .replace(/\n {2}/g, '\n\t\t')
+      .replace('<ServiceManifest Name="DataPkg" Version="1.0.0"', "<ServiceManifest Version='1.0.0'   Name='DataPkg'");
+    const same = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': await makePackage(reformatted, 'Shop'), 'image-store-path': 'Shop/1.5.0', 'diff-package': 'true' }
+    });
+    assert.equal(same.exitCode, 0, same.stdout);
+    assert.match(same.stdout, /Left out DataPkg \(service package 'DataPkg', version 1\.0\.0\)/);
+    assert.match(same.stdout, /changed content under an unchanged version cannot be seen by the cluster/);
+  });
+
   it('uploads everything when the cluster has no version of the type', async () => {
     const spec = servicePackageSpec('OtherType', '1.0.0', services('1.0.0'));
     const pkg = await makePackage(spec, 'Other');
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'diff-package': 'true' } });
+    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Other', 'diff-package': 'true' } });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /The cluster has no provisioned version of OtherType: everything is uploaded\./);
     assert.equal(run.outputs['skipped-package-count'], '0');

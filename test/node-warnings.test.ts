@@ -26,7 +26,9 @@ describe('no Node warnings in the log', () => {
     ['the largest timeout', { timeout: '4294967295' }]
   ] as const) {
     it(`with ${title}`, async () => {
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', ...inputs } });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'QuietApp', 'chunk-size': '64KiB', ...inputs }
+      });
       assert.equal(run.exitCode, 0, run.stdout);
       assert.doesNotMatch(run.stderr, /Warning/, run.stderr);
       assert.doesNotMatch(run.stdout, /(MaxListenersExceeded|TimeoutOverflow|Deprecation)Warning/);

@@ -78,7 +78,7 @@ describe('client certificates', () => {
   after(() => emu.dispose());
 
   const upload = (inputs: Record<string, string>) =>
-    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', ...inputs } });
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SecureApp', 'chunk-size': '64KiB', ...inputs } });
 
   it('takes a PEM certificate and key in one input, with the server pinned by thumbprint', async () => {
     const run = await upload({
@@ -160,7 +160,8 @@ describe('server certificates', () => {
   before(async () => (emu = await startTestEmulator({ tls: { cert: certs.selfSignedCert, key: certs.selfSignedKey } })));
   after(() => emu.dispose());
 
-  const upload = (inputs: Record<string, string>) => runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, ...inputs } });
+  const upload = (inputs: Record<string, string>) =>
+    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SecureApp', ...inputs } });
 
   it('refuses a self-signed server by default, naming the fix, and sends nothing', async () => {
     const run = await upload({});
@@ -200,21 +201,35 @@ describe('server common name', () => {
   it('accepts a server whose certificate carries the name, with a chain to ca-certificate', async () => {
     // The endpoint is an IP address; the check is against the configured name instead.
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'CLUSTER.test', 'ca-certificate': certs.serverCa }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'image-store-path': 'SecureApp',
+        'server-common-name': 'CLUSTER.test',
+        'ca-certificate': certs.serverCa
+      }
     });
     assert.equal(run.exitCode, 0, run.stdout);
   });
 
   it('refuses a server whose certificate carries another name', async () => {
     const run = await runAction({
-      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'other.test', 'ca-certificate': certs.serverCa }
+      inputs: {
+        'cluster-endpoint': emu.url,
+        'package-path': pkg,
+        'image-store-path': 'SecureApp',
+        'server-common-name': 'other.test',
+        'ca-certificate': certs.serverCa
+      }
     });
     assert.equal(run.exitCode, 1);
     assert.match(errorLine(run), /does not carry the name 'other\.test'/);
   });
 
   it('refuses the right name on a chain it cannot validate', async () => {
-    const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'server-common-name': 'cluster.test' } });
+    const run = await runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SecureApp', 'server-common-name': 'cluster.test' }
+    });
     assert.equal(run.exitCode, 1);
     assert.match(errorLine(run), /does not chain to a trusted CA .*'ca-certificate'/);
   });
@@ -249,7 +264,10 @@ describe('Azure AD', () => {
   // fail: so a passing test shows that msal asked nothing of the Internet.
   const deadProxy = { https_proxy: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9', no_proxy: '', NO_PROXY: '' };
   const upload = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-    runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'ca-certificate': certs.serverCa, ...inputs }, env: { ...deadProxy, ...env } });
+    runAction({
+      inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SecureApp', 'ca-certificate': certs.serverCa, ...inputs },
+      env: { ...deadProxy, ...env }
+    });
 
   it('uses a ready token given in aad-token', async () => {
     const token = await new Promise<string>((resolve, reject) => {
@@ -311,6 +329,7 @@ describe('Azure AD', () => {
       inputs: {
         'cluster-endpoint': emu.url,
         'package-path': pkg,
+        'image-store-path': 'SecureApp',
         'insecure-skip-tls-verify': 'true',
         'azure-client-id': 'sfu-deployer',
         'azure-tenant-id': '72f988bf-0000-4000-8000-00000000aad0',
@@ -374,6 +393,7 @@ describe('behind an https_proxy', () => {
         inputs: {
           'cluster-endpoint': `https://cluster.test:${emu.port}`,
           'package-path': pkg,
+          'image-store-path': 'SecureApp',
           'client-certificate': certs.clientPfxBase64,
           'client-certificate-password': certs.clientPfxPassword,
           'server-certificate-thumbprint': certs.serverThumbprint
@@ -481,7 +501,9 @@ describe('messages that point at the fix', () => {
     await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
     try {
       const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
-      const run = await runAction({ inputs: { 'cluster-endpoint': url, 'package-path': pkg, 'ca-certificate': certs.serverCa } });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': url, 'package-path': pkg, 'image-store-path': 'SecureApp', 'ca-certificate': certs.serverCa }
+      });
       assert.equal(run.exitCode, 1);
       assert.match(errorLine(run), /The cluster requires a client certificate: give .* in 'client-certificate'/);
       assert.equal(attempts(run), 0, 'a refused handshake was retried');
@@ -497,13 +519,15 @@ describe('messages that point at the fix', () => {
     after(() => emu.dispose());
 
     it('says to lower api-version when the cluster does not take it', async () => {
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'api-version': '8.0' } });
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'SecureApp', 'api-version': '8.0' } });
       assert.equal(run.exitCode, 1);
       assert.match(errorLine(run), /HTTP 400 E_INVALIDARG .*lower 'api-version'/);
     });
 
     it('says to use http:// when https:// meets a plain-HTTP gateway, without retrying', async () => {
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('http://', 'https://'), 'package-path': pkg } });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': emu.url.replace('http://', 'https://'), 'package-path': pkg, 'image-store-path': 'SecureApp' }
+      });
       assert.equal(run.exitCode, 1);
       assert.match(errorLine(run), /does not speak TLS: use an http:\/\/ 'cluster-endpoint'/);
       assert.equal(attempts(run), 0, 'a protocol mismatch was retried');
@@ -513,7 +537,9 @@ describe('messages that point at the fix', () => {
   it('says to use https:// when http:// meets a TLS gateway, without retrying', async () => {
     const emu = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey } });
     try {
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url.replace('https://', 'http://'), 'package-path': pkg } });
+      const run = await runAction({
+        inputs: { 'cluster-endpoint': emu.url.replace('https://', 'http://'), 'package-path': pkg, 'image-store-path': 'SecureApp' }
+      });
       assert.equal(run.exitCode, 1);
       assert.match(errorLine(run), /answers over TLS: use an https:\/\/ 'cluster-endpoint'/);
       assert.equal(attempts(run), 0, 'a protocol mismatch was retried');

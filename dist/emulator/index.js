@@ -993,7 +993,38 @@ function imageStoreRoute(spec) {
     };
 }
 
+;// CONCATENATED MODULE: ./emulator/query-string.ts
+// The query string as the gateway reads it: split at `&` and at the first `=`, each name and value
+// percent-decoded as UTF-8. [undoc] `+` is kept as a plus sign, not read as a space (the gateway
+// splits the query itself rather than decoding a form; sfctl and this action send a space as %20),
+// so a client that encodes a space as `+` finds its value changed, as it would on a cluster. A
+// repeated name keeps its first value, as the gateway does. Bad percent-encoding is refused.
+
+function parseGatewayQuery(search) {
+    const query = new URLSearchParams();
+    const text = search.startsWith('?') ? search.slice(1) : search;
+    for (const pair of text.split('&')) {
+        if (pair === '')
+            continue;
+        const at = pair.indexOf('=');
+        const [rawName, rawValue] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+        let name;
+        let value;
+        try {
+            name = decodeURIComponent(rawName);
+            value = decodeURIComponent(rawValue);
+        }
+        catch {
+            throw FabricHttpError.invalidArg(`the query parameter '${rawName}' is not valid percent-encoding`);
+        }
+        if (!query.has(name))
+            query.append(name, value);
+    }
+    return query;
+}
+
 ;// CONCATENATED MODULE: ./emulator/gateway.ts
+
 
 
 
@@ -1007,7 +1038,8 @@ class Gateway {
         try {
             const url = new URL(req.url ?? '/', 'http://emulator');
             const method = req.method ?? 'GET';
-            const ctx = this.context(req, res, url, { method, pathname: url.pathname, segments: [] }, expectsContinue);
+            const query = parseGatewayQuery(url.search);
+            const ctx = this.context(req, res, url, query, { method, pathname: url.pathname, segments: [] }, expectsContinue);
             if (url.pathname === '/__emulator/journal' && journal.enabled && method === 'GET')
                 return await this.parts.sendJournal(ctx);
             ctx.path.segments = url.pathname.split('/').filter(s => s !== '');
@@ -1015,7 +1047,7 @@ class Gateway {
             if (anonymous) {
                 journal.countRequest(anonymous.name);
                 if (anonymous.minApiVersion !== undefined)
-                    checkApiVersion(url.searchParams, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
+                    checkApiVersion(query, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
                 return await anonymous.handle(ctx);
             }
             if (this.parts.requiresClientCertificate && req.socket.authorized !== true) {
@@ -1033,8 +1065,8 @@ class Gateway {
             if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path)))
                 return;
             if (route.minApiVersion !== undefined)
-                checkApiVersion(url.searchParams, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
-            checkTimeout(url.searchParams);
+                checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
+            checkTimeout(query);
             if (route.sessionRoute && !this.parts.uploadSessions) {
                 throw FabricHttpError.invalidArg('upload sessions are not supported by this cluster');
             }
@@ -1047,7 +1079,7 @@ class Gateway {
             await replies.error(res, err);
         }
     }
-    context(req, res, url, path, expectsContinue) {
+    context(req, res, url, query, path, expectsContinue) {
         const { replies, journal } = this.parts;
         let continued = false;
         const askForBody = async () => {
@@ -1061,7 +1093,7 @@ class Gateway {
         return {
             req,
             res,
-            query: url.searchParams,
+            query,
             pathname: url.pathname,
             path,
             storePath: '',
@@ -1177,6 +1209,22 @@ const ManagementErrorCode = {
     ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
     InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 };
+/**
+ * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
+ * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
+ * or `#` (a query or fragment is not part of an application name).
+ */
+function applicationNameProblem(name) {
+    if (!/^fabric:\/[^/]/.test(name))
+        return "it must start with 'fabric:/' followed by a name";
+    if (name.includes('//') || name.endsWith('/'))
+        return "it must not have an empty segment ('//') or end with '/'";
+    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+    if (reserved)
+        return `'${reserved}' is reserved in Service Fabric names`;
+    return undefined;
+}
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 function applicationIdOf(name) {
     return name
@@ -8481,6 +8529,157 @@ const XMLValidator = {
   validate: validator_validate
 }
 
+;// CONCATENATED MODULE: ./src/protocol/xml-document.ts
+// The one XML reader for every file the action and the emulator read: application and service
+// manifests, application parameter files, publish profiles. It decodes what XML itself defines
+// (the five predefined entities and character references, `&#65;` / `&#x41;`) and refuses what
+// these files never need and what makes XML dangerous or ambiguous: a document type declaration
+// (DTD, and with it every entity declaration) and a reference to an entity it cannot expand.
+// fast-xml-parser is used with its own entity handling off: it leaves character references as
+// text and expands internal DTD entities, which the cluster's reader would not do the same way.
+
+/** An XML file that is not well-formed, or uses what this reader refuses; the message names the file. */
+class XmlDocumentError extends Error {
+    name = 'XmlDocumentError';
+}
+const PREDEFINED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const REFERENCE = /&([^;&\s<>"']*);?/g;
+/** XML 1.0's `Char`: what a character reference may stand for. */
+function isXmlChar(code) {
+    return (code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        (code >= 0x10000 && code <= 0x10ffff));
+}
+/**
+ * Decodes the references in one text or attribute value, in a single pass (so `&amp;#65;` stays
+ * `&#65;`). Anything else after `&` is refused: an undeclared entity, a malformed reference.
+ */
+function decodeXmlReferences(value, what) {
+    if (!value.includes('&'))
+        return value;
+    return value.replace(REFERENCE, (whole, name) => {
+        if (!whole.endsWith(';') || name === '') {
+            throw new XmlDocumentError(`${what} is not well-formed XML: '&' must start a reference such as '&amp;' (near '${whole.slice(0, 20)}'); write '&amp;' for a literal ampersand.`);
+        }
+        const predefined = PREDEFINED[name];
+        if (predefined !== undefined)
+            return predefined;
+        const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
+        if (!numeric) {
+            throw new XmlDocumentError(`${what} uses the entity reference '&${name};', which XML does not define and which this step does not expand: write the character itself or a character reference such as '&#233;'.`);
+        }
+        const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
+        if (!Number.isSafeInteger(code) || !isXmlChar(code)) {
+            throw new XmlDocumentError(`${what} has the character reference '&${name};', which is not a character XML allows: remove it.`);
+        }
+        return String.fromCodePoint(code);
+    });
+}
+/**
+ * Walks the document as the parser will (comments, processing instructions, CDATA sections,
+ * tags with quoted attributes) and refuses a DTD, which no Service Fabric file has. CDATA
+ * sections are rewritten as the same text escaped, so that their content is never decoded.
+ */
+function withoutCdataRefusingDtd(xml, what) {
+    let out = '';
+    let i = 0;
+    for (;;) {
+        const lt = xml.indexOf('<', i);
+        if (lt < 0)
+            return out + xml.slice(i);
+        out += xml.slice(i, lt);
+        const skipTo = (end) => {
+            const at = xml.indexOf(end, lt);
+            return at < 0 ? xml.length : at + end.length;
+        };
+        if (xml.startsWith('<!--', lt)) {
+            i = skipTo('-->');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<?', lt)) {
+            i = skipTo('?>');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<![CDATA[', lt)) {
+            const end = xml.indexOf(']]>', lt);
+            const text = xml.slice(lt + 9, end < 0 ? xml.length : end);
+            out += text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+            i = end < 0 ? xml.length : end + 3;
+        }
+        else if (xml.startsWith('<!', lt)) {
+            throw new XmlDocumentError(`${what} has a document type declaration (${xml.slice(lt, lt + 9)}…): Service Fabric files have none, and this step reads no DTD or entity declaration, so remove it.`);
+        }
+        else {
+            // A tag: skip to its '>' outside quoted attribute values.
+            let j = lt + 1;
+            let quote;
+            for (; j < xml.length; j++) {
+                const c = xml[j];
+                if (quote) {
+                    if (c === quote)
+                        quote = undefined;
+                }
+                else if (c === '"' || c === "'")
+                    quote = c;
+                else if (c === '>')
+                    break;
+            }
+            i = Math.min(j + 1, xml.length);
+            out += xml.slice(lt, i);
+        }
+    }
+}
+const parsers = new Map();
+function parserFor(options, what) {
+    const arrays = options.arrays ?? new Set();
+    const key = `${options.trim === true}|${[...arrays].sort().join(',')}`;
+    let parser = parsers.get(key);
+    if (!parser) {
+        parser = new XMLParser({
+            ignoreAttributes: false,
+            attributeNamePrefix: '@',
+            removeNSPrefix: true,
+            parseAttributeValue: false,
+            parseTagValue: false,
+            trimValues: options.trim === true,
+            processEntities: false,
+            htmlEntities: false,
+            isArray: name => arrays.has(name),
+            tagValueProcessor: (_name, value) => decodeXmlReferences(value, what.current),
+            // XML's attribute-value normalization: a literal tab or line break is a space (one written
+            // as a character reference, `&#10;`, stays what it is).
+            attributeValueProcessor: (_name, value) => decodeXmlReferences(value.replace(/\r\n?|[\t\n]/g, ' '), what.current)
+        });
+        parsers.set(key, parser);
+    }
+    return parser;
+}
+// The processors above name the file being read; parsing is synchronous, so one slot is enough.
+const reading = { current: 'the XML file' };
+/**
+ * Parses an XML document into plain objects (attributes as `@Name`, namespace prefixes removed),
+ * decoding references; `what` names the file in every message.
+ */
+function readXmlDocument(xml, what, options = {}) {
+    // XML's end-of-line handling: CR LF and a lone CR are read as LF.
+    const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true)
+        throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+    reading.current = what;
+    try {
+        return parserFor(options, reading).parse(plain);
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw err;
+        throw new XmlDocumentError(`${what} cannot be read as XML: ${err.message}.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/protocol/manifests.ts
 // Reads Service Fabric application and service manifests (namespace
 // http://schemas.microsoft.com/2011/01/fabric) into plain objects. Shared by the action (package
@@ -8500,24 +8699,17 @@ const ARRAY_ELEMENTS = new Set([
     'StatefulServiceType',
     'StatelessServiceType'
 ]);
-const parserOptions = {
-    ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    removeNSPrefix: true,
-    parseAttributeValue: false,
-    parseTagValue: false,
-    isArray: (name) => ARRAY_ELEMENTS.has(name)
-};
 // Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
 // refused (the package layout rules); only the canonical form trims, to ignore formatting.
-const parser = new XMLParser({ ...parserOptions, trimValues: false });
-const canonicalParser = new XMLParser({ ...parserOptions, trimValues: true });
-function manifests_parseXml(xml, what, using = parser) {
-    const valid = XMLValidator.validate(xml);
-    if (valid !== true) {
-        throw new ManifestError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+function manifests_parseXml(xml, what, trim = false) {
+    try {
+        return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
     }
-    return using.parse(xml);
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw new ManifestError(err.message);
+        throw err;
+    }
 }
 function manifests_element(node) {
     return typeof node === 'object' && node !== null ? node : undefined;
@@ -8605,7 +8797,7 @@ function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
  * attribute and value does.
  */
 function canonicalXml(xml, what = 'the manifest') {
-    const doc = manifests_parseXml(xml, what, canonicalParser);
+    const doc = manifests_parseXml(xml, what, true);
     return JSON.stringify(sortKeys(doc));
 }
 function sortKeys(value) {
@@ -9802,8 +9994,9 @@ class ClusterManager {
         const name = this.requiredString(body, 'Name', model);
         const typeName = this.requiredString(body, 'TypeName', model);
         const typeVersion = this.requiredString(body, 'TypeVersion', model);
-        if (!/^fabric:\/[^/]/.test(name))
-            throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not an application name of the form fabric:/Name.`);
+        const problem = applicationNameProblem(name);
+        if (problem)
+            throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not a valid application name: ${problem}.`);
         const v = this.types.findAvailable(typeName, typeVersion);
         if (!v) {
             throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${typeName} version ${typeVersion} is not provisioned (or not yet Available).`);

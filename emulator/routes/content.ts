@@ -79,15 +79,23 @@ async function uploadFile(deps: ImageStoreDeps, ctx: RouteContext): Promise<void
   }
   const staged = deps.store.newStagingFile('put');
   let bytes: number;
+  let dropped = false;
   deps.writeOrder.putStarted(ctx.storePath);
   try {
     bytes = await receiveBodyInto(ctx, staged);
-    await deps.store.install(staged, ctx.storePath);
+    dropped = deps.dropper.drops(ctx.storePath);
+    // Injected fault: answered, not kept; the old file (if any) stays as it was.
+    if (dropped) await fs.rm(staged, { force: true });
+    else await deps.store.install(staged, ctx.storePath);
   } catch (err) {
     await fs.rm(staged, { force: true });
     throw err;
   } finally {
     deps.writeOrder.putEnded(ctx.storePath);
+  }
+  if (dropped) {
+    deps.journal.fault('dropped-write', 'upload-file', ctx.storePath);
+    return ctx.reply(200);
   }
   deps.journal.record({ op: 'upload-file', path: ctx.storePath, bytes });
   await deps.writeOrder.check(ctx.storePath);

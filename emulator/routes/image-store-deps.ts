@@ -4,12 +4,15 @@ import type { ContentStore } from '../content-store.js';
 import type { Journal } from '../journal.js';
 import type { UploadSessions } from '../upload-sessions.js';
 import type { WriteOrderCheck } from '../write-order.js';
+import type { WriteDropper } from '../faults.js';
 
 export interface ImageStoreDeps {
   store: ContentStore;
   sessions: UploadSessions;
   journal: Journal;
   writeOrder: WriteOrderCheck;
+  /** The fault "answered but not kept" (faults.ts). */
+  dropper: WriteDropper;
   /** `\` as Windows clusters answer, or `/` as Linux clusters do. */
   separator: '\\' | '/';
   /** Entries per listing page before a ContinuationToken is given. */

@@ -87,6 +87,12 @@ async function commit(deps: ImageStoreDeps, ctx: RouteContext): Promise<void> {
   const session = deps.sessions.get(id);
   if (!session) throw FabricHttpError.invalidArg(`no upload session ${id}`);
   if (!deps.sessions.isComplete(session)) throw FabricHttpError.invalidArg(`session ${id} still expects bytes`);
+  if (deps.dropper.drops(session.path)) {
+    // Injected fault: answered, not kept; the session is gone and the old file (if any) stays as it was.
+    await deps.sessions.remove(id);
+    deps.journal.fault('dropped-write', 'commit', session.path);
+    return ctx.reply(200);
+  }
   await deps.store.install(session.stagingFile, session.path);
   await deps.sessions.remove(id);
   const stored = deps.store.canonical(session.path);

@@ -6,19 +6,22 @@ import { ReleaseRecord } from '../deploy/release-record.js';
 import { UploadRecord } from '../upload/upload-record.js';
 import { actionsReporter } from './actions-reporter.js';
 import { readReleaseJob } from './release-job.js';
-import { writeReleaseOutputs, writeReleaseSummary } from './release-report.js';
-import { writeUploadOutputs, writeUploadSummary } from './run-report.js';
+import { writeJobSummary } from './job-summary.js';
+import { writeReleaseOutputs } from './release-report.js';
+import { writeUploadOutputs } from './run-report.js';
+import type { Reporter } from '../util/reporter.js';
+import { timePhases } from './timed-reporter.js';
 
 export async function run(): Promise<void> {
   const cancellation = new AbortController();
   const stopListening = cancelOnSignals(cancellation);
   try {
-    const result = await release(cancellation.signal);
+    const timed = timePhases(actionsReporter);
+    const result = await release(cancellation.signal, timed.reporter);
     if (result.error !== undefined) core.setFailed(result.error);
     writeUploadOutputs(result.upload);
     writeReleaseOutputs(result.release);
-    await writeUploadSummary(result.upload);
-    await writeReleaseSummary(result.release);
+    await writeJobSummary(result, timed.spans);
   } finally {
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') reportResourceUsage();
@@ -26,7 +29,7 @@ export async function run(): Promise<void> {
 }
 
 /** The release of the job the inputs describe; a bad input fails it before any request. */
-async function release(signal: AbortSignal): Promise<ReleaseResult> {
+async function release(signal: AbortSignal, reporter: Reporter): Promise<ReleaseResult> {
   let job;
   try {
     job = readReleaseJob();
@@ -38,7 +41,7 @@ async function release(signal: AbortSignal): Promise<ReleaseResult> {
     release.error = error;
     return { upload, release, error };
   }
-  return runRelease(job, actionsReporter, signal);
+  return runRelease(job, reporter, signal);
 }
 
 /**

@@ -24,7 +24,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
       retries: inputs.retries,
       apiVersion: inputs.apiVersion,
       concurrency: inputs.concurrency,
-      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE)
+      expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+      firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
     },
     source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
     upload: {
@@ -40,6 +41,12 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
     names: ACTION_SETTING_NAMES,
     blob
   });
+}
+
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }
 
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */

@@ -1,8 +1,8 @@
-// What the run did, as step outputs and as a job summary. Both are written whether the run
-// succeeds or fails, with every value known by then.
+// What the upload did, as step outputs and as facts for the job summary (summary-markdown.ts). Both
+// are written whether the run succeeds or fails, with every value known by then.
 import * as core from '@actions/core';
-import { formatBytes } from '../util/format-bytes.js';
 import { type UploadRecord } from '../upload/upload-record.js';
+import type { UploadFacts } from './summary-markdown.js';
 
 export const Output = {
   ImageStorePath: 'image-store-path',
@@ -55,47 +55,28 @@ export function writeUploadOutputs(r: UploadRecord): void {
   }
 }
 
-/** Writes the job summary; a failure to write it is logged, never fatal. */
-export async function writeUploadSummary(r: UploadRecord): Promise<void> {
-  try {
-    const [firstLine, ...moreLines] = (r.error ?? '').split('\n');
-    const failures = moreLines.map(l => l.replace(/^\s*-\s*/, '')).filter(l => l.trim() !== '');
-    const stale = r.staleCount ? ` ⚠️ It holds ${r.staleCount} file(s) or folder(s) the package does not have (see the warning).` : '';
-    const uploadFailed = r.error !== undefined && !r.uploadCompleted && r.uploadNotNeeded === undefined;
-    const status = uploadFailed
-      ? `❌ ${r.dryRun ? 'Dry run' : 'Upload'} failed: ${firstLine}`
-      : r.uploadNotNeeded !== undefined
-        ? `⏭️ Not uploaded: ${r.uploadNotNeeded}.`
-        : r.dryRun
-          ? `ℹ️ Dry run: nothing was changed in the Image Store; a real run would ${r.skipped ? `skip the upload (a complete upload is at '${r.imageStorePath}')` : `upload to '${r.imageStorePath}'`}.${stale}`
-          : r.skipped
-            ? `⏭️ Skipped: a complete upload is already at '${r.imageStorePath}'.${stale}`
-            : `${r.staleCount ? '⚠️' : '✅'} Uploaded to '${r.imageStorePath}'.${stale}${r.error ? ' The release that followed failed: see below.' : ''}`;
-    const row = (label: string, value: string | undefined) => [label, value ?? '—'];
-    const throughput = r.throughput;
-    core.summary.addHeading('Service Fabric package upload', 2).addRaw(status, true);
-    if (uploadFailed && failures.length > 0) core.summary.addList(failures);
-    await core.summary
-      .addTable([
-        [
-          { data: 'What', header: true },
-          { data: 'Value', header: true }
-        ],
-        row('Destination', r.imageStorePath),
-        row('Cluster', r.endpoint),
-        row(r.dryRun ? 'Files to upload' : 'Files uploaded', r.fileCount?.toString()),
-        row(r.dryRun ? 'Folders (mark files) to write' : 'Folders (mark files)', r.folderCount?.toString()),
-        row('Left over in the destination', r.staleCount?.toString()),
-        row('Chunked files', r.chunkedFileCount?.toString()),
-        row('Package size', r.totalBytes === undefined ? undefined : `${formatBytes(r.totalBytes)} (${r.totalBytes} bytes)`),
-        row('Store size', r.storeSizeBytes === undefined ? undefined : `${formatBytes(r.storeSizeBytes)} (${r.storeSizeBytes} bytes)`),
-        row('Duration', `${r.durationSeconds.toFixed(1)} s`),
-        row('Throughput', throughput === undefined ? undefined : `${formatBytes(throughput)}/s`),
-        row('Requests', r.requestsSent?.toString()),
-        row('Copied to', r.copiedTo)
-      ])
-      .write();
-  } catch (err) {
-    core.warning(`Could not write the job summary: ${(err as Error).message}`);
-  }
+/** What the job summary says about the upload. */
+export function uploadFacts(r: UploadRecord): UploadFacts {
+  return {
+    endpoint: r.endpoint,
+    imageStorePath: r.imageStorePath,
+    dryRun: r.dryRun,
+    skipped: r.skipped,
+    notNeeded: r.uploadNotNeeded,
+    completed: r.uploadCompleted,
+    fileCount: r.fileCount,
+    folderCount: r.folderCount,
+    chunkedFileCount: r.chunkedFileCount,
+    totalBytes: r.totalBytes,
+    storeSizeBytes: r.storeSizeBytes,
+    staleCount: r.staleCount,
+    uploadSeconds: r.uploadSeconds,
+    throughput: r.throughput,
+    requestsSent: r.requestsSent,
+    copiedTo: r.copiedTo,
+    compressedBytes: r.compressedBytes,
+    skippedPackageCount: r.skippedPackageCount,
+    packageUrl: r.packageUrl,
+    blobResult: r.blobResult
+  };
 }

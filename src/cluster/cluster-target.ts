@@ -35,4 +35,6 @@ export interface ClusterTarget {
   /** Most requests in flight at once. */
   readonly concurrency: number;
   readonly expectContinue: ExpectContinueMode;
+  /** Overrides FIRST_ANSWER_TIMEOUT_MS of gateway-client.ts (tests of a gateway that never answers). */
+  readonly firstAnswerTimeoutMs?: number;
 }

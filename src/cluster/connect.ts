@@ -66,6 +66,7 @@ export function connectToCluster(target: ClusterTarget, clientCertificate: Clien
     onRetry: line => reporter.info(line),
     reporter,
     names,
+    firstAnswerTimeoutMs: target.firstAnswerTimeoutMs,
     credentials: {
       certificate: clientCertificate !== undefined,
       token: security.aadToken !== undefined || security.azureClientId !== undefined

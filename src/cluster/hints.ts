@@ -97,3 +97,10 @@ function networkHint(f: AttemptFailure, endpoint: string, credentials: { certifi
         : `Check that ${endpoint} is reachable from this runner.`;
   }
 }
+
+/** No request has ever been answered, and the last ones got nothing within the first-answer deadline. */
+export function noFirstAnswerHint(endpoint: string, seconds: number, attempts: number, names: SettingNames = CANONICAL_NAMES): string {
+  const url = new URL(endpoint);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return `Nothing at ${endpoint} answered within ${seconds} s, ${attempts} times in a row, and it has never answered this run: a connection is accepted or left hanging, but no gateway replies. Check the network path from this runner: that port ${port} is open to it (the HTTP gateway listens on 19080 unless the cluster says otherwise), that the cluster's NSG and firewall rules (and any load balancer rule) let this runner's address through to the gateway, and that '${names.ClusterEndpoint}' is the cluster's HTTP gateway endpoint. Raising '${names.Timeout}' will not help here.`;
+}

@@ -14,8 +14,9 @@ import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
-// Release through Blob storage (issue 20).
 import { stageInBlobStorage } from './blob-staging.js';
+import { withDefaultDestination } from './default-destination.js';
+import type { DestinationLease } from '../upload/destination-lease.js';
 
 /** What one release did, success or not: the front door maps it to its outputs and summary. */
 export interface ReleaseResult {
@@ -31,16 +32,18 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   const upload = new UploadRecord();
   const release = new ReleaseRecord();
   upload.endpoint = job.cluster.endpoint;
-  upload.imageStorePath = job.upload.imageStorePath;
+  upload.imageStorePath = job.upload.imageStorePath || undefined;
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
   let disposeBlobStaging: (() => void) | undefined;
+  let lease: DestinationLease | undefined;
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
       preparing: p => (toUpload = p),
-      staged: dispose => (disposeBlobStaging = dispose)
+      staged: dispose => (disposeBlobStaging = dispose),
+      leased: l => (lease = l)
     });
   } catch (err) {
     const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
@@ -48,6 +51,15 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     upload.error = error;
     await recordIdentityForOutputs(job.source.path, release);
   } finally {
+    // Held until the release is done too, so that no other run replaces the package under the provision.
+    const held = lease;
+    await held
+      ?.release()
+      .catch(err =>
+        reporter.warning(
+          `Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`
+        )
+      );
     connection?.dispose();
     disposeBlobStaging?.();
     if (toUpload) {
@@ -67,7 +79,12 @@ async function releaseSteps(
   signal: AbortSignal,
   upload: UploadRecord,
   release: ReleaseRecord,
-  hold: { connected(c: ClusterConnection): void; preparing(p: PackageToUpload): void; staged(dispose: () => void): void }
+  hold: {
+    connected(c: ClusterConnection): void;
+    preparing(p: PackageToUpload): void;
+    staged(dispose: () => void): void;
+    leased(l: DestinationLease): void;
+  }
 ): Promise<void> {
   const { names } = job;
   const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
@@ -90,8 +107,12 @@ async function releaseSteps(
   upload.totalBytes = pkg.totalBytes;
   // Offline validation, before the first request.
   const validation = await validatePackageStep(pkg, job.source, reporter, names);
+  const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest!, names);
+  const uploadSpec = destination.spec;
+  if (destination.note !== undefined) reporter.info(destination.note);
+  upload.imageStorePath = uploadSpec.imageStorePath;
   const context = { reporter, names };
-  const plan = await planRelease(pkg.root, job.upload.imageStorePath, job.release, release, context);
+  const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
   const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage };
 
@@ -105,7 +126,7 @@ async function releaseSteps(
   // Refuses another type, a downgrade, parameters silently reset, before any write.
   await checkReleaseTarget(plan, connection.management, context);
 
-  const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
+  const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l: DestinationLease) => hold.leased(l) };
   if (job.blob && plan) {
     // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
     upload.uploadNotNeeded = plan.alreadyProvisioned

@@ -8,6 +8,8 @@ import { joinStorePath } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import type { ScannedPackage } from '../package/package-scan.js';
 import { PackageUploader } from '../upload/package-uploader.js';
+import { DestinationLease } from '../upload/destination-lease.js';
+import { isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
 import type { UploadRecord } from '../upload/upload-record.js';
 import type { UploadSpec } from '../upload/upload-spec.js';
 import { formatBytes } from '../util/format-bytes.js';
@@ -22,14 +24,23 @@ export interface UploadStep {
   reporter: Reporter;
   names: SettingNames;
   signal: AbortSignal;
+  /** Given this run's lease on the destination as soon as it is taken: the caller releases it when the run ends. */
+  onLease?: (lease: DestinationLease) => void;
 }
 
 export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Promise<void> {
   const { client, spec, record, reporter, names, signal } = step;
   const destination = spec.imageStorePath;
+  let lease: DestinationLease | undefined;
   try {
     const prepared = await reporter.group(`Prepare '${destination}' (${names.Overwrite}: ${spec.overwrite})`, async () => {
+      // The first request is the read-only listing that tells an Image Store from anything else; the lease's marker comes next.
       const state = await inspectDestination(client, destination, { lookForRootMark: spec.overwrite === 'skip', names });
+      const writes = !(spec.overwrite === 'skip' && state.complete) && !(spec.overwrite === 'fail' && state.exists);
+      if (writes) {
+        lease = await DestinationLease.acquire(client, destination, { log: line => reporter.info(line), warn: line => reporter.warning(line) });
+        step.onLease?.(lease);
+      }
       return prepareDestination(client, destination, spec.overwrite, pkg, spec.concurrency, state, reporter, names);
     });
     if (prepared.skip) {
@@ -43,6 +54,8 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       return;
     }
 
+    if (!lease) throw new Error('internal: an upload without a lease on its destination');
+    const floor = lease.floor;
     const listings = new FolderListings(client, destination);
     const uploader = new PackageUploader(client, pkg, {
       destination,
@@ -83,7 +96,7 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       await reporter.group('Verify', async () => {
         // The sub-folders were listed as their mark files were written: what is left is the root.
         const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
-        assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true }, names);
+        assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true, writtenAfter: floor }, names);
         warnAboutStale(step, tree, pkg);
         record.storeSizeBytes = size ?? sumOf(tree.files);
         reporter.info(
@@ -92,10 +105,12 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       });
 
       await reporter.group("Write the package root's mark file", async () => {
+        await lease?.confirm();
         await uploader.writeRootMarkFile();
-        if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
+        const rootMark = await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME));
+        if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), floor) === false) {
           throw new Error(
-            `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`
+            `The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but ${rootMark === undefined ? 'does not list it' : 'lists an older one'}: the package is not marked complete. Run the upload again.`
           );
         }
         record.rootMarked = true;
@@ -110,7 +125,7 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       await reporter.group(`Copy to '${copyTo}'`, async () => {
         await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
         const tree = await listTree(client, copyTo, spec.concurrency);
-        assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, {}, names);
+        assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, { writtenAfter: floor }, names);
         record.copiedTo = copyTo;
         reporter.info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
       });

@@ -23,7 +23,10 @@ export interface UploadSettings {
   clusterEndpoint: string;
   /** Absolute local folder of the application package. */
   packagePath: string;
-  /** Destination folder in the store, `a/b` form. */
+  /**
+   * Destination folder in the store, `a/b` form. Empty when the setting is not given: the core then
+   * derives it from ApplicationManifest.xml once the package is validated (default-destination.ts).
+   */
   imageStorePath: string;
   /** Glob patterns relative to the package folder; `!` excludes. */
   include: string[];
@@ -256,12 +259,8 @@ export function readUploadSettings(read: (name: string) => string, names: Settin
   }
   const packagePath = path.resolve(packagePathText);
   const imageStorePathText = read(SETTING.ImageStorePath);
-  if (imageStorePathText.trim() === '' && /[\\/]/.test(path.basename(packagePath))) {
-    throw new InputError(
-      `'${names.ImageStorePath}' is not set and the package folder's name '${path.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${names.ImageStorePath}'.`
-    );
-  }
-  const imageStorePath = parseStorePath(names.ImageStorePath, imageStorePathText.trim() === '' ? path.basename(packagePath) : imageStorePathText);
+  // Not set: derived from the manifest after the scan (never the package folder's name, `Release` for every Visual Studio build).
+  const imageStorePath = imageStorePathText.trim() === '' ? '' : parseStorePath(names.ImageStorePath, imageStorePathText);
   const include = lines(read(SETTING.Include) || '**');
   if (include.every(p => p.startsWith('!'))) {
     throw new InputError(`'${names.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
@@ -272,28 +271,8 @@ export function readUploadSettings(read: (name: string) => string, names: Settin
   }
   const copyToText = read(SETTING.CopyTo);
   const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(names.CopyTo, copyToText);
-  // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
-  // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
-  if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
-    throw new InputError(`'${names.CopyTo}' ('${copyTo}') must be outside '${names.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
-  }
   const cleanupPaths = lines(read(SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
-  for (const p of cleanupPaths) {
-    for (const [name, kept] of [
-      [names.ImageStorePath, imageStorePath],
-      [names.CopyTo, copyTo]
-    ] as const) {
-      if (kept === undefined) continue;
-      if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
-        throw new InputError(`'${names.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
-      }
-      if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
-        throw new InputError(
-          `'${names.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${names.CleanupPaths}'.`
-        );
-      }
-    }
-  }
+  if (imageStorePath !== '') checkStorePathsApart(imageStorePath, copyTo, cleanupPaths, names);
   const apiVersion = (read(SETTING.ApiVersion) || '6.0').trim();
   if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
     throw new InputError(`'${names.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
@@ -314,4 +293,29 @@ export function readUploadSettings(read: (name: string) => string, names: Settin
     dryRun: parseBoolean(names.DryRun, read(SETTING.DryRun)),
     security
   };
+}
+
+/** 'copy-to' and 'cleanup-paths' must not overlap the destination (checked again once a default destination is derived). */
+export function checkStorePathsApart(imageStorePath: string, copyTo: string | undefined, cleanupPaths: readonly string[], names: SettingNames): void {
+  // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
+  // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
+  if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
+    throw new InputError(`'${names.CopyTo}' ('${copyTo}') must be outside '${names.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
+  }
+  for (const p of cleanupPaths) {
+    for (const [name, kept] of [
+      [names.ImageStorePath, imageStorePath],
+      [names.CopyTo, copyTo]
+    ] as const) {
+      if (kept === undefined) continue;
+      if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
+        throw new InputError(`'${names.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+      }
+      if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
+        throw new InputError(
+          `'${names.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${names.CleanupPaths}'.`
+        );
+      }
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { type Reporter, SILENT_REPORTER } from '../util/reporter.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { ImageStoreError } from '../cluster/errors.js';
 import { GatewayClient } from '../cluster/gateway-client.js';
-import { type ApplicationInfo, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
+import { type ApplicationInfo, type ApplicationUpgradeProgress, ManagementClient, ManagementErrorCode } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { effectiveParameters } from './application-parameters.js';
 import { Deadline, pause, pollIntervalMs, ReleaseError } from './polling.js';
@@ -258,10 +258,7 @@ async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app:
       pollMs: options.pollMs,
       log,
       names,
-      onProgress: (p: { UpgradeState: string }, domains: ReleaseReport['domains']) => {
-        report.upgradeState = p.UpgradeState;
-        report.domains = domains;
-      }
+      onProgress: (p: ApplicationUpgradeProgress, domains: ReleaseReport['domains']) => report.recordProgress(p, domains)
     };
     if (existing.Status === 'Upgrading') {
       const progress = await client.getUpgradeProgress(app.name);

@@ -1,8 +1,9 @@
 // What the release did, filled in as it goes by deploy.ts and returned by the core: provision,
 // create or upgrade, the timeline of upgrade domains, what a cancellation leaves behind.
 import { CancelledError } from '../cluster/errors.js';
+import type { ApplicationUpgradeProgress } from '../cluster/management-client.js';
 import type { DomainTiming } from './wait-for-upgrade.js';
-import { sfctlCommands } from './wait-for-upgrade.js';
+import { sfctlCommands, summarizeEvaluations } from './wait-for-upgrade.js';
 
 /** Where the release got to: decides what a cancellation leaves behind. */
 export type ReleasePhase = 'planned' | 'provisioning' | 'creating' | 'upgrading' | 'done';
@@ -21,6 +22,10 @@ export class ReleaseRecord {
   upgradeMode?: string;
   failureAction?: string;
   domains: DomainTiming[] = [];
+  /** The cluster's unhealthy evaluations, in its words, from the latest progress that had some. */
+  healthEvaluations: string[] = [];
+  /** The upgrade domain the upgrade failed in, as the cluster reports it. */
+  failedDomain?: string;
   packageDeleted?: boolean;
   unprovisioned: string[] = [];
   keptVersions: string[] = [];
@@ -34,6 +39,16 @@ export class ReleaseRecord {
 
   end(): void {
     if (this.startedAt !== undefined) this.endedAt ??= Date.now();
+  }
+
+  /** Records the latest upgrade progress: its state, the domains seen, and what was unhealthy. */
+  recordProgress(progress: ApplicationUpgradeProgress, domains: DomainTiming[]): void {
+    this.upgradeState = progress.UpgradeState;
+    this.domains = domains;
+    const failedDomain = progress.UpgradeDomainProgressAtFailure?.DomainName;
+    if (failedDomain) this.failedDomain = failedDomain;
+    const unhealthy = summarizeEvaluations(progress.UnhealthyEvaluations);
+    if (unhealthy.length > 0) this.healthEvaluations = unhealthy;
   }
 
   get durationSeconds(): number | undefined {

@@ -92,7 +92,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
     for (const file of pkg.files) {
       const folder = zippedFolderOf(file.relativePath);
       if (folder === undefined) copied.push(file);
-      else entriesByFolder.get(folder)!.push({ name: file.relativePath.slice(folder.length + 1), localPath: file.localPath, size: file.size });
+      else entriesByFolder.get(folder)!.push(new PackageFileEntry(file.relativePath.slice(folder.length + 1), file));
     }
     // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
     const keptFolders: string[] = [];
@@ -189,6 +189,22 @@ function deferred(): { promise: Promise<void>; resolve(): void; reject(err: unkn
   });
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+/** A file's zip entry: its local path asked of the file when read, not kept per entry while the zips are written. */
+class PackageFileEntry implements ZipEntry {
+  constructor(
+    readonly name: string,
+    private readonly file: PackageFile
+  ) {}
+
+  get localPath(): string {
+    return this.file.localPath;
+  }
+
+  get size(): number {
+    return this.file.size;
+  }
 }
 
 function localPath(root: string, rel: string): string {

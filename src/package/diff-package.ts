@@ -4,11 +4,11 @@
 // always uploaded in full. A part left out that the cluster does not hold is refused here, before
 // the upload, instead of failing the provision.
 import type { ApplicationTypeInfo } from '../cluster/management-client.js';
-import { parseApplicationManifest, parseServiceManifest } from '../protocol/manifests.js';
+import { canonicalXml, parseApplicationManifest, parseServiceManifest } from '../protocol/manifests.js';
 import { type PackageLayout, type PackagePartRef } from '../protocol/package-layout.js';
 import type { ScannedPackage } from './package-scan.js';
 import { inParallel } from '../util/concurrency.js';
-import { assertValidPackage } from './validate-package.js';
+import { assertValidPackage, PackageValidationError } from './validate-package.js';
 
 /** What the diff needs from the cluster: ManagementClient has these. */
 export interface ClusterManifestSource {
@@ -23,6 +23,16 @@ export interface ClusterHoldings {
   /** Provisioned versions read (status Available), oldest first as listed. */
   versions: string[];
   parts: Map<string, string[]>;
+  /**
+   * The canonical form (canonicalXml) of each held service manifest, by `name\u0000version`, with
+   * the provisioned versions holding that form: one name and version should have one form, but a
+   * cluster answer is not trusted to.
+   */
+  serviceManifestForms: Map<string, Map<string, string[]>>;
+}
+
+function serviceKey(name: string, version: string): string {
+  return `${name}\u0000${version}`;
 }
 
 export function partKey(part: PackagePartRef): string {
@@ -41,7 +51,7 @@ const MANIFEST_READS = 8;
  * answer came first.
  */
 export async function readClusterHoldings(source: ClusterManifestSource, typeName: string): Promise<ClusterHoldings> {
-  const holdings: ClusterHoldings = { typeName, versions: [], parts: new Map() };
+  const holdings: ClusterHoldings = { typeName, versions: [], parts: new Map(), serviceManifestForms: new Map() };
   const add = (part: PackagePartRef, typeVersion: string) => {
     const key = partKey(part);
     const versions = holdings.parts.get(key) ?? [];
@@ -68,7 +78,12 @@ export async function readClusterHoldings(source: ClusterManifestSource, typeNam
   for (const ref of imports) {
     const xml = serviceManifests.get(ref);
     if (xml === undefined) continue;
-    const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`);
+    const what = `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`;
+    const manifest = parseServiceManifest(xml, what);
+    const forms = holdings.serviceManifestForms.get(serviceKey(manifest.name, manifest.version)) ?? new Map<string, string[]>();
+    const form = canonicalXml(xml, what);
+    forms.set(form, [...(forms.get(form) ?? []), ref.version]);
+    holdings.serviceManifestForms.set(serviceKey(manifest.name, manifest.version), forms);
     add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, ref.version);
     for (const part of manifest.parts) {
       if (part.isContainer) continue;
@@ -100,6 +115,7 @@ export interface DiffPackage {
  */
 export function buildDiffPackage(pkg: ScannedPackage, layout: PackageLayout, holdings: ClusterHoldings): DiffPackage {
   const heldBy = (part: PackagePartRef) => holdings.parts.get(partKey(part));
+  refuseChangedServiceManifests(layout, holdings);
   const leftOut: LeftOutPart[] = [];
   const leftOutServices = new Set<string>();
   for (const part of layout.presentParts) {
@@ -129,6 +145,27 @@ export function buildDiffPackage(pkg: ScannedPackage, layout: PackageLayout, hol
   // The same rules as the cluster's provision: a part missing from the package is fine only when held.
   const { layout: diffLayout } = assertValidPackage(diff, { clusterHolds: part => heldBy(part) !== undefined });
   return { pkg: diff, layout: diffLayout, leftOut };
+}
+
+/**
+ * A service manifest whose name and version the cluster holds must be the one the cluster holds
+ * (compared as the runtime compares it: the XML content, formatting aside). Otherwise leaving it
+ * out would keep the cluster's old manifest (endpoints, settings, entry points) under a release
+ * that reports success; uploading it would fail the provision. Either way the fix is a new version.
+ */
+function refuseChangedServiceManifests(layout: PackageLayout, holdings: ClusterHoldings): void {
+  const problems: string[] = [];
+  for (const [name, local] of layout.serviceManifests) {
+    const forms = holdings.serviceManifestForms.get(serviceKey(name, local.manifest.version));
+    if (!forms) continue;
+    const mine = canonicalXml(local.xml, `${name}/ServiceManifest.xml`);
+    const differing = [...forms].filter(([form]) => form !== mine).flatMap(([, versions]) => versions);
+    if (differing.length === 0) continue;
+    problems.push(
+      `${name}/ServiceManifest.xml: its content differs from service manifest ${name} version ${local.manifest.version} that the cluster holds for ${holdings.typeName} (provisioned version${differing.length > 1 ? 's' : ''} ${differing.join(', ')}), but its version is the same. A provisioned service manifest cannot change: give it a new Version (and the application manifest's ServiceManifestRef the same), then run the step again.`
+    );
+  }
+  if (problems.length > 0) throw new PackageValidationError(problems);
 }
 
 /** One log line per part left out, saying why. */

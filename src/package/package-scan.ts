@@ -9,7 +9,7 @@ import { type Reporter } from '../util/reporter.js';
 import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../util/settings.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
-import { BrokenLinkError, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
+import { BrokenLinkError, FoundFile, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface PackageFile {
@@ -187,7 +187,7 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
     } else if (entry.kind === 'file') {
       addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
       if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
-      else listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+      else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
     }
   });
   return listing;

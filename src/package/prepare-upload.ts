@@ -73,6 +73,11 @@ export async function preparePackageToUpload(
       else reporter.info(`The cluster holds ${typeName} version(s) ${holdings.versions.join(', ')}.`);
       const d = buildDiffPackage(pkg, layout, holdings);
       for (const l of d.leftOut) reporter.info(describeLeftOut(l, typeName));
+      if (d.leftOut.length > 0) {
+        reporter.info(
+          "Service manifests left out were compared with the cluster's (the same content, formatting aside); Code, Config and Data packages are matched by name and version only: changed content under an unchanged version cannot be seen by the cluster, which keeps the bytes it holds. Give every changed package a new version."
+        );
+      }
       reporter.info(
         `Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`
       );

@@ -31,12 +31,13 @@ export interface PackageValidation {
 
 /** The scanned files (after `include`) as the layout rules see them; manifests are read on demand. */
 export function localPackageView(pkg: ScannedPackage) {
-  const localPaths = new Map(pkg.files.map(f => [f.relativePath, f.localPath]));
+  // The files themselves, not their local paths: a scanned file derives its path when asked (FoundFile).
+  const files = new Map(pkg.files.map(f => [f.relativePath, f]));
   return packageViewOf(
-    localPaths.keys(),
+    files.keys(),
     rel => {
-      const local = localPaths.get(rel);
-      return local === undefined ? undefined : readFileSync(local, 'utf8');
+      const file = files.get(rel);
+      return file === undefined ? undefined : readFileSync(file.localPath, 'utf8');
     },
     pkg.folders.filter(f => f !== '')
   );

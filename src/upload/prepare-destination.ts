@@ -127,6 +127,10 @@ export async function prepareDestination(
       return { skip: false, empty: true };
     }
     case 'replace': {
+      if (!state.exists) {
+        reporter.info(`'${destination}' does not exist yet: nothing to delete before uploading.`);
+        return { skip: false, empty: true };
+      }
       await client.delete(destination);
       reporter.info(`Deleted '${destination}' before uploading ('${names.Overwrite}: replace').`);
       return { skip: false, empty: true };

@@ -3,7 +3,10 @@ export const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'] as const;
 export type OverwriteMode = (typeof OVERWRITE_MODES)[number];
 
 export interface UploadSpec {
-  /** Destination folder in the store, `a/b` form. */
+  /**
+   * Destination folder in the store, `a/b` form; '' when not set: the core derives it from
+   * ApplicationManifest.xml once the package is validated (src/core/default-destination.ts).
+   */
   readonly imageStorePath: string;
   readonly overwrite: OverwriteMode;
   /** Files larger than this go through an upload session, in chunks of this size. */

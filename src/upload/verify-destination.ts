@@ -5,7 +5,8 @@ import { InFlight } from '../util/in-flight.js';
 import { Semaphore } from '../util/concurrency.js';
 import type { ScannedPackage } from '../package/package-scan.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
-import { parseInt64 } from '../protocol/models.js';
+import { type FileInfo, parseInt64 } from '../protocol/models.js';
+import { describeStamp, type FileStamp, isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
 import { joinStorePath, normalizeStorePath, type PathComparison, relativeStorePath, storePathKey } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
@@ -13,6 +14,8 @@ import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 export interface StoreTree {
   /** Files beneath the folder, relative to it with `/`, and their sizes. */
   files: Map<string, number>;
+  /** What the listing says of each file's write (FileVersion, ModifiedDate), by the same paths as `files`. */
+  stamps: Map<string, FileStamp>;
   /** Folders beneath the folder, relative to it with `/`. */
   folders: string[];
   /**
@@ -27,9 +30,9 @@ export class MalformedListingError extends Error {
   override name = 'MalformedListingError';
 }
 
-/** One folder's listing: its files (with sizes) and sub-folders, relative to the tree's root. */
+/** One folder's listing: its files (with sizes and stamps) and sub-folders, relative to the tree's root. */
 interface FolderListing {
-  files: [string, number][];
+  files: [string, number, FileStamp][];
   folders: string[];
   /** The cluster answered with `\` separators. */
   backslashes: boolean;
@@ -53,7 +56,7 @@ async function listFolder(client: ImageStoreClient, root: string, folder: string
   if (!Array.isArray(files) || !Array.isArray(folders)) {
     throw new MalformedListingError(`The listing of '${where}' is not an Image Store listing (StoreFiles and StoreFolders must be arrays).`);
   }
-  for (const f of files as { StoreRelativePath?: unknown; FileSize?: unknown }[]) {
+  for (const f of files as (Partial<FileInfo> & { StoreRelativePath?: unknown; FileSize?: unknown })[]) {
     const at = relative(f?.StoreRelativePath);
     let size: number;
     try {
@@ -61,7 +64,7 @@ async function listFolder(client: ImageStoreClient, root: string, folder: string
     } catch (err) {
       throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${(err as Error).message}.`);
     }
-    listing.files.push([at, size]);
+    listing.files.push([at, size, stampOf(f)]);
   }
   for (const f of folders as { StoreRelativePath?: unknown }[]) listing.folders.push(relative(f?.StoreRelativePath));
   return listing;
@@ -99,12 +102,15 @@ export class FolderListings {
    */
   async tree(concurrency: number): Promise<StoreTree> {
     await this.early.drain();
-    const tree: StoreTree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
+    const tree: StoreTree = { files: new Map(), stamps: new Map(), folders: [], comparison: { caseInsensitive: false } };
     const listings = new InFlight();
     const limiter = new Semaphore(concurrency);
     const add = (listing: FolderListing): void => {
       if (listing.backslashes) tree.comparison = { caseInsensitive: true };
-      for (const [at, size] of listing.files) tree.files.set(at, size);
+      for (const [at, size, stamp] of listing.files) {
+        tree.files.set(at, size);
+        tree.stamps.set(at, stamp);
+      }
       for (const sub of listing.folders) {
         tree.folders.push(sub);
         if (!listings.failed) visit(sub);
@@ -132,23 +138,41 @@ export async function listTree(client: ImageStoreClient, root: string, concurren
 export interface VerifyOptions {
   /** The package root's `_.dir` is not expected yet (verification before it is written). */
   withoutRootMark?: boolean;
+  /**
+   * Every file and mark file of the package must show a write after this one (this run's lease
+   * marker, written before anything else): a write the store answered but did not keep leaves the
+   * old file, whatever its size.
+   */
+  writtenAfter?: FileStamp;
 }
 
 /** Compares the store with the package: every file with its size, every mark file. */
 export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: VerifyOptions = {}): string[] {
   const key = (p: string) => storePathKey(p, tree.comparison);
   const stored = new Map<string, number>();
+  const stamps = new Map<string, FileStamp>();
   for (const [p, size] of tree.files) stored.set(key(p), size);
+  for (const [p, stamp] of tree.stamps) stamps.set(key(p), stamp);
   const problems: string[] = [];
+  const notWrittenNow = (rel: string) => {
+    const floor = options.writtenAfter;
+    const stamp = stamps.get(key(rel));
+    if (floor === undefined || stamp === undefined || isWrittenAfter(stamp, floor) !== false) return;
+    problems.push(
+      `'${rel}' is not the file this run wrote (the store lists ${describeStamp(stamp)}, older than this run's first write, ${describeStamp(floor)}): the store answered the write but kept the file that was there`
+    );
+  };
   for (const file of pkg.files) {
     const size = stored.get(key(file.relativePath));
     if (size === undefined) problems.push(`'${file.relativePath}' is missing`);
     else if (size !== file.size) problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+    else notWrittenNow(file.relativePath);
   }
   for (const folder of pkg.folders) {
     if (folder === '' && options.withoutRootMark) continue;
     const mark = joinStorePath(folder, MARK_FILE_NAME);
     if (!stored.has(key(mark))) problems.push(`'${mark}' is missing`);
+    else notWrittenNow(mark);
   }
   return problems;
 }

@@ -38,7 +38,7 @@ describe('seeded fault runs', () => {
       const pkg = await pkgPromise;
       await withEmulator({ faults }, async emu => {
         const run = await runAction({
-          inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '6' }
+          inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Chaos', 'chunk-size': '64KiB', concurrency: '6' }
         });
         assert.equal(run.exitCode, 0, `seed ${seed}:\n${run.stdout}`);
         await assertStoreMatchesPackage(emu, 'Chaos', pkg);
@@ -66,7 +66,7 @@ describe('lost answers', () => {
       await withEmulator({ faults: { seed, failRate: 0.2, failKinds: ['lost-answer'] } }, async emu => {
         const pkg = await makePackage({ 'ApplicationManifest.xml': APP_MANIFEST, 'Svc/a.bin': 300 * KiB, 'Svc/b.bin': 200 * KiB + 3 }, 'Lost');
         const run = await runAction({
-          inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '1', retries: '8' }
+          inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Lost', 'chunk-size': '64KiB', concurrency: '1', retries: '8' }
         });
         assert.equal(run.exitCode, 0, `seed ${seed}:\n${run.stdout}`);
         await assertStoreMatchesPackage(emu, 'Lost', pkg);
@@ -89,7 +89,7 @@ describe('a cluster that keeps failing', () => {
         'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
         'Svc/a.txt': 'a'
       });
-      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, retries: '3' }, timeoutMs: 60_000 });
+      const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', retries: '3' }, timeoutMs: 60_000 });
       assert.equal(run.signal, null, 'the action had to be killed');
       assert.equal(run.exitCode, 1);
       const error = run.stdout.split('\n').find(l => l.startsWith('::error::')) ?? '';
@@ -114,7 +114,7 @@ describe('a cluster that keeps failing', () => {
         'Big/b.bin': 1024 * KiB
       });
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, overwrite: 'merge', 'chunk-size': '64KiB', concurrency: '4' }
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'App', overwrite: 'merge', 'chunk-size': '64KiB', concurrency: '4' }
       });
       assert.equal(run.exitCode, 1);
       assert.match(run.stdout, /::error::upload file 'App\/Svc\/clash' failed: HTTP 400/);
@@ -132,7 +132,7 @@ describe('stalls', () => {
     await withEmulator({ faults: { seed: 11, stallRate: 0.1 } }, async emu => {
       const pkg = await makePackage(realisticPackageSpec({ smallFiles: 20, largeSizes: [150 * KiB] }), 'Stall');
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', timeout: '1' },
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Stall', 'chunk-size': '64KiB', timeout: '1' },
         timeoutMs: 90_000
       });
       assert.equal(run.exitCode, 0, run.stdout);
@@ -160,7 +160,7 @@ describe('cancellation', () => {
       );
       let signalled = false;
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'chunk-size': '64KiB', concurrency: '2' },
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Cancel', 'chunk-size': '64KiB', concurrency: '2' },
         timeoutMs: 20_000,
         onStart: child => {
           (async () => {
@@ -191,7 +191,7 @@ describe('a package of 20,000 files', () => {
       let maxFds = 0;
       let sampler: NodeJS.Timeout | undefined;
       const run = await runAction({
-        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, concurrency: '16' },
+        inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Many', concurrency: '16' },
         env: { SFU_REPORT_RESOURCE_USAGE: '1' },
         timeoutMs: 240_000,
         onStart: child => {

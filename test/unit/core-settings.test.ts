@@ -19,7 +19,7 @@ test('a bad setting is named the way the front door names it', () => {
   );
   assert.throws(() => readUploadSettings(reader({ ...BASE, 'cluster-endpoint': '' }), CLI, quiet), /^InputError: '--cluster-endpoint' is required/);
   assert.throws(
-    () => readUploadSettings(reader({ ...BASE, 'copy-to': 'App/x' }), CLI, quiet),
+    () => readUploadSettings(reader({ ...BASE, 'image-store-path': 'App', 'copy-to': 'App/x' }), CLI, quiet),
     /'--copy-to' \('App\/x'\) must be outside '--image-store-path' \('App'\)/
   );
   assert.throws(() => readReleaseSpec(reader({ 'deploy-timeout': '0' }), CLI, quiet), /^InputError: '--deploy-timeout' must be a whole number of seconds/);

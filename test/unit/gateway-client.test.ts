@@ -2,7 +2,15 @@
 // token refreshed once on a 401, cancellation, and hints that name the input to change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GatewayClient, type GatewayClientOptions, type GatewayRequest } from '../../src/cluster/gateway-client.js';
+import {
+  clientWaitMs,
+  FIRST_ANSWER_TIMEOUT_MS,
+  FIRST_CONTACT_ATTEMPTS,
+  GatewayClient,
+  type GatewayClientOptions,
+  type GatewayRequest
+} from '../../src/cluster/gateway-client.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../src/cluster/retry-policy.js';
 import { CancelledError, ImageStoreError } from '../../src/cluster/errors.js';
 import { isRetryable } from '../../src/cluster/retry-policy.js';
 import { Semaphore } from '../../src/util/concurrency.js';
@@ -102,6 +110,49 @@ describe('the request loop', () => {
       CancelledError
     );
     assert.equal(t.requests.length, 1);
+  });
+});
+
+describe('a gateway that never answers', () => {
+  it('waits the short first-answer deadline until the gateway has answered once, then the timeout input', async () => {
+    const t = script({ network: 'ETIMEDOUT' }, { status: 200 }, { status: 200 });
+    const g = gateway(t, { timeoutSeconds: 60 });
+    await g.call({ operation: 'list' }, GET);
+    await g.call({ operation: 'upload file' }, GET);
+    assert.deepEqual(
+      t.requests.map(r => r.timeoutMs),
+      [FIRST_ANSWER_TIMEOUT_MS, FIRST_ANSWER_TIMEOUT_MS, clientWaitMs(60)]
+    );
+  });
+
+  it('gives up after three unanswered attempts with a message about the network path, not the timeout', async () => {
+    const t = script({ network: 'ETIMEDOUT', message: 'no answer within 10 s' });
+    await assert.rejects(gateway(t, { retries: 5 }).call({ operation: 'list', storePath: 'App' }, GET), (err: Error) => {
+      assert.match(err.message, /port 19080 is open/);
+      assert.match(err.message, /NSG and firewall rules/);
+      assert.match(err.message, /'cluster-endpoint' is the cluster's HTTP gateway endpoint/);
+      assert.match(err.message, /Raising 'timeout' will not help/);
+      return true;
+    });
+    assert.equal(t.requests.length, FIRST_CONTACT_ATTEMPTS);
+  });
+
+  it('keeps every retry for a gateway that has answered before', async () => {
+    const t = script({ status: 200 }, { network: 'ETIMEDOUT' });
+    const g = gateway(t, { retries: 5 });
+    await g.call({ operation: 'list' }, GET);
+    await assert.rejects(g.call({ operation: 'upload file' }, GET), /after 5 attempts.*raise 'timeout'/);
+    assert.equal(t.requests.length, 6);
+  });
+
+  it('fails within a minute with the default inputs (timeout 60, retries 5)', () => {
+    const worstBackoff = (attempt: number) => backoffDelay(attempt, DEFAULT_BACKOFF, () => 1);
+    let total = 0;
+    for (let attempt = 1; attempt <= FIRST_CONTACT_ATTEMPTS; attempt++) {
+      total += Math.min(FIRST_ANSWER_TIMEOUT_MS, clientWaitMs(60));
+      if (attempt < FIRST_CONTACT_ATTEMPTS) total += worstBackoff(attempt);
+    }
+    assert.ok(total < 60_000, `${total} ms`);
   });
 });
 

@@ -2,6 +2,7 @@
 // trees in a temp folder: the same ScannedPackage, the same listing, the same error. The glob
 // path is asked for explicitly: scanPackage(..., { useGlob: true }) and listWithGlob().
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -274,4 +275,33 @@ describe('walk of the package folder, against the glob path', () => {
       }
     }
   );
+});
+
+describe('walk of the package folder: memory', () => {
+  it('keeps a bounded number of promises pending, however many files a folder holds', async () => {
+    const files: Record<string, string> = { 'ApplicationManifest.xml': MANIFEST };
+    for (let i = 0; i < 4000; i++) files[`Svc${i % 2}/Code/f${i}.js`] = `module.exports = ${i};`;
+    const root = await tree(files);
+    // Every promise created and not yet resolved, in this process, while the walk runs.
+    const pending = new Set<number>();
+    let most = 0;
+    const hook = createHook({
+      init: (id, type) => {
+        if (type !== 'PROMISE') return;
+        pending.add(id);
+        most = Math.max(most, pending.size);
+      },
+      promiseResolve: id => pending.delete(id)
+    });
+    hook.enable();
+    let listing: PackageListing;
+    try {
+      listing = await walkPackage(root, await realpath(root));
+    } finally {
+      hook.disable();
+    }
+    assert.equal(listing.files.length, 4001);
+    // 64 entries inspected at once, each a few promises deep: hundreds, not one chain per file.
+    assert.ok(most < 1000, `${most} promises were pending at once for 4,001 files`);
+  });
 });
