@@ -106,6 +106,28 @@ describe('ARM release against the emulated managed cluster', () => {
     );
   });
 
+  async function arm(method: string, path: string, query = 'api-version=2024-04-01', body?: unknown) {
+    const res = await fetch(`${emu.url}${path}?${query}`, {
+      method,
+      headers: { authorization: `Bearer ${armToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    });
+    const text = await res.text();
+    return { status: res.status, error: text ? (JSON.parse(text) as { error?: { code: string; message: string } }).error : undefined };
+  }
+
+  it('answers ARM’s error shape: unknown cluster 404, missing or unknown api-version 400, a version under a missing type 404', async () => {
+    const other = CLUSTER.replace('mycluster', 'othercluster');
+    assert.deepEqual((await arm('GET', `${other}/applications/Voting`)).status, 404);
+    assert.equal((await arm('GET', `${other}/applications/Voting`)).error?.code, 'ResourceNotFound');
+    assert.equal((await arm('GET', `${CLUSTER}/applications/Voting`, '')).error?.code, 'MissingApiVersionParameter');
+    assert.equal((await arm('GET', `${CLUSTER}/applications/Voting`, 'api-version=2019-01-01')).error?.code, 'NoRegisteredProviderFound');
+    const orphan = await arm('PUT', `${CLUSTER}/applicationTypes/NoSuchType/versions/1.0.0`, undefined, {
+      properties: { appPackageUrl: `${origin}/c/x.sfpkg` }
+    });
+    assert.deepEqual([orphan.status, orphan.error?.code], [404, 'ParentResourceNotFound']);
+  });
+
   it('creates the type, provisions v1 from its URL and creates the application, following each operation', async () => {
     const log: string[] = [];
     const record = new ReleaseRecord();
@@ -146,6 +168,12 @@ describe('ARM release against the emulated managed cluster', () => {
       log.join('\n')
     );
     assert.equal(appVersion(), '2.0.0');
+  });
+
+  it('refuses with 409 to unprovision a version an application uses', async () => {
+    const used = await arm('DELETE', `${CLUSTER}/applicationTypes/VotingType/versions/2.0.0`);
+    assert.equal(used.status, 409);
+    assert.equal(used.error?.code, 'FABRIC_E_APPLICATION_TYPE_IN_USE');
   });
 
   it('says on cancellation that ARM goes on in the cluster', async () => {
