@@ -11,6 +11,7 @@ import { writeReleaseOutputs } from './release-report.js';
 import { writeUploadOutputs } from './run-report.js';
 import type { Reporter } from '../util/reporter.js';
 import { timePhases } from './timed-reporter.js';
+import { writeVersionOutputs, writeVersionSummary } from './version-report.js';
 
 export async function run(): Promise<void> {
   const cancellation = new AbortController();
@@ -21,7 +22,9 @@ export async function run(): Promise<void> {
     if (result.error !== undefined) core.setFailed(result.error);
     writeUploadOutputs(result.upload);
     writeReleaseOutputs(result.release);
+    writeVersionOutputs(result.versions);
     await writeJobSummary(result, timed.spans);
+    await writeVersionSummary(result.versions);
   } finally {
     stopListening();
     if (process.env.SFU_REPORT_RESOURCE_USAGE === '1') reportResourceUsage();

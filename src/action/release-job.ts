@@ -6,6 +6,7 @@ import { getDeployInputs } from './deploy-inputs.js';
 import { githubOidcToken } from './github-oidc.js';
 import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
 import { getPackageInputs } from './package-inputs.js';
+import { getVersionStampInputs } from './version-inputs.js';
 import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
@@ -14,6 +15,7 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
   const inputs = getInputs(read);
   const release = getDeployInputs(read);
   const form = getPackageInputs(read);
+  const versions = getVersionStampInputs(read);
   const blob = getBlobInputs(read, env);
   if (blob) checkBlobInputsFit(release, form, inputs);
   return freezeJob({
@@ -27,7 +29,7 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
       expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
       firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
     },
-    source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
+    source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
     upload: {
       imageStorePath: inputs.imageStorePath,
       overwrite: inputs.overwrite,

@@ -14,6 +14,7 @@ import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
+import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
 import { stageInBlobStorage } from './blob-staging.js';
 import { withDefaultDestination } from './default-destination.js';
 import type { DestinationLease } from '../upload/destination-lease.js';
@@ -26,6 +27,8 @@ export interface ReleaseResult {
   release: ReleaseRecord;
   /** The failure as a sentence (with one line per failed file below it); undefined on success. */
   error?: string;
+  /** With `version-stamp: content`: the stamped versions, and what they were compared with. */
+  versions?: VersionStampRecord;
 }
 
 export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: AbortSignal): Promise<ReleaseResult> {
@@ -36,12 +39,14 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
+  let stamping: VersionStamping | undefined;
   let disposeBlobStaging: (() => void) | undefined;
   let lease: DestinationLease | undefined;
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
       preparing: p => (toUpload = p),
+      stamped: s => (stamping = s),
       staged: dispose => (disposeBlobStaging = dispose),
       leased: l => (lease = l)
     });
@@ -67,9 +72,10 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
       upload.compressedBytes = toUpload.compressedBytes;
       await toUpload.dispose().catch(err => reporter.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
     }
+    await stamping?.dispose().catch(err => reporter.warning(`Could not delete the stamped manifests: ${err instanceof Error ? err.message : String(err)}`));
   }
   release.end();
-  return { upload, release, error: upload.error };
+  return { upload, release, error: upload.error, versions: stamping?.record };
 }
 
 /** The steps, in order; a failure anywhere throws and runRelease describes it. */
@@ -84,12 +90,13 @@ async function releaseSteps(
     preparing(p: PackageToUpload): void;
     staged(dispose: () => void): void;
     leased(l: DestinationLease): void;
+    stamped(s: VersionStamping): void;
   }
 ): Promise<void> {
   const { names } = job;
   const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
 
-  const pkg = await reporter.group('Scan the package', async () => {
+  const scanned = await reporter.group('Scan the package', async () => {
     const scanned = await scanPackage(job.source.path, [...job.source.include], { names, reporter });
     const chunkSize = job.upload.chunkSize;
     const chunked = scanned.files.filter(f => f.size > chunkSize).length;
@@ -104,9 +111,15 @@ async function releaseSteps(
     }
     return scanned;
   });
-  upload.totalBytes = pkg.totalBytes;
+  upload.totalBytes = scanned.totalBytes;
   // Offline validation, before the first request.
-  const validation = await validatePackageStep(pkg, job.source, reporter, names);
+  const validated = await validatePackageStep(scanned, job.source, reporter, names);
+  // Versions that follow the content (issue 19): stamped in a temporary copy of the manifests, before the first request.
+  const stamping = await VersionStamping.start(scanned, validated, job.source, job.release.publishProfile, reporter, names);
+  if (stamping) hold.stamped(stamping);
+  const pkg = stamping?.pkg ?? scanned;
+  const validation = stamping?.validation ?? validated;
+  upload.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
   const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest!, names);
   const uploadSpec = destination.spec;
   if (destination.note !== undefined) reporter.info(destination.note);
@@ -114,7 +127,7 @@ async function releaseSteps(
   const context = { reporter, names };
   const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
-  const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage };
+  const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
 
   const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
   hold.connected(connection);
@@ -125,6 +138,8 @@ async function releaseSteps(
   await checkAlreadyProvisioned(plan, connection.management, release, context);
   // Refuses another type, a downgrade, parameters silently reset, before any write.
   await checkReleaseTarget(plan, connection.management, context);
+  if (stamping) await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
+  else if (plan?.alreadyProvisioned) reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
 
   const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l: DestinationLease) => hold.leased(l) };
   if (job.blob && plan) {
@@ -134,7 +149,7 @@ async function releaseSteps(
       : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
     if (job.upload.dryRun) return;
     if (!plan.alreadyProvisioned) {
-      const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+      const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
       hold.preparing(toUpload);
       const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
       hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
@@ -144,7 +159,7 @@ async function releaseSteps(
     upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
   } else {
     // What is uploaded: the package, its diff against the cluster, or its compressed copy.
-    const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+    const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
     hold.preparing(toUpload);
     if (job.upload.dryRun) {
       await toUpload.complete;

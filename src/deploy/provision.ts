@@ -53,7 +53,7 @@ export async function checkProvisioned(client: ManagementClient, plan: ReleasePl
   }
   if (differences.length > 0) {
     throw new ReleaseError(
-      `${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package) and run the step again. Nothing was uploaded.`
+      `${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package), or let 'version-stamp: content' do it, and run the step again. Nothing was uploaded.`
     );
   }
   return 'identical';
@@ -100,6 +100,9 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
   return 'provisioned';
 }
 
+/** The image builder's refusal of a package version it holds with other content. */
+const SAME_VERSION_CHANGED = /has changed, but the version number is the same/i;
+
 /**
  * Polls the type until it is no longer Provisioning. An empty answer just after the 202 means
  * "not visible yet". `allowAbsent`: return undefined instead of waiting when the type is not listed.
@@ -123,7 +126,7 @@ async function waitForType(
     if (type?.Status === 'Available') return type;
     if (type?.Status === 'Failed') {
       throw new ReleaseError(
-        `The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (${keptAt} to inspect).`
+        `The cluster could not provision ${typeName} ${typeVersion}: ${(type.StatusDetails?.trim() || 'it gave no details').replace(/\.$/, '')}. ${SAME_VERSION_CHANGED.test(type.StatusDetails ?? '') ? "Give each changed package a new version, and its service manifest and the application type too, or let 'version-stamp: content' do it; then run the step again" : 'Fix the package and run the step again'} (${keptAt} to inspect).`
       );
     }
     if (type && type.Status !== 'Provisioning') {

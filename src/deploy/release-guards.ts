@@ -9,6 +9,7 @@ import type { ApplicationInfo, ParameterPair } from '../cluster/management-clien
 import type { ApplicationManifest } from '../protocol/manifests.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { ReleaseError } from './polling.js';
+import { declaredVersion, hasStamp } from '../util/stamp-suffix.js';
 import { compareTypeVersions, type VersionOrder } from './version-order.js';
 
 export const OMITTED_PARAMETERS_MODES = ['refuse', 'keep', 'reset'] as const;
@@ -57,7 +58,19 @@ export function checkVersionOrder(
 ): void {
   const target = manifest.typeVersion;
   const current = typeof existing.TypeVersion === 'string' ? existing.TypeVersion : '';
-  const order: VersionOrder = current === '' ? { incomparable: 'the cluster did not say which version it runs' } : compareTypeVersions(target, current);
+  // version-stamp: content. Stamps (digests) have no order: the declared versions are compared, and
+  // the same declared version with other content is the usual release, not a downgrade.
+  const stamped = current !== '' && (hasStamp(target) || hasStamp(current));
+  if (stamped && target !== current && declaredVersion(target) === declaredVersion(current)) {
+    log(`${target} and ${current}, which ${app.name} runs, have the same declared version ${declaredVersion(target)}: other content, upgraded.`);
+    return;
+  }
+  const order: VersionOrder =
+    current === ''
+      ? { incomparable: 'the cluster did not say which version it runs' }
+      : stamped
+        ? compareTypeVersions(declaredVersion(target), declaredVersion(current))
+        : compareTypeVersions(target, current);
   if ('order' in order) {
     if (order.order >= 0) return;
     if (app.guards.allowDowngrade) {

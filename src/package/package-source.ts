@@ -8,4 +8,8 @@ export interface PackageSource {
   readonly compress: boolean;
   /** Leave out the parts whose name and version the cluster already holds for the type. */
   readonly diffPackage: boolean;
+  /** `content`: stamp every version with a digest of what it covers (docs/versions.md); absent or `none`: the versions as declared. */
+  readonly versionStamp?: 'none' | 'content';
+  /** Globs (relative to the package folder) of files left out of the digests; still uploaded. */
+  readonly versionStampIgnore?: readonly string[];
 }

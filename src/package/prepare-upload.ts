@@ -9,8 +9,17 @@ import { buildDiffPackage, type ClusterManifestSource, describeLeftOut, readClus
 import type { ScannedPackage } from './package-scan.js';
 import { assertValidPackage, type PackageValidation } from './validate-package.js';
 
-/** Which forms of the package are wanted: the package source's `compress` and `diffPackage`. */
-type PackageForm = Pick<PackageSource, 'compress' | 'diffPackage'>;
+/**
+ * Which forms of the package are wanted: the package source's `compress` and `diffPackage`;
+ * `versionStamped` when `version-stamp: content` stamped the versions (an unchanged version then
+ * means unchanged content).
+ */
+type PackageForm = Pick<PackageSource, 'compress' | 'diffPackage'> & { versionStamped?: boolean };
+
+/** Without stamping, a part left out under a version the cluster holds may hide rebuilt files. */
+export function leftOutUnderSameVersionHint(count: number, names: Pick<SettingNames, 'VersionStamp'> = CANONICAL_NAMES): string {
+  return `${count} package(s) were left out because the cluster holds their versions: files rebuilt under an unchanged version are not deployed; give them a new version, or use '${names.VersionStamp}: content'.`;
+}
 
 /**
  * Refuses an invalid package (PackageValidationError, before any request); warns of unreferenced
@@ -60,7 +69,8 @@ export async function preparePackageToUpload(
   validation: PackageValidation,
   inputs: PackageForm,
   cluster: ClusterManifestSource,
-  reporter: Reporter
+  reporter: Reporter,
+  names: SettingNames = CANONICAL_NAMES
 ): Promise<PackageToUpload> {
   let pkg = scanned;
   let skippedPackageCount: number | undefined;
@@ -78,6 +88,7 @@ export async function preparePackageToUpload(
           "Service manifests left out were compared with the cluster's (the same content, formatting aside); Code, Config and Data packages are matched by name and version only: changed content under an unchanged version cannot be seen by the cluster, which keeps the bytes it holds. Give every changed package a new version."
         );
       }
+      if (d.leftOut.length > 0 && !inputs.versionStamped) reporter.warning(leftOutUnderSameVersionHint(d.leftOut.length, names));
       reporter.info(
         `Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`
       );

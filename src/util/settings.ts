@@ -29,6 +29,8 @@ export const SETTING = {
   AzureClientSecret: 'azure-client-secret',
   Compress: 'compress',
   DiffPackage: 'diff-package',
+  VersionStamp: 'version-stamp',
+  VersionStampIgnore: 'version-stamp-ignore',
   Provision: 'provision',
   KeepPackage: 'keep-package',
   ApplicationName: 'application-name',

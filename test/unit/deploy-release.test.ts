@@ -80,6 +80,15 @@ test("a failed provision fails with the cluster's StatusDetails and keeps the pa
   assert.equal(report.provisionResult, undefined);
 });
 
+test('a provision refused for content changed under the same version says to give new versions, or to stamp them', async () => {
+  cluster.provisionFailure =
+    "The content in CodePackage Name:Code and Version:1.0.0 in Service Manifest 'VotingWebPkg' has changed, but the version number is the same.";
+  await assert.rejects(
+    release({ provision: 'true' }),
+    /has changed, but the version number is the same\. Give each changed package a new version, and its service manifest and the application type too, or let 'version-stamp: content' do it; then run the step again/
+  );
+});
+
 test('already provisioned with the same manifests (reformatted): no provision, no upload', async () => {
   cluster.types.push({
     Name: 'VotingType',

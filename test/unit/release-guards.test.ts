@@ -145,3 +145,18 @@ test('an application whose version the cluster does not report is treated as inc
     /Cannot tell whether the package's version 2.0.0 is older than .*the cluster did not say which version it runs/
   );
 });
+
+test('stamped versions (version-stamp: content): the declared versions are ordered, the stamps are not', () => {
+  const lines: string[] = [];
+  const log = (l: string) => lines.push(l);
+  const stampedManifest = (v: string) => ({ ...manifest, typeVersion: v });
+  // The same declared version with other content: an upgrade, whether the running one was stamped or not.
+  checkVersionOrder(app([]), stampedManifest('2.0.0-ffffffffffff'), existing('2.0.0-0123456789ab'), log);
+  checkVersionOrder(app([]), stampedManifest('2.0.0-ffffffffffff'), existing('2.0.0'), log);
+  assert.match(lines.join('\n'), /same declared version 2\.0\.0: other content, upgraded/);
+  checkVersionOrder(app([]), stampedManifest('2.1.0-0123456789ab'), existing('2.0.0-ffffffffffff'), log);
+  assert.throws(
+    () => checkVersionOrder(app([]), stampedManifest('1.9.0-ffffffffffff'), existing('2.0.0-0123456789ab'), log),
+    /version 1\.9\.0-ffffffffffff is older than 2\.0\.0-0123456789ab/
+  );
+});
