@@ -18,6 +18,8 @@ export interface AadOptions {
 }
 
 const STORAGE_RESOURCE = 'https://storage.azure.com';
+/** [undoc] The emulator's ARM surface (emulator/arm/) takes tokens for the public cloud's ARM scope. */
+export const ARM_RESOURCE = 'https://management.azure.com';
 
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -26,6 +28,7 @@ export class AadAuthority {
   readonly clusterApplicationId: string;
   readonly clientApplicationId: string;
   private readonly issued = new Set<string>();
+  private readonly issuedForArm = new Set<string>();
 
   constructor(private readonly options: AadOptions) {
     this.tenantId = options.tenantId ?? '72f988bf-0000-4000-8000-00000000aad0';
@@ -74,8 +77,9 @@ export class AadAuthority {
     if (form.get('client_id') !== this.options.clientId) return refuse('unauthorized_client', 'unknown client_id');
     const scope = form.get('scope');
     const forStorage = scope === `${STORAGE_RESOURCE}/.default`;
-    if (scope !== `${this.clusterApplicationId}/.default` && !forStorage) {
-      return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default or ${STORAGE_RESOURCE}/.default`);
+    const forArm = scope === `${ARM_RESOURCE}/.default`;
+    if (scope !== `${this.clusterApplicationId}/.default` && !forStorage && !forArm) {
+      return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default, ${STORAGE_RESOURCE}/.default or ${ARM_RESOURCE}/.default`);
     }
     const secretOk = this.options.clientSecret !== undefined && form.get('client_secret') === this.options.clientSecret;
     const assertionOk =
@@ -84,15 +88,21 @@ export class AadAuthority {
       form.get('client_assertion') === this.options.federatedToken;
     if (!secretOk && !assertionOk) return [401, { error: 'invalid_client', error_description: 'wrong secret or assertion' }];
     if (forStorage) return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.storageToken() }];
-    const token = this.newToken();
-    this.issued.add(token);
+    const token = this.newToken(forArm ? ARM_RESOURCE : this.clusterApplicationId);
+    (forArm ? this.issuedForArm : this.issued).add(token);
     return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token }];
   }
 
-  /** True when the Authorization header carries a token this authority issued. */
+  /** True when the Authorization header carries a token this authority issued for the cluster. */
   accepts(authorization: string | undefined): boolean {
     const m = /^Bearer (\S+)$/.exec(authorization ?? '');
     return m?.[1] !== undefined && this.issued.has(m[1]);
+  }
+
+  /** True when the Authorization header carries a token this authority issued for ARM (not the cluster's). */
+  acceptsForArm(authorization: string | undefined): boolean {
+    const m = /^Bearer (\S+)$/.exec(authorization ?? '');
+    return m?.[1] !== undefined && this.issuedForArm.has(m[1]);
   }
 
   /**
@@ -116,11 +126,11 @@ export class AadAuthority {
     return `${part({ typ: 'JWT', alg: 'none' })}.${part(payload)}.${randomBytes(24).toString('base64url')}`;
   }
 
-  private newToken(): string {
+  private newToken(audience: string): string {
     const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     const header = part({ typ: 'JWT', alg: 'none' });
-    const payload = part({ aud: this.clusterApplicationId, tid: this.tenantId, appid: this.options.clientId, iat: now, exp: now + 3599 });
+    const payload = part({ aud: audience, tid: this.tenantId, appid: this.options.clientId, iat: now, exp: now + 3599 });
     return `${header}.${payload}.${randomBytes(24).toString('base64url')}`;
   }
 }

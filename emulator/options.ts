@@ -1,4 +1,5 @@
 import type { AadOptions } from './aad.js';
+import type { ArmSurfaceOptions } from './arm/arm-surface.js';
 import type { FaultOptions } from './faults.js';
 import type { LinkOptions } from './link-model.js';
 import type { ManagementOptions } from './management/cluster-manager.js';
@@ -37,6 +38,8 @@ export interface EmulatorOptions {
   aad?: AadOptions;
   /** The cluster manager: upgrade domains, their pace, provision delay, unhealthy versions. */
   management?: ManagementOptions;
+  /** Serve a managed cluster's ARM surface (emulator/arm/) for this resource id; needs `aad` (ARM takes its tokens). */
+  arm?: ArmSurfaceOptions;
 }
 
 /** Whether the emulated cluster compares paths case-insensitively (see EmulatorOptions.caseInsensitive). */

@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AadAuthority } from './aad.js';
+import { armRoutes } from './arm/arm-surface.js';
 import { type ApiVersion, parseApiVersion } from './api-version.js';
 import { ContentStore } from './content-store.js';
 import { FaultInjector, WriteDropper } from './faults.js';
@@ -65,7 +66,8 @@ export class ImageStoreEmulator {
       baseUrl: (ctx: { req: http.IncomingMessage }) => `${options.tls ? 'https' : 'http'}://${ctx.req.headers.host ?? '127.0.0.1'}`
     };
     const gateway = new Gateway({
-      anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)),
+      // ARM is another service than the cluster's gateway: no client certificate, its own tokens.
+      anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)).addAll(options.arm && aad ? armRoutes(options.arm, aad, this.management) : []),
       router: this.router,
       store: this.store,
       sessions: this.sessions,

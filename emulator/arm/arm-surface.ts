@@ -1,0 +1,285 @@
+// The managed cluster's ARM surface (Microsoft.ServiceFabric/managedClusters, api-version
+// 2024-04-01): application types, their versions (appPackageUrl) and applications, backed by the
+// same cluster manager as the gateway, so that an ARM release and a gateway release of a package
+// end in the same cluster state. Served beside the gateway, as ARM is another service: no client
+// certificate, a bearer token the emulator's authority issued for ARM, errors in ARM's shape.
+//
+// [undoc] choices: the one cluster it knows is `clusterResourceId` (any other is 404
+// ResourceNotFound); only api-version 2024-04-01 is taken; PUT/DELETE of versions and applications
+// answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
+// PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once. As users
+// reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
+import type { AadAuthority } from '../aad.js';
+import { FabricHttpError } from '../fabric-http-error.js';
+import type { ClusterManager } from '../management/cluster-manager.js';
+import type { Route } from '../router.js';
+import { type ArmOperationCheck, ArmOperations } from './arm-operations.js';
+import { applicationBody, applicationPut, ArmHttpError, type ArmApplicationPut } from './arm-resources.js';
+
+export const ARM_API_VERSIONS = ['2024-04-01'];
+
+export interface ArmSurfaceOptions {
+  /** `/subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.ServiceFabric/managedClusters/{name}`. */
+  clusterResourceId: string;
+  /** Retry-After on long-running operations (default 1 s). */
+  retryAfterSeconds?: number;
+  /** The operations' location segment. */
+  location?: string;
+}
+
+type Answer = { status: number; json?: unknown; headers?: Record<string, string> };
+
+export function armRoutes(options: ArmSurfaceOptions, aad: AadAuthority, manager: ClusterManager): Route[] {
+  const surface = new ArmSurface(options, manager);
+  return [
+    {
+      name: 'arm',
+      method: '*',
+      match: p => p.segments[0]?.toLowerCase() === 'subscriptions',
+      handle: async ctx => {
+        let answer: Answer;
+        try {
+          if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
+            throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
+          }
+          const version = ctx.query.get('api-version');
+          if (version === null)
+            throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+          if (!ARM_API_VERSIONS.includes(version)) {
+            throw new ArmHttpError(
+              400,
+              'NoRegisteredProviderFound',
+              `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`
+            );
+          }
+          answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), `http://${ctx.req.headers.host ?? '127.0.0.1'}`);
+        } catch (err) {
+          answer = armError(err);
+        }
+        for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.res.setHeader(name, value);
+        await ctx.replyJson(answer.status, answer.json);
+      }
+    }
+  ];
+}
+
+function armError(err: unknown): Answer {
+  if (err instanceof ArmHttpError) return { status: err.status, json: { error: { code: err.code, message: err.message } } };
+  if (err instanceof FabricHttpError) {
+    // The cluster's refusal, passed on as ARM does: its status, the Fabric code as ARM's code.
+    return { status: err.status === 409 ? 409 : err.status === 404 ? 404 : 400, json: { error: { code: err.code, message: err.message } } };
+  }
+  console.error(`emulator: ARM internal error: ${String(err)}`);
+  return { status: 500, json: { error: { code: 'InternalServerError', message: 'The emulator failed.' } } };
+}
+
+class ArmSurface {
+  private readonly operations = new ArmOperations();
+  private readonly types = new Set<string>();
+  private readonly packageUrls = new Map<string, string>();
+  private readonly cluster: string[];
+  private readonly retryAfter: string;
+
+  constructor(
+    private readonly options: ArmSurfaceOptions,
+    private readonly manager: ClusterManager
+  ) {
+    this.cluster = options.clusterResourceId
+      .split('/')
+      .filter(s => s !== '')
+      .map(s => s.toLowerCase());
+    this.retryAfter = String(options.retryAfterSeconds ?? 1);
+  }
+
+  async handle(method: string, pathname: string, body: Buffer, base: string): Promise<Answer> {
+    let s: string[];
+    try {
+      s = pathname
+        .split('/')
+        .filter(x => x !== '')
+        .map(x => decodeURIComponent(x));
+    } catch {
+      throw new ArmHttpError(400, 'InvalidResourceName', 'The path is not valid percent-encoding.');
+    }
+    const lower = s.map(x => x.toLowerCase());
+    // /subscriptions/{s}/providers/Microsoft.ServiceFabric/locations/{l}/managedClusterOperations/{id}
+    if (lower.length === 8 && lower[2] === 'providers' && lower[4] === 'locations' && lower[6] === 'managedclusteroperations' && method === 'GET') {
+      const status = this.operations.status(s[7]!);
+      if (status === undefined) throw new ArmHttpError(404, 'NotFound', `The operation '${s[7]}' was not found.`);
+      return { status: 200, json: status };
+    }
+    if (lower.length < 8 || this.cluster.some((x, i) => x !== lower[i])) {
+      throw new ArmHttpError(404, 'ResourceNotFound', `The Resource '${s.slice(4, 8).join('/')}' under resource group '${s[3] ?? ''}' was not found.`);
+    }
+    const rest = lower.slice(8);
+    const names = s.slice(8);
+    const ids = new ResourceIds(this.options.clusterResourceId);
+    if (rest[0] === 'applicationtypes' && rest.length === 2) return this.type(method, names[1]!, ids);
+    if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
+      return { status: 200, json: { value: this.manager.types.versionsOf(names[1]!).map(v => this.versionBody(ids, v.typeName, v.version)) } };
+    }
+    if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions') return this.version(method, names[1]!, names[3]!, body, ids, base);
+    if (rest[0] === 'applications' && rest.length === 1 && method === 'GET') {
+      return { status: 200, json: { value: this.manager.applications.all().map(a => applicationBody(ids, this.manager.applications.info(a))) } };
+    }
+    if (rest[0] === 'applications' && rest.length === 2) return this.application(method, names[1]!, body, ids, base);
+    throw new ArmHttpError(
+      400,
+      'InvalidResourceType',
+      `The resource type '${rest.filter((_, i) => i % 2 === 0).join('/')}' is not known under Microsoft.ServiceFabric/managedClusters.`
+    );
+  }
+
+  private type(method: string, name: string, ids: ResourceIds): Answer {
+    const exists = this.types.has(name) || this.manager.types.versionsOf(name).length > 0;
+    const body = { id: ids.type(name), name, type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes', properties: { provisioningState: 'Succeeded' } };
+    if (method === 'GET') {
+      if (!exists) throw notFound('applicationTypes', name);
+      return { status: 200, json: body };
+    }
+    if (method === 'PUT') {
+      this.types.add(name);
+      return { status: exists ? 200 : 201, json: body };
+    }
+    throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type here.`);
+  }
+
+  private versionBody(ids: ResourceIds, typeName: string, version: string): Record<string, unknown> {
+    const v = this.manager.types.find(typeName, version);
+    const status = v ? this.manager.types.status(v) : undefined;
+    const state = status === 'Available' ? 'Succeeded' : status === 'Failed' ? 'Failed' : 'Creating';
+    const appPackageUrl = this.packageUrls.get(`${typeName}\n${version}`);
+    return {
+      id: ids.version(typeName, version),
+      name: version,
+      type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes/versions',
+      properties: { provisioningState: state, ...(appPackageUrl !== undefined ? { appPackageUrl } : {}) }
+    };
+  }
+
+  private async version(method: string, typeName: string, version: string, raw: Buffer, ids: ResourceIds, base: string): Promise<Answer> {
+    const existing = this.manager.types.find(typeName, version);
+    if (method === 'GET') {
+      if (!existing) throw notFound(`applicationTypes/${typeName}/versions`, version);
+      return { status: 200, json: this.versionBody(ids, typeName, version) };
+    }
+    if (method === 'DELETE') {
+      if (!existing) return { status: 204 };
+      await this.manager.handle(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }));
+      this.packageUrls.delete(`${typeName}\n${version}`);
+      return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
+    }
+    if (method !== 'PUT') throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type version here.`);
+    if (!this.types.has(typeName) && this.manager.types.versionsOf(typeName).length === 0) {
+      throw new ArmHttpError(
+        404,
+        'ParentResourceNotFound',
+        `Can not perform requested operation on nested resource. Parent resource 'applicationTypes/${typeName}' not found.`
+      );
+    }
+    const body = parseJson(raw) as { properties?: { appPackageUrl?: unknown } };
+    const url = body.properties?.appPackageUrl;
+    if (typeof url !== 'string' || url === '') throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
+    if (existing && this.manager.types.status(existing) === 'Available') return { status: 200, json: this.versionBody(ids, typeName, version) };
+    await this.manager.handle(
+      gatewayPost(
+        '/ApplicationTypes/$/Provision',
+        { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true },
+        '6.2'
+      )
+    );
+    this.packageUrls.set(`${typeName}\n${version}`, url);
+    return this.accepted(base, () => this.provisionState(typeName, version), this.versionBody(ids, typeName, version));
+  }
+
+  private provisionState(typeName: string, version: string): ArmOperationCheck {
+    const v = this.manager.types.find(typeName, version);
+    if (!v) return { status: 'Failed', error: { code: 'ApplicationTypeNotFound', message: `${typeName} ${version} is no longer provisioned.` } };
+    const status = this.manager.types.status(v);
+    if (status === 'Available') return { status: 'Succeeded' };
+    if (status === 'Failed') return { status: 'Failed', error: { code: 'ProvisionFailed', message: v.failure ?? 'The provision failed.' } };
+    return { status: 'InProgress' };
+  }
+
+  private async application(method: string, name: string, raw: Buffer, ids: ResourceIds, base: string): Promise<Answer> {
+    const found = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
+    if (method === 'GET') {
+      if (!found) throw notFound('applications', name);
+      return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
+    }
+    if (method === 'DELETE') {
+      if (!found) return { status: 204 };
+      await this.manager.handle(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Delete`, {}));
+      return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
+    }
+    if (method !== 'PUT') throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application here.`);
+    const put: ArmApplicationPut = applicationPut(parseJson(raw), ids);
+    const request = found
+      ? gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`))
+      : gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`));
+    if (found) {
+      const info = this.manager.applications.info(found);
+      if (info.Status === 'Upgrading') throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
+    }
+    await this.manager.handle(request);
+    const check = (): ArmOperationCheck => {
+      const app = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
+      if (!app) return { status: 'Failed', error: { code: 'ApplicationNotFound', message: `The application '${name}' no longer exists.` } };
+      // Rolled back or rolled forward, the operation ends Succeeded: the trap users reported.
+      return { status: this.manager.applications.info(app).Status === 'Upgrading' ? 'InProgress' : 'Succeeded' };
+    };
+    const now = this.manager.applications.all().find(a => a.name === `fabric:/${name}`)!;
+    return this.accepted(base, check, applicationBody(ids, this.manager.applications.info(now)));
+  }
+
+  private accepted(base: string, check: () => ArmOperationCheck, json: unknown): Answer {
+    const id = this.operations.start(check);
+    const subscription = this.options.clusterResourceId.split('/')[2]!;
+    const location = this.options.location ?? 'eastus';
+    return {
+      status: 202,
+      json,
+      headers: {
+        'Azure-AsyncOperation': `${base}/subscriptions/${subscription}/providers/Microsoft.ServiceFabric/locations/${location}/managedClusterOperations/${id}?api-version=${ARM_API_VERSIONS[0]}`,
+        'Retry-After': this.retryAfter
+      }
+    };
+  }
+}
+
+export class ResourceIds {
+  constructor(private readonly cluster: string) {}
+  type(name: string): string {
+    return `${this.cluster}/applicationTypes/${name}`;
+  }
+  version(typeName: string, version: string): string {
+    return `${this.type(typeName)}/versions/${version}`;
+  }
+  application(name: string): string {
+    return `${this.cluster}/applications/${name}`;
+  }
+  /** [typeName, version] from a version's resource id under this cluster, compared case-insensitively; undefined otherwise. */
+  parseVersion(id: string): [string, string] | undefined {
+    const prefix = `${this.cluster}/applicationTypes/`.toLowerCase();
+    if (!id.toLowerCase().startsWith(prefix)) return undefined;
+    const rest = id.slice(prefix.length).split('/');
+    if (rest.length !== 3 || rest[1]!.toLowerCase() !== 'versions' || rest[0] === '' || rest[2] === '') return undefined;
+    return [decodeURIComponent(rest[0]!), decodeURIComponent(rest[2]!)];
+  }
+}
+
+function notFound(type: string, name: string): ArmHttpError {
+  return new ArmHttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.ServiceFabric/managedClusters/${type}/${name}' was not found.`);
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  }
+}
+
+function gatewayPost(pathname: string, body: unknown, apiVersion = '6.0') {
+  return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
+}

@@ -1,0 +1,155 @@
+// Requests to ARM for the resources under one managed cluster: read, write and delete, each
+// long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
+// the release's deadline and cancellation. What ARM does is said through `log`.
+import { CancelledError } from '../cluster/errors.js';
+import type { HttpResponse, HttpTransport } from '../cluster/transport.js';
+import { type Deadline, pause, ReleaseError } from '../deploy/polling.js';
+import { ArmError, armErrorMessage, armErrorText, operationPollUrl, operationState, type OperationState, retryAfterMs } from './arm-operation.js';
+import type { ManagedClusterResources } from './arm-target.js';
+
+export interface ArmClientOptions {
+  resources: ManagedClusterResources;
+  transport: HttpTransport;
+  /** An Azure AD token for ARM (the scope of `armResource`); the source masks it. */
+  token: () => Promise<string>;
+  log: (line: string) => void;
+  signal: AbortSignal;
+  deadline: Deadline;
+  /** Wait between polls when ARM gives no Retry-After. */
+  pollMs: number;
+  /** Abandon one exchange when nothing moves for this long. */
+  requestTimeoutMs: number;
+}
+
+export interface OperationResult {
+  state: Exclude<OperationState, 'Running'>;
+  /** The resource as the last answer showed it (PUT's own answer when the operation ended at once). */
+  body: unknown;
+}
+
+export class ArmClient {
+  constructor(private readonly options: ArmClientOptions) {}
+
+  get resources(): ManagedClusterResources {
+    return this.options.resources;
+  }
+
+  /** The resource, or undefined when ARM says it does not exist. */
+  async get<T>(resourceId: string, what: string): Promise<T | undefined> {
+    const response = await this.send('GET', this.options.resources.url(resourceId));
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw this.error(`Reading ${what}`, response);
+    return parse(response) as T;
+  }
+
+  /** Every item of a collection, following `nextLink`. */
+  async list<T>(collectionId: string, what: string): Promise<T[]> {
+    const items: T[] = [];
+    let url: string | undefined = this.options.resources.url(collectionId);
+    while (url !== undefined) {
+      const response = await this.send('GET', url);
+      if (response.status === 404) return items;
+      if (response.status !== 200) throw this.error(`Listing ${what}`, response);
+      const page = parse(response) as { value?: T[]; nextLink?: string } | undefined;
+      items.push(...(page?.value ?? []));
+      url = page?.nextLink ? operationPollUrl({ location: page.nextLink }, this.options.resources.endpoint)!.url : undefined;
+    }
+    return items;
+  }
+
+  /** PUT `body` and follow the operation; `doing` says it in the log ("creating the application type version 1.0"). */
+  async put(resourceId: string, body: unknown, doing: string): Promise<OperationResult> {
+    this.options.log(`ARM: ${doing}…`);
+    const response = await this.send('PUT', this.options.resources.url(resourceId), body);
+    if (response.status !== 200 && response.status !== 201 && response.status !== 202) throw this.error(capital(doing), response);
+    return this.follow(response, doing, parse(response));
+  }
+
+  /** DELETE and follow the operation; gone already is fine. */
+  async delete(resourceId: string, doing: string): Promise<void> {
+    this.options.log(`ARM: ${doing}…`);
+    const response = await this.send('DELETE', this.options.resources.url(resourceId));
+    if (response.status === 204 || response.status === 404) return;
+    if (response.status !== 200 && response.status !== 202) throw this.error(capital(doing), response);
+    const result = await this.follow(response, doing, undefined);
+    if (result.state !== 'Succeeded') throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
+  }
+
+  private async follow(first: HttpResponse, doing: string, firstBody: unknown): Promise<OperationResult> {
+    const { endpoint } = this.options.resources;
+    const poll = operationPollUrl(first.headers, endpoint);
+    if (poll === undefined) {
+      // No operation to follow: the answer is the end. Its provisioningState says how it ended.
+      const state = (firstBody as { properties?: { provisioningState?: string } } | undefined)?.properties?.provisioningState;
+      return { state: state === undefined ? 'Succeeded' : (operationState({ status: state }) as OperationResult['state']), body: firstBody };
+    }
+    let wait = retryAfterMs(first.headers, this.options.pollMs);
+    let lastStatus = '';
+    for (;;) {
+      await this.pauseWithin(wait, doing);
+      const response = await this.send('GET', poll.url);
+      if (poll.kind === 'location') {
+        // A Location URL answers 202 while the operation runs, and the result when it is over.
+        if (response.status === 202) {
+          wait = retryAfterMs(response.headers, this.options.pollMs);
+          continue;
+        }
+        if (response.status === 200 || response.status === 201 || response.status === 204) return { state: 'Succeeded', body: parse(response) };
+        throw this.error(capital(doing), response);
+      }
+      if (response.status !== 200) throw this.error(`Following ${doing}`, response);
+      const status = parse(response);
+      const state = operationState(status);
+      const shown = (status as { status?: string } | undefined)?.status ?? 'unknown';
+      if (shown !== lastStatus) this.options.log(`ARM: ${doing}: ${shown}.`);
+      lastStatus = shown;
+      if (state === 'Failed' || state === 'Canceled') {
+        const { code, message } = armErrorText(status);
+        throw new ReleaseError(`ARM reported ${doing} ${state}${message ? `: ${code ?? 'error'}: ${message}` : ''}.`);
+      }
+      if (state === 'Succeeded') return { state, body: undefined };
+      wait = retryAfterMs(response.headers, this.options.pollMs);
+    }
+  }
+
+  private async pauseWithin(ms: number, doing: string): Promise<void> {
+    const { deadline, signal } = this.options;
+    const goesOn = `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
+    if (deadline.passed) throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ARM was ${doing}. ${goesOn}`);
+    try {
+      await pause(ms, signal, deadline);
+    } catch (err) {
+      if (err instanceof CancelledError) throw new CancelledError(`the release was cancelled while ARM was ${doing}. ${goesOn}`);
+      throw err;
+    }
+  }
+
+  private async send(method: string, url: string, body?: unknown): Promise<HttpResponse> {
+    const token = await this.options.token();
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    let payload: Buffer | undefined;
+    if (body !== undefined) {
+      payload = Buffer.from(JSON.stringify(body));
+      headers['content-type'] = 'application/json';
+    }
+    return this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
+  }
+
+  private error(what: string, response: HttpResponse): ArmError {
+    const body = parse(response);
+    return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
+  }
+}
+
+function parse(response: HttpResponse): unknown {
+  if (response.body.length === 0) return undefined;
+  try {
+    return JSON.parse(response.body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function capital(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
