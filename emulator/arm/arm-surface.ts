@@ -165,7 +165,7 @@ class ArmSurface {
     }
     if (method === 'DELETE') {
       if (!existing) return { status: 204 };
-      await this.manager.handle(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }));
+      this.manager.unprovision(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }), typeName);
       this.packageUrls.delete(`${typeName}\n${version}`);
       return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
     }
@@ -181,7 +181,7 @@ class ArmSurface {
     const url = body.properties?.appPackageUrl;
     if (typeof url !== 'string' || url === '') throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
     if (existing && this.manager.types.status(existing) === 'Available') return { status: 200, json: this.versionBody(ids, typeName, version) };
-    await this.manager.handle(
+    await this.manager.provision(
       gatewayPost(
         '/ApplicationTypes/$/Provision',
         { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true },
@@ -209,19 +209,17 @@ class ArmSurface {
     }
     if (method === 'DELETE') {
       if (!found) return { status: 204 };
-      await this.manager.handle(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Delete`, {}));
+      this.manager.deleteApplication(name);
       return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
     }
     if (method !== 'PUT') throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application here.`);
     const put: ArmApplicationPut = applicationPut(parseJson(raw), ids);
-    const request = found
-      ? gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`))
-      : gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`));
     if (found) {
       const info = this.manager.applications.info(found);
       if (info.Status === 'Upgrading') throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
     }
-    await this.manager.handle(request);
+    if (found) this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+    else this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
     const check = (): ArmOperationCheck => {
       const app = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
       if (!app) return { status: 'Failed', error: { code: 'ApplicationNotFound', message: `The application '${name}' no longer exists.` } };
