@@ -9,6 +9,7 @@
 // answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
 // PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once. As users
 // reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
+import type { IncomingMessage } from 'node:http';
 import type { AadAuthority } from '../aad.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import type { ClusterManager } from '../management/cluster-manager.js';
@@ -52,7 +53,7 @@ export function armRoutes(options: ArmSurfaceOptions, aad: AadAuthority, manager
               `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`
             );
           }
-          answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), `http://${ctx.req.headers.host ?? '127.0.0.1'}`);
+          answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
         } catch (err) {
           answer = armError(err);
         }
@@ -280,4 +281,10 @@ function parseJson(raw: Buffer): unknown {
 
 function gatewayPost(pathname: string, body: unknown, apiVersion = '6.0') {
   return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** The origin operation URLs are given on: the one the request came to (https when the emulator serves TLS). */
+function armOrigin(req: IncomingMessage): string {
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
+  return `${scheme}://${req.headers.host ?? '127.0.0.1'}`;
 }

@@ -59,6 +59,6 @@ export const Input = {
 } as const;
 
 /** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-export function getInputs(read: (name: string) => string = name => core.getInput(name)): UploadInputs {
-  return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => core.setSecret(v) });
+export function getInputs(read: (name: string) => string = name => core.getInput(name), options: { withoutGateway?: boolean } = {}): UploadInputs {
+  return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => core.setSecret(v) }, options);
 }

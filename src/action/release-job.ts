@@ -8,11 +8,14 @@ import { ACTION_SETTING_NAMES, getInputs } from './inputs.js';
 import { getPackageInputs } from './package-inputs.js';
 import { getVersionStampInputs } from './version-inputs.js';
 import { checkBlobInputsFit, getBlobInputs } from './blob-inputs.js';
+import { getArmInputs } from './arm-inputs.js';
 
 export { ACTION_SETTING_NAMES } from './inputs.js';
 
 export function readReleaseJob(read: (name: string) => string = name => core.getInput(name), env: NodeJS.ProcessEnv = process.env): ReleaseJob {
-  const inputs = getInputs(read);
+  // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
+  const arm = getArmInputs(read, env);
+  const inputs = getInputs(read, { withoutGateway: arm !== undefined });
   const release = getDeployInputs(read);
   const form = getPackageInputs(read);
   const versions = getVersionStampInputs(read);
@@ -41,7 +44,8 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
     },
     release,
     names: ACTION_SETTING_NAMES,
-    blob
+    blob,
+    ...(arm ? { arm } : {})
   });
 }
 

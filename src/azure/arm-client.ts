@@ -2,7 +2,7 @@
 // long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
 // the release's deadline and cancellation. What ARM does is said through `log`.
 import { CancelledError } from '../cluster/errors.js';
-import type { HttpResponse, HttpTransport } from '../cluster/transport.js';
+import { type HttpResponse, type HttpTransport, RequestAbortedError } from '../cluster/transport.js';
 import { type Deadline, pause, ReleaseError } from '../deploy/polling.js';
 import { ArmError, armErrorMessage, armErrorText, operationPollUrl, operationState, type OperationState, retryAfterMs } from './arm-operation.js';
 import type { ManagedClusterResources } from './arm-target.js';
@@ -28,6 +28,9 @@ export interface OperationResult {
 }
 
 export class ArmClient {
+  /** The write under way, for the sentence a cancellation ends with. */
+  private doing: string | undefined;
+
   constructor(private readonly options: ArmClientOptions) {}
 
   get resources(): ManagedClusterResources {
@@ -60,19 +63,29 @@ export class ArmClient {
   /** PUT `body` and follow the operation; `doing` says it in the log ("creating the application type version 1.0"). */
   async put(resourceId: string, body: unknown, doing: string): Promise<OperationResult> {
     this.options.log(`ARM: ${doing}…`);
-    const response = await this.send('PUT', this.options.resources.url(resourceId), body);
-    if (response.status !== 200 && response.status !== 201 && response.status !== 202) throw this.error(capital(doing), response);
-    return this.follow(response, doing, parse(response));
+    this.doing = doing;
+    try {
+      const response = await this.send('PUT', this.options.resources.url(resourceId), body);
+      if (response.status !== 200 && response.status !== 201 && response.status !== 202) throw this.error(capital(doing), response);
+      return await this.follow(response, doing, parse(response));
+    } finally {
+      this.doing = undefined;
+    }
   }
 
   /** DELETE and follow the operation; gone already is fine. */
   async delete(resourceId: string, doing: string): Promise<void> {
     this.options.log(`ARM: ${doing}…`);
-    const response = await this.send('DELETE', this.options.resources.url(resourceId));
-    if (response.status === 204 || response.status === 404) return;
-    if (response.status !== 200 && response.status !== 202) throw this.error(capital(doing), response);
-    const result = await this.follow(response, doing, undefined);
-    if (result.state !== 'Succeeded') throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
+    this.doing = doing;
+    try {
+      const response = await this.send('DELETE', this.options.resources.url(resourceId));
+      if (response.status === 204 || response.status === 404) return;
+      if (response.status !== 200 && response.status !== 202) throw this.error(capital(doing), response);
+      const result = await this.follow(response, doing, undefined);
+      if (result.state !== 'Succeeded') throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
+    } finally {
+      this.doing = undefined;
+    }
   }
 
   private async follow(first: HttpResponse, doing: string, firstBody: unknown): Promise<OperationResult> {
@@ -114,7 +127,7 @@ export class ArmClient {
 
   private async pauseWithin(ms: number, doing: string): Promise<void> {
     const { deadline, signal } = this.options;
-    const goesOn = `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
+    const goesOn = goesOnSentence(doing);
     if (deadline.passed) throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ARM was ${doing}. ${goesOn}`);
     try {
       await pause(ms, signal, deadline);
@@ -132,13 +145,25 @@ export class ArmClient {
       payload = Buffer.from(JSON.stringify(body));
       headers['content-type'] = 'application/json';
     }
-    return this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
+    try {
+      return await this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
+    } catch (err) {
+      // Cancelled in the middle of an exchange: say what ARM may still be doing, as during a wait.
+      if ((err instanceof CancelledError || err instanceof RequestAbortedError) && this.doing !== undefined) {
+        throw new CancelledError(`the release was cancelled while ARM was ${this.doing}. ${goesOnSentence(this.doing)}`);
+      }
+      throw err;
+    }
   }
 
   private error(what: string, response: HttpResponse): ArmError {
     const body = parse(response);
     return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
   }
+}
+
+function goesOnSentence(doing: string): string {
+  return `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
 }
 
 function parse(response: HttpResponse): unknown {

@@ -154,3 +154,25 @@ export function armApplicationName(input: string, fabricName: string): string {
 export function sameResourceId(a: string, b: string): boolean {
   return a.replace(/\/$/, '').toLowerCase() === b.replace(/\/$/, '').toLowerCase();
 }
+
+/** The managed cluster a release goes to through ARM: the `arm` part of the core's job. */
+export interface ArmSpec {
+  cluster: ManagedClusterId;
+  /** The ARM endpoint's origin (checked by parseArmEndpoint). */
+  endpoint: string;
+}
+
+const LOGIN_HOSTS: Record<string, string> = {
+  'management.azure.com': 'https://login.microsoftonline.com',
+  'management.usgovcloudapi.net': 'https://login.microsoftonline.us',
+  'management.chinacloudapi.cn': 'https://login.chinacloudapi.cn'
+};
+
+/**
+ * The Azure AD authority of the ARM endpoint's cloud, for the ARM and Storage tokens. The test
+ * origin (the emulator) issues its tokens on its own origin.
+ */
+export function armLoginHost(endpoint: string): string {
+  const url = new URL(endpoint);
+  return (url.protocol === 'https:' ? LOGIN_HOSTS[url.hostname] : undefined) ?? url.origin;
+}

@@ -23,8 +23,8 @@ const SAS_MARGIN_MS = 15 * 60_000;
 
 export interface BlobStagingContext {
   cluster: ClusterTarget;
-  /** The cluster's Image Store client: its Azure AD metadata names the authority. */
-  store: ImageStoreClient;
+  /** The Azure AD authority for the storage token (the cluster's, or the ARM endpoint's cloud's). */
+  loginHost: (blob: BlobSpec) => Promise<string>;
   record: UploadRecord;
   reporter: Reporter;
   names: SettingNames;
@@ -50,7 +50,7 @@ export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg:
       credential = { kind: 'sas', sas: blob.sas };
     } else {
       const network = new TransportNetworkModule(() => transport, clientWaitMs(cluster.timeoutSeconds));
-      const login = await loginHost(context.store, blob);
+      const login = await context.loginHost(blob);
       const tokens = await servicePrincipalToken(cluster.security, { cluster: STORAGE_RESOURCE, login }, network, { reporter, names });
       // msal answers from its cache until shortly before expiry; the SDK asks again after this.
       credential = { kind: 'azure-ad', token: async () => ({ token: await tokens.token(), expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
@@ -87,7 +87,7 @@ export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg:
  * The authority the cluster names in its Azure AD metadata (the tenant's, trusted as for the
  * cluster's own token), else the login host of the cloud the storage account is in.
  */
-async function loginHost(cluster: ImageStoreClient, blob: BlobSpec): Promise<string> {
+export async function clusterLoginHost(cluster: ImageStoreClient, blob: BlobSpec): Promise<string> {
   const metadata = await cluster.aadMetadata().catch(() => undefined);
   if (metadata?.type === 'aad' && metadata.metadata?.login) return metadata.metadata.login;
   const host = new URL(blob.location.serviceUrl).hostname;

@@ -7,6 +7,7 @@ import type { UploadSpec } from '../upload/upload-spec.js';
 import type { ReleaseSpec } from '../deploy/release-spec.js';
 import type { SettingNames } from '../util/settings.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
+import type { ArmSpec } from '../azure/arm-target.js';
 
 export type { ClusterTarget, SecuritySettings } from '../cluster/cluster-target.js';
 export type { PackageSource } from '../package/package-source.js';
@@ -31,6 +32,8 @@ export interface ReleaseJob {
   readonly names: SettingNames;
   /** Provision from an `.sfpkg` in Blob storage (ExternalStore) instead of the Image Store; undefined: the Image Store. */
   readonly blob?: Readonly<BlobSpec>;
+  /** Release through ARM to this managed cluster (with `blob`), instead of the gateway; undefined: the gateway. */
+  readonly arm?: Readonly<ArmSpec>;
 }
 
 /** Freezes a job and its descriptions (not the arrays inside, which the core only reads). */

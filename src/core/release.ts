@@ -17,7 +17,9 @@ import { SettingError } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
-import { stageInBlobStorage } from './blob-staging.js';
+import { clusterLoginHost, stageInBlobStorage } from './blob-staging.js';
+import type { BlobSpec } from '../azure/blob-spec.js';
+import { releaseToManagedCluster } from './arm-release-step.js';
 import { withDefaultDestination } from './default-destination.js';
 import type { DestinationLease } from '../upload/destination-lease.js';
 
@@ -38,7 +40,7 @@ export interface ReleaseResult {
 export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: AbortSignal): Promise<ReleaseResult> {
   const upload = new UploadRecord();
   const release = new ReleaseRecord();
-  upload.endpoint = job.cluster.endpoint;
+  upload.endpoint = job.arm ? `${job.arm.endpoint}${job.arm.cluster.id}` : job.cluster.endpoint;
   upload.imageStorePath = job.upload.imageStorePath || undefined;
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
@@ -49,7 +51,9 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   let lease: DestinationLease | undefined;
   // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
   const onCancel = () =>
-    reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
+    reporter.warning(
+      `Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${job.arm ? 'the wait for ARM (what ARM started goes on in the cluster)' : release.cancelling()}.`
+    );
   signal.addEventListener('abort', onCancel, { once: true });
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
@@ -61,7 +65,8 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     });
   } catch (err) {
     badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
-    const error = release.failureMessage(err, signal.aborted) ?? describeFailure(err, signal, upload);
+    // Through ARM, the client's own sentences say what goes on in the cluster.
+    const error = release.failureMessage(err, signal.aborted) ?? (job.arm && err instanceof Error ? err.message : describeFailure(err, signal, upload));
     release.error = error;
     upload.error = error;
     await recordIdentityForOutputs(job.source.path, release);
@@ -140,6 +145,12 @@ async function releaseSteps(
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
   const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
 
+  if (job.arm) {
+    // A managed cluster through ARM: no gateway connection; the package goes through Blob storage.
+    const hooks = { preparing: (p: PackageToUpload) => hold.preparing(p), staged: (d: () => void) => hold.staged(d) };
+    await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, reporter, signal, hooks });
+    return;
+  }
   const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
   hold.connected(connection);
   const { security } = job.cluster;
@@ -162,7 +173,7 @@ async function releaseSteps(
     if (!plan.alreadyProvisioned) {
       const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
       hold.preparing(toUpload);
-      const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
+      const context = { cluster: job.cluster, loginHost: (b: BlobSpec) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
       hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
     }
   } else if (plan?.alreadyProvisioned && !job.upload.dryRun) {

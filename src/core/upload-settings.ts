@@ -249,9 +249,15 @@ export function parseSecuritySettings(read: (name: string) => string, endpoint: 
  * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
  * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
  */
-export function readUploadSettings(read: (name: string) => string, names: SettingNames, reporter: Pick<Reporter, 'setSecret'>): UploadSettings {
+export function readUploadSettings(
+  read: (name: string) => string,
+  names: SettingNames,
+  reporter: Pick<Reporter, 'setSecret'>,
+  { withoutGateway = false }: { withoutGateway?: boolean } = {}
+): UploadSettings {
   for (const name of SECRET_SETTINGS) maskSecret(reporter, read(name));
-  const clusterEndpoint = parseEndpoint(read(SETTING.ClusterEndpoint), names);
+  // A release through ARM has no gateway: its endpoint stays '' and the core never connects to it.
+  const clusterEndpoint = withoutGateway ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
   const security = parseSecuritySettings(read, clusterEndpoint, names);
   const packagePathText = read(SETTING.PackagePath).trim();
   if (packagePathText === '') {

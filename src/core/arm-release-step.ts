@@ -1,0 +1,102 @@
+// The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
+// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
+// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+import { ArmClient } from '../azure/arm-client.js';
+import { releaseThroughArm } from '../azure/arm-release.js';
+import { type ArmSpec, armLoginHost, armResource, ManagedClusterResources } from '../azure/arm-target.js';
+import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
+import { clientWaitMs } from '../cluster/gateway-client.js';
+import { HttpTransport } from '../cluster/transport.js';
+import { Deadline, pollIntervalMs } from '../deploy/polling.js';
+import type { ReleasePlan } from '../deploy/release-plan.js';
+import type { ReleaseRecord } from '../deploy/release-record.js';
+import { type PackageToUpload, preparePackageToUpload } from '../package/prepare-upload.js';
+import type { ClusterManifestSource } from '../package/diff-package.js';
+import type { ScannedPackage } from '../package/package-scan.js';
+import type { PackageValidation } from '../package/validate-package.js';
+import type { UploadRecord } from '../upload/upload-record.js';
+import type { Reporter } from '../util/reporter.js';
+import { stageInBlobStorage } from './blob-staging.js';
+import type { ReleaseJob } from './job.js';
+
+export interface ArmReleaseStep {
+  job: ReleaseJob;
+  arm: ArmSpec;
+  plan: ReleasePlan | undefined;
+  pkg: ScannedPackage;
+  validation: PackageValidation;
+  form: Parameters<typeof preparePackageToUpload>[2];
+  upload: UploadRecord;
+  release: ReleaseRecord;
+  reporter: Reporter;
+  signal: AbortSignal;
+  hooks: { preparing(p: PackageToUpload): void; staged(dispose: () => void): void };
+}
+
+export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<void> {
+  const { job, arm, plan, upload, release, reporter, signal } = step;
+  const { names } = job;
+  if (!job.blob || !plan) throw new Error('A release through ARM needs the Blob staging and a release plan (the inputs check this).');
+  const blob = job.blob;
+  upload.uploadNotNeeded = `the package goes to the managed cluster as an .sfpkg from Blob storage (${blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded or released' : ''}`;
+  if (job.upload.dryRun) return;
+
+  const login = armLoginHost(arm.endpoint);
+  const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+  try {
+    const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
+    const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
+      const source = await servicePrincipalToken(job.cluster.security, { cluster: armResource(arm.endpoint), login }, network, { reporter, names });
+      await source.token(); // a refused credential fails here, before anything is uploaded
+      return source;
+    });
+
+    const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
+    step.hooks.preparing(toUpload);
+    const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
+    step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
+    const source = plan.externalStore!;
+
+    const client = new ArmClient({
+      resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
+      transport,
+      token: () => tokens.token(),
+      log: line => reporter.info(line),
+      signal,
+      deadline: new Deadline(plan.deployTimeoutSeconds),
+      pollMs: pollIntervalMs(),
+      requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
+    });
+    const application = plan.application && {
+      name: plan.application.name,
+      nameInput: names.ApplicationName,
+      parameters: plan.application.parameters,
+      policy: plan.application.policy
+    };
+    const armRelease = {
+      typeName: plan.typeName,
+      typeVersion: plan.typeVersion,
+      packageUrl: source.downloadUrl,
+      shownUrl: source.shownAs,
+      application,
+      unprovisionOldVersions: plan.unprovisionOldVersions
+    };
+    await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () =>
+      releaseThroughArm(client, armRelease, release, line => reporter.info(line))
+    );
+    if (release.provisionResult === 'provisioned') await source.afterProvision(line => reporter.info(line));
+  } finally {
+    transport.dispose();
+  }
+}
+
+/** The diff package is refused with Blob staging, so the cluster's manifests are never asked for. */
+const NO_CLUSTER_MANIFESTS: ClusterManifestSource = {
+  listApplicationTypeVersions: notThroughGateway,
+  getApplicationManifest: notThroughGateway,
+  getServiceManifest: notThroughGateway
+};
+
+function notThroughGateway(): Promise<never> {
+  return Promise.reject(new Error('A release through ARM does not read the cluster through its gateway.'));
+}

@@ -1,0 +1,135 @@
+// End to end: releases through ARM with dist/index.js, run as the runner runs it, against the
+// emulator's managed-cluster ARM surface (https, Azure AD) and Azurite: v1 → v2 → v3 whose upgrade
+// rolls back (the step fails although ARM said Succeeded), a malformed resource id refused before
+// any request, and SIGTERM during a long-running operation.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runAction } from '../scripts/runner.js';
+import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { startAzurite, type TestAzurite } from './helpers/azurite.js';
+import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
+import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+
+const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ab/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster';
+const TENANT = '72f988bf-0000-4000-8000-00000000aa22';
+
+const CLIENT = { clientId: '11111111-0000-4000-8000-000000000002', clientSecret: 'arm-e2e-secret_42x' };
+const FAST = 'HealthCheckWaitDurationSec=0\nHealthCheckStableDurationSec=0\nHealthCheckRetryTimeoutSec=0';
+
+function totalRequests(emu: TestEmulator): number {
+  return Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
+}
+
+describe('release through ARM to a managed cluster', () => {
+  let certs: TestCertificates;
+  let emu: TestEmulator;
+  let azurite: TestAzurite;
+  let containerUrl: string;
+  let sas: string;
+  before(async () => {
+    certs = await makeTestCertificates();
+    [emu, azurite] = await Promise.all([
+      startTestEmulator({
+        tls: { cert: certs.serverCert, key: certs.serverKey },
+        aad: { ...CLIENT, tenantId: TENANT },
+        arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
+        management: { upgradeDomains: 2, upgradeDomainSeconds: 0.2, provisionSeconds: 0.1, unhealthyVersions: ['3.0.0'] }
+      }),
+      startAzurite()
+    ]);
+    containerUrl = await azurite.createContainer('armpackages');
+    sas = azurite.containerSas('armpackages', 'rw');
+  });
+  after(async () => {
+    await Promise.all([emu?.dispose(), azurite?.dispose()]);
+  });
+
+  function release(version: string, inputs: Record<string, string> = {}, hooks: Partial<Parameters<typeof runAction>[0]> = {}) {
+    return sampleAtVersion(version).then(packagePath =>
+      runAction({
+        inputs: {
+          'managed-cluster-resource-id': CLUSTER,
+          'arm-endpoint': emu.url,
+          'package-path': packagePath,
+          'azure-client-id': CLIENT.clientId,
+          'azure-tenant-id': TENANT,
+          'azure-client-secret': CLIENT.clientSecret,
+          'blob-container-url': containerUrl,
+          'blob-sas': sas,
+          'application-name': 'fabric:/VotingArm',
+          'upgrade-settings': FAST,
+          ...inputs
+        },
+        env: {
+          SFU_POLL_INTERVAL_MS: '50',
+          SFU_TEST_BLOB_ORIGIN: azurite.origin,
+          SFU_TEST_ARM_ORIGIN: emu.url,
+          NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
+        },
+        timeoutMs: 120_000,
+        ...hooks
+      })
+    );
+  }
+
+  /** The type version the cluster runs the application at, from the emulator's cluster manager. */
+  function clusterVersion(id: string): string | undefined {
+    const answer = emu.emulator.management.getApplication(id);
+    return (answer.json as { TypeVersion?: string } | undefined)?.TypeVersion;
+  }
+
+  it('releases v1 then v2 through ARM, and fails v3 whose upgrade rolled back although ARM said Succeeded', async () => {
+    const v1 = await release('1.0.0');
+    assert.equal(v1.exitCode, 0, v1.stdout);
+    assert.equal(v1.outputs['application-type-version'], '1.0.0');
+    assert.equal(v1.outputs['provision-result'], 'provisioned');
+    assert.equal(v1.outputs['application-result'], 'created');
+    assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
+    const visible = v1.stdout
+      .split('\n')
+      .filter(l => !l.startsWith('::add-mask::'))
+      .join('\n');
+    assert.ok(v1.stdout.includes(`::add-mask::${CLIENT.clientSecret}`), 'the client secret was not masked');
+    for (const text of [visible, v1.stderr, v1.summary]) assert.ok(!text.includes(CLIENT.clientSecret), 'the client secret was printed');
+
+    const v2 = await release('2.0.0');
+    assert.equal(v2.exitCode, 0, v2.stdout);
+    assert.equal(v2.outputs['application-result'], 'upgraded');
+    assert.equal(v2.outputs['previous-application-type-version'], '1.0.0');
+    assert.equal(clusterVersion('VotingArm'), '2.0.0');
+
+    const v3 = await release('3.0.0');
+    assert.equal(v3.exitCode, 1, v3.stdout);
+    assert.match(v3.stdout, /ARM reported the operation Succeeded, but the application VotingArm is at 2\.0\.0, not 3\.0\.0: the upgrade was rolled back/);
+    assert.equal(clusterVersion('VotingArm'), '2.0.0');
+  });
+
+  it('refuses a malformed managed cluster resource id before any request', async () => {
+    const before = totalRequests(emu);
+    const run = await release('1.0.0', {
+      'managed-cluster-resource-id': '/subscriptions/not-a-guid/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster'
+    });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /names the subscription 'not-a-guid', which is not a subscription id/);
+    assert.equal(totalRequests(emu), before, 'a request was sent');
+  });
+
+  it('SIGTERM during a long-running ARM operation says that ARM goes on in the cluster', async () => {
+    let child: ChildProcess | undefined;
+    const run = await release(
+      '4.0.0',
+      { 'application-name': 'fabric:/VotingArmSignal' },
+      {
+        onStart: c => (child = c),
+        onLine: line => {
+          if (line === 'ARM: creating the application VotingArmSignal at 4.0.0…') child?.kill('SIGTERM');
+        }
+      }
+    );
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /Received SIGTERM: cancelling the wait for ARM/);
+    assert.match(run.stdout, /cancelled while ARM was creating the application VotingArmSignal at 4\.0\.0\. ARM goes on creating the application/);
+  });
+});
