@@ -1,0 +1,48 @@
+// The ARM path's inputs, checked offline: what the release through ARM needs, and what it refuses.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { getArmInputs } from '../../src/action/arm-inputs.js';
+import { readReleaseJob } from '../../src/action/release-job.js';
+
+const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ab/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster';
+const BASE: Record<string, string> = {
+  'managed-cluster-resource-id': CLUSTER,
+  'package-path': 'pkg',
+  'azure-client-id': 'app',
+  'azure-tenant-id': 'tenant',
+  'azure-client-secret': 's',
+  'blob-container-url': 'https://acct.blob.core.windows.net/packages'
+};
+const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+
+describe('ARM inputs', () => {
+  it('builds a frozen ARM target without cluster-endpoint, on the public cloud by default', () => {
+    const job = readReleaseJob(reader(BASE), {});
+    assert.equal(job.arm?.endpoint, 'https://management.azure.com');
+    assert.equal(job.arm?.cluster.clusterName, 'mycluster');
+    assert.ok(Object.isFrozen(job.arm));
+    assert.equal(job.cluster.endpoint, '');
+  });
+
+  it('is absent without a resource id, and arm-endpoint alone is refused', () => {
+    assert.equal(getArmInputs(reader({}), {}), undefined);
+    assert.throws(() => getArmInputs(reader({ 'arm-endpoint': 'https://management.azure.com' }), {}), /'arm-endpoint' needs 'managed-cluster-resource-id'/);
+  });
+
+  it('needs blob-container-url and a service principal', () => {
+    assert.throws(() => getArmInputs(reader({ ...BASE, 'blob-container-url': '' }), {}), /needs 'blob-container-url'/);
+    assert.throws(() => getArmInputs(reader({ ...BASE, 'azure-tenant-id': '' }), {}), /needs 'azure-client-id' and 'azure-tenant-id'/);
+  });
+
+  it('refuses the gateway inputs and a host that is not ARM', () => {
+    assert.throws(() => getArmInputs(reader({ ...BASE, 'cluster-endpoint': 'https://c:19080' }), {}), /'cluster-endpoint' does not apply/);
+    assert.throws(() => getArmInputs(reader({ ...BASE, 'arm-endpoint': 'https://evil.example.com' }), {}), /must be one of Azure's ARM endpoints/);
+    // The test origin is taken only when the environment names it, and only a loopback one.
+    assert.throws(() => getArmInputs(reader({ ...BASE, 'arm-endpoint': 'https://127.0.0.1:8443' }), {}), /must be one of Azure's ARM endpoints/);
+    assert.equal(
+      getArmInputs(reader({ ...BASE, 'arm-endpoint': 'https://127.0.0.1:8443' }), { SFU_TEST_ARM_ORIGIN: 'https://127.0.0.1:8443' })?.endpoint,
+      'https://127.0.0.1:8443'
+    );
+    assert.throws(() => getArmInputs(reader(BASE), { SFU_TEST_ARM_ORIGIN: 'https://example.com' }), /loopback/);
+  });
+});
