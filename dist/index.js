@@ -28370,6 +28370,517 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3494:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iz: () => (/* binding */ checkExternalStoreProvision),
+/* harmony export */   bX: () => (/* binding */ BlobLocationError),
+/* harmony export */   cp: () => (/* binding */ parseContainerUrl),
+/* harmony export */   sO: () => (/* binding */ sfpkgBlobName)
+/* harmony export */ });
+// Where the `.sfpkg` goes: a Blob container URL checked offline against Azure Storage's hosts, a
+// blob name that carries the type and version, and the SAS rules (permissions, expiry). Nothing
+// here sends a request.
+/** Blob endpoints of the Azure clouds (public, US Government, China); a private endpoint keeps these names. */
+const AZURE_BLOB_HOST_SUFFIXES = ['.blob.core.windows.net', '.blob.core.usgovcloudapi.net', '.blob.core.chinacloudapi.cn', '.blob.storage.azure.net'];
+class BlobLocationError extends Error {
+    name = 'BlobLocationError';
+}
+/**
+ * Checks the container URL offline: https, an Azure Storage blob host, one path segment (the
+ * container), no query (a SAS belongs in its secret input). `testOrigin` is the one origin the
+ * tests may add (SFU_TEST_BLOB_ORIGIN, loopback only, path-style as Azurite serves it).
+ */
+function parseContainerUrl(input, value, testOrigin) {
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new BlobLocationError(`'${input}' is not a URL: give the container's URL, such as 'https://myaccount.blob.core.windows.net/packages'.`);
+    }
+    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+        throw new BlobLocationError(`'${input}' must be the container's URL alone, without a query, a fragment or credentials: give a SAS in its own secret input instead, so that it is masked.`);
+    }
+    const segments = url.pathname.split('/').filter(s => s !== '');
+    const isTest = testOrigin !== undefined && url.origin === testOrigin;
+    if (isTest) {
+        // Path-style, as Azurite serves it: /<account>/<container>.
+        if (segments.length !== 2)
+            throw new BlobLocationError(`'${input}' on the test endpoint must be '${testOrigin}/<account>/<container>'.`);
+        const [accountName, containerName] = segments;
+        checkContainerName(input, containerName);
+        return { containerUrl: `${url.origin}/${accountName}/${containerName}`, serviceUrl: `${url.origin}/${accountName}`, accountName, containerName };
+    }
+    const host = url.hostname.toLowerCase();
+    const suffix = AZURE_BLOB_HOST_SUFFIXES.find(s => host.endsWith(s) && host.length > s.length);
+    if (url.protocol !== 'https:' || suffix === undefined || url.port !== '') {
+        throw new BlobLocationError(`'${input}' must be an https:// Azure Storage blob endpoint (${AZURE_BLOB_HOST_SUFFIXES.map(s => `*${s}`).join(', ')}), not '${url.origin}': the action sends Azure credentials there.`);
+    }
+    if (segments.length !== 1) {
+        throw new BlobLocationError(`'${input}' must name one container, such as 'https://${host}/packages', not the path '${url.pathname}'.`);
+    }
+    const containerName = segments[0];
+    checkContainerName(input, containerName);
+    const accountName = host.slice(0, host.length - suffix.length).split('.')[0];
+    return { containerUrl: `https://${host}/${containerName}`, serviceUrl: `https://${host}`, accountName, containerName };
+}
+function checkContainerName(input, name) {
+    // Azure's rule: 3-63 characters, lower-case letters, digits and single hyphens, starting and ending with a letter or digit.
+    if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(name)) {
+        throw new BlobLocationError(`'${input}' names the container '${name}', which is not a valid container name (3-63 lower-case letters, digits and single hyphens).`);
+    }
+}
+const UNSAFE_NAME = /[\\?#%]|\.\.|^\/|\/$|\/\//;
+/**
+ * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`. The cluster only accepts a download
+ * URL whose file name ends in `.sfpkg`, and the type and version in the name make a re-run of the
+ * same version find its blob again.
+ */
+function sfpkgBlobName(typeName, typeVersion, prefix = '') {
+    const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${typeName}/${typeName}.${typeVersion}.sfpkg`;
+    if (UNSAFE_NAME.test(name) || name.length > 1024) {
+        throw new BlobLocationError(`The blob name '${name}' is not usable: the type name, version and prefix must not hold '\\', '?', '#', '%', '..' or empty segments.`);
+    }
+    return name;
+}
+/**
+ * The checks the runtime makes of an ExternalStore provision, made offline: an http(s) URL whose
+ * path ends in `.sfpkg`, and the type name and version the package's manifest declares.
+ */
+function checkExternalStoreProvision(downloadUrl, requested, manifest) {
+    let url;
+    try {
+        url = new URL(downloadUrl);
+    }
+    catch {
+        throw new BlobLocationError('The package download URL is not a URL.');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new BlobLocationError(`The package download URL must be http(s), not ${url.protocol}.`);
+    if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
+        throw new BlobLocationError(`The package download URL's path '${url.pathname}' does not end in '.sfpkg': the cluster refuses any other file name for an ExternalStore provision.`);
+    }
+    if (requested.typeName !== manifest.typeName || requested.typeVersion !== manifest.typeVersion) {
+        throw new BlobLocationError(`The provision asks for ${requested.typeName} ${requested.typeVersion} but the package's ApplicationManifest.xml declares ${manifest.typeName} ${manifest.typeVersion}: the cluster requires them to match.`);
+    }
+}
+
+
+/***/ }),
+
+/***/ 7280:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Dx: () => (/* binding */ writeDeterministicZip)
+});
+
+// UNUSED EXPORTS: ZIP_COMPRESSION_LEVEL, sortZipEntries
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+// EXTERNAL MODULE: ./src/protocol/store-path.ts
+var store_path = __nccwpck_require__(1265);
+;// CONCATENATED MODULE: ./src/package/zip-writer.ts
+// Writes a zip whose bytes depend only on the entries' names and contents: the cluster checksums a
+// zipped package's bytes, so a re-run over unchanged files must give the same zip on every run and
+// every OS. The container (PKWARE APPNOTE 6.3: local headers, central directory, zip64 where a size,
+// an offset or the entry count needs it) is written here; deflate and CRC-32 are Node's zlib.
+//
+// Why not a zip library: yazl (used before) computes CRC-32 in JavaScript on the main thread and
+// pumps one entry at a time through a chain of streams, so one zip used one core at a time. Here the
+// entries of a zip are read and deflated several at once, in a bounded window, and written in order:
+// the bench's 1,200-file package compressed in about a third of the time (docs/packages.md).
+
+
+
+
+
+
+/** The level the runtime's own zipper uses; fixed, since another level gives other bytes. */
+const ZIP_COMPRESSION_LEVEL = 1;
+/** DOS date and time of every entry: 1980-01-01 00:00, the earliest DOS date (no extended timestamp, which would carry a time zone). */
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+const DOS_TIME = 0;
+const FILE_ATTRIBUTES = (0o100644 << 16) >>> 0;
+/** Unix mode in the high half, the MS-DOS directory bit in the low one. */
+const FOLDER_ATTRIBUTES = ((0o040755 << 16) | 0x10) >>> 0;
+/** Made by: Unix (3) in the high byte, so that readers honour the mode; spec version 6.3 in the low one. */
+const VERSION_MADE_BY = (3 << 8) | 63;
+const VERSION_NEEDED = 20;
+const VERSION_NEEDED_ZIP64 = 45;
+/** General purpose flag bit 11: names are UTF-8. Set on every entry, so that it does not depend on the name. */
+const FLAG_UTF8 = 0x0800;
+const METHOD_STORE = 0;
+const METHOD_DEFLATE = 8;
+/** What a classic field holds when the real value is in the zip64 record. */
+const MARK_32 = 0xffffffff;
+const MARK_16 = 0xffff;
+const ZIP64_THRESHOLDS = { sizeOrOffset: MARK_32, entries: MARK_16 };
+/** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
+const WHOLE_FILE_LIMIT = 1024 * 1024;
+/** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
+const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
+/** Small files in flight ahead of the writer, per zip: enough to keep libuv's four threads busy. */
+const LOOKAHEAD_FILES = 8;
+const STREAM_CHUNK = 512 * 1024;
+const deflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
+/** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
+function sortZipEntries(entries) {
+    return [...entries].sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.name, b.name));
+}
+/** An upper bound of deflate's output for `size` input bytes (zlib's deflateBound, with room to spare). */
+function deflateBound(size) {
+    return size + Math.ceil(size / 4096) + Math.ceil(size / 16384) + 64;
+}
+class FileChangedError extends Error {
+    constructor(entry, actual) {
+        super(`'${entry.localPath}' changed while it was being zipped (${actual} bytes instead of the ${entry.size} scanned): run the step again once nothing writes into the package folder.`);
+    }
+}
+async function writeDeterministicZip(entries, zipPath, options = {}) {
+    const { signal, zip64 = ZIP64_THRESHOLDS } = options;
+    const sorted = sortZipEntries(entries);
+    for (const entry of sorted) {
+        const folder = entry.localPath === undefined;
+        if (entry.name === '' || entry.name.startsWith('/') || entry.name.includes('\\') || folder !== entry.name.endsWith('/')) {
+            throw new Error(`internal: zip entry name '${entry.name}' must be relative with '/' separators, and end with '/' for a folder only`);
+        }
+        if (!folder && entry.size === undefined)
+            throw new Error(`internal: zip entry '${entry.name}' has no size`);
+    }
+    const file = await external_node_fs_.promises.open(zipPath, 'w');
+    const ahead = new Lookahead(sorted);
+    try {
+        const written = [];
+        let offset = 0;
+        const write = async (bytes) => {
+            await writeAll(file, bytes, offset);
+            offset += bytes.length;
+        };
+        for (const [i, entry] of sorted.entries()) {
+            signal?.throwIfAborted();
+            const name = Buffer.from(entry.name, 'utf8');
+            if (name.length > MARK_16)
+                throw new Error(`'${entry.name}' is too long a name for a zip entry`);
+            const start = offset;
+            if (entry.localPath === undefined) {
+                const w = { name, folder: true, crc: 0, compressedSize: 0, size: 0, offset: start, localZip64: false };
+                await write(localHeader(w));
+                written.push(w);
+                continue;
+            }
+            const size = entry.size;
+            const localZip64 = deflateBound(size) >= zip64.sizeOrOffset;
+            const deflated = ahead.take(i);
+            if (deflated) {
+                const d = await deflated;
+                const w = { name, folder: false, crc: d.crc, compressedSize: d.data.length, size: d.size, offset: start, localZip64 };
+                await write(Buffer.concat([localHeader(w), d.data]));
+                written.push(w);
+                continue;
+            }
+            // A large file: a header with room for its sizes, the deflated bytes streamed after it, then the header again with the real values.
+            const w = { name, folder: false, crc: 0, compressedSize: 0, size, offset: start, localZip64 };
+            const header = localHeader(w);
+            offset += header.length;
+            const streamed = await streamDeflated(entry, file, offset, signal);
+            Object.assign(w, streamed);
+            if (!localZip64 && w.compressedSize >= zip64.sizeOrOffset)
+                throw new Error(`internal: deflate of '${entry.name}' outgrew its bound`);
+            await writeAll(file, localHeader(w), start);
+            offset += w.compressedSize;
+            written.push(w);
+        }
+        const centralStart = offset;
+        await write(Buffer.concat(written.map(e => centralHeader(e, zip64))));
+        await write(endOfCentralDirectory(written.length, centralStart, offset - centralStart, zip64));
+        await file.close();
+        return offset;
+    }
+    catch (err) {
+        await ahead.abandon();
+        await file.close().catch(() => undefined);
+        await external_node_fs_.promises.rm(zipPath, { force: true });
+        throw err;
+    }
+}
+/**
+ * Reads and deflates the small files of a zip ahead of the writer, at most LOOKAHEAD_FILES and
+ * LOOKAHEAD_BYTES at once (at least one), in the zip's order.
+ */
+class Lookahead {
+    entries;
+    started = new Map();
+    next = 0;
+    bytesAhead = 0;
+    constructor(entries) {
+        this.entries = entries;
+        this.fill();
+    }
+    /** The deflated bytes of entry `i`, or undefined when it is a folder or a large file (the writer streams it). */
+    take(i) {
+        const p = this.started.get(i);
+        if (!p)
+            return undefined;
+        this.started.delete(i);
+        return p.finally(() => {
+            this.bytesAhead -= this.entries[i].size;
+            this.fill();
+        });
+    }
+    /** After a failure: waits for the reads in flight, so that nothing touches the files once the writer has given up. */
+    async abandon() {
+        this.next = this.entries.length;
+        await Promise.allSettled(this.started.values());
+    }
+    fill() {
+        for (; this.next < this.entries.length; this.next++) {
+            const entry = this.entries[this.next];
+            if (entry.localPath === undefined || entry.size > WHOLE_FILE_LIMIT)
+                continue;
+            if (this.started.size > 0 && (this.started.size >= LOOKAHEAD_FILES || this.bytesAhead + entry.size > LOOKAHEAD_BYTES))
+                return;
+            const p = readAndDeflate(entry);
+            p.catch(() => undefined); // observed here; the writer awaits it in turn and sees the error
+            this.started.set(this.next, p);
+            this.bytesAhead += entry.size;
+        }
+    }
+}
+async function readAndDeflate(entry) {
+    const bytes = await external_node_fs_.promises.readFile(entry.localPath);
+    if (bytes.length !== entry.size)
+        throw new FileChangedError(entry, bytes.length);
+    const data = await deflateRaw(bytes, { level: ZIP_COMPRESSION_LEVEL, chunkSize: Math.max(16 * 1024, Math.min(bytes.length, 256 * 1024)) });
+    return { crc: external_node_zlib_.crc32(bytes), data, size: bytes.length };
+}
+/** Streams `entry` through deflate into `file` at `position`; returns its CRC-32 and sizes. */
+async function streamDeflated(entry, file, position, signal) {
+    let crc = 0;
+    let size = 0;
+    let compressedSize = 0;
+    const checksum = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            crc = external_node_zlib_.crc32(chunk, crc);
+            size += chunk.length;
+            done(null, chunk);
+        }
+    });
+    const sink = new external_node_stream_.Writable({
+        write(chunk, _encoding, done) {
+            writeAll(file, chunk, position + compressedSize).then(() => {
+                compressedSize += chunk.length;
+                done();
+            }, done);
+        }
+    });
+    await (0,promises_namespaceObject.pipeline)((0,external_node_fs_.createReadStream)(entry.localPath, { highWaterMark: STREAM_CHUNK }), checksum, external_node_zlib_.createDeflateRaw({ level: ZIP_COMPRESSION_LEVEL, chunkSize: STREAM_CHUNK }), sink, { signal });
+    if (size !== entry.size)
+        throw new FileChangedError(entry, size);
+    return { crc, compressedSize, size };
+}
+async function writeAll(file, bytes, position) {
+    for (let done = 0; done < bytes.length;) {
+        const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
+        done += bytesWritten;
+    }
+}
+function localHeader(e) {
+    const extra = e.localZip64 ? zip64Extra([e.size, e.compressedSize]) : Buffer.alloc(0);
+    const h = Buffer.alloc(30);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(e.localZip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 4);
+    h.writeUInt16LE(FLAG_UTF8, 6);
+    h.writeUInt16LE(e.folder ? METHOD_STORE : METHOD_DEFLATE, 8);
+    h.writeUInt16LE(DOS_TIME, 10);
+    h.writeUInt16LE(DOS_DATE, 12);
+    h.writeUInt32LE(e.crc, 14);
+    h.writeUInt32LE(e.localZip64 ? MARK_32 : e.compressedSize, 18);
+    h.writeUInt32LE(e.localZip64 ? MARK_32 : e.size, 22);
+    h.writeUInt16LE(e.name.length, 26);
+    h.writeUInt16LE(extra.length, 28);
+    return Buffer.concat([h, e.name, extra]);
+}
+function centralHeader(e, zip64) {
+    // In the central directory a zip64 field holds only the values that do not fit, in this order.
+    const big = [e.size, e.compressedSize, e.offset].map(v => v >= zip64.sizeOrOffset);
+    const [bigSize, bigCompressed, bigOffset] = big;
+    const wide = [bigSize ? e.size : -1, bigCompressed ? e.compressedSize : -1, bigOffset ? e.offset : -1].filter(v => v >= 0);
+    const extra = wide.length > 0 ? zip64Extra(wide) : Buffer.alloc(0);
+    const h = Buffer.alloc(46);
+    h.writeUInt32LE(0x02014b50, 0);
+    h.writeUInt16LE(VERSION_MADE_BY, 4);
+    h.writeUInt16LE(wide.length > 0 || e.localZip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 6);
+    h.writeUInt16LE(FLAG_UTF8, 8);
+    h.writeUInt16LE(e.folder ? METHOD_STORE : METHOD_DEFLATE, 10);
+    h.writeUInt16LE(DOS_TIME, 12);
+    h.writeUInt16LE(DOS_DATE, 14);
+    h.writeUInt32LE(e.crc, 16);
+    h.writeUInt32LE(bigCompressed ? MARK_32 : e.compressedSize, 20);
+    h.writeUInt32LE(bigSize ? MARK_32 : e.size, 24);
+    h.writeUInt16LE(e.name.length, 28);
+    h.writeUInt16LE(extra.length, 30);
+    h.writeUInt16LE(0, 32); // comment length
+    h.writeUInt16LE(0, 34); // disk number start
+    h.writeUInt16LE(0, 36); // internal attributes
+    h.writeUInt32LE(e.folder ? FOLDER_ATTRIBUTES : FILE_ATTRIBUTES, 38);
+    h.writeUInt32LE(bigOffset ? MARK_32 : e.offset, 42);
+    return Buffer.concat([h, e.name, extra]);
+}
+function zip64Extra(values) {
+    const b = Buffer.alloc(4 + 8 * values.length);
+    b.writeUInt16LE(0x0001, 0);
+    b.writeUInt16LE(8 * values.length, 2);
+    values.forEach((v, i) => b.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
+    return b;
+}
+/**
+ * The end records: zip64 ones first when the count, the directory's size or its offset do not fit
+ * the classic record, which then holds -1 in all three (APPNOTE 4.4.1.4; .NET's reader looks for the
+ * zip64 records only when it sees -1 there).
+ */
+function endOfCentralDirectory(count, centralStart, centralSize, thresholds) {
+    const zip64 = count >= thresholds.entries || centralStart >= thresholds.sizeOrOffset || centralSize >= thresholds.sizeOrOffset;
+    const parts = [];
+    if (zip64) {
+        const record = Buffer.alloc(56);
+        record.writeUInt32LE(0x06064b50, 0);
+        record.writeBigUInt64LE(44n, 4); // size of the rest of the record
+        record.writeUInt16LE(VERSION_MADE_BY, 12);
+        record.writeUInt16LE(VERSION_NEEDED_ZIP64, 14);
+        record.writeUInt32LE(0, 16); // this disk
+        record.writeUInt32LE(0, 20); // disk of the central directory
+        record.writeBigUInt64LE(BigInt(count), 24);
+        record.writeBigUInt64LE(BigInt(count), 32);
+        record.writeBigUInt64LE(BigInt(centralSize), 40);
+        record.writeBigUInt64LE(BigInt(centralStart), 48);
+        const locator = Buffer.alloc(20);
+        locator.writeUInt32LE(0x07064b50, 0);
+        locator.writeUInt32LE(0, 4);
+        locator.writeBigUInt64LE(BigInt(centralStart + centralSize), 8);
+        locator.writeUInt32LE(1, 16); // disks in all
+        parts.push(record, locator);
+    }
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(0, 4);
+    end.writeUInt16LE(0, 6);
+    end.writeUInt16LE(zip64 ? MARK_16 : count, 8);
+    end.writeUInt16LE(zip64 ? MARK_16 : count, 10);
+    end.writeUInt32LE(zip64 ? MARK_32 : centralSize, 12);
+    end.writeUInt32LE(zip64 ? MARK_32 : centralStart, 16);
+    end.writeUInt16LE(0, 20); // comment length
+    parts.push(end);
+    return Buffer.concat(parts);
+}
+
+
+/***/ }),
+
+/***/ 1265:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Fl: () => (/* binding */ baseName),
+/* harmony export */   Lf: () => (/* binding */ joinStorePath),
+/* harmony export */   Nz: () => (/* binding */ storePathSegments),
+/* harmony export */   TN: () => (/* binding */ relativeStorePath),
+/* harmony export */   UF: () => (/* binding */ compareCodeUnits),
+/* harmony export */   VG: () => (/* binding */ isSameOrBeneath),
+/* harmony export */   fy: () => (/* binding */ encodeStorePath),
+/* harmony export */   qM: () => (/* binding */ storePathKey),
+/* harmony export */   rq: () => (/* binding */ AS_WINDOWS),
+/* harmony export */   uH: () => (/* binding */ normalizeStorePath),
+/* harmony export */   zN: () => (/* binding */ foldName)
+/* harmony export */ });
+/* unused harmony exports parentStorePath, EXACT */
+// Store-relative paths. The store always uses `/` on the wire from this project; Windows
+// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
+// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
+function storePathSegments(storePath) {
+    return storePath.split(/[\\/]/).filter(s => s !== '');
+}
+/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
+function normalizeStorePath(storePath) {
+    return storePathSegments(storePath).join('/');
+}
+function joinStorePath(...parts) {
+    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
+}
+/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
+function encodeStorePath(storePath) {
+    return storePathSegments(storePath).map(encodeURIComponent).join('/');
+}
+function parentStorePath(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments.slice(0, -1).join('/');
+}
+function baseName(storePath) {
+    const segments = storePathSegments(storePath);
+    return segments[segments.length - 1] ?? '';
+}
+const EXACT = { caseInsensitive: false };
+/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
+const AS_WINDOWS = { caseInsensitive: true };
+/**
+ * One name folded the way Windows compares names: each character upper-cased on its own, and
+ * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
+ * one character to one, so `Straße` and `STRASSE` are different names there.
+ */
+function foldName(name) {
+    let folded = '';
+    for (const ch of name) {
+        const upper = ch.toUpperCase();
+        folded += [...upper].length === 1 ? upper : ch;
+    }
+    return folded;
+}
+/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
+function storePathKey(storePath, comparison) {
+    const segments = storePathSegments(storePath);
+    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+}
+function sameName(a, b, comparison) {
+    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
+}
+/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
+function relativeStorePath(path, ancestor, comparison) {
+    const p = storePathSegments(path);
+    const a = storePathSegments(ancestor);
+    if (p.length < a.length)
+        return undefined;
+    for (const [i, name] of a.entries()) {
+        const own = p[i];
+        if (own === undefined || !sameName(own, name, comparison))
+            return undefined;
+    }
+    return p.slice(a.length).join('/');
+}
+/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
+function isSameOrBeneath(path, ancestor, comparison = EXACT) {
+    return relativeStorePath(path, ancestor, comparison) !== undefined;
+}
+/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -28482,6 +28993,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -28496,6 +29014,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
+/***/ 4708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
 /***/ 7030:
 /***/ ((module) => {
 
@@ -28503,10 +29028,31 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+
+/***/ }),
+
 /***/ 643:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_hooks");
+
+/***/ }),
+
+/***/ 1708:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:process");
 
 /***/ }),
 
@@ -28566,6 +29112,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
 /***/ 6928:
 /***/ ((module) => {
 
@@ -28594,4952 +29147,58 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
+/***/ 2018:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
+
+/***/ }),
+
+/***/ 7016:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
+
+/***/ }),
+
 /***/ 9023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
-/***/ })
+/***/ }),
 
-/******/ });
-/************************************************************************/
-/******/ // The module cache
-/******/ var __webpack_module_cache__ = {};
-/******/ 
-/******/ // The require function
-/******/ function __nccwpck_require__(moduleId) {
-/******/ 	// Check if module is in cache
-/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
-/******/ 	if (cachedModule !== undefined) {
-/******/ 		return cachedModule.exports;
-/******/ 	}
-/******/ 	// Create a new module (and put it into the cache)
-/******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		// no module.id needed
-/******/ 		// no module.loaded needed
-/******/ 		exports: {}
-/******/ 	};
-/******/ 
-/******/ 	// Execute the module function
-/******/ 	var threw = true;
-/******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
-/******/ 		threw = false;
-/******/ 	} finally {
-/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
-/******/ 	}
-/******/ 
-/******/ 	// Return the exports of the module
-/******/ 	return module.exports;
-/******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
-/******/ 
-/************************************************************************/
-/******/ /* webpack/runtime/asset-relocator-loader */
-/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/define property getters */
-/******/ (() => {
-/******/ 	// define getter functions for harmony exports
-/******/ 	__nccwpck_require__.d = (exports, definition) => {
-/******/ 		for(var key in definition) {
-/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
-/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
-/******/ 			}
-/******/ 		}
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/hasOwnProperty shorthand */
-/******/ (() => {
-/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/make namespace object */
-/******/ (() => {
-/******/ 	// define __esModule on exports
-/******/ 	__nccwpck_require__.r = (exports) => {
-/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
-/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
-/******/ 		}
-/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
-/******/ })();
-/******/ 
-/************************************************************************/
-var __webpack_exports__ = {};
+/***/ 5824:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-// EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-// EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_.dirname(filePath);
-                        const upperName = external_path_.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/util/concurrency.ts
-// A FIFO semaphore bounding requests in flight, and a pool of N workers sharing one iterator
-// (so that 20,000 files never become 20,000 pending promises).
-class Semaphore {
-    available;
-    waiters = [];
-    constructor(size) {
-        this.available = size;
-    }
-    async use(work) {
-        if (this.available > 0)
-            this.available--;
-        else
-            await new Promise(resolve => this.waiters.push(resolve));
-        try {
-            return await work();
-        }
-        finally {
-            const next = this.waiters.shift();
-            if (next)
-                next();
-            else
-                this.available++;
-        }
-    }
-}
-/**
- * Runs `work` over `items` with at most `workers` at once. Stops taking new items once
- * `shouldStop()` is true; the first error is thrown after every running item has finished.
- */
-async function inParallel(items, workers, work, shouldStop = () => false) {
-    const iterator = items[Symbol.iterator]();
-    let firstError;
-    let failed = false;
-    const worker = async () => {
-        while (!failed && !shouldStop()) {
-            const next = iterator.next();
-            if (next.done)
-                return;
-            try {
-                await work(next.value);
-            }
-            catch (err) {
-                if (!failed) {
-                    failed = true;
-                    firstError = err;
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
-    if (failed)
-        throw firstError;
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(7030);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(1692);
-;// CONCATENATED MODULE: ./src/util/cancellation.ts
-// One cancellation signal serves every request of a run. Each request adding its own 'abort'
-// listener to it puts hundreds on one AbortSignal (Node warns past 10); instead each signal gets
-// a single listener here that calls whatever is registered at that moment.
-const registered = new WeakMap();
-/** Calls `callback` when `signal` aborts; returns the function that unregisters it. */
-function onAbort(signal, callback) {
-    let callbacks = registered.get(signal);
-    if (!callbacks) {
-        const set = new Set();
-        callbacks = set;
-        registered.set(signal, set);
-        signal.addEventListener('abort', () => {
-            const now = [...set];
-            set.clear();
-            for (const cb of now)
-                cb();
-        }, { once: true });
-    }
-    callbacks.add(callback);
-    const mine = callbacks;
-    return () => {
-        mine.delete(callback);
-    };
-}
-/** Timers take at most 2^31-1 ms; a longer one would fire at once (with a TimeoutOverflowWarning). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-function clampTimerMs(ms) {
-    return Math.max(0, Math.min(MAX_TIMER_MS, ms));
-}
-/** Waits `ms`; rejects with `makeError()` if `signal` aborts first (or has already). */
-function sleep(ms, signal, makeError) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(makeError());
-        const stop = signal
-            ? onAbort(signal, () => {
-                clearTimeout(timer);
-                reject(makeError());
-            })
-            : () => undefined;
-        const timer = setTimeout(() => {
-            stop();
-            resolve();
-        }, clampTimerMs(ms));
-    });
-}
-
-;// CONCATENATED MODULE: ./src/cluster/transport.ts
-// One HTTP exchange with the cluster, made with Node's http/https so that a body can wait for
-// `100 Continue`. The connection pools are ordinary Node agents carrying the TLS settings in their
-// options (public API only); a proxy named by https_proxy/http_proxy (with no_proxy, read by
-// @actions/http-client's rules) is reached by a CONNECT tunnel that the agent opens itself.
-
-
-
-
-
-
-/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
-class LocalFileChangedError extends Error {
-    name = 'LocalFileChangedError';
-}
-/** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
-class NetworkError extends Error {
-    code;
-    name = 'NetworkError';
-    constructor(message, 
-    /** errno or TLS code, such as ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED. */
-    code) {
-        super(message);
-        this.code = code;
-    }
-}
-class RequestAbortedError extends Error {
-    name = 'RequestAbortedError';
-}
-/** How long to wait for `100 Continue` before sending the body anyway (curl waits 1 s). */
-const CONTINUE_FALLBACK_MS = 1000;
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-class HttpTransport {
-    options;
-    /** Connection pools by protocol and proxy. */
-    agents = new Map();
-    /** Connections that have carried a request: their TLS session is settled. */
-    usedSockets = new WeakSet();
-    /** Connections whose server passed verifyPeer. */
-    verifiedSockets = new WeakSet();
-    constructor(options) {
-        this.options = options;
-    }
-    dispose() {
-        for (const agent of this.agents.values())
-            agent.destroy();
-        this.agents.clear();
-    }
-    /**
-     * Whether a TLS handshake succeeds at the URL's host and port: for telling an http:// endpoint
-     * that meets a TLS port (which resets plain requests) from a cluster that drops connections.
-     * Direct connections only; false when a proxy is in the way.
-     */
-    speaksTls(url, timeoutMs = 3000) {
-        const target = new URL(url);
-        if (getProxyUrl(target))
-            return Promise.resolve(false);
-        return new Promise(resolve => {
-            const host = target.hostname.replace(/^\[|\]$/g, '');
-            const socket = external_node_tls_.connect({
-                host,
-                port: target.port ? Number(target.port) : 80,
-                servername: (0,external_node_net_.isIP)(host) ? undefined : host,
-                // Only whether the port speaks TLS matters here; nothing is sent over it.
-                rejectUnauthorized: false
-            });
-            const done = (result) => {
-                socket.destroy();
-                resolve(result);
-            };
-            socket.setTimeout(timeoutMs, () => done(false));
-            socket.once('secureConnect', () => done(true));
-            socket.once('error', (err) => done(/alert|CERTIFICATE_REQUIRED/i.test(`${err.code} ${err.message}`)));
-        });
-    }
-    agentFor(url) {
-        const proxy = getProxyUrl(url);
-        const key = `${url.protocol}|${proxy?.href ?? ''}`;
-        let agent = this.agents.get(key);
-        if (!agent) {
-            const pool = { keepAlive: true, maxSockets: this.options.maxSockets };
-            if (url.protocol === 'https:') {
-                const tlsSettings = this.options.tls;
-                agent = new ClusterHttpsAgent({
-                    ...pool,
-                    ...tlsSettings?.agentOptions,
-                    // A resumed TLS session shows no peer certificate to verify: no session cache then.
-                    ...(tlsSettings?.verifyPeer ? { maxCachedSessions: 0 } : {})
-                }, proxy);
-            }
-            else {
-                agent = new ClusterHttpAgent(pool, proxy);
-            }
-            this.agents.set(key, agent);
-        }
-        return agent;
-    }
-    /** Runs `then` once the connection's server is judged acceptable; closes it otherwise. */
-    whenVerified(req, socket, then) {
-        const verify = this.options.tls?.verifyPeer;
-        if (!verify || this.verifiedSockets.has(socket) || !('encrypted' in socket))
-            return then();
-        const tlsSocket = socket;
-        const check = () => {
-            const problem = verify(tlsSocket);
-            if (problem) {
-                req.destroy(problem);
-                tlsSocket.destroy();
-                return;
-            }
-            this.verifiedSockets.add(socket);
-            then();
-        };
-        const peer = tlsSocket.getPeerCertificate?.();
-        if (peer && Object.keys(peer).length > 0)
-            check();
-        else
-            tlsSocket.once('secureConnect', check);
-    }
-    send(request) {
-        const url = new URL(request.url);
-        const isHttps = url.protocol === 'https:';
-        const body = request.body;
-        const bodyLength = body === undefined ? 0 : Buffer.isBuffer(body) ? body.length : body.length;
-        const headers = {
-            'User-Agent': this.options.userAgent,
-            ...request.headers,
-            'Content-Length': String(bodyLength)
-        };
-        const expectMode = this.options.expectContinue ?? 'first-request';
-        const options = {
-            method: request.method,
-            host: url.hostname.replace(/^\[|\]$/g, ''),
-            port: url.port ? Number(url.port) : isHttps ? 443 : 80,
-            path: `${url.pathname}${url.search}`,
-            headers,
-            agent: this.agentFor(url)
-        };
-        return new Promise((resolve, reject) => {
-            if (request.signal?.aborted)
-                return reject(new RequestAbortedError('the upload was cancelled'));
-            let settled = false;
-            let bodyStarted = false;
-            let waitForContinue = false;
-            let fallback;
-            const settle = (err, res) => {
-                if (settled)
-                    return;
-                settled = true;
-                clearTimeout(fallback);
-                stopListening();
-                if (err)
-                    reject(err);
-                else
-                    resolve(res);
-            };
-            const req = (isHttps ? external_node_https_namespaceObject : external_node_http_).request(options, res => {
-                // A final answer before the body started (a refusal after the headers): no body follows,
-                // and the connection is not reused since the server may still expect one.
-                const bodySkipped = waitForContinue && !bodyStarted;
-                bodyStarted = true;
-                clearTimeout(fallback);
-                const parts = [];
-                let size = 0;
-                res.on('data', (d) => {
-                    size += d.length;
-                    if (size > MAX_RESPONSE_BYTES)
-                        req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE'));
-                    else
-                        parts.push(d);
-                });
-                res.on('end', () => {
-                    settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
-                    if (bodySkipped)
-                        req.destroy();
-                });
-                res.on('error', err => settle(toNetworkError(err)));
-            });
-            const startBody = () => {
-                if (bodyStarted || settled)
-                    return;
-                bodyStarted = true;
-                clearTimeout(fallback);
-                if (body === undefined)
-                    return void req.end();
-                if (Buffer.isBuffer(body))
-                    return void req.end(body);
-                // Pumped by hand rather than piped, to check that the file still has the bytes announced
-                // in Content-Length: a file that shrank would otherwise leave the server waiting.
-                const stream = body.open();
-                let sent = 0;
-                stream.on('data', (chunk) => {
-                    sent += chunk.length;
-                    if (!req.write(chunk)) {
-                        stream.pause();
-                        req.once('drain', () => stream.resume());
-                    }
-                });
-                stream.on('end', () => {
-                    if (sent === body.length)
-                        return void req.end();
-                    req.destroy(new LocalFileChangedError(`'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`));
-                });
-                stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
-                req.on('close', () => stream.destroy());
-            };
-            const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
-            req.setTimeout(clampTimerMs(request.timeoutMs), () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
-            req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
-            // Headers go out once the connection is known, so that whether to wait for `100 Continue`
-            // can depend on it.
-            req.once('socket', socket => this.whenVerified(req, socket, () => {
-                const fresh = !this.usedSockets.has(socket);
-                this.usedSockets.add(socket);
-                waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
-                if (waitForContinue) {
-                    req.setHeader('Expect', '100-continue');
-                    req.on('continue', startBody);
-                    fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
-                    req.flushHeaders();
-                }
-                else {
-                    startBody();
-                }
-            }));
-        });
-    }
-}
-function toNetworkError(err) {
-    if (err instanceof NetworkError)
-        return err;
-    return new NetworkError(err.message, err.code ?? 'EUNKNOWN');
-}
-/** Opens a CONNECT tunnel through `proxy` to host:port. */
-function openTunnel(proxy, host, port, timeoutMs) {
-    return new Promise((resolve, reject) => {
-        const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
-        const headers = { Host: target };
-        if (proxy.username || proxy.password) {
-            const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
-            headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
-        }
-        const req = (proxy.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request({
-            host: proxy.hostname.replace(/^\[|\]$/g, ''),
-            port: proxy.port ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80,
-            method: 'CONNECT',
-            path: target,
-            headers,
-            agent: false
-        });
-        req.setTimeout(clampTimerMs(timeoutMs), () => req.destroy(new NetworkError(`the proxy ${proxy.host} did not open a tunnel in time`, 'ETIMEDOUT')));
-        req.once('connect', (res, socket) => {
-            req.setTimeout(0);
-            if (res.statusCode === 200)
-                return resolve(socket);
-            socket.destroy();
-            reject(new NetworkError(`the proxy ${proxy.host} refused a tunnel to ${target} (HTTP ${res.statusCode})`, 'EPROXY'));
-        });
-        req.once('error', reject);
-        req.end();
-    });
-}
-const TUNNEL_TIMEOUT_MS = 30_000;
-/** A keep-alive pool for http://, direct or through a proxy tunnel. */
-class ClusterHttpAgent extends external_node_http_.Agent {
-    proxy;
-    constructor(options, proxy) {
-        super(options);
-        this.proxy = proxy;
-    }
-    createConnection(options, callback) {
-        if (!this.proxy)
-            return super.createConnection(options, callback);
-        openTunnel(this.proxy, options.host ?? 'localhost', Number(options.port ?? 80), TUNNEL_TIMEOUT_MS).then(socket => callback?.(null, socket), (err) => callback?.(err, undefined));
-        return undefined;
-    }
-}
-/** A keep-alive pool for https://, its TLS settings in its options; direct or through a proxy tunnel. */
-class ClusterHttpsAgent extends external_node_https_namespaceObject.Agent {
-    proxy;
-    constructor(options, proxy) {
-        super(options);
-        this.proxy = proxy;
-    }
-    createConnection(options, callback) {
-        if (!this.proxy)
-            return super.createConnection(options, callback);
-        const host = options.host ?? 'localhost';
-        openTunnel(this.proxy, host, Number(options.port ?? 443), TUNNEL_TIMEOUT_MS).then(socket => {
-            // The agent's TLS settings are in `options` (an agent merges its own options into each connection's).
-            const servername = options.servername ?? ((0,external_node_net_.isIP)(host) ? undefined : host);
-            let secured;
-            try {
-                secured = external_node_tls_.connect({ ...options, socket, servername });
-            }
-            catch (err) {
-                socket.destroy();
-                return callback?.(err, undefined);
-            }
-            callback?.(null, secured);
-        }, (err) => callback?.(err, undefined));
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cluster/errors.ts
-// Errors of the gateway client: what failed, on which path, how the cluster answered, and what to
-// do about it (the hint, from hints.ts).
-class ImageStoreError extends Error {
-    failed;
-    detail;
-    hint;
-    name = 'ImageStoreError';
-    constructor(failed, detail, hint) {
-        super(describe(failed, detail, hint));
-        this.failed = failed;
-        this.detail = detail;
-        this.hint = hint;
-    }
-    get status() {
-        return this.detail.status;
-    }
-    get code() {
-        return this.detail.code;
-    }
-    is(status, code) {
-        return this.detail.status === status && (code === undefined || this.detail.code === code);
-    }
-}
-function describe(failed, d, hint) {
-    const what = failed.storePath ? `${failed.operation} '${failed.storePath}'` : failed.operation;
-    const answer = d.status !== undefined
-        ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''} from ${d.endpoint}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
-        : d.networkCode === 'ESERVERCERT'
-            ? `refused to talk to ${d.endpoint}: ${d.networkMessage}`
-            : `no answer from ${d.endpoint} (${d.networkCode})`;
-    const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
-    return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
-}
-/** The run was cancelled (SIGINT/SIGTERM): nothing more is sent. */
-class CancelledError extends Error {
-    name = 'CancelledError';
-}
-
-;// CONCATENATED MODULE: ./src/protocol/management-models.ts
-/** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
-const ManagementErrorCode = {
-    ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
-    ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
-    ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
-    ApplicationTypeProvisionInProgress: 'FABRIC_E_APPLICATION_TYPE_PROVISION_IN_PROGRESS',
-    ImageBuilderValidationError: 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
-    ServiceManifestNotFound: 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND',
-    ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
-    ApplicationNotFound: 'FABRIC_E_APPLICATION_NOT_FOUND',
-    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION',
-    ApplicationNotUpgrading: 'FABRIC_E_APPLICATION_NOT_UPGRADING',
-    ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
-    InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
-};
-/**
- * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
- * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
- * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
- * or `#` (a query or fragment is not part of an application name).
- */
-function applicationNameProblem(name) {
-    if (!/^fabric:\/[^/]/.test(name))
-        return "it must start with 'fabric:/' followed by a name";
-    if (name.includes('//') || name.endsWith('/'))
-        return "it must not have an empty segment ('//') or end with '/'";
-    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
-    if (reserved)
-        return `'${reserved}' is reserved in Service Fabric names`;
-    return undefined;
-}
-/** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
-function applicationIdOf(name) {
-    return name
-        .replace(/^fabric:\//i, '')
-        .split('/')
-        .join('~');
-}
-
-;// CONCATENATED MODULE: ./src/cluster/management-client.ts
-// The cluster management operations a release needs (cluster-management-protocol.md): provision
-// and unprovision application types, read their status and manifests, get, create and upgrade
-// applications, and read upgrade progress. Built on the gateway client, which owns retries,
-// tokens and error classification.
-
-
-
-/** Provision with the `Kind`-first body needs 6.2; the other routes are asked with 6.0. */
-const PROVISION_API_VERSION = '6.2';
-const MANAGEMENT_API_VERSION = '6.0';
-function segment(value) {
-    return encodeURIComponent(value);
-}
-class ManagementClient {
-    gateway;
-    constructor(gateway) {
-        this.gateway = gateway;
-    }
-    get requestsSent() {
-        return this.gateway.requestsSent;
-    }
-    get signal() {
-        return this.gateway.signal;
-    }
-    /**
-     * Starts an asynchronous provision of the package at `buildPath` in the Image Store. `Kind` is
-     * written first: the gateway's polymorphic reader needs the discriminator before the rest.
-     * `ApplicationPackageCleanupPolicy: Manual` keeps the package where it is, so that the action
-     * decides (`keep-package`) and deletes it itself after a successful provision, whatever the
-     * cluster's own default is.
-     */
-    async provision(buildPath) {
-        const body = JSON.stringify({
-            Kind: 'ImageStorePath',
-            ApplicationTypeBuildPath: buildPath,
-            Async: true,
-            ApplicationPackageCleanupPolicy: 'Manual'
-        });
-        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202]
-        });
-    }
-    /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
-    async getApplicationType(typeName, typeVersion) {
-        const items = await this.listApplicationTypeVersions(typeName, typeVersion);
-        return items.find(i => i.Version === typeVersion);
-    }
-    /** Every provisioned version of the type (all pages); empty when the type is unknown. */
-    async listApplicationTypeVersions(typeName, typeVersion) {
-        const items = [];
-        let token;
-        do {
-            const query = { ExcludeApplicationParameters: 'true' };
-            if (typeVersion !== undefined)
-                query.ApplicationTypeVersion = typeVersion;
-            if (token)
-                query.ContinuationToken = token;
-            const res = await this.call({ operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` }, {
-                method: 'GET',
-                path: `/ApplicationTypes/${segment(typeName)}`,
-                query,
-                accept: [200, 204, 404]
-            });
-            if (res.status !== 200 || res.body.length === 0)
-                break;
-            const page = this.gateway.parseJson(res, 'get application type');
-            items.push(...(page.Items ?? []));
-            token = page.ContinuationToken || undefined;
-        } while (token);
-        return items;
-    }
-    /** The provisioned application manifest's XML, or undefined when the type+version is not provisioned. */
-    async getApplicationManifest(typeName, typeVersion) {
-        const res = await this.call({ operation: `get the application manifest of ${typeName} ${typeVersion}` }, {
-            method: 'GET',
-            path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
-            query: { ApplicationTypeVersion: typeVersion },
-            accept: [200, 204, 404]
-        });
-        if (res.status !== 200)
-            return undefined;
-        return this.gateway.parseJson(res, 'get application manifest').Manifest;
-    }
-    /** A service manifest of a provisioned type+version, or undefined when the cluster has none of that name. */
-    async getServiceManifest(typeName, typeVersion, serviceManifestName) {
-        const res = await this.call({ operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` }, {
-            method: 'GET',
-            path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
-            query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
-            accept: [200, 204, 404]
-        });
-        if (res.status !== 200)
-            return undefined;
-        return this.gateway.parseJson(res, 'get service manifest').Manifest;
-    }
-    /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
-    async unprovision(typeName, typeVersion) {
-        try {
-            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
-                method: 'POST',
-                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-                headers: { 'Content-Type': 'application/json' },
-                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-                accept: [200, 202]
-            });
-            return 'unprovisioning';
-        }
-        catch (err) {
-            if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeInUse))
-                return 'in-use';
-            if (err instanceof ImageStoreError && err.is(404))
-                return 'not-found';
-            throw err;
-        }
-    }
-    /** The application, or undefined when it does not exist (the cluster answers 204). */
-    async getApplication(applicationName) {
-        const res = await this.call({ operation: `get application ${applicationName}` }, {
-            method: 'GET',
-            path: `/Applications/${segment(applicationIdOf(applicationName))}`,
-            accept: [200, 204]
-        });
-        if (res.status === 204 || res.body.length === 0)
-            return undefined;
-        return this.gateway.parseJson(res, 'get application');
-    }
-    async createApplication(description) {
-        await this.call({ operation: `create application ${description.Name}` }, {
-            method: 'POST',
-            path: '/Applications/$/Create',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [201]
-        });
-    }
-    async upgradeApplication(description) {
-        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
-            method: 'POST',
-            path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200]
-        });
-    }
-    async getUpgradeProgress(applicationName) {
-        const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
-            method: 'GET',
-            path: `/Applications/${segment(applicationIdOf(applicationName))}/$/GetUpgradeProgress`,
-            accept: [200]
-        });
-        return this.gateway.parseJson(res, 'get upgrade progress');
-    }
-    call(failed, spec) {
-        return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/util/settings.ts
-// The settings a front door gives the core, by key. Each front door names them its own way (the
-// action: `chunk-size`, a CLI: `--chunk-size`); errors that blame a setting use that name.
-/** Every setting, by key, with its canonical name (the action's input name; a CLI flag without `--`). */
-const SETTING = {
-    ClusterEndpoint: 'cluster-endpoint',
-    PackagePath: 'package-path',
-    ImageStorePath: 'image-store-path',
-    Include: 'include',
-    ChunkSize: 'chunk-size',
-    Concurrency: 'concurrency',
-    Overwrite: 'overwrite',
-    CopyTo: 'copy-to',
-    CleanupPaths: 'cleanup-paths',
-    Timeout: 'timeout',
-    Retries: 'retries',
-    ApiVersion: 'api-version',
-    DryRun: 'dry-run',
-    ClientCertificate: 'client-certificate',
-    ClientKey: 'client-key',
-    ClientCertificatePassword: 'client-certificate-password',
-    ServerCertificateThumbprint: 'server-certificate-thumbprint',
-    ServerCommonName: 'server-common-name',
-    CaCertificate: 'ca-certificate',
-    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
-    AadToken: 'aad-token',
-    AzureClientId: 'azure-client-id',
-    AzureTenantId: 'azure-tenant-id',
-    AzureClientSecret: 'azure-client-secret',
-    Compress: 'compress',
-    DiffPackage: 'diff-package',
-    Provision: 'provision',
-    KeepPackage: 'keep-package',
-    ApplicationName: 'application-name',
-    ApplicationParameterFile: 'application-parameter-file',
-    ApplicationParameters: 'application-parameters',
-    PublishProfile: 'publish-profile',
-    UpgradeMode: 'upgrade-mode',
-    FailureAction: 'failure-action',
-    UpgradeSettings: 'upgrade-settings',
-    DeployTimeout: 'deploy-timeout',
-    UnprovisionOldVersions: 'unprovision-old-versions',
-    AllowDowngrade: 'allow-downgrade',
-    OmittedParameters: 'omitted-parameters'
-};
-/** The names a front door uses: each canonical name passed through `format` (e.g. `n => '--' + n`). */
-function settingNames(format) {
-    const names = Object.fromEntries(Object.entries(SETTING).map(([key, name]) => [key, format(name)]));
-    return Object.freeze(names);
-}
-/** The canonical names (the action's input names): what a caller that names nothing gets. */
-const CANONICAL_NAMES = settingNames(name => name);
-/** A bad setting: the message names the setting (by the front door's name) and what it accepts. */
-class SettingError extends Error {
-    // Its name stays the action's historical one: the action re-exports this class as InputError.
-    name = 'InputError';
-}
-
-;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
-// Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
-// set: clients compare against these but must accept any other string.
-const ErrorCode = {
-    InvalidArg: 'E_INVALIDARG',
-    AccessDenied: 'E_ACCESSDENIED',
-    Fail: 'E_FAIL',
-    RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
-    InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
-    UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
-    PathTooLong: 'FABRIC_E_PATH_TOO_LONG',
-    InvalidDirectory: 'FABRIC_E_INVALID_DIRECTORY',
-    ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
-    FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
-    DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
-    MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
-    ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
-    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
-    Timeout: 'FABRIC_E_TIMEOUT'
-};
-/** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
-const MARK_FILE_NAME = '_.dir';
-/** Store roots the cluster refuses to delete or overwrite (compared case-insensitively). */
-const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
-function isReservedRoot(storePath) {
-    const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
-    return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
-}
-
-;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
-// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
-// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
-// Everything else fails at once, with a hint (hints.ts).
-const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
-/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
-function backoffDelay(attempt, policy, random = Math.random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
-const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
-/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
-const RETRYABLE_NETWORK_CODES = [
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ECONNABORTED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'EAI_AGAIN',
-    'ENETUNREACH',
-    'EHOSTUNREACH',
-    'UND_ERR_SOCKET',
-    'ERR_STREAM_PREMATURE_CLOSE'
-];
-/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
-function isPlainHttpAnswerToTls(f) {
-    return (f.status === undefined &&
-        (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
-            f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
-            (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? ''))));
-}
-/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
-function isClientCertificateDemanded(f) {
-    const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
-    return (f.status === undefined &&
-        /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text));
-}
-function isRetryable(f) {
-    if (f.status !== undefined)
-        return RETRYABLE_STATUSES.includes(f.status);
-    if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f))
-        return false;
-    return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
-}
-/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
-function describeFailure(f) {
-    return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
-}
-
-;// CONCATENATED MODULE: ./src/cluster/hints.ts
-// What the user should do about a failed request: one sentence naming the input to change.
-
-
-
-const certificateRequired = (names) => `The cluster requires a client certificate: give the cluster's admin client certificate in '${names.ClientCertificate}' (PEM, base64 PFX, or a file path).`;
-function hintFor(f, ctx) {
-    const { endpoint } = ctx;
-    const names = ctx.names ?? CANONICAL_NAMES;
-    const credentials = ctx.credentials ?? { certificate: false, token: false };
-    if (f.status === undefined)
-        return networkHint(f, endpoint, credentials, names);
-    const status = f.status;
-    if (status === 401 && !credentials.token) {
-        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
-    }
-    if (status === 403 && !credentials.certificate && !credentials.token)
-        return certificateRequired(names);
-    if (status === 401 || status === 403) {
-        return `The cluster refused the client certificate or token: check that '${names.ClientCertificate}' is the cluster's admin client certificate (or that the token is valid for the cluster) and that it has not expired.`;
-    }
-    if (status === 400 && f.code === ErrorCode.InvalidArg && /api-version/i.test(ctx.serverMessage ?? '')) {
-        return `The cluster does not take api-version ${ctx.apiVersion ?? ''} here: lower '${names.ApiVersion}' to the cluster's runtime version or below (6.0 works for every Image Store operation).`;
-    }
-    if (status === 400 && !f.code && endpoint.startsWith('http://')) {
-        return `If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.`;
-    }
-    if (status === 413)
-        return `The request was too large for the gateway: lower '${names.ChunkSize}'.`;
-    if (status === 404 && (f.code === ErrorCode.FileNotFound || f.code === ErrorCode.DirectoryNotFound || f.code === undefined)) {
-        return 'The path does not exist in the Image Store.';
-    }
-    if (f.code === ErrorCode.ReservedDirectory)
-        return `That folder is reserved by the cluster: choose another '${names.ImageStorePath}'.`;
-    if (f.code === ErrorCode.PathTooLong) {
-        return `The store path is too long for the cluster: shorten the package's folder or file names, or '${names.ImageStorePath}'.`;
-    }
-    if (status === 503 || status === 504 || status === 429 || status === 500) {
-        return `The cluster stayed busy or unavailable: try again later, or raise '${names.Retries}' and '${names.Timeout}'.`;
-    }
-    if (status === 400 && f.code === ErrorCode.InvalidArg && ctx.apiVersion !== undefined && ctx.apiVersion !== '6.0') {
-        return `If '${names.ApiVersion}' (${ctx.apiVersion}) is above the cluster's runtime version, lower it.`;
-    }
-    return '';
-}
-function networkHint(f, endpoint, credentials, names) {
-    if (isPlainHttpAnswerToTls(f)) {
-        return `The gateway at ${endpoint} does not speak TLS: use an http:// '${names.ClusterEndpoint}' (or check the port: 19080 is the HTTP gateway).`;
-    }
-    if (isClientCertificateDemanded(f)) {
-        return credentials.certificate
-            ? `The cluster refused the client certificate in the TLS handshake: check that '${names.ClientCertificate}' is the cluster's admin client certificate and that it has not expired.`
-            : certificateRequired(names);
-    }
-    switch (f.networkCode) {
-        case 'ECONNREFUSED':
-            return `Nothing listens at ${endpoint}: check '${names.ClusterEndpoint}' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
-        case 'ENOTFOUND':
-        case 'EAI_AGAIN':
-            return `The host of ${endpoint} could not be resolved: check '${names.ClusterEndpoint}'.`;
-        case 'ETIMEDOUT':
-            return `The cluster did not answer in time: raise '${names.Timeout}', or check the network path to ${endpoint}.`;
-        case 'ECONNRESET':
-        case 'EPIPE':
-            return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${names.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.` : ''}`;
-        case 'ESERVERCERT':
-            return `Check '${names.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${names.ServerCommonName}' and '${names.CaCertificate}'.`;
-        case 'ESERVERTLS':
-            return `The gateway at ${endpoint} answers over TLS: use an https:// '${names.ClusterEndpoint}'.`;
-        case 'ERR_TLS_CERT_ALTNAME_INVALID':
-            return `The cluster's certificate does not name the host of ${endpoint}: set '${names.ServerCommonName}' to the name it carries (with '${names.CaCertificate}' if its CA is private), or pin it with '${names.ServerCertificateThumbprint}'.`;
-        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-        case 'SELF_SIGNED_CERT_IN_CHAIN':
-        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
-        case 'CERT_UNTRUSTED':
-            return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with '${names.ServerCertificateThumbprint}', or give its CA in '${names.CaCertificate}' (with '${names.ServerCommonName}' if it names another host), or, for a throw-away test cluster only, set '${names.InsecureSkipTlsVerify}: true'.`;
-        case 'CERT_HAS_EXPIRED':
-            return "The cluster's certificate has expired: renew it on the cluster.";
-        default:
-            return f.networkCode?.startsWith('CERT_') ||
-                f.networkCode?.includes('SELF_SIGNED') ||
-                f.networkCode?.includes('TLS') ||
-                f.networkCode?.startsWith('ERR_SSL')
-                ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${names.ServerCertificateThumbprint}', '${names.ServerCommonName}' and '${names.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${names.ClientCertificate}'`}.`
-                : `Check that ${endpoint} is reachable from this runner.`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/util/reporter.ts
-// How the core and everything beneath it talk to the person running it. Each front door
-// implements it (the action over @actions/core; a CLI over stderr); tests can collect the lines.
-/** Prints nothing: for callers (tests, measurements) that do not look at the log. */
-const SILENT_REPORTER = Object.freeze({
-    info: () => undefined,
-    warning: () => undefined,
-    debug: () => undefined,
-    group: (_name, fn) => fn(),
-    progress: () => undefined,
-    setSecret: () => undefined
-});
-/** Masks a secret, and each of its lines (a log masker may not match a multi-line value whole). */
-function maskSecret(reporter, value) {
-    if (value.trim() === '')
-        return;
-    reporter.setSecret(value);
-    for (const line of value.split(/\r?\n/)) {
-        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
-            reporter.setSecret(line.trim());
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
-
-
-
-
-
-
-const cancelled = () => new CancelledError('the upload was cancelled');
-class GatewayClient {
-    transport;
-    options;
-    /** Requests sent, retries included (shared by every client built on this one). */
-    counter;
-    /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
-    tlsProbe;
-    constructor(transport, options, counter) {
-        this.transport = transport;
-        this.options = options;
-        this.counter = counter ?? { sent: 0 };
-    }
-    /** Where this client and the code using it report. */
-    get reporter() {
-        return this.options.reporter ?? SILENT_REPORTER;
-    }
-    get requestsSent() {
-        return this.counter.sent;
-    }
-    get endpoint() {
-        return this.options.endpoint;
-    }
-    /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
-    get signal() {
-        return this.options.signal;
-    }
-    useTokens(tokens) {
-        this.options.tokens = tokens;
-    }
-    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
-    forCleanup() {
-        return new GatewayClient(this.transport, {
-            ...this.options,
-            signal: undefined,
-            retries: Math.min(this.options.retries, 2),
-            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
-        }, this.counter);
-    }
-    /** Sends the request until it is answered with an accepted status, retrying what is transient. */
-    async call(failed, spec) {
-        const { retries, signal } = this.options;
-        const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
-        let refreshedToken = false;
-        for (let attempt = 1;; attempt++) {
-            if (signal?.aborted)
-                throw cancelled();
-            const tokens = spec.anonymous ? undefined : this.options.tokens;
-            const { res, networkError } = await this.attempt(spec, tokens);
-            if (res && spec.accept.includes(res.status))
-                return res;
-            if (res?.status === 401 && tokens && !refreshedToken) {
-                // The token may have expired during a long upload: one new token, then once more.
-                this.reporter.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
-                refreshedToken = true;
-                await tokens.token(true);
-                attempt--;
-                continue;
-            }
-            const fabric = res ? parseFabricError(res) : undefined;
-            const failure = {
-                status: res?.status,
-                code: fabric?.code,
-                networkCode: networkError?.code,
-                networkMessage: networkError?.message
-            };
-            if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
-                failure.networkCode = 'ESERVERTLS';
-                failure.networkMessage = 'the port answers TLS handshakes';
-            }
-            const retryable = isRetryable(failure);
-            if (!retryable || attempt >= retries) {
-                this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
-                throw this.error(failed, spec, failure, fabric?.message, attempt);
-            }
-            const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
-            await sleep(delay, signal, cancelled);
-        }
-    }
-    parseJson(res, what) {
-        try {
-            return JSON.parse(res.body.toString('utf8'));
-        }
-        catch {
-            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
-        }
-    }
-    /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
-    isTlsPortBehindHttpEndpoint() {
-        if (!this.options.endpoint.startsWith('http://'))
-            return Promise.resolve(false);
-        this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
-            this.reporter.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
-            return tls;
-        });
-        return this.tlsProbe;
-    }
-    async attempt(spec, tokens) {
-        const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
-        // The client waits somewhat longer than the server's own timeout, so that the server's
-        // timeout answer (504) arrives before the client gives up.
-        const timeoutMs = clientWaitMs(this.options.timeoutSeconds);
-        try {
-            const res = await this.options.limiter.use(() => {
-                this.counter.sent++;
-                return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
-            });
-            return { res };
-        }
-        catch (err) {
-            if (err instanceof RequestAbortedError)
-                throw cancelled();
-            if (!(err instanceof NetworkError))
-                throw err;
-            return { networkError: err };
-        }
-    }
-    error(failed, spec, failure, serverMessage, attempts) {
-        const apiVersion = spec.apiVersion ?? this.options.apiVersion;
-        return new ImageStoreError(failed, { ...failure, serverMessage, attempts, endpoint: this.options.endpoint }, hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage, names: this.options.names }));
-    }
-    url(spec) {
-        return `${this.options.endpoint}${spec.path}?${queryString({
-            'api-version': spec.apiVersion ?? this.options.apiVersion,
-            timeout: String(this.options.timeoutSeconds),
-            ...spec.query
-        })}`;
-    }
-}
-/**
- * Each name and value percent-encoded as UTF-8 on its own (RFC 3986, as sfctl does): a space is
- * %20, never `+`, which the gateway reads as a plus sign (URLSearchParams would write `+`).
- */
-function queryString(query) {
-    return Object.entries(query)
-        .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
-        .join('&');
-}
-/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
-function clientWaitMs(timeoutSeconds) {
-    return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
-}
-function parseFabricError(res) {
-    if (res.body.length === 0)
-        return undefined;
-    try {
-        const parsed = JSON.parse(res.body.toString('utf8'));
-        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
-        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
-        return { code, message };
-    }
-    catch {
-        return undefined;
-    }
-}
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   iI: () => (/* binding */ XMLValidator)
+/* harmony export */ });
+/* harmony import */ var _validator_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1176);
 
-;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
-// Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
-function rangeLength(r) {
-    return r.end - r.start + 1;
-}
-/** Sorts and merges overlapping or adjacent ranges. */
-function mergeRanges(ranges) {
-    const sorted = [...ranges].sort((a, b) => a.start - b.start);
-    const merged = [];
-    for (const r of sorted) {
-        const last = merged[merged.length - 1];
-        if (last && r.start <= last.end + 1) {
-            last.end = Math.max(last.end, r.end);
-        }
-        else {
-            merged.push({ ...r });
-        }
-    }
-    return merged;
-}
-/** The parts of [0, length) not covered by `covered`. */
-function missingRanges(covered, length) {
-    const missing = [];
-    let next = 0;
-    for (const r of mergeRanges(covered)) {
-        if (r.start > next)
-            missing.push({ start: next, end: r.start - 1 });
-        next = Math.max(next, r.end + 1);
-    }
-    if (next < length)
-        missing.push({ start: next, end: length - 1 });
-    return missing;
-}
-function overlaps(a, b) {
-    return a.start <= b.end && b.start <= a.end;
-}
-/** True when `r` lies entirely inside one of `ranges`. */
-function liesWithinOne(ranges, r) {
-    return ranges.some(x => x.start <= r.start && r.end <= x.end);
-}
-/** Cuts ranges into pieces of at most `chunkSize` bytes, in order. */
-function splitIntoChunks(ranges, chunkSize) {
-    const chunks = [];
-    for (const r of ranges) {
-        for (let start = r.start; start <= r.end; start += chunkSize) {
-            chunks.push({ start, end: Math.min(r.end, start + chunkSize - 1) });
-        }
-    }
-    return chunks;
-}
-const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
-/** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
-function parseContentRange(header) {
-    const m = header === undefined ? null : CONTENT_RANGE.exec(header);
-    if (!m)
-        return undefined;
-    const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (![start, end, length].every(Number.isSafeInteger) || start > end || end >= length) {
-        return undefined;
-    }
-    return { range: { start, end }, length };
-}
-function formatContentRange(r, length) {
-    return `bytes ${r.start}-${r.end}/${length}`;
-}
-
-;// CONCATENATED MODULE: ./src/protocol/models.ts
-// JSON models of the Image Store REST API (protocol reference §2). Every 64-bit integer travels
-// as a JSON string; clients must also accept plain numbers.
-/** Parses a 64-bit integer field that may arrive as a string or a number. */
-function parseInt64(value, field) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-    if (!Number.isSafeInteger(n) || n < 0) {
-        throw new Error(`expected a non-negative integer in ${field}, got ${JSON.stringify(value)}`);
-    }
-    return n;
-}
-
-;// CONCATENATED MODULE: ./src/protocol/store-path.ts
-// Store-relative paths. The store always uses `/` on the wire from this project; Windows
-// clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
-// the way the cluster compares: case-insensitively on Windows, exactly on Linux.
-function storePathSegments(storePath) {
-    return storePath.split(/[\\/]/).filter(s => s !== '');
-}
-/** Normalises to `a/b/c`: either separator in, `/` out, no empty segments. */
-function normalizeStorePath(storePath) {
-    return storePathSegments(storePath).join('/');
-}
-function joinStorePath(...parts) {
-    return normalizeStorePath(parts.filter(p => p !== '').join('/'));
-}
-/** Percent-encodes each segment on its own (names may hold space, #, ?, %, +, ;, &, =, '). */
-function encodeStorePath(storePath) {
-    return storePathSegments(storePath).map(encodeURIComponent).join('/');
-}
-function parentStorePath(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments.slice(0, -1).join('/');
-}
-function baseName(storePath) {
-    const segments = storePathSegments(storePath);
-    return segments[segments.length - 1] ?? '';
-}
-const EXACT = { caseInsensitive: false };
-/** What the action assumes before it knows the cluster's OS: the comparison that finds more paths equal. */
-const AS_WINDOWS = { caseInsensitive: true };
-/**
- * One name folded the way Windows compares names: each character upper-cased on its own, and
- * left as it is where upper-casing would turn it into several characters (`ß`, `ﬁ`): NTFS maps
- * one character to one, so `Straße` and `STRASSE` are different names there.
- */
-function foldName(name) {
-    let folded = '';
-    for (const ch of name) {
-        const upper = ch.toUpperCase();
-        folded += [...upper].length === 1 ? upper : ch;
-    }
-    return folded;
-}
-/** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
-function storePathKey(storePath, comparison) {
-    const segments = storePathSegments(storePath);
-    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
-}
-function sameName(a, b, comparison) {
-    return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
-}
-/** The rest of `path` beneath `ancestor`, segment by segment, or undefined when it is not beneath it. */
-function relativeStorePath(path, ancestor, comparison) {
-    const p = storePathSegments(path);
-    const a = storePathSegments(ancestor);
-    if (p.length < a.length)
-        return undefined;
-    for (const [i, name] of a.entries()) {
-        const own = p[i];
-        if (own === undefined || !sameName(own, name, comparison))
-            return undefined;
-    }
-    return p.slice(a.length).join('/');
-}
-/** True when `path` is `ancestor` itself or lies beneath it (exactly, unless told otherwise). */
-function isSameOrBeneath(path, ancestor, comparison = EXACT) {
-    return relativeStorePath(path, ancestor, comparison) !== undefined;
-}
-/** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/cluster/store-client.ts
-// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
-// retries, tokens and error classification.
-
-
-
-
-
-const FOLDER_SIZE_API_VERSION = '6.5';
-class ImageStoreClient {
-    gateway;
-    constructor(gateway) {
-        this.gateway = gateway;
-    }
-    /** Requests sent, retries included. */
-    get requestsSent() {
-        return this.gateway.requestsSent;
-    }
-    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
-    forCleanup() {
-        return new ImageStoreClient(this.gateway.forCleanup());
-    }
-    async uploadFile(storePath, body) {
-        await this.call({ operation: 'upload file', storePath }, {
-            method: 'PUT',
-            storePath,
-            headers: { 'Content-Type': 'application/octet-stream' },
-            body,
-            accept: [200]
-        });
-    }
-    async uploadChunk(storePath, sessionId, range, fileLength, body) {
-        await this.call({ operation: `upload chunk ${range.start}-${range.end} of`, storePath }, {
-            method: 'PUT',
-            storePath,
-            action: 'UploadChunk',
-            query: { 'session-id': sessionId },
-            headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': formatContentRange(range, fileLength) },
-            body,
-            accept: [200]
-        });
-    }
-    async commitUploadSession(sessionId, storePath) {
-        await this.call({ operation: 'commit upload session of', storePath }, {
-            method: 'POST',
-            action: 'CommitUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200]
-        });
-    }
-    /** Cancels a session; one the cluster no longer knows counts as done. */
-    async deleteUploadSession(sessionId) {
-        await this.call({ operation: `delete upload session ${sessionId}` }, {
-            method: 'DELETE',
-            action: 'DeleteUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200, 404]
-        });
-    }
-    /** The session, or undefined when the cluster does not know it (204). */
-    async getUploadSession(sessionId, storePath) {
-        const res = await this.call({ operation: 'get upload session of', storePath }, {
-            method: 'GET',
-            action: 'GetUploadSession',
-            query: { 'session-id': sessionId },
-            accept: [200, 204]
-        });
-        if (res.status === 204 || res.body.length === 0)
-            return undefined;
-        const session = this.parseJson(res, 'get upload session');
-        return session.UploadSessions?.find(s => s.SessionId === sessionId) ?? session.UploadSessions?.[0];
-    }
-    /** One level of a folder (all pages), or undefined when the path does not exist. */
-    async list(storePath) {
-        const files = [];
-        const folders = [];
-        let token;
-        do {
-            const res = await this.call({ operation: 'list', storePath: storePath || '(store root)' }, {
-                method: 'GET',
-                storePath,
-                query: token ? { ContinuationToken: token } : {},
-                accept: [200, 204, 404]
-            });
-            if (res.status === 404)
-                return undefined;
-            if (res.status === 204 || res.body.length === 0)
-                break;
-            const page = this.parseJson(res, 'list');
-            files.push(...(page.StoreFiles ?? []));
-            folders.push(...(page.StoreFolders ?? []));
-            token = page.ContinuationToken || undefined;
-        } while (token);
-        return { files, folders };
-    }
-    async getFileInfo(storePath) {
-        const listing = await this.list(storePath);
-        return listing?.files.length === 1 && listing.folders.length === 0 ? listing.files[0] : undefined;
-    }
-    /** Deletes a file or a folder recursively; a missing path is fine. */
-    async delete(storePath) {
-        await this.call({ operation: 'delete', storePath }, { method: 'DELETE', storePath, accept: [200] });
-    }
-    async copy(description) {
-        await this.call({ operation: `copy '${description.RemoteSource}' to`, storePath: description.RemoteDestination }, {
-            method: 'POST',
-            action: 'Copy',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200]
-        });
-    }
-    /** The folder's size as the cluster reports it; undefined where the cluster has no FolderSize (before 6.5). */
-    async folderSize(storePath) {
-        try {
-            const res = await this.call({ operation: 'get folder size of', storePath }, {
-                method: 'GET',
-                storePath,
-                action: 'FolderSize',
-                apiVersion: FOLDER_SIZE_API_VERSION,
-                accept: [200]
-            });
-            return parseInt64(this.parseJson(res, 'folder size').FolderSize, 'FolderSize');
-        }
-        catch (err) {
-            if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
-                return undefined;
-            throw err;
-        }
-    }
-    async aadMetadata() {
-        const res = await this.call({ operation: 'get AAD metadata' }, {
-            method: 'GET',
-            action: 'GetAadMetadata',
-            apiVersion: '6.0',
-            accept: [200],
-            anonymous: true
-        });
-        return this.parseJson(res, 'AAD metadata');
-    }
-    call(failed, spec) {
-        const { storePath, action, ...request } = spec;
-        let path;
-        if (action === 'GetAadMetadata')
-            path = '/$/GetAadMetadata';
-        else
-            path = `/ImageStore${storePath ? `/${encodeStorePath(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
-        return this.gateway.call(failed, { ...request, path });
-    }
-    parseJson(res, what) {
-        return this.gateway.parseJson(res, what);
-    }
-}
 
-;// CONCATENATED MODULE: ./src/cluster/auth/aad-token.ts
-class AadConfigurationError extends Error {
-    name = 'AadConfigurationError';
-}
-function fixedToken(token) {
-    return { token: async () => token };
-}
-/** msal's HTTP goes through the action's transports: same proxy, trust anchors and timeouts. */
-class TransportNetworkModule {
-    transportFor;
-    timeoutMs;
-    constructor(transportFor, timeoutMs) {
-        this.transportFor = transportFor;
-        this.timeoutMs = timeoutMs;
-    }
-    sendGetRequestAsync(url, options) {
-        return this.send('GET', url, options);
-    }
-    sendPostRequestAsync(url, options) {
-        return this.send('POST', url, options);
-    }
-    async send(method, url, options) {
-        const res = await this.transportFor(url).send({
-            method,
-            url,
-            headers: options?.headers,
-            body: options?.body === undefined ? undefined : Buffer.from(options.body, 'utf8'),
-            timeoutMs: this.timeoutMs
-        });
-        const headers = {};
-        for (const [k, v] of Object.entries(res.headers))
-            if (v !== undefined)
-                headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        let body = {};
-        try {
-            body = JSON.parse(res.body.toString('utf8'));
-        }
-        catch {
-            // a body that is not JSON: msal sees an empty object and the status
-        }
-        return { status: res.status, headers, body: body };
-    }
-}
-/** A token source for a service principal, by secret or by GitHub OIDC federation. */
-async function servicePrincipalToken(security, metadata, network, { reporter, names }) {
-    const { ConfidentialClientApplication, LogLevel } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 2669));
-    const clientId = security.azureClientId;
-    const tenantId = security.azureTenantId;
-    const login = metadata.login.replace(/\/+$/, '');
-    const config = {
-        auth: {
-            clientId,
-            authority: `${login}/${tenantId}`,
-            // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
-            knownAuthorities: [new URL(login).host],
-            ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => federatedToken(security, names) })
-        },
-        system: {
-            networkClient: network,
-            loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined }
-        }
-    };
-    const app = new ConfidentialClientApplication(config);
-    const scope = `${metadata.cluster}/.default`;
-    // msal answers from its cache until the token nears expiry: each distinct token is masked once.
-    let masked;
-    return {
-        token: async (refresh = false) => {
-            let result;
-            try {
-                result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
-            }
-            catch (err) {
-                const e = err;
-                const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
-                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
-            }
-            if (!result?.accessToken)
-                throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
-            if (result.accessToken !== masked) {
-                reporter.setSecret(result.accessToken);
-                masked = result.accessToken;
-                reporter.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
-            }
-            return result.accessToken;
-        }
-    };
-}
-/** The front door's federated credential; without one, a service principal needs its secret. */
-async function federatedToken(security, names) {
-    if (security.federatedToken === undefined) {
-        throw new AadConfigurationError(`No '${names.AzureClientSecret}' was given, and no federated credential can be had here: set '${names.AzureClientSecret}'.`);
-    }
-    return security.federatedToken();
-}
-
-;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
-// How the action decides to trust the cluster (protocol reference §6): by default, a chain that
-// validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
-// or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
-// when a user insists, anything.
-
-
-/** Trust anchors: the system's CAs plus the user's extra ones. */
-function trustedCas(caCertificate) {
-    return caCertificate === undefined ? undefined : [...external_node_tls_.rootCertificates, caCertificate];
-}
-function clusterTls(security, clientCertificate) {
-    const ca = trustedCas(security.caCertificate);
-    const base = { ...clientCertificate, ...(ca ? { ca } : {}) };
-    if (security.insecureSkipTlsVerify) {
-        return { agentOptions: { ...base, rejectUnauthorized: false } };
-    }
-    const pins = new Set(security.serverThumbprints);
-    const commonName = security.serverCommonName;
-    if (pins.size === 0 && commonName === undefined) {
-        return { agentOptions: { ...base, rejectUnauthorized: true } };
-    }
-    return {
-        // The chain is judged below (authorized reflects it alone, without the host name check). The
-        // transport keeps its pool from resuming TLS sessions, whose peer certificate cannot be judged.
-        agentOptions: { ...base, rejectUnauthorized: false, checkServerIdentity: () => undefined },
-        verifyPeer: socket => {
-            const cert = socket.getPeerCertificate();
-            const thumbprint = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
-            if (pins.has(thumbprint))
-                return undefined;
-            if (commonName !== undefined && socket.authorized && (0,external_node_tls_.checkServerIdentity)(commonName, cert) === undefined)
-                return undefined;
-            const cn = cert.subject?.CN;
-            const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
-            const why = commonName !== undefined && pins.size === 0
-                ? socket.authorized
-                    ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
-                    : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
-                : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
-            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/cluster/connect.ts
-// Everything about reaching the cluster: the connection pools with their TLS settings, the
-// client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
-// settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
-
-
-
-
 
 
 
-const USER_AGENT = 'service-fabric-upload-action';
-function connectToCluster(target, clientCertificate, options) {
-    const { security } = target;
-    const { reporter, names } = options;
-    const isHttps = target.endpoint.startsWith('https://');
-    if (security.insecureSkipTlsVerify) {
-        reporter.warning(`'${names.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${names.ServerCertificateThumbprint}' instead.`);
-    }
-    const clusterTransport = new HttpTransport({
-        userAgent: USER_AGENT,
-        maxSockets: target.concurrency,
-        expectContinue: target.expectContinue,
-        tls: isHttps ? clusterTls(security, clientCertificate) : undefined
-    });
-    const ca = trustedCas(security.caCertificate);
-    const otherTransport = new HttpTransport({
-        userAgent: USER_AGENT,
-        maxSockets: 4,
-        expectContinue: 'never',
-        tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
-    });
-    const gateway = new GatewayClient(clusterTransport, {
-        endpoint: target.endpoint,
-        apiVersion: target.apiVersion,
-        timeoutSeconds: target.timeoutSeconds,
-        retries: target.retries,
-        limiter: new Semaphore(target.concurrency),
-        signal: options.signal,
-        onRetry: line => reporter.info(line),
-        reporter,
-        names,
-        credentials: {
-            certificate: clientCertificate !== undefined,
-            token: security.aadToken !== undefined || security.azureClientId !== undefined
-        }
-    });
-    const client = new ImageStoreClient(gateway);
-    const clusterOrigin = new URL(target.endpoint).origin;
-    return {
-        gateway,
-        client,
-        management: new ManagementClient(gateway),
-        dispose: () => {
-            clusterTransport.dispose();
-            otherTransport.dispose();
-        },
-        authenticate: async () => {
-            let tokens;
-            if (security.aadToken !== undefined) {
-                tokens = fixedToken(security.aadToken);
-            }
-            else if (security.azureClientId !== undefined) {
-                const metadata = await client.aadMetadata();
-                if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
-                    throw new AadConfigurationError(`The cluster at ${target.endpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* settings and use '${names.ClientCertificate}'.`);
-                }
-                const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(target.timeoutSeconds));
-                tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
-                await tokens.token();
-                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
-            }
-            gateway.useTokens(tokens);
-        }
-    };
-}
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
-// The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
-// key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
-// Checked here, before any request, by building a TLS context from it. A PFX in an old format
-// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
-// read with node-forge, loaded only then, and used as PEM in memory.
-
 
-
-
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
-/** The text or bytes an input stands for: itself, or the file it names. */
-function resolveMaterial(input, value, reporter) {
-    if (value.includes('-----BEGIN'))
-        return value;
-    const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || (0,external_node_fs_namespaceObject.existsSync)(value));
-    if (looksLikePath && (0,external_node_fs_namespaceObject.existsSync)(value)) {
-        if (!(0,external_node_fs_namespaceObject.statSync)(value).isFile())
-            throw new SettingError(`'${input}' names '${value}', which is not a file.`);
-        const bytes = (0,external_node_fs_namespaceObject.readFileSync)(value);
-        const text = bytes.toString('utf8');
-        if (text.includes('-----BEGIN')) {
-            maskSecret(reporter, text);
-            return text;
-        }
-        return bytes;
-    }
-    if (looksLikePath && /\.(pem|pfx|p12|crt|cer|key)$/i.test(value)) {
-        throw new SettingError(`'${input}' names the file '${value}', which does not exist.`);
-    }
-    const compact = value.replace(/\s+/g, '');
-    if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
-        throw new SettingError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
-    }
-    return Buffer.from(compact, 'base64');
-}
-/** The certificate as given, not yet checked; undefined when none is given. */
-function certificateFromInputs(security, { reporter, names }) {
-    if (security.clientCertificate === undefined)
-        return undefined;
-    const material = resolveMaterial(names.ClientCertificate, security.clientCertificate, reporter);
-    const passphrase = security.clientCertificatePassword;
-    if (Buffer.isBuffer(material)) {
-        if (security.clientKey !== undefined) {
-            throw new SettingError(`'${names.ClientKey}' goes with a PEM certificate; a PFX in '${names.ClientCertificate}' holds its key already.`);
-        }
-        return { pfx: material, passphrase };
-    }
-    const certs = material.match(PEM_CERTIFICATE);
-    if (!certs)
-        throw new SettingError(`'${names.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
-    let key = PEM_KEY.exec(material)?.[0];
-    if (security.clientKey !== undefined) {
-        const keyMaterial = resolveMaterial(names.ClientKey, security.clientKey, reporter);
-        key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
-        if (!key)
-            throw new SettingError(`'${names.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
-    }
-    if (!key) {
-        throw new SettingError(`'${names.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${names.ClientKey}'.`);
-    }
-    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
-        throw new SettingError(`The private key of '${names.ClientCertificate}' is encrypted: give its password in '${names.ClientCertificatePassword}'.`);
-    }
-    return { cert: certs.join('\n'), key, passphrase };
-}
-/** Why Node's TLS cannot use the certificate, or undefined when it can. */
-function tlsRefusal(certificate) {
-    try {
-        (0,external_node_tls_.createSecureContext)(certificate);
-        return undefined;
-    }
-    catch (err) {
-        return err;
-    }
+const XMLValidator = {
+  validate: _validator_js__WEBPACK_IMPORTED_MODULE_0__/* .validate */ .t
 }
-/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
-function isUnsupportedPfx(err) {
-    return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
-}
-const REEXPORT_ADVICE = "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
-/**
- * The client certificate, checked; undefined when none is given. Synchronous, so without the
- * fallback for old PFX files: use readClientCertificate() for that.
- */
-function loadClientCertificate(security, context) {
-    const { names } = context;
-    const certificate = certificateFromInputs(security, context);
-    if (!certificate)
-        return undefined;
-    const refusal = tlsRefusal(certificate);
-    if (refusal)
-        throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
-    return certificate;
-}
-/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
-async function readClientCertificate(security, context) {
-    const { reporter, names } = context;
-    const certificate = certificateFromInputs(security, context);
-    if (!certificate)
-        return undefined;
-    const refusal = tlsRefusal(certificate);
-    if (!refusal)
-        return certificate;
-    if (!certificate.pfx || !isUnsupportedPfx(refusal))
-        throw new SettingError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
-    reporter.debug(`Node refused the PFX in '${names.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
-    const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase, context);
-    const stillRefused = tlsRefusal(converted);
-    if (stillRefused) {
-        throw new SettingError(`The PFX in '${names.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
-    }
-    reporter.info(`The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
-    return converted;
-}
-/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
-async function convertLegacyPfx(pfx, passphrase, { reporter, names }) {
-    const { default: forge } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8542, 23));
-    let p12;
-    try {
-        p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
-    }
-    catch (err) {
-        const reason = err.message;
-        if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
-            throw new SettingError(`'${names.ClientCertificatePassword}' does not open the PFX in '${names.ClientCertificate}': check the password.`);
-        }
-        throw new SettingError(`The PFX in '${names.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
-    }
-    const oid = (name) => {
-        const value = forge.pki.oids[name];
-        if (value === undefined)
-            throw new Error(`internal: node-forge knows no OID named '${name}'`);
-        return value;
-    };
-    const bagsOf = (bagType) => p12.getBags({ bagType })[bagType] ?? [];
-    const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
-    const certBags = bagsOf(oid('certBag'));
-    const keyBag = keyBags[0];
-    if (!keyBag || certBags.length === 0) {
-        throw new SettingError(`The PFX in '${names.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
-    }
-    // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
-    const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
-    const key = forge.pki.privateKeyInfoToPem(keyInfo);
-    maskSecret(reporter, key);
-    const localKeyId = (bag) => bag.attributes.localKeyId?.[0];
-    const keyId = localKeyId(keyBag);
-    // The certificate of the key first, then the rest of the chain.
-    const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
-    const cert = ordered
-        .map(bag => {
-        const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
-        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
-            .toString('base64')
-            .replace(/(.{64})/g, '$1\n')
-            .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
-    })
-        .join('\n');
-    return { cert, key };
-}
-function explainCertificateError(err, isPfx, names) {
-    const reason = err.message;
-    if (/mac verify failure|bad decrypt|bad password|wrong tag|decrypt/i.test(reason)) {
-        return `'${names.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${names.ClientCertificate}': check the password.`;
-    }
-    if (/key values mismatch/i.test(reason)) {
-        return `The private key does not belong to the certificate in '${names.ClientCertificate}': give the matching key.`;
-    }
-    if (isPfx && isUnsupportedPfx(err)) {
-        return `The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
-    }
-    return `'${names.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
-}
 
-;// CONCATENATED MODULE: ./src/deploy/release-spec.ts
-// What to do after the upload (provision, create or upgrade, wait): built once by a front door.
 
+/***/ }),
 
-const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'];
-const FAILURE_ACTIONS = ['Rollback', 'Manual'];
-/**
- * The application name as the cluster accepts it (trimmed), else a SettingError; `what` names where
- * it comes from, quoted: a setting (`'application-name'`) or a file.
- */
-function checkedApplicationName(what, value) {
-    const name = value.trim();
-    const problem = /^fabric:\/\s/.test(name) ? 'it must not start with a space' : applicationNameProblem(name);
-    if (problem) {
-        throw new SettingError(`${what} must be an application name such as 'fabric:/VotingApp', not '${name}': ${problem}.`);
-    }
-    return name;
-}
-/** True when any setting asks for more than the upload. */
-function wantsRelease(spec) {
-    return spec.provision === true || wantsApplication(spec) || spec.unprovisionOldVersions;
-}
-/** True when a setting names or configures an application to create or upgrade. */
-function wantsApplication(spec) {
-    return (spec.applicationName !== undefined ||
-        spec.applicationParameterFile !== undefined ||
-        spec.applicationParameters.length > 0 ||
-        spec.publishProfile !== undefined ||
-        spec.upgradeMode !== undefined ||
-        spec.failureAction !== undefined ||
-        Object.keys(spec.upgradeSettings).length > 0);
-}
+/***/ 984:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Eo: () => (/* binding */ isName),
+/* harmony export */   Xe: () => (/* binding */ getAllMatches),
+/* harmony export */   q9: () => (/* binding */ DANGEROUS_PROPERTY_NAMES),
+/* harmony export */   vl: () => (/* binding */ criticalProperties),
+/* harmony export */   yQ: () => (/* binding */ isExist)
+/* harmony export */ });
+/* unused harmony exports nameRegexp, isEmptyObject, getValue */
 
 
 const nameStartChar = ':A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
@@ -33601,12 +29260,553 @@ const DANGEROUS_PROPERTY_NAMES = [
 ];
 
 const criticalProperties = ["__proto__", "constructor", "prototype"];
+
+/***/ }),
+
+/***/ 1176:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ validate)
+/* harmony export */ });
+/* harmony import */ var _util_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(984);
+
+
+
+
+const defaultOptions = {
+  allowBooleanAttributes: false, //A tag can have attributes without any value
+  unpairedTags: []
+};
+
+//const tagsPattern = new RegExp("<\\/?([\\w:\\-_\.]+)\\s*\/?>","g");
+function validate(xmlData, options) {
+  options = Object.assign({}, defaultOptions, options);
+
+  //xmlData = xmlData.replace(/(\r\n|\n|\r)/gm,"");//make it single line
+  //xmlData = xmlData.replace(/(^\s*<\?xml.*?\?>)/g,"");//Remove XML starting tag
+  //xmlData = xmlData.replace(/(<!DOCTYPE[\s\w\"\.\/\-\:]+(\[.*\])*\s*>)/g,"");//Remove DOCTYPE
+  const tags = [];
+  let tagFound = false;
+
+  //indicates that the root tag has been closed (aka. depth 0 has been reached)
+  let reachedRoot = false;
+
+  if (xmlData[0] === '\ufeff') {
+    // check for byte order mark (BOM)
+    xmlData = xmlData.substr(1);
+  }
+
+  for (let i = 0; i < xmlData.length; i++) {
+
+    if (xmlData[i] === '<' && xmlData[i + 1] === '?') {
+      i += 2;
+      i = readPI(xmlData, i);
+      if (i.err) return i;
+    } else if (xmlData[i] === '<') {
+      //starting of tag
+      //read until you reach to '>' avoiding any '>' in attribute value
+      let tagStartPos = i;
+      i++;
+
+      if (xmlData[i] === '!') {
+        i = readCommentAndCDATA(xmlData, i);
+        continue;
+      } else {
+        let closingTag = false;
+        if (xmlData[i] === '/') {
+          //closing tag
+          closingTag = true;
+          i++;
+        }
+        //read tagname
+        let tagName = '';
+        for (; i < xmlData.length &&
+          xmlData[i] !== '>' &&
+          xmlData[i] !== ' ' &&
+          xmlData[i] !== '\t' &&
+          xmlData[i] !== '\n' &&
+          xmlData[i] !== '\r'; i++
+        ) {
+          tagName += xmlData[i];
+        }
+        tagName = tagName.trim();
+        //console.log(tagName);
+
+        if (tagName[tagName.length - 1] === '/') {
+          //self closing tag without attributes
+          tagName = tagName.substring(0, tagName.length - 1);
+          //continue;
+          i--;
+        }
+        if (!validateTagName(tagName)) {
+          let msg;
+          if (tagName.trim().length === 0) {
+            msg = "Invalid space after '<'.";
+          } else {
+            msg = "Tag '" + tagName + "' is an invalid name.";
+          }
+          return getErrorObject('InvalidTag', msg, getLineNumberForPosition(xmlData, i));
+        }
+
+        const result = readAttributeStr(xmlData, i);
+        if (result === false) {
+          return getErrorObject('InvalidAttr', "Attributes for '" + tagName + "' have open quote.", getLineNumberForPosition(xmlData, i));
+        }
+        let attrStr = result.value;
+        i = result.index;
+
+        if (attrStr[attrStr.length - 1] === '/') {
+          //self closing tag
+          const attrStrStart = i - attrStr.length;
+          attrStr = attrStr.substring(0, attrStr.length - 1);
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid === true) {
+            tagFound = true;
+            //continue; //text may presents after self closing tag
+          } else {
+            //the result from the nested function returns the position of the error within the attribute
+            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
+            //this gives us the absolute index in the entire xml, which we can use to find the line at last
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, attrStrStart + isValid.err.line));
+          }
+        } else if (closingTag) {
+          if (!result.tagClosed) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' doesn't have proper closing.", getLineNumberForPosition(xmlData, i));
+          } else if (attrStr.trim().length > 0) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' can't have attributes or invalid starting.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else if (tags.length === 0) {
+            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' has not been opened.", getLineNumberForPosition(xmlData, tagStartPos));
+          } else {
+            const otg = tags.pop();
+            if (tagName !== otg.tagName) {
+              let openPos = getLineNumberForPosition(xmlData, otg.tagStartPos);
+              return getErrorObject('InvalidTag',
+                "Expected closing tag '" + otg.tagName + "' (opened in line " + openPos.line + ", col " + openPos.col + ") instead of closing tag '" + tagName + "'.",
+                getLineNumberForPosition(xmlData, tagStartPos));
+            }
+
+            //when there are no more tags, we reached the root level.
+            if (tags.length == 0) {
+              reachedRoot = true;
+            }
+          }
+        } else {
+          const isValid = validateAttributeString(attrStr, options);
+          if (isValid !== true) {
+            //the result from the nested function returns the position of the error within the attribute
+            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
+            //this gives us the absolute index in the entire xml, which we can use to find the line at last
+            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
+          }
+
+          //if the root level has been reached before ...
+          if (reachedRoot === true) {
+            return getErrorObject('InvalidXml', 'Multiple possible root nodes found.', getLineNumberForPosition(xmlData, i));
+          } else if (options.unpairedTags.indexOf(tagName) !== -1) {
+            //don't push into stack
+          } else {
+            tags.push({ tagName, tagStartPos });
+          }
+          tagFound = true;
+        }
+
+        //skip tag text value
+        //It may include comments and CDATA value
+        for (i++; i < xmlData.length; i++) {
+          if (xmlData[i] === '<') {
+            if (xmlData[i + 1] === '!') {
+              //comment or CADATA
+              i++;
+              i = readCommentAndCDATA(xmlData, i);
+              continue;
+            } else if (xmlData[i + 1] === '?') {
+              i = readPI(xmlData, ++i);
+              if (i.err) return i;
+            } else {
+              break;
+            }
+          } else if (xmlData[i] === '&') {
+            const afterAmp = validateAmpersand(xmlData, i);
+            if (afterAmp == -1)
+              return getErrorObject('InvalidChar', "char '&' is not expected.", getLineNumberForPosition(xmlData, i));
+            i = afterAmp;
+          } else {
+            if (reachedRoot === true && !isWhiteSpace(xmlData[i])) {
+              return getErrorObject('InvalidXml', "Extra text at the end", getLineNumberForPosition(xmlData, i));
+            }
+          }
+        } //end of reading tag text value
+        if (xmlData[i] === '<') {
+          i--;
+        }
+      }
+    } else {
+      if (isWhiteSpace(xmlData[i])) {
+        continue;
+      }
+      return getErrorObject('InvalidChar', "char '" + xmlData[i] + "' is not expected.", getLineNumberForPosition(xmlData, i));
+    }
+  }
+
+  if (!tagFound) {
+    return getErrorObject('InvalidXml', 'Start tag expected.', 1);
+  } else if (tags.length == 1) {
+    return getErrorObject('InvalidTag', "Unclosed tag '" + tags[0].tagName + "'.", getLineNumberForPosition(xmlData, tags[0].tagStartPos));
+  } else if (tags.length > 0) {
+    return getErrorObject('InvalidXml', "Invalid '" +
+      JSON.stringify(tags.map(t => t.tagName), null, 4).replace(/\r?\n/g, '') +
+      "' found.", { line: 1, col: 1 });
+  }
+
+  return true;
+};
+
+function isWhiteSpace(char) {
+  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
+}
+/**
+ * Read Processing insstructions and skip
+ * @param {*} xmlData
+ * @param {*} i
+ */
+function readPI(xmlData, i) {
+  const start = i;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] == '?' || xmlData[i] == ' ') {
+      //tagname
+      const tagname = xmlData.substr(start, i - start);
+      if (i > 5 && tagname === 'xml') {
+        return getErrorObject('InvalidXml', 'XML declaration allowed only at the start of the document.', getLineNumberForPosition(xmlData, i));
+      } else if (xmlData[i] == '?' && xmlData[i + 1] == '>') {
+        //check if valid attribut string
+        i++;
+        break;
+      } else {
+        continue;
+      }
+    }
+  }
+  return i;
+}
+
+function readCommentAndCDATA(xmlData, i) {
+  if (xmlData.length > i + 5 && xmlData[i + 1] === '-' && xmlData[i + 2] === '-') {
+    //comment
+    for (i += 3; i < xmlData.length; i++) {
+      if (xmlData[i] === '-' && xmlData[i + 1] === '-' && xmlData[i + 2] === '>') {
+        i += 2;
+        break;
+      }
+    }
+  } else if (
+    xmlData.length > i + 8 &&
+    xmlData[i + 1] === 'D' &&
+    xmlData[i + 2] === 'O' &&
+    xmlData[i + 3] === 'C' &&
+    xmlData[i + 4] === 'T' &&
+    xmlData[i + 5] === 'Y' &&
+    xmlData[i + 6] === 'P' &&
+    xmlData[i + 7] === 'E'
+  ) {
+    let angleBracketsCount = 1;
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === '<') {
+        angleBracketsCount++;
+      } else if (xmlData[i] === '>') {
+        angleBracketsCount--;
+        if (angleBracketsCount === 0) {
+          break;
+        }
+      }
+    }
+  } else if (
+    xmlData.length > i + 9 &&
+    xmlData[i + 1] === '[' &&
+    xmlData[i + 2] === 'C' &&
+    xmlData[i + 3] === 'D' &&
+    xmlData[i + 4] === 'A' &&
+    xmlData[i + 5] === 'T' &&
+    xmlData[i + 6] === 'A' &&
+    xmlData[i + 7] === '['
+  ) {
+    for (i += 8; i < xmlData.length; i++) {
+      if (xmlData[i] === ']' && xmlData[i + 1] === ']' && xmlData[i + 2] === '>') {
+        i += 2;
+        break;
+      }
+    }
+  }
+
+  return i;
+}
+
+const doubleQuote = '"';
+const singleQuote = "'";
+
+/**
+ * Keep reading xmlData until '<' is found outside the attribute value.
+ * @param {string} xmlData
+ * @param {number} i
+ */
+function readAttributeStr(xmlData, i) {
+  let attrStr = '';
+  let startChar = '';
+  let tagClosed = false;
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === doubleQuote || xmlData[i] === singleQuote) {
+      if (startChar === '') {
+        startChar = xmlData[i];
+      } else if (startChar !== xmlData[i]) {
+        //if vaue is enclosed with double quote then single quotes are allowed inside the value and vice versa
+      } else {
+        startChar = '';
+      }
+    } else if (xmlData[i] === '>') {
+      if (startChar === '') {
+        tagClosed = true;
+        break;
+      }
+    }
+    attrStr += xmlData[i];
+  }
+  if (startChar !== '') {
+    return false;
+  }
+
+  return {
+    value: attrStr,
+    index: i,
+    tagClosed: tagClosed
+  };
+}
+
+/**
+ * Walk `attrStr` once, left to right, splitting it into attribute tokens.
+ *
+ * This replaces a regex that used to do the same job
+ * (`(\s*)([^\s=]+)(\s*=)?(\s*(['"])(([\s\S])*?)\5)?`). That regex led with an
+ * optional whitespace group followed by a required "non-whitespace" group.
+ * On a long run of whitespace that never resolves into an attribute name
+ * (e.g. a tag with thousands of trailing spaces before `>`), the engine
+ * backtracks the whitespace group one character at a time before giving up
+ * and moving to the next starting position — one full backtrack per
+ * position, which is quadratic in the length of the run.
+ *
+ * The scan is forward-only: the cursor never moves backwards, so each
+ * character is visited a constant number of times and the cost is linear
+ * in the length of the string.
+ *
+ * Each returned token mirrors the shape the old regex match array had, so
+ * the validation logic below (which reads token[1]..token[6]) didn't need
+ * to change:
+ *   token.startIndex - where this token begins in attrStr
+ *   token[1]          - leading whitespace before the name
+ *   token[2]          - the attribute name
+ *   token[3]          - whitespace + '=' if present, else undefined
+ *   token[4]          - marker (any defined value) if a quoted value was found
+ *   token[5]          - the quote character used ('"' or "'")
+ *   token[6]          - the value's text, without the surrounding quotes
+ *
+ * A malformed leading character (e.g. a stray '=' with no name before it)
+ * is simply skipped over, one character at a time — the same outcome the
+ * old regex produced by failing to match at that position and retrying at
+ * the next one.
+ */
+function scanAttributeTokens(attrStr) {
+  const tokens = [];
+  const len = attrStr.length;
+  let i = 0;
+
+  while (i < len) {
+    const tokenStart = i;
+
+    // Leading whitespace before the name.
+    while (i < len && isWhiteSpace(attrStr[i])) i++;
+    if (i >= len) break; // trailing whitespace only — nothing left to read
+
+    if (attrStr[i] === '=') {
+      // No name before this '=' — not a valid attribute start. Move past
+      i++;
+      continue;
+    }
+
+    const leadingWs = attrStr.slice(tokenStart, i);
+
+    // Attribute name — everything up to the next whitespace or '='.
+    const nameStart = i;
+    while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== '=') i++;
+    const name = attrStr.slice(nameStart, i);
+
+    // Optional whitespace + '='.
+    let equalsGroup; // whitespace + '=' text, or undefined if absent
+    let j = i;
+    while (j < len && isWhiteSpace(attrStr[j])) j++;
+    if (j < len && attrStr[j] === '=') {
+      equalsGroup = attrStr.slice(i, j + 1);
+      i = j + 1;
+    }
+
+    // Optional whitespace + quoted value.
+    let quoteChar;
+    let value;
+    let k = i;
+    while (k < len && isWhiteSpace(attrStr[k])) k++;
+    if (k < len && (attrStr[k] === '"' || attrStr[k] === "'")) {
+      const valueStart = k + 1;
+      const closeIdx = attrStr.indexOf(attrStr[k], valueStart);
+      if (closeIdx !== -1) {
+        quoteChar = attrStr[k];
+        value = attrStr.slice(valueStart, closeIdx);
+        i = closeIdx + 1;
+      }
+      // No closing quote found anywhere in the rest of the string — leave
+      // quoteChar/value undefined, same as the old regex's group failing
+      // to match a backreference-less run.
+    }
+
+    const token = { startIndex: tokenStart };
+    token[1] = leadingWs;
+    token[2] = name;
+    token[3] = equalsGroup;
+    token[4] = quoteChar !== undefined ? true : undefined;
+    token[5] = quoteChar;
+    token[6] = value;
+    tokens.push(token);
+  }
+
+  return tokens;
+}
+
+//attr, ="sd", a="amit's", a="sd"b="saf", ab  cd=""
+
+function validateAttributeString(attrStr, options) {
+  //console.log("start:"+attrStr+":end");
+
+  //if(attrStr.trim().length === 0) return true; //empty string
+
+  const matches = scanAttributeTokens(attrStr);
+  const attrNames = {};
+
+  for (let i = 0; i < matches.length; i++) {
+    if (matches[i][1].length === 0) {
+      //nospace before attribute name: a="sd"b="saf"
+      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]))
+    } else if (matches[i][3] !== undefined && matches[i][4] === undefined) {
+      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
+    } else if (matches[i][3] === undefined && !options.allowBooleanAttributes) {
+      //independent attribute: ab
+      return getErrorObject('InvalidAttr', "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
+    }
+    /* else if(matches[i][6] === undefined){//attribute without value: ab=
+                    return { err: { code:"InvalidAttr",msg:"attribute " + matches[i][2] + " has no value assigned."}};
+                } */
+    const attrName = matches[i][2];
+    if (!validateAttrName(attrName)) {
+      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
+    }
+    if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
+      //check for duplicate attribute.
+      attrNames[attrName] = 1;
+    } else {
+      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
+    }
+  }
+
+  return true;
+}
+
+function validateNumberAmpersand(xmlData, i) {
+  let re = /\d/;
+  if (xmlData[i] === 'x') {
+    i++;
+    re = /[\da-fA-F]/;
+  }
+  for (; i < xmlData.length; i++) {
+    if (xmlData[i] === ';')
+      return i;
+    if (!xmlData[i].match(re))
+      break;
+  }
+  return -1;
+}
+
+function validateAmpersand(xmlData, i) {
+  // https://www.w3.org/TR/xml/#dt-charref
+  i++;
+  if (xmlData[i] === ';')
+    return -1;
+  if (xmlData[i] === '#') {
+    i++;
+    return validateNumberAmpersand(xmlData, i);
+  }
+  let count = 0;
+  for (; i < xmlData.length; i++, count++) {
+    if (xmlData[i].match(/\w/) && count < 20)
+      continue;
+    if (xmlData[i] === ';')
+      break;
+    return -1;
+  }
+  return i;
+}
+
+function getErrorObject(code, message, lineNumber) {
+  return {
+    err: {
+      code: code,
+      msg: message,
+      line: lineNumber.line || lineNumber,
+      col: lineNumber.col,
+    },
+  };
+}
+
+function validateAttrName(attrName) {
+  return (0,_util_js__WEBPACK_IMPORTED_MODULE_0__/* .isName */ .Eo)(attrName);
+}
+
+// const startsWithXML = /^xml/i;
+
+function validateTagName(tagname) {
+  return (0,_util_js__WEBPACK_IMPORTED_MODULE_0__/* .isName */ .Eo)(tagname) /* && !tagname.match(startsWithXML) */;
+}
+
+//this function returns the line number for the character at the given index
+function getLineNumberForPosition(xmlData, index) {
+  const lines = xmlData.substring(0, index).split(/\r?\n/);
+  return {
+    line: lines.length,
+
+    // column number is last line's length + 1, because column numbering starts at 1:
+    col: lines[lines.length - 1].length + 1
+  };
+}
+
+//this function returns the position of the first character of match within attrStr
+function getPositionFromMatch(match) {
+  return match.startIndex + match[1].length;
+}
+
+/***/ }),
+
+/***/ 1143:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  A: () => (/* binding */ XMLParser)
+});
+
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/util.js
+var util = __nccwpck_require__(984);
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OptionsBuilder.js
 
 
 
 const defaultOnDangerousProperty = (name) => {
-  if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+  if (util/* DANGEROUS_PROPERTY_NAMES */.q9.includes(name)) {
     return "__" + name;
   }
   return name;
@@ -33674,13 +29874,13 @@ function validatePropertyName(propertyName, optionName) {
   }
 
   const normalized = propertyName.toLowerCase();
-  if (DANGEROUS_PROPERTY_NAMES.some(dangerous => normalized === dangerous.toLowerCase())) {
+  if (util/* DANGEROUS_PROPERTY_NAMES */.q9.some(dangerous => normalized === dangerous.toLowerCase())) {
     throw new Error(
       `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
     );
   }
 
-  if (criticalProperties.some(dangerous => normalized === dangerous.toLowerCase())) {
+  if (util/* criticalProperties */.vl.some(dangerous => normalized === dangerous.toLowerCase())) {
     throw new Error(
       `[SECURITY] Invalid ${optionName}: "${propertyName}" is a reserved JavaScript keyword that could cause prototype pollution`
     );
@@ -33822,389 +30022,8 @@ class XmlNode {
   }
 }
 
-;// CONCATENATED MODULE: ./node_modules/xml-naming/src/index.js
-/**
- * xml-naming
- * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
- * Covers: Name, NCName, QName, NMToken, NMTokens
- *
- * XML 1.0 spec: https://www.w3.org/TR/xml/#NT-Name
- * XML 1.1 spec: https://www.w3.org/TR/xml11/#NT-NameStartChar
- * XML NS spec:  https://www.w3.org/TR/xml-names/#NT-NCName
- */
-
-// ---------------------------------------------------------------------------
-// Character class strings — XML 1.0
-//
-// NameStartChar ::= ":" | [A-Z] | "_" | [a-z]
-//   | [#xC0-#xD6]   | [#xD8-#xF6]   | [#xF8-#x2FF]
-//   | [#x370-#x37D] | [#x37F-#x1FFF]    <- split to exclude #x0487
-//   | [#x200C-#x200D]
-//   | [#x2070-#x218F] | [#x2C00-#x2FEF]
-//   | [#x3001-#xD7FF] | [#xF900-#xFDCF] | [#xFDF0-#xFFFD]
-//
-// NameChar ::= NameStartChar | "-" | "." | [0-9]
-//   | #xB7 | [#x0300-#x036F] | [#x203F-#x2040]
-//
-// Note: \u0487 (Combining Cyrillic Millions Sign) was added in Unicode 4.0,
-// after XML 1.0 was defined against Unicode 2.0. It falls inside the range
-// \u037F-\u1FFF but must be excluded. We split that range into
-// \u037F-\u0486 and \u0488-\u1FFF to exclude it explicitly.
-// ---------------------------------------------------------------------------
-
-const nameStartChar10 =
-  ':A-Za-z_' +
-  '\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF' +
-  '\u0370-\u037D' +
-  '\u037F-\u0486\u0488-\u1FFF' +  // split to exclude \u0487
-  '\u200C-\u200D' +
-  '\u2070-\u218F' +
-  '\u2C00-\u2FEF' +
-  '\u3001-\uD7FF' +
-  '\uF900-\uFDCF' +
-  '\uFDF0-\uFFFD';
-
-const nameChar10 =
-  nameStartChar10 +
-  '\\-\\.\\d' +
-  '\u00B7' +
-  '\u0300-\u036F' +
-  '\u203F-\u2040';
-
-// ---------------------------------------------------------------------------
-// Character class strings — XML 1.1
-//
-// Differences from XML 1.0:
-//
-// NameStartChar:
-//   1.0 has split ranges: \u00C0-\u00D6, \u00D8-\u00F6, \u00F8-\u02FF
-//   1.1 merges them into: \u00C0-\u02FF
-//   (\u00D7 x and \u00F7 / are division symbols, excluded in both versions)
-//
-//   1.0 tops out at \uFFFD (BMP only)
-//   1.1 adds \u{10000}-\u{EFFFF} (supplementary planes)
-//   These require the /u flag on the RegExp — see buildRegexes below.
-//
-// NameChar:
-//   1.1 adds \u0487 (Combining Cyrillic Millions Sign, added in Unicode 4.0)
-// ---------------------------------------------------------------------------
-
-const nameStartChar11 =
-  ':A-Za-z_' +
-  '\u00C0-\u02FF' +                    // merged — 1.0 had three split ranges here
-  '\u0370-\u037D' +
-  '\u037F-\u0486\u0488-\u1FFF' +       // split to exclude \u0487 (combining mark, never a NameStartChar)
-  '\u200C-\u200D' +
-  '\u2070-\u218F' +
-  '\u2C00-\u2FEF' +
-  '\u3001-\uD7FF' +
-  '\uF900-\uFDCF' +
-  '\uFDF0-\uFFFD' +
-  '\u{10000}-\u{EFFFF}';     // supplementary planes — REQUIRES /u flag on RegExp
-
-const nameChar11 =
-  nameStartChar11 +
-  '\\-\\.\\d' +
-  '\u00B7' +
-  '\u0300-\u036F' +
-  '\u0487' +                 // Combining Cyrillic Millions Sign — valid in 1.1, not 1.0
-  '\u203F-\u2040';
-
-// ---------------------------------------------------------------------------
-// Regex builders
-//
-// XML 1.0 regexes: no flags — BMP only, standard JS regex behaviour.
-// XML 1.1 regexes: /u flag — required for \u{10000}-\u{EFFFF} to match actual
-//   supplementary code points rather than lone surrogates (which are illegal XML).
-// ---------------------------------------------------------------------------
-
-const buildRegexes = (startChar, char, flags = '') => {
-  const ncStart = startChar.replace(':', '');
-  const ncChar = char.replace(':', '');
-  const ncNamePat = `[${ncStart}][${ncChar}]*`;
-
-  return {
-    name: new RegExp(`^[${startChar}][${char}]*$`, flags),
-    ncName: new RegExp(`^${ncNamePat}$`, flags),
-    qName: new RegExp(`^${ncNamePat}(?::${ncNamePat})?$`, flags),
-    nmToken: new RegExp(`^[${char}]+$`, flags),
-    nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags),
-  };
-};
-
-const regexes10 = buildRegexes(nameStartChar10, nameChar10);       // no /u — BMP only
-const regexes11 = buildRegexes(nameStartChar11, nameChar11, 'u');  // /u — enables \u{10000}-\u{EFFFF}
-
-// ---------------------------------------------------------------------------
-// ASCII-only fast path (opt-in, off by default)
-//
-// The XML 1.0 vs 1.1 NameStartChar/NameChar productions differ *only* in
-// their non-ASCII ranges (merged vs split Latin-1 ranges, \u0487, and
-// supplementary planes). Restricted to ASCII, both versions collapse to the
-// same character classes, so a single regex pair covers both xmlVersion
-// values — no /u flag needed.
-//
-// Rationale: unicode-aware regexes (the /u flag, required for XML 1.1's
-// supplementary-plane range) are measurably slower in V8 than plain
-// non-unicode regexes on the same input, even when the input is pure ASCII.
-// For the common case — HTML/SVG ids, XML tags — names are ASCII, so callers
-// who know this can opt in to skip the unicode-aware matching path entirely.
-// This is a real but *conditional* win: mainly for XML 1.1 input (avoids /u),
-// or at scale where the larger unicode character classes add engine
-// overhead. It also changes behaviour (rejects legitimate non-ASCII XML
-// 1.0/1.1 names), so it must never be silently enabled — hence off by
-// default.
-// ---------------------------------------------------------------------------
-
-const nameStartCharAscii = ':A-Za-z_';
-const nameCharAscii = nameStartCharAscii + '\\-\\.\\d';
-
-const regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii); // no /u — ASCII only
-
-const getRegexes = (xmlVersion = '1.0', asciiOnly = false) => {
-  if (asciiOnly) return regexesAscii;
-  return xmlVersion === '1.1' ? regexes11 : regexes10;
-};
-
-// ---------------------------------------------------------------------------
-// Boolean validators
-// ---------------------------------------------------------------------------
-
-/**
- * Returns true if the string is a valid XML Name.
- * Colons are allowed anywhere (Name production).
- * Used for: DOCTYPE entity names, notation names, DTD element declarations.
- *
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
- */
-const src_name = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
-  getRegexes(xmlVersion, asciiOnly).name.test(str);
-
-/**
- * Returns true if the string is a valid NCName (Non-Colonized Name).
- * Colons are not permitted.
- * Used for: namespace prefixes, local names, SVG id attributes.
- *
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
- */
-const ncName = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
-  getRegexes(xmlVersion, asciiOnly).ncName.test(str);
-
-/**
- * Returns true if the string is a valid QName (Qualified Name).
- * Allows exactly one colon as a prefix separator: prefix:localName.
- * Used for: element and attribute names in namespace-aware XML/SVG.
- *
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
- */
-const qName = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
-  getRegexes(xmlVersion, asciiOnly).qName.test(str);
-
-/**
- * Returns true if the string is a valid NMToken.
- * Like Name but no restriction on the first character.
- * Used for: DTD NMTOKEN attribute values.
- *
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
- */
-const nmToken = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
-  getRegexes(xmlVersion, asciiOnly).nmToken.test(str);
-
-/**
- * Returns true if the string is a valid NMTokens value.
- * A whitespace-separated list of NMToken values.
- * Used for: DTD NMTOKENS attribute values.
- *
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
- */
-const nmTokens = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
-  getRegexes(xmlVersion, asciiOnly).nmTokens.test(str);
-
-// ---------------------------------------------------------------------------
-// Memoized validator factory
-//
-// Real documents reuse a small vocabulary of tag/attribute names across many
-// siblings (e.g. `id`, `class`, `href` repeated across hundreds of elements).
-// The plain boolean validators above re-run the regex on every call
-// regardless of repeats. `createValidator` returns a closure with a private
-// string -> boolean cache, so repeated names after the first become O(1)
-// lookups instead of regex tests.
-//
-// - opts (xmlVersion, asciiOnly) are fixed at creation time, so the regex is
-//   resolved once, not on every call.
-// - The cache is private to the returned closure — no shared/global state,
-//   no cross-caller pollution.
-// - `maxCacheSize` bounds memory: once the cache reaches this many entries,
-//   it stops accepting new ones (existing entries keep serving hits; new
-//   misses just fall through to the regex, uncached). This avoids unbounded
-//   growth against adversarial/high-cardinality input (e.g. validating
-//   attacker-supplied names with no repeats) without the cost/complexity of
-//   a full LRU, and without the perf cliff of reset-and-refill thrashing.
-// - Call `.reset()` on the returned function to clear the cache manually
-//   (e.g. between unrelated parse calls).
-// ---------------------------------------------------------------------------
-
-const PRODUCTIONS = (/* unused pure expression or super */ null && (['name', 'ncName', 'qName', 'nmToken', 'nmTokens']));
-
-/**
- * Returns a memoized boolean validator function for a single production,
- * with opts fixed at creation time.
- *
- * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean, maxCacheSize?: number }} [opts]
- *   maxCacheSize: max number of distinct strings to cache (default 2048).
- *   Once reached, new strings are validated but not cached; existing cached
- *   entries keep being served.
- * @returns {((str: string) => boolean) & { reset: () => void }}
- */
-const createValidator = (production, { xmlVersion = '1.0', asciiOnly = false, maxCacheSize = 2048 } = {}) => {
-  if (!PRODUCTIONS.includes(production)) {
-    throw new TypeError(
-      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(', ')}`
-    );
-  }
-
-  const regex = getRegexes(xmlVersion, asciiOnly)[production];
-  let cache = new Map();
-
-  const validator = (str) => {
-    const cached = cache.get(str);
-    if (cached !== undefined) return cached;
-
-    const result = regex.test(str);
-    if (cache.size < maxCacheSize) cache.set(str, result);
-    return result;
-  };
-
-  validator.reset = () => { cache = new Map(); };
-
-  return validator;
-};
-
-// ---------------------------------------------------------------------------
-// Diagnostic validator
-// ---------------------------------------------------------------------------
-
-/**
- * Validates a string against a named production and returns a detailed result.
- *
- * @param {string} str
- * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- * @returns {{ valid: boolean, production: string, input: string, reason?: string, position?: number }}
- */
-const validate = (str, production, { xmlVersion = '1.0', asciiOnly = false } = {}) => {
-  if (!PRODUCTIONS.includes(production)) {
-    throw new TypeError(
-      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(', ')}`
-    );
-  }
-
-  const validators = { name: src_name, ncName, qName, nmToken, nmTokens };
-  const isValid = validators[production](str, { xmlVersion, asciiOnly });
-
-  if (isValid) return { valid: true, production, input: str };
-
-  let reason = 'Does not match the production rules';
-  let position;
-
-  // Diagnostic fallback char checks must mirror the same character set the
-  // boolean validator above used, or the reported reason/position could
-  // contradict the `valid: false` result (e.g. flagging a char as illegal
-  // that the unicode-aware check would have accepted).
-  const startCharPattern = asciiOnly ? /^[:A-Za-z_]/ : /^[:A-Za-z_\u00C0-\uFFFD]/;
-  const namePattern = asciiOnly ? /[\w\-\\.:]/ : /[\w\-\\.:\u00B7\u00C0-\uFFFD]/;
-
-  if (str.length === 0) {
-    reason = 'Input is empty';
-  } else if (production === 'ncName' && str.includes(':')) {
-    position = str.indexOf(':');
-    reason = 'Colon is not allowed in NCName';
-  } else if (production === 'qName' && str.startsWith(':')) {
-    reason = 'QName cannot start with a colon';
-    position = 0;
-  } else if (production === 'qName' && str.endsWith(':')) {
-    reason = 'QName cannot end with a colon';
-    position = str.length - 1;
-  } else if (production === 'qName' && (str.match(/:/g) || []).length > 1) {
-    reason = 'QName can have at most one colon';
-    position = str.lastIndexOf(':');
-  } else if (
-    ['name', 'ncName', 'qName'].includes(production) &&
-    !startCharPattern.test(str[0])
-  ) {
-    reason = `First character "${str[0]}" is not a valid NameStartChar`;
-    position = 0;
-  } else {
-    for (let i = 0; i < str.length; i++) {
-      if (!namePattern.test(str[i])) {
-        reason = `Character "${str[i]}" at position ${i} is not a valid NameChar`;
-        position = i;
-        break;
-      }
-    }
-  }
-
-  return { valid: false, production, input: str, reason, position };
-};
-
-// ---------------------------------------------------------------------------
-// Batch validator
-// ---------------------------------------------------------------------------
-
-/**
- * Validates an array of strings against a named production.
- *
- * @param {string[]} strings
- * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
- * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
- * @returns {Array<{ valid: boolean, production: string, input: string, reason?: string, position?: number }>}
- */
-const validateAll = (strings, production, opts = {}) =>
-  strings.map(str => validate(str, production, opts));
-
-// ---------------------------------------------------------------------------
-// Sanitizer
-// ---------------------------------------------------------------------------
-
-/**
- * Transforms an invalid string into the nearest valid XML name for the given production.
- *
- * @param {string} str
- * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
- * @param {{ replacement?: string, asciiOnly?: boolean }} [opts]
- *   asciiOnly: also replace any non-ASCII character, not just XML-illegal
- *   ones (default false).
- * @returns {string}
- */
-const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = false } = {}) => {
-  if (!str) return replacement;
-
-  let result = str;
-
-  // Strip colons for NCName
-  if (production === 'ncName') {
-    result = result.replace(/:/g, '');
-  }
-
-  // Replace illegal characters
-  const allowedCharPattern = asciiOnly ? /[^\w\-\.:]/g : /[^\w\-\.:\u00B7\u00C0-\uFFFD]/g;
-  result = result.replace(allowedCharPattern, replacement);
-
-  // Fix invalid start character for Name / NCName / QName
-  if (production !== 'nmToken' && production !== 'nmTokens') {
-    if (/^[\-\.\d]/.test(result)) {
-      result = replacement + result;
-    }
-  }
-
-  return result || replacement;
-};
+// EXTERNAL MODULE: ./node_modules/xml-naming/src/index.js
+var src = __nccwpck_require__(4658);
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 
 
@@ -34453,7 +30272,7 @@ class DocTypeReader {
         let elementName = xmlData.substring(startIndex, i);
 
         // Validate element name
-        if (!this.suppressValidationErr && !qName(elementName, { xmlVersion: this.xmlVersion })) {
+        if (!this.suppressValidationErr && !(0,src/* qName */.fG)(elementName, { xmlVersion: this.xmlVersion })) {
             throw new Error(`Invalid element name: "${elementName}"`);
         }
 
@@ -34627,7 +30446,7 @@ function hasSeq(data, seq, i) {
 }
 
 function validateEntityName(name, xmlVersion) {
-    if (qName(name, { xmlVersion: xmlVersion }))
+    if ((0,src/* qName */.fG)(name, { xmlVersion: xmlVersion }))
         return name;
     else
         throw new Error(`Invalid entity name ${name}`);
@@ -35083,904 +30902,10 @@ function getIgnoreAttributesFn(ignoreAttributes) {
     }
     return () => false
 }
-;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Matcher.js
-
-
-/**
- * MatcherView - A lightweight read-only view over a Matcher's internal state.
- *
- * Created once by Matcher and reused across all callbacks. Holds a direct
- * reference to the parent Matcher so it always reflects current parser state
- * with zero copying or freezing overhead.
- *
- * Users receive this via {@link Matcher#readOnly} or directly from parser
- * callbacks. It exposes all query and matching methods but has no mutation
- * methods — misuse is caught at the TypeScript level rather than at runtime.
- *
- * @example
- * const matcher = new Matcher();
- * const view = matcher.readOnly();
- *
- * matcher.push("root", {});
- * view.getCurrentTag(); // "root"
- * view.getDepth();      // 1
- */
-class MatcherView {
-  /**
-   * @param {Matcher} matcher - The parent Matcher instance to read from.
-   */
-  constructor(matcher) {
-    this._matcher = matcher;
-  }
-
-  /**
-   * Get the path separator used by the parent matcher.
-   * @returns {string}
-   */
-  get separator() {
-    return this._matcher.separator;
-  }
-
-  /**
-   * Get current tag name.
-   * @returns {string|undefined}
-   */
-  getCurrentTag() {
-    const path = this._matcher.path;
-    return path.length > 0 ? path[path.length - 1].tag : undefined;
-  }
-
-  /**
-   * Get current namespace.
-   * @returns {string|undefined}
-   */
-  getCurrentNamespace() {
-    const path = this._matcher.path;
-    return path.length > 0 ? path[path.length - 1].namespace : undefined;
-  }
-
-  /**
-   * Get current node's attribute value.
-   * @param {string} attrName
-   * @returns {*}
-   */
-  getAttrValue(attrName) {
-    const path = this._matcher.path;
-    if (path.length === 0) return undefined;
-    return path[path.length - 1].values?.[attrName];
-  }
-
-  /**
-   * Check if current node has an attribute.
-   * @param {string} attrName
-   * @returns {boolean}
-   */
-  hasAttr(attrName) {
-    const path = this._matcher.path;
-    if (path.length === 0) return false;
-    const current = path[path.length - 1];
-    return current.values !== undefined && attrName in current.values;
-  }
-
-  /**
-   * Get the value of a "kept" attribute from the nearest ancestor (or
-   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
-   * @param {string} attrName
-   * @returns {*}
-   */
-  getAnyParentAttr(attrName) {
-    return this._matcher.getAnyParentAttr(attrName);
-  }
-
-  /**
-   * Check whether any ancestor (or the current node) kept the given
-   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
-   * @param {string} attrName
-   * @returns {boolean}
-   */
-  hasAnyParentAttr(attrName) {
-    return this._matcher.hasAnyParentAttr(attrName);
-  }
-
-  /**
-   * Get current node's sibling position (child index in parent).
-   * @returns {number}
-   */
-  getPosition() {
-    const path = this._matcher.path;
-    if (path.length === 0) return -1;
-    return path[path.length - 1].position ?? 0;
-  }
-
-  /**
-   * Get current node's repeat counter (occurrence count of this tag name).
-   * @returns {number}
-   */
-  getCounter() {
-    const path = this._matcher.path;
-    if (path.length === 0) return -1;
-    return path[path.length - 1].counter ?? 0;
-  }
-
-  /**
-   * Get current node's sibling index (alias for getPosition).
-   * @returns {number}
-   * @deprecated Use getPosition() or getCounter() instead
-   */
-  getIndex() {
-    return this.getPosition();
-  }
-
-  /**
-   * Get current path depth.
-   * @returns {number}
-   */
-  getDepth() {
-    return this._matcher.path.length;
-  }
-
-  /**
-   * Get path as string.
-   * @param {string} [separator] - Optional separator (uses default if not provided)
-   * @param {boolean} [includeNamespace=true]
-   * @returns {string}
-   */
-  toString(separator, includeNamespace = true) {
-    return this._matcher.toString(separator, includeNamespace);
-  }
-
-  /**
-   * Get path as array of tag names.
-   * @returns {string[]}
-   */
-  toArray() {
-    return this._matcher.path.map(n => n.tag);
-  }
-
-  /**
-   * Match current path against an Expression.
-   * @param {Expression} expression
-   * @returns {boolean}
-   */
-  matches(expression) {
-    return this._matcher.matches(expression);
-  }
-
-  /**
-   * Match any expression in the given set against the current path.
-   * @param {ExpressionSet} exprSet
-   * @returns {boolean}
-   */
-  matchesAny(exprSet) {
-    return exprSet.matchesAny(this._matcher);
-  }
-}
-
-/**
- * Matcher - Tracks current path in XML/JSON tree and matches against Expressions.
- *
- * The matcher maintains a stack of nodes representing the current path from root to
- * current tag. It only stores attribute values for the current (top) node to minimize
- * memory usage. Sibling tracking is used to auto-calculate position and counter.
- *
- * Use {@link Matcher#readOnly} to obtain a {@link MatcherView} safe to pass to
- * user callbacks — it always reflects current state with no Proxy overhead.
- *
- * @example
- * const matcher = new Matcher();
- * matcher.push("root", {});
- * matcher.push("users", {});
- * matcher.push("user", { id: "123", type: "admin" });
- *
- * const expr = new Expression("root.users.user");
- * matcher.matches(expr); // true
- */
-class Matcher {
-  /**
-   * Create a new Matcher.
-   * @param {Object} [options={}]
-   * @param {string} [options.separator='.'] - Default path separator
-   */
-  constructor(options = {}) {
-    this.separator = options.separator || '.';
-    this.path = [];
-    this.siblingStacks = [];
-    // Each path node: { tag, values, position, counter, namespace? }
-    // values only present for current (last) node
-    // Each siblingStacks entry: Map<tagName, count> tracking occurrences at each level
-    this._pathStringCache = null;
-    this._view = new MatcherView(this);
-
-    // Kept-attribute stack: only populated when push() is called with options.keep.
-    this._keptAttrs = [];
-  }
-
-  /**
-   * Push a new tag onto the path.
-   * @param {string} tagName
-   * @param {Object|null} [attrValues=null]
-   * @param {string|null} [namespace=null]
-   * @param {Object|null} [options=null]
-   * @param {string[]} [options.keep] - Names of attributes (from attrValues)
-   */
-  push(tagName, attrValues = null, namespace = null, options = null) {
-    this._pathStringCache = null;
-
-    // Remove values from previous current node (now becoming ancestor)
-    if (this.path.length > 0) {
-      this.path[this.path.length - 1].values = undefined;
-    }
-
-    // Get or create sibling tracking for current level
-    const currentLevel = this.path.length;
-    let level = this.siblingStacks[currentLevel];
-    if (!level) {
-      // `counts` tells same-name siblings apart (the "counter" — nth <item>
-      // among other <item>s). `total` is every child seen at this level so
-      // far, kept as a running number instead of re-added from `counts` on
-      // every push — a parent with many differently-named children would
-      // otherwise cost more per child the more distinct names it has.
-      level = { counts: new Map(), total: 0 };
-      this.siblingStacks[currentLevel] = level;
-    }
-
-    // Create a unique key for sibling tracking that includes namespace
-    const siblingKey = namespace ? `${namespace}:${tagName}` : tagName;
-
-    // Calculate counter (how many times this tag appeared at this level)
-    const counter = level.counts.get(siblingKey) || 0;
-
-    // Position = total children at this level seen before this one.
-    const position = level.total;
-
-    // Update sibling count for this tag, and the level's running total.
-    level.counts.set(siblingKey, counter + 1);
-    level.total++;
-
-    // Create new node
-    const node = {
-      tag: tagName,
-      position: position,
-      counter: counter
-    };
-
-    if (namespace !== null && namespace !== undefined) {
-      node.namespace = namespace;
-    }
-
-    if (attrValues !== null && attrValues !== undefined) {
-      node.values = attrValues;
-    }
-
-    this.path.push(node);
-
-    // Depth of the node we just pushed (1-based, matches this.path.length)
-    const depth = this.path.length;
-
-    // Copy only the requested attributes into the kept-attrs stack. This is
-    // the one part of push() whose cost scales with input (O(keep.length))
-    // rather than being O(1) — by design, since the caller is explicitly
-    // opting in for specific attribute names. No options/keep => zero added
-    // cost beyond the two property reads below.
-    const keep = options !== null ? options.keep : null;
-    if (keep !== null && keep !== undefined && keep.length > 0 && attrValues) {
-      for (let i = 0; i < keep.length; i++) {
-        const name = keep[i];
-        if (attrValues[name] !== undefined) {
-          this._keptAttrs.push({ depth, name, value: attrValues[name] });
-        }
-      }
-    }
-  }
-
-  /**
-   * Pop the last tag from the path.
-   * @returns {Object|undefined} The popped node
-   */
-  pop() {
-    if (this.path.length === 0) return undefined;
-    this._pathStringCache = null;
-
-    const node = this.path.pop();
-
-    if (this.siblingStacks.length > this.path.length + 1) {
-      this.siblingStacks.length = this.path.length + 1;
-    }
-
-    // Drop any kept attributes that belonged to the popped node (or deeper).
-    // _keptAttrs is depth-ordered (push only ever appends increasing depths),
-    // so this is a backward scan that stops at the first surviving entry —
-    // typically O(1) since kept attrs are rare by design.
-    const poppedDepth = this.path.length + 1;
-    while (
-      this._keptAttrs.length > 0 &&
-      this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth
-    ) {
-      this._keptAttrs.pop();
-    }
-
-    return node;
-  }
-
-  /**
-   * Update current node's attribute values.
-   * Useful when attributes are parsed after push.
-   * @param {Object} attrValues
-   */
-  updateCurrent(attrValues) {
-    if (this.path.length > 0) {
-      const current = this.path[this.path.length - 1];
-      if (attrValues !== null && attrValues !== undefined) {
-        current.values = attrValues;
-      }
-    }
-  }
-
-  /**
-   * Get current tag name.
-   * @returns {string|undefined}
-   */
-  getCurrentTag() {
-    return this.path.length > 0 ? this.path[this.path.length - 1].tag : undefined;
-  }
-
-  /**
-   * Get current namespace.
-   * @returns {string|undefined}
-   */
-  getCurrentNamespace() {
-    return this.path.length > 0 ? this.path[this.path.length - 1].namespace : undefined;
-  }
-
-  /**
-   * Get current node's attribute value.
-   * @param {string} attrName
-   * @returns {*}
-   */
-  getAttrValue(attrName) {
-    if (this.path.length === 0) return undefined;
-    return this.path[this.path.length - 1].values?.[attrName];
-  }
-
-  /**
-   * Check if current node has an attribute.
-   * @param {string} attrName
-   * @returns {boolean}
-   */
-  hasAttr(attrName) {
-    if (this.path.length === 0) return false;
-    const current = this.path[this.path.length - 1];
-    return current.values !== undefined && attrName in current.values;
-  }
-
-  /**
-   * Get the value of a "kept" attribute from the nearest ancestor (or
-   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
-   * Unlike getAttrValue(), this works regardless of how deep the path has
-   * gone since the attribute was pushed — but only for attribute names that
-   * were explicitly marked with `keep` at push time. Cost is proportional to
-   * the number of currently-kept attributes (typically 0-3), not path depth.
-   * @param {string} attrName
-   * @returns {*} the value, or undefined if no ancestor kept this attribute
-   */
-  getAnyParentAttr(attrName) {
-    const kept = this._keptAttrs;
-    for (let i = kept.length - 1; i >= 0; i--) {
-      if (kept[i].name === attrName) return kept[i].value;
-    }
-    return undefined;
-  }
-
-  /**
-   * Check whether any ancestor (or the current node) kept the given
-   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
-   * @param {string} attrName
-   * @returns {boolean}
-   */
-  hasAnyParentAttr(attrName) {
-    const kept = this._keptAttrs;
-    for (let i = kept.length - 1; i >= 0; i--) {
-      if (kept[i].name === attrName) return true;
-    }
-    return false;
-  }
-
-  /**
-   * Get current node's sibling position (child index in parent).
-   * @returns {number}
-   */
-  getPosition() {
-    if (this.path.length === 0) return -1;
-    return this.path[this.path.length - 1].position ?? 0;
-  }
-
-  /**
-   * Get current node's repeat counter (occurrence count of this tag name).
-   * @returns {number}
-   */
-  getCounter() {
-    if (this.path.length === 0) return -1;
-    return this.path[this.path.length - 1].counter ?? 0;
-  }
-
-  /**
-   * Get current node's sibling index (alias for getPosition).
-   * @returns {number}
-   * @deprecated Use getPosition() or getCounter() instead
-   */
-  getIndex() {
-    return this.getPosition();
-  }
-
-  /**
-   * Get current path depth.
-   * @returns {number}
-   */
-  getDepth() {
-    return this.path.length;
-  }
-
-  /**
-   * Get path as string.
-   * @param {string} [separator] - Optional separator (uses default if not provided)
-   * @param {boolean} [includeNamespace=true]
-   * @returns {string}
-   */
-  toString(separator, includeNamespace = true) {
-    const sep = separator || this.separator;
-    const isDefault = (sep === this.separator && includeNamespace === true);
-
-    if (isDefault) {
-      if (this._pathStringCache !== null) {
-        return this._pathStringCache;
-      }
-      const result = this.path.map(n =>
-        (n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep);
-      this._pathStringCache = result;
-      return result;
-    }
-
-    return this.path.map(n =>
-      (includeNamespace && n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep);
-  }
-
-  /**
-   * Get path as array of tag names.
-   * @returns {string[]}
-   */
-  toArray() {
-    return this.path.map(n => n.tag);
-  }
-
-  /**
-   * Reset the path to empty.
-   */
-  reset() {
-    this._pathStringCache = null;
-    this.path = [];
-    this.siblingStacks = [];
-    this._keptAttrs = [];
-  }
-
-  /**
-   * Match current path against an Expression.
-   * @param {Expression} expression
-   * @returns {boolean}
-   */
-  matches(expression) {
-    const segments = expression.segments;
-
-    if (segments.length === 0) {
-      return false;
-    }
-
-    if (expression.hasDeepWildcard()) {
-      return this._matchWithDeepWildcard(segments);
-    }
-
-    return this._matchSimple(segments);
-  }
-
-  /**
-   * @private
-   */
-  _matchSimple(segments) {
-    if (this.path.length !== segments.length) {
-      return false;
-    }
-
-    for (let i = 0; i < segments.length; i++) {
-      if (!this._matchSegment(segments[i], this.path[i], i === this.path.length - 1)) {
-        return false;
-      }
-    }
-
-    return true;
-  }
-
-  /**
-   * @private
-   */
-  _matchWithDeepWildcard(segments) {
-    let pathIdx = this.path.length - 1;
-    let segIdx = segments.length - 1;
-
-    while (segIdx >= 0 && pathIdx >= 0) {
-      const segment = segments[segIdx];
-
-      if (segment.type === 'deep-wildcard') {
-        segIdx--;
-
-        if (segIdx < 0) {
-          return true;
-        }
-
-        const nextSeg = segments[segIdx];
-        let found = false;
-
-        for (let i = pathIdx; i >= 0; i--) {
-          if (this._matchSegment(nextSeg, this.path[i], i === this.path.length - 1)) {
-            pathIdx = i - 1;
-            segIdx--;
-            found = true;
-            break;
-          }
-        }
-
-        if (!found) {
-          return false;
-        }
-      } else {
-        if (!this._matchSegment(segment, this.path[pathIdx], pathIdx === this.path.length - 1)) {
-          return false;
-        }
-        pathIdx--;
-        segIdx--;
-      }
-    }
-
-    return segIdx < 0;
-  }
-
-  /**
-   * @private
-   */
-  _matchSegment(segment, node, isCurrentNode) {
-    if (segment.tag !== '*' && segment.tag !== node.tag) {
-      return false;
-    }
-
-    if (segment.namespace !== undefined) {
-      if (segment.namespace !== '*' && segment.namespace !== node.namespace) {
-        return false;
-      }
-    }
-
-    if (segment.attrName !== undefined) {
-      if (!isCurrentNode) {
-        return false;
-      }
-
-      if (!node.values || !(segment.attrName in node.values)) {
-        return false;
-      }
-
-      if (segment.attrValue !== undefined) {
-        if (String(node.values[segment.attrName]) !== String(segment.attrValue)) {
-          return false;
-        }
-      }
-    }
-
-    if (segment.position !== undefined) {
-      if (!isCurrentNode) {
-        return false;
-      }
-
-      const counter = node.counter ?? 0;
-
-      if (segment.position === 'first' && counter !== 0) {
-        return false;
-      } else if (segment.position === 'odd' && counter % 2 !== 1) {
-        return false;
-      } else if (segment.position === 'even' && counter % 2 !== 0) {
-        return false;
-      } else if (segment.position === 'nth' && counter !== segment.positionValue) {
-        return false;
-      }
-    }
-
-    return true;
-  }
-
-  /**
-   * Match any expression in the given set against the current path.
-   * @param {ExpressionSet} exprSet
-   * @returns {boolean}
-   */
-  matchesAny(exprSet) {
-    return exprSet.matchesAny(this);
-  }
-
-  /**
-   * Create a snapshot of current state.
-   * @returns {Object}
-   */
-  snapshot() {
-    return {
-      path: this.path.map(node => ({ ...node })),
-      siblingStacks: this.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level),
-      keptAttrs: this._keptAttrs.map(entry => ({ ...entry }))
-    };
-  }
-
-  /**
-   * Restore state from snapshot.
-   * @param {Object} snapshot
-   */
-  restore(snapshot) {
-    this._pathStringCache = null;
-    this.path = snapshot.path.map(node => ({ ...node }));
-    this.siblingStacks = snapshot.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level);
-    this._keptAttrs = (snapshot.keptAttrs || []).map(entry => ({ ...entry }));
-  }
-
-  /**
-   * Return the read-only {@link MatcherView} for this matcher.
-   *
-   * The same instance is returned on every call — no allocation occurs.
-   * It always reflects the current parser state and is safe to pass to
-   * user callbacks without risk of accidental mutation.
-   *
-   * @returns {MatcherView}
-   *
-   * @example
-   * const view = matcher.readOnly();
-   * // pass view to callbacks — it stays in sync automatically
-   * view.matches(expr);       // ✓
-   * view.getCurrentTag();     // ✓
-   * // view.push(...)         // ✗ method does not exist — caught by TypeScript
-   */
-  readOnly() {
-    return this._view;
-  }
-}
-
-;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/Expression.js
-/**
- * Expression - Parses and stores a tag pattern expression
- * 
- * Patterns are parsed once and stored in an optimized structure for fast matching.
- * 
- * @example
- * const expr = new Expression("root.users.user");
- * const expr2 = new Expression("..user[id]:first");
- * const expr3 = new Expression("root/users/user", { separator: '/' });
- */
-class Expression {
-  /**
-   * Create a new Expression
-   * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
-   * @param {Object} options - Configuration options
-   * @param {string} options.separator - Path separator (default: '.')
-   */
-  constructor(pattern, options = {}, data) {
-    this.pattern = pattern;
-    this.separator = options.separator || '.';
-    this.segments = this._parse(pattern);
-    this.data = data;
-    // Cache expensive checks for performance (O(1) instead of O(n))
-    this._hasDeepWildcard = this.segments.some(seg => seg.type === 'deep-wildcard');
-    this._hasAttributeCondition = this.segments.some(seg => seg.attrName !== undefined);
-    this._hasPositionSelector = this.segments.some(seg => seg.position !== undefined);
-  }
-
-  /**
-   * Parse pattern string into segments
-   * @private
-   * @param {string} pattern - Pattern to parse
-   * @returns {Array} Array of segment objects
-   */
-  _parse(pattern) {
-    const segments = [];
-
-    // Split by separator but handle ".." specially
-    let i = 0;
-    let currentPart = '';
-
-    while (i < pattern.length) {
-      if (pattern[i] === this.separator) {
-        // Check if next char is also separator (deep wildcard)
-        if (i + 1 < pattern.length && pattern[i + 1] === this.separator) {
-          // Flush current part if any
-          if (currentPart.trim()) {
-            segments.push(this._parseSegment(currentPart.trim()));
-            currentPart = '';
-          }
-          // Add deep wildcard
-          segments.push({ type: 'deep-wildcard' });
-          i += 2; // Skip both separators
-        } else {
-          // Regular separator
-          if (currentPart.trim()) {
-            segments.push(this._parseSegment(currentPart.trim()));
-          }
-          currentPart = '';
-          i++;
-        }
-      } else {
-        currentPart += pattern[i];
-        i++;
-      }
-    }
-
-    // Flush remaining part
-    if (currentPart.trim()) {
-      segments.push(this._parseSegment(currentPart.trim()));
-    }
-
-    return segments;
-  }
-
-  /**
-   * Parse a single segment
-   * @private
-   * @param {string} part - Segment string (e.g., "user", "ns::user", "user[id]", "ns::user:first")
-   * @returns {Object} Segment object
-   */
-  _parseSegment(part) {
-    const segment = { type: 'tag' };
-
-    // NEW NAMESPACE SYNTAX (v2.0):
-    // ============================
-    // Namespace uses DOUBLE colon (::)
-    // Position uses SINGLE colon (:)
-    // 
-    // Examples:
-    //   "user"              → tag
-    //   "user:first"        → tag + position
-    //   "user[id]"          → tag + attribute
-    //   "user[id]:first"    → tag + attribute + position
-    //   "ns::user"          → namespace + tag
-    //   "ns::user:first"    → namespace + tag + position
-    //   "ns::user[id]"      → namespace + tag + attribute
-    //   "ns::user[id]:first" → namespace + tag + attribute + position
-    //   "ns::first"         → namespace + tag named "first" (NO ambiguity!)
-    //
-    // This eliminates all ambiguity:
-    //   :: = namespace separator
-    //   :  = position selector
-    //   [] = attributes
-
-    // Step 1: Extract brackets [attr] or [attr=value]
-    let bracketContent = null;
-    let withoutBrackets = part;
-
-    const bracketMatch = part.match(/^([^\[]+)(\[[^\]]*\])(.*)$/);
-    if (bracketMatch) {
-      withoutBrackets = bracketMatch[1] + bracketMatch[3];
-      if (bracketMatch[2]) {
-        const content = bracketMatch[2].slice(1, -1);
-        if (content) {
-          bracketContent = content;
-        }
-      }
-    }
-
-    // Step 2: Check for namespace (double colon ::)
-    let namespace = undefined;
-    let tagAndPosition = withoutBrackets;
-
-    if (withoutBrackets.includes('::')) {
-      const nsIndex = withoutBrackets.indexOf('::');
-      namespace = withoutBrackets.substring(0, nsIndex).trim();
-      tagAndPosition = withoutBrackets.substring(nsIndex + 2).trim(); // Skip ::
-
-      if (!namespace) {
-        throw new Error(`Invalid namespace in pattern: ${part}`);
-      }
-    }
-
-    // Step 3: Parse tag and position (single colon :)
-    let tag = undefined;
-    let positionMatch = null;
-
-    if (tagAndPosition.includes(':')) {
-      const colonIndex = tagAndPosition.lastIndexOf(':'); // Use last colon for position
-      const tagPart = tagAndPosition.substring(0, colonIndex).trim();
-      const posPart = tagAndPosition.substring(colonIndex + 1).trim();
-
-      // Verify position is a valid keyword
-      const isPositionKeyword = ['first', 'last', 'odd', 'even'].includes(posPart) ||
-        /^nth\(\d+\)$/.test(posPart);
-
-      if (isPositionKeyword) {
-        tag = tagPart;
-        positionMatch = posPart;
-      } else {
-        // Not a valid position keyword, treat whole thing as tag
-        tag = tagAndPosition;
-      }
-    } else {
-      tag = tagAndPosition;
-    }
-
-    if (!tag) {
-      throw new Error(`Invalid segment pattern: ${part}`);
-    }
-
-    segment.tag = tag;
-    if (namespace) {
-      segment.namespace = namespace;
-    }
-
-    // Step 4: Parse attributes
-    if (bracketContent) {
-      if (bracketContent.includes('=')) {
-        const eqIndex = bracketContent.indexOf('=');
-        segment.attrName = bracketContent.substring(0, eqIndex).trim();
-        segment.attrValue = bracketContent.substring(eqIndex + 1).trim();
-      } else {
-        segment.attrName = bracketContent.trim();
-      }
-    }
-
-    // Step 5: Parse position selector
-    if (positionMatch) {
-      const nthMatch = positionMatch.match(/^nth\((\d+)\)$/);
-      if (nthMatch) {
-        segment.position = 'nth';
-        segment.positionValue = parseInt(nthMatch[1], 10);
-      } else {
-        segment.position = positionMatch;
-      }
-    }
-
-    return segment;
-  }
-
-  /**
-   * Get the number of segments
-   * @returns {number}
-   */
-  get length() {
-    return this.segments.length;
-  }
-
-  /**
-   * Check if expression contains deep wildcard
-   * @returns {boolean}
-   */
-  hasDeepWildcard() {
-    return this._hasDeepWildcard;
-  }
-
-  /**
-   * Check if expression has attribute conditions
-   * @returns {boolean}
-   */
-  hasAttributeCondition() {
-    return this._hasAttributeCondition;
-  }
-
-  /**
-   * Check if expression has position selectors
-   * @returns {boolean}
-   */
-  hasPositionSelector() {
-    return this._hasPositionSelector;
-  }
-
-  /**
-   * Get string representation
-   * @returns {string}
-   */
-  toString() {
-    return this.pattern;
-  }
-}
+// EXTERNAL MODULE: ./node_modules/path-expression-matcher/src/Matcher.js
+var Matcher = __nccwpck_require__(8257);
+// EXTERNAL MODULE: ./node_modules/path-expression-matcher/src/Expression.js
+var Expression = __nccwpck_require__(3945);
 ;// CONCATENATED MODULE: ./node_modules/path-expression-matcher/src/ExpressionSet.js
 /**
  * ExpressionSet - An indexed collection of Expressions for efficient bulk matching
@@ -39134,7 +34059,7 @@ function allUnsafe(value, context) {
 }
 
 
-/* harmony default export */ const src = ((/* unused pure expression or super */ null && (isUnsafe)));
+/* harmony default export */ const is_unsafe_src = ((/* unused pure expression or super */ null && (isUnsafe)));
 
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
 
@@ -39251,7 +34176,7 @@ class OrderedObjParser {
     }
 
     // Initialize path matcher for path-expression-matcher
-    this.matcher = new Matcher();
+    this.matcher = new Matcher/* default */.A();
     this.readonlyMatcher = this.matcher.readOnly();
 
     // Flag to track if current node is a stop node (optimization)
@@ -39265,8 +34190,8 @@ class OrderedObjParser {
         const stopNodeExp = stopNodesOpts[i];
         if (typeof stopNodeExp === 'string') {
           // Convert string to Expression object
-          this.stopNodeExpressionsSet.add(new Expression(stopNodeExp));
-        } else if (stopNodeExp instanceof Expression) {
+          this.stopNodeExpressionsSet.add(new Expression/* default */.A(stopNodeExp));
+        } else if (stopNodeExp instanceof Expression/* default */.A) {
           // Already an Expression object
           this.stopNodeExpressionsSet.add(stopNodeExp);
         }
@@ -39350,7 +34275,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
     // attrStr = attrStr.replace(/\r?\n/g, ' ');
     //attrStr = attrStr || attrStr.trim();
 
-    const matches = getAllMatches(attrStr, attrsRegx);
+    const matches = (0,util/* getAllMatches */.Xe)(attrStr, attrsRegx);
     const len = matches.length; //don't make it inline
     const attrs = {};
 
@@ -40010,7 +34935,7 @@ function parseValue(val, shouldParse, options) {
     else if (newval === 'false') return false;
     else return toNumber(val, options);
   } else {
-    if (isExist(val)) {
+    if ((0,util/* isExist */.yQ)(val)) {
       return val;
     } else {
       return '';
@@ -40043,9 +34968,9 @@ function transformTagName(fn, tagName, tagExp, options) {
 
 
 function sanitizeName(name, options) {
-  if (criticalProperties.includes(name)) {
+  if (util/* criticalProperties */.vl.includes(name)) {
     throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
-  } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
+  } else if (util/* DANGEROUS_PROPERTY_NAMES */.q9.includes(name)) {
     return options.onDangerousProperty(name);
   }
   return name;
@@ -40228,524 +35153,8 @@ function isLeafTag(obj, options) {
 
   return false;
 }
-;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/validator.js
-
-
-
-
-const validator_defaultOptions = {
-  allowBooleanAttributes: false, //A tag can have attributes without any value
-  unpairedTags: []
-};
-
-//const tagsPattern = new RegExp("<\\/?([\\w:\\-_\.]+)\\s*\/?>","g");
-function validator_validate(xmlData, options) {
-  options = Object.assign({}, validator_defaultOptions, options);
-
-  //xmlData = xmlData.replace(/(\r\n|\n|\r)/gm,"");//make it single line
-  //xmlData = xmlData.replace(/(^\s*<\?xml.*?\?>)/g,"");//Remove XML starting tag
-  //xmlData = xmlData.replace(/(<!DOCTYPE[\s\w\"\.\/\-\:]+(\[.*\])*\s*>)/g,"");//Remove DOCTYPE
-  const tags = [];
-  let tagFound = false;
-
-  //indicates that the root tag has been closed (aka. depth 0 has been reached)
-  let reachedRoot = false;
-
-  if (xmlData[0] === '\ufeff') {
-    // check for byte order mark (BOM)
-    xmlData = xmlData.substr(1);
-  }
-
-  for (let i = 0; i < xmlData.length; i++) {
-
-    if (xmlData[i] === '<' && xmlData[i + 1] === '?') {
-      i += 2;
-      i = readPI(xmlData, i);
-      if (i.err) return i;
-    } else if (xmlData[i] === '<') {
-      //starting of tag
-      //read until you reach to '>' avoiding any '>' in attribute value
-      let tagStartPos = i;
-      i++;
-
-      if (xmlData[i] === '!') {
-        i = readCommentAndCDATA(xmlData, i);
-        continue;
-      } else {
-        let closingTag = false;
-        if (xmlData[i] === '/') {
-          //closing tag
-          closingTag = true;
-          i++;
-        }
-        //read tagname
-        let tagName = '';
-        for (; i < xmlData.length &&
-          xmlData[i] !== '>' &&
-          xmlData[i] !== ' ' &&
-          xmlData[i] !== '\t' &&
-          xmlData[i] !== '\n' &&
-          xmlData[i] !== '\r'; i++
-        ) {
-          tagName += xmlData[i];
-        }
-        tagName = tagName.trim();
-        //console.log(tagName);
-
-        if (tagName[tagName.length - 1] === '/') {
-          //self closing tag without attributes
-          tagName = tagName.substring(0, tagName.length - 1);
-          //continue;
-          i--;
-        }
-        if (!validateTagName(tagName)) {
-          let msg;
-          if (tagName.trim().length === 0) {
-            msg = "Invalid space after '<'.";
-          } else {
-            msg = "Tag '" + tagName + "' is an invalid name.";
-          }
-          return getErrorObject('InvalidTag', msg, getLineNumberForPosition(xmlData, i));
-        }
-
-        const result = readAttributeStr(xmlData, i);
-        if (result === false) {
-          return getErrorObject('InvalidAttr', "Attributes for '" + tagName + "' have open quote.", getLineNumberForPosition(xmlData, i));
-        }
-        let attrStr = result.value;
-        i = result.index;
-
-        if (attrStr[attrStr.length - 1] === '/') {
-          //self closing tag
-          const attrStrStart = i - attrStr.length;
-          attrStr = attrStr.substring(0, attrStr.length - 1);
-          const isValid = validateAttributeString(attrStr, options);
-          if (isValid === true) {
-            tagFound = true;
-            //continue; //text may presents after self closing tag
-          } else {
-            //the result from the nested function returns the position of the error within the attribute
-            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
-            //this gives us the absolute index in the entire xml, which we can use to find the line at last
-            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, attrStrStart + isValid.err.line));
-          }
-        } else if (closingTag) {
-          if (!result.tagClosed) {
-            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' doesn't have proper closing.", getLineNumberForPosition(xmlData, i));
-          } else if (attrStr.trim().length > 0) {
-            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' can't have attributes or invalid starting.", getLineNumberForPosition(xmlData, tagStartPos));
-          } else if (tags.length === 0) {
-            return getErrorObject('InvalidTag', "Closing tag '" + tagName + "' has not been opened.", getLineNumberForPosition(xmlData, tagStartPos));
-          } else {
-            const otg = tags.pop();
-            if (tagName !== otg.tagName) {
-              let openPos = getLineNumberForPosition(xmlData, otg.tagStartPos);
-              return getErrorObject('InvalidTag',
-                "Expected closing tag '" + otg.tagName + "' (opened in line " + openPos.line + ", col " + openPos.col + ") instead of closing tag '" + tagName + "'.",
-                getLineNumberForPosition(xmlData, tagStartPos));
-            }
-
-            //when there are no more tags, we reached the root level.
-            if (tags.length == 0) {
-              reachedRoot = true;
-            }
-          }
-        } else {
-          const isValid = validateAttributeString(attrStr, options);
-          if (isValid !== true) {
-            //the result from the nested function returns the position of the error within the attribute
-            //in order to get the 'true' error line, we need to calculate the position where the attribute begins (i - attrStr.length) and then add the position within the attribute
-            //this gives us the absolute index in the entire xml, which we can use to find the line at last
-            return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
-          }
-
-          //if the root level has been reached before ...
-          if (reachedRoot === true) {
-            return getErrorObject('InvalidXml', 'Multiple possible root nodes found.', getLineNumberForPosition(xmlData, i));
-          } else if (options.unpairedTags.indexOf(tagName) !== -1) {
-            //don't push into stack
-          } else {
-            tags.push({ tagName, tagStartPos });
-          }
-          tagFound = true;
-        }
-
-        //skip tag text value
-        //It may include comments and CDATA value
-        for (i++; i < xmlData.length; i++) {
-          if (xmlData[i] === '<') {
-            if (xmlData[i + 1] === '!') {
-              //comment or CADATA
-              i++;
-              i = readCommentAndCDATA(xmlData, i);
-              continue;
-            } else if (xmlData[i + 1] === '?') {
-              i = readPI(xmlData, ++i);
-              if (i.err) return i;
-            } else {
-              break;
-            }
-          } else if (xmlData[i] === '&') {
-            const afterAmp = validateAmpersand(xmlData, i);
-            if (afterAmp == -1)
-              return getErrorObject('InvalidChar', "char '&' is not expected.", getLineNumberForPosition(xmlData, i));
-            i = afterAmp;
-          } else {
-            if (reachedRoot === true && !isWhiteSpace(xmlData[i])) {
-              return getErrorObject('InvalidXml', "Extra text at the end", getLineNumberForPosition(xmlData, i));
-            }
-          }
-        } //end of reading tag text value
-        if (xmlData[i] === '<') {
-          i--;
-        }
-      }
-    } else {
-      if (isWhiteSpace(xmlData[i])) {
-        continue;
-      }
-      return getErrorObject('InvalidChar', "char '" + xmlData[i] + "' is not expected.", getLineNumberForPosition(xmlData, i));
-    }
-  }
-
-  if (!tagFound) {
-    return getErrorObject('InvalidXml', 'Start tag expected.', 1);
-  } else if (tags.length == 1) {
-    return getErrorObject('InvalidTag', "Unclosed tag '" + tags[0].tagName + "'.", getLineNumberForPosition(xmlData, tags[0].tagStartPos));
-  } else if (tags.length > 0) {
-    return getErrorObject('InvalidXml', "Invalid '" +
-      JSON.stringify(tags.map(t => t.tagName), null, 4).replace(/\r?\n/g, '') +
-      "' found.", { line: 1, col: 1 });
-  }
-
-  return true;
-};
-
-function isWhiteSpace(char) {
-  return char === ' ' || char === '\t' || char === '\n' || char === '\r';
-}
-/**
- * Read Processing insstructions and skip
- * @param {*} xmlData
- * @param {*} i
- */
-function readPI(xmlData, i) {
-  const start = i;
-  for (; i < xmlData.length; i++) {
-    if (xmlData[i] == '?' || xmlData[i] == ' ') {
-      //tagname
-      const tagname = xmlData.substr(start, i - start);
-      if (i > 5 && tagname === 'xml') {
-        return getErrorObject('InvalidXml', 'XML declaration allowed only at the start of the document.', getLineNumberForPosition(xmlData, i));
-      } else if (xmlData[i] == '?' && xmlData[i + 1] == '>') {
-        //check if valid attribut string
-        i++;
-        break;
-      } else {
-        continue;
-      }
-    }
-  }
-  return i;
-}
-
-function readCommentAndCDATA(xmlData, i) {
-  if (xmlData.length > i + 5 && xmlData[i + 1] === '-' && xmlData[i + 2] === '-') {
-    //comment
-    for (i += 3; i < xmlData.length; i++) {
-      if (xmlData[i] === '-' && xmlData[i + 1] === '-' && xmlData[i + 2] === '>') {
-        i += 2;
-        break;
-      }
-    }
-  } else if (
-    xmlData.length > i + 8 &&
-    xmlData[i + 1] === 'D' &&
-    xmlData[i + 2] === 'O' &&
-    xmlData[i + 3] === 'C' &&
-    xmlData[i + 4] === 'T' &&
-    xmlData[i + 5] === 'Y' &&
-    xmlData[i + 6] === 'P' &&
-    xmlData[i + 7] === 'E'
-  ) {
-    let angleBracketsCount = 1;
-    for (i += 8; i < xmlData.length; i++) {
-      if (xmlData[i] === '<') {
-        angleBracketsCount++;
-      } else if (xmlData[i] === '>') {
-        angleBracketsCount--;
-        if (angleBracketsCount === 0) {
-          break;
-        }
-      }
-    }
-  } else if (
-    xmlData.length > i + 9 &&
-    xmlData[i + 1] === '[' &&
-    xmlData[i + 2] === 'C' &&
-    xmlData[i + 3] === 'D' &&
-    xmlData[i + 4] === 'A' &&
-    xmlData[i + 5] === 'T' &&
-    xmlData[i + 6] === 'A' &&
-    xmlData[i + 7] === '['
-  ) {
-    for (i += 8; i < xmlData.length; i++) {
-      if (xmlData[i] === ']' && xmlData[i + 1] === ']' && xmlData[i + 2] === '>') {
-        i += 2;
-        break;
-      }
-    }
-  }
-
-  return i;
-}
-
-const doubleQuote = '"';
-const singleQuote = "'";
-
-/**
- * Keep reading xmlData until '<' is found outside the attribute value.
- * @param {string} xmlData
- * @param {number} i
- */
-function readAttributeStr(xmlData, i) {
-  let attrStr = '';
-  let startChar = '';
-  let tagClosed = false;
-  for (; i < xmlData.length; i++) {
-    if (xmlData[i] === doubleQuote || xmlData[i] === singleQuote) {
-      if (startChar === '') {
-        startChar = xmlData[i];
-      } else if (startChar !== xmlData[i]) {
-        //if vaue is enclosed with double quote then single quotes are allowed inside the value and vice versa
-      } else {
-        startChar = '';
-      }
-    } else if (xmlData[i] === '>') {
-      if (startChar === '') {
-        tagClosed = true;
-        break;
-      }
-    }
-    attrStr += xmlData[i];
-  }
-  if (startChar !== '') {
-    return false;
-  }
-
-  return {
-    value: attrStr,
-    index: i,
-    tagClosed: tagClosed
-  };
-}
-
-/**
- * Walk `attrStr` once, left to right, splitting it into attribute tokens.
- *
- * This replaces a regex that used to do the same job
- * (`(\s*)([^\s=]+)(\s*=)?(\s*(['"])(([\s\S])*?)\5)?`). That regex led with an
- * optional whitespace group followed by a required "non-whitespace" group.
- * On a long run of whitespace that never resolves into an attribute name
- * (e.g. a tag with thousands of trailing spaces before `>`), the engine
- * backtracks the whitespace group one character at a time before giving up
- * and moving to the next starting position — one full backtrack per
- * position, which is quadratic in the length of the run.
- *
- * The scan is forward-only: the cursor never moves backwards, so each
- * character is visited a constant number of times and the cost is linear
- * in the length of the string.
- *
- * Each returned token mirrors the shape the old regex match array had, so
- * the validation logic below (which reads token[1]..token[6]) didn't need
- * to change:
- *   token.startIndex - where this token begins in attrStr
- *   token[1]          - leading whitespace before the name
- *   token[2]          - the attribute name
- *   token[3]          - whitespace + '=' if present, else undefined
- *   token[4]          - marker (any defined value) if a quoted value was found
- *   token[5]          - the quote character used ('"' or "'")
- *   token[6]          - the value's text, without the surrounding quotes
- *
- * A malformed leading character (e.g. a stray '=' with no name before it)
- * is simply skipped over, one character at a time — the same outcome the
- * old regex produced by failing to match at that position and retrying at
- * the next one.
- */
-function scanAttributeTokens(attrStr) {
-  const tokens = [];
-  const len = attrStr.length;
-  let i = 0;
-
-  while (i < len) {
-    const tokenStart = i;
-
-    // Leading whitespace before the name.
-    while (i < len && isWhiteSpace(attrStr[i])) i++;
-    if (i >= len) break; // trailing whitespace only — nothing left to read
-
-    if (attrStr[i] === '=') {
-      // No name before this '=' — not a valid attribute start. Move past
-      i++;
-      continue;
-    }
-
-    const leadingWs = attrStr.slice(tokenStart, i);
-
-    // Attribute name — everything up to the next whitespace or '='.
-    const nameStart = i;
-    while (i < len && !isWhiteSpace(attrStr[i]) && attrStr[i] !== '=') i++;
-    const name = attrStr.slice(nameStart, i);
-
-    // Optional whitespace + '='.
-    let equalsGroup; // whitespace + '=' text, or undefined if absent
-    let j = i;
-    while (j < len && isWhiteSpace(attrStr[j])) j++;
-    if (j < len && attrStr[j] === '=') {
-      equalsGroup = attrStr.slice(i, j + 1);
-      i = j + 1;
-    }
-
-    // Optional whitespace + quoted value.
-    let quoteChar;
-    let value;
-    let k = i;
-    while (k < len && isWhiteSpace(attrStr[k])) k++;
-    if (k < len && (attrStr[k] === '"' || attrStr[k] === "'")) {
-      const valueStart = k + 1;
-      const closeIdx = attrStr.indexOf(attrStr[k], valueStart);
-      if (closeIdx !== -1) {
-        quoteChar = attrStr[k];
-        value = attrStr.slice(valueStart, closeIdx);
-        i = closeIdx + 1;
-      }
-      // No closing quote found anywhere in the rest of the string — leave
-      // quoteChar/value undefined, same as the old regex's group failing
-      // to match a backreference-less run.
-    }
-
-    const token = { startIndex: tokenStart };
-    token[1] = leadingWs;
-    token[2] = name;
-    token[3] = equalsGroup;
-    token[4] = quoteChar !== undefined ? true : undefined;
-    token[5] = quoteChar;
-    token[6] = value;
-    tokens.push(token);
-  }
-
-  return tokens;
-}
-
-//attr, ="sd", a="amit's", a="sd"b="saf", ab  cd=""
-
-function validateAttributeString(attrStr, options) {
-  //console.log("start:"+attrStr+":end");
-
-  //if(attrStr.trim().length === 0) return true; //empty string
-
-  const matches = scanAttributeTokens(attrStr);
-  const attrNames = {};
-
-  for (let i = 0; i < matches.length; i++) {
-    if (matches[i][1].length === 0) {
-      //nospace before attribute name: a="sd"b="saf"
-      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]))
-    } else if (matches[i][3] !== undefined && matches[i][4] === undefined) {
-      return getErrorObject('InvalidAttr', "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] === undefined && !options.allowBooleanAttributes) {
-      //independent attribute: ab
-      return getErrorObject('InvalidAttr', "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
-    }
-    /* else if(matches[i][6] === undefined){//attribute without value: ab=
-                    return { err: { code:"InvalidAttr",msg:"attribute " + matches[i][2] + " has no value assigned."}};
-                } */
-    const attrName = matches[i][2];
-    if (!validateAttrName(attrName)) {
-      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is an invalid name.", getPositionFromMatch(matches[i]));
-    }
-    if (!Object.prototype.hasOwnProperty.call(attrNames, attrName)) {
-      //check for duplicate attribute.
-      attrNames[attrName] = 1;
-    } else {
-      return getErrorObject('InvalidAttr', "Attribute '" + attrName + "' is repeated.", getPositionFromMatch(matches[i]));
-    }
-  }
-
-  return true;
-}
-
-function validateNumberAmpersand(xmlData, i) {
-  let re = /\d/;
-  if (xmlData[i] === 'x') {
-    i++;
-    re = /[\da-fA-F]/;
-  }
-  for (; i < xmlData.length; i++) {
-    if (xmlData[i] === ';')
-      return i;
-    if (!xmlData[i].match(re))
-      break;
-  }
-  return -1;
-}
-
-function validateAmpersand(xmlData, i) {
-  // https://www.w3.org/TR/xml/#dt-charref
-  i++;
-  if (xmlData[i] === ';')
-    return -1;
-  if (xmlData[i] === '#') {
-    i++;
-    return validateNumberAmpersand(xmlData, i);
-  }
-  let count = 0;
-  for (; i < xmlData.length; i++, count++) {
-    if (xmlData[i].match(/\w/) && count < 20)
-      continue;
-    if (xmlData[i] === ';')
-      break;
-    return -1;
-  }
-  return i;
-}
-
-function getErrorObject(code, message, lineNumber) {
-  return {
-    err: {
-      code: code,
-      msg: message,
-      line: lineNumber.line || lineNumber,
-      col: lineNumber.col,
-    },
-  };
-}
-
-function validateAttrName(attrName) {
-  return isName(attrName);
-}
-
-// const startsWithXML = /^xml/i;
-
-function validateTagName(tagname) {
-  return isName(tagname) /* && !tagname.match(startsWithXML) */;
-}
-
-//this function returns the line number for the character at the given index
-function getLineNumberForPosition(xmlData, index) {
-  const lines = xmlData.substring(0, index).split(/\r?\n/);
-  return {
-    line: lines.length,
-
-    // column number is last line's length + 1, because column numbering starts at 1:
-    col: lines[lines.length - 1].length + 1
-  };
-}
-
-//this function returns the position of the first character of match within attrStr
-function getPositionFromMatch(match) {
-  return match.startIndex + match[1].length;
-}
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/validator.js
+var validator = __nccwpck_require__(1176);
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 /* global Uint8Array */
 
@@ -40781,7 +35190,7 @@ class XMLParser {
         if (validationOption) {
             if (validationOption === true) validationOption = {}; //validate with default options
 
-            const result = validator_validate(xmlData, validationOption);
+            const result = (0,validator/* validate */.t)(xmlData, validationOption);
             if (result !== true) {
                 throw Error(`${result.err.msg}:${result.err.line}:${result.err.col}`)
             }
@@ -40824,17 +35233,6454 @@ class XMLParser {
         return XmlNode.getMetaDataSymbol();
     }
 }
-;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/fxp.js
 
+/***/ }),
 
+/***/ 3945:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ Expression)
+/* harmony export */ });
+/**
+ * Expression - Parses and stores a tag pattern expression
+ * 
+ * Patterns are parsed once and stored in an optimized structure for fast matching.
+ * 
+ * @example
+ * const expr = new Expression("root.users.user");
+ * const expr2 = new Expression("..user[id]:first");
+ * const expr3 = new Expression("root/users/user", { separator: '/' });
+ */
+class Expression {
+  /**
+   * Create a new Expression
+   * @param {string} pattern - Pattern string (e.g., "root.users.user", "..user[id]")
+   * @param {Object} options - Configuration options
+   * @param {string} options.separator - Path separator (default: '.')
+   */
+  constructor(pattern, options = {}, data) {
+    this.pattern = pattern;
+    this.separator = options.separator || '.';
+    this.segments = this._parse(pattern);
+    this.data = data;
+    // Cache expensive checks for performance (O(1) instead of O(n))
+    this._hasDeepWildcard = this.segments.some(seg => seg.type === 'deep-wildcard');
+    this._hasAttributeCondition = this.segments.some(seg => seg.attrName !== undefined);
+    this._hasPositionSelector = this.segments.some(seg => seg.position !== undefined);
+  }
 
+  /**
+   * Parse pattern string into segments
+   * @private
+   * @param {string} pattern - Pattern to parse
+   * @returns {Array} Array of segment objects
+   */
+  _parse(pattern) {
+    const segments = [];
 
+    // Split by separator but handle ".." specially
+    let i = 0;
+    let currentPart = '';
 
-const XMLValidator = {
-  validate: validator_validate
+    while (i < pattern.length) {
+      if (pattern[i] === this.separator) {
+        // Check if next char is also separator (deep wildcard)
+        if (i + 1 < pattern.length && pattern[i + 1] === this.separator) {
+          // Flush current part if any
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+            currentPart = '';
+          }
+          // Add deep wildcard
+          segments.push({ type: 'deep-wildcard' });
+          i += 2; // Skip both separators
+        } else {
+          // Regular separator
+          if (currentPart.trim()) {
+            segments.push(this._parseSegment(currentPart.trim()));
+          }
+          currentPart = '';
+          i++;
+        }
+      } else {
+        currentPart += pattern[i];
+        i++;
+      }
+    }
+
+    // Flush remaining part
+    if (currentPart.trim()) {
+      segments.push(this._parseSegment(currentPart.trim()));
+    }
+
+    return segments;
+  }
+
+  /**
+   * Parse a single segment
+   * @private
+   * @param {string} part - Segment string (e.g., "user", "ns::user", "user[id]", "ns::user:first")
+   * @returns {Object} Segment object
+   */
+  _parseSegment(part) {
+    const segment = { type: 'tag' };
+
+    // NEW NAMESPACE SYNTAX (v2.0):
+    // ============================
+    // Namespace uses DOUBLE colon (::)
+    // Position uses SINGLE colon (:)
+    // 
+    // Examples:
+    //   "user"              → tag
+    //   "user:first"        → tag + position
+    //   "user[id]"          → tag + attribute
+    //   "user[id]:first"    → tag + attribute + position
+    //   "ns::user"          → namespace + tag
+    //   "ns::user:first"    → namespace + tag + position
+    //   "ns::user[id]"      → namespace + tag + attribute
+    //   "ns::user[id]:first" → namespace + tag + attribute + position
+    //   "ns::first"         → namespace + tag named "first" (NO ambiguity!)
+    //
+    // This eliminates all ambiguity:
+    //   :: = namespace separator
+    //   :  = position selector
+    //   [] = attributes
+
+    // Step 1: Extract brackets [attr] or [attr=value]
+    let bracketContent = null;
+    let withoutBrackets = part;
+
+    const bracketMatch = part.match(/^([^\[]+)(\[[^\]]*\])(.*)$/);
+    if (bracketMatch) {
+      withoutBrackets = bracketMatch[1] + bracketMatch[3];
+      if (bracketMatch[2]) {
+        const content = bracketMatch[2].slice(1, -1);
+        if (content) {
+          bracketContent = content;
+        }
+      }
+    }
+
+    // Step 2: Check for namespace (double colon ::)
+    let namespace = undefined;
+    let tagAndPosition = withoutBrackets;
+
+    if (withoutBrackets.includes('::')) {
+      const nsIndex = withoutBrackets.indexOf('::');
+      namespace = withoutBrackets.substring(0, nsIndex).trim();
+      tagAndPosition = withoutBrackets.substring(nsIndex + 2).trim(); // Skip ::
+
+      if (!namespace) {
+        throw new Error(`Invalid namespace in pattern: ${part}`);
+      }
+    }
+
+    // Step 3: Parse tag and position (single colon :)
+    let tag = undefined;
+    let positionMatch = null;
+
+    if (tagAndPosition.includes(':')) {
+      const colonIndex = tagAndPosition.lastIndexOf(':'); // Use last colon for position
+      const tagPart = tagAndPosition.substring(0, colonIndex).trim();
+      const posPart = tagAndPosition.substring(colonIndex + 1).trim();
+
+      // Verify position is a valid keyword
+      const isPositionKeyword = ['first', 'last', 'odd', 'even'].includes(posPart) ||
+        /^nth\(\d+\)$/.test(posPart);
+
+      if (isPositionKeyword) {
+        tag = tagPart;
+        positionMatch = posPart;
+      } else {
+        // Not a valid position keyword, treat whole thing as tag
+        tag = tagAndPosition;
+      }
+    } else {
+      tag = tagAndPosition;
+    }
+
+    if (!tag) {
+      throw new Error(`Invalid segment pattern: ${part}`);
+    }
+
+    segment.tag = tag;
+    if (namespace) {
+      segment.namespace = namespace;
+    }
+
+    // Step 4: Parse attributes
+    if (bracketContent) {
+      if (bracketContent.includes('=')) {
+        const eqIndex = bracketContent.indexOf('=');
+        segment.attrName = bracketContent.substring(0, eqIndex).trim();
+        segment.attrValue = bracketContent.substring(eqIndex + 1).trim();
+      } else {
+        segment.attrName = bracketContent.trim();
+      }
+    }
+
+    // Step 5: Parse position selector
+    if (positionMatch) {
+      const nthMatch = positionMatch.match(/^nth\((\d+)\)$/);
+      if (nthMatch) {
+        segment.position = 'nth';
+        segment.positionValue = parseInt(nthMatch[1], 10);
+      } else {
+        segment.position = positionMatch;
+      }
+    }
+
+    return segment;
+  }
+
+  /**
+   * Get the number of segments
+   * @returns {number}
+   */
+  get length() {
+    return this.segments.length;
+  }
+
+  /**
+   * Check if expression contains deep wildcard
+   * @returns {boolean}
+   */
+  hasDeepWildcard() {
+    return this._hasDeepWildcard;
+  }
+
+  /**
+   * Check if expression has attribute conditions
+   * @returns {boolean}
+   */
+  hasAttributeCondition() {
+    return this._hasAttributeCondition;
+  }
+
+  /**
+   * Check if expression has position selectors
+   * @returns {boolean}
+   */
+  hasPositionSelector() {
+    return this._hasPositionSelector;
+  }
+
+  /**
+   * Get string representation
+   * @returns {string}
+   */
+  toString() {
+    return this.pattern;
+  }
 }
 
+/***/ }),
+
+/***/ 8257:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   A: () => (/* binding */ Matcher)
+/* harmony export */ });
+/* unused harmony export MatcherView */
+
+
+/**
+ * MatcherView - A lightweight read-only view over a Matcher's internal state.
+ *
+ * Created once by Matcher and reused across all callbacks. Holds a direct
+ * reference to the parent Matcher so it always reflects current parser state
+ * with zero copying or freezing overhead.
+ *
+ * Users receive this via {@link Matcher#readOnly} or directly from parser
+ * callbacks. It exposes all query and matching methods but has no mutation
+ * methods — misuse is caught at the TypeScript level rather than at runtime.
+ *
+ * @example
+ * const matcher = new Matcher();
+ * const view = matcher.readOnly();
+ *
+ * matcher.push("root", {});
+ * view.getCurrentTag(); // "root"
+ * view.getDepth();      // 1
+ */
+class MatcherView {
+  /**
+   * @param {Matcher} matcher - The parent Matcher instance to read from.
+   */
+  constructor(matcher) {
+    this._matcher = matcher;
+  }
+
+  /**
+   * Get the path separator used by the parent matcher.
+   * @returns {string}
+   */
+  get separator() {
+    return this._matcher.separator;
+  }
+
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].tag : undefined;
+  }
+
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    const path = this._matcher.path;
+    return path.length > 0 ? path[path.length - 1].namespace : undefined;
+  }
+
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return undefined;
+    return path[path.length - 1].values?.[attrName];
+  }
+
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    const path = this._matcher.path;
+    if (path.length === 0) return false;
+    const current = path[path.length - 1];
+    return current.values !== undefined && attrName in current.values;
+  }
+
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAnyParentAttr(attrName) {
+    return this._matcher.getAnyParentAttr(attrName);
+  }
+
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    return this._matcher.hasAnyParentAttr(attrName);
+  }
+
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].position ?? 0;
+  }
+
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    const path = this._matcher.path;
+    if (path.length === 0) return -1;
+    return path[path.length - 1].counter ?? 0;
+  }
+
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this._matcher.path.length;
+  }
+
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    return this._matcher.toString(separator, includeNamespace);
+  }
+
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this._matcher.path.map(n => n.tag);
+  }
+
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    return this._matcher.matches(expression);
+  }
+
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this._matcher);
+  }
+}
+
+/**
+ * Matcher - Tracks current path in XML/JSON tree and matches against Expressions.
+ *
+ * The matcher maintains a stack of nodes representing the current path from root to
+ * current tag. It only stores attribute values for the current (top) node to minimize
+ * memory usage. Sibling tracking is used to auto-calculate position and counter.
+ *
+ * Use {@link Matcher#readOnly} to obtain a {@link MatcherView} safe to pass to
+ * user callbacks — it always reflects current state with no Proxy overhead.
+ *
+ * @example
+ * const matcher = new Matcher();
+ * matcher.push("root", {});
+ * matcher.push("users", {});
+ * matcher.push("user", { id: "123", type: "admin" });
+ *
+ * const expr = new Expression("root.users.user");
+ * matcher.matches(expr); // true
+ */
+class Matcher {
+  /**
+   * Create a new Matcher.
+   * @param {Object} [options={}]
+   * @param {string} [options.separator='.'] - Default path separator
+   */
+  constructor(options = {}) {
+    this.separator = options.separator || '.';
+    this.path = [];
+    this.siblingStacks = [];
+    // Each path node: { tag, values, position, counter, namespace? }
+    // values only present for current (last) node
+    // Each siblingStacks entry: Map<tagName, count> tracking occurrences at each level
+    this._pathStringCache = null;
+    this._view = new MatcherView(this);
+
+    // Kept-attribute stack: only populated when push() is called with options.keep.
+    this._keptAttrs = [];
+  }
+
+  /**
+   * Push a new tag onto the path.
+   * @param {string} tagName
+   * @param {Object|null} [attrValues=null]
+   * @param {string|null} [namespace=null]
+   * @param {Object|null} [options=null]
+   * @param {string[]} [options.keep] - Names of attributes (from attrValues)
+   */
+  push(tagName, attrValues = null, namespace = null, options = null) {
+    this._pathStringCache = null;
+
+    // Remove values from previous current node (now becoming ancestor)
+    if (this.path.length > 0) {
+      this.path[this.path.length - 1].values = undefined;
+    }
+
+    // Get or create sibling tracking for current level
+    const currentLevel = this.path.length;
+    let level = this.siblingStacks[currentLevel];
+    if (!level) {
+      // `counts` tells same-name siblings apart (the "counter" — nth <item>
+      // among other <item>s). `total` is every child seen at this level so
+      // far, kept as a running number instead of re-added from `counts` on
+      // every push — a parent with many differently-named children would
+      // otherwise cost more per child the more distinct names it has.
+      level = { counts: new Map(), total: 0 };
+      this.siblingStacks[currentLevel] = level;
+    }
+
+    // Create a unique key for sibling tracking that includes namespace
+    const siblingKey = namespace ? `${namespace}:${tagName}` : tagName;
+
+    // Calculate counter (how many times this tag appeared at this level)
+    const counter = level.counts.get(siblingKey) || 0;
+
+    // Position = total children at this level seen before this one.
+    const position = level.total;
+
+    // Update sibling count for this tag, and the level's running total.
+    level.counts.set(siblingKey, counter + 1);
+    level.total++;
+
+    // Create new node
+    const node = {
+      tag: tagName,
+      position: position,
+      counter: counter
+    };
+
+    if (namespace !== null && namespace !== undefined) {
+      node.namespace = namespace;
+    }
+
+    if (attrValues !== null && attrValues !== undefined) {
+      node.values = attrValues;
+    }
+
+    this.path.push(node);
+
+    // Depth of the node we just pushed (1-based, matches this.path.length)
+    const depth = this.path.length;
+
+    // Copy only the requested attributes into the kept-attrs stack. This is
+    // the one part of push() whose cost scales with input (O(keep.length))
+    // rather than being O(1) — by design, since the caller is explicitly
+    // opting in for specific attribute names. No options/keep => zero added
+    // cost beyond the two property reads below.
+    const keep = options !== null ? options.keep : null;
+    if (keep !== null && keep !== undefined && keep.length > 0 && attrValues) {
+      for (let i = 0; i < keep.length; i++) {
+        const name = keep[i];
+        if (attrValues[name] !== undefined) {
+          this._keptAttrs.push({ depth, name, value: attrValues[name] });
+        }
+      }
+    }
+  }
+
+  /**
+   * Pop the last tag from the path.
+   * @returns {Object|undefined} The popped node
+   */
+  pop() {
+    if (this.path.length === 0) return undefined;
+    this._pathStringCache = null;
+
+    const node = this.path.pop();
+
+    if (this.siblingStacks.length > this.path.length + 1) {
+      this.siblingStacks.length = this.path.length + 1;
+    }
+
+    // Drop any kept attributes that belonged to the popped node (or deeper).
+    // _keptAttrs is depth-ordered (push only ever appends increasing depths),
+    // so this is a backward scan that stops at the first surviving entry —
+    // typically O(1) since kept attrs are rare by design.
+    const poppedDepth = this.path.length + 1;
+    while (
+      this._keptAttrs.length > 0 &&
+      this._keptAttrs[this._keptAttrs.length - 1].depth >= poppedDepth
+    ) {
+      this._keptAttrs.pop();
+    }
+
+    return node;
+  }
+
+  /**
+   * Update current node's attribute values.
+   * Useful when attributes are parsed after push.
+   * @param {Object} attrValues
+   */
+  updateCurrent(attrValues) {
+    if (this.path.length > 0) {
+      const current = this.path[this.path.length - 1];
+      if (attrValues !== null && attrValues !== undefined) {
+        current.values = attrValues;
+      }
+    }
+  }
+
+  /**
+   * Get current tag name.
+   * @returns {string|undefined}
+   */
+  getCurrentTag() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].tag : undefined;
+  }
+
+  /**
+   * Get current namespace.
+   * @returns {string|undefined}
+   */
+  getCurrentNamespace() {
+    return this.path.length > 0 ? this.path[this.path.length - 1].namespace : undefined;
+  }
+
+  /**
+   * Get current node's attribute value.
+   * @param {string} attrName
+   * @returns {*}
+   */
+  getAttrValue(attrName) {
+    if (this.path.length === 0) return undefined;
+    return this.path[this.path.length - 1].values?.[attrName];
+  }
+
+  /**
+   * Check if current node has an attribute.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAttr(attrName) {
+    if (this.path.length === 0) return false;
+    const current = this.path[this.path.length - 1];
+    return current.values !== undefined && attrName in current.values;
+  }
+
+  /**
+   * Get the value of a "kept" attribute from the nearest ancestor (or
+   * current node) that declared it via `push(tag, attrs, ns, { keep: [...] })`.
+   * Unlike getAttrValue(), this works regardless of how deep the path has
+   * gone since the attribute was pushed — but only for attribute names that
+   * were explicitly marked with `keep` at push time. Cost is proportional to
+   * the number of currently-kept attributes (typically 0-3), not path depth.
+   * @param {string} attrName
+   * @returns {*} the value, or undefined if no ancestor kept this attribute
+   */
+  getAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return kept[i].value;
+    }
+    return undefined;
+  }
+
+  /**
+   * Check whether any ancestor (or the current node) kept the given
+   * attribute via `push(tag, attrs, ns, { keep: [...] })`.
+   * @param {string} attrName
+   * @returns {boolean}
+   */
+  hasAnyParentAttr(attrName) {
+    const kept = this._keptAttrs;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      if (kept[i].name === attrName) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Get current node's sibling position (child index in parent).
+   * @returns {number}
+   */
+  getPosition() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].position ?? 0;
+  }
+
+  /**
+   * Get current node's repeat counter (occurrence count of this tag name).
+   * @returns {number}
+   */
+  getCounter() {
+    if (this.path.length === 0) return -1;
+    return this.path[this.path.length - 1].counter ?? 0;
+  }
+
+  /**
+   * Get current node's sibling index (alias for getPosition).
+   * @returns {number}
+   * @deprecated Use getPosition() or getCounter() instead
+   */
+  getIndex() {
+    return this.getPosition();
+  }
+
+  /**
+   * Get current path depth.
+   * @returns {number}
+   */
+  getDepth() {
+    return this.path.length;
+  }
+
+  /**
+   * Get path as string.
+   * @param {string} [separator] - Optional separator (uses default if not provided)
+   * @param {boolean} [includeNamespace=true]
+   * @returns {string}
+   */
+  toString(separator, includeNamespace = true) {
+    const sep = separator || this.separator;
+    const isDefault = (sep === this.separator && includeNamespace === true);
+
+    if (isDefault) {
+      if (this._pathStringCache !== null) {
+        return this._pathStringCache;
+      }
+      const result = this.path.map(n =>
+        (n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
+      ).join(sep);
+      this._pathStringCache = result;
+      return result;
+    }
+
+    return this.path.map(n =>
+      (includeNamespace && n.namespace) ? `${n.namespace}:${n.tag}` : n.tag
+    ).join(sep);
+  }
+
+  /**
+   * Get path as array of tag names.
+   * @returns {string[]}
+   */
+  toArray() {
+    return this.path.map(n => n.tag);
+  }
+
+  /**
+   * Reset the path to empty.
+   */
+  reset() {
+    this._pathStringCache = null;
+    this.path = [];
+    this.siblingStacks = [];
+    this._keptAttrs = [];
+  }
+
+  /**
+   * Match current path against an Expression.
+   * @param {Expression} expression
+   * @returns {boolean}
+   */
+  matches(expression) {
+    const segments = expression.segments;
+
+    if (segments.length === 0) {
+      return false;
+    }
+
+    if (expression.hasDeepWildcard()) {
+      return this._matchWithDeepWildcard(segments);
+    }
+
+    return this._matchSimple(segments);
+  }
+
+  /**
+   * @private
+   */
+  _matchSimple(segments) {
+    if (this.path.length !== segments.length) {
+      return false;
+    }
+
+    for (let i = 0; i < segments.length; i++) {
+      if (!this._matchSegment(segments[i], this.path[i], i === this.path.length - 1)) {
+        return false;
+      }
+    }
+
+    return true;
+  }
+
+  /**
+   * @private
+   */
+  _matchWithDeepWildcard(segments) {
+    let pathIdx = this.path.length - 1;
+    let segIdx = segments.length - 1;
+
+    while (segIdx >= 0 && pathIdx >= 0) {
+      const segment = segments[segIdx];
+
+      if (segment.type === 'deep-wildcard') {
+        segIdx--;
+
+        if (segIdx < 0) {
+          return true;
+        }
+
+        const nextSeg = segments[segIdx];
+        let found = false;
+
+        for (let i = pathIdx; i >= 0; i--) {
+          if (this._matchSegment(nextSeg, this.path[i], i === this.path.length - 1)) {
+            pathIdx = i - 1;
+            segIdx--;
+            found = true;
+            break;
+          }
+        }
+
+        if (!found) {
+          return false;
+        }
+      } else {
+        if (!this._matchSegment(segment, this.path[pathIdx], pathIdx === this.path.length - 1)) {
+          return false;
+        }
+        pathIdx--;
+        segIdx--;
+      }
+    }
+
+    return segIdx < 0;
+  }
+
+  /**
+   * @private
+   */
+  _matchSegment(segment, node, isCurrentNode) {
+    if (segment.tag !== '*' && segment.tag !== node.tag) {
+      return false;
+    }
+
+    if (segment.namespace !== undefined) {
+      if (segment.namespace !== '*' && segment.namespace !== node.namespace) {
+        return false;
+      }
+    }
+
+    if (segment.attrName !== undefined) {
+      if (!isCurrentNode) {
+        return false;
+      }
+
+      if (!node.values || !(segment.attrName in node.values)) {
+        return false;
+      }
+
+      if (segment.attrValue !== undefined) {
+        if (String(node.values[segment.attrName]) !== String(segment.attrValue)) {
+          return false;
+        }
+      }
+    }
+
+    if (segment.position !== undefined) {
+      if (!isCurrentNode) {
+        return false;
+      }
+
+      const counter = node.counter ?? 0;
+
+      if (segment.position === 'first' && counter !== 0) {
+        return false;
+      } else if (segment.position === 'odd' && counter % 2 !== 1) {
+        return false;
+      } else if (segment.position === 'even' && counter % 2 !== 0) {
+        return false;
+      } else if (segment.position === 'nth' && counter !== segment.positionValue) {
+        return false;
+      }
+    }
+
+    return true;
+  }
+
+  /**
+   * Match any expression in the given set against the current path.
+   * @param {ExpressionSet} exprSet
+   * @returns {boolean}
+   */
+  matchesAny(exprSet) {
+    return exprSet.matchesAny(this);
+  }
+
+  /**
+   * Create a snapshot of current state.
+   * @returns {Object}
+   */
+  snapshot() {
+    return {
+      path: this.path.map(node => ({ ...node })),
+      siblingStacks: this.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level),
+      keptAttrs: this._keptAttrs.map(entry => ({ ...entry }))
+    };
+  }
+
+  /**
+   * Restore state from snapshot.
+   * @param {Object} snapshot
+   */
+  restore(snapshot) {
+    this._pathStringCache = null;
+    this.path = snapshot.path.map(node => ({ ...node }));
+    this.siblingStacks = snapshot.siblingStacks.map(level => level ? { counts: new Map(level.counts), total: level.total } : level);
+    this._keptAttrs = (snapshot.keptAttrs || []).map(entry => ({ ...entry }));
+  }
+
+  /**
+   * Return the read-only {@link MatcherView} for this matcher.
+   *
+   * The same instance is returned on every call — no allocation occurs.
+   * It always reflects the current parser state and is safe to pass to
+   * user callbacks without risk of accidental mutation.
+   *
+   * @returns {MatcherView}
+   *
+   * @example
+   * const view = matcher.readOnly();
+   * // pass view to callbacks — it stays in sync automatically
+   * view.matches(expr);       // ✓
+   * view.getCurrentTag();     // ✓
+   * // view.push(...)         // ✗ method does not exist — caught by TypeScript
+   */
+  readOnly() {
+    return this._view;
+  }
+}
+
+
+/***/ }),
+
+/***/ 4658:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   fG: () => (/* binding */ qName),
+/* harmony export */   fH: () => (/* binding */ createValidator)
+/* harmony export */ });
+/* unused harmony exports name, ncName, nmToken, nmTokens, validate, validateAll, sanitize */
+/**
+ * xml-naming
+ * Validates XML Name productions as defined in the XML 1.0 and 1.1 specifications.
+ * Covers: Name, NCName, QName, NMToken, NMTokens
+ *
+ * XML 1.0 spec: https://www.w3.org/TR/xml/#NT-Name
+ * XML 1.1 spec: https://www.w3.org/TR/xml11/#NT-NameStartChar
+ * XML NS spec:  https://www.w3.org/TR/xml-names/#NT-NCName
+ */
+
+// ---------------------------------------------------------------------------
+// Character class strings — XML 1.0
+//
+// NameStartChar ::= ":" | [A-Z] | "_" | [a-z]
+//   | [#xC0-#xD6]   | [#xD8-#xF6]   | [#xF8-#x2FF]
+//   | [#x370-#x37D] | [#x37F-#x1FFF]    <- split to exclude #x0487
+//   | [#x200C-#x200D]
+//   | [#x2070-#x218F] | [#x2C00-#x2FEF]
+//   | [#x3001-#xD7FF] | [#xF900-#xFDCF] | [#xFDF0-#xFFFD]
+//
+// NameChar ::= NameStartChar | "-" | "." | [0-9]
+//   | #xB7 | [#x0300-#x036F] | [#x203F-#x2040]
+//
+// Note: \u0487 (Combining Cyrillic Millions Sign) was added in Unicode 4.0,
+// after XML 1.0 was defined against Unicode 2.0. It falls inside the range
+// \u037F-\u1FFF but must be excluded. We split that range into
+// \u037F-\u0486 and \u0488-\u1FFF to exclude it explicitly.
+// ---------------------------------------------------------------------------
+
+const nameStartChar10 =
+  ':A-Za-z_' +
+  '\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF' +
+  '\u0370-\u037D' +
+  '\u037F-\u0486\u0488-\u1FFF' +  // split to exclude \u0487
+  '\u200C-\u200D' +
+  '\u2070-\u218F' +
+  '\u2C00-\u2FEF' +
+  '\u3001-\uD7FF' +
+  '\uF900-\uFDCF' +
+  '\uFDF0-\uFFFD';
+
+const nameChar10 =
+  nameStartChar10 +
+  '\\-\\.\\d' +
+  '\u00B7' +
+  '\u0300-\u036F' +
+  '\u203F-\u2040';
+
+// ---------------------------------------------------------------------------
+// Character class strings — XML 1.1
+//
+// Differences from XML 1.0:
+//
+// NameStartChar:
+//   1.0 has split ranges: \u00C0-\u00D6, \u00D8-\u00F6, \u00F8-\u02FF
+//   1.1 merges them into: \u00C0-\u02FF
+//   (\u00D7 x and \u00F7 / are division symbols, excluded in both versions)
+//
+//   1.0 tops out at \uFFFD (BMP only)
+//   1.1 adds \u{10000}-\u{EFFFF} (supplementary planes)
+//   These require the /u flag on the RegExp — see buildRegexes below.
+//
+// NameChar:
+//   1.1 adds \u0487 (Combining Cyrillic Millions Sign, added in Unicode 4.0)
+// ---------------------------------------------------------------------------
+
+const nameStartChar11 =
+  ':A-Za-z_' +
+  '\u00C0-\u02FF' +                    // merged — 1.0 had three split ranges here
+  '\u0370-\u037D' +
+  '\u037F-\u0486\u0488-\u1FFF' +       // split to exclude \u0487 (combining mark, never a NameStartChar)
+  '\u200C-\u200D' +
+  '\u2070-\u218F' +
+  '\u2C00-\u2FEF' +
+  '\u3001-\uD7FF' +
+  '\uF900-\uFDCF' +
+  '\uFDF0-\uFFFD' +
+  '\u{10000}-\u{EFFFF}';     // supplementary planes — REQUIRES /u flag on RegExp
+
+const nameChar11 =
+  nameStartChar11 +
+  '\\-\\.\\d' +
+  '\u00B7' +
+  '\u0300-\u036F' +
+  '\u0487' +                 // Combining Cyrillic Millions Sign — valid in 1.1, not 1.0
+  '\u203F-\u2040';
+
+// ---------------------------------------------------------------------------
+// Regex builders
+//
+// XML 1.0 regexes: no flags — BMP only, standard JS regex behaviour.
+// XML 1.1 regexes: /u flag — required for \u{10000}-\u{EFFFF} to match actual
+//   supplementary code points rather than lone surrogates (which are illegal XML).
+// ---------------------------------------------------------------------------
+
+const buildRegexes = (startChar, char, flags = '') => {
+  const ncStart = startChar.replace(':', '');
+  const ncChar = char.replace(':', '');
+  const ncNamePat = `[${ncStart}][${ncChar}]*`;
+
+  return {
+    name: new RegExp(`^[${startChar}][${char}]*$`, flags),
+    ncName: new RegExp(`^${ncNamePat}$`, flags),
+    qName: new RegExp(`^${ncNamePat}(?::${ncNamePat})?$`, flags),
+    nmToken: new RegExp(`^[${char}]+$`, flags),
+    nmTokens: new RegExp(`^[${char}]+(?:\\s+[${char}]+)*$`, flags),
+  };
+};
+
+const regexes10 = buildRegexes(nameStartChar10, nameChar10);       // no /u — BMP only
+const regexes11 = buildRegexes(nameStartChar11, nameChar11, 'u');  // /u — enables \u{10000}-\u{EFFFF}
+
+// ---------------------------------------------------------------------------
+// ASCII-only fast path (opt-in, off by default)
+//
+// The XML 1.0 vs 1.1 NameStartChar/NameChar productions differ *only* in
+// their non-ASCII ranges (merged vs split Latin-1 ranges, \u0487, and
+// supplementary planes). Restricted to ASCII, both versions collapse to the
+// same character classes, so a single regex pair covers both xmlVersion
+// values — no /u flag needed.
+//
+// Rationale: unicode-aware regexes (the /u flag, required for XML 1.1's
+// supplementary-plane range) are measurably slower in V8 than plain
+// non-unicode regexes on the same input, even when the input is pure ASCII.
+// For the common case — HTML/SVG ids, XML tags — names are ASCII, so callers
+// who know this can opt in to skip the unicode-aware matching path entirely.
+// This is a real but *conditional* win: mainly for XML 1.1 input (avoids /u),
+// or at scale where the larger unicode character classes add engine
+// overhead. It also changes behaviour (rejects legitimate non-ASCII XML
+// 1.0/1.1 names), so it must never be silently enabled — hence off by
+// default.
+// ---------------------------------------------------------------------------
+
+const nameStartCharAscii = ':A-Za-z_';
+const nameCharAscii = nameStartCharAscii + '\\-\\.\\d';
+
+const regexesAscii = buildRegexes(nameStartCharAscii, nameCharAscii); // no /u — ASCII only
+
+const getRegexes = (xmlVersion = '1.0', asciiOnly = false) => {
+  if (asciiOnly) return regexesAscii;
+  return xmlVersion === '1.1' ? regexes11 : regexes10;
+};
+
+// ---------------------------------------------------------------------------
+// Boolean validators
+// ---------------------------------------------------------------------------
+
+/**
+ * Returns true if the string is a valid XML Name.
+ * Colons are allowed anywhere (Name production).
+ * Used for: DOCTYPE entity names, notation names, DTD element declarations.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const name = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).name.test(str);
+
+/**
+ * Returns true if the string is a valid NCName (Non-Colonized Name).
+ * Colons are not permitted.
+ * Used for: namespace prefixes, local names, SVG id attributes.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const ncName = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).ncName.test(str);
+
+/**
+ * Returns true if the string is a valid QName (Qualified Name).
+ * Allows exactly one colon as a prefix separator: prefix:localName.
+ * Used for: element and attribute names in namespace-aware XML/SVG.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const qName = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).qName.test(str);
+
+/**
+ * Returns true if the string is a valid NMToken.
+ * Like Name but no restriction on the first character.
+ * Used for: DTD NMTOKEN attribute values.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const nmToken = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).nmToken.test(str);
+
+/**
+ * Returns true if the string is a valid NMTokens value.
+ * A whitespace-separated list of NMToken values.
+ * Used for: DTD NMTOKENS attribute values.
+ *
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ *   asciiOnly: skip unicode-aware matching, ASCII names only (default false).
+ */
+const nmTokens = (str, { xmlVersion = '1.0', asciiOnly = false } = {}) =>
+  getRegexes(xmlVersion, asciiOnly).nmTokens.test(str);
+
+// ---------------------------------------------------------------------------
+// Memoized validator factory
+//
+// Real documents reuse a small vocabulary of tag/attribute names across many
+// siblings (e.g. `id`, `class`, `href` repeated across hundreds of elements).
+// The plain boolean validators above re-run the regex on every call
+// regardless of repeats. `createValidator` returns a closure with a private
+// string -> boolean cache, so repeated names after the first become O(1)
+// lookups instead of regex tests.
+//
+// - opts (xmlVersion, asciiOnly) are fixed at creation time, so the regex is
+//   resolved once, not on every call.
+// - The cache is private to the returned closure — no shared/global state,
+//   no cross-caller pollution.
+// - `maxCacheSize` bounds memory: once the cache reaches this many entries,
+//   it stops accepting new ones (existing entries keep serving hits; new
+//   misses just fall through to the regex, uncached). This avoids unbounded
+//   growth against adversarial/high-cardinality input (e.g. validating
+//   attacker-supplied names with no repeats) without the cost/complexity of
+//   a full LRU, and without the perf cliff of reset-and-refill thrashing.
+// - Call `.reset()` on the returned function to clear the cache manually
+//   (e.g. between unrelated parse calls).
+// ---------------------------------------------------------------------------
+
+const PRODUCTIONS = ['name', 'ncName', 'qName', 'nmToken', 'nmTokens'];
+
+/**
+ * Returns a memoized boolean validator function for a single production,
+ * with opts fixed at creation time.
+ *
+ * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean, maxCacheSize?: number }} [opts]
+ *   maxCacheSize: max number of distinct strings to cache (default 2048).
+ *   Once reached, new strings are validated but not cached; existing cached
+ *   entries keep being served.
+ * @returns {((str: string) => boolean) & { reset: () => void }}
+ */
+const createValidator = (production, { xmlVersion = '1.0', asciiOnly = false, maxCacheSize = 2048 } = {}) => {
+  if (!PRODUCTIONS.includes(production)) {
+    throw new TypeError(
+      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(', ')}`
+    );
+  }
+
+  const regex = getRegexes(xmlVersion, asciiOnly)[production];
+  let cache = new Map();
+
+  const validator = (str) => {
+    const cached = cache.get(str);
+    if (cached !== undefined) return cached;
+
+    const result = regex.test(str);
+    if (cache.size < maxCacheSize) cache.set(str, result);
+    return result;
+  };
+
+  validator.reset = () => { cache = new Map(); };
+
+  return validator;
+};
+
+// ---------------------------------------------------------------------------
+// Diagnostic validator
+// ---------------------------------------------------------------------------
+
+/**
+ * Validates a string against a named production and returns a detailed result.
+ *
+ * @param {string} str
+ * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ * @returns {{ valid: boolean, production: string, input: string, reason?: string, position?: number }}
+ */
+const validate = (str, production, { xmlVersion = '1.0', asciiOnly = false } = {}) => {
+  if (!PRODUCTIONS.includes(production)) {
+    throw new TypeError(
+      `Unknown production "${production}". Must be one of: ${PRODUCTIONS.join(', ')}`
+    );
+  }
+
+  const validators = { name, ncName, qName, nmToken, nmTokens };
+  const isValid = validators[production](str, { xmlVersion, asciiOnly });
+
+  if (isValid) return { valid: true, production, input: str };
+
+  let reason = 'Does not match the production rules';
+  let position;
+
+  // Diagnostic fallback char checks must mirror the same character set the
+  // boolean validator above used, or the reported reason/position could
+  // contradict the `valid: false` result (e.g. flagging a char as illegal
+  // that the unicode-aware check would have accepted).
+  const startCharPattern = asciiOnly ? /^[:A-Za-z_]/ : /^[:A-Za-z_\u00C0-\uFFFD]/;
+  const namePattern = asciiOnly ? /[\w\-\\.:]/ : /[\w\-\\.:\u00B7\u00C0-\uFFFD]/;
+
+  if (str.length === 0) {
+    reason = 'Input is empty';
+  } else if (production === 'ncName' && str.includes(':')) {
+    position = str.indexOf(':');
+    reason = 'Colon is not allowed in NCName';
+  } else if (production === 'qName' && str.startsWith(':')) {
+    reason = 'QName cannot start with a colon';
+    position = 0;
+  } else if (production === 'qName' && str.endsWith(':')) {
+    reason = 'QName cannot end with a colon';
+    position = str.length - 1;
+  } else if (production === 'qName' && (str.match(/:/g) || []).length > 1) {
+    reason = 'QName can have at most one colon';
+    position = str.lastIndexOf(':');
+  } else if (
+    ['name', 'ncName', 'qName'].includes(production) &&
+    !startCharPattern.test(str[0])
+  ) {
+    reason = `First character "${str[0]}" is not a valid NameStartChar`;
+    position = 0;
+  } else {
+    for (let i = 0; i < str.length; i++) {
+      if (!namePattern.test(str[i])) {
+        reason = `Character "${str[i]}" at position ${i} is not a valid NameChar`;
+        position = i;
+        break;
+      }
+    }
+  }
+
+  return { valid: false, production, input: str, reason, position };
+};
+
+// ---------------------------------------------------------------------------
+// Batch validator
+// ---------------------------------------------------------------------------
+
+/**
+ * Validates an array of strings against a named production.
+ *
+ * @param {string[]} strings
+ * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
+ * @param {{ xmlVersion?: '1.0'|'1.1', asciiOnly?: boolean }} [opts]
+ * @returns {Array<{ valid: boolean, production: string, input: string, reason?: string, position?: number }>}
+ */
+const validateAll = (strings, production, opts = {}) =>
+  strings.map(str => validate(str, production, opts));
+
+// ---------------------------------------------------------------------------
+// Sanitizer
+// ---------------------------------------------------------------------------
+
+/**
+ * Transforms an invalid string into the nearest valid XML name for the given production.
+ *
+ * @param {string} str
+ * @param {'name'|'ncName'|'qName'|'nmToken'|'nmTokens'} production
+ * @param {{ replacement?: string, asciiOnly?: boolean }} [opts]
+ *   asciiOnly: also replace any non-ASCII character, not just XML-illegal
+ *   ones (default false).
+ * @returns {string}
+ */
+const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = false } = {}) => {
+  if (!str) return replacement;
+
+  let result = str;
+
+  // Strip colons for NCName
+  if (production === 'ncName') {
+    result = result.replace(/:/g, '');
+  }
+
+  // Replace illegal characters
+  const allowedCharPattern = asciiOnly ? /[^\w\-\.:]/g : /[^\w\-\.:\u00B7\u00C0-\uFFFD]/g;
+  result = result.replace(allowedCharPattern, replacement);
+
+  // Fix invalid start character for Name / NCName / QName
+  if (production !== 'nmToken' && production !== 'nmTokens') {
+    if (/^[\-\.\d]/.test(result)) {
+      result = replacement + result;
+    }
+  }
+
+  return result || replacement;
+};
+
+/***/ })
+
+/******/ });
+/************************************************************************/
+/******/ // The module cache
+/******/ var __webpack_module_cache__ = {};
+/******/ 
+/******/ // The require function
+/******/ function __nccwpck_require__(moduleId) {
+/******/ 	// Check if module is in cache
+/******/ 	var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 	if (cachedModule !== undefined) {
+/******/ 		return cachedModule.exports;
+/******/ 	}
+/******/ 	// Create a new module (and put it into the cache)
+/******/ 	var module = __webpack_module_cache__[moduleId] = {
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
+/******/ 		exports: {}
+/******/ 	};
+/******/ 
+/******/ 	// Execute the module function
+/******/ 	var threw = true;
+/******/ 	try {
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
+/******/ 		threw = false;
+/******/ 	} finally {
+/******/ 		if(threw) delete __webpack_module_cache__[moduleId];
+/******/ 	}
+/******/ 
+/******/ 	// Return the exports of the module
+/******/ 	return module.exports;
+/******/ }
+/******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
+/************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
+/************************************************************************/
+var __webpack_exports__ = {};
+
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_.platform();
+const arch = external_os_.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/util/concurrency.ts
+// A FIFO semaphore bounding requests in flight, and a pool of N workers sharing one iterator
+// (so that 20,000 files never become 20,000 pending promises).
+class Semaphore {
+    available;
+    waiters = [];
+    constructor(size) {
+        this.available = size;
+    }
+    async use(work) {
+        if (this.available > 0)
+            this.available--;
+        else
+            await new Promise(resolve => this.waiters.push(resolve));
+        try {
+            return await work();
+        }
+        finally {
+            const next = this.waiters.shift();
+            if (next)
+                next();
+            else
+                this.available++;
+        }
+    }
+}
+/**
+ * Runs `work` over `items` with at most `workers` at once. Stops taking new items once
+ * `shouldStop()` is true; the first error is thrown after every running item has finished.
+ */
+async function inParallel(items, workers, work, shouldStop = () => false) {
+    const iterator = items[Symbol.iterator]();
+    let firstError;
+    let failed = false;
+    const worker = async () => {
+        while (!failed && !shouldStop()) {
+            const next = iterator.next();
+            if (next.done)
+                return;
+            try {
+                await work(next.value);
+            }
+            catch (err) {
+                if (!failed) {
+                    failed = true;
+                    firstError = err;
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
+    if (failed)
+        throw firstError;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+// EXTERNAL MODULE: external "node:https"
+var external_node_https_ = __nccwpck_require__(4708);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(1692);
+;// CONCATENATED MODULE: ./src/util/cancellation.ts
+// One cancellation signal serves every request of a run. Each request adding its own 'abort'
+// listener to it puts hundreds on one AbortSignal (Node warns past 10); instead each signal gets
+// a single listener here that calls whatever is registered at that moment.
+const registered = new WeakMap();
+/** Calls `callback` when `signal` aborts; returns the function that unregisters it. */
+function onAbort(signal, callback) {
+    let callbacks = registered.get(signal);
+    if (!callbacks) {
+        const set = new Set();
+        callbacks = set;
+        registered.set(signal, set);
+        signal.addEventListener('abort', () => {
+            const now = [...set];
+            set.clear();
+            for (const cb of now)
+                cb();
+        }, { once: true });
+    }
+    callbacks.add(callback);
+    const mine = callbacks;
+    return () => {
+        mine.delete(callback);
+    };
+}
+/** Timers take at most 2^31-1 ms; a longer one would fire at once (with a TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function clampTimerMs(ms) {
+    return Math.max(0, Math.min(MAX_TIMER_MS, ms));
+}
+/** Waits `ms`; rejects with `makeError()` if `signal` aborts first (or has already). */
+function sleep(ms, signal, makeError) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(makeError());
+        const stop = signal
+            ? onAbort(signal, () => {
+                clearTimeout(timer);
+                reject(makeError());
+            })
+            : () => undefined;
+        const timer = setTimeout(() => {
+            stop();
+            resolve();
+        }, clampTimerMs(ms));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/cluster/transport.ts
+// One HTTP exchange with the cluster, made with Node's http/https so that a body can wait for
+// `100 Continue`. The connection pools are ordinary Node agents carrying the TLS settings in their
+// options (public API only); a proxy named by https_proxy/http_proxy (with no_proxy, read by
+// @actions/http-client's rules) is reached by a CONNECT tunnel that the agent opens itself.
+
+
+
+
+
+
+/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
+class LocalFileChangedError extends Error {
+    name = 'LocalFileChangedError';
+}
+/** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
+class NetworkError extends Error {
+    code;
+    name = 'NetworkError';
+    constructor(message, 
+    /** errno or TLS code, such as ECONNREFUSED, ECONNRESET, ETIMEDOUT, CERT_HAS_EXPIRED. */
+    code) {
+        super(message);
+        this.code = code;
+    }
+}
+class RequestAbortedError extends Error {
+    name = 'RequestAbortedError';
+}
+/** How long to wait for `100 Continue` before sending the body anyway (curl waits 1 s). */
+const CONTINUE_FALLBACK_MS = 1000;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+class HttpTransport {
+    options;
+    /** Connection pools by protocol and proxy. */
+    agents = new Map();
+    /** Connections that have carried a request: their TLS session is settled. */
+    usedSockets = new WeakSet();
+    /** Connections whose server passed verifyPeer. */
+    verifiedSockets = new WeakSet();
+    constructor(options) {
+        this.options = options;
+    }
+    dispose() {
+        for (const agent of this.agents.values())
+            agent.destroy();
+        this.agents.clear();
+    }
+    /**
+     * Whether a TLS handshake succeeds at the URL's host and port: for telling an http:// endpoint
+     * that meets a TLS port (which resets plain requests) from a cluster that drops connections.
+     * Direct connections only; false when a proxy is in the way.
+     */
+    speaksTls(url, timeoutMs = 3000) {
+        const target = new URL(url);
+        if (getProxyUrl(target))
+            return Promise.resolve(false);
+        return new Promise(resolve => {
+            const host = target.hostname.replace(/^\[|\]$/g, '');
+            const socket = external_node_tls_.connect({
+                host,
+                port: target.port ? Number(target.port) : 80,
+                servername: (0,external_node_net_.isIP)(host) ? undefined : host,
+                // Only whether the port speaks TLS matters here; nothing is sent over it.
+                rejectUnauthorized: false
+            });
+            const done = (result) => {
+                socket.destroy();
+                resolve(result);
+            };
+            socket.setTimeout(timeoutMs, () => done(false));
+            socket.once('secureConnect', () => done(true));
+            socket.once('error', (err) => done(/alert|CERTIFICATE_REQUIRED/i.test(`${err.code} ${err.message}`)));
+        });
+    }
+    agentFor(url) {
+        const proxy = getProxyUrl(url);
+        const key = `${url.protocol}|${proxy?.href ?? ''}`;
+        let agent = this.agents.get(key);
+        if (!agent) {
+            const pool = { keepAlive: true, maxSockets: this.options.maxSockets };
+            if (url.protocol === 'https:') {
+                const tlsSettings = this.options.tls;
+                agent = new ClusterHttpsAgent({
+                    ...pool,
+                    ...tlsSettings?.agentOptions,
+                    // A resumed TLS session shows no peer certificate to verify: no session cache then.
+                    ...(tlsSettings?.verifyPeer ? { maxCachedSessions: 0 } : {})
+                }, proxy);
+            }
+            else {
+                agent = new ClusterHttpAgent(pool, proxy);
+            }
+            this.agents.set(key, agent);
+        }
+        return agent;
+    }
+    /** Runs `then` once the connection's server is judged acceptable; closes it otherwise. */
+    whenVerified(req, socket, then) {
+        const verify = this.options.tls?.verifyPeer;
+        if (!verify || this.verifiedSockets.has(socket) || !('encrypted' in socket))
+            return then();
+        const tlsSocket = socket;
+        const check = () => {
+            const problem = verify(tlsSocket);
+            if (problem) {
+                req.destroy(problem);
+                tlsSocket.destroy();
+                return;
+            }
+            this.verifiedSockets.add(socket);
+            then();
+        };
+        const peer = tlsSocket.getPeerCertificate?.();
+        if (peer && Object.keys(peer).length > 0)
+            check();
+        else
+            tlsSocket.once('secureConnect', check);
+    }
+    send(request) {
+        const url = new URL(request.url);
+        const isHttps = url.protocol === 'https:';
+        const body = request.body;
+        const bodyLength = body === undefined ? 0 : Buffer.isBuffer(body) ? body.length : body.length;
+        const headers = {
+            'User-Agent': this.options.userAgent,
+            ...request.headers,
+            'Content-Length': String(bodyLength)
+        };
+        const expectMode = this.options.expectContinue ?? 'first-request';
+        const options = {
+            method: request.method,
+            host: url.hostname.replace(/^\[|\]$/g, ''),
+            port: url.port ? Number(url.port) : isHttps ? 443 : 80,
+            path: `${url.pathname}${url.search}`,
+            headers,
+            agent: this.agentFor(url)
+        };
+        return new Promise((resolve, reject) => {
+            if (request.signal?.aborted)
+                return reject(new RequestAbortedError('the upload was cancelled'));
+            let settled = false;
+            let bodyStarted = false;
+            let waitForContinue = false;
+            let fallback;
+            const settle = (err, res) => {
+                if (settled)
+                    return;
+                settled = true;
+                clearTimeout(fallback);
+                stopListening();
+                if (err)
+                    reject(err);
+                else
+                    resolve(res);
+            };
+            const req = (isHttps ? external_node_https_ : external_node_http_).request(options, res => {
+                // A final answer before the body started (a refusal after the headers): no body follows,
+                // and the connection is not reused since the server may still expect one.
+                const bodySkipped = waitForContinue && !bodyStarted;
+                bodyStarted = true;
+                clearTimeout(fallback);
+                const parts = [];
+                let size = 0;
+                res.on('data', (d) => {
+                    size += d.length;
+                    if (size > MAX_RESPONSE_BYTES)
+                        req.destroy(new NetworkError('the response is too large', 'ERESPONSETOOLARGE'));
+                    else
+                        parts.push(d);
+                });
+                res.on('end', () => {
+                    settle(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) });
+                    if (bodySkipped)
+                        req.destroy();
+                });
+                res.on('error', err => settle(toNetworkError(err)));
+            });
+            const startBody = () => {
+                if (bodyStarted || settled)
+                    return;
+                bodyStarted = true;
+                clearTimeout(fallback);
+                if (body === undefined)
+                    return void req.end();
+                if (Buffer.isBuffer(body))
+                    return void req.end(body);
+                // Pumped by hand rather than piped, to check that the file still has the bytes announced
+                // in Content-Length: a file that shrank would otherwise leave the server waiting.
+                const stream = body.open();
+                let sent = 0;
+                stream.on('data', (chunk) => {
+                    sent += chunk.length;
+                    if (!req.write(chunk)) {
+                        stream.pause();
+                        req.once('drain', () => stream.resume());
+                    }
+                });
+                stream.on('end', () => {
+                    if (sent === body.length)
+                        return void req.end();
+                    req.destroy(new LocalFileChangedError(`'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`));
+                });
+                stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
+                req.on('close', () => stream.destroy());
+            };
+            const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
+            req.setTimeout(clampTimerMs(request.timeoutMs), () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
+            req.on('error', err => settle(err instanceof RequestAbortedError || err instanceof LocalFileChangedError ? err : toNetworkError(err)));
+            // Headers go out once the connection is known, so that whether to wait for `100 Continue`
+            // can depend on it.
+            req.once('socket', socket => this.whenVerified(req, socket, () => {
+                const fresh = !this.usedSockets.has(socket);
+                this.usedSockets.add(socket);
+                waitForContinue = bodyLength > 0 && (expectMode === 'always' || (expectMode === 'first-request' && fresh));
+                if (waitForContinue) {
+                    req.setHeader('Expect', '100-continue');
+                    req.on('continue', startBody);
+                    fallback = setTimeout(startBody, CONTINUE_FALLBACK_MS);
+                    req.flushHeaders();
+                }
+                else {
+                    startBody();
+                }
+            }));
+        });
+    }
+}
+function toNetworkError(err) {
+    if (err instanceof NetworkError)
+        return err;
+    return new NetworkError(err.message, err.code ?? 'EUNKNOWN');
+}
+/** Opens a CONNECT tunnel through `proxy` to host:port. */
+function openTunnel(proxy, host, port, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+        const headers = { Host: target };
+        if (proxy.username || proxy.password) {
+            const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+            headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+        }
+        const req = (proxy.protocol === 'https:' ? external_node_https_ : external_node_http_).request({
+            host: proxy.hostname.replace(/^\[|\]$/g, ''),
+            port: proxy.port ? Number(proxy.port) : proxy.protocol === 'https:' ? 443 : 80,
+            method: 'CONNECT',
+            path: target,
+            headers,
+            agent: false
+        });
+        req.setTimeout(clampTimerMs(timeoutMs), () => req.destroy(new NetworkError(`the proxy ${proxy.host} did not open a tunnel in time`, 'ETIMEDOUT')));
+        req.once('connect', (res, socket) => {
+            req.setTimeout(0);
+            if (res.statusCode === 200)
+                return resolve(socket);
+            socket.destroy();
+            reject(new NetworkError(`the proxy ${proxy.host} refused a tunnel to ${target} (HTTP ${res.statusCode})`, 'EPROXY'));
+        });
+        req.once('error', reject);
+        req.end();
+    });
+}
+const TUNNEL_TIMEOUT_MS = 30_000;
+/** A keep-alive pool for http://, direct or through a proxy tunnel. */
+class ClusterHttpAgent extends external_node_http_.Agent {
+    proxy;
+    constructor(options, proxy) {
+        super(options);
+        this.proxy = proxy;
+    }
+    createConnection(options, callback) {
+        if (!this.proxy)
+            return super.createConnection(options, callback);
+        openTunnel(this.proxy, options.host ?? 'localhost', Number(options.port ?? 80), TUNNEL_TIMEOUT_MS).then(socket => callback?.(null, socket), (err) => callback?.(err, undefined));
+        return undefined;
+    }
+}
+/** A keep-alive pool for https://, its TLS settings in its options; direct or through a proxy tunnel. */
+class ClusterHttpsAgent extends external_node_https_.Agent {
+    proxy;
+    constructor(options, proxy) {
+        super(options);
+        this.proxy = proxy;
+    }
+    createConnection(options, callback) {
+        if (!this.proxy)
+            return super.createConnection(options, callback);
+        const host = options.host ?? 'localhost';
+        openTunnel(this.proxy, host, Number(options.port ?? 443), TUNNEL_TIMEOUT_MS).then(socket => {
+            // The agent's TLS settings are in `options` (an agent merges its own options into each connection's).
+            const servername = options.servername ?? ((0,external_node_net_.isIP)(host) ? undefined : host);
+            let secured;
+            try {
+                secured = external_node_tls_.connect({ ...options, socket, servername });
+            }
+            catch (err) {
+                socket.destroy();
+                return callback?.(err, undefined);
+            }
+            callback?.(null, secured);
+        }, (err) => callback?.(err, undefined));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/errors.ts
+// Errors of the gateway client: what failed, on which path, how the cluster answered, and what to
+// do about it (the hint, from hints.ts).
+class ImageStoreError extends Error {
+    failed;
+    detail;
+    hint;
+    name = 'ImageStoreError';
+    constructor(failed, detail, hint) {
+        super(describe(failed, detail, hint));
+        this.failed = failed;
+        this.detail = detail;
+        this.hint = hint;
+    }
+    get status() {
+        return this.detail.status;
+    }
+    get code() {
+        return this.detail.code;
+    }
+    is(status, code) {
+        return this.detail.status === status && (code === undefined || this.detail.code === code);
+    }
+}
+function describe(failed, d, hint) {
+    const what = failed.storePath ? `${failed.operation} '${failed.storePath}'` : failed.operation;
+    const answer = d.status !== undefined
+        ? `HTTP ${d.status}${d.code ? ` ${d.code}` : ''} from ${d.endpoint}${d.serverMessage ? ` (${d.serverMessage})` : ''}`
+        : d.networkCode === 'ESERVERCERT'
+            ? `refused to talk to ${d.endpoint}: ${d.networkMessage}`
+            : `no answer from ${d.endpoint} (${d.networkCode})`;
+    const attempts = d.attempts > 1 ? ` after ${d.attempts} attempts` : '';
+    return `${what} failed: ${answer}${attempts}. ${hint}`.trim();
+}
+/**
+ * A request that changes the cluster (create, provision, upgrade) got no answer, or a timeout, after
+ * it was sent: the cluster may have carried it out. It is not sent again blindly; the caller reads the
+ * cluster's state and decides.
+ */
+class OutcomeUnknownError extends ImageStoreError {
+    name = 'OutcomeUnknownError';
+}
+/** The run was cancelled (SIGINT/SIGTERM): nothing more is sent. */
+class CancelledError extends Error {
+    name = 'CancelledError';
+}
+
+;// CONCATENATED MODULE: ./src/protocol/management-models.ts
+/** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
+const ManagementErrorCode = {
+    ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
+    ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
+    ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
+    ApplicationTypeProvisionInProgress: 'FABRIC_E_APPLICATION_TYPE_PROVISION_IN_PROGRESS',
+    ImageBuilderValidationError: 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+    ServiceManifestNotFound: 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND',
+    ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
+    ApplicationNotFound: 'FABRIC_E_APPLICATION_NOT_FOUND',
+    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION',
+    ApplicationNotUpgrading: 'FABRIC_E_APPLICATION_NOT_UPGRADING',
+    ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
+    InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
+};
+/**
+ * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
+ * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
+ * or `#` (a query or fragment is not part of an application name).
+ */
+function applicationNameProblem(name) {
+    if (!/^fabric:\/[^/]/.test(name))
+        return "it must start with 'fabric:/' followed by a name";
+    if (name.includes('//') || name.endsWith('/'))
+        return "it must not have an empty segment ('//') or end with '/'";
+    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+    if (reserved)
+        return `'${reserved}' is reserved in Service Fabric names`;
+    return undefined;
+}
+/** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
+function applicationIdOf(name) {
+    return name
+        .replace(/^fabric:\//i, '')
+        .split('/')
+        .join('~');
+}
+
+;// CONCATENATED MODULE: ./src/cluster/management-client.ts
+// The cluster management operations a release needs (cluster-management-protocol.md): provision
+// and unprovision application types, read their status and manifests, get, create and upgrade
+// applications, and read upgrade progress. Built on the gateway client, which owns retries,
+// tokens and error classification.
+
+
+
+/** Provision with the `Kind`-first body needs 6.2; the other routes are asked with 6.0. */
+const PROVISION_API_VERSION = '6.2';
+const MANAGEMENT_API_VERSION = '6.0';
+function segment(value) {
+    return encodeURIComponent(value);
+}
+class ManagementClient {
+    gateway;
+    constructor(gateway) {
+        this.gateway = gateway;
+    }
+    get requestsSent() {
+        return this.gateway.requestsSent;
+    }
+    get signal() {
+        return this.gateway.signal;
+    }
+    /**
+     * Starts an asynchronous provision of the package at `buildPath` in the Image Store. `Kind` is
+     * written first: the gateway's polymorphic reader needs the discriminator before the rest.
+     * `ApplicationPackageCleanupPolicy: Manual` keeps the package where it is, so that the action
+     * decides (`keep-package`) and deletes it itself after a successful provision, whatever the
+     * cluster's own default is.
+     */
+    async provision(buildPath) {
+        const body = JSON.stringify({
+            Kind: 'ImageStorePath',
+            ApplicationTypeBuildPath: buildPath,
+            Async: true,
+            ApplicationPackageCleanupPolicy: 'Manual'
+        });
+        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
+            method: 'POST',
+            path: '/ApplicationTypes/$/Provision',
+            apiVersion: PROVISION_API_VERSION,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(body),
+            accept: [200, 202],
+            notIdempotent: true
+        });
+    }
+    /**
+     * Starts an asynchronous provision from an `.sfpkg` the cluster downloads itself (ExternalStore,
+     * api-version 6.2): `Kind` first, as for ImageStorePath. The URL carries a SAS: errors name the
+     * type and version, never the URL.
+     */
+    async provisionFromExternalStore(downloadUrl, typeName, typeVersion) {
+        const body = JSON.stringify({
+            Kind: 'ExternalStore',
+            ApplicationPackageDownloadUri: downloadUrl,
+            ApplicationTypeName: typeName,
+            ApplicationTypeVersion: typeVersion,
+            Async: true
+        });
+        await this.call({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, {
+            method: 'POST',
+            path: '/ApplicationTypes/$/Provision',
+            apiVersion: PROVISION_API_VERSION,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(body),
+            accept: [200, 202],
+            notIdempotent: true
+        });
+    }
+    /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
+    async getApplicationType(typeName, typeVersion) {
+        const items = await this.listApplicationTypeVersions(typeName, typeVersion);
+        return items.find(i => i.Version === typeVersion);
+    }
+    /** Every provisioned version of the type (all pages); empty when the type is unknown. */
+    async listApplicationTypeVersions(typeName, typeVersion) {
+        const items = [];
+        let token;
+        do {
+            const query = { ExcludeApplicationParameters: 'true' };
+            if (typeVersion !== undefined)
+                query.ApplicationTypeVersion = typeVersion;
+            if (token)
+                query.ContinuationToken = token;
+            const res = await this.call({ operation: `get application type ${typeName}${typeVersion ? ` version ${typeVersion}` : ''}` }, {
+                method: 'GET',
+                path: `/ApplicationTypes/${segment(typeName)}`,
+                query,
+                accept: [200, 204, 404]
+            });
+            if (res.status !== 200 || res.body.length === 0)
+                break;
+            const page = this.gateway.parseJson(res, 'get application type');
+            items.push(...(page.Items ?? []));
+            token = page.ContinuationToken || undefined;
+        } while (token);
+        return items;
+    }
+    /** The provisioned application manifest's XML, or undefined when the type+version is not provisioned. */
+    async getApplicationManifest(typeName, typeVersion) {
+        const res = await this.call({ operation: `get the application manifest of ${typeName} ${typeVersion}` }, {
+            method: 'GET',
+            path: `/ApplicationTypes/${segment(typeName)}/$/GetApplicationManifest`,
+            query: { ApplicationTypeVersion: typeVersion },
+            accept: [200, 204, 404]
+        });
+        if (res.status !== 200)
+            return undefined;
+        return this.gateway.parseJson(res, 'get application manifest').Manifest;
+    }
+    /** A service manifest of a provisioned type+version, or undefined when the cluster has none of that name. */
+    async getServiceManifest(typeName, typeVersion, serviceManifestName) {
+        const res = await this.call({ operation: `get the service manifest ${serviceManifestName} of ${typeName} ${typeVersion}` }, {
+            method: 'GET',
+            path: `/ApplicationTypes/${segment(typeName)}/$/GetServiceManifest`,
+            query: { ApplicationTypeVersion: typeVersion, ServiceManifestName: serviceManifestName },
+            accept: [200, 204, 404]
+        });
+        if (res.status !== 200)
+            return undefined;
+        return this.gateway.parseJson(res, 'get service manifest').Manifest;
+    }
+    /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
+    async unprovision(typeName, typeVersion) {
+        try {
+            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
+                method: 'POST',
+                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
+                headers: { 'Content-Type': 'application/json' },
+                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
+                accept: [200, 202]
+            });
+            return 'unprovisioning';
+        }
+        catch (err) {
+            if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeInUse))
+                return 'in-use';
+            if (err instanceof ImageStoreError && err.is(404))
+                return 'not-found';
+            throw err;
+        }
+    }
+    /** The application, or undefined when it does not exist (the cluster answers 204). */
+    async getApplication(applicationName) {
+        const res = await this.call({ operation: `get application ${applicationName}` }, {
+            method: 'GET',
+            path: `/Applications/${segment(applicationIdOf(applicationName))}`,
+            accept: [200, 204]
+        });
+        if (res.status === 204 || res.body.length === 0)
+            return undefined;
+        return this.gateway.parseJson(res, 'get application');
+    }
+    async createApplication(description) {
+        await this.call({ operation: `create application ${description.Name}` }, {
+            method: 'POST',
+            path: '/Applications/$/Create',
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [201],
+            notIdempotent: true
+        });
+    }
+    async upgradeApplication(description) {
+        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
+            method: 'POST',
+            path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [200],
+            notIdempotent: true
+        });
+    }
+    async getUpgradeProgress(applicationName) {
+        const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
+            method: 'GET',
+            path: `/Applications/${segment(applicationIdOf(applicationName))}/$/GetUpgradeProgress`,
+            accept: [200]
+        });
+        return this.gateway.parseJson(res, 'get upgrade progress');
+    }
+    call(failed, spec) {
+        return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/settings.ts
+// The settings a front door gives the core, by key. Each front door names them its own way (the
+// action: `chunk-size`, a CLI: `--chunk-size`); errors that blame a setting use that name.
+/** Every setting, by key, with its canonical name (the action's input name; a CLI flag without `--`). */
+const settings_SETTING = {
+    ClusterEndpoint: 'cluster-endpoint',
+    PackagePath: 'package-path',
+    ImageStorePath: 'image-store-path',
+    Include: 'include',
+    ChunkSize: 'chunk-size',
+    Concurrency: 'concurrency',
+    Overwrite: 'overwrite',
+    CopyTo: 'copy-to',
+    CleanupPaths: 'cleanup-paths',
+    Timeout: 'timeout',
+    Retries: 'retries',
+    ApiVersion: 'api-version',
+    DryRun: 'dry-run',
+    ClientCertificate: 'client-certificate',
+    ClientKey: 'client-key',
+    ClientCertificatePassword: 'client-certificate-password',
+    ServerCertificateThumbprint: 'server-certificate-thumbprint',
+    ServerCommonName: 'server-common-name',
+    CaCertificate: 'ca-certificate',
+    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
+    AadToken: 'aad-token',
+    AzureClientId: 'azure-client-id',
+    AzureTenantId: 'azure-tenant-id',
+    AzureClientSecret: 'azure-client-secret',
+    Compress: 'compress',
+    DiffPackage: 'diff-package',
+    VersionStamp: 'version-stamp',
+    VersionStampIgnore: 'version-stamp-ignore',
+    Provision: 'provision',
+    KeepPackage: 'keep-package',
+    ApplicationName: 'application-name',
+    ApplicationParameterFile: 'application-parameter-file',
+    ApplicationParameters: 'application-parameters',
+    PublishProfile: 'publish-profile',
+    UpgradeMode: 'upgrade-mode',
+    FailureAction: 'failure-action',
+    UpgradeSettings: 'upgrade-settings',
+    DeployTimeout: 'deploy-timeout',
+    UnprovisionOldVersions: 'unprovision-old-versions',
+    AllowDowngrade: 'allow-downgrade',
+    OmittedParameters: 'omitted-parameters'
+};
+/** The names a front door uses: each canonical name passed through `format` (e.g. `n => '--' + n`). */
+function settingNames(format) {
+    const names = Object.fromEntries(Object.entries(settings_SETTING).map(([key, name]) => [key, format(name)]));
+    return Object.freeze(names);
+}
+/** The canonical names (the action's input names): what a caller that names nothing gets. */
+const CANONICAL_NAMES = settingNames(name => name);
+/** A bad setting: the message names the setting (by the front door's name) and what it accepts. */
+class SettingError extends Error {
+    // Its name stays the action's historical one: the action re-exports this class as InputError.
+    name = 'InputError';
+}
+
+;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
+// Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
+// set: clients compare against these but must accept any other string.
+const ErrorCode = {
+    InvalidArg: 'E_INVALIDARG',
+    AccessDenied: 'E_ACCESSDENIED',
+    Fail: 'E_FAIL',
+    RangeNotSatisfiable: 'FABRIC_E_UPLOAD_SESSION_RANGE_NOT_SATISFIABLE',
+    InvalidUploadSessionId: 'FABRIC_E_INVALID_UPLOAD_SESSION_ID',
+    UploadSessionIdConflict: 'FABRIC_E_UPLOAD_SESSION_ID_CONFLICT',
+    PathTooLong: 'FABRIC_E_PATH_TOO_LONG',
+    InvalidDirectory: 'FABRIC_E_INVALID_DIRECTORY',
+    ReservedDirectory: 'FABRIC_E_IMAGEBUILDER_RESERVED_DIRECTORY_ERROR',
+    FileNotFound: 'FABRIC_E_FILE_NOT_FOUND',
+    DirectoryNotFound: 'FABRIC_E_DIRECTORY_NOT_FOUND',
+    MessageTooLarge: 'FABRIC_E_MESSAGE_TOO_LARGE',
+    ServiceTooBusy: 'FABRIC_E_SERVICE_TOO_BUSY',
+    NotPrimary: 'FABRIC_E_NOT_PRIMARY',
+    Timeout: 'FABRIC_E_TIMEOUT'
+};
+/** The folder mark file: a folder exists for the cluster only when it holds this empty file. */
+const MARK_FILE_NAME = '_.dir';
+/** Store roots the cluster refuses to delete or overwrite (compared case-insensitively). */
+const RESERVED_ROOTS = ['Store', 'WindowsFabricStore'];
+function isReservedRoot(storePath) {
+    const first = storePath.split(/[\\/]/).filter(s => s !== '')[0] ?? '';
+    return RESERVED_ROOTS.some(r => r.toLowerCase() === first.toLowerCase());
+}
+
+;// CONCATENATED MODULE: ./src/cluster/retry-policy.ts
+// Which failed attempts are worth another (transient: busy, timed out, failover in progress, a
+// dropped connection), and how long to wait before it: capped exponential backoff with jitter.
+// Everything else fails at once, with a hint (hints.ts).
+const DEFAULT_BACKOFF = { baseDelayMs: 500, maxDelayMs: 8000 };
+/** Delay before attempt `attempt + 1` (attempt counts from 1): half fixed, half random. */
+function backoffDelay(attempt, policy, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** HTTP answers worth another attempt: busy, timed out, failover in progress. */
+const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
+/** Network failures worth another attempt; TLS, DNS and protocol mismatches are not. */
+const RETRYABLE_NETWORK_CODES = [
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ECONNABORTED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'ERR_STREAM_PREMATURE_CLOSE'
+];
+/** The TLS handshake met a server that does not speak TLS (https:// to a plain-HTTP gateway). */
+function isPlainHttpAnswerToTls(f) {
+    return (f.status === undefined &&
+        (f.networkCode === 'ERR_SSL_WRONG_VERSION_NUMBER' ||
+            f.networkCode === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' ||
+            (f.networkCode === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(f.networkMessage ?? ''))));
+}
+/** The server refused the handshake because it wants a client certificate (TLS alert 116 or 40). */
+function isClientCertificateDemanded(f) {
+    const text = `${f.networkCode ?? ''} ${f.networkMessage ?? ''}`;
+    return (f.status === undefined &&
+        /CERTIFICATE_REQUIRED|alert certificate required|alert number 116|HANDSHAKE_FAILURE|alert handshake failure|alert number 40\b/i.test(text));
+}
+function isRetryable(f) {
+    if (f.status !== undefined)
+        return RETRYABLE_STATUSES.includes(f.status);
+    if (isPlainHttpAnswerToTls(f) || isClientCertificateDemanded(f))
+        return false;
+    return f.networkCode !== undefined && RETRYABLE_NETWORK_CODES.includes(f.networkCode);
+}
+/** Network failures before the request reached the cluster: nothing was carried out. */
+const NOT_DELIVERED_CODES = ['ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH'];
+/**
+ * Whether a transient failure may hide work the cluster did: no answer after the request was sent, or
+ * a timeout (504). A busy answer (503, 429) or a connection never made means nothing was done.
+ */
+function mayHaveBeenCarriedOut(f) {
+    if (f.status !== undefined)
+        return f.status === 504 || f.status === 500 || f.status === 502;
+    return !NOT_DELIVERED_CODES.includes(f.networkCode ?? '');
+}
+/** A short reason for the log line of a retry: `HTTP 503 FABRIC_E_SERVICE_TOO_BUSY`, `ECONNRESET`. */
+function describeFailure(f) {
+    return f.status !== undefined ? `HTTP ${f.status}${f.code ? ` ${f.code}` : ''}` : (f.networkCode ?? 'no answer');
+}
+
+;// CONCATENATED MODULE: ./src/cluster/hints.ts
+// What the user should do about a failed request: one sentence naming the input to change.
+
+
+
+const certificateRequired = (names) => `The cluster requires a client certificate: give the cluster's admin client certificate in '${names.ClientCertificate}' (PEM, base64 PFX, or a file path).`;
+function hintFor(f, ctx) {
+    const { endpoint } = ctx;
+    const names = ctx.names ?? CANONICAL_NAMES;
+    const credentials = ctx.credentials ?? { certificate: false, token: false };
+    if (f.status === undefined)
+        return networkHint(f, endpoint, credentials, names);
+    const status = f.status;
+    if (status === 401 && !credentials.token) {
+        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+    }
+    if (status === 403 && !credentials.certificate && !credentials.token)
+        return certificateRequired(names);
+    if (status === 401 || status === 403) {
+        return `The cluster refused the client certificate or token: check that '${names.ClientCertificate}' is the cluster's admin client certificate (or that the token is valid for the cluster) and that it has not expired.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && /api-version/i.test(ctx.serverMessage ?? '')) {
+        return `The cluster does not take api-version ${ctx.apiVersion ?? ''} here: lower '${names.ApiVersion}' to the cluster's runtime version or below (6.0 works for every Image Store operation).`;
+    }
+    if (status === 400 && !f.code && endpoint.startsWith('http://')) {
+        return `If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.`;
+    }
+    if (status === 413)
+        return `The request was too large for the gateway: lower '${names.ChunkSize}'.`;
+    if (status === 404 && (f.code === ErrorCode.FileNotFound || f.code === ErrorCode.DirectoryNotFound || f.code === undefined)) {
+        return 'The path does not exist in the Image Store.';
+    }
+    if (f.code === ErrorCode.ReservedDirectory)
+        return `That folder is reserved by the cluster: choose another '${names.ImageStorePath}'.`;
+    if (f.code === ErrorCode.PathTooLong) {
+        return `The store path is too long for the cluster: shorten the package's folder or file names, or '${names.ImageStorePath}'.`;
+    }
+    if (status === 503 || status === 504 || status === 429 || status === 500) {
+        return `The cluster stayed busy or unavailable: try again later, or raise '${names.Retries}' and '${names.Timeout}'.`;
+    }
+    if (status === 400 && f.code === ErrorCode.InvalidArg && ctx.apiVersion !== undefined && ctx.apiVersion !== '6.0') {
+        return `If '${names.ApiVersion}' (${ctx.apiVersion}) is above the cluster's runtime version, lower it.`;
+    }
+    return '';
+}
+function networkHint(f, endpoint, credentials, names) {
+    if (isPlainHttpAnswerToTls(f)) {
+        return `The gateway at ${endpoint} does not speak TLS: use an http:// '${names.ClusterEndpoint}' (or check the port: 19080 is the HTTP gateway).`;
+    }
+    if (isClientCertificateDemanded(f)) {
+        return credentials.certificate
+            ? `The cluster refused the client certificate in the TLS handshake: check that '${names.ClientCertificate}' is the cluster's admin client certificate and that it has not expired.`
+            : certificateRequired(names);
+    }
+    switch (f.networkCode) {
+        case 'ECONNREFUSED':
+            return `Nothing listens at ${endpoint}: check '${names.ClusterEndpoint}' (the HTTP gateway port is usually 19080) and that the cluster is running and reachable from this runner.`;
+        case 'ENOTFOUND':
+        case 'EAI_AGAIN':
+            return `The host of ${endpoint} could not be resolved: check '${names.ClusterEndpoint}'.`;
+        case 'ETIMEDOUT':
+            return `The cluster did not answer in time: raise '${names.Timeout}', or check the network path to ${endpoint}.`;
+        case 'ECONNRESET':
+        case 'EPIPE':
+            return `The connection to ${endpoint} was dropped: the cluster may be restarting or overloaded; try again, or raise '${names.Retries}'.${endpoint.startsWith('http://') ? ` If the gateway serves HTTPS, use an https:// '${names.ClusterEndpoint}'.` : ''}`;
+        case 'ESERVERCERT':
+            return `Check '${names.ServerCertificateThumbprint}' (the cluster certificate's SHA-1 thumbprint) or '${names.ServerCommonName}' and '${names.CaCertificate}'.`;
+        case 'ESERVERTLS':
+            return `The gateway at ${endpoint} answers over TLS: use an https:// '${names.ClusterEndpoint}'.`;
+        case 'ERR_TLS_CERT_ALTNAME_INVALID':
+            return `The cluster's certificate does not name the host of ${endpoint}: set '${names.ServerCommonName}' to the name it carries (with '${names.CaCertificate}' if its CA is private), or pin it with '${names.ServerCertificateThumbprint}'.`;
+        case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+        case 'SELF_SIGNED_CERT_IN_CHAIN':
+        case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+        case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+        case 'CERT_UNTRUSTED':
+            return `This runner does not trust the cluster's certificate (self-signed or from a private CA): pin it with '${names.ServerCertificateThumbprint}', or give its CA in '${names.CaCertificate}' (with '${names.ServerCommonName}' if it names another host), or, for a throw-away test cluster only, set '${names.InsecureSkipTlsVerify}: true'.`;
+        case 'CERT_HAS_EXPIRED':
+            return "The cluster's certificate has expired: renew it on the cluster.";
+        default:
+            return f.networkCode?.startsWith('CERT_') ||
+                f.networkCode?.includes('SELF_SIGNED') ||
+                f.networkCode?.includes('TLS') ||
+                f.networkCode?.startsWith('ERR_SSL')
+                ? `The TLS connection to ${endpoint} failed (${f.networkCode}): check '${names.ServerCertificateThumbprint}', '${names.ServerCommonName}' and '${names.CaCertificate}'${credentials.certificate ? '' : `, and whether the cluster requires '${names.ClientCertificate}'`}.`
+                : `Check that ${endpoint} is reachable from this runner.`;
+    }
+}
+/** No request has ever been answered, and the last ones got nothing within the first-answer deadline. */
+function noFirstAnswerHint(endpoint, seconds, attempts, names = CANONICAL_NAMES) {
+    const url = new URL(endpoint);
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return `Nothing at ${endpoint} answered within ${seconds} s, ${attempts} times in a row, and it has never answered this run: a connection is accepted or left hanging, but no gateway replies. Check the network path from this runner: that port ${port} is open to it (the HTTP gateway listens on 19080 unless the cluster says otherwise), that the cluster's NSG and firewall rules (and any load balancer rule) let this runner's address through to the gateway, and that '${names.ClusterEndpoint}' is the cluster's HTTP gateway endpoint. Raising '${names.Timeout}' will not help here.`;
+}
+
+;// CONCATENATED MODULE: ./src/util/reporter.ts
+// How the core and everything beneath it talk to the person running it. Each front door
+// implements it (the action over @actions/core; a CLI over stderr); tests can collect the lines.
+/** Prints nothing: for callers (tests, measurements) that do not look at the log. */
+const SILENT_REPORTER = Object.freeze({
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    group: (_name, fn) => fn(),
+    progress: () => undefined,
+    setSecret: () => undefined
+});
+/** Masks a secret, and each of its lines (a log masker may not match a multi-line value whole). */
+function maskSecret(reporter, value) {
+    if (value.trim() === '')
+        return;
+    reporter.setSecret(value);
+    for (const line of value.split(/\r?\n/)) {
+        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
+            reporter.setSecret(line.trim());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/gateway-client.ts
+
+
+
+
+
+
+/**
+ * Until the gateway has answered once, an attempt waits FIRST_ANSWER_TIMEOUT_MS, and no answer
+ * within it is tried at most FIRST_CONTACT_ATTEMPTS times in all: a gateway that accepts
+ * connections and never answers (a firewall that drops, a load balancer rule to a dead port) fails
+ * the run in about 30 s with a message about the network path, instead of `retries` attempts of
+ * `timeout` + 10 % each (5.6 minutes by default). Every first request is a small read (a listing,
+ * the AAD metadata, an application type) that a gateway answers in milliseconds; 10 s covers the
+ * TCP and TLS handshakes (client certificate included) across regions many times over, and three
+ * attempts ride out a lost packet. Once an answer has arrived, the path works and `timeout` rules
+ * (a large chunk may legitimately take long).
+ */
+const FIRST_ANSWER_TIMEOUT_MS = 10_000;
+const FIRST_CONTACT_ATTEMPTS = 3;
+const cancelled = () => new CancelledError('the upload was cancelled');
+class GatewayClient {
+    transport;
+    options;
+    /** Requests sent, retries included, and whether any got an answer (shared by every client built on this one). */
+    counter;
+    /** Whether an http:// endpoint's port speaks TLS; asked once, after a connection reset. */
+    tlsProbe;
+    constructor(transport, options, counter) {
+        this.transport = transport;
+        this.options = options;
+        this.counter = counter ?? { sent: 0 };
+    }
+    /** Where this client and the code using it report. */
+    get reporter() {
+        return this.options.reporter ?? SILENT_REPORTER;
+    }
+    get requestsSent() {
+        return this.counter.sent;
+    }
+    /** Attempts per request, the first included (the `retries` input). */
+    get attempts() {
+        return this.options.retries;
+    }
+    get endpoint() {
+        return this.options.endpoint;
+    }
+    /** @deprecated the run's signal: give it to whoever needs it directly (UploadSettings.signal). */
+    get signal() {
+        return this.options.signal;
+    }
+    useTokens(tokens) {
+        this.options.tokens = tokens;
+    }
+    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
+    forCleanup() {
+        return new GatewayClient(this.transport, {
+            ...this.options,
+            signal: undefined,
+            retries: Math.min(this.options.retries, 2),
+            timeoutSeconds: Math.min(this.options.timeoutSeconds, 15)
+        }, this.counter);
+    }
+    /**
+     * The same client bounded by `signal` as well (the release's deadline): a request or a backoff in
+     * progress when it fires ends with CancelledError.
+     */
+    boundedBy(signal) {
+        const own = this.options.signal;
+        return new GatewayClient(this.transport, { ...this.options, signal: own ? AbortSignal.any([own, signal]) : signal }, this.counter);
+    }
+    /** Sends the request until it is answered with an accepted status, retrying what is transient. */
+    async call(failed, spec) {
+        const { retries, signal } = this.options;
+        const what = `${failed.operation}${failed.storePath ? ` '${failed.storePath}'` : ''}`;
+        let refreshedToken = false;
+        for (let attempt = 1;; attempt++) {
+            if (signal?.aborted)
+                throw cancelled();
+            const tokens = spec.anonymous ? undefined : this.options.tokens;
+            const { res, networkError } = await this.attempt(spec, tokens);
+            if (res && spec.accept.includes(res.status))
+                return res;
+            if (res?.status === 401 && tokens && !refreshedToken) {
+                // The token may have expired during a long upload: one new token, then once more.
+                this.reporter.debug(`${what}: HTTP 401, getting a new Azure AD token and trying again`);
+                refreshedToken = true;
+                await tokens.token(true);
+                attempt--;
+                continue;
+            }
+            const fabric = res ? parseFabricError(res) : undefined;
+            const failure = {
+                status: res?.status,
+                code: fabric?.code,
+                networkCode: networkError?.code,
+                networkMessage: networkError?.message
+            };
+            if (failure.networkCode === 'ECONNRESET' && (await this.isTlsPortBehindHttpEndpoint())) {
+                failure.networkCode = 'ESERVERTLS';
+                failure.networkMessage = 'the port answers TLS handshakes';
+            }
+            const retryable = isRetryable(failure);
+            const unanswered = networkError?.code === 'ETIMEDOUT' && !this.counter.answered;
+            if (unanswered && attempt >= Math.min(retries, FIRST_CONTACT_ATTEMPTS)) {
+                this.reporter.debug(`${what}: attempt ${attempt} got no answer within ${this.firstAnswerTimeoutMs} ms, and the gateway has never answered`);
+                throw this.noFirstAnswerError(failed, failure, attempt);
+            }
+            if (retryable && spec.notIdempotent && mayHaveBeenCarriedOut(failure)) {
+                this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); not sent again before the cluster's state is read`);
+                throw this.error(failed, spec, failure, fabric?.message, attempt, true);
+            }
+            if (!retryable || attempt >= retries) {
+                this.reporter.debug(`${what}: attempt ${attempt} failed (${describeFailure(failure)}); ${retryable ? 'no attempts left' : 'not retryable'}`);
+                throw this.error(failed, spec, failure, fabric?.message, attempt);
+            }
+            const delay = backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+            this.options.onRetry?.(`Attempt ${attempt} of ${retries} to ${what} failed (${describeFailure(failure)}); retrying in ${delay} ms`);
+            await sleep(delay, signal, cancelled);
+        }
+    }
+    parseJson(res, what) {
+        try {
+            return JSON.parse(res.body.toString('utf8'));
+        }
+        catch {
+            throw new Error(`The cluster answered ${what} with a body that is not JSON (HTTP ${res.status}).`);
+        }
+    }
+    /** A plain request to a TLS port is reset: an http:// endpoint whose port speaks TLS means https://. */
+    isTlsPortBehindHttpEndpoint() {
+        if (!this.options.endpoint.startsWith('http://'))
+            return Promise.resolve(false);
+        this.tlsProbe ??= this.transport.speaksTls(this.options.endpoint).then(tls => {
+            this.reporter.debug(`${this.options.endpoint} reset a connection; its port ${tls ? 'speaks TLS: the endpoint should be https://' : 'does not speak TLS'}`);
+            return tls;
+        });
+        return this.tlsProbe;
+    }
+    async attempt(spec, tokens) {
+        const headers = tokens ? { ...spec.headers, Authorization: `Bearer ${await tokens.token()}` } : spec.headers;
+        // The client waits somewhat longer than the server's own timeout, so that the server's
+        // timeout answer (504) arrives before the client gives up; until the gateway has answered
+        // once, it waits the first-answer deadline instead.
+        const serverWaitMs = clientWaitMs(this.options.timeoutSeconds);
+        try {
+            const res = await this.options.limiter.use(() => {
+                this.counter.sent++;
+                const timeoutMs = this.counter.answered ? serverWaitMs : Math.min(serverWaitMs, this.firstAnswerTimeoutMs);
+                return this.transport.send({ method: spec.method, url: this.url(spec), headers, body: spec.body, timeoutMs, signal: this.options.signal });
+            });
+            this.counter.answered = true;
+            return { res };
+        }
+        catch (err) {
+            if (err instanceof RequestAbortedError)
+                throw cancelled();
+            if (!(err instanceof NetworkError))
+                throw err;
+            return { networkError: err };
+        }
+    }
+    get firstAnswerTimeoutMs() {
+        return this.options.firstAnswerTimeoutMs ?? FIRST_ANSWER_TIMEOUT_MS;
+    }
+    /** The gateway accepted connections (or they hung) and never answered: the network path, not `timeout`. */
+    noFirstAnswerError(failed, failure, attempts) {
+        const seconds = Math.round(this.firstAnswerTimeoutMs / 1000);
+        const { endpoint } = this.options;
+        return new ImageStoreError(failed, { ...failure, networkMessage: `no answer within ${seconds} s`, attempts, endpoint }, noFirstAnswerHint(endpoint, seconds, attempts, this.options.names));
+    }
+    error(failed, spec, failure, serverMessage, attempts, outcomeUnknown = false) {
+        const apiVersion = spec.apiVersion ?? this.options.apiVersion;
+        return new (outcomeUnknown ? OutcomeUnknownError : ImageStoreError)(failed, { ...failure, serverMessage, attempts, endpoint: this.options.endpoint }, hintFor(failure, { endpoint: this.options.endpoint, apiVersion, credentials: this.options.credentials, serverMessage, names: this.options.names }));
+    }
+    url(spec) {
+        return `${this.options.endpoint}${spec.path}?${queryString({
+            'api-version': spec.apiVersion ?? this.options.apiVersion,
+            timeout: String(this.options.timeoutSeconds),
+            ...spec.query
+        })}`;
+    }
+}
+/**
+ * Each name and value percent-encoded as UTF-8 on its own (RFC 3986, as sfctl does): a space is
+ * %20, never `+`, which the gateway reads as a plus sign (URLSearchParams would write `+`).
+ */
+function queryString(query) {
+    return Object.entries(query)
+        .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+        .join('&');
+}
+/** How long the client waits for a request: the server's timeout plus 10 % (at least 2 s), within what a timer can hold. */
+function clientWaitMs(timeoutSeconds) {
+    return clampTimerMs((timeoutSeconds + Math.max(2, Math.ceil(timeoutSeconds * 0.1))) * 1000);
+}
+function parseFabricError(res) {
+    if (res.body.length === 0)
+        return undefined;
+    try {
+        const parsed = JSON.parse(res.body.toString('utf8'));
+        const code = typeof parsed.Error?.Code === 'string' ? parsed.Error.Code : undefined;
+        const message = typeof parsed.Error?.Message === 'string' ? parsed.Error.Message.slice(0, 300) : undefined;
+        return { code, message };
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/protocol/byte-ranges.ts
+// Inclusive byte ranges, as upload sessions describe them (`ExpectedRanges`, `Content-Range`).
+function rangeLength(r) {
+    return r.end - r.start + 1;
+}
+/** Sorts and merges overlapping or adjacent ranges. */
+function mergeRanges(ranges) {
+    const sorted = [...ranges].sort((a, b) => a.start - b.start);
+    const merged = [];
+    for (const r of sorted) {
+        const last = merged[merged.length - 1];
+        if (last && r.start <= last.end + 1) {
+            last.end = Math.max(last.end, r.end);
+        }
+        else {
+            merged.push({ ...r });
+        }
+    }
+    return merged;
+}
+/** The parts of [0, length) not covered by `covered`. */
+function missingRanges(covered, length) {
+    const missing = [];
+    let next = 0;
+    for (const r of mergeRanges(covered)) {
+        if (r.start > next)
+            missing.push({ start: next, end: r.start - 1 });
+        next = Math.max(next, r.end + 1);
+    }
+    if (next < length)
+        missing.push({ start: next, end: length - 1 });
+    return missing;
+}
+function overlaps(a, b) {
+    return a.start <= b.end && b.start <= a.end;
+}
+/** True when `r` lies entirely inside one of `ranges`. */
+function liesWithinOne(ranges, r) {
+    return ranges.some(x => x.start <= r.start && r.end <= x.end);
+}
+/** Cuts ranges into pieces of at most `chunkSize` bytes, in order. */
+function splitIntoChunks(ranges, chunkSize) {
+    const chunks = [];
+    for (const r of ranges) {
+        for (let start = r.start; start <= r.end; start += chunkSize) {
+            chunks.push({ start, end: Math.min(r.end, start + chunkSize - 1) });
+        }
+    }
+    return chunks;
+}
+const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+)$/;
+/** Parses `bytes a-b/n` exactly (the `bytes=` form is refused, as the gateway does). */
+function parseContentRange(header) {
+    const m = header === undefined ? null : CONTENT_RANGE.exec(header);
+    if (!m)
+        return undefined;
+    const [start, end, length] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (![start, end, length].every(Number.isSafeInteger) || start > end || end >= length) {
+        return undefined;
+    }
+    return { range: { start, end }, length };
+}
+function formatContentRange(r, length) {
+    return `bytes ${r.start}-${r.end}/${length}`;
+}
+
+;// CONCATENATED MODULE: ./src/protocol/models.ts
+// JSON models of the Image Store REST API (protocol reference §2). Every 64-bit integer travels
+// as a JSON string; clients must also accept plain numbers.
+/** Parses a 64-bit integer field that may arrive as a string or a number. */
+function parseInt64(value, field) {
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 0) {
+        throw new Error(`expected a non-negative integer in ${field}, got ${JSON.stringify(value)}`);
+    }
+    return n;
+}
+
+// EXTERNAL MODULE: ./src/protocol/store-path.ts
+var store_path = __nccwpck_require__(1265);
+;// CONCATENATED MODULE: ./src/cluster/store-client.ts
+// The Image Store REST operations (protocol reference §1) over the gateway client, which owns
+// retries, tokens and error classification.
+
+
+
+
+
+const FOLDER_SIZE_API_VERSION = '6.5';
+class ImageStoreClient {
+    gateway;
+    constructor(gateway) {
+        this.gateway = gateway;
+    }
+    /** Requests sent, retries included. */
+    get requestsSent() {
+        return this.gateway.requestsSent;
+    }
+    /** The same client without the cancellation signal and with few retries: for cleaning up after a failure. */
+    forCleanup() {
+        return new ImageStoreClient(this.gateway.forCleanup());
+    }
+    async uploadFile(storePath, body) {
+        await this.call({ operation: 'upload file', storePath }, {
+            method: 'PUT',
+            storePath,
+            headers: { 'Content-Type': 'application/octet-stream' },
+            body,
+            accept: [200]
+        });
+    }
+    async uploadChunk(storePath, sessionId, range, fileLength, body) {
+        await this.call({ operation: `upload chunk ${range.start}-${range.end} of`, storePath }, {
+            method: 'PUT',
+            storePath,
+            action: 'UploadChunk',
+            query: { 'session-id': sessionId },
+            headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': formatContentRange(range, fileLength) },
+            body,
+            accept: [200]
+        });
+    }
+    async commitUploadSession(sessionId, storePath) {
+        await this.call({ operation: 'commit upload session of', storePath }, {
+            method: 'POST',
+            action: 'CommitUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200]
+        });
+    }
+    /** Cancels a session; one the cluster no longer knows counts as done. */
+    async deleteUploadSession(sessionId) {
+        await this.call({ operation: `delete upload session ${sessionId}` }, {
+            method: 'DELETE',
+            action: 'DeleteUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200, 404]
+        });
+    }
+    /** The session, or undefined when the cluster does not know it (204). */
+    async getUploadSession(sessionId, storePath) {
+        const res = await this.call({ operation: 'get upload session of', storePath }, {
+            method: 'GET',
+            action: 'GetUploadSession',
+            query: { 'session-id': sessionId },
+            accept: [200, 204]
+        });
+        if (res.status === 204 || res.body.length === 0)
+            return undefined;
+        const session = this.parseJson(res, 'get upload session');
+        return session.UploadSessions?.find(s => s.SessionId === sessionId) ?? session.UploadSessions?.[0];
+    }
+    /** One level of a folder (all pages), or undefined when the path does not exist. */
+    async list(storePath) {
+        const files = [];
+        const folders = [];
+        let token;
+        do {
+            const res = await this.call({ operation: 'list', storePath: storePath || '(store root)' }, {
+                method: 'GET',
+                storePath,
+                query: token ? { ContinuationToken: token } : {},
+                accept: [200, 204, 404]
+            });
+            if (res.status === 404)
+                return undefined;
+            if (res.status === 204 || res.body.length === 0)
+                break;
+            const page = this.parseJson(res, 'list');
+            files.push(...(page.StoreFiles ?? []));
+            folders.push(...(page.StoreFolders ?? []));
+            token = page.ContinuationToken || undefined;
+        } while (token);
+        return { files, folders };
+    }
+    async getFileInfo(storePath) {
+        const listing = await this.list(storePath);
+        return listing?.files.length === 1 && listing.folders.length === 0 ? listing.files[0] : undefined;
+    }
+    /** Deletes a file or a folder recursively; a missing path is fine. */
+    async delete(storePath) {
+        await this.call({ operation: 'delete', storePath }, { method: 'DELETE', storePath, accept: [200] });
+    }
+    async copy(description) {
+        await this.call({ operation: `copy '${description.RemoteSource}' to`, storePath: description.RemoteDestination }, {
+            method: 'POST',
+            action: 'Copy',
+            headers: { 'Content-Type': 'application/json' },
+            body: Buffer.from(JSON.stringify(description)),
+            accept: [200]
+        });
+    }
+    /** The folder's size as the cluster reports it; undefined where the cluster has no FolderSize (before 6.5). */
+    async folderSize(storePath) {
+        try {
+            const res = await this.call({ operation: 'get folder size of', storePath }, {
+                method: 'GET',
+                storePath,
+                action: 'FolderSize',
+                apiVersion: FOLDER_SIZE_API_VERSION,
+                accept: [200]
+            });
+            return parseInt64(this.parseJson(res, 'folder size').FolderSize, 'FolderSize');
+        }
+        catch (err) {
+            if (err instanceof ImageStoreError && err.is(400, ErrorCode.InvalidArg))
+                return undefined;
+            throw err;
+        }
+    }
+    async aadMetadata() {
+        const res = await this.call({ operation: 'get AAD metadata' }, {
+            method: 'GET',
+            action: 'GetAadMetadata',
+            apiVersion: '6.0',
+            accept: [200],
+            anonymous: true
+        });
+        return this.parseJson(res, 'AAD metadata');
+    }
+    call(failed, spec) {
+        const { storePath, action, ...request } = spec;
+        let path;
+        if (action === 'GetAadMetadata')
+            path = '/$/GetAadMetadata';
+        else
+            path = `/ImageStore${storePath ? `/${(0,store_path/* encodeStorePath */.fy)(storePath)}` : ''}${action ? `/$/${action}` : ''}`;
+        return this.gateway.call(failed, { ...request, path });
+    }
+    parseJson(res, what) {
+        return this.gateway.parseJson(res, what);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/auth/aad-token.ts
+class AadConfigurationError extends Error {
+    name = 'AadConfigurationError';
+}
+function fixedToken(token) {
+    return { token: async () => token };
+}
+/** msal's HTTP goes through the action's transports: same proxy, trust anchors and timeouts. */
+class TransportNetworkModule {
+    transportFor;
+    timeoutMs;
+    constructor(transportFor, timeoutMs) {
+        this.transportFor = transportFor;
+        this.timeoutMs = timeoutMs;
+    }
+    sendGetRequestAsync(url, options) {
+        return this.send('GET', url, options);
+    }
+    sendPostRequestAsync(url, options) {
+        return this.send('POST', url, options);
+    }
+    async send(method, url, options) {
+        const res = await this.transportFor(url).send({
+            method,
+            url,
+            headers: options?.headers,
+            body: options?.body === undefined ? undefined : Buffer.from(options.body, 'utf8'),
+            timeoutMs: this.timeoutMs
+        });
+        const headers = {};
+        for (const [k, v] of Object.entries(res.headers))
+            if (v !== undefined)
+                headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        let body = {};
+        try {
+            body = JSON.parse(res.body.toString('utf8'));
+        }
+        catch {
+            // a body that is not JSON: msal sees an empty object and the status
+        }
+        return { status: res.status, headers, body: body };
+    }
+}
+/** A token source for a service principal, by secret or by GitHub OIDC federation. */
+async function servicePrincipalToken(security, metadata, network, { reporter, names }) {
+    const { ConfidentialClientApplication, LogLevel } = await __nccwpck_require__.e(/* import() */ 669).then(__nccwpck_require__.bind(__nccwpck_require__, 2669));
+    const clientId = security.azureClientId;
+    const tenantId = security.azureTenantId;
+    const login = metadata.login.replace(/\/+$/, '');
+    const config = {
+        auth: {
+            clientId,
+            authority: `${login}/${tenantId}`,
+            // The authority named by the cluster is trusted as it is: no instance discovery elsewhere.
+            knownAuthorities: [new URL(login).host],
+            ...(security.azureClientSecret !== undefined ? { clientSecret: security.azureClientSecret } : { clientAssertion: () => federatedToken(security, names) })
+        },
+        system: {
+            networkClient: network,
+            loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined }
+        }
+    };
+    const app = new ConfidentialClientApplication(config);
+    const scope = `${metadata.cluster}/.default`;
+    // msal answers from its cache until the token nears expiry: each distinct token is masked once.
+    let masked;
+    return {
+        token: async (refresh = false) => {
+            let result;
+            try {
+                result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
+            }
+            catch (err) {
+                const e = err;
+                const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
+                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
+            }
+            if (!result?.accessToken)
+                throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
+            if (result.accessToken !== masked) {
+                reporter.setSecret(result.accessToken);
+                masked = result.accessToken;
+                reporter.debug(`got ${refresh ? 'a new' : 'an'} Azure AD token for scope ${scope}`);
+            }
+            return result.accessToken;
+        }
+    };
+}
+/** The front door's federated credential; without one, a service principal needs its secret. */
+async function federatedToken(security, names) {
+    if (security.federatedToken === undefined) {
+        throw new AadConfigurationError(`No '${names.AzureClientSecret}' was given, and no federated credential can be had here: set '${names.AzureClientSecret}'.`);
+    }
+    return security.federatedToken();
+}
+
+;// CONCATENATED MODULE: ./src/cluster/auth/server-verification.ts
+// How the action decides to trust the cluster (protocol reference §6): by default, a chain that
+// validates and names the endpoint's host; or a pinned SHA-1 thumbprint (chain may be untrusted);
+// or a common name with a chain that validates against the system CAs plus `ca-certificate`; or,
+// when a user insists, anything.
+
+
+/** Trust anchors: the system's CAs plus the user's extra ones. */
+function trustedCas(caCertificate) {
+    return caCertificate === undefined ? undefined : [...external_node_tls_.rootCertificates, caCertificate];
+}
+function clusterTls(security, clientCertificate) {
+    const ca = trustedCas(security.caCertificate);
+    const base = { ...clientCertificate, ...(ca ? { ca } : {}) };
+    if (security.insecureSkipTlsVerify) {
+        return { agentOptions: { ...base, rejectUnauthorized: false } };
+    }
+    const pins = new Set(security.serverThumbprints);
+    const commonName = security.serverCommonName;
+    if (pins.size === 0 && commonName === undefined) {
+        return { agentOptions: { ...base, rejectUnauthorized: true } };
+    }
+    return {
+        // The chain is judged below (authorized reflects it alone, without the host name check). The
+        // transport keeps its pool from resuming TLS sessions, whose peer certificate cannot be judged.
+        agentOptions: { ...base, rejectUnauthorized: false, checkServerIdentity: () => undefined },
+        verifyPeer: socket => {
+            const cert = socket.getPeerCertificate();
+            const thumbprint = (cert.fingerprint ?? '').replace(/:/g, '').toUpperCase();
+            if (pins.has(thumbprint))
+                return undefined;
+            if (commonName !== undefined && socket.authorized && (0,external_node_tls_.checkServerIdentity)(commonName, cert) === undefined)
+                return undefined;
+            const cn = cert.subject?.CN;
+            const subject = (Array.isArray(cn) ? cn.join(', ') : cn) ?? '(no common name)';
+            const why = commonName !== undefined && pins.size === 0
+                ? socket.authorized
+                    ? `its certificate (CN=${subject}) does not carry the name '${commonName}'`
+                    : `its certificate (CN=${subject}) does not chain to a trusted CA (${socket.authorizationError}): add the issuing CA in 'ca-certificate'`
+                : `its certificate (CN=${subject}, thumbprint ${thumbprint}) matches no thumbprint in 'server-certificate-thumbprint'${commonName !== undefined ? ` nor the name '${commonName}'` : ''}`;
+            return new NetworkError(`the cluster is not the one expected: ${why}`, 'ESERVERCERT');
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cluster/connect.ts
+// Everything about reaching the cluster: the connection pools with their TLS settings, the
+// client certificate, and the Azure AD token. The cluster's own origin gets the cluster's TLS
+// settings; anything else (the AAD authority) gets ordinary verification plus `ca-certificate`.
+
+
+
+
+
+
+
+const USER_AGENT = 'service-fabric-upload-action';
+function connectToCluster(target, clientCertificate, options) {
+    const { security } = target;
+    const { reporter, names } = options;
+    const isHttps = target.endpoint.startsWith('https://');
+    if (security.insecureSkipTlsVerify) {
+        reporter.warning(`'${names.InsecureSkipTlsVerify}' is on: the cluster's certificate is not checked, so anyone on the network path could pose as the cluster. Pin it with '${names.ServerCertificateThumbprint}' instead.`);
+    }
+    const clusterTransport = new HttpTransport({
+        userAgent: USER_AGENT,
+        maxSockets: target.concurrency,
+        expectContinue: target.expectContinue,
+        tls: isHttps ? clusterTls(security, clientCertificate) : undefined
+    });
+    const ca = trustedCas(security.caCertificate);
+    const otherTransport = new HttpTransport({
+        userAgent: USER_AGENT,
+        maxSockets: 4,
+        expectContinue: 'never',
+        tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
+    });
+    const gateway = new GatewayClient(clusterTransport, {
+        endpoint: target.endpoint,
+        apiVersion: target.apiVersion,
+        timeoutSeconds: target.timeoutSeconds,
+        retries: target.retries,
+        limiter: new Semaphore(target.concurrency),
+        signal: options.signal,
+        onRetry: line => reporter.info(line),
+        reporter,
+        names,
+        firstAnswerTimeoutMs: target.firstAnswerTimeoutMs,
+        credentials: {
+            certificate: clientCertificate !== undefined,
+            token: security.aadToken !== undefined || security.azureClientId !== undefined
+        }
+    });
+    const client = new ImageStoreClient(gateway);
+    const clusterOrigin = new URL(target.endpoint).origin;
+    return {
+        gateway,
+        client,
+        management: new ManagementClient(gateway),
+        dispose: () => {
+            clusterTransport.dispose();
+            otherTransport.dispose();
+        },
+        authenticate: async () => {
+            let tokens;
+            if (security.aadToken !== undefined) {
+                tokens = fixedToken(security.aadToken);
+            }
+            else if (security.azureClientId !== undefined) {
+                const metadata = await client.aadMetadata();
+                if (metadata.type !== 'aad' || !metadata.metadata?.cluster || !metadata.metadata.login) {
+                    throw new AadConfigurationError(`The cluster at ${target.endpoint} does not use Azure AD (its AAD metadata has type '${metadata.type}'): remove the azure-* settings and use '${names.ClientCertificate}'.`);
+                }
+                const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(target.timeoutSeconds));
+                tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
+                await tokens.token();
+                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+            }
+            gateway.useTokens(tokens);
+        }
+    };
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/cluster/auth/client-certificate.ts
+// The client certificate as Node's TLS wants it, from what users hold: PEM text (certificate and
+// key together, or the key apart), a base64-encoded PFX/PKCS#12, or a path to a .pem/.pfx file.
+// Checked here, before any request, by building a TLS context from it. A PFX in an old format
+// (RC2-40 or 3DES, as OpenSSL 1.x and older Windows exports make) that Node's OpenSSL 3 refuses is
+// read with node-forge, loaded only then, and used as PEM in memory.
+
+
+
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const PEM_KEY = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]+?-----END \1-----/;
+/** The text or bytes an input stands for: itself, or the file it names. */
+function resolveMaterial(input, value, reporter) {
+    if (value.includes('-----BEGIN'))
+        return value;
+    const looksLikePath = !/\s/.test(value) && value.length < 4096 && (/[\\/.]/.test(value) || (0,external_node_fs_.existsSync)(value));
+    if (looksLikePath && (0,external_node_fs_.existsSync)(value)) {
+        if (!(0,external_node_fs_.statSync)(value).isFile())
+            throw new SettingError(`'${input}' names '${value}', which is not a file.`);
+        const bytes = (0,external_node_fs_.readFileSync)(value);
+        const text = bytes.toString('utf8');
+        if (text.includes('-----BEGIN')) {
+            maskSecret(reporter, text);
+            return text;
+        }
+        return bytes;
+    }
+    if (looksLikePath && /\.(pem|pfx|p12|crt|cer|key)$/i.test(value)) {
+        throw new SettingError(`'${input}' names the file '${value}', which does not exist.`);
+    }
+    const compact = value.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]+=*$/.test(compact)) {
+        throw new SettingError(`'${input}' is neither PEM text, nor a base64-encoded PFX, nor the path of a .pem or .pfx file.`);
+    }
+    return Buffer.from(compact, 'base64');
+}
+/** The certificate as given, not yet checked; undefined when none is given. */
+function certificateFromInputs(security, { reporter, names }) {
+    if (security.clientCertificate === undefined)
+        return undefined;
+    const material = resolveMaterial(names.ClientCertificate, security.clientCertificate, reporter);
+    const passphrase = security.clientCertificatePassword;
+    if (Buffer.isBuffer(material)) {
+        if (security.clientKey !== undefined) {
+            throw new SettingError(`'${names.ClientKey}' goes with a PEM certificate; a PFX in '${names.ClientCertificate}' holds its key already.`);
+        }
+        return { pfx: material, passphrase };
+    }
+    const certs = material.match(PEM_CERTIFICATE);
+    if (!certs)
+        throw new SettingError(`'${names.ClientCertificate}' holds no PEM certificate ('-----BEGIN CERTIFICATE-----').`);
+    let key = PEM_KEY.exec(material)?.[0];
+    if (security.clientKey !== undefined) {
+        const keyMaterial = resolveMaterial(names.ClientKey, security.clientKey, reporter);
+        key = Buffer.isBuffer(keyMaterial) ? undefined : PEM_KEY.exec(keyMaterial)?.[0];
+        if (!key)
+            throw new SettingError(`'${names.ClientKey}' holds no PEM private key ('-----BEGIN PRIVATE KEY-----').`);
+    }
+    if (!key) {
+        throw new SettingError(`'${names.ClientCertificate}' holds a certificate but no private key: add the key to it, or give it in '${names.ClientKey}'.`);
+    }
+    if (/ENCRYPTED/.test(key) && passphrase === undefined) {
+        throw new SettingError(`The private key of '${names.ClientCertificate}' is encrypted: give its password in '${names.ClientCertificatePassword}'.`);
+    }
+    return { cert: certs.join('\n'), key, passphrase };
+}
+/** Why Node's TLS cannot use the certificate, or undefined when it can. */
+function tlsRefusal(certificate) {
+    try {
+        (0,external_node_tls_.createSecureContext)(certificate);
+        return undefined;
+    }
+    catch (err) {
+        return err;
+    }
+}
+/** Node's OpenSSL 3 has no legacy provider: RC2-40 and 3DES PFX files are "unsupported". */
+function isUnsupportedPfx(err) {
+    return /unsupported pkcs12|unsupported|RC2|legacy|no such algorithm/i.test(err.message);
+}
+const REEXPORT_ADVICE = "re-export it in a current format, for example with 'openssl pkcs12 -in old.pfx -nodes | openssl pkcs12 -export -out new.pfx' (or export it again from Windows with AES256-SHA256)";
+/**
+ * The client certificate, checked; undefined when none is given. Synchronous, so without the
+ * fallback for old PFX files: use readClientCertificate() for that.
+ */
+function loadClientCertificate(security, context) {
+    const { names } = context;
+    const certificate = certificateFromInputs(security, context);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (refusal)
+        throw new InputError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
+    return certificate;
+}
+/** The client certificate, checked, with old PFX files converted to PEM; undefined when none is given. */
+async function readClientCertificate(security, context) {
+    const { reporter, names } = context;
+    const certificate = certificateFromInputs(security, context);
+    if (!certificate)
+        return undefined;
+    const refusal = tlsRefusal(certificate);
+    if (!refusal)
+        return certificate;
+    if (!certificate.pfx || !isUnsupportedPfx(refusal))
+        throw new SettingError(explainCertificateError(refusal, certificate.pfx !== undefined, names));
+    reporter.debug(`Node refused the PFX in '${names.ClientCertificate}' (${refusal.message}); reading it with node-forge`);
+    const converted = await convertLegacyPfx(certificate.pfx, certificate.passphrase, context);
+    const stillRefused = tlsRefusal(converted);
+    if (stillRefused) {
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' is in an old format that could not be used (${stillRefused.message}): ${REEXPORT_ADVICE}.`);
+    }
+    reporter.info(`The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: it was converted in memory. Re-export it in a current format to skip this step.`);
+    return converted;
+}
+/** Reads an old PFX with node-forge into PEM certificate(s) and key, masked before anything can print them. */
+async function convertLegacyPfx(pfx, passphrase, { reporter, names }) {
+    const { default: forge } = await __nccwpck_require__.e(/* import() */ 542).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8542, 23));
+    let p12;
+    try {
+        p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(pfx.toString('binary'))), false, passphrase ?? '');
+    }
+    catch (err) {
+        const reason = err.message;
+        if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(reason)) {
+            throw new SettingError(`'${names.ClientCertificatePassword}' does not open the PFX in '${names.ClientCertificate}': check the password.`);
+        }
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' could not be read (${reason}): ${REEXPORT_ADVICE}.`);
+    }
+    const oid = (name) => {
+        const value = forge.pki.oids[name];
+        if (value === undefined)
+            throw new Error(`internal: node-forge knows no OID named '${name}'`);
+        return value;
+    };
+    const bagsOf = (bagType) => p12.getBags({ bagType })[bagType] ?? [];
+    const keyBags = [...bagsOf(oid('pkcs8ShroudedKeyBag')), ...bagsOf(oid('keyBag'))];
+    const certBags = bagsOf(oid('certBag'));
+    const keyBag = keyBags[0];
+    if (!keyBag || certBags.length === 0) {
+        throw new SettingError(`The PFX in '${names.ClientCertificate}' holds no ${keyBag ? 'certificate' : 'private key'}: export the certificate with its private key.`);
+    }
+    // forge parses RSA keys and certificates; others (EC) come as raw ASN.1, which is all PEM needs.
+    const keyInfo = keyBag.key ? forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key)) : keyBag.asn1;
+    const key = forge.pki.privateKeyInfoToPem(keyInfo);
+    maskSecret(reporter, key);
+    const localKeyId = (bag) => bag.attributes.localKeyId?.[0];
+    const keyId = localKeyId(keyBag);
+    // The certificate of the key first, then the rest of the chain.
+    const ordered = [...certBags].sort((a, b) => Number(localKeyId(b) === keyId) - Number(localKeyId(a) === keyId));
+    const cert = ordered
+        .map(bag => {
+        const der = forge.asn1.toDer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1).getBytes();
+        return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der, 'binary')
+            .toString('base64')
+            .replace(/(.{64})/g, '$1\n')
+            .replace(/\n$/, '')}\n-----END CERTIFICATE-----`;
+    })
+        .join('\n');
+    return { cert, key };
+}
+function explainCertificateError(err, isPfx, names) {
+    const reason = err.message;
+    if (/mac verify failure|bad decrypt|bad password|wrong tag|decrypt/i.test(reason)) {
+        return `'${names.ClientCertificatePassword}' does not open the ${isPfx ? 'PFX' : 'private key'} in '${names.ClientCertificate}': check the password.`;
+    }
+    if (/key values mismatch/i.test(reason)) {
+        return `The private key does not belong to the certificate in '${names.ClientCertificate}': give the matching key.`;
+    }
+    if (isPfx && isUnsupportedPfx(err)) {
+        return `The PFX in '${names.ClientCertificate}' uses old encryption (RC2 or 3DES) that Node no longer reads: ${REEXPORT_ADVICE}.`;
+    }
+    return `'${names.ClientCertificate}' could not be used as a client certificate (${reason}): give PEM text, a base64-encoded PFX, or a path to a .pem or .pfx file.`;
+}
+
+;// CONCATENATED MODULE: ./src/deploy/release-spec.ts
+// What to do after the upload (provision, create or upgrade, wait): built once by a front door.
+
+
+const UPGRADE_MODES = ['Monitored', 'UnmonitoredAuto'];
+const FAILURE_ACTIONS = ['Rollback', 'Manual'];
+/**
+ * The application name as the cluster accepts it (trimmed), else a SettingError; `what` names where
+ * it comes from, quoted: a setting (`'application-name'`) or a file.
+ */
+function checkedApplicationName(what, value) {
+    const name = value.trim();
+    const problem = /^fabric:\/\s/.test(name) ? 'it must not start with a space' : applicationNameProblem(name);
+    if (problem) {
+        throw new SettingError(`${what} must be an application name such as 'fabric:/VotingApp', not '${name}': ${problem}.`);
+    }
+    return name;
+}
+/** True when any setting asks for more than the upload. */
+function wantsRelease(spec) {
+    return spec.provision === true || wantsApplication(spec) || spec.unprovisionOldVersions;
+}
+/** True when a setting names or configures an application to create or upgrade. */
+function wantsApplication(spec) {
+    return (spec.applicationName !== undefined ||
+        spec.applicationParameterFile !== undefined ||
+        spec.applicationParameters.length > 0 ||
+        spec.publishProfile !== undefined ||
+        spec.upgradeMode !== undefined ||
+        spec.failureAction !== undefined ||
+        Object.keys(spec.upgradeSettings).length > 0);
+}
+
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/deploy/polling.ts
+// Waiting between status polls: an interval that tests can shorten, a deadline shared by the
+// whole release, and sleeps that end at once when the job is cancelled.
+
+
+/** The cluster's own deploy task polls every 3 s: often enough to follow an upgrade, rare enough not to load the gateway. */
+const DEFAULT_POLL_INTERVAL_MS = 3000;
+/** SFU_POLL_INTERVAL_MS (for tests and the demo) overrides the interval between status polls. */
+function pollIntervalMs(env = process.env) {
+    const value = Number(env.SFU_POLL_INTERVAL_MS);
+    return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
+}
+class Deadline {
+    seconds;
+    at;
+    constructor(seconds, now = Date.now()) {
+        this.seconds = seconds;
+        this.at = now + seconds * 1000;
+    }
+    get passed() {
+        return Date.now() >= this.at;
+    }
+    get remainingMs() {
+        return Math.max(0, this.at - Date.now());
+    }
+}
+/** Sleeps `ms` (never past the deadline); a cancelled job ends the sleep with CancelledError. */
+async function pause(ms, signal, deadline) {
+    const wait = deadline ? Math.min(ms, deadline.remainingMs) : ms;
+    if (signal?.aborted)
+        throw new CancelledError('the release was cancelled');
+    try {
+        await (0,promises_namespaceObject.setTimeout)(wait, undefined, { signal });
+    }
+    catch {
+        throw new CancelledError('the release was cancelled');
+    }
+}
+/** An error that ends the release with a message meant for the user as it stands. */
+class ReleaseError extends Error {
+    name = 'ReleaseError';
+}
+/** A wait says what it waits for every this many polls (30 s at the default interval). */
+const HEARTBEAT_POLLS = 10;
+/** Says on a timer what a wait is waiting for: a line every HEARTBEAT_POLLS polls' time. */
+class Heartbeat {
+    log;
+    everyMs;
+    started = Date.now();
+    last = this.started;
+    constructor(pollMs, log, everyMs = pollMs * HEARTBEAT_POLLS) {
+        this.log = log;
+        this.everyMs = everyMs;
+    }
+    /** Logs `describe()` once the interval has passed since the last line. */
+    beat(describe) {
+        const now = Date.now();
+        if (now - this.last < this.everyMs)
+            return;
+        this.last = now;
+        this.log(`${describe()} (waiting for ${Math.round((now - this.started) / 1000)} s)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/unanswered.ts
+// Requests that change the cluster (provision, create, upgrade) are not idempotent: when one gets
+// no answer, or a timeout, the cluster may have carried it out all the same. Such a request is sent
+// again only after the cluster's state shows it was not; a request the state shows carried out is
+// this run's work, whatever happens to it next (an upgrade that has since ended is not started again).
+
+
+
+/** `seen` counts the lost answers as they come, for a caller that catches an error of a later send. */
+async function sendOnce(request, seen = { lostAnswers: 0 }) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            await request.send();
+            return { answered: true, lostAnswers: seen.lostAnswers };
+        }
+        catch (err) {
+            if (!(err instanceof OutcomeUnknownError))
+                throw err;
+            seen.lostAnswers++;
+            request.log(`No answer to ${request.what} (${err.detail.status ? `HTTP ${err.detail.status}` : (err.detail.networkCode ?? 'no answer')}): reading the cluster's state before sending anything again.`);
+            if (await request.carriedOut()) {
+                request.log(`The cluster carried out ${request.what}: it is not sent again.`);
+                return { answered: false, lostAnswers: seen.lostAnswers };
+            }
+            if (attempt >= request.attempts || request.deadline.passed)
+                throw err;
+            request.log(`The cluster has not carried out ${request.what}: sending it again (attempt ${attempt + 1} of ${request.attempts}).`);
+            await pause(backoffDelay(attempt, DEFAULT_BACKOFF), request.signal, request.deadline);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/deploy/create-application.ts
+
+
+
+
+
+/** Polls after a `201` during which an application not listed yet is waited for (60 s at the default interval). */
+const APPEAR_POLLS = 20;
+async function createApplication(client, plan, app, report, options) {
+    const isOurs = (found) => found?.TypeName === plan.typeName && found.TypeVersion === plan.typeVersion;
+    const seen = { lostAnswers: 0 };
+    try {
+        await sendOnce({
+            what: `the create request of ${app.name}`,
+            send: () => client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters }),
+            carriedOut: async () => {
+                const found = await client.getApplication(app.name);
+                if (found && !isOurs(found))
+                    throw createdBySomeoneElse(app.name, found);
+                return found !== undefined;
+            },
+            attempts: client.gateway.attempts,
+            deadline: options.deadline,
+            signal: client.signal,
+            log: options.log
+        }, seen);
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists)))
+            throw err;
+        // It exists. After a lost answer, an application of this type and version (or one not listed
+        // yet) is this run's; otherwise someone else created it while this step ran.
+        const found = await client.getApplication(app.name);
+        if (seen.lostAnswers === 0 || (found !== undefined && !isOurs(found)))
+            throw createdBySomeoneElse(app.name, found);
+    }
+    const ready = await waitForApplication(client, app.name, options);
+    report.applicationResult = 'created';
+    options.log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
+}
+function createdBySomeoneElse(name, found) {
+    const what = found ? ` (${found.TypeName} ${found.TypeVersion})` : '';
+    return new ReleaseError(`${name} was created by someone else${what} while this step ran: run the step again to upgrade it.`);
+}
+/**
+ * Waits until the application is listed and no longer Creating. Not listed after APPEAR_POLLS polls
+ * fails at once (its own bound, within the release's deadline); Creating is bounded by the deadline.
+ */
+async function waitForApplication(client, name, options) {
+    const heartbeat = new Heartbeat(options.pollMs, options.log);
+    const check = `sfctl application info --application-id ${applicationIdOf(name)}`;
+    for (let polls = 1;; polls++) {
+        const app = await client.getApplication(name);
+        if (app && app.Status !== 'Creating') {
+            if (app.Status === 'Failed')
+                throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with '${check}'.`);
+            return app;
+        }
+        if (!app && polls >= APPEAR_POLLS) {
+            throw new ReleaseError(`The cluster accepted the create request of ${name} but does not list the application after ${polls} polls (${Math.round((polls * options.pollMs) / 1000)} s). Check the name (the cluster may have stored it under another one) with 'sfctl application list', then run the step again.`);
+        }
+        if (options.deadline.passed) {
+            throw new ReleaseError(`${name} was still ${app ? 'being created' : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with '${check}'.`);
+        }
+        heartbeat.beat(() => `Waiting for ${name} to ${app ? 'be created: its status is Creating' : 'be listed after its create request'}`);
+        await pause(options.pollMs, client.signal, options.deadline);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
+var XMLParser = __nccwpck_require__(1143);
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/fxp.js
+var fxp = __nccwpck_require__(5824);
 ;// CONCATENATED MODULE: ./src/protocol/xml-document.ts
 // The one XML reader for every file the action and the emulator read: application and service
 // manifests, application parameter files, publish profiles. It decodes what XML itself defines
@@ -40944,7 +41790,7 @@ function parserFor(options, what) {
     const key = `${options.trim === true}|${[...arrays].sort().join(',')}`;
     let parser = parsers.get(key);
     if (!parser) {
-        parser = new XMLParser({
+        parser = new XMLParser/* default */.A({
             ignoreAttributes: false,
             attributeNamePrefix: '@',
             removeNSPrefix: true,
@@ -40972,7 +41818,7 @@ const reading = { current: 'the XML file' };
 function readXmlDocument(xml, what, options = {}) {
     // XML's end-of-line handling: CR LF and a lone CR are read as LF.
     const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
-    const valid = XMLValidator.validate(xml);
+    const valid = fxp/* XMLValidator */.iI.validate(xml);
     if (valid !== true)
         throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
     reading.current = what;
@@ -40984,135 +41830,6 @@ function readXmlDocument(xml, what, options = {}) {
             throw err;
         throw new XmlDocumentError(`${what} cannot be read as XML: ${err.message}.`);
     }
-}
-
-;// CONCATENATED MODULE: ./src/deploy/application-parameters.ts
-// Application parameter files (`ApplicationParameters/Cloud.xml`, namespace
-// http://schemas.microsoft.com/2011/01/fabric) and the merge of every parameter source into the
-// one list sent to the cluster.
-
-
-
-const ARRAYS = new Set(['Parameter']);
-/**
- * Parses a deployment XML file (parameter file or publish profile); `what` names it in messages.
- * Values are trimmed, as they always were here; a space written as `&#32;` is kept (trimming comes
- * before decoding).
- */
-function parseDeploymentXml(xml, what) {
-    try {
-        return readXmlDocument(xml, what, { arrays: ARRAYS, trim: true });
-    }
-    catch (err) {
-        if (err instanceof XmlDocumentError)
-            throw new SettingError(err.message);
-        throw err;
-    }
-}
-function attributeOf(node, name) {
-    const value = typeof node === 'object' && node !== null ? node[`@${name}`] : undefined;
-    return typeof value === 'string' ? value : undefined;
-}
-function parseApplicationParameterFile(xml, what) {
-    const root = parseDeploymentXml(xml, what).Application;
-    if (typeof root !== 'object' || root === null) {
-        throw new SettingError(`${what} is not an application parameter file: it has no <Application> root element.`);
-    }
-    const list = root.Parameters;
-    const items = (typeof list === 'object' && list !== null ? list.Parameter : undefined) ?? [];
-    const seen = new Set();
-    const parameters = items.map(p => {
-        const name = attributeOf(p, 'Name');
-        if (!name)
-            throw new SettingError(`A <Parameter> in ${what} has no Name attribute.`);
-        if (seen.has(name))
-            throw new SettingError(`${what} sets the parameter '${name}' twice.`);
-        seen.add(name);
-        return { name, value: attributeOf(p, 'Value') ?? '' };
-    });
-    const name = attributeOf(root, 'Name');
-    return { applicationName: name === undefined || name.trim() === '' ? undefined : name.trim(), parameters };
-}
-async function readApplicationParameterFile(filePath, what) {
-    let xml;
-    try {
-        xml = await (0,promises_namespaceObject.readFile)(filePath, 'utf8');
-    }
-    catch (err) {
-        throw new SettingError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
-    }
-    return parseApplicationParameterFile(xml, `${what} ('${filePath}')`);
-}
-/**
- * Merges the sources in order (later ones win) and refuses a parameter the application manifest
- * does not declare, before any request: the cluster would refuse the create or upgrade anyway.
- */
-function mergeParameters(manifest, sources) {
-    const declared = new Map(manifest.parameters.map(p => [p.name, p.name]));
-    const merged = new Map();
-    for (const source of sources) {
-        for (const { name, value } of source.parameters) {
-            if (!declared.has(name)) {
-                const names = manifest.parameters.map(p => p.name);
-                throw new SettingError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
-            }
-            merged.set(name, value);
-        }
-    }
-    // In the manifest's order, so that the request and the logs are stable.
-    return manifest.parameters.filter(p => merged.has(p.name)).map(p => ({ Key: p.name, Value: merged.get(p.name) }));
-}
-/** The value each declared parameter takes: the given one, else the manifest default. */
-function effectiveParameters(manifest, given) {
-    const values = new Map(manifest.parameters.map(p => [p.name, p.defaultValue]));
-    for (const p of given)
-        values.set(p.Key, p.Value);
-    return values;
-}
-
-;// CONCATENATED MODULE: external "node:timers/promises"
-const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-;// CONCATENATED MODULE: ./src/deploy/polling.ts
-// Waiting between status polls: an interval that tests can shorten, a deadline shared by the
-// whole release, and sleeps that end at once when the job is cancelled.
-
-
-/** The cluster's own deploy task polls every 3 s: often enough to follow an upgrade, rare enough not to load the gateway. */
-const DEFAULT_POLL_INTERVAL_MS = 3000;
-/** SFU_POLL_INTERVAL_MS (for tests and the demo) overrides the interval between status polls. */
-function pollIntervalMs(env = process.env) {
-    const value = Number(env.SFU_POLL_INTERVAL_MS);
-    return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
-}
-class Deadline {
-    seconds;
-    at;
-    constructor(seconds, now = Date.now()) {
-        this.seconds = seconds;
-        this.at = now + seconds * 1000;
-    }
-    get passed() {
-        return Date.now() >= this.at;
-    }
-    get remainingMs() {
-        return Math.max(0, this.at - Date.now());
-    }
-}
-/** Sleeps `ms` (never past the deadline); a cancelled job ends the sleep with CancelledError. */
-async function pause(ms, signal, deadline) {
-    const wait = deadline ? Math.min(ms, deadline.remainingMs) : ms;
-    if (signal?.aborted)
-        throw new CancelledError('the release was cancelled');
-    try {
-        await (0,external_node_timers_promises_namespaceObject.setTimeout)(wait, undefined, { signal });
-    }
-    catch {
-        throw new CancelledError('the release was cancelled');
-    }
-}
-/** An error that ends the release with a message meant for the user as it stands. */
-class ReleaseError extends Error {
-    name = 'ReleaseError';
 }
 
 ;// CONCATENATED MODULE: ./src/protocol/manifests.ts
@@ -41136,7 +41853,7 @@ const ARRAY_ELEMENTS = new Set([
 ]);
 // Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
 // refused (the package layout rules); only the canonical form trims, to ignore formatting.
-function manifests_parseXml(xml, what, trim = false) {
+function parseXml(xml, what, trim = false) {
     try {
         return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
     }
@@ -41166,7 +41883,7 @@ function requiredAttribute(node, name, what) {
 }
 /** Parses `ApplicationManifest.xml`; `what` names the file in messages. */
 function parseApplicationManifest(xml, what = 'ApplicationManifest.xml') {
-    const root = manifests_element(manifests_parseXml(xml, what).ApplicationManifest);
+    const root = manifests_element(parseXml(xml, what).ApplicationManifest);
     if (!root)
         throw new ManifestError(`${what} has no <ApplicationManifest> root element.`);
     const parameters = manifests_elements(manifests_element(root.Parameters)?.Parameter).map(p => ({
@@ -41191,7 +41908,7 @@ function parseApplicationManifest(xml, what = 'ApplicationManifest.xml') {
 }
 /** Parses a `ServiceManifest.xml`; `what` names the file in messages. */
 function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
-    const root = manifests_element(manifests_parseXml(xml, what).ServiceManifest);
+    const root = manifests_element(parseXml(xml, what).ServiceManifest);
     if (!root)
         throw new ManifestError(`${what} has no <ServiceManifest> root element.`);
     const parts = [];
@@ -41232,7 +41949,7 @@ function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
  * attribute and value does.
  */
 function canonicalXml(xml, what = 'the manifest') {
-    const doc = manifests_parseXml(xml, what, true);
+    const doc = parseXml(xml, what, true);
     return JSON.stringify(sortKeys(doc));
 }
 function sortKeys(value) {
@@ -41255,6 +41972,7 @@ function sortKeys(value) {
 // Registering the uploaded package as an application type: asynchronous provision, polling the
 // type's status, removing the package afterwards; and the check that makes re-runs cheap: the
 // same type+version already provisioned with the same manifests needs no upload at all.
+
 
 
 
@@ -41291,7 +42009,7 @@ async function checkProvisioned(client, plan, options) {
             differences.push(`${name}/ServiceManifest.xml`);
     }
     if (differences.length > 0) {
-        throw new ReleaseError(`${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package) and run the step again. Nothing was uploaded.`);
+        throw new ReleaseError(`${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package), or let 'version-stamp: content' do it, and run the step again. Nothing was uploaded.`);
     }
     return 'identical';
 }
@@ -41310,29 +42028,53 @@ function sameXml(a, b) {
  */
 async function provisionPackage(client, plan, options) {
     const { typeName, typeVersion } = plan;
+    const external = plan.externalStore;
+    const seen = { lostAnswers: 0 };
     try {
-        await client.provision(plan.imageStorePath);
+        await sendOnce({
+            what: `the provision of ${typeName} ${typeVersion}`,
+            send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
+            // Provisioning or Available: the lost request was carried out. Failed: posting again retries it.
+            carriedOut: async () => {
+                const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
+                return status === 'Provisioning' || status === 'Available';
+            },
+            attempts: client.gateway.attempts,
+            deadline: options.deadline,
+            signal: client.signal,
+            log: options.log
+        }, seen);
     }
     catch (err) {
         if (err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationTypeAlreadyExists)) {
-            if ((await checkProvisioned(client, plan, options)) === 'identical')
+            // After a lost answer, the type that exists now is this run's provision (not visible yet when the state was read).
+            if (seen.lostAnswers === 0 && (await checkProvisioned(client, plan, options)) === 'identical')
                 return 'already-provisioned';
-            throw new ReleaseError(`The cluster refused to provision ${typeName} ${typeVersion}: it says that type and version exists already (perhaps with a name that differs only in case). Bump ApplicationTypeVersion, or unprovision the existing version.`);
+            if (seen.lostAnswers === 0) {
+                throw new ReleaseError(`The cluster refused to provision ${typeName} ${typeVersion}: it says that type and version exists already (perhaps with a name that differs only in case). Bump ApplicationTypeVersion, or unprovision the existing version.`);
+            }
         }
-        throw err;
+        else {
+            throw err;
+        }
     }
-    options.log(`Provisioning ${typeName} ${typeVersion} from '${plan.imageStorePath}' (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
-    await waitForType(client, typeName, typeVersion, options, false);
+    const source = external ? `${external.shownAs} (ExternalStore: the cluster downloads it)` : `'${plan.imageStorePath}'`;
+    options.log(`Provisioning ${typeName} ${typeVersion} from ${source} (asynchronous; polling its status every ${options.pollMs / 1000} s).`);
+    await waitForType(client, typeName, typeVersion, options, false, external ? 'the .sfpkg was left in Blob storage' : 'the package was left in the Image Store');
     return 'provisioned';
 }
+/** The image builder's refusal of a package version it holds with other content. */
+const SAME_VERSION_CHANGED = /has changed, but the version number is the same/i;
 /**
  * Polls the type until it is no longer Provisioning. An empty answer just after the 202 means
  * "not visible yet". `allowAbsent`: return undefined instead of waiting when the type is not listed.
  */
-async function waitForType(client, typeName, typeVersion, options, allowAbsent) {
+async function waitForType(client, typeName, typeVersion, options, allowAbsent, keptAt = 'the package was left in the Image Store') {
     let lastStatus;
+    const heartbeat = new Heartbeat(options.pollMs, options.log);
     for (;;) {
         const type = await client.getApplicationType(typeName, typeVersion);
+        heartbeat.beat(() => `Waiting for ${typeName} ${typeVersion} to be Available: it is ${type ? type.Status : 'not listed yet'}`);
         if (!type && allowAbsent)
             return undefined;
         if (type && type.Status !== lastStatus) {
@@ -41342,7 +42084,7 @@ async function waitForType(client, typeName, typeVersion, options, allowAbsent) 
         if (type?.Status === 'Available')
             return type;
         if (type?.Status === 'Failed') {
-            throw new ReleaseError(`The cluster could not provision ${typeName} ${typeVersion}: ${type.StatusDetails?.trim() || 'it gave no details'}. Fix the package and run the step again (the package was left in the Image Store to inspect).`);
+            throw new ReleaseError(`The cluster could not provision ${typeName} ${typeVersion}: ${(type.StatusDetails?.trim() || 'it gave no details').replace(/\.$/, '')}. ${SAME_VERSION_CHANGED.test(type.StatusDetails ?? '') ? "Give each changed package a new version, and its service manifest and the application type too, or let 'version-stamp: content' do it; then run the step again" : 'Fix the package and run the step again'} (${keptAt} to inspect).`);
         }
         if (type && type.Status !== 'Provisioning') {
             throw new ReleaseError(`${typeName} ${typeVersion} became ${type.Status} while provisioning${type.StatusDetails ? `: ${type.StatusDetails}` : ''}. Run the step again.`);
@@ -41363,6 +42105,20 @@ async function deleteUploadedPackage(store, storePath) {
             return;
         throw err;
     }
+}
+
+;// CONCATENATED MODULE: ./src/util/stamp-suffix.ts
+// The suffix `version-stamp: content` adds to a version (docs/versions.md): `-` and the first 12
+// lower-case hex digits of a SHA-256. Shared by the stamping and the downgrade guard.
+/** Hex digits of the SHA-256 kept in a stamp: 48 bits, so a collision between two builds of one package is not a practical concern. */
+const DIGEST_LENGTH = 12;
+const STAMP = new RegExp(`^(.+)-([0-9a-f]{${DIGEST_LENGTH}})$`);
+/** The version as declared: a version that ends with a stamp loses it. */
+function declaredVersion(version) {
+    return STAMP.exec(version)?.[1] ?? version;
+}
+function hasStamp(version) {
+    return STAMP.test(version);
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/version-order.ts
@@ -41419,6 +42175,7 @@ function compareTypeVersions(a, b) {
 
 
 
+
 const OMITTED_PARAMETERS_MODES = ['refuse', 'keep', 'reset'];
 /** Refuses an application of another type, before anything is written. */
 function checkApplicationType(app, manifest, existing, names = CANONICAL_NAMES) {
@@ -41430,7 +42187,18 @@ function checkApplicationType(app, manifest, existing, names = CANONICAL_NAMES) 
 function checkVersionOrder(app, manifest, existing, log, names = CANONICAL_NAMES) {
     const target = manifest.typeVersion;
     const current = typeof existing.TypeVersion === 'string' ? existing.TypeVersion : '';
-    const order = current === '' ? { incomparable: 'the cluster did not say which version it runs' } : compareTypeVersions(target, current);
+    // version-stamp: content. Stamps (digests) have no order: the declared versions are compared, and
+    // the same declared version with other content is the usual release, not a downgrade.
+    const stamped = current !== '' && (hasStamp(target) || hasStamp(current));
+    if (stamped && target !== current && declaredVersion(target) === declaredVersion(current)) {
+        log(`${target} and ${current}, which ${app.name} runs, have the same declared version ${declaredVersion(target)}: other content, upgraded.`);
+        return;
+    }
+    const order = current === ''
+        ? { incomparable: 'the cluster did not say which version it runs' }
+        : stamped
+            ? compareTypeVersions(declaredVersion(target), declaredVersion(current))
+            : compareTypeVersions(target, current);
     if ('order' in order) {
         if (order.order >= 0)
             return;
@@ -41447,7 +42215,7 @@ function checkVersionOrder(app, manifest, existing, log, names = CANONICAL_NAMES
     }
     throw new ReleaseError(`Cannot tell whether the package's version ${target} is older than ${current}, which ${app.name} runs (${order.incomparable}), so the step refuses it as it would a downgrade. Use versions whose differing parts are numbers (1.2.0 → 1.3.0), or set '${names.AllowDowngrade}: true' if ${target} is the version you mean to run.`);
 }
-const release_guards_sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
+const sameName = (a, b) => a.toLowerCase() === b.toLowerCase();
 /**
  * An upgrade replaces the application's parameters: one the release does not give returns to
  * the new manifest's default. Finds those whose value would change that way, and refuses, keeps
@@ -41458,9 +42226,9 @@ function guardOmittedParameters(app, manifest, existing, names = CANONICAL_NAMES
     const changing = [];
     const dropped = [];
     for (const current of existing.Parameters ?? []) {
-        if (given.some(p => release_guards_sameName(p.Key, current.Key)))
+        if (given.some(p => sameName(p.Key, current.Key)))
             continue;
-        const declared = manifest.parameters.find(d => release_guards_sameName(d.name, current.Key));
+        const declared = manifest.parameters.find(d => sameName(d.name, current.Key));
         if (!declared) {
             dropped.push(current.Key);
             continue;
@@ -41494,8 +42262,94 @@ function guardOmittedParameters(app, manifest, existing, names = CANONICAL_NAMES
     return { parameters, notes };
 }
 
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/deploy/application-parameters.ts
+// Application parameter files (`ApplicationParameters/Cloud.xml`, namespace
+// http://schemas.microsoft.com/2011/01/fabric) and the merge of every parameter source into the
+// one list sent to the cluster.
+
+
+
+const ARRAYS = new Set(['Parameter']);
+/**
+ * Parses a deployment XML file (parameter file or publish profile); `what` names it in messages.
+ * Values are trimmed, as they always were here; a space written as `&#32;` is kept (trimming comes
+ * before decoding).
+ */
+function parseDeploymentXml(xml, what) {
+    try {
+        return readXmlDocument(xml, what, { arrays: ARRAYS, trim: true });
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+}
+function attributeOf(node, name) {
+    const value = typeof node === 'object' && node !== null ? node[`@${name}`] : undefined;
+    return typeof value === 'string' ? value : undefined;
+}
+function parseApplicationParameterFile(xml, what) {
+    const root = parseDeploymentXml(xml, what).Application;
+    if (typeof root !== 'object' || root === null) {
+        throw new SettingError(`${what} is not an application parameter file: it has no <Application> root element.`);
+    }
+    const list = root.Parameters;
+    const items = (typeof list === 'object' && list !== null ? list.Parameter : undefined) ?? [];
+    const seen = new Set();
+    const parameters = items.map(p => {
+        const name = attributeOf(p, 'Name');
+        if (!name)
+            throw new SettingError(`A <Parameter> in ${what} has no Name attribute.`);
+        if (seen.has(name))
+            throw new SettingError(`${what} sets the parameter '${name}' twice.`);
+        seen.add(name);
+        return { name, value: attributeOf(p, 'Value') ?? '' };
+    });
+    const name = attributeOf(root, 'Name');
+    return { applicationName: name === undefined || name.trim() === '' ? undefined : name.trim(), parameters };
+}
+async function readApplicationParameterFile(filePath, what) {
+    let xml;
+    try {
+        xml = await (0,external_node_fs_promises_namespaceObject.readFile)(filePath, 'utf8');
+    }
+    catch (err) {
+        throw new SettingError(`${what} ('${filePath}') cannot be read: ${err.code ?? err.message}.`);
+    }
+    return parseApplicationParameterFile(xml, `${what} ('${filePath}')`);
+}
+/**
+ * Merges the sources in order (later ones win) and refuses a parameter the application manifest
+ * does not declare, before any request: the cluster would refuse the create or upgrade anyway.
+ */
+function mergeParameters(manifest, sources) {
+    const declared = new Map(manifest.parameters.map(p => [p.name, p.name]));
+    const merged = new Map();
+    for (const source of sources) {
+        for (const { name, value } of source.parameters) {
+            if (!declared.has(name)) {
+                const names = manifest.parameters.map(p => p.name);
+                throw new SettingError(`${source.what} sets '${name}', which ApplicationManifest.xml of ${manifest.typeName} ${manifest.typeVersion} does not declare: ${names.length > 0 ? `declared are ${names.join(', ')}` : 'it declares no parameters'}. Remove it, or declare it in the manifest's <Parameters>.`);
+            }
+            merged.set(name, value);
+        }
+    }
+    // In the manifest's order, so that the request and the logs are stable.
+    return manifest.parameters.filter(p => merged.has(p.name)).map(p => ({ Key: p.name, Value: merged.get(p.name) }));
+}
+/** The value each declared parameter takes: the given one, else the manifest default. */
+function effectiveParameters(manifest, given) {
+    const values = new Map(manifest.parameters.map(p => [p.name, p.defaultValue]));
+    for (const p of given)
+        values.set(p.Key, p.Value);
+    return values;
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/upgrade-policy.ts
 // The upgrade policy: `upgrade-settings` and the publish profile's UpgradeDeployment parameters
 // (the names of the PowerShell upgrade command, `…Sec` in seconds) mapped to the REST upgrade
@@ -41635,7 +42489,7 @@ function parsePublishProfile(xml, profilePath) {
     // The profile was written on Windows: its relative paths use backslashes.
     const applicationParameterFile = parameterFilePath === undefined || parameterFilePath.trim() === ''
         ? undefined
-        : external_node_path_namespaceObject.resolve(external_node_path_namespaceObject.dirname(profilePath), parameterFilePath.trim().replace(/\\/g, '/'));
+        : external_node_path_.resolve(external_node_path_.dirname(profilePath), parameterFilePath.trim().replace(/\\/g, '/'));
     let upgrade;
     const deployment = root.UpgradeDeployment;
     if (typeof deployment === 'object' && deployment !== null) {
@@ -41685,7 +42539,7 @@ function parsePublishProfile(xml, profilePath) {
 async function readPublishProfile(profilePath, input) {
     let xml;
     try {
-        xml = await (0,promises_namespaceObject.readFile)(profilePath, 'utf8');
+        xml = await (0,external_node_fs_promises_namespaceObject.readFile)(profilePath, 'utf8');
     }
     catch (err) {
         throw new SettingError(`'${input}' ('${profilePath}') cannot be read: ${err.code ?? err.message}.`);
@@ -41706,10 +42560,10 @@ async function readPublishProfile(profilePath, input) {
 
 
 async function readPackageIdentity(packageRoot, names = CANONICAL_NAMES) {
-    const manifestPath = external_node_path_namespaceObject.join(packageRoot, 'ApplicationManifest.xml');
+    const manifestPath = external_node_path_.join(packageRoot, 'ApplicationManifest.xml');
     let manifestXml;
     try {
-        manifestXml = await (0,promises_namespaceObject.readFile)(manifestPath, 'utf8');
+        manifestXml = await (0,external_node_fs_promises_namespaceObject.readFile)(manifestPath, 'utf8');
     }
     catch (err) {
         throw new SettingError(`The package has no readable ApplicationManifest.xml at '${manifestPath}' (${err.code ?? 'error'}): point '${names.PackagePath}' at the application package folder.`);
@@ -41718,7 +42572,7 @@ async function readPackageIdentity(packageRoot, names = CANONICAL_NAMES) {
     const serviceManifests = new Map();
     for (const ref of manifest.serviceManifestImports) {
         try {
-            serviceManifests.set(ref.name, await (0,promises_namespaceObject.readFile)(external_node_path_namespaceObject.join(packageRoot, ref.name, 'ServiceManifest.xml'), 'utf8'));
+            serviceManifests.set(ref.name, await (0,external_node_fs_promises_namespaceObject.readFile)(external_node_path_.join(packageRoot, ref.name, 'ServiceManifest.xml'), 'utf8'));
         }
         catch {
             // A diff package may leave a service out; the cluster's copy then stands.
@@ -41788,6 +42642,10 @@ async function buildReleasePlan(identity, imageStorePath, inputs, names = CANONI
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/wait-for-upgrade.ts
+// Following a rolling upgrade to its end: a line per upgrade domain started or completed, and a
+// terminal state read the way a release engineer needs it. Only RollingForwardCompleted is a
+// success; a rollback is a failure, however cleanly it went.
+
 
 
 
@@ -41800,19 +42658,38 @@ function sfctlCommands(applicationName) {
         resume: domain => `sfctl application upgrade-resume --application-id ${id} --upgrade-domain-name ${domain}`
     };
 }
+/** What a step that stops waiting says about an upgrade it leaves running: it goes on, and how to follow or stop it. */
+function upgradeGoesOn(applicationName) {
+    const c = sfctlCommands(applicationName);
+    return `the upgrade goes on in the cluster. Watch it with '${c.status}', or roll it back with '${c.rollback}'`;
+}
+/** Another upgrade request took over this run's upgrade (the cluster rolls it back and starts the new one). */
+function takeoverMessage(watch, other, progress) {
+    const details = progress.UpgradeStatusDetails?.trim();
+    const by = other && other !== watch.targetVersion ? `an upgrade request to ${other}` : 'another upgrade request';
+    return `The upgrade of ${watch.applicationName} to ${watch.targetVersion} was taken over by ${by} from someone else${details ? ` (the cluster says: ${details})` : ''}: the cluster rolls this run's upgrade back and goes on with the new request. This step does not follow that upgrade; check it with '${sfctlCommands(watch.applicationName).status}', then release again if ${watch.targetVersion} is still wanted.`;
+}
 /** Waits until the upgrade to `targetVersion` completes; any other end throws a ReleaseError that says what happened and what to do. */
 async function waitForUpgrade(client, watch) {
     const now = watch.now ?? Date.now;
     const domains = new Map();
     let lastState;
     const commands = sfctlCommands(watch.applicationName);
+    const heartbeat = new Heartbeat(watch.pollMs, watch.log);
+    let seenOurs = false;
     for (;;) {
-        const progress = await client.getUpgradeProgress(watch.applicationName);
+        const progress = await readProgress(client, watch);
         // Just after the request, the cluster may still report the previous upgrade: only the
         // progress towards this target counts.
         const stale = watch.staleStart !== undefined && progress.StartTimestampUtc === watch.staleStart;
-        const ours = !stale && (progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion);
-        if (ours) {
+        const sameTarget = progress.TargetApplicationTypeVersion === undefined || progress.TargetApplicationTypeVersion === watch.targetVersion;
+        // A newer upgrade to another target, or ours interrupted: someone else's request took over.
+        const newer = !stale && (seenOurs || watch.staleStart !== undefined);
+        if ((newer && !sameTarget) || (!stale && sameTarget && progress.FailureReason === 'Interrupted')) {
+            throw new ReleaseError(takeoverMessage(watch, progress.TargetApplicationTypeVersion, progress));
+        }
+        if (!stale && sameTarget) {
+            seenOurs = true;
             trackDomains(progress, domains, now(), watch.log);
             if (progress.UpgradeState !== lastState) {
                 if (lastState !== undefined || progress.UpgradeState !== 'RollingForwardInProgress')
@@ -41830,7 +42707,22 @@ async function waitForUpgrade(client, watch) {
             const where = progress.CurrentUpgradeDomainProgress?.DomainName || progress.NextUpgradeDomain;
             throw new ReleaseError(`The upgrade of ${watch.applicationName} to ${watch.targetVersion} did not finish within '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}' (${watch.deadline.seconds} s); it goes on in the cluster (${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}). Watch it with '${commands.status}', roll it back with '${commands.rollback}', or raise '${(watch.names ?? CANONICAL_NAMES).DeployTimeout}'.`);
         }
+        heartbeat.beat(() => {
+            const where = progress.CurrentUpgradeDomainProgress?.DomainName;
+            return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
+        });
         await pause(watch.pollMs, client.signal, watch.deadline);
+    }
+}
+/** The progress; a cluster that stops answering ends the wait with what that means for the upgrade. */
+async function readProgress(client, watch) {
+    try {
+        return await client.getUpgradeProgress(watch.applicationName);
+    }
+    catch (err) {
+        if (err instanceof CancelledError || !(err instanceof Error))
+            throw err;
+        throw new ReleaseError(`The cluster stopped answering while ${watch.applicationName} was upgrading to ${watch.targetVersion} (${err.message.split('. ')[0]}): ${upgradeGoesOn(watch.applicationName)}.`);
     }
 }
 function trackDomains(progress, domains, at, log) {
@@ -41944,6 +42836,125 @@ function describeEvaluation(e) {
     return `${e.Kind ?? 'an entity'} is ${e.AggregatedHealthState ?? 'unhealthy'}`;
 }
 
+;// CONCATENATED MODULE: ./src/deploy/upgrade-application.ts
+
+
+
+
+
+
+
+async function upgradeApplication(client, plan, app, existing, report, options) {
+    const { log } = options;
+    const watch = {
+        applicationName: app.name,
+        targetVersion: plan.typeVersion,
+        previousVersion: existing.TypeVersion,
+        deadline: options.deadline,
+        pollMs: options.pollMs,
+        log,
+        names: options.names,
+        onProgress: (p, domains) => report.recordProgress(p, domains)
+    };
+    if (existing.Status === 'Upgrading') {
+        const progress = await client.getUpgradeProgress(app.name);
+        if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
+            throw new ReleaseError(`${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`);
+        }
+        log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
+        report.phase = 'upgrading';
+        await waitForUpgrade(client, watch);
+        report.applicationResult = 'upgraded';
+        return;
+    }
+    if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
+        report.applicationResult = 'unchanged';
+        log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
+        return;
+    }
+    logParameterChanges(plan, app, existing, options);
+    const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
+    // The progress before the request: an upgrade that started since is the answer to it.
+    const before = await client.getUpgradeProgress(app.name).catch((err) => {
+        if (err instanceof CancelledError)
+            throw err;
+        return undefined;
+    });
+    const startedSince = (p) => before === undefined
+        ? p.TargetApplicationTypeVersion === plan.typeVersion && p.UpgradeState !== 'Invalid'
+        : p.StartTimestampUtc !== before.StartTimestampUtc;
+    report.phase = 'upgrading';
+    const seen = { lostAnswers: 0 };
+    try {
+        await sendOnce({
+            what: `the upgrade request of ${app.name} to ${plan.typeVersion}`,
+            send: () => client.upgradeApplication(description),
+            carriedOut: async () => {
+                const now = await client.getUpgradeProgress(app.name);
+                if (!startedSince(now))
+                    return false;
+                // Another upgrade started meanwhile: sending ours would interrupt it.
+                if (now.TargetApplicationTypeVersion !== plan.typeVersion)
+                    throw new ReleaseError(takeoverMessage(watch, now.TargetApplicationTypeVersion, now));
+                return true;
+            },
+            attempts: client.gateway.attempts,
+            deadline: options.deadline,
+            signal: client.signal,
+            log
+        }, seen);
+    }
+    catch (err) {
+        if (!(err instanceof ImageStoreError && err.status === 409))
+            throw err;
+        if (seen.lostAnswers === 0) {
+            // Without a lost answer before it, 'already in the target version' means there is nothing to do.
+            if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion))
+                throw err;
+            report.applicationResult = 'unchanged';
+            log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
+            return;
+        }
+        // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
+        // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
+        const now = await client.getUpgradeProgress(app.name);
+        if (now.TargetApplicationTypeVersion !== plan.typeVersion)
+            throw err;
+        const done = await waitForUpgrade(client, watch);
+        report.upgradeState = done.UpgradeState;
+        report.applicationResult = 'upgraded';
+        return;
+    }
+    log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
+    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
+    report.upgradeState = done.UpgradeState;
+    report.applicationResult = 'upgraded';
+    log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+}
+function sameParameters(plan, app, existing) {
+    const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
+    const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
+    if (wanted.size !== current.size)
+        return false;
+    for (const [k, v] of wanted)
+        if (current.get(k) !== v)
+            return false;
+    return true;
+}
+/** Names only: parameter values may be secrets. */
+function logParameterChanges(plan, app, existing, options) {
+    const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
+    const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
+    const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
+    if (changed.length > 0)
+        options.log(`Parameters that change: ${changed.join(', ')}.`);
+    const given = new Set(app.parameters.map(p => p.Key));
+    const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
+    if (resetting.length > 0) {
+        options.reporter.warning(`${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${options.names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/deploy/deploy.ts
 // The release after the upload: provision the type, create or upgrade the application and wait
 // for it, unprovision old versions. The core calls planRelease() after the scan,
@@ -41965,7 +42976,7 @@ const QUIET = { reporter: SILENT_REPORTER, names: CANONICAL_NAMES };
 function pollOptions(deadline, { reporter, names }) {
     return { deadline, pollMs: pollIntervalMs(), log: line => reporter.info(line), reporter, names };
 }
-const TERMINAL_STATES = new Set(['RollingForwardCompleted', 'RollingBackCompleted', 'Failed', 'Invalid']);
+const DEADLINE_GRACE_MS = 500;
 const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
 /**
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
@@ -42096,9 +43107,14 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
     if (!plan)
         return;
     report.start();
+    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    // The deadline bounds the whole release, requests and their retries included. The waits end at
+    // the deadline with their own message; the grace only lets them say it before a request is cut.
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
+    const gateway = cluster.management?.gateway ?? cluster.gateway;
     try {
-        const client = cluster.management ?? new ManagementClient(cluster.gateway);
-        const deadline = new Deadline(plan.deployTimeoutSeconds);
+        const client = new ManagementClient(gateway.boundedBy(timer.signal));
         const options = pollOptions(deadline, context);
         const { log, reporter, names } = options;
         if (!plan.alreadyProvisioned) {
@@ -42109,7 +43125,10 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
                 log(result === 'provisioned'
                     ? `${plan.typeName} ${plan.typeVersion} is provisioned.`
                     : `${plan.typeName} ${plan.typeVersion} was provisioned already, with the same manifests.`);
-                if (plan.keepPackage) {
+                if (plan.externalStore) {
+                    await plan.externalStore.afterProvision(log);
+                }
+                else if (plan.keepPackage) {
                     report.packageDeleted = false;
                     log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
                 }
@@ -42129,32 +43148,35 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
         }
         report.phase = 'done';
     }
+    catch (err) {
+        if (err instanceof CancelledError && timer.signal.aborted && !gateway.signal?.aborted)
+            throw new ReleaseError(deadlineMessage(plan, report, context.names));
+        throw err;
+    }
     finally {
+        clearTimeout(timeout);
         report.end();
     }
 }
+/** The release ran out of its deadline in the middle of a request: what goes on in the cluster. */
+function deadlineMessage(plan, report, names) {
+    const limit = `'${names.DeployTimeout}' (${plan.deployTimeoutSeconds} s)`;
+    const app = plan.application?.name ?? '';
+    switch (report.phase) {
+        case 'upgrading':
+            return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was upgrading: ${upgradeGoesOn(app)}; or raise '${names.DeployTimeout}'.`;
+        case 'creating':
+            return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit} while ${app} was being created: check it with 'sfctl application list', then run the step again, or raise '${names.DeployTimeout}'.`;
+        default:
+            return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${names.DeployTimeout}'.`;
+    }
+}
 async function createOrUpgrade(client, plan, app, report, options) {
-    const { log, reporter, names } = options;
+    const { reporter, names } = options;
     const existing = await client.getApplication(app.name);
     if (!existing) {
         report.phase = 'creating';
-        await reporter.group(`Create ${app.name}`, async () => {
-            try {
-                await client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters });
-            }
-            catch (err) {
-                if (!(err instanceof ImageStoreError && err.is(409, ManagementErrorCode.ApplicationAlreadyExists)))
-                    throw err;
-                // A retried create whose first answer was lost finds its own application: that is success.
-                const found = await client.getApplication(app.name);
-                if (found?.TypeName !== plan.typeName || found.TypeVersion !== plan.typeVersion) {
-                    throw new ReleaseError(`${app.name} was created by someone else while this step ran: run the step again to upgrade it.`);
-                }
-            }
-            const ready = await waitWhileCreating(client, app.name, options);
-            report.applicationResult = 'created';
-            log(`Created ${app.name} (${plan.typeName} ${plan.typeVersion}, ${app.parameters.length} parameters); its status is ${ready.Status}.`);
-        });
+        await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
         return;
     }
     report.previousVersion = existing.TypeVersion;
@@ -42167,99 +43189,7 @@ async function createOrUpgrade(client, plan, app, report, options) {
             throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
         throw err;
     }
-    const upgradeName = `Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`;
-    await reporter.group(upgradeName, async () => {
-        const watch = {
-            applicationName: app.name,
-            targetVersion: plan.typeVersion,
-            previousVersion: existing.TypeVersion,
-            deadline: options.deadline,
-            pollMs: options.pollMs,
-            log,
-            names,
-            onProgress: (p, domains) => report.recordProgress(p, domains)
-        };
-        if (existing.Status === 'Upgrading') {
-            const progress = await client.getUpgradeProgress(app.name);
-            if (progress.TargetApplicationTypeVersion !== plan.typeVersion) {
-                throw new ReleaseError(`${app.name} is already upgrading to ${progress.TargetApplicationTypeVersion ?? 'another version'} (${progress.UpgradeState}): starting another upgrade would interrupt it. Wait for it to finish, or roll it back, then run the step again.`);
-            }
-            log(`${app.name} is already upgrading to ${plan.typeVersion} (an earlier run?): following that upgrade.`);
-            report.phase = 'upgrading';
-            await waitForUpgrade(client, watch);
-            report.applicationResult = 'upgraded';
-            return;
-        }
-        if (existing.TypeVersion === plan.typeVersion && sameParameters(plan, app, existing)) {
-            report.applicationResult = 'unchanged';
-            log(`${app.name} runs ${plan.typeVersion} with the same parameters already: nothing to upgrade.`);
-            return;
-        }
-        logParameterChanges(plan, app, existing, options);
-        const description = buildUpgradeDescription(app.name, plan.typeVersion, app.parameters, app.policy);
-        // The progress before the request: an answer still showing that upgrade is not ours.
-        const before = await client.getUpgradeProgress(app.name).catch(() => undefined);
-        report.phase = 'upgrading';
-        try {
-            await client.upgradeApplication(description);
-        }
-        catch (err) {
-            if (!(err instanceof ImageStoreError && err.status === 409))
-                throw err;
-            // A retried request whose first answer was lost finds its own upgrade rolling: follow it.
-            const now = await client.getUpgradeProgress(app.name).catch(() => undefined);
-            const rolling = now !== undefined && now.TargetApplicationTypeVersion === plan.typeVersion && !TERMINAL_STATES.has(now.UpgradeState);
-            if (!rolling) {
-                if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion))
-                    throw err;
-                report.applicationResult = 'unchanged';
-                log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
-                return;
-            }
-        }
-        log(`Started a ${description.RollingUpgradeMode} rolling upgrade${description.MonitoringPolicy ? ` (failure action ${description.MonitoringPolicy.FailureAction})` : ''}; polling its progress every ${options.pollMs / 1000} s.`);
-        const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
-        report.upgradeState = done.UpgradeState;
-        report.applicationResult = 'upgraded';
-        log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
-    });
-}
-function sameParameters(plan, app, existing) {
-    const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-    const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-    if (wanted.size !== current.size)
-        return false;
-    for (const [k, v] of wanted)
-        if (current.get(k) !== v)
-            return false;
-    return true;
-}
-/** Names only: parameter values may be secrets. */
-function logParameterChanges(plan, app, existing, { log, reporter, names }) {
-    const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
-    const current = effectiveParameters(plan.identity.manifest, existing.Parameters ?? []);
-    const changed = [...wanted.keys()].filter(k => wanted.get(k) !== current.get(k));
-    if (changed.length > 0)
-        log(`Parameters that change: ${changed.join(', ')}.`);
-    const given = new Set(app.parameters.map(p => p.Key));
-    const resetting = (existing.Parameters ?? []).map(p => p.Key).filter(k => !given.has(k) && wanted.has(k) && changed.includes(k));
-    if (resetting.length > 0) {
-        reporter.warning(`${resetting.join(', ')} ${resetting.length === 1 ? 'is' : 'are'} set on ${app.name} but not in the parameter file or '${names.ApplicationParameters}': the upgrade sends the full list, so ${resetting.length === 1 ? 'it returns' : 'they return'} to the manifest default.`);
-    }
-}
-async function waitWhileCreating(client, name, options) {
-    for (;;) {
-        const app = await client.getApplication(name);
-        if (app && app.Status !== 'Creating') {
-            if (app.Status === 'Failed')
-                throw new ReleaseError(`The cluster could not create ${name}: its status is Failed. Check it with 'sfctl application info'.`);
-            return app;
-        }
-        if (options.deadline.passed) {
-            throw new ReleaseError(`${name} was still being created after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on. Check it with 'sfctl application list'.`);
-        }
-        await pause(options.pollMs, client.signal, options.deadline);
-    }
+    await reporter.group(`Upgrade ${app.name} from ${existing.TypeVersion} to ${plan.typeVersion}`, () => upgradeApplication(client, plan, app, existing, report, options));
 }
 async function unprovisionOldVersions(client, plan, report, options) {
     const { log, reporter, names } = options;
@@ -42282,7 +43212,9 @@ async function unprovisionOldVersions(client, plan, report, options) {
             }
         }
         // Asynchronous: wait until the cluster no longer lists them.
+        const heartbeat = new Heartbeat(options.pollMs, log);
         while (started.length > 0) {
+            heartbeat.beat(() => `Waiting for ${plan.typeName} ${started.join(', ')} to be unprovisioned`);
             const listed = new Set((await client.listApplicationTypeVersions(plan.typeName)).map(v => v.Version));
             for (const v of [...started]) {
                 if (!listed.has(v)) {
@@ -42361,6 +43293,19 @@ class release_record_ReleaseRecord {
         if (this.startedAt === undefined)
             return undefined;
         return ((this.endedAt ?? Date.now()) - this.startedAt) / 1000;
+    }
+    /** What a SIGINT/SIGTERM stops at this moment: the upload, or the wait for what the cluster goes on doing. */
+    cancelling() {
+        switch (this.phase) {
+            case 'provisioning':
+                return `the wait for the provision of ${this.typeName} ${this.typeVersion} (the cluster goes on provisioning it)`;
+            case 'creating':
+                return `the wait for the creation of ${this.applicationName} (the cluster goes on creating it)`;
+            case 'upgrading':
+                return `the wait for the upgrade of ${this.applicationName} to ${this.typeVersion} (the upgrade goes on in the cluster)`;
+            default:
+                return 'the upload';
+        }
     }
     /**
      * The message for a failure once the release has started, or undefined to keep the upload's
@@ -44389,8 +45334,8 @@ const esm_path = {
     posix: { sep: '/' },
 };
 /* c8 ignore stop */
-const esm_sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
-minimatch.sep = esm_sep;
+const sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
+minimatch.sep = sep;
 const GLOBSTAR = Symbol('globstar **');
 minimatch.GLOBSTAR = GLOBSTAR;
 // any single thing other than /
@@ -45649,7 +46594,7 @@ class Pattern {
         }
         // Replace leading `~` segment
         else if (pattern === '~' || pattern.startsWith(`~${external_path_.sep}`)) {
-            homedir = homedir || external_os_namespaceObject.homedir();
+            homedir = homedir || external_os_.homedir();
             external_assert_(homedir, 'Unable to determine HOME directory');
             external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
             pattern = Pattern.globEscape(homedir) + pattern.substr(1);
@@ -46155,7 +47100,7 @@ function findNameProblems(paths) {
             seen.add(prefix);
             const folded = segments
                 .slice(0, i + 1)
-                .map(foldName)
+                .map(store_path/* foldName */.zN)
                 .join('/');
             const other = byFoldedPath.get(folded);
             const reason = windowsNameProblem(segment) ?? (other === undefined ? undefined : `it differs from '${other}' only in case, and a Windows cluster stores both as one`);
@@ -46184,7 +47129,6 @@ function findNameProblems(paths) {
 
 
 
-
 /** @actions/glob's error for a path that `stat` cannot find (describeScanError reads its path). */
 class BrokenLinkError extends Error {
     linkPath;
@@ -46193,9 +47137,27 @@ class BrokenLinkError extends Error {
         this.linkPath = linkPath;
     }
 }
+/**
+ * A file found in the package folder. Its local path is derived from the root when asked for
+ * rather than kept: one string less per file (50,000 files hold about 4 MiB less for the whole run,
+ * which the garbage collector's limit multiplies).
+ */
+class FoundFile {
+    root;
+    relativePath;
+    size;
+    constructor(root, relativePath, size) {
+        this.root = root;
+        this.relativePath = relativePath;
+        this.size = size;
+    }
+    get localPath() {
+        return external_node_path_.join(this.root, this.relativePath);
+    }
+}
 /** True when `real` (a realpath) is the package's real root or beneath it. */
 function isInsidePackage(real, realRoot) {
-    return real === realRoot || real.startsWith(realRoot + external_node_path_namespaceObject.sep);
+    return real === realRoot || real.startsWith(realRoot + external_node_path_.sep);
 }
 function linkOutsideError(relativePath, real, names = CANONICAL_NAMES) {
     return new SettingError(`'${relativePath}' in '${names.PackagePath}' is a link to '${real}', outside the package: copy the file into the package instead.`);
@@ -46203,16 +47165,38 @@ function linkOutsideError(relativePath, real, names = CANONICAL_NAMES) {
 function unreadableFileError(relativePath, names = CANONICAL_NAMES) {
     return new SettingError(`'${relativePath}' in '${names.PackagePath}' cannot be read: check its permissions.`);
 }
-/** File-system calls in flight at once. */
+/** Entries inspected at once, each with its file-system calls one after another: the calls in flight. */
 const WALK_PARALLELISM = 64;
 /**
- * Runs a node:fs call with the callback API, as a promise, at most `size` at once (the project's
- * Semaphore). The callback functions, not fs.promises: on Node 20 a call costs well under half as
- * much (1,201 stat+access, 64 at once: about 20 ms against 50 ms).
+ * A node:fs call with the callback API, as a promise. The callback functions, not fs.promises: on
+ * Node 20 a call costs well under half as much (1,201 stat+access, 64 at once: about 20 ms against 50 ms).
  */
-function fsLimiter(size) {
-    const limiter = new Semaphore(size);
-    return (start) => limiter.use(() => new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value)))));
+function call(start) {
+    return new Promise((resolve, reject) => start((err, value) => (err ? reject(err) : resolve(value))));
+}
+/**
+ * Runs `tasks`, which may push more tasks, at most `workers` at once, until none is left. Only the
+ * running tasks are promises: a folder of 50,000 entries is 50,000 queued closures, not 50,000
+ * pending inspections each holding its frames (about 2 KiB apiece, and garbage that set the
+ * heap's limit for the rest of the run).
+ */
+function runTasks(tasks, workers) {
+    return new Promise((resolve, reject) => {
+        let running = 0;
+        const next = () => {
+            if (running === 0 && tasks.length === 0)
+                return resolve();
+            while (running < workers && tasks.length > 0) {
+                const task = tasks.pop();
+                running++;
+                task().then(() => {
+                    running--;
+                    next();
+                }, reject);
+            }
+        };
+        next();
+    });
 }
 /**
  * Walks `root` (whose realpath is `realRoot`) following symbolic links, as scanPackage's glob path
@@ -46222,32 +47206,44 @@ function fsLimiter(size) {
  * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
  */
 async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter = SILENT_REPORTER } = {}) {
-    const call = fsLimiter(WALK_PARALLELISM);
-    const walkFolder = async (folder) => {
-        let entries;
-        try {
-            entries = await call(cb => external_node_fs_namespaceObject.readdir(folder.localPath, { withFileTypes: true }, cb));
-        }
-        catch (error) {
-            return { kind: 'failed', failure: { when: 'traversal', error } };
-        }
-        const children = await Promise.all(entries.map(entry => visit(folder, entry)));
-        return { kind: 'folder', relativePath: folder.relativePath, children };
+    // Last in, first out: the walk goes depth first, so the queue holds the entries left in the
+    // folders on the way down, not a whole level of the tree.
+    const tasks = [];
+    const walkFolder = (folder, place) => {
+        tasks.push(async () => {
+            let entries;
+            try {
+                entries = await call(cb => external_node_fs_.readdir(folder.localPath, { withFileTypes: true }, cb));
+            }
+            catch (error) {
+                return place({ kind: 'failed', failure: { when: 'traversal', error } });
+            }
+            const children = new Array(entries.length);
+            place({ kind: 'folder', relativePath: folder.relativePath, children });
+            entries.forEach((entry, i) => tasks.push(async () => {
+                const node = await visit(folder, entry);
+                if ('chain' in node)
+                    walkFolder(node, sub => (children[i] = sub));
+                else
+                    children[i] = node;
+            }));
+        });
     };
+    /** What one entry of `parent` is: a file, a sub-folder to walk (a Folder), or why it is left out. */
     const visit = async (parent, entry) => {
-        const localPath = external_node_path_namespaceObject.join(parent.localPath, entry.name);
+        const localPath = external_node_path_.join(parent.localPath, entry.name);
         const relativePath = parent.relativePath === '' ? entry.name : `${parent.relativePath}/${entry.name}`;
         const failed = (when, error) => ({ kind: 'failed', failure: { when, error } });
         const traversalError = (error) => failed('traversal', error.code === 'ENOENT' ? new BrokenLinkError(localPath) : error);
-        const subfolder = (real) => walkFolder({ localPath, relativePath, real, chain: [...parent.chain, real] });
+        const subfolder = (real) => ({ localPath, relativePath, real, chain: [...parent.chain, real] });
         const readableFile = async (size) => {
             try {
-                await call(cb => external_node_fs_namespaceObject.access(localPath, external_node_fs_namespaceObject.constants.R_OK, err => cb(err, undefined)));
+                await call(cb => external_node_fs_.access(localPath, external_node_fs_.constants.R_OK, err => cb(err, undefined)));
             }
             catch {
                 return failed('inspection', unreadableFileError(relativePath, names));
             }
-            return { kind: 'file', file: { localPath, relativePath, size } };
+            return { kind: 'file', file: new FoundFile(root, relativePath, size) };
         };
         let isLink = entry.isSymbolicLink();
         let isFolder = entry.isDirectory();
@@ -46255,7 +47251,7 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
         if (!isLink && !isFolder && !isFile && !entry.isFIFO() && !entry.isSocket() && !entry.isBlockDevice() && !entry.isCharacterDevice()) {
             // The file system did not say what it is (DT_UNKNOWN): ask it.
             try {
-                const info = await call(cb => external_node_fs_namespaceObject.lstat(localPath, cb));
+                const info = await call(cb => external_node_fs_.lstat(localPath, cb));
                 [isLink, isFolder, isFile] = [info.isSymbolicLink(), info.isDirectory(), info.isFile()];
             }
             catch (error) {
@@ -46265,11 +47261,11 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
         if (!isLink && !isFolder && !isFile)
             return { kind: 'skipped' }; // a socket, a fifo, a device
         if (!isLink && isFolder)
-            return subfolder(external_node_path_namespaceObject.join(parent.real, entry.name));
+            return subfolder(external_node_path_.join(parent.real, entry.name));
         // A file, or a symbolic link: glob stats it, following links (a broken link fails here).
         let info;
         try {
-            info = await call(cb => external_node_fs_namespaceObject.stat(localPath, cb));
+            info = await call(cb => external_node_fs_.stat(localPath, cb));
         }
         catch (error) {
             return traversalError(error);
@@ -46278,13 +47274,13 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
             if (info.isFile())
                 return readableFile(info.size);
             // It changed since readdir listed it: go by what stat says.
-            return info.isDirectory() ? subfolder(external_node_path_namespaceObject.join(parent.real, entry.name)) : { kind: 'skipped' };
+            return info.isDirectory() ? subfolder(external_node_path_.join(parent.real, entry.name)) : { kind: 'skipped' };
         }
         // A link: glob takes the realpath of a folder for its cycle check, and inspect() refuses
         // a realpath outside the package.
         let real;
         try {
-            real = await call(cb => external_node_fs_namespaceObject.realpath.native(localPath, cb));
+            real = await call(cb => external_node_fs_.realpath.native(localPath, cb));
         }
         catch (error) {
             return failed(info.isDirectory() ? 'traversal' : 'inspection', error);
@@ -46299,7 +47295,12 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
             return subfolder(real);
         return info.isFile() ? readableFile(info.size) : { kind: 'skipped' };
     };
-    const top = await walkFolder({ localPath: root, relativePath: '', real: realRoot, chain: [realRoot] });
+    const walked = {};
+    walkFolder({ localPath: root, relativePath: '', real: realRoot, chain: [realRoot] }, node => (walked.top = node));
+    await runTasks(tasks, WALK_PARALLELISM);
+    const top = walked.top;
+    if (top === undefined)
+        throw new Error('internal: the walk of the package folder ended without its root');
     // glob's order is the walk's order, depth first in readdir order: the first traversal error in
     // it is the one glob throws; failing that, the first inspection error.
     const listing = { files: [], folders: new Set(), ignoredMarkFiles: 0 };
@@ -46318,7 +47319,7 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
                     pending.push(node.children[i]);
                 break;
             case 'file':
-                if (external_node_path_namespaceObject.basename(node.file.localPath) === MARK_FILE_NAME)
+                if (external_node_path_.posix.basename(node.file.relativePath) === MARK_FILE_NAME)
                     listing.ignoredMarkFiles++;
                 else
                     listing.files.push(node.file);
@@ -46348,7 +47349,7 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
 
 const APPLICATION_MANIFEST = 'ApplicationManifest.xml';
 /** `root`-relative path of `localPath` with `/` separators, for either platform's paths. */
-function toStoreRelativePath(root, localPath, platform = external_node_path_namespaceObject) {
+function toStoreRelativePath(root, localPath, platform = external_node_path_) {
     const relative = platform.relative(root, localPath);
     if (relative === '')
         return '';
@@ -46397,11 +47398,11 @@ function describeScanError(err, root, names = CANONICAL_NAMES) {
     const where = (p) => {
         if (p === undefined)
             return `a path in '${names.PackagePath}'`;
-        const rel = external_node_path_namespaceObject.relative(root, p).split(external_node_path_namespaceObject.sep).join('/');
+        const rel = external_node_path_.relative(root, p).split(external_node_path_.sep).join('/');
         return rel === '' || rel.startsWith('..') ? `'${p}'` : `'${rel}' in '${names.PackagePath}'`;
     };
     if (brokenPath !== undefined) {
-        const rel = external_node_path_namespaceObject.relative(root, brokenPath).split(external_node_path_namespaceObject.sep).join('/');
+        const rel = external_node_path_.relative(root, brokenPath).split(external_node_path_.sep).join('/');
         return new SettingError(`${where(brokenPath)} is a broken symbolic link: fix its target or delete it, or leave it out with '!${rel}' in '${names.Include}'.`);
     }
     if (e?.code === 'EACCES' || e?.code === 'EPERM') {
@@ -46413,15 +47414,15 @@ function describeScanError(err, root, names = CANONICAL_NAMES) {
     return new SettingError(`Scanning '${names.PackagePath}' ('${root}') with '${names.Include}' failed: ${message}`);
 }
 async function scanPackage(packagePath, include, options = {}) {
-    const root = external_node_path_namespaceObject.resolve(packagePath);
+    const root = external_node_path_.resolve(packagePath);
     const names = options.names ?? CANONICAL_NAMES;
-    const st = await external_node_fs_namespaceObject.promises.stat(root).catch(() => undefined);
+    const st = await external_node_fs_.promises.stat(root).catch(() => undefined);
     if (!st)
         throw new SettingError(`'${names.PackagePath}' ('${root}') does not exist: build the package first, or fix the path.`);
     if (!st.isDirectory()) {
         throw new SettingError(`'${names.PackagePath}' ('${root}') is a file: give the package folder (the one holding ApplicationManifest.xml).`);
     }
-    const realRoot = await external_node_fs_namespaceObject.promises.realpath(root);
+    const realRoot = await external_node_fs_.promises.realpath(root);
     const base = escapeGlob(root);
     const relativePatterns = include.map(p => normalizeIncludePattern(p, names));
     const absolute = (p) => (p.startsWith('!') ? `!${base}/${p.slice(1)}` : `${base}/${p}`);
@@ -46440,7 +47441,7 @@ async function scanPackage(packagePath, include, options = {}) {
     }
     const { files, folders, ignoredMarkFiles } = listing;
     if (files.length === 0) {
-        const hasAnything = (await external_node_fs_namespaceObject.promises.readdir(root)).length > 0;
+        const hasAnything = (await external_node_fs_.promises.readdir(root)).length > 0;
         throw new SettingError(hasAnything
             ? `'${names.Include}' (${include.join(', ')}) matched no file in '${names.PackagePath}' ('${root}').`
             : `'${names.PackagePath}' ('${root}') is empty: build the application package into it first.`);
@@ -46456,7 +47457,7 @@ async function scanPackage(packagePath, include, options = {}) {
         const more = nameProblems.length > 5 ? `, and ${nameProblems.length - 5} more` : '';
         throw new SettingError(`${nameProblems.length === 1 ? 'A name' : `${nameProblems.length} names`} in '${names.PackagePath}' cannot be stored on a Windows cluster: ${shown.join('; ')}${more}. Rename ${nameProblems.length === 1 ? 'it' : 'them'}, or leave ${nameProblems.length === 1 ? 'it' : 'them'} out with '!' patterns in '${names.Include}'.`);
     }
-    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
+    files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
     return {
         root,
         files,
@@ -46486,10 +47487,10 @@ async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
         }
         else if (entry.kind === 'file') {
             addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
-            if (external_node_path_namespaceObject.basename(p) === MARK_FILE_NAME)
+            if (external_node_path_.basename(p) === MARK_FILE_NAME)
                 listing.ignoredMarkFiles++;
             else
-                listing.files.push({ localPath: p, relativePath: entry.relativePath, size: entry.size });
+                listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
         }
     });
     return listing;
@@ -46525,16 +47526,16 @@ async function unmatchedPatterns(root, base, include, relativePatterns) {
 const SCAN_PARALLELISM = 32;
 async function inspect(root, realRoot, found, names) {
     const relativePath = toStoreRelativePath(root, found);
-    const real = await external_node_fs_namespaceObject.promises.realpath(found);
+    const real = await external_node_fs_.promises.realpath(found);
     if (!isInsidePackage(real, realRoot))
         throw linkOutsideError(relativePath, real, names);
-    const info = await external_node_fs_namespaceObject.promises.stat(found);
+    const info = await external_node_fs_.promises.stat(found);
     if (info.isDirectory())
         return { kind: 'folder', relativePath };
     if (!info.isFile())
         return { kind: 'other' };
     try {
-        await external_node_fs_namespaceObject.promises.access(found, external_node_fs_namespaceObject.constants.R_OK);
+        await external_node_fs_.promises.access(found, external_node_fs_.constants.R_OK);
     }
     catch {
         throw unreadableFileError(relativePath, names);
@@ -46548,494 +47549,6 @@ function parentOf(relativePath) {
 function addFolderAndAncestors(folders, folder) {
     for (let f = folder; f !== '' && !folders.has(f); f = parentOf(f))
         folders.add(f);
-}
-
-;// CONCATENATED MODULE: ./src/util/format-bytes.ts
-const KiB = 1024;
-const MiB = 1024 * KiB;
-const GiB = 1024 * MiB;
-/** `512 B`, `1.50 KiB`, `12.3 MiB`, `120 GiB`: three significant digits at most. */
-function formatBytes(bytes) {
-    if (bytes < KiB)
-        return `${bytes} B`;
-    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes / KiB;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./src/package/zip-writer.ts
-// Writes a zip whose bytes depend only on the entries' names and contents: the cluster checksums a
-// zipped package's bytes, so a re-run over unchanged files must give the same zip on every run and
-// every OS. The container (PKWARE APPNOTE 6.3: local headers, central directory, zip64 where a size,
-// an offset or the entry count needs it) is written here; deflate and CRC-32 are Node's zlib.
-//
-// Why not a zip library: yazl (used before) computes CRC-32 in JavaScript on the main thread and
-// pumps one entry at a time through a chain of streams, so one zip used one core at a time. Here the
-// entries of a zip are read and deflated several at once, in a bounded window, and written in order:
-// the bench's 1,200-file package compressed in about a third of the time (docs/packages.md).
-
-
-
-
-
-
-/** The level the runtime's own zipper uses; fixed, since another level gives other bytes. */
-const ZIP_COMPRESSION_LEVEL = 1;
-/** DOS date and time of every entry: 1980-01-01 00:00, the earliest DOS date (no extended timestamp, which would carry a time zone). */
-const DOS_DATE = (0 << 9) | (1 << 5) | 1;
-const DOS_TIME = 0;
-const FILE_ATTRIBUTES = (0o100644 << 16) >>> 0;
-/** Unix mode in the high half, the MS-DOS directory bit in the low one. */
-const FOLDER_ATTRIBUTES = ((0o040755 << 16) | 0x10) >>> 0;
-/** Made by: Unix (3) in the high byte, so that readers honour the mode; spec version 6.3 in the low one. */
-const VERSION_MADE_BY = (3 << 8) | 63;
-const VERSION_NEEDED = 20;
-const VERSION_NEEDED_ZIP64 = 45;
-/** General purpose flag bit 11: names are UTF-8. Set on every entry, so that it does not depend on the name. */
-const FLAG_UTF8 = 0x0800;
-const METHOD_STORE = 0;
-const METHOD_DEFLATE = 8;
-/** What a classic field holds when the real value is in the zip64 record. */
-const MARK_32 = 0xffffffff;
-const MARK_16 = 0xffff;
-const ZIP64_THRESHOLDS = { sizeOrOffset: MARK_32, entries: MARK_16 };
-/** Files up to this size are read whole and deflated in one call; larger ones are streamed. */
-const WHOLE_FILE_LIMIT = 1024 * 1024;
-/** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
-const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
-/** Small files in flight ahead of the writer, per zip: enough to keep libuv's four threads busy. */
-const LOOKAHEAD_FILES = 8;
-const STREAM_CHUNK = 512 * 1024;
-const deflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
-/** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
-function sortZipEntries(entries) {
-    return [...entries].sort((a, b) => compareCodeUnits(a.name, b.name));
-}
-/** An upper bound of deflate's output for `size` input bytes (zlib's deflateBound, with room to spare). */
-function deflateBound(size) {
-    return size + Math.ceil(size / 4096) + Math.ceil(size / 16384) + 64;
-}
-class FileChangedError extends Error {
-    constructor(entry, actual) {
-        super(`'${entry.localPath}' changed while it was being zipped (${actual} bytes instead of the ${entry.size} scanned): run the step again once nothing writes into the package folder.`);
-    }
-}
-async function writeDeterministicZip(entries, zipPath, options = {}) {
-    const { signal, zip64 = ZIP64_THRESHOLDS } = options;
-    const sorted = sortZipEntries(entries);
-    for (const entry of sorted) {
-        const folder = entry.localPath === undefined;
-        if (entry.name === '' || entry.name.startsWith('/') || entry.name.includes('\\') || folder !== entry.name.endsWith('/')) {
-            throw new Error(`internal: zip entry name '${entry.name}' must be relative with '/' separators, and end with '/' for a folder only`);
-        }
-        if (!folder && entry.size === undefined)
-            throw new Error(`internal: zip entry '${entry.name}' has no size`);
-    }
-    const file = await external_node_fs_namespaceObject.promises.open(zipPath, 'w');
-    const ahead = new Lookahead(sorted);
-    try {
-        const written = [];
-        let offset = 0;
-        const write = async (bytes) => {
-            await writeAll(file, bytes, offset);
-            offset += bytes.length;
-        };
-        for (const [i, entry] of sorted.entries()) {
-            signal?.throwIfAborted();
-            const name = Buffer.from(entry.name, 'utf8');
-            if (name.length > MARK_16)
-                throw new Error(`'${entry.name}' is too long a name for a zip entry`);
-            const start = offset;
-            if (entry.localPath === undefined) {
-                const w = { name, folder: true, crc: 0, compressedSize: 0, size: 0, offset: start, localZip64: false };
-                await write(localHeader(w));
-                written.push(w);
-                continue;
-            }
-            const size = entry.size;
-            const localZip64 = deflateBound(size) >= zip64.sizeOrOffset;
-            const deflated = ahead.take(i);
-            if (deflated) {
-                const d = await deflated;
-                const w = { name, folder: false, crc: d.crc, compressedSize: d.data.length, size: d.size, offset: start, localZip64 };
-                await write(Buffer.concat([localHeader(w), d.data]));
-                written.push(w);
-                continue;
-            }
-            // A large file: a header with room for its sizes, the deflated bytes streamed after it, then the header again with the real values.
-            const w = { name, folder: false, crc: 0, compressedSize: 0, size, offset: start, localZip64 };
-            const header = localHeader(w);
-            offset += header.length;
-            const streamed = await streamDeflated(entry, file, offset, signal);
-            Object.assign(w, streamed);
-            if (!localZip64 && w.compressedSize >= zip64.sizeOrOffset)
-                throw new Error(`internal: deflate of '${entry.name}' outgrew its bound`);
-            await writeAll(file, localHeader(w), start);
-            offset += w.compressedSize;
-            written.push(w);
-        }
-        const centralStart = offset;
-        await write(Buffer.concat(written.map(e => centralHeader(e, zip64))));
-        await write(endOfCentralDirectory(written.length, centralStart, offset - centralStart, zip64));
-        await file.close();
-        return offset;
-    }
-    catch (err) {
-        await ahead.abandon();
-        await file.close().catch(() => undefined);
-        await external_node_fs_namespaceObject.promises.rm(zipPath, { force: true });
-        throw err;
-    }
-}
-/**
- * Reads and deflates the small files of a zip ahead of the writer, at most LOOKAHEAD_FILES and
- * LOOKAHEAD_BYTES at once (at least one), in the zip's order.
- */
-class Lookahead {
-    entries;
-    started = new Map();
-    next = 0;
-    bytesAhead = 0;
-    constructor(entries) {
-        this.entries = entries;
-        this.fill();
-    }
-    /** The deflated bytes of entry `i`, or undefined when it is a folder or a large file (the writer streams it). */
-    take(i) {
-        const p = this.started.get(i);
-        if (!p)
-            return undefined;
-        this.started.delete(i);
-        return p.finally(() => {
-            this.bytesAhead -= this.entries[i].size;
-            this.fill();
-        });
-    }
-    /** After a failure: waits for the reads in flight, so that nothing touches the files once the writer has given up. */
-    async abandon() {
-        this.next = this.entries.length;
-        await Promise.allSettled(this.started.values());
-    }
-    fill() {
-        for (; this.next < this.entries.length; this.next++) {
-            const entry = this.entries[this.next];
-            if (entry.localPath === undefined || entry.size > WHOLE_FILE_LIMIT)
-                continue;
-            if (this.started.size > 0 && (this.started.size >= LOOKAHEAD_FILES || this.bytesAhead + entry.size > LOOKAHEAD_BYTES))
-                return;
-            const p = readAndDeflate(entry);
-            p.catch(() => undefined); // observed here; the writer awaits it in turn and sees the error
-            this.started.set(this.next, p);
-            this.bytesAhead += entry.size;
-        }
-    }
-}
-async function readAndDeflate(entry) {
-    const bytes = await external_node_fs_namespaceObject.promises.readFile(entry.localPath);
-    if (bytes.length !== entry.size)
-        throw new FileChangedError(entry, bytes.length);
-    const data = await deflateRaw(bytes, { level: ZIP_COMPRESSION_LEVEL, chunkSize: Math.max(16 * 1024, Math.min(bytes.length, 256 * 1024)) });
-    return { crc: external_node_zlib_.crc32(bytes), data, size: bytes.length };
-}
-/** Streams `entry` through deflate into `file` at `position`; returns its CRC-32 and sizes. */
-async function streamDeflated(entry, file, position, signal) {
-    let crc = 0;
-    let size = 0;
-    let compressedSize = 0;
-    const checksum = new external_node_stream_.Transform({
-        transform(chunk, _encoding, done) {
-            crc = external_node_zlib_.crc32(chunk, crc);
-            size += chunk.length;
-            done(null, chunk);
-        }
-    });
-    const sink = new external_node_stream_.Writable({
-        write(chunk, _encoding, done) {
-            writeAll(file, chunk, position + compressedSize).then(() => {
-                compressedSize += chunk.length;
-                done();
-            }, done);
-        }
-    });
-    await (0,external_node_stream_promises_namespaceObject.pipeline)((0,external_node_fs_namespaceObject.createReadStream)(entry.localPath, { highWaterMark: STREAM_CHUNK }), checksum, external_node_zlib_.createDeflateRaw({ level: ZIP_COMPRESSION_LEVEL, chunkSize: STREAM_CHUNK }), sink, { signal });
-    if (size !== entry.size)
-        throw new FileChangedError(entry, size);
-    return { crc, compressedSize, size };
-}
-async function writeAll(file, bytes, position) {
-    for (let done = 0; done < bytes.length;) {
-        const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position + done);
-        done += bytesWritten;
-    }
-}
-function localHeader(e) {
-    const extra = e.localZip64 ? zip64Extra([e.size, e.compressedSize]) : Buffer.alloc(0);
-    const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0);
-    h.writeUInt16LE(e.localZip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 4);
-    h.writeUInt16LE(FLAG_UTF8, 6);
-    h.writeUInt16LE(e.folder ? METHOD_STORE : METHOD_DEFLATE, 8);
-    h.writeUInt16LE(DOS_TIME, 10);
-    h.writeUInt16LE(DOS_DATE, 12);
-    h.writeUInt32LE(e.crc, 14);
-    h.writeUInt32LE(e.localZip64 ? MARK_32 : e.compressedSize, 18);
-    h.writeUInt32LE(e.localZip64 ? MARK_32 : e.size, 22);
-    h.writeUInt16LE(e.name.length, 26);
-    h.writeUInt16LE(extra.length, 28);
-    return Buffer.concat([h, e.name, extra]);
-}
-function centralHeader(e, zip64) {
-    // In the central directory a zip64 field holds only the values that do not fit, in this order.
-    const big = [e.size, e.compressedSize, e.offset].map(v => v >= zip64.sizeOrOffset);
-    const [bigSize, bigCompressed, bigOffset] = big;
-    const wide = [bigSize ? e.size : -1, bigCompressed ? e.compressedSize : -1, bigOffset ? e.offset : -1].filter(v => v >= 0);
-    const extra = wide.length > 0 ? zip64Extra(wide) : Buffer.alloc(0);
-    const h = Buffer.alloc(46);
-    h.writeUInt32LE(0x02014b50, 0);
-    h.writeUInt16LE(VERSION_MADE_BY, 4);
-    h.writeUInt16LE(wide.length > 0 || e.localZip64 ? VERSION_NEEDED_ZIP64 : VERSION_NEEDED, 6);
-    h.writeUInt16LE(FLAG_UTF8, 8);
-    h.writeUInt16LE(e.folder ? METHOD_STORE : METHOD_DEFLATE, 10);
-    h.writeUInt16LE(DOS_TIME, 12);
-    h.writeUInt16LE(DOS_DATE, 14);
-    h.writeUInt32LE(e.crc, 16);
-    h.writeUInt32LE(bigCompressed ? MARK_32 : e.compressedSize, 20);
-    h.writeUInt32LE(bigSize ? MARK_32 : e.size, 24);
-    h.writeUInt16LE(e.name.length, 28);
-    h.writeUInt16LE(extra.length, 30);
-    h.writeUInt16LE(0, 32); // comment length
-    h.writeUInt16LE(0, 34); // disk number start
-    h.writeUInt16LE(0, 36); // internal attributes
-    h.writeUInt32LE(e.folder ? FOLDER_ATTRIBUTES : FILE_ATTRIBUTES, 38);
-    h.writeUInt32LE(bigOffset ? MARK_32 : e.offset, 42);
-    return Buffer.concat([h, e.name, extra]);
-}
-function zip64Extra(values) {
-    const b = Buffer.alloc(4 + 8 * values.length);
-    b.writeUInt16LE(0x0001, 0);
-    b.writeUInt16LE(8 * values.length, 2);
-    values.forEach((v, i) => b.writeBigUInt64LE(BigInt(v), 4 + 8 * i));
-    return b;
-}
-/**
- * The end records: zip64 ones first when the count, the directory's size or its offset do not fit
- * the classic record, which then holds -1 in all three (APPNOTE 4.4.1.4; .NET's reader looks for the
- * zip64 records only when it sees -1 there).
- */
-function endOfCentralDirectory(count, centralStart, centralSize, thresholds) {
-    const zip64 = count >= thresholds.entries || centralStart >= thresholds.sizeOrOffset || centralSize >= thresholds.sizeOrOffset;
-    const parts = [];
-    if (zip64) {
-        const record = Buffer.alloc(56);
-        record.writeUInt32LE(0x06064b50, 0);
-        record.writeBigUInt64LE(44n, 4); // size of the rest of the record
-        record.writeUInt16LE(VERSION_MADE_BY, 12);
-        record.writeUInt16LE(VERSION_NEEDED_ZIP64, 14);
-        record.writeUInt32LE(0, 16); // this disk
-        record.writeUInt32LE(0, 20); // disk of the central directory
-        record.writeBigUInt64LE(BigInt(count), 24);
-        record.writeBigUInt64LE(BigInt(count), 32);
-        record.writeBigUInt64LE(BigInt(centralSize), 40);
-        record.writeBigUInt64LE(BigInt(centralStart), 48);
-        const locator = Buffer.alloc(20);
-        locator.writeUInt32LE(0x07064b50, 0);
-        locator.writeUInt32LE(0, 4);
-        locator.writeBigUInt64LE(BigInt(centralStart + centralSize), 8);
-        locator.writeUInt32LE(1, 16); // disks in all
-        parts.push(record, locator);
-    }
-    const end = Buffer.alloc(22);
-    end.writeUInt32LE(0x06054b50, 0);
-    end.writeUInt16LE(0, 4);
-    end.writeUInt16LE(0, 6);
-    end.writeUInt16LE(zip64 ? MARK_16 : count, 8);
-    end.writeUInt16LE(zip64 ? MARK_16 : count, 10);
-    end.writeUInt32LE(zip64 ? MARK_32 : centralSize, 12);
-    end.writeUInt32LE(zip64 ? MARK_32 : centralStart, 16);
-    end.writeUInt16LE(0, 20); // comment length
-    parts.push(end);
-    return Buffer.concat(parts);
-}
-
-;// CONCATENATED MODULE: ./src/package/compress-package.ts
-// `compress: true`: a compressed copy of the package in a temporary folder, the user's folder left
-// untouched. Each Code/Config/Data package folder a service manifest names becomes `<Name>.zip`
-// (deterministic bytes, see zip-writer.ts); manifests and every other file are copied as they are,
-// and a package that is already `<Name>.zip` is copied as is.
-
-
-
-
-
-
-/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
-const ZIP_PARALLELISM = 2;
-/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
-function temporaryBase(env = process.env) {
-    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_namespaceObject.tmpdir();
-}
-/**
- * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
- * `tempBase`: files that stay as they are are copied before this returns; the zips are written
- * after, two at a time in path order, so that the upload can send each as soon as it is complete
- * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
- * `finished`.
- */
-async function startCompression(pkg, layout, tempBase = temporaryBase()) {
-    const work = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_namespaceObject.join(tempBase, 'sfu-compressed-'));
-    const root = external_node_path_namespaceObject.join(work, external_node_path_namespaceObject.basename(pkg.root) || 'package');
-    const stop = new AbortController();
-    let finished;
-    const dispose = async () => {
-        stop.abort();
-        await finished?.catch(() => undefined);
-        await external_node_fs_namespaceObject.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
-        const folders = layout.presentParts
-            .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
-            .map(p => p.path)
-            .sort(compareCodeUnits);
-        const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
-        const zipped = new Set(folders);
-        const zippedFolderOf = (rel) => {
-            for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
-                const ancestor = rel.slice(0, i);
-                if (zipped.has(ancestor))
-                    return ancestor;
-            }
-            return undefined;
-        };
-        const entriesByFolder = new Map(folders.map(f => [f, []]));
-        const copied = [];
-        for (const file of pkg.files) {
-            const folder = zippedFolderOf(file.relativePath);
-            if (folder === undefined)
-                copied.push(file);
-            else
-                entriesByFolder.get(folder).push({ name: file.relativePath.slice(folder.length + 1), localPath: file.localPath, size: file.size });
-        }
-        // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
-        const keptFolders = [];
-        const holding = foldersHoldingSomething(pkg);
-        for (const folder of pkg.folders) {
-            const owner = folder === '' ? undefined : zipped.has(folder) ? folder : zippedFolderOf(folder);
-            if (owner === undefined)
-                keptFolders.push(folder);
-            else if (owner !== folder && !holding.has(folder))
-                entriesByFolder.get(owner).push({ name: `${folder.slice(owner.length + 1)}/` });
-        }
-        for (const folder of keptFolders)
-            await external_node_fs_namespaceObject.promises.mkdir(localPath(root, folder), { recursive: true });
-        const files = [];
-        await inParallel(copied, 8, async (file) => {
-            const target = localPath(root, file.relativePath);
-            await external_node_fs_namespaceObject.promises.copyFile(file.localPath, target);
-            const { size } = await external_node_fs_namespaceObject.promises.stat(target);
-            files.push({ localPath: target, relativePath: file.relativePath, size });
-        });
-        const zips = folders.map(folder => {
-            const zip = `${folder}.zip`;
-            const file = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
-            const ready = deferred();
-            file.ready = ready.promise;
-            files.push(file);
-            return { folder, file, ready };
-        });
-        files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
-        const copy = {
-            root,
-            files,
-            folders: keptFolders,
-            totalBytes: files.reduce((n, f) => n + f.size, 0),
-            ignoredMarkFiles: 0,
-            unmatchedPatterns: []
-        };
-        const compressed = [];
-        const writeZips = async () => {
-            try {
-                await inParallel(zips, ZIP_PARALLELISM, async ({ folder, file, ready }) => {
-                    const entries = entriesByFolder.get(folder);
-                    file.size = await writeDeterministicZip(entries, file.localPath, { signal: stop.signal });
-                    copy.totalBytes += file.size;
-                    compressed.push({
-                        folder,
-                        zip: file.relativePath,
-                        files: entries.filter(e => e.localPath !== undefined).length,
-                        sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
-                        zipBytes: file.size
-                    });
-                    ready.resolve();
-                }, () => stop.signal.aborted);
-                if (stop.signal.aborted)
-                    throw new Error('The compressed copy was stopped before every zip was written.');
-            }
-            catch (err) {
-                for (const z of zips)
-                    z.ready.reject(err);
-                throw err;
-            }
-            compressed.sort((a, b) => compareCodeUnits(a.folder, b.folder));
-            return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
-        };
-        finished = writeZips();
-        finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
-        return { pkg: copy, finished, dispose };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
-}
-/** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
-async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
-    const run = await startCompression(pkg, layout, tempBase);
-    try {
-        return await run.finished;
-    }
-    catch (err) {
-        await run.dispose();
-        throw err;
-    }
-}
-/** A promise settled from outside, observed at once (a zip nobody waits for must not end as an unhandled rejection). */
-function deferred() {
-    let resolve;
-    let reject;
-    const promise = new Promise((res, rej) => {
-        resolve = res;
-        reject = rej;
-    });
-    promise.catch(() => undefined);
-    return { promise, resolve, reject };
-}
-function localPath(root, rel) {
-    return rel === '' ? root : external_node_path_namespaceObject.join(root, ...rel.split('/'));
-}
-/** Every folder with a file or a folder beneath it (one pass, not a search per folder: packages can hold thousands of each). */
-function foldersHoldingSomething(pkg) {
-    const holding = new Set();
-    for (const p of [...pkg.files.map(f => f.relativePath), ...pkg.folders]) {
-        const i = p.lastIndexOf('/');
-        if (i > 0)
-            holding.add(p.slice(0, i));
-    }
-    return holding;
 }
 
 ;// CONCATENATED MODULE: ./src/protocol/package-layout.ts
@@ -47259,10 +47772,11 @@ class PackageValidationError extends Error {
 }
 /** The scanned files (after `include`) as the layout rules see them; manifests are read on demand. */
 function localPackageView(pkg) {
-    const localPaths = new Map(pkg.files.map(f => [f.relativePath, f.localPath]));
-    return packageViewOf(localPaths.keys(), rel => {
-        const local = localPaths.get(rel);
-        return local === undefined ? undefined : (0,external_node_fs_namespaceObject.readFileSync)(local, 'utf8');
+    // The files themselves, not their local paths: a scanned file derives its path when asked (FoundFile).
+    const files = new Map(pkg.files.map(f => [f.relativePath, f]));
+    return packageViewOf(files.keys(), rel => {
+        const file = files.get(rel);
+        return file === undefined ? undefined : (0,external_node_fs_.readFileSync)(file.localPath, 'utf8');
     }, pkg.folders.filter(f => f !== ''));
 }
 function validateLocalPackage(pkg, options = {}, names = CANONICAL_NAMES) {
@@ -47287,11 +47801,217 @@ function localPathOf(pkg, rel) {
     return path.join(pkg.root, ...rel.split('/'));
 }
 
+;// CONCATENATED MODULE: ./src/util/format-bytes.ts
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+/** `512 B`, `1.50 KiB`, `12.3 MiB`, `120 GiB`: three significant digits at most. */
+function formatBytes(bytes) {
+    if (bytes < KiB)
+        return `${bytes} B`;
+    const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes / KiB;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/package/zip-writer.ts + 1 modules
+var zip_writer = __nccwpck_require__(7280);
+;// CONCATENATED MODULE: ./src/package/compress-package.ts
+// `compress: true`: a compressed copy of the package in a temporary folder, the user's folder left
+// untouched. Each Code/Config/Data package folder a service manifest names becomes `<Name>.zip`
+// (deterministic bytes, see zip-writer.ts); manifests and every other file are copied as they are,
+// and a package that is already `<Name>.zip` is copied as is.
+
+
+
+
+
+
+/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
+const ZIP_PARALLELISM = 2;
+/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
+function temporaryBase(env = process.env) {
+    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_.tmpdir();
+}
+/**
+ * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
+ * `tempBase`: files that stay as they are are copied before this returns; the zips are written
+ * after, two at a time in path order, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * `finished`.
+ */
+async function startCompression(pkg, layout, tempBase = temporaryBase()) {
+    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(tempBase, 'sfu-compressed-'));
+    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
+    const stop = new AbortController();
+    let finished;
+    const dispose = async () => {
+        stop.abort();
+        await finished?.catch(() => undefined);
+        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
+    };
+    try {
+        const folders = layout.presentParts
+            .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
+            .map(p => p.path)
+            .sort(store_path/* compareCodeUnits */.UF);
+        const alreadyZipped = layout.presentParts.filter(p => p.kind !== 'ServiceManifest' && p.zipped).map(p => p.path);
+        const zipped = new Set(folders);
+        const zippedFolderOf = (rel) => {
+            for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1)) {
+                const ancestor = rel.slice(0, i);
+                if (zipped.has(ancestor))
+                    return ancestor;
+            }
+            return undefined;
+        };
+        const entriesByFolder = new Map(folders.map(f => [f, []]));
+        const copied = [];
+        for (const file of pkg.files) {
+            const folder = zippedFolderOf(file.relativePath);
+            if (folder === undefined)
+                copied.push(file);
+            else
+                entriesByFolder.get(folder).push(new PackageFileEntry(file.relativePath.slice(folder.length + 1), file));
+        }
+        // Empty folders inside a package folder are kept as folder entries, so that the zip holds what the folder holds.
+        const keptFolders = [];
+        const holding = foldersHoldingSomething(pkg);
+        for (const folder of pkg.folders) {
+            const owner = folder === '' ? undefined : zipped.has(folder) ? folder : zippedFolderOf(folder);
+            if (owner === undefined)
+                keptFolders.push(folder);
+            else if (owner !== folder && !holding.has(folder))
+                entriesByFolder.get(owner).push({ name: `${folder.slice(owner.length + 1)}/` });
+        }
+        for (const folder of keptFolders)
+            await external_node_fs_.promises.mkdir(localPath(root, folder), { recursive: true });
+        const files = [];
+        await inParallel(copied, 8, async (file) => {
+            const target = localPath(root, file.relativePath);
+            await external_node_fs_.promises.copyFile(file.localPath, target);
+            const { size } = await external_node_fs_.promises.stat(target);
+            files.push({ localPath: target, relativePath: file.relativePath, size });
+        });
+        const zips = folders.map(folder => {
+            const zip = `${folder}.zip`;
+            const file = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
+            const ready = deferred();
+            file.ready = ready.promise;
+            files.push(file);
+            return { folder, file, ready };
+        });
+        files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
+        const copy = {
+            root,
+            files,
+            folders: keptFolders,
+            totalBytes: files.reduce((n, f) => n + f.size, 0),
+            ignoredMarkFiles: 0,
+            unmatchedPatterns: []
+        };
+        const compressed = [];
+        const writeZips = async () => {
+            try {
+                await inParallel(zips, ZIP_PARALLELISM, async ({ folder, file, ready }) => {
+                    const entries = entriesByFolder.get(folder);
+                    file.size = await (0,zip_writer/* writeDeterministicZip */.Dx)(entries, file.localPath, { signal: stop.signal });
+                    copy.totalBytes += file.size;
+                    compressed.push({
+                        folder,
+                        zip: file.relativePath,
+                        files: entries.filter(e => e.localPath !== undefined).length,
+                        sourceBytes: entries.reduce((n, e) => n + (e.size ?? 0), 0),
+                        zipBytes: file.size
+                    });
+                    ready.resolve();
+                }, () => stop.signal.aborted);
+                if (stop.signal.aborted)
+                    throw new Error('The compressed copy was stopped before every zip was written.');
+            }
+            catch (err) {
+                for (const z of zips)
+                    z.ready.reject(err);
+                throw err;
+            }
+            compressed.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.folder, b.folder));
+            return { pkg: copy, compressed, alreadyZipped, compressedBytes: copy.totalBytes, dispose };
+        };
+        finished = writeZips();
+        finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
+        return { pkg: copy, finished, dispose };
+    }
+    catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+/** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
+async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
+    const run = await startCompression(pkg, layout, tempBase);
+    try {
+        return await run.finished;
+    }
+    catch (err) {
+        await run.dispose();
+        throw err;
+    }
+}
+/** A promise settled from outside, observed at once (a zip nobody waits for must not end as an unhandled rejection). */
+function deferred() {
+    let resolve;
+    let reject;
+    const promise = new Promise((res, rej) => {
+        resolve = res;
+        reject = rej;
+    });
+    promise.catch(() => undefined);
+    return { promise, resolve, reject };
+}
+/** A file's zip entry: its local path asked of the file when read, not kept per entry while the zips are written. */
+class PackageFileEntry {
+    name;
+    file;
+    constructor(name, file) {
+        this.name = name;
+        this.file = file;
+    }
+    get localPath() {
+        return this.file.localPath;
+    }
+    get size() {
+        return this.file.size;
+    }
+}
+function localPath(root, rel) {
+    return rel === '' ? root : external_node_path_.join(root, ...rel.split('/'));
+}
+/** Every folder with a file or a folder beneath it (one pass, not a search per folder: packages can hold thousands of each). */
+function foldersHoldingSomething(pkg) {
+    const holding = new Set();
+    for (const p of [...pkg.files.map(f => f.relativePath), ...pkg.folders]) {
+        const i = p.lastIndexOf('/');
+        if (i > 0)
+            holding.add(p.slice(0, i));
+    }
+    return holding;
+}
+
 ;// CONCATENATED MODULE: ./src/package/diff-package.ts
 
 
 
 
+function serviceKey(name, version) {
+    return `${name}\u0000${version}`;
+}
 function partKey(part) {
     return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
 }
@@ -47306,7 +48026,7 @@ const MANIFEST_READS = 8;
  * answer came first.
  */
 async function readClusterHoldings(source, typeName) {
-    const holdings = { typeName, versions: [], parts: new Map() };
+    const holdings = { typeName, versions: [], parts: new Map(), serviceManifestForms: new Map() };
     const add = (part, typeVersion) => {
         const key = partKey(part);
         const versions = holdings.parts.get(key) ?? [];
@@ -47337,7 +48057,12 @@ async function readClusterHoldings(source, typeName) {
         const xml = serviceManifests.get(ref);
         if (xml === undefined)
             continue;
-        const manifest = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`);
+        const what = `the cluster's service manifest ${ref.name} of ${typeName} ${ref.version}`;
+        const manifest = parseServiceManifest(xml, what);
+        const forms = holdings.serviceManifestForms.get(serviceKey(manifest.name, manifest.version)) ?? new Map();
+        const form = canonicalXml(xml, what);
+        forms.set(form, [...(forms.get(form) ?? []), ref.version]);
+        holdings.serviceManifestForms.set(serviceKey(manifest.name, manifest.version), forms);
         add({ kind: 'ServiceManifest', serviceManifestName: manifest.name, name: manifest.name, version: manifest.version }, ref.version);
         for (const part of manifest.parts) {
             if (part.isContainer)
@@ -47353,6 +48078,7 @@ async function readClusterHoldings(source, typeName) {
  */
 function buildDiffPackage(pkg, layout, holdings) {
     const heldBy = (part) => holdings.parts.get(partKey(part));
+    refuseChangedServiceManifests(layout, holdings);
     const leftOut = [];
     const leftOutServices = new Set();
     for (const part of layout.presentParts) {
@@ -47386,6 +48112,27 @@ function buildDiffPackage(pkg, layout, holdings) {
     const { layout: diffLayout } = assertValidPackage(diff, { clusterHolds: part => heldBy(part) !== undefined });
     return { pkg: diff, layout: diffLayout, leftOut };
 }
+/**
+ * A service manifest whose name and version the cluster holds must be the one the cluster holds
+ * (compared as the runtime compares it: the XML content, formatting aside). Otherwise leaving it
+ * out would keep the cluster's old manifest (endpoints, settings, entry points) under a release
+ * that reports success; uploading it would fail the provision. Either way the fix is a new version.
+ */
+function refuseChangedServiceManifests(layout, holdings) {
+    const problems = [];
+    for (const [name, local] of layout.serviceManifests) {
+        const forms = holdings.serviceManifestForms.get(serviceKey(name, local.manifest.version));
+        if (!forms)
+            continue;
+        const mine = canonicalXml(local.xml, `${name}/ServiceManifest.xml`);
+        const differing = [...forms].filter(([form]) => form !== mine).flatMap(([, versions]) => versions);
+        if (differing.length === 0)
+            continue;
+        problems.push(`${name}/ServiceManifest.xml: its content differs from service manifest ${name} version ${local.manifest.version} that the cluster holds for ${holdings.typeName} (provisioned version${differing.length > 1 ? 's' : ''} ${differing.join(', ')}), but its version is the same. A provisioned service manifest cannot change: give it a new Version (and the application manifest's ServiceManifestRef the same), then run the step again.`);
+    }
+    if (problems.length > 0)
+        throw new PackageValidationError(problems);
+}
 /** One log line per part left out, saying why. */
 function describeLeftOut(l, typeName) {
     const what = l.part.kind === 'ServiceManifest' ? `service package '${l.part.name}'` : `${l.part.kind} '${l.part.name}' of '${l.part.serviceManifestName}'`;
@@ -47393,13 +48140,17 @@ function describeLeftOut(l, typeName) {
 }
 
 ;// CONCATENATED MODULE: ./src/package/prepare-upload.ts
-// The action's package steps of issue 12: validate offline (always), then build what is uploaded:
+// The action's package steps: validate offline (always), then build what is uploaded:
 // the package itself, or its compressed copy.
 
 
 
 
 
+/** Without stamping, a part left out under a version the cluster holds may hide rebuilt files. */
+function leftOutUnderSameVersionHint(count, names = CANONICAL_NAMES) {
+    return `${count} package(s) were left out because the cluster holds their versions: files rebuilt under an unchanged version are not deployed; give them a new version, or use '${names.VersionStamp}: content'.`;
+}
 /**
  * Refuses an invalid package (PackageValidationError, before any request); warns of unreferenced
  * files. With diff-package, a part missing from the package is accepted here and checked against
@@ -47421,7 +48172,7 @@ async function validatePackageStep(pkg, inputs, reporter, names = CANONICAL_NAME
     });
 }
 /** The diff (with `cluster`, when diff-package is on), then the compressed copy (with compress). */
-async function preparePackageToUpload(scanned, validation, inputs, cluster, reporter) {
+async function preparePackageToUpload(scanned, validation, inputs, cluster, reporter, names = CANONICAL_NAMES) {
     let pkg = scanned;
     let skippedPackageCount;
     let layout = validation.layout;
@@ -47436,6 +48187,11 @@ async function preparePackageToUpload(scanned, validation, inputs, cluster, repo
             const d = buildDiffPackage(pkg, layout, holdings);
             for (const l of d.leftOut)
                 reporter.info(describeLeftOut(l, typeName));
+            if (d.leftOut.length > 0) {
+                reporter.info("Service manifests left out were compared with the cluster's (the same content, formatting aside); Code, Config and Data packages are matched by name and version only: changed content under an unchanged version cannot be seen by the cluster, which keeps the bytes it holds. Give every changed package a new version.");
+            }
+            if (d.leftOut.length > 0 && !inputs.versionStamped)
+                reporter.warning(leftOutUnderSameVersionHint(d.leftOut.length, names));
             reporter.info(`Uploading ${d.pkg.files.length} of ${pkg.files.length} files (${formatBytes(d.pkg.totalBytes)} of ${formatBytes(pkg.totalBytes)}); ${d.leftOut.length} package(s) left out; ApplicationManifest.xml in full.`);
             return d;
         });
@@ -47512,6 +48268,9 @@ class UploadRecord {
     skippedPackageCount;
     /** Bytes of the compressed copy (compress), once every zip was written. */
     compressedBytes;
+    /** Blob storage path: the `.sfpkg`'s URL without its SAS, and whether it was uploaded or found there already. */
+    packageUrl;
+    blobResult;
     error;
     get durationSeconds() {
         return (Date.now() - this.started) / 1000;
@@ -47545,7 +48304,7 @@ class NotAnImageStoreError extends Error {
  */
 async function inspectDestination(client, destination, options = { lookForRootMark: true }) {
     const names = options.names ?? CANONICAL_NAMES;
-    const res = await client.gateway.call({ operation: 'list', storePath: destination }, { method: 'GET', path: `/ImageStore/${encodeStorePath(destination)}`, accept: [200, 204, 404] });
+    const res = await client.gateway.call({ operation: 'list', storePath: destination }, { method: 'GET', path: `/ImageStore/${(0,store_path/* encodeStorePath */.fy)(destination)}`, accept: [200, 204, 404] });
     const answer = readListingAnswer(res);
     if (answer === 'not-an-image-store') {
         throw new NotAnImageStoreError(`'${client.gateway.endpoint}' does not answer like a Service Fabric Image Store (listing '${destination}' got HTTP ${res.status} with ${describeBody(res)}): set '${names.ClusterEndpoint}' to the cluster's HTTP gateway, such as 'https://<host>:19080', with no path.`);
@@ -47554,7 +48313,7 @@ async function inspectDestination(client, destination, options = { lookForRootMa
         return { exists: false, complete: false };
     if (!options.lookForRootMark)
         return { exists: true, complete: false };
-    const complete = (await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) !== undefined;
+    const complete = (await client.getFileInfo((0,store_path/* joinStorePath */.Lf)(destination, MARK_FILE_NAME))) !== undefined;
     return { exists: true, complete };
 }
 /** Classifies a listing answer (200, 204 or 404). */
@@ -47616,6 +48375,10 @@ async function prepareDestination(client, destination, mode, pkg, concurrency, s
             return { skip: false, empty: true };
         }
         case 'replace': {
+            if (!state.exists) {
+                reporter.info(`'${destination}' does not exist yet: nothing to delete before uploading.`);
+                return { skip: false, empty: true };
+            }
             await client.delete(destination);
             reporter.info(`Deleted '${destination}' before uploading ('${names.Overwrite}: replace').`);
             return { skip: false, empty: true };
@@ -47625,9 +48388,9 @@ async function prepareDestination(client, destination, mode, pkg, concurrency, s
                 return { skip: false, empty: true };
             // The folders about to change must not look complete while they do: their mark files go
             // first, the root's before all others, and are written again after the upload.
-            await client.delete(joinStorePath(destination, MARK_FILE_NAME));
+            await client.delete((0,store_path/* joinStorePath */.Lf)(destination, MARK_FILE_NAME));
             const others = pkg.folders.filter(f => f !== '');
-            await inParallel(others, concurrency, f => client.delete(joinStorePath(destination, f, MARK_FILE_NAME)));
+            await inParallel(others, concurrency, f => client.delete((0,store_path/* joinStorePath */.Lf)(destination, f, MARK_FILE_NAME)));
             reporter.info(`Merging into '${destination}': removed the mark files of ${pkg.folders.length} folder(s) until the upload completes.`);
             return { skip: false, empty: false };
         }
@@ -47673,10 +48436,60 @@ class InFlight {
     }
 }
 
+;// CONCATENATED MODULE: ./src/protocol/file-stamp.ts
+function int64(value) {
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
+        return BigInt(value);
+    if (typeof value === 'string' && /^\d{1,20}$/.test(value))
+        return BigInt(value);
+    return undefined;
+}
+function stampOf(info) {
+    const v = info?.FileVersion;
+    const parts = [int64(v?.EpochDataLossNumber), int64(v?.EpochConfigurationNumber), int64(v?.VersionNumber)];
+    const modified = typeof info?.ModifiedDate === 'string' ? Date.parse(info.ModifiedDate) : NaN;
+    return {
+        version: parts.every(p => p !== undefined) ? parts : undefined,
+        modifiedMs: Number.isFinite(modified) ? modified : undefined
+    };
+}
+/**
+ * Whether `stamp` shows a write made after the write that gave `floor`. [undoc] VersionNumber is
+ * taken to be the store's sequence number, increasing across the whole store within an epoch (the
+ * replicated store's operation number; the reference's example and the emulator agree), and
+ * versions are compared as the runtime orders epochs: data-loss number, then configuration number,
+ * then the version number; equal versions are ordered by ModifiedDate if it differs, else `undefined`.
+ * Without a FileVersion on either side, ModifiedDate decides (the same primary's clock wrote both), a
+ * date equal to the floor's counting as newer. Without either, the listing cannot tell: `undefined`.
+ */
+function isWrittenAfter(stamp, floor) {
+    const dated = stamp.modifiedMs !== undefined && floor.modifiedMs !== undefined;
+    if (stamp.version && floor.version) {
+        for (let i = 0; i < 3; i++) {
+            const a = stamp.version[i];
+            const b = floor.version[i];
+            if (a !== b)
+                return a > b;
+        }
+        // Equal versions: the same write, or a store that numbers each file's versions on its own (every
+        // new file at 1). Different dates still order the two; equal ones cannot tell.
+        return dated && stamp.modifiedMs !== floor.modifiedMs ? stamp.modifiedMs > floor.modifiedMs : undefined;
+    }
+    return dated ? stamp.modifiedMs >= floor.modifiedMs : undefined;
+}
+function describeStamp(stamp) {
+    if (stamp.version)
+        return `FileVersion ${stamp.version[2]} (epoch ${stamp.version[0]}/${stamp.version[1]})`;
+    if (stamp.modifiedMs !== undefined)
+        return `ModifiedDate ${new Date(stamp.modifiedMs).toISOString()}`;
+    return 'no FileVersion or ModifiedDate';
+}
+
 ;// CONCATENATED MODULE: ./src/upload/verify-destination.ts
 // The check after the upload (and after the copy) that the store holds the package: a recursive
 // listing compared with the scanned package, the way the cluster compares names. It also finds
 // what the destination holds that the package lacks (left over by merge or skip).
+
 
 
 
@@ -47689,7 +48502,7 @@ class MalformedListingError extends Error {
 }
 /** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
 async function listFolder(client, root, folder) {
-    const where = joinStorePath(root, folder);
+    const where = (0,store_path/* joinStorePath */.Lf)(root, folder);
     const listing = { files: [], folders: [], backslashes: false };
     const relative = (storeRelativePath) => {
         if (typeof storeRelativePath !== 'string') {
@@ -47698,7 +48511,7 @@ async function listFolder(client, root, folder) {
         if (storeRelativePath.includes('\\'))
             listing.backslashes = true;
         // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-        return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
+        return (0,store_path/* relativeStorePath */.TN)(storeRelativePath, root, { caseInsensitive: true }) ?? (0,store_path/* normalizeStorePath */.uH)(storeRelativePath);
     };
     const content = await client.list(where);
     const files = content?.files ?? [];
@@ -47715,7 +48528,7 @@ async function listFolder(client, root, folder) {
         catch (err) {
             throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${err.message}.`);
         }
-        listing.files.push([at, size]);
+        listing.files.push([at, size, stampOf(f)]);
     }
     for (const f of folders)
         listing.folders.push(relative(f?.StoreRelativePath));
@@ -47749,14 +48562,16 @@ class FolderListings {
      */
     async tree(concurrency) {
         await this.early.drain();
-        const tree = { files: new Map(), folders: [], comparison: { caseInsensitive: false } };
+        const tree = { files: new Map(), stamps: new Map(), folders: [], comparison: { caseInsensitive: false } };
         const listings = new InFlight();
         const limiter = new Semaphore(concurrency);
         const add = (listing) => {
             if (listing.backslashes)
                 tree.comparison = { caseInsensitive: true };
-            for (const [at, size] of listing.files)
+            for (const [at, size, stamp] of listing.files) {
                 tree.files.set(at, size);
+                tree.stamps.set(at, stamp);
+            }
             for (const sub of listing.folders) {
                 tree.folders.push(sub);
                 if (!listings.failed)
@@ -47783,24 +48598,38 @@ async function listTree(client, root, concurrency) {
 }
 /** Compares the store with the package: every file with its size, every mark file. */
 function findDifferences(tree, pkg, options = {}) {
-    const key = (p) => storePathKey(p, tree.comparison);
+    const key = (p) => (0,store_path/* storePathKey */.qM)(p, tree.comparison);
     const stored = new Map();
+    const stamps = new Map();
     for (const [p, size] of tree.files)
         stored.set(key(p), size);
+    for (const [p, stamp] of tree.stamps)
+        stamps.set(key(p), stamp);
     const problems = [];
+    const notWrittenNow = (rel) => {
+        const floor = options.writtenAfter;
+        const stamp = stamps.get(key(rel));
+        if (floor === undefined || stamp === undefined || isWrittenAfter(stamp, floor) !== false)
+            return;
+        problems.push(`'${rel}' is not the file this run wrote (the store lists ${describeStamp(stamp)}, older than this run's first write, ${describeStamp(floor)}): the store answered the write but kept the file that was there`);
+    };
     for (const file of pkg.files) {
         const size = stored.get(key(file.relativePath));
         if (size === undefined)
             problems.push(`'${file.relativePath}' is missing`);
         else if (size !== file.size)
             problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+        else
+            notWrittenNow(file.relativePath);
     }
     for (const folder of pkg.folders) {
         if (folder === '' && options.withoutRootMark)
             continue;
-        const mark = joinStorePath(folder, MARK_FILE_NAME);
+        const mark = (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME);
         if (!stored.has(key(mark)))
             problems.push(`'${mark}' is missing`);
+        else
+            notWrittenNow(mark);
     }
     return problems;
 }
@@ -47809,7 +48638,7 @@ function findDifferences(tree, pkg, options = {}) {
  * `/`, counted once whatever they hold) and files outside them. Mark files are the action's own.
  */
 function findStale(tree, pkg) {
-    const key = (p) => storePathKey(p, tree.comparison);
+    const key = (p) => (0,store_path/* storePathKey */.qM)(p, tree.comparison);
     const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
     const packageFolders = new Set(pkg.folders.map(key));
     const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
@@ -47932,7 +48761,7 @@ function source(file, range) {
         name: file.localPath,
         length: range.end - range.start + 1,
         // A small file gets a buffer of its own size, not a megabyte.
-        open: () => (0,external_node_fs_namespaceObject.createReadStream)(file.localPath, {
+        open: () => (0,external_node_fs_.createReadStream)(file.localPath, {
             start: range.start,
             end: range.end,
             highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
@@ -48221,7 +49050,7 @@ class MarkFileWriter {
         }), this.onError);
     }
     async write(folder) {
-        await this.client.uploadFile(joinStorePath(this.destination, joinStorePath(folder, MARK_FILE_NAME)), Buffer.alloc(0));
+        await this.client.uploadFile((0,store_path/* joinStorePath */.Lf)(this.destination, (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME)), Buffer.alloc(0));
         this.written++;
     }
 }
@@ -48338,7 +49167,7 @@ function uploadOrder(files, chunkSize) {
     const depth = (f) => f.relativePath.split('/').length;
     const present = files.filter(f => f.ready === undefined);
     const small = present.filter(f => f.size <= chunkSize);
-    small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
+    small.sort((a, b) => depth(b) - depth(a) || (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
     // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
     const pending = files.filter(f => f.ready !== undefined);
     return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
@@ -48405,7 +49234,7 @@ class PackageUploader {
                     if (this.failures.stopped)
                         return;
                 }
-                how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
+                how = await uploadPackageFile(context, file, (0,store_path/* joinStorePath */.Lf)(destination, file.relativePath));
             }
             catch (err) {
                 return this.failures.add(err);
@@ -48455,6 +49284,133 @@ class PackageUploader {
     }
 }
 
+;// CONCATENATED MODULE: ./src/upload/destination-lease.ts
+// One writer per destination at a time, on a store that has no locks and no conditional writes.
+//
+// Each run writes a lease marker, a small file named after the run, in a folder beside the
+// destination (`<destination>.sfu-lease/`, outside the package so that neither `overwrite: replace`
+// nor the provision ever sees it), then lists that folder. The store gives every write a FileVersion
+// that grows with each write (see src/protocol/file-stamp.ts), so the markers are ordered: the run
+// whose marker is the oldest one listed goes on; a run that finds an older marker stops before it
+// writes anything to the destination. Of two runs that overlap, the later one's listing comes after
+// its own marker, hence after the earlier marker: it sees it and stops. So at most one of any set of
+// overlapping runs writes, and the one that writes can verify that every file it wrote is newer than
+// its marker (verify-destination.ts). Before the package root's mark file, the run checks that its
+// marker is still there, unchanged.
+//
+// What this cannot stop: a writer that takes no lease (an older version of this action, sfctl, a
+// person), and a request of a run that has already finished and whose answer was lost, which the
+// store may still carry out later.
+
+
+
+/**
+ * A marker older than this is left by a run that ended without removing it (killed, lost runner):
+ * ignored and deleted. A GitHub-hosted job runs 6 hours at most.
+ */
+const STALE_LEASE_MS = 6 * 60 * 60 * 1000;
+const LEASE_FOLDER_SUFFIX = '.sfu-lease';
+/** Another run holds the destination; nothing was written to it. */
+class DestinationBusyError extends Error {
+    name = 'DestinationBusyError';
+}
+function leaseFolderOf(destination) {
+    return `${(0,store_path/* normalizeStorePath */.uH)(destination)}${LEASE_FOLDER_SUFFIX}`;
+}
+/** A name for this run's marker: random, so that two runs never share one. */
+function leaseName() {
+    return `run-${(0,external_node_crypto_.randomUUID)()}`;
+}
+class DestinationLease {
+    client;
+    destination;
+    own;
+    released = false;
+    constructor(client, destination, own) {
+        this.client = client;
+        this.destination = destination;
+        this.own = own;
+    }
+    /** The stamp of this run's marker: every file this run writes afterwards must be newer. */
+    get floor() {
+        return this.own.stamp;
+    }
+    get markerPath() {
+        return this.own.path;
+    }
+    /** Writes this run's marker and goes on only when no older one is listed; DestinationBusyError otherwise. */
+    static async acquire(client, destination, hooks, name = leaseName()) {
+        const folder = leaseFolderOf(destination);
+        const path = (0,store_path/* joinStorePath */.Lf)(folder, name);
+        const body = Buffer.from(`${JSON.stringify({ destination, run: name, written: new Date().toISOString() })}\n`);
+        await client.uploadFile(path, body);
+        const markers = await listMarkers(client, folder);
+        const own = markers.find(m => destination_lease_sameName(m.name, name));
+        if (!own) {
+            await client.forCleanup().delete(path);
+            throw new Error(`The Image Store answered the write of this run's lease '${path}' but does not list it, so this run cannot tell whether another one writes to '${destination}': nothing was written there. Run the step again.`);
+        }
+        const lease = new DestinationLease(client, destination, own);
+        const older = [];
+        for (const other of markers) {
+            if (other === own || isWrittenAfter(other.stamp, own.stamp) === true)
+                continue;
+            if (isStale(other, own)) {
+                hooks.warn(`Deleting the lease '${other.path}': it is more than 6 hours older than this run's, so the run that wrote it ended without removing it.`);
+                await client.delete(other.path);
+                continue;
+            }
+            older.push(other);
+        }
+        if (older.length > 0) {
+            await lease.release();
+            const first = older[0];
+            const written = first.stamp.modifiedMs === undefined ? '' : ` since ${new Date(first.stamp.modifiedMs).toISOString()}`;
+            throw new DestinationBusyError(`Another run is writing to '${destination}' (its lease '${first.path}' is there${written}): this run stopped before changing anything there, so that the two cannot mix their files. Run it again when the other one has finished, or give each run its own 'image-store-path'. If no other run is going on (one was killed), delete '${first.path}'; a lease older than 6 hours is ignored.`);
+        }
+        hooks.log(`Wrote this run's lease '${path}': other runs of this action leave '${destination}' alone until it is removed.`);
+        return lease;
+    }
+    /** Throws unless this run's marker is still listed, unchanged (nothing took the destination over). */
+    async confirm() {
+        const markers = await listMarkers(this.client, leaseFolderOf(this.destination));
+        const own = markers.find(m => destination_lease_sameName(m.name, this.own.name));
+        // A listing without FileVersion or ModifiedDate cannot show a rewrite: present is all it can tell.
+        const unchanged = own !== undefined && isWrittenAfter(own.stamp, this.own.stamp) !== true;
+        if (!unchanged) {
+            throw new Error(`This run's lease '${this.own.path}' was ${own ? 'written again' : 'deleted'} during the upload by something else, so another writer may have changed '${this.destination}' too: the package root's mark file was not written. Run the step again.`);
+        }
+    }
+    /** Deletes this run's marker, and the lease folder once it is empty; best effort, once. */
+    async release() {
+        if (this.released)
+            return;
+        this.released = true;
+        const cleanup = this.client.forCleanup();
+        await cleanup.delete(this.own.path);
+        const folder = leaseFolderOf(this.destination);
+        const left = await cleanup.list(folder);
+        // Another run's marker written between this listing and the delete would go too: that run
+        // then fails its confirm() (safe side) rather than writing beside someone else.
+        if (left !== undefined && left.files.length === 0 && left.folders.length === 0)
+            await cleanup.delete(folder);
+    }
+}
+async function listMarkers(client, folder) {
+    const listing = await client.list(folder);
+    return (listing?.files ?? []).map(f => {
+        const name = (0,store_path/* baseName */.Fl)((0,store_path/* normalizeStorePath */.uH)(String(f.StoreRelativePath)));
+        return { name, path: (0,store_path/* joinStorePath */.Lf)(folder, name), stamp: stampOf(f) };
+    });
+}
+function destination_lease_sameName(a, b) {
+    // Windows clusters answer in their own case; a random name differs in more than case.
+    return a.toLowerCase() === b.toLowerCase();
+}
+function isStale(other, own) {
+    return other.stamp.modifiedMs !== undefined && own.stamp.modifiedMs !== undefined && own.stamp.modifiedMs - other.stamp.modifiedMs > STALE_LEASE_MS;
+}
+
 ;// CONCATENATED MODULE: ./src/core/upload-package.ts
 // The upload of one package to its destination: prepare, upload, write the sub-folders' mark
 // files, verify, write the root's mark file, copy and verify the copy, and only then clean up.
@@ -48465,12 +49421,21 @@ class PackageUploader {
 
 
 
+
+
 async function uploadPackage(step, pkg) {
     const { client, spec, record, reporter, names, signal } = step;
     const destination = spec.imageStorePath;
+    let lease;
     try {
         const prepared = await reporter.group(`Prepare '${destination}' (${names.Overwrite}: ${spec.overwrite})`, async () => {
+            // The first request is the read-only listing that tells an Image Store from anything else; the lease's marker comes next.
             const state = await inspectDestination(client, destination, { lookForRootMark: spec.overwrite === 'skip', names });
+            const writes = !(spec.overwrite === 'skip' && state.complete) && !(spec.overwrite === 'fail' && state.exists);
+            if (writes) {
+                lease = await DestinationLease.acquire(client, destination, { log: line => reporter.info(line), warn: line => reporter.warning(line) });
+                step.onLease?.(lease);
+            }
             return prepareDestination(client, destination, spec.overwrite, pkg, spec.concurrency, state, reporter, names);
         });
         if (prepared.skip) {
@@ -48483,6 +49448,9 @@ async function uploadPackage(step, pkg) {
             record.storeSizeBytes = size ?? sumOf(tree.files);
             return;
         }
+        if (!lease)
+            throw new Error('internal: an upload without a lease on its destination');
+        const floor = lease.floor;
         const listings = new FolderListings(client, destination);
         const uploader = new PackageUploader(client, pkg, {
             destination,
@@ -48521,15 +49489,17 @@ async function uploadPackage(step, pkg) {
             await reporter.group('Verify', async () => {
                 // The sub-folders were listed as their mark files were written: what is left is the root.
                 const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
-                assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true }, names);
+                assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true, writtenAfter: floor }, names);
                 warnAboutStale(step, tree, pkg);
                 record.storeSizeBytes = size ?? sumOf(tree.files);
                 reporter.info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${record.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
             });
             await reporter.group("Write the package root's mark file", async () => {
+                await lease?.confirm();
                 await uploader.writeRootMarkFile();
-                if ((await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME))) === undefined) {
-                    throw new Error(`The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but does not list it: the package is not marked complete. Run the upload again.`);
+                const rootMark = await client.getFileInfo((0,store_path/* joinStorePath */.Lf)(destination, MARK_FILE_NAME));
+                if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), floor) === false) {
+                    throw new Error(`The Image Store answered the write of '${destination}/${MARK_FILE_NAME}' but ${rootMark === undefined ? 'does not list it' : 'lists an older one'}: the package is not marked complete. Run the upload again.`);
                 }
                 record.rootMarked = true;
                 reporter.info(`Wrote '${destination}/${MARK_FILE_NAME}': the package is complete for the cluster.`);
@@ -48543,7 +49513,7 @@ async function uploadPackage(step, pkg) {
             await reporter.group(`Copy to '${copyTo}'`, async () => {
                 await client.copy({ RemoteSource: destination, RemoteDestination: copyTo, CheckMarkFile: true });
                 const tree = await listTree(client, copyTo, spec.concurrency);
-                assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, {}, names);
+                assertHoldsPackage(tree, pkg, `the copy '${copyTo}'`, { writtenAfter: floor }, names);
                 record.copiedTo = copyTo;
                 reporter.info(`Copied '${destination}' to '${copyTo}' within the Image Store, and checked that the copy holds the package.`);
             });
@@ -48622,6 +49592,938 @@ async function planUpload(step, pkg) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/package/changed-packages.ts
+// What a stamped release changes: each stamped service manifest and Code/Config/Data package whose
+// version the application's running type version does not have (cluster-management-protocol.md:
+// GET /Applications/{id}, then the running version's manifests). With no application named, or
+// none running yet, everything is new.
+
+function changed_packages_partKey(kind, service, name, version) {
+    return `${service}\u0000${kind}\u0000${name}\u0000${version}`;
+}
+async function readRunningVersion(source, applicationName, typeName) {
+    const parts = new Set();
+    if (applicationName === undefined)
+        return { description: 'No application is named: every package counts as changed.', parts };
+    const app = await source.getApplication(applicationName);
+    if (!app)
+        return { description: `${applicationName} does not exist yet: every package counts as changed.`, parts };
+    if (app.TypeName !== typeName) {
+        return { description: `${applicationName} runs another application type (${app.TypeName}): every package counts as changed.`, parts };
+    }
+    const appXml = await source.getApplicationManifest(typeName, app.TypeVersion);
+    if (appXml === undefined)
+        return { description: `The cluster did not return the manifest of ${typeName} ${app.TypeVersion}: every package counts as changed.`, parts };
+    const manifest = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${app.TypeVersion}`);
+    for (const ref of manifest.serviceManifestImports) {
+        const xml = await source.getServiceManifest(typeName, app.TypeVersion, ref.name);
+        if (xml === undefined)
+            continue;
+        const service = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${app.TypeVersion}`);
+        parts.add(changed_packages_partKey('ServiceManifest', service.name, service.name, service.version));
+        for (const p of service.parts)
+            parts.add(changed_packages_partKey(p.kind, service.name, p.name, p.version));
+    }
+    return { typeVersion: app.TypeVersion, description: `Compared with ${typeName} ${app.TypeVersion}, which ${applicationName} runs.`, parts };
+}
+/** Whether the running version lacks this row's stamped version (the application type row: whether the type version differs). */
+function isChanged(row, running) {
+    if (row.kind === 'ApplicationType')
+        return running.typeVersion !== row.stamped;
+    return !running.parts.has(changed_packages_partKey(row.kind, row.service, row.name, row.stamped));
+}
+/** The `changed-packages` output: service manifests and packages that changed, in the table's order. */
+function changedPackages(rows, running) {
+    return rows
+        .filter(r => r.kind !== 'ApplicationType' && isChanged(r, running))
+        .map(r => ({ service: r.service, package: r.name, kind: r.kind, version: r.stamped }));
+}
+
+;// CONCATENATED MODULE: ./src/package/content-digest.ts
+// The content digest of `version-stamp: content` (docs/versions.md, "The digest"): what a version
+// carries. A Code/Config/Data package's digest covers its files' paths and bytes; a manifest's
+// digest covers its text. Both are the first 12 lower-case hex digits of a SHA-256.
+
+
+
+
+/** SHA-256 of nothing: an empty folder counts as an empty file whose name ends with `/`. */
+const EMPTY_SHA256 = (0,external_node_crypto_.createHash)('sha256').digest('hex');
+const ZIPPED_LINE = 'zip\n';
+async function sha256OfFile(localPath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(localPath))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * The digest of a listing: one line `<sha256 of the bytes>  <path>\n` per file (the format of
+ * `sha256sum`), and `<sha256 of nothing>  <path>/\n` per empty folder, sorted by the paths' UTF-8
+ * bytes (what `LC_ALL=C sort` does), then SHA-256 of all the lines. The order the files were found
+ * in does not count; a path's case does (a Linux node tells `A.dll` from `a.dll`). A folder that
+ * `compress` uploads as `<Name>.zip` has the line `zip\n` first: the cluster checksums the zip, not
+ * the files, so the same files zipped need another version than as a folder.
+ */
+function listingDigest(files, emptyFolders = [], zipped = false) {
+    const lines = [...files.map(f => ({ path: f.path, sha256: f.sha256 })), ...emptyFolders.map(f => ({ path: `${f}/`, sha256: EMPTY_SHA256 }))].map(e => ({
+        key: Buffer.from(e.path, 'utf8'),
+        line: `${e.sha256}  ${e.path}\n`
+    }));
+    lines.sort((a, b) => Buffer.compare(a.key, b.key));
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    if (zipped)
+        hash.update(ZIPPED_LINE, 'utf8');
+    for (const l of lines)
+        hash.update(l.line, 'utf8');
+    return hash.digest('hex').slice(0, DIGEST_LENGTH);
+}
+/** The digest of a manifest's text: SHA-256 of its UTF-8 bytes, whatever encoding the file is in. */
+function textDigest(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex').slice(0, DIGEST_LENGTH);
+}
+
+;// CONCATENATED MODULE: ./src/package/manifest-versions.ts
+// The version attributes of Service Fabric manifests, found and rewritten in the text itself:
+// nothing else of the file changes (comments, attribute order, quoting, line endings, encoding and
+// byte order mark), because the XML is never parsed into objects and written back.
+
+
+/** A manifest file's text and how to write it back. UTF-16 is told by its byte order mark. */
+function decodeManifest(bytes) {
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+        return { text: bytes.subarray(3).toString('utf8'), encoding: 'utf8-bom' };
+    if (bytes[0] === 0xff && bytes[1] === 0xfe)
+        return { text: bytes.subarray(2).toString('utf16le'), encoding: 'utf16le' };
+    if (bytes[0] === 0xfe && bytes[1] === 0xff)
+        return { text: swapBytes(bytes.subarray(2)).toString('utf16le'), encoding: 'utf16be' };
+    return { text: bytes.toString('utf8'), encoding: 'utf8' };
+}
+function encodeManifest(text, encoding) {
+    switch (encoding) {
+        case 'utf8':
+            return Buffer.from(text, 'utf8');
+        case 'utf8-bom':
+            return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+        case 'utf16le':
+            return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+        case 'utf16be':
+            return Buffer.concat([Buffer.from([0xfe, 0xff]), swapBytes(Buffer.from(text, 'utf16le'))]);
+    }
+}
+function swapBytes(b) {
+    const out = Buffer.from(b.subarray(0, b.length - (b.length % 2)));
+    return out.swap16();
+}
+/**
+ * The start tags of an XML document in order, skipping comments, CDATA, processing instructions and
+ * the doctype. The document is well-formed already (the package validation checked it).
+ */
+function startTags(text) {
+    const tags = [];
+    let depth = 0;
+    let i = 0;
+    const skipTo = (end, from) => {
+        const at = text.indexOf(end, from);
+        return at < 0 ? text.length : at + end.length;
+    };
+    while ((i = text.indexOf('<', i)) >= 0) {
+        if (text.startsWith('<!--', i))
+            i = skipTo('-->', i + 4);
+        else if (text.startsWith('<![CDATA[', i))
+            i = skipTo(']]>', i + 9);
+        else if (text.startsWith('<?', i))
+            i = skipTo('?>', i + 2);
+        else if (text.startsWith('<!', i))
+            i = skipDoctype(text, i);
+        else if (text.startsWith('</', i)) {
+            depth--;
+            i = skipTo('>', i + 2);
+        }
+        else {
+            const tag = readStartTag(text, i + 1, depth);
+            tags.push(tag.tag);
+            if (!tag.selfClosing)
+                depth++;
+            i = tag.next;
+        }
+    }
+    return tags;
+}
+function skipDoctype(text, from) {
+    let bracket = 0;
+    for (let i = from + 2; i < text.length; i++) {
+        const c = text[i];
+        if (c === '[')
+            bracket++;
+        else if (c === ']')
+            bracket--;
+        else if (c === '>' && bracket <= 0)
+            return i + 1;
+    }
+    return text.length;
+}
+const isSpace = (c) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+function readStartTag(text, from, depth) {
+    let i = from;
+    while (i < text.length && !isSpace(text[i]) && text[i] !== '/' && text[i] !== '>')
+        i++;
+    const qualified = text.slice(from, i);
+    const tag = { name: qualified.slice(qualified.indexOf(':') + 1), depth, attributes: new Map() };
+    for (;;) {
+        while (isSpace(text[i]))
+            i++;
+        if (i >= text.length)
+            return { tag, selfClosing: false, next: i };
+        if (text[i] === '>')
+            return { tag, selfClosing: false, next: i + 1 };
+        if (text.startsWith('/>', i))
+            return { tag, selfClosing: true, next: i + 2 };
+        const nameStart = i;
+        while (i < text.length && text[i] !== '=' && !isSpace(text[i]) && text[i] !== '>' && text[i] !== '/')
+            i++;
+        const name = text.slice(nameStart, i);
+        while (isSpace(text[i]))
+            i++;
+        if (text[i] !== '=')
+            continue; // not well-formed; the validation refused it already
+        i++;
+        while (isSpace(text[i]))
+            i++;
+        const quote = text[i];
+        if (quote !== '"' && quote !== "'")
+            continue;
+        const start = i + 1;
+        const end = text.indexOf(quote, start);
+        if (end < 0)
+            return { tag, selfClosing: false, next: text.length };
+        tag.attributes.set(name, { value: text.slice(start, end), start, end });
+        i = end + 1;
+    }
+}
+/** The text with each attribute value replaced; everything else byte for byte as it was. */
+function rewriteAttributes(text, edits) {
+    const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
+    let out = '';
+    let at = 0;
+    for (const e of sorted) {
+        out += text.slice(at, e.span.start) + e.value;
+        at = e.span.end;
+    }
+    return out + text.slice(at);
+}
+const PART_ELEMENTS = new Set(['CodePackage', 'ConfigPackage', 'DataPackage']);
+function serviceManifestVersions(text, what) {
+    const tags = startTags(text);
+    const root = tags.find(t => t.depth === 0);
+    const self = root?.name === 'ServiceManifest' ? root.attributes.get('Version') : undefined;
+    if (!self)
+        throw new Error(`${what}: no Version attribute on <ServiceManifest> was found.`);
+    const parts = tags
+        .filter(t => t.depth === 1 && PART_ELEMENTS.has(t.name))
+        .map(t => ({ kind: t.name, name: t.attributes.get('Name')?.value ?? '', version: t.attributes.get('Version') }))
+        .filter((p) => p.version !== undefined);
+    return { self, parts };
+}
+function applicationManifestVersions(text, what) {
+    const tags = startTags(text);
+    const root = tags.find(t => t.depth === 0);
+    const self = root?.name === 'ApplicationManifest' ? root.attributes.get('ApplicationTypeVersion') : undefined;
+    if (!self)
+        throw new Error(`${what}: no ApplicationTypeVersion attribute on <ApplicationManifest> was found.`);
+    const imports = tags
+        .filter(t => t.depth === 2 && t.name === 'ServiceManifestRef')
+        .map(t => ({ name: t.attributes.get('ServiceManifestName')?.value ?? '', version: t.attributes.get('ServiceManifestVersion') }))
+        .filter((r) => r.version !== undefined);
+    return { self, imports };
+}
+function stampedVersion(declared, digest) {
+    return `${declared}-${digest}`;
+}
+/**
+ * Characters a declared version may have to take a stamp: letters, digits, `.`, `_` and `-`,
+ * beginning with a letter or a digit. [undoc: Service Fabric versions are free strings, but each
+ * becomes part of a file or folder name in the cluster's store and on every node, and a URL query
+ * value; this set is safe in all of them.]
+ */
+const DECLARED_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+;// CONCATENATED MODULE: ./src/package/version-stamp.ts
+// `version-stamp: content`: versions that follow the content (docs/versions.md). Each Code, Config
+// and Data package gets `<declared>-<digest of its files>`, each service manifest
+// `<declared>-<digest of its text with those versions>`, the application type
+// `<declared>-<digest of its manifest with the service versions>`. The stamped manifests are written
+// to a temporary folder; every other file is still read from the user's folder, which is never
+// written. Everything is checked before anything is written, and before any request.
+
+
+
+
+
+
+
+
+/** The stamp cannot be applied: the message lists every problem, with what to do. */
+class VersionStampError extends Error {
+    name = 'VersionStampError';
+}
+/**
+ * Longest application type version the cluster provisions: ClusterManager's
+ * MaxApplicationTypeVersionLength, 256 by default (read from the runtime's ManagementConfig).
+ */
+const MAX_TYPE_VERSION_LENGTH = 256;
+/**
+ * Longest file name on the cluster's and the nodes' file systems. [undoc: the runtime stores a
+ * package as `<ServiceManifestName>.<PackageName>.<Version>` and a service manifest as
+ * `<ServiceManifestName>.Manifest.<Version>.xml`, each with a checksum file beside it; we require
+ * those names with `.checksum` added to fit 255 characters, NTFS's and ext4's limit.]
+ */
+const MAX_STORE_NAME_LENGTH = 255;
+const CHECKSUM_SUFFIX = '.checksum';
+const FILE_DIGESTS_AT_ONCE = 8;
+/** Stamps the versions of a validated package (`layout` is its layout). The user's folder is only read. */
+async function stampPackageVersions(pkg, layout, options = {}) {
+    const app = layout.applicationManifest;
+    if (!app)
+        throw new VersionStampError('The package has no readable ApplicationManifest.xml to stamp.');
+    if (layout.reusedParts.length > 0) {
+        throw new VersionStampError(`'version-stamp: content' computes each version from the package's files, but the package lacks ${layout.reusedParts.map(p => `'${p.serviceManifestName}/${p.name}'`).join(', ')}: build the whole package into 'package-path' and let 'diff-package' leave out what the cluster holds.`);
+    }
+    const problems = [];
+    const ignore = ignoreMatcher(options.ignore ?? []);
+    const files = new Map(pkg.files.map(f => [f.relativePath, f]));
+    const partRows = new Map();
+    const parts = layout.presentParts.filter(p => p.kind !== 'ServiceManifest');
+    const emptyFolders = foldersHoldingNothing(pkg);
+    await inParallel(parts, 2, async (part) => {
+        const { digest, ignoredFiles } = await partDigest(pkg, part, emptyFolders, ignore, options.compressed ?? false);
+        const row = stampRow(part.kind, part.serviceManifestName, part.name, part.version, digest, ignoredFiles, problems);
+        const storeName = `${part.serviceManifestName}.${part.name}.${row.stamped}${CHECKSUM_SUFFIX}`;
+        if (storeName.length > MAX_STORE_NAME_LENGTH)
+            problems.push(tooLong(`${part.kind} '${part.name}' of '${part.serviceManifestName}'`, row, storeName));
+        partRows.set(partId(part.serviceManifestName, part.kind, part.name), row);
+    });
+    const rows = [];
+    const written = new Map();
+    const serviceRows = new Map();
+    for (const ref of app.serviceManifestImports) {
+        const rel = `${ref.name}/${SERVICE_MANIFEST_FILE}`;
+        const { text, encoding } = decodeManifest(await external_node_fs_.promises.readFile(files.get(rel).localPath));
+        const versions = serviceManifestVersions(text, rel);
+        const edits = [];
+        const own = [];
+        for (const p of versions.parts) {
+            const row = partRows.get(partId(ref.name, p.kind, p.name));
+            if (row === undefined)
+                continue; // a container code package: nothing in the package to digest
+            edits.push({ span: p.version, value: row.stamped });
+            own.push(row);
+        }
+        for (const part of parts.filter(p => p.serviceManifestName === ref.name)) {
+            if (!own.some(r => r.kind === part.kind && r.name === part.name)) {
+                problems.push(`The ${part.kind} '${part.name}' in ${rel} could not be found in the text to stamp its version: write its Name without XML entities.`);
+            }
+        }
+        const declared = declaredVersion(versions.self.value);
+        const digest = textDigest(rewriteAttributes(text, [...edits, { span: versions.self, value: declared }]));
+        const row = stampRow('ServiceManifest', ref.name, ref.name, versions.self.value, digest, 0, problems);
+        const storeName = `${ref.name}.Manifest.${row.stamped}.xml${CHECKSUM_SUFFIX}`;
+        if (storeName.length > MAX_STORE_NAME_LENGTH)
+            problems.push(tooLong(`The service manifest '${ref.name}'`, row, storeName));
+        written.set(rel, encodeManifest(rewriteAttributes(text, [...edits, { span: versions.self, value: row.stamped }]), encoding));
+        serviceRows.set(ref.name, row);
+        rows.push(row, ...own);
+    }
+    const appFile = files.get(APPLICATION_MANIFEST_FILE);
+    const { text, encoding } = decodeManifest(await external_node_fs_.promises.readFile(appFile.localPath));
+    const versions = applicationManifestVersions(text, APPLICATION_MANIFEST_FILE);
+    const edits = [];
+    for (const i of versions.imports) {
+        const row = serviceRows.get(i.name);
+        if (row)
+            edits.push({ span: i.version, value: row.stamped });
+    }
+    const digest = textDigest(rewriteAttributes(text, [...edits, { span: versions.self, value: declaredVersion(versions.self.value) }]));
+    const typeRow = stampRow('ApplicationType', app.typeName, app.typeName, versions.self.value, digest, 0, problems);
+    if (typeRow.stamped.length > MAX_TYPE_VERSION_LENGTH) {
+        problems.push(`The stamped application type version '${typeRow.stamped}' has ${typeRow.stamped.length} characters; the cluster takes at most ${MAX_TYPE_VERSION_LENGTH}: shorten ApplicationTypeVersion '${typeRow.declared}' in ${APPLICATION_MANIFEST_FILE}.`);
+    }
+    written.set(APPLICATION_MANIFEST_FILE, encodeManifest(rewriteAttributes(text, [...edits, { span: versions.self, value: typeRow.stamped }]), encoding));
+    if (problems.length > 0) {
+        const unique = [...new Set(problems)].sort(); // packages are digested side by side: one order whatever finishes first
+        throw new VersionStampError(`'version-stamp: content' cannot stamp this package (nothing was sent to the cluster): ${unique.length === 1 ? unique[0] : unique.map((p, n) => `(${n + 1}) ${p}`).join(' ')}`);
+    }
+    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(options.tempBase ?? temporaryBase(), 'sfu-stamped-'));
+    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
+    let disposed = false;
+    const dispose = async () => {
+        if (disposed)
+            return;
+        disposed = true;
+        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
+    };
+    try {
+        const stampedFiles = [];
+        for (const f of pkg.files) {
+            const bytes = written.get(f.relativePath);
+            if (bytes === undefined) {
+                stampedFiles.push(f);
+                continue;
+            }
+            const localPath = external_node_path_.join(root, ...f.relativePath.split('/'));
+            await external_node_fs_.promises.mkdir(external_node_path_.dirname(localPath), { recursive: true });
+            await external_node_fs_.promises.writeFile(localPath, bytes);
+            stampedFiles.push({ localPath, relativePath: f.relativePath, size: bytes.length });
+        }
+        return {
+            pkg: { ...pkg, root, files: stampedFiles, totalBytes: stampedFiles.reduce((n, f) => n + f.size, 0) },
+            typeName: app.typeName,
+            typeVersion: typeRow.stamped,
+            rows: [typeRow, ...rows],
+            unmatchedIgnore: ignore.unmatched(),
+            dispose
+        };
+    }
+    catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+function partId(service, kind, name) {
+    return `${service}\u0000${kind}\u0000${name}`;
+}
+function stampRow(kind, service, name, found, digest, ignoredFiles, problems) {
+    const declared = declaredVersion(found);
+    if (!DECLARED_VERSION.test(declared)) {
+        const what = kind === 'ApplicationType'
+            ? `ApplicationTypeVersion '${found}' in ${APPLICATION_MANIFEST_FILE}`
+            : `The ${kind === 'ServiceManifest' ? 'Version' : `${kind} '${name}' Version`} '${found}' in ${service}/${SERVICE_MANIFEST_FILE}`;
+        problems.push(`${what} cannot take a stamp: a declared version may hold only letters, digits, '.', '_' and '-', and begins with a letter or a digit (for example 1.2.0).`);
+    }
+    return { kind, service, name, declared, found, stamped: stampedVersion(declared, digest), ignoredFiles };
+}
+function tooLong(what, row, storeName) {
+    return `${what} would get the version '${row.stamped}', and the cluster would store it as '${storeName}' (${storeName.length} characters, more than ${MAX_STORE_NAME_LENGTH}): shorten its declared version '${row.declared}' or its name.`;
+}
+/** Folders of the package with no file and no folder beneath them. */
+function foldersHoldingNothing(pkg) {
+    const holding = new Set();
+    const addAncestors = (rel) => {
+        for (let i = rel.lastIndexOf('/'); i > 0; i = rel.lastIndexOf('/', i - 1))
+            holding.add(rel.slice(0, i));
+    };
+    for (const f of pkg.files)
+        addAncestors(f.relativePath);
+    for (const f of pkg.folders)
+        addAncestors(f);
+    return new Set(pkg.folders.filter(f => f !== '' && !holding.has(f)));
+}
+/**
+ * A package's digest: its files' paths relative to the package folder and their bytes, and its
+ * empty folders (a zip of the folder holds them). A package that is already `<Name>.zip` counts as
+ * that one file; `version-stamp-ignore` does not look inside it.
+ */
+async function partDigest(pkg, part, emptyFolders, ignore, compressed) {
+    if (part.zipped) {
+        const zip = pkg.files.find(f => f.relativePath === part.path);
+        return { digest: listingDigest([{ path: external_node_path_.posix.basename(part.path), sha256: await sha256OfFile(zip.localPath) }]), ignoredFiles: 0 };
+    }
+    const prefix = `${part.path}/`;
+    const inside = pkg.files.filter(f => f.relativePath.startsWith(prefix));
+    const counted = inside.filter(f => !ignore.matches(f.relativePath));
+    const entries = [];
+    await inParallel(counted, FILE_DIGESTS_AT_ONCE, async (f) => {
+        entries.push({ path: f.relativePath.slice(prefix.length), sha256: await sha256OfFile(f.localPath) });
+    });
+    const empty = [...emptyFolders].filter(f => f.startsWith(prefix)).map(f => f.slice(prefix.length));
+    return { digest: listingDigest(entries, empty, compressed), ignoredFiles: inside.length - counted.length };
+}
+/**
+ * `version-stamp-ignore`: globs relative to the package root (`**\/*.pdb`, `WebPkg/Code/*.xml`),
+ * matched by minimatch (the matcher @actions/glob uses) without regard to case, dot files included.
+ * [undoc: case-insensitive because the packages come from Windows builds as often as not, where
+ * `App.PDB` and `App.pdb` are the same kind of file.]
+ * A `\` in a pattern separates folders, as on Windows.
+ */
+function ignoreMatcher(patterns) {
+    const used = new Set();
+    const options = { nocase: true, dot: true, nocomment: true, nonegate: true, windowsPathsNoEscape: true };
+    return {
+        matches: rel => {
+            let hit = false;
+            for (const p of patterns) {
+                if (minimatch(rel, p, options)) {
+                    used.add(p);
+                    hit = true;
+                }
+            }
+            return hit;
+        },
+        unmatched: () => patterns.filter(p => !used.has(p))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/core/version-stamp-step.ts
+// The release's side of `version-stamp: content`: stamp before any request, compare with
+// what the named application runs once connected, and log the table. The work is in
+// src/package/version-stamp.ts and changed-packages.ts; the front door writes the result
+// (`changed-packages`, the job summary) from the VersionStampRecord.
+
+
+
+
+/** The hint when a version may hide new content (no stamping, and the version is provisioned already). */
+function sameVersionHint(typeName, typeVersion, names) {
+    return `${typeName} ${typeVersion} is provisioned already: files rebuilt under the same version are not deployed; give them a new version, or use '${names.VersionStamp}: content'.`;
+}
+class VersionStamping {
+    stamped;
+    validation;
+    record;
+    constructor(stamped, validation) {
+        this.stamped = stamped;
+        this.validation = validation;
+        this.record = { rows: stamped.rows };
+    }
+    get pkg() {
+        return this.stamped.pkg;
+    }
+    /**
+     * Stamps the versions (undefined unless `source.versionStamp` is `content`). Nothing is sent to
+     * the cluster. `publishProfile`: its CompressPackage turns compression on, which the digests must know.
+     */
+    static async start(scanned, validation, source, publishProfile, reporter, names) {
+        if (source.versionStamp !== 'content')
+            return undefined;
+        // A zipped package needs another version than the same files as a folder: know it before stamping.
+        const compressed = source.compress || (publishProfile !== undefined && (await readPublishProfile(publishProfile, names.PublishProfile)).compressPackage === true);
+        return reporter.group('Stamp the versions with their content', async () => {
+            const stamped = await stampPackageVersions(scanned, validation.layout, { ignore: [...(source.versionStampIgnore ?? [])], compressed });
+            try {
+                for (const p of stamped.unmatchedIgnore) {
+                    reporter.warning(`The '${names.VersionStampIgnore}' pattern '${p}' matches no file of any Code, Config or Data package: check it for a typo, or remove it.`);
+                }
+                // The stamped copy passes the same rules (its names and versions agree again).
+                const revalidated = assertValidPackage(stamped.pkg, source.diffPackage ? { clusterHolds: () => true } : {}, names);
+                const ignored = stamped.rows.reduce((n, r) => n + r.ignoredFiles, 0);
+                const services = stamped.rows.filter(r => r.kind === 'ServiceManifest').length;
+                const packages = stamped.rows.length - 1 - services;
+                reporter.info(`Stamped the application type, ${services} service manifest(s) and ${packages} package(s): ${stamped.typeName} ${stamped.typeVersion}. The stamped manifests are in '${stamped.pkg.root}' (the package folder is only read).${ignored > 0 ? ` ${ignored} file(s) left out of the digests by '${names.VersionStampIgnore}'.` : ''}`);
+                return new VersionStamping(stamped, revalidated);
+            }
+            catch (err) {
+                await stamped.dispose();
+                throw err;
+            }
+        });
+    }
+    /** Reads what the named application runs (nothing without one) and logs the table. */
+    async compareWithCluster(cluster, applicationName, reporter) {
+        await reporter.group('Stamped versions', async () => {
+            const running = await readRunningVersion(cluster, applicationName, this.stamped.typeName);
+            this.record.running = running;
+            reporter.info(running.description);
+            for (const line of stampTable(this.stamped.rows, running))
+                reporter.info(line);
+        });
+    }
+    dispose() {
+        return this.stamped.dispose();
+    }
+}
+/** A row's label in the log and the job summary. */
+function stampLabel(r) {
+    if (r.kind === 'ApplicationType')
+        return `${r.name} (application type)`;
+    if (r.kind === 'ServiceManifest')
+        return r.service;
+    return `${r.service}/${r.name}`;
+}
+function stampTable(rows, running) {
+    const header = ['service / package', 'declared', 'stamped', 'changed'];
+    const cells = rows.map(r => [stampLabel(r), r.declared, r.stamped, isChanged(r, running) ? 'yes' : 'no']);
+    const widths = header.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
+    return [header, ...cells].map(line => line
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd());
+}
+
+;// CONCATENATED MODULE: ./src/core/blob-staging.ts
+
+
+
+
+
+/** The Azure AD token's scope for Blob storage, in every cloud. */
+const STORAGE_RESOURCE = 'https://storage.azure.com';
+/** The read SAS outlives the release's deadline by this much: the cluster may retry its download. */
+const SAS_MARGIN_MS = 15 * 60_000;
+/**
+ * Builds the `.sfpkg`, uploads it (or reuses the blob), and points the release's provision at it.
+ * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
+ */
+async function stageInBlobStorage(blob, plan, pkg, context) {
+    const { cluster, reporter, names, signal } = context;
+    const ca = trustedCas(cluster.security.caCertificate);
+    const transport = new HttpTransport({
+        userAgent: 'service-fabric-upload-action',
+        maxSockets: 2,
+        expectContinue: 'never',
+        tls: ca ? { agentOptions: { ca, rejectUnauthorized: true } } : undefined
+    });
+    try {
+        let credential;
+        if (blob.sas !== undefined) {
+            credential = { kind: 'sas', sas: blob.sas };
+        }
+        else {
+            const network = new TransportNetworkModule(() => transport, clientWaitMs(cluster.timeoutSeconds));
+            const login = await loginHost(context.store, blob);
+            const tokens = await servicePrincipalToken(cluster.security, { cluster: STORAGE_RESOURCE, login }, network, { reporter, names });
+            // msal answers from its cache until shortly before expiry; the SDK asks again after this.
+            credential = { kind: 'azure-ad', token: async () => ({ token: await tokens.token(), expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
+        }
+        // Loaded only on this path: @azure/storage-blob is most of its chunk of dist/.
+        const { BlobPackageStore } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(456)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9456));
+        const { stageSfpkg } = await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
+        const store = new BlobPackageStore(blob.location, credential, { log: line => reporter.info(line), secret: value => reporter.setSecret(value) });
+        const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () => stageSfpkg(store, {
+            pkg,
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            manifest: plan.identity.manifest,
+            blobName: blob.blobName,
+            deleteBlob: blob.deleteBlob,
+            tempBase: temporaryBase(),
+            expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
+            signal,
+            log: line => reporter.info(line)
+        }));
+        plan.externalStore = staged.source;
+        context.record.packageUrl = staged.source.shownAs;
+        context.record.blobResult = staged.result;
+        return () => transport.dispose();
+    }
+    catch (err) {
+        transport.dispose();
+        throw err;
+    }
+}
+/**
+ * The authority the cluster names in its Azure AD metadata (the tenant's, trusted as for the
+ * cluster's own token), else the login host of the cloud the storage account is in.
+ */
+async function loginHost(cluster, blob) {
+    const metadata = await cluster.aadMetadata().catch(() => undefined);
+    if (metadata?.type === 'aad' && metadata.metadata?.login)
+        return metadata.metadata.login;
+    const host = new URL(blob.location.serviceUrl).hostname;
+    if (host.endsWith('.usgovcloudapi.net'))
+        return 'https://login.microsoftonline.us';
+    if (host.endsWith('.chinacloudapi.cn'))
+        return 'https://login.chinacloudapi.cn';
+    return 'https://login.microsoftonline.com';
+}
+
+;// CONCATENATED MODULE: ./src/upload/upload-spec.ts
+// Where the package goes in the Image Store, and how: built once by a front door.
+const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
+
+;// CONCATENATED MODULE: ./src/core/upload-settings.ts
+// The upload's settings, read and validated once, before any request is sent. Front doors share
+// it: each gives a reader by canonical name (the action: its inputs; a CLI: flags and environment)
+// and the names its errors use.
+
+
+
+
+
+
+
+
+/** Settings whose values are secrets: masked before anything else happens. */
+const SECRET_SETTINGS = [settings_SETTING.ClientCertificate, settings_SETTING.ClientKey, settings_SETTING.ClientCertificatePassword, settings_SETTING.AadToken, settings_SETTING.AzureClientSecret];
+const MIN_CHUNK_SIZE = 64 * KiB;
+const MAX_CHUNK_SIZE = GiB;
+const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
+const UNIT_BYTES = {
+    b: 1,
+    kib: KiB,
+    mib: MiB,
+    gib: GiB,
+    k: KiB,
+    m: MiB,
+    g: GiB,
+    kb: 1000,
+    mb: 1000 ** 2,
+    gb: 1000 ** 3
+};
+/** Parses `8MiB`, `512 KiB`, `8MB` (decimal), `1048576`; undefined when it is not a size. */
+function parseByteSize(text) {
+    const m = SIZE.exec(text.trim());
+    if (!m)
+        return undefined;
+    const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
+    if (unitBytes === undefined)
+        return undefined;
+    const bytes = Number(m[1]) * unitBytes;
+    return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+/** Validates a store path given by a user; returns it as `a/b`. */
+function parseStorePath(input, value) {
+    const trimmed = value.trim();
+    if ((0,store_path/* storePathSegments */.Nz)(trimmed).length === 0) {
+        throw new SettingError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
+    }
+    if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+        throw new SettingError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
+    }
+    const segments = (0,store_path/* storePathSegments */.Nz)(trimmed);
+    if (segments.some(s => s === '..' || s === '.')) {
+        throw new SettingError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
+    }
+    for (const segment of segments) {
+        const problem = windowsNameProblem(segment);
+        if (problem)
+            throw new SettingError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
+    }
+    const storePath = (0,store_path/* normalizeStorePath */.uH)(trimmed);
+    if (isReservedRoot(storePath)) {
+        throw new SettingError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
+    }
+    return storePath;
+}
+function parseEndpoint(value, names = CANONICAL_NAMES) {
+    const trimmed = value.trim();
+    if (trimmed === '') {
+        throw new SettingError(`'${names.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
+    }
+    let url;
+    try {
+        url = new URL(trimmed);
+    }
+    catch {
+        throw new SettingError(`'${names.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw new SettingError(`'${names.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
+    }
+    if (url.username || url.password) {
+        throw new SettingError(`'${names.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
+    }
+    if (url.search || url.hash) {
+        throw new SettingError(`'${names.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
+    }
+    // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
+    // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
+    if (url.pathname.replace(/\/+$/, '') !== '') {
+        throw new SettingError(`'${names.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
+    }
+    return `${url.protocol}//${url.host}`;
+}
+function parseWholeNumber(input, value, min, max) {
+    const trimmed = value.trim();
+    const n = Number(trimmed);
+    if (!/^\d+$/.test(trimmed) || n < min || n > max) {
+        throw new SettingError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
+    }
+    return n;
+}
+function parseChunkSize(value, names = CANONICAL_NAMES) {
+    const bytes = parseByteSize(value);
+    const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
+    if (bytes === undefined)
+        throw new SettingError(`'${names.ChunkSize}' must be a size ${range}, not '${value}'.`);
+    if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+        throw new SettingError(`'${names.ChunkSize}' must be ${range}, not '${value}'.`);
+    }
+    return bytes;
+}
+function parseBoolean(input, value) {
+    const v = value.trim();
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE', ''].includes(v))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+function lines(value) {
+    return value
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '');
+}
+function optional(value) {
+    return value.trim() === '' ? undefined : value.trim();
+}
+function parseThumbprints(value, names = CANONICAL_NAMES) {
+    const thumbprints = value
+        .split(',')
+        .map(t => t.replace(/[\s:]/g, '').toUpperCase())
+        .filter(t => t !== '');
+    for (const t of thumbprints) {
+        if (!/^[0-9A-F]{40}$/.test(t)) {
+            throw new SettingError(`'${names.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
+        }
+    }
+    return thumbprints;
+}
+function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
+    const security = {
+        clientCertificate: optional(read(settings_SETTING.ClientCertificate)),
+        clientKey: optional(read(settings_SETTING.ClientKey)),
+        clientCertificatePassword: read(settings_SETTING.ClientCertificatePassword) === '' ? undefined : read(settings_SETTING.ClientCertificatePassword),
+        serverThumbprints: parseThumbprints(read(settings_SETTING.ServerCertificateThumbprint), names),
+        serverCommonName: optional(read(settings_SETTING.ServerCommonName)),
+        caCertificate: optional(read(settings_SETTING.CaCertificate)),
+        insecureSkipTlsVerify: parseBoolean(names.InsecureSkipTlsVerify, read(settings_SETTING.InsecureSkipTlsVerify)),
+        aadToken: optional(read(settings_SETTING.AadToken)),
+        azureClientId: optional(read(settings_SETTING.AzureClientId)),
+        azureTenantId: optional(read(settings_SETTING.AzureTenantId)),
+        azureClientSecret: optional(read(settings_SETTING.AzureClientSecret))
+    };
+    const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
+    if (pinned && security.insecureSkipTlsVerify) {
+        throw new SettingError(`Only one of '${names.ServerCertificateThumbprint}'/'${names.ServerCommonName}' or '${names.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
+    }
+    const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
+    if (security.aadToken !== undefined && servicePrincipal !== undefined) {
+        throw new SettingError(`Only one of '${names.AadToken}' or '${names.AzureClientId}'/'${names.AzureTenantId}'/'${names.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
+    }
+    if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
+        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`);
+    }
+    if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
+        // Without a checked server, whoever answers could name its own login authority (and collect a
+        // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
+        throw new SettingError(`Azure AD credentials ('${security.aadToken !== undefined ? names.AadToken : names.AzureClientId}') cannot be used with '${names.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${names.ServerCertificateThumbprint}' or '${names.ServerCommonName}' instead.`);
+    }
+    if (security.clientKey !== undefined && security.clientCertificate === undefined) {
+        throw new SettingError(`'${names.ClientKey}' is set without '${names.ClientCertificate}': give the certificate the key belongs to.`);
+    }
+    if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
+        throw new SettingError(`'${names.ClientCertificatePassword}' is set without '${names.ClientCertificate}': give the certificate it unlocks.`);
+    }
+    if (endpoint.startsWith('http://')) {
+        if (security.clientCertificate !== undefined) {
+            throw new SettingError(`'${names.ClientCertificate}' needs an https:// '${names.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
+        }
+        if (security.aadToken !== undefined || servicePrincipal !== undefined) {
+            throw new SettingError(`Azure AD credentials need an https:// '${names.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
+        }
+        if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
+            throw new SettingError(`The server certificate inputs only apply to an https:// '${names.ClusterEndpoint}', not '${endpoint}'.`);
+        }
+    }
+    return security;
+}
+/**
+ * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
+ * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
+ */
+function readUploadSettings(read, names, reporter) {
+    for (const name of SECRET_SETTINGS)
+        maskSecret(reporter, read(name));
+    const clusterEndpoint = parseEndpoint(read(settings_SETTING.ClusterEndpoint), names);
+    const security = parseSecuritySettings(read, clusterEndpoint, names);
+    const packagePathText = read(settings_SETTING.PackagePath).trim();
+    if (packagePathText === '') {
+        throw new SettingError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
+    }
+    const packagePath = external_node_path_.resolve(packagePathText);
+    const imageStorePathText = read(settings_SETTING.ImageStorePath);
+    // Not set: derived from the manifest after the scan (never the package folder's name, `Release` for every Visual Studio build).
+    const imageStorePath = imageStorePathText.trim() === '' ? '' : parseStorePath(names.ImageStorePath, imageStorePathText);
+    const include = lines(read(settings_SETTING.Include) || '**');
+    if (include.every(p => p.startsWith('!'))) {
+        throw new SettingError(`'${names.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
+    }
+    const overwriteText = (read(settings_SETTING.Overwrite) || 'replace').trim();
+    if (!OVERWRITE_MODES.includes(overwriteText)) {
+        throw new SettingError(`'${names.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
+    }
+    const copyToText = read(settings_SETTING.CopyTo);
+    const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(names.CopyTo, copyToText);
+    const cleanupPaths = lines(read(settings_SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
+    if (imageStorePath !== '')
+        checkStorePathsApart(imageStorePath, copyTo, cleanupPaths, names);
+    const apiVersion = (read(settings_SETTING.ApiVersion) || '6.0').trim();
+    if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
+        throw new SettingError(`'${names.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
+    }
+    return {
+        clusterEndpoint,
+        packagePath,
+        imageStorePath,
+        include,
+        chunkSize: parseChunkSize(read(settings_SETTING.ChunkSize) || '8MiB', names),
+        concurrency: parseWholeNumber(names.Concurrency, read(settings_SETTING.Concurrency) || '16', 1, 64),
+        overwrite: overwriteText,
+        copyTo,
+        cleanupPaths,
+        timeoutSeconds: parseWholeNumber(names.Timeout, read(settings_SETTING.Timeout) || '60', 1, 4294967295),
+        retries: parseWholeNumber(names.Retries, read(settings_SETTING.Retries) || '5', 1, 100),
+        apiVersion,
+        dryRun: parseBoolean(names.DryRun, read(settings_SETTING.DryRun)),
+        security
+    };
+}
+/** 'copy-to' and 'cleanup-paths' must not overlap the destination (checked again once a default destination is derived). */
+function checkStorePathsApart(imageStorePath, copyTo, cleanupPaths, names) {
+    // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
+    // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
+    if (copyTo !== undefined && ((0,store_path/* isSameOrBeneath */.VG)(copyTo, imageStorePath, store_path/* AS_WINDOWS */.rq) || (0,store_path/* isSameOrBeneath */.VG)(imageStorePath, copyTo, store_path/* AS_WINDOWS */.rq))) {
+        throw new SettingError(`'${names.CopyTo}' ('${copyTo}') must be outside '${names.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
+    }
+    for (const p of cleanupPaths) {
+        for (const [name, kept] of [
+            [names.ImageStorePath, imageStorePath],
+            [names.CopyTo, copyTo]
+        ]) {
+            if (kept === undefined)
+                continue;
+            if ((0,store_path/* isSameOrBeneath */.VG)(kept, p, store_path/* AS_WINDOWS */.rq)) {
+                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
+            }
+            if ((0,store_path/* isSameOrBeneath */.VG)(p, kept, store_path/* AS_WINDOWS */.rq)) {
+                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${names.CleanupPaths}'.`);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/default-destination.ts
+
+
+/** `<ApplicationTypeName>/<ApplicationTypeVersion>`; SettingError when a cluster could not store it. */
+function defaultImageStorePath(app, names) {
+    const derived = `${app.typeName}/${app.typeVersion}`;
+    const unusable = (why) => new SettingError(`'${names.ImageStorePath}' is not set, and its default '${derived}' (ApplicationTypeName/ApplicationTypeVersion of ApplicationManifest.xml) cannot be used: ${why} Set '${names.ImageStorePath}'.`);
+    if (/[\\/]/.test(app.typeName) || /[\\/]/.test(app.typeVersion))
+        throw unusable('the name or the version holds a path separator.');
+    try {
+        return parseStorePath(names.ImageStorePath, derived);
+    }
+    catch (err) {
+        throw unusable(err instanceof Error ? err.message : String(err));
+    }
+}
+/**
+ * The spec with its destination filled in when it was not set (then `copy-to` and `cleanup-paths`
+ * are checked against it as for an explicit one), and the line that says so in the log; the spec
+ * as it is otherwise.
+ */
+function withDefaultDestination(spec, app, names) {
+    if (spec.imageStorePath !== '')
+        return { spec };
+    const imageStorePath = defaultImageStorePath(app, names);
+    checkStorePathsApart(imageStorePath, spec.copyTo, spec.cleanupPaths, names);
+    return {
+        spec: Object.freeze({ ...spec, imageStorePath }),
+        note: `'${names.ImageStorePath}' is not set: uploading to '${imageStorePath}', the application type's name and version from ApplicationManifest.xml (one folder per type and version, so that other applications and versions are left alone).`
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/core/release.ts
 // The release engine: one application package, from the local folder to a running application.
 // Scan, validate, plan, connect, upload (or plan the upload), provision, create or upgrade, wait.
@@ -48637,42 +50539,66 @@ async function planUpload(step, pkg) {
 
 
 
+
+
+
+
+
 async function runRelease(job, reporter, signal) {
     const upload = new UploadRecord();
     const release = new release_record_ReleaseRecord();
     upload.endpoint = job.cluster.endpoint;
-    upload.imageStorePath = job.upload.imageStorePath;
+    upload.imageStorePath = job.upload.imageStorePath || undefined;
     upload.overwrite = job.upload.overwrite;
     let connection;
     let toUpload;
+    let badInput = false;
+    let stamping;
+    let disposeBlobStaging;
+    let lease;
+    // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
+    const onCancel = () => reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
+    signal.addEventListener('abort', onCancel, { once: true });
     try {
         await releaseSteps(job, reporter, signal, upload, release, {
             connected: c => (connection = c),
-            preparing: p => (toUpload = p)
+            preparing: p => (toUpload = p),
+            stamped: s => (stamping = s),
+            staged: dispose => (disposeBlobStaging = dispose),
+            leased: l => (lease = l)
         });
     }
     catch (err) {
+        badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
         const error = release.failureMessage(err, signal.aborted) ?? release_describeFailure(err, signal, upload);
         release.error = error;
         upload.error = error;
         await recordIdentityForOutputs(job.source.path, release);
     }
     finally {
+        signal.removeEventListener('abort', onCancel);
+        // Held until the release is done too, so that no other run replaces the package under the provision.
+        const held = lease;
+        await held
+            ?.release()
+            .catch(err => reporter.warning(`Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`));
         connection?.dispose();
+        disposeBlobStaging?.();
         if (toUpload) {
             upload.skippedPackageCount = toUpload.skippedPackageCount;
             upload.compressedBytes = toUpload.compressedBytes;
             await toUpload.dispose().catch(err => reporter.warning(`Could not delete the compressed copy: ${err instanceof Error ? err.message : String(err)}`));
         }
+        await stamping?.dispose().catch(err => reporter.warning(`Could not delete the stamped manifests: ${err instanceof Error ? err.message : String(err)}`));
     }
     release.end();
-    return { upload, release, error: upload.error };
+    return { upload, release, error: upload.error, versions: stamping?.record, ...(badInput ? { badInput } : {}) };
 }
 /** The steps, in order; a failure anywhere throws and runRelease describes it. */
 async function releaseSteps(job, reporter, signal, upload, release, hold) {
     const { names } = job;
     const clientCertificate = await readClientCertificate(job.cluster.security, { reporter, names });
-    const pkg = await reporter.group('Scan the package', async () => {
+    const scanned = await reporter.group('Scan the package', async () => {
         const scanned = await scanPackage(job.source.path, [...job.source.include], { names, reporter });
         const chunkSize = job.upload.chunkSize;
         const chunked = scanned.files.filter(f => f.size > chunkSize).length;
@@ -48685,13 +50611,25 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
         }
         return scanned;
     });
-    upload.totalBytes = pkg.totalBytes;
+    upload.totalBytes = scanned.totalBytes;
     // Offline validation, before the first request.
-    const validation = await validatePackageStep(pkg, job.source, reporter, names);
+    const validated = await validatePackageStep(scanned, job.source, reporter, names);
+    // Versions that follow the content: stamped in a temporary copy of the manifests, before the first request.
+    const stamping = await VersionStamping.start(scanned, validated, job.source, job.release.publishProfile, reporter, names);
+    if (stamping)
+        hold.stamped(stamping);
+    const pkg = stamping?.pkg ?? scanned;
+    const validation = stamping?.validation ?? validated;
+    upload.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
+    const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest, names);
+    const uploadSpec = destination.spec;
+    if (destination.note !== undefined)
+        reporter.info(destination.note);
+    upload.imageStorePath = uploadSpec.imageStorePath;
     const context = { reporter, names };
-    const plan = await planRelease(pkg.root, job.upload.imageStorePath, job.release, release, context);
+    const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
     // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
-    const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage };
+    const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
     const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
     hold.connected(connection);
     const { security } = job.cluster;
@@ -48701,14 +50639,32 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     await checkAlreadyProvisioned(plan, connection.management, release, context);
     // Refuses another type, a downgrade, parameters silently reset, before any write.
     await checkReleaseTarget(plan, connection.management, context);
-    const step = { client: connection.client, spec: job.upload, record: upload, reporter, names, signal };
-    if (plan?.alreadyProvisioned && !job.upload.dryRun) {
+    if (stamping)
+        await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
+    else if (plan?.alreadyProvisioned)
+        reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
+    const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l) => hold.leased(l) };
+    if (job.blob && plan) {
+        // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
+        upload.uploadNotNeeded = plan.alreadyProvisioned
+            ? `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`
+            : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
+        if (job.upload.dryRun)
+            return;
+        if (!plan.alreadyProvisioned) {
+            const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
+            hold.preparing(toUpload);
+            const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
+            hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
+        }
+    }
+    else if (plan?.alreadyProvisioned && !job.upload.dryRun) {
         // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
         upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
     }
     else {
         // What is uploaded: the package, its diff against the cluster, or its compressed copy.
-        const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter);
+        const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
         hold.preparing(toUpload);
         if (job.upload.dryRun) {
             await toUpload.complete;
@@ -48822,22 +50778,22 @@ function localFile(value, resolve) {
  * Reads and validates the release settings: `read` gives a value by canonical name, '' when unset;
  * messages name a setting by `names`; local paths are made absolute with `resolve`.
  */
-function readReleaseSpec(read, names, reporter, resolve = p => external_node_path_namespaceObject.resolve(p)) {
-    const applicationNameText = read(SETTING.ApplicationName).trim();
+function readReleaseSpec(read, names, reporter, resolve = p => external_node_path_.resolve(p)) {
+    const applicationNameText = read(settings_SETTING.ApplicationName).trim();
     const inputs = {
-        provision: optionalBoolean(names.Provision, read(SETTING.Provision)),
-        keepPackage: optionalBoolean(names.KeepPackage, read(SETTING.KeepPackage)) ?? false,
+        provision: optionalBoolean(names.Provision, read(settings_SETTING.Provision)),
+        keepPackage: optionalBoolean(names.KeepPackage, read(settings_SETTING.KeepPackage)) ?? false,
         applicationName: applicationNameText === '' ? undefined : parseApplicationName(names.ApplicationName, applicationNameText),
-        applicationParameterFile: localFile(read(SETTING.ApplicationParameterFile), resolve),
-        applicationParameters: parseNameValueLines(names.ApplicationParameters, read(SETTING.ApplicationParameters)),
-        publishProfile: localFile(read(SETTING.PublishProfile), resolve),
-        upgradeMode: oneOf(names.UpgradeMode, read(SETTING.UpgradeMode), UPGRADE_MODES),
-        failureAction: oneOf(names.FailureAction, read(SETTING.FailureAction), FAILURE_ACTIONS),
-        upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(SETTING.UpgradeSettings)),
-        deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
-        unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(SETTING.UnprovisionOldVersions)) ?? false,
-        allowDowngrade: optionalBoolean(names.AllowDowngrade, read(SETTING.AllowDowngrade)) ?? false,
-        omittedParameters: oneOf(names.OmittedParameters, read(SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
+        applicationParameterFile: localFile(read(settings_SETTING.ApplicationParameterFile), resolve),
+        applicationParameters: parseNameValueLines(names.ApplicationParameters, read(settings_SETTING.ApplicationParameters)),
+        publishProfile: localFile(read(settings_SETTING.PublishProfile), resolve),
+        upgradeMode: oneOf(names.UpgradeMode, read(settings_SETTING.UpgradeMode), UPGRADE_MODES),
+        failureAction: oneOf(names.FailureAction, read(settings_SETTING.FailureAction), FAILURE_ACTIONS),
+        upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(settings_SETTING.UpgradeSettings)),
+        deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(settings_SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
+        unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(settings_SETTING.UnprovisionOldVersions)) ?? false,
+        allowDowngrade: optionalBoolean(names.AllowDowngrade, read(settings_SETTING.AllowDowngrade)) ?? false,
+        omittedParameters: oneOf(names.OmittedParameters, read(settings_SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
     };
     if (inputs.provision === false && wantsApplication(inputs)) {
         throw new SettingError(`'${names.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${names.Provision}: false' (it is implied).`);
@@ -48849,270 +50805,6 @@ function readReleaseSpec(read, names, reporter, resolve = p => external_node_pat
         reporter.info(`'${names.KeepPackage}' has no effect without provisioning: the package is always kept after a plain upload.`);
     }
     return inputs;
-}
-
-;// CONCATENATED MODULE: ./src/upload/upload-spec.ts
-// Where the package goes in the Image Store, and how: built once by a front door.
-const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
-
-;// CONCATENATED MODULE: ./src/core/upload-settings.ts
-// The upload's settings, read and validated once, before any request is sent. Front doors share
-// it: each gives a reader by canonical name (the action: its inputs; a CLI: flags and environment)
-// and the names its errors use.
-
-
-
-
-
-
-
-
-/** Settings whose values are secrets: masked before anything else happens. */
-const SECRET_SETTINGS = [SETTING.ClientCertificate, SETTING.ClientKey, SETTING.ClientCertificatePassword, SETTING.AadToken, SETTING.AzureClientSecret];
-const MIN_CHUNK_SIZE = 64 * KiB;
-const MAX_CHUNK_SIZE = GiB;
-const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
-const UNIT_BYTES = {
-    b: 1,
-    kib: KiB,
-    mib: MiB,
-    gib: GiB,
-    k: KiB,
-    m: MiB,
-    g: GiB,
-    kb: 1000,
-    mb: 1000 ** 2,
-    gb: 1000 ** 3
-};
-/** Parses `8MiB`, `512 KiB`, `8MB` (decimal), `1048576`; undefined when it is not a size. */
-function parseByteSize(text) {
-    const m = SIZE.exec(text.trim());
-    if (!m)
-        return undefined;
-    const unitBytes = UNIT_BYTES[(m[2] ?? 'b').toLowerCase()];
-    if (unitBytes === undefined)
-        return undefined;
-    const bytes = Number(m[1]) * unitBytes;
-    return Number.isSafeInteger(bytes) ? bytes : undefined;
-}
-/** Validates a store path given by a user; returns it as `a/b`. */
-function parseStorePath(input, value) {
-    const trimmed = value.trim();
-    if (storePathSegments(trimmed).length === 0) {
-        throw new SettingError(`'${input}' is empty: give a folder in the Image Store, such as 'MyApp'.`);
-    }
-    if (/^[\\/]/.test(trimmed) || /^[a-zA-Z]:/.test(trimmed) || /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-        throw new SettingError(`'${input}' must be relative to the Image Store root (like 'MyApp/1.0.0'), not '${trimmed}'.`);
-    }
-    const segments = storePathSegments(trimmed);
-    if (segments.some(s => s === '..' || s === '.')) {
-        throw new SettingError(`'${input}' must not contain '.' or '..' segments: '${trimmed}'.`);
-    }
-    for (const segment of segments) {
-        const problem = windowsNameProblem(segment);
-        if (problem)
-            throw new SettingError(`'${input}' ('${trimmed}') has the folder name '${segment}', which a Windows cluster cannot store (${problem}): choose another name.`);
-    }
-    const storePath = normalizeStorePath(trimmed);
-    if (isReservedRoot(storePath)) {
-        throw new SettingError(`'${input}' is '${storePath}', which is inside a folder the cluster reserves for itself ('Store', 'WindowsFabricStore'): choose another folder.`);
-    }
-    return storePath;
-}
-function parseEndpoint(value, names = CANONICAL_NAMES) {
-    const trimmed = value.trim();
-    if (trimmed === '') {
-        throw new SettingError(`'${names.ClusterEndpoint}' is required: the cluster's HTTP gateway, such as 'https://mycluster.westeurope.cloudapp.azure.com:19080'.`);
-    }
-    let url;
-    try {
-        url = new URL(trimmed);
-    }
-    catch {
-        throw new SettingError(`'${names.ClusterEndpoint}' is not a URL: '${trimmed}'. Expected 'https://<host>:19080' or 'http://<host>:19080'.`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new SettingError(`'${names.ClusterEndpoint}' must use https:// or http://, not '${url.protocol}'.`);
-    }
-    if (url.username || url.password) {
-        throw new SettingError(`'${names.ClusterEndpoint}' must not carry credentials: use the certificate or token inputs.`);
-    }
-    if (url.search || url.hash) {
-        throw new SettingError(`'${names.ClusterEndpoint}' must not have a query or fragment: '${trimmed}'.`);
-    }
-    // Every route is built from the gateway's root (`/ImageStore/…`): a path would put the package
-    // under a wrong folder (`…/ImageStore/ImageStore/App`) or at a wrong server.
-    if (url.pathname.replace(/\/+$/, '') !== '') {
-        throw new SettingError(`'${names.ClusterEndpoint}' must be the gateway's address without a path ('${url.protocol}//${url.host}'), not '${trimmed}': the action adds '/ImageStore/…' itself.`);
-    }
-    return `${url.protocol}//${url.host}`;
-}
-function parseWholeNumber(input, value, min, max) {
-    const trimmed = value.trim();
-    const n = Number(trimmed);
-    if (!/^\d+$/.test(trimmed) || n < min || n > max) {
-        throw new SettingError(`'${input}' must be a whole number from ${min} to ${max}, not '${value}'.`);
-    }
-    return n;
-}
-function parseChunkSize(value, names = CANONICAL_NAMES) {
-    const bytes = parseByteSize(value);
-    const range = `from 64KiB to 1GiB (a byte count, or a number with KiB, MiB, GiB, KB, MB or GB)`;
-    if (bytes === undefined)
-        throw new SettingError(`'${names.ChunkSize}' must be a size ${range}, not '${value}'.`);
-    if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw new SettingError(`'${names.ChunkSize}' must be ${range}, not '${value}'.`);
-    }
-    return bytes;
-}
-function parseBoolean(input, value) {
-    const v = value.trim();
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE', ''].includes(v))
-        return false;
-    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-function lines(value) {
-    return value
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '');
-}
-function optional(value) {
-    return value.trim() === '' ? undefined : value.trim();
-}
-function parseThumbprints(value, names = CANONICAL_NAMES) {
-    const thumbprints = value
-        .split(',')
-        .map(t => t.replace(/[\s:]/g, '').toUpperCase())
-        .filter(t => t !== '');
-    for (const t of thumbprints) {
-        if (!/^[0-9A-F]{40}$/.test(t)) {
-            throw new SettingError(`'${names.ServerCertificateThumbprint}' must be SHA-1 thumbprints (40 hex digits; spaces and colons are ignored; comma-separated), not '${t}'.`);
-        }
-    }
-    return thumbprints;
-}
-function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
-    const security = {
-        clientCertificate: optional(read(SETTING.ClientCertificate)),
-        clientKey: optional(read(SETTING.ClientKey)),
-        clientCertificatePassword: read(SETTING.ClientCertificatePassword) === '' ? undefined : read(SETTING.ClientCertificatePassword),
-        serverThumbprints: parseThumbprints(read(SETTING.ServerCertificateThumbprint), names),
-        serverCommonName: optional(read(SETTING.ServerCommonName)),
-        caCertificate: optional(read(SETTING.CaCertificate)),
-        insecureSkipTlsVerify: parseBoolean(names.InsecureSkipTlsVerify, read(SETTING.InsecureSkipTlsVerify)),
-        aadToken: optional(read(SETTING.AadToken)),
-        azureClientId: optional(read(SETTING.AzureClientId)),
-        azureTenantId: optional(read(SETTING.AzureTenantId)),
-        azureClientSecret: optional(read(SETTING.AzureClientSecret))
-    };
-    const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
-    if (pinned && security.insecureSkipTlsVerify) {
-        throw new SettingError(`Only one of '${names.ServerCertificateThumbprint}'/'${names.ServerCommonName}' or '${names.InsecureSkipTlsVerify}' can be set: checking the cluster's certificate and accepting any certificate contradict each other.`);
-    }
-    const servicePrincipal = security.azureClientId ?? security.azureTenantId ?? security.azureClientSecret;
-    if (security.aadToken !== undefined && servicePrincipal !== undefined) {
-        throw new SettingError(`Only one of '${names.AadToken}' or '${names.AzureClientId}'/'${names.AzureTenantId}'/'${names.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
-    }
-    if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`);
-    }
-    if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
-        // Without a checked server, whoever answers could name its own login authority (and collect a
-        // service principal's secret or GitHub's OIDC token) or simply keep the bearer token.
-        throw new SettingError(`Azure AD credentials ('${security.aadToken !== undefined ? names.AadToken : names.AzureClientId}') cannot be used with '${names.InsecureSkipTlsVerify}': an unchecked server could take the token or the secret; pin the cluster with '${names.ServerCertificateThumbprint}' or '${names.ServerCommonName}' instead.`);
-    }
-    if (security.clientKey !== undefined && security.clientCertificate === undefined) {
-        throw new SettingError(`'${names.ClientKey}' is set without '${names.ClientCertificate}': give the certificate the key belongs to.`);
-    }
-    if (security.clientCertificatePassword !== undefined && security.clientCertificate === undefined) {
-        throw new SettingError(`'${names.ClientCertificatePassword}' is set without '${names.ClientCertificate}': give the certificate it unlocks.`);
-    }
-    if (endpoint.startsWith('http://')) {
-        if (security.clientCertificate !== undefined) {
-            throw new SettingError(`'${names.ClientCertificate}' needs an https:// '${names.ClusterEndpoint}': a client certificate is presented in the TLS handshake, and '${endpoint}' has none.`);
-        }
-        if (security.aadToken !== undefined || servicePrincipal !== undefined) {
-            throw new SettingError(`Azure AD credentials need an https:// '${names.ClusterEndpoint}': a bearer token must not travel in clear text to '${endpoint}'.`);
-        }
-        if (pinned || security.caCertificate !== undefined || security.insecureSkipTlsVerify) {
-            throw new SettingError(`The server certificate inputs only apply to an https:// '${names.ClusterEndpoint}', not '${endpoint}'.`);
-        }
-    }
-    return security;
-}
-/**
- * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
- * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
- */
-function readUploadSettings(read, names, reporter) {
-    for (const name of SECRET_SETTINGS)
-        maskSecret(reporter, read(name));
-    const clusterEndpoint = parseEndpoint(read(SETTING.ClusterEndpoint), names);
-    const security = parseSecuritySettings(read, clusterEndpoint, names);
-    const packagePathText = read(SETTING.PackagePath).trim();
-    if (packagePathText === '') {
-        throw new SettingError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
-    }
-    const packagePath = external_node_path_namespaceObject.resolve(packagePathText);
-    const imageStorePathText = read(SETTING.ImageStorePath);
-    if (imageStorePathText.trim() === '' && /[\\/]/.test(external_node_path_namespaceObject.basename(packagePath))) {
-        throw new SettingError(`'${names.ImageStorePath}' is not set and the package folder's name '${external_node_path_namespaceObject.basename(packagePath)}' holds a '\\', which the store reads as a separator: set '${names.ImageStorePath}'.`);
-    }
-    const imageStorePath = parseStorePath(names.ImageStorePath, imageStorePathText.trim() === '' ? external_node_path_namespaceObject.basename(packagePath) : imageStorePathText);
-    const include = lines(read(SETTING.Include) || '**');
-    if (include.every(p => p.startsWith('!'))) {
-        throw new SettingError(`'${names.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
-    }
-    const overwriteText = (read(SETTING.Overwrite) || 'replace').trim();
-    if (!OVERWRITE_MODES.includes(overwriteText)) {
-        throw new SettingError(`'${names.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
-    }
-    const copyToText = read(SETTING.CopyTo);
-    const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(names.CopyTo, copyToText);
-    // Compared as a Windows cluster compares (case-insensitively, either separator): the action does
-    // not know the cluster's OS yet, and that comparison finds every clash a cluster could see.
-    if (copyTo !== undefined && (isSameOrBeneath(copyTo, imageStorePath, AS_WINDOWS) || isSameOrBeneath(imageStorePath, copyTo, AS_WINDOWS))) {
-        throw new SettingError(`'${names.CopyTo}' ('${copyTo}') must be outside '${names.ImageStorePath}' ('${imageStorePath}') and not contain it.`);
-    }
-    const cleanupPaths = lines(read(SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
-    for (const p of cleanupPaths) {
-        for (const [name, kept] of [
-            [names.ImageStorePath, imageStorePath],
-            [names.CopyTo, copyTo]
-        ]) {
-            if (kept === undefined)
-                continue;
-            if (isSameOrBeneath(kept, p, AS_WINDOWS)) {
-                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which would delete what '${name}' ('${kept}') just uploaded.`);
-            }
-            if (isSameOrBeneath(p, kept, AS_WINDOWS)) {
-                throw new SettingError(`'${names.CleanupPaths}' names '${p}', which lies inside '${name}' ('${kept}') and would delete part of what was just uploaded: remove it from '${names.CleanupPaths}'.`);
-            }
-        }
-    }
-    const apiVersion = (read(SETTING.ApiVersion) || '6.0').trim();
-    if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
-        throw new SettingError(`'${names.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
-    }
-    return {
-        clusterEndpoint,
-        packagePath,
-        imageStorePath,
-        include,
-        chunkSize: parseChunkSize(read(SETTING.ChunkSize) || '8MiB', names),
-        concurrency: parseWholeNumber(names.Concurrency, read(SETTING.Concurrency) || '16', 1, 64),
-        overwrite: overwriteText,
-        copyTo,
-        cleanupPaths,
-        timeoutSeconds: parseWholeNumber(names.Timeout, read(SETTING.Timeout) || '60', 1, 4294967295),
-        retries: parseWholeNumber(names.Retries, read(SETTING.Retries) || '5', 1, 100),
-        apiVersion,
-        dryRun: parseBoolean(names.DryRun, read(SETTING.DryRun)),
-        security
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -49131,34 +50823,10 @@ function readUploadSettings(read, names, reporter) {
 const ACTION_SETTING_NAMES = settingNames(name => name);
 /** Masks a secret in the runner's log, and each of its lines. */
 function inputs_maskSecret(value) {
-    maskWith({ setSecret: v => core.setSecret(v) }, value);
+    maskSecret({ setSecret: v => setSecret(v) }, value);
 }
-const Input = {
-    ClusterEndpoint: 'cluster-endpoint',
-    PackagePath: 'package-path',
-    ImageStorePath: 'image-store-path',
-    Include: 'include',
-    ChunkSize: 'chunk-size',
-    Concurrency: 'concurrency',
-    Overwrite: 'overwrite',
-    CopyTo: 'copy-to',
-    CleanupPaths: 'cleanup-paths',
-    Timeout: 'timeout',
-    Retries: 'retries',
-    ApiVersion: 'api-version',
-    DryRun: 'dry-run',
-    ClientCertificate: 'client-certificate',
-    ClientKey: 'client-key',
-    ClientCertificatePassword: 'client-certificate-password',
-    ServerCertificateThumbprint: 'server-certificate-thumbprint',
-    ServerCommonName: 'server-common-name',
-    CaCertificate: 'ca-certificate',
-    InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
-    AadToken: 'aad-token',
-    AzureClientId: 'azure-client-id',
-    AzureTenantId: 'azure-tenant-id',
-    AzureClientSecret: 'azure-client-secret'
-};
+/** The inputs by key: the core's setting names, which are the action's input names. */
+const Input = settings_SETTING;
 /** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
 function getInputs(read = name => getInput(name)) {
     return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => setSecret(v) });
@@ -49173,23 +50841,11 @@ function getInputs(read = name => getInput(name)) {
 
 
 
-const DeployInput = {
-    Provision: 'provision',
-    KeepPackage: 'keep-package',
-    ApplicationName: 'application-name',
-    ApplicationParameterFile: 'application-parameter-file',
-    ApplicationParameters: 'application-parameters',
-    PublishProfile: 'publish-profile',
-    UpgradeMode: 'upgrade-mode',
-    FailureAction: 'failure-action',
-    UpgradeSettings: 'upgrade-settings',
-    DeployTimeout: 'deploy-timeout',
-    UnprovisionOldVersions: 'unprovision-old-versions',
-    AllowDowngrade: 'allow-downgrade',
-    OmittedParameters: 'omitted-parameters'
-};
+
+/** The inputs by key: the core's setting names, which are the action's input names. */
+const DeployInput = (/* unused pure expression or super */ null && (SETTING));
 /** Reads the release inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-function getDeployInputs(read = name => getInput(name), resolve = p => external_node_path_namespaceObject.resolve(p)) {
+function getDeployInputs(read = name => getInput(name), resolve = p => external_node_path_.resolve(p)) {
     return readReleaseSpec(read, ACTION_SETTING_NAMES, { info: line => info(line) }, resolve);
 }
 
@@ -49222,8 +50878,8 @@ function package_settings_parseBoolean(input, value) {
 /** `compress` and `diff-package`, by canonical name through `read`; messages name them by `names`. */
 function readPackageForm(read, names) {
     return {
-        compress: package_settings_parseBoolean(names.Compress, read(SETTING.Compress)),
-        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(SETTING.DiffPackage))
+        compress: package_settings_parseBoolean(names.Compress, read(settings_SETTING.Compress)),
+        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(settings_SETTING.DiffPackage))
     };
 }
 
@@ -49242,8 +50898,185 @@ function getPackageInputs(read = name => getInput(name)) {
     return readPackageForm(read, ACTION_SETTING_NAMES);
 }
 
+;// CONCATENATED MODULE: ./src/core/version-settings.ts
+
+/** By canonical name through `read`; messages name the settings by `names`. */
+function readVersionStamp(read, names) {
+    const mode = read(settings_SETTING.VersionStamp).trim();
+    if (mode !== '' && mode !== 'none' && mode !== 'content') {
+        throw new SettingError(`'${names.VersionStamp}' must be 'none' or 'content', not '${mode}'.`);
+    }
+    const ignore = read(settings_SETTING.VersionStampIgnore)
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '');
+    for (const pattern of ignore) {
+        if (pattern.startsWith('!') || pattern.split(/[\\/]/).includes('..') || pattern.startsWith('/')) {
+            throw new SettingError(`'${names.VersionStampIgnore}' pattern '${pattern}' must be a glob relative to '${names.PackagePath}' with no '!', leading '/' or '..' (for example '**/*.pdb').`);
+        }
+    }
+    if (ignore.length > 0 && mode !== 'content') {
+        throw new SettingError(`'${names.VersionStampIgnore}' is given but '${names.VersionStamp}' is not 'content': set it to 'content' or remove '${names.VersionStampIgnore}'.`);
+    }
+    return { versionStamp: mode === 'content' ? 'content' : 'none', versionStampIgnore: ignore };
+}
+
+;// CONCATENATED MODULE: ./src/action/version-inputs.ts
+// Inputs of versions that follow the content, through `core.getInput`; parsing lives in
+// src/core/version-settings.ts.
+
+
+
+const VersionOutput = {
+    ChangedPackages: 'changed-packages'
+};
+function getVersionStampInputs(read = name => getInput(name)) {
+    return readVersionStamp(read, ACTION_SETTING_NAMES);
+}
+
+// EXTERNAL MODULE: ./src/azure/blob-location.ts
+var blob_location = __nccwpck_require__(3494);
+;// CONCATENATED MODULE: ./src/azure/sas.ts
+// A shared access signature given by the user: what it allows and until when, read offline from its
+// own fields (`sp`, `se`, `sr`/`srt`, `sig`) so that a SAS that cannot work is refused before any request.
+class SasError extends Error {
+    name = 'SasError';
+}
+/** `needed`: permission letters (`r` read, `c` create, `w` write, `d` delete). */
+function parseSas(input, text, needed, now = new Date()) {
+    const query = text.trim().replace(/^\?/, '');
+    const params = new URLSearchParams(query);
+    const signature = params.get('sig');
+    const permissions = params.get('sp');
+    if (!signature || !permissions) {
+        throw new SasError(`'${input}' is not a shared access signature: it lacks '${!signature ? 'sig' : 'sp'}'. Give the SAS token (the query string 'sv=…&sp=…&sig=…').`);
+    }
+    const resource = params.get('sr');
+    const accountResources = params.get('srt');
+    if (resource !== null && resource !== 'c') {
+        throw new SasError(`'${input}' is a SAS for ${resource === 'b' ? 'one blob' : `the resource '${resource}'`}: give a container SAS (sr=c) or an account SAS.`);
+    }
+    if (accountResources !== null && !accountResources.includes('o')) {
+        throw new SasError(`'${input}' is an account SAS without object access (srt=${accountResources}): it needs 'o' in srt.`);
+    }
+    const missing = needed.filter(n => !permissions.includes(n.letter));
+    if (missing.length > 0) {
+        throw new SasError(`'${input}' lacks the permission${missing.length > 1 ? 's' : ''} ${missing.map(m => `'${m.letter}' (${m.why})`).join(', ')}: its permissions are '${permissions}'. Create a SAS with sp=${[...new Set([...permissions, ...needed.map(n => n.letter)])].join('')}.`);
+    }
+    const se = params.get('se');
+    const expiresOn = se ? new Date(se) : undefined;
+    if (expiresOn !== undefined && Number.isNaN(expiresOn.getTime()))
+        throw new SasError(`'${input}' has an expiry (se) that is not a date.`);
+    if (expiresOn !== undefined && expiresOn.getTime() <= now.getTime()) {
+        throw new SasError(`'${input}' expired at ${expiresOn.toISOString()}: create a new SAS.`);
+    }
+    return { query, signature, permissions, expiresOn };
+}
+
+;// CONCATENATED MODULE: ./src/action/blob-inputs.ts
+// Inputs of the ExternalStore path: provision from an `.sfpkg` in Blob storage instead
+// of the Image Store. Read and checked offline, before any request.
+
+
+
+
+const BlobInput = {
+    ContainerUrl: 'blob-container-url',
+    Sas: 'blob-sas',
+    BlobName: 'blob-name',
+    DeleteBlob: 'delete-blob'
+};
+/**
+ * Test-only (docs/development.md): one loopback origin (Azurite's) the container URL may use
+ * besides Azure Storage's hosts. Never a plain input: an input could send a secret anywhere.
+ */
+const TEST_BLOB_ORIGIN_VARIABLE = 'SFU_TEST_BLOB_ORIGIN';
+/** Undefined when `blob-container-url` is not set (the Image Store path). */
+function getBlobInputs(read = name => getInput(name), env = process.env) {
+    const sasText = read(BlobInput.Sas);
+    inputs_maskSecret(sasText);
+    const urlText = read(BlobInput.ContainerUrl).trim();
+    const blobNameText = read(BlobInput.BlobName).trim();
+    const deleteText = read(BlobInput.DeleteBlob).trim();
+    if (urlText === '') {
+        const stray = [
+            sasText.trim() !== '' && BlobInput.Sas,
+            blobNameText !== '' && BlobInput.BlobName,
+            /^true$/i.test(deleteText) && BlobInput.DeleteBlob
+        ].filter(Boolean);
+        if (stray.length > 0)
+            throw new SettingError(`${stray.map(s => `'${s}'`).join(', ')} need${stray.length === 1 ? 's' : ''} '${BlobInput.ContainerUrl}'.`);
+        return undefined;
+    }
+    const deleteBlob = blob_inputs_parseBoolean(BlobInput.DeleteBlob, deleteText);
+    let location;
+    let sas;
+    try {
+        location = (0,blob_location/* parseContainerUrl */.cp)(BlobInput.ContainerUrl, urlText, testOrigin(env));
+        if (sasText.trim() !== '') {
+            sas = parseSas(BlobInput.Sas, sasText, [
+                { letter: 'r', why: 'the cluster downloads the .sfpkg with it, and a re-run reads the blob to reuse it' },
+                { letter: 'w', why: 'to upload the .sfpkg' },
+                ...(deleteBlob ? [{ letter: 'd', why: `'${BlobInput.DeleteBlob}: true'` }] : [])
+            ]);
+            inputs_maskSecret(sas.signature);
+            inputs_maskSecret(encodeURIComponent(sas.signature));
+        }
+    }
+    catch (err) {
+        if (err instanceof blob_location/* BlobLocationError */.bX || err instanceof SasError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+    if (sas === undefined && (read(Input.AzureClientId).trim() === '' || read(Input.AzureTenantId).trim() === '')) {
+        throw new SettingError(`'${BlobInput.ContainerUrl}' needs credentials: '${BlobInput.Sas}' (a container SAS, as a secret), or '${Input.AzureClientId}' and '${Input.AzureTenantId}' (a service principal with the 'Storage Blob Data Contributor' role on the container, by '${Input.AzureClientSecret}' or GitHub OIDC).`);
+    }
+    if (blobNameText !== '' && !blobNameText.toLowerCase().endsWith('.sfpkg')) {
+        throw new SettingError(`'${BlobInput.BlobName}' is '${blobNameText}': it must end in '.sfpkg', the only file name the cluster accepts for an ExternalStore provision.`);
+    }
+    if (blobNameText !== '' && /[\\?#%]|\.\.|^\/|\/\//.test(blobNameText)) {
+        throw new SettingError(`'${BlobInput.BlobName}' '${blobNameText}' must be a relative blob name without '\\', '?', '#', '%', '..' or empty segments.`);
+    }
+    return { location, sas, blobName: blobNameText === '' ? undefined : blobNameText, deleteBlob };
+}
+function testOrigin(env) {
+    const value = env[TEST_BLOB_ORIGIN_VARIABLE]?.trim();
+    if (!value)
+        return undefined;
+    const url = new URL(value);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        throw new SettingError(`${TEST_BLOB_ORIGIN_VARIABLE} is for tests against a local Azurite: it must be a loopback origin, not '${url.origin}'.`);
+    }
+    return url.origin;
+}
+function blob_inputs_parseBoolean(input, value) {
+    if (/^(true)$/i.test(value))
+        return true;
+    if (value === '' || /^(false)$/i.test(value))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/**
+ * The ExternalStore path is a provision: it turns `provision` on, and refuses what only the Image
+ * Store path can do.
+ */
+function checkBlobInputsFit(deploy, pkg, upload) {
+    if (deploy.provision === false) {
+        throw new SettingError(`'${BlobInput.ContainerUrl}' provisions the package from Blob storage: it cannot be used with 'provision: false'.`);
+    }
+    deploy.provision = true;
+    if (pkg.diffPackage) {
+        throw new SettingError(`'diff-package' leaves parts out of an Image Store upload; an .sfpkg from '${BlobInput.ContainerUrl}' holds the whole package. Remove one of them.`);
+    }
+    if (upload.copyTo !== undefined || upload.cleanupPaths.length > 0) {
+        throw new SettingError(`'copy-to' and 'cleanup-paths' work in the Image Store, which '${BlobInput.ContainerUrl}' does not use: remove them.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/release-job.ts
 // The action's inputs as the core's job: read and validated once, then frozen.
+
+
 
 
 
@@ -49255,6 +51088,10 @@ function readReleaseJob(read = name => getInput(name), env = process.env) {
     const inputs = getInputs(read);
     const release = getDeployInputs(read);
     const form = getPackageInputs(read);
+    const versions = getVersionStampInputs(read);
+    const blob = getBlobInputs(read, env);
+    if (blob)
+        checkBlobInputsFit(release, form, inputs);
     return freezeJob({
         cluster: {
             endpoint: inputs.clusterEndpoint,
@@ -49263,9 +51100,10 @@ function readReleaseJob(read = name => getInput(name), env = process.env) {
             retries: inputs.retries,
             apiVersion: inputs.apiVersion,
             concurrency: inputs.concurrency,
-            expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE)
+            expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+            firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
         },
-        source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage },
+        source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
         upload: {
             imageStorePath: inputs.imageStorePath,
             overwrite: inputs.overwrite,
@@ -49276,8 +51114,14 @@ function readReleaseJob(read = name => getInput(name), env = process.env) {
             dryRun: inputs.dryRun
         },
         release,
-        names: ACTION_SETTING_NAMES
+        names: ACTION_SETTING_NAMES,
+        blob
     });
+}
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value) {
+    const ms = Number(value);
+    return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
 function expectContinueMode(value) {
@@ -49286,12 +51130,23 @@ function expectContinueMode(value) {
     return 'first-request';
 }
 
-;// CONCATENATED MODULE: ./src/action/release-report.ts
-// What the release did, as step outputs and as facts for the job summary. Written whether the
-// step succeeds or fails, with every value the core's record holds by then.
-
-
-
+;// CONCATENATED MODULE: ./src/core/outputs.ts
+const Output = {
+    ImageStorePath: 'image-store-path',
+    FileCount: 'file-count',
+    FolderCount: 'folder-count',
+    ChunkedFileCount: 'chunked-file-count',
+    TotalBytes: 'total-bytes',
+    StoreSizeBytes: 'store-size-bytes',
+    DurationSeconds: 'duration-seconds',
+    ThroughputBytesPerSecond: 'throughput-bytes-per-second',
+    CopiedTo: 'copied-to',
+    StaleFileCount: 'stale-file-count',
+    CompressedBytes: 'compressed-bytes',
+    SkippedPackageCount: 'skipped-package-count',
+    PackageUrl: 'package-url',
+    BlobResult: 'blob-result'
+};
 const ReleaseOutput = {
     ApplicationTypeName: 'application-type-name',
     ApplicationTypeVersion: 'application-type-version',
@@ -49301,10 +51156,34 @@ const ReleaseOutput = {
     UpgradeState: 'upgrade-state',
     DeployDurationSeconds: 'deploy-duration-seconds'
 };
-/** The release's step outputs, by the action's output names. */
-function releaseOutputs(r) {
+function defined(values) {
+    return Object.fromEntries(Object.entries(values)
+        .filter((e) => e[1] !== undefined)
+        .map(([k, v]) => [k, String(v)]));
+}
+/** The upload's values, by output name; a value not known is left out. */
+function uploadOutputs(r) {
+    return defined({
+        [Output.ImageStorePath]: r.imageStorePath,
+        [Output.FileCount]: r.fileCount,
+        [Output.FolderCount]: r.folderCount,
+        [Output.ChunkedFileCount]: r.chunkedFileCount,
+        [Output.TotalBytes]: r.totalBytes,
+        [Output.StoreSizeBytes]: r.storeSizeBytes,
+        [Output.DurationSeconds]: r.durationSeconds.toFixed(3),
+        [Output.ThroughputBytesPerSecond]: r.throughput,
+        [Output.CopiedTo]: r.copiedTo,
+        [Output.StaleFileCount]: r.staleCount,
+        [Output.CompressedBytes]: r.compressedBytes,
+        [Output.SkippedPackageCount]: r.skippedPackageCount,
+        [Output.PackageUrl]: r.packageUrl,
+        [Output.BlobResult]: r.blobResult
+    });
+}
+/** The release's values, by output name; a value not known is left out. */
+function outputs_releaseOutputs(r) {
     const duration = r.durationSeconds;
-    const values = {
+    return defined({
         [ReleaseOutput.ApplicationTypeName]: r.typeName,
         [ReleaseOutput.ApplicationTypeVersion]: r.typeVersion,
         [ReleaseOutput.ProvisionResult]: r.provisionResult,
@@ -49312,13 +51191,21 @@ function releaseOutputs(r) {
         [ReleaseOutput.PreviousApplicationTypeVersion]: r.previousVersion,
         [ReleaseOutput.UpgradeState]: r.upgradeState,
         [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
-    };
-    return Object.fromEntries(Object.entries(values).filter((e) => e[1] !== undefined));
+    });
 }
+
+;// CONCATENATED MODULE: ./src/action/release-report.ts
+// What the release did, as step outputs and as facts for the job summary. Written whether the
+// step succeeds or fails, with every value the core's record holds by then.
+
+
+
+
+
 /** Sets the step outputs (ends the release's clock first). */
 function writeReleaseOutputs(r) {
     r.end();
-    for (const [name, value] of Object.entries(releaseOutputs(r)))
+    for (const [name, value] of Object.entries(outputs_releaseOutputs(r)))
         setOutput(name, value);
 }
 /** What the job summary says about the release, or undefined when only an upload was asked for. */
@@ -49357,40 +51244,8 @@ class ReleaseReport extends (/* unused pure expression or super */ null && (Rele
 // are written whether the run succeeds or fails, with every value known by then.
 
 
-const Output = {
-    ImageStorePath: 'image-store-path',
-    FileCount: 'file-count',
-    FolderCount: 'folder-count',
-    ChunkedFileCount: 'chunked-file-count',
-    TotalBytes: 'total-bytes',
-    StoreSizeBytes: 'store-size-bytes',
-    DurationSeconds: 'duration-seconds',
-    ThroughputBytesPerSecond: 'throughput-bytes-per-second',
-    CopiedTo: 'copied-to',
-    StaleFileCount: 'stale-file-count',
-    CompressedBytes: 'compressed-bytes',
-    SkippedPackageCount: 'skipped-package-count'
-};
-/** The upload's step outputs, by the action's output names. */
-function uploadOutputs(r) {
-    const values = {
-        [Output.ImageStorePath]: r.imageStorePath,
-        [Output.FileCount]: r.fileCount,
-        [Output.FolderCount]: r.folderCount,
-        [Output.ChunkedFileCount]: r.chunkedFileCount,
-        [Output.TotalBytes]: r.totalBytes,
-        [Output.StoreSizeBytes]: r.storeSizeBytes,
-        [Output.DurationSeconds]: r.durationSeconds.toFixed(3),
-        [Output.ThroughputBytesPerSecond]: r.throughput,
-        [Output.CopiedTo]: r.copiedTo,
-        [Output.StaleFileCount]: r.staleCount,
-        [Output.CompressedBytes]: r.compressedBytes,
-        [Output.SkippedPackageCount]: r.skippedPackageCount
-    };
-    return Object.fromEntries(Object.entries(values)
-        .filter((e) => e[1] !== undefined)
-        .map(([k, v]) => [k, String(v)]));
-}
+
+
 /** Writes the step outputs; a failure to write them fails the step with a message, never a crash. */
 function writeUploadOutputs(r) {
     try {
@@ -49421,7 +51276,9 @@ function uploadFacts(r) {
         requestsSent: r.requestsSent,
         copiedTo: r.copiedTo,
         compressedBytes: r.compressedBytes,
-        skippedPackageCount: r.skippedPackageCount
+        skippedPackageCount: r.skippedPackageCount,
+        packageUrl: r.packageUrl,
+        blobResult: r.blobResult
     };
 }
 
@@ -49642,7 +51499,8 @@ function uploadSection(u, failed) {
         ['Upload duration', u.uploadSeconds ? `${u.uploadSeconds.toFixed(1)} s` : undefined],
         ['Throughput', u.throughput === undefined ? undefined : `${formatBytes(u.throughput)}/s`],
         ['Requests', u.requestsSent ? u.requestsSent.toString() : undefined],
-        ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)]
+        ['Copied to', u.copiedTo === undefined ? undefined : e(u.copiedTo)],
+        ['Package in Blob storage', u.packageUrl === undefined ? undefined : `${e(u.packageUrl)}${u.blobResult ? ` (${u.blobResult})` : ''}`]
     ]));
     return blocks.filter(b => b !== '');
 }
@@ -49709,9 +51567,49 @@ function timePhases(inner, now = Date.now) {
     return { reporter, spans };
 }
 
+;// CONCATENATED MODULE: ./src/action/version-report.ts
+// What `version-stamp: content` did, as the `changed-packages` output and a section of
+// the job summary. Written whether the run succeeds or fails, with what is known by then.
+
+
+
+
+/** `changed-packages`, once the stamped versions were compared with the cluster. */
+function writeVersionOutputs(r) {
+    if (!r?.running)
+        return;
+    try {
+        setOutput(VersionOutput.ChangedPackages, JSON.stringify(changedPackages(r.rows, r.running)));
+    }
+    catch (err) {
+        setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${err.message}`);
+    }
+}
+/** The table of declared and stamped versions; a failure to write it is logged, never fatal. */
+async function writeVersionSummary(r) {
+    if (!r)
+        return;
+    try {
+        const running = r.running;
+        summary
+            .addHeading('Stamped versions', 3)
+            .addRaw(running ? running.description : 'The cluster was not read: whether each version changed is not known.', true);
+        await summary
+            .addTable([
+            ['Service / package', 'Declared version', 'Stamped version', 'Changed'].map(data => ({ data, header: true })),
+            ...r.rows.map(row => [stampLabel(row), row.declared, row.stamped, running ? (isChanged(row, running) ? 'yes' : 'no') : '—'])
+        ])
+            .write();
+    }
+    catch (err) {
+        warning(`Could not write the job summary: ${err.message}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/action/main.ts
 // The action: a thin adapter. It reads the inputs into the core's job, runs the release, and maps
 // the result to step outputs and the job summary, which are written whatever happens.
+
 
 
 
@@ -49732,7 +51630,9 @@ async function run() {
             setFailed(result.error);
         writeUploadOutputs(result.upload);
         writeReleaseOutputs(result.release);
+        writeVersionOutputs(result.versions);
         await writeJobSummary(result, timed.spans);
+        await writeVersionSummary(result.versions);
     }
     finally {
         stopListening();
@@ -49766,10 +51666,10 @@ function cancelOnSignals(cancellation) {
             error(`Received ${signal} again: exiting now.`);
             process.exit(1);
         }
-        warning(`Received ${signal}: cancelling the upload.`);
-        cancellation.abort();
+        // The core says what the signal cancels (the upload, or the wait for a provision or an upgrade).
+        cancellation.abort(signal);
         setTimeout(() => {
-            error('The cancelled upload did not stop within 10 s: exiting now.');
+            error('The cancelled run did not stop within 10 s: exiting now.');
             process.exit(1);
         }, 10_000).unref();
     };

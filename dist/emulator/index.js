@@ -11,6 +11,7 @@ const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 // generator so that a failing run can be replayed. With several requests in flight the draws
 // follow arrival order, so an exact replay needs the same order (concurrency 1 guarantees it).
 const FAULT_KINDS = ['busy', 'timeout', 'reset', 'lost-answer'];
+const FAULT_ROUTE_FAMILIES = ['all', 'management', 'image-store'];
 /** mulberry32: small, fast, good enough to spread faults evenly. */
 function mulberry32(seed) {
     let a = seed >>> 0;
@@ -35,6 +36,13 @@ class FaultInjector {
     get enabled() {
         return (this.options.failRate ?? 0) > 0 || (this.options.stallRate ?? 0) > 0 || (this.options.failoverEvery ?? 0) > 0;
     }
+    /** Whether faults are aimed at this route (by its family or its name). */
+    appliesTo(route) {
+        const aimed = this.options.routes ?? [];
+        if (aimed.length === 0 || aimed.includes('all'))
+            return true;
+        return aimed.includes(route.name) || (route.family !== undefined && aimed.includes(route.family));
+    }
     /** Counts a request; true when this one comes with a failover (all sessions lost first). */
     failoverDue() {
         this.requests++;
@@ -53,6 +61,33 @@ class FaultInjector {
         return undefined;
     }
 }
+/**
+ * Writes acknowledged but not kept: what a store that loses a write after answering it (a primary
+ * that answered and then lost its quorum, a disk cache that was never flushed) looks like to a client.
+ * [undoc] How often a real cluster does this is unknown; the fault exists so that a client has to
+ * prove, from the listing, that every file it wrote is the one it wrote.
+ */
+class WriteDropper {
+    options;
+    samePath;
+    random;
+    constructor(options, samePath) {
+        this.options = options;
+        this.samePath = samePath;
+        this.random = mulberry32((options.seed ?? 1) ^ 0x5eed);
+    }
+    /** Whether the write of `storePath` is to be answered and forgotten. */
+    drops(storePath) {
+        const segments = storePath.split('/');
+        for (const target of this.options.dropWritePaths ?? []) {
+            const n = target.split('/').length;
+            if (segments.length >= n && this.samePath(segments.slice(-n).join('/'), target))
+                return true;
+        }
+        const rate = this.options.dropWriteRate ?? 0;
+        return rate > 0 && this.random() < rate;
+    }
+}
 function parseFaultKinds(text) {
     const kinds = text
         .split(',')
@@ -65,9 +100,205 @@ function parseFaultKinds(text) {
     }
     return kinds;
 }
+/** `--fault-routes`: route families or route names, comma-separated. */
+function parseFaultRoutes(text) {
+    const routes = text
+        .split(',')
+        .map(r => r.trim())
+        .filter(r => r !== '');
+    for (const r of routes) {
+        if (!/^[a-z][a-z0-9-]*$/.test(r)) {
+            throw new Error(`--fault-routes takes ${FAULT_ROUTE_FAMILIES.join(', ')} or route names such as upgrade-application, not '${r}'`);
+        }
+    }
+    return routes;
+}
+
+;// CONCATENATED MODULE: external "node:net"
+const external_node_net_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+;// CONCATENATED MODULE: external "node:stream"
+const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
+;// CONCATENATED MODULE: external "node:timers/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./emulator/link-model.ts
+// The link between a client and the emulated cluster: one shared rate for the bytes the emulator
+// receives (the client's upload) and one for the bytes it sends (the client's download), each over
+// all connections at once, as a runner's single link to a distant cluster imposes. Every byte of a
+// connection crosses it (headers, bodies, TLS records). Round trips stay the gateway's
+// `latencyMs`; the link adds no loss, no congestion control, no TCP slow start and no queue limit.
+
+
+
+/** Bytes cross a direction of the link in pieces of at most this size, so that connections take turns. */
+const PIECE = 16 * 1024;
+/**
+ * Credit an idle link keeps, in milliseconds of its rate: the bucket's depth. Without it, each
+ * timer's lateness would be lost time and a single connection would run below the rate.
+ */
+const BURST_MS = 5;
+/**
+ * One direction of the link: bytes pass in the order they are offered, at `bitsPerSecond` in all,
+ * whichever connection offers them (a token bucket BURST_MS deep).
+ */
+class SharedRate {
+    bitsPerSecond;
+    freeAt = 0;
+    constructor(bitsPerSecond) {
+        this.bitsPerSecond = bitsPerSecond;
+    }
+    /** Resolves once `bytes` have crossed the link, after every byte offered before them. */
+    async pass(bytes) {
+        const now = performance.now();
+        const start = Math.max(now - BURST_MS, this.freeAt);
+        this.freeAt = start + (bytes * 8 * 1000) / this.bitsPerSecond;
+        // Waits under a millisecond are carried by freeAt into the next piece instead of a timer each.
+        const wait = this.freeAt - now;
+        if (wait >= 1)
+            await (0,promises_namespaceObject.setTimeout)(wait);
+    }
+}
+/** The two directions of one link, shared by every connection accepted through it. */
+class Link {
+    receive;
+    send;
+    constructor(options) {
+        this.receive = options.receiveBitsPerSecond ? new SharedRate(options.receiveBitsPerSecond) : undefined;
+        this.send = options.sendBitsPerSecond ? new SharedRate(options.sendBitsPerSecond) : undefined;
+    }
+    get limited() {
+        return this.receive !== undefined || this.send !== undefined;
+    }
+}
+async function passInPieces(rate, chunk, each) {
+    if (!rate)
+        return each(chunk);
+    for (let at = 0; at < chunk.length; at += PIECE) {
+        const piece = chunk.subarray(at, at + PIECE);
+        await rate.pass(piece.length);
+        await each(piece);
+    }
+}
+/**
+ * A connection seen through the link: the server reads and writes this stream, the link meters the
+ * bytes, the real socket carries them. The socket methods a server calls are passed through.
+ */
+class LinkedSocket extends external_node_stream_namespaceObject.Duplex {
+    socket;
+    link;
+    readMore;
+    constructor(socket, link) {
+        super({ allowHalfOpen: true });
+        this.socket = socket;
+        this.link = link;
+        socket.on('timeout', () => this.emit('timeout'));
+        socket.on('error', err => this.destroy(err));
+        socket.on('close', () => this.destroy());
+        this.pump().catch((err) => this.destroy(err));
+    }
+    /** Moves what the socket receives into this stream at the link's pace, as fast as the server reads it. */
+    async pump() {
+        for await (const chunk of this.socket) {
+            await passInPieces(this.link.receive, chunk, async (piece) => {
+                if (this.destroyed)
+                    return;
+                if (!this.push(piece))
+                    await new Promise(resolve => (this.readMore = resolve));
+            });
+            if (this.destroyed)
+                return;
+        }
+        this.push(null);
+    }
+    _read() {
+        const more = this.readMore;
+        this.readMore = undefined;
+        more?.();
+    }
+    _write(chunk, _encoding, callback) {
+        passInPieces(this.link.send, chunk, async (piece) => {
+            if (this.socket.destroyed)
+                throw new Error('the connection is closed');
+            if (!this.socket.write(piece))
+                await new Promise(resolve => this.socket.once('drain', resolve));
+        }).then(() => callback(), callback);
+    }
+    _final(callback) {
+        this.socket.end(callback);
+    }
+    _destroy(err, callback) {
+        this.socket.destroy();
+        this.readMore?.();
+        callback(err);
+    }
+    setTimeout(ms, onTimeout) {
+        this.socket.setTimeout(ms);
+        if (onTimeout)
+            this.once('timeout', onTimeout);
+        return this;
+    }
+    setNoDelay(noDelay) {
+        this.socket.setNoDelay(noDelay);
+        return this;
+    }
+    setKeepAlive(enable, delay) {
+        this.socket.setKeepAlive(enable, delay);
+        return this;
+    }
+    get remoteAddress() {
+        return this.socket.remoteAddress;
+    }
+    get remotePort() {
+        return this.socket.remotePort;
+    }
+    get localAddress() {
+        return this.socket.localAddress;
+    }
+    get localPort() {
+        return this.socket.localPort;
+    }
+    address() {
+        return this.socket.address();
+    }
+}
+/**
+ * A listener that accepts connections for `server` and hands each one to it through the link
+ * (`server` itself does not listen). HTTP and HTTPS servers take any stream as a connection.
+ */
+class LinkedListener {
+    front;
+    sockets = new Set();
+    constructor(server, link) {
+        this.front = external_node_net_namespaceObject.createServer({ allowHalfOpen: true }, socket => {
+            this.sockets.add(socket);
+            socket.once('close', () => this.sockets.delete(socket));
+            server.emit('connection', new LinkedSocket(socket, link));
+        });
+    }
+    listen(port, host) {
+        return new Promise((resolve, reject) => {
+            this.front.once('error', reject);
+            this.front.listen(port, host, () => resolve(this.front.address()));
+        });
+    }
+    close() {
+        for (const socket of this.sockets)
+            socket.destroy();
+        return new Promise(resolve => this.front.close(() => resolve()));
+    }
+}
+/** `100Mbit`, `1Gbit`, `2.5Gbit/s`, `800kbit`, `64000bit` (SI prefixes: 1 Mbit = 10^6 bits) → bits per second. */
+function parseBandwidth(name, text) {
+    const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)bit(?:\/s|ps)?$/i.exec(text.trim());
+    const bits = m ? Number(m[1]) * ({ '': 1, k: 1e3, m: 1e6, g: 1e9 }[(m[2] ?? '').toLowerCase()] ?? 1) : NaN;
+    if (!m || !(bits >= 1000) || bits > 1e12) {
+        throw new Error(`${name} must be a rate such as 100Mbit or 1Gbit (at least 1kbit, at most 1000Gbit), not '${text}'`);
+    }
+    return bits;
+}
 
 ;// CONCATENATED MODULE: ./emulator/cli-args.ts
 // The emulator's command line: flags → EmulatorOptions, each refused with a sentence naming it.
+
 
 
 
@@ -83,6 +314,10 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         first write (default with '\\', as a Windows cluster does)
   --case-sensitive      compare paths case-sensitively (default with '/')
   --latency-ms N        delay added before every answer (default 0)
+  --bandwidth R         one link's rate, shared by all connections, each way: 100Mbit,
+                        1Gbit, 2.5Gbit (default: unlimited)
+  --upload-bandwidth R  the rate of what the emulator receives (overrides --bandwidth)
+  --download-bandwidth R  the rate of what the emulator sends (overrides --bandwidth)
   --list-page-size N    entries per listing page (default 1000)
   --journal             serve GET /__emulator/journal and record client mistakes
   --seed N              seed of the fault injection (default 1)
@@ -91,7 +326,14 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
                         body is read), lost-answer (done, then closed without an answer);
                         default: all
   --stall-rate F        share of requests that get no answer at all
+  --fault-routes R,…    where --fail-rate and --stall-rate apply: all (default), management
+                        (/ApplicationTypes, /Applications), image-store, or route names
+                        such as upgrade-application, create-application, provision
   --failover-every N    every N requests, all open upload sessions are lost
+  --drop-write-rate F   share of file writes (PUT, commit) answered 200 but not kept: the
+                        old file, if any, stays with its size, FileVersion and date
+  --drop-write-path P   always drop the writes of this store path (or any path ending in
+                        /P); repeat it, or give a comma list
   --tls-cert FILE       serve HTTPS with this PEM certificate (with --tls-key)
   --tls-key FILE        the PEM private key of --tls-cert
   --client-ca FILE      require a client certificate signed by this PEM CA (403 otherwise)
@@ -103,6 +345,8 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --upgrade-domains N   upgrade domains an application upgrade walks through (default 3)
   --upgrade-domain-seconds S  seconds each upgrade domain takes (default 1)
   --provision-seconds S seconds a provision stays Provisioning (default 0.5)
+  --create-seconds S    seconds a new application stays Creating (default 0)
+  --create-hidden-seconds S  seconds after a create before the application is listed (default 0)
   --unhealthy-version V a type version whose Monitored upgrades fail the health check in the
                         second upgrade domain (repeat it, or give a comma list)
   --help                this text`;
@@ -121,13 +365,19 @@ function parseEmulatorArgs(argv) {
             'case-insensitive': { type: 'boolean' },
             'case-sensitive': { type: 'boolean' },
             'latency-ms': { type: 'string', default: '0' },
+            bandwidth: { type: 'string' },
+            'upload-bandwidth': { type: 'string' },
+            'download-bandwidth': { type: 'string' },
             'list-page-size': { type: 'string', default: '1000' },
             journal: { type: 'boolean', default: false },
             seed: { type: 'string', default: '1' },
             'fail-rate': { type: 'string', default: '0' },
             'fail-kinds': { type: 'string', default: '' },
             'stall-rate': { type: 'string', default: '0' },
+            'fault-routes': { type: 'string', default: 'all' },
             'failover-every': { type: 'string', default: '0' },
+            'drop-write-rate': { type: 'string', default: '0' },
+            'drop-write-path': { type: 'string', multiple: true, default: [] },
             'tls-cert': { type: 'string' },
             'tls-key': { type: 'string' },
             'client-ca': { type: 'string' },
@@ -138,6 +388,8 @@ function parseEmulatorArgs(argv) {
             'upgrade-domains': { type: 'string', default: '3' },
             'upgrade-domain-seconds': { type: 'string', default: '1' },
             'provision-seconds': { type: 'string', default: '0.5' },
+            'create-seconds': { type: 'string', default: '0' },
+            'create-hidden-seconds': { type: 'string', default: '0' },
             'unhealthy-version': { type: 'string', multiple: true, default: [] },
             help: { type: 'boolean', default: false }
         },
@@ -183,12 +435,15 @@ function parseEmulatorArgs(argv) {
         // Left undefined, the separator decides (EmulatorOptions.caseInsensitive).
         caseInsensitive: values['case-insensitive'] ? true : values['case-sensitive'] ? false : undefined,
         latencyMs: wholeNumber('--latency-ms', values['latency-ms'], 0, 600_000),
+        link: linkOptions(values.bandwidth, values['upload-bandwidth'], values['download-bandwidth']),
         listPageSize: wholeNumber('--list-page-size', values['list-page-size'], 1, 1_000_000),
         journal: values.journal,
         management: {
             upgradeDomains: wholeNumber('--upgrade-domains', values['upgrade-domains'], 1, 100),
             upgradeDomainSeconds: seconds('--upgrade-domain-seconds', values['upgrade-domain-seconds']),
             provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
+            createSeconds: seconds('--create-seconds', values['create-seconds']),
+            createHiddenSeconds: seconds('--create-hidden-seconds', values['create-hidden-seconds']),
             unhealthyVersions: values['unhealthy-version']
                 .flatMap(v => v.split(','))
                 .map(v => v.trim())
@@ -199,9 +454,21 @@ function parseEmulatorArgs(argv) {
             failRate: share('--fail-rate', values['fail-rate']),
             failKinds: parseFaultKinds(values['fail-kinds']),
             stallRate: share('--stall-rate', values['stall-rate']),
-            failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295)
+            routes: parseFaultRoutes(values['fault-routes']),
+            failoverEvery: wholeNumber('--failover-every', values['failover-every'], 0, 4294967295),
+            dropWriteRate: share('--drop-write-rate', values['drop-write-rate']),
+            dropWritePaths: values['drop-write-path']
+                .flatMap(v => v.split(','))
+                .map(v => v.trim().replace(/\\/g, '/'))
+                .filter(v => v !== '')
         }
     };
+}
+function linkOptions(both, upload, download) {
+    const bits = (name, text) => (text === undefined ? undefined : parseBandwidth(name, text));
+    const shared = bits('--bandwidth', both);
+    const link = { receiveBitsPerSecond: bits('--upload-bandwidth', upload) ?? shared, sendBitsPerSecond: bits('--download-bandwidth', download) ?? shared };
+    return link.receiveBitsPerSecond === undefined && link.sendBitsPerSecond === undefined ? undefined : link;
 }
 function share(name, text) {
     const n = Number(text);
@@ -234,6 +501,9 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 // metadata, an authority (OpenID configuration and token endpoint) served by the emulator itself,
 // and the check that every Image Store request carries a token it issued.
 
+const STORAGE_RESOURCE = 'https://storage.azure.com';
+/** [undoc] The emulator's ARM surface (emulator/arm/) takes tokens for the public cloud's ARM scope. */
+const ARM_RESOURCE = 'https://management.azure.com';
 const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 class AadAuthority {
     options;
@@ -241,6 +511,7 @@ class AadAuthority {
     clusterApplicationId;
     clientApplicationId;
     issued = new Set();
+    issuedForArm = new Set();
     constructor(options) {
         this.options = options;
         this.tenantId = options.tenantId ?? '72f988bf-0000-4000-8000-00000000aad0';
@@ -285,8 +556,11 @@ class AadAuthority {
             return refuse('unsupported_grant_type', 'only client_credentials');
         if (form.get('client_id') !== this.options.clientId)
             return refuse('unauthorized_client', 'unknown client_id');
-        if (form.get('scope') !== `${this.clusterApplicationId}/.default`) {
-            return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default`);
+        const scope = form.get('scope');
+        const forStorage = scope === `${STORAGE_RESOURCE}/.default`;
+        const forArm = scope === `${ARM_RESOURCE}/.default`;
+        if (scope !== `${this.clusterApplicationId}/.default` && !forStorage && !forArm) {
+            return refuse('invalid_scope', `the scope must be ${this.clusterApplicationId}/.default, ${STORAGE_RESOURCE}/.default or ${ARM_RESOURCE}/.default`);
         }
         const secretOk = this.options.clientSecret !== undefined && form.get('client_secret') === this.options.clientSecret;
         const assertionOk = this.options.federatedToken !== undefined &&
@@ -294,20 +568,47 @@ class AadAuthority {
             form.get('client_assertion') === this.options.federatedToken;
         if (!secretOk && !assertionOk)
             return [401, { error: 'invalid_client', error_description: 'wrong secret or assertion' }];
-        const token = this.newToken();
-        this.issued.add(token);
+        if (forStorage)
+            return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.storageToken() }];
+        const token = this.newToken(forArm ? ARM_RESOURCE : this.clusterApplicationId);
+        (forArm ? this.issuedForArm : this.issued).add(token);
         return [200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token }];
     }
-    /** True when the Authorization header carries a token this authority issued. */
+    /** True when the Authorization header carries a token this authority issued for the cluster. */
     accepts(authorization) {
         const m = /^Bearer (\S+)$/.exec(authorization ?? '');
         return m?.[1] !== undefined && this.issued.has(m[1]);
     }
-    newToken() {
+    /** True when the Authorization header carries a token this authority issued for ARM (not the cluster's). */
+    acceptsForArm(authorization) {
+        const m = /^Bearer (\S+)$/.exec(authorization ?? '');
+        return m?.[1] !== undefined && this.issuedForArm.has(m[1]);
+    }
+    /**
+     * [undoc] A token for Blob storage (scope https://storage.azure.com/.default), for a storage
+     * emulator such as Azurite with `--oauth basic`: the audience and an `sts.windows.net` issuer it
+     * checks, and the object id a user delegation key is bound to. The cluster does not accept it.
+     */
+    storageToken() {
+        const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const now = Math.floor(Date.now() / 1000);
+        const payload = {
+            aud: STORAGE_RESOURCE,
+            iss: `https://sts.windows.net/${this.tenantId}/`,
+            tid: this.tenantId,
+            oid: '0b5e7c1d-0000-4000-8000-0000000000b1',
+            appid: this.options.clientId,
+            iat: now,
+            nbf: now - 60,
+            exp: now + 3599
+        };
+        return `${part({ typ: 'JWT', alg: 'none' })}.${part(payload)}.${(0,external_node_crypto_namespaceObject.randomBytes)(24).toString('base64url')}`;
+    }
+    newToken(audience) {
         const part = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);
         const header = part({ typ: 'JWT', alg: 'none' });
-        const payload = part({ aud: this.clusterApplicationId, tid: this.tenantId, appid: this.options.clientId, iat: now, exp: now + 3599 });
+        const payload = part({ aud: audience, tid: this.tenantId, appid: this.options.clientId, iat: now, exp: now + 3599 });
         return `${header}.${payload}.${(0,external_node_crypto_namespaceObject.randomBytes)(24).toString('base64url')}`;
     }
 }
@@ -407,6 +708,397 @@ class FabricHttpError extends Error {
             return err;
         return new FabricHttpError(500, ErrorCode.Fail, err instanceof Error ? err.message : String(err));
     }
+}
+
+;// CONCATENATED MODULE: ./emulator/arm/arm-operations.ts
+// The emulated ARM's long-running operations: each has an id, an Azure-AsyncOperation URL and a
+// check that reads the cluster manager's state, so an operation ends when the cluster's work does.
+
+class ArmOperations {
+    operations = new Map();
+    /** Starts following `check`; returns the operation's id. */
+    start(check) {
+        const id = (0,external_node_crypto_namespaceObject.randomUUID)();
+        this.operations.set(id, { id, startTime: new Date().toISOString(), check });
+        return id;
+    }
+    /** The operation-status body (`{id,name,status,startTime,endTime,error}`), or undefined for an unknown id. */
+    status(id) {
+        const op = this.operations.get(id.toLowerCase());
+        if (op === undefined)
+            return undefined;
+        if (op.ended === undefined) {
+            const now = op.check();
+            if (now.status !== 'InProgress') {
+                op.ended = now;
+                op.endTime = new Date().toISOString();
+            }
+        }
+        const state = op.ended ?? { status: 'InProgress' };
+        return {
+            id: op.id,
+            name: op.id,
+            status: state.status,
+            startTime: op.startTime,
+            ...(op.endTime !== undefined ? { endTime: op.endTime, percentComplete: 100 } : { percentComplete: 0 }),
+            ...(state.error !== undefined ? { error: state.error } : {})
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./emulator/arm/arm-resources.ts
+class ArmHttpError extends Error {
+    status;
+    code;
+    constructor(status, code, message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+}
+function applicationBody(ids, info) {
+    const name = info.Name.replace(/^fabric:\//, '');
+    return {
+        id: ids.application(name),
+        name,
+        type: 'Microsoft.ServiceFabric/managedClusters/applications',
+        properties: {
+            // [undoc] Updating while the cluster upgrades the application, Succeeded otherwise (rolled back included).
+            provisioningState: info.Status === 'Upgrading' ? 'Updating' : 'Succeeded',
+            version: ids.version(info.TypeName, info.TypeVersion),
+            parameters: Object.fromEntries(info.Parameters.map(p => [p.Key, p.Value]))
+        }
+    };
+}
+const MONITORING = [
+    ['healthCheckWaitDuration', 'HealthCheckWaitDurationInMilliseconds'],
+    ['healthCheckStableDuration', 'HealthCheckStableDurationInMilliseconds'],
+    ['healthCheckRetryTimeout', 'HealthCheckRetryTimeoutInMilliseconds'],
+    ['upgradeTimeout', 'UpgradeTimeoutInMilliseconds'],
+    ['upgradeDomainTimeout', 'UpgradeDomainTimeoutInMilliseconds']
+];
+/** ARM's `[d.]hh:mm:ss[.fffffff]` as the ISO 8601 duration the gateway reads (`P1DT2H3M4.5S`). */
+function armDurationIso(field, value) {
+    const m = typeof value === 'string' ? /^(?:(\d+)\.)?(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/.exec(value) : null;
+    if (!m || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59) {
+        throw new ArmHttpError(400, 'InvalidParameter', `The property '${field}' must be a duration such as '01:30:00' or '1.00:00:00', not ${JSON.stringify(value)}.`);
+    }
+    return `P${Number(m[1] ?? 0)}DT${Number(m[2])}H${Number(m[3])}M${Number(m[4])}${m[5] ? `.${m[5]}` : ''}S`;
+}
+/** Checks an application PUT's body as the resource provider does and translates it. */
+function applicationPut(json, ids) {
+    const properties = json?.properties;
+    if (typeof properties !== 'object' || properties === null)
+        throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties' is required.");
+    const version = properties.version;
+    if (typeof version !== 'string')
+        throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.version' (the type version's resource id) is required.");
+    const parsed = ids.parseVersion(version);
+    if (!parsed)
+        throw new ArmHttpError(400, 'InvalidParameter', `'properties.version' must be the resource id of an application type version of this cluster, not '${version}'.`);
+    const [typeName, typeVersion] = parsed;
+    const raw = properties.parameters ?? {};
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some(v => typeof v !== 'string')) {
+        throw new ArmHttpError(400, 'InvalidParameter', "'properties.parameters' must be an object of strings.");
+    }
+    const parameters = Object.entries(raw).map(([Key, Value]) => ({ Key, Value }));
+    const policy = (properties.upgradePolicy ?? {});
+    return {
+        createDescription: name => ({ Name: name, TypeName: typeName, TypeVersion: typeVersion, ParameterList: parameters }),
+        upgradeDescription: name => {
+            const mode = policy.upgradeMode ?? 'Monitored';
+            if (mode !== 'Monitored' && mode !== 'UnmonitoredAuto')
+                throw new ArmHttpError(400, 'InvalidParameter', `upgradeMode ${JSON.stringify(mode)} is not Monitored or UnmonitoredAuto.`);
+            const description = {
+                Name: name,
+                TargetApplicationTypeVersion: typeVersion,
+                Parameters: parameters,
+                UpgradeKind: 'Rolling',
+                RollingUpgradeMode: mode
+            };
+            if (typeof policy.forceRestart === 'boolean')
+                description.ForceRestart = policy.forceRestart;
+            if (typeof policy.upgradeReplicaSetCheckTimeout === 'number')
+                description.UpgradeReplicaSetCheckTimeoutInSeconds = policy.upgradeReplicaSetCheckTimeout;
+            const monitoring = policy.rollingUpgradeMonitoringPolicy;
+            if (mode === 'Monitored' && monitoring !== undefined) {
+                if (monitoring.failureAction !== 'Rollback' && monitoring.failureAction !== 'Manual') {
+                    throw new ArmHttpError(400, 'InvalidParameter', "'rollingUpgradeMonitoringPolicy.failureAction' must be Rollback or Manual.");
+                }
+                const gateway = { FailureAction: monitoring.failureAction };
+                for (const [field, name] of MONITORING) {
+                    // The resource provider requires each of them [spec].
+                    gateway[name] = armDurationIso(`rollingUpgradeMonitoringPolicy.${field}`, monitoring[field]);
+                }
+                description.MonitoringPolicy = gateway;
+            }
+            const health = policy.applicationHealthPolicy;
+            if (mode === 'Monitored' && health !== undefined) {
+                description.ApplicationHealthPolicy = {
+                    ConsiderWarningAsError: health.considerWarningAsError === true,
+                    MaxPercentUnhealthyDeployedApplications: typeof health.maxPercentUnhealthyDeployedApplications === 'number' ? health.maxPercentUnhealthyDeployedApplications : 0
+                };
+            }
+            return description;
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./emulator/arm/arm-surface.ts
+
+
+
+const ARM_API_VERSIONS = ['2024-04-01'];
+function armRoutes(options, aad, manager) {
+    const surface = new ArmSurface(options, manager);
+    return [
+        {
+            name: 'arm',
+            method: '*',
+            match: p => p.segments[0]?.toLowerCase() === 'subscriptions',
+            handle: async (ctx) => {
+                let answer;
+                try {
+                    if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
+                        throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
+                    }
+                    const version = ctx.query.get('api-version');
+                    if (version === null)
+                        throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+                    if (!ARM_API_VERSIONS.includes(version)) {
+                        throw new ArmHttpError(400, 'NoRegisteredProviderFound', `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`);
+                    }
+                    answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), `http://${ctx.req.headers.host ?? '127.0.0.1'}`);
+                }
+                catch (err) {
+                    answer = armError(err);
+                }
+                for (const [name, value] of Object.entries(answer.headers ?? {}))
+                    ctx.res.setHeader(name, value);
+                await ctx.replyJson(answer.status, answer.json);
+            }
+        }
+    ];
+}
+function armError(err) {
+    if (err instanceof ArmHttpError)
+        return { status: err.status, json: { error: { code: err.code, message: err.message } } };
+    if (err instanceof FabricHttpError) {
+        // The cluster's refusal, passed on as ARM does: its status, the Fabric code as ARM's code.
+        return { status: err.status === 409 ? 409 : err.status === 404 ? 404 : 400, json: { error: { code: err.code, message: err.message } } };
+    }
+    console.error(`emulator: ARM internal error: ${String(err)}`);
+    return { status: 500, json: { error: { code: 'InternalServerError', message: 'The emulator failed.' } } };
+}
+class ArmSurface {
+    options;
+    manager;
+    operations = new ArmOperations();
+    types = new Set();
+    packageUrls = new Map();
+    cluster;
+    retryAfter;
+    constructor(options, manager) {
+        this.options = options;
+        this.manager = manager;
+        this.cluster = options.clusterResourceId
+            .split('/')
+            .filter(s => s !== '')
+            .map(s => s.toLowerCase());
+        this.retryAfter = String(options.retryAfterSeconds ?? 1);
+    }
+    async handle(method, pathname, body, base) {
+        let s;
+        try {
+            s = pathname
+                .split('/')
+                .filter(x => x !== '')
+                .map(x => decodeURIComponent(x));
+        }
+        catch {
+            throw new ArmHttpError(400, 'InvalidResourceName', 'The path is not valid percent-encoding.');
+        }
+        const lower = s.map(x => x.toLowerCase());
+        // /subscriptions/{s}/providers/Microsoft.ServiceFabric/locations/{l}/managedClusterOperations/{id}
+        if (lower.length === 8 && lower[2] === 'providers' && lower[4] === 'locations' && lower[6] === 'managedclusteroperations' && method === 'GET') {
+            const status = this.operations.status(s[7]);
+            if (status === undefined)
+                throw new ArmHttpError(404, 'NotFound', `The operation '${s[7]}' was not found.`);
+            return { status: 200, json: status };
+        }
+        if (lower.length < 8 || this.cluster.some((x, i) => x !== lower[i])) {
+            throw new ArmHttpError(404, 'ResourceNotFound', `The Resource '${s.slice(4, 8).join('/')}' under resource group '${s[3] ?? ''}' was not found.`);
+        }
+        const rest = lower.slice(8);
+        const names = s.slice(8);
+        const ids = new ResourceIds(this.options.clusterResourceId);
+        if (rest[0] === 'applicationtypes' && rest.length === 2)
+            return this.type(method, names[1], ids);
+        if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
+            return { status: 200, json: { value: this.manager.types.versionsOf(names[1]).map(v => this.versionBody(ids, v.typeName, v.version)) } };
+        }
+        if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions')
+            return this.version(method, names[1], names[3], body, ids, base);
+        if (rest[0] === 'applications' && rest.length === 1 && method === 'GET') {
+            return { status: 200, json: { value: this.manager.applications.all().map(a => applicationBody(ids, this.manager.applications.info(a))) } };
+        }
+        if (rest[0] === 'applications' && rest.length === 2)
+            return this.application(method, names[1], body, ids, base);
+        throw new ArmHttpError(400, 'InvalidResourceType', `The resource type '${rest.filter((_, i) => i % 2 === 0).join('/')}' is not known under Microsoft.ServiceFabric/managedClusters.`);
+    }
+    type(method, name, ids) {
+        const exists = this.types.has(name) || this.manager.types.versionsOf(name).length > 0;
+        const body = { id: ids.type(name), name, type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes', properties: { provisioningState: 'Succeeded' } };
+        if (method === 'GET') {
+            if (!exists)
+                throw notFound('applicationTypes', name);
+            return { status: 200, json: body };
+        }
+        if (method === 'PUT') {
+            this.types.add(name);
+            return { status: exists ? 200 : 201, json: body };
+        }
+        throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type here.`);
+    }
+    versionBody(ids, typeName, version) {
+        const v = this.manager.types.find(typeName, version);
+        const status = v ? this.manager.types.status(v) : undefined;
+        const state = status === 'Available' ? 'Succeeded' : status === 'Failed' ? 'Failed' : 'Creating';
+        const appPackageUrl = this.packageUrls.get(`${typeName}\n${version}`);
+        return {
+            id: ids.version(typeName, version),
+            name: version,
+            type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes/versions',
+            properties: { provisioningState: state, ...(appPackageUrl !== undefined ? { appPackageUrl } : {}) }
+        };
+    }
+    async version(method, typeName, version, raw, ids, base) {
+        const existing = this.manager.types.find(typeName, version);
+        if (method === 'GET') {
+            if (!existing)
+                throw notFound(`applicationTypes/${typeName}/versions`, version);
+            return { status: 200, json: this.versionBody(ids, typeName, version) };
+        }
+        if (method === 'DELETE') {
+            if (!existing)
+                return { status: 204 };
+            this.manager.unprovision(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }), typeName);
+            this.packageUrls.delete(`${typeName}\n${version}`);
+            return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
+        }
+        if (method !== 'PUT')
+            throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type version here.`);
+        if (!this.types.has(typeName) && this.manager.types.versionsOf(typeName).length === 0) {
+            throw new ArmHttpError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource 'applicationTypes/${typeName}' not found.`);
+        }
+        const body = parseJson(raw);
+        const url = body.properties?.appPackageUrl;
+        if (typeof url !== 'string' || url === '')
+            throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
+        if (existing && this.manager.types.status(existing) === 'Available')
+            return { status: 200, json: this.versionBody(ids, typeName, version) };
+        await this.manager.provision(gatewayPost('/ApplicationTypes/$/Provision', { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true }, '6.2'));
+        this.packageUrls.set(`${typeName}\n${version}`, url);
+        return this.accepted(base, () => this.provisionState(typeName, version), this.versionBody(ids, typeName, version));
+    }
+    provisionState(typeName, version) {
+        const v = this.manager.types.find(typeName, version);
+        if (!v)
+            return { status: 'Failed', error: { code: 'ApplicationTypeNotFound', message: `${typeName} ${version} is no longer provisioned.` } };
+        const status = this.manager.types.status(v);
+        if (status === 'Available')
+            return { status: 'Succeeded' };
+        if (status === 'Failed')
+            return { status: 'Failed', error: { code: 'ProvisionFailed', message: v.failure ?? 'The provision failed.' } };
+        return { status: 'InProgress' };
+    }
+    async application(method, name, raw, ids, base) {
+        const found = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
+        if (method === 'GET') {
+            if (!found)
+                throw notFound('applications', name);
+            return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
+        }
+        if (method === 'DELETE') {
+            if (!found)
+                return { status: 204 };
+            this.manager.deleteApplication(name);
+            return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
+        }
+        if (method !== 'PUT')
+            throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application here.`);
+        const put = applicationPut(parseJson(raw), ids);
+        if (found) {
+            const info = this.manager.applications.info(found);
+            if (info.Status === 'Upgrading')
+                throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
+        }
+        if (found)
+            this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+        else
+            this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
+        const check = () => {
+            const app = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
+            if (!app)
+                return { status: 'Failed', error: { code: 'ApplicationNotFound', message: `The application '${name}' no longer exists.` } };
+            // Rolled back or rolled forward, the operation ends Succeeded: the trap users reported.
+            return { status: this.manager.applications.info(app).Status === 'Upgrading' ? 'InProgress' : 'Succeeded' };
+        };
+        const now = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
+        return this.accepted(base, check, applicationBody(ids, this.manager.applications.info(now)));
+    }
+    accepted(base, check, json) {
+        const id = this.operations.start(check);
+        const subscription = this.options.clusterResourceId.split('/')[2];
+        const location = this.options.location ?? 'eastus';
+        return {
+            status: 202,
+            json,
+            headers: {
+                'Azure-AsyncOperation': `${base}/subscriptions/${subscription}/providers/Microsoft.ServiceFabric/locations/${location}/managedClusterOperations/${id}?api-version=${ARM_API_VERSIONS[0]}`,
+                'Retry-After': this.retryAfter
+            }
+        };
+    }
+}
+class ResourceIds {
+    cluster;
+    constructor(cluster) {
+        this.cluster = cluster;
+    }
+    type(name) {
+        return `${this.cluster}/applicationTypes/${name}`;
+    }
+    version(typeName, version) {
+        return `${this.type(typeName)}/versions/${version}`;
+    }
+    application(name) {
+        return `${this.cluster}/applications/${name}`;
+    }
+    /** [typeName, version] from a version's resource id under this cluster, compared case-insensitively; undefined otherwise. */
+    parseVersion(id) {
+        const prefix = `${this.cluster}/applicationTypes/`.toLowerCase();
+        if (!id.toLowerCase().startsWith(prefix))
+            return undefined;
+        const rest = id.slice(prefix.length).split('/');
+        if (rest.length !== 3 || rest[1].toLowerCase() !== 'versions' || rest[0] === '' || rest[2] === '')
+            return undefined;
+        return [decodeURIComponent(rest[0]), decodeURIComponent(rest[2])];
+    }
+}
+function notFound(type, name) {
+    return new ArmHttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.ServiceFabric/managedClusters/${type}/${name}' was not found.`);
+}
+function parseJson(raw) {
+    try {
+        return JSON.parse(raw.toString('utf8'));
+    }
+    catch {
+        throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    }
+}
+function gatewayPost(pathname, body, apiVersion = '6.0') {
+    return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
 }
 
 ;// CONCATENATED MODULE: ./emulator/api-version.ts
@@ -986,6 +1678,7 @@ function imageStoreRoute(spec) {
     return {
         name: spec.name,
         method: spec.method,
+        family: 'image-store',
         minApiVersion: spec.minApiVersion,
         sessionRoute: spec.sessionRoute,
         handle: ctx => spec.handle(ctx),
@@ -1062,7 +1755,10 @@ class Gateway {
                 journal.countRequest(route.name);
             if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization))
                 throw FabricHttpError.bearerTokenRequired();
-            if (this.parts.faults.enabled && route.injectFaults !== false && (await this.injectFault(req, res, route, ctx.path)))
+            if (this.parts.faults.enabled &&
+                route.injectFaults !== false &&
+                this.parts.faults.appliesTo(route) &&
+                (await this.injectFault(req, res, route, ctx.path)))
                 return;
             if (route.minApiVersion !== undefined)
                 checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
@@ -9141,12 +9837,14 @@ function validationError(message) {
  * type already holds (diff packages, unchanged checksums), and builds the version. A failure is
  * returned as the FabricHttpError a synchronous provision answers.
  */
-async function buildVersion(registry, pkg, buildPath, identity) {
+async function buildVersion(registry, pkg, buildPath, identity, 
+/** An `.sfpkg` has no mark files: only an Image Store upload needs them. */
+requireMarkFiles = true) {
     const typeName = identity.manifest.typeName;
     const clusterHolds = (p) => p.kind === 'ServiceManifest'
         ? registry.heldServiceManifest(typeName, p.name, p.version) !== undefined
         : registry.heldChecksum(typeName, partKey(p)) !== undefined;
-    const layout = validatePackageLayout(pkg.view, { requireMarkFiles: true, clusterHolds });
+    const layout = validatePackageLayout(pkg.view, { requireMarkFiles, clusterHolds });
     if (layout.problems.length > 0) {
         const message = layout.problems.map(p => `${buildPath}/${describeProblem(p)}`).join(' ');
         const marks = layout.problems.every(p => p.kind === 'missing-mark-file');
@@ -9198,6 +9896,25 @@ async function buildVersion(registry, pkg, buildPath, identity) {
         version: { typeName, version: identity.manifest.typeVersion, manifestXml: identity.xml, manifest: identity.manifest, serviceManifests, partChecksums }
     };
 }
+/** `GetServiceTypes` of a provisioned version: each service type of each imported service manifest. */
+function serviceTypeInfos(v) {
+    return v.manifest.serviceManifestImports.flatMap(ref => {
+        const sm = v.serviceManifests.get(ref.name)?.manifest;
+        return (sm?.serviceTypes ?? []).map(t => ({
+            ServiceTypeDescription: {
+                Kind: t.kind,
+                ServiceTypeName: t.name,
+                IsStateful: t.kind === 'Stateful',
+                ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
+                UseImplicitHost: false,
+                PlacementConstraints: ''
+            },
+            ServiceManifestName: ref.name,
+            ServiceManifestVersion: ref.version,
+            IsServiceGroup: false
+        }));
+    });
+}
 
 ;// CONCATENATED MODULE: ./emulator/management/applications.ts
 
@@ -9212,15 +9929,48 @@ class ApplicationRegistry {
         this.now = now;
         this.unhealthyVersions = unhealthyVersions;
     }
+    /** The application, listed or not yet (see `listed`). */
     get(id) {
-        return this.apps.get(id);
+        const app = this.apps.get(id);
+        if (app)
+            this.settle(app);
+        return app;
     }
     all() {
-        return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
+        return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name)).map(a => this.settle(a));
     }
-    add(name, typeName, version, parameters) {
-        const app = { name, id: applicationIdOf(name), typeName, baseVersion: version, baseParameters: parameters };
+    /** Whether a read lists it yet (`createHiddenSeconds` after its create). */
+    listed(app) {
+        return this.now() >= app.listedAt;
+    }
+    add(name, typeName, version, parameters, timing = { hiddenMs: 0, creatingMs: 0 }) {
+        const now = this.now();
+        const app = {
+            name,
+            id: applicationIdOf(name),
+            typeName,
+            baseVersion: version,
+            baseParameters: parameters,
+            listedAt: now + timing.hiddenMs,
+            readyAt: now + timing.hiddenMs + timing.creatingMs
+        };
         this.apps.set(app.id, app);
+        return app;
+    }
+    /** Starts the goal state once the interrupted upgrade has rolled back, at the moment it did. */
+    settle(app) {
+        const ended = app.goal && app.upgrade ? app.upgrade.endedAt(this.now()) : undefined;
+        if (ended === undefined || !app.goal || !app.upgrade)
+            return app;
+        const from = app.upgrade.effective(ended);
+        const goal = app.goal;
+        app.goal = undefined;
+        // [undoc] A goal equal to what the rollback returned to starts nothing.
+        if (goal.targetVersion === from.version && sameParameters(goal.parameters, from.parameters))
+            return app;
+        app.baseVersion = from.version;
+        app.baseParameters = from.parameters;
+        app.upgrade = goal.start(ended);
         return app;
     }
     remove(id) {
@@ -9231,7 +9981,7 @@ class ApplicationRegistry {
         return app.upgrade ? app.upgrade.effective(this.now()) : { version: app.baseVersion, parameters: app.baseParameters };
     }
     isUpgrading(app) {
-        return app.upgrade?.isActive(this.now()) === true;
+        return app.upgrade?.isActive(this.now()) === true || app.goal !== undefined;
     }
     /** Whether an application runs this version, or an upgrade goes to or from it. */
     uses(typeName, version) {
@@ -9252,7 +10002,7 @@ class ApplicationRegistry {
             Name: app.name,
             TypeName: app.typeName,
             TypeVersion: current.version,
-            Status: this.isUpgrading(app) ? 'Upgrading' : 'Ready',
+            Status: this.now() < app.readyAt ? 'Creating' : this.isUpgrading(app) || app.goal ? 'Upgrading' : 'Ready',
             // [undoc] Only the parameters the application was given, not the manifest's defaults.
             Parameters: current.parameters,
             HealthState: this.healthState(app),
@@ -9372,10 +10122,13 @@ function findEndOfCentralDirectory(bytes) {
 
 /** Undefined when the folder does not exist in the store. */
 async function readStoredPackage(store, storePath) {
-    const root = store.diskPath(storePath);
     const st = await store.stat(storePath);
     if (!st?.isDirectory())
         return undefined;
+    return readPackageFolder(store.diskPath(storePath));
+}
+/** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
+async function readPackageFolder(root) {
     const files = [];
     const folders = [];
     for (const e of await external_node_fs_namespaceObject.promises.readdir(root, { recursive: true, withFileTypes: true })) {
@@ -9419,6 +10172,35 @@ async function folderChecksum(dir) {
         hash.update(bytes);
     }
     return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./emulator/management/request-fields.ts
+// Reading a management request: its JSON body and the fields and query parameters it must have,
+// each missing one refused with 400 E_INVALIDARG naming it.
+
+function jsonBody(request, model) {
+    let parsed;
+    try {
+        parsed = JSON.parse(request.body.toString('utf8'));
+    }
+    catch {
+        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
+    return parsed;
+}
+function requiredString(body, field, model) {
+    const value = body[field];
+    if (typeof value !== 'string' || value === '')
+        throw FabricHttpError.invalidArg(`${model}.${field} is required (a string).`);
+    return value;
+}
+function requiredQuery(query, name) {
+    const value = query.get(name);
+    if (!value)
+        throw FabricHttpError.invalidArg(`the query parameter ${name} is required`);
+    return value;
 }
 
 ;// CONCATENATED MODULE: ./emulator/management/upgrades.ts
@@ -9562,6 +10344,39 @@ class RollingUpgrade {
         this.states[this.current] = 'InProgress';
         this.domainSince = now;
     }
+    /** When the upgrade reached RollingForwardCompleted or RollingBackCompleted (undefined before). */
+    endedAt(now) {
+        this.advance(now);
+        return this.finishedAt;
+    }
+    /** Whether a new upgrade request interrupted this one (it rolls back, then the new goal starts). */
+    get interrupted() {
+        return this.failure?.reason === 'Interrupted';
+    }
+    /**
+     * A new upgrade request while this one rolls forward: the cluster rolls this one back and keeps
+     * the request as the goal state, started when the rollback completes [rt]. [undoc] What
+     * GetUpgradeProgress shows meanwhile: this upgrade (its target) rolling back, FailureReason
+     * Interrupted, and the new target in UpgradeStatusDetails.
+     */
+    interrupt(now, goalVersion) {
+        this.advance(now);
+        const domain = this.phase === 'forward' ? itemAt(this.domains, this.current) : '';
+        this.failure = {
+            at: now,
+            reason: 'Interrupted',
+            domain,
+            evaluations: [],
+            details: `Interrupted by a request to upgrade ${this.plan.applicationName} to ${goalVersion}; that upgrade starts once this one is rolled back.`
+        };
+        this.startRollback(now);
+    }
+    /** Renames the goal in the details when another request replaces it during the rollback [undoc]. */
+    retarget(goalVersion) {
+        if (this.failure?.reason === 'Interrupted') {
+            this.failure.details = `Interrupted by a request to upgrade ${this.plan.applicationName} to ${goalVersion}; that upgrade starts once this one is rolled back.`;
+        }
+    }
     /** `$/RollbackUpgrade`. */
     rollback(now) {
         this.advance(now);
@@ -9641,6 +10456,29 @@ class RollingUpgrade {
         };
     }
 }
+/** [undoc] The progress of an application never upgraded: its own version, no domains, state Invalid. */
+function neverUpgradedProgress(app) {
+    const none = { DomainName: '', NodeUpgradeProgressList: [] };
+    return {
+        Name: app.name,
+        TypeName: app.typeName,
+        TargetApplicationTypeVersion: app.version,
+        UpgradeDomains: [],
+        UpgradeState: 'Invalid',
+        NextUpgradeDomain: '',
+        RollingUpgradeMode: 'UnmonitoredAuto',
+        UpgradeDescription: { Name: app.name, TargetApplicationTypeVersion: app.version, Parameters: app.parameters },
+        UpgradeDurationInMilliseconds: 'PT0H0M0S',
+        UpgradeDomainDurationInMilliseconds: 'PT0H0M0S',
+        UnhealthyEvaluations: [],
+        CurrentUpgradeDomainProgress: none,
+        StartTimestampUtc: NO_TIME,
+        FailureTimestampUtc: NO_TIME,
+        FailureReason: 'None',
+        UpgradeDomainProgressAtFailure: none,
+        UpgradeStatusDetails: ''
+    };
+}
 /** `list[i]`, which the upgrade's bookkeeping guarantees is there (one state per domain, indices in range). */
 function itemAt(list, i) {
     const item = list[i];
@@ -9661,18 +10499,9 @@ function isDuration(text) {
     return typeof text === 'string' && (/^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(text) || /^\d+$/.test(text));
 }
 
-;// CONCATENATED MODULE: ./emulator/management/cluster-manager.ts
+;// CONCATENATED MODULE: ./emulator/management/upgrade-request.ts
 
 
-
-
-
-
-
-
-const V60 = [6, 0];
-const V62 = [6, 2];
-const CLEANUP_POLICIES = ['Invalid', 'Default', 'Automatic', 'Manual'];
 const MODES = ['UnmonitoredAuto', 'UnmonitoredManual', 'Monitored'];
 const MONITORING_DURATIONS = [
     'HealthCheckWaitDurationInMilliseconds',
@@ -9690,148 +10519,302 @@ const MONITORING_DEFAULTS = {
     UpgradeDomainTimeoutInMilliseconds: 'P10675199DT02H48M05.4775807S'
 };
 const REPLICA_SET_CHECK_DEFAULT = '42949672925';
+/** Checks the kind, mode, failure action and durations of an ApplicationUpgradeDescription body. */
+function readUpgradeRequest(body) {
+    if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling')
+        throw FabricHttpError.invalidArg(`UpgradeKind '${display(body.UpgradeKind)}' is not Rolling.`);
+    // The mode defaults to UnmonitoredAuto when absent [spec].
+    const mode = (body.RollingUpgradeMode ?? 'UnmonitoredAuto');
+    if (!MODES.includes(mode))
+        throw FabricHttpError.invalidArg(`RollingUpgradeMode '${String(mode)}' is not one of ${MODES.join(', ')}.`);
+    const monitoring = (body.MonitoringPolicy ?? {});
+    if (typeof monitoring !== 'object' || Array.isArray(monitoring))
+        throw FabricHttpError.invalidArg('MonitoringPolicy must be an object.');
+    const failureAction = (monitoring.FailureAction ?? 'Invalid');
+    if (mode === 'Monitored' && failureAction !== 'Rollback' && failureAction !== 'Manual') {
+        // [rt] A monitored upgrade must say what to do when a health check fails.
+        throw FabricHttpError.invalidArg('A Monitored upgrade needs MonitoringPolicy.FailureAction Rollback or Manual.');
+    }
+    for (const field of MONITORING_DURATIONS) {
+        if (monitoring[field] !== undefined && !isDuration(monitoring[field])) {
+            throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${display(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
+        }
+    }
+    return {
+        mode,
+        failureAction,
+        describe: (name, target, parameters) => ({
+            Name: name,
+            TargetApplicationTypeVersion: target,
+            Parameters: parameters,
+            UpgradeKind: 'Rolling',
+            RollingUpgradeMode: mode,
+            UpgradeReplicaSetCheckTimeoutInSeconds: display(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
+            ForceRestart: body.ForceRestart === true,
+            MonitoringPolicy: {
+                FailureAction: failureAction,
+                ...Object.fromEntries(MONITORING_DURATIONS.map(f => [f, monitoring[f] ?? MONITORING_DEFAULTS[f]]))
+            },
+            ApplicationHealthPolicy: {
+                ConsiderWarningAsError: false,
+                MaxPercentUnhealthyDeployedApplications: 0,
+                ...(body.ApplicationHealthPolicy ?? {})
+            }
+        })
+    };
+}
+/** A JSON value of a request body as text for a message or a string field. */
+function display(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+;// CONCATENATED MODULE: ./emulator/management/external-store.ts
+// The ExternalStore provision kind (cluster management reference, "Provision from an external
+// store"): the cluster downloads an `.sfpkg` from the URL it is given, unpacks it and hands it to the
+// same image builder as an Image Store package. Here the download is made while the provision
+// request is answered; the package is unpacked into a temporary folder, deleted after the build.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** [undoc] The largest `.sfpkg` the emulator downloads (it holds it in memory to unpack it). */
+const MAX_SFPKG_BYTES = 512 * 1024 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+/**
+ * Checks the ExternalStore description, downloads and unpacks the `.sfpkg`, and reads its manifest.
+ * [undoc] Every failure here (bad URL, download, archive, name or version) is answered at once with
+ * 400, also to an asynchronous provision; the layout rules that follow fail as for an Image Store package.
+ */
+async function fetchExternalPackage(body, ca) {
+    const model = 'ExternalStoreProvisionApplicationTypeDescription';
+    const field = (name) => {
+        const v = body[name];
+        if (typeof v !== 'string' || v === '')
+            throw FabricHttpError.invalidArg(`${model}.${name} is required (a string).`);
+        return v;
+    };
+    const uri = field('ApplicationPackageDownloadUri');
+    const typeName = field('ApplicationTypeName');
+    const typeVersion = field('ApplicationTypeVersion');
+    let url;
+    try {
+        url = new URL(uri);
+    }
+    catch {
+        throw FabricHttpError.invalidArg(`${model}.ApplicationPackageDownloadUri is not a URI.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri must be http or https, not ${url.protocol}.`);
+    if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
+        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri '${url.origin}${url.pathname}' does not name a file ending in .sfpkg.`);
+    }
+    const buildPath = `${url.origin}${url.pathname}`;
+    const bytes = await download(url, buildPath, ca);
+    const problem = zipProblem(bytes);
+    if (problem !== undefined)
+        throw validationError(`The application package '${buildPath}' is not a valid .sfpkg: ${problem}.`);
+    const root = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join((0,external_node_os_namespaceObject.tmpdir)(), 'sfu-emulator-sfpkg-'));
+    const dispose = () => (0,external_node_fs_promises_namespaceObject.rm)(root, { recursive: true, force: true });
+    try {
+        await unzipInto(bytes, root, buildPath);
+        const pkg = await readPackageFolder(root);
+        const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
+        if (xml === undefined)
+            throw validationError(`The BuildLayout of the application in '${buildPath}' is invalid. ${APPLICATION_MANIFEST_FILE} is missing.`);
+        let manifest;
+        try {
+            manifest = parseApplicationManifest(xml, `${buildPath}/${APPLICATION_MANIFEST_FILE}`);
+        }
+        catch (err) {
+            if (err instanceof ManifestError)
+                throw validationError(err.message);
+            throw err;
+        }
+        if (manifest.typeName !== typeName || manifest.typeVersion !== typeVersion) {
+            throw validationError(`The application type ${typeName} ${typeVersion} of the provision does not match ${manifest.typeName} ${manifest.typeVersion} in the ApplicationManifest.xml of '${buildPath}'.`);
+        }
+        return { pkg, identity: { xml, manifest }, buildPath, dispose };
+    }
+    catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+/** GET without redirects, a timeout and a size bound; `ca` is trusted besides Node's CAs (for a local https Azurite). */
+function download(url, shown, ca) {
+    const failed = (why) => validationError(`Could not download the application package '${shown}': ${why}.`);
+    return new Promise((resolve, reject) => {
+        const options = url.protocol === 'https:' && ca !== undefined ? { ca: [...external_node_tls_namespaceObject.rootCertificates, ca] } : {};
+        const req = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS }, res => {
+            if (res.statusCode !== 200) {
+                res.resume();
+                reject(failed(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+                return;
+            }
+            const chunks = [];
+            let total = 0;
+            res.on('data', (chunk) => {
+                total += chunk.length;
+                if (total > MAX_SFPKG_BYTES) {
+                    req.destroy();
+                    reject(failed(`it is larger than the emulator's ${MAX_SFPKG_BYTES} bytes`));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('end', () => resolve(Buffer.concat(chunks)));
+            res.on('error', err => reject(failed(err.message)));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)));
+        req.on('error', err => reject(failed(err.message)));
+    });
+}
+const LOCAL_HEADER = 0x04034b50;
+const external_store_CENTRAL_ENTRY = 0x02014b50;
+/** Unpacks an archive `zipProblem` accepted (so its entries are relative `/` paths): stored or deflated entries, zip64 included, CRC-32 checked. */
+async function unzipInto(bytes, root, shown) {
+    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    let entries = bytes.readUInt16LE(eocd + 10);
+    let offset = bytes.readUInt32LE(eocd + 16);
+    if (entries === 0xffff || offset === 0xffffffff) {
+        const at = Number(bytes.readBigUInt64LE(eocd - 20 + 8));
+        entries = Number(bytes.readBigUInt64LE(at + 32));
+        offset = Number(bytes.readBigUInt64LE(at + 48));
+    }
+    const bad = (why) => validationError(`The application package '${shown}' is not a valid .sfpkg: ${why}.`);
+    let p = offset;
+    for (let i = 0; i < entries; i++) {
+        if (bytes.readUInt32LE(p) !== external_store_CENTRAL_ENTRY)
+            throw bad(`central directory entry ${i + 1} is damaged`);
+        const method = bytes.readUInt16LE(p + 10);
+        const crc = bytes.readUInt32LE(p + 16);
+        let compressedSize = bytes.readUInt32LE(p + 20);
+        let size = bytes.readUInt32LE(p + 24);
+        const nameLength = bytes.readUInt16LE(p + 28);
+        const extraLength = bytes.readUInt16LE(p + 30);
+        const commentLength = bytes.readUInt16LE(p + 32);
+        let localOffset = bytes.readUInt32LE(p + 42);
+        const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
+        // zip64 extended information: the fields whose classic value is all ones, in this order.
+        for (let e = p + 46 + nameLength; e < p + 46 + nameLength + extraLength;) {
+            const id = bytes.readUInt16LE(e);
+            const len = bytes.readUInt16LE(e + 2);
+            if (id === 0x0001) {
+                let q = e + 4;
+                if (size === 0xffffffff) {
+                    size = Number(bytes.readBigUInt64LE(q));
+                    q += 8;
+                }
+                if (compressedSize === 0xffffffff) {
+                    compressedSize = Number(bytes.readBigUInt64LE(q));
+                    q += 8;
+                }
+                if (localOffset === 0xffffffff)
+                    localOffset = Number(bytes.readBigUInt64LE(q));
+            }
+            e += 4 + len;
+        }
+        p += 46 + nameLength + extraLength + commentLength;
+        const target = external_node_path_namespaceObject.join(root, ...name.split('/').filter(s => s !== ''));
+        if (name.endsWith('/')) {
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(target, { recursive: true });
+            continue;
+        }
+        if (bytes.readUInt32LE(localOffset) !== LOCAL_HEADER)
+            throw bad(`the local header of '${name}' is damaged`);
+        const dataAt = localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
+        const data = bytes.subarray(dataAt, dataAt + compressedSize);
+        let content;
+        if (method === 0)
+            content = data;
+        else if (method === 8) {
+            try {
+                content = external_node_zlib_namespaceObject.inflateRawSync(data);
+            }
+            catch {
+                throw bad(`'${name}' does not inflate`);
+            }
+        }
+        else
+            throw bad(`'${name}' uses compression method ${method} (only stored and deflate are read)`);
+        if (content.length !== size || external_node_zlib_namespaceObject.crc32(content) !== crc)
+            throw bad(`'${name}' does not match its size or CRC-32`);
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(target), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(target, content);
+    }
+}
+
+;// CONCATENATED MODULE: ./emulator/management/cluster-manager.ts
+
+
+
+
+
+
+
+
+
+
+
+const V62 = [6, 2];
+const CLEANUP_POLICIES = ['Invalid', 'Default', 'Automatic', 'Manual'];
 class ClusterManager {
     store;
-    journal;
-    maxApiVersion;
     types;
     applications;
-    routes;
     domains;
     domainMs;
     provisionMs;
+    createTiming;
     unhealthy;
     now;
     /** Type versions whose package the image builder is reading right now. */
     building = new Set();
-    constructor(store, journal, maxApiVersion, options = {}) {
+    externalStoreCa;
+    constructor(store, options = {}) {
         this.store = store;
-        this.journal = journal;
-        this.maxApiVersion = maxApiVersion;
         this.now = options.clock ?? Date.now;
+        this.externalStoreCa = options.externalStoreCa;
         const count = options.upgradeDomains ?? 3;
         // [undoc] Upgrade domain names: the local development cluster's style.
         this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
         this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
         this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
+        this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
         this.unhealthy = new Set(options.unhealthyVersions ?? []);
         this.types = new ApplicationTypeRegistry(this.now);
         this.applications = new ApplicationRegistry(this.now, this.unhealthy);
-        this.routes = this.buildRoutes();
     }
-    handles(_method, pathname) {
-        const first = pathname
-            .split('/')
-            .find(s => s !== '')
-            ?.toLowerCase();
-        return first === 'applicationtypes' || first === 'applications';
-    }
-    async handle(request) {
-        const segments = request.pathname.split('/').filter(s => s !== '');
-        let decoded;
-        try {
-            decoded = segments.map(s => decodeURIComponent(s));
-        }
-        catch {
-            throw FabricHttpError.invalidArg('the path is not valid percent-encoding');
-        }
-        const family = decoded[0]?.toLowerCase();
-        const dollar = decoded.indexOf('$');
-        const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
-        const action = dollar < 0
-            ? ''
-            : decoded
-                .slice(dollar + 1)
-                .join('/')
-                .toLowerCase();
-        const route = resources.length <= 1
-            ? this.routes.find(r => r.family === family && r.method === request.method && r.withResource === (resources.length === 1) && r.action.toLowerCase() === action)
-            : undefined;
-        if (!route)
-            throw FabricHttpError.invalidArg(`no route for ${request.method} ${request.pathname}`);
-        this.journal.countRequest(route.name);
-        checkApiVersion(request.query, V60, this.maxApiVersion);
-        checkTimeout(request.query);
-        if (route.method === 'GET')
-            return route.handle(request, resources[0]);
-        const detail = { resource: resources[0], ...journalDetail(request.body) };
-        try {
-            const answer = await route.handle(request, resources[0]);
-            this.journal.management(route.name, { ...detail, status: answer.status });
-            return answer;
-        }
-        catch (err) {
-            if (err instanceof FabricHttpError)
-                this.journal.management(route.name, { ...detail, status: err.status, code: err.code });
-            throw err;
-        }
-    }
-    buildRoutes() {
-        const r = (name, method, family, withResource, action, handle) => ({
-            name,
-            method,
-            family,
-            withResource,
-            action,
-            handle
-        });
-        return [
-            r('provision', 'POST', 'applicationtypes', false, 'Provision', req => this.provision(req)),
-            r('list-application-types', 'GET', 'applicationtypes', false, '', req => this.listTypes(req, undefined)),
-            r('get-application-type', 'GET', 'applicationtypes', true, '', (req, name) => this.listTypes(req, name)),
-            r('get-application-manifest', 'GET', 'applicationtypes', true, 'GetApplicationManifest', (req, name) => this.applicationManifest(req, name)),
-            r('get-service-manifest', 'GET', 'applicationtypes', true, 'GetServiceManifest', (req, name) => this.serviceManifest(req, name)),
-            r('get-service-types', 'GET', 'applicationtypes', true, 'GetServiceTypes', (req, name) => this.serviceTypes(req, name)),
-            r('unprovision', 'POST', 'applicationtypes', true, 'Unprovision', (req, name) => this.unprovision(req, name)),
-            r('list-applications', 'GET', 'applications', false, '', () => this.listApplications()),
-            r('get-application', 'GET', 'applications', true, '', (_req, id) => this.getApplication(id)),
-            r('create-application', 'POST', 'applications', false, 'Create', req => this.createApplication(req)),
-            r('delete-application', 'POST', 'applications', true, 'Delete', (_req, id) => this.deleteApplication(id)),
-            r('upgrade-application', 'POST', 'applications', true, 'Upgrade', (req, id) => this.upgrade(req, id)),
-            r('get-upgrade-progress', 'GET', 'applications', true, 'GetUpgradeProgress', (_req, id) => this.upgradeProgress(id)),
-            r('rollback-upgrade', 'POST', 'applications', true, 'RollbackUpgrade', (_req, id) => this.rollback(id)),
-            r('move-to-next-upgrade-domain', 'POST', 'applications', true, 'MoveToNextUpgradeDomain', (req, id) => this.moveToNext(req, id)),
-            r('get-application-health', 'GET', 'applications', true, 'GetHealth', (_req, id) => this.getHealth(id))
-        ];
-    }
-    // ---- checks -------------------------------------------------------------------------------
     apiVersionOf(query) {
         return parseApiVersion(query.get('api-version'));
     }
-    jsonBody(request, model) {
-        let parsed;
-        try {
-            parsed = JSON.parse(request.body.toString('utf8'));
-        }
-        catch {
-            throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-            throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-        return parsed;
-    }
-    requiredString(body, field, model) {
-        const value = body[field];
-        if (typeof value !== 'string' || value === '')
-            throw FabricHttpError.invalidArg(`${model}.${field} is required (a string).`);
-        return value;
-    }
-    requiredQuery(query, name) {
-        const value = query.get(name);
-        if (!value)
-            throw FabricHttpError.invalidArg(`the query parameter ${name} is required`);
-        return value;
-    }
     application(id) {
         const app = this.applications.get(id);
-        if (!app)
+        if (!app || !this.applications.listed(app))
             throw new FabricHttpError(404, ManagementErrorCode.ApplicationNotFound, `Application 'fabric:/${id.split('~').join('/')}' does not exist.`);
         return app;
     }
     // ---- application types ---------------------------------------------------------------------
     async provision(request) {
         const model = 'ProvisionApplicationTypeDescription';
-        const body = this.jsonBody(request, model);
+        const body = jsonBody(request, model);
         let isAsync = false;
         let cleanup = 'Default';
         if (compareApiVersions(this.apiVersionOf(request.query), V62) >= 0) {
@@ -9839,9 +10822,7 @@ class ClusterManager {
             if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
                 throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
             }
-            if (body.Kind === 'ExternalStore')
-                throw FabricHttpError.invalidArg('Kind ExternalStore (download from a URI) is not supported by the emulator: use ImageStorePath.');
-            if (body.Kind !== 'ImageStorePath')
+            if (body.Kind !== 'ImageStorePath' && body.Kind !== 'ExternalStore')
                 throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
             if (body.Async !== undefined && typeof body.Async !== 'boolean')
                 throw FabricHttpError.invalidArg(`${model}.Async must be true or false.`);
@@ -9854,11 +10835,22 @@ class ClusterManager {
         }
         // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
         // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
-        const buildPath = this.requiredString(body, 'ApplicationTypeBuildPath', model);
-        const storePath = normalizeStorePath(buildPath);
-        this.store.diskPath(storePath); // refuses `.` and `..`
-        const pkg = await readStoredPackage(this.store, storePath);
-        const identity = readPackageIdentity(pkg, buildPath);
+        // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
+        const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
+        try {
+            return await this.provisionPackage(body, external, isAsync, cleanup);
+        }
+        finally {
+            await external?.dispose();
+        }
+    }
+    async provisionPackage(body, external, isAsync, cleanup) {
+        const buildPath = external?.buildPath ?? requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
+        const storePath = external ? undefined : normalizeStorePath(buildPath);
+        if (storePath !== undefined)
+            this.store.diskPath(storePath); // refuses `.` and `..`
+        const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath));
+        const identity = external?.identity ?? readPackageIdentity(pkg, buildPath);
         const { typeName, typeVersion } = identity.manifest;
         const existing = this.types.find(typeName, typeVersion) ?? this.types.findIgnoringCase(typeName, typeVersion);
         if (existing) {
@@ -9879,7 +10871,7 @@ class ClusterManager {
         this.building.add(key);
         let built;
         try {
-            built = await buildVersion(this.types, pkg, buildPath, identity);
+            built = await buildVersion(this.types, pkg, buildPath, identity, external === undefined);
         }
         finally {
             this.building.delete(key);
@@ -9908,7 +10900,7 @@ class ClusterManager {
         this.types.add({ ...built.version, acceptedAt, readyAt });
         // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
         // The cluster has copied what it needs, so the package goes at once.
-        if (cleanup !== 'Manual')
+        if (cleanup !== 'Manual' && storePath !== undefined)
             await this.store.delete(storePath);
         return { status: isAsync ? 202 : 200 };
     }
@@ -9920,7 +10912,7 @@ class ClusterManager {
         return { status: 200, json };
     }
     availableVersion(name, query) {
-        const version = this.requiredQuery(query, 'ApplicationTypeVersion');
+        const version = requiredQuery(query, 'ApplicationTypeVersion');
         const v = this.types.findAvailable(name, version);
         if (!v) {
             throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${name} version ${version} is not provisioned (or not yet Available).`);
@@ -9932,7 +10924,7 @@ class ClusterManager {
     }
     serviceManifest(request, name) {
         const v = this.availableVersion(name, request.query);
-        const serviceName = this.requiredQuery(request.query, 'ServiceManifestName');
+        const serviceName = requiredQuery(request.query, 'ServiceManifestName');
         const sm = v.serviceManifests.get(serviceName);
         if (!sm) {
             // [undoc] The code of this 404.
@@ -9942,28 +10934,13 @@ class ClusterManager {
     }
     serviceTypes(request, name) {
         const v = this.availableVersion(name, request.query);
-        const json = v.manifest.serviceManifestImports.flatMap(ref => {
-            const sm = v.serviceManifests.get(ref.name)?.manifest;
-            return (sm?.serviceTypes ?? []).map(t => ({
-                ServiceTypeDescription: {
-                    Kind: t.kind,
-                    ServiceTypeName: t.name,
-                    IsStateful: t.kind === 'Stateful',
-                    ...(t.kind === 'Stateful' ? { HasPersistedState: t.hasPersistedState } : {}),
-                    UseImplicitHost: false,
-                    PlacementConstraints: ''
-                },
-                ServiceManifestName: ref.name,
-                ServiceManifestVersion: ref.version,
-                IsServiceGroup: false
-            }));
-        });
+        const json = serviceTypeInfos(v);
         return { status: 200, json };
     }
     unprovision(request, name) {
         const model = 'UnprovisionApplicationTypeDescriptionInfo';
-        const body = this.jsonBody(request, model);
-        const version = this.requiredString(body, 'ApplicationTypeVersion', model);
+        const body = jsonBody(request, model);
+        const version = requiredString(body, 'ApplicationTypeVersion', model);
         const v = this.types.find(name, version);
         if (!v)
             throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${name} version ${version} is not provisioned.`);
@@ -9980,20 +10957,21 @@ class ClusterManager {
     }
     // ---- applications --------------------------------------------------------------------------
     listApplications() {
-        const json = { ContinuationToken: '', Items: this.applications.all().map(a => this.applications.info(a)) };
+        const listed = this.applications.all().filter(a => this.applications.listed(a));
+        const json = { ContinuationToken: '', Items: listed.map(a => this.applications.info(a)) };
         return { status: 200, json };
     }
     getApplication(id) {
         const app = this.applications.get(id);
-        // A missing application answers 204, not 404 [spec].
-        return app ? { status: 200, json: this.applications.info(app) } : { status: 204 };
+        // A missing application answers 204, not 404 [spec]; so does one created but not listed yet [undoc].
+        return app && this.applications.listed(app) ? { status: 200, json: this.applications.info(app) } : { status: 204 };
     }
     createApplication(request) {
         const model = 'ApplicationDescription';
-        const body = this.jsonBody(request, model);
-        const name = this.requiredString(body, 'Name', model);
-        const typeName = this.requiredString(body, 'TypeName', model);
-        const typeVersion = this.requiredString(body, 'TypeVersion', model);
+        const body = jsonBody(request, model);
+        const name = requiredString(body, 'Name', model);
+        const typeName = requiredString(body, 'TypeName', model);
+        const typeVersion = requiredString(body, 'TypeVersion', model);
         const problem = applicationNameProblem(name);
         if (problem)
             throw new FabricHttpError(400, ManagementErrorCode.InvalidNameUri, `'${name}' is not a valid application name: ${problem}.`);
@@ -10005,7 +10983,7 @@ class ClusterManager {
         const existing = this.applications.all().find(a => a.name === name);
         if (existing)
             throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyExists, `Application ${name} already exists.`);
-        this.applications.add(name, typeName, typeVersion, parameters);
+        this.applications.add(name, typeName, typeVersion, parameters, this.createTiming);
         return { status: 201 };
     }
     deleteApplication(id) {
@@ -10016,30 +10994,12 @@ class ClusterManager {
     upgrade(request, id) {
         const model = 'ApplicationUpgradeDescription';
         const app = this.application(id);
-        const body = this.jsonBody(request, model);
-        const name = this.requiredString(body, 'Name', model);
+        const body = jsonBody(request, model);
+        const name = requiredString(body, 'Name', model);
         if (name !== app.name)
             throw FabricHttpError.invalidArg(`${model}.Name '${name}' is not the application of the route (${app.name}).`);
-        const target = this.requiredString(body, 'TargetApplicationTypeVersion', model);
-        if (body.UpgradeKind !== undefined && body.UpgradeKind !== 'Rolling')
-            throw FabricHttpError.invalidArg(`UpgradeKind '${display(body.UpgradeKind)}' is not Rolling.`);
-        // The mode defaults to UnmonitoredAuto when absent [spec].
-        const mode = (body.RollingUpgradeMode ?? 'UnmonitoredAuto');
-        if (!MODES.includes(mode))
-            throw FabricHttpError.invalidArg(`RollingUpgradeMode '${String(mode)}' is not one of ${MODES.join(', ')}.`);
-        const monitoring = (body.MonitoringPolicy ?? {});
-        if (typeof monitoring !== 'object' || Array.isArray(monitoring))
-            throw FabricHttpError.invalidArg('MonitoringPolicy must be an object.');
-        const failureAction = (monitoring.FailureAction ?? 'Invalid');
-        if (mode === 'Monitored' && failureAction !== 'Rollback' && failureAction !== 'Manual') {
-            // [rt] A monitored upgrade must say what to do when a health check fails.
-            throw FabricHttpError.invalidArg('A Monitored upgrade needs MonitoringPolicy.FailureAction Rollback or Manual.');
-        }
-        for (const field of MONITORING_DURATIONS) {
-            if (monitoring[field] !== undefined && !isDuration(monitoring[field])) {
-                throw FabricHttpError.invalidArg(`MonitoringPolicy.${field} '${display(monitoring[field])}' is not an ISO 8601 duration or a number of milliseconds.`);
-            }
-        }
+        const target = requiredString(body, 'TargetApplicationTypeVersion', model);
+        const asked = readUpgradeRequest(body);
         const v = this.types.findAvailable(app.typeName, target);
         if (!v) {
             throw new FabricHttpError(404, ManagementErrorCode.ApplicationTypeNotFound, `Application type ${app.typeName} version ${target} is not provisioned (or not yet Available).`);
@@ -10047,85 +11007,55 @@ class ClusterManager {
         const parameters = checkParameters(body.Parameters, v.manifest, `${model}.Parameters`);
         const now = this.now();
         const current = this.applications.current(app);
-        let from = current;
-        if (app.upgrade?.isActive(now)) {
-            const rolling = app.upgrade;
-            if (rolling.isRollingBack(now)) {
-                throw new FabricHttpError(409, ManagementErrorCode.ApplicationUpgradeInProgress, `${app.name} is rolling back an upgrade: wait until it completes.`);
-            }
-            // [undoc] The same request again while it rolls changes nothing.
-            if (rolling.plan.targetVersion === target && sameParameters(rolling.plan.parameters, parameters))
-                return { status: 200 };
-            // A new upgrade interrupts the one rolling and retargets it [rt]; a rollback returns to the
-            // version before both.
-            from = { version: rolling.plan.fromVersion, parameters: rolling.plan.fromParameters };
-        }
-        else if (current.version === target && sameParameters(current.parameters, parameters)) {
-            throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion, `${app.name} already runs ${app.typeName} ${target} with these parameters.`);
-        }
-        const description = {
-            Name: app.name,
-            TargetApplicationTypeVersion: target,
-            Parameters: parameters,
-            UpgradeKind: 'Rolling',
-            RollingUpgradeMode: mode,
-            UpgradeReplicaSetCheckTimeoutInSeconds: display(body.UpgradeReplicaSetCheckTimeoutInSeconds ?? REPLICA_SET_CHECK_DEFAULT),
-            ForceRestart: body.ForceRestart === true,
-            MonitoringPolicy: {
-                FailureAction: failureAction,
-                ...Object.fromEntries(MONITORING_DURATIONS.map(f => [f, monitoring[f] ?? MONITORING_DEFAULTS[f]]))
-            },
-            ApplicationHealthPolicy: {
-                ConsiderWarningAsError: false,
-                MaxPercentUnhealthyDeployedApplications: 0,
-                ...(body.ApplicationHealthPolicy ?? {})
-            }
-        };
-        app.baseVersion = from.version;
-        app.baseParameters = from.parameters;
-        app.upgrade = new RollingUpgrade({
+        const start = (from, at) => new RollingUpgrade({
             applicationName: app.name,
             typeName: app.typeName,
             fromVersion: from.version,
             fromParameters: from.parameters,
             targetVersion: target,
             parameters,
-            mode,
-            failureAction,
-            description,
+            mode: asked.mode,
+            failureAction: asked.failureAction,
+            description: asked.describe(app.name, target, parameters),
             unhealthyTarget: this.unhealthy.has(target)
-        }, this.domains, this.domainMs, now);
+        }, this.domains, this.domainMs, at);
+        if (app.upgrade?.isActive(now)) {
+            const rolling = app.upgrade;
+            const from = { version: rolling.plan.fromVersion, parameters: rolling.plan.fromParameters };
+            if (rolling.isRollingBack(now)) {
+                // [undoc] During the rollback of an interrupted upgrade, a newer request replaces the goal
+                // (the same one again changes nothing); a rollback after a failure must complete first.
+                if (!rolling.interrupted || !app.goal) {
+                    throw new FabricHttpError(409, ManagementErrorCode.ApplicationUpgradeInProgress, `${app.name} is rolling back an upgrade: wait until it completes.`);
+                }
+                if (app.goal.targetVersion !== target || !sameParameters(app.goal.parameters, parameters)) {
+                    app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
+                    rolling.retarget(target);
+                }
+                return { status: 200 };
+            }
+            // [undoc] The same request again while it rolls forward changes nothing.
+            if (rolling.plan.targetVersion === target && sameParameters(rolling.plan.parameters, parameters))
+                return { status: 200 };
+            // A new request interrupts the running upgrade: the cluster rolls it back and keeps the new
+            // request as the goal state, started when the rollback completes [rt].
+            rolling.interrupt(now, target);
+            app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
+            return { status: 200 };
+        }
+        if (current.version === target && sameParameters(current.parameters, parameters)) {
+            throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion, `${app.name} already runs ${app.typeName} ${target} with these parameters.`);
+        }
+        app.baseVersion = current.version;
+        app.baseParameters = current.parameters;
+        app.upgrade = start(current, now);
         return { status: 200 };
     }
     upgradeProgress(id) {
         const app = this.application(id);
         if (app.upgrade)
             return { status: 200, json: app.upgrade.progress(this.now()) };
-        // [undoc] An application never upgraded: its own version, no domains, state Invalid.
-        const stamp = '0001-01-01T00:00:00.000Z';
-        const none = { DomainName: '', NodeUpgradeProgressList: [] };
-        return {
-            status: 200,
-            json: {
-                Name: app.name,
-                TypeName: app.typeName,
-                TargetApplicationTypeVersion: app.baseVersion,
-                UpgradeDomains: [],
-                UpgradeState: 'Invalid',
-                NextUpgradeDomain: '',
-                RollingUpgradeMode: 'UnmonitoredAuto',
-                UpgradeDescription: { Name: app.name, TargetApplicationTypeVersion: app.baseVersion, Parameters: app.baseParameters },
-                UpgradeDurationInMilliseconds: 'PT0H0M0S',
-                UpgradeDomainDurationInMilliseconds: 'PT0H0M0S',
-                UnhealthyEvaluations: [],
-                CurrentUpgradeDomainProgress: none,
-                StartTimestampUtc: stamp,
-                FailureTimestampUtc: stamp,
-                FailureReason: 'None',
-                UpgradeDomainProgressAtFailure: none,
-                UpgradeStatusDetails: ''
-            }
-        };
+        return { status: 200, json: neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters }) };
     }
     rollback(id) {
         const app = this.application(id);
@@ -10136,7 +11066,7 @@ class ClusterManager {
     }
     moveToNext(request, id) {
         const app = this.application(id);
-        const domain = this.requiredString(this.jsonBody(request, 'ResumeApplicationUpgradeDescription'), 'UpgradeDomain', 'ResumeApplicationUpgradeDescription');
+        const domain = requiredString(jsonBody(request, 'ResumeApplicationUpgradeDescription'), 'UpgradeDomain', 'ResumeApplicationUpgradeDescription');
         if (!app.upgrade)
             throw new FabricHttpError(400, ManagementErrorCode.ApplicationNotUpgrading, `${app.name} is not upgrading.`);
         app.upgrade.moveToNext(domain, this.now());
@@ -10145,6 +11075,87 @@ class ClusterManager {
     getHealth(id) {
         return { status: 200, json: this.applications.health(this.application(id)) };
     }
+}
+
+;// CONCATENATED MODULE: ./emulator/management/routes.ts
+
+const MANAGEMENT_FAMILY = 'management';
+/** `/ApplicationTypes[/{name}][/$/{action}]` and `/Applications[/{id}][/$/{action}]`, decoded; undefined for any other path. */
+function parseManagementPath(pathname) {
+    let decoded;
+    try {
+        decoded = pathname
+            .split('/')
+            .filter(s => s !== '')
+            .map(s => decodeURIComponent(s));
+    }
+    catch {
+        return undefined;
+    }
+    const family = decoded[0]?.toLowerCase();
+    if (family !== 'applicationtypes' && family !== 'applications')
+        return undefined;
+    const dollar = decoded.indexOf('$');
+    const resources = decoded.slice(1, dollar < 0 ? undefined : dollar);
+    const action = dollar < 0
+        ? ''
+        : decoded
+            .slice(dollar + 1)
+            .join('/')
+            .toLowerCase();
+    return { family, resources, action };
+}
+function managementRoutes(manager, journal) {
+    const op = (name, method, family, withResource, action, run) => toRoute({ name, method, family, withResource, action, run }, journal);
+    return [
+        op('provision', 'POST', 'applicationtypes', false, 'Provision', req => manager.provision(req)),
+        op('list-application-types', 'GET', 'applicationtypes', false, '', req => manager.listTypes(req, undefined)),
+        op('get-application-type', 'GET', 'applicationtypes', true, '', (req, name) => manager.listTypes(req, name)),
+        op('get-application-manifest', 'GET', 'applicationtypes', true, 'GetApplicationManifest', (req, name) => manager.applicationManifest(req, name)),
+        op('get-service-manifest', 'GET', 'applicationtypes', true, 'GetServiceManifest', (req, name) => manager.serviceManifest(req, name)),
+        op('get-service-types', 'GET', 'applicationtypes', true, 'GetServiceTypes', (req, name) => manager.serviceTypes(req, name)),
+        op('unprovision', 'POST', 'applicationtypes', true, 'Unprovision', (req, name) => manager.unprovision(req, name)),
+        op('list-applications', 'GET', 'applications', false, '', () => manager.listApplications()),
+        op('get-application', 'GET', 'applications', true, '', (_req, id) => manager.getApplication(id)),
+        op('create-application', 'POST', 'applications', false, 'Create', req => manager.createApplication(req)),
+        op('delete-application', 'POST', 'applications', true, 'Delete', (_req, id) => manager.deleteApplication(id)),
+        op('upgrade-application', 'POST', 'applications', true, 'Upgrade', (req, id) => manager.upgrade(req, id)),
+        op('get-upgrade-progress', 'GET', 'applications', true, 'GetUpgradeProgress', (_req, id) => manager.upgradeProgress(id)),
+        op('rollback-upgrade', 'POST', 'applications', true, 'RollbackUpgrade', (_req, id) => manager.rollback(id)),
+        op('move-to-next-upgrade-domain', 'POST', 'applications', true, 'MoveToNextUpgradeDomain', (req, id) => manager.moveToNext(req, id)),
+        op('get-application-health', 'GET', 'applications', true, 'GetHealth', (_req, id) => manager.getHealth(id))
+    ];
+}
+function toRoute(spec, journal) {
+    const action = spec.action.toLowerCase();
+    return {
+        name: spec.name,
+        method: spec.method,
+        family: MANAGEMENT_FAMILY,
+        minApiVersion: '6.0',
+        match: p => {
+            const parsed = parseManagementPath(p.pathname);
+            return parsed !== undefined && parsed.family === spec.family && parsed.action === action && parsed.resources.length === (spec.withResource ? 1 : 0);
+        },
+        handle: async (ctx) => {
+            const resource = parseManagementPath(ctx.pathname)?.resources[0] ?? '';
+            const body = spec.method === 'POST' ? await ctx.readBody() : Buffer.alloc(0);
+            const request = { method: spec.method, pathname: ctx.pathname, query: ctx.query, body };
+            let answer;
+            try {
+                answer = await spec.run(request, resource);
+            }
+            catch (err) {
+                if (spec.method === 'POST' && err instanceof FabricHttpError)
+                    journal.management(spec.name, { ...detailOf(resource, body), status: err.status, code: err.code });
+                throw err;
+            }
+            // The work is done here, before the answer: a lost-answer fault drops only the answer.
+            if (spec.method === 'POST')
+                journal.management(spec.name, { ...detailOf(resource, body), status: answer.status });
+            await ctx.replyJson(answer.status, answer.json);
+        }
+    };
 }
 const JOURNALED_FIELDS = [
     'ApplicationTypeBuildPath',
@@ -10159,15 +11170,15 @@ const JOURNALED_FIELDS = [
     'UpgradeDomain'
 ];
 /** The identifying fields of a request body, for the journal (parameters are left out). */
-function journalDetail(body) {
+function detailOf(resource, body) {
+    const out = { resource: resource === '' ? undefined : resource };
     let parsed;
     try {
         parsed = JSON.parse(body.toString('utf8'));
     }
     catch {
-        return {};
+        return out;
     }
-    const out = {};
     if (typeof parsed !== 'object' || parsed === null)
         return out;
     for (const field of JOURNALED_FIELDS) {
@@ -10180,10 +11191,6 @@ function journalDetail(body) {
         out.FailureAction = failureAction;
     return out;
 }
-/** A JSON value of a request body as text for a message or a string field. */
-function display(value) {
-    return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-}
 
 ;// CONCATENATED MODULE: ./emulator/options.ts
 /** Whether the emulated cluster compares paths case-insensitively (see EmulatorOptions.caseInsensitive). */
@@ -10191,8 +11198,6 @@ function isCaseInsensitive(options) {
     return options.caseInsensitive ?? (options.pathSeparator ?? '\\') === '\\';
 }
 
-;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./emulator/replies.ts
 
 
@@ -10246,8 +11251,6 @@ class Replies {
     }
 }
 
-;// CONCATENATED MODULE: external "node:stream"
-const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./emulator/request-body.ts
@@ -10382,10 +11385,16 @@ async function uploadFile(deps, ctx) {
     }
     const staged = deps.store.newStagingFile('put');
     let bytes;
+    let dropped = false;
     deps.writeOrder.putStarted(ctx.storePath);
     try {
         bytes = await receiveBodyInto(ctx, staged);
-        await deps.store.install(staged, ctx.storePath);
+        dropped = deps.dropper.drops(ctx.storePath);
+        // Injected fault: answered, not kept; the old file (if any) stays as it was.
+        if (dropped)
+            await external_node_fs_namespaceObject.promises.rm(staged, { force: true });
+        else
+            await deps.store.install(staged, ctx.storePath);
     }
     catch (err) {
         await external_node_fs_namespaceObject.promises.rm(staged, { force: true });
@@ -10393,6 +11402,10 @@ async function uploadFile(deps, ctx) {
     }
     finally {
         deps.writeOrder.putEnded(ctx.storePath);
+    }
+    if (dropped) {
+        deps.journal.fault('dropped-write', 'upload-file', ctx.storePath);
+        return ctx.reply(200);
     }
     deps.journal.record({ op: 'upload-file', path: ctx.storePath, bytes });
     await deps.writeOrder.check(ctx.storePath);
@@ -10678,6 +11691,12 @@ async function commit(deps, ctx) {
         throw FabricHttpError.invalidArg(`no upload session ${id}`);
     if (!deps.sessions.isComplete(session))
         throw FabricHttpError.invalidArg(`session ${id} still expects bytes`);
+    if (deps.dropper.drops(session.path)) {
+        // Injected fault: answered, not kept; the session is gone and the old file (if any) stays as it was.
+        await deps.sessions.remove(id);
+        deps.journal.fault('dropped-write', 'commit', session.path);
+        return ctx.reply(200);
+    }
     await deps.store.install(session.stagingFile, session.path);
     await deps.sessions.remove(id);
     const stored = deps.store.canonical(session.path);
@@ -10932,6 +11951,9 @@ class WriteOrderCheck {
 
 
 
+
+
+
 class ImageStoreEmulator {
     options;
     store;
@@ -10942,6 +11964,8 @@ class ImageStoreEmulator {
     /** The routes behind the client certificate and token checks: `router.add(…)` / `router.mount(…)` plug in more. */
     router = new Router();
     server;
+    /** Accepts connections through the link model when a bandwidth is set (--bandwidth). */
+    linked;
     maxApiVersion;
     constructor(options) {
         this.options = options;
@@ -10958,13 +11982,13 @@ class ImageStoreEmulator {
             sessions: this.sessions,
             journal: this.journal,
             writeOrder: new WriteOrderCheck(this.store, this.sessions, this.journal),
+            dropper: new WriteDropper(options.faults ?? {}, (a, b) => this.store.samePath(a, b)),
             separator: options.pathSeparator ?? '\\',
             listPageSize: options.listPageSize ?? 1000
         };
         this.router.addAll(contentRoutes(deps)).addAll(uploadSessionRoutes(deps));
-        this.management = new ClusterManager(this.store, this.journal, this.maxApiVersion, options.management);
-        // The cluster manager checks api-version and counts its own requests; faults stay on the Image Store routes.
-        this.router.mount('cluster-manager', this.management, { selfCounting: true, injectFaults: false });
+        this.management = new ClusterManager(this.store, options.management);
+        this.router.addAll(managementRoutes(this.management, this.journal));
         const gatewayDeps = {
             journal: this.journal,
             sessions: this.sessions,
@@ -10972,7 +11996,8 @@ class ImageStoreEmulator {
             baseUrl: (ctx) => `${options.tls ? 'https' : 'http'}://${ctx.req.headers.host ?? '127.0.0.1'}`
         };
         const gateway = new Gateway({
-            anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)),
+            // ARM is another service than the cluster's gateway: no client certificate, its own tokens.
+            anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)).addAll(options.arm && aad ? armRoutes(options.arm, aad, this.management) : []),
             router: this.router,
             store: this.store,
             sessions: this.sessions,
@@ -11008,22 +12033,26 @@ class ImageStoreEmulator {
         this.server.on('checkContinue', (req, res) => serve(req, res, true));
         this.server.keepAliveTimeout = 65_000;
         this.server.on('connection', () => this.journal.connections++);
+        const link = new Link(options.link ?? {});
+        this.linked = link.limited ? new LinkedListener(this.server, link) : undefined;
     }
     async listen() {
         await this.store.init();
         this.sessions.startSweeper();
         const host = this.options.host ?? '127.0.0.1';
-        await new Promise((resolve, reject) => {
-            this.server.once('error', reject);
-            this.server.listen(this.options.port ?? 0, host, () => resolve());
-        });
-        const port = this.server.address().port;
+        const port = this.linked
+            ? (await this.linked.listen(this.options.port ?? 0, host)).port
+            : await new Promise((resolve, reject) => {
+                this.server.once('error', reject);
+                this.server.listen(this.options.port ?? 0, host, () => resolve(this.server.address().port));
+            });
         const shownHost = host.includes(':') ? `[${host}]` : host;
         return { url: `${this.options.tls ? 'https' : 'http'}://${shownHost}:${port}`, port };
     }
     async close() {
         this.sessions.stop();
         this.server.closeAllConnections();
+        await this.linked?.close();
         await new Promise(resolve => this.server.close(() => resolve()));
     }
 }

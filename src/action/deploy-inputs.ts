@@ -4,26 +4,14 @@ import * as core from '@actions/core';
 import * as path from 'node:path';
 import { readReleaseSpec } from '../core/release-settings.js';
 import type { ReleaseSpec } from '../deploy/release-spec.js';
+import { SETTING } from '../util/settings.js';
 import { ACTION_SETTING_NAMES } from './inputs.js';
 
 export { FAILURE_ACTIONS, type FailureAction, UPGRADE_MODES, type UpgradeMode, wantsApplication, wantsRelease } from '../deploy/release-spec.js';
 export { DEFAULT_DEPLOY_TIMEOUT_SECONDS, parseApplicationName, parseNameValueLines } from '../core/release-settings.js';
 
-export const DeployInput = {
-  Provision: 'provision',
-  KeepPackage: 'keep-package',
-  ApplicationName: 'application-name',
-  ApplicationParameterFile: 'application-parameter-file',
-  ApplicationParameters: 'application-parameters',
-  PublishProfile: 'publish-profile',
-  UpgradeMode: 'upgrade-mode',
-  FailureAction: 'failure-action',
-  UpgradeSettings: 'upgrade-settings',
-  DeployTimeout: 'deploy-timeout',
-  UnprovisionOldVersions: 'unprovision-old-versions',
-  AllowDowngrade: 'allow-downgrade',
-  OmittedParameters: 'omitted-parameters'
-} as const;
+/** The inputs by key: the core's setting names, which are the action's input names. */
+export const DeployInput = SETTING;
 
 /** The release inputs: the core's release spec. */
 export type DeployInputs = ReleaseSpec;

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { readUploadSettings, type UploadSettings } from '../core/upload-settings.js';
 import { maskSecret as maskWith } from '../util/reporter.js';
-import { settingNames } from '../util/settings.js';
+import { SETTING, settingNames } from '../util/settings.js';
 import type { SecuritySettings } from '../cluster/cluster-target.js';
 
 // Moved below the front door; re-exported for the action's callers and tests.
@@ -31,32 +31,8 @@ export function maskSecret(value: string): void {
   maskWith({ setSecret: v => core.setSecret(v) }, value);
 }
 
-export const Input = {
-  ClusterEndpoint: 'cluster-endpoint',
-  PackagePath: 'package-path',
-  ImageStorePath: 'image-store-path',
-  Include: 'include',
-  ChunkSize: 'chunk-size',
-  Concurrency: 'concurrency',
-  Overwrite: 'overwrite',
-  CopyTo: 'copy-to',
-  CleanupPaths: 'cleanup-paths',
-  Timeout: 'timeout',
-  Retries: 'retries',
-  ApiVersion: 'api-version',
-  DryRun: 'dry-run',
-  ClientCertificate: 'client-certificate',
-  ClientKey: 'client-key',
-  ClientCertificatePassword: 'client-certificate-password',
-  ServerCertificateThumbprint: 'server-certificate-thumbprint',
-  ServerCommonName: 'server-common-name',
-  CaCertificate: 'ca-certificate',
-  InsecureSkipTlsVerify: 'insecure-skip-tls-verify',
-  AadToken: 'aad-token',
-  AzureClientId: 'azure-client-id',
-  AzureTenantId: 'azure-tenant-id',
-  AzureClientSecret: 'azure-client-secret'
-} as const;
+/** The inputs by key: the core's setting names, which are the action's input names. */
+export const Input = SETTING;
 
 /** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
 export function getInputs(read: (name: string) => string = name => core.getInput(name), options: { withoutGateway?: boolean } = {}): UploadInputs {

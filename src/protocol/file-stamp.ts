@@ -31,21 +31,23 @@ export function stampOf(info: { FileVersion?: unknown; ModifiedDate?: unknown } 
  * taken to be the store's sequence number, increasing across the whole store within an epoch (the
  * replicated store's operation number; the reference's example and the emulator agree), and
  * versions are compared as the runtime orders epochs: data-loss number, then configuration number,
- * then the version number. Without a FileVersion on either side, ModifiedDate decides (the same
- * primary's clock wrote both), a date equal to the floor's counting as newer. Without either, the
- * listing cannot tell: `undefined`.
+ * then the version number; equal versions are ordered by ModifiedDate if it differs, else `undefined`.
+ * Without a FileVersion on either side, ModifiedDate decides (the same primary's clock wrote both), a
+ * date equal to the floor's counting as newer. Without either, the listing cannot tell: `undefined`.
  */
 export function isWrittenAfter(stamp: FileStamp, floor: FileStamp): boolean | undefined {
+  const dated = stamp.modifiedMs !== undefined && floor.modifiedMs !== undefined;
   if (stamp.version && floor.version) {
     for (let i = 0; i < 3; i++) {
       const a = stamp.version[i]!;
       const b = floor.version[i]!;
       if (a !== b) return a > b;
     }
-    return false;
+    // Equal versions: the same write, or a store that numbers each file's versions on its own (every
+    // new file at 1). Different dates still order the two; equal ones cannot tell.
+    return dated && stamp.modifiedMs !== floor.modifiedMs ? stamp.modifiedMs! > floor.modifiedMs! : undefined;
   }
-  if (stamp.modifiedMs !== undefined && floor.modifiedMs !== undefined) return stamp.modifiedMs >= floor.modifiedMs;
-  return undefined;
+  return dated ? stamp.modifiedMs! >= floor.modifiedMs! : undefined;
 }
 
 export function describeStamp(stamp: FileStamp): string {

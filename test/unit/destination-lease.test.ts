@@ -64,7 +64,12 @@ describe('file stamps', () => {
   it('orders writes by data-loss epoch, then configuration, then version number', () => {
     assert.equal(isWrittenAfter(stamp('5'), stamp('4')), true);
     assert.equal(isWrittenAfter(stamp('4'), stamp('5')), false);
-    assert.equal(isWrittenAfter(stamp('4'), stamp('4')), false);
+    assert.equal(isWrittenAfter(stamp('4'), stamp('4')), undefined, 'the same write, or per-file numbering: cannot tell');
+    // A store numbering each file's versions on its own lists every new file at 1: the dates decide.
+    const at = (v: string, date: string) =>
+      stampOf({ FileVersion: { VersionNumber: v, EpochDataLossNumber: '1', EpochConfigurationNumber: '1' }, ModifiedDate: date });
+    assert.equal(isWrittenAfter(at('1', '2026-01-02T00:00:00Z'), at('1', '2026-01-01T00:00:00Z')), true);
+    assert.equal(isWrittenAfter(at('1', '2025-12-31T00:00:00Z'), at('1', '2026-01-01T00:00:00Z')), false);
     assert.equal(isWrittenAfter(stamp('1', '1', '2'), stamp('900', '1', '1')), true, 'a new configuration is newer');
     assert.equal(isWrittenAfter(stamp('1', '2', '0'), stamp('900', '1', '9')), true, 'a new data-loss epoch is newer');
   });

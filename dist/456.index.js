@@ -1,0 +1,127 @@
+export const id = 456;
+export const ids = [456];
+export const modules = {
+
+/***/ 9456:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   BlobPackageStore: () => (/* binding */ BlobPackageStore)
+/* harmony export */ });
+/* harmony import */ var _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5399);
+// The `.sfpkg` in Blob storage through @azure/storage-blob (parallel block upload, its own retries,
+// progress): upload it unless the same bytes are there already, give the cluster a read URL, delete it.
+
+const USER_DELEGATION_SAS_VERSION = '2025-07-05';
+/** Metadata names the action writes on the blob: the SHA-256 and size of the `.sfpkg` it uploaded. */
+const HASH_METADATA = 'sfusha256';
+class BlobPackageStore {
+    location;
+    credential;
+    reporter;
+    container;
+    constructor(location, credential, reporter) {
+        this.location = location;
+        this.credential = credential;
+        this.reporter = reporter;
+        const retryOptions = { maxTries: 4 };
+        if (credential.kind === 'sas') {
+            this.container = new _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .ContainerClient */ .bM(`${location.containerUrl}?${credential.sas.query}`, new _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .AnonymousCredential */ .tv(), { retryOptions });
+        }
+        else {
+            this.container = new _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .ContainerClient */ .bM(location.containerUrl, tokenCredential(credential.token), { retryOptions });
+        }
+    }
+    blobUrl(blobName) {
+        return this.container.getBlockBlobClient(blobName).url.split('?')[0];
+    }
+    /**
+     * Uploads `file` as `blobName`, unless the blob holds the same bytes already (the SHA-256 and the
+     * size the action recorded when it uploaded them). Returns what it did.
+     */
+    async ensureUploaded(file, blobName, options = {}) {
+        const blob = this.container.getBlockBlobClient(blobName);
+        const existing = await blob.getProperties({ abortSignal: options.signal }).catch((err) => {
+            if (err.statusCode === 404)
+                return undefined;
+            throw err;
+        });
+        if (existing !== undefined) {
+            if (existing.metadata?.[HASH_METADATA] === file.sha256 && existing.contentLength === file.size) {
+                this.reporter.log(`${this.blobUrl(blobName)} holds this very package already (SHA-256 ${file.sha256}): not uploaded again.`);
+                return 'reused';
+            }
+            this.reporter.log(`${this.blobUrl(blobName)} exists with other content (${existing.metadata?.[HASH_METADATA] ? `SHA-256 ${existing.metadata[HASH_METADATA]}` : 'not uploaded by this action'}): replacing it.`);
+        }
+        let lastShown = 0;
+        const started = Date.now();
+        await blob.uploadFile(file.path, {
+            abortSignal: options.signal,
+            blockSize: options.blockSize ?? 8 * 1024 * 1024,
+            concurrency: options.concurrency ?? 4,
+            metadata: { [HASH_METADATA]: file.sha256 },
+            blobHTTPHeaders: { blobContentType: 'application/zip' },
+            onProgress: p => {
+                const now = Date.now();
+                if (now - lastShown < 5000)
+                    return;
+                lastShown = now;
+                this.reporter.log(`Uploaded ${p.loadedBytes} of ${file.size} bytes (${Math.round((100 * p.loadedBytes) / Math.max(1, file.size))}%).`);
+            }
+        });
+        this.reporter.log(`Uploaded ${file.size} bytes to ${this.blobUrl(blobName)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        return 'uploaded';
+    }
+    /**
+     * The URL the cluster downloads from. With Azure AD: a user delegation SAS for this blob alone,
+     * read-only, valid from a few minutes ago (clock skew) until `expiresOn`. With a given SAS: the
+     * blob's URL with that SAS (its own permissions and expiry; it was checked to allow reading).
+     * The SAS is registered as a secret before this returns.
+     */
+    async downloadUrl(blobName, expiresOn, signal) {
+        let query;
+        if (this.credential.kind === 'sas') {
+            query = this.credential.sas.query;
+        }
+        else {
+            // Whole seconds: the SAS carries the key's times to the second, and the service derives the key again from them.
+            const startsOn = wholeSeconds(new Date(Date.now() - 5 * 60_000));
+            expiresOn = wholeSeconds(expiresOn);
+            const service = new _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .BlobServiceClient */ .wS(this.location.serviceUrl, tokenCredential(this.credential.token), { retryOptions: { maxTries: 4 } });
+            const key = await service.getUserDelegationKey(startsOn, expiresOn, { abortSignal: signal });
+            const sas = (0,_azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .generateBlobSASQueryParameters */ .WJ)({
+                containerName: this.location.containerName,
+                blobName,
+                permissions: _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .BlobSASPermissions */ .vD.parse('r'),
+                startsOn,
+                expiresOn,
+                // A service version every Azure Storage endpoint verifies, and Azurite 3.35 too (the SDK's
+                // default, 2026-10-06, signs a newer string that Azurite does not know yet).
+                version: USER_DELEGATION_SAS_VERSION,
+                protocol: this.location.serviceUrl.startsWith('https:') ? _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .SASProtocol */ .m5.Https : _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__/* .SASProtocol */ .m5.HttpsAndHttp
+            }, key, this.location.accountName);
+            query = sas.toString();
+            if (sas.signature)
+                this.reporter.secret(sas.signature);
+            this.reporter.secret(encodeURIComponent(sas.signature));
+        }
+        this.reporter.secret(query);
+        return `${this.blobUrl(blobName)}?${query}`;
+    }
+    /** Deletes the blob; gone already is fine. */
+    async delete(blobName, signal) {
+        await this.container.getBlockBlobClient(blobName).deleteIfExists({ abortSignal: signal });
+    }
+}
+/** The shape of @azure/core-auth's TokenCredential: the token source already knows its scope. */
+function tokenCredential(get) {
+    return { getToken: async () => get() };
+}
+function wholeSeconds(date) {
+    return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
+
+
+/***/ })
+
+};
