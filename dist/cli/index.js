@@ -37671,10 +37671,11 @@ function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
  * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
  * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
  */
-function readUploadSettings(read, names, reporter) {
+function readUploadSettings(read, names, reporter, { withoutGateway = false } = {}) {
     for (const name of SECRET_SETTINGS)
         maskSecret(reporter, read(name));
-    const clusterEndpoint = parseEndpoint(read(SETTING.ClusterEndpoint), names);
+    // A release through ARM has no gateway: its endpoint stays '' and the core never connects to it.
+    const clusterEndpoint = withoutGateway ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
     const security = parseSecuritySettings(read, clusterEndpoint, names);
     const packagePathText = read(SETTING.PackagePath).trim();
     if (packagePathText === '') {
@@ -50604,7 +50605,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
         }
         else {
             const network = new TransportNetworkModule(() => transport, clientWaitMs(cluster.timeoutSeconds));
-            const login = await loginHost(context.store, blob);
+            const login = await context.loginHost(blob);
             const tokens = await servicePrincipalToken(cluster.security, { cluster: STORAGE_RESOURCE, login }, network, { reporter, names });
             // msal answers from its cache until shortly before expiry; the SDK asks again after this.
             credential = { kind: 'azure-ad', token: async () => ({ token: await tokens.token(), expiresOnTimestamp: Date.now() + 5 * 60_000 }) };
@@ -50639,7 +50640,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
  * The authority the cluster names in its Azure AD metadata (the tenant's, trusted as for the
  * cluster's own token), else the login host of the cloud the storage account is in.
  */
-async function loginHost(cluster, blob) {
+async function clusterLoginHost(cluster, blob) {
     const metadata = await cluster.aadMetadata().catch(() => undefined);
     if (metadata?.type === 'aad' && metadata.metadata?.login)
         return metadata.metadata.login;
@@ -50649,6 +50650,624 @@ async function loginHost(cluster, blob) {
     if (host.endsWith('.chinacloudapi.cn'))
         return 'https://login.chinacloudapi.cn';
     return 'https://login.microsoftonline.com';
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-operation.ts
+class ArmError extends Error {
+    status;
+    code;
+    name = 'ArmError';
+    constructor(message, status, code) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+}
+/** Longest wait between polls, whatever Retry-After says, so that a cancellation or deadline is seen in time. */
+const MAX_POLL_WAIT_MS = 60_000;
+function header(headers, name) {
+    const v = headers[name.toLowerCase()];
+    return Array.isArray(v) ? v[0] : v;
+}
+/**
+ * The URL to follow: `Azure-AsyncOperation` first (it reports the status), else `Location`;
+ * undefined when the answer names neither (the operation ended with the answer). The URL must be
+ * on the ARM endpoint's origin: the action sends its token to it, and ARM never points elsewhere.
+ */
+function operationPollUrl(headers, endpoint) {
+    const asyncOperation = header(headers, 'azure-asyncoperation');
+    const location = header(headers, 'location');
+    const chosen = asyncOperation !== undefined
+        ? { url: asyncOperation, kind: 'async-operation' }
+        : location !== undefined
+            ? { url: location, kind: 'location' }
+            : undefined;
+    if (chosen === undefined)
+        return undefined;
+    let url;
+    try {
+        url = new URL(chosen.url, endpoint);
+    }
+    catch {
+        throw new ArmError(`ARM answered with an operation URL that is not a URL ('${chosen.url}').`, 0, undefined);
+    }
+    if (url.origin !== new URL(endpoint).origin) {
+        throw new ArmError(`ARM answered with an operation URL on ${url.origin}, not on ${new URL(endpoint).origin}: the action does not send its token there.`, 0, undefined);
+    }
+    return { url: url.href, kind: chosen.kind };
+}
+/** Retry-After in seconds or as an HTTP date, else `fallbackMs`; never more than MAX_POLL_WAIT_MS. */
+function retryAfterMs(headers, fallbackMs, now = Date.now()) {
+    const value = header(headers, 'retry-after')?.trim();
+    let ms = fallbackMs;
+    if (value !== undefined && /^\d+$/.test(value))
+        ms = Number(value) * 1000;
+    else if (value !== undefined && !Number.isNaN(Date.parse(value)))
+        ms = Math.max(0, Date.parse(value) - now);
+    return Math.min(ms, MAX_POLL_WAIT_MS);
+}
+/** The state an operation-status body reports (`{"status":"InProgress"}`…); unknown states are still running. */
+function operationState(body) {
+    const status = body?.status;
+    if (typeof status !== 'string')
+        return 'Running';
+    const known = ['Succeeded', 'Failed', 'Canceled'].find(s => s.toLowerCase() === status.toLowerCase());
+    return known ?? 'Running';
+}
+/** ARM's error body `{"error":{"code","message"}}` (also the `error` of a failed operation), as text. */
+function armErrorText(body) {
+    const error = body?.error;
+    return {
+        code: typeof error?.code === 'string' ? error.code : undefined,
+        message: typeof error?.message === 'string' ? error.message : undefined
+    };
+}
+/** The sentence for an ARM error answer; it says what to do for the causes that have a clear fix. */
+function armErrorMessage(what, status, body) {
+    const { code, message } = armErrorText(body);
+    const said = message ? `: ${code ?? 'error'}: ${message}` : code ? `: ${code}` : '';
+    let todo = '';
+    if (status === 401)
+        todo = ' Check the service principal (or the federated credential) and that its token is for ARM.';
+    else if (status === 403)
+        todo = ' Give the service principal a role on the managed cluster that may write its applications (such as Contributor).';
+    else if (status === 404 && code === 'ResourceNotFound')
+        todo = " Check the managed cluster's resource id.";
+    return `${what} failed with HTTP ${status}${said}.${todo}`;
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-client.ts
+// Requests to ARM for the resources under one managed cluster: read, write and delete, each
+// long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
+// the release's deadline and cancellation. What ARM does is said through `log`.
+
+
+
+
+class ArmClient {
+    options;
+    /** The write under way, for the sentence a cancellation ends with. */
+    doing;
+    constructor(options) {
+        this.options = options;
+    }
+    get resources() {
+        return this.options.resources;
+    }
+    /** The resource, or undefined when ARM says it does not exist. */
+    async get(resourceId, what) {
+        const response = await this.send('GET', this.options.resources.url(resourceId));
+        if (response.status === 404)
+            return undefined;
+        if (response.status !== 200)
+            throw this.error(`Reading ${what}`, response);
+        return parse(response);
+    }
+    /** Every item of a collection, following `nextLink`. */
+    async list(collectionId, what) {
+        const items = [];
+        let url = this.options.resources.url(collectionId);
+        while (url !== undefined) {
+            const response = await this.send('GET', url);
+            if (response.status === 404)
+                return items;
+            if (response.status !== 200)
+                throw this.error(`Listing ${what}`, response);
+            const page = parse(response);
+            items.push(...(page?.value ?? []));
+            url = page?.nextLink ? operationPollUrl({ location: page.nextLink }, this.options.resources.endpoint).url : undefined;
+        }
+        return items;
+    }
+    /** PUT `body` and follow the operation; `doing` says it in the log ("creating the application type version 1.0"). */
+    async put(resourceId, body, doing) {
+        this.options.log(`ARM: ${doing}…`);
+        this.doing = doing;
+        try {
+            const response = await this.send('PUT', this.options.resources.url(resourceId), body);
+            if (response.status !== 200 && response.status !== 201 && response.status !== 202)
+                throw this.error(capital(doing), response);
+            return await this.follow(response, doing, parse(response));
+        }
+        finally {
+            this.doing = undefined;
+        }
+    }
+    /** DELETE and follow the operation; gone already is fine. */
+    async delete(resourceId, doing) {
+        this.options.log(`ARM: ${doing}…`);
+        this.doing = doing;
+        try {
+            const response = await this.send('DELETE', this.options.resources.url(resourceId));
+            if (response.status === 204 || response.status === 404)
+                return;
+            if (response.status !== 200 && response.status !== 202)
+                throw this.error(capital(doing), response);
+            const result = await this.follow(response, doing, undefined);
+            if (result.state !== 'Succeeded')
+                throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
+        }
+        finally {
+            this.doing = undefined;
+        }
+    }
+    async follow(first, doing, firstBody) {
+        const { endpoint } = this.options.resources;
+        const poll = operationPollUrl(first.headers, endpoint);
+        if (poll === undefined) {
+            // No operation to follow: the answer is the end. Its provisioningState says how it ended.
+            const state = firstBody?.properties?.provisioningState;
+            return { state: state === undefined ? 'Succeeded' : operationState({ status: state }), body: firstBody };
+        }
+        let wait = retryAfterMs(first.headers, this.options.pollMs);
+        let lastStatus = '';
+        for (;;) {
+            await this.pauseWithin(wait, doing);
+            const response = await this.send('GET', poll.url);
+            if (poll.kind === 'location') {
+                // A Location URL answers 202 while the operation runs, and the result when it is over.
+                if (response.status === 202) {
+                    wait = retryAfterMs(response.headers, this.options.pollMs);
+                    continue;
+                }
+                if (response.status === 200 || response.status === 201 || response.status === 204)
+                    return { state: 'Succeeded', body: parse(response) };
+                throw this.error(capital(doing), response);
+            }
+            if (response.status !== 200)
+                throw this.error(`Following ${doing}`, response);
+            const status = parse(response);
+            const state = operationState(status);
+            const shown = status?.status ?? 'unknown';
+            if (shown !== lastStatus)
+                this.options.log(`ARM: ${doing}: ${shown}.`);
+            lastStatus = shown;
+            if (state === 'Failed' || state === 'Canceled') {
+                const { code, message } = armErrorText(status);
+                throw new ReleaseError(`ARM reported ${doing} ${state}${message ? `: ${code ?? 'error'}: ${message}` : ''}.`);
+            }
+            if (state === 'Succeeded')
+                return { state, body: undefined };
+            wait = retryAfterMs(response.headers, this.options.pollMs);
+        }
+    }
+    async pauseWithin(ms, doing) {
+        const { deadline, signal } = this.options;
+        const goesOn = goesOnSentence(doing);
+        if (deadline.passed)
+            throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ARM was ${doing}. ${goesOn}`);
+        try {
+            await pause(ms, signal, deadline);
+        }
+        catch (err) {
+            if (err instanceof CancelledError)
+                throw new CancelledError(`the release was cancelled while ARM was ${doing}. ${goesOn}`);
+            throw err;
+        }
+    }
+    async send(method, url, body) {
+        const token = await this.options.token();
+        const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+        let payload;
+        if (body !== undefined) {
+            payload = Buffer.from(JSON.stringify(body));
+            headers['content-type'] = 'application/json';
+        }
+        try {
+            return await this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
+        }
+        catch (err) {
+            // Cancelled in the middle of an exchange: say what ARM may still be doing, as during a wait.
+            if ((err instanceof CancelledError || err instanceof RequestAbortedError) && this.doing !== undefined) {
+                throw new CancelledError(`the release was cancelled while ARM was ${this.doing}. ${goesOnSentence(this.doing)}`);
+            }
+            throw err;
+        }
+    }
+    error(what, response) {
+        const body = parse(response);
+        return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
+    }
+}
+function goesOnSentence(doing) {
+    return `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
+}
+function parse(response) {
+    if (response.body.length === 0)
+        return undefined;
+    try {
+        return JSON.parse(response.body.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-target.ts
+// The managed cluster as an ARM resource (issue 20 §2): its resource id and the ARM endpoint,
+// checked offline before any request, and the URLs of the resources the release writes.
+// Nothing here sends a request.
+/** The stable api-version of Microsoft.ServiceFabric/managedClusters the client speaks. */
+const ARM_API_VERSION = '2024-04-01';
+/** ARM's endpoints in the Azure clouds (public, US Government, China). */
+const ARM_HOSTS = ['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn'];
+const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
+class ArmTargetError extends Error {
+    name = 'ArmTargetError';
+}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Azure's rule for resource group names: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+// A managed cluster's name: 4-23 letters, digits and hyphens, starting with a letter, not ending in a hyphen.
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{2,21}[a-zA-Z0-9]$/;
+/**
+ * Parses the managed cluster's resource id. ARM treats the segment names and the provider
+ * case-insensitively; the id is rebuilt in ARM's canonical casing so that the URLs the action
+ * writes never depend on how the user typed it.
+ */
+function parseManagedClusterId(input, value) {
+    const example = `'/subscriptions/<subscription guid>/resourceGroups/<group>/providers/Microsoft.ServiceFabric/managedClusters/<cluster>'`;
+    const text = value.trim();
+    if (/[?#\\%]|\/\//.test(text) || !text.startsWith('/')) {
+        throw new ArmTargetError(`'${input}' must be the managed cluster's resource id, such as ${example}, not '${text}'.`);
+    }
+    const s = text.replace(/\/$/, '').split('/').slice(1);
+    const named = (i, name) => s[i]?.toLowerCase() === name.toLowerCase();
+    if (s.length !== 8 ||
+        !named(0, 'subscriptions') ||
+        !named(2, 'resourceGroups') ||
+        !named(4, 'providers') ||
+        !named(5, 'Microsoft.ServiceFabric') ||
+        !named(6, 'managedClusters')) {
+        const hint = named(6, 'clusters') ? ' (Microsoft.ServiceFabric/clusters is a classic cluster: release to it through its gateway instead)' : '';
+        throw new ArmTargetError(`'${input}' must be a managed cluster's resource id, such as ${example}${hint}, not '${text}'.`);
+    }
+    const [subscriptionId, resourceGroup, clusterName] = [s[1], s[3], s[7]];
+    if (!GUID.test(subscriptionId))
+        throw new ArmTargetError(`'${input}' names the subscription '${subscriptionId}', which is not a subscription id (a GUID).`);
+    if (!RESOURCE_GROUP.test(resourceGroup))
+        throw new ArmTargetError(`'${input}' names the resource group '${resourceGroup}', which is not a valid resource group name.`);
+    if (!CLUSTER_NAME.test(clusterName)) {
+        throw new ArmTargetError(`'${input}' names the cluster '${clusterName}', which is not a valid managed cluster name (4-23 letters, digits and hyphens, starting with a letter).`);
+    }
+    const id = `/subscriptions/${subscriptionId.toLowerCase()}/resourceGroups/${resourceGroup}/providers/Microsoft.ServiceFabric/managedClusters/${clusterName}`;
+    return { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, clusterName, id };
+}
+/**
+ * The ARM endpoint: https and one of Azure's ARM hosts, because the action sends its Azure AD token
+ * there. `testOrigin` is the one origin the tests may add (SFU_TEST_ARM_ORIGIN, loopback only).
+ */
+function parseArmEndpoint(input, value, testOrigin) {
+    const text = value.trim() === '' ? DEFAULT_ARM_ENDPOINT : value.trim();
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ArmTargetError(`'${input}' is not a URL: give the ARM endpoint of the cluster's cloud, such as '${DEFAULT_ARM_ENDPOINT}'.`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
+        throw new ArmTargetError(`'${input}' must be the ARM endpoint alone, such as '${DEFAULT_ARM_ENDPOINT}', without a path, query or credentials.`);
+    }
+    if (testOrigin !== undefined && url.origin === testOrigin)
+        return url.origin;
+    if (url.protocol !== 'https:' || url.port !== '' || !ARM_HOSTS.includes(url.hostname.toLowerCase())) {
+        throw new ArmTargetError(`'${input}' must be one of Azure's ARM endpoints (${ARM_HOSTS.map(h => `https://${h}`).join(', ')}), not '${url.origin}': the action sends its Azure AD token there.`);
+    }
+    return `https://${url.hostname.toLowerCase()}`;
+}
+/** A test origin for ARM (the emulator): loopback http(s) only, else refused. */
+function testArmOrigin(value) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const url = new URL(value.trim());
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        throw new ArmTargetError(`SFU_TEST_ARM_ORIGIN must be a loopback origin (the emulator), not '${url.origin}'.`);
+    }
+    return url.origin;
+}
+/**
+ * The resource the Azure AD token for ARM is asked for (scope `<resource>/.default`): the endpoint
+ * of the cloud's ARM; the public cloud's for the test origin, as the emulator's authority issues it.
+ */
+function armResource(endpoint) {
+    const url = new URL(endpoint);
+    return ARM_HOSTS.includes(url.hostname) && url.protocol === 'https:' ? url.origin : DEFAULT_ARM_ENDPOINT;
+}
+/** The resource ids (paths) and URLs of what a release writes under the managed cluster. */
+class ManagedClusterResources {
+    endpoint;
+    cluster;
+    constructor(endpoint, cluster) {
+        this.endpoint = endpoint;
+        this.cluster = cluster;
+    }
+    applicationTypeId(typeName) {
+        return `${this.cluster.id}/applicationTypes/${encodeURIComponent(typeName)}`;
+    }
+    versionId(typeName, typeVersion) {
+        return `${this.applicationTypeId(typeName)}/versions/${encodeURIComponent(typeVersion)}`;
+    }
+    applicationId(appName) {
+        return `${this.cluster.id}/applications/${encodeURIComponent(appName)}`;
+    }
+    applicationsId() {
+        return `${this.cluster.id}/applications`;
+    }
+    url(resourceId) {
+        return `${this.endpoint}${resourceId}?api-version=${ARM_API_VERSION}`;
+    }
+}
+/**
+ * The application's ARM name from its Service Fabric name: `fabric:/MyApp` → `MyApp`. ARM names one
+ * application per resource, so a name with more segments (`fabric:/a/b`) cannot be released this way.
+ */
+function armApplicationName(input, fabricName) {
+    const name = fabricName.replace(/^fabric:\//, '');
+    if (name === '' || name.includes('/')) {
+        throw new ArmTargetError(`'${input}' is '${fabricName}': a managed cluster's ARM application resource takes a single-segment name such as 'fabric:/MyApp'.`);
+    }
+    return name;
+}
+/** True when two ARM resource ids name the same resource (ARM compares them case-insensitively). */
+function sameResourceId(a, b) {
+    return a.replace(/\/$/, '').toLowerCase() === b.replace(/\/$/, '').toLowerCase();
+}
+const LOGIN_HOSTS = {
+    'management.azure.com': 'https://login.microsoftonline.com',
+    'management.usgovcloudapi.net': 'https://login.microsoftonline.us',
+    'management.chinacloudapi.cn': 'https://login.chinacloudapi.cn'
+};
+/**
+ * The Azure AD authority of the ARM endpoint's cloud, for the ARM and Storage tokens. The test
+ * origin (the emulator) issues its tokens on its own origin.
+ */
+function armLoginHost(endpoint) {
+    const url = new URL(endpoint);
+    return (url.protocol === 'https:' ? LOGIN_HOSTS[url.hostname] : undefined) ?? url.origin;
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-outcome.ts
+// What a release through ARM really did. A rolled-back upgrade has been reported `Succeeded` by
+// ARM, so the application is read back and judged on its own properties.
+
+/** The version's own name from a type version's resource id: `…/versions/2.0.0` → `2.0.0`. */
+function versionFromId(id) {
+    const match = id === undefined ? null : /\/versions\/([^/]+)\/?$/i.exec(id);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+/**
+ * Undefined when the application is at the requested version with provisioningState Succeeded;
+ * else the sentence the step fails with, whatever the operation reported.
+ */
+function applicationOutcomeProblem(app, appName, requestedVersionId, operationState) {
+    const state = app.properties?.provisioningState;
+    const version = app.properties?.version;
+    const requested = versionFromId(requestedVersionId) ?? requestedVersionId;
+    const said = `ARM reported the operation ${operationState}`;
+    if (version === undefined || !sameResourceId(version, requestedVersionId)) {
+        const at = versionFromId(version) ?? version ?? 'no version';
+        return `${said}, but the application ${appName} is at ${at}, not ${requested}: the upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+    }
+    if (state !== 'Succeeded') {
+        return `${said}, but the application ${appName} is at ${requested} with provisioningState ${state ?? '(none)'}, not Succeeded: the release did not complete.`;
+    }
+    return undefined;
+}
+/** The version resources of the type that no application uses (`unprovision-old-versions`), never `keep`. */
+function unusedVersions(versions, applications, keep) {
+    const used = applications.map(a => a.properties?.version).filter((v) => v !== undefined);
+    return versions.filter(v => v.id !== undefined && !sameResourceId(v.id, keep) && !used.some(u => sameResourceId(u, v.id)));
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-upgrade-policy.ts
+/**
+ * The runtime's defaults, sent for the settings not given: the resource provider's schema makes
+ * every field of `rollingUpgradeMonitoringPolicy` and the two fields of `applicationHealthPolicy`
+ * required, where the gateway path may leave them out. Infinite timeouts are .NET's
+ * TimeSpan.MaxValue, as the runtime reports them.
+ */
+const DEFAULT_SECONDS = {
+    HealthCheckWaitDurationSec: 0,
+    HealthCheckStableDurationSec: 120,
+    HealthCheckRetryTimeoutSec: 600
+};
+const INFINITE = '10675199.02:48:05.4775807';
+/** Seconds as ARM's `[d.]hh:mm:ss` duration: 90 → `00:01:30`, 90000 → `1.01:00:00`. */
+function armDuration(seconds) {
+    const d = Math.floor(seconds / 86400);
+    const two = (n) => String(n).padStart(2, '0');
+    const hms = `${two(Math.floor((seconds % 86400) / 3600))}:${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+    return d > 0 ? `${d}.${hms}` : hms;
+}
+function buildArmUpgradePolicy(policy) {
+    const { settings } = policy;
+    const result = { upgradeMode: policy.mode };
+    if (settings.ForceRestart !== undefined)
+        result.forceRestart = settings.ForceRestart;
+    if (settings.UpgradeReplicaSetCheckTimeoutSec !== undefined)
+        result.upgradeReplicaSetCheckTimeout = settings.UpgradeReplicaSetCheckTimeoutSec;
+    if (policy.mode !== 'Monitored')
+        return result;
+    const seconds = (key) => armDuration(settings[key] ?? DEFAULT_SECONDS[key]);
+    const timeout = (value) => (value === undefined ? INFINITE : armDuration(value));
+    result.rollingUpgradeMonitoringPolicy = {
+        failureAction: policy.failureAction,
+        healthCheckWaitDuration: seconds('HealthCheckWaitDurationSec'),
+        healthCheckStableDuration: seconds('HealthCheckStableDurationSec'),
+        healthCheckRetryTimeout: seconds('HealthCheckRetryTimeoutSec'),
+        upgradeTimeout: timeout(settings.UpgradeTimeoutSec),
+        upgradeDomainTimeout: timeout(settings.UpgradeDomainTimeoutSec)
+    };
+    result.applicationHealthPolicy = {
+        considerWarningAsError: settings.ConsiderWarningAsError ?? false,
+        maxPercentUnhealthyDeployedApplications: settings.MaxPercentUnhealthyDeployedApplications ?? 0
+    };
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-release.ts
+
+
+
+
+async function releaseThroughArm(client, release, record, log) {
+    const { resources } = client;
+    const { typeName, typeVersion } = release;
+    record.typeName = typeName;
+    record.typeVersion = typeVersion;
+    const typeId = resources.applicationTypeId(typeName);
+    const versionId = resources.versionId(typeName, typeVersion);
+    if ((await client.get(typeId, `the application type ${typeName}`)) === undefined) {
+        await client.put(typeId, { properties: {} }, `creating the application type ${typeName}`);
+    }
+    const existing = await client.get(versionId, `the application type version ${typeName} ${typeVersion}`);
+    if (existing?.properties?.provisioningState === 'Succeeded') {
+        // A version resource's package is fixed once provisioned: writing it again would not replace it.
+        log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
+        record.provisionResult = 'already-provisioned';
+    }
+    else {
+        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`);
+        if (provisioned.state !== 'Succeeded')
+            throw new ReleaseError(`ARM reported provisioning ${typeName} ${typeVersion} ${provisioned.state}.`);
+        record.provisionResult = 'provisioned';
+    }
+    if (release.application !== undefined) {
+        const app = release.application;
+        const armName = armApplicationName(app.nameInput, app.name);
+        const appId = resources.applicationId(armName);
+        record.applicationName = app.name;
+        const before = await client.get(appId, `the application ${armName}`);
+        record.previousVersion = versionFromId(before?.properties?.version);
+        if (before !== undefined && record.previousVersion === typeVersion && before.properties?.provisioningState === 'Succeeded') {
+            log(`ARM: ${armName} is at ${typeVersion} already; its parameters and policy are written again.`);
+        }
+        const parameters = Object.fromEntries(app.parameters.map(p => [p.Key, p.Value]));
+        const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
+        const result = await client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+        record.upgradeMode = app.policy.mode;
+        record.failureAction = app.policy.failureAction;
+        const after = await client.get(appId, `the application ${armName}`);
+        if (after === undefined)
+            throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
+        const problem = applicationOutcomeProblem(after, armName, versionId, result.state);
+        if (problem !== undefined)
+            throw new ReleaseError(problem);
+        record.applicationResult = before === undefined ? 'created' : 'upgraded';
+        log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
+    }
+    if (release.unprovisionOldVersions) {
+        const versions = await client.list(`${typeId}/versions`, `the versions of ${typeName}`);
+        const applications = await client.list(resources.applicationsId(), 'the applications');
+        for (const version of unusedVersions(versions, applications, versionId)) {
+            const name = versionFromId(version.id) ?? version.name;
+            // The id is rebuilt from the name: the token goes only to resources under this cluster.
+            await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
+            record.unprovisioned.push(name);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/arm-release-step.ts
+// The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
+// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
+// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+
+
+
+
+
+
+
+
+
+async function releaseToManagedCluster(step) {
+    const { job, arm, plan, upload, release, reporter, signal } = step;
+    const { names } = job;
+    if (!job.blob || !plan)
+        throw new Error('A release through ARM needs the Blob staging and a release plan (the inputs check this).');
+    const blob = job.blob;
+    upload.uploadNotNeeded = `the package goes to the managed cluster as an .sfpkg from Blob storage (${blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded or released' : ''}`;
+    if (job.upload.dryRun)
+        return;
+    const login = armLoginHost(arm.endpoint);
+    const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+    try {
+        const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
+        const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
+            const source = await servicePrincipalToken(job.cluster.security, { cluster: armResource(arm.endpoint), login }, network, { reporter, names });
+            await source.token(); // a refused credential fails here, before anything is uploaded
+            return source;
+        });
+        const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
+        step.hooks.preparing(toUpload);
+        const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
+        step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
+        const source = plan.externalStore;
+        const client = new ArmClient({
+            resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
+            transport,
+            token: () => tokens.token(),
+            log: line => reporter.info(line),
+            signal,
+            deadline: new Deadline(plan.deployTimeoutSeconds),
+            pollMs: pollIntervalMs(),
+            requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
+        });
+        const application = plan.application && {
+            name: plan.application.name,
+            nameInput: names.ApplicationName,
+            parameters: plan.application.parameters,
+            policy: plan.application.policy
+        };
+        const armRelease = {
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            packageUrl: source.downloadUrl,
+            shownUrl: source.shownAs,
+            application,
+            unprovisionOldVersions: plan.unprovisionOldVersions
+        };
+        await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(client, armRelease, release, line => reporter.info(line)));
+        if (release.provisionResult === 'provisioned')
+            await source.afterProvision(line => reporter.info(line));
+    }
+    finally {
+        transport.dispose();
+    }
+}
+/** The diff package is refused with Blob staging, so the cluster's manifests are never asked for. */
+const NO_CLUSTER_MANIFESTS = {
+    listApplicationTypeVersions: notThroughGateway,
+    getApplicationManifest: notThroughGateway,
+    getServiceManifest: notThroughGateway
+};
+function notThroughGateway() {
+    return Promise.reject(new Error('A release through ARM does not read the cluster through its gateway.'));
 }
 
 ;// CONCATENATED MODULE: ./src/core/default-destination.ts
@@ -50703,10 +51322,11 @@ function withDefaultDestination(spec, app, names) {
 
 
 
+
 async function runRelease(job, reporter, signal) {
     const upload = new UploadRecord();
     const release = new ReleaseRecord();
-    upload.endpoint = job.cluster.endpoint;
+    upload.endpoint = job.arm ? `${job.arm.endpoint}${job.arm.cluster.id}` : job.cluster.endpoint;
     upload.imageStorePath = job.upload.imageStorePath || undefined;
     upload.overwrite = job.upload.overwrite;
     let connection;
@@ -50716,7 +51336,7 @@ async function runRelease(job, reporter, signal) {
     let disposeBlobStaging;
     let lease;
     // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
-    const onCancel = () => reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${release.cancelling()}.`);
+    const onCancel = () => reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${job.arm ? 'the wait for ARM (what ARM started goes on in the cluster)' : release.cancelling()}.`);
     signal.addEventListener('abort', onCancel, { once: true });
     try {
         await releaseSteps(job, reporter, signal, upload, release, {
@@ -50729,7 +51349,8 @@ async function runRelease(job, reporter, signal) {
     }
     catch (err) {
         badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
-        const error = release.failureMessage(err, signal.aborted) ?? release_describeFailure(err, signal, upload);
+        // Through ARM, the client's own sentences say what goes on in the cluster.
+        const error = release.failureMessage(err, signal.aborted) ?? (job.arm && err instanceof Error ? err.message : release_describeFailure(err, signal, upload));
         release.error = error;
         upload.error = error;
         await recordIdentityForOutputs(job.source.path, release);
@@ -50789,6 +51410,12 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
     // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
     const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
+    if (job.arm) {
+        // A managed cluster through ARM: no gateway connection; the package goes through Blob storage.
+        const hooks = { preparing: (p) => hold.preparing(p), staged: (d) => hold.staged(d) };
+        await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, reporter, signal, hooks });
+        return;
+    }
     const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
     hold.connected(connection);
     const { security } = job.cluster;
@@ -50813,7 +51440,7 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
         if (!plan.alreadyProvisioned) {
             const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
             hold.preparing(toUpload);
-            const context = { cluster: job.cluster, store: connection.client, record: upload, reporter, names, signal };
+            const context = { cluster: job.cluster, loginHost: (b) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
             hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
         }
     }

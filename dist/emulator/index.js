@@ -868,7 +868,7 @@ function armRoutes(options, aad, manager) {
                     if (!ARM_API_VERSIONS.includes(version)) {
                         throw new ArmHttpError(400, 'NoRegisteredProviderFound', `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`);
                     }
-                    answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), `http://${ctx.req.headers.host ?? '127.0.0.1'}`);
+                    answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
                 }
                 catch (err) {
                     answer = armError(err);
@@ -1099,6 +1099,11 @@ function parseJson(raw) {
 }
 function gatewayPost(pathname, body, apiVersion = '6.0') {
     return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
+}
+/** The origin operation URLs are given on: the one the request came to (https when the emulator serves TLS). */
+function armOrigin(req) {
+    const scheme = req.socket.encrypted ? 'https' : 'http';
+    return `${scheme}://${req.headers.host ?? '127.0.0.1'}`;
 }
 
 ;// CONCATENATED MODULE: ./emulator/api-version.ts
