@@ -152,15 +152,14 @@ describe('two runs writing the same destination at once', () => {
       });
       const [ra, rb] = await Promise.all([runAction({ inputs: inputs(a) }), runAction({ inputs: inputs(b) })]);
       if (ra.exitCode === 0 && rb.exitCode === 0) {
-        // Both green is right only when one ran wholly after the other (a slow start): its lease
-        // was written after the other's was deleted. Then the store is the later one's package.
+        // Both green is right only when one ran wholly after the other (a slow start): the later one
+        // listed the lease folder after the earlier one had deleted its lease (its own lease may have
+        // been written just before). Then the store is the later one's package, not a mix.
         const leaseOf = (stdout: string) => /Wrote this run's lease '([^']+)'/.exec(stdout)?.[1];
         const seq = (op: string, path: string | undefined) => emu.journal.entries.find(e => e.op === op && e.path === path)?.seq ?? NaN;
         const [la, lb] = [leaseOf(ra.stdout), leaseOf(rb.stdout)];
-        const bAfterA = seq('delete', la) < seq('upload-file', lb);
-        const aAfterB = seq('delete', lb) < seq('upload-file', la);
-        assert.ok(bAfterA || aAfterB, `round ${round}: both runs ended green while they overlapped`);
-        await assertStoreMatchesPackage(emu, dest, bAfterA ? b : a);
+        assert.ok(seq('upload-file', la) < seq('delete', la) && seq('upload-file', lb) < seq('delete', lb), `round ${round}: both leases written and deleted`);
+        await assertStoreMatchesPackage(emu, dest, seq('delete', la) < seq('delete', lb) ? b : a);
       } else {
         if (ra.exitCode === 0) await assertStoreMatchesPackage(emu, dest, a);
         if (rb.exitCode === 0) await assertStoreMatchesPackage(emu, dest, b);
@@ -171,5 +170,32 @@ describe('two runs writing the same destination at once', () => {
     }
     // The run that stopped said why, before it changed anything.
     for (const line of refusals) assert.match(line, /::error::Another run is writing to 'Shared\/\d'.*this run stopped before changing anything there/);
+  });
+
+  it('stops a run started while another holds the lease, and the first one leaves exactly its package', async () => {
+    const slow = await startTestEmulator({ latencyMs: 60 });
+    try {
+      const files = (tag: string) => {
+        const out: Record<string, string> = { 'ApplicationManifest.xml': appManifest(tag === 'a' ? '1.0.0' : '1.0.1') };
+        for (let i = 0; i < 120; i++) out[`Svc/Code/f${i}.txt`] = `${tag}-${i}`.padEnd(200, tag);
+        return out;
+      };
+      const [a, b] = [await makePackage(files('a')), await makePackage(files('b'))];
+      const inputs = (pkg: string) => ({ 'cluster-endpoint': slow.url, 'package-path': pkg, 'image-store-path': 'Held', overwrite: 'merge', concurrency: '2' });
+      const first = runAction({ inputs: inputs(a) });
+      // The second starts once the first one's lease is in the store: the first one is still uploading.
+      const deadline = Date.now() + 60_000;
+      while (!slow.journal.entries.some(e => e.op === 'upload-file' && e.path.startsWith('Held.sfu-lease/'))) {
+        assert.ok(Date.now() < deadline, 'the first run wrote its lease');
+        await new Promise(r => setTimeout(r, 20));
+      }
+      const [ra, rb] = await Promise.all([first, runAction({ inputs: inputs(b) })]);
+      assert.equal(ra.exitCode, 0, ra.stdout);
+      assert.equal(rb.exitCode, 1, rb.stdout);
+      assert.match(rb.stdout, /::error::Another run is writing to 'Held'.*this run stopped before changing anything there/);
+      await assertStoreMatchesPackage(slow, 'Held', a);
+    } finally {
+      await slow.dispose();
+    }
   });
 });
