@@ -50907,7 +50907,7 @@ function capital(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/azure/arm-target.ts
-// The managed cluster as an ARM resource (issue 20 §2): its resource id and the ARM endpoint,
+// The managed cluster as an ARM resource: its resource id and the ARM endpoint,
 // checked offline before any request, and the URLs of the resources the release writes.
 // Nothing here sends a request.
 /** The stable api-version of Microsoft.ServiceFabric/managedClusters the client speaks. */

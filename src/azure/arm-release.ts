@@ -1,4 +1,4 @@
-// A release through ARM (issue 20 §2): the application type (if missing), the type version with
+// A release through ARM: the application type (if missing), the type version with
 // its appPackageUrl, then the application with its version, parameters and upgradePolicy; each
 // operation followed to its end, and the application read back, because a rolled-back upgrade has
 // been reported `Succeeded` by ARM.

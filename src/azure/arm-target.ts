@@ -1,4 +1,4 @@
-// The managed cluster as an ARM resource (issue 20 §2): its resource id and the ARM endpoint,
+// The managed cluster as an ARM resource: its resource id and the ARM endpoint,
 // checked offline before any request, and the URLs of the resources the release writes.
 // Nothing here sends a request.
 
