@@ -42978,11 +42978,7 @@ function pollOptions(deadline, { reporter, names }) {
 }
 const DEADLINE_GRACE_MS = 500;
 const lowerFirst = (text) => text.charAt(0).toLowerCase() + text.slice(1);
-/**
- * Reads the package's identity (the outputs application-type-name/version are set on every run)
- * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
- */
-async function planRelease(packageRoot, imageStorePath, inputs, report, { reporter, names } = QUIET) {
+async function planRelease(packageRoot, imageStorePath, inputs, report, { reporter, names } = QUIET, route = 'image-store') {
     const log = (line) => reporter.info(line);
     let identity;
     try {
@@ -43009,7 +43005,7 @@ async function planRelease(packageRoot, imageStorePath, inputs, report, { report
     for (const w of plan.warnings)
         reporter.warning(w);
     await reporter.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
-        log(`Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`);
+        log(provisionLine(plan, route));
         const app = plan.application;
         if (app) {
             const { mode, failureAction, settings } = app.policy;
@@ -43240,6 +43236,14 @@ async function unprovisionOldVersions(client, plan, report, options) {
         }
         throw err;
     }
+}
+function provisionLine(plan, route) {
+    const what = `${plan.typeName} ${plan.typeVersion}`;
+    if (route === 'arm')
+        return `Register ${what} through ARM as an application type version whose package is an .sfpkg in Blob storage.`;
+    if (route === 'blob-storage')
+        return `Provision ${what} from an .sfpkg in Blob storage (the cluster downloads it; nothing goes to the Image Store).`;
+    return `Provision ${what} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/deploy/release-record.ts
@@ -51244,11 +51248,12 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     upload.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
     const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest, names);
     const uploadSpec = destination.spec;
-    if (destination.note !== undefined)
+    const route = job.arm ? 'arm' : job.blob ? 'blob-storage' : 'image-store';
+    if (destination.note !== undefined && route === 'image-store')
         reporter.info(destination.note);
     upload.imageStorePath = uploadSpec.imageStorePath;
     const context = { reporter, names };
-    const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
+    const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context, route);
     // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
     const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
     if (job.arm) {

@@ -83,6 +83,8 @@ describe('release through ARM to a managed cluster', () => {
   it('releases v1 then v2 through ARM, and fails v3 whose upgrade rolled back although ARM said Succeeded', async () => {
     const v1 = await release('1.0.0');
     assert.equal(v1.exitCode, 0, v1.stdout);
+    assert.match(v1.stdout, /Register VotingType 1\.0\.0 through ARM/);
+    assert.doesNotMatch(v1.stdout, /remove the package from the Image Store|image-store-path' is not set/);
     assert.equal(v1.outputs['application-type-version'], '1.0.0');
     assert.equal(v1.outputs['provision-result'], 'provisioned');
     assert.equal(v1.outputs['application-result'], 'created');

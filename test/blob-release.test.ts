@@ -83,6 +83,9 @@ describe('release through Blob storage (ExternalStore)', () => {
   it('v1 then v2: provisioned from the .sfpkg in Azurite, nothing through the Image Store, the SAS masked', async () => {
     const first = await release(v1);
     assert.equal(first.exitCode, 0, first.stdout);
+    // The plan says where the package comes from: not the Image Store, nor a default store path.
+    assert.match(first.stdout, /Provision VotingType 1\.0\.0 from an \.sfpkg in Blob storage/);
+    assert.doesNotMatch(first.stdout, /remove the package from the Image Store|image-store-path' is not set/);
     assert.equal(first.outputs['blob-result'], 'uploaded');
     assert.equal(first.outputs['provision-result'], 'provisioned');
     assert.equal(first.outputs['application-result'], 'created');

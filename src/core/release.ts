@@ -138,10 +138,11 @@ async function releaseSteps(
   upload.totalBytes = pkg.totalBytes; // the stamped manifests' sizes
   const destination = withDefaultDestination(job.upload, validation.layout.applicationManifest!, names);
   const uploadSpec = destination.spec;
-  if (destination.note !== undefined) reporter.info(destination.note);
+  const route = job.arm ? 'arm' : job.blob ? 'blob-storage' : 'image-store';
+  if (destination.note !== undefined && route === 'image-store') reporter.info(destination.note);
   upload.imageStorePath = uploadSpec.imageStorePath;
   const context = { reporter, names };
-  const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context);
+  const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context, route);
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
   const form = { compress: job.source.compress || plan?.compressPackage === true, diffPackage: job.source.diffPackage, versionStamped: stamping !== undefined };
 

@@ -35,12 +35,16 @@ const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1
  * Reads the package's identity (the outputs application-type-name/version are set on every run)
  * and the release the inputs ask for. No request is sent: a bad parameter or setting fails here.
  */
+/** How the cluster gets the package: from the Image Store, or an `.sfpkg` in Blob storage (gateway or ARM). */
+export type PackageRoute = 'image-store' | 'blob-storage' | 'arm';
+
 export async function planRelease(
   packageRoot: string,
   imageStorePath: string,
   inputs: DeployInputs,
   report: ReleaseReport,
-  { reporter, names }: DeployContext = QUIET
+  { reporter, names }: DeployContext = QUIET,
+  route: PackageRoute = 'image-store'
 ): Promise<ReleasePlan | undefined> {
   const log = (line: string) => reporter.info(line);
   let identity;
@@ -65,9 +69,7 @@ export async function planRelease(
   report.failureAction = plan.application?.policy.failureAction;
   for (const w of plan.warnings) reporter.warning(w);
   await reporter.group(`Plan the release of ${plan.typeName} ${plan.typeVersion}`, async () => {
-    log(
-      `Provision ${plan.typeName} ${plan.typeVersion} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`
-    );
+    log(provisionLine(plan, route));
     const app = plan.application;
     if (app) {
       const { mode, failureAction, settings } = app.policy;
@@ -309,4 +311,11 @@ async function unprovisionOldVersions(client: ManagementClient, plan: ReleasePla
     }
     throw err;
   }
+}
+
+function provisionLine(plan: ReleasePlan, route: PackageRoute): string {
+  const what = `${plan.typeName} ${plan.typeVersion}`;
+  if (route === 'arm') return `Register ${what} through ARM as an application type version whose package is an .sfpkg in Blob storage.`;
+  if (route === 'blob-storage') return `Provision ${what} from an .sfpkg in Blob storage (the cluster downloads it; nothing goes to the Image Store).`;
+  return `Provision ${what} from '${plan.imageStorePath}'${plan.keepPackage ? ', keeping the package in the Image Store' : ', then remove the package from the Image Store'}.`;
 }
