@@ -48,6 +48,10 @@ export class Gateway {
       const anonymous = this.parts.anonymous.match(ctx.path);
       if (anonymous) {
         journal.countRequest(anonymous.name);
+        // Anonymous routes draw faults only when they ask for them (the ARM surface does).
+        if (anonymous.injectFaults === true && this.parts.faults.enabled && this.parts.faults.appliesTo(anonymous)) {
+          if (await this.injectFault(req, res, anonymous, ctx.path, ctx)) return;
+        }
         if (anonymous.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
         return await anonymous.handle(ctx);
       }
@@ -64,7 +68,7 @@ export class Gateway {
         this.parts.faults.enabled &&
         route.injectFaults !== false &&
         this.parts.faults.appliesTo(route) &&
-        (await this.injectFault(req, res, route, ctx.path))
+        (await this.injectFault(req, res, route, ctx.path, ctx))
       )
         return;
       if (route.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
@@ -118,7 +122,7 @@ export class Gateway {
   }
 
   /** Returns true when the request was consumed by a fault and must not be handled. */
-  private async injectFault(req: http.IncomingMessage, res: http.ServerResponse, route: Route, path: RequestPath): Promise<boolean> {
+  private async injectFault(req: http.IncomingMessage, res: http.ServerResponse, route: Route, path: RequestPath, ctx: RouteContext): Promise<boolean> {
     const { faults, journal, sessions, replies } = this.parts;
     const where = path.imageStore?.storePath ?? path.pathname;
     if (faults.failoverDue()) {
@@ -130,10 +134,12 @@ export class Gateway {
     journal.fault(decision.kind, route.name, where);
     switch (decision.kind) {
       case 'busy':
-        await replies.error(res, FabricHttpError.serviceTooBusy('injected fault: the service is too busy'));
+        if (route.faultReply) await route.faultReply(ctx, 'busy');
+        else await replies.error(res, FabricHttpError.serviceTooBusy('injected fault: the service is too busy'));
         return true;
       case 'timeout':
-        await replies.error(res, FabricHttpError.timeout('injected fault: the operation timed out'));
+        if (route.faultReply) await route.faultReply(ctx, 'timeout');
+        else await replies.error(res, FabricHttpError.timeout('injected fault: the operation timed out'));
         return true;
       case 'reset':
         req.socket.destroy();

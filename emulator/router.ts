@@ -50,8 +50,10 @@ export interface Route {
   selfCounting?: boolean;
   /** Whether seeded fault injection applies to the route (default true). */
   injectFaults?: boolean;
-  /** The route family (`image-store`, `management`), which `--fault-routes` can aim faults at. */
+  /** The route family (`image-store`, `management`, `arm`), which `--fault-routes` can aim faults at. */
   family?: string;
+  /** Answers an injected busy or timeout fault in the route's own error shape (default: the gateway's FabricError). */
+  faultReply?(ctx: RouteContext, kind: 'busy' | 'timeout'): Promise<void>;
   handle(ctx: RouteContext): Promise<void>;
 }
 

@@ -9,13 +9,17 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ArmClient } from '../src/azure/arm-client.js';
 import { ArmError } from '../src/azure/arm-operation.js';
+import { guardArmApplication } from '../src/azure/arm-guards.js';
 import { type ArmRelease, releaseThroughArm } from '../src/azure/arm-release.js';
 import { ManagedClusterResources, parseManagedClusterId } from '../src/azure/arm-target.js';
 import { buildSfpkg } from '../src/azure/sfpkg.js';
 import { CancelledError } from '../src/cluster/errors.js';
 import { HttpTransport } from '../src/cluster/transport.js';
 import { Deadline, ReleaseError } from '../src/deploy/polling.js';
+import { effectiveParameters } from '../src/deploy/application-parameters.js';
+import { readPackageIdentity } from '../src/deploy/release-plan.js';
 import { ReleaseRecord } from '../src/deploy/release-record.js';
+import { CANONICAL_NAMES } from '../src/util/settings.js';
 import { scanPackage } from '../src/package/package-scan.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
@@ -79,7 +83,9 @@ describe('ARM release against the emulated managed cluster', () => {
     });
   }
 
-  function release(version: string, extra: Partial<ArmRelease> = {}): ArmRelease {
+  async function release(version: string, extra: Partial<ArmRelease> = {}): Promise<ArmRelease> {
+    const { manifest } = await readPackageIdentity(await sampleAtVersion(version));
+    const guarded = { name: 'fabric:/Voting', givenParameters: [], guards: { allowDowngrade: false, omittedParameters: 'refuse' as const } };
     return {
       typeName: 'VotingType',
       typeVersion: version,
@@ -89,7 +95,13 @@ describe('ARM release against the emulated managed cluster', () => {
         name: 'fabric:/Voting',
         nameInput: 'application-name',
         parameters: [],
-        policy: { mode: 'Monitored', failureAction: 'Rollback', settings: FAST }
+        policy: { mode: 'Monitored', failureAction: 'Rollback', settings: FAST },
+        guard: existing => guardArmApplication({ app: guarded, manifest, names: CANONICAL_NAMES }, existing, () => undefined),
+        effective: parameters =>
+          effectiveParameters(
+            manifest,
+            Object.entries(parameters ?? {}).map(([Key, Value]) => ({ Key, Value }))
+          )
       },
       unprovisionOldVersions: false,
       ...extra
@@ -131,7 +143,7 @@ describe('ARM release against the emulated managed cluster', () => {
   it('creates the type, provisions v1 from its URL and creates the application, following each operation', async () => {
     const log: string[] = [];
     const record = new ReleaseRecord();
-    await releaseThroughArm(client({ log }), release('1.0.0'), record, line => log.push(line));
+    await releaseThroughArm(client({ log }), await release('1.0.0'), record, line => log.push(line));
     assert.equal(appVersion(), '1.0.0');
     assert.equal(record.provisionResult, 'provisioned');
     assert.equal(record.applicationResult, 'created');
@@ -145,7 +157,7 @@ describe('ARM release against the emulated managed cluster', () => {
 
   it('upgrades to v2 (Monitored) and unprovisions the version no application uses', async () => {
     const record = new ReleaseRecord();
-    await releaseThroughArm(client(), release('2.0.0', { unprovisionOldVersions: true }), record, () => undefined);
+    await releaseThroughArm(client(), await release('2.0.0', { unprovisionOldVersions: true }), record, () => undefined);
     assert.equal(appVersion(), '2.0.0');
     assert.equal(record.applicationResult, 'upgraded');
     assert.equal(record.previousVersion, '1.0.0');
@@ -159,7 +171,7 @@ describe('ARM release against the emulated managed cluster', () => {
   it('fails a v3 upgrade that rolled back although ARM reported the operation Succeeded; the app stays at v2', async () => {
     const log: string[] = [];
     await assert.rejects(
-      releaseThroughArm(client({ log }), release('3.0.0'), new ReleaseRecord(), line => log.push(line)),
+      releaseThroughArm(client({ log }), await release('3.0.0'), new ReleaseRecord(), line => log.push(line)),
       (e: Error) =>
         e instanceof ReleaseError && /operation Succeeded, but the application Voting is at 2\.0\.0, not 3\.0\.0: the upgrade was rolled back/.test(e.message)
     );
@@ -179,7 +191,7 @@ describe('ARM release against the emulated managed cluster', () => {
   it('says on cancellation that ARM goes on in the cluster', async () => {
     const controller = new AbortController();
     const log: string[] = [];
-    const started = releaseThroughArm(client({ signal: controller.signal, log }), release('3.0.0'), new ReleaseRecord(), line => log.push(line));
+    const started = releaseThroughArm(client({ signal: controller.signal, log }), await release('3.0.0'), new ReleaseRecord(), line => log.push(line));
     while (!log.some(l => /upgrading the application Voting to 3\.0\.0/.test(l))) await new Promise(r => setTimeout(r, 20));
     controller.abort();
     await assert.rejects(

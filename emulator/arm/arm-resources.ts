@@ -21,6 +21,8 @@ interface ClusterApplication {
   Parameters: { Key: string; Value: string }[];
 }
 
+const ARM_STATES: Record<string, string> = { Upgrading: 'Updating', Creating: 'Creating', Deleting: 'Deleting' };
+
 export function applicationBody(ids: ResourceIds, info: ClusterApplication): Record<string, unknown> {
   const name = info.Name.replace(/^fabric:\//, '');
   return {
@@ -28,8 +30,9 @@ export function applicationBody(ids: ResourceIds, info: ClusterApplication): Rec
     name,
     type: 'Microsoft.ServiceFabric/managedClusters/applications',
     properties: {
-      // [undoc] Updating while the cluster upgrades the application, Succeeded otherwise (rolled back included).
-      provisioningState: info.Status === 'Upgrading' ? 'Updating' : 'Succeeded',
+      // [undoc] Updating while the cluster upgrades the application (its rollback included), Creating
+      // and Deleting while it does those, Succeeded otherwise (rolled back included).
+      provisioningState: ARM_STATES[info.Status] ?? 'Succeeded',
       version: ids.version(info.TypeName, info.TypeVersion),
       parameters: Object.fromEntries(info.Parameters.map(p => [p.Key, p.Value]))
     }

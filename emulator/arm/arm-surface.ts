@@ -7,13 +7,14 @@
 // [undoc] choices: the one cluster it knows is `clusterResourceId` (any other is 404
 // ResourceNotFound); only api-version 2024-04-01 is taken; PUT/DELETE of versions and applications
 // answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
-// PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once. As users
+// PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once (200). As users
 // reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
 import type { IncomingMessage } from 'node:http';
 import type { AadAuthority } from '../aad.js';
+import { ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import type { ClusterManager } from '../management/cluster-manager.js';
-import type { Route } from '../router.js';
+import type { RequestPath, Route, RouteContext } from '../router.js';
 import { type ArmOperationCheck, ArmOperations } from './arm-operations.js';
 import { applicationBody, applicationPut, ArmHttpError, type ArmApplicationPut } from './arm-resources.js';
 
@@ -30,38 +31,80 @@ export interface ArmSurfaceOptions {
 
 type Answer = { status: number; json?: unknown; headers?: Record<string, string> };
 
+/**
+ * One route per method and resource kind (`arm-put-application`, `arm-get-operation`…), so that
+ * `--fault-routes` can aim at one of them (or at the family `arm`); all are served by the surface.
+ */
 export function armRoutes(options: ArmSurfaceOptions, aad: AadAuthority, manager: ClusterManager): Route[] {
   const surface = new ArmSurface(options, manager);
-  return [
-    {
-      name: 'arm',
-      method: '*',
-      match: p => p.segments[0]?.toLowerCase() === 'subscriptions',
-      handle: async ctx => {
-        let answer: Answer;
-        try {
-          if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
-            throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
-          }
-          const version = ctx.query.get('api-version');
-          if (version === null)
-            throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-          if (!ARM_API_VERSIONS.includes(version)) {
-            throw new ArmHttpError(
-              400,
-              'NoRegisteredProviderFound',
-              `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`
-            );
-          }
-          answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
-        } catch (err) {
-          answer = armError(err);
-        }
-        for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.res.setHeader(name, value);
-        await ctx.replyJson(answer.status, answer.json);
+  const handle = async (ctx: RouteContext) => {
+    let answer: Answer;
+    try {
+      if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
+        throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
       }
+      const version = ctx.query.get('api-version');
+      if (version === null)
+        throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+      if (!ARM_API_VERSIONS.includes(version)) {
+        throw new ArmHttpError(
+          400,
+          'NoRegisteredProviderFound',
+          `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`
+        );
+      }
+      answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
+    } catch (err) {
+      answer = armError(err);
     }
-  ];
+    await reply(ctx, answer);
+  };
+  // [undoc] ARM throttles with 429 and Retry-After; a timed-out request is 504 GatewayTimeout.
+  const faultReply = (ctx: RouteContext, kind: 'busy' | 'timeout') =>
+    reply(
+      ctx,
+      kind === 'busy'
+        ? {
+            status: 429,
+            json: { error: { code: 'TooManyRequests', message: 'Injected fault: too many requests; retry after the time Retry-After says.' } },
+            headers: { 'Retry-After': String(options.retryAfterSeconds ?? 1) }
+          }
+        : { status: 504, json: { error: { code: 'GatewayTimeout', message: 'Injected fault: the gateway did not receive a response in time.' } } }
+    );
+  const isArm = (p: RequestPath) => p.segments[0]?.toLowerCase() === 'subscriptions';
+  const routes: Route[] = [];
+  for (const kind of ARM_KINDS) {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      routes.push({
+        name: `arm-${method.toLowerCase()}-${kind}`,
+        method,
+        family: 'arm',
+        injectFaults: true,
+        faultReply,
+        match: p => isArm(p) && armKind(p.segments) === kind,
+        handle
+      });
+    }
+  }
+  routes.push({ name: 'arm', method: '*', family: 'arm', injectFaults: true, faultReply, match: isArm, handle });
+  return routes;
+}
+
+const ARM_KINDS = ['operation', 'type', 'versions', 'version', 'applications', 'application'] as const;
+
+/** The kind of ARM resource a path names, for the route names; undefined for anything else. */
+function armKind(segments: string[]): (typeof ARM_KINDS)[number] | undefined {
+  const lower = segments.map(s => s.toLowerCase());
+  if (lower.length === 8 && lower[6] === 'managedclusteroperations') return 'operation';
+  const rest = lower.slice(8);
+  if (rest[0] === 'applicationtypes') return ([undefined, 'type', 'versions', 'version'] as const)[rest.length - 1];
+  if (rest[0] === 'applications') return ([undefined, 'applications', 'application'] as const)[rest.length];
+  return undefined;
+}
+
+async function reply(ctx: RouteContext, answer: Answer): Promise<void> {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) ctx.res.setHeader(name, value);
+  await ctx.replyJson(answer.status, answer.json);
 }
 
 function armError(err: unknown): Answer {
@@ -219,8 +262,15 @@ class ArmSurface {
       const info = this.manager.applications.info(found);
       if (info.Status === 'Upgrading') throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
     }
-    if (found) this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
-    else this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
+    if (found) {
+      try {
+        this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+      } catch (err) {
+        // [undoc] A PUT of the state the application is in already changes nothing and ends at once, as ARM's PUTs are idempotent.
+        if (!(err instanceof FabricHttpError && err.code === ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
+        return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
+      }
+    } else this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
     const check = (): ArmOperationCheck => {
       const app = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
       if (!app) return { status: 'Failed', error: { code: 'ApplicationNotFound', message: `The application '${name}' no longer exists.` } };

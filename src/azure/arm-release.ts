@@ -7,8 +7,20 @@ import { ReleaseError } from '../deploy/polling.js';
 import type { ReleaseRecord } from '../deploy/release-record.js';
 import type { UpgradePolicy } from '../deploy/upgrade-policy.js';
 import type { ArmClient } from './arm-client.js';
-import { type ArmApplication, applicationOutcomeProblem, type ArmVersion, unusedVersions, versionFromId } from './arm-outcome.js';
-import { armApplicationName } from './arm-target.js';
+import { ArmError } from './arm-operation.js';
+import {
+  type ArmApplication,
+  applicationOutcomeProblem,
+  atRequestedState,
+  changedSince,
+  type ArmVersion,
+  type RequestedApplication,
+  typeFromVersionId,
+  unusedVersions,
+  upgradeStateFromReadBack,
+  versionFromId
+} from './arm-outcome.js';
+import { armApplicationName, sameResourceId } from './arm-target.js';
 import { buildArmUpgradePolicy } from './arm-upgrade-policy.js';
 
 export interface ArmRelease {
@@ -18,15 +30,58 @@ export interface ArmRelease {
   packageUrl: string;
   /** The URL without its query, for the log. */
   shownUrl: string;
-  application: { name: string; nameInput: string; parameters: ParameterPair[]; policy: UpgradePolicy } | undefined;
+  application: ArmApplicationRelease | undefined;
   unprovisionOldVersions: boolean;
+}
+
+export interface ArmApplicationRelease {
+  name: string;
+  nameInput: string;
+  /** The parameters to send; the guards set them (with `omitted-parameters: keep`, the current values join). */
+  parameters: ParameterPair[];
+  policy: UpgradePolicy;
+  /** The gateway path's guards against the application as ARM shows it (arm-guards.ts): the parameters to send, or a ReleaseError. */
+  guard(existing: ArmApplication): ParameterPair[];
+  /** The parameters as the application runs them, the manifest's defaults filled in. */
+  effective(parameters: Record<string, string> | undefined): Map<string, string>;
+}
+
+/**
+ * Before anything is staged or written: the application as ARM shows it, through the guards. A
+ * refusal says that nothing was changed; with `keep`, the parameters to send are set here.
+ */
+export async function checkArmApplication(client: ArmClient, release: ArmRelease, log: (line: string) => void): Promise<void> {
+  const app = release.application;
+  if (app === undefined) return;
+  const armName = armApplicationName(app.nameInput, app.name);
+  const existing = await client.get<ArmApplication>(client.resources.applicationId(armName), `the application ${armName}`);
+  if (existing === undefined) {
+    log(`${app.name} does not exist yet: it is created.`);
+    return;
+  }
+  try {
+    app.parameters = app.guard(existing);
+  } catch (err) {
+    if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+    throw err;
+  }
+  const runs = `${typeFromVersionId(existing.properties?.version)} ${versionFromId(existing.properties?.version)}`;
+  log(
+    `${app.name} runs ${runs}${existing.properties?.provisioningState === 'Succeeded' ? '' : ` (provisioningState ${existing.properties?.provisioningState})`}: nothing stops the release of ${release.typeVersion}.`
+  );
 }
 
 interface ArmResourceState {
   properties?: { provisioningState?: string; appPackageUrl?: string };
 }
 
-export async function releaseThroughArm(client: ArmClient, release: ArmRelease, record: ReleaseRecord, log: (line: string) => void): Promise<void> {
+export async function releaseThroughArm(
+  client: ArmClient,
+  release: ArmRelease,
+  record: ReleaseRecord,
+  log: (line: string) => void,
+  warn: (line: string) => void = log
+): Promise<void> {
   const { resources } = client;
   const { typeName, typeVersion } = release;
   record.typeName = typeName;
@@ -43,10 +98,12 @@ export async function releaseThroughArm(client: ArmClient, release: ArmRelease, 
     log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
     record.provisionResult = 'already-provisioned';
   } else {
+    // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
     const provisioned = await client.put(
       versionId,
       { properties: { appPackageUrl: release.packageUrl } },
-      `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`
+      `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`,
+      (v: unknown) => (v as ArmVersion).properties?.provisioningState === 'Succeeded'
     );
     if (provisioned.state !== 'Succeeded') throw new ReleaseError(`ARM reported provisioning ${typeName} ${typeVersion} ${provisioned.state}.`);
     record.provisionResult = 'provisioned';
@@ -59,30 +116,81 @@ export async function releaseThroughArm(client: ArmClient, release: ArmRelease, 
     record.applicationName = app.name;
     const before = await client.get<ArmApplication>(appId, `the application ${armName}`);
     record.previousVersion = versionFromId(before?.properties?.version);
-    if (before !== undefined && record.previousVersion === typeVersion && before.properties?.provisioningState === 'Succeeded') {
-      log(`ARM: ${armName} is at ${typeVersion} already; its parameters and policy are written again.`);
+    if (before !== undefined) {
+      // Checked before the staging already; again here, as the application may have changed since.
+      try {
+        app.parameters = app.guard(before);
+      } catch (err) {
+        if (err instanceof ReleaseError) throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+        throw err;
+      }
     }
     const parameters = Object.fromEntries(app.parameters.map(p => [p.Key, p.Value]));
-    const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
-    const result = await client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+    const requested: RequestedApplication = { versionId, parameters, effective: p => app.effective(p), before };
     record.upgradeMode = app.policy.mode;
     record.failureAction = app.policy.failureAction;
-    const after = await client.get<ArmApplication>(appId, `the application ${armName}`);
-    if (after === undefined) throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
-    const problem = applicationOutcomeProblem(after, armName, versionId, result.state);
-    if (problem !== undefined) throw new ReleaseError(problem);
-    record.applicationResult = before === undefined ? 'created' : 'upgraded';
-    log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
+    if (before?.properties?.provisioningState === 'Succeeded' && atRequestedState(before, requested)) {
+      record.applicationResult = 'unchanged';
+      log(`ARM: ${armName} runs ${typeVersion} with the same parameters already: nothing to upgrade.`);
+    } else {
+      const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
+      const body = { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } };
+      // A lost answer is judged by the read-back: an application that changed since `before` was written by this PUT.
+      const result = await client.put(
+        appId,
+        body,
+        doing,
+        a => atRequestedState(a as ArmApplication, requested) || changedSince(a as ArmApplication, requested)
+      );
+      const after = await client.get<ArmApplication>(appId, `the application ${armName}`);
+      if (after === undefined) throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
+      // The one place the ARM path sets upgrade-state; a value read from the cluster itself, if any, wins.
+      record.upgradeState ??= upgradeStateFromReadBack(after, requested);
+      const problem = applicationOutcomeProblem(after, armName, requested, result.state);
+      if (problem !== undefined) throw new ReleaseError(problem);
+      record.applicationResult = before === undefined ? 'created' : 'upgraded';
+      log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
+    }
   }
 
-  if (release.unprovisionOldVersions) {
-    const versions = await client.list<ArmVersion>(`${typeId}/versions`, `the versions of ${typeName}`);
+  if (release.unprovisionOldVersions) await unprovisionUnusedVersions(client, typeName, versionId, record, log, warn);
+}
+
+/** Deletes the type's version resources that no application uses; those in use are kept. A failure here is a warning: the release succeeded. */
+async function unprovisionUnusedVersions(
+  client: ArmClient,
+  typeName: string,
+  releasedId: string,
+  record: ReleaseRecord,
+  log: (line: string) => void,
+  warn: (line: string) => void
+): Promise<void> {
+  const { resources } = client;
+  try {
+    const versions = await client.list<ArmVersion>(`${resources.applicationTypeId(typeName)}/versions`, `the versions of ${typeName}`);
     const applications = await client.list<ArmApplication>(resources.applicationsId(), 'the applications');
-    for (const version of unusedVersions(versions, applications, versionId)) {
+    const unused = unusedVersions(versions, applications, releasedId);
+    for (const version of versions) {
       const name = versionFromId(version.id) ?? version.name!;
-      // The id is rebuilt from the name: the token goes only to resources under this cluster.
-      await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
-      record.unprovisioned.push(name);
+      if (version.id === undefined || sameResourceId(version.id, releasedId) || unused.includes(version)) continue;
+      record.keptVersions.push(name);
+      log(`ARM: ${typeName} ${name}: kept, an application uses it.`);
     }
+    for (const version of unused) {
+      const name = versionFromId(version.id) ?? version.name!;
+      try {
+        // The id is rebuilt from the name: the token goes only to resources under this cluster.
+        await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
+        record.unprovisioned.push(name);
+      } catch (err) {
+        // An application started to use it since the listing: the cluster refuses, and it stays.
+        if (!(err instanceof ArmError && err.status === 409)) throw err;
+        record.keptVersions.push(name);
+        log(`ARM: ${typeName} ${name}: kept, an application uses it (${err.message}).`);
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof ReleaseError || err instanceof ArmError)) throw err;
+    warn(`Could not unprovision the old versions of ${typeName} through ARM: ${err.message}`);
   }
 }

@@ -2,11 +2,13 @@
 // resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
 // cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
 import { ArmClient } from '../azure/arm-client.js';
-import { releaseThroughArm } from '../azure/arm-release.js';
+import { guardArmApplication } from '../azure/arm-guards.js';
+import { type ArmRelease, checkArmApplication, releaseThroughArm } from '../azure/arm-release.js';
 import { type ArmSpec, armLoginHost, armResource, ManagedClusterResources } from '../azure/arm-target.js';
 import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
 import { clientWaitMs } from '../cluster/gateway-client.js';
 import { HttpTransport } from '../cluster/transport.js';
+import { effectiveParameters } from '../deploy/application-parameters.js';
 import { Deadline, pollIntervalMs } from '../deploy/polling.js';
 import type { ReleasePlan } from '../deploy/release-plan.js';
 import type { ReleaseRecord } from '../deploy/release-record.js';
@@ -51,38 +53,54 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
       return source;
     });
 
+    const client = (deadline: Deadline) =>
+      new ArmClient({
+        resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
+        transport,
+        token: () => tokens.token(),
+        log: line => reporter.info(line),
+        signal,
+        deadline,
+        pollMs: pollIntervalMs(),
+        requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
+      });
+    const manifest = plan.identity.manifest;
+    const log = (line: string) => reporter.info(line);
+    const app = plan.application;
+    const armRelease: ArmRelease = {
+      typeName: plan.typeName,
+      typeVersion: plan.typeVersion,
+      packageUrl: '',
+      shownUrl: '',
+      application: app && {
+        name: app.name,
+        nameInput: names.ApplicationName,
+        parameters: app.parameters,
+        policy: app.policy,
+        guard: existing => guardArmApplication({ app, manifest, names }, existing, log),
+        effective: parameters =>
+          effectiveParameters(
+            manifest,
+            Object.entries(parameters ?? {}).map(([Key, Value]) => ({ Key, Value }))
+          )
+      },
+      unprovisionOldVersions: plan.unprovisionOldVersions
+    };
+    // The gateway path's guards, before anything is staged in Blob storage or written through ARM.
+    if (app)
+      await reporter.group(`Check ${app.name} through ARM before writing anything`, () =>
+        checkArmApplication(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, log)
+      );
+
     const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
     step.hooks.preparing(toUpload);
     const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
     step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
     const source = plan.externalStore!;
-
-    const client = new ArmClient({
-      resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
-      transport,
-      token: () => tokens.token(),
-      log: line => reporter.info(line),
-      signal,
-      deadline: new Deadline(plan.deployTimeoutSeconds),
-      pollMs: pollIntervalMs(),
-      requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
-    });
-    const application = plan.application && {
-      name: plan.application.name,
-      nameInput: names.ApplicationName,
-      parameters: plan.application.parameters,
-      policy: plan.application.policy
-    };
-    const armRelease = {
-      typeName: plan.typeName,
-      typeVersion: plan.typeVersion,
-      packageUrl: source.downloadUrl,
-      shownUrl: source.shownAs,
-      application,
-      unprovisionOldVersions: plan.unprovisionOldVersions
-    };
+    armRelease.packageUrl = source.downloadUrl;
+    armRelease.shownUrl = source.shownAs;
     await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () =>
-      releaseThroughArm(client, armRelease, release, line => reporter.info(line))
+      releaseThroughArm(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, release, log, line => reporter.warning(line))
     );
     if (release.provisionResult === 'provisioned') await source.afterProvision(line => reporter.info(line));
   } finally {

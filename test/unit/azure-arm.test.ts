@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ArmError, armErrorMessage, MAX_POLL_WAIT_MS, operationPollUrl, operationState, retryAfterMs } from '../../src/azure/arm-operation.js';
-import { applicationOutcomeProblem, unusedVersions, versionFromId } from '../../src/azure/arm-outcome.js';
+import { applicationOutcomeProblem, type RequestedApplication, unusedVersions, versionFromId } from '../../src/azure/arm-outcome.js';
 import {
   armApplicationName,
   ArmTargetError,
@@ -190,25 +190,31 @@ describe('long-running operations', () => {
 
 describe('honest outcome', () => {
   const v = (version: string) => `${ID}/applicationTypes/T/versions/${version}`;
+  const asked = (version: string): RequestedApplication => ({
+    versionId: v(version),
+    parameters: {},
+    effective: p => new Map(Object.entries(p ?? {})),
+    before: { properties: { provisioningState: 'Succeeded', version: v('2.0') } }
+  });
 
   it('accepts the requested version with Succeeded, whatever the casing of the id', () => {
     assert.equal(
-      applicationOutcomeProblem({ properties: { provisioningState: 'Succeeded', version: v('2.0').toLowerCase() } }, 'MyApp', v('2.0'), 'Succeeded'),
+      applicationOutcomeProblem({ properties: { provisioningState: 'Succeeded', version: v('2.0').toLowerCase() } }, 'MyApp', asked('2.0'), 'Succeeded'),
       undefined
     );
   });
 
   it('fails a rolled-back upgrade although the operation said Succeeded', () => {
-    const problem = applicationOutcomeProblem({ properties: { provisioningState: 'Succeeded', version: v('2.0') } }, 'MyApp', v('3.0'), 'Succeeded');
+    const problem = applicationOutcomeProblem({ properties: { provisioningState: 'Succeeded', version: v('2.0') } }, 'MyApp', asked('3.0'), 'Succeeded');
     assert.match(problem!, /operation Succeeded, but the application MyApp is at 2\.0, not 3\.0: the upgrade was rolled back/);
   });
 
   it('fails a provisioning state other than Succeeded', () => {
     assert.match(
-      applicationOutcomeProblem({ properties: { provisioningState: 'Failed', version: v('3.0') } }, 'MyApp', v('3.0'), 'Succeeded')!,
+      applicationOutcomeProblem({ properties: { provisioningState: 'Failed', version: v('3.0') } }, 'MyApp', asked('3.0'), 'Succeeded')!,
       /provisioningState Failed/
     );
-    assert.match(applicationOutcomeProblem({ properties: { version: v('3.0') } }, 'MyApp', v('3.0'), 'Succeeded')!, /provisioningState \(none\)/);
+    assert.match(applicationOutcomeProblem({ properties: { version: v('3.0') } }, 'MyApp', asked('3.0'), 'Succeeded')!, /provisioningState \(none\)/);
   });
 
   it('reads the version from its resource id', () => {
