@@ -51,11 +51,15 @@ function mulberry32(seed: number): () => number {
 export class FaultInjector {
   private readonly random: () => number;
   private requests = 0;
-  private readonly kinds: readonly FaultKind[];
 
   constructor(private readonly options: FaultOptions) {
     this.random = mulberry32(options.seed ?? 1);
-    this.kinds = options.failKinds && options.failKinds.length > 0 ? options.failKinds : FAULT_KINDS;
+  }
+
+  /** Read at each draw, like the rates, so that a test can aim other kinds of faults between runs. */
+  private get kinds(): readonly FaultKind[] {
+    const kinds = this.options.failKinds;
+    return kinds && kinds.length > 0 ? kinds : FAULT_KINDS;
   }
 
   get enabled(): boolean {

@@ -88,6 +88,7 @@ describe('release through ARM to a managed cluster', () => {
     assert.equal(v1.outputs['application-type-version'], '1.0.0');
     assert.equal(v1.outputs['provision-result'], 'provisioned');
     assert.equal(v1.outputs['application-result'], 'created');
+    assert.equal(v1.outputs['upgrade-state'], undefined, 'a create is no upgrade');
     assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
     const visible = v1.stdout
       .split('\n')
@@ -100,11 +101,16 @@ describe('release through ARM to a managed cluster', () => {
     assert.equal(v2.exitCode, 0, v2.stdout);
     assert.equal(v2.outputs['application-result'], 'upgraded');
     assert.equal(v2.outputs['previous-application-type-version'], '1.0.0');
+    assert.equal(v2.outputs['upgrade-state'], 'RollingForwardCompleted');
+    assert.match(v2.summary, /Released<\/strong>: fabric:\/VotingArm upgraded from 1\.0\.0 to 2\.0\.0\./);
+    assert.ok(Number(v2.outputs['deploy-duration-seconds']) > 0, 'no deploy duration');
     assert.equal(clusterVersion('VotingArm'), '2.0.0');
 
     const v3 = await release('3.0.0');
     assert.equal(v3.exitCode, 1, v3.stdout);
     assert.match(v3.stdout, /ARM reported the operation Succeeded, but the application VotingArm is at 2\.0\.0, not 3\.0\.0: the upgrade was rolled back/);
+    assert.equal(v3.outputs['upgrade-state'], 'RollingBackCompleted');
+    assert.match(v3.summary, /Rolled back<\/strong>: the upgrade of fabric:\/VotingArm to 3\.0\.0 failed and was rolled back; it runs 2\.0\.0 again\./);
     assert.equal(clusterVersion('VotingArm'), '2.0.0');
   });
 

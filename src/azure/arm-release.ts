@@ -86,6 +86,8 @@ export async function releaseThroughArm(
   const { typeName, typeVersion } = release;
   record.typeName = typeName;
   record.typeVersion = typeVersion;
+  // The phases between stay 'planned': a cancellation's sentence is the ARM client's own (what ARM goes on with).
+  record.start();
   const typeId = resources.applicationTypeId(typeName);
   const versionId = resources.versionId(typeName, typeVersion);
 
@@ -154,6 +156,7 @@ export async function releaseThroughArm(
   }
 
   if (release.unprovisionOldVersions) await unprovisionUnusedVersions(client, typeName, versionId, record, log, warn);
+  record.phase = 'done';
 }
 
 /** Deletes the type's version resources that no application uses; those in use are kept. A failure here is a warning: the release succeeded. */
