@@ -24,9 +24,9 @@ interface DemoStep {
   explain: (run: ActionRun, view: RunnerView) => Promise<string[]>;
 }
 
+/** Every write the Image Store took (files, chunks, commits, copies, mark files), from the emulator's journal. */
 function imageStoreWrites(services: DemoServices): number {
-  const r = services.emulator.emulator.journal.requests;
-  return (r['upload-file'] ?? 0) + (r['upload-chunk'] ?? 0) + (r['commit-upload-session'] ?? 0);
+  return services.emulator.emulator.journal.entries.length;
 }
 
 function blobEtag(services: DemoServices, version: string): Promise<string | undefined> {
@@ -74,7 +74,7 @@ function steps(services: DemoServices, v2: string, v3: string): DemoStep[] {
         const provisions = services.emulator.emulator.journal.managementCalls.filter(c => c.operation === 'provision');
         return [
           ...sasLines(run, view),
-          `  Emulator journal: ${imageStoreWrites(services)} Image Store writes (PUT of a file or chunk);`,
+          `  Emulator journal: ${imageStoreWrites(services)} Image Store writes (files, chunks, commits, copies, deletes);`,
           ...provisions.map(
             c =>
               `  provision ${String(c.detail.ApplicationTypeVersion)}: ${c.detail.ApplicationTypeBuildPath === undefined ? 'no ApplicationTypeBuildPath, an ExternalStore provision' : `from ${String(c.detail.ApplicationTypeBuildPath)}`} (HTTP ${String(c.detail.status)})`
