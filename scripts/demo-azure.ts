@@ -147,7 +147,14 @@ async function runStep(step: DemoStep, services: DemoServices): Promise<boolean>
   return true;
 }
 
+let interrupted = false;
+
 async function main(): Promise<number> {
+  // Ctrl-C reaches the action too (it cancels itself); the demo then stops and still removes its folders.
+  process.once('SIGINT', () => {
+    interrupted = true;
+    console.log('\nInterrupted: stopping and removing the temporary folders…');
+  });
   if (!existsSync(ACTION_ENTRY)) {
     console.log('dist/index.js is missing: building it first (npm run build)…');
     const build = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
@@ -162,7 +169,8 @@ async function main(): Promise<number> {
     console.log(`Azurite (Blob storage): ${services.containerUrl}`);
     console.log(`GitHub OIDC stand-in: tokens for ${DEMO_SUBJECT}, the app registration's federated credential (no secret)`);
     for (const step of steps(services, v2, v3)) {
-      if (!(await runStep(step, services))) return 1;
+      if (interrupted) return 130;
+      if (!(await runStep(step, services))) return interrupted ? 130 : 1;
     }
     if (services.oidcRequests.length === 0) throw new Error('the action never asked for the OIDC token');
     console.log(`\nNo client secret was given: the action exchanged the runner's OIDC token (audience ${services.oidcRequests[0]}) for its Azure AD tokens.`);
