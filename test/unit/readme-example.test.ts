@@ -118,3 +118,15 @@ test("the README's federated credential trusts the first example's environment, 
     assert.match(setup, new RegExp(`az role assignment create --assignee "\\$app" --role "${role}" --scope `), `the role ${role} is assigned`);
   }
 });
+
+test("docs/azure.md's OIDC example is a workflow that actionlint accepts, with id-token: write", async () => {
+  const azureDoc = readFileSync(new URL('../../docs/azure.md', import.meta.url), 'utf8');
+  const workflow = blocks(azureDoc, 'yaml').find(text => text.startsWith('name: '));
+  assert.ok(workflow, 'docs/azure.md has a whole workflow');
+  const problems = (await runLint(workflow, '.github/workflows/release.yml')).filter(r => r.message !== '');
+  assert.deepEqual(
+    problems.map(p => `${p.line}:${p.column} ${p.message}`),
+    []
+  );
+  assert.equal((parse(workflow) as { permissions: Record<string, string> }).permissions['id-token'], 'write');
+});
