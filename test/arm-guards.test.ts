@@ -53,6 +53,11 @@ describe('release through ARM: the guards of the gateway path', () => {
       /::error::The package's version 1\.0\.0 is older than 4\.0\.0, which fabric:\/ArmGuard runs: the step refuses to downgrade it .*'allow-downgrade: true'.* Nothing was uploaded or changed\./
     );
     await assertNothingWritten(before, '1.0.0');
+    // A dry run reads the application through ARM and refuses the same, as the gateway path's dry run does.
+    const dryRun = await rig.release('1.0.0', { 'application-name': APP, 'application-parameters': 'VotingWeb_InstanceCount=3', 'dry-run': 'true' });
+    assert.equal(dryRun.exitCode, 1, dryRun.stdout);
+    assert.match(dryRun.stdout, /::error::The package's version 1\.0\.0 is older than 4\.0\.0, which fabric:\/ArmGuard runs/);
+    await assertNothingWritten(before, '1.0.0');
 
     before = writes();
     const omitted = await rig.release('5.0.0', { 'application-name': APP });
@@ -61,6 +66,11 @@ describe('release through ARM: the guards of the gateway path', () => {
       omitted.stdout,
       /::error::fabric:\/ArmGuard has VotingWeb_InstanceCount set to a value other than the manifest default, and this release does not give it: the upgrade would return it to the default\..*'omitted-parameters' to 'keep'.* Nothing was uploaded or changed\./
     );
+    await assertNothingWritten(before, '5.0.0');
+
+    const keptDryRun = await rig.release('5.0.0', { 'application-name': APP, 'omitted-parameters': 'keep', 'dry-run': 'true' });
+    assert.equal(keptDryRun.exitCode, 0, keptDryRun.stdout);
+    assert.match(keptDryRun.stdout, /fabric:\/ArmGuard runs VotingType 4\.0\.0: nothing stops the release of 5\.0\.0\./);
     await assertNothingWritten(before, '5.0.0');
 
     const kept = await rig.release('5.0.0', { 'application-name': APP, 'omitted-parameters': 'keep' });

@@ -41,7 +41,8 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
   if (!job.blob || !plan) throw new Error('A release through ARM needs the Blob staging and a release plan (the inputs check this).');
   const blob = job.blob;
   upload.uploadNotNeeded = `the package goes to the managed cluster as an .sfpkg from Blob storage (${blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded or released' : ''}`;
-  if (job.upload.dryRun) return;
+  // A dry run reads the application through ARM and applies the guards, as the gateway path's does; it writes nothing.
+  if (job.upload.dryRun && !plan.application) return;
 
   const login = armLoginHost(arm.endpoint);
   const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
@@ -91,6 +92,7 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
       await reporter.group(`Check ${app.name} through ARM before writing anything`, () =>
         checkArmApplication(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, log)
       );
+    if (job.upload.dryRun) return;
 
     const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
     step.hooks.preparing(toUpload);
