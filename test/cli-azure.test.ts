@@ -253,6 +253,16 @@ describe('CLI: release to a managed cluster through ARM', () => {
     assert.match(bad.json.error, /'--azure-federated-token' is not a JWT/);
     assert.equal(totalRequests(emu.journal), requests, 'a request was sent');
   });
+
+  it("a gateway that wants Azure AD, reached with no credential: the advice names the CLI's flags, not GitHub OIDC", async () => {
+    const run = await runCli(cli, ['upload', '--cluster-endpoint', emu.url, '--package-path', await sampleAtVersion('1.0.0'), '--retries', '1'], {
+      env: { NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt') }
+    });
+    assert.equal(run.exitCode, 1, run.stderr);
+    assert.match(run.json.error, /The cluster requires an Azure AD token: give '--aad-token', or '--azure-client-id' and '--azure-tenant-id'/);
+    assert.match(run.json.error, /'--azure-federated-token' or '--azure-federated-token-file'/);
+    assert.doesNotMatch(run.json.error, /GitHub/);
+  });
 });
 
 describe('CLI: changed-packages with version-stamp content', () => {

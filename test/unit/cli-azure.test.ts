@@ -7,11 +7,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
-import { federatedTokenSource } from '../../src/cli/federated-token.js';
+import { CLI_FEDERATED_CREDENTIAL, federatedTokenSource } from '../../src/cli/federated-token.js';
+import { hintFor } from '../../src/cluster/hints.js';
 import { helpText } from '../../src/cli/help.js';
 import { main } from '../../src/cli/main.js';
 import { parsePlan } from '../../src/cli/plan-file.js';
 import { versionOutputs } from '../../src/core/outputs.js';
+import { settingNames } from '../../src/util/settings.js';
 
 /** An unsigned JWT with these claims (the emulator compares the assertion as text). */
 function jwt(claims: Record<string, unknown>): string {
@@ -166,4 +168,12 @@ test('changed-packages: the JSON list once the cluster was read, nothing before'
   assert.deepEqual(versionOutputs({ rows }), {});
   const out = versionOutputs({ rows, running: { description: 'new', parts: new Set() } });
   assert.deepEqual(JSON.parse(out['changed-packages']!), [{ service: 'Svc', package: 'Code', kind: 'CodePackage', version: '1.0.0+abc' }]);
+});
+
+test("a cluster that wants Azure AD: the advice names the front door's federated credential, not GitHub's outside the action", () => {
+  const credentials = { certificate: false, token: false, federatedCredential: CLI_FEDERATED_CREDENTIAL.howToGive };
+  const cli = hintFor({ status: 401 }, { endpoint: 'https://c.example:19080', names: settingNames(n => `--${n}`), credentials });
+  assert.match(cli, /'--azure-client-secret', or the job's federated token in '--azure-federated-token' or '--azure-federated-token-file'/);
+  assert.doesNotMatch(cli, /GitHub/);
+  assert.match(hintFor({ status: 401 }, { endpoint: 'https://c.example:19080' }), /GitHub OIDC with 'permissions: id-token: write'/);
 });
