@@ -120,6 +120,31 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
     assert.equal(writes.length, 0, 'the package went through the Image Store');
   });
 
+  it('a plan file: each entry with its own blob name, the container and SAS shared from the environment', async () => {
+    const [v6, v7] = await Promise.all([sampleAtVersion('6.0.0'), sampleAtVersion('7.0.0')]);
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'sfu-cli-plan-')), 'release.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        applications: [
+          { 'package-path': v6, provision: true, 'blob-name': 'plan/first.sfpkg' },
+          { 'package-path': v7, provision: true, 'blob-name': 'plan/second.sfpkg' }
+        ]
+      })
+    );
+    const run = await runCli(cli, ['release', '--plan', file], { env: env({ SFU_BLOB_CONTAINER_URL: containerUrl }) });
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.deepEqual(
+      (run.json.applications as Record<string, string>[]).map(a => [a['package-url'], a['provision-result']]),
+      [
+        [`${containerUrl}/plan/first.sfpkg`, 'provisioned'],
+        [`${containerUrl}/plan/second.sfpkg`, 'provisioned']
+      ]
+    );
+    await assertBlobHoldsPackage(azurite, 'clipackages', 'plan/second.sfpkg', v7);
+    assertNotPrinted(run, sig, 'the SAS signature');
+  });
+
   it('a bad Blob or ARM flag is exit 2 before any request: nothing reaches the cluster or the container', async () => {
     const v3 = await sampleAtVersion('3.0.0');
     const requests = totalRequests(emu.journal);
