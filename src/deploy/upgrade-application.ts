@@ -8,7 +8,7 @@ import { effectiveParameters } from './application-parameters.js';
 import { ReleaseError } from './polling.js';
 import type { PollOptions } from './provision.js';
 import type { ApplicationPlan, ReleasePlan } from './release-plan.js';
-import { sendOnce } from './unanswered.js';
+import { sendOnceThrough } from './unanswered.js';
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { takeoverMessage, type UpgradeWatch, waitForUpgrade } from './wait-for-upgrade.js';
 
@@ -63,7 +63,9 @@ export async function upgradeApplication(
   report.phase = 'upgrading';
   const seen = { lostAnswers: 0 };
   try {
-    await sendOnce(
+    await sendOnceThrough(
+      client,
+      options,
       {
         what: `the upgrade request of ${app.name} to ${plan.typeVersion}`,
         send: () => client.upgradeApplication(description),
@@ -73,11 +75,7 @@ export async function upgradeApplication(
           // Another upgrade started meanwhile: sending ours would interrupt it.
           if (now.TargetApplicationTypeVersion !== plan.typeVersion) throw new ReleaseError(takeoverMessage(watch, now.TargetApplicationTypeVersion, now));
           return true;
-        },
-        attempts: client.gateway.attempts,
-        deadline: options.deadline,
-        signal: client.signal,
-        log
+        }
       },
       seen
     );
