@@ -80,7 +80,7 @@ export async function upgradeApplication(
       seen
     );
   } catch (err) {
-    if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
+    if (!isUpgradeConflict(err)) throw err;
     if (seen.lostAnswers === 0) {
       // Without a lost answer before it, 'already in the target version' means there is nothing to do.
       if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
@@ -88,11 +88,14 @@ export async function upgradeApplication(
       log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
       return;
     }
-    // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
-    // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
-    const now = await client.getUpgradeProgress(app.name);
-    if (now.TargetApplicationTypeVersion !== plan.typeVersion) throw err;
-    const done = await waitForUpgrade(client, watch);
+    // A conflict after a lost answer: the lost request was carried out after all, and the progress
+    // read since still showed the state before it (it lags behind the request). Follow the upgrade
+    // that started since the progress read before the first request, however long the progress
+    // lags (within the deadline); an upgrade to another version is someone else's (a takeover).
+    log(
+      `The cluster refused the upgrade request sent again (${err.code ?? `HTTP ${err.status}`}): the one whose answer was lost was carried out after all; following the upgrade to ${plan.typeVersion}.`
+    );
+    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
     report.upgradeState = done.UpgradeState;
     report.applicationResult = 'upgraded';
     return;
@@ -104,6 +107,15 @@ export async function upgradeApplication(
   report.upgradeState = done.UpgradeState;
   report.applicationResult = 'upgraded';
   log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+}
+
+/**
+ * The answers an upgrade request gets when an upgrade is already there: 409 (already in the target
+ * version, or in progress), or the in-progress code under another status. [undoc] The status a
+ * gateway gives FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS is not documented: the code decides.
+ */
+function isUpgradeConflict(err: unknown): err is ImageStoreError {
+  return err instanceof ImageStoreError && (err.status === 409 || err.code === ManagementErrorCode.ApplicationUpgradeInProgress);
 }
 
 function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): boolean {
