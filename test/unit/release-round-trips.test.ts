@@ -3,20 +3,24 @@
 // Against the emulator in this process; a GatedTransport holds the requests a test names until all
 // of them are sent, so "side by side" is shown by the requests themselves, not by a clock.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getDeployInputs } from '../../src/action/deploy-inputs.js';
 import { ReleaseReport } from '../../src/action/release-report.js';
 import { GatewayClient } from '../../src/cluster/gateway-client.js';
 import { ImageStoreClient } from '../../src/cluster/store-client.js';
 import type { HttpTransport } from '../../src/cluster/transport.js';
+import { freezeJob } from '../../src/core/job.js';
+import { runRelease } from '../../src/core/release.js';
 import { uploadPackage } from '../../src/core/upload-package.js';
 import { checkBeforeWriting, deployRelease, planRelease } from '../../src/deploy/deploy.js';
 import { scanPackage } from '../../src/package/package-scan.js';
 import { UploadRecord } from '../../src/upload/upload-record.js';
 import { Semaphore } from '../../src/util/concurrency.js';
 import { SILENT_REPORTER } from '../../src/util/reporter.js';
-import { CANONICAL_NAMES } from '../../src/util/settings.js';
+import { CANONICAL_NAMES, settingNames } from '../../src/util/settings.js';
 import { GatedTransport, nth, type RequestRule } from '../helpers/gated-transport.js';
 import { startTestCluster, type TestCluster } from '../helpers/management-cluster.js';
 
@@ -145,4 +149,61 @@ test("the lease is confirmed beside the verification's reads, before the package
   await lease?.release();
   assert.ok(gate.met, "the lease's folder was listed while the destination's size was being read");
   assert.equal(record.rootMarked, true);
+});
+
+test('a release releases its lease beside the create once the provisioned package is removed, never before, and leaves none behind', async () => {
+  const job = freezeJob({
+    cluster: {
+      endpoint: cluster.emu.url,
+      security: { serverThumbprints: [], insecureSkipTlsVerify: false },
+      timeoutSeconds: 30,
+      retries: 3,
+      apiVersion: '6.0',
+      concurrency: 8,
+      expectContinue: 'never'
+    },
+    source: { path: PKG, include: ['**'], compress: false, diffPackage: false },
+    upload: { imageStorePath: 'Voting/1.0.0', overwrite: 'replace', chunkSize: 64 * 1024, concurrency: 8, copyTo: undefined, cleanupPaths: [], dryRun: false },
+    release: {
+      provision: true,
+      keepPackage: false,
+      applicationName: 'fabric:/VotingApp',
+      applicationParameterFile: undefined,
+      applicationParameters: [],
+      publishProfile: undefined,
+      upgradeMode: undefined,
+      failureAction: undefined,
+      upgradeSettings: {},
+      deployTimeoutSeconds: 60,
+      unprovisionOldVersions: false,
+      allowDowngrade: false,
+      omittedParameters: 'refuse'
+    },
+    names: settingNames(name => name)
+  });
+  // The create's group ends only once the lease is gone (or 5 s later): a lease released when the step
+  // ends, after the create, cannot be gone by then.
+  const lease = cluster.emu.diskPath('Voting/1.0.0.sfu-lease');
+  let goneBeforeTheCreateEnded: boolean | undefined;
+  const reporter = {
+    ...SILENT_REPORTER,
+    group: async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const value = await fn();
+      if (name.startsWith('Create ')) {
+        for (let waited = 0; existsSync(lease) && waited < 5000; waited += 10) await sleep(10);
+        goneBeforeTheCreateEnded = !existsSync(lease);
+      }
+      return value;
+    }
+  };
+  const result = await runRelease(job, reporter, new AbortController().signal);
+  assert.equal(goneBeforeTheCreateEnded, true, 'the lease was released beside the create');
+  assert.equal(result.error, undefined);
+  assert.equal(result.release.applicationResult, 'created');
+  const writes = cluster.emu.journal.entries;
+  const packageRemoved = writes.find(e => e.op === 'delete' && e.path === 'Voting/1.0.0');
+  const leaseDeletes = writes.filter(e => e.op === 'delete' && e.path.startsWith('Voting/1.0.0.sfu-lease'));
+  assert.ok(packageRemoved, 'the package was removed after the provision');
+  assert.ok(leaseDeletes.length > 0 && leaseDeletes.every(e => e.seq > packageRemoved.seq), 'the lease outlived the package');
+  assert.equal(existsSync(lease), false, 'no lease left behind');
 });
