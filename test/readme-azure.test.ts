@@ -63,7 +63,11 @@ describe("README: the first example's step released through Azure with the READM
     const inputs = local({ ...base, ...snippet });
     inputs['package-path'] = await sampleAtVersion(version);
     inputs['application-parameter-file'] = path.join(PROJECT_ROOT, 'sample', 'ApplicationParameters', 'Cloud.xml');
-    return runAction({ inputs, env: services.actionEnv, timeoutMs: 180_000 });
+    const asked = services.oidcRequests.length;
+    const run = await runAction({ inputs, env: services.actionEnv, timeoutMs: 180_000 });
+    // One federated token serves every Azure AD token of the run (cluster, Storage, ARM).
+    assert.equal(services.oidcRequests.length - asked, 1, "the runner's OIDC token was asked for more than once");
+    return run;
   }
 
   it('the Blob storage snippet creates the application from an .sfpkg, with OIDC and no Image Store write', async () => {
