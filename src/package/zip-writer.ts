@@ -54,8 +54,11 @@ const ZIP64_THRESHOLDS: Zip64Thresholds = { sizeOrOffset: MARK_32, entries: MARK
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 /** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
 const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
-/** Small files being read and deflated at once, per zip: enough to keep libuv's four threads busy. */
-const LOOKAHEAD_FILES = 8;
+/**
+ * Small files being read and deflated at once, per zip: enough to keep libuv's four threads busy with
+ * one zip at a time (each file takes several trips to the thread pool: open, read, close, deflate).
+ */
+const LOOKAHEAD_FILES = 16;
 /**
  * Small files deflated and waiting for the writer, at most: while the writer streams a large file,
  * the files after it go on being deflated on the other threads, up to this many (and LOOKAHEAD_BYTES).

@@ -108,20 +108,20 @@ describe('deterministic zip writer', () => {
       started.push(entry.name);
       return new Promise<Deflated>(resolve => pending.push(resolve));
     });
-    assert.equal(started.length, 8, 'eight small files at once');
+    assert.equal(started.length, 16, 'sixteen small files at once');
     // The reads finish while the writer is still busy with big.bin (nothing is taken): the next ones start.
     const settle = async () => {
       for (const resolve of pending.splice(0)) resolve({ crc: 0, data: Buffer.alloc(10), size: 1000 });
       await new Promise(resolve => setImmediate(resolve));
     };
     await settle();
-    assert.equal(started.length, 16, 'eight more once the first eight are deflated');
+    assert.equal(started.length, 32, 'sixteen more once the first sixteen are deflated');
     for (let i = 0; i < 20; i++) await settle();
-    assert.equal(started.length, 72, 'at most 64 deflated files wait for the writer, beside the eight being read');
+    assert.equal(started.length, 80, 'at most 64 deflated files wait for the writer, beside the sixteen being read');
     // The writer takes them in order: room for more.
     for (let i = 1; i <= 10; i++) await ahead.take(i);
     await settle();
-    assert.equal(started.length, 82);
+    assert.equal(started.length, 90);
   });
 
   it('writes the zip64 layout where a size, an offset or the entry count needs it (thresholds lowered to reach it)', async () => {
