@@ -33,8 +33,13 @@ export interface CompressedPackage {
   dispose(): Promise<void>;
 }
 
-/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
-const ZIP_PARALLELISM = 2;
+/**
+ * Zips built at once. Each zip reads and deflates several files at once (zip-writer.ts), also while
+ * it streams a large one, so one zip keeps libuv's four threads busy; a zip built alone is written
+ * in about half the time two at once take each, and the upload cannot send a zip before it is
+ * complete: the link waits less for the first one.
+ */
+const ZIP_PARALLELISM = 1;
 
 /** A compressed copy being built: what to upload, with each zip ready once it is written. */
 export interface CompressionRun {
@@ -53,8 +58,10 @@ export interface CompressionRun {
 /**
  * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
  * `tempBase`: files that stay as they are are copied before this returns; the zips are written
- * after, two at a time in path order, so that the upload can send each as soon as it is complete
- * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * after, one at a time, smallest first, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`): the first is ready soonest, and each next one, larger, is
+ * written while the link sends the one before. In `pkg.files` the zips follow the other files in
+ * that order, which the upload keeps. A failure rejects the zip's `ready`, every later one and
  * `finished`.
  */
 export async function startCompression(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressionRun> {
@@ -106,7 +113,10 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
       files.push({ localPath: target, relativePath: file.relativePath, size });
     });
 
-    const zips = folders.map(folder => {
+    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
+    const sourceBytes = (folder: string) => entriesByFolder.get(folder)!.reduce((n, e) => n + (e.size ?? 0), 0);
+    const bySize = folders.map(folder => ({ folder, bytes: sourceBytes(folder) })).sort((a, b) => a.bytes - b.bytes || compareCodeUnits(a.folder, b.folder));
+    const zips = bySize.map(({ folder }) => {
       const zip = `${folder}.zip`;
       const file: PackageFile = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
       const ready = deferred();
@@ -114,7 +124,6 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
       files.push(file);
       return { folder, file, ready };
     });
-    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
     const copy: ScannedPackage = {
       root,
       files,
