@@ -74,4 +74,24 @@ describe('release through ARM: a provisioned version is compared, never replaced
     assert.equal(writes(), before, 'an ARM resource was written');
     assert.equal(await rig.azurite.blobStatus(rig.container, 'VotingType/VotingType.2.0.0.sfpkg'), 404, 'the .sfpkg was uploaded');
   });
+
+  it('warns when the version was provisioned from another blob-name, and neither uploads nor compares with the blob it names now', async () => {
+    const v3 = await rig.release('3.0.0', { 'application-name': 'fabric:/ArmContentRenamed', 'blob-name': 'first/VotingType.3.0.0.sfpkg' });
+    assert.equal(v3.exitCode, 0, v3.stdout);
+
+    const before = writes();
+    const renamed = await rig.release(
+      { path: await changedCode('3.0.0') },
+      { 'application-name': 'fabric:/ArmContentRenamed', 'blob-name': 'second/VotingType.3.0.0.sfpkg' }
+    );
+    assert.equal(renamed.exitCode, 0, renamed.stdout);
+    assert.match(
+      renamed.stdout,
+      /::warning::VotingType 3\.0\.0 is provisioned already, and it was provisioned from \S+\/first\/VotingType\.3\.0\.0\.sfpkg, not from \S+\/second\/VotingType\.3\.0\.0\.sfpkg, so the step cannot confirm/
+    );
+    const visible = renamed.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'));
+    assert.ok(!visible.some(line => line.includes('sig=')), 'a SAS was printed');
+    assert.equal(writes(), before, 'an ARM resource was written');
+    assert.equal(await rig.azurite.blobStatus(rig.container, 'second/VotingType.3.0.0.sfpkg'), 404, 'the .sfpkg was uploaded');
+  });
 });
