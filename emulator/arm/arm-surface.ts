@@ -11,6 +11,7 @@
 // reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
 import type { IncomingMessage } from 'node:http';
 import type { AadAuthority } from '../aad.js';
+import { ManagementErrorCode } from '../../src/protocol/management-models.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import type { ClusterManager } from '../management/cluster-manager.js';
 import type { Route } from '../router.js';
@@ -219,8 +220,16 @@ class ArmSurface {
       const info = this.manager.applications.info(found);
       if (info.Status === 'Upgrading') throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
     }
-    if (found) this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
-    else this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
+    if (found) {
+      try {
+        this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+      } catch (err) {
+        // [undoc] A PUT that changes neither the version nor the parameters starts no upgrade: it is
+        // idempotent, as ARM's PUTs are, and answers 200 at once.
+        if (!(err instanceof FabricHttpError && err.code === ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
+        return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
+      }
+    } else this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
     const check = (): ArmOperationCheck => {
       const app = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
       if (!app) return { status: 'Failed', error: { code: 'ApplicationNotFound', message: `The application '${name}' no longer exists.` } };

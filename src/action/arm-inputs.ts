@@ -1,5 +1,6 @@
 // Inputs of the ARM path: a managed cluster's resource id and the ARM endpoint, checked offline
-// before any request. The release then goes through ARM, with the package staged in Blob storage.
+// before any request. The release then goes through ARM, with the package staged in Blob storage;
+// `cluster-endpoint` (optional) names the gateway it reads to follow the upgrade.
 import * as core from '@actions/core';
 import { type ArmSpec, ArmTargetError, parseArmEndpoint, parseManagedClusterId, testArmOrigin } from '../azure/arm-target.js';
 import { BlobInput } from './blob-inputs.js';
@@ -39,12 +40,34 @@ export function getArmInputs(read: (name: string) => string = name => core.getIn
       `'${ArmInput.ManagedClusterResourceId}' needs '${Input.AzureClientId}' and '${Input.AzureTenantId}' (with '${Input.AzureClientSecret}', or GitHub OIDC): a service principal that may write the managed cluster's applications (such as Contributor on it).`
     );
   }
-  for (const name of [Input.ClusterEndpoint, Input.AadToken, Input.ClientCertificate, Input.CopyTo, Input.CleanupPaths]) {
+  for (const name of [Input.AadToken, Input.CopyTo, Input.CleanupPaths]) {
     if (read(name).trim() !== '') {
       throw new InputError(
-        `'${name}' does not apply to a release through ARM ('${ArmInput.ManagedClusterResourceId}'), which does not use the cluster's gateway: remove it.`
+        `'${name}' does not apply to a release through ARM ('${ArmInput.ManagedClusterResourceId}'), which writes nothing through the cluster's gateway: remove it.`
       );
     }
   }
+  checkFollowingGateway(read);
   return Object.freeze(spec);
+}
+
+/**
+ * `cluster-endpoint` beside the resource id: the gateway is only read, to follow the upgrade. It is a
+ * managed cluster's, so https; its certificate inputs mean nothing without it.
+ */
+function checkFollowingGateway(read: (name: string) => string): void {
+  const endpoint = read(Input.ClusterEndpoint).trim();
+  if (endpoint !== '' && !/^https:\/\//i.test(endpoint)) {
+    throw new InputError(
+      `'${Input.ClusterEndpoint}' beside '${ArmInput.ManagedClusterResourceId}' is the managed cluster's gateway, https://<fqdn>:19080, read to follow the upgrade; not '${endpoint}'.`
+    );
+  }
+  if (endpoint !== '') return;
+  for (const name of [Input.ClientCertificate, Input.ClientKey, Input.ServerCertificateThumbprint, Input.ServerCommonName]) {
+    if (read(name).trim() !== '') {
+      throw new InputError(
+        `'${name}' is for the cluster's gateway, which a release through ARM reads only when '${Input.ClusterEndpoint}' names it: add '${Input.ClusterEndpoint}' (https://<fqdn>:19080) to follow the upgrade there, or remove '${name}'.`
+      );
+    }
+  }
 }

@@ -22,11 +22,32 @@ export interface ArmRelease {
   unprovisionOldVersions: boolean;
 }
 
+/** The application whose upgrade an observer follows while ARM's PUT runs. */
+export interface ObservedApplication {
+  name: string;
+  targetVersion: string;
+  previousVersion: string | undefined;
+  /** The PUT creates the application: there is no upgrade to follow. */
+  creating: boolean;
+}
+
+/** Follows the application from elsewhere while ARM's PUT runs (the core: the cluster's gateway, read-only). */
+export interface UpgradeObserver {
+  /** Runs `put` (the PUT and its operation) and gives its result, or throws what the observer saw fail. */
+  during<T>(application: ObservedApplication, put: () => Promise<T>): Promise<T>;
+}
+
 interface ArmResourceState {
   properties?: { provisioningState?: string; appPackageUrl?: string };
 }
 
-export async function releaseThroughArm(client: ArmClient, release: ArmRelease, record: ReleaseRecord, log: (line: string) => void): Promise<void> {
+export async function releaseThroughArm(
+  client: ArmClient,
+  release: ArmRelease,
+  record: ReleaseRecord,
+  log: (line: string) => void,
+  observer?: UpgradeObserver
+): Promise<void> {
   const { resources } = client;
   const { typeName, typeVersion } = release;
   record.typeName = typeName;
@@ -64,7 +85,9 @@ export async function releaseThroughArm(client: ArmClient, release: ArmRelease, 
     }
     const parameters = Object.fromEntries(app.parameters.map(p => [p.Key, p.Value]));
     const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
-    const result = await client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+    const put = () => client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+    const observed = { name: app.name, targetVersion: typeVersion, previousVersion: record.previousVersion, creating: before === undefined };
+    const result = observer ? await observer.during(observed, put) : await put();
     record.upgradeMode = app.policy.mode;
     record.failureAction = app.policy.failureAction;
     const after = await client.get<ArmApplication>(appId, `the application ${armName}`);
@@ -85,4 +108,5 @@ export async function releaseThroughArm(client: ArmClient, release: ArmRelease, 
       record.unprovisioned.push(name);
     }
   }
+  record.phase = 'done';
 }

@@ -1,6 +1,7 @@
 // The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
-// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
-// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+// resources written by releaseThroughArm (src/azure/arm-release.ts). Tokens for ARM and Storage come
+// from the ARM endpoint's cloud. The cluster's gateway, when the job names it, is only read: to follow
+// the upgrade (arm-gateway-follow.ts).
 import { ArmClient } from '../azure/arm-client.js';
 import { releaseThroughArm } from '../azure/arm-release.js';
 import { type ArmSpec, armLoginHost, armResource, ManagedClusterResources } from '../azure/arm-target.js';
@@ -18,6 +19,8 @@ import type { UploadRecord } from '../upload/upload-record.js';
 import type { Reporter } from '../util/reporter.js';
 import { stageInBlobStorage } from './blob-staging.js';
 import type { ReleaseJob } from './job.js';
+import type { ClientCertificate } from '../cluster/auth/client-certificate.js';
+import { GatewayFollower } from './arm-gateway-follow.js';
 
 export interface ArmReleaseStep {
   job: ReleaseJob;
@@ -28,6 +31,8 @@ export interface ArmReleaseStep {
   form: Parameters<typeof preparePackageToUpload>[2];
   upload: UploadRecord;
   release: ReleaseRecord;
+  /** For the gateway, when the job names it (followed read-only). */
+  clientCertificate: ClientCertificate | undefined;
   reporter: Reporter;
   signal: AbortSignal;
   hooks: { preparing(p: PackageToUpload): void; staged(dispose: () => void): void };
@@ -43,6 +48,7 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
 
   const login = armLoginHost(arm.endpoint);
   const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+  let follower: GatewayFollower | undefined;
   try {
     const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
     const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
@@ -57,13 +63,15 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
     const source = plan.externalStore!;
 
+    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    follower = GatewayFollower.open(job, step.clientCertificate, { reporter, signal, deadline, pollMs: pollIntervalMs(), release });
     const client = new ArmClient({
       resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
       transport,
       token: () => tokens.token(),
       log: line => reporter.info(line),
-      signal,
-      deadline: new Deadline(plan.deployTimeoutSeconds),
+      signal: follower ? AbortSignal.any([signal, follower.armSignal]) : signal,
+      deadline,
       pollMs: pollIntervalMs(),
       requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
     });
@@ -82,10 +90,11 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
       unprovisionOldVersions: plan.unprovisionOldVersions
     };
     await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () =>
-      releaseThroughArm(client, armRelease, release, line => reporter.info(line))
+      releaseThroughArm(client, armRelease, release, line => reporter.info(line), follower)
     );
     if (release.provisionResult === 'provisioned') await source.afterProvision(line => reporter.info(line));
   } finally {
+    follower?.dispose();
     transport.dispose();
   }
 }
