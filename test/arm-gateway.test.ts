@@ -4,6 +4,7 @@
 // upgrade-state, the timeline. Nothing is written through the gateway, and a gateway that does not
 // answer (from the start, or in the middle) costs a warning, not the release.
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -67,7 +68,7 @@ describe('release through ARM, followed through the gateway', () => {
         tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa },
         aad: { ...CLIENT, tenantId: TENANT },
         arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
-        management: { upgradeDomains: 3, upgradeDomainSeconds: 0.3, provisionSeconds: 0.1, unhealthyVersions: ['3.0.0'] }
+        management: { upgradeDomains: 3, upgradeDomainSeconds: 0.3, provisionSeconds: 0.1, unhealthyVersions: ['3.0.0', '6.0.0'] }
       }),
       startAzurite()
     ]);
@@ -155,6 +156,35 @@ describe('release through ARM, followed through the gateway', () => {
     assert.equal(again.exitCode, 0, again.stdout);
     assert.equal(again.outputs['provision-result'], 'already-provisioned');
     assert.match(again.stdout, /The cluster's gateway shows no new upgrade of fabric:\/Followed: ARM's operation ended without one/);
+  });
+
+  it('ends the wait for ARM when the gateway shows an upgrade stopped for a decision (failure action Manual)', async () => {
+    const created = await release('1.0.0', { 'application-name': 'fabric:/FollowedManual' });
+    assert.equal(created.exitCode, 0, created.stdout);
+    const run = await release('6.0.0', { 'application-name': 'fabric:/FollowedManual', 'failure-action': 'Manual' });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(
+      run.stdout,
+      /The upgrade of fabric:\/FollowedManual to 6\.0\.0 stopped after a failure \(the health check failed \(FailureReason HealthCheck\) in upgrade domain UD1.*waits for a decision\. Roll it back with 'sfctl application upgrade-rollback --application-id FollowedManual'/
+    );
+    assert.doesNotMatch(run.stdout, /deploy timeout|did not finish within/);
+    assert.equal(run.outputs['upgrade-state'], 'RollingForwardPending');
+    assert.deepEqual(gatewayWrites(), {});
+  });
+
+  it('SIGTERM while following stops both waits and says that the upgrade goes on', async () => {
+    const created = await release('1.0.0', { 'application-name': 'fabric:/FollowedSignal' });
+    assert.equal(created.exitCode, 0, created.stdout);
+    let child: ChildProcess | undefined;
+    const run = await release(
+      '2.0.0',
+      { 'application-name': 'fabric:/FollowedSignal' },
+      { onStart: c => (child = c), onLine: line => line.startsWith('Upgrade domain UD0: started') && child?.kill('SIGTERM') }
+    );
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(run.stdout, /Received SIGTERM: cancelling the wait for ARM/);
+    assert.match(run.stdout, /cancelled while ARM was upgrading the application FollowedSignal to 2\.0\.0\. ARM goes on upgrading the application/);
+    assert.doesNotMatch(run.stdout, /Upgrade domain UD2: completed/);
   });
 
   it('releases through ARM alone, with a warning, when the gateway does not answer from the start', async () => {
