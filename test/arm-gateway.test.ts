@@ -158,6 +158,20 @@ describe('release through ARM, followed through the gateway', () => {
     assert.match(again.stdout, /The cluster's gateway shows no new upgrade of fabric:\/Followed: ARM's operation ended without one/);
   });
 
+  it('with a client certificate alone, follows the gateway the managed cluster resource names, pinned to its thumbprints', async () => {
+    const fromArm = { 'application-name': 'fabric:/FollowedFromArm', 'cluster-endpoint': '', 'server-certificate-thumbprint': '' };
+    const created = await release('1.0.0', fromArm);
+    assert.equal(created.exitCode, 0, created.stdout);
+    const run = await release('2.0.0', fromArm);
+    assert.equal(run.exitCode, 0, run.stdout);
+    assert.ok(
+      run.stdout.includes(`The managed cluster's gateway, from ARM: https://127.0.0.1:${emu.port}, its certificate ${certs.serverThumbprint.toUpperCase()}.`),
+      run.stdout
+    );
+    assert.match(run.stdout, /Upgrade domain UD2: completed/);
+    assert.equal(run.outputs['upgrade-state'], 'RollingForwardCompleted');
+  });
+
   it('ends the wait for ARM when the gateway shows an upgrade stopped for a decision (failure action Manual)', async () => {
     const created = await release('1.0.0', { 'application-name': 'fabric:/FollowedManual' });
     assert.equal(created.exitCode, 0, created.stdout);

@@ -14,6 +14,9 @@ import type { Deadline } from '../deploy/polling.js';
 import type { ReleaseRecord } from '../deploy/release-record.js';
 import { waitForUpgrade } from '../deploy/wait-for-upgrade.js';
 import type { Reporter } from '../util/reporter.js';
+import type { ArmClient } from '../azure/arm-client.js';
+import type { ClusterTarget } from '../cluster/cluster-target.js';
+import type { SettingNames } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
 
 /** Once ARM's operation has ended, the gateway gets this many polls (at least GRACE_MIN_MS) to show the upgrade's end. */
@@ -21,6 +24,8 @@ const GRACE_POLLS = 5;
 const GRACE_MIN_MS = 5000;
 
 export interface GatewayFollowOptions {
+  /** Aborted when the gateway shows that the upgrade failed: the ARM client's signal includes it, so ARM's wait ends too. */
+  armStop: AbortController;
   reporter: Reporter;
   /** The job's cancellation: it stops the follower as it stops ARM's wait. */
   signal: AbortSignal;
@@ -33,34 +38,22 @@ export interface GatewayFollowOptions {
 type Settled<T> = { ok: true; value: T } | { ok: false; err: unknown };
 
 export class GatewayFollower implements UpgradeObserver {
-  private readonly armStop = new AbortController();
   private authenticated = false;
 
   private constructor(
     private readonly endpoint: string,
     private readonly connection: ClusterConnection,
-    private readonly options: GatewayFollowOptions & { names: ReleaseJob['names'] }
+    private readonly options: GatewayFollowOptions & { names: SettingNames }
   ) {}
 
   /**
-   * A follower when the job names the cluster's gateway (`cluster-endpoint` beside the managed
-   * cluster's resource id), else undefined. With a client certificate the gateway is authenticated
-   * by it alone; without one, by the service principal through the cluster's Azure AD, if it uses it.
+   * A follower of the gateway `target` (see gatewayToFollow). With a client certificate the gateway is
+   * authenticated by it alone; without one, by the service principal through the cluster's Azure AD, if it uses it.
    */
-  static open(job: ReleaseJob, clientCertificate: ClientCertificate | undefined, options: GatewayFollowOptions): GatewayFollower | undefined {
-    if (job.cluster.endpoint === '') return undefined;
-    const security = clientCertificate ? { ...job.cluster.security, azureClientId: undefined, azureClientSecret: undefined } : job.cluster.security;
-    const connection = connectToCluster({ ...job.cluster, security }, clientCertificate, {
-      signal: options.signal,
-      reporter: options.reporter,
-      names: job.names
-    });
-    return new GatewayFollower(job.cluster.endpoint, connection, { ...options, names: job.names });
-  }
-
-  /** Aborted when the gateway shows that the upgrade failed: ARM's wait ends then too. */
-  get armSignal(): AbortSignal {
-    return this.armStop.signal;
+  static open(target: ClusterTarget, names: SettingNames, clientCertificate: ClientCertificate | undefined, options: GatewayFollowOptions): GatewayFollower {
+    const security = clientCertificate ? { ...target.security, azureClientId: undefined, azureClientSecret: undefined } : target.security;
+    const connection = connectToCluster({ ...target, security }, clientCertificate, { signal: options.signal, reporter: options.reporter, names });
+    return new GatewayFollower(target.endpoint, connection, { ...options, names });
   }
 
   dispose(): void {
@@ -93,7 +86,7 @@ export class GatewayFollower implements UpgradeObserver {
     let grace: NodeJS.Timeout | undefined;
     if (first === 'gateway' && isUpgradeFailure(await following, client, this.options.signal)) {
       // The gateway path's sentence (the rollback and its health evaluations) is the outcome: ARM's wait ends too.
-      this.armStop.abort();
+      this.options.armStop.abort();
     } else if (first === 'arm') {
       client.armEnded = true;
       grace = setTimeout(() => stopFollowing.abort(), Math.max(GRACE_POLLS * pollMs, GRACE_MIN_MS));
@@ -194,4 +187,50 @@ function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 function reason(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('. ')[0] ?? text;
+}
+
+interface ManagedClusterResource {
+  properties?: { fqdn?: string; httpGatewayConnectionPort?: number; clusterCertificateThumbprints?: string[] };
+}
+
+/**
+ * The gateway to follow: the job's cluster endpoint; or, with a client certificate and no endpoint, the
+ * managed cluster resource's `fqdn` and `httpGatewayConnectionPort`, the server checked by the resource's
+ * current `clusterCertificateThumbprints` (they rotate: read at each run) unless the job pins the server
+ * itself. Undefined when there is none to follow; a warning says why when one was wanted.
+ */
+export async function gatewayToFollow(
+  job: ReleaseJob,
+  clientCertificate: ClientCertificate | undefined,
+  client: ArmClient,
+  reporter: Reporter
+): Promise<ClusterTarget | undefined> {
+  if (job.cluster.endpoint !== '') return job.cluster;
+  if (clientCertificate === undefined) return undefined;
+  const { names } = job;
+  let cluster: ManagedClusterResource | undefined;
+  try {
+    cluster = await client.get<ManagedClusterResource>(client.resources.cluster.id, 'the managed cluster');
+  } catch (err) {
+    if (err instanceof CancelledError) throw err;
+    reporter.warning(
+      `Could not read the managed cluster's gateway from ARM (${reason(err)}): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`
+    );
+    return undefined;
+  }
+  const fqdn = cluster?.properties?.fqdn;
+  const port = cluster?.properties?.httpGatewayConnectionPort ?? 19080;
+  const thumbprints = (cluster?.properties?.clusterCertificateThumbprints ?? [])
+    .map(t => t.replace(/[^0-9a-f]/gi, '').toUpperCase())
+    .filter(t => t.length === 40);
+  const pinned = job.cluster.security.serverThumbprints.length > 0 || job.cluster.security.serverCommonName !== undefined;
+  if (fqdn === undefined || !/^[a-z0-9.-]+$/i.test(fqdn) || !Number.isInteger(port) || (!pinned && thumbprints.length === 0)) {
+    reporter.warning(
+      `The managed cluster's resource does not name its gateway and certificate (fqdn, httpGatewayConnectionPort, clusterCertificateThumbprints): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`
+    );
+    return undefined;
+  }
+  const endpoint = `https://${fqdn}:${port}`;
+  reporter.info(`The managed cluster's gateway, from ARM: ${endpoint}${pinned ? '' : `, its certificate ${thumbprints.join(' or ')}`}.`);
+  return { ...job.cluster, endpoint, security: pinned ? job.cluster.security : { ...job.cluster.security, serverThumbprints: thumbprints } };
 }

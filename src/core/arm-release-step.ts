@@ -20,7 +20,7 @@ import type { Reporter } from '../util/reporter.js';
 import { stageInBlobStorage } from './blob-staging.js';
 import type { ReleaseJob } from './job.js';
 import type { ClientCertificate } from '../cluster/auth/client-certificate.js';
-import { GatewayFollower } from './arm-gateway-follow.js';
+import { GatewayFollower, gatewayToFollow } from './arm-gateway-follow.js';
 
 export interface ArmReleaseStep {
   job: ReleaseJob;
@@ -64,17 +64,21 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     const source = plan.externalStore!;
 
     const deadline = new Deadline(plan.deployTimeoutSeconds);
-    follower = GatewayFollower.open(job, step.clientCertificate, { reporter, signal, deadline, pollMs: pollIntervalMs(), release });
+    // Aborted by the gateway follower when the gateway shows the upgrade failed.
+    const armStop = new AbortController();
     const client = new ArmClient({
       resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
       transport,
       token: () => tokens.token(),
       log: line => reporter.info(line),
-      signal: follower ? AbortSignal.any([signal, follower.armSignal]) : signal,
+      signal: AbortSignal.any([signal, armStop.signal]),
       deadline,
       pollMs: pollIntervalMs(),
       requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
     });
+    const gateway = plan.application && (await gatewayToFollow(job, step.clientCertificate, client, reporter));
+    if (gateway)
+      follower = GatewayFollower.open(gateway, names, step.clientCertificate, { armStop, reporter, signal, deadline, pollMs: pollIntervalMs(), release });
     const application = plan.application && {
       name: plan.application.name,
       nameInput: names.ApplicationName,

@@ -55,7 +55,8 @@ export function readArmSpec(read: (name: string) => string, names: SettingNames,
 
 /**
  * The cluster endpoint beside the resource id: the gateway is only read, to follow the upgrade. It is a
- * managed cluster's, so https; its certificate settings mean nothing without it.
+ * managed cluster's, so https. A client certificate without it follows the gateway the cluster resource
+ * names; the server certificate settings mean nothing without either.
  */
 function checkFollowedGateway(read: (name: string) => string, names: SettingNames): void {
   const endpoint = read(SETTING.ClusterEndpoint).trim();
@@ -64,11 +65,11 @@ function checkFollowedGateway(read: (name: string) => string, names: SettingName
       `'${names.ClusterEndpoint}' beside '${names.ManagedClusterResourceId}' is the managed cluster's gateway, https://<fqdn>:19080, read to follow the upgrade; not '${endpoint}'.`
     );
   }
-  if (endpoint !== '') return;
-  for (const key of ['ClientCertificate', 'ClientKey', 'ServerCertificateThumbprint', 'ServerCommonName'] as const) {
+  if (endpoint !== '' || read(SETTING.ClientCertificate).trim() !== '') return;
+  for (const key of ['ServerCertificateThumbprint', 'ServerCommonName'] as const) {
     if (read(SETTING[key]).trim() !== '') {
       throw new SettingError(
-        `'${names[key]}' is for the cluster's gateway, which a release through ARM reads only when '${names.ClusterEndpoint}' names it: add '${names.ClusterEndpoint}' (https://<fqdn>:19080) to follow the upgrade there, or remove '${names[key]}'.`
+        `'${names[key]}' is for the cluster's gateway, which a release through ARM reads only with '${names.ClientCertificate}' (the gateway the cluster resource names) or '${names.ClusterEndpoint}': add one to follow the upgrade there, or remove '${names[key]}'.`
       );
     }
   }

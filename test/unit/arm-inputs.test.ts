@@ -53,9 +53,15 @@ describe('ARM inputs', () => {
     );
   });
 
-  it('refuses gateway credentials without cluster-endpoint, and what ARM never does through the gateway', () => {
-    for (const name of ['client-certificate', 'client-key', 'server-certificate-thumbprint', 'server-common-name']) {
-      assert.throws(() => getArmInputs(reader({ ...BASE, [name]: 'x' }), {}), new RegExp(`'${name}' is for the cluster's gateway.*add 'cluster-endpoint'`));
+  it('takes a client certificate alone (the gateway comes from ARM), refuses server checks without either, and what ARM never does through the gateway', () => {
+    const job = readReleaseJob(reader({ ...BASE, 'client-certificate': 'cert.pem', 'server-common-name': 'x.sfmc.azclient.ms' }), {});
+    assert.equal(job.cluster.endpoint, '');
+    assert.equal(job.cluster.security.serverCommonName, 'x.sfmc.azclient.ms');
+    for (const name of ['server-certificate-thumbprint', 'server-common-name']) {
+      assert.throws(
+        () => getArmInputs(reader({ ...BASE, [name]: 'x' }), {}),
+        new RegExp(`'${name}' is for the cluster's gateway.*'client-certificate'.*'cluster-endpoint'`)
+      );
     }
     for (const name of ['aad-token', 'copy-to', 'cleanup-paths']) {
       const inputs = { ...BASE, 'cluster-endpoint': 'https://c:19080', [name]: 'x' };
