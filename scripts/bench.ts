@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [-- --write] [-- --only links|many-files|packages|<loopback scenario>]`:
 // measures the built action against the emulator (in its own process), next to a naive uploader
-// and the link's limits. Prints the tables; a full run (or --write) writes them into BENCHMARKS.md.
+// and the link's limits. Prints the tables; a full run without --only (or --write) writes them into BENCHMARKS.md.
 // Never fails on timing. The scenarios live in scripts/bench/.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,8 @@ import { runsGroup, settings } from './bench/settings.js';
 
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'sfu-bench-'));
-  const write = settings.write || !settings.quick;
+  // A full run writes BENCHMARKS.md; a quick run or one with --only (a measurement while tuning) only with --write.
+  const write = settings.write || (!settings.quick && settings.only === '');
   const blocks: [string, string][] = [];
   const peaks: number[] = [];
   try {

@@ -28,7 +28,7 @@ export function parseSize(text: string): number {
 export const settings = {
   /** A scaled-down run (smoke test): smaller packages, same scenarios. */
   quick: args.quick,
-  /** Write BENCHMARKS.md even for a quick run (a full run always writes it). */
+  /** Write BENCHMARKS.md after a quick run or one with --only too (a full run always writes it). */
   write: args.write,
   chunkSizeText: args['chunk-size'],
   chunkSize: parseSize(args['chunk-size']),

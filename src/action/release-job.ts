@@ -14,7 +14,11 @@ export function readReleaseJob(read: (name: string) => string = name => core.get
   const reporter = { setSecret: (v: string) => core.setSecret(v), info: (line: string) => core.info(line) };
   return readJob(read, ACTION_SETTING_NAMES, reporter, {
     federatedToken: githubOidcTokenSource(),
-    federatedCredential: 'GitHub OIDC',
+    federatedCredential: {
+      name: 'GitHub OIDC',
+      howToGive: "GitHub OIDC with 'permissions: id-token: write'",
+      check: "the service principal's federated credential for this repository (and 'permissions: id-token: write')"
+    },
     expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
     firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS),
     testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],

@@ -4,10 +4,6 @@ import * as core from '@actions/core';
 import { readVersionStamp } from '../core/version-settings.js';
 import { ACTION_SETTING_NAMES } from './inputs.js';
 
-export const VersionOutput = {
-  ChangedPackages: 'changed-packages'
-} as const;
-
 export function getVersionStampInputs(read: (name: string) => string = name => core.getInput(name)) {
   return readVersionStamp(read, ACTION_SETTING_NAMES);
 }

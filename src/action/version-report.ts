@@ -1,15 +1,14 @@
 // What `version-stamp: content` did, as the `changed-packages` output and a section of
 // the job summary. Written whether the run succeeds or fails, with what is known by then.
 import * as core from '@actions/core';
-import { changedPackages, isChanged } from '../package/changed-packages.js';
+import { versionOutputs } from '../core/outputs.js';
+import { isChanged } from '../package/changed-packages.js';
 import { stampLabel, type VersionStampRecord } from '../core/version-stamp-step.js';
-import { VersionOutput } from './version-inputs.js';
 
 /** `changed-packages`, once the stamped versions were compared with the cluster. */
 export function writeVersionOutputs(r: VersionStampRecord | undefined): void {
-  if (!r?.running) return;
   try {
-    core.setOutput(VersionOutput.ChangedPackages, JSON.stringify(changedPackages(r.rows, r.running)));
+    for (const [name, value] of Object.entries(versionOutputs(r))) core.setOutput(name, value);
   } catch (err) {
     core.setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${(err as Error).message}`);
   }

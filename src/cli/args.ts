@@ -8,7 +8,15 @@ export type Command = (typeof COMMANDS)[number];
 /** The prefix of the environment variables: `--cluster-endpoint` is also `SFU_CLUSTER_ENDPOINT`. */
 export const ENV_PREFIX = 'SFU_';
 
-const SETTING_NAMES: ReadonlySet<string> = new Set(Object.values(SETTING));
+/**
+ * Settings only the CLI has: the federated credential the action gets from GitHub OIDC
+ * (src/cli/federated-token.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
+ */
+export const FEDERATED_TOKEN = 'azure-federated-token';
+export const FEDERATED_TOKEN_FILE = 'azure-federated-token-file';
+export const CLI_ONLY_SETTINGS: readonly string[] = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE];
+
+const SETTING_NAMES: ReadonlySet<string> = new Set([...Object.values(SETTING), ...CLI_ONLY_SETTINGS]);
 
 /** Settings that take `true`/`false`: the flag alone means `true`. */
 export const BOOLEAN_SETTINGS: ReadonlySet<string> = new Set([
@@ -19,7 +27,8 @@ export const BOOLEAN_SETTINGS: ReadonlySet<string> = new Set([
   SETTING.Provision,
   SETTING.KeepPackage,
   SETTING.UnprovisionOldVersions,
-  SETTING.AllowDowngrade
+  SETTING.AllowDowngrade,
+  SETTING.DeleteBlob
 ]);
 
 /** Settings that take one value per line: each repetition of the flag adds a line. */
@@ -46,7 +55,14 @@ export const RELEASE_SETTINGS: ReadonlySet<string> = new Set([
   SETTING.DeployTimeout,
   SETTING.UnprovisionOldVersions,
   SETTING.AllowDowngrade,
-  SETTING.OmittedParameters
+  SETTING.OmittedParameters,
+  // The Blob (ExternalStore) and ARM paths provision: they are releases, not Image Store uploads.
+  SETTING.BlobContainerUrl,
+  SETTING.BlobSas,
+  SETTING.BlobName,
+  SETTING.DeleteBlob,
+  SETTING.ManagedClusterResourceId,
+  SETTING.ArmEndpoint
 ]);
 
 /** A bad command line: exit code 2, before any request. */

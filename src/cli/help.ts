@@ -1,6 +1,6 @@
 // `--help`, per command. The details are in docs/cli.md; each setting is described in action.yml.
 import { SETTING } from '../util/settings.js';
-import { type Command, envVariable, LIST_SETTINGS, RELEASE_SETTINGS } from './args.js';
+import { CLI_ONLY_SETTINGS, type Command, envVariable, LIST_SETTINGS, RELEASE_SETTINGS } from './args.js';
 
 const SUMMARY: Record<Command, string> = {
   release: 'Upload the package, provision its type, create or upgrade the application, and wait for the upgrade.',
@@ -21,7 +21,7 @@ export function helpText(command: Command | undefined): string {
       'Documentation: docs/cli.md'
     ].join('\n');
   }
-  const settings = Object.values(SETTING).filter(name => command !== 'upload' || !RELEASE_SETTINGS.has(name));
+  const settings = [...Object.values(SETTING), ...CLI_ONLY_SETTINGS].filter(name => command !== 'upload' || !RELEASE_SETTINGS.has(name));
   const width = Math.max(...settings.map(s => s.length)) + 2;
   return [
     `Usage: service-fabric-upload ${command} --cluster-endpoint <url> --package-path <folder> [flags]`,

@@ -3,14 +3,17 @@
 // result as JSON on stdout; progress and messages go to stderr.
 import * as path from 'node:path';
 import { type ReleaseJob, wantsRelease } from '../core/job.js';
-import { releaseOutputs, uploadOutputs } from '../core/outputs.js';
+import { TEST_ARM_ORIGIN_VARIABLE } from '../core/arm-settings.js';
+import { TEST_BLOB_ORIGIN_VARIABLE } from '../core/blob-settings.js';
+import { releaseOutputs, uploadOutputs, versionOutputs } from '../core/outputs.js';
 import { expectContinueMode, readReleaseJob } from '../core/read-job.js';
 import { runRelease } from '../core/release.js';
 import { maskSecret } from '../util/reporter.js';
 import { SETTING, SettingError, settingNames } from '../util/settings.js';
-import { type Command, envVariable, parseArgs, type ParsedArgs, RELEASE_SETTINGS, UsageError } from './args.js';
+import { type Command, envVariable, FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, parseArgs, type ParsedArgs, RELEASE_SETTINGS, UsageError } from './args.js';
 import { underAzurePipelines } from './azure-pipelines.js';
 import { type CliStreams, CliReporter } from './cli-reporter.js';
+import { CLI_FEDERATED_CREDENTIAL, federatedTokenSource, WORKLOAD_IDENTITY_FILE_VARIABLE } from './federated-token.js';
 import { helpText } from './help.js';
 import { type PlanEntry, readPlanFile } from './plan-file.js';
 
@@ -25,7 +28,8 @@ const SECRET_SETTINGS = [
   SETTING.ClientCertificatePassword,
   SETTING.AadToken,
   SETTING.AzureClientSecret,
-  SETTING.BlobSas
+  SETTING.BlobSas,
+  FEDERATED_TOKEN
 ];
 
 export interface CliContext {
@@ -82,12 +86,26 @@ async function readJobs(args: ParsedArgs, command: Command, env: NodeJS.ProcessE
   };
   const entries: PlanEntry[] =
     args.planFile === undefined ? [{ label: '', settings: new Map() }] : await readPlanFile(args.planFile, { allowRelease: command !== 'upload' });
-  const context = { expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE), resolve: (p: string) => path.resolve(p) };
+  const context = {
+    expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+    resolve: (p: string) => path.resolve(p),
+    federatedCredential: CLI_FEDERATED_CREDENTIAL,
+    testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],
+    testArmOrigin: env[TEST_ARM_ORIGIN_VARIABLE]
+  };
+  const federated = { token: fromFlagsOrEnv(FEDERATED_TOKEN), file: fromFlagsOrEnv(FEDERATED_TOKEN_FILE) };
+  if (federated.token.trim() !== '' && federated.file.trim() !== '') {
+    throw new UsageError(`Give one of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}': both name the job's federated token.`);
+  }
   return entries.map(entry => {
     const read = (name: string) => (command === 'plan' && name === SETTING.DryRun ? 'true' : (entry.settings.get(name) ?? fromFlagsOrEnv(name)));
     try {
-      const job = readReleaseJob(read, CLI_SETTING_NAMES, reporter, context);
+      // The assertion is chosen once the entry's service principal is known (chooseFederatedToken).
+      const chosen: { assertion?: () => Promise<string> } = {};
+      const federatedToken = () => (chosen.assertion ? chosen.assertion() : Promise.reject(new Error('No federated token was given.')));
+      const job = readReleaseJob(read, CLI_SETTING_NAMES, reporter, { ...context, federatedToken });
       checkForCommand(job, command);
+      chosen.assertion = chooseFederatedToken(job, federated, env, reporter);
       return { label: entry.label || (job.release.applicationName ?? job.source.path), job };
     } catch (err) {
       if (args.planFile !== undefined && (err instanceof SettingError || err instanceof UsageError)) {
@@ -106,12 +124,42 @@ function checkForCommand(job: ReleaseJob, command: Command): void {
       `'release' needs an application to create or upgrade ('${names.ApplicationName}', '${names.ApplicationParameterFile}' or '${names.PublishProfile}') or '${names.Provision}': to upload only, run 'upload'.`
     );
   }
+}
+
+/**
+ * The service principal's client assertion when it has no secret: the federated token given, else
+ * the workload identity's AZURE_FEDERATED_TOKEN_FILE. Without either, the principal has no
+ * credential: bad input naming the flags (GitHub's OIDC token exists only in the action).
+ */
+function chooseFederatedToken(
+  job: ReleaseJob,
+  given: { token: string; file: string },
+  env: NodeJS.ProcessEnv,
+  reporter: CliReporter
+): (() => Promise<string>) | undefined {
+  const names = CLI_SETTING_NAMES;
   const { security } = job.cluster;
-  if (security.azureClientId !== undefined && security.azureClientSecret === undefined) {
+  const flag = given.token.trim() !== '' ? FEDERATED_TOKEN : given.file.trim() !== '' ? FEDERATED_TOKEN_FILE : undefined;
+  if (flag !== undefined && security.azureClientId === undefined) {
     throw new UsageError(
-      `'${names.AzureClientId}' needs '${names.AzureClientSecret}' here (GitHub's OIDC token exists only in the action): set ${envVariable(SETTING.AzureClientSecret)}, or give a ready token in ${envVariable(SETTING.AadToken)}.`
+      `'--${flag}' is the credential of a service principal: give '${names.AzureClientId}' and '${names.AzureTenantId}' with it (the app registration whose federated credential trusts the token).`
     );
   }
+  if (flag !== undefined && security.azureClientSecret !== undefined) {
+    throw new UsageError(`Give one credential for '${names.AzureClientId}': '${names.AzureClientSecret}' or '--${flag}', not both.`);
+  }
+  if (security.azureClientId === undefined || security.azureClientSecret !== undefined) return undefined;
+  if (flag === FEDERATED_TOKEN) return federatedTokenSource({ token: given.token, file: undefined, fileFrom: '' }, reporter);
+  if (flag === FEDERATED_TOKEN_FILE)
+    return federatedTokenSource({ token: undefined, file: given.file.trim(), fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
+  const workloadFile = env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim();
+  if (workloadFile) {
+    reporter.info(`'${names.AzureClientId}' signs in with the federated token in ${WORKLOAD_IDENTITY_FILE_VARIABLE} (${workloadFile}).`);
+    return federatedTokenSource({ token: undefined, file: workloadFile, fileFrom: WORKLOAD_IDENTITY_FILE_VARIABLE }, reporter);
+  }
+  throw new UsageError(
+    `'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`
+  );
 }
 
 interface ApplicationResult {
@@ -127,7 +175,7 @@ async function runJobs(jobs: Job[], planFile: boolean, reporter: CliReporter, si
     if (signal.aborted) break;
     if (planFile) reporter.line(`═══ ${label}`);
     const result = await runRelease(job, reporter, signal);
-    const outputs = { ...uploadOutputs(result.upload), ...releaseOutputs(result.release) };
+    const outputs = { ...uploadOutputs(result.upload), ...releaseOutputs(result.release), ...versionOutputs(result.versions) };
     results.push({
       application: result.release.applicationName ?? label,
       outputs,

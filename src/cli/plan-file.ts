@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { SETTING } from '../util/settings.js';
-import { RELEASE_SETTINGS, UsageError } from './args.js';
+import { CLI_ONLY_SETTINGS, RELEASE_SETTINGS, UsageError } from './args.js';
 
 export interface PlanEntry {
   /** How messages and the result name the entry: its application name, else its package path. */
@@ -51,6 +51,9 @@ export function parsePlan(json: unknown, file: string, options: { allowRelease: 
     const settings = new Map<string, string>();
     for (const [name, value] of Object.entries(entry)) {
       const at = `${where}, "${name}"`;
+      if (CLI_ONLY_SETTINGS.includes(name)) {
+        throw new UsageError(`${where} has "${name}", a credential every entry shares: give it as '--${name}' or its SFU_* variable.`);
+      }
       if (!SETTING_NAMES.has(name)) throw new UsageError(`${where} has an unknown setting "${name}": the settings are the flags' names without '--'.`);
       if (!options.allowRelease && RELEASE_SETTINGS.has(name)) {
         throw new UsageError(`${at} is a release setting: 'upload' only uploads; run 'release' (or 'plan') with this plan file.`);

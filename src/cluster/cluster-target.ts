@@ -21,6 +21,17 @@ export interface SecuritySettings {
    * OIDC token). Supplied by the front door, which alone knows its CI system.
    */
   federatedToken?: () => Promise<string>;
+  /** How messages name that credential, and what to check when Azure AD refuses it. */
+  federatedCredential?: FederatedCredentialNames;
+}
+
+export interface FederatedCredentialNames {
+  /** 'GitHub OIDC' (the action), the CLI's flag. */
+  name: string;
+  /** How to give it, for the advice on a 401: "GitHub OIDC with 'permissions: id-token: write'". */
+  howToGive: string;
+  /** What to check when Azure AD refuses it, as a phrase: "the service principal's federated credential for …". */
+  check: string;
 }
 
 export interface ClusterTarget {

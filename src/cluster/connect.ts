@@ -69,7 +69,8 @@ export function connectToCluster(target: ClusterTarget, clientCertificate: Clien
     firstAnswerTimeoutMs: target.firstAnswerTimeoutMs,
     credentials: {
       certificate: clientCertificate !== undefined,
-      token: security.aadToken !== undefined || security.azureClientId !== undefined
+      token: security.aadToken !== undefined || security.azureClientId !== undefined,
+      federatedCredential: security.federatedCredential?.howToGive
     }
   });
   const client = new ImageStoreClient(gateway);
@@ -101,7 +102,7 @@ export function connectToCluster(target: ClusterTarget, clientCertificate: Clien
         tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
         await tokens.token();
         reporter.info(
-          `Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`
+          `Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ` (${security.federatedCredential?.name ?? 'federated credential'} federation)`}.`
         );
       }
       gateway.useTokens(tokens);

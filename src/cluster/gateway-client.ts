@@ -32,7 +32,7 @@ export interface GatewayClientOptions {
    */
   firstAnswerTimeoutMs?: number;
   /** Which credentials were given, for the advice that goes with a 401 or 403. */
-  credentials?: { certificate: boolean; token: boolean };
+  credentials?: { certificate: boolean; token: boolean; federatedCredential?: string };
   /** Where debug lines go; nothing is printed without one. */
   reporter?: Reporter;
   /** How the front door names its settings, for the advice that goes with a failure. */

@@ -8,7 +8,7 @@ export interface HintContext {
   /** The api-version the request carried. */
   apiVersion?: string;
   /** Which credentials were given. */
-  credentials?: { certificate: boolean; token: boolean };
+  credentials?: { certificate: boolean; token: boolean; /** How the front door names its federated credential. */ federatedCredential?: string };
   /** The server's message, which names an api-version range when that was the problem. */
   serverMessage?: string;
   /** How the front door names its settings (canonical names without one). */
@@ -25,7 +25,7 @@ export function hintFor(f: AttemptFailure, ctx: HintContext): string {
   if (f.status === undefined) return networkHint(f, endpoint, credentials, names);
   const status = f.status;
   if (status === 401 && !credentials.token) {
-    return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+    return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or ${credentials.federatedCredential ?? "GitHub OIDC with 'permissions: id-token: write'"}).`;
   }
   if (status === 403 && !credentials.certificate && !credentials.token) return certificateRequired(names);
   if (status === 401 || status === 403) {

@@ -1,7 +1,9 @@
 // What one release did, as named values: the action's step outputs, and the keys of the CLI's JSON
 // result. One mapping, so both front doors report the same names and the same values.
 import type { ReleaseRecord } from '../deploy/release-record.js';
+import { changedPackages } from '../package/changed-packages.js';
 import type { UploadRecord } from '../upload/upload-record.js';
+import type { VersionStampRecord } from './version-stamp-step.js';
 
 export const Output = {
   ImageStorePath: 'image-store-path',
@@ -28,6 +30,10 @@ export const ReleaseOutput = {
   PreviousApplicationTypeVersion: 'previous-application-type-version',
   UpgradeState: 'upgrade-state',
   DeployDurationSeconds: 'deploy-duration-seconds'
+} as const;
+
+export const VersionOutput = {
+  ChangedPackages: 'changed-packages'
 } as const;
 
 function defined(values: Record<string, string | number | undefined>): Record<string, string> {
@@ -70,4 +76,13 @@ export function releaseOutputs(r: ReleaseRecord): Record<string, string> {
     [ReleaseOutput.UpgradeState]: r.upgradeState,
     [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
   });
+}
+
+/**
+ * With `version-stamp: content`, once the stamped versions were compared with the cluster: the
+ * packages that changed, as JSON text (`[{"service","package","kind","version"}]`); else nothing.
+ */
+export function versionOutputs(r: VersionStampRecord | undefined): Record<string, string> {
+  if (!r?.running) return {};
+  return { [VersionOutput.ChangedPackages]: JSON.stringify(changedPackages(r.rows, r.running)) };
 }

@@ -2,6 +2,7 @@
 // frozen. Both front doors build their job here: the action from its inputs, the CLI from its
 // flags, SFU_* variables and plan file.
 import * as path from 'node:path';
+import type { FederatedCredentialNames } from '../cluster/cluster-target.js';
 import type { ExpectContinueMode } from '../cluster/transport.js';
 import { maskSecret, type Reporter } from '../util/reporter.js';
 import { SETTING, type SettingNames } from '../util/settings.js';
@@ -17,8 +18,8 @@ import { readVersionStamp } from './version-settings.js';
 export interface JobContext {
   /** A federated credential for a service principal without a secret (the action: GitHub OIDC). */
   federatedToken?: () => Promise<string>;
-  /** How messages name that credential ('GitHub OIDC'); undefined: the front door has none. */
-  federatedCredential?: string;
+  /** How messages name that credential and what to check when it is refused; undefined: the front door has none. */
+  federatedCredential?: FederatedCredentialNames;
   expectContinue?: ExpectContinueMode;
   /** Overrides the gateway's first-answer deadline (SFU_FIRST_ANSWER_TIMEOUT_MS, tests only). */
   firstAnswerTimeoutMs?: number;
@@ -39,11 +40,11 @@ export function readReleaseJob(
   reporter: Pick<Reporter, 'setSecret' | 'info'>,
   context: JobContext = {}
 ): ReleaseJob {
-  const { federatedCredential } = context;
+  const federatedCredential = context.federatedCredential?.name;
   maskSecret(reporter, read(SETTING.BlobSas));
   // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
   const arm = readArmSpec(read, names, { testOrigin: context.testArmOrigin, federatedCredential });
-  const settings = readUploadSettings(read, names, reporter, { withoutGateway: arm !== undefined });
+  const settings = readUploadSettings(read, names, reporter, { withoutGateway: arm !== undefined, federatedCredential });
   const release = readReleaseSpec(read, names, reporter, context.resolve ?? (p => path.resolve(p)));
   const form = readPackageForm(read, names);
   const versions = readVersionStamp(read, names);
@@ -52,7 +53,7 @@ export function readReleaseJob(
   return freezeJob({
     cluster: {
       endpoint: settings.clusterEndpoint,
-      security: { ...settings.security, federatedToken: context.federatedToken },
+      security: { ...settings.security, federatedToken: context.federatedToken, federatedCredential: context.federatedCredential },
       timeoutSeconds: settings.timeoutSeconds,
       retries: settings.retries,
       apiVersion: settings.apiVersion,

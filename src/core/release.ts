@@ -5,7 +5,7 @@
 import { type ClusterConnection, connectToCluster } from '../cluster/connect.js';
 import { readClientCertificate } from '../cluster/auth/client-certificate.js';
 import { CancelledError } from '../cluster/errors.js';
-import { checkAlreadyProvisioned, checkReleaseTarget, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
+import { checkBeforeWriting, deployRelease, planRelease, recordIdentityForOutputs } from '../deploy/deploy.js';
 import { ReleaseRecord } from '../deploy/release-record.js';
 import { scanPackage } from '../package/package-scan.js';
 import { PackageValidationError } from '../package/validate-package.js';
@@ -55,13 +55,26 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
       `Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${job.arm ? 'the wait for ARM (what ARM started goes on in the cluster)' : release.cancelling()}.`
     );
   signal.addEventListener('abort', onCancel, { once: true });
+  // Once, whichever comes first: when the provisioned package is no longer needed, or when the run ends.
+  const releaseLease = async () => {
+    const held = lease;
+    lease = undefined;
+    await held
+      ?.release()
+      .catch(err =>
+        reporter.warning(
+          `Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`
+        )
+      );
+  };
   try {
     await releaseSteps(job, reporter, signal, upload, release, {
       connected: c => (connection = c),
       preparing: p => (toUpload = p),
       stamped: s => (stamping = s),
       staged: dispose => (disposeBlobStaging = dispose),
-      leased: l => (lease = l)
+      leased: l => (lease = l),
+      releaseLease
     });
   } catch (err) {
     badInput = connection === undefined && (err instanceof SettingError || err instanceof PackageValidationError);
@@ -72,15 +85,8 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
     await recordIdentityForOutputs(job.source.path, release);
   } finally {
     signal.removeEventListener('abort', onCancel);
-    // Held until the release is done too, so that no other run replaces the package under the provision.
-    const held = lease;
-    await held
-      ?.release()
-      .catch(err =>
-        reporter.warning(
-          `Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`
-        )
-      );
+    // Held until the provision is done too, so that no other run replaces the package under it.
+    await releaseLease();
     connection?.dispose();
     disposeBlobStaging?.();
     if (toUpload) {
@@ -107,6 +113,8 @@ async function releaseSteps(
     staged(dispose: () => void): void;
     leased(l: DestinationLease): void;
     stamped(s: VersionStamping): void;
+    /** Releases the lease on the destination, if any (never rejects). */
+    releaseLease(): Promise<void>;
   }
 ): Promise<void> {
   const { names } = job;
@@ -159,9 +167,8 @@ async function releaseSteps(
   if (security.aadToken !== undefined || security.azureClientId !== undefined) {
     await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
   }
-  await checkAlreadyProvisioned(plan, connection.management, release, context);
-  // Refuses another type, a downgrade, parameters silently reset, before any write.
-  await checkReleaseTarget(plan, connection.management, context);
+  // Is it provisioned already? Refuses another type, a downgrade, parameters silently reset, before any write.
+  await checkBeforeWriting(plan, connection.management, release, context);
   if (stamping) await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
   else if (plan?.alreadyProvisioned) reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
 
@@ -194,7 +201,8 @@ async function releaseSteps(
     await toUpload.complete;
     upload.uploadCompleted = true;
   }
-  await deployRelease(plan, connection, release, context);
+  // The provisioned package needs the lease no more once removed (or kept): it is released beside the create or upgrade.
+  await deployRelease(plan, connection, release, context, { packageDone: () => hold.releaseLease() });
 }
 
 function describeFailure(err: unknown, signal: AbortSignal, upload: UploadRecord): string {

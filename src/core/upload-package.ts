@@ -93,6 +93,10 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       });
 
       // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
+      // The lease is read beside the verification's listings (a round trip less before the root's
+      // mark file); nothing is written between that read and the mark file but the verification's reads.
+      const leaseConfirmed = lease.confirm();
+      leaseConfirmed.catch(() => undefined); // awaited below; a failed verification throws first
       await reporter.group('Verify', async () => {
         // The sub-folders were listed as their mark files were written: what is left is the root.
         const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
@@ -105,7 +109,7 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Prom
       });
 
       await reporter.group("Write the package root's mark file", async () => {
-        await lease?.confirm();
+        await leaseConfirmed;
         await uploader.writeRootMarkFile();
         const rootMark = await client.getFileInfo(joinStorePath(destination, MARK_FILE_NAME));
         if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), floor) === false) {

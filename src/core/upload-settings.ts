@@ -185,7 +185,12 @@ export function parseThumbprints(value: string, names: SettingNames = CANONICAL_
   return thumbprints;
 }
 
-export function parseSecuritySettings(read: (name: string) => string, endpoint: string, names: SettingNames = CANONICAL_NAMES): SecuritySettings {
+export function parseSecuritySettings(
+  read: (name: string) => string,
+  endpoint: string,
+  names: SettingNames = CANONICAL_NAMES,
+  federatedCredential = 'GitHub OIDC'
+): SecuritySettings {
   const security: SecuritySettings = {
     clientCertificate: optional(read(SETTING.ClientCertificate)),
     clientKey: optional(read(SETTING.ClientKey)),
@@ -213,7 +218,7 @@ export function parseSecuritySettings(read: (name: string) => string, endpoint: 
   }
   if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
     throw new InputError(
-      `'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`
+      `'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or ${federatedCredential} without it).`
     );
   }
   if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
@@ -253,12 +258,12 @@ export function readUploadSettings(
   read: (name: string) => string,
   names: SettingNames,
   reporter: Pick<Reporter, 'setSecret'>,
-  { withoutGateway = false }: { withoutGateway?: boolean } = {}
+  { withoutGateway = false, federatedCredential }: { withoutGateway?: boolean; federatedCredential?: string } = {}
 ): UploadSettings {
   for (const name of SECRET_SETTINGS) maskSecret(reporter, read(name));
   // A release through ARM needs no gateway: without one named, its endpoint stays '' and the core never connects to it.
   const clusterEndpoint = withoutGateway && read(SETTING.ClusterEndpoint).trim() === '' ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
-  const security = parseSecuritySettings(read, clusterEndpoint, names);
+  const security = parseSecuritySettings(read, clusterEndpoint, names, federatedCredential);
   const packagePathText = read(SETTING.PackagePath).trim();
   if (packagePathText === '') {
     throw new InputError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);

@@ -112,21 +112,49 @@ export async function checkAlreadyProvisioned(
 }
 
 /**
+ * Before any write, both checks below with their first reads side by side: whether the type+version
+ * is provisioned already, and the application the release targets (one round trip instead of two).
+ * Each check still reports in its own group, in this order, and fails as it did alone.
+ */
+export async function checkBeforeWriting(
+  plan: ReleasePlan | undefined,
+  cluster: GatewayClient | ManagementClient,
+  report: ReleaseReport,
+  context: DeployContext = QUIET
+): Promise<void> {
+  if (!plan) return;
+  const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+  const existing = readApplication(client, plan.application?.name);
+  await checkAlreadyProvisioned(plan, client, report, context);
+  await checkReleaseTarget(plan, client, context, existing);
+}
+
+/** Starts reading the application, observed at once: a caller that fails before awaiting it leaves no unhandled rejection. */
+function readApplication(client: ManagementClient, name: string | undefined): Promise<ApplicationInfo | undefined> | undefined {
+  if (name === undefined) return undefined;
+  const read = client.getApplication(name);
+  read.catch(() => undefined);
+  return read;
+}
+
+/**
  * Before any write: the application the release targets, as the cluster reports it. Refuses
  * another application type, a downgrade and parameters silently reset (release-guards.ts); with
- * omitted-parameters keep, adds the application's current values to the list sent.
+ * omitted-parameters keep, adds the application's current values to the list sent. `existing`:
+ * the application already being read (checkBeforeWriting).
  */
 export async function checkReleaseTarget(
   plan: ReleasePlan | undefined,
   cluster: GatewayClient | ManagementClient,
-  context: DeployContext = QUIET
+  context: DeployContext = QUIET,
+  existingRead?: Promise<ApplicationInfo | undefined>
 ): Promise<void> {
   const app = plan?.application;
   if (!plan || !app) return;
   const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
   const { reporter } = context;
   await reporter.group(`Check ${app.name} before writing anything`, async () => {
-    const existing = await client.getApplication(app.name);
+    const existing = await (existingRead ?? client.getApplication(app.name));
     if (!existing) {
       reporter.info(`${app.name} does not exist yet: it is created.`);
       return;
@@ -170,12 +198,23 @@ export async function recordIdentityForOutputs(packageRoot: string, report: Rele
   }
 }
 
+/** What the caller does beside the release. */
+export interface DeployHooks {
+  /**
+   * Called once the cluster needs the uploaded package no more (provisioned, and removed unless
+   * kept), and awaited before deployRelease returns; it runs beside the create or upgrade. The
+   * core releases its lease on the destination here. Must not reject.
+   */
+  packageDone?: () => Promise<void>;
+}
+
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
 export async function deployRelease(
   plan: ReleasePlan | undefined,
   cluster: { gateway: GatewayClient; client: ImageStoreClient; management?: ManagementClient },
   report: ReleaseReport,
-  context: DeployContext = QUIET
+  context: DeployContext = QUIET,
+  hooks: DeployHooks = {}
 ): Promise<void> {
   if (!plan) return;
   report.start();
@@ -185,10 +224,12 @@ export async function deployRelease(
   const timer = new AbortController();
   const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
   const gateway = cluster.management?.gateway ?? cluster.gateway;
+  let packageDone: Promise<void> | undefined;
   try {
     const client = new ManagementClient(gateway.boundedBy(timer.signal));
     const options = pollOptions(deadline, context);
     const { log, reporter, names } = options;
+    let existing: Promise<ApplicationInfo | undefined> | undefined;
     if (!plan.alreadyProvisioned) {
       report.phase = 'provisioning';
       await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
@@ -205,15 +246,18 @@ export async function deployRelease(
           report.packageDeleted = false;
           log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
         } else {
-          // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
+          // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves
+          // this one to us. The application is read again for createOrUpgrade meanwhile (after the upload, as it must be).
+          existing = readApplication(client, plan.application?.name);
           await deleteUploadedPackage(cluster.client, plan.imageStorePath);
           report.packageDeleted = true;
           log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
         }
       });
     }
+    packageDone = hooks.packageDone?.();
     if (plan.application) {
-      await createOrUpgrade(client, plan, plan.application, report, options);
+      await createOrUpgrade(client, plan, plan.application, report, options, existing);
     }
     if (plan.unprovisionOldVersions) {
       await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
@@ -223,6 +267,7 @@ export async function deployRelease(
     if (err instanceof CancelledError && timer.signal.aborted && !gateway.signal?.aborted) throw new ReleaseError(deadlineMessage(plan, report, context.names));
     throw err;
   } finally {
+    await packageDone;
     clearTimeout(timeout);
     report.end();
   }
@@ -242,9 +287,16 @@ function deadlineMessage(plan: ReleasePlan, report: ReleaseReport, names: Settin
   }
 }
 
-async function createOrUpgrade(client: ManagementClient, plan: ReleasePlan, app: ApplicationPlan, report: ReleaseReport, options: PollOptions): Promise<void> {
+async function createOrUpgrade(
+  client: ManagementClient,
+  plan: ReleasePlan,
+  app: ApplicationPlan,
+  report: ReleaseReport,
+  options: PollOptions,
+  existingRead?: Promise<ApplicationInfo | undefined>
+): Promise<void> {
   const { reporter, names } = options;
-  const existing = await client.getApplication(app.name);
+  const existing = await (existingRead ?? client.getApplication(app.name));
   if (!existing) {
     report.phase = 'creating';
     await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));

@@ -6,7 +6,7 @@ import { type ApplicationTypeInfo, ManagementErrorCode, type ManagementClient } 
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { canonicalXml } from '../protocol/manifests.js';
 import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
-import { sendOnce } from './unanswered.js';
+import { sendOnceThrough } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
 import type { Reporter } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
@@ -45,13 +45,18 @@ export async function checkProvisioned(client: ManagementClient, plan: ReleasePl
   if (type.Status !== 'Available') {
     throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
   }
-  const clusterManifest = await client.getApplicationManifest(typeName, typeVersion);
+  // The manifests side by side: one round trip, not one per service.
+  const services = [...plan.identity.serviceManifests];
+  const [clusterManifest, ...clusterServiceXmls] = await Promise.all([
+    client.getApplicationManifest(typeName, typeVersion),
+    ...services.map(([name]) => client.getServiceManifest(typeName, typeVersion, name))
+  ]);
   const differences: string[] = [];
   if (clusterManifest === undefined || !sameXml(clusterManifest, plan.identity.manifestXml)) differences.push('ApplicationManifest.xml');
-  for (const [name, localXml] of plan.identity.serviceManifests) {
-    const clusterXml = await client.getServiceManifest(typeName, typeVersion, name);
+  services.forEach(([name, localXml], i) => {
+    const clusterXml = clusterServiceXmls[i];
     if (clusterXml !== undefined && !sameXml(clusterXml, localXml)) differences.push(`${name}/ServiceManifest.xml`);
-  }
+  });
   if (differences.length > 0) {
     throw new ReleaseError(
       `${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package), or let 'version-stamp: content' do it, and run the step again. Nothing was uploaded.`
@@ -78,7 +83,9 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
   const external = plan.externalStore;
   const seen = { lostAnswers: 0 };
   try {
-    await sendOnce(
+    await sendOnceThrough(
+      client,
+      options,
       {
         what: `the provision of ${typeName} ${typeVersion}`,
         send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
@@ -86,11 +93,7 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
         carriedOut: async () => {
           const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
           return status === 'Provisioning' || status === 'Available';
-        },
-        attempts: client.gateway.attempts,
-        deadline: options.deadline,
-        signal: client.signal,
-        log: options.log
+        }
       },
       seen
     );

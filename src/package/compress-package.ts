@@ -3,10 +3,10 @@
 // (deterministic bytes, see zip-writer.ts); manifests and every other file are copied as they are,
 // and a package that is already `<Name>.zip` is copied as is.
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PackageLayout } from '../protocol/package-layout.js';
 import { inParallel } from '../util/concurrency.js';
+import { buildInWorkFolder, createWorkFolder, temporaryBase } from '../util/work-folder.js';
 import type { PackageFile, ScannedPackage } from './package-scan.js';
 import { writeDeterministicZip, type ZipEntry } from './zip-writer.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
@@ -33,13 +33,13 @@ export interface CompressedPackage {
   dispose(): Promise<void>;
 }
 
-/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
-const ZIP_PARALLELISM = 2;
-
-/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
-export function temporaryBase(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : os.tmpdir();
-}
+/**
+ * Zips built at once. Each zip reads and deflates several files at once (zip-writer.ts), also while
+ * it streams a large one, so one zip keeps libuv's four threads busy; a zip built alone is written
+ * in about half the time two at once take each, and the upload cannot send a zip before it is
+ * complete: the link waits less for the first one.
+ */
+const ZIP_PARALLELISM = 1;
 
 /** A compressed copy being built: what to upload, with each zip ready once it is written. */
 export interface CompressionRun {
@@ -58,21 +58,22 @@ export interface CompressionRun {
 /**
  * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
  * `tempBase`: files that stay as they are are copied before this returns; the zips are written
- * after, two at a time in path order, so that the upload can send each as soon as it is complete
- * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * after, one at a time, smallest first, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`): the first is ready soonest, and each next one, larger, is
+ * written while the link sends the one before. In `pkg.files` the zips follow the other files in
+ * that order, which the upload keeps. A failure rejects the zip's `ready`, every later one and
  * `finished`.
  */
 export async function startCompression(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressionRun> {
-  const work = await fs.mkdtemp(path.join(tempBase, 'sfu-compressed-'));
-  const root = path.join(work, path.basename(pkg.root) || 'package');
   const stop = new AbortController();
   let finished: Promise<CompressedPackage> | undefined;
-  const dispose = async () => {
+  const work = await createWorkFolder(tempBase, 'sfu-compressed-', async () => {
     stop.abort();
     await finished?.catch(() => undefined);
-    await fs.rm(work, { recursive: true, force: true });
-  };
-  try {
+  });
+  const root = path.join(work.path, path.basename(pkg.root) || 'package');
+  const dispose = work.dispose;
+  return buildInWorkFolder(work, async () => {
     const folders = layout.presentParts
       .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
       .map(p => p.path)
@@ -112,7 +113,10 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
       files.push({ localPath: target, relativePath: file.relativePath, size });
     });
 
-    const zips = folders.map(folder => {
+    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
+    const sourceBytes = (folder: string) => entriesByFolder.get(folder)!.reduce((n, e) => n + (e.size ?? 0), 0);
+    const bySize = folders.map(folder => ({ folder, bytes: sourceBytes(folder) })).sort((a, b) => a.bytes - b.bytes || compareCodeUnits(a.folder, b.folder));
+    const zips = bySize.map(({ folder }) => {
       const zip = `${folder}.zip`;
       const file: PackageFile = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
       const ready = deferred();
@@ -120,7 +124,6 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
       files.push(file);
       return { folder, file, ready };
     });
-    files.sort((a, b) => compareCodeUnits(a.relativePath, b.relativePath));
     const copy: ScannedPackage = {
       root,
       files,
@@ -162,10 +165,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
     finished = writeZips();
     finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
     return { pkg: copy, finished, dispose };
-  } catch (err) {
-    await dispose();
-    throw err;
-  }
+  });
 }
 
 /** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */

@@ -54,8 +54,16 @@ const ZIP64_THRESHOLDS: Zip64Thresholds = { sizeOrOffset: MARK_32, entries: MARK
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 /** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
 const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
-/** Small files in flight ahead of the writer, per zip: enough to keep libuv's four threads busy. */
-const LOOKAHEAD_FILES = 8;
+/**
+ * Small files being read and deflated at once, per zip: enough to keep libuv's four threads busy with
+ * one zip at a time (each file takes several trips to the thread pool: open, read, close, deflate).
+ */
+const LOOKAHEAD_FILES = 16;
+/**
+ * Small files deflated and waiting for the writer, at most: while the writer streams a large file,
+ * the files after it go on being deflated on the other threads, up to this many (and LOOKAHEAD_BYTES).
+ */
+const LOOKAHEAD_WAITING = 64;
 const STREAM_CHUNK = 512 * 1024;
 
 const deflateRaw = promisify<zlib.InputType, zlib.ZlibOptions, Buffer>(zlib.deflateRaw);
@@ -82,7 +90,7 @@ interface WrittenEntry {
 }
 
 /** A small file, read and deflated ahead of the writer. */
-interface Deflated {
+export interface Deflated {
   crc: number;
   data: Buffer;
   size: number;
@@ -168,15 +176,22 @@ export async function writeDeterministicZip(entries: ZipEntry[], zipPath: string
 }
 
 /**
- * Reads and deflates the small files of a zip ahead of the writer, at most LOOKAHEAD_FILES and
- * LOOKAHEAD_BYTES at once (at least one), in the zip's order.
+ * Reads and deflates the small files of a zip ahead of the writer, in the zip's order: at most
+ * LOOKAHEAD_FILES at once, LOOKAHEAD_WAITING done and not yet written, and LOOKAHEAD_BYTES in all
+ * (at least one file).
  */
-class Lookahead {
+export class Lookahead {
   private readonly started = new Map<number, Promise<Deflated>>();
   private next = 0;
   private bytesAhead = 0;
+  /** Of `started`, those still being read or deflated. */
+  private running = 0;
 
-  constructor(private readonly entries: ZipEntry[]) {
+  constructor(
+    private readonly entries: ZipEntry[],
+    /** Reads and deflates one small file (tests give their own). */
+    private readonly read: (entry: ZipEntry) => Promise<Deflated> = readAndDeflate
+  ) {
     this.fill();
   }
 
@@ -201,9 +216,17 @@ class Lookahead {
     for (; this.next < this.entries.length; this.next++) {
       const entry = this.entries[this.next]!;
       if (entry.localPath === undefined || entry.size! > WHOLE_FILE_LIMIT) continue;
-      if (this.started.size > 0 && (this.started.size >= LOOKAHEAD_FILES || this.bytesAhead + entry.size! > LOOKAHEAD_BYTES)) return;
-      const p = readAndDeflate(entry);
-      p.catch(() => undefined); // observed here; the writer awaits it in turn and sees the error
+      const full =
+        this.running >= LOOKAHEAD_FILES || this.started.size >= LOOKAHEAD_FILES + LOOKAHEAD_WAITING || this.bytesAhead + entry.size! > LOOKAHEAD_BYTES;
+      if (this.started.size > 0 && full) return;
+      const p = this.read(entry);
+      // Observed here (the writer awaits it in turn and sees the error); a finished file makes room for the next.
+      const settled = () => {
+        this.running--;
+        this.fill();
+      };
+      p.then(settled, settled);
+      this.running++;
       this.started.set(this.next, p);
       this.bytesAhead += entry.size!;
     }

@@ -1,6 +1,7 @@
 // The compressed copy: which folders become zips, what they hold, and that the user's folder is untouched.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -50,14 +51,15 @@ describe('compressed copy of a package', () => {
       assert.ok(compressed.pkg.root.startsWith(temp + path.sep));
       assert.deepEqual(
         compressed.pkg.files.map(f => f.relativePath),
+        // The files copied as they are, in path order; then the zips in the order they are written: smallest folder first.
         [
           'ApplicationManifest.xml',
-          'DataPkg/Code.zip',
-          'DataPkg/Data.zip',
           'DataPkg/ServiceManifest.xml',
-          'WebPkg/Code.zip',
+          'WebPkg/ServiceManifest.xml',
+          'DataPkg/Data.zip',
           'WebPkg/Config.zip',
-          'WebPkg/ServiceManifest.xml'
+          'DataPkg/Code.zip',
+          'WebPkg/Code.zip'
         ]
       );
       assert.deepEqual(compressed.pkg.folders, ['', 'DataPkg', 'WebPkg']);
@@ -172,6 +174,50 @@ describe('compressed copy of a package', () => {
       await run.dispose();
     }
     assert.deepEqual(await readdir(temp), [], 'dispose deletes the copy');
+  });
+
+  it('writes the zips one at a time, smallest folder first: the first is complete before any other has a byte', async () => {
+    // In path order the largest folder (AaaPkg) would come first.
+    const sizes: [string, number][] = [
+      ['AaaPkg', 24],
+      ['BbbPkg', 4],
+      ['CccPkg', 12]
+    ];
+    const root = await makePackage(
+      servicePackageSpec(
+        'OrderType',
+        '1.0.0',
+        sizes.map(([name, files], s) => ({
+          name,
+          code: Object.fromEntries(Array.from({ length: files }, (_, i) => [`f${i}.dll`, dllLikeBytes(100_000, s * 100 + i)]))
+        }))
+      ),
+      'Order'
+    );
+    const pkg = await scanPackage(root, ['**']);
+    const temp = await mkdtemp(path.join(tmpdir(), 'sfu-ctest-'));
+    const run = await startCompression(pkg, assertValidPackage(pkg).layout, temp);
+    try {
+      const zips = run.pkg.files.filter(f => f.ready !== undefined);
+      assert.deepEqual(
+        zips.map(z => z.relativePath),
+        ['BbbPkg/Code.zip', 'CccPkg/Code.zip', 'AaaPkg/Code.zip']
+      );
+      const readyOrder: string[] = [];
+      // Checked in the ready callback itself: no I/O callback runs between the resolve and it, so a
+      // zip started after this one cannot have written a byte yet, while one built beside it would have.
+      const othersWritten = zips.map(z =>
+        z.ready!.then(() => {
+          readyOrder.push(z.relativePath);
+          return zips.filter(o => !readyOrder.includes(o.relativePath)).some(o => existsSync(o.localPath) && statSync(o.localPath).size > 0);
+        })
+      );
+      await run.finished;
+      assert.deepEqual(readyOrder, ['BbbPkg/Code.zip', 'CccPkg/Code.zip', 'AaaPkg/Code.zip']);
+      assert.deepEqual(await Promise.all(othersWritten), [false, false, false], 'a zip had bytes before the one before it was complete');
+    } finally {
+      await run.dispose();
+    }
   });
 
   it('rejects every pending zip with the failure of one, and leaves nothing behind once disposed', async () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { writeDeterministicZip, type ZipEntry } from '../../src/package/zip-writer.js';
+import { type Deflated, Lookahead, writeDeterministicZip, type ZipEntry } from '../../src/package/zip-writer.js';
 import { makePackage } from '../helpers/packages.js';
 import { dllLikeBytes } from '../helpers/sf-packages.js';
 import { readZip } from '../helpers/zip-reader.js';
@@ -94,6 +94,34 @@ describe('deterministic zip writer', () => {
       assert.deepEqual(e.content, await readFile(path.join(root, ...e.name.split('/'))), e.name);
       assert.deepEqual(e.extraFieldIds, [], `no zip64 field on ${e.name}: nothing needs it`);
     }
+  });
+
+  it('goes on deflating the small files after a large one while the writer streams it, within its bounds', async () => {
+    // A large file first (the writer streams it: the lookahead skips it), then 100 small ones.
+    const entries: ZipEntry[] = [
+      { name: 'big.bin', localPath: '/big', size: 5 * 1024 * 1024 },
+      ...Array.from({ length: 100 }, (_, i) => ({ name: `s${String(i).padStart(3, '0')}`, localPath: `/s${i}`, size: 1000 }))
+    ];
+    const pending: ((d: Deflated) => void)[] = [];
+    const started: string[] = [];
+    const ahead = new Lookahead(entries, entry => {
+      started.push(entry.name);
+      return new Promise<Deflated>(resolve => pending.push(resolve));
+    });
+    assert.equal(started.length, 16, 'sixteen small files at once');
+    // The reads finish while the writer is still busy with big.bin (nothing is taken): the next ones start.
+    const settle = async () => {
+      for (const resolve of pending.splice(0)) resolve({ crc: 0, data: Buffer.alloc(10), size: 1000 });
+      await new Promise(resolve => setImmediate(resolve));
+    };
+    await settle();
+    assert.equal(started.length, 32, 'sixteen more once the first sixteen are deflated');
+    for (let i = 0; i < 20; i++) await settle();
+    assert.equal(started.length, 80, 'at most 64 deflated files wait for the writer, beside the sixteen being read');
+    // The writer takes them in order: room for more.
+    for (let i = 1; i <= 10; i++) await ahead.take(i);
+    await settle();
+    assert.equal(started.length, 90);
   });
 
   it('writes the zip64 layout where a size, an offset or the entry count needs it (thresholds lowered to reach it)', async () => {

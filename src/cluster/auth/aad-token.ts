@@ -100,7 +100,7 @@ export async function servicePrincipalToken(
         const e = err as { errorCode?: string; errorMessage?: string; message?: string };
         const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
         throw new AadConfigurationError(
-          `Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`
+          `Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : (security.federatedCredential?.check ?? "the service principal's federated credential")}.`
         );
       }
       if (!result?.accessToken) throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
