@@ -19,7 +19,14 @@ export const CLI_SETTING_NAMES = settingNames(name => '--' + name);
 
 export const EXIT = { Done: 0, Failed: 1, BadInput: 2, Cancelled: 130 } as const;
 
-const SECRET_SETTINGS = [SETTING.ClientCertificate, SETTING.ClientKey, SETTING.ClientCertificatePassword, SETTING.AadToken, SETTING.AzureClientSecret];
+const SECRET_SETTINGS = [
+  SETTING.ClientCertificate,
+  SETTING.ClientKey,
+  SETTING.ClientCertificatePassword,
+  SETTING.AadToken,
+  SETTING.AzureClientSecret,
+  SETTING.BlobSas
+];
 
 export interface CliContext {
   argv: readonly string[];

@@ -1,21 +1,30 @@
 // A front door's settings as the core's job: read through the shared readers, validated once,
-// frozen. The CLI reads its flags and environment variables through it; the action assembles the
-// same job from the same readers, plus its Blob staging inputs (src/action/release-job.ts).
+// frozen. Both front doors build their job here: the action from its inputs, the CLI from its
+// flags, SFU_* variables and plan file.
 import * as path from 'node:path';
 import type { ExpectContinueMode } from '../cluster/transport.js';
-import type { Reporter } from '../util/reporter.js';
-import type { SettingNames } from '../util/settings.js';
+import { maskSecret, type Reporter } from '../util/reporter.js';
+import { SETTING, type SettingNames } from '../util/settings.js';
+import { readArmSpec } from './arm-settings.js';
+import { checkBlobSettingsFit, readBlobSpec } from './blob-settings.js';
 import { freezeJob, type ReleaseJob } from './job.js';
 import { readPackageForm } from './package-settings.js';
 import { readReleaseSpec } from './release-settings.js';
 import { readUploadSettings } from './upload-settings.js';
 import { readVersionStamp } from './version-settings.js';
 
-/** What only the front door knows: its CI system's federated credential, measurement switches. */
+/** What only the front door knows: its CI system's federated credential, test and measurement switches. */
 export interface JobContext {
   /** A federated credential for a service principal without a secret (the action: GitHub OIDC). */
   federatedToken?: () => Promise<string>;
+  /** How messages name that credential ('GitHub OIDC'); undefined: the front door has none. */
+  federatedCredential?: string;
   expectContinue?: ExpectContinueMode;
+  /** Overrides the gateway's first-answer deadline (SFU_FIRST_ANSWER_TIMEOUT_MS, tests only). */
+  firstAnswerTimeoutMs?: number;
+  /** SFU_TEST_BLOB_ORIGIN and SFU_TEST_ARM_ORIGIN (tests only; loopback origins, else refused). */
+  testBlobOrigin?: string;
+  testArmOrigin?: string;
   /** Makes a local path absolute (default: against the working directory). */
   resolve?: (p: string) => string;
 }
@@ -30,10 +39,16 @@ export function readReleaseJob(
   reporter: Pick<Reporter, 'setSecret' | 'info'>,
   context: JobContext = {}
 ): ReleaseJob {
-  const settings = readUploadSettings(read, names, reporter);
+  const { federatedCredential } = context;
+  maskSecret(reporter, read(SETTING.BlobSas));
+  // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
+  const arm = readArmSpec(read, names, { testOrigin: context.testArmOrigin, federatedCredential });
+  const settings = readUploadSettings(read, names, reporter, { withoutGateway: arm !== undefined });
   const release = readReleaseSpec(read, names, reporter, context.resolve ?? (p => path.resolve(p)));
   const form = readPackageForm(read, names);
   const versions = readVersionStamp(read, names);
+  const blob = readBlobSpec(read, names, reporter, { testOrigin: context.testBlobOrigin, federatedCredential });
+  if (blob) checkBlobSettingsFit(release, form, settings, names);
   return freezeJob({
     cluster: {
       endpoint: settings.clusterEndpoint,
@@ -42,7 +57,8 @@ export function readReleaseJob(
       retries: settings.retries,
       apiVersion: settings.apiVersion,
       concurrency: settings.concurrency,
-      expectContinue: context.expectContinue ?? 'first-request'
+      expectContinue: context.expectContinue ?? 'first-request',
+      firstAnswerTimeoutMs: context.firstAnswerTimeoutMs
     },
     source: { path: settings.packagePath, include: settings.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
     upload: {
@@ -55,7 +71,9 @@ export function readReleaseJob(
       dryRun: settings.dryRun
     },
     release,
-    names
+    names,
+    ...(blob ? { blob } : {}),
+    ...(arm ? { arm } : {})
   });
 }
 
@@ -63,4 +81,10 @@ export function readReleaseJob(
 export function expectContinueMode(value: string | undefined): ExpectContinueMode {
   if (value === 'always' || value === 'never' || value === 'first-request') return value;
   return 'first-request';
+}
+
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+export function firstAnswerTimeoutOverride(value: string | undefined): number | undefined {
+  const ms = Number(value);
+  return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }

@@ -43,7 +43,13 @@ export const SETTING = {
   DeployTimeout: 'deploy-timeout',
   UnprovisionOldVersions: 'unprovision-old-versions',
   AllowDowngrade: 'allow-downgrade',
-  OmittedParameters: 'omitted-parameters'
+  OmittedParameters: 'omitted-parameters',
+  BlobContainerUrl: 'blob-container-url',
+  BlobSas: 'blob-sas',
+  BlobName: 'blob-name',
+  DeleteBlob: 'delete-blob',
+  ManagedClusterResourceId: 'managed-cluster-resource-id',
+  ArmEndpoint: 'arm-endpoint'
 } as const;
 
 export type SettingKey = keyof typeof SETTING;

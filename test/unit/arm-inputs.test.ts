@@ -1,8 +1,8 @@
-// The ARM path's inputs, checked offline: what the release through ARM needs, and what it refuses.
+// The ARM path's inputs (the core's shared reader, as the action names them), checked offline: what the release through ARM needs, and what it refuses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { getArmInputs } from '../../src/action/arm-inputs.js';
-import { readReleaseJob } from '../../src/action/release-job.js';
+import { ACTION_SETTING_NAMES, readReleaseJob } from '../../src/action/release-job.js';
+import { readArmSpec } from '../../src/core/arm-settings.js';
 
 const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ab/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster';
 const BASE: Record<string, string> = {
@@ -14,6 +14,8 @@ const BASE: Record<string, string> = {
   'blob-container-url': 'https://acct.blob.core.windows.net/packages'
 };
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
+const getArmInputs = (read: (name: string) => string, env: Record<string, string>) =>
+  readArmSpec(read, ACTION_SETTING_NAMES, { testOrigin: env.SFU_TEST_ARM_ORIGIN, federatedCredential: 'GitHub OIDC' });
 
 describe('ARM inputs', () => {
   it('builds a frozen ARM target without cluster-endpoint, on the public cloud by default', () => {

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { checkExternalStoreProvision, parseContainerUrl, sfpkgBlobName } from '../../src/azure/blob-location.js';
 import { parseSas } from '../../src/azure/sas.js';
 import { buildSfpkg } from '../../src/azure/sfpkg.js';
-import { checkBlobInputsFit, getBlobInputs } from '../../src/action/blob-inputs.js';
+import { ACTION_SETTING_NAMES } from '../../src/action/release-job.js';
+import { checkBlobSettingsFit, readBlobSpec } from '../../src/core/blob-settings.js';
 import { scanPackage } from '../../src/package/package-scan.js';
 import { readZip } from '../helpers/zip-reader.js';
 
@@ -87,6 +88,12 @@ describe('blob name and download URL', () => {
 
 describe('blob inputs', () => {
   const reader = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+  const quiet = { setSecret: () => undefined };
+  const getBlobInputs = (read: (name: string) => string, env: Record<string, string>) =>
+    readBlobSpec(read, ACTION_SETTING_NAMES, quiet, { testOrigin: env.SFU_TEST_BLOB_ORIGIN, federatedCredential: 'GitHub OIDC' });
+  const checkBlobInputsFit = (
+    ...args: [Parameters<typeof checkBlobSettingsFit>[0], Parameters<typeof checkBlobSettingsFit>[1], Parameters<typeof checkBlobSettingsFit>[2]]
+  ) => checkBlobSettingsFit(...args, ACTION_SETTING_NAMES);
   it('none without blob-container-url; its companions alone are refused', () => {
     assert.equal(getBlobInputs(reader({}), {}), undefined);
     assert.throws(() => getBlobInputs(reader({ 'blob-sas': 'sp=r&sig=x' }), {}), /need.*'blob-container-url'/);
