@@ -52,6 +52,14 @@ describe('HttpTransport', () => {
     assert.equal(await readFile(emu.diskPath('T/a.txt'), 'utf8'), 'hello');
   });
 
+  it('sends an empty body source', async () => {
+    const { body, counts } = piecesBody([]);
+    const res = await transport.send({ method: 'PUT', url: emu.storeUrl('T/empty.txt'), body, timeoutMs: 5000 });
+    assert.equal(res.status, 200);
+    assert.equal((await readFile(emu.diskPath('T/empty.txt'))).length, 0);
+    assert.equal(counts.closed, 1);
+  });
+
   it('fails at once, without waiting for a timeout, when a file gives fewer bytes than announced', async () => {
     const { body, counts } = piecesBody([Buffer.from('12345')], 10, '/pkg/shrunk.bin');
     // A timeout would surface as a NetworkError (ETIMEDOUT); this must be the local error.

@@ -51,21 +51,20 @@ async function pump(req: ClientRequest, body: BodySource, pool: BufferPool): Pro
     reader = await body.open();
     buffer = pool.take();
     let sent = 0;
+    if (body.length === 0) req.end();
     while (sent < body.length && !closed) {
       const n = await reader.read(buffer.subarray(0, Math.min(buffer.length, body.length - sent)));
       if (n === 0 || closed) break;
       sent += n;
-      released = await write(req, buffer.subarray(0, n), closing);
+      released = await write(req, buffer.subarray(0, n), sent === body.length, closing);
       if (!released) return;
     }
-    if (closed) return;
-    if (sent === body.length) req.end();
-    else
-      req.destroy(
-        new LocalFileChangedError(
-          `'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`
-        )
-      );
+    if (closed || sent === body.length) return;
+    req.destroy(
+      new LocalFileChangedError(
+        `'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`
+      )
+    );
   } finally {
     req.off('close', markClosed);
     // A buffer whose write did not complete is left to the collector, never to another request.
@@ -74,8 +73,11 @@ async function pump(req: ClientRequest, body: BodySource, pool: BufferPool): Pro
   }
 }
 
-/** Writes `data`; true once the socket has finished with it, false on a failed write or a closed request. */
-function write(req: ClientRequest, data: Buffer, closing: Promise<false>): Promise<boolean> {
-  const written = new Promise<boolean>(resolve => req.write(data, err => resolve(!err)));
+/**
+ * Writes `data` (and ends the request with the last piece, as one write); true once the socket has
+ * finished with it, false on a failed write or a closed request.
+ */
+function write(req: ClientRequest, data: Buffer, last: boolean, closing: Promise<false>): Promise<boolean> {
+  const written = new Promise<boolean>(resolve => (last ? req.end(data, () => resolve(true)) : req.write(data, err => resolve(!err))));
   return Promise.race([written, closing]);
 }
