@@ -50,6 +50,7 @@ export const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --provision-seconds S seconds a provision stays Provisioning (default 0.5)
   --create-seconds S    seconds a new application stays Creating (default 0)
   --create-hidden-seconds S  seconds after a create before the application is listed (default 0)
+  --upgrade-progress-lag-reads N  progress reads after an upgrade request that still show the state before it (default 0)
   --unhealthy-version V a type version whose Monitored upgrades fail the health check in the
                         second upgrade domain (repeat it, or give a comma list)
   --help                this text`;
@@ -94,6 +95,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       'provision-seconds': { type: 'string', default: '0.5' },
       'create-seconds': { type: 'string', default: '0' },
       'create-hidden-seconds': { type: 'string', default: '0' },
+      'upgrade-progress-lag-reads': { type: 'string', default: '0' },
       'unhealthy-version': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false }
     },
@@ -148,6 +150,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
       createSeconds: seconds('--create-seconds', values['create-seconds']),
       createHiddenSeconds: seconds('--create-hidden-seconds', values['create-hidden-seconds']),
+      upgradeProgressLagReads: wholeNumber('--upgrade-progress-lag-reads', values['upgrade-progress-lag-reads'], 0, 1000),
       unhealthyVersions: values['unhealthy-version']
         .flatMap(v => v.split(','))
         .map(v => v.trim())

@@ -90,6 +90,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(first.outputs['provision-result'], 'provisioned');
     assert.equal(first.outputs['application-result'], 'created');
     assert.equal(first.outputs['package-url'], `${containerUrl}/VotingType/VotingType.1.0.0.sfpkg`);
+    assert.equal(first.outputs['image-store-path'], undefined, 'the Blob path reported an Image Store destination it did not write');
     assertSasMasked(first, sas);
 
     const second = await release(v2);

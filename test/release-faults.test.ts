@@ -122,6 +122,37 @@ describe('release: lost answers on the management routes', () => {
     });
   }
 
+  it('an upgrade whose answer was lost, re-sent while the progress still showed the state before it and refused with 409: followed to its end', async () => {
+    // Seed 7 loses the first upgrade answer only. The progress lags three reads behind the request,
+    // so the state read after the lost answer shows nothing started: the request is sent again, after
+    // the one-domain upgrade has completed, and the cluster answers 409 (already in the target version).
+    const emu = await startTestEmulator({
+      faults: { seed: 7, failRate: 0, failKinds: ['lost-answer'], routes: ['upgrade-application'] },
+      management: { upgradeDomains: 1, upgradeDomainSeconds: 0.05, provisionSeconds: 0.1, upgradeProgressLagReads: 3 }
+    });
+    try {
+      const v1 = await release(emu, await sampleAtVersion('1.0.0'), { 'application-name': 'fabric:/VotingApp' });
+      assert.equal(v1.exitCode, 0, v1.stdout);
+      injectFaults(emu, { failRate: 0.5, routes: ['upgrade-application'] });
+      const v2 = await release(emu, await sampleAtVersion('2.0.0'), { 'application-name': 'fabric:/VotingApp' });
+      assert.equal(v2.exitCode, 0, v2.stdout);
+      assert.match(v2.stdout, /No answer to the upgrade request of fabric:\/VotingApp to 2\.0\.0/);
+      assert.match(v2.stdout, /The cluster has not carried out the upgrade request of fabric:\/VotingApp to 2\.0\.0: sending it again/);
+      assert.equal(v2.outputs['application-result'], 'upgraded');
+      assert.equal(v2.outputs['upgrade-state'], 'RollingForwardCompleted');
+      assert.equal(v2.outputs['previous-application-type-version'], '1.0.0');
+      const upgrades = emu.journal.managementCalls.filter(c => c.operation === 'upgrade-application');
+      assert.deepEqual(
+        upgrades.map(c => Number(c.detail.status)),
+        [200, 409],
+        JSON.stringify(upgrades)
+      );
+      assert.equal((await progress(emu, 'VotingApp')).UpgradeState, 'RollingForwardCompleted');
+    } finally {
+      await emu.dispose();
+    }
+  });
+
   it('an upgrade whose answer was lost and that rolled back is not started again', async () => {
     const emu = await startTestEmulator({
       faults: { failRate: 0, failKinds: ['lost-answer'], routes: ['upgrade-application'] },

@@ -70,6 +70,22 @@ describe('offline package validation', () => {
       error: /ApplicationManifest\.xml: ApplicationTypeName 'ShopType ' has surrounding whitespace\. Rename it/
     },
     {
+      name: "a type name with '%' (the gateway would read an escape)",
+      spec: () => ({ ...valid(), 'ApplicationManifest.xml': applicationManifestXml('Shop%41Type', '1.0.0', [web]) }),
+      // `%` is written `%25` in a workflow command: the runner turns it back into `%`.
+      error: /ApplicationManifest\.xml: ApplicationTypeName 'Shop%2541Type' contains '%25', which the gateway reads as the start of an escape\. Rename it/
+    },
+    {
+      name: "a type name '$' (the gateway's action separator)",
+      spec: () => ({ ...valid(), 'ApplicationManifest.xml': applicationManifestXml('$', '1.0.0', [web]) }),
+      error: /ApplicationManifest\.xml: ApplicationTypeName '\$' is '\$', which the gateway reads as part of the route\. Rename it/
+    },
+    {
+      name: "a type version with ':'",
+      spec: () => ({ ...valid(), 'ApplicationManifest.xml': applicationManifestXml('ShopType', '1.0:0', [web]) }),
+      error: /ApplicationManifest\.xml: ApplicationTypeVersion '1\.0:0' contains ':', which the cluster cannot carry in a type name\. Rename it/
+    },
+    {
       name: 'a duplicate import',
       spec: () => ({ ...valid(), 'ApplicationManifest.xml': applicationManifestXml('ShopType', '1.0.0', [web, web]) }),
       error: /ApplicationManifest\.xml: ServiceManifestImport 'WebPkg' appears more than once in ApplicationManifest\.xml\. Import each service manifest once\./

@@ -1,11 +1,17 @@
 // The applications of the emulated cluster: what each runs, with which parameters, and its upgrade.
-import type { ApplicationHealth, ApplicationInfo, ApplicationParameter, HealthState } from '../../src/protocol/management-models.js';
+import type {
+  ApplicationHealth,
+  ApplicationInfo,
+  ApplicationParameter,
+  ApplicationUpgradeProgressInfo,
+  HealthState
+} from '../../src/protocol/management-models.js';
 import { applicationIdOf } from '../../src/protocol/management-models.js';
 import type { ApplicationManifest } from '../../src/protocol/manifests.js';
 import { compareCodeUnits } from '../../src/protocol/store-path.js';
 import { FabricHttpError } from '../fabric-http-error.js';
 import { validationError } from './application-types.js';
-import type { RollingUpgrade } from './upgrades.js';
+import { neverUpgradedProgress, type RollingUpgrade } from './upgrades.js';
 
 export interface ApplicationRecord {
   name: string;
@@ -17,6 +23,8 @@ export interface ApplicationRecord {
   upgrade?: RollingUpgrade;
   /** The request that interrupted `upgrade`: started, at the end of its rollback, as the goal state. */
   goal?: { targetVersion: string; parameters: ApplicationParameter[]; start(at: number): RollingUpgrade };
+  /** The progress reads still answered with the progress from before the latest upgrade request (`upgradeProgressLagReads`). */
+  laggingProgress?: { progress: ApplicationUpgradeProgressInfo; reads: number };
   /** Until then the application is not listed (GET answers 204); until `readyAt` it is Creating. */
   listedAt: number;
   readyAt: number;
@@ -83,6 +91,27 @@ export class ApplicationRegistry {
   /** The version and parameters the application has now (the target while an upgrade rolls forward). */
   current(app: ApplicationRecord): { version: string; parameters: ApplicationParameter[] } {
     return app.upgrade ? app.upgrade.effective(this.now()) : { version: app.baseVersion, parameters: app.baseParameters };
+  }
+
+  /** The upgrade progress as GetUpgradeProgress answers it: the held one while the progress lags, else the latest. */
+  progress(app: ApplicationRecord): ApplicationUpgradeProgressInfo {
+    const lagging = app.laggingProgress;
+    if (lagging && lagging.reads > 0) {
+      lagging.reads--;
+      return lagging.progress;
+    }
+    app.laggingProgress = undefined;
+    if (app.upgrade) return app.upgrade.progress(this.now());
+    return neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters });
+  }
+
+  /**
+   * Before an upgrade request changes the upgrade: the next `reads` progress reads answer the
+   * progress as it is now. [undoc] How long a real cluster's progress lags behind an accepted request
+   * is not documented; a number of reads, not seconds, makes the lag the same on a loaded machine.
+   */
+  holdProgress(app: ApplicationRecord, reads: number): void {
+    if (reads > 0) app.laggingProgress = { progress: this.progress(app), reads };
   }
 
   isUpgrading(app: ApplicationRecord): boolean {

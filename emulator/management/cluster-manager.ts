@@ -13,7 +13,7 @@ import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParam
 import { readStoredPackage } from './package-reader.js';
 import { jsonBody, type ManagementAnswer, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
 import { display, readUpgradeRequest } from './upgrade-request.js';
-import { neverUpgradedProgress, RollingUpgrade } from './upgrades.js';
+import { RollingUpgrade } from './upgrades.js';
 import { type ExternalPackage, fetchExternalPackage } from './external-store.js';
 
 export interface ManagementOptions {
@@ -29,6 +29,8 @@ export interface ManagementOptions {
   createSeconds?: number;
   /** Seconds after a create during which the application is not listed yet (default 0). */
   createHiddenSeconds?: number;
+  /** Progress reads after an accepted upgrade request that still answer the progress from before it (default 0). */
+  upgradeProgressLagReads?: number;
   /** The clock the timelines are computed from (tests move it by hand); Date.now by default. */
   clock?: () => number;
   /** CA certificates (PEM) an ExternalStore download over https trusts besides Node's own. */
@@ -47,6 +49,7 @@ export class ClusterManager {
   private readonly domainMs: number;
   private readonly provisionMs: number;
   private readonly createTiming: { hiddenMs: number; creatingMs: number };
+  private readonly progressLagReads: number;
   private readonly unhealthy: Set<string>;
   private readonly now: () => number;
   /** Type versions whose package the image builder is reading right now. */
@@ -66,6 +69,7 @@ export class ClusterManager {
     this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
     this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
     this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
+    this.progressLagReads = options.upgradeProgressLagReads ?? 0;
     this.unhealthy = new Set(options.unhealthyVersions ?? []);
     this.types = new ApplicationTypeRegistry(this.now);
     this.applications = new ApplicationRegistry(this.now, this.unhealthy);
@@ -351,6 +355,7 @@ export class ClusterManager {
       if (rolling.plan.targetVersion === target && sameParameters(rolling.plan.parameters, parameters)) return { status: 200 };
       // A new request interrupts the running upgrade: the cluster rolls it back and keeps the new
       // request as the goal state, started when the rollback completes [rt].
+      this.applications.holdProgress(app, this.progressLagReads);
       rolling.interrupt(now, target);
       app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
       return { status: 200 };
@@ -362,6 +367,7 @@ export class ClusterManager {
         `${app.name} already runs ${app.typeName} ${target} with these parameters.`
       );
     }
+    this.applications.holdProgress(app, this.progressLagReads);
     app.baseVersion = current.version;
     app.baseParameters = current.parameters;
     app.upgrade = start(current, now);
@@ -369,9 +375,7 @@ export class ClusterManager {
   }
 
   upgradeProgress(id: string): ManagementAnswer {
-    const app = this.application(id);
-    if (app.upgrade) return { status: 200, json: app.upgrade.progress(this.now()) };
-    return { status: 200, json: neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters }) };
+    return { status: 200, json: this.applications.progress(this.application(id)) };
   }
 
   rollback(id: string): ManagementAnswer {

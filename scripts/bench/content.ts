@@ -61,6 +61,15 @@ export function sourceLikeBytes(size: number, seed: number): Buffer {
  * metadata are. Deflates to about 45 % at level 1, as native binaries and .NET DLLs do.
  */
 export function binaryLikeBytes(size: number, seed: number): Buffer {
+  return wordTableBytes(size, seed, { literals: 7, outOf: 16 });
+}
+
+/**
+ * Random bytes between words of 2 to 11 random bytes drawn from a per-file table of 512: a draw is
+ * one random byte `literals` times in `outOf` (a power of two), else a word. More literals, less
+ * compression. Deterministic: the same size, seed and odds give the same bytes.
+ */
+export function wordTableBytes(size: number, seed: number, odds: { literals: number; outOf: number }): Buffer {
   const next = xorshift(seed);
   const words: Buffer[] = [];
   for (let i = 0; i < 512; i++) {
@@ -68,10 +77,11 @@ export function binaryLikeBytes(size: number, seed: number): Buffer {
     for (let j = 0; j < w.length; j++) w[j] = next() & 0xff;
     words.push(w);
   }
+  const mask = odds.outOf - 1;
   const out = Buffer.alloc(size);
   for (let o = 0; o < size;) {
     const v = next();
-    if ((v & 15) < 7) out[o++] = (v >>> 8) & 0xff;
+    if ((v & mask) < odds.literals) out[o++] = (v >>> 8) & 0xff;
     else o += words[(v >>> 3) % 512]!.copy(out, o, 0, Math.min(12, size - o));
   }
   return out;

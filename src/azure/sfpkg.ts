@@ -2,10 +2,11 @@
 // (ApplicationManifest.xml at its root), written with the project's deterministic zip writer in a
 // temporary folder, so that the same package gives the same bytes, hence the same hash, on every run.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import * as path from 'node:path';
 import type { ScannedPackage } from '../package/package-scan.js';
 import { writeDeterministicZip, type ZipEntry } from '../package/zip-writer.js';
+import { buildInWorkFolder, createWorkFolder } from '../util/work-folder.js';
 
 export interface BuiltSfpkg {
   /** Absolute path of the `.sfpkg` in the temporary folder. */
@@ -22,24 +23,15 @@ export interface BuiltSfpkg {
  * The package folder is only read. Empty folders are kept as folder entries.
  */
 export async function buildSfpkg(pkg: ScannedPackage, fileName: string, tempBase: string, signal?: AbortSignal): Promise<BuiltSfpkg> {
-  const work = await fs.mkdtemp(path.join(tempBase, 'sfu-sfpkg-'));
-  let disposed = false;
-  const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await fs.rm(work, { recursive: true, force: true });
-  };
-  try {
+  const work = await createWorkFolder(tempBase, 'sfu-sfpkg-');
+  return buildInWorkFolder(work, async () => {
     await Promise.all(pkg.files.flatMap(f => (f.ready ? [f.ready] : [])));
     const entries: ZipEntry[] = pkg.files.map(f => ({ name: f.relativePath, localPath: f.localPath, size: f.size }));
     for (const folder of emptyFolders(pkg)) entries.push({ name: `${folder}/` });
-    const zipPath = path.join(work, fileName);
+    const zipPath = path.join(work.path, fileName);
     const size = await writeDeterministicZip(entries, zipPath, { signal });
-    return { path: zipPath, size, sha256: await sha256Of(zipPath), dispose };
-  } catch (err) {
-    await dispose();
-    throw err;
-  }
+    return { path: zipPath, size, sha256: await sha256Of(zipPath), dispose: work.dispose };
+  });
 }
 
 function emptyFolders(pkg: ScannedPackage): string[] {

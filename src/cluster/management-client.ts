@@ -135,24 +135,8 @@ export class ManagementClient {
    * cluster's own default is.
    */
   async provision(buildPath: string): Promise<void> {
-    const body = JSON.stringify({
-      Kind: 'ImageStorePath',
-      ApplicationTypeBuildPath: buildPath,
-      Async: true,
-      ApplicationPackageCleanupPolicy: 'Manual'
-    });
-    await this.call(
-      { operation: 'provision the application type from', storePath: buildPath },
-      {
-        method: 'POST',
-        path: '/ApplicationTypes/$/Provision',
-        apiVersion: PROVISION_API_VERSION,
-        headers: { 'Content-Type': 'application/json' },
-        body: Buffer.from(body),
-        accept: [200, 202],
-        notIdempotent: true
-      }
-    );
+    const body = { Kind: 'ImageStorePath', ApplicationTypeBuildPath: buildPath, Async: true, ApplicationPackageCleanupPolicy: 'Manual' };
+    await this.postProvision({ operation: 'provision the application type from', storePath: buildPath }, body);
   }
 
   /**
@@ -161,25 +145,19 @@ export class ManagementClient {
    * type and version, never the URL.
    */
   async provisionFromExternalStore(downloadUrl: string, typeName: string, typeVersion: string): Promise<void> {
-    const body = JSON.stringify({
+    const body = {
       Kind: 'ExternalStore',
       ApplicationPackageDownloadUri: downloadUrl,
       ApplicationTypeName: typeName,
       ApplicationTypeVersion: typeVersion,
       Async: true
-    });
-    await this.call(
-      { operation: `provision ${typeName} ${typeVersion} from its .sfpkg` },
-      {
-        method: 'POST',
-        path: '/ApplicationTypes/$/Provision',
-        apiVersion: PROVISION_API_VERSION,
-        headers: { 'Content-Type': 'application/json' },
-        body: Buffer.from(body),
-        accept: [200, 202],
-        notIdempotent: true
-      }
-    );
+    };
+    await this.postProvision({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, body);
+  }
+
+  /** 200 (done) or 202 (accepted, asynchronous); not idempotent: a lost answer is for the caller to resolve. */
+  private async postProvision(failed: FailedOperation, body: { Kind: string }): Promise<void> {
+    await this.postJson(failed, '/ApplicationTypes/$/Provision', body, { apiVersion: PROVISION_API_VERSION, accept: [200, 202], notIdempotent: true });
   }
 
   /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
@@ -246,15 +224,11 @@ export class ManagementClient {
   /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
   async unprovision(typeName: string, typeVersion: string): Promise<'unprovisioning' | 'in-use' | 'not-found'> {
     try {
-      await this.call(
+      await this.postJson(
         { operation: `unprovision ${typeName} ${typeVersion}` },
-        {
-          method: 'POST',
-          path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-          headers: { 'Content-Type': 'application/json' },
-          body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-          accept: [200, 202]
-        }
+        `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
+        { ApplicationTypeVersion: typeVersion, Async: true },
+        { accept: [200, 202] }
       );
       return 'unprovisioning';
     } catch (err) {
@@ -279,30 +253,15 @@ export class ManagementClient {
   }
 
   async createApplication(description: ApplicationDescription): Promise<void> {
-    await this.call(
-      { operation: `create application ${description.Name}` },
-      {
-        method: 'POST',
-        path: '/Applications/$/Create',
-        headers: { 'Content-Type': 'application/json' },
-        body: Buffer.from(JSON.stringify(description)),
-        accept: [201],
-        notIdempotent: true
-      }
-    );
+    await this.postJson({ operation: `create application ${description.Name}` }, '/Applications/$/Create', description, { accept: [201], notIdempotent: true });
   }
 
   async upgradeApplication(description: ApplicationUpgradeDescription): Promise<void> {
-    await this.call(
+    await this.postJson(
       { operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` },
-      {
-        method: 'POST',
-        path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
-        headers: { 'Content-Type': 'application/json' },
-        body: Buffer.from(JSON.stringify(description)),
-        accept: [200],
-        notIdempotent: true
-      }
+      `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
+      description,
+      { accept: [200], notIdempotent: true }
     );
   }
 
@@ -316,6 +275,16 @@ export class ManagementClient {
       }
     );
     return this.gateway.parseJson<ApplicationUpgradeProgress>(res, 'get upgrade progress');
+  }
+
+  /** A POST of `body` as JSON, its properties in the order given (the provision's `Kind` first). */
+  private postJson(
+    failed: FailedOperation,
+    path: string,
+    body: object,
+    options: Pick<GatewayRequest, 'accept' | 'apiVersion' | 'notIdempotent'>
+  ): Promise<HttpResponse> {
+    return this.call(failed, { ...options, method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) });
   }
 
   private call(failed: FailedOperation, spec: Omit<GatewayRequest, 'apiVersion'> & { apiVersion?: string }): Promise<HttpResponse> {

@@ -10,7 +10,7 @@ import { clientWaitMs } from '../cluster/gateway-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { HttpTransport } from '../cluster/transport.js';
 import type { ReleasePlan } from '../deploy/release-plan.js';
-import { temporaryBase } from '../package/compress-package.js';
+import { temporaryBase } from '../util/work-folder.js';
 import type { ScannedPackage } from '../package/package-scan.js';
 import type { UploadRecord } from '../upload/upload-record.js';
 import type { Reporter } from '../util/reporter.js';

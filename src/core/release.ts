@@ -41,7 +41,7 @@ export async function runRelease(job: ReleaseJob, reporter: Reporter, signal: Ab
   const upload = new UploadRecord();
   const release = new ReleaseRecord();
   upload.endpoint = job.arm ? `${job.arm.endpoint}${job.arm.cluster.id}` : job.cluster.endpoint;
-  upload.imageStorePath = job.upload.imageStorePath || undefined;
+  upload.imageStorePath = job.arm || job.blob ? undefined : job.upload.imageStorePath || undefined;
   upload.overwrite = job.upload.overwrite;
   let connection: ClusterConnection | undefined;
   let toUpload: PackageToUpload | undefined;
@@ -140,7 +140,8 @@ async function releaseSteps(
   const uploadSpec = destination.spec;
   const route = job.arm ? 'arm' : job.blob ? 'blob-storage' : 'image-store';
   if (destination.note !== undefined && route === 'image-store') reporter.info(destination.note);
-  upload.imageStorePath = uploadSpec.imageStorePath;
+  // The Blob and ARM paths write nothing to the Image Store: no destination to report.
+  upload.imageStorePath = route === 'image-store' ? uploadSpec.imageStorePath : undefined;
   const context = { reporter, names };
   const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context, route);
   // The publish profile's CopyPackageParameters CompressPackage turns compression on too.

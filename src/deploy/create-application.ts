@@ -8,7 +8,7 @@ import { applicationIdOf } from '../protocol/management-models.js';
 import { Heartbeat, pause, ReleaseError } from './polling.js';
 import type { PollOptions } from './provision.js';
 import type { ApplicationPlan, ReleasePlan } from './release-plan.js';
-import { sendOnce } from './unanswered.js';
+import { sendOnceThrough } from './unanswered.js';
 
 /** Polls after a `201` during which an application not listed yet is waited for (60 s at the default interval). */
 export const APPEAR_POLLS = 20;
@@ -23,7 +23,9 @@ export async function createApplication(
   const isOurs = (found: ApplicationInfo | undefined) => found?.TypeName === plan.typeName && found.TypeVersion === plan.typeVersion;
   const seen = { lostAnswers: 0 };
   try {
-    await sendOnce(
+    await sendOnceThrough(
+      client,
+      options,
       {
         what: `the create request of ${app.name}`,
         send: () => client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters }),
@@ -31,11 +33,7 @@ export async function createApplication(
           const found = await client.getApplication(app.name);
           if (found && !isOurs(found)) throw createdBySomeoneElse(app.name, found);
           return found !== undefined;
-        },
-        attempts: client.gateway.attempts,
-        deadline: options.deadline,
-        signal: client.signal,
-        log: options.log
+        }
       },
       seen
     );

@@ -6,7 +6,7 @@ import { type ApplicationTypeInfo, ManagementErrorCode, type ManagementClient } 
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { canonicalXml } from '../protocol/manifests.js';
 import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
-import { sendOnce } from './unanswered.js';
+import { sendOnceThrough } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
 import type { Reporter } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
@@ -78,7 +78,9 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
   const external = plan.externalStore;
   const seen = { lostAnswers: 0 };
   try {
-    await sendOnce(
+    await sendOnceThrough(
+      client,
+      options,
       {
         what: `the provision of ${typeName} ${typeVersion}`,
         send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
@@ -86,11 +88,7 @@ export async function provisionPackage(client: ManagementClient, plan: ReleasePl
         carriedOut: async () => {
           const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
           return status === 'Provisioning' || status === 'Available';
-        },
-        attempts: client.gateway.attempts,
-        deadline: options.deadline,
-        signal: client.signal,
-        log: options.log
+        }
       },
       seen
     );

@@ -3,6 +3,7 @@
 // again only after the cluster's state shows it was not; a request the state shows carried out is
 // this run's work, whatever happens to it next (an upgrade that has since ended is not started again).
 import { OutcomeUnknownError } from '../cluster/errors.js';
+import type { ManagementClient } from '../cluster/management-client.js';
 import { backoffDelay, DEFAULT_BACKOFF } from '../cluster/retry-policy.js';
 import { type Deadline, pause } from './polling.js';
 
@@ -47,4 +48,14 @@ export async function sendOnce(request: SendOnce, seen: { lostAnswers: number } 
       await pause(backoffDelay(attempt, DEFAULT_BACKOFF), request.signal, request.deadline);
     }
   }
+}
+
+/** sendOnce with the client's attempts (its `retries`) and signal, and the release's deadline and log. */
+export function sendOnceThrough(
+  client: ManagementClient,
+  options: { deadline: Deadline; log(line: string): void },
+  request: Pick<SendOnce, 'what' | 'send' | 'carriedOut'>,
+  seen?: { lostAnswers: number }
+): Promise<SendOutcome> {
+  return sendOnce({ ...request, attempts: client.gateway.attempts, deadline: options.deadline, signal: client.signal, log: line => options.log(line) }, seen);
 }

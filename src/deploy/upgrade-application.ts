@@ -8,7 +8,7 @@ import { effectiveParameters } from './application-parameters.js';
 import { ReleaseError } from './polling.js';
 import type { PollOptions } from './provision.js';
 import type { ApplicationPlan, ReleasePlan } from './release-plan.js';
-import { sendOnce } from './unanswered.js';
+import { sendOnceThrough } from './unanswered.js';
 import { buildUpgradeDescription } from './upgrade-policy.js';
 import { takeoverMessage, type UpgradeWatch, waitForUpgrade } from './wait-for-upgrade.js';
 
@@ -63,7 +63,9 @@ export async function upgradeApplication(
   report.phase = 'upgrading';
   const seen = { lostAnswers: 0 };
   try {
-    await sendOnce(
+    await sendOnceThrough(
+      client,
+      options,
       {
         what: `the upgrade request of ${app.name} to ${plan.typeVersion}`,
         send: () => client.upgradeApplication(description),
@@ -73,16 +75,12 @@ export async function upgradeApplication(
           // Another upgrade started meanwhile: sending ours would interrupt it.
           if (now.TargetApplicationTypeVersion !== plan.typeVersion) throw new ReleaseError(takeoverMessage(watch, now.TargetApplicationTypeVersion, now));
           return true;
-        },
-        attempts: client.gateway.attempts,
-        deadline: options.deadline,
-        signal: client.signal,
-        log
+        }
       },
       seen
     );
   } catch (err) {
-    if (!(err instanceof ImageStoreError && err.status === 409)) throw err;
+    if (!isUpgradeConflict(err)) throw err;
     if (seen.lostAnswers === 0) {
       // Without a lost answer before it, 'already in the target version' means there is nothing to do.
       if (!err.is(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
@@ -90,11 +88,14 @@ export async function upgradeApplication(
       log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
       return;
     }
-    // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
-    // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
-    const now = await client.getUpgradeProgress(app.name);
-    if (now.TargetApplicationTypeVersion !== plan.typeVersion) throw err;
-    const done = await waitForUpgrade(client, watch);
+    // A conflict after a lost answer: the lost request was carried out after all, and the progress
+    // read since still showed the state before it (it lags behind the request). Follow the upgrade
+    // that started since the progress read before the first request, however long the progress
+    // lags (within the deadline); an upgrade to another version is someone else's (a takeover).
+    log(
+      `The cluster refused the upgrade request sent again (${err.code ?? `HTTP ${err.status}`}): the one whose answer was lost was carried out after all; following the upgrade to ${plan.typeVersion}.`
+    );
+    const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
     report.upgradeState = done.UpgradeState;
     report.applicationResult = 'upgraded';
     return;
@@ -106,6 +107,15 @@ export async function upgradeApplication(
   report.upgradeState = done.UpgradeState;
   report.applicationResult = 'upgraded';
   log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+}
+
+/**
+ * The answers an upgrade request gets when an upgrade is already there: 409 (already in the target
+ * version, or in progress), or the in-progress code under another status. [undoc] The status a
+ * gateway gives FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS is not documented: the code decides.
+ */
+function isUpgradeConflict(err: unknown): err is ImageStoreError {
+  return err instanceof ImageStoreError && (err.status === 409 || err.code === ManagementErrorCode.ApplicationUpgradeInProgress);
 }
 
 function sameParameters(plan: ReleasePlan, app: ApplicationPlan, existing: ApplicationInfo): boolean {

@@ -3,10 +3,10 @@
 // (deterministic bytes, see zip-writer.ts); manifests and every other file are copied as they are,
 // and a package that is already `<Name>.zip` is copied as is.
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PackageLayout } from '../protocol/package-layout.js';
 import { inParallel } from '../util/concurrency.js';
+import { buildInWorkFolder, createWorkFolder, temporaryBase } from '../util/work-folder.js';
 import type { PackageFile, ScannedPackage } from './package-scan.js';
 import { writeDeterministicZip, type ZipEntry } from './zip-writer.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
@@ -36,11 +36,6 @@ export interface CompressedPackage {
 /** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
 const ZIP_PARALLELISM = 2;
 
-/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
-export function temporaryBase(env: NodeJS.ProcessEnv = process.env): string {
-  return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : os.tmpdir();
-}
-
 /** A compressed copy being built: what to upload, with each zip ready once it is written. */
 export interface CompressionRun {
   /**
@@ -63,16 +58,15 @@ export interface CompressionRun {
  * `finished`.
  */
 export async function startCompression(pkg: ScannedPackage, layout: PackageLayout, tempBase = temporaryBase()): Promise<CompressionRun> {
-  const work = await fs.mkdtemp(path.join(tempBase, 'sfu-compressed-'));
-  const root = path.join(work, path.basename(pkg.root) || 'package');
   const stop = new AbortController();
   let finished: Promise<CompressedPackage> | undefined;
-  const dispose = async () => {
+  const work = await createWorkFolder(tempBase, 'sfu-compressed-', async () => {
     stop.abort();
     await finished?.catch(() => undefined);
-    await fs.rm(work, { recursive: true, force: true });
-  };
-  try {
+  });
+  const root = path.join(work.path, path.basename(pkg.root) || 'package');
+  const dispose = work.dispose;
+  return buildInWorkFolder(work, async () => {
     const folders = layout.presentParts
       .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
       .map(p => p.path)
@@ -162,10 +156,7 @@ export async function startCompression(pkg: ScannedPackage, layout: PackageLayou
     finished = writeZips();
     finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
     return { pkg: copy, finished, dispose };
-  } catch (err) {
-    await dispose();
-    throw err;
-  }
+  });
 }
 
 /** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */

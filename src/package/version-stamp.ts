@@ -23,7 +23,7 @@ import {
   stampedVersion
 } from './manifest-versions.js';
 import type { PackageFile, ScannedPackage } from './package-scan.js';
-import { temporaryBase } from './compress-package.js';
+import { buildInWorkFolder, createWorkFolder, temporaryBase } from '../util/work-folder.js';
 
 /** The stamp cannot be applied: the message lists every problem, with what to do. */
 export class VersionStampError extends Error {
@@ -162,15 +162,9 @@ export async function stampPackageVersions(pkg: ScannedPackage, layout: PackageL
     );
   }
 
-  const work = await fs.mkdtemp(path.join(options.tempBase ?? temporaryBase(), 'sfu-stamped-'));
-  const root = path.join(work, path.basename(pkg.root) || 'package');
-  let disposed = false;
-  const dispose = async () => {
-    if (disposed) return;
-    disposed = true;
-    await fs.rm(work, { recursive: true, force: true });
-  };
-  try {
+  const work = await createWorkFolder(options.tempBase ?? temporaryBase(), 'sfu-stamped-');
+  const root = path.join(work.path, path.basename(pkg.root) || 'package');
+  return buildInWorkFolder(work, async () => {
     const stampedFiles: PackageFile[] = [];
     for (const f of pkg.files) {
       const bytes = written.get(f.relativePath);
@@ -189,12 +183,9 @@ export async function stampPackageVersions(pkg: ScannedPackage, layout: PackageL
       typeVersion: typeRow.stamped,
       rows: [typeRow, ...rows],
       unmatchedIgnore: ignore.unmatched(),
-      dispose
+      dispose: work.dispose
     };
-  } catch (err) {
-    await dispose();
-    throw err;
-  }
+  });
 }
 
 function partId(service: string, kind: string, name: string): string {

@@ -20,17 +20,54 @@ export const ManagementErrorCode = {
 } as const;
 
 /**
+ * Characters an application name cannot hold. The runtime's NamingUri reserves `$ + | ~` (`~` would
+ * also make the id ambiguous: it stands for `/`); `?` and `#` would start a query or a fragment; and
+ * the runtime's own REST client refuses `[ ] < > \ ^ %` as well. [undoc] The gateway unescapes the
+ * route it is given, so a `%` cannot be carried unambiguously (`%41` could reach the cluster as `A`):
+ * it is refused with the rest, as are control characters, rather than encoded.
+ */
+const RESERVED_IN_NAMES = '$+|~?#[]<>\\^%';
+
+/**
  * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
- * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
- * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
- * or `#` (a query or fragment is not part of an application name).
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, none of the
+ * characters of RESERVED_IN_NAMES and no control character.
  */
 export function applicationNameProblem(name: string): string | undefined {
   if (!/^fabric:\/[^/]/.test(name)) return "it must start with 'fabric:/' followed by a name";
   if (name.includes('//') || name.endsWith('/')) return "it must not have an empty segment ('//') or end with '/'";
-  const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+  const rest = [...name.slice('fabric:/'.length)];
+  const reserved = rest.find(c => RESERVED_IN_NAMES.includes(c));
   if (reserved) return `'${reserved}' is reserved in Service Fabric names`;
+  const control = rest.find(isControlCharacter);
+  if (control) return `it holds the control character ${codePoint(control)}`;
   return undefined;
+}
+
+/**
+ * Why a text cannot be an application type name or version, or undefined. Both travel in the
+ * management routes (`/ApplicationTypes/{name}`, `ApplicationTypeVersion=`) and name folders and
+ * files in the cluster's own store. [undoc] Refused here: a `%` (the gateway unescapes: see
+ * RESERVED_IN_NAMES), the characters a Windows cluster cannot put in a file name (`< > : " | ? * \ /`),
+ * `#`, control characters, and the names `.` and `$` (a URL's "this folder", and the gateway's
+ * separator between a resource and its action). The caller checks path separators, `..` and
+ * surrounding spaces.
+ */
+export function applicationTypeNameProblem(value: string): string | undefined {
+  if (value === '.' || value === '$') return `is '${value}', which the gateway reads as part of the route`;
+  const bad = [...value].find(c => '%<>:"|?*#'.includes(c) || isControlCharacter(c));
+  if (bad === undefined) return undefined;
+  if (isControlCharacter(bad)) return `contains the control character ${codePoint(bad)}`;
+  return bad === '%' ? "contains '%', which the gateway reads as the start of an escape" : `contains '${bad}', which the cluster cannot carry in a type name`;
+}
+
+function isControlCharacter(c: string): boolean {
+  const code = c.codePointAt(0)!;
+  return code < 0x20 || (code >= 0x7f && code < 0xa0);
+}
+
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */

@@ -3,6 +3,7 @@
 // the emulator runs them over the Image Store at provision, the action over a local folder before
 // the first request. No file system, no HTTP here.
 import { MARK_FILE_NAME } from './error-codes.js';
+import { applicationTypeNameProblem } from './management-models.js';
 import {
   type ApplicationManifest,
   ManifestError,
@@ -110,8 +111,8 @@ class LayoutCheck {
     const app = this.readApplicationManifest();
     if (app) {
       this.layout.applicationManifest = app;
-      this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
-      this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+      this.checkTypeName('ApplicationTypeName', app.typeName);
+      this.checkTypeName('ApplicationTypeVersion', app.typeVersion);
       const seen = new Set<string>();
       for (const ref of app.serviceManifestImports) {
         const safe =
@@ -141,6 +142,18 @@ class LayoutCheck {
     const reason = unsafeNameReason(value);
     if (reason) this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
     return reason === undefined;
+  }
+
+  /** The type's name and version also travel in the management routes: see applicationTypeNameProblem. */
+  private checkTypeName(what: string, value: string): void {
+    if (!this.checkName(APPLICATION_MANIFEST_FILE, what, value)) return;
+    const reason = applicationTypeNameProblem(value);
+    if (reason)
+      this.problem(
+        APPLICATION_MANIFEST_FILE,
+        `${what} '${value}' ${reason}.`,
+        `Rename it in ${APPLICATION_MANIFEST_FILE} with letters, digits, '.', '_' or '-'.`
+      );
   }
 
   private requireMark(folder: string): void {

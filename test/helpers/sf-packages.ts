@@ -1,4 +1,5 @@
 // Service Fabric packages with real manifests (for validation, compression and diff packages).
+import { wordTableBytes } from '../../scripts/bench/content.js';
 import type { PackageSpec } from './packages.js';
 
 export interface ServiceSpec {
@@ -67,24 +68,5 @@ export function servicePackageSpec(typeName: string, typeVersion: string, servic
  * a stream of short "instructions and tokens" drawn from a per-file vocabulary, with some noise.
  */
 export function dllLikeBytes(size: number, seed: number): Buffer {
-  let x = Math.imul(seed + 1, 2654435761) >>> 0 || 1;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-  const words: Buffer[] = [];
-  for (let i = 0; i < 512; i++) {
-    const w = Buffer.alloc(2 + (next() % 10));
-    for (let j = 0; j < w.length; j++) w[j] = next() & 0xff;
-    words.push(w);
-  }
-  const out = Buffer.alloc(size);
-  for (let o = 0; o < size;) {
-    const v = next();
-    if ((v & 7) < 3) out[o++] = (v >>> 8) & 0xff;
-    else o += words[(v >>> 3) % 512]!.copy(out, o, 0, Math.min(12, size - o));
-  }
-  return out;
+  return wordTableBytes(size, seed, { literals: 3, outOf: 8 });
 }

@@ -101,6 +101,13 @@ test('application names: the reserved characters and the shapes the cluster refu
     ['fabric:/a|b', "'\\|' is reserved"],
     ['fabric:/a?b', "'\\?' is reserved"],
     ['fabric:/a#b', "'#' is reserved"],
+    ['fabric:/Vote%41pp', "'%' is reserved"],
+    ['fabric:/a%2Fb', "'%' is reserved"],
+    ['fabric:/a[1]', "'\\[' is reserved"],
+    ['fabric:/a<b>', "'<' is reserved"],
+    ['fabric:/a\\b', "'\\\\' is reserved"],
+    ['fabric:/a^b', "'\\^' is reserved"],
+    ['fabric:/a\u0007b', 'the control character U\\+0007'],
     ['fabric:/a//b', 'empty segment'],
     ['fabric:/a/', 'empty segment'],
     ['VotingApp', "start with 'fabric:/'"]

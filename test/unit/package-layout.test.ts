@@ -153,6 +153,34 @@ test('names and versions with separators, .. or surrounding whitespace are refus
   assert.match(problemsOf(files)[0]!.message, /ApplicationTypeVersion '1.0.0 ' has surrounding whitespace/);
 });
 
+test('a type name or version the management routes cannot carry is refused: %, characters a Windows file name cannot hold, controls, . and $', () => {
+  const cases: [string, string, RegExp][] = [
+    ['ApplicationTypeName', 'Voting%41Type', /ApplicationTypeName 'Voting%41Type' contains '%', which the gateway reads as the start of an escape/],
+    ['ApplicationTypeName', 'Voting%Type', /contains '%'/],
+    ['ApplicationTypeName', 'Voting:Type', /contains ':', which the cluster cannot carry in a type name/],
+    ['ApplicationTypeName', 'Voting#Type', /contains '#'/],
+    ['ApplicationTypeName', 'Voting&#x9;Type', /contains the control character U\+0009/],
+    ['ApplicationTypeName', '$', /is '\$', which the gateway reads as part of the route/],
+    ['ApplicationTypeName', '.', /is '\.'/],
+    ['ApplicationTypeVersion', '1.0%2E0', /ApplicationTypeVersion '1\.0%2E0' contains '%'/],
+    ['ApplicationTypeVersion', '1.0*', /contains '\*'/]
+  ];
+  for (const [attribute, value, message] of cases) {
+    const files = sampleFiles();
+    const original = attribute === 'ApplicationTypeName' ? 'ApplicationTypeName="VotingType"' : 'ApplicationTypeVersion="1.0.0"';
+    files['ApplicationManifest.xml'] = files['ApplicationManifest.xml']!.replace(original, `${attribute}="${value}"`);
+    const problems = problemsOf(files);
+    assert.equal(problems.length, 1, `${attribute} '${value}': ${JSON.stringify(problems)}`);
+    assert.match(problems[0]!.message, message);
+    assert.match(problems[0]!.fix, /Rename it in ApplicationManifest\.xml/);
+  }
+  for (const fine of ['Voting.Type_2-x', 'Vötíng Type', 'Voting+Type']) {
+    const files = sampleFiles();
+    files['ApplicationManifest.xml'] = files['ApplicationManifest.xml']!.replace('ApplicationTypeName="VotingType"', `ApplicationTypeName="${fine}"`);
+    assert.deepEqual(problemsOf(files), [], fine);
+  }
+});
+
 test('files no manifest refers to are listed apart, not as problems', () => {
   const files = withMarks({ ...sampleFiles(), 'notes.txt': 'x', 'VotingWebPkg/Old/a.dll': 'x', 'VotingWebPkg/readme.md': 'x' });
   const layout = validatePackageLayout(view(files), { requireMarkFiles: true });
