@@ -8,7 +8,7 @@ import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 import { readZip } from './helpers/zip-reader.js';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 const CONTAINER = 'packages';
@@ -121,6 +121,25 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(run.outputs['provision-result'], 'already-provisioned');
     const after = await blob.getProperties();
     assert.equal(after.etag, before.etag, 'the blob was written again');
+  });
+
+  it('a re-run of a provisioned version with other content fails before any write, the blob left alone', async () => {
+    const changed = await sampleAtVersion('2.0.0');
+    const file = path.join(changed, 'VotingWebPkg', 'Code', 'wwwroot', 'index.html');
+    await writeFile(file, `${await readFile(file, 'utf8')}\n<!-- changed without a version bump -->\n`);
+    const blob = azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.2.0.0.sfpkg');
+    const before = await blob.getProperties();
+    const writesBefore = ['provision', 'create-application', 'upgrade-application'].map(r => emu.journal.requests[r] ?? 0);
+    const run = await release(changed, { 'unprovision-old-versions': 'false' });
+    assert.equal(run.exitCode, 1, run.stdout);
+    assert.match(
+      run.stdout,
+      /::error::VotingType 2\.0\.0 is provisioned from another package \(the blob's SHA-256 [0-9a-f]{64}, this package's [0-9a-f]{64}\)/
+    );
+    assert.equal((await blob.getProperties()).etag, before.etag, 'the blob was replaced');
+    const writesAfter = ['provision', 'create-application', 'upgrade-application'].map(r => emu.journal.requests[r] ?? 0);
+    assert.deepEqual(writesAfter, writesBefore, 'a provision, create or upgrade was sent');
+    assert.equal((await application(emu, 'Voting'))?.TypeVersion, '2.0.0');
   });
 
   it('a re-run whose provision was lost reuses the blob: same hash, no second upload', async () => {

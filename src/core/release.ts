@@ -17,7 +17,7 @@ import { SettingError } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
 import { planUpload, uploadPackage } from './upload-package.js';
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
-import { clusterLoginHost, stageInBlobStorage } from './blob-staging.js';
+import { clusterLoginHost, confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
 import { releaseToManagedCluster } from './arm-release-step.js';
 import { withDefaultDestination } from './default-destination.js';
@@ -179,12 +179,12 @@ async function releaseSteps(
       ? `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`
       : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
     if (job.upload.dryRun) return;
-    if (!plan.alreadyProvisioned) {
-      const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
-      hold.preparing(toUpload);
-      const context = { cluster: job.cluster, loginHost: (b: BlobSpec) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
-      hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
-    }
+    const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
+    hold.preparing(toUpload);
+    const context = { cluster: job.cluster, loginHost: (b: BlobSpec) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
+    // A provisioned version never changes: its .sfpkg is compared with the blob, never staged again.
+    if (plan.alreadyProvisioned) await confirmProvisionedPackage(job.blob, plan, toUpload.pkg, context, undefined);
+    else hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
   } else if (plan?.alreadyProvisioned && !job.upload.dryRun) {
     // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
     upload.uploadNotNeeded = `application type ${plan.typeName} ${plan.typeVersion} is already provisioned with the same manifests`;
