@@ -6,7 +6,8 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   BlobPackageStore: () => (/* binding */ BlobPackageStore)
+/* harmony export */   BlobPackageStore: () => (/* binding */ BlobPackageStore),
+/* harmony export */   S: () => (/* binding */ holdsSameBytes)
 /* harmony export */ });
 /* harmony import */ var _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5399);
 // The `.sfpkg` in Blob storage through @azure/storage-blob (parallel block upload, its own retries,
@@ -41,17 +42,13 @@ class BlobPackageStore {
      */
     async ensureUploaded(file, blobName, options = {}) {
         const blob = this.container.getBlockBlobClient(blobName);
-        const existing = await blob.getProperties({ abortSignal: options.signal }).catch((err) => {
-            if (err.statusCode === 404)
-                return undefined;
-            throw err;
-        });
+        const existing = await this.describe(blobName, options.signal);
         if (existing !== undefined) {
-            if (existing.metadata?.[HASH_METADATA] === file.sha256 && existing.contentLength === file.size) {
+            if (holdsSameBytes(existing, file)) {
                 this.reporter.log(`${this.blobUrl(blobName)} holds this very package already (SHA-256 ${file.sha256}): not uploaded again.`);
                 return 'reused';
             }
-            this.reporter.log(`${this.blobUrl(blobName)} exists with other content (${existing.metadata?.[HASH_METADATA] ? `SHA-256 ${existing.metadata[HASH_METADATA]}` : 'not uploaded by this action'}): replacing it.`);
+            this.reporter.log(`${this.blobUrl(blobName)} exists with other content (${existing.sha256 ? `SHA-256 ${existing.sha256}` : 'not uploaded by this action'}): replacing it.`);
         }
         let lastShown = 0;
         const started = Date.now();
@@ -71,6 +68,20 @@ class BlobPackageStore {
         });
         this.reporter.log(`Uploaded ${file.size} bytes to ${this.blobUrl(blobName)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
         return 'uploaded';
+    }
+    /** The blob's size and the SHA-256 the action recorded when it uploaded it (none if another tool did); undefined if there is no such blob. */
+    async describe(blobName, signal) {
+        const existing = await this.container
+            .getBlockBlobClient(blobName)
+            .getProperties({ abortSignal: signal })
+            .catch((err) => {
+            if (err.statusCode === 404)
+                return undefined;
+            throw err;
+        });
+        if (existing === undefined)
+            return undefined;
+        return { size: existing.contentLength ?? -1, sha256: existing.metadata?.[HASH_METADATA] };
     }
     /**
      * The URL the cluster downloads from. With Azure AD: a user delegation SAS for this blob alone,
@@ -112,6 +123,10 @@ class BlobPackageStore {
     async delete(blobName, signal) {
         await this.container.getBlockBlobClient(blobName).deleteIfExists({ abortSignal: signal });
     }
+}
+/** The same bytes: the SHA-256 the action recorded at upload and the size both match. */
+function holdsSameBytes(blob, file) {
+    return blob.sha256 === file.sha256 && blob.size === file.size;
 }
 /** The shape of @azure/core-auth's TokenCredential: the token source already knows its scope. */
 function tokenCredential(get) {

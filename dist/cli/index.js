@@ -28864,6 +28864,9 @@ const AS_WINDOWS = { caseInsensitive: true };
  * one character to one, so `Straße` and `STRASSE` are different names there.
  */
 function foldName(name) {
+    // Printable ASCII upper-cases one character to one: the common case, without a string per character.
+    if (PRINTABLE_ASCII.test(name))
+        return name.toUpperCase();
     let folded = '';
     for (const ch of name) {
         const upper = ch.toUpperCase();
@@ -28871,10 +28874,16 @@ function foldName(name) {
     }
     return folded;
 }
+const PRINTABLE_ASCII = /^[ -~]*$/;
+/** A separator that normalizeStorePath would change: `\`, an empty segment, a leading or trailing `/`. */
+const NOT_NORMAL = /\\|\/\/|^\/|\/$/;
 /** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
 function storePathKey(storePath, comparison) {
-    const segments = storePathSegments(storePath);
-    return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+    // Called for every file of a package several times: no array of segments where none is needed.
+    const normal = NOT_NORMAL.test(storePath) ? normalizeStorePath(storePath) : storePath;
+    if (!comparison.caseInsensitive)
+        return normal;
+    return PRINTABLE_ASCII.test(normal) ? normal.toUpperCase() : storePathSegments(normal).map(foldName).join('/');
 }
 function sameName(a, b, comparison) {
     return a === b || (comparison.caseInsensitive && foldName(a) === foldName(b));
@@ -38959,6 +38968,110 @@ function sleep(ms, signal, makeError) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/cluster/buffer-pool.ts
+// Fixed-size buffers handed out and taken back, so that a request body is read into memory that
+// was allocated once, not into a new ArrayBuffer per read. A new buffer per read left the
+// collector tens of MiB of garbage to find during a large upload, and malloc kept much of it
+// afterwards (BENCHMARKS.md, "Where the memory went").
+class BufferPool {
+    bufferBytes;
+    maxKept;
+    free = [];
+    allocatedCount = 0;
+    constructor(
+    /** The size of every buffer. */
+    bufferBytes, 
+    /** Buffers kept for reuse at most; a buffer given back beyond that is left to the collector. */
+    maxKept) {
+        this.bufferBytes = bufferBytes;
+        this.maxKept = maxKept;
+    }
+    /** A buffer of `bufferBytes` with whatever bytes it held before: fill it before sending any of it. */
+    take() {
+        const reused = this.free.pop();
+        if (reused)
+            return reused;
+        this.allocatedCount++;
+        return Buffer.allocUnsafeSlow(this.bufferBytes);
+    }
+    /** Gives a buffer back once nothing refers to it any more (its write has completed). */
+    give(buffer) {
+        if (buffer.length !== this.bufferBytes || this.free.length >= this.maxKept || this.free.includes(buffer))
+            return;
+        this.free.push(buffer);
+    }
+    /** Buffers allocated since the pool was made. */
+    get allocated() {
+        return this.allocatedCount;
+    }
+    /** Buffers waiting to be reused. */
+    get kept() {
+        return this.free.length;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cluster/request-body.ts
+/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
+class LocalFileChangedError extends Error {
+    name = 'LocalFileChangedError';
+}
+/**
+ * Streams `body` into `req` and ends it; a body that gives fewer bytes than its length, or cannot be
+ * read, destroys the request with a LocalFileChangedError (the server would otherwise wait for the
+ * rest). Stops when the request closes. Never throws.
+ */
+function writeBody(req, body, pool) {
+    void pump(req, body, pool).catch((err) => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
+}
+async function pump(req, body, pool) {
+    let closed = false;
+    let onClosed = () => undefined;
+    const closing = new Promise(resolve => (onClosed = () => resolve(false)));
+    const markClosed = () => {
+        closed = true;
+        onClosed();
+    };
+    req.once('close', markClosed);
+    let buffer;
+    /** False while the socket may still refer to the buffer: then it never goes back to the pool. */
+    let released = true;
+    let reader;
+    try {
+        reader = await body.open();
+        buffer = pool.take();
+        let sent = 0;
+        if (body.length === 0)
+            req.end();
+        while (sent < body.length && !closed) {
+            const n = await reader.read(buffer.subarray(0, Math.min(buffer.length, body.length - sent)));
+            if (n === 0 || closed)
+                break;
+            sent += n;
+            released = await write(req, buffer.subarray(0, n), sent === body.length, closing);
+            if (!released)
+                return;
+        }
+        if (closed || sent === body.length)
+            return;
+        req.destroy(new LocalFileChangedError(`'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`));
+    }
+    finally {
+        req.off('close', markClosed);
+        // A buffer whose write did not complete is left to the collector, never to another request.
+        if (buffer && released)
+            pool.give(buffer);
+        await reader?.close().catch(() => undefined);
+    }
+}
+/**
+ * Writes `data` (and ends the request with the last piece, as one write); true once the socket has
+ * finished with it, false on a failed write or a closed request.
+ */
+function write(req, data, last, closing) {
+    const written = new Promise(resolve => (last ? req.end(data, () => resolve(true)) : req.write(data, err => resolve(!err))));
+    return Promise.race([written, closing]);
+}
+
 ;// CONCATENATED MODULE: ./src/cluster/transport.ts
 // One HTTP exchange with the cluster, made with Node's http/https so that a body can wait for
 // `100 Continue`. The connection pools are ordinary Node agents carrying the TLS settings in their
@@ -38970,10 +39083,9 @@ function sleep(ms, signal, makeError) {
 
 
 
-/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
-class LocalFileChangedError extends Error {
-    name = 'LocalFileChangedError';
-}
+
+
+
 /** The exchange failed without an HTTP answer: refused, reset, timed out, TLS, DNS. */
 class NetworkError extends Error {
     code;
@@ -38991,6 +39103,11 @@ class RequestAbortedError extends Error {
 /** How long to wait for `100 Continue` before sending the body anyway (curl waits 1 s). */
 const CONTINUE_FALLBACK_MS = 1000;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/**
+ * Bodies are read in pieces of this size (less at a body's end): 1 MiB brought peak memory too
+ * close to 150 MiB, 256 KiB was slower (BENCHMARKS.md, "Read buffers of 512 KiB").
+ */
+const BODY_BUFFER_BYTES = 512 * 1024;
 class HttpTransport {
     options;
     /** Connection pools by protocol and proxy. */
@@ -38999,8 +39116,11 @@ class HttpTransport {
     usedSockets = new WeakSet();
     /** Connections whose server passed verifyPeer. */
     verifiedSockets = new WeakSet();
+    /** One per request in flight at most, reused by every body of the run. */
+    bodyBuffers;
     constructor(options) {
         this.options = options;
+        this.bodyBuffers = options.bodyBuffers ?? new BufferPool(BODY_BUFFER_BYTES, options.maxSockets);
     }
     dispose() {
         for (const agent of this.agents.values())
@@ -39146,24 +39266,9 @@ class HttpTransport {
                     return void req.end();
                 if (Buffer.isBuffer(body))
                     return void req.end(body);
-                // Pumped by hand rather than piped, to check that the file still has the bytes announced
-                // in Content-Length: a file that shrank would otherwise leave the server waiting.
-                const stream = body.open();
-                let sent = 0;
-                stream.on('data', (chunk) => {
-                    sent += chunk.length;
-                    if (!req.write(chunk)) {
-                        stream.pause();
-                        req.once('drain', () => stream.resume());
-                    }
-                });
-                stream.on('end', () => {
-                    if (sent === body.length)
-                        return void req.end();
-                    req.destroy(new LocalFileChangedError(`'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`));
-                });
-                stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
-                req.on('close', () => stream.destroy());
+                // Read into pooled buffers and checked against Content-Length: a file that shrank would
+                // otherwise leave the server waiting.
+                writeBody(req, body, this.bodyBuffers);
             };
             const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
             req.setTimeout(clampTimerMs(request.timeoutMs), () => req.destroy(new NetworkError(`no answer within ${Math.round(request.timeoutMs / 1000)} s`, 'ETIMEDOUT')));
@@ -49690,37 +49795,35 @@ async function listTree(client, root, concurrency) {
 /** Compares the store with the package: every file with its size, every mark file. */
 function findDifferences(tree, pkg, options = {}) {
     const key = (p) => (0,store_path/* storePathKey */.qM)(p, tree.comparison);
+    // One key per path (a string per file of the package, not one per look-up).
     const stored = new Map();
-    const stamps = new Map();
     for (const [p, size] of tree.files)
-        stored.set(key(p), size);
-    for (const [p, stamp] of tree.stamps)
-        stamps.set(key(p), stamp);
+        stored.set(key(p), { size, stamp: tree.stamps.get(p) });
     const problems = [];
-    const notWrittenNow = (rel) => {
+    const notWrittenNow = (rel, stamp) => {
         const floor = options.writtenAfter;
-        const stamp = stamps.get(key(rel));
         if (floor === undefined || stamp === undefined || isWrittenAfter(stamp, floor) !== false)
             return;
         problems.push(`'${rel}' is not the file this run wrote (the store lists ${describeStamp(stamp)}, older than this run's first write, ${describeStamp(floor)}): the store answered the write but kept the file that was there`);
     };
     for (const file of pkg.files) {
-        const size = stored.get(key(file.relativePath));
-        if (size === undefined)
+        const found = stored.get(key(file.relativePath));
+        if (found === undefined)
             problems.push(`'${file.relativePath}' is missing`);
-        else if (size !== file.size)
-            problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+        else if (found.size !== file.size)
+            problems.push(`'${file.relativePath}' has ${found.size} bytes instead of ${file.size}`);
         else
-            notWrittenNow(file.relativePath);
+            notWrittenNow(file.relativePath, found.stamp);
     }
     for (const folder of pkg.folders) {
         if (folder === '' && options.withoutRootMark)
             continue;
         const mark = (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME);
-        if (!stored.has(key(mark)))
+        const found = stored.get(key(mark));
+        if (found === undefined)
             problems.push(`'${mark}' is missing`);
         else
-            notWrittenNow(mark);
+            notWrittenNow(mark, found.stamp);
     }
     return problems;
 }
@@ -49767,6 +49870,32 @@ function sumOf(files) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/upload/file-range-body.ts
+// A range of a local file as a request body: opened again for every attempt, read into the
+// transport's pooled buffers (no buffer of its own). Plain fs callbacks on a descriptor: the
+// FileHandle API allocates several promises and objects per call, thousands of times a run.
+
+function fileRangeBody(localPath, range) {
+    return {
+        name: localPath,
+        length: range.end - range.start + 1,
+        open: () => new Promise((resolve, reject) => external_node_fs_.open(localPath, 'r', (err, fd) => {
+            if (err)
+                return reject(err);
+            let position = range.start;
+            resolve({
+                read: into => new Promise((done, fail) => external_node_fs_.read(fd, into, 0, into.length, position, (readErr, bytesRead) => {
+                    if (readErr)
+                        return fail(readErr);
+                    position += bytesRead;
+                    done(bytesRead);
+                })),
+                close: () => new Promise((done, fail) => external_node_fs_.close(fd, closeErr => (closeErr ? fail(closeErr) : done())))
+            });
+        }))
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/upload/upload-failures.ts
 // The failures of an upload, collected so that every running file finishes before the run stops,
 // and reported together.
@@ -49833,7 +49962,6 @@ class UploadFailures {
  * before the file is given up.
  */
 const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 512 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 /** The session is gone from the cluster (failover, expiry): the file starts again with a new one. */
@@ -49847,23 +49975,11 @@ async function uploadPackageFile(ctx, file, storePath) {
     }
     return uploadThroughSessions(ctx, file, storePath);
 }
-function source(file, range) {
-    return {
-        name: file.localPath,
-        length: range.end - range.start + 1,
-        // A small file gets a buffer of its own size, not a megabyte.
-        open: () => (0,external_node_fs_.createReadStream)(file.localPath, {
-            start: range.start,
-            end: range.end,
-            highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
-        })
-    };
-}
 async function uploadWhole(ctx, file, storePath) {
     if (file.size > MAX_SINGLE_PUT_BYTES) {
         throw new Error(`upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`);
     }
-    const body = file.size === 0 ? Buffer.alloc(0) : source(file, { start: 0, end: file.size - 1 });
+    const body = file.size === 0 ? Buffer.alloc(0) : fileRangeBody(file.localPath, { start: 0, end: file.size - 1 });
     await ctx.client.uploadFile(storePath, body);
     ctx.progress.bytesDone += file.size;
 }
@@ -49962,7 +50078,7 @@ async function uploadThroughSessions(ctx, file, storePath) {
  */
 async function sendOneChunk(log, client, file, storePath, sessionId, range) {
     try {
-        await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
+        await client.uploadChunk(storePath, sessionId, range, file.size, fileRangeBody(file.localPath, range));
     }
     catch (err) {
         if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable)))
@@ -51191,6 +51307,7 @@ function stampTable(rows, running) {
 
 
 
+
 /** The Azure AD token's scope for Blob storage, in every cloud. */
 const STORAGE_RESOURCE = 'https://storage.azure.com';
 /** The read SAS outlives the release's deadline by this much: the cluster may retry its download. */
@@ -51200,7 +51317,73 @@ const SAS_MARGIN_MS = 15 * 60_000;
  * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
  */
 async function stageInBlobStorage(blob, plan, pkg, context) {
-    const { cluster, reporter, names, signal } = context;
+    const { reporter, signal } = context;
+    const { store, dispose } = await openBlobStore(blob, context);
+    try {
+        const { stageSfpkg } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
+        const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () => stageSfpkg(store, {
+            pkg,
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            manifest: plan.identity.manifest,
+            blobName: blob.blobName,
+            deleteBlob: blob.deleteBlob,
+            tempBase: (0,work_folder/* temporaryBase */.du)(),
+            expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
+            signal,
+            log: line => reporter.info(line)
+        }));
+        plan.externalStore = staged.source;
+        context.record.packageUrl = staged.source.shownAs;
+        context.record.blobResult = staged.result;
+        return dispose;
+    }
+    catch (err) {
+        dispose();
+        throw err;
+    }
+}
+/**
+ * For a type version provisioned already (a provisioned version never changes): confirms that this
+ * package is the one it was provisioned from, by the blob it was staged in, without uploading or
+ * replacing anything. Other content is refused; nothing to compare with is a warning.
+ */
+async function confirmProvisionedPackage(blob, plan, pkg, context, provisionedFrom) {
+    const { reporter, names, signal } = context;
+    const { store, dispose } = await openBlobStore(blob, context);
+    try {
+        const { compareWithProvisioned } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
+        const what = `${plan.typeName} ${plan.typeVersion}`;
+        const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithProvisioned(store, {
+            pkg,
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            manifest: plan.identity.manifest,
+            blobName: blob.blobName,
+            tempBase: (0,work_folder/* temporaryBase */.du)(),
+            signal,
+            log: line => reporter.info(line)
+        }, provisionedFrom));
+        const bumpVersions = `give the changed packages and the type new versions, or use '${names.VersionStamp}: content'`;
+        if (found.verdict === 'other') {
+            const blobHash = found.blob?.sha256 ?? `not recorded, ${found.blob?.size} bytes`;
+            throw new ReleaseError(`${what} is provisioned from another package (the blob's SHA-256 ${blobHash}, this package's ${found.sha256}): a provisioned version never changes: ${bumpVersions}. Nothing was uploaded or changed.`);
+        }
+        if (found.verdict === 'unconfirmed') {
+            reporter.warning(`${what} is provisioned already, and ${found.reason}, so the step cannot confirm that it holds this package (a provisioned version never changes; with '${names.DeleteBlob}: true' its blob is deleted): it goes on with the provisioned version. If the package changed, ${bumpVersions}.`);
+            return;
+        }
+        reporter.info(`${found.shownAs} holds this very package (SHA-256 ${found.sha256}): ${what} is provisioned from it.`);
+        context.record.packageUrl = found.shownAs;
+        context.record.blobResult = 'reused';
+    }
+    finally {
+        dispose();
+    }
+}
+/** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */
+async function openBlobStore(blob, context) {
+    const { cluster, reporter, names } = context;
     const ca = trustedCas(cluster.security.caCertificate);
     const transport = new HttpTransport({
         userAgent: 'service-fabric-upload-action',
@@ -51222,24 +51405,8 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
         }
         // Loaded only on this path: @azure/storage-blob is most of its chunk of dist/.
         const { BlobPackageStore } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(456)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9456));
-        const { stageSfpkg } = await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
         const store = new BlobPackageStore(blob.location, credential, { log: line => reporter.info(line), secret: value => reporter.setSecret(value) });
-        const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () => stageSfpkg(store, {
-            pkg,
-            typeName: plan.typeName,
-            typeVersion: plan.typeVersion,
-            manifest: plan.identity.manifest,
-            blobName: blob.blobName,
-            deleteBlob: blob.deleteBlob,
-            tempBase: (0,work_folder/* temporaryBase */.du)(),
-            expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
-            signal,
-            log: line => reporter.info(line)
-        }));
-        plan.externalStore = staged.source;
-        context.record.packageUrl = staged.source.shownAs;
-        context.record.blobResult = staged.result;
-        return () => transport.dispose();
+        return { store, dispose: () => transport.dispose() };
     }
     catch (err) {
         transport.dispose();
@@ -51862,6 +52029,17 @@ async function checkArmApplication(client, release, log) {
     const runs = `${typeFromVersionId(existing.properties?.version)} ${versionFromId(existing.properties?.version)}`;
     log(`${app.name} runs ${runs}${existing.properties?.provisioningState === 'Succeeded' ? '' : ` (provisioningState ${existing.properties?.provisioningState})`}: nothing stops the release of ${release.typeVersion}.`);
 }
+/**
+ * Before anything is staged: the type version as ARM shows it. Provisioned (`Succeeded`), its package
+ * is fixed, so the staging only compares this package with it: `{ appPackageUrl }` (when ARM shows it).
+ */
+async function readProvisionedVersion(client, release) {
+    const { typeName, typeVersion } = release;
+    const existing = await client.get(client.resources.versionId(typeName, typeVersion), `the application type version ${typeName} ${typeVersion}`);
+    if (existing?.properties?.provisioningState !== 'Succeeded')
+        return undefined;
+    return { appPackageUrl: existing.properties.appPackageUrl };
+}
 async function releaseThroughArm(client, release, record, log, warn = log, observer) {
     const { resources } = client;
     const { typeName, typeVersion } = release;
@@ -51881,6 +52059,10 @@ async function releaseThroughArm(client, release, record, log, warn = log, obser
         record.provisionResult = 'already-provisioned';
     }
     else {
+        if (release.packageUrl === '') {
+            // Provisioned when the step looked, so nothing was staged; gone since.
+            throw new ReleaseError(`ARM showed ${typeName} ${typeVersion} provisioned before the staging, and no longer does, so the step staged no package for it. Run the step again.`);
+        }
         // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
         const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`, (v) => v.properties?.provisioningState === 'Succeeded');
         if (provisioned.state !== 'Succeeded')
@@ -52233,13 +52415,19 @@ async function releaseToManagedCluster(step) {
             await reporter.group(`Check ${app.name} through ARM before writing anything`, () => checkArmApplication(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, log));
         if (job.upload.dryRun)
             return;
+        // A provisioned version never changes: its package is compared, never staged again (nor its blob replaced).
+        const provisioned = await readProvisionedVersion(client(new Deadline(plan.deployTimeoutSeconds)), armRelease);
         const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
         step.hooks.preparing(toUpload);
         const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
-        step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
-        const source = plan.externalStore;
-        armRelease.packageUrl = source.downloadUrl;
-        armRelease.shownUrl = source.shownAs;
+        if (provisioned) {
+            await confirmProvisionedPackage(blob, plan, toUpload.pkg, context, provisioned.appPackageUrl);
+        }
+        else {
+            step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
+            armRelease.packageUrl = plan.externalStore.downloadUrl;
+            armRelease.shownUrl = plan.externalStore.shownAs;
+        }
         const deadline = new Deadline(plan.deployTimeoutSeconds);
         // Aborted by the gateway follower when the gateway shows the upgrade failed.
         const armStop = new AbortController();
@@ -52249,7 +52437,7 @@ async function releaseToManagedCluster(step) {
             follower = GatewayFollower.open(gateway, names, step.clientCertificate, { armStop, reporter, signal, deadline, pollMs: pollIntervalMs(), release });
         await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(releaseClient, armRelease, release, log, line => reporter.warning(line), follower));
         if (release.provisionResult === 'provisioned')
-            await source.afterProvision(line => reporter.info(line));
+            await plan.externalStore.afterProvision(line => reporter.info(line));
     }
     finally {
         follower?.dispose();
@@ -52440,12 +52628,14 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
             : `the package goes to the cluster as an .sfpkg from Blob storage (${job.blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded' : ''}`;
         if (job.upload.dryRun)
             return;
-        if (!plan.alreadyProvisioned) {
-            const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
-            hold.preparing(toUpload);
-            const context = { cluster: job.cluster, loginHost: (b) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
+        const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
+        hold.preparing(toUpload);
+        const context = { cluster: job.cluster, loginHost: (b) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
+        // A provisioned version never changes: its .sfpkg is compared with the blob, never staged again.
+        if (plan.alreadyProvisioned)
+            await confirmProvisionedPackage(job.blob, plan, toUpload.pkg, context, undefined);
+        else
             hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));
-        }
     }
     else if (plan?.alreadyProvisioned && !job.upload.dryRun) {
         // An identical type+version already provisioned needs no upload, nor a diff or a compressed copy.
