@@ -21,10 +21,13 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: ./src/package/zip-writer.ts + 1 modules
 var zip_writer = __webpack_require__(7280);
+// EXTERNAL MODULE: ./src/util/work-folder.ts
+var work_folder = __webpack_require__(632);
 ;// CONCATENATED MODULE: ./src/azure/sfpkg.ts
 // The `.sfpkg` the cluster downloads: a zip whose root is the package folder's content
 // (ApplicationManifest.xml at its root), written with the project's deterministic zip writer in a
 // temporary folder, so that the same package gives the same bytes, hence the same hash, on every run.
+
 
 
 
@@ -34,27 +37,16 @@ var zip_writer = __webpack_require__(7280);
  * The package folder is only read. Empty folders are kept as folder entries.
  */
 async function buildSfpkg(pkg, fileName, tempBase, signal) {
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(tempBase, 'sfu-sfpkg-'));
-    let disposed = false;
-    const dispose = async () => {
-        if (disposed)
-            return;
-        disposed = true;
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
+    const work = await (0,work_folder/* createWorkFolder */.aM)(tempBase, 'sfu-sfpkg-');
+    return (0,work_folder/* buildInWorkFolder */.dk)(work, async () => {
         await Promise.all(pkg.files.flatMap(f => (f.ready ? [f.ready] : [])));
         const entries = pkg.files.map(f => ({ name: f.relativePath, localPath: f.localPath, size: f.size }));
         for (const folder of emptyFolders(pkg))
             entries.push({ name: `${folder}/` });
-        const zipPath = external_node_path_.join(work, fileName);
+        const zipPath = external_node_path_.join(work.path, fileName);
         const size = await (0,zip_writer/* writeDeterministicZip */.Dx)(entries, zipPath, { signal });
-        return { path: zipPath, size, sha256: await sha256Of(zipPath), dispose };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
+        return { path: zipPath, size, sha256: await sha256Of(zipPath), dispose: work.dispose };
+    });
 }
 function emptyFolders(pkg) {
     const holding = new Set();

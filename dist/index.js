@@ -28479,7 +28479,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Dx: () => (/* binding */ writeDeterministicZip)
 });
 
-// UNUSED EXPORTS: ZIP_COMPRESSION_LEVEL, sortZipEntries
+// UNUSED EXPORTS: Lookahead, ZIP_COMPRESSION_LEVEL, sortZipEntries
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28533,8 +28533,16 @@ const ZIP64_THRESHOLDS = { sizeOrOffset: MARK_32, entries: MARK_16 };
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 /** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
 const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
-/** Small files in flight ahead of the writer, per zip: enough to keep libuv's four threads busy. */
-const LOOKAHEAD_FILES = 8;
+/**
+ * Small files being read and deflated at once, per zip: enough to keep libuv's four threads busy with
+ * one zip at a time (each file takes several trips to the thread pool: open, read, close, deflate).
+ */
+const LOOKAHEAD_FILES = 16;
+/**
+ * Small files deflated and waiting for the writer, at most: while the writer streams a large file,
+ * the files after it go on being deflated on the other threads, up to this many (and LOOKAHEAD_BYTES).
+ */
+const LOOKAHEAD_WAITING = 64;
 const STREAM_CHUNK = 512 * 1024;
 const deflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
 /** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
@@ -28618,16 +28626,23 @@ async function writeDeterministicZip(entries, zipPath, options = {}) {
     }
 }
 /**
- * Reads and deflates the small files of a zip ahead of the writer, at most LOOKAHEAD_FILES and
- * LOOKAHEAD_BYTES at once (at least one), in the zip's order.
+ * Reads and deflates the small files of a zip ahead of the writer, in the zip's order: at most
+ * LOOKAHEAD_FILES at once, LOOKAHEAD_WAITING done and not yet written, and LOOKAHEAD_BYTES in all
+ * (at least one file).
  */
 class Lookahead {
     entries;
+    read;
     started = new Map();
     next = 0;
     bytesAhead = 0;
-    constructor(entries) {
+    /** Of `started`, those still being read or deflated. */
+    running = 0;
+    constructor(entries, 
+    /** Reads and deflates one small file (tests give their own). */
+    read = readAndDeflate) {
         this.entries = entries;
+        this.read = read;
         this.fill();
     }
     /** The deflated bytes of entry `i`, or undefined when it is a folder or a large file (the writer streams it). */
@@ -28651,10 +28666,17 @@ class Lookahead {
             const entry = this.entries[this.next];
             if (entry.localPath === undefined || entry.size > WHOLE_FILE_LIMIT)
                 continue;
-            if (this.started.size > 0 && (this.started.size >= LOOKAHEAD_FILES || this.bytesAhead + entry.size > LOOKAHEAD_BYTES))
+            const full = this.running >= LOOKAHEAD_FILES || this.started.size >= LOOKAHEAD_FILES + LOOKAHEAD_WAITING || this.bytesAhead + entry.size > LOOKAHEAD_BYTES;
+            if (this.started.size > 0 && full)
                 return;
-            const p = readAndDeflate(entry);
-            p.catch(() => undefined); // observed here; the writer awaits it in turn and sees the error
+            const p = this.read(entry);
+            // Observed here (the writer awaits it in turn and sees the error); a finished file makes room for the next.
+            const settled = () => {
+                this.running--;
+                this.fill();
+            };
+            p.then(settled, settled);
+            this.running++;
             this.started.set(this.next, p);
             this.bytesAhead += entry.size;
         }
@@ -28876,6 +28898,64 @@ function isSameOrBeneath(path, ancestor, comparison = EXACT) {
 /** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
 function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+/***/ }),
+
+/***/ 632:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aM: () => (/* binding */ createWorkFolder),
+/* harmony export */   dk: () => (/* binding */ buildInWorkFolder),
+/* harmony export */   du: () => (/* binding */ temporaryBase)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// A temporary folder a step builds its files in (the compressed copy, the stamped manifests, the
+// `.sfpkg`), removed by one dispose that any number of callers may await: each of them returns only
+// once the folder is gone. A build that fails removes the folder before its error goes on.
+
+
+
+/** The temporary folders' parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
+function temporaryBase(env = process.env) {
+    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir();
+}
+/**
+ * Creates `<tempBase>/<prefix>XXXXXX`. `beforeRemove` runs first on dispose (stop the work that
+ * writes into the folder and wait for it); its failure does not keep the folder.
+ */
+async function createWorkFolder(tempBase, prefix, beforeRemove) {
+    const folder = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdtemp(node_path__WEBPACK_IMPORTED_MODULE_2__.join(tempBase, prefix));
+    let removal;
+    const remove = async () => {
+        try {
+            await beforeRemove?.();
+        }
+        finally {
+            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(folder, { recursive: true, force: true });
+        }
+    };
+    return {
+        path: folder,
+        dispose: () => (removal ??= remove())
+    };
+}
+/** Runs `build`, which fills `folder`; when it fails, the folder is removed before the error goes on. */
+async function buildInWorkFolder(folder, build) {
+    try {
+        return await build();
+    }
+    catch (err) {
+        await folder.dispose();
+        throw err;
+    }
 }
 
 
@@ -36583,6 +36663,18 @@ const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = fal
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/create fake namespace object */
 /******/ (() => {
 /******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
@@ -40156,20 +40248,57 @@ const ManagementErrorCode = {
     InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 };
 /**
+ * Characters an application name cannot hold. The runtime's NamingUri reserves `$ + | ~` (`~` would
+ * also make the id ambiguous: it stands for `/`); `?` and `#` would start a query or a fragment; and
+ * the runtime's own REST client refuses `[ ] < > \ ^ %` as well. [undoc] The gateway unescapes the
+ * route it is given, so a `%` cannot be carried unambiguously (`%41` could reach the cluster as `A`):
+ * it is refused with the rest, as are control characters, rather than encoded.
+ */
+const RESERVED_IN_NAMES = '$+|~?#[]<>\\^%';
+/**
  * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
- * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
- * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
- * or `#` (a query or fragment is not part of an application name).
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, none of the
+ * characters of RESERVED_IN_NAMES and no control character.
  */
 function applicationNameProblem(name) {
     if (!/^fabric:\/[^/]/.test(name))
         return "it must start with 'fabric:/' followed by a name";
     if (name.includes('//') || name.endsWith('/'))
         return "it must not have an empty segment ('//') or end with '/'";
-    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+    const rest = [...name.slice('fabric:/'.length)];
+    const reserved = rest.find(c => RESERVED_IN_NAMES.includes(c));
     if (reserved)
         return `'${reserved}' is reserved in Service Fabric names`;
+    const control = rest.find(isControlCharacter);
+    if (control)
+        return `it holds the control character ${codePoint(control)}`;
     return undefined;
+}
+/**
+ * Why a text cannot be an application type name or version, or undefined. Both travel in the
+ * management routes (`/ApplicationTypes/{name}`, `ApplicationTypeVersion=`) and name folders and
+ * files in the cluster's own store. [undoc] Refused here: a `%` (the gateway unescapes: see
+ * RESERVED_IN_NAMES), the characters a Windows cluster cannot put in a file name (`< > : " | ? * \ /`),
+ * `#`, control characters, and the names `.` and `$` (a URL's "this folder", and the gateway's
+ * separator between a resource and its action). The caller checks path separators, `..` and
+ * surrounding spaces.
+ */
+function applicationTypeNameProblem(value) {
+    if (value === '.' || value === '$')
+        return `is '${value}', which the gateway reads as part of the route`;
+    const bad = [...value].find(c => '%<>:"|?*#'.includes(c) || isControlCharacter(c));
+    if (bad === undefined)
+        return undefined;
+    if (isControlCharacter(bad))
+        return `contains the control character ${codePoint(bad)}`;
+    return bad === '%' ? "contains '%', which the gateway reads as the start of an escape" : `contains '${bad}', which the cluster cannot carry in a type name`;
+}
+function isControlCharacter(c) {
+    const code = c.codePointAt(0);
+    return code < 0x20 || (code >= 0x7f && code < 0xa0);
+}
+function codePoint(c) {
+    return `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 function applicationIdOf(name) {
@@ -40212,21 +40341,8 @@ class ManagementClient {
      * cluster's own default is.
      */
     async provision(buildPath) {
-        const body = JSON.stringify({
-            Kind: 'ImageStorePath',
-            ApplicationTypeBuildPath: buildPath,
-            Async: true,
-            ApplicationPackageCleanupPolicy: 'Manual'
-        });
-        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202],
-            notIdempotent: true
-        });
+        const body = { Kind: 'ImageStorePath', ApplicationTypeBuildPath: buildPath, Async: true, ApplicationPackageCleanupPolicy: 'Manual' };
+        await this.postProvision({ operation: 'provision the application type from', storePath: buildPath }, body);
     }
     /**
      * Starts an asynchronous provision from an `.sfpkg` the cluster downloads itself (ExternalStore,
@@ -40234,22 +40350,18 @@ class ManagementClient {
      * type and version, never the URL.
      */
     async provisionFromExternalStore(downloadUrl, typeName, typeVersion) {
-        const body = JSON.stringify({
+        const body = {
             Kind: 'ExternalStore',
             ApplicationPackageDownloadUri: downloadUrl,
             ApplicationTypeName: typeName,
             ApplicationTypeVersion: typeVersion,
             Async: true
-        });
-        await this.call({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202],
-            notIdempotent: true
-        });
+        };
+        await this.postProvision({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, body);
+    }
+    /** 200 (done) or 202 (accepted, asynchronous); not idempotent: a lost answer is for the caller to resolve. */
+    async postProvision(failed, body) {
+        await this.postJson(failed, '/ApplicationTypes/$/Provision', body, { apiVersion: PROVISION_API_VERSION, accept: [200, 202], notIdempotent: true });
     }
     /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
     async getApplicationType(typeName, typeVersion) {
@@ -40307,13 +40419,7 @@ class ManagementClient {
     /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
     async unprovision(typeName, typeVersion) {
         try {
-            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
-                method: 'POST',
-                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-                headers: { 'Content-Type': 'application/json' },
-                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-                accept: [200, 202]
-            });
+            await this.postJson({ operation: `unprovision ${typeName} ${typeVersion}` }, `/ApplicationTypes/${segment(typeName)}/$/Unprovision`, { ApplicationTypeVersion: typeVersion, Async: true }, { accept: [200, 202] });
             return 'unprovisioning';
         }
         catch (err) {
@@ -40336,24 +40442,10 @@ class ManagementClient {
         return this.gateway.parseJson(res, 'get application');
     }
     async createApplication(description) {
-        await this.call({ operation: `create application ${description.Name}` }, {
-            method: 'POST',
-            path: '/Applications/$/Create',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [201],
-            notIdempotent: true
-        });
+        await this.postJson({ operation: `create application ${description.Name}` }, '/Applications/$/Create', description, { accept: [201], notIdempotent: true });
     }
     async upgradeApplication(description) {
-        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
-            method: 'POST',
-            path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200],
-            notIdempotent: true
-        });
+        await this.postJson({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`, description, { accept: [200], notIdempotent: true });
     }
     async getUpgradeProgress(applicationName) {
         const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
@@ -40362,6 +40454,10 @@ class ManagementClient {
             accept: [200]
         });
         return this.gateway.parseJson(res, 'get upgrade progress');
+    }
+    /** A POST of `body` as JSON, its properties in the order given (the provision's `Kind` first). */
+    postJson(failed, path, body, options) {
+        return this.call(failed, { ...options, method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) });
     }
     call(failed, spec) {
         return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
@@ -40372,7 +40468,7 @@ class ManagementClient {
 // The settings a front door gives the core, by key. Each front door names them its own way (the
 // action: `chunk-size`, a CLI: `--chunk-size`); errors that blame a setting use that name.
 /** Every setting, by key, with its canonical name (the action's input name; a CLI flag without `--`). */
-const settings_SETTING = {
+const SETTING = {
     ClusterEndpoint: 'cluster-endpoint',
     PackagePath: 'package-path',
     ImageStorePath: 'image-store-path',
@@ -40413,11 +40509,17 @@ const settings_SETTING = {
     DeployTimeout: 'deploy-timeout',
     UnprovisionOldVersions: 'unprovision-old-versions',
     AllowDowngrade: 'allow-downgrade',
-    OmittedParameters: 'omitted-parameters'
+    OmittedParameters: 'omitted-parameters',
+    BlobContainerUrl: 'blob-container-url',
+    BlobSas: 'blob-sas',
+    BlobName: 'blob-name',
+    DeleteBlob: 'delete-blob',
+    ManagedClusterResourceId: 'managed-cluster-resource-id',
+    ArmEndpoint: 'arm-endpoint'
 };
 /** The names a front door uses: each canonical name passed through `format` (e.g. `n => '--' + n`). */
 function settingNames(format) {
-    const names = Object.fromEntries(Object.entries(settings_SETTING).map(([key, name]) => [key, format(name)]));
+    const names = Object.fromEntries(Object.entries(SETTING).map(([key, name]) => [key, format(name)]));
     return Object.freeze(names);
 }
 /** The canonical names (the action's input names): what a caller that names nothing gets. */
@@ -40532,7 +40634,7 @@ function hintFor(f, ctx) {
         return networkHint(f, endpoint, credentials, names);
     const status = f.status;
     if (status === 401 && !credentials.token) {
-        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or ${credentials.federatedCredential ?? "GitHub OIDC with 'permissions: id-token: write'"}).`;
     }
     if (status === 403 && !credentials.certificate && !credentials.token)
         return certificateRequired(names);
@@ -41155,7 +41257,7 @@ async function servicePrincipalToken(security, metadata, network, { reporter, na
             catch (err) {
                 const e = err;
                 const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
-                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
+                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : (security.federatedCredential?.check ?? "the service principal's federated credential")}.`);
             }
             if (!result?.accessToken)
                 throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
@@ -41266,7 +41368,8 @@ function connectToCluster(target, clientCertificate, options) {
         firstAnswerTimeoutMs: target.firstAnswerTimeoutMs,
         credentials: {
             certificate: clientCertificate !== undefined,
-            token: security.aadToken !== undefined || security.azureClientId !== undefined
+            token: security.aadToken !== undefined || security.azureClientId !== undefined,
+            federatedCredential: security.federatedCredential?.howToGive
         }
     });
     const client = new ImageStoreClient(gateway);
@@ -41292,7 +41395,7 @@ function connectToCluster(target, clientCertificate, options) {
                 const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(target.timeoutSeconds));
                 tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
                 await tokens.token();
-                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ` (${security.federatedCredential?.name ?? 'federated credential'} federation)`}.`);
             }
             gateway.useTokens(tokens);
         }
@@ -41607,6 +41710,10 @@ async function sendOnce(request, seen = { lostAnswers: 0 }) {
         }
     }
 }
+/** sendOnce with the client's attempts (its `retries`) and signal, and the release's deadline and log. */
+function sendOnceThrough(client, options, request, seen) {
+    return sendOnce({ ...request, attempts: client.gateway.attempts, deadline: options.deadline, signal: client.signal, log: line => options.log(line) }, seen);
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/create-application.ts
 
@@ -41620,7 +41727,7 @@ async function createApplication(client, plan, app, report, options) {
     const isOurs = (found) => found?.TypeName === plan.typeName && found.TypeVersion === plan.typeVersion;
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the create request of ${app.name}`,
             send: () => client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters }),
             carriedOut: async () => {
@@ -41628,11 +41735,7 @@ async function createApplication(client, plan, app, report, options) {
                 if (found && !isOurs(found))
                     throw createdBySomeoneElse(app.name, found);
                 return found !== undefined;
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log: options.log
+            }
         }, seen);
     }
     catch (err) {
@@ -41999,15 +42102,20 @@ async function checkProvisioned(client, plan, options) {
     if (type.Status !== 'Available') {
         throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
     }
-    const clusterManifest = await client.getApplicationManifest(typeName, typeVersion);
+    // The manifests side by side: one round trip, not one per service.
+    const services = [...plan.identity.serviceManifests];
+    const [clusterManifest, ...clusterServiceXmls] = await Promise.all([
+        client.getApplicationManifest(typeName, typeVersion),
+        ...services.map(([name]) => client.getServiceManifest(typeName, typeVersion, name))
+    ]);
     const differences = [];
     if (clusterManifest === undefined || !sameXml(clusterManifest, plan.identity.manifestXml))
         differences.push('ApplicationManifest.xml');
-    for (const [name, localXml] of plan.identity.serviceManifests) {
-        const clusterXml = await client.getServiceManifest(typeName, typeVersion, name);
+    services.forEach(([name, localXml], i) => {
+        const clusterXml = clusterServiceXmls[i];
         if (clusterXml !== undefined && !sameXml(clusterXml, localXml))
             differences.push(`${name}/ServiceManifest.xml`);
-    }
+    });
     if (differences.length > 0) {
         throw new ReleaseError(`${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package), or let 'version-stamp: content' do it, and run the step again. Nothing was uploaded.`);
     }
@@ -42031,18 +42139,14 @@ async function provisionPackage(client, plan, options) {
     const external = plan.externalStore;
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the provision of ${typeName} ${typeVersion}`,
             send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
             // Provisioning or Available: the lost request was carried out. Failed: posting again retries it.
             carriedOut: async () => {
                 const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
                 return status === 'Provisioning' || status === 'Available';
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log: options.log
+            }
         }, seen);
     }
     catch (err) {
@@ -42886,7 +42990,7 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
     report.phase = 'upgrading';
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the upgrade request of ${app.name} to ${plan.typeVersion}`,
             send: () => client.upgradeApplication(description),
             carriedOut: async () => {
@@ -42897,15 +43001,11 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
                 if (now.TargetApplicationTypeVersion !== plan.typeVersion)
                     throw new ReleaseError(takeoverMessage(watch, now.TargetApplicationTypeVersion, now));
                 return true;
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log
+            }
         }, seen);
     }
     catch (err) {
-        if (!(err instanceof ImageStoreError && err.status === 409))
+        if (!isUpgradeConflict(err))
             throw err;
         if (seen.lostAnswers === 0) {
             // Without a lost answer before it, 'already in the target version' means there is nothing to do.
@@ -42915,12 +43015,12 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
             log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
             return;
         }
-        // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
-        // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
-        const now = await client.getUpgradeProgress(app.name);
-        if (now.TargetApplicationTypeVersion !== plan.typeVersion)
-            throw err;
-        const done = await waitForUpgrade(client, watch);
+        // A conflict after a lost answer: the lost request was carried out after all, and the progress
+        // read since still showed the state before it (it lags behind the request). Follow the upgrade
+        // that started since the progress read before the first request, however long the progress
+        // lags (within the deadline); an upgrade to another version is someone else's (a takeover).
+        log(`The cluster refused the upgrade request sent again (${err.code ?? `HTTP ${err.status}`}): the one whose answer was lost was carried out after all; following the upgrade to ${plan.typeVersion}.`);
+        const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
         report.upgradeState = done.UpgradeState;
         report.applicationResult = 'upgraded';
         return;
@@ -42930,6 +43030,14 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
     report.upgradeState = done.UpgradeState;
     report.applicationResult = 'upgraded';
     log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+}
+/**
+ * The answers an upgrade request gets when an upgrade is already there: 409 (already in the target
+ * version, or in progress), or the in-progress code under another status. [undoc] The status a
+ * gateway gives FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS is not documented: the code decides.
+ */
+function isUpgradeConflict(err) {
+    return err instanceof ImageStoreError && (err.status === 409 || err.code === ManagementErrorCode.ApplicationUpgradeInProgress);
 }
 function sameParameters(plan, app, existing) {
     const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
@@ -43042,18 +43150,40 @@ async function checkAlreadyProvisioned(plan, cluster, report, context = QUIET) {
     }
 }
 /**
+ * Before any write, both checks below with their first reads side by side: whether the type+version
+ * is provisioned already, and the application the release targets (one round trip instead of two).
+ * Each check still reports in its own group, in this order, and fails as it did alone.
+ */
+async function checkBeforeWriting(plan, cluster, report, context = QUIET) {
+    if (!plan)
+        return;
+    const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+    const existing = readApplication(client, plan.application?.name);
+    await checkAlreadyProvisioned(plan, client, report, context);
+    await checkReleaseTarget(plan, client, context, existing);
+}
+/** Starts reading the application, observed at once: a caller that fails before awaiting it leaves no unhandled rejection. */
+function readApplication(client, name) {
+    if (name === undefined)
+        return undefined;
+    const read = client.getApplication(name);
+    read.catch(() => undefined);
+    return read;
+}
+/**
  * Before any write: the application the release targets, as the cluster reports it. Refuses
  * another application type, a downgrade and parameters silently reset (release-guards.ts); with
- * omitted-parameters keep, adds the application's current values to the list sent.
+ * omitted-parameters keep, adds the application's current values to the list sent. `existing`:
+ * the application already being read (checkBeforeWriting).
  */
-async function checkReleaseTarget(plan, cluster, context = QUIET) {
+async function checkReleaseTarget(plan, cluster, context = QUIET, existingRead) {
     const app = plan?.application;
     if (!plan || !app)
         return;
     const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
     const { reporter } = context;
     await reporter.group(`Check ${app.name} before writing anything`, async () => {
-        const existing = await client.getApplication(app.name);
+        const existing = await (existingRead ?? client.getApplication(app.name));
         if (!existing) {
             reporter.info(`${app.name} does not exist yet: it is created.`);
             return;
@@ -43099,7 +43229,7 @@ async function recordIdentityForOutputs(packageRoot, report) {
     }
 }
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
-async function deployRelease(plan, cluster, report, context = QUIET) {
+async function deployRelease(plan, cluster, report, context = QUIET, hooks = {}) {
     if (!plan)
         return;
     report.start();
@@ -43109,10 +43239,12 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
     const gateway = cluster.management?.gateway ?? cluster.gateway;
+    let packageDone;
     try {
         const client = new ManagementClient(gateway.boundedBy(timer.signal));
         const options = pollOptions(deadline, context);
         const { log, reporter, names } = options;
+        let existing;
         if (!plan.alreadyProvisioned) {
             report.phase = 'provisioning';
             await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
@@ -43129,15 +43261,18 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
                     log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
                 }
                 else {
-                    // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
+                    // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves
+                    // this one to us. The application is read again for createOrUpgrade meanwhile (after the upload, as it must be).
+                    existing = readApplication(client, plan.application?.name);
                     await deleteUploadedPackage(cluster.client, plan.imageStorePath);
                     report.packageDeleted = true;
                     log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
                 }
             });
         }
+        packageDone = hooks.packageDone?.();
         if (plan.application) {
-            await createOrUpgrade(client, plan, plan.application, report, options);
+            await createOrUpgrade(client, plan, plan.application, report, options, existing);
         }
         if (plan.unprovisionOldVersions) {
             await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
@@ -43150,6 +43285,7 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
         throw err;
     }
     finally {
+        await packageDone;
         clearTimeout(timeout);
         report.end();
     }
@@ -43167,9 +43303,9 @@ function deadlineMessage(plan, report, names) {
             return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${names.DeployTimeout}'.`;
     }
 }
-async function createOrUpgrade(client, plan, app, report, options) {
+async function createOrUpgrade(client, plan, app, report, options, existingRead) {
     const { reporter, names } = options;
-    const existing = await client.getApplication(app.name);
+    const existing = await (existingRead ?? client.getApplication(app.name));
     if (!existing) {
         report.phase = 'creating';
         await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
@@ -47562,6 +47698,7 @@ function addFolderAndAncestors(folders, folder) {
 // the first request. No file system, no HTTP here.
 
 
+
 const APPLICATION_MANIFEST_FILE = 'ApplicationManifest.xml';
 const SERVICE_MANIFEST_FILE = 'ServiceManifest.xml';
 /** Why a name or version cannot be a folder name of the package, or undefined when it can. */
@@ -47594,8 +47731,8 @@ class LayoutCheck {
         const app = this.readApplicationManifest();
         if (app) {
             this.layout.applicationManifest = app;
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+            this.checkTypeName('ApplicationTypeName', app.typeName);
+            this.checkTypeName('ApplicationTypeVersion', app.typeVersion);
             const seen = new Set();
             for (const ref of app.serviceManifestImports) {
                 const safe = this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
@@ -47620,6 +47757,14 @@ class LayoutCheck {
         if (reason)
             this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
         return reason === undefined;
+    }
+    /** The type's name and version also travel in the management routes: see applicationTypeNameProblem. */
+    checkTypeName(what, value) {
+        if (!this.checkName(APPLICATION_MANIFEST_FILE, what, value))
+            return;
+        const reason = applicationTypeNameProblem(value);
+        if (reason)
+            this.problem(APPLICATION_MANIFEST_FILE, `${what} '${value}' ${reason}.`, `Rename it in ${APPLICATION_MANIFEST_FILE} with letters, digits, '.', '_' or '-'.`);
     }
     requireMark(folder) {
         const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
@@ -47823,8 +47968,8 @@ function formatBytes(bytes) {
     return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/util/work-folder.ts
+var work_folder = __nccwpck_require__(632);
 // EXTERNAL MODULE: ./src/package/zip-writer.ts + 1 modules
 var zip_writer = __nccwpck_require__(7280);
 ;// CONCATENATED MODULE: ./src/package/compress-package.ts
@@ -47838,30 +47983,32 @@ var zip_writer = __nccwpck_require__(7280);
 
 
 
-/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
-const ZIP_PARALLELISM = 2;
-/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
-function temporaryBase(env = process.env) {
-    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_.tmpdir();
-}
+/**
+ * Zips built at once. Each zip reads and deflates several files at once (zip-writer.ts), also while
+ * it streams a large one, so one zip keeps libuv's four threads busy; a zip built alone is written
+ * in about half the time two at once take each, and the upload cannot send a zip before it is
+ * complete: the link waits less for the first one.
+ */
+const ZIP_PARALLELISM = 1;
 /**
  * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
  * `tempBase`: files that stay as they are are copied before this returns; the zips are written
- * after, two at a time in path order, so that the upload can send each as soon as it is complete
- * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * after, one at a time, smallest first, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`): the first is ready soonest, and each next one, larger, is
+ * written while the link sends the one before. In `pkg.files` the zips follow the other files in
+ * that order, which the upload keeps. A failure rejects the zip's `ready`, every later one and
  * `finished`.
  */
-async function startCompression(pkg, layout, tempBase = temporaryBase()) {
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(tempBase, 'sfu-compressed-'));
-    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
+async function startCompression(pkg, layout, tempBase = (0,work_folder/* temporaryBase */.du)()) {
     const stop = new AbortController();
     let finished;
-    const dispose = async () => {
+    const work = await (0,work_folder/* createWorkFolder */.aM)(tempBase, 'sfu-compressed-', async () => {
         stop.abort();
         await finished?.catch(() => undefined);
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
+    });
+    const root = external_node_path_.join(work.path, external_node_path_.basename(pkg.root) || 'package');
+    const dispose = work.dispose;
+    return (0,work_folder/* buildInWorkFolder */.dk)(work, async () => {
         const folders = layout.presentParts
             .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
             .map(p => p.path)
@@ -47904,7 +48051,10 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
             const { size } = await external_node_fs_.promises.stat(target);
             files.push({ localPath: target, relativePath: file.relativePath, size });
         });
-        const zips = folders.map(folder => {
+        files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
+        const sourceBytes = (folder) => entriesByFolder.get(folder).reduce((n, e) => n + (e.size ?? 0), 0);
+        const bySize = folders.map(folder => ({ folder, bytes: sourceBytes(folder) })).sort((a, b) => a.bytes - b.bytes || (0,store_path/* compareCodeUnits */.UF)(a.folder, b.folder));
+        const zips = bySize.map(({ folder }) => {
             const zip = `${folder}.zip`;
             const file = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
             const ready = deferred();
@@ -47912,7 +48062,6 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
             files.push(file);
             return { folder, file, ready };
         });
-        files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
         const copy = {
             root,
             files,
@@ -47951,11 +48100,7 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
         finished = writeZips();
         finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
         return { pkg: copy, finished, dispose };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
+    });
 }
 /** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
 async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
@@ -49490,6 +49635,10 @@ async function uploadPackage(step, pkg) {
                 reporter.info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`);
             });
             // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
+            // The lease is read beside the verification's listings (a round trip less before the root's
+            // mark file); nothing is written between that read and the mark file but the verification's reads.
+            const leaseConfirmed = lease.confirm();
+            leaseConfirmed.catch(() => undefined); // awaited below; a failed verification throws first
             await reporter.group('Verify', async () => {
                 // The sub-folders were listed as their mark files were written: what is left is the root.
                 const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
@@ -49499,7 +49648,7 @@ async function uploadPackage(step, pkg) {
                 reporter.info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${record.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
             });
             await reporter.group("Write the package root's mark file", async () => {
-                await lease?.confirm();
+                await leaseConfirmed;
                 await uploader.writeRootMarkFile();
                 const rootMark = await client.getFileInfo((0,store_path/* joinStorePath */.Lf)(destination, MARK_FILE_NAME));
                 if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), floor) === false) {
@@ -49956,16 +50105,9 @@ async function stampPackageVersions(pkg, layout, options = {}) {
         const unique = [...new Set(problems)].sort(); // packages are digested side by side: one order whatever finishes first
         throw new VersionStampError(`'version-stamp: content' cannot stamp this package (nothing was sent to the cluster): ${unique.length === 1 ? unique[0] : unique.map((p, n) => `(${n + 1}) ${p}`).join(' ')}`);
     }
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(options.tempBase ?? temporaryBase(), 'sfu-stamped-'));
-    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
-    let disposed = false;
-    const dispose = async () => {
-        if (disposed)
-            return;
-        disposed = true;
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
+    const work = await (0,work_folder/* createWorkFolder */.aM)(options.tempBase ?? (0,work_folder/* temporaryBase */.du)(), 'sfu-stamped-');
+    const root = external_node_path_.join(work.path, external_node_path_.basename(pkg.root) || 'package');
+    return (0,work_folder/* buildInWorkFolder */.dk)(work, async () => {
         const stampedFiles = [];
         for (const f of pkg.files) {
             const bytes = written.get(f.relativePath);
@@ -49984,13 +50126,9 @@ async function stampPackageVersions(pkg, layout, options = {}) {
             typeVersion: typeRow.stamped,
             rows: [typeRow, ...rows],
             unmatchedIgnore: ignore.unmatched(),
-            dispose
+            dispose: work.dispose
         };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
+    });
 }
 function partId(service, kind, name) {
     return `${service}\u0000${kind}\u0000${name}`;
@@ -50198,7 +50336,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
             manifest: plan.identity.manifest,
             blobName: blob.blobName,
             deleteBlob: blob.deleteBlob,
-            tempBase: temporaryBase(),
+            tempBase: (0,work_folder/* temporaryBase */.du)(),
             expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
             signal,
             log: line => reporter.info(line)
@@ -50313,174 +50451,70 @@ function armErrorMessage(what, status, body) {
     return `${what} failed with HTTP ${status}${said}.${todo}`;
 }
 
-;// CONCATENATED MODULE: ./src/azure/arm-client.ts
-// Requests to ARM for the resources under one managed cluster: read, write and delete, each
-// long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
-// the release's deadline and cancellation. What ARM does is said through `log`.
+;// CONCATENATED MODULE: ./src/azure/arm-exchange.ts
+// One request to ARM, sent again when that is safe: a busy answer (429, 503: nothing was done)
+// after its Retry-After, and a read or an idempotent write after any transient failure. A write
+// that must not be sent twice (a version's provision, an application's upgrade) whose answer was
+// lost or timed out (the work may be done) ends in ArmOutcomeUnknownError: its caller reads the
+// resource back before anything is sent again.
 
 
 
-
-class ArmClient {
-    options;
-    /** The write under way, for the sentence a cancellation ends with. */
-    doing;
-    constructor(options) {
-        this.options = options;
-    }
-    get resources() {
-        return this.options.resources;
-    }
-    /** The resource, or undefined when ARM says it does not exist. */
-    async get(resourceId, what) {
-        const response = await this.send('GET', this.options.resources.url(resourceId));
-        if (response.status === 404)
-            return undefined;
-        if (response.status !== 200)
-            throw this.error(`Reading ${what}`, response);
-        return parse(response);
-    }
-    /** Every item of a collection, following `nextLink`. */
-    async list(collectionId, what) {
-        const items = [];
-        let url = this.options.resources.url(collectionId);
-        while (url !== undefined) {
-            const response = await this.send('GET', url);
-            if (response.status === 404)
-                return items;
-            if (response.status !== 200)
-                throw this.error(`Listing ${what}`, response);
-            const page = parse(response);
-            items.push(...(page?.value ?? []));
-            url = page?.nextLink ? operationPollUrl({ location: page.nextLink }, this.options.resources.endpoint).url : undefined;
-        }
-        return items;
-    }
-    /** PUT `body` and follow the operation; `doing` says it in the log ("creating the application type version 1.0"). */
-    async put(resourceId, body, doing) {
-        this.options.log(`ARM: ${doing}…`);
-        this.doing = doing;
-        try {
-            const response = await this.send('PUT', this.options.resources.url(resourceId), body);
-            if (response.status !== 200 && response.status !== 201 && response.status !== 202)
-                throw this.error(capital(doing), response);
-            return await this.follow(response, doing, parse(response));
-        }
-        finally {
-            this.doing = undefined;
-        }
-    }
-    /** DELETE and follow the operation; gone already is fine. */
-    async delete(resourceId, doing) {
-        this.options.log(`ARM: ${doing}…`);
-        this.doing = doing;
-        try {
-            const response = await this.send('DELETE', this.options.resources.url(resourceId));
-            if (response.status === 204 || response.status === 404)
-                return;
-            if (response.status !== 200 && response.status !== 202)
-                throw this.error(capital(doing), response);
-            const result = await this.follow(response, doing, undefined);
-            if (result.state !== 'Succeeded')
-                throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
-        }
-        finally {
-            this.doing = undefined;
-        }
-    }
-    async follow(first, doing, firstBody) {
-        const { endpoint } = this.options.resources;
-        const poll = operationPollUrl(first.headers, endpoint);
-        if (poll === undefined) {
-            // No operation to follow: the answer is the end. Its provisioningState says how it ended.
-            const state = firstBody?.properties?.provisioningState;
-            return { state: state === undefined ? 'Succeeded' : operationState({ status: state }), body: firstBody };
-        }
-        let wait = retryAfterMs(first.headers, this.options.pollMs);
-        let lastStatus = '';
-        for (;;) {
-            await this.pauseWithin(wait, doing);
-            const response = await this.send('GET', poll.url);
-            if (poll.kind === 'location') {
-                // A Location URL answers 202 while the operation runs, and the result when it is over.
-                if (response.status === 202) {
-                    wait = retryAfterMs(response.headers, this.options.pollMs);
-                    continue;
-                }
-                if (response.status === 200 || response.status === 201 || response.status === 204)
-                    return { state: 'Succeeded', body: parse(response) };
-                throw this.error(capital(doing), response);
-            }
-            if (response.status !== 200)
-                throw this.error(`Following ${doing}`, response);
-            const status = parse(response);
-            const state = operationState(status);
-            const shown = status?.status ?? 'unknown';
-            if (shown !== lastStatus)
-                this.options.log(`ARM: ${doing}: ${shown}.`);
-            lastStatus = shown;
-            if (state === 'Failed' || state === 'Canceled') {
-                const { code, message } = armErrorText(status);
-                throw new ReleaseError(`ARM reported ${doing} ${state}${message ? `: ${code ?? 'error'}: ${message}` : ''}.`);
-            }
-            if (state === 'Succeeded')
-                return { state, body: undefined };
-            wait = retryAfterMs(response.headers, this.options.pollMs);
-        }
-    }
-    async pauseWithin(ms, doing) {
-        const { deadline, signal } = this.options;
-        const goesOn = goesOnSentence(doing);
-        if (deadline.passed)
-            throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ARM was ${doing}. ${goesOn}`);
-        try {
-            await pause(ms, signal, deadline);
-        }
-        catch (err) {
-            if (err instanceof CancelledError)
-                throw new CancelledError(`the release was cancelled while ARM was ${doing}. ${goesOn}`);
-            throw err;
-        }
-    }
-    async send(method, url, body) {
-        const token = await this.options.token();
-        const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-        let payload;
-        if (body !== undefined) {
-            payload = Buffer.from(JSON.stringify(body));
-            headers['content-type'] = 'application/json';
-        }
-        try {
-            return await this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
-        }
-        catch (err) {
-            // Cancelled in the middle of an exchange: say what ARM may still be doing, as during a wait.
-            if ((err instanceof CancelledError || err instanceof RequestAbortedError) && this.doing !== undefined) {
-                throw new CancelledError(`the release was cancelled while ARM was ${this.doing}. ${goesOnSentence(this.doing)}`);
-            }
-            throw err;
-        }
-    }
-    error(what, response) {
-        const body = parse(response);
-        return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
+class ArmOutcomeUnknownError extends Error {
+    what;
+    failure;
+    name = 'ArmOutcomeUnknownError';
+    constructor(what, 
+    /** How the answer was lost: `HTTP 504 GatewayTimeout`, `ECONNRESET`. */
+    failure) {
+        super(`ARM gave no usable answer to ${what} (${failure}): it may have been carried out.`);
+        this.what = what;
+        this.failure = failure;
     }
 }
-function goesOnSentence(doing) {
-    return `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
+/**
+ * The answer to send (any status but a transient one once the attempts are spent); throws the last
+ * network error, or ArmOutcomeUnknownError for a `once` write that may have been carried out.
+ */
+async function retryingExchange(request) {
+    for (let attempt = 1;; attempt++) {
+        let response;
+        let failure;
+        try {
+            response = await request.send();
+            if (!isRetryable({ status: response.status }))
+                return response;
+            failure = { status: response.status, code: armErrorText(parseBody(response)).code };
+        }
+        catch (err) {
+            if (!(err instanceof NetworkError))
+                throw err;
+            failure = { networkCode: err.code, networkMessage: err.message };
+            if (!isRetryable(failure))
+                throw err;
+        }
+        if (request.kind === 'once' && mayHaveBeenCarriedOut(failure))
+            throw new ArmOutcomeUnknownError(request.what, describeFailure(failure));
+        if (attempt >= request.attempts) {
+            if (response !== undefined)
+                return response;
+            throw new NetworkError(`ARM gave no answer to ${request.what} after ${attempt} attempts (${describeFailure(failure)})`, failure.networkCode ?? 'EUNKNOWN');
+        }
+        // ARM says how long to wait when it is busy (429, 503); without Retry-After, a growing backoff.
+        const backoff = backoffDelay(attempt, DEFAULT_BACKOFF);
+        const wait = response === undefined ? backoff : retryAfterMs(response.headers, backoff);
+        const told = response?.headers['retry-after'] !== undefined;
+        request.log(`ARM: ${describeFailure(failure)} while ${request.what}: asking again in ${(wait / 1000).toFixed(wait % 1000 === 0 ? 0 : 1)} s${told ? ', as its Retry-After says' : ''} (attempt ${attempt + 1} of ${request.attempts}).`);
+        await request.pause(wait);
+    }
 }
-function parse(response) {
-    if (response.body.length === 0)
-        return undefined;
+function parseBody(response) {
     try {
         return JSON.parse(response.body.toString('utf8'));
     }
     catch {
         return undefined;
     }
-}
-function capital(text) {
-    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/azure/arm-target.ts
@@ -50629,28 +50663,84 @@ function armLoginHost(endpoint) {
 
 ;// CONCATENATED MODULE: ./src/azure/arm-outcome.ts
 // What a release through ARM really did. A rolled-back upgrade has been reported `Succeeded` by
-// ARM, so the application is read back and judged on its own properties.
+// ARM, so the application is read back and judged on its own properties: its version and its
+// parameters, whatever the operation said.
 
+/** The states after which ARM does nothing more with a resource; any other (Updating, Creating, Deleting…) is an operation under way. */
+const TERMINAL_STATES = ['succeeded', 'failed', 'canceled'];
+/** Whether the resource's provisioningState says that no operation is under way (none at all counts as ended). */
+function isTerminalState(state) {
+    return state === undefined || TERMINAL_STATES.includes(state.toLowerCase());
+}
 /** The version's own name from a type version's resource id: `…/versions/2.0.0` → `2.0.0`. */
 function versionFromId(id) {
     const match = id === undefined ? null : /\/versions\/([^/]+)\/?$/i.exec(id);
     return match ? decodeURIComponent(match[1]) : undefined;
 }
+/** The application type's name from a type version's resource id: `…/applicationTypes/T/versions/2.0.0` → `T`. */
+function typeFromVersionId(id) {
+    const match = id === undefined ? null : /\/applicationTypes\/([^/]+)\/versions\/[^/]+\/?$/i.exec(id);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+function sameValues(a, b) {
+    return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+/** Whether the application is at the requested version with the requested parameters (whatever its provisioningState). */
+function atRequestedState(app, requested) {
+    const version = app.properties?.version;
+    if (version === undefined || !sameResourceId(version, requested.versionId))
+        return false;
+    return sameValues(requested.effective(app.properties?.parameters), requested.effective(requested.parameters));
+}
+/** Whether the application is no longer as it was before the write (or exists now, after a create): a write was carried out. */
+function changedSince(app, requested) {
+    return (requested.before === undefined || !atPreviousState(app, requested) || app.properties?.provisioningState !== requested.before.properties?.provisioningState);
+}
+/** Whether the application is back where it was before the write: same version, same parameters. */
+function atPreviousState(app, requested) {
+    const before = requested.before?.properties;
+    const version = app.properties?.version;
+    if (before?.version === undefined || version === undefined || !sameResourceId(version, before.version))
+        return false;
+    return sameValues(requested.effective(app.properties?.parameters), requested.effective(before.parameters));
+}
 /**
- * Undefined when the application is at the requested version with provisioningState Succeeded;
- * else the sentence the step fails with, whatever the operation reported.
+ * The upgrade state the read-back shows, in the gateway's words: RollingForwardCompleted at the
+ * requested version and parameters with Succeeded, RollingBackCompleted back at the previous ones
+ * with the operation over; undefined otherwise (and for a create, which is no upgrade).
  */
-function applicationOutcomeProblem(app, appName, requestedVersionId, operationState) {
+function upgradeStateFromReadBack(app, requested) {
+    if (requested.before === undefined)
+        return undefined;
+    const state = app.properties?.provisioningState;
+    if (state === 'Succeeded' && atRequestedState(app, requested))
+        return 'RollingForwardCompleted';
+    if (isTerminalState(state) && state !== undefined && atPreviousState(app, requested))
+        return 'RollingBackCompleted';
+    return undefined;
+}
+/**
+ * Undefined when the application is at the requested version and parameters with provisioningState
+ * Succeeded; else the sentence the step fails with, whatever the operation reported.
+ */
+function applicationOutcomeProblem(app, appName, requested, operationState) {
     const state = app.properties?.provisioningState;
     const version = app.properties?.version;
-    const requested = versionFromId(requestedVersionId) ?? requestedVersionId;
+    const requestedVersion = versionFromId(requested.versionId) ?? requested.versionId;
     const said = `ARM reported the operation ${operationState}`;
-    if (version === undefined || !sameResourceId(version, requestedVersionId)) {
+    if (version === undefined || !sameResourceId(version, requested.versionId)) {
         const at = versionFromId(version) ?? version ?? 'no version';
-        return `${said}, but the application ${appName} is at ${at}, not ${requested}: the upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+        return `${said}, but the application ${appName} is at ${at}, not ${requestedVersion}: the upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+    }
+    if (!atRequestedState(app, requested)) {
+        // Names only: parameter values may be secrets.
+        const wanted = requested.effective(requested.parameters);
+        const now = requested.effective(app.properties?.parameters);
+        const differing = [...new Set([...wanted.keys(), ...now.keys()])].filter(k => wanted.get(k) !== now.get(k));
+        return `${said}, but the application ${appName} runs ${requestedVersion} with other values of ${differing.join(', ')} than this release gave: the parameter upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
     }
     if (state !== 'Succeeded') {
-        return `${said}, but the application ${appName} is at ${requested} with provisioningState ${state ?? '(none)'}, not Succeeded: the release did not complete.`;
+        return `${said}, but the application ${appName} is at ${requestedVersion} with provisioningState ${state ?? '(none)'}, not Succeeded: the release did not complete.`;
     }
     return undefined;
 }
@@ -50658,6 +50748,290 @@ function applicationOutcomeProblem(app, appName, requestedVersionId, operationSt
 function unusedVersions(versions, applications, keep) {
     const used = applications.map(a => a.properties?.version).filter((v) => v !== undefined);
     return versions.filter(v => v.id !== undefined && !sameResourceId(v.id, keep) && !used.some(u => sameResourceId(u, v.id)));
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-client.ts
+// Requests to ARM for the resources under one managed cluster: read, write and delete, each
+// long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
+// the release's deadline and cancellation. Busy answers (429, 503) are sent again after their
+// Retry-After; a write whose answer was lost is judged by reading the resource back (arm-exchange.ts).
+// What ARM does is said through `log`.
+
+
+
+
+
+
+class ArmClient {
+    options;
+    /** The write under way, for the sentence a cancellation ends with. */
+    doing;
+    constructor(options) {
+        this.options = options;
+    }
+    get resources() {
+        return this.options.resources;
+    }
+    /** The resource, or undefined when ARM says it does not exist. */
+    async get(resourceId, what) {
+        const response = await this.exchange('GET', this.options.resources.url(resourceId), undefined, `reading ${what}`, 'read');
+        if (response.status === 404)
+            return undefined;
+        if (response.status !== 200)
+            throw this.error(`Reading ${what}`, response);
+        return parse(response);
+    }
+    /** Every item of a collection, following `nextLink`. */
+    async list(collectionId, what) {
+        const items = [];
+        let url = this.options.resources.url(collectionId);
+        while (url !== undefined) {
+            const response = await this.exchange('GET', url, undefined, `listing ${what}`, 'read');
+            if (response.status === 404)
+                return items;
+            if (response.status !== 200)
+                throw this.error(`Listing ${what}`, response);
+            const page = parse(response);
+            items.push(...(page?.value ?? []));
+            url = page?.nextLink ? operationPollUrl({ location: page.nextLink }, this.options.resources.endpoint).url : undefined;
+        }
+        return items;
+    }
+    /**
+     * PUT `body` and follow the operation; `doing` says it in the log ("creating the application type
+     * version 1.0"). Without `carriedOut`, the PUT is sent again as ARM's PUTs are meant to be
+     * (idempotent). With it, a PUT whose answer was lost is not sent again before the resource is read
+     * back: an operation under way on it is followed, and `carriedOut(resource)` says whether the
+     * resource shows the PUT done.
+     */
+    async put(resourceId, body, doing, carriedOut) {
+        this.options.log(`ARM: ${doing}…`);
+        this.doing = doing;
+        try {
+            const url = this.options.resources.url(resourceId);
+            for (let attempt = 1;; attempt++) {
+                let response;
+                try {
+                    response = await this.exchange('PUT', url, body, doing, carriedOut === undefined ? 'idempotent' : 'once');
+                }
+                catch (err) {
+                    if (!(err instanceof ArmOutcomeUnknownError) || carriedOut === undefined)
+                        throw err;
+                    this.options.log(`ARM: no answer to ${doing} (${err.failure}): reading the resource back before sending anything again.`);
+                    const now = await this.get(resourceId, 'the resource just written');
+                    const state = now?.properties?.provisioningState;
+                    if (now !== undefined && !isTerminalState(state)) {
+                        this.options.log(`ARM: the resource is ${state}: ${doing} was carried out; following it, not sending it again.`);
+                        return await this.followResource(resourceId, doing);
+                    }
+                    if (now !== undefined && carriedOut(now)) {
+                        this.options.log(`ARM: the resource shows ${doing} carried out: it is not sent again.`);
+                        return { state: endState(state, doing), body: now };
+                    }
+                    if (attempt >= this.attempts)
+                        throw new ReleaseError(`ARM gave no answer to ${doing} ${attempt} times, and the resource does not show it done. ${goesOnSentence(doing)}`);
+                    this.options.log(`ARM: the resource does not show ${doing}: sending it again (attempt ${attempt + 1} of ${this.attempts}).`);
+                    continue;
+                }
+                if (response.status !== 200 && response.status !== 201 && response.status !== 202)
+                    throw this.error(capital(doing), response);
+                return await this.follow(response, doing, parse(response));
+            }
+        }
+        finally {
+            this.doing = undefined;
+        }
+    }
+    /** DELETE and follow the operation; gone already is fine. Sent again when its answer is lost (a DELETE is idempotent). */
+    async delete(resourceId, doing) {
+        this.options.log(`ARM: ${doing}…`);
+        this.doing = doing;
+        try {
+            const response = await this.exchange('DELETE', this.options.resources.url(resourceId), undefined, doing, 'idempotent');
+            if (response.status === 204 || response.status === 404)
+                return;
+            if (response.status !== 200 && response.status !== 202)
+                throw this.error(capital(doing), response);
+            const result = await this.follow(response, doing, undefined);
+            if (result.state !== 'Succeeded')
+                throw new ReleaseError(`ARM reported ${doing} ${result.state}.`);
+        }
+        finally {
+            this.doing = undefined;
+        }
+    }
+    get attempts() {
+        return Math.max(1, this.options.attempts ?? 5);
+    }
+    /** Polls the resource itself until its provisioningState ends: the operation URL was in the answer that was lost. */
+    async followResource(resourceId, doing) {
+        let lastState = '';
+        for (;;) {
+            await this.pauseWithin(this.options.pollMs, doing);
+            const now = await this.get(resourceId, 'the resource being written');
+            if (now === undefined)
+                throw new ReleaseError(`ARM was ${doing}, but the resource is gone. ${goesOnSentence(doing)}`);
+            const state = now.properties?.provisioningState;
+            if (state !== lastState)
+                this.options.log(`ARM: ${doing}: ${state ?? 'no provisioningState'}.`);
+            lastState = state ?? '';
+            if (isTerminalState(state))
+                return { state: endState(state, doing), body: now };
+        }
+    }
+    /** One request through retryingExchange, its waits within the deadline and cancellation. */
+    exchange(method, url, body, what, kind) {
+        return retryingExchange({
+            send: () => this.send(method, url, body),
+            what,
+            kind,
+            attempts: this.attempts,
+            log: this.options.log,
+            pause: ms => this.pauseWithin(ms, this.doing)
+        });
+    }
+    async follow(first, doing, firstBody) {
+        const { endpoint } = this.options.resources;
+        const poll = operationPollUrl(first.headers, endpoint);
+        if (poll === undefined) {
+            // No operation to follow: the answer is the end. Its provisioningState says how it ended.
+            const state = firstBody?.properties?.provisioningState;
+            return { state: state === undefined ? 'Succeeded' : operationState({ status: state }), body: firstBody };
+        }
+        let wait = retryAfterMs(first.headers, this.options.pollMs);
+        let lastStatus = '';
+        for (;;) {
+            await this.pauseWithin(wait, doing);
+            const response = await this.exchange('GET', poll.url, undefined, `following ${doing}`, 'read');
+            if (poll.kind === 'location') {
+                // A Location URL answers 202 while the operation runs, and the result when it is over.
+                if (response.status === 202) {
+                    wait = retryAfterMs(response.headers, this.options.pollMs);
+                    continue;
+                }
+                if (response.status === 200 || response.status === 201 || response.status === 204)
+                    return { state: 'Succeeded', body: parse(response) };
+                throw this.error(capital(doing), response);
+            }
+            if (response.status !== 200)
+                throw this.error(`Following ${doing}`, response);
+            const status = parse(response);
+            const state = operationState(status);
+            const shown = status?.status ?? 'unknown';
+            if (shown !== lastStatus)
+                this.options.log(`ARM: ${doing}: ${shown}.`);
+            lastStatus = shown;
+            if (state === 'Failed' || state === 'Canceled') {
+                const { code, message } = armErrorText(status);
+                throw new ReleaseError(`ARM reported ${doing} ${state}${message ? `: ${code ?? 'error'}: ${message}` : ''}.`);
+            }
+            if (state === 'Succeeded')
+                return { state, body: undefined };
+            wait = retryAfterMs(response.headers, this.options.pollMs);
+        }
+    }
+    /** Waits within the deadline and cancellation; `doing` is the write under way, if any, for what ARM goes on with. */
+    async pauseWithin(ms, doing) {
+        const { deadline, signal } = this.options;
+        const during = doing === undefined ? 'waiting to ask ARM again' : `ARM was ${doing}`;
+        const goesOn = doing === undefined ? 'Nothing was being written through ARM.' : goesOnSentence(doing);
+        if (deadline.passed)
+            throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ${during}. ${goesOn}`);
+        try {
+            await pause(ms, signal, deadline);
+        }
+        catch (err) {
+            if (err instanceof CancelledError)
+                throw new CancelledError(`the release was cancelled while ${during}. ${goesOn}`);
+            throw err;
+        }
+    }
+    async send(method, url, body) {
+        const token = await this.options.token();
+        const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+        let payload;
+        if (body !== undefined) {
+            payload = Buffer.from(JSON.stringify(body));
+            headers['content-type'] = 'application/json';
+        }
+        try {
+            return await this.options.transport.send({ method, url, headers, body: payload, timeoutMs: this.options.requestTimeoutMs, signal: this.options.signal });
+        }
+        catch (err) {
+            // Cancelled in the middle of an exchange: say what ARM may still be doing, as during a wait.
+            if ((err instanceof CancelledError || err instanceof RequestAbortedError) && this.doing !== undefined) {
+                throw new CancelledError(`the release was cancelled while ARM was ${this.doing}. ${goesOnSentence(this.doing)}`);
+            }
+            throw err;
+        }
+    }
+    error(what, response) {
+        const body = parse(response);
+        return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
+    }
+}
+/** A resource's terminal provisioningState as an operation's end; Failed and Canceled fail the step. */
+function endState(state, doing) {
+    const ended = state === undefined ? 'Succeeded' : operationState({ status: state });
+    if (ended === 'Failed' || ended === 'Canceled')
+        throw new ReleaseError(`ARM reported ${doing} ${ended}.`);
+    return ended === 'Running' ? 'Succeeded' : ended;
+}
+function goesOnSentence(doing) {
+    return `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
+}
+function parse(response) {
+    if (response.body.length === 0)
+        return undefined;
+    try {
+        return JSON.parse(response.body.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-guards.ts
+
+
+
+/** The ARM application as the gateway's GET /Applications/{id} would show it, for the guards. */
+function armApplicationInfo(existing, name) {
+    const state = existing.properties?.provisioningState;
+    const versionId = existing.properties?.version;
+    return {
+        Id: name.replace(/^fabric:\//, ''),
+        Name: name,
+        TypeName: typeFromVersionId(versionId) ?? '',
+        TypeVersion: versionFromId(versionId) ?? '',
+        Status: !isTerminalState(state) ? 'Upgrading' : state === 'Failed' ? 'Failed' : 'Ready',
+        Parameters: Object.entries(existing.properties?.parameters ?? {}).map(([Key, Value]) => ({ Key, Value: String(Value) }))
+    };
+}
+/**
+ * Refuses an operation under way, another application type, a downgrade (unless allowed) and
+ * parameters silently returned to their defaults; returns the parameters to send (with
+ * `omitted-parameters: keep`, the application's current values join them).
+ */
+function guardArmApplication(target, existing, log) {
+    const { app, manifest, names } = target;
+    const state = existing.properties?.provisioningState;
+    if (!isTerminalState(state)) {
+        throw new ReleaseError(`${app.name} has an ARM operation under way (provisioningState ${state}): writing the application now would interrupt it (a new upgrade request rolls a running upgrade back). Wait until it ends (the managed cluster's applications in the Azure portal, or 'az sf managed-application show'), then run the step again.`);
+    }
+    const info = armApplicationInfo(existing, app.name);
+    if (info.TypeName === '') {
+        throw new ReleaseError(`ARM shows ${app.name} without a type version it runs (properties.version '${existing.properties?.version ?? ''}'), so the step cannot tell whether this release is an upgrade of it. Look at the application in the Azure portal.`);
+    }
+    checkApplicationType(app, manifest, info, names);
+    checkVersionOrder(app, manifest, info, log, names);
+    const outcome = guardOmittedParameters(app, manifest, info, names);
+    for (const note of outcome.notes)
+        log(note);
+    return outcome.parameters;
 }
 
 ;// CONCATENATED MODULE: ./src/azure/arm-upgrade-policy.ts
@@ -50711,11 +51085,39 @@ function buildArmUpgradePolicy(policy) {
 
 
 
-async function releaseThroughArm(client, release, record, log) {
+
+/**
+ * Before anything is staged or written: the application as ARM shows it, through the guards. A
+ * refusal says that nothing was changed; with `keep`, the parameters to send are set here.
+ */
+async function checkArmApplication(client, release, log) {
+    const app = release.application;
+    if (app === undefined)
+        return;
+    const armName = armApplicationName(app.nameInput, app.name);
+    const existing = await client.get(client.resources.applicationId(armName), `the application ${armName}`);
+    if (existing === undefined) {
+        log(`${app.name} does not exist yet: it is created.`);
+        return;
+    }
+    try {
+        app.parameters = app.guard(existing);
+    }
+    catch (err) {
+        if (err instanceof ReleaseError)
+            throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+        throw err;
+    }
+    const runs = `${typeFromVersionId(existing.properties?.version)} ${versionFromId(existing.properties?.version)}`;
+    log(`${app.name} runs ${runs}${existing.properties?.provisioningState === 'Succeeded' ? '' : ` (provisioningState ${existing.properties?.provisioningState})`}: nothing stops the release of ${release.typeVersion}.`);
+}
+async function releaseThroughArm(client, release, record, log, warn = log, observer) {
     const { resources } = client;
     const { typeName, typeVersion } = release;
     record.typeName = typeName;
     record.typeVersion = typeVersion;
+    // The phases between stay 'planned': a cancellation's sentence is the ARM client's own (what ARM goes on with).
+    record.start();
     const typeId = resources.applicationTypeId(typeName);
     const versionId = resources.versionId(typeName, typeVersion);
     if ((await client.get(typeId, `the application type ${typeName}`)) === undefined) {
@@ -50728,7 +51130,8 @@ async function releaseThroughArm(client, release, record, log) {
         record.provisionResult = 'already-provisioned';
     }
     else {
-        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`);
+        // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
+        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`, (v) => v.properties?.provisioningState === 'Succeeded');
         if (provisioned.state !== 'Succeeded')
             throw new ReleaseError(`ARM reported provisioning ${typeName} ${typeVersion} ${provisioned.state}.`);
         record.provisionResult = 'provisioned';
@@ -50740,39 +51143,283 @@ async function releaseThroughArm(client, release, record, log) {
         record.applicationName = app.name;
         const before = await client.get(appId, `the application ${armName}`);
         record.previousVersion = versionFromId(before?.properties?.version);
-        if (before !== undefined && record.previousVersion === typeVersion && before.properties?.provisioningState === 'Succeeded') {
-            log(`ARM: ${armName} is at ${typeVersion} already; its parameters and policy are written again.`);
+        if (before !== undefined) {
+            // Checked before the staging already; again here, as the application may have changed since.
+            try {
+                app.parameters = app.guard(before);
+            }
+            catch (err) {
+                if (err instanceof ReleaseError)
+                    throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+                throw err;
+            }
         }
         const parameters = Object.fromEntries(app.parameters.map(p => [p.Key, p.Value]));
-        const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
-        const result = await client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+        const requested = { versionId, parameters, effective: p => app.effective(p), before };
         record.upgradeMode = app.policy.mode;
         record.failureAction = app.policy.failureAction;
-        const after = await client.get(appId, `the application ${armName}`);
-        if (after === undefined)
-            throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
-        const problem = applicationOutcomeProblem(after, armName, versionId, result.state);
-        if (problem !== undefined)
-            throw new ReleaseError(problem);
-        record.applicationResult = before === undefined ? 'created' : 'upgraded';
-        log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
-    }
-    if (release.unprovisionOldVersions) {
-        const versions = await client.list(`${typeId}/versions`, `the versions of ${typeName}`);
-        const applications = await client.list(resources.applicationsId(), 'the applications');
-        for (const version of unusedVersions(versions, applications, versionId)) {
-            const name = versionFromId(version.id) ?? version.name;
-            // The id is rebuilt from the name: the token goes only to resources under this cluster.
-            await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
-            record.unprovisioned.push(name);
+        if (before?.properties?.provisioningState === 'Succeeded' && atRequestedState(before, requested)) {
+            record.applicationResult = 'unchanged';
+            log(`ARM: ${armName} runs ${typeVersion} with the same parameters already: nothing to upgrade.`);
+        }
+        else {
+            const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
+            const body = { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } };
+            // A lost answer is judged by the read-back: an application that changed since `before` was written by this PUT.
+            const put = () => client.put(appId, body, doing, a => atRequestedState(a, requested) || changedSince(a, requested));
+            const observed = { name: app.name, targetVersion: typeVersion, previousVersion: record.previousVersion, creating: before === undefined };
+            const result = observer ? await observer.during(observed, put) : await put();
+            const after = await client.get(appId, `the application ${armName}`);
+            if (after === undefined)
+                throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
+            // The one place the ARM path sets upgrade-state; a value read from the cluster itself, if any, wins.
+            record.upgradeState ??= upgradeStateFromReadBack(after, requested);
+            const problem = applicationOutcomeProblem(after, armName, requested, result.state);
+            if (problem !== undefined)
+                throw new ReleaseError(problem);
+            record.applicationResult = before === undefined ? 'created' : 'upgraded';
+            log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
         }
     }
+    if (release.unprovisionOldVersions)
+        await unprovisionUnusedVersions(client, typeName, versionId, record, log, warn);
+    record.phase = 'done';
+}
+/** Deletes the type's version resources that no application uses; those in use are kept. A failure here is a warning: the release succeeded. */
+async function unprovisionUnusedVersions(client, typeName, releasedId, record, log, warn) {
+    const { resources } = client;
+    try {
+        const versions = await client.list(`${resources.applicationTypeId(typeName)}/versions`, `the versions of ${typeName}`);
+        const applications = await client.list(resources.applicationsId(), 'the applications');
+        const unused = unusedVersions(versions, applications, releasedId);
+        for (const version of versions) {
+            const name = versionFromId(version.id) ?? version.name;
+            if (version.id === undefined || sameResourceId(version.id, releasedId) || unused.includes(version))
+                continue;
+            record.keptVersions.push(name);
+            log(`ARM: ${typeName} ${name}: kept, an application uses it.`);
+        }
+        for (const version of unused) {
+            const name = versionFromId(version.id) ?? version.name;
+            try {
+                // The id is rebuilt from the name: the token goes only to resources under this cluster.
+                await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
+                record.unprovisioned.push(name);
+            }
+            catch (err) {
+                // An application started to use it since the listing: the cluster refuses, and it stays.
+                if (!(err instanceof ArmError && err.status === 409))
+                    throw err;
+                record.keptVersions.push(name);
+                log(`ARM: ${typeName} ${name}: kept, an application uses it (${err.message}).`);
+            }
+        }
+    }
+    catch (err) {
+        if (!(err instanceof ReleaseError || err instanceof ArmError))
+            throw err;
+        warn(`Could not unprovision the old versions of ${typeName} through ARM: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/arm-gateway-follow.ts
+
+
+
+
+/** Once ARM's operation has ended, the gateway gets this many polls (at least GRACE_MIN_MS) to show the upgrade's end. */
+const GRACE_POLLS = 5;
+const GRACE_MIN_MS = 5000;
+class GatewayFollower {
+    endpoint;
+    connection;
+    options;
+    authenticated = false;
+    constructor(endpoint, connection, options) {
+        this.endpoint = endpoint;
+        this.connection = connection;
+        this.options = options;
+    }
+    /**
+     * A follower of the gateway `target` (see gatewayToFollow). With a client certificate the gateway is
+     * authenticated by it alone; without one, by the service principal through the cluster's Azure AD, if it uses it.
+     */
+    static open(target, names, clientCertificate, options) {
+        const security = clientCertificate ? { ...target.security, azureClientId: undefined, azureClientSecret: undefined } : target.security;
+        const connection = connectToCluster({ ...target, security }, clientCertificate, { signal: options.signal, reporter: options.reporter, names });
+        return new GatewayFollower(target.endpoint, connection, { ...options, names });
+    }
+    dispose() {
+        this.connection.dispose();
+    }
+    async during(app, put) {
+        // A new application has no upgrade to follow.
+        if (app.creating)
+            return put();
+        const before = await this.firstRead(app);
+        if (before === undefined)
+            return put();
+        const stopFollowing = new AbortController();
+        const client = new FollowingClient(this.connection.gateway.boundedBy(stopFollowing.signal), before.StartTimestampUtc, stopFollowing);
+        const { reporter, release, deadline, pollMs, names } = this.options;
+        const following = settle(waitForUpgrade(client, {
+            applicationName: app.name,
+            targetVersion: app.targetVersion,
+            previousVersion: app.previousVersion,
+            staleStart: before.StartTimestampUtc,
+            deadline,
+            pollMs,
+            log: line => reporter.info(line),
+            names,
+            onProgress: (progress, domains) => release.recordProgress(progress, domains)
+        }));
+        const arm = settle(put());
+        const first = await Promise.race([following.then(() => 'gateway'), arm.then(() => 'arm')]);
+        let grace;
+        if (first === 'gateway' && isUpgradeFailure(await following, client, this.options.signal)) {
+            // The gateway path's sentence (the rollback and its health evaluations) is the outcome: ARM's wait ends too.
+            this.options.armStop.abort();
+        }
+        else if (first === 'arm') {
+            client.armEnded = true;
+            grace = setTimeout(() => stopFollowing.abort(), Math.max(GRACE_POLLS * pollMs, GRACE_MIN_MS));
+        }
+        const [gateway, armResult] = await Promise.all([following, arm]);
+        clearTimeout(grace);
+        stopFollowing.abort();
+        if (isUpgradeFailure(gateway, client, this.options.signal))
+            throw gateway.err;
+        if (!armResult.ok)
+            throw armResult.err;
+        this.sayHowFollowingEnded(app, gateway, client);
+        return armResult.value;
+    }
+    /** The progress before ARM's PUT (the upgrade it starts is the one after it), or undefined when the gateway cannot be read. */
+    async firstRead(app) {
+        try {
+            if (!this.authenticated) {
+                await this.connection.authenticate();
+                this.authenticated = true;
+            }
+            const progress = await this.connection.management.getUpgradeProgress(app.name);
+            this.options.reporter.info(`Following the upgrade of ${app.name} through the cluster's gateway at ${this.endpoint} (read-only).`);
+            return progress;
+        }
+        catch (err) {
+            if (err instanceof CancelledError || this.options.signal.aborted)
+                throw err;
+            this.options.reporter.warning(`Could not read the upgrade of ${app.name} through the cluster's gateway at ${this.endpoint} (${reason(err)}): the release goes on through ARM alone, without the upgrade domains. Check '${this.options.names.ClusterEndpoint}' and the client certificate.`);
+            return undefined;
+        }
+    }
+    sayHowFollowingEnded(app, gateway, client) {
+        const { reporter, release } = this.options;
+        // A state the gateway showed before it stopped being read is not how the upgrade ended.
+        if (!gateway.ok)
+            release.upgradeState = undefined;
+        if (gateway.ok) {
+            reporter.info(`The cluster's gateway shows the upgrade of ${app.name} to ${app.targetVersion} ${gateway.value.UpgradeState}.`);
+        }
+        else if (client.failure !== undefined) {
+            reporter.warning(`The cluster's gateway at ${this.endpoint} stopped answering while ${app.name} was upgrading (${reason(client.failure)}): ARM's outcome stands, and the upgrade domains after that point are not shown.`);
+        }
+        else if (client.nothingNew) {
+            reporter.info(`The cluster's gateway shows no new upgrade of ${app.name}: ARM's operation ended without one.`);
+        }
+        else {
+            reporter.warning(`ARM's operation ended, but the cluster's gateway still showed the upgrade of ${app.name} as ${client.lastState ?? 'not started'}: ARM's outcome stands.`);
+        }
+    }
+}
+/** The gateway's progress reads, noting what ended the following: a failed read, or no new upgrade once ARM's operation ended. */
+class FollowingClient extends ManagementClient {
+    staleStart;
+    stop;
+    armEnded = false;
+    nothingNew = false;
+    failure;
+    lastState;
+    constructor(gateway, staleStart, stop) {
+        super(gateway);
+        this.staleStart = staleStart;
+        this.stop = stop;
+    }
+    async getUpgradeProgress(applicationName) {
+        const afterArm = this.armEnded;
+        try {
+            const progress = await super.getUpgradeProgress(applicationName);
+            if (progress.StartTimestampUtc !== this.staleStart)
+                this.lastState = progress.UpgradeState;
+            // Read after ARM's operation ended and still the upgrade from before the PUT: ARM started none.
+            if (afterArm && progress.StartTimestampUtc === this.staleStart) {
+                this.nothingNew = true;
+                this.stop.abort();
+            }
+            return progress;
+        }
+        catch (err) {
+            if (!(err instanceof CancelledError))
+                this.failure = err;
+            throw err;
+        }
+    }
+}
+/** The gateway showed the upgrade end otherwise than rolled forward (or not within the deadline): not a read that failed, nor a stop. */
+function isUpgradeFailure(outcome, client, job) {
+    return !outcome.ok && client.failure === undefined && !job.aborted && !(outcome.err instanceof CancelledError);
+}
+function settle(promise) {
+    return promise.then(value => ({ ok: true, value }), (err) => ({ ok: false, err }));
+}
+function reason(err) {
+    const text = err instanceof Error ? err.message : String(err);
+    return text.split('. ')[0] ?? text;
+}
+/**
+ * The gateway to follow: the job's cluster endpoint; or, with a client certificate and no endpoint, the
+ * managed cluster resource's `fqdn` and `httpGatewayConnectionPort`, the server checked by the resource's
+ * current `clusterCertificateThumbprints` (they rotate: read at each run) unless the job pins the server
+ * itself. Undefined when there is none to follow; a warning says why when one was wanted.
+ */
+async function gatewayToFollow(job, clientCertificate, client, reporter) {
+    if (job.cluster.endpoint !== '')
+        return job.cluster;
+    if (clientCertificate === undefined)
+        return undefined;
+    const { names } = job;
+    let cluster;
+    try {
+        cluster = await client.get(client.resources.cluster.id, 'the managed cluster');
+    }
+    catch (err) {
+        if (err instanceof CancelledError)
+            throw err;
+        reporter.warning(`Could not read the managed cluster's gateway from ARM (${reason(err)}): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`);
+        return undefined;
+    }
+    const fqdn = cluster?.properties?.fqdn;
+    const port = cluster?.properties?.httpGatewayConnectionPort ?? 19080;
+    const thumbprints = (cluster?.properties?.clusterCertificateThumbprints ?? [])
+        .map(t => t.replace(/[^0-9a-f]/gi, '').toUpperCase())
+        .filter(t => t.length === 40);
+    const pinned = job.cluster.security.serverThumbprints.length > 0 || job.cluster.security.serverCommonName !== undefined;
+    if (fqdn === undefined || !/^[a-z0-9.-]+$/i.test(fqdn) || !Number.isInteger(port) || (!pinned && thumbprints.length === 0)) {
+        reporter.warning(`The managed cluster's resource does not name its gateway and certificate (fqdn, httpGatewayConnectionPort, clusterCertificateThumbprints): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`);
+        return undefined;
+    }
+    const endpoint = `https://${fqdn}:${port}`;
+    reporter.info(`The managed cluster's gateway, from ARM: ${endpoint}${pinned ? '' : `, its certificate ${thumbprints.join(' or ')}`}.`);
+    return { ...job.cluster, endpoint, security: pinned ? job.cluster.security : { ...job.cluster.security, serverThumbprints: thumbprints } };
 }
 
 ;// CONCATENATED MODULE: ./src/core/arm-release-step.ts
 // The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
-// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
-// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+// resources written by releaseThroughArm (src/azure/arm-release.ts). Tokens for ARM and Storage come
+// from the ARM endpoint's cloud. The cluster's gateway, when the job names it, is only read: to follow
+// the upgrade (arm-gateway-follow.ts).
+
+
+
 
 
 
@@ -50789,10 +51436,12 @@ async function releaseToManagedCluster(step) {
         throw new Error('A release through ARM needs the Blob staging and a release plan (the inputs check this).');
     const blob = job.blob;
     upload.uploadNotNeeded = `the package goes to the managed cluster as an .sfpkg from Blob storage (${blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded or released' : ''}`;
-    if (job.upload.dryRun)
+    // A dry run reads the application through ARM and applies the guards, as the gateway path's does; it writes nothing.
+    if (job.upload.dryRun && !plan.application)
         return;
     const login = armLoginHost(arm.endpoint);
     const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+    let follower;
     try {
         const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
         const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
@@ -50800,40 +51449,59 @@ async function releaseToManagedCluster(step) {
             await source.token(); // a refused credential fails here, before anything is uploaded
             return source;
         });
+        const client = (deadline, stop = signal) => new ArmClient({
+            resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
+            transport,
+            token: () => tokens.token(),
+            log: line => reporter.info(line),
+            signal: stop,
+            deadline,
+            pollMs: pollIntervalMs(),
+            requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
+        });
+        const manifest = plan.identity.manifest;
+        const log = (line) => reporter.info(line);
+        const app = plan.application;
+        const armRelease = {
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            packageUrl: '',
+            shownUrl: '',
+            application: app && {
+                name: app.name,
+                nameInput: names.ApplicationName,
+                parameters: app.parameters,
+                policy: app.policy,
+                guard: existing => guardArmApplication({ app, manifest, names }, existing, log),
+                effective: parameters => effectiveParameters(manifest, Object.entries(parameters ?? {}).map(([Key, Value]) => ({ Key, Value })))
+            },
+            unprovisionOldVersions: plan.unprovisionOldVersions
+        };
+        // The gateway path's guards, before anything is staged in Blob storage or written through ARM.
+        if (app)
+            await reporter.group(`Check ${app.name} through ARM before writing anything`, () => checkArmApplication(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, log));
+        if (job.upload.dryRun)
+            return;
         const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
         step.hooks.preparing(toUpload);
         const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
         step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
         const source = plan.externalStore;
-        const client = new ArmClient({
-            resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
-            transport,
-            token: () => tokens.token(),
-            log: line => reporter.info(line),
-            signal,
-            deadline: new Deadline(plan.deployTimeoutSeconds),
-            pollMs: pollIntervalMs(),
-            requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
-        });
-        const application = plan.application && {
-            name: plan.application.name,
-            nameInput: names.ApplicationName,
-            parameters: plan.application.parameters,
-            policy: plan.application.policy
-        };
-        const armRelease = {
-            typeName: plan.typeName,
-            typeVersion: plan.typeVersion,
-            packageUrl: source.downloadUrl,
-            shownUrl: source.shownAs,
-            application,
-            unprovisionOldVersions: plan.unprovisionOldVersions
-        };
-        await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(client, armRelease, release, line => reporter.info(line)));
+        armRelease.packageUrl = source.downloadUrl;
+        armRelease.shownUrl = source.shownAs;
+        const deadline = new Deadline(plan.deployTimeoutSeconds);
+        // Aborted by the gateway follower when the gateway shows the upgrade failed.
+        const armStop = new AbortController();
+        const releaseClient = client(deadline, AbortSignal.any([signal, armStop.signal]));
+        const gateway = app && (await gatewayToFollow(job, step.clientCertificate, releaseClient, reporter));
+        if (gateway)
+            follower = GatewayFollower.open(gateway, names, step.clientCertificate, { armStop, reporter, signal, deadline, pollMs: pollIntervalMs(), release });
+        await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(releaseClient, armRelease, release, log, line => reporter.warning(line), follower));
         if (release.provisionResult === 'provisioned')
             await source.afterProvision(line => reporter.info(line));
     }
     finally {
+        follower?.dispose();
         transport.dispose();
     }
 }
@@ -50864,7 +51532,7 @@ const OVERWRITE_MODES = ['replace', 'merge', 'skip', 'fail'];
 
 
 /** Settings whose values are secrets: masked before anything else happens. */
-const SECRET_SETTINGS = [settings_SETTING.ClientCertificate, settings_SETTING.ClientKey, settings_SETTING.ClientCertificatePassword, settings_SETTING.AadToken, settings_SETTING.AzureClientSecret];
+const SECRET_SETTINGS = [SETTING.ClientCertificate, SETTING.ClientKey, SETTING.ClientCertificatePassword, SETTING.AadToken, SETTING.AzureClientSecret];
 const MIN_CHUNK_SIZE = 64 * KiB;
 const MAX_CHUNK_SIZE = GiB;
 const SIZE = /^(\d+(?:\.\d+)?)\s*(b|kib|mib|gib|kb|mb|gb|k|m|g)?$/i;
@@ -50990,19 +51658,19 @@ function parseThumbprints(value, names = CANONICAL_NAMES) {
     }
     return thumbprints;
 }
-function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
+function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES, federatedCredential = 'GitHub OIDC') {
     const security = {
-        clientCertificate: optional(read(settings_SETTING.ClientCertificate)),
-        clientKey: optional(read(settings_SETTING.ClientKey)),
-        clientCertificatePassword: read(settings_SETTING.ClientCertificatePassword) === '' ? undefined : read(settings_SETTING.ClientCertificatePassword),
-        serverThumbprints: parseThumbprints(read(settings_SETTING.ServerCertificateThumbprint), names),
-        serverCommonName: optional(read(settings_SETTING.ServerCommonName)),
-        caCertificate: optional(read(settings_SETTING.CaCertificate)),
-        insecureSkipTlsVerify: parseBoolean(names.InsecureSkipTlsVerify, read(settings_SETTING.InsecureSkipTlsVerify)),
-        aadToken: optional(read(settings_SETTING.AadToken)),
-        azureClientId: optional(read(settings_SETTING.AzureClientId)),
-        azureTenantId: optional(read(settings_SETTING.AzureTenantId)),
-        azureClientSecret: optional(read(settings_SETTING.AzureClientSecret))
+        clientCertificate: optional(read(SETTING.ClientCertificate)),
+        clientKey: optional(read(SETTING.ClientKey)),
+        clientCertificatePassword: read(SETTING.ClientCertificatePassword) === '' ? undefined : read(SETTING.ClientCertificatePassword),
+        serverThumbprints: parseThumbprints(read(SETTING.ServerCertificateThumbprint), names),
+        serverCommonName: optional(read(SETTING.ServerCommonName)),
+        caCertificate: optional(read(SETTING.CaCertificate)),
+        insecureSkipTlsVerify: parseBoolean(names.InsecureSkipTlsVerify, read(SETTING.InsecureSkipTlsVerify)),
+        aadToken: optional(read(SETTING.AadToken)),
+        azureClientId: optional(read(SETTING.AzureClientId)),
+        azureTenantId: optional(read(SETTING.AzureTenantId)),
+        azureClientSecret: optional(read(SETTING.AzureClientSecret))
     };
     const pinned = security.serverThumbprints.length > 0 || security.serverCommonName !== undefined;
     if (pinned && security.insecureSkipTlsVerify) {
@@ -51013,7 +51681,7 @@ function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
         throw new SettingError(`Only one of '${names.AadToken}' or '${names.AzureClientId}'/'${names.AzureTenantId}'/'${names.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
     }
     if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`);
+        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or ${federatedCredential} without it).`);
     }
     if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
         // Without a checked server, whoever answers could name its own login authority (and collect a
@@ -51043,34 +51711,34 @@ function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
  * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
  * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
  */
-function readUploadSettings(read, names, reporter, { withoutGateway = false } = {}) {
+function upload_settings_readUploadSettings(read, names, reporter, { withoutGateway = false, federatedCredential } = {}) {
     for (const name of SECRET_SETTINGS)
         maskSecret(reporter, read(name));
-    // A release through ARM has no gateway: its endpoint stays '' and the core never connects to it.
-    const clusterEndpoint = withoutGateway ? '' : parseEndpoint(read(settings_SETTING.ClusterEndpoint), names);
-    const security = parseSecuritySettings(read, clusterEndpoint, names);
-    const packagePathText = read(settings_SETTING.PackagePath).trim();
+    // A release through ARM needs no gateway: without one named, its endpoint stays '' and the core never connects to it.
+    const clusterEndpoint = withoutGateway && read(SETTING.ClusterEndpoint).trim() === '' ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
+    const security = parseSecuritySettings(read, clusterEndpoint, names, federatedCredential);
+    const packagePathText = read(SETTING.PackagePath).trim();
     if (packagePathText === '') {
         throw new SettingError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
     }
     const packagePath = external_node_path_.resolve(packagePathText);
-    const imageStorePathText = read(settings_SETTING.ImageStorePath);
+    const imageStorePathText = read(SETTING.ImageStorePath);
     // Not set: derived from the manifest after the scan (never the package folder's name, `Release` for every Visual Studio build).
     const imageStorePath = imageStorePathText.trim() === '' ? '' : parseStorePath(names.ImageStorePath, imageStorePathText);
-    const include = lines(read(settings_SETTING.Include) || '**');
+    const include = lines(read(SETTING.Include) || '**');
     if (include.every(p => p.startsWith('!'))) {
         throw new SettingError(`'${names.Include}' has only exclusions ('!…'): add at least one pattern that selects files, such as '**'.`);
     }
-    const overwriteText = (read(settings_SETTING.Overwrite) || 'replace').trim();
+    const overwriteText = (read(SETTING.Overwrite) || 'replace').trim();
     if (!OVERWRITE_MODES.includes(overwriteText)) {
         throw new SettingError(`'${names.Overwrite}' must be one of ${OVERWRITE_MODES.join(', ')}, not '${overwriteText}'.`);
     }
-    const copyToText = read(settings_SETTING.CopyTo);
+    const copyToText = read(SETTING.CopyTo);
     const copyTo = copyToText.trim() === '' ? undefined : parseStorePath(names.CopyTo, copyToText);
-    const cleanupPaths = lines(read(settings_SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
+    const cleanupPaths = lines(read(SETTING.CleanupPaths)).map(p => parseStorePath(names.CleanupPaths, p));
     if (imageStorePath !== '')
         checkStorePathsApart(imageStorePath, copyTo, cleanupPaths, names);
-    const apiVersion = (read(settings_SETTING.ApiVersion) || '6.0').trim();
+    const apiVersion = (read(SETTING.ApiVersion) || '6.0').trim();
     if (!/^\d+\.\d+(-preview(\.\d+)?)?$/.test(apiVersion)) {
         throw new SettingError(`'${names.ApiVersion}' must look like '6.0' or '7.2-preview', not '${apiVersion}'.`);
     }
@@ -51079,15 +51747,15 @@ function readUploadSettings(read, names, reporter, { withoutGateway = false } = 
         packagePath,
         imageStorePath,
         include,
-        chunkSize: parseChunkSize(read(settings_SETTING.ChunkSize) || '8MiB', names),
-        concurrency: parseWholeNumber(names.Concurrency, read(settings_SETTING.Concurrency) || '16', 1, 64),
+        chunkSize: parseChunkSize(read(SETTING.ChunkSize) || '8MiB', names),
+        concurrency: parseWholeNumber(names.Concurrency, read(SETTING.Concurrency) || '16', 1, 64),
         overwrite: overwriteText,
         copyTo,
         cleanupPaths,
-        timeoutSeconds: parseWholeNumber(names.Timeout, read(settings_SETTING.Timeout) || '60', 1, 4294967295),
-        retries: parseWholeNumber(names.Retries, read(settings_SETTING.Retries) || '5', 1, 100),
+        timeoutSeconds: parseWholeNumber(names.Timeout, read(SETTING.Timeout) || '60', 1, 4294967295),
+        retries: parseWholeNumber(names.Retries, read(SETTING.Retries) || '5', 1, 100),
         apiVersion,
-        dryRun: parseBoolean(names.DryRun, read(settings_SETTING.DryRun)),
+        dryRun: parseBoolean(names.DryRun, read(SETTING.DryRun)),
         security
     };
 }
@@ -51172,7 +51840,7 @@ async function runRelease(job, reporter, signal) {
     const upload = new UploadRecord();
     const release = new release_record_ReleaseRecord();
     upload.endpoint = job.arm ? `${job.arm.endpoint}${job.arm.cluster.id}` : job.cluster.endpoint;
-    upload.imageStorePath = job.upload.imageStorePath || undefined;
+    upload.imageStorePath = job.arm || job.blob ? undefined : job.upload.imageStorePath || undefined;
     upload.overwrite = job.upload.overwrite;
     let connection;
     let toUpload;
@@ -51183,13 +51851,22 @@ async function runRelease(job, reporter, signal) {
     // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
     const onCancel = () => reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${job.arm ? 'the wait for ARM (what ARM started goes on in the cluster)' : release.cancelling()}.`);
     signal.addEventListener('abort', onCancel, { once: true });
+    // Once, whichever comes first: when the provisioned package is no longer needed, or when the run ends.
+    const releaseLease = async () => {
+        const held = lease;
+        lease = undefined;
+        await held
+            ?.release()
+            .catch(err => reporter.warning(`Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`));
+    };
     try {
         await releaseSteps(job, reporter, signal, upload, release, {
             connected: c => (connection = c),
             preparing: p => (toUpload = p),
             stamped: s => (stamping = s),
             staged: dispose => (disposeBlobStaging = dispose),
-            leased: l => (lease = l)
+            leased: l => (lease = l),
+            releaseLease
         });
     }
     catch (err) {
@@ -51202,11 +51879,8 @@ async function runRelease(job, reporter, signal) {
     }
     finally {
         signal.removeEventListener('abort', onCancel);
-        // Held until the release is done too, so that no other run replaces the package under the provision.
-        const held = lease;
-        await held
-            ?.release()
-            .catch(err => reporter.warning(`Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`));
+        // Held until the provision is done too, so that no other run replaces the package under it.
+        await releaseLease();
         connection?.dispose();
         disposeBlobStaging?.();
         if (toUpload) {
@@ -51251,7 +51925,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     const route = job.arm ? 'arm' : job.blob ? 'blob-storage' : 'image-store';
     if (destination.note !== undefined && route === 'image-store')
         reporter.info(destination.note);
-    upload.imageStorePath = uploadSpec.imageStorePath;
+    // The Blob and ARM paths write nothing to the Image Store: no destination to report.
+    upload.imageStorePath = route === 'image-store' ? uploadSpec.imageStorePath : undefined;
     const context = { reporter, names };
     const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context, route);
     // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
@@ -51259,7 +51934,7 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     if (job.arm) {
         // A managed cluster through ARM: no gateway connection; the package goes through Blob storage.
         const hooks = { preparing: (p) => hold.preparing(p), staged: (d) => hold.staged(d) };
-        await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, reporter, signal, hooks });
+        await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, clientCertificate, reporter, signal, hooks });
         return;
     }
     const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
@@ -51268,9 +51943,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     if (security.aadToken !== undefined || security.azureClientId !== undefined) {
         await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
     }
-    await checkAlreadyProvisioned(plan, connection.management, release, context);
-    // Refuses another type, a downgrade, parameters silently reset, before any write.
-    await checkReleaseTarget(plan, connection.management, context);
+    // Is it provisioned already? Refuses another type, a downgrade, parameters silently reset, before any write.
+    await checkBeforeWriting(plan, connection.management, release, context);
     if (stamping)
         await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
     else if (plan?.alreadyProvisioned)
@@ -51307,7 +51981,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
         await toUpload.complete;
         upload.uploadCompleted = true;
     }
-    await deployRelease(plan, connection, release, context);
+    // The provisioned package needs the lease no more once removed (or kept): it is released beside the create or upgrade.
+    await deployRelease(plan, connection, release, context, { packageDone: () => hold.releaseLease() });
 }
 function release_describeFailure(err, signal, upload) {
     if (err instanceof CancelledError || signal.aborted) {
@@ -51334,6 +52009,198 @@ const actionsReporter = Object.freeze({
     setSecret: (value) => setSecret(value)
 });
 
+;// CONCATENATED MODULE: ./src/core/arm-settings.ts
+// The ARM path's settings: a managed cluster's resource id and the ARM endpoint, checked offline
+// before any request. The release then goes through ARM, with the package staged in Blob storage;
+// the cluster endpoint (optional) names the gateway it reads to follow the upgrade. Shared by the front doors.
+
+
+/** Test-only (docs/development.md): the variable naming the emulator's loopback origin, accepted as the ARM endpoint. */
+const TEST_ARM_ORIGIN_VARIABLE = 'SFU_TEST_ARM_ORIGIN';
+/** Undefined when the managed cluster's resource id is not set (the gateway path). */
+function readArmSpec(read, names, options = {}) {
+    const idText = read(SETTING.ManagedClusterResourceId).trim();
+    const endpointText = read(SETTING.ArmEndpoint).trim();
+    if (idText === '') {
+        if (endpointText !== '')
+            throw new SettingError(`'${names.ArmEndpoint}' needs '${names.ManagedClusterResourceId}'.`);
+        return undefined;
+    }
+    let spec;
+    try {
+        const cluster = parseManagedClusterId(names.ManagedClusterResourceId, idText);
+        spec = { cluster, endpoint: parseArmEndpoint(names.ArmEndpoint, endpointText, testArmOrigin(options.testOrigin)) };
+    }
+    catch (err) {
+        if (err instanceof ArmTargetError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+    if (read(SETTING.BlobContainerUrl).trim() === '') {
+        throw new SettingError(`'${names.ManagedClusterResourceId}' needs '${names.BlobContainerUrl}': ARM provisions the application type version from an .sfpkg in Blob storage.`);
+    }
+    if (read(SETTING.AzureClientId).trim() === '' || read(SETTING.AzureTenantId).trim() === '') {
+        const secret = options.federatedCredential === undefined ? `'${names.AzureClientSecret}'` : `'${names.AzureClientSecret}', or ${options.federatedCredential}`;
+        throw new SettingError(`'${names.ManagedClusterResourceId}' needs '${names.AzureClientId}' and '${names.AzureTenantId}' (with ${secret}): a service principal that may write the managed cluster's applications (such as Contributor on it).`);
+    }
+    for (const key of ['AadToken', 'CopyTo', 'CleanupPaths']) {
+        if (read(SETTING[key]).trim() !== '') {
+            throw new SettingError(`'${names[key]}' does not apply to a release through ARM ('${names.ManagedClusterResourceId}'), which writes nothing through the cluster's gateway: remove it.`);
+        }
+    }
+    checkFollowedGateway(read, names);
+    return Object.freeze(spec);
+}
+/**
+ * The cluster endpoint beside the resource id: the gateway is only read, to follow the upgrade. It is a
+ * managed cluster's, so https. A client certificate without it follows the gateway the cluster resource
+ * names; the server certificate settings mean nothing without either.
+ */
+function checkFollowedGateway(read, names) {
+    const endpoint = read(SETTING.ClusterEndpoint).trim();
+    if (endpoint !== '' && !/^https:\/\//i.test(endpoint)) {
+        throw new SettingError(`'${names.ClusterEndpoint}' beside '${names.ManagedClusterResourceId}' is the managed cluster's gateway, https://<fqdn>:19080, read to follow the upgrade; not '${endpoint}'.`);
+    }
+    if (endpoint !== '' || read(SETTING.ClientCertificate).trim() !== '')
+        return;
+    for (const key of ['ServerCertificateThumbprint', 'ServerCommonName']) {
+        if (read(SETTING[key]).trim() !== '') {
+            throw new SettingError(`'${names[key]}' is for the cluster's gateway, which a release through ARM reads only with '${names.ClientCertificate}' (the gateway the cluster resource names) or '${names.ClusterEndpoint}': add one to follow the upgrade there, or remove '${names[key]}'.`);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/azure/blob-location.ts
+var blob_location = __nccwpck_require__(3494);
+;// CONCATENATED MODULE: ./src/azure/sas.ts
+// A shared access signature given by the user: what it allows and until when, read offline from its
+// own fields (`sp`, `se`, `sr`/`srt`, `sig`) so that a SAS that cannot work is refused before any request.
+class SasError extends Error {
+    name = 'SasError';
+}
+/** `needed`: permission letters (`r` read, `c` create, `w` write, `d` delete). */
+function parseSas(input, text, needed, now = new Date()) {
+    const query = text.trim().replace(/^\?/, '');
+    const params = new URLSearchParams(query);
+    const signature = params.get('sig');
+    const permissions = params.get('sp');
+    if (!signature || !permissions) {
+        throw new SasError(`'${input}' is not a shared access signature: it lacks '${!signature ? 'sig' : 'sp'}'. Give the SAS token (the query string 'sv=…&sp=…&sig=…').`);
+    }
+    const resource = params.get('sr');
+    const accountResources = params.get('srt');
+    if (resource !== null && resource !== 'c') {
+        throw new SasError(`'${input}' is a SAS for ${resource === 'b' ? 'one blob' : `the resource '${resource}'`}: give a container SAS (sr=c) or an account SAS.`);
+    }
+    if (accountResources !== null && !accountResources.includes('o')) {
+        throw new SasError(`'${input}' is an account SAS without object access (srt=${accountResources}): it needs 'o' in srt.`);
+    }
+    const missing = needed.filter(n => !permissions.includes(n.letter));
+    if (missing.length > 0) {
+        throw new SasError(`'${input}' lacks the permission${missing.length > 1 ? 's' : ''} ${missing.map(m => `'${m.letter}' (${m.why})`).join(', ')}: its permissions are '${permissions}'. Create a SAS with sp=${[...new Set([...permissions, ...needed.map(n => n.letter)])].join('')}.`);
+    }
+    const se = params.get('se');
+    const expiresOn = se ? new Date(se) : undefined;
+    if (expiresOn !== undefined && Number.isNaN(expiresOn.getTime()))
+        throw new SasError(`'${input}' has an expiry (se) that is not a date.`);
+    if (expiresOn !== undefined && expiresOn.getTime() <= now.getTime()) {
+        throw new SasError(`'${input}' expired at ${expiresOn.toISOString()}: create a new SAS.`);
+    }
+    return { query, signature, permissions, expiresOn };
+}
+
+;// CONCATENATED MODULE: ./src/core/blob-settings.ts
+// The ExternalStore path's settings: provision from an `.sfpkg` in Blob storage instead of the
+// Image Store. Read and checked offline, before any request. Shared by the front doors.
+
+
+
+
+/**
+ * Test-only (docs/development.md): the variable naming one loopback origin (Azurite's) the
+ * container URL may use besides Azure Storage's hosts. Never a setting: a setting could send a
+ * secret anywhere. The front door reads it and passes its value as `testOrigin`.
+ */
+const TEST_BLOB_ORIGIN_VARIABLE = 'SFU_TEST_BLOB_ORIGIN';
+/** Undefined when the container URL is not set (the Image Store path). Secrets are masked first. */
+function readBlobSpec(read, names, reporter, options = {}) {
+    const sasText = read(SETTING.BlobSas);
+    maskSecret(reporter, sasText);
+    const urlText = read(SETTING.BlobContainerUrl).trim();
+    const blobNameText = read(SETTING.BlobName).trim();
+    const deleteText = read(SETTING.DeleteBlob).trim();
+    if (urlText === '') {
+        const stray = [sasText.trim() !== '' && names.BlobSas, blobNameText !== '' && names.BlobName, /^true$/i.test(deleteText) && names.DeleteBlob].filter(Boolean);
+        if (stray.length > 0)
+            throw new SettingError(`${stray.map(s => `'${s}'`).join(', ')} need${stray.length === 1 ? 's' : ''} '${names.BlobContainerUrl}'.`);
+        return undefined;
+    }
+    const deleteBlob = blob_settings_parseBoolean(names.DeleteBlob, deleteText);
+    let location;
+    let sas;
+    try {
+        location = (0,blob_location/* parseContainerUrl */.cp)(names.BlobContainerUrl, urlText, testBlobOrigin(options.testOrigin));
+        if (sasText.trim() !== '') {
+            sas = parseSas(names.BlobSas, sasText, [
+                { letter: 'r', why: 'the cluster downloads the .sfpkg with it, and a re-run reads the blob to reuse it' },
+                { letter: 'w', why: 'to upload the .sfpkg' },
+                ...(deleteBlob ? [{ letter: 'd', why: `'${names.DeleteBlob}: true'` }] : [])
+            ]);
+            maskSecret(reporter, sas.signature);
+            maskSecret(reporter, encodeURIComponent(sas.signature));
+        }
+    }
+    catch (err) {
+        if (err instanceof blob_location/* BlobLocationError */.bX || err instanceof SasError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+    if (sas === undefined && (read(SETTING.AzureClientId).trim() === '' || read(SETTING.AzureTenantId).trim() === '')) {
+        const by = options.federatedCredential === undefined ? `'${names.AzureClientSecret}'` : `'${names.AzureClientSecret}' or ${options.federatedCredential}`;
+        throw new SettingError(`'${names.BlobContainerUrl}' needs credentials: '${names.BlobSas}' (a container SAS, as a secret), or '${names.AzureClientId}' and '${names.AzureTenantId}' (a service principal with the 'Storage Blob Data Contributor' role on the container, by ${by}).`);
+    }
+    if (blobNameText !== '' && !blobNameText.toLowerCase().endsWith('.sfpkg')) {
+        throw new SettingError(`'${names.BlobName}' is '${blobNameText}': it must end in '.sfpkg', the only file name the cluster accepts for an ExternalStore provision.`);
+    }
+    if (blobNameText !== '' && /[\\?#%]|\.\.|^\/|\/\//.test(blobNameText)) {
+        throw new SettingError(`'${names.BlobName}' '${blobNameText}' must be a relative blob name without '\\', '?', '#', '%', '..' or empty segments.`);
+    }
+    return { location, sas, blobName: blobNameText === '' ? undefined : blobNameText, deleteBlob };
+}
+function testBlobOrigin(value) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    const url = new URL(text);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        throw new SettingError(`${TEST_BLOB_ORIGIN_VARIABLE} is for tests against a local Azurite: it must be a loopback origin, not '${url.origin}'.`);
+    }
+    return url.origin;
+}
+function blob_settings_parseBoolean(input, value) {
+    if (/^(true)$/i.test(value))
+        return true;
+    if (value === '' || /^(false)$/i.test(value))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/**
+ * The ExternalStore path is a provision: it turns `provision` on, and refuses what only the Image
+ * Store path can do.
+ */
+function checkBlobSettingsFit(deploy, pkg, upload, names) {
+    if (deploy.provision === false) {
+        throw new SettingError(`'${names.BlobContainerUrl}' provisions the package from Blob storage: it cannot be used with '${names.Provision}: false'.`);
+    }
+    deploy.provision = true;
+    if (pkg.diffPackage) {
+        throw new SettingError(`'${names.DiffPackage}' leaves parts out of an Image Store upload; an .sfpkg from '${names.BlobContainerUrl}' holds the whole package. Remove one of them.`);
+    }
+    if (upload.copyTo !== undefined || upload.cleanupPaths.length > 0) {
+        throw new SettingError(`'${names.CopyTo}' and '${names.CleanupPaths}' work in the Image Store, which '${names.BlobContainerUrl}' does not use: remove them.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/core/job.ts
 
 
@@ -51342,6 +52209,24 @@ function freezeJob(job) {
     for (const part of [job.cluster, job.cluster.security, job.source, job.upload, job.release, job.names])
         Object.freeze(part);
     return Object.freeze(job);
+}
+
+;// CONCATENATED MODULE: ./src/core/package-settings.ts
+
+function package_settings_parseBoolean(input, value) {
+    const v = value.trim();
+    if (['true', 'True', 'TRUE'].includes(v))
+        return true;
+    if (['false', 'False', 'FALSE', ''].includes(v))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/** `compress` and `diff-package`, by canonical name through `read`; messages name them by `names`. */
+function readPackageForm(read, names) {
+    return {
+        compress: package_settings_parseBoolean(names.Compress, read(SETTING.Compress)),
+        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(SETTING.DiffPackage))
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/core/release-settings.ts
@@ -51411,21 +52296,21 @@ function localFile(value, resolve) {
  * messages name a setting by `names`; local paths are made absolute with `resolve`.
  */
 function readReleaseSpec(read, names, reporter, resolve = p => external_node_path_.resolve(p)) {
-    const applicationNameText = read(settings_SETTING.ApplicationName).trim();
+    const applicationNameText = read(SETTING.ApplicationName).trim();
     const inputs = {
-        provision: optionalBoolean(names.Provision, read(settings_SETTING.Provision)),
-        keepPackage: optionalBoolean(names.KeepPackage, read(settings_SETTING.KeepPackage)) ?? false,
+        provision: optionalBoolean(names.Provision, read(SETTING.Provision)),
+        keepPackage: optionalBoolean(names.KeepPackage, read(SETTING.KeepPackage)) ?? false,
         applicationName: applicationNameText === '' ? undefined : parseApplicationName(names.ApplicationName, applicationNameText),
-        applicationParameterFile: localFile(read(settings_SETTING.ApplicationParameterFile), resolve),
-        applicationParameters: parseNameValueLines(names.ApplicationParameters, read(settings_SETTING.ApplicationParameters)),
-        publishProfile: localFile(read(settings_SETTING.PublishProfile), resolve),
-        upgradeMode: oneOf(names.UpgradeMode, read(settings_SETTING.UpgradeMode), UPGRADE_MODES),
-        failureAction: oneOf(names.FailureAction, read(settings_SETTING.FailureAction), FAILURE_ACTIONS),
-        upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(settings_SETTING.UpgradeSettings)),
-        deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(settings_SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
-        unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(settings_SETTING.UnprovisionOldVersions)) ?? false,
-        allowDowngrade: optionalBoolean(names.AllowDowngrade, read(settings_SETTING.AllowDowngrade)) ?? false,
-        omittedParameters: oneOf(names.OmittedParameters, read(settings_SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
+        applicationParameterFile: localFile(read(SETTING.ApplicationParameterFile), resolve),
+        applicationParameters: parseNameValueLines(names.ApplicationParameters, read(SETTING.ApplicationParameters)),
+        publishProfile: localFile(read(SETTING.PublishProfile), resolve),
+        upgradeMode: oneOf(names.UpgradeMode, read(SETTING.UpgradeMode), UPGRADE_MODES),
+        failureAction: oneOf(names.FailureAction, read(SETTING.FailureAction), FAILURE_ACTIONS),
+        upgradeSettings: parseUpgradeSettings(names.UpgradeSettings, read(SETTING.UpgradeSettings)),
+        deployTimeoutSeconds: parseSeconds(names.DeployTimeout, read(SETTING.DeployTimeout) || String(DEFAULT_DEPLOY_TIMEOUT_SECONDS)),
+        unprovisionOldVersions: optionalBoolean(names.UnprovisionOldVersions, read(SETTING.UnprovisionOldVersions)) ?? false,
+        allowDowngrade: optionalBoolean(names.AllowDowngrade, read(SETTING.AllowDowngrade)) ?? false,
+        omittedParameters: oneOf(names.OmittedParameters, read(SETTING.OmittedParameters), OMITTED_PARAMETERS_MODES) ?? 'refuse'
     };
     if (inputs.provision === false && wantsApplication(inputs)) {
         throw new SettingError(`'${names.Provision}' is false, but an application input is set: an application can only be created or upgraded to a provisioned type, so remove '${names.Provision}: false' (it is implied).`);
@@ -51437,6 +52322,98 @@ function readReleaseSpec(read, names, reporter, resolve = p => external_node_pat
         reporter.info(`'${names.KeepPackage}' has no effect without provisioning: the package is always kept after a plain upload.`);
     }
     return inputs;
+}
+
+;// CONCATENATED MODULE: ./src/core/version-settings.ts
+
+/** By canonical name through `read`; messages name the settings by `names`. */
+function readVersionStamp(read, names) {
+    const mode = read(SETTING.VersionStamp).trim();
+    if (mode !== '' && mode !== 'none' && mode !== 'content') {
+        throw new SettingError(`'${names.VersionStamp}' must be 'none' or 'content', not '${mode}'.`);
+    }
+    const ignore = read(SETTING.VersionStampIgnore)
+        .split(/\r?\n/)
+        .map(l => l.trim())
+        .filter(l => l !== '');
+    for (const pattern of ignore) {
+        if (pattern.startsWith('!') || pattern.split(/[\\/]/).includes('..') || pattern.startsWith('/')) {
+            throw new SettingError(`'${names.VersionStampIgnore}' pattern '${pattern}' must be a glob relative to '${names.PackagePath}' with no '!', leading '/' or '..' (for example '**/*.pdb').`);
+        }
+    }
+    if (ignore.length > 0 && mode !== 'content') {
+        throw new SettingError(`'${names.VersionStampIgnore}' is given but '${names.VersionStamp}' is not 'content': set it to 'content' or remove '${names.VersionStampIgnore}'.`);
+    }
+    return { versionStamp: mode === 'content' ? 'content' : 'none', versionStampIgnore: ignore };
+}
+
+;// CONCATENATED MODULE: ./src/core/read-job.ts
+// A front door's settings as the core's job: read through the shared readers, validated once,
+// frozen. Both front doors build their job here: the action from its inputs, the CLI from its
+// flags, SFU_* variables and plan file.
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads every setting by canonical name through `read` ('' when unset) and builds the job; errors
+ * name settings by `names`; secrets are masked through `reporter` before anything else.
+ */
+function readReleaseJob(read, names, reporter, context = {}) {
+    const federatedCredential = context.federatedCredential?.name;
+    maskSecret(reporter, read(SETTING.BlobSas));
+    // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
+    const arm = readArmSpec(read, names, { testOrigin: context.testArmOrigin, federatedCredential });
+    const settings = upload_settings_readUploadSettings(read, names, reporter, { withoutGateway: arm !== undefined, federatedCredential });
+    const release = readReleaseSpec(read, names, reporter, context.resolve ?? (p => external_node_path_.resolve(p)));
+    const form = readPackageForm(read, names);
+    const versions = readVersionStamp(read, names);
+    const blob = readBlobSpec(read, names, reporter, { testOrigin: context.testBlobOrigin, federatedCredential });
+    if (blob)
+        checkBlobSettingsFit(release, form, settings, names);
+    return freezeJob({
+        cluster: {
+            endpoint: settings.clusterEndpoint,
+            security: { ...settings.security, federatedToken: context.federatedToken, federatedCredential: context.federatedCredential },
+            timeoutSeconds: settings.timeoutSeconds,
+            retries: settings.retries,
+            apiVersion: settings.apiVersion,
+            concurrency: settings.concurrency,
+            expectContinue: context.expectContinue ?? 'first-request',
+            firstAnswerTimeoutMs: context.firstAnswerTimeoutMs
+        },
+        source: { path: settings.packagePath, include: settings.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
+        upload: {
+            imageStorePath: settings.imageStorePath,
+            overwrite: settings.overwrite,
+            chunkSize: settings.chunkSize,
+            concurrency: settings.concurrency,
+            copyTo: settings.copyTo,
+            cleanupPaths: settings.cleanupPaths,
+            dryRun: settings.dryRun
+        },
+        release,
+        names,
+        ...(blob ? { blob } : {}),
+        ...(arm ? { arm } : {})
+    });
+}
+/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
+function expectContinueMode(value) {
+    if (value === 'always' || value === 'never' || value === 'first-request')
+        return value;
+    return 'first-request';
+}
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value) {
+    const ms = Number(value);
+    return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -51455,30 +52432,13 @@ function readReleaseSpec(read, names, reporter, resolve = p => external_node_pat
 const ACTION_SETTING_NAMES = settingNames(name => name);
 /** Masks a secret in the runner's log, and each of its lines. */
 function inputs_maskSecret(value) {
-    maskSecret({ setSecret: v => setSecret(v) }, value);
+    maskWith({ setSecret: v => core.setSecret(v) }, value);
 }
 /** The inputs by key: the core's setting names, which are the action's input names. */
-const Input = settings_SETTING;
+const Input = SETTING;
 /** Reads the inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-function getInputs(read = name => getInput(name), options = {}) {
-    return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => setSecret(v) }, options);
-}
-
-;// CONCATENATED MODULE: ./src/action/deploy-inputs.ts
-// The release inputs: their names, and reading them through `core.getInput`. Parsing and
-// validation live in src/core/release-settings.ts.
-
-
-
-
-
-
-
-/** The inputs by key: the core's setting names, which are the action's input names. */
-const DeployInput = (/* unused pure expression or super */ null && (SETTING));
-/** Reads the release inputs through `core.getInput`: what the runner passes as `INPUT_<NAME>`. */
-function getDeployInputs(read = name => getInput(name), resolve = p => external_node_path_.resolve(p)) {
-    return readReleaseSpec(read, ACTION_SETTING_NAMES, { info: line => info(line) }, resolve);
+function getInputs(read = name => core.getInput(name), options = {}) {
+    return readUploadSettings(read, ACTION_SETTING_NAMES, { setSecret: v => core.setSecret(v) }, options);
 }
 
 ;// CONCATENATED MODULE: ./src/action/github-oidc.ts
@@ -51488,271 +52448,43 @@ function getDeployInputs(read = name => getInput(name), resolve = p => external_
 
 /** The audience Azure AD expects of a federated GitHub token. */
 const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
-async function githubOidcToken() {
-    try {
-        return await getIDToken(GITHUB_OIDC_AUDIENCE);
-    }
-    catch (err) {
-        throw new AadConfigurationError(`No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${err.message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/core/package-settings.ts
-
-function package_settings_parseBoolean(input, value) {
-    const v = value.trim();
-    if (['true', 'True', 'TRUE'].includes(v))
-        return true;
-    if (['false', 'False', 'FALSE', ''].includes(v))
-        return false;
-    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-/** `compress` and `diff-package`, by canonical name through `read`; messages name them by `names`. */
-function readPackageForm(read, names) {
-    return {
-        compress: package_settings_parseBoolean(names.Compress, read(settings_SETTING.Compress)),
-        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(settings_SETTING.DiffPackage))
+/** A token is asked for again this long before its `exp`, or this long after it came when it has none. */
+const REUSE_MARGIN_MS = 60_000;
+/**
+ * One federated token for the whole run: every Azure AD token (cluster, Storage, ARM) is exchanged
+ * for it, and msal asks for the assertion on each acquisition. Asked for again near its expiry only.
+ */
+function githubOidcTokenSource(fetchToken = audience => getIDToken(audience), now = Date.now) {
+    let cached;
+    return async () => {
+        if (cached !== undefined && now() < cached.reuseUntil)
+            return cached.token;
+        let token;
+        try {
+            token = await fetchToken(GITHUB_OIDC_AUDIENCE);
+        }
+        catch (err) {
+            throw new AadConfigurationError(`No '${Input.AzureClientSecret}' was given, and GitHub's OIDC token could not be had (${err.message}): give the job 'permissions: id-token: write', or set '${Input.AzureClientSecret}'.`);
+        }
+        const expiresAt = jwtExpiry(token);
+        cached = { token, reuseUntil: expiresAt === undefined ? now() + REUSE_MARGIN_MS : expiresAt - REUSE_MARGIN_MS };
+        return token;
     };
 }
-
-;// CONCATENATED MODULE: ./src/action/package-inputs.ts
-// Inputs of the package's form (compressed and diff packages): their names, and reading them through
-// `core.getInput`. Parsing lives in src/core/package-settings.ts.
-
-
-
-const PackageInput = {
-    Compress: 'compress',
-    DiffPackage: 'diff-package'
-};
-/** The publish profile's `CopyPackageParameters CompressPackage="true"` also turns compress on (in the core). */
-function getPackageInputs(read = name => getInput(name)) {
-    return readPackageForm(read, ACTION_SETTING_NAMES);
-}
-
-;// CONCATENATED MODULE: ./src/core/version-settings.ts
-
-/** By canonical name through `read`; messages name the settings by `names`. */
-function readVersionStamp(read, names) {
-    const mode = read(settings_SETTING.VersionStamp).trim();
-    if (mode !== '' && mode !== 'none' && mode !== 'content') {
-        throw new SettingError(`'${names.VersionStamp}' must be 'none' or 'content', not '${mode}'.`);
-    }
-    const ignore = read(settings_SETTING.VersionStampIgnore)
-        .split(/\r?\n/)
-        .map(l => l.trim())
-        .filter(l => l !== '');
-    for (const pattern of ignore) {
-        if (pattern.startsWith('!') || pattern.split(/[\\/]/).includes('..') || pattern.startsWith('/')) {
-            throw new SettingError(`'${names.VersionStampIgnore}' pattern '${pattern}' must be a glob relative to '${names.PackagePath}' with no '!', leading '/' or '..' (for example '**/*.pdb').`);
-        }
-    }
-    if (ignore.length > 0 && mode !== 'content') {
-        throw new SettingError(`'${names.VersionStampIgnore}' is given but '${names.VersionStamp}' is not 'content': set it to 'content' or remove '${names.VersionStampIgnore}'.`);
-    }
-    return { versionStamp: mode === 'content' ? 'content' : 'none', versionStampIgnore: ignore };
-}
-
-;// CONCATENATED MODULE: ./src/action/version-inputs.ts
-// Inputs of versions that follow the content, through `core.getInput`; parsing lives in
-// src/core/version-settings.ts.
-
-
-
-const VersionOutput = {
-    ChangedPackages: 'changed-packages'
-};
-function getVersionStampInputs(read = name => getInput(name)) {
-    return readVersionStamp(read, ACTION_SETTING_NAMES);
-}
-
-// EXTERNAL MODULE: ./src/azure/blob-location.ts
-var blob_location = __nccwpck_require__(3494);
-;// CONCATENATED MODULE: ./src/azure/sas.ts
-// A shared access signature given by the user: what it allows and until when, read offline from its
-// own fields (`sp`, `se`, `sr`/`srt`, `sig`) so that a SAS that cannot work is refused before any request.
-class SasError extends Error {
-    name = 'SasError';
-}
-/** `needed`: permission letters (`r` read, `c` create, `w` write, `d` delete). */
-function parseSas(input, text, needed, now = new Date()) {
-    const query = text.trim().replace(/^\?/, '');
-    const params = new URLSearchParams(query);
-    const signature = params.get('sig');
-    const permissions = params.get('sp');
-    if (!signature || !permissions) {
-        throw new SasError(`'${input}' is not a shared access signature: it lacks '${!signature ? 'sig' : 'sp'}'. Give the SAS token (the query string 'sv=…&sp=…&sig=…').`);
-    }
-    const resource = params.get('sr');
-    const accountResources = params.get('srt');
-    if (resource !== null && resource !== 'c') {
-        throw new SasError(`'${input}' is a SAS for ${resource === 'b' ? 'one blob' : `the resource '${resource}'`}: give a container SAS (sr=c) or an account SAS.`);
-    }
-    if (accountResources !== null && !accountResources.includes('o')) {
-        throw new SasError(`'${input}' is an account SAS without object access (srt=${accountResources}): it needs 'o' in srt.`);
-    }
-    const missing = needed.filter(n => !permissions.includes(n.letter));
-    if (missing.length > 0) {
-        throw new SasError(`'${input}' lacks the permission${missing.length > 1 ? 's' : ''} ${missing.map(m => `'${m.letter}' (${m.why})`).join(', ')}: its permissions are '${permissions}'. Create a SAS with sp=${[...new Set([...permissions, ...needed.map(n => n.letter)])].join('')}.`);
-    }
-    const se = params.get('se');
-    const expiresOn = se ? new Date(se) : undefined;
-    if (expiresOn !== undefined && Number.isNaN(expiresOn.getTime()))
-        throw new SasError(`'${input}' has an expiry (se) that is not a date.`);
-    if (expiresOn !== undefined && expiresOn.getTime() <= now.getTime()) {
-        throw new SasError(`'${input}' expired at ${expiresOn.toISOString()}: create a new SAS.`);
-    }
-    return { query, signature, permissions, expiresOn };
-}
-
-;// CONCATENATED MODULE: ./src/action/blob-inputs.ts
-// Inputs of the ExternalStore path: provision from an `.sfpkg` in Blob storage instead
-// of the Image Store. Read and checked offline, before any request.
-
-
-
-
-const BlobInput = {
-    ContainerUrl: 'blob-container-url',
-    Sas: 'blob-sas',
-    BlobName: 'blob-name',
-    DeleteBlob: 'delete-blob'
-};
-/**
- * Test-only (docs/development.md): one loopback origin (Azurite's) the container URL may use
- * besides Azure Storage's hosts. Never a plain input: an input could send a secret anywhere.
- */
-const TEST_BLOB_ORIGIN_VARIABLE = 'SFU_TEST_BLOB_ORIGIN';
-/** Undefined when `blob-container-url` is not set (the Image Store path). */
-function getBlobInputs(read = name => getInput(name), env = process.env) {
-    const sasText = read(BlobInput.Sas);
-    inputs_maskSecret(sasText);
-    const urlText = read(BlobInput.ContainerUrl).trim();
-    const blobNameText = read(BlobInput.BlobName).trim();
-    const deleteText = read(BlobInput.DeleteBlob).trim();
-    if (urlText === '') {
-        const stray = [
-            sasText.trim() !== '' && BlobInput.Sas,
-            blobNameText !== '' && BlobInput.BlobName,
-            /^true$/i.test(deleteText) && BlobInput.DeleteBlob
-        ].filter(Boolean);
-        if (stray.length > 0)
-            throw new SettingError(`${stray.map(s => `'${s}'`).join(', ')} need${stray.length === 1 ? 's' : ''} '${BlobInput.ContainerUrl}'.`);
-        return undefined;
-    }
-    const deleteBlob = blob_inputs_parseBoolean(BlobInput.DeleteBlob, deleteText);
-    let location;
-    let sas;
+/** The `exp` of a JWT in milliseconds, or undefined when it cannot be read (the token is then kept briefly). */
+function jwtExpiry(token) {
     try {
-        location = (0,blob_location/* parseContainerUrl */.cp)(BlobInput.ContainerUrl, urlText, testOrigin(env));
-        if (sasText.trim() !== '') {
-            sas = parseSas(BlobInput.Sas, sasText, [
-                { letter: 'r', why: 'the cluster downloads the .sfpkg with it, and a re-run reads the blob to reuse it' },
-                { letter: 'w', why: 'to upload the .sfpkg' },
-                ...(deleteBlob ? [{ letter: 'd', why: `'${BlobInput.DeleteBlob}: true'` }] : [])
-            ]);
-            inputs_maskSecret(sas.signature);
-            inputs_maskSecret(encodeURIComponent(sas.signature));
-        }
+        const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
     }
-    catch (err) {
-        if (err instanceof blob_location/* BlobLocationError */.bX || err instanceof SasError)
-            throw new SettingError(err.message);
-        throw err;
-    }
-    if (sas === undefined && (read(Input.AzureClientId).trim() === '' || read(Input.AzureTenantId).trim() === '')) {
-        throw new SettingError(`'${BlobInput.ContainerUrl}' needs credentials: '${BlobInput.Sas}' (a container SAS, as a secret), or '${Input.AzureClientId}' and '${Input.AzureTenantId}' (a service principal with the 'Storage Blob Data Contributor' role on the container, by '${Input.AzureClientSecret}' or GitHub OIDC).`);
-    }
-    if (blobNameText !== '' && !blobNameText.toLowerCase().endsWith('.sfpkg')) {
-        throw new SettingError(`'${BlobInput.BlobName}' is '${blobNameText}': it must end in '.sfpkg', the only file name the cluster accepts for an ExternalStore provision.`);
-    }
-    if (blobNameText !== '' && /[\\?#%]|\.\.|^\/|\/\//.test(blobNameText)) {
-        throw new SettingError(`'${BlobInput.BlobName}' '${blobNameText}' must be a relative blob name without '\\', '?', '#', '%', '..' or empty segments.`);
-    }
-    return { location, sas, blobName: blobNameText === '' ? undefined : blobNameText, deleteBlob };
-}
-function testOrigin(env) {
-    const value = env[TEST_BLOB_ORIGIN_VARIABLE]?.trim();
-    if (!value)
-        return undefined;
-    const url = new URL(value);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-        throw new SettingError(`${TEST_BLOB_ORIGIN_VARIABLE} is for tests against a local Azurite: it must be a loopback origin, not '${url.origin}'.`);
-    }
-    return url.origin;
-}
-function blob_inputs_parseBoolean(input, value) {
-    if (/^(true)$/i.test(value))
-        return true;
-    if (value === '' || /^(false)$/i.test(value))
-        return false;
-    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
-}
-/**
- * The ExternalStore path is a provision: it turns `provision` on, and refuses what only the Image
- * Store path can do.
- */
-function checkBlobInputsFit(deploy, pkg, upload) {
-    if (deploy.provision === false) {
-        throw new SettingError(`'${BlobInput.ContainerUrl}' provisions the package from Blob storage: it cannot be used with 'provision: false'.`);
-    }
-    deploy.provision = true;
-    if (pkg.diffPackage) {
-        throw new SettingError(`'diff-package' leaves parts out of an Image Store upload; an .sfpkg from '${BlobInput.ContainerUrl}' holds the whole package. Remove one of them.`);
-    }
-    if (upload.copyTo !== undefined || upload.cleanupPaths.length > 0) {
-        throw new SettingError(`'copy-to' and 'cleanup-paths' work in the Image Store, which '${BlobInput.ContainerUrl}' does not use: remove them.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/action/arm-inputs.ts
-// Inputs of the ARM path: a managed cluster's resource id and the ARM endpoint, checked offline
-// before any request. The release then goes through ARM, with the package staged in Blob storage.
-
-
-
-
-const ArmInput = {
-    ManagedClusterResourceId: 'managed-cluster-resource-id',
-    ArmEndpoint: 'arm-endpoint'
-};
-/** Test-only (docs/development.md): the emulator's loopback origin, accepted as `arm-endpoint`. */
-const TEST_ARM_ORIGIN_VARIABLE = 'SFU_TEST_ARM_ORIGIN';
-/** Undefined when `managed-cluster-resource-id` is not set (the gateway path). */
-function getArmInputs(read = name => getInput(name), env = process.env) {
-    const idText = read(ArmInput.ManagedClusterResourceId).trim();
-    const endpointText = read(ArmInput.ArmEndpoint).trim();
-    if (idText === '') {
-        if (endpointText !== '')
-            throw new SettingError(`'${ArmInput.ArmEndpoint}' needs '${ArmInput.ManagedClusterResourceId}'.`);
+    catch {
         return undefined;
     }
-    let spec;
-    try {
-        const cluster = parseManagedClusterId(ArmInput.ManagedClusterResourceId, idText);
-        spec = { cluster, endpoint: parseArmEndpoint(ArmInput.ArmEndpoint, endpointText, testArmOrigin(env[TEST_ARM_ORIGIN_VARIABLE])) };
-    }
-    catch (err) {
-        if (err instanceof ArmTargetError)
-            throw new SettingError(err.message);
-        throw err;
-    }
-    if (read(BlobInput.ContainerUrl).trim() === '') {
-        throw new SettingError(`'${ArmInput.ManagedClusterResourceId}' needs '${BlobInput.ContainerUrl}': ARM provisions the application type version from an .sfpkg in Blob storage.`);
-    }
-    if (read(Input.AzureClientId).trim() === '' || read(Input.AzureTenantId).trim() === '') {
-        throw new SettingError(`'${ArmInput.ManagedClusterResourceId}' needs '${Input.AzureClientId}' and '${Input.AzureTenantId}' (with '${Input.AzureClientSecret}', or GitHub OIDC): a service principal that may write the managed cluster's applications (such as Contributor on it).`);
-    }
-    for (const name of [Input.ClusterEndpoint, Input.AadToken, Input.ClientCertificate, Input.CopyTo, Input.CleanupPaths]) {
-        if (read(name).trim() !== '') {
-            throw new SettingError(`'${name}' does not apply to a release through ARM ('${ArmInput.ManagedClusterResourceId}'), which does not use the cluster's gateway: remove it.`);
-        }
-    }
-    return Object.freeze(spec);
 }
 
 ;// CONCATENATED MODULE: ./src/action/release-job.ts
-// The action's inputs as the core's job: read and validated once, then frozen.
+// The action's inputs as the core's job: read through the core's shared readers (the same as the
+// CLI's), validated once, then frozen.
 
 
 
@@ -51760,59 +52492,24 @@ function getArmInputs(read = name => getInput(name), env = process.env) {
 
 
 
-
-
-
-function readReleaseJob(read = name => getInput(name), env = process.env) {
-    // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
-    const arm = getArmInputs(read, env);
-    const inputs = getInputs(read, { withoutGateway: arm !== undefined });
-    const release = getDeployInputs(read);
-    const form = getPackageInputs(read);
-    const versions = getVersionStampInputs(read);
-    const blob = getBlobInputs(read, env);
-    if (blob)
-        checkBlobInputsFit(release, form, inputs);
-    return freezeJob({
-        cluster: {
-            endpoint: inputs.clusterEndpoint,
-            security: { ...inputs.security, federatedToken: githubOidcToken },
-            timeoutSeconds: inputs.timeoutSeconds,
-            retries: inputs.retries,
-            apiVersion: inputs.apiVersion,
-            concurrency: inputs.concurrency,
-            expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
-            firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS)
+function release_job_readReleaseJob(read = name => getInput(name), env = process.env) {
+    const reporter = { setSecret: (v) => setSecret(v), info: (line) => info(line) };
+    return readReleaseJob(read, ACTION_SETTING_NAMES, reporter, {
+        federatedToken: githubOidcTokenSource(),
+        federatedCredential: {
+            name: 'GitHub OIDC',
+            howToGive: "GitHub OIDC with 'permissions: id-token: write'",
+            check: "the service principal's federated credential for this repository (and 'permissions: id-token: write')"
         },
-        source: { path: inputs.packagePath, include: inputs.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
-        upload: {
-            imageStorePath: inputs.imageStorePath,
-            overwrite: inputs.overwrite,
-            chunkSize: inputs.chunkSize,
-            concurrency: inputs.concurrency,
-            copyTo: inputs.copyTo,
-            cleanupPaths: inputs.cleanupPaths,
-            dryRun: inputs.dryRun
-        },
-        release,
-        names: ACTION_SETTING_NAMES,
-        blob,
-        ...(arm ? { arm } : {})
+        expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+        firstAnswerTimeoutMs: firstAnswerTimeoutOverride(env.SFU_FIRST_ANSWER_TIMEOUT_MS),
+        testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],
+        testArmOrigin: env[TEST_ARM_ORIGIN_VARIABLE]
     });
-}
-/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
-function firstAnswerTimeoutOverride(value) {
-    const ms = Number(value);
-    return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
-}
-/** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
-function expectContinueMode(value) {
-    if (value === 'always' || value === 'never' || value === 'first-request')
-        return value;
-    return 'first-request';
 }
 
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
+
 const Output = {
     ImageStorePath: 'image-store-path',
     FileCount: 'file-count',
@@ -51837,6 +52534,9 @@ const ReleaseOutput = {
     PreviousApplicationTypeVersion: 'previous-application-type-version',
     UpgradeState: 'upgrade-state',
     DeployDurationSeconds: 'deploy-duration-seconds'
+};
+const VersionOutput = {
+    ChangedPackages: 'changed-packages'
 };
 function defined(values) {
     return Object.fromEntries(Object.entries(values)
@@ -51874,6 +52574,15 @@ function outputs_releaseOutputs(r) {
         [ReleaseOutput.UpgradeState]: r.upgradeState,
         [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
     });
+}
+/**
+ * With `version-stamp: content`, once the stamped versions were compared with the cluster: the
+ * packages that changed, as JSON text (`[{"service","package","kind","version"}]`); else nothing.
+ */
+function versionOutputs(r) {
+    if (!r?.running)
+        return {};
+    return { [VersionOutput.ChangedPackages]: JSON.stringify(changedPackages(r.rows, r.running)) };
 }
 
 ;// CONCATENATED MODULE: ./src/action/release-report.ts
@@ -52258,10 +52967,9 @@ function timePhases(inner, now = Date.now) {
 
 /** `changed-packages`, once the stamped versions were compared with the cluster. */
 function writeVersionOutputs(r) {
-    if (!r?.running)
-        return;
     try {
-        setOutput(VersionOutput.ChangedPackages, JSON.stringify(changedPackages(r.rows, r.running)));
+        for (const [name, value] of Object.entries(versionOutputs(r)))
+            setOutput(name, value);
     }
     catch (err) {
         setFailed(`Could not write the step outputs to GITHUB_OUTPUT: ${err.message}`);
@@ -52326,7 +53034,7 @@ async function run() {
 async function release(signal, reporter) {
     let job;
     try {
-        job = readReleaseJob();
+        job = release_job_readReleaseJob();
     }
     catch (err) {
         const error = err instanceof Error ? err.message : String(err);

@@ -55,7 +55,11 @@ export class Gateway {
         if (anonymous.minApiVersion !== undefined) checkApiVersion(query, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
         return await anonymous.handle(ctx);
       }
-      if (this.parts.requiresClientCertificate && (req.socket as TLSSocket).authorized !== true) {
+      // A cluster secured with certificates and Azure AD admits either an admin client certificate
+      // or a token: Service Fabric Explorer signs in with one or the other.
+      const certified = this.parts.requiresClientCertificate && (req.socket as TLSSocket).authorized === true;
+      const tokenAccepted = this.parts.aad?.accepts(req.headers.authorization) === true;
+      if (this.parts.requiresClientCertificate && !certified && !tokenAccepted) {
         journal.countRequest('refused-certificate');
         throw FabricHttpError.clientCertificateRequired();
       }
@@ -63,7 +67,7 @@ export class Gateway {
       const route = this.parts.router.match(ctx.path);
       if (!route) throw FabricHttpError.invalidArg(`no route for ${method} ${url.pathname}`);
       if (!route.selfCounting) journal.countRequest(route.name);
-      if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization)) throw FabricHttpError.bearerTokenRequired();
+      if (this.parts.aad && !certified && !tokenAccepted) throw FabricHttpError.bearerTokenRequired();
       if (
         this.parts.faults.enabled &&
         route.injectFaults !== false &&

@@ -67,7 +67,9 @@ export class ImageStoreEmulator {
     };
     const gateway = new Gateway({
       // ARM is another service than the cluster's gateway: no client certificate, its own tokens.
-      anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)).addAll(options.arm && aad ? armRoutes(options.arm, aad, this.management) : []),
+      anonymous: new Router()
+        .addAll(anonymousRoutes(gatewayDeps))
+        .addAll(options.arm && aad ? armRoutes({ serverCertificate: options.tls?.cert, ...options.arm }, aad, this.management) : []),
       router: this.router,
       store: this.store,
       sessions: this.sessions,

@@ -89,6 +89,7 @@ describe('release through ARM to a managed cluster', () => {
     assert.equal(v1.outputs['provision-result'], 'provisioned');
     assert.equal(v1.outputs['application-result'], 'created');
     assert.equal(v1.outputs['upgrade-state'], undefined, 'a create is no upgrade');
+    assert.match(v1.summary, /Released<\/strong>: fabric:\/VotingArm created with VotingType 1\.0\.0/);
     assert.equal(v1.outputs['image-store-path'], undefined, 'the ARM path reported an Image Store destination it did not write');
     assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
     const visible = v1.stdout

@@ -169,7 +169,7 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
       [
         [...base, '--managed-cluster-resource-id', CLUSTER],
         { SFU_AZURE_CLIENT_ID: CLIENT.clientId, SFU_AZURE_TENANT_ID: TENANT, SFU_AZURE_CLIENT_SECRET: CLIENT.clientSecret },
-        /'--cluster-endpoint' does not apply to a release through ARM/
+        /'--cluster-endpoint' beside '--managed-cluster-resource-id' is the managed cluster's gateway, https:\/\/<fqdn>:19080, read to follow the upgrade; not 'http:/
       ],
       [
         ['release', '--package-path', v3, '--provision', '--arm-endpoint', 'https://management.azure.com'],

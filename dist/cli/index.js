@@ -28371,6 +28371,106 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3494:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Iz: () => (/* binding */ checkExternalStoreProvision),
+/* harmony export */   bX: () => (/* binding */ BlobLocationError),
+/* harmony export */   cp: () => (/* binding */ parseContainerUrl),
+/* harmony export */   sO: () => (/* binding */ sfpkgBlobName)
+/* harmony export */ });
+// Where the `.sfpkg` goes: a Blob container URL checked offline against Azure Storage's hosts, a
+// blob name that carries the type and version, and the SAS rules (permissions, expiry). Nothing
+// here sends a request.
+/** Blob endpoints of the Azure clouds (public, US Government, China); a private endpoint keeps these names. */
+const AZURE_BLOB_HOST_SUFFIXES = ['.blob.core.windows.net', '.blob.core.usgovcloudapi.net', '.blob.core.chinacloudapi.cn', '.blob.storage.azure.net'];
+class BlobLocationError extends Error {
+    name = 'BlobLocationError';
+}
+/**
+ * Checks the container URL offline: https, an Azure Storage blob host, one path segment (the
+ * container), no query (a SAS belongs in its secret input). `testOrigin` is the one origin the
+ * tests may add (SFU_TEST_BLOB_ORIGIN, loopback only, path-style as Azurite serves it).
+ */
+function parseContainerUrl(input, value, testOrigin) {
+    let url;
+    try {
+        url = new URL(value.trim());
+    }
+    catch {
+        throw new BlobLocationError(`'${input}' is not a URL: give the container's URL, such as 'https://myaccount.blob.core.windows.net/packages'.`);
+    }
+    if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+        throw new BlobLocationError(`'${input}' must be the container's URL alone, without a query, a fragment or credentials: give a SAS in its own secret input instead, so that it is masked.`);
+    }
+    const segments = url.pathname.split('/').filter(s => s !== '');
+    const isTest = testOrigin !== undefined && url.origin === testOrigin;
+    if (isTest) {
+        // Path-style, as Azurite serves it: /<account>/<container>.
+        if (segments.length !== 2)
+            throw new BlobLocationError(`'${input}' on the test endpoint must be '${testOrigin}/<account>/<container>'.`);
+        const [accountName, containerName] = segments;
+        checkContainerName(input, containerName);
+        return { containerUrl: `${url.origin}/${accountName}/${containerName}`, serviceUrl: `${url.origin}/${accountName}`, accountName, containerName };
+    }
+    const host = url.hostname.toLowerCase();
+    const suffix = AZURE_BLOB_HOST_SUFFIXES.find(s => host.endsWith(s) && host.length > s.length);
+    if (url.protocol !== 'https:' || suffix === undefined || url.port !== '') {
+        throw new BlobLocationError(`'${input}' must be an https:// Azure Storage blob endpoint (${AZURE_BLOB_HOST_SUFFIXES.map(s => `*${s}`).join(', ')}), not '${url.origin}': the action sends Azure credentials there.`);
+    }
+    if (segments.length !== 1) {
+        throw new BlobLocationError(`'${input}' must name one container, such as 'https://${host}/packages', not the path '${url.pathname}'.`);
+    }
+    const containerName = segments[0];
+    checkContainerName(input, containerName);
+    const accountName = host.slice(0, host.length - suffix.length).split('.')[0];
+    return { containerUrl: `https://${host}/${containerName}`, serviceUrl: `https://${host}`, accountName, containerName };
+}
+function checkContainerName(input, name) {
+    // Azure's rule: 3-63 characters, lower-case letters, digits and single hyphens, starting and ending with a letter or digit.
+    if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(name)) {
+        throw new BlobLocationError(`'${input}' names the container '${name}', which is not a valid container name (3-63 lower-case letters, digits and single hyphens).`);
+    }
+}
+const UNSAFE_NAME = /[\\?#%]|\.\.|^\/|\/$|\/\//;
+/**
+ * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`. The cluster only accepts a download
+ * URL whose file name ends in `.sfpkg`, and the type and version in the name make a re-run of the
+ * same version find its blob again.
+ */
+function sfpkgBlobName(typeName, typeVersion, prefix = '') {
+    const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${typeName}/${typeName}.${typeVersion}.sfpkg`;
+    if (UNSAFE_NAME.test(name) || name.length > 1024) {
+        throw new BlobLocationError(`The blob name '${name}' is not usable: the type name, version and prefix must not hold '\\', '?', '#', '%', '..' or empty segments.`);
+    }
+    return name;
+}
+/**
+ * The checks the runtime makes of an ExternalStore provision, made offline: an http(s) URL whose
+ * path ends in `.sfpkg`, and the type name and version the package's manifest declares.
+ */
+function checkExternalStoreProvision(downloadUrl, requested, manifest) {
+    let url;
+    try {
+        url = new URL(downloadUrl);
+    }
+    catch {
+        throw new BlobLocationError('The package download URL is not a URL.');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        throw new BlobLocationError(`The package download URL must be http(s), not ${url.protocol}.`);
+    if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
+        throw new BlobLocationError(`The package download URL's path '${url.pathname}' does not end in '.sfpkg': the cluster refuses any other file name for an ExternalStore provision.`);
+    }
+    if (requested.typeName !== manifest.typeName || requested.typeVersion !== manifest.typeVersion) {
+        throw new BlobLocationError(`The provision asks for ${requested.typeName} ${requested.typeVersion} but the package's ApplicationManifest.xml declares ${manifest.typeName} ${manifest.typeVersion}: the cluster requires them to match.`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 7280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -28380,7 +28480,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Dx: () => (/* binding */ writeDeterministicZip)
 });
 
-// UNUSED EXPORTS: ZIP_COMPRESSION_LEVEL, sortZipEntries
+// UNUSED EXPORTS: Lookahead, ZIP_COMPRESSION_LEVEL, sortZipEntries
 
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
@@ -28434,8 +28534,16 @@ const ZIP64_THRESHOLDS = { sizeOrOffset: MARK_32, entries: MARK_16 };
 const WHOLE_FILE_LIMIT = 1024 * 1024;
 /** Bytes of small files read and deflated ahead of the writer, per zip (memory bound). */
 const LOOKAHEAD_BYTES = 8 * 1024 * 1024;
-/** Small files in flight ahead of the writer, per zip: enough to keep libuv's four threads busy. */
-const LOOKAHEAD_FILES = 8;
+/**
+ * Small files being read and deflated at once, per zip: enough to keep libuv's four threads busy with
+ * one zip at a time (each file takes several trips to the thread pool: open, read, close, deflate).
+ */
+const LOOKAHEAD_FILES = 16;
+/**
+ * Small files deflated and waiting for the writer, at most: while the writer streams a large file,
+ * the files after it go on being deflated on the other threads, up to this many (and LOOKAHEAD_BYTES).
+ */
+const LOOKAHEAD_WAITING = 64;
 const STREAM_CHUNK = 512 * 1024;
 const deflateRaw = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
 /** Sorts by name with a plain code-unit comparison, the same on every platform and locale. */
@@ -28519,16 +28627,23 @@ async function writeDeterministicZip(entries, zipPath, options = {}) {
     }
 }
 /**
- * Reads and deflates the small files of a zip ahead of the writer, at most LOOKAHEAD_FILES and
- * LOOKAHEAD_BYTES at once (at least one), in the zip's order.
+ * Reads and deflates the small files of a zip ahead of the writer, in the zip's order: at most
+ * LOOKAHEAD_FILES at once, LOOKAHEAD_WAITING done and not yet written, and LOOKAHEAD_BYTES in all
+ * (at least one file).
  */
 class Lookahead {
     entries;
+    read;
     started = new Map();
     next = 0;
     bytesAhead = 0;
-    constructor(entries) {
+    /** Of `started`, those still being read or deflated. */
+    running = 0;
+    constructor(entries, 
+    /** Reads and deflates one small file (tests give their own). */
+    read = readAndDeflate) {
         this.entries = entries;
+        this.read = read;
         this.fill();
     }
     /** The deflated bytes of entry `i`, or undefined when it is a folder or a large file (the writer streams it). */
@@ -28552,10 +28667,17 @@ class Lookahead {
             const entry = this.entries[this.next];
             if (entry.localPath === undefined || entry.size > WHOLE_FILE_LIMIT)
                 continue;
-            if (this.started.size > 0 && (this.started.size >= LOOKAHEAD_FILES || this.bytesAhead + entry.size > LOOKAHEAD_BYTES))
+            const full = this.running >= LOOKAHEAD_FILES || this.started.size >= LOOKAHEAD_FILES + LOOKAHEAD_WAITING || this.bytesAhead + entry.size > LOOKAHEAD_BYTES;
+            if (this.started.size > 0 && full)
                 return;
-            const p = readAndDeflate(entry);
-            p.catch(() => undefined); // observed here; the writer awaits it in turn and sees the error
+            const p = this.read(entry);
+            // Observed here (the writer awaits it in turn and sees the error); a finished file makes room for the next.
+            const settled = () => {
+                this.running--;
+                this.fill();
+            };
+            p.then(settled, settled);
+            this.running++;
             this.started.set(this.next, p);
             this.bytesAhead += entry.size;
         }
@@ -28777,6 +28899,64 @@ function isSameOrBeneath(path, ancestor, comparison = EXACT) {
 /** Orders strings by UTF-16 code units: the same order on every platform and in every locale (not localeCompare). */
 function compareCodeUnits(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
+}
+
+
+/***/ }),
+
+/***/ 632:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   aM: () => (/* binding */ createWorkFolder),
+/* harmony export */   dk: () => (/* binding */ buildInWorkFolder),
+/* harmony export */   du: () => (/* binding */ temporaryBase)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+// A temporary folder a step builds its files in (the compressed copy, the stamped manifests, the
+// `.sfpkg`), removed by one dispose that any number of callers may await: each of them returns only
+// once the folder is gone. A build that fails removes the folder before its error goes on.
+
+
+
+/** The temporary folders' parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
+function temporaryBase(env = process.env) {
+    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir();
+}
+/**
+ * Creates `<tempBase>/<prefix>XXXXXX`. `beforeRemove` runs first on dispose (stop the work that
+ * writes into the folder and wait for it); its failure does not keep the folder.
+ */
+async function createWorkFolder(tempBase, prefix, beforeRemove) {
+    const folder = await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.mkdtemp(node_path__WEBPACK_IMPORTED_MODULE_2__.join(tempBase, prefix));
+    let removal;
+    const remove = async () => {
+        try {
+            await beforeRemove?.();
+        }
+        finally {
+            await node_fs__WEBPACK_IMPORTED_MODULE_0__.promises.rm(folder, { recursive: true, force: true });
+        }
+    };
+    return {
+        path: folder,
+        dispose: () => (removal ??= remove())
+    };
+}
+/** Runs `build`, which fills `folder`; when it fails, the folder is removed before the error goes on. */
+async function buildInWorkFolder(folder, build) {
+    try {
+        return await build();
+    }
+    catch (err) {
+        await folder.dispose();
+        throw err;
+    }
 }
 
 
@@ -36484,6 +36664,18 @@ const sanitize = (str, production = 'name', { replacement = '_', asciiOnly = fal
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
 /******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/create fake namespace object */
 /******/ (() => {
 /******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
@@ -36649,20 +36841,57 @@ const ManagementErrorCode = {
     InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
 };
 /**
+ * Characters an application name cannot hold. The runtime's NamingUri reserves `$ + | ~` (`~` would
+ * also make the id ambiguous: it stands for `/`); `?` and `#` would start a query or a fragment; and
+ * the runtime's own REST client refuses `[ ] < > \ ^ %` as well. [undoc] The gateway unescapes the
+ * route it is given, so a `%` cannot be carried unambiguously (`%41` could reach the cluster as `A`):
+ * it is refused with the rest, as are control characters, rather than encoded.
+ */
+const RESERVED_IN_NAMES = '$+|~?#[]<>\\^%';
+/**
  * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
- * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
- * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
- * or `#` (a query or fragment is not part of an application name).
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, none of the
+ * characters of RESERVED_IN_NAMES and no control character.
  */
 function applicationNameProblem(name) {
     if (!/^fabric:\/[^/]/.test(name))
         return "it must start with 'fabric:/' followed by a name";
     if (name.includes('//') || name.endsWith('/'))
         return "it must not have an empty segment ('//') or end with '/'";
-    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
+    const rest = [...name.slice('fabric:/'.length)];
+    const reserved = rest.find(c => RESERVED_IN_NAMES.includes(c));
     if (reserved)
         return `'${reserved}' is reserved in Service Fabric names`;
+    const control = rest.find(isControlCharacter);
+    if (control)
+        return `it holds the control character ${codePoint(control)}`;
     return undefined;
+}
+/**
+ * Why a text cannot be an application type name or version, or undefined. Both travel in the
+ * management routes (`/ApplicationTypes/{name}`, `ApplicationTypeVersion=`) and name folders and
+ * files in the cluster's own store. [undoc] Refused here: a `%` (the gateway unescapes: see
+ * RESERVED_IN_NAMES), the characters a Windows cluster cannot put in a file name (`< > : " | ? * \ /`),
+ * `#`, control characters, and the names `.` and `$` (a URL's "this folder", and the gateway's
+ * separator between a resource and its action). The caller checks path separators, `..` and
+ * surrounding spaces.
+ */
+function applicationTypeNameProblem(value) {
+    if (value === '.' || value === '$')
+        return `is '${value}', which the gateway reads as part of the route`;
+    const bad = [...value].find(c => '%<>:"|?*#'.includes(c) || isControlCharacter(c));
+    if (bad === undefined)
+        return undefined;
+    if (isControlCharacter(bad))
+        return `contains the control character ${codePoint(bad)}`;
+    return bad === '%' ? "contains '%', which the gateway reads as the start of an escape" : `contains '${bad}', which the cluster cannot carry in a type name`;
+}
+function isControlCharacter(c) {
+    const code = c.codePointAt(0);
+    return code < 0x20 || (code >= 0x7f && code < 0xa0);
+}
+function codePoint(c) {
+    return `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 }
 /** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
 function applicationIdOf(name) {
@@ -36717,7 +36946,13 @@ const SETTING = {
     DeployTimeout: 'deploy-timeout',
     UnprovisionOldVersions: 'unprovision-old-versions',
     AllowDowngrade: 'allow-downgrade',
-    OmittedParameters: 'omitted-parameters'
+    OmittedParameters: 'omitted-parameters',
+    BlobContainerUrl: 'blob-container-url',
+    BlobSas: 'blob-sas',
+    BlobName: 'blob-name',
+    DeleteBlob: 'delete-blob',
+    ManagedClusterResourceId: 'managed-cluster-resource-id',
+    ArmEndpoint: 'arm-endpoint'
 };
 /** The names a front door uses: each canonical name passed through `format` (e.g. `n => '--' + n`). */
 function settingNames(format) {
@@ -36775,7 +37010,705 @@ function freezeJob(job) {
     return Object.freeze(job);
 }
 
+;// CONCATENATED MODULE: ./src/azure/arm-target.ts
+// The managed cluster as an ARM resource: its resource id and the ARM endpoint,
+// checked offline before any request, and the URLs of the resources the release writes.
+// Nothing here sends a request.
+/** The stable api-version of Microsoft.ServiceFabric/managedClusters the client speaks. */
+const ARM_API_VERSION = '2024-04-01';
+/** ARM's endpoints in the Azure clouds (public, US Government, China). */
+const ARM_HOSTS = ['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn'];
+const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
+class ArmTargetError extends Error {
+    name = 'ArmTargetError';
+}
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Azure's rule for resource group names: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.
+const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
+// A managed cluster's name: 4-23 letters, digits and hyphens, starting with a letter, not ending in a hyphen.
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{2,21}[a-zA-Z0-9]$/;
+/**
+ * Parses the managed cluster's resource id. ARM treats the segment names and the provider
+ * case-insensitively; the id is rebuilt in ARM's canonical casing so that the URLs the action
+ * writes never depend on how the user typed it.
+ */
+function parseManagedClusterId(input, value) {
+    const example = `'/subscriptions/<subscription guid>/resourceGroups/<group>/providers/Microsoft.ServiceFabric/managedClusters/<cluster>'`;
+    const text = value.trim();
+    if (/[?#\\%]|\/\//.test(text) || !text.startsWith('/')) {
+        throw new ArmTargetError(`'${input}' must be the managed cluster's resource id, such as ${example}, not '${text}'.`);
+    }
+    const s = text.replace(/\/$/, '').split('/').slice(1);
+    const named = (i, name) => s[i]?.toLowerCase() === name.toLowerCase();
+    if (s.length !== 8 ||
+        !named(0, 'subscriptions') ||
+        !named(2, 'resourceGroups') ||
+        !named(4, 'providers') ||
+        !named(5, 'Microsoft.ServiceFabric') ||
+        !named(6, 'managedClusters')) {
+        const hint = named(6, 'clusters') ? ' (Microsoft.ServiceFabric/clusters is a classic cluster: release to it through its gateway instead)' : '';
+        throw new ArmTargetError(`'${input}' must be a managed cluster's resource id, such as ${example}${hint}, not '${text}'.`);
+    }
+    const [subscriptionId, resourceGroup, clusterName] = [s[1], s[3], s[7]];
+    if (!GUID.test(subscriptionId))
+        throw new ArmTargetError(`'${input}' names the subscription '${subscriptionId}', which is not a subscription id (a GUID).`);
+    if (!RESOURCE_GROUP.test(resourceGroup))
+        throw new ArmTargetError(`'${input}' names the resource group '${resourceGroup}', which is not a valid resource group name.`);
+    if (!CLUSTER_NAME.test(clusterName)) {
+        throw new ArmTargetError(`'${input}' names the cluster '${clusterName}', which is not a valid managed cluster name (4-23 letters, digits and hyphens, starting with a letter).`);
+    }
+    const id = `/subscriptions/${subscriptionId.toLowerCase()}/resourceGroups/${resourceGroup}/providers/Microsoft.ServiceFabric/managedClusters/${clusterName}`;
+    return { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, clusterName, id };
+}
+/**
+ * The ARM endpoint: https and one of Azure's ARM hosts, because the action sends its Azure AD token
+ * there. `testOrigin` is the one origin the tests may add (SFU_TEST_ARM_ORIGIN, loopback only).
+ */
+function parseArmEndpoint(input, value, testOrigin) {
+    const text = value.trim() === '' ? DEFAULT_ARM_ENDPOINT : value.trim();
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new ArmTargetError(`'${input}' is not a URL: give the ARM endpoint of the cluster's cloud, such as '${DEFAULT_ARM_ENDPOINT}'.`);
+    }
+    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
+        throw new ArmTargetError(`'${input}' must be the ARM endpoint alone, such as '${DEFAULT_ARM_ENDPOINT}', without a path, query or credentials.`);
+    }
+    if (testOrigin !== undefined && url.origin === testOrigin)
+        return url.origin;
+    if (url.protocol !== 'https:' || url.port !== '' || !ARM_HOSTS.includes(url.hostname.toLowerCase())) {
+        throw new ArmTargetError(`'${input}' must be one of Azure's ARM endpoints (${ARM_HOSTS.map(h => `https://${h}`).join(', ')}), not '${url.origin}': the action sends its Azure AD token there.`);
+    }
+    return `https://${url.hostname.toLowerCase()}`;
+}
+/** A test origin for ARM (the emulator): loopback http(s) only, else refused. */
+function testArmOrigin(value) {
+    if (value === undefined || value.trim() === '')
+        return undefined;
+    const url = new URL(value.trim());
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        throw new ArmTargetError(`SFU_TEST_ARM_ORIGIN must be a loopback origin (the emulator), not '${url.origin}'.`);
+    }
+    return url.origin;
+}
+/**
+ * The resource the Azure AD token for ARM is asked for (scope `<resource>/.default`): the endpoint
+ * of the cloud's ARM; the public cloud's for the test origin, as the emulator's authority issues it.
+ */
+function armResource(endpoint) {
+    const url = new URL(endpoint);
+    return ARM_HOSTS.includes(url.hostname) && url.protocol === 'https:' ? url.origin : DEFAULT_ARM_ENDPOINT;
+}
+/** The resource ids (paths) and URLs of what a release writes under the managed cluster. */
+class ManagedClusterResources {
+    endpoint;
+    cluster;
+    constructor(endpoint, cluster) {
+        this.endpoint = endpoint;
+        this.cluster = cluster;
+    }
+    applicationTypeId(typeName) {
+        return `${this.cluster.id}/applicationTypes/${encodeURIComponent(typeName)}`;
+    }
+    versionId(typeName, typeVersion) {
+        return `${this.applicationTypeId(typeName)}/versions/${encodeURIComponent(typeVersion)}`;
+    }
+    applicationId(appName) {
+        return `${this.cluster.id}/applications/${encodeURIComponent(appName)}`;
+    }
+    applicationsId() {
+        return `${this.cluster.id}/applications`;
+    }
+    url(resourceId) {
+        return `${this.endpoint}${resourceId}?api-version=${ARM_API_VERSION}`;
+    }
+}
+/**
+ * The application's ARM name from its Service Fabric name: `fabric:/MyApp` → `MyApp`. ARM names one
+ * application per resource, so a name with more segments (`fabric:/a/b`) cannot be released this way.
+ */
+function armApplicationName(input, fabricName) {
+    const name = fabricName.replace(/^fabric:\//, '');
+    if (name === '' || name.includes('/')) {
+        throw new ArmTargetError(`'${input}' is '${fabricName}': a managed cluster's ARM application resource takes a single-segment name such as 'fabric:/MyApp'.`);
+    }
+    return name;
+}
+/** True when two ARM resource ids name the same resource (ARM compares them case-insensitively). */
+function sameResourceId(a, b) {
+    return a.replace(/\/$/, '').toLowerCase() === b.replace(/\/$/, '').toLowerCase();
+}
+const LOGIN_HOSTS = {
+    'management.azure.com': 'https://login.microsoftonline.com',
+    'management.usgovcloudapi.net': 'https://login.microsoftonline.us',
+    'management.chinacloudapi.cn': 'https://login.chinacloudapi.cn'
+};
+/**
+ * The Azure AD authority of the ARM endpoint's cloud, for the ARM and Storage tokens. The test
+ * origin (the emulator) issues its tokens on its own origin.
+ */
+function armLoginHost(endpoint) {
+    const url = new URL(endpoint);
+    return (url.protocol === 'https:' ? LOGIN_HOSTS[url.hostname] : undefined) ?? url.origin;
+}
+
+;// CONCATENATED MODULE: ./src/core/arm-settings.ts
+// The ARM path's settings: a managed cluster's resource id and the ARM endpoint, checked offline
+// before any request. The release then goes through ARM, with the package staged in Blob storage;
+// the cluster endpoint (optional) names the gateway it reads to follow the upgrade. Shared by the front doors.
+
+
+/** Test-only (docs/development.md): the variable naming the emulator's loopback origin, accepted as the ARM endpoint. */
+const TEST_ARM_ORIGIN_VARIABLE = 'SFU_TEST_ARM_ORIGIN';
+/** Undefined when the managed cluster's resource id is not set (the gateway path). */
+function readArmSpec(read, names, options = {}) {
+    const idText = read(SETTING.ManagedClusterResourceId).trim();
+    const endpointText = read(SETTING.ArmEndpoint).trim();
+    if (idText === '') {
+        if (endpointText !== '')
+            throw new SettingError(`'${names.ArmEndpoint}' needs '${names.ManagedClusterResourceId}'.`);
+        return undefined;
+    }
+    let spec;
+    try {
+        const cluster = parseManagedClusterId(names.ManagedClusterResourceId, idText);
+        spec = { cluster, endpoint: parseArmEndpoint(names.ArmEndpoint, endpointText, testArmOrigin(options.testOrigin)) };
+    }
+    catch (err) {
+        if (err instanceof ArmTargetError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+    if (read(SETTING.BlobContainerUrl).trim() === '') {
+        throw new SettingError(`'${names.ManagedClusterResourceId}' needs '${names.BlobContainerUrl}': ARM provisions the application type version from an .sfpkg in Blob storage.`);
+    }
+    if (read(SETTING.AzureClientId).trim() === '' || read(SETTING.AzureTenantId).trim() === '') {
+        const secret = options.federatedCredential === undefined ? `'${names.AzureClientSecret}'` : `'${names.AzureClientSecret}', or ${options.federatedCredential}`;
+        throw new SettingError(`'${names.ManagedClusterResourceId}' needs '${names.AzureClientId}' and '${names.AzureTenantId}' (with ${secret}): a service principal that may write the managed cluster's applications (such as Contributor on it).`);
+    }
+    for (const key of ['AadToken', 'CopyTo', 'CleanupPaths']) {
+        if (read(SETTING[key]).trim() !== '') {
+            throw new SettingError(`'${names[key]}' does not apply to a release through ARM ('${names.ManagedClusterResourceId}'), which writes nothing through the cluster's gateway: remove it.`);
+        }
+    }
+    checkFollowedGateway(read, names);
+    return Object.freeze(spec);
+}
+/**
+ * The cluster endpoint beside the resource id: the gateway is only read, to follow the upgrade. It is a
+ * managed cluster's, so https. A client certificate without it follows the gateway the cluster resource
+ * names; the server certificate settings mean nothing without either.
+ */
+function checkFollowedGateway(read, names) {
+    const endpoint = read(SETTING.ClusterEndpoint).trim();
+    if (endpoint !== '' && !/^https:\/\//i.test(endpoint)) {
+        throw new SettingError(`'${names.ClusterEndpoint}' beside '${names.ManagedClusterResourceId}' is the managed cluster's gateway, https://<fqdn>:19080, read to follow the upgrade; not '${endpoint}'.`);
+    }
+    if (endpoint !== '' || read(SETTING.ClientCertificate).trim() !== '')
+        return;
+    for (const key of ['ServerCertificateThumbprint', 'ServerCommonName']) {
+        if (read(SETTING[key]).trim() !== '') {
+            throw new SettingError(`'${names[key]}' is for the cluster's gateway, which a release through ARM reads only with '${names.ClientCertificate}' (the gateway the cluster resource names) or '${names.ClusterEndpoint}': add one to follow the upgrade there, or remove '${names[key]}'.`);
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./src/azure/blob-location.ts
+var blob_location = __nccwpck_require__(3494);
+;// CONCATENATED MODULE: ./src/azure/sas.ts
+// A shared access signature given by the user: what it allows and until when, read offline from its
+// own fields (`sp`, `se`, `sr`/`srt`, `sig`) so that a SAS that cannot work is refused before any request.
+class SasError extends Error {
+    name = 'SasError';
+}
+/** `needed`: permission letters (`r` read, `c` create, `w` write, `d` delete). */
+function parseSas(input, text, needed, now = new Date()) {
+    const query = text.trim().replace(/^\?/, '');
+    const params = new URLSearchParams(query);
+    const signature = params.get('sig');
+    const permissions = params.get('sp');
+    if (!signature || !permissions) {
+        throw new SasError(`'${input}' is not a shared access signature: it lacks '${!signature ? 'sig' : 'sp'}'. Give the SAS token (the query string 'sv=…&sp=…&sig=…').`);
+    }
+    const resource = params.get('sr');
+    const accountResources = params.get('srt');
+    if (resource !== null && resource !== 'c') {
+        throw new SasError(`'${input}' is a SAS for ${resource === 'b' ? 'one blob' : `the resource '${resource}'`}: give a container SAS (sr=c) or an account SAS.`);
+    }
+    if (accountResources !== null && !accountResources.includes('o')) {
+        throw new SasError(`'${input}' is an account SAS without object access (srt=${accountResources}): it needs 'o' in srt.`);
+    }
+    const missing = needed.filter(n => !permissions.includes(n.letter));
+    if (missing.length > 0) {
+        throw new SasError(`'${input}' lacks the permission${missing.length > 1 ? 's' : ''} ${missing.map(m => `'${m.letter}' (${m.why})`).join(', ')}: its permissions are '${permissions}'. Create a SAS with sp=${[...new Set([...permissions, ...needed.map(n => n.letter)])].join('')}.`);
+    }
+    const se = params.get('se');
+    const expiresOn = se ? new Date(se) : undefined;
+    if (expiresOn !== undefined && Number.isNaN(expiresOn.getTime()))
+        throw new SasError(`'${input}' has an expiry (se) that is not a date.`);
+    if (expiresOn !== undefined && expiresOn.getTime() <= now.getTime()) {
+        throw new SasError(`'${input}' expired at ${expiresOn.toISOString()}: create a new SAS.`);
+    }
+    return { query, signature, permissions, expiresOn };
+}
+
+;// CONCATENATED MODULE: ./src/util/reporter.ts
+// How the core and everything beneath it talk to the person running it. Each front door
+// implements it (the action over @actions/core; a CLI over stderr); tests can collect the lines.
+/** Prints nothing: for callers (tests, measurements) that do not look at the log. */
+const SILENT_REPORTER = Object.freeze({
+    info: () => undefined,
+    warning: () => undefined,
+    debug: () => undefined,
+    group: (_name, fn) => fn(),
+    progress: () => undefined,
+    setSecret: () => undefined
+});
+/** Masks a secret, and each of its lines (a log masker may not match a multi-line value whole). */
+function maskSecret(reporter, value) {
+    if (value.trim() === '')
+        return;
+    reporter.setSecret(value);
+    for (const line of value.split(/\r?\n/)) {
+        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
+            reporter.setSecret(line.trim());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/blob-settings.ts
+// The ExternalStore path's settings: provision from an `.sfpkg` in Blob storage instead of the
+// Image Store. Read and checked offline, before any request. Shared by the front doors.
+
+
+
+
+/**
+ * Test-only (docs/development.md): the variable naming one loopback origin (Azurite's) the
+ * container URL may use besides Azure Storage's hosts. Never a setting: a setting could send a
+ * secret anywhere. The front door reads it and passes its value as `testOrigin`.
+ */
+const TEST_BLOB_ORIGIN_VARIABLE = 'SFU_TEST_BLOB_ORIGIN';
+/** Undefined when the container URL is not set (the Image Store path). Secrets are masked first. */
+function readBlobSpec(read, names, reporter, options = {}) {
+    const sasText = read(SETTING.BlobSas);
+    maskSecret(reporter, sasText);
+    const urlText = read(SETTING.BlobContainerUrl).trim();
+    const blobNameText = read(SETTING.BlobName).trim();
+    const deleteText = read(SETTING.DeleteBlob).trim();
+    if (urlText === '') {
+        const stray = [sasText.trim() !== '' && names.BlobSas, blobNameText !== '' && names.BlobName, /^true$/i.test(deleteText) && names.DeleteBlob].filter(Boolean);
+        if (stray.length > 0)
+            throw new SettingError(`${stray.map(s => `'${s}'`).join(', ')} need${stray.length === 1 ? 's' : ''} '${names.BlobContainerUrl}'.`);
+        return undefined;
+    }
+    const deleteBlob = parseBoolean(names.DeleteBlob, deleteText);
+    let location;
+    let sas;
+    try {
+        location = (0,blob_location/* parseContainerUrl */.cp)(names.BlobContainerUrl, urlText, testBlobOrigin(options.testOrigin));
+        if (sasText.trim() !== '') {
+            sas = parseSas(names.BlobSas, sasText, [
+                { letter: 'r', why: 'the cluster downloads the .sfpkg with it, and a re-run reads the blob to reuse it' },
+                { letter: 'w', why: 'to upload the .sfpkg' },
+                ...(deleteBlob ? [{ letter: 'd', why: `'${names.DeleteBlob}: true'` }] : [])
+            ]);
+            maskSecret(reporter, sas.signature);
+            maskSecret(reporter, encodeURIComponent(sas.signature));
+        }
+    }
+    catch (err) {
+        if (err instanceof blob_location/* BlobLocationError */.bX || err instanceof SasError)
+            throw new SettingError(err.message);
+        throw err;
+    }
+    if (sas === undefined && (read(SETTING.AzureClientId).trim() === '' || read(SETTING.AzureTenantId).trim() === '')) {
+        const by = options.federatedCredential === undefined ? `'${names.AzureClientSecret}'` : `'${names.AzureClientSecret}' or ${options.federatedCredential}`;
+        throw new SettingError(`'${names.BlobContainerUrl}' needs credentials: '${names.BlobSas}' (a container SAS, as a secret), or '${names.AzureClientId}' and '${names.AzureTenantId}' (a service principal with the 'Storage Blob Data Contributor' role on the container, by ${by}).`);
+    }
+    if (blobNameText !== '' && !blobNameText.toLowerCase().endsWith('.sfpkg')) {
+        throw new SettingError(`'${names.BlobName}' is '${blobNameText}': it must end in '.sfpkg', the only file name the cluster accepts for an ExternalStore provision.`);
+    }
+    if (blobNameText !== '' && /[\\?#%]|\.\.|^\/|\/\//.test(blobNameText)) {
+        throw new SettingError(`'${names.BlobName}' '${blobNameText}' must be a relative blob name without '\\', '?', '#', '%', '..' or empty segments.`);
+    }
+    return { location, sas, blobName: blobNameText === '' ? undefined : blobNameText, deleteBlob };
+}
+function testBlobOrigin(value) {
+    const text = value?.trim();
+    if (!text)
+        return undefined;
+    const url = new URL(text);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+        throw new SettingError(`${TEST_BLOB_ORIGIN_VARIABLE} is for tests against a local Azurite: it must be a loopback origin, not '${url.origin}'.`);
+    }
+    return url.origin;
+}
+function parseBoolean(input, value) {
+    if (/^(true)$/i.test(value))
+        return true;
+    if (value === '' || /^(false)$/i.test(value))
+        return false;
+    throw new SettingError(`'${input}' must be 'true' or 'false', not '${value}'.`);
+}
+/**
+ * The ExternalStore path is a provision: it turns `provision` on, and refuses what only the Image
+ * Store path can do.
+ */
+function checkBlobSettingsFit(deploy, pkg, upload, names) {
+    if (deploy.provision === false) {
+        throw new SettingError(`'${names.BlobContainerUrl}' provisions the package from Blob storage: it cannot be used with '${names.Provision}: false'.`);
+    }
+    deploy.provision = true;
+    if (pkg.diffPackage) {
+        throw new SettingError(`'${names.DiffPackage}' leaves parts out of an Image Store upload; an .sfpkg from '${names.BlobContainerUrl}' holds the whole package. Remove one of them.`);
+    }
+    if (upload.copyTo !== undefined || upload.cleanupPaths.length > 0) {
+        throw new SettingError(`'${names.CopyTo}' and '${names.CleanupPaths}' work in the Image Store, which '${names.BlobContainerUrl}' does not use: remove them.`);
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
+var XMLParser = __nccwpck_require__(1143);
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/fxp.js
+var fxp = __nccwpck_require__(5824);
+;// CONCATENATED MODULE: ./src/protocol/xml-document.ts
+// The one XML reader for every file the action and the emulator read: application and service
+// manifests, application parameter files, publish profiles. It decodes what XML itself defines
+// (the five predefined entities and character references, `&#65;` / `&#x41;`) and refuses what
+// these files never need and what makes XML dangerous or ambiguous: a document type declaration
+// (DTD, and with it every entity declaration) and a reference to an entity it cannot expand.
+// fast-xml-parser is used with its own entity handling off: it leaves character references as
+// text and expands internal DTD entities, which the cluster's reader would not do the same way.
+
+/** An XML file that is not well-formed, or uses what this reader refuses; the message names the file. */
+class XmlDocumentError extends Error {
+    name = 'XmlDocumentError';
+}
+const PREDEFINED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const REFERENCE = /&([^;&\s<>"']*);?/g;
+/** XML 1.0's `Char`: what a character reference may stand for. */
+function isXmlChar(code) {
+    return (code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        (code >= 0x10000 && code <= 0x10ffff));
+}
+/**
+ * Decodes the references in one text or attribute value, in a single pass (so `&amp;#65;` stays
+ * `&#65;`). Anything else after `&` is refused: an undeclared entity, a malformed reference.
+ */
+function decodeXmlReferences(value, what) {
+    if (!value.includes('&'))
+        return value;
+    return value.replace(REFERENCE, (whole, name) => {
+        if (!whole.endsWith(';') || name === '') {
+            throw new XmlDocumentError(`${what} is not well-formed XML: '&' must start a reference such as '&amp;' (near '${whole.slice(0, 20)}'); write '&amp;' for a literal ampersand.`);
+        }
+        const predefined = PREDEFINED[name];
+        if (predefined !== undefined)
+            return predefined;
+        const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
+        if (!numeric) {
+            throw new XmlDocumentError(`${what} uses the entity reference '&${name};', which XML does not define and which this step does not expand: write the character itself or a character reference such as '&#233;'.`);
+        }
+        const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
+        if (!Number.isSafeInteger(code) || !isXmlChar(code)) {
+            throw new XmlDocumentError(`${what} has the character reference '&${name};', which is not a character XML allows: remove it.`);
+        }
+        return String.fromCodePoint(code);
+    });
+}
+/**
+ * Walks the document as the parser will (comments, processing instructions, CDATA sections,
+ * tags with quoted attributes) and refuses a DTD, which no Service Fabric file has. CDATA
+ * sections are rewritten as the same text escaped, so that their content is never decoded.
+ */
+function withoutCdataRefusingDtd(xml, what) {
+    let out = '';
+    let i = 0;
+    for (;;) {
+        const lt = xml.indexOf('<', i);
+        if (lt < 0)
+            return out + xml.slice(i);
+        out += xml.slice(i, lt);
+        const skipTo = (end) => {
+            const at = xml.indexOf(end, lt);
+            return at < 0 ? xml.length : at + end.length;
+        };
+        if (xml.startsWith('<!--', lt)) {
+            i = skipTo('-->');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<?', lt)) {
+            i = skipTo('?>');
+            out += xml.slice(lt, i);
+        }
+        else if (xml.startsWith('<![CDATA[', lt)) {
+            const end = xml.indexOf(']]>', lt);
+            const text = xml.slice(lt + 9, end < 0 ? xml.length : end);
+            out += text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+            i = end < 0 ? xml.length : end + 3;
+        }
+        else if (xml.startsWith('<!', lt)) {
+            throw new XmlDocumentError(`${what} has a document type declaration (${xml.slice(lt, lt + 9)}…): Service Fabric files have none, and this step reads no DTD or entity declaration, so remove it.`);
+        }
+        else {
+            // A tag: skip to its '>' outside quoted attribute values.
+            let j = lt + 1;
+            let quote;
+            for (; j < xml.length; j++) {
+                const c = xml[j];
+                if (quote) {
+                    if (c === quote)
+                        quote = undefined;
+                }
+                else if (c === '"' || c === "'")
+                    quote = c;
+                else if (c === '>')
+                    break;
+            }
+            i = Math.min(j + 1, xml.length);
+            out += xml.slice(lt, i);
+        }
+    }
+}
+const parsers = new Map();
+function parserFor(options, what) {
+    const arrays = options.arrays ?? new Set();
+    const key = `${options.trim === true}|${[...arrays].sort().join(',')}`;
+    let parser = parsers.get(key);
+    if (!parser) {
+        parser = new XMLParser/* default */.A({
+            ignoreAttributes: false,
+            attributeNamePrefix: '@',
+            removeNSPrefix: true,
+            parseAttributeValue: false,
+            parseTagValue: false,
+            trimValues: options.trim === true,
+            processEntities: false,
+            htmlEntities: false,
+            isArray: name => arrays.has(name),
+            tagValueProcessor: (_name, value) => decodeXmlReferences(value, what.current),
+            // XML's attribute-value normalization: a literal tab or line break is a space (one written
+            // as a character reference, `&#10;`, stays what it is).
+            attributeValueProcessor: (_name, value) => decodeXmlReferences(value.replace(/\r\n?|[\t\n]/g, ' '), what.current)
+        });
+        parsers.set(key, parser);
+    }
+    return parser;
+}
+// The processors above name the file being read; parsing is synchronous, so one slot is enough.
+const reading = { current: 'the XML file' };
+/**
+ * Parses an XML document into plain objects (attributes as `@Name`, namespace prefixes removed),
+ * decoding references; `what` names the file in every message.
+ */
+function readXmlDocument(xml, what, options = {}) {
+    // XML's end-of-line handling: CR LF and a lone CR are read as LF.
+    const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
+    const valid = fxp/* XMLValidator */.iI.validate(xml);
+    if (valid !== true)
+        throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
+    reading.current = what;
+    try {
+        return parserFor(options, reading).parse(plain);
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw err;
+        throw new XmlDocumentError(`${what} cannot be read as XML: ${err.message}.`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/protocol/manifests.ts
+// Reads Service Fabric application and service manifests (namespace
+// http://schemas.microsoft.com/2011/01/fabric) into plain objects. Shared by the action (package
+// identity, parameters, validation, diff packages) and the emulator (provision). Only what a
+// deployment needs is read; everything else in the XML is left alone.
+
+/** A manifest that is not well-formed XML or lacks what the cluster requires. */
+class ManifestError extends Error {
+    name = 'ManifestError';
+}
+const ARRAY_ELEMENTS = new Set([
+    'Parameter',
+    'ServiceManifestImport',
+    'CodePackage',
+    'ConfigPackage',
+    'DataPackage',
+    'StatefulServiceType',
+    'StatelessServiceType'
+]);
+// Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
+// refused (the package layout rules); only the canonical form trims, to ignore formatting.
+function parseXml(xml, what, trim = false) {
+    try {
+        return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
+    }
+    catch (err) {
+        if (err instanceof XmlDocumentError)
+            throw new ManifestError(err.message);
+        throw err;
+    }
+}
+function manifests_element(node) {
+    return typeof node === 'object' && node !== null ? node : undefined;
+}
+function manifests_elements(node) {
+    if (node === undefined)
+        return [];
+    return (Array.isArray(node) ? node : [node]).map(n => manifests_element(n) ?? {});
+}
+function attribute(node, name) {
+    const value = node?.[`@${name}`];
+    return typeof value === 'string' ? value : undefined;
+}
+function requiredAttribute(node, name, what) {
+    const value = attribute(node, name);
+    if (value === undefined || value === '')
+        throw new ManifestError(`${what} has no ${name} attribute.`);
+    return value;
+}
+/** Parses `ApplicationManifest.xml`; `what` names the file in messages. */
+function parseApplicationManifest(xml, what = 'ApplicationManifest.xml') {
+    const root = manifests_element(parseXml(xml, what).ApplicationManifest);
+    if (!root)
+        throw new ManifestError(`${what} has no <ApplicationManifest> root element.`);
+    const parameters = manifests_elements(manifests_element(root.Parameters)?.Parameter).map(p => ({
+        name: requiredAttribute(p, 'Name', `A <Parameter> in ${what}`),
+        defaultValue: attribute(p, 'DefaultValue') ?? ''
+    }));
+    const serviceManifestImports = manifests_elements(root.ServiceManifestImport).map(i => {
+        const ref = manifests_element(i.ServiceManifestRef);
+        if (!ref)
+            throw new ManifestError(`A <ServiceManifestImport> in ${what} has no <ServiceManifestRef>.`);
+        return {
+            name: requiredAttribute(ref, 'ServiceManifestName', `A <ServiceManifestRef> in ${what}`),
+            version: requiredAttribute(ref, 'ServiceManifestVersion', `A <ServiceManifestRef> in ${what}`)
+        };
+    });
+    return {
+        typeName: requiredAttribute(root, 'ApplicationTypeName', what),
+        typeVersion: requiredAttribute(root, 'ApplicationTypeVersion', what),
+        parameters,
+        serviceManifestImports
+    };
+}
+/** Parses a `ServiceManifest.xml`; `what` names the file in messages. */
+function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
+    const root = manifests_element(parseXml(xml, what).ServiceManifest);
+    if (!root)
+        throw new ManifestError(`${what} has no <ServiceManifest> root element.`);
+    const parts = [];
+    for (const kind of ['CodePackage', 'ConfigPackage', 'DataPackage']) {
+        for (const p of manifests_elements(root[kind])) {
+            const entryPoint = manifests_element(p.EntryPoint);
+            parts.push({
+                kind,
+                name: requiredAttribute(p, 'Name', `A <${kind}> in ${what}`),
+                version: requiredAttribute(p, 'Version', `A <${kind}> in ${what}`),
+                isContainer: kind === 'CodePackage' && entryPoint?.ContainerHost !== undefined
+            });
+        }
+    }
+    const declared = manifests_element(root.ServiceTypes);
+    const serviceTypes = [
+        ...manifests_elements(declared?.StatefulServiceType).map(t => ({
+            kind: 'Stateful',
+            name: requiredAttribute(t, 'ServiceTypeName', `A <StatefulServiceType> in ${what}`),
+            hasPersistedState: attribute(t, 'HasPersistedState')?.toLowerCase() === 'true'
+        })),
+        ...manifests_elements(declared?.StatelessServiceType).map(t => ({
+            kind: 'Stateless',
+            name: requiredAttribute(t, 'ServiceTypeName', `A <StatelessServiceType> in ${what}`),
+            hasPersistedState: false
+        }))
+    ];
+    return {
+        name: requiredAttribute(root, 'Name', what),
+        version: requiredAttribute(root, 'Version', what),
+        parts,
+        serviceTypes
+    };
+}
+/**
+ * A canonical form of an XML document for "is this the same manifest?": parsed and serialised
+ * again, so that whitespace, attribute quoting and formatting do not count, while every element,
+ * attribute and value does.
+ */
+function canonicalXml(xml, what = 'the manifest') {
+    const doc = parseXml(xml, what, true);
+    return JSON.stringify(sortKeys(doc));
+}
+function sortKeys(value) {
+    if (Array.isArray(value))
+        return value.map(sortKeys);
+    if (typeof value === 'object' && value !== null) {
+        const out = {};
+        for (const key of Object.keys(value).sort()) {
+            // Namespace declarations and the XML declaration are formatting, not content.
+            if (key === '?xml' || key.startsWith('@xmlns'))
+                continue;
+            out[key] = sortKeys(value[key]);
+        }
+        return out;
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/package/changed-packages.ts
+// What a stamped release changes: each stamped service manifest and Code/Config/Data package whose
+// version the application's running type version does not have (cluster-management-protocol.md:
+// GET /Applications/{id}, then the running version's manifests). With no application named, or
+// none running yet, everything is new.
+
+function partKey(kind, service, name, version) {
+    return `${service}\u0000${kind}\u0000${name}\u0000${version}`;
+}
+async function readRunningVersion(source, applicationName, typeName) {
+    const parts = new Set();
+    if (applicationName === undefined)
+        return { description: 'No application is named: every package counts as changed.', parts };
+    const app = await source.getApplication(applicationName);
+    if (!app)
+        return { description: `${applicationName} does not exist yet: every package counts as changed.`, parts };
+    if (app.TypeName !== typeName) {
+        return { description: `${applicationName} runs another application type (${app.TypeName}): every package counts as changed.`, parts };
+    }
+    const appXml = await source.getApplicationManifest(typeName, app.TypeVersion);
+    if (appXml === undefined)
+        return { description: `The cluster did not return the manifest of ${typeName} ${app.TypeVersion}: every package counts as changed.`, parts };
+    const manifest = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${app.TypeVersion}`);
+    for (const ref of manifest.serviceManifestImports) {
+        const xml = await source.getServiceManifest(typeName, app.TypeVersion, ref.name);
+        if (xml === undefined)
+            continue;
+        const service = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${app.TypeVersion}`);
+        parts.add(partKey('ServiceManifest', service.name, service.name, service.version));
+        for (const p of service.parts)
+            parts.add(partKey(p.kind, service.name, p.name, p.version));
+    }
+    return { typeVersion: app.TypeVersion, description: `Compared with ${typeName} ${app.TypeVersion}, which ${applicationName} runs.`, parts };
+}
+/** Whether the running version lacks this row's stamped version (the application type row: whether the type version differs). */
+function isChanged(row, running) {
+    if (row.kind === 'ApplicationType')
+        return running.typeVersion !== row.stamped;
+    return !running.parts.has(partKey(row.kind, row.service, row.name, row.stamped));
+}
+/** The `changed-packages` output: service manifests and packages that changed, in the table's order. */
+function changedPackages(rows, running) {
+    return rows
+        .filter(r => r.kind !== 'ApplicationType' && isChanged(r, running))
+        .map(r => ({ service: r.service, package: r.name, kind: r.kind, version: r.stamped }));
+}
+
 ;// CONCATENATED MODULE: ./src/core/outputs.ts
+
 const Output = {
     ImageStorePath: 'image-store-path',
     FileCount: 'file-count',
@@ -36800,6 +37733,9 @@ const ReleaseOutput = {
     PreviousApplicationTypeVersion: 'previous-application-type-version',
     UpgradeState: 'upgrade-state',
     DeployDurationSeconds: 'deploy-duration-seconds'
+};
+const VersionOutput = {
+    ChangedPackages: 'changed-packages'
 };
 function defined(values) {
     return Object.fromEntries(Object.entries(values)
@@ -36838,10 +37774,19 @@ function releaseOutputs(r) {
         [ReleaseOutput.DeployDurationSeconds]: duration === undefined ? undefined : duration.toFixed(3)
     });
 }
+/**
+ * With `version-stamp: content`, once the stamped versions were compared with the cluster: the
+ * packages that changed, as JSON text (`[{"service","package","kind","version"}]`); else nothing.
+ */
+function versionOutputs(r) {
+    if (!r?.running)
+        return {};
+    return { [VersionOutput.ChangedPackages]: JSON.stringify(changedPackages(r.rows, r.running)) };
+}
 
 ;// CONCATENATED MODULE: ./src/core/package-settings.ts
 
-function parseBoolean(input, value) {
+function package_settings_parseBoolean(input, value) {
     const v = value.trim();
     if (['true', 'True', 'TRUE'].includes(v))
         return true;
@@ -36852,8 +37797,8 @@ function parseBoolean(input, value) {
 /** `compress` and `diff-package`, by canonical name through `read`; messages name them by `names`. */
 function readPackageForm(read, names) {
     return {
-        compress: parseBoolean(names.Compress, read(SETTING.Compress)),
-        diffPackage: parseBoolean(names.DiffPackage, read(SETTING.DiffPackage))
+        compress: package_settings_parseBoolean(names.Compress, read(SETTING.Compress)),
+        diffPackage: package_settings_parseBoolean(names.DiffPackage, read(SETTING.DiffPackage))
     };
 }
 
@@ -37456,29 +38401,6 @@ function formatBytes(bytes) {
     return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${units[unit]}`;
 }
 
-;// CONCATENATED MODULE: ./src/util/reporter.ts
-// How the core and everything beneath it talk to the person running it. Each front door
-// implements it (the action over @actions/core; a CLI over stderr); tests can collect the lines.
-/** Prints nothing: for callers (tests, measurements) that do not look at the log. */
-const SILENT_REPORTER = Object.freeze({
-    info: () => undefined,
-    warning: () => undefined,
-    debug: () => undefined,
-    group: (_name, fn) => fn(),
-    progress: () => undefined,
-    setSecret: () => undefined
-});
-/** Masks a secret, and each of its lines (a log masker may not match a multi-line value whole). */
-function maskSecret(reporter, value) {
-    if (value.trim() === '')
-        return;
-    reporter.setSecret(value);
-    for (const line of value.split(/\r?\n/)) {
-        if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim()))
-            reporter.setSecret(line.trim());
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/core/upload-settings.ts
 // The upload's settings, read and validated once, before any request is sent. Front doors share
 // it: each gives a reader by canonical name (the action: its inputs; a CLI: flags and environment)
@@ -37618,7 +38540,7 @@ function parseThumbprints(value, names = CANONICAL_NAMES) {
     }
     return thumbprints;
 }
-function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
+function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES, federatedCredential = 'GitHub OIDC') {
     const security = {
         clientCertificate: optional(read(SETTING.ClientCertificate)),
         clientKey: optional(read(SETTING.ClientKey)),
@@ -37641,7 +38563,7 @@ function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
         throw new SettingError(`Only one of '${names.AadToken}' or '${names.AzureClientId}'/'${names.AzureTenantId}'/'${names.AzureClientSecret}' can be set: give a ready token, or a service principal to get one.`);
     }
     if (servicePrincipal !== undefined && (security.azureClientId === undefined || security.azureTenantId === undefined)) {
-        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or GitHub OIDC without it).`);
+        throw new SettingError(`'${names.AzureClientId}' and '${names.AzureTenantId}' go together: a service principal needs both (and '${names.AzureClientSecret}', or ${federatedCredential} without it).`);
     }
     if (security.insecureSkipTlsVerify && (security.aadToken !== undefined || servicePrincipal !== undefined)) {
         // Without a checked server, whoever answers could name its own login authority (and collect a
@@ -37671,12 +38593,12 @@ function parseSecuritySettings(read, endpoint, names = CANONICAL_NAMES) {
  * Reads and validates the upload's settings: `read` gives a setting's value by its canonical name
  * (`chunk-size`), '' when unset; messages name it by `names`. Secrets are masked first.
  */
-function readUploadSettings(read, names, reporter, { withoutGateway = false } = {}) {
+function readUploadSettings(read, names, reporter, { withoutGateway = false, federatedCredential } = {}) {
     for (const name of SECRET_SETTINGS)
         maskSecret(reporter, read(name));
-    // A release through ARM has no gateway: its endpoint stays '' and the core never connects to it.
-    const clusterEndpoint = withoutGateway ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
-    const security = parseSecuritySettings(read, clusterEndpoint, names);
+    // A release through ARM needs no gateway: without one named, its endpoint stays '' and the core never connects to it.
+    const clusterEndpoint = withoutGateway && read(SETTING.ClusterEndpoint).trim() === '' ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
+    const security = parseSecuritySettings(read, clusterEndpoint, names, federatedCredential);
     const packagePathText = read(SETTING.PackagePath).trim();
     if (packagePathText === '') {
         throw new SettingError(`'${names.PackagePath}' is required: the local folder of the application package (the folder holding ApplicationManifest.xml).`);
@@ -37768,8 +38690,12 @@ function readVersionStamp(read, names) {
 
 ;// CONCATENATED MODULE: ./src/core/read-job.ts
 // A front door's settings as the core's job: read through the shared readers, validated once,
-// frozen. The CLI reads its flags and environment variables through it; the action assembles the
-// same job from the same readers, plus its Blob staging inputs (src/action/release-job.ts).
+// frozen. Both front doors build their job here: the action from its inputs, the CLI from its
+// flags, SFU_* variables and plan file.
+
+
+
+
 
 
 
@@ -37781,19 +38707,27 @@ function readVersionStamp(read, names) {
  * name settings by `names`; secrets are masked through `reporter` before anything else.
  */
 function readReleaseJob(read, names, reporter, context = {}) {
-    const settings = readUploadSettings(read, names, reporter);
+    const federatedCredential = context.federatedCredential?.name;
+    maskSecret(reporter, read(SETTING.BlobSas));
+    // Checked first: with a managed cluster's resource id, there is no gateway to read settings for.
+    const arm = readArmSpec(read, names, { testOrigin: context.testArmOrigin, federatedCredential });
+    const settings = readUploadSettings(read, names, reporter, { withoutGateway: arm !== undefined, federatedCredential });
     const release = readReleaseSpec(read, names, reporter, context.resolve ?? (p => external_node_path_.resolve(p)));
     const form = readPackageForm(read, names);
     const versions = readVersionStamp(read, names);
+    const blob = readBlobSpec(read, names, reporter, { testOrigin: context.testBlobOrigin, federatedCredential });
+    if (blob)
+        checkBlobSettingsFit(release, form, settings, names);
     return freezeJob({
         cluster: {
             endpoint: settings.clusterEndpoint,
-            security: { ...settings.security, federatedToken: context.federatedToken },
+            security: { ...settings.security, federatedToken: context.federatedToken, federatedCredential: context.federatedCredential },
             timeoutSeconds: settings.timeoutSeconds,
             retries: settings.retries,
             apiVersion: settings.apiVersion,
             concurrency: settings.concurrency,
-            expectContinue: context.expectContinue ?? 'first-request'
+            expectContinue: context.expectContinue ?? 'first-request',
+            firstAnswerTimeoutMs: context.firstAnswerTimeoutMs
         },
         source: { path: settings.packagePath, include: settings.include, compress: form.compress, diffPackage: form.diffPackage, ...versions },
         upload: {
@@ -37806,7 +38740,9 @@ function readReleaseJob(read, names, reporter, context = {}) {
             dryRun: settings.dryRun
         },
         release,
-        names
+        names,
+        ...(blob ? { blob } : {}),
+        ...(arm ? { arm } : {})
     });
 }
 /** SFU_EXPECT_CONTINUE (for measurements): always, first-request (the default) or never. */
@@ -37814,6 +38750,11 @@ function expectContinueMode(value) {
     if (value === 'always' || value === 'never' || value === 'first-request')
         return value;
     return 'first-request';
+}
+/** SFU_FIRST_ANSWER_TIMEOUT_MS (tests only): the first-answer deadline in milliseconds, 100 … 60000. */
+function firstAnswerTimeoutOverride(value) {
+    const ms = Number(value);
+    return value !== undefined && /^\d+$/.test(value) && ms >= 100 && ms <= 60_000 ? ms : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/util/concurrency.ts
@@ -38356,21 +39297,8 @@ class ManagementClient {
      * cluster's own default is.
      */
     async provision(buildPath) {
-        const body = JSON.stringify({
-            Kind: 'ImageStorePath',
-            ApplicationTypeBuildPath: buildPath,
-            Async: true,
-            ApplicationPackageCleanupPolicy: 'Manual'
-        });
-        await this.call({ operation: 'provision the application type from', storePath: buildPath }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202],
-            notIdempotent: true
-        });
+        const body = { Kind: 'ImageStorePath', ApplicationTypeBuildPath: buildPath, Async: true, ApplicationPackageCleanupPolicy: 'Manual' };
+        await this.postProvision({ operation: 'provision the application type from', storePath: buildPath }, body);
     }
     /**
      * Starts an asynchronous provision from an `.sfpkg` the cluster downloads itself (ExternalStore,
@@ -38378,22 +39306,18 @@ class ManagementClient {
      * type and version, never the URL.
      */
     async provisionFromExternalStore(downloadUrl, typeName, typeVersion) {
-        const body = JSON.stringify({
+        const body = {
             Kind: 'ExternalStore',
             ApplicationPackageDownloadUri: downloadUrl,
             ApplicationTypeName: typeName,
             ApplicationTypeVersion: typeVersion,
             Async: true
-        });
-        await this.call({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, {
-            method: 'POST',
-            path: '/ApplicationTypes/$/Provision',
-            apiVersion: PROVISION_API_VERSION,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(body),
-            accept: [200, 202],
-            notIdempotent: true
-        });
+        };
+        await this.postProvision({ operation: `provision ${typeName} ${typeVersion} from its .sfpkg` }, body);
+    }
+    /** 200 (done) or 202 (accepted, asynchronous); not idempotent: a lost answer is for the caller to resolve. */
+    async postProvision(failed, body) {
+        await this.postJson(failed, '/ApplicationTypes/$/Provision', body, { apiVersion: PROVISION_API_VERSION, accept: [200, 202], notIdempotent: true });
     }
     /** The type's version as the cluster lists it, or undefined when it is not (yet) listed. */
     async getApplicationType(typeName, typeVersion) {
@@ -38451,13 +39375,7 @@ class ManagementClient {
     /** Starts unprovisioning a version; 'in-use' when an application runs it or an upgrade targets it. */
     async unprovision(typeName, typeVersion) {
         try {
-            await this.call({ operation: `unprovision ${typeName} ${typeVersion}` }, {
-                method: 'POST',
-                path: `/ApplicationTypes/${segment(typeName)}/$/Unprovision`,
-                headers: { 'Content-Type': 'application/json' },
-                body: Buffer.from(JSON.stringify({ ApplicationTypeVersion: typeVersion, Async: true })),
-                accept: [200, 202]
-            });
+            await this.postJson({ operation: `unprovision ${typeName} ${typeVersion}` }, `/ApplicationTypes/${segment(typeName)}/$/Unprovision`, { ApplicationTypeVersion: typeVersion, Async: true }, { accept: [200, 202] });
             return 'unprovisioning';
         }
         catch (err) {
@@ -38480,24 +39398,10 @@ class ManagementClient {
         return this.gateway.parseJson(res, 'get application');
     }
     async createApplication(description) {
-        await this.call({ operation: `create application ${description.Name}` }, {
-            method: 'POST',
-            path: '/Applications/$/Create',
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [201],
-            notIdempotent: true
-        });
+        await this.postJson({ operation: `create application ${description.Name}` }, '/Applications/$/Create', description, { accept: [201], notIdempotent: true });
     }
     async upgradeApplication(description) {
-        await this.call({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, {
-            method: 'POST',
-            path: `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`,
-            headers: { 'Content-Type': 'application/json' },
-            body: Buffer.from(JSON.stringify(description)),
-            accept: [200],
-            notIdempotent: true
-        });
+        await this.postJson({ operation: `upgrade application ${description.Name} to ${description.TargetApplicationTypeVersion}` }, `/Applications/${segment(applicationIdOf(description.Name))}/$/Upgrade`, description, { accept: [200], notIdempotent: true });
     }
     async getUpgradeProgress(applicationName) {
         const res = await this.call({ operation: `get the upgrade progress of ${applicationName}` }, {
@@ -38506,6 +39410,10 @@ class ManagementClient {
             accept: [200]
         });
         return this.gateway.parseJson(res, 'get upgrade progress');
+    }
+    /** A POST of `body` as JSON, its properties in the order given (the provision's `Kind` first). */
+    postJson(failed, path, body, options) {
+        return this.call(failed, { ...options, method: 'POST', path, headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) });
     }
     call(failed, spec) {
         return this.gateway.call(failed, { ...spec, apiVersion: spec.apiVersion ?? MANAGEMENT_API_VERSION });
@@ -38587,7 +39495,7 @@ function hintFor(f, ctx) {
         return networkHint(f, endpoint, credentials, names);
     const status = f.status;
     if (status === 401 && !credentials.token) {
-        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or GitHub OIDC with 'permissions: id-token: write').`;
+        return `The cluster requires an Azure AD token: give '${names.AadToken}', or '${names.AzureClientId}' and '${names.AzureTenantId}' (with '${names.AzureClientSecret}', or ${credentials.federatedCredential ?? "GitHub OIDC with 'permissions: id-token: write'"}).`;
     }
     if (status === 403 && !credentials.certificate && !credentials.token)
         return certificateRequired(names);
@@ -39185,7 +40093,7 @@ async function servicePrincipalToken(security, metadata, network, { reporter, na
             catch (err) {
                 const e = err;
                 const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
-                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : "the service principal's federated credential for this repository (and 'permissions: id-token: write')"}.`);
+                throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : (security.federatedCredential?.check ?? "the service principal's federated credential")}.`);
             }
             if (!result?.accessToken)
                 throw new AadConfigurationError(`Azure AD answered without a token for scope ${scope}.`);
@@ -39296,7 +40204,8 @@ function connectToCluster(target, clientCertificate, options) {
         firstAnswerTimeoutMs: target.firstAnswerTimeoutMs,
         credentials: {
             certificate: clientCertificate !== undefined,
-            token: security.aadToken !== undefined || security.azureClientId !== undefined
+            token: security.aadToken !== undefined || security.azureClientId !== undefined,
+            federatedCredential: security.federatedCredential?.howToGive
         }
     });
     const client = new ImageStoreClient(gateway);
@@ -39322,7 +40231,7 @@ function connectToCluster(target, clientCertificate, options) {
                 const network = new TransportNetworkModule(url => (new URL(url).origin === clusterOrigin ? clusterTransport : otherTransport), clientWaitMs(target.timeoutSeconds));
                 tokens = await servicePrincipalToken(security, metadata.metadata, network, { reporter, names });
                 await tokens.token();
-                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ' (GitHub OIDC federation)'}.`);
+                reporter.info(`Got an Azure AD token for the cluster application ${metadata.metadata.cluster} as ${security.azureClientId}${security.azureClientSecret ? '' : ` (${security.federatedCredential?.name ?? 'federated credential'} federation)`}.`);
             }
             gateway.useTokens(tokens);
         }
@@ -39538,6 +40447,10 @@ async function sendOnce(request, seen = { lostAnswers: 0 }) {
         }
     }
 }
+/** sendOnce with the client's attempts (its `retries`) and signal, and the release's deadline and log. */
+function sendOnceThrough(client, options, request, seen) {
+    return sendOnce({ ...request, attempts: client.gateway.attempts, deadline: options.deadline, signal: client.signal, log: line => options.log(line) }, seen);
+}
 
 ;// CONCATENATED MODULE: ./src/deploy/create-application.ts
 
@@ -39551,7 +40464,7 @@ async function createApplication(client, plan, app, report, options) {
     const isOurs = (found) => found?.TypeName === plan.typeName && found.TypeVersion === plan.typeVersion;
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the create request of ${app.name}`,
             send: () => client.createApplication({ Name: app.name, TypeName: plan.typeName, TypeVersion: plan.typeVersion, ParameterList: app.parameters }),
             carriedOut: async () => {
@@ -39559,11 +40472,7 @@ async function createApplication(client, plan, app, report, options) {
                 if (found && !isOurs(found))
                     throw createdBySomeoneElse(app.name, found);
                 return found !== undefined;
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log: options.log
+            }
         }, seen);
     }
     catch (err) {
@@ -39608,297 +40517,6 @@ async function waitForApplication(client, name, options) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
-var XMLParser = __nccwpck_require__(1143);
-// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/fxp.js
-var fxp = __nccwpck_require__(5824);
-;// CONCATENATED MODULE: ./src/protocol/xml-document.ts
-// The one XML reader for every file the action and the emulator read: application and service
-// manifests, application parameter files, publish profiles. It decodes what XML itself defines
-// (the five predefined entities and character references, `&#65;` / `&#x41;`) and refuses what
-// these files never need and what makes XML dangerous or ambiguous: a document type declaration
-// (DTD, and with it every entity declaration) and a reference to an entity it cannot expand.
-// fast-xml-parser is used with its own entity handling off: it leaves character references as
-// text and expands internal DTD entities, which the cluster's reader would not do the same way.
-
-/** An XML file that is not well-formed, or uses what this reader refuses; the message names the file. */
-class XmlDocumentError extends Error {
-    name = 'XmlDocumentError';
-}
-const PREDEFINED = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const REFERENCE = /&([^;&\s<>"']*);?/g;
-/** XML 1.0's `Char`: what a character reference may stand for. */
-function isXmlChar(code) {
-    return (code === 0x9 ||
-        code === 0xa ||
-        code === 0xd ||
-        (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) ||
-        (code >= 0x10000 && code <= 0x10ffff));
-}
-/**
- * Decodes the references in one text or attribute value, in a single pass (so `&amp;#65;` stays
- * `&#65;`). Anything else after `&` is refused: an undeclared entity, a malformed reference.
- */
-function decodeXmlReferences(value, what) {
-    if (!value.includes('&'))
-        return value;
-    return value.replace(REFERENCE, (whole, name) => {
-        if (!whole.endsWith(';') || name === '') {
-            throw new XmlDocumentError(`${what} is not well-formed XML: '&' must start a reference such as '&amp;' (near '${whole.slice(0, 20)}'); write '&amp;' for a literal ampersand.`);
-        }
-        const predefined = PREDEFINED[name];
-        if (predefined !== undefined)
-            return predefined;
-        const numeric = /^#(?:x([0-9a-fA-F]+)|([0-9]+))$/.exec(name);
-        if (!numeric) {
-            throw new XmlDocumentError(`${what} uses the entity reference '&${name};', which XML does not define and which this step does not expand: write the character itself or a character reference such as '&#233;'.`);
-        }
-        const code = numeric[1] !== undefined ? parseInt(numeric[1], 16) : parseInt(numeric[2], 10);
-        if (!Number.isSafeInteger(code) || !isXmlChar(code)) {
-            throw new XmlDocumentError(`${what} has the character reference '&${name};', which is not a character XML allows: remove it.`);
-        }
-        return String.fromCodePoint(code);
-    });
-}
-/**
- * Walks the document as the parser will (comments, processing instructions, CDATA sections,
- * tags with quoted attributes) and refuses a DTD, which no Service Fabric file has. CDATA
- * sections are rewritten as the same text escaped, so that their content is never decoded.
- */
-function withoutCdataRefusingDtd(xml, what) {
-    let out = '';
-    let i = 0;
-    for (;;) {
-        const lt = xml.indexOf('<', i);
-        if (lt < 0)
-            return out + xml.slice(i);
-        out += xml.slice(i, lt);
-        const skipTo = (end) => {
-            const at = xml.indexOf(end, lt);
-            return at < 0 ? xml.length : at + end.length;
-        };
-        if (xml.startsWith('<!--', lt)) {
-            i = skipTo('-->');
-            out += xml.slice(lt, i);
-        }
-        else if (xml.startsWith('<?', lt)) {
-            i = skipTo('?>');
-            out += xml.slice(lt, i);
-        }
-        else if (xml.startsWith('<![CDATA[', lt)) {
-            const end = xml.indexOf(']]>', lt);
-            const text = xml.slice(lt + 9, end < 0 ? xml.length : end);
-            out += text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-            i = end < 0 ? xml.length : end + 3;
-        }
-        else if (xml.startsWith('<!', lt)) {
-            throw new XmlDocumentError(`${what} has a document type declaration (${xml.slice(lt, lt + 9)}…): Service Fabric files have none, and this step reads no DTD or entity declaration, so remove it.`);
-        }
-        else {
-            // A tag: skip to its '>' outside quoted attribute values.
-            let j = lt + 1;
-            let quote;
-            for (; j < xml.length; j++) {
-                const c = xml[j];
-                if (quote) {
-                    if (c === quote)
-                        quote = undefined;
-                }
-                else if (c === '"' || c === "'")
-                    quote = c;
-                else if (c === '>')
-                    break;
-            }
-            i = Math.min(j + 1, xml.length);
-            out += xml.slice(lt, i);
-        }
-    }
-}
-const parsers = new Map();
-function parserFor(options, what) {
-    const arrays = options.arrays ?? new Set();
-    const key = `${options.trim === true}|${[...arrays].sort().join(',')}`;
-    let parser = parsers.get(key);
-    if (!parser) {
-        parser = new XMLParser/* default */.A({
-            ignoreAttributes: false,
-            attributeNamePrefix: '@',
-            removeNSPrefix: true,
-            parseAttributeValue: false,
-            parseTagValue: false,
-            trimValues: options.trim === true,
-            processEntities: false,
-            htmlEntities: false,
-            isArray: name => arrays.has(name),
-            tagValueProcessor: (_name, value) => decodeXmlReferences(value, what.current),
-            // XML's attribute-value normalization: a literal tab or line break is a space (one written
-            // as a character reference, `&#10;`, stays what it is).
-            attributeValueProcessor: (_name, value) => decodeXmlReferences(value.replace(/\r\n?|[\t\n]/g, ' '), what.current)
-        });
-        parsers.set(key, parser);
-    }
-    return parser;
-}
-// The processors above name the file being read; parsing is synchronous, so one slot is enough.
-const reading = { current: 'the XML file' };
-/**
- * Parses an XML document into plain objects (attributes as `@Name`, namespace prefixes removed),
- * decoding references; `what` names the file in every message.
- */
-function readXmlDocument(xml, what, options = {}) {
-    // XML's end-of-line handling: CR LF and a lone CR are read as LF.
-    const plain = withoutCdataRefusingDtd(xml.replace(/\r\n?/g, '\n'), what);
-    const valid = fxp/* XMLValidator */.iI.validate(xml);
-    if (valid !== true)
-        throw new XmlDocumentError(`${what} is not well-formed XML (line ${valid.err.line}: ${valid.err.msg}).`);
-    reading.current = what;
-    try {
-        return parserFor(options, reading).parse(plain);
-    }
-    catch (err) {
-        if (err instanceof XmlDocumentError)
-            throw err;
-        throw new XmlDocumentError(`${what} cannot be read as XML: ${err.message}.`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/protocol/manifests.ts
-// Reads Service Fabric application and service manifests (namespace
-// http://schemas.microsoft.com/2011/01/fabric) into plain objects. Shared by the action (package
-// identity, parameters, validation, diff packages) and the emulator (provision). Only what a
-// deployment needs is read; everything else in the XML is left alone.
-
-/** A manifest that is not well-formed XML or lacks what the cluster requires. */
-class ManifestError extends Error {
-    name = 'ManifestError';
-}
-const ARRAY_ELEMENTS = new Set([
-    'Parameter',
-    'ServiceManifestImport',
-    'CodePackage',
-    'ConfigPackage',
-    'DataPackage',
-    'StatefulServiceType',
-    'StatelessServiceType'
-]);
-// Attribute values are read untrimmed so that a name or version with surrounding whitespace can be
-// refused (the package layout rules); only the canonical form trims, to ignore formatting.
-function parseXml(xml, what, trim = false) {
-    try {
-        return readXmlDocument(xml, what, { arrays: ARRAY_ELEMENTS, trim });
-    }
-    catch (err) {
-        if (err instanceof XmlDocumentError)
-            throw new ManifestError(err.message);
-        throw err;
-    }
-}
-function manifests_element(node) {
-    return typeof node === 'object' && node !== null ? node : undefined;
-}
-function manifests_elements(node) {
-    if (node === undefined)
-        return [];
-    return (Array.isArray(node) ? node : [node]).map(n => manifests_element(n) ?? {});
-}
-function attribute(node, name) {
-    const value = node?.[`@${name}`];
-    return typeof value === 'string' ? value : undefined;
-}
-function requiredAttribute(node, name, what) {
-    const value = attribute(node, name);
-    if (value === undefined || value === '')
-        throw new ManifestError(`${what} has no ${name} attribute.`);
-    return value;
-}
-/** Parses `ApplicationManifest.xml`; `what` names the file in messages. */
-function parseApplicationManifest(xml, what = 'ApplicationManifest.xml') {
-    const root = manifests_element(parseXml(xml, what).ApplicationManifest);
-    if (!root)
-        throw new ManifestError(`${what} has no <ApplicationManifest> root element.`);
-    const parameters = manifests_elements(manifests_element(root.Parameters)?.Parameter).map(p => ({
-        name: requiredAttribute(p, 'Name', `A <Parameter> in ${what}`),
-        defaultValue: attribute(p, 'DefaultValue') ?? ''
-    }));
-    const serviceManifestImports = manifests_elements(root.ServiceManifestImport).map(i => {
-        const ref = manifests_element(i.ServiceManifestRef);
-        if (!ref)
-            throw new ManifestError(`A <ServiceManifestImport> in ${what} has no <ServiceManifestRef>.`);
-        return {
-            name: requiredAttribute(ref, 'ServiceManifestName', `A <ServiceManifestRef> in ${what}`),
-            version: requiredAttribute(ref, 'ServiceManifestVersion', `A <ServiceManifestRef> in ${what}`)
-        };
-    });
-    return {
-        typeName: requiredAttribute(root, 'ApplicationTypeName', what),
-        typeVersion: requiredAttribute(root, 'ApplicationTypeVersion', what),
-        parameters,
-        serviceManifestImports
-    };
-}
-/** Parses a `ServiceManifest.xml`; `what` names the file in messages. */
-function parseServiceManifest(xml, what = 'ServiceManifest.xml') {
-    const root = manifests_element(parseXml(xml, what).ServiceManifest);
-    if (!root)
-        throw new ManifestError(`${what} has no <ServiceManifest> root element.`);
-    const parts = [];
-    for (const kind of ['CodePackage', 'ConfigPackage', 'DataPackage']) {
-        for (const p of manifests_elements(root[kind])) {
-            const entryPoint = manifests_element(p.EntryPoint);
-            parts.push({
-                kind,
-                name: requiredAttribute(p, 'Name', `A <${kind}> in ${what}`),
-                version: requiredAttribute(p, 'Version', `A <${kind}> in ${what}`),
-                isContainer: kind === 'CodePackage' && entryPoint?.ContainerHost !== undefined
-            });
-        }
-    }
-    const declared = manifests_element(root.ServiceTypes);
-    const serviceTypes = [
-        ...manifests_elements(declared?.StatefulServiceType).map(t => ({
-            kind: 'Stateful',
-            name: requiredAttribute(t, 'ServiceTypeName', `A <StatefulServiceType> in ${what}`),
-            hasPersistedState: attribute(t, 'HasPersistedState')?.toLowerCase() === 'true'
-        })),
-        ...manifests_elements(declared?.StatelessServiceType).map(t => ({
-            kind: 'Stateless',
-            name: requiredAttribute(t, 'ServiceTypeName', `A <StatelessServiceType> in ${what}`),
-            hasPersistedState: false
-        }))
-    ];
-    return {
-        name: requiredAttribute(root, 'Name', what),
-        version: requiredAttribute(root, 'Version', what),
-        parts,
-        serviceTypes
-    };
-}
-/**
- * A canonical form of an XML document for "is this the same manifest?": parsed and serialised
- * again, so that whitespace, attribute quoting and formatting do not count, while every element,
- * attribute and value does.
- */
-function canonicalXml(xml, what = 'the manifest') {
-    const doc = parseXml(xml, what, true);
-    return JSON.stringify(sortKeys(doc));
-}
-function sortKeys(value) {
-    if (Array.isArray(value))
-        return value.map(sortKeys);
-    if (typeof value === 'object' && value !== null) {
-        const out = {};
-        for (const key of Object.keys(value).sort()) {
-            // Namespace declarations and the XML declaration are formatting, not content.
-            if (key === '?xml' || key.startsWith('@xmlns'))
-                continue;
-            out[key] = sortKeys(value[key]);
-        }
-        return out;
-    }
-    return value;
-}
-
 ;// CONCATENATED MODULE: ./src/deploy/provision.ts
 // Registering the uploaded package as an application type: asynchronous provision, polling the
 // type's status, removing the package afterwards; and the check that makes re-runs cheap: the
@@ -39930,15 +40548,20 @@ async function checkProvisioned(client, plan, options) {
     if (type.Status !== 'Available') {
         throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
     }
-    const clusterManifest = await client.getApplicationManifest(typeName, typeVersion);
+    // The manifests side by side: one round trip, not one per service.
+    const services = [...plan.identity.serviceManifests];
+    const [clusterManifest, ...clusterServiceXmls] = await Promise.all([
+        client.getApplicationManifest(typeName, typeVersion),
+        ...services.map(([name]) => client.getServiceManifest(typeName, typeVersion, name))
+    ]);
     const differences = [];
     if (clusterManifest === undefined || !sameXml(clusterManifest, plan.identity.manifestXml))
         differences.push('ApplicationManifest.xml');
-    for (const [name, localXml] of plan.identity.serviceManifests) {
-        const clusterXml = await client.getServiceManifest(typeName, typeVersion, name);
+    services.forEach(([name, localXml], i) => {
+        const clusterXml = clusterServiceXmls[i];
         if (clusterXml !== undefined && !sameXml(clusterXml, localXml))
             differences.push(`${name}/ServiceManifest.xml`);
-    }
+    });
     if (differences.length > 0) {
         throw new ReleaseError(`${typeName} ${typeVersion} is already provisioned on the cluster with a different ${differences.join(' and ')}: a provisioned version cannot change, so bump ApplicationTypeVersion (and the version of every changed service manifest and package), or let 'version-stamp: content' do it, and run the step again. Nothing was uploaded.`);
     }
@@ -39962,18 +40585,14 @@ async function provisionPackage(client, plan, options) {
     const external = plan.externalStore;
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the provision of ${typeName} ${typeVersion}`,
             send: () => (external ? client.provisionFromExternalStore(external.downloadUrl, typeName, typeVersion) : client.provision(plan.imageStorePath)),
             // Provisioning or Available: the lost request was carried out. Failed: posting again retries it.
             carriedOut: async () => {
                 const status = (await client.getApplicationType(typeName, typeVersion))?.Status;
                 return status === 'Provisioning' || status === 'Available';
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log: options.log
+            }
         }, seen);
     }
     catch (err) {
@@ -40553,7 +41172,7 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
     report.phase = 'upgrading';
     const seen = { lostAnswers: 0 };
     try {
-        await sendOnce({
+        await sendOnceThrough(client, options, {
             what: `the upgrade request of ${app.name} to ${plan.typeVersion}`,
             send: () => client.upgradeApplication(description),
             carriedOut: async () => {
@@ -40564,15 +41183,11 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
                 if (now.TargetApplicationTypeVersion !== plan.typeVersion)
                     throw new ReleaseError(takeoverMessage(watch, now.TargetApplicationTypeVersion, now));
                 return true;
-            },
-            attempts: client.gateway.attempts,
-            deadline: options.deadline,
-            signal: client.signal,
-            log
+            }
         }, seen);
     }
     catch (err) {
-        if (!(err instanceof ImageStoreError && err.status === 409))
+        if (!isUpgradeConflict(err))
             throw err;
         if (seen.lostAnswers === 0) {
             // Without a lost answer before it, 'already in the target version' means there is nothing to do.
@@ -40582,12 +41197,12 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
             log(`The cluster says ${app.name} is at ${plan.typeVersion} with these parameters already: nothing to upgrade.`);
             return;
         }
-        // A conflict after a lost answer: the lost request was carried out after all (the progress lagged).
-        // Follow the upgrade to this version if that is what the cluster shows; anything else is not ours.
-        const now = await client.getUpgradeProgress(app.name);
-        if (now.TargetApplicationTypeVersion !== plan.typeVersion)
-            throw err;
-        const done = await waitForUpgrade(client, watch);
+        // A conflict after a lost answer: the lost request was carried out after all, and the progress
+        // read since still showed the state before it (it lags behind the request). Follow the upgrade
+        // that started since the progress read before the first request, however long the progress
+        // lags (within the deadline); an upgrade to another version is someone else's (a takeover).
+        log(`The cluster refused the upgrade request sent again (${err.code ?? `HTTP ${err.status}`}): the one whose answer was lost was carried out after all; following the upgrade to ${plan.typeVersion}.`);
+        const done = await waitForUpgrade(client, { ...watch, staleStart: before?.StartTimestampUtc });
         report.upgradeState = done.UpgradeState;
         report.applicationResult = 'upgraded';
         return;
@@ -40597,6 +41212,14 @@ async function upgradeApplication(client, plan, app, existing, report, options) 
     report.upgradeState = done.UpgradeState;
     report.applicationResult = 'upgraded';
     log(`${app.name} runs ${plan.typeVersion}: the upgrade completed in every upgrade domain.`);
+}
+/**
+ * The answers an upgrade request gets when an upgrade is already there: 409 (already in the target
+ * version, or in progress), or the in-progress code under another status. [undoc] The status a
+ * gateway gives FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS is not documented: the code decides.
+ */
+function isUpgradeConflict(err) {
+    return err instanceof ImageStoreError && (err.status === 409 || err.code === ManagementErrorCode.ApplicationUpgradeInProgress);
 }
 function sameParameters(plan, app, existing) {
     const wanted = effectiveParameters(plan.identity.manifest, app.parameters);
@@ -40709,18 +41332,40 @@ async function checkAlreadyProvisioned(plan, cluster, report, context = QUIET) {
     }
 }
 /**
+ * Before any write, both checks below with their first reads side by side: whether the type+version
+ * is provisioned already, and the application the release targets (one round trip instead of two).
+ * Each check still reports in its own group, in this order, and fails as it did alone.
+ */
+async function checkBeforeWriting(plan, cluster, report, context = QUIET) {
+    if (!plan)
+        return;
+    const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
+    const existing = readApplication(client, plan.application?.name);
+    await checkAlreadyProvisioned(plan, client, report, context);
+    await checkReleaseTarget(plan, client, context, existing);
+}
+/** Starts reading the application, observed at once: a caller that fails before awaiting it leaves no unhandled rejection. */
+function readApplication(client, name) {
+    if (name === undefined)
+        return undefined;
+    const read = client.getApplication(name);
+    read.catch(() => undefined);
+    return read;
+}
+/**
  * Before any write: the application the release targets, as the cluster reports it. Refuses
  * another application type, a downgrade and parameters silently reset (release-guards.ts); with
- * omitted-parameters keep, adds the application's current values to the list sent.
+ * omitted-parameters keep, adds the application's current values to the list sent. `existing`:
+ * the application already being read (checkBeforeWriting).
  */
-async function checkReleaseTarget(plan, cluster, context = QUIET) {
+async function checkReleaseTarget(plan, cluster, context = QUIET, existingRead) {
     const app = plan?.application;
     if (!plan || !app)
         return;
     const client = cluster instanceof GatewayClient ? new ManagementClient(cluster) : cluster;
     const { reporter } = context;
     await reporter.group(`Check ${app.name} before writing anything`, async () => {
-        const existing = await client.getApplication(app.name);
+        const existing = await (existingRead ?? client.getApplication(app.name));
         if (!existing) {
             reporter.info(`${app.name} does not exist yet: it is created.`);
             return;
@@ -40766,7 +41411,7 @@ async function recordIdentityForOutputs(packageRoot, report) {
     }
 }
 /** Provisions (unless already done), creates or upgrades the application and waits, unprovisions old versions. */
-async function deployRelease(plan, cluster, report, context = QUIET) {
+async function deployRelease(plan, cluster, report, context = QUIET, hooks = {}) {
     if (!plan)
         return;
     report.start();
@@ -40776,10 +41421,12 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(), deadline.remainingMs + DEADLINE_GRACE_MS);
     const gateway = cluster.management?.gateway ?? cluster.gateway;
+    let packageDone;
     try {
         const client = new ManagementClient(gateway.boundedBy(timer.signal));
         const options = pollOptions(deadline, context);
         const { log, reporter, names } = options;
+        let existing;
         if (!plan.alreadyProvisioned) {
             report.phase = 'provisioning';
             await reporter.group(`Provision ${plan.typeName} ${plan.typeVersion}`, async () => {
@@ -40796,15 +41443,18 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
                     log(`The package stays at '${plan.imageStorePath}' ('${names.KeepPackage}: true').`);
                 }
                 else {
-                    // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves this one to us.
+                    // Provisioned with ApplicationPackageCleanupPolicy Manual: the cluster has its own copy and leaves
+                    // this one to us. The application is read again for createOrUpgrade meanwhile (after the upload, as it must be).
+                    existing = readApplication(client, plan.application?.name);
                     await deleteUploadedPackage(cluster.client, plan.imageStorePath);
                     report.packageDeleted = true;
                     log(`Removed the uploaded package '${plan.imageStorePath}' from the Image Store: the cluster keeps its own copy.`);
                 }
             });
         }
+        packageDone = hooks.packageDone?.();
         if (plan.application) {
-            await createOrUpgrade(client, plan, plan.application, report, options);
+            await createOrUpgrade(client, plan, plan.application, report, options, existing);
         }
         if (plan.unprovisionOldVersions) {
             await reporter.group(`Unprovision old versions of ${plan.typeName}`, () => unprovisionOldVersions(client, plan, report, options));
@@ -40817,6 +41467,7 @@ async function deployRelease(plan, cluster, report, context = QUIET) {
         throw err;
     }
     finally {
+        await packageDone;
         clearTimeout(timeout);
         report.end();
     }
@@ -40834,9 +41485,9 @@ function deadlineMessage(plan, report, names) {
             return `The release of ${plan.typeName} ${plan.typeVersion} did not finish within ${limit}: the cluster goes on with what it was asked. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${names.DeployTimeout}'.`;
     }
 }
-async function createOrUpgrade(client, plan, app, report, options) {
+async function createOrUpgrade(client, plan, app, report, options, existingRead) {
     const { reporter, names } = options;
-    const existing = await client.getApplication(app.name);
+    const existing = await (existingRead ?? client.getApplication(app.name));
     if (!existing) {
         report.phase = 'creating';
         await reporter.group(`Create ${app.name}`, () => createApplication(client, plan, app, report, options));
@@ -48007,6 +48658,7 @@ function addFolderAndAncestors(folders, folder) {
 // the first request. No file system, no HTTP here.
 
 
+
 const APPLICATION_MANIFEST_FILE = 'ApplicationManifest.xml';
 const SERVICE_MANIFEST_FILE = 'ServiceManifest.xml';
 /** Why a name or version cannot be a folder name of the package, or undefined when it can. */
@@ -48039,8 +48691,8 @@ class LayoutCheck {
         const app = this.readApplicationManifest();
         if (app) {
             this.layout.applicationManifest = app;
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+            this.checkTypeName('ApplicationTypeName', app.typeName);
+            this.checkTypeName('ApplicationTypeVersion', app.typeVersion);
             const seen = new Set();
             for (const ref of app.serviceManifestImports) {
                 const safe = this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
@@ -48065,6 +48717,14 @@ class LayoutCheck {
         if (reason)
             this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
         return reason === undefined;
+    }
+    /** The type's name and version also travel in the management routes: see applicationTypeNameProblem. */
+    checkTypeName(what, value) {
+        if (!this.checkName(APPLICATION_MANIFEST_FILE, what, value))
+            return;
+        const reason = applicationTypeNameProblem(value);
+        if (reason)
+            this.problem(APPLICATION_MANIFEST_FILE, `${what} '${value}' ${reason}.`, `Rename it in ${APPLICATION_MANIFEST_FILE} with letters, digits, '.', '_' or '-'.`);
     }
     requireMark(folder) {
         const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
@@ -48250,8 +48910,8 @@ function localPathOf(pkg, rel) {
     return path.join(pkg.root, ...rel.split('/'));
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: ./src/util/work-folder.ts
+var work_folder = __nccwpck_require__(632);
 // EXTERNAL MODULE: ./src/package/zip-writer.ts + 1 modules
 var zip_writer = __nccwpck_require__(7280);
 ;// CONCATENATED MODULE: ./src/package/compress-package.ts
@@ -48265,30 +48925,32 @@ var zip_writer = __nccwpck_require__(7280);
 
 
 
-/** Zips built at once. Each zip already reads and deflates several files at once (zip-writer.ts); two zips keep libuv's four threads busy between a zip's large files, and a third or fourth only added memory in measurement. */
-const ZIP_PARALLELISM = 2;
-/** The temporary folder's parent: the runner's RUNNER_TEMP (emptied after every job), else the OS's. */
-function temporaryBase(env = process.env) {
-    return env.RUNNER_TEMP && env.RUNNER_TEMP.trim() !== '' ? env.RUNNER_TEMP : external_node_os_.tmpdir();
-}
+/**
+ * Zips built at once. Each zip reads and deflates several files at once (zip-writer.ts), also while
+ * it streams a large one, so one zip keeps libuv's four threads busy; a zip built alone is written
+ * in about half the time two at once take each, and the upload cannot send a zip before it is
+ * complete: the link waits less for the first one.
+ */
+const ZIP_PARALLELISM = 1;
 /**
  * Starts building the compressed copy of `pkg` (already validated: `layout` is its layout) under
  * `tempBase`: files that stay as they are are copied before this returns; the zips are written
- * after, two at a time in path order, so that the upload can send each as soon as it is complete
- * (an upload waits on a zip's `ready`). A failure rejects the zip's `ready`, every later one and
+ * after, one at a time, smallest first, so that the upload can send each as soon as it is complete
+ * (an upload waits on a zip's `ready`): the first is ready soonest, and each next one, larger, is
+ * written while the link sends the one before. In `pkg.files` the zips follow the other files in
+ * that order, which the upload keeps. A failure rejects the zip's `ready`, every later one and
  * `finished`.
  */
-async function startCompression(pkg, layout, tempBase = temporaryBase()) {
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(tempBase, 'sfu-compressed-'));
-    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
+async function startCompression(pkg, layout, tempBase = (0,work_folder/* temporaryBase */.du)()) {
     const stop = new AbortController();
     let finished;
-    const dispose = async () => {
+    const work = await (0,work_folder/* createWorkFolder */.aM)(tempBase, 'sfu-compressed-', async () => {
         stop.abort();
         await finished?.catch(() => undefined);
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
+    });
+    const root = external_node_path_.join(work.path, external_node_path_.basename(pkg.root) || 'package');
+    const dispose = work.dispose;
+    return (0,work_folder/* buildInWorkFolder */.dk)(work, async () => {
         const folders = layout.presentParts
             .filter(p => p.kind !== 'ServiceManifest' && !p.zipped)
             .map(p => p.path)
@@ -48331,7 +48993,10 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
             const { size } = await external_node_fs_.promises.stat(target);
             files.push({ localPath: target, relativePath: file.relativePath, size });
         });
-        const zips = folders.map(folder => {
+        files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
+        const sourceBytes = (folder) => entriesByFolder.get(folder).reduce((n, e) => n + (e.size ?? 0), 0);
+        const bySize = folders.map(folder => ({ folder, bytes: sourceBytes(folder) })).sort((a, b) => a.bytes - b.bytes || (0,store_path/* compareCodeUnits */.UF)(a.folder, b.folder));
+        const zips = bySize.map(({ folder }) => {
             const zip = `${folder}.zip`;
             const file = { localPath: localPath(root, zip), relativePath: zip, size: 0 };
             const ready = deferred();
@@ -48339,7 +49004,6 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
             files.push(file);
             return { folder, file, ready };
         });
-        files.sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
         const copy = {
             root,
             files,
@@ -48378,11 +49042,7 @@ async function startCompression(pkg, layout, tempBase = temporaryBase()) {
         finished = writeZips();
         finished.catch(() => undefined); // observed here; the caller awaits it, and each upload its zip's `ready`
         return { pkg: copy, finished, dispose };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
+    });
 }
 /** Builds the whole compressed copy of `pkg` before returning. On failure the temporary folder is deleted before the error is thrown. */
 async function compressPackage(pkg, layout, tempBase = temporaryBase()) {
@@ -48443,7 +49103,7 @@ function foldersHoldingSomething(pkg) {
 function serviceKey(name, version) {
     return `${name}\u0000${version}`;
 }
-function partKey(part) {
+function diff_package_partKey(part) {
     return `${part.serviceManifestName}\u0000${part.kind}\u0000${part.name}\u0000${part.version}`;
 }
 /** Manifests read from the cluster at once: a version's service manifests are independent requests. */
@@ -48459,7 +49119,7 @@ const MANIFEST_READS = 8;
 async function readClusterHoldings(source, typeName) {
     const holdings = { typeName, versions: [], parts: new Map(), serviceManifestForms: new Map() };
     const add = (part, typeVersion) => {
-        const key = partKey(part);
+        const key = diff_package_partKey(part);
         const versions = holdings.parts.get(key) ?? [];
         if (!versions.includes(typeVersion))
             versions.push(typeVersion);
@@ -48508,7 +49168,7 @@ async function readClusterHoldings(source, typeName) {
  * lacks a part (a folder or zip the manifests name) that the cluster does not hold either.
  */
 function buildDiffPackage(pkg, layout, holdings) {
-    const heldBy = (part) => holdings.parts.get(partKey(part));
+    const heldBy = (part) => holdings.parts.get(diff_package_partKey(part));
     refuseChangedServiceManifests(layout, holdings);
     const leftOut = [];
     const leftOutServices = new Set();
@@ -49917,6 +50577,10 @@ async function uploadPackage(step, pkg) {
                 reporter.info(`Wrote ${markFilesWritten} mark files ('_.dir'), each once everything beneath it was complete (${markFilesWrittenDuringUpload} while files were still uploading); the package root's waits for the verification.`);
             });
             // Nothing marks the package complete, is copied or deleted before the store is seen to hold it.
+            // The lease is read beside the verification's listings (a round trip less before the root's
+            // mark file); nothing is written between that read and the mark file but the verification's reads.
+            const leaseConfirmed = lease.confirm();
+            leaseConfirmed.catch(() => undefined); // awaited below; a failed verification throws first
             await reporter.group('Verify', async () => {
                 // The sub-folders were listed as their mark files were written: what is left is the root.
                 const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
@@ -49926,7 +50590,7 @@ async function uploadPackage(step, pkg) {
                 reporter.info(`'${destination}' holds all ${pkg.files.length} files and the mark files of ${pkg.folders.length - 1} sub-folders; its size is ${record.storeSizeBytes} bytes${size === undefined ? ' (summed from a listing: this cluster has no FolderSize)' : ''}.`);
             });
             await reporter.group("Write the package root's mark file", async () => {
-                await lease?.confirm();
+                await leaseConfirmed;
                 await uploader.writeRootMarkFile();
                 const rootMark = await client.getFileInfo((0,store_path/* joinStorePath */.Lf)(destination, MARK_FILE_NAME));
                 if (rootMark === undefined || isWrittenAfter(stampOf(rootMark), floor) === false) {
@@ -50021,53 +50685,6 @@ async function planUpload(step, pkg) {
     finally {
         record.requestsSent = client.requestsSent;
     }
-}
-
-;// CONCATENATED MODULE: ./src/package/changed-packages.ts
-// What a stamped release changes: each stamped service manifest and Code/Config/Data package whose
-// version the application's running type version does not have (cluster-management-protocol.md:
-// GET /Applications/{id}, then the running version's manifests). With no application named, or
-// none running yet, everything is new.
-
-function changed_packages_partKey(kind, service, name, version) {
-    return `${service}\u0000${kind}\u0000${name}\u0000${version}`;
-}
-async function readRunningVersion(source, applicationName, typeName) {
-    const parts = new Set();
-    if (applicationName === undefined)
-        return { description: 'No application is named: every package counts as changed.', parts };
-    const app = await source.getApplication(applicationName);
-    if (!app)
-        return { description: `${applicationName} does not exist yet: every package counts as changed.`, parts };
-    if (app.TypeName !== typeName) {
-        return { description: `${applicationName} runs another application type (${app.TypeName}): every package counts as changed.`, parts };
-    }
-    const appXml = await source.getApplicationManifest(typeName, app.TypeVersion);
-    if (appXml === undefined)
-        return { description: `The cluster did not return the manifest of ${typeName} ${app.TypeVersion}: every package counts as changed.`, parts };
-    const manifest = parseApplicationManifest(appXml, `the cluster's ApplicationManifest.xml of ${typeName} ${app.TypeVersion}`);
-    for (const ref of manifest.serviceManifestImports) {
-        const xml = await source.getServiceManifest(typeName, app.TypeVersion, ref.name);
-        if (xml === undefined)
-            continue;
-        const service = parseServiceManifest(xml, `the cluster's service manifest ${ref.name} of ${typeName} ${app.TypeVersion}`);
-        parts.add(changed_packages_partKey('ServiceManifest', service.name, service.name, service.version));
-        for (const p of service.parts)
-            parts.add(changed_packages_partKey(p.kind, service.name, p.name, p.version));
-    }
-    return { typeVersion: app.TypeVersion, description: `Compared with ${typeName} ${app.TypeVersion}, which ${applicationName} runs.`, parts };
-}
-/** Whether the running version lacks this row's stamped version (the application type row: whether the type version differs). */
-function isChanged(row, running) {
-    if (row.kind === 'ApplicationType')
-        return running.typeVersion !== row.stamped;
-    return !running.parts.has(changed_packages_partKey(row.kind, row.service, row.name, row.stamped));
-}
-/** The `changed-packages` output: service manifests and packages that changed, in the table's order. */
-function changedPackages(rows, running) {
-    return rows
-        .filter(r => r.kind !== 'ApplicationType' && isChanged(r, running))
-        .map(r => ({ service: r.service, package: r.name, kind: r.kind, version: r.stamped }));
 }
 
 ;// CONCATENATED MODULE: ./src/package/content-digest.ts
@@ -50383,16 +51000,9 @@ async function stampPackageVersions(pkg, layout, options = {}) {
         const unique = [...new Set(problems)].sort(); // packages are digested side by side: one order whatever finishes first
         throw new VersionStampError(`'version-stamp: content' cannot stamp this package (nothing was sent to the cluster): ${unique.length === 1 ? unique[0] : unique.map((p, n) => `(${n + 1}) ${p}`).join(' ')}`);
     }
-    const work = await external_node_fs_.promises.mkdtemp(external_node_path_.join(options.tempBase ?? temporaryBase(), 'sfu-stamped-'));
-    const root = external_node_path_.join(work, external_node_path_.basename(pkg.root) || 'package');
-    let disposed = false;
-    const dispose = async () => {
-        if (disposed)
-            return;
-        disposed = true;
-        await external_node_fs_.promises.rm(work, { recursive: true, force: true });
-    };
-    try {
+    const work = await (0,work_folder/* createWorkFolder */.aM)(options.tempBase ?? (0,work_folder/* temporaryBase */.du)(), 'sfu-stamped-');
+    const root = external_node_path_.join(work.path, external_node_path_.basename(pkg.root) || 'package');
+    return (0,work_folder/* buildInWorkFolder */.dk)(work, async () => {
         const stampedFiles = [];
         for (const f of pkg.files) {
             const bytes = written.get(f.relativePath);
@@ -50411,13 +51021,9 @@ async function stampPackageVersions(pkg, layout, options = {}) {
             typeVersion: typeRow.stamped,
             rows: [typeRow, ...rows],
             unmatchedIgnore: ignore.unmatched(),
-            dispose
+            dispose: work.dispose
         };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
+    });
 }
 function partId(service, kind, name) {
     return `${service}\u0000${kind}\u0000${name}`;
@@ -50616,7 +51222,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
         }
         // Loaded only on this path: @azure/storage-blob is most of its chunk of dist/.
         const { BlobPackageStore } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(456)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9456));
-        const { stageSfpkg } = await __nccwpck_require__.e(/* import() */ 383).then(__nccwpck_require__.bind(__nccwpck_require__, 3764));
+        const { stageSfpkg } = await __nccwpck_require__.e(/* import() */ 457).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
         const store = new BlobPackageStore(blob.location, credential, { log: line => reporter.info(line), secret: value => reporter.setSecret(value) });
         const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () => stageSfpkg(store, {
             pkg,
@@ -50625,7 +51231,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
             manifest: plan.identity.manifest,
             blobName: blob.blobName,
             deleteBlob: blob.deleteBlob,
-            tempBase: temporaryBase(),
+            tempBase: (0,work_folder/* temporaryBase */.du)(),
             expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
             signal,
             log: line => reporter.info(line)
@@ -50740,10 +51346,169 @@ function armErrorMessage(what, status, body) {
     return `${what} failed with HTTP ${status}${said}.${todo}`;
 }
 
+;// CONCATENATED MODULE: ./src/azure/arm-exchange.ts
+// One request to ARM, sent again when that is safe: a busy answer (429, 503: nothing was done)
+// after its Retry-After, and a read or an idempotent write after any transient failure. A write
+// that must not be sent twice (a version's provision, an application's upgrade) whose answer was
+// lost or timed out (the work may be done) ends in ArmOutcomeUnknownError: its caller reads the
+// resource back before anything is sent again.
+
+
+
+class ArmOutcomeUnknownError extends Error {
+    what;
+    failure;
+    name = 'ArmOutcomeUnknownError';
+    constructor(what, 
+    /** How the answer was lost: `HTTP 504 GatewayTimeout`, `ECONNRESET`. */
+    failure) {
+        super(`ARM gave no usable answer to ${what} (${failure}): it may have been carried out.`);
+        this.what = what;
+        this.failure = failure;
+    }
+}
+/**
+ * The answer to send (any status but a transient one once the attempts are spent); throws the last
+ * network error, or ArmOutcomeUnknownError for a `once` write that may have been carried out.
+ */
+async function retryingExchange(request) {
+    for (let attempt = 1;; attempt++) {
+        let response;
+        let failure;
+        try {
+            response = await request.send();
+            if (!isRetryable({ status: response.status }))
+                return response;
+            failure = { status: response.status, code: armErrorText(parseBody(response)).code };
+        }
+        catch (err) {
+            if (!(err instanceof NetworkError))
+                throw err;
+            failure = { networkCode: err.code, networkMessage: err.message };
+            if (!isRetryable(failure))
+                throw err;
+        }
+        if (request.kind === 'once' && mayHaveBeenCarriedOut(failure))
+            throw new ArmOutcomeUnknownError(request.what, describeFailure(failure));
+        if (attempt >= request.attempts) {
+            if (response !== undefined)
+                return response;
+            throw new NetworkError(`ARM gave no answer to ${request.what} after ${attempt} attempts (${describeFailure(failure)})`, failure.networkCode ?? 'EUNKNOWN');
+        }
+        // ARM says how long to wait when it is busy (429, 503); without Retry-After, a growing backoff.
+        const backoff = backoffDelay(attempt, DEFAULT_BACKOFF);
+        const wait = response === undefined ? backoff : retryAfterMs(response.headers, backoff);
+        const told = response?.headers['retry-after'] !== undefined;
+        request.log(`ARM: ${describeFailure(failure)} while ${request.what}: asking again in ${(wait / 1000).toFixed(wait % 1000 === 0 ? 0 : 1)} s${told ? ', as its Retry-After says' : ''} (attempt ${attempt + 1} of ${request.attempts}).`);
+        await request.pause(wait);
+    }
+}
+function parseBody(response) {
+    try {
+        return JSON.parse(response.body.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/azure/arm-outcome.ts
+// What a release through ARM really did. A rolled-back upgrade has been reported `Succeeded` by
+// ARM, so the application is read back and judged on its own properties: its version and its
+// parameters, whatever the operation said.
+
+/** The states after which ARM does nothing more with a resource; any other (Updating, Creating, Deleting…) is an operation under way. */
+const TERMINAL_STATES = ['succeeded', 'failed', 'canceled'];
+/** Whether the resource's provisioningState says that no operation is under way (none at all counts as ended). */
+function isTerminalState(state) {
+    return state === undefined || TERMINAL_STATES.includes(state.toLowerCase());
+}
+/** The version's own name from a type version's resource id: `…/versions/2.0.0` → `2.0.0`. */
+function versionFromId(id) {
+    const match = id === undefined ? null : /\/versions\/([^/]+)\/?$/i.exec(id);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+/** The application type's name from a type version's resource id: `…/applicationTypes/T/versions/2.0.0` → `T`. */
+function typeFromVersionId(id) {
+    const match = id === undefined ? null : /\/applicationTypes\/([^/]+)\/versions\/[^/]+\/?$/i.exec(id);
+    return match ? decodeURIComponent(match[1]) : undefined;
+}
+function sameValues(a, b) {
+    return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+/** Whether the application is at the requested version with the requested parameters (whatever its provisioningState). */
+function atRequestedState(app, requested) {
+    const version = app.properties?.version;
+    if (version === undefined || !sameResourceId(version, requested.versionId))
+        return false;
+    return sameValues(requested.effective(app.properties?.parameters), requested.effective(requested.parameters));
+}
+/** Whether the application is no longer as it was before the write (or exists now, after a create): a write was carried out. */
+function changedSince(app, requested) {
+    return (requested.before === undefined || !atPreviousState(app, requested) || app.properties?.provisioningState !== requested.before.properties?.provisioningState);
+}
+/** Whether the application is back where it was before the write: same version, same parameters. */
+function atPreviousState(app, requested) {
+    const before = requested.before?.properties;
+    const version = app.properties?.version;
+    if (before?.version === undefined || version === undefined || !sameResourceId(version, before.version))
+        return false;
+    return sameValues(requested.effective(app.properties?.parameters), requested.effective(before.parameters));
+}
+/**
+ * The upgrade state the read-back shows, in the gateway's words: RollingForwardCompleted at the
+ * requested version and parameters with Succeeded, RollingBackCompleted back at the previous ones
+ * with the operation over; undefined otherwise (and for a create, which is no upgrade).
+ */
+function upgradeStateFromReadBack(app, requested) {
+    if (requested.before === undefined)
+        return undefined;
+    const state = app.properties?.provisioningState;
+    if (state === 'Succeeded' && atRequestedState(app, requested))
+        return 'RollingForwardCompleted';
+    if (isTerminalState(state) && state !== undefined && atPreviousState(app, requested))
+        return 'RollingBackCompleted';
+    return undefined;
+}
+/**
+ * Undefined when the application is at the requested version and parameters with provisioningState
+ * Succeeded; else the sentence the step fails with, whatever the operation reported.
+ */
+function applicationOutcomeProblem(app, appName, requested, operationState) {
+    const state = app.properties?.provisioningState;
+    const version = app.properties?.version;
+    const requestedVersion = versionFromId(requested.versionId) ?? requested.versionId;
+    const said = `ARM reported the operation ${operationState}`;
+    if (version === undefined || !sameResourceId(version, requested.versionId)) {
+        const at = versionFromId(version) ?? version ?? 'no version';
+        return `${said}, but the application ${appName} is at ${at}, not ${requestedVersion}: the upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+    }
+    if (!atRequestedState(app, requested)) {
+        // Names only: parameter values may be secrets.
+        const wanted = requested.effective(requested.parameters);
+        const now = requested.effective(app.properties?.parameters);
+        const differing = [...new Set([...wanted.keys(), ...now.keys()])].filter(k => wanted.get(k) !== now.get(k));
+        return `${said}, but the application ${appName} runs ${requestedVersion} with other values of ${differing.join(', ')} than this release gave: the parameter upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+    }
+    if (state !== 'Succeeded') {
+        return `${said}, but the application ${appName} is at ${requestedVersion} with provisioningState ${state ?? '(none)'}, not Succeeded: the release did not complete.`;
+    }
+    return undefined;
+}
+/** The version resources of the type that no application uses (`unprovision-old-versions`), never `keep`. */
+function unusedVersions(versions, applications, keep) {
+    const used = applications.map(a => a.properties?.version).filter((v) => v !== undefined);
+    return versions.filter(v => v.id !== undefined && !sameResourceId(v.id, keep) && !used.some(u => sameResourceId(u, v.id)));
+}
+
 ;// CONCATENATED MODULE: ./src/azure/arm-client.ts
 // Requests to ARM for the resources under one managed cluster: read, write and delete, each
 // long-running operation followed to its end (Azure-AsyncOperation or Location, Retry-After) within
-// the release's deadline and cancellation. What ARM does is said through `log`.
+// the release's deadline and cancellation. Busy answers (429, 503) are sent again after their
+// Retry-After; a write whose answer was lost is judged by reading the resource back (arm-exchange.ts).
+// What ARM does is said through `log`.
+
+
 
 
 
@@ -50760,7 +51525,7 @@ class ArmClient {
     }
     /** The resource, or undefined when ARM says it does not exist. */
     async get(resourceId, what) {
-        const response = await this.send('GET', this.options.resources.url(resourceId));
+        const response = await this.exchange('GET', this.options.resources.url(resourceId), undefined, `reading ${what}`, 'read');
         if (response.status === 404)
             return undefined;
         if (response.status !== 200)
@@ -50772,7 +51537,7 @@ class ArmClient {
         const items = [];
         let url = this.options.resources.url(collectionId);
         while (url !== undefined) {
-            const response = await this.send('GET', url);
+            const response = await this.exchange('GET', url, undefined, `listing ${what}`, 'read');
             if (response.status === 404)
                 return items;
             if (response.status !== 200)
@@ -50783,26 +51548,57 @@ class ArmClient {
         }
         return items;
     }
-    /** PUT `body` and follow the operation; `doing` says it in the log ("creating the application type version 1.0"). */
-    async put(resourceId, body, doing) {
+    /**
+     * PUT `body` and follow the operation; `doing` says it in the log ("creating the application type
+     * version 1.0"). Without `carriedOut`, the PUT is sent again as ARM's PUTs are meant to be
+     * (idempotent). With it, a PUT whose answer was lost is not sent again before the resource is read
+     * back: an operation under way on it is followed, and `carriedOut(resource)` says whether the
+     * resource shows the PUT done.
+     */
+    async put(resourceId, body, doing, carriedOut) {
         this.options.log(`ARM: ${doing}…`);
         this.doing = doing;
         try {
-            const response = await this.send('PUT', this.options.resources.url(resourceId), body);
-            if (response.status !== 200 && response.status !== 201 && response.status !== 202)
-                throw this.error(capital(doing), response);
-            return await this.follow(response, doing, parse(response));
+            const url = this.options.resources.url(resourceId);
+            for (let attempt = 1;; attempt++) {
+                let response;
+                try {
+                    response = await this.exchange('PUT', url, body, doing, carriedOut === undefined ? 'idempotent' : 'once');
+                }
+                catch (err) {
+                    if (!(err instanceof ArmOutcomeUnknownError) || carriedOut === undefined)
+                        throw err;
+                    this.options.log(`ARM: no answer to ${doing} (${err.failure}): reading the resource back before sending anything again.`);
+                    const now = await this.get(resourceId, 'the resource just written');
+                    const state = now?.properties?.provisioningState;
+                    if (now !== undefined && !isTerminalState(state)) {
+                        this.options.log(`ARM: the resource is ${state}: ${doing} was carried out; following it, not sending it again.`);
+                        return await this.followResource(resourceId, doing);
+                    }
+                    if (now !== undefined && carriedOut(now)) {
+                        this.options.log(`ARM: the resource shows ${doing} carried out: it is not sent again.`);
+                        return { state: endState(state, doing), body: now };
+                    }
+                    if (attempt >= this.attempts)
+                        throw new ReleaseError(`ARM gave no answer to ${doing} ${attempt} times, and the resource does not show it done. ${goesOnSentence(doing)}`);
+                    this.options.log(`ARM: the resource does not show ${doing}: sending it again (attempt ${attempt + 1} of ${this.attempts}).`);
+                    continue;
+                }
+                if (response.status !== 200 && response.status !== 201 && response.status !== 202)
+                    throw this.error(capital(doing), response);
+                return await this.follow(response, doing, parse(response));
+            }
         }
         finally {
             this.doing = undefined;
         }
     }
-    /** DELETE and follow the operation; gone already is fine. */
+    /** DELETE and follow the operation; gone already is fine. Sent again when its answer is lost (a DELETE is idempotent). */
     async delete(resourceId, doing) {
         this.options.log(`ARM: ${doing}…`);
         this.doing = doing;
         try {
-            const response = await this.send('DELETE', this.options.resources.url(resourceId));
+            const response = await this.exchange('DELETE', this.options.resources.url(resourceId), undefined, doing, 'idempotent');
             if (response.status === 204 || response.status === 404)
                 return;
             if (response.status !== 200 && response.status !== 202)
@@ -50814,6 +51610,36 @@ class ArmClient {
         finally {
             this.doing = undefined;
         }
+    }
+    get attempts() {
+        return Math.max(1, this.options.attempts ?? 5);
+    }
+    /** Polls the resource itself until its provisioningState ends: the operation URL was in the answer that was lost. */
+    async followResource(resourceId, doing) {
+        let lastState = '';
+        for (;;) {
+            await this.pauseWithin(this.options.pollMs, doing);
+            const now = await this.get(resourceId, 'the resource being written');
+            if (now === undefined)
+                throw new ReleaseError(`ARM was ${doing}, but the resource is gone. ${goesOnSentence(doing)}`);
+            const state = now.properties?.provisioningState;
+            if (state !== lastState)
+                this.options.log(`ARM: ${doing}: ${state ?? 'no provisioningState'}.`);
+            lastState = state ?? '';
+            if (isTerminalState(state))
+                return { state: endState(state, doing), body: now };
+        }
+    }
+    /** One request through retryingExchange, its waits within the deadline and cancellation. */
+    exchange(method, url, body, what, kind) {
+        return retryingExchange({
+            send: () => this.send(method, url, body),
+            what,
+            kind,
+            attempts: this.attempts,
+            log: this.options.log,
+            pause: ms => this.pauseWithin(ms, this.doing)
+        });
     }
     async follow(first, doing, firstBody) {
         const { endpoint } = this.options.resources;
@@ -50827,7 +51653,7 @@ class ArmClient {
         let lastStatus = '';
         for (;;) {
             await this.pauseWithin(wait, doing);
-            const response = await this.send('GET', poll.url);
+            const response = await this.exchange('GET', poll.url, undefined, `following ${doing}`, 'read');
             if (poll.kind === 'location') {
                 // A Location URL answers 202 while the operation runs, and the result when it is over.
                 if (response.status === 202) {
@@ -50855,17 +51681,19 @@ class ArmClient {
             wait = retryAfterMs(response.headers, this.options.pollMs);
         }
     }
+    /** Waits within the deadline and cancellation; `doing` is the write under way, if any, for what ARM goes on with. */
     async pauseWithin(ms, doing) {
         const { deadline, signal } = this.options;
-        const goesOn = goesOnSentence(doing);
+        const during = doing === undefined ? 'waiting to ask ARM again' : `ARM was ${doing}`;
+        const goesOn = doing === undefined ? 'Nothing was being written through ARM.' : goesOnSentence(doing);
         if (deadline.passed)
-            throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ARM was ${doing}. ${goesOn}`);
+            throw new ReleaseError(`The deploy timeout of ${deadline.seconds} s ended while ${during}. ${goesOn}`);
         try {
             await pause(ms, signal, deadline);
         }
         catch (err) {
             if (err instanceof CancelledError)
-                throw new CancelledError(`the release was cancelled while ARM was ${doing}. ${goesOn}`);
+                throw new CancelledError(`the release was cancelled while ${during}. ${goesOn}`);
             throw err;
         }
     }
@@ -50893,6 +51721,13 @@ class ArmClient {
         return new ArmError(armErrorMessage(what, response.status, body), response.status, armErrorText(body).code);
     }
 }
+/** A resource's terminal provisioningState as an operation's end; Failed and Canceled fail the step. */
+function endState(state, doing) {
+    const ended = state === undefined ? 'Succeeded' : operationState({ status: state });
+    if (ended === 'Failed' || ended === 'Canceled')
+        throw new ReleaseError(`ARM reported ${doing} ${ended}.`);
+    return ended === 'Running' ? 'Succeeded' : ended;
+}
 function goesOnSentence(doing) {
     return `ARM goes on ${doing} in the cluster: look at the managed cluster's resource in the Azure portal (or 'az resource show') before running the release again.`;
 }
@@ -50910,181 +51745,44 @@ function capital(text) {
     return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-;// CONCATENATED MODULE: ./src/azure/arm-target.ts
-// The managed cluster as an ARM resource: its resource id and the ARM endpoint,
-// checked offline before any request, and the URLs of the resources the release writes.
-// Nothing here sends a request.
-/** The stable api-version of Microsoft.ServiceFabric/managedClusters the client speaks. */
-const ARM_API_VERSION = '2024-04-01';
-/** ARM's endpoints in the Azure clouds (public, US Government, China). */
-const ARM_HOSTS = ['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn'];
-const DEFAULT_ARM_ENDPOINT = 'https://management.azure.com';
-class ArmTargetError extends Error {
-    name = 'ArmTargetError';
-}
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// Azure's rule for resource group names: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.
-const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/u;
-// A managed cluster's name: 4-23 letters, digits and hyphens, starting with a letter, not ending in a hyphen.
-const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{2,21}[a-zA-Z0-9]$/;
-/**
- * Parses the managed cluster's resource id. ARM treats the segment names and the provider
- * case-insensitively; the id is rebuilt in ARM's canonical casing so that the URLs the action
- * writes never depend on how the user typed it.
- */
-function parseManagedClusterId(input, value) {
-    const example = `'/subscriptions/<subscription guid>/resourceGroups/<group>/providers/Microsoft.ServiceFabric/managedClusters/<cluster>'`;
-    const text = value.trim();
-    if (/[?#\\%]|\/\//.test(text) || !text.startsWith('/')) {
-        throw new ArmTargetError(`'${input}' must be the managed cluster's resource id, such as ${example}, not '${text}'.`);
-    }
-    const s = text.replace(/\/$/, '').split('/').slice(1);
-    const named = (i, name) => s[i]?.toLowerCase() === name.toLowerCase();
-    if (s.length !== 8 ||
-        !named(0, 'subscriptions') ||
-        !named(2, 'resourceGroups') ||
-        !named(4, 'providers') ||
-        !named(5, 'Microsoft.ServiceFabric') ||
-        !named(6, 'managedClusters')) {
-        const hint = named(6, 'clusters') ? ' (Microsoft.ServiceFabric/clusters is a classic cluster: release to it through its gateway instead)' : '';
-        throw new ArmTargetError(`'${input}' must be a managed cluster's resource id, such as ${example}${hint}, not '${text}'.`);
-    }
-    const [subscriptionId, resourceGroup, clusterName] = [s[1], s[3], s[7]];
-    if (!GUID.test(subscriptionId))
-        throw new ArmTargetError(`'${input}' names the subscription '${subscriptionId}', which is not a subscription id (a GUID).`);
-    if (!RESOURCE_GROUP.test(resourceGroup))
-        throw new ArmTargetError(`'${input}' names the resource group '${resourceGroup}', which is not a valid resource group name.`);
-    if (!CLUSTER_NAME.test(clusterName)) {
-        throw new ArmTargetError(`'${input}' names the cluster '${clusterName}', which is not a valid managed cluster name (4-23 letters, digits and hyphens, starting with a letter).`);
-    }
-    const id = `/subscriptions/${subscriptionId.toLowerCase()}/resourceGroups/${resourceGroup}/providers/Microsoft.ServiceFabric/managedClusters/${clusterName}`;
-    return { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, clusterName, id };
-}
-/**
- * The ARM endpoint: https and one of Azure's ARM hosts, because the action sends its Azure AD token
- * there. `testOrigin` is the one origin the tests may add (SFU_TEST_ARM_ORIGIN, loopback only).
- */
-function parseArmEndpoint(input, value, testOrigin) {
-    const text = value.trim() === '' ? DEFAULT_ARM_ENDPOINT : value.trim();
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new ArmTargetError(`'${input}' is not a URL: give the ARM endpoint of the cluster's cloud, such as '${DEFAULT_ARM_ENDPOINT}'.`);
-    }
-    if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '' || (url.pathname !== '/' && url.pathname !== '')) {
-        throw new ArmTargetError(`'${input}' must be the ARM endpoint alone, such as '${DEFAULT_ARM_ENDPOINT}', without a path, query or credentials.`);
-    }
-    if (testOrigin !== undefined && url.origin === testOrigin)
-        return url.origin;
-    if (url.protocol !== 'https:' || url.port !== '' || !ARM_HOSTS.includes(url.hostname.toLowerCase())) {
-        throw new ArmTargetError(`'${input}' must be one of Azure's ARM endpoints (${ARM_HOSTS.map(h => `https://${h}`).join(', ')}), not '${url.origin}': the action sends its Azure AD token there.`);
-    }
-    return `https://${url.hostname.toLowerCase()}`;
-}
-/** A test origin for ARM (the emulator): loopback http(s) only, else refused. */
-function testArmOrigin(value) {
-    if (value === undefined || value.trim() === '')
-        return undefined;
-    const url = new URL(value.trim());
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
-        throw new ArmTargetError(`SFU_TEST_ARM_ORIGIN must be a loopback origin (the emulator), not '${url.origin}'.`);
-    }
-    return url.origin;
-}
-/**
- * The resource the Azure AD token for ARM is asked for (scope `<resource>/.default`): the endpoint
- * of the cloud's ARM; the public cloud's for the test origin, as the emulator's authority issues it.
- */
-function armResource(endpoint) {
-    const url = new URL(endpoint);
-    return ARM_HOSTS.includes(url.hostname) && url.protocol === 'https:' ? url.origin : DEFAULT_ARM_ENDPOINT;
-}
-/** The resource ids (paths) and URLs of what a release writes under the managed cluster. */
-class ManagedClusterResources {
-    endpoint;
-    cluster;
-    constructor(endpoint, cluster) {
-        this.endpoint = endpoint;
-        this.cluster = cluster;
-    }
-    applicationTypeId(typeName) {
-        return `${this.cluster.id}/applicationTypes/${encodeURIComponent(typeName)}`;
-    }
-    versionId(typeName, typeVersion) {
-        return `${this.applicationTypeId(typeName)}/versions/${encodeURIComponent(typeVersion)}`;
-    }
-    applicationId(appName) {
-        return `${this.cluster.id}/applications/${encodeURIComponent(appName)}`;
-    }
-    applicationsId() {
-        return `${this.cluster.id}/applications`;
-    }
-    url(resourceId) {
-        return `${this.endpoint}${resourceId}?api-version=${ARM_API_VERSION}`;
-    }
-}
-/**
- * The application's ARM name from its Service Fabric name: `fabric:/MyApp` → `MyApp`. ARM names one
- * application per resource, so a name with more segments (`fabric:/a/b`) cannot be released this way.
- */
-function armApplicationName(input, fabricName) {
-    const name = fabricName.replace(/^fabric:\//, '');
-    if (name === '' || name.includes('/')) {
-        throw new ArmTargetError(`'${input}' is '${fabricName}': a managed cluster's ARM application resource takes a single-segment name such as 'fabric:/MyApp'.`);
-    }
-    return name;
-}
-/** True when two ARM resource ids name the same resource (ARM compares them case-insensitively). */
-function sameResourceId(a, b) {
-    return a.replace(/\/$/, '').toLowerCase() === b.replace(/\/$/, '').toLowerCase();
-}
-const LOGIN_HOSTS = {
-    'management.azure.com': 'https://login.microsoftonline.com',
-    'management.usgovcloudapi.net': 'https://login.microsoftonline.us',
-    'management.chinacloudapi.cn': 'https://login.chinacloudapi.cn'
-};
-/**
- * The Azure AD authority of the ARM endpoint's cloud, for the ARM and Storage tokens. The test
- * origin (the emulator) issues its tokens on its own origin.
- */
-function armLoginHost(endpoint) {
-    const url = new URL(endpoint);
-    return (url.protocol === 'https:' ? LOGIN_HOSTS[url.hostname] : undefined) ?? url.origin;
-}
+;// CONCATENATED MODULE: ./src/azure/arm-guards.ts
 
-;// CONCATENATED MODULE: ./src/azure/arm-outcome.ts
-// What a release through ARM really did. A rolled-back upgrade has been reported `Succeeded` by
-// ARM, so the application is read back and judged on its own properties.
 
-/** The version's own name from a type version's resource id: `…/versions/2.0.0` → `2.0.0`. */
-function versionFromId(id) {
-    const match = id === undefined ? null : /\/versions\/([^/]+)\/?$/i.exec(id);
-    return match ? decodeURIComponent(match[1]) : undefined;
+
+/** The ARM application as the gateway's GET /Applications/{id} would show it, for the guards. */
+function armApplicationInfo(existing, name) {
+    const state = existing.properties?.provisioningState;
+    const versionId = existing.properties?.version;
+    return {
+        Id: name.replace(/^fabric:\//, ''),
+        Name: name,
+        TypeName: typeFromVersionId(versionId) ?? '',
+        TypeVersion: versionFromId(versionId) ?? '',
+        Status: !isTerminalState(state) ? 'Upgrading' : state === 'Failed' ? 'Failed' : 'Ready',
+        Parameters: Object.entries(existing.properties?.parameters ?? {}).map(([Key, Value]) => ({ Key, Value: String(Value) }))
+    };
 }
 /**
- * Undefined when the application is at the requested version with provisioningState Succeeded;
- * else the sentence the step fails with, whatever the operation reported.
+ * Refuses an operation under way, another application type, a downgrade (unless allowed) and
+ * parameters silently returned to their defaults; returns the parameters to send (with
+ * `omitted-parameters: keep`, the application's current values join them).
  */
-function applicationOutcomeProblem(app, appName, requestedVersionId, operationState) {
-    const state = app.properties?.provisioningState;
-    const version = app.properties?.version;
-    const requested = versionFromId(requestedVersionId) ?? requestedVersionId;
-    const said = `ARM reported the operation ${operationState}`;
-    if (version === undefined || !sameResourceId(version, requestedVersionId)) {
-        const at = versionFromId(version) ?? version ?? 'no version';
-        return `${said}, but the application ${appName} is at ${at}, not ${requested}: the upgrade was rolled back (or never applied). Look at the cluster's upgrade events and health for the cause.`;
+function guardArmApplication(target, existing, log) {
+    const { app, manifest, names } = target;
+    const state = existing.properties?.provisioningState;
+    if (!isTerminalState(state)) {
+        throw new ReleaseError(`${app.name} has an ARM operation under way (provisioningState ${state}): writing the application now would interrupt it (a new upgrade request rolls a running upgrade back). Wait until it ends (the managed cluster's applications in the Azure portal, or 'az sf managed-application show'), then run the step again.`);
     }
-    if (state !== 'Succeeded') {
-        return `${said}, but the application ${appName} is at ${requested} with provisioningState ${state ?? '(none)'}, not Succeeded: the release did not complete.`;
+    const info = armApplicationInfo(existing, app.name);
+    if (info.TypeName === '') {
+        throw new ReleaseError(`ARM shows ${app.name} without a type version it runs (properties.version '${existing.properties?.version ?? ''}'), so the step cannot tell whether this release is an upgrade of it. Look at the application in the Azure portal.`);
     }
-    return undefined;
-}
-/** The version resources of the type that no application uses (`unprovision-old-versions`), never `keep`. */
-function unusedVersions(versions, applications, keep) {
-    const used = applications.map(a => a.properties?.version).filter((v) => v !== undefined);
-    return versions.filter(v => v.id !== undefined && !sameResourceId(v.id, keep) && !used.some(u => sameResourceId(u, v.id)));
+    checkApplicationType(app, manifest, info, names);
+    checkVersionOrder(app, manifest, info, log, names);
+    const outcome = guardOmittedParameters(app, manifest, info, names);
+    for (const note of outcome.notes)
+        log(note);
+    return outcome.parameters;
 }
 
 ;// CONCATENATED MODULE: ./src/azure/arm-upgrade-policy.ts
@@ -51138,11 +51836,39 @@ function buildArmUpgradePolicy(policy) {
 
 
 
-async function releaseThroughArm(client, release, record, log) {
+
+/**
+ * Before anything is staged or written: the application as ARM shows it, through the guards. A
+ * refusal says that nothing was changed; with `keep`, the parameters to send are set here.
+ */
+async function checkArmApplication(client, release, log) {
+    const app = release.application;
+    if (app === undefined)
+        return;
+    const armName = armApplicationName(app.nameInput, app.name);
+    const existing = await client.get(client.resources.applicationId(armName), `the application ${armName}`);
+    if (existing === undefined) {
+        log(`${app.name} does not exist yet: it is created.`);
+        return;
+    }
+    try {
+        app.parameters = app.guard(existing);
+    }
+    catch (err) {
+        if (err instanceof ReleaseError)
+            throw new ReleaseError(`${err.message} Nothing was uploaded or changed.`);
+        throw err;
+    }
+    const runs = `${typeFromVersionId(existing.properties?.version)} ${versionFromId(existing.properties?.version)}`;
+    log(`${app.name} runs ${runs}${existing.properties?.provisioningState === 'Succeeded' ? '' : ` (provisioningState ${existing.properties?.provisioningState})`}: nothing stops the release of ${release.typeVersion}.`);
+}
+async function releaseThroughArm(client, release, record, log, warn = log, observer) {
     const { resources } = client;
     const { typeName, typeVersion } = release;
     record.typeName = typeName;
     record.typeVersion = typeVersion;
+    // The phases between stay 'planned': a cancellation's sentence is the ARM client's own (what ARM goes on with).
+    record.start();
     const typeId = resources.applicationTypeId(typeName);
     const versionId = resources.versionId(typeName, typeVersion);
     if ((await client.get(typeId, `the application type ${typeName}`)) === undefined) {
@@ -51155,7 +51881,8 @@ async function releaseThroughArm(client, release, record, log) {
         record.provisionResult = 'already-provisioned';
     }
     else {
-        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`);
+        // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
+        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`, (v) => v.properties?.provisioningState === 'Succeeded');
         if (provisioned.state !== 'Succeeded')
             throw new ReleaseError(`ARM reported provisioning ${typeName} ${typeVersion} ${provisioned.state}.`);
         record.provisionResult = 'provisioned';
@@ -51167,39 +51894,283 @@ async function releaseThroughArm(client, release, record, log) {
         record.applicationName = app.name;
         const before = await client.get(appId, `the application ${armName}`);
         record.previousVersion = versionFromId(before?.properties?.version);
-        if (before !== undefined && record.previousVersion === typeVersion && before.properties?.provisioningState === 'Succeeded') {
-            log(`ARM: ${armName} is at ${typeVersion} already; its parameters and policy are written again.`);
+        if (before !== undefined) {
+            // Checked before the staging already; again here, as the application may have changed since.
+            try {
+                app.parameters = app.guard(before);
+            }
+            catch (err) {
+                if (err instanceof ReleaseError)
+                    throw new ReleaseError(`${err.message} (${app.name} changed during the upload; it was not upgraded.)`);
+                throw err;
+            }
         }
         const parameters = Object.fromEntries(app.parameters.map(p => [p.Key, p.Value]));
-        const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
-        const result = await client.put(appId, { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } }, doing);
+        const requested = { versionId, parameters, effective: p => app.effective(p), before };
         record.upgradeMode = app.policy.mode;
         record.failureAction = app.policy.failureAction;
-        const after = await client.get(appId, `the application ${armName}`);
-        if (after === undefined)
-            throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
-        const problem = applicationOutcomeProblem(after, armName, versionId, result.state);
-        if (problem !== undefined)
-            throw new ReleaseError(problem);
-        record.applicationResult = before === undefined ? 'created' : 'upgraded';
-        log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
-    }
-    if (release.unprovisionOldVersions) {
-        const versions = await client.list(`${typeId}/versions`, `the versions of ${typeName}`);
-        const applications = await client.list(resources.applicationsId(), 'the applications');
-        for (const version of unusedVersions(versions, applications, versionId)) {
-            const name = versionFromId(version.id) ?? version.name;
-            // The id is rebuilt from the name: the token goes only to resources under this cluster.
-            await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
-            record.unprovisioned.push(name);
+        if (before?.properties?.provisioningState === 'Succeeded' && atRequestedState(before, requested)) {
+            record.applicationResult = 'unchanged';
+            log(`ARM: ${armName} runs ${typeVersion} with the same parameters already: nothing to upgrade.`);
+        }
+        else {
+            const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
+            const body = { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } };
+            // A lost answer is judged by the read-back: an application that changed since `before` was written by this PUT.
+            const put = () => client.put(appId, body, doing, a => atRequestedState(a, requested) || changedSince(a, requested));
+            const observed = { name: app.name, targetVersion: typeVersion, previousVersion: record.previousVersion, creating: before === undefined };
+            const result = observer ? await observer.during(observed, put) : await put();
+            const after = await client.get(appId, `the application ${armName}`);
+            if (after === undefined)
+                throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
+            // The one place the ARM path sets upgrade-state; a value read from the cluster itself, if any, wins.
+            record.upgradeState ??= upgradeStateFromReadBack(after, requested);
+            const problem = applicationOutcomeProblem(after, armName, requested, result.state);
+            if (problem !== undefined)
+                throw new ReleaseError(problem);
+            record.applicationResult = before === undefined ? 'created' : 'upgraded';
+            log(`ARM: ${armName} is at ${typeVersion} (provisioningState Succeeded).`);
         }
     }
+    if (release.unprovisionOldVersions)
+        await unprovisionUnusedVersions(client, typeName, versionId, record, log, warn);
+    record.phase = 'done';
+}
+/** Deletes the type's version resources that no application uses; those in use are kept. A failure here is a warning: the release succeeded. */
+async function unprovisionUnusedVersions(client, typeName, releasedId, record, log, warn) {
+    const { resources } = client;
+    try {
+        const versions = await client.list(`${resources.applicationTypeId(typeName)}/versions`, `the versions of ${typeName}`);
+        const applications = await client.list(resources.applicationsId(), 'the applications');
+        const unused = unusedVersions(versions, applications, releasedId);
+        for (const version of versions) {
+            const name = versionFromId(version.id) ?? version.name;
+            if (version.id === undefined || sameResourceId(version.id, releasedId) || unused.includes(version))
+                continue;
+            record.keptVersions.push(name);
+            log(`ARM: ${typeName} ${name}: kept, an application uses it.`);
+        }
+        for (const version of unused) {
+            const name = versionFromId(version.id) ?? version.name;
+            try {
+                // The id is rebuilt from the name: the token goes only to resources under this cluster.
+                await client.delete(resources.versionId(typeName, name), `unprovisioning ${typeName} ${name}, which no application uses`);
+                record.unprovisioned.push(name);
+            }
+            catch (err) {
+                // An application started to use it since the listing: the cluster refuses, and it stays.
+                if (!(err instanceof ArmError && err.status === 409))
+                    throw err;
+                record.keptVersions.push(name);
+                log(`ARM: ${typeName} ${name}: kept, an application uses it (${err.message}).`);
+            }
+        }
+    }
+    catch (err) {
+        if (!(err instanceof ReleaseError || err instanceof ArmError))
+            throw err;
+        warn(`Could not unprovision the old versions of ${typeName} through ARM: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/core/arm-gateway-follow.ts
+
+
+
+
+/** Once ARM's operation has ended, the gateway gets this many polls (at least GRACE_MIN_MS) to show the upgrade's end. */
+const GRACE_POLLS = 5;
+const GRACE_MIN_MS = 5000;
+class GatewayFollower {
+    endpoint;
+    connection;
+    options;
+    authenticated = false;
+    constructor(endpoint, connection, options) {
+        this.endpoint = endpoint;
+        this.connection = connection;
+        this.options = options;
+    }
+    /**
+     * A follower of the gateway `target` (see gatewayToFollow). With a client certificate the gateway is
+     * authenticated by it alone; without one, by the service principal through the cluster's Azure AD, if it uses it.
+     */
+    static open(target, names, clientCertificate, options) {
+        const security = clientCertificate ? { ...target.security, azureClientId: undefined, azureClientSecret: undefined } : target.security;
+        const connection = connectToCluster({ ...target, security }, clientCertificate, { signal: options.signal, reporter: options.reporter, names });
+        return new GatewayFollower(target.endpoint, connection, { ...options, names });
+    }
+    dispose() {
+        this.connection.dispose();
+    }
+    async during(app, put) {
+        // A new application has no upgrade to follow.
+        if (app.creating)
+            return put();
+        const before = await this.firstRead(app);
+        if (before === undefined)
+            return put();
+        const stopFollowing = new AbortController();
+        const client = new FollowingClient(this.connection.gateway.boundedBy(stopFollowing.signal), before.StartTimestampUtc, stopFollowing);
+        const { reporter, release, deadline, pollMs, names } = this.options;
+        const following = settle(waitForUpgrade(client, {
+            applicationName: app.name,
+            targetVersion: app.targetVersion,
+            previousVersion: app.previousVersion,
+            staleStart: before.StartTimestampUtc,
+            deadline,
+            pollMs,
+            log: line => reporter.info(line),
+            names,
+            onProgress: (progress, domains) => release.recordProgress(progress, domains)
+        }));
+        const arm = settle(put());
+        const first = await Promise.race([following.then(() => 'gateway'), arm.then(() => 'arm')]);
+        let grace;
+        if (first === 'gateway' && isUpgradeFailure(await following, client, this.options.signal)) {
+            // The gateway path's sentence (the rollback and its health evaluations) is the outcome: ARM's wait ends too.
+            this.options.armStop.abort();
+        }
+        else if (first === 'arm') {
+            client.armEnded = true;
+            grace = setTimeout(() => stopFollowing.abort(), Math.max(GRACE_POLLS * pollMs, GRACE_MIN_MS));
+        }
+        const [gateway, armResult] = await Promise.all([following, arm]);
+        clearTimeout(grace);
+        stopFollowing.abort();
+        if (isUpgradeFailure(gateway, client, this.options.signal))
+            throw gateway.err;
+        if (!armResult.ok)
+            throw armResult.err;
+        this.sayHowFollowingEnded(app, gateway, client);
+        return armResult.value;
+    }
+    /** The progress before ARM's PUT (the upgrade it starts is the one after it), or undefined when the gateway cannot be read. */
+    async firstRead(app) {
+        try {
+            if (!this.authenticated) {
+                await this.connection.authenticate();
+                this.authenticated = true;
+            }
+            const progress = await this.connection.management.getUpgradeProgress(app.name);
+            this.options.reporter.info(`Following the upgrade of ${app.name} through the cluster's gateway at ${this.endpoint} (read-only).`);
+            return progress;
+        }
+        catch (err) {
+            if (err instanceof CancelledError || this.options.signal.aborted)
+                throw err;
+            this.options.reporter.warning(`Could not read the upgrade of ${app.name} through the cluster's gateway at ${this.endpoint} (${reason(err)}): the release goes on through ARM alone, without the upgrade domains. Check '${this.options.names.ClusterEndpoint}' and the client certificate.`);
+            return undefined;
+        }
+    }
+    sayHowFollowingEnded(app, gateway, client) {
+        const { reporter, release } = this.options;
+        // A state the gateway showed before it stopped being read is not how the upgrade ended.
+        if (!gateway.ok)
+            release.upgradeState = undefined;
+        if (gateway.ok) {
+            reporter.info(`The cluster's gateway shows the upgrade of ${app.name} to ${app.targetVersion} ${gateway.value.UpgradeState}.`);
+        }
+        else if (client.failure !== undefined) {
+            reporter.warning(`The cluster's gateway at ${this.endpoint} stopped answering while ${app.name} was upgrading (${reason(client.failure)}): ARM's outcome stands, and the upgrade domains after that point are not shown.`);
+        }
+        else if (client.nothingNew) {
+            reporter.info(`The cluster's gateway shows no new upgrade of ${app.name}: ARM's operation ended without one.`);
+        }
+        else {
+            reporter.warning(`ARM's operation ended, but the cluster's gateway still showed the upgrade of ${app.name} as ${client.lastState ?? 'not started'}: ARM's outcome stands.`);
+        }
+    }
+}
+/** The gateway's progress reads, noting what ended the following: a failed read, or no new upgrade once ARM's operation ended. */
+class FollowingClient extends ManagementClient {
+    staleStart;
+    stop;
+    armEnded = false;
+    nothingNew = false;
+    failure;
+    lastState;
+    constructor(gateway, staleStart, stop) {
+        super(gateway);
+        this.staleStart = staleStart;
+        this.stop = stop;
+    }
+    async getUpgradeProgress(applicationName) {
+        const afterArm = this.armEnded;
+        try {
+            const progress = await super.getUpgradeProgress(applicationName);
+            if (progress.StartTimestampUtc !== this.staleStart)
+                this.lastState = progress.UpgradeState;
+            // Read after ARM's operation ended and still the upgrade from before the PUT: ARM started none.
+            if (afterArm && progress.StartTimestampUtc === this.staleStart) {
+                this.nothingNew = true;
+                this.stop.abort();
+            }
+            return progress;
+        }
+        catch (err) {
+            if (!(err instanceof CancelledError))
+                this.failure = err;
+            throw err;
+        }
+    }
+}
+/** The gateway showed the upgrade end otherwise than rolled forward (or not within the deadline): not a read that failed, nor a stop. */
+function isUpgradeFailure(outcome, client, job) {
+    return !outcome.ok && client.failure === undefined && !job.aborted && !(outcome.err instanceof CancelledError);
+}
+function settle(promise) {
+    return promise.then(value => ({ ok: true, value }), (err) => ({ ok: false, err }));
+}
+function reason(err) {
+    const text = err instanceof Error ? err.message : String(err);
+    return text.split('. ')[0] ?? text;
+}
+/**
+ * The gateway to follow: the job's cluster endpoint; or, with a client certificate and no endpoint, the
+ * managed cluster resource's `fqdn` and `httpGatewayConnectionPort`, the server checked by the resource's
+ * current `clusterCertificateThumbprints` (they rotate: read at each run) unless the job pins the server
+ * itself. Undefined when there is none to follow; a warning says why when one was wanted.
+ */
+async function gatewayToFollow(job, clientCertificate, client, reporter) {
+    if (job.cluster.endpoint !== '')
+        return job.cluster;
+    if (clientCertificate === undefined)
+        return undefined;
+    const { names } = job;
+    let cluster;
+    try {
+        cluster = await client.get(client.resources.cluster.id, 'the managed cluster');
+    }
+    catch (err) {
+        if (err instanceof CancelledError)
+            throw err;
+        reporter.warning(`Could not read the managed cluster's gateway from ARM (${reason(err)}): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`);
+        return undefined;
+    }
+    const fqdn = cluster?.properties?.fqdn;
+    const port = cluster?.properties?.httpGatewayConnectionPort ?? 19080;
+    const thumbprints = (cluster?.properties?.clusterCertificateThumbprints ?? [])
+        .map(t => t.replace(/[^0-9a-f]/gi, '').toUpperCase())
+        .filter(t => t.length === 40);
+    const pinned = job.cluster.security.serverThumbprints.length > 0 || job.cluster.security.serverCommonName !== undefined;
+    if (fqdn === undefined || !/^[a-z0-9.-]+$/i.test(fqdn) || !Number.isInteger(port) || (!pinned && thumbprints.length === 0)) {
+        reporter.warning(`The managed cluster's resource does not name its gateway and certificate (fqdn, httpGatewayConnectionPort, clusterCertificateThumbprints): the upgrade is not followed through the gateway; set '${names.ClusterEndpoint}'.`);
+        return undefined;
+    }
+    const endpoint = `https://${fqdn}:${port}`;
+    reporter.info(`The managed cluster's gateway, from ARM: ${endpoint}${pinned ? '' : `, its certificate ${thumbprints.join(' or ')}`}.`);
+    return { ...job.cluster, endpoint, security: pinned ? job.cluster.security : { ...job.cluster.security, serverThumbprints: thumbprints } };
 }
 
 ;// CONCATENATED MODULE: ./src/core/arm-release-step.ts
 // The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
-// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
-// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+// resources written by releaseThroughArm (src/azure/arm-release.ts). Tokens for ARM and Storage come
+// from the ARM endpoint's cloud. The cluster's gateway, when the job names it, is only read: to follow
+// the upgrade (arm-gateway-follow.ts).
+
+
+
 
 
 
@@ -51216,10 +52187,12 @@ async function releaseToManagedCluster(step) {
         throw new Error('A release through ARM needs the Blob staging and a release plan (the inputs check this).');
     const blob = job.blob;
     upload.uploadNotNeeded = `the package goes to the managed cluster as an .sfpkg from Blob storage (${blob.location.containerUrl})${job.upload.dryRun ? '; dry run: nothing was uploaded or released' : ''}`;
-    if (job.upload.dryRun)
+    // A dry run reads the application through ARM and applies the guards, as the gateway path's does; it writes nothing.
+    if (job.upload.dryRun && !plan.application)
         return;
     const login = armLoginHost(arm.endpoint);
     const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+    let follower;
     try {
         const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
         const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
@@ -51227,40 +52200,59 @@ async function releaseToManagedCluster(step) {
             await source.token(); // a refused credential fails here, before anything is uploaded
             return source;
         });
+        const client = (deadline, stop = signal) => new ArmClient({
+            resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
+            transport,
+            token: () => tokens.token(),
+            log: line => reporter.info(line),
+            signal: stop,
+            deadline,
+            pollMs: pollIntervalMs(),
+            requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
+        });
+        const manifest = plan.identity.manifest;
+        const log = (line) => reporter.info(line);
+        const app = plan.application;
+        const armRelease = {
+            typeName: plan.typeName,
+            typeVersion: plan.typeVersion,
+            packageUrl: '',
+            shownUrl: '',
+            application: app && {
+                name: app.name,
+                nameInput: names.ApplicationName,
+                parameters: app.parameters,
+                policy: app.policy,
+                guard: existing => guardArmApplication({ app, manifest, names }, existing, log),
+                effective: parameters => effectiveParameters(manifest, Object.entries(parameters ?? {}).map(([Key, Value]) => ({ Key, Value })))
+            },
+            unprovisionOldVersions: plan.unprovisionOldVersions
+        };
+        // The gateway path's guards, before anything is staged in Blob storage or written through ARM.
+        if (app)
+            await reporter.group(`Check ${app.name} through ARM before writing anything`, () => checkArmApplication(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, log));
+        if (job.upload.dryRun)
+            return;
         const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
         step.hooks.preparing(toUpload);
         const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
         step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
         const source = plan.externalStore;
-        const client = new ArmClient({
-            resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
-            transport,
-            token: () => tokens.token(),
-            log: line => reporter.info(line),
-            signal,
-            deadline: new Deadline(plan.deployTimeoutSeconds),
-            pollMs: pollIntervalMs(),
-            requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
-        });
-        const application = plan.application && {
-            name: plan.application.name,
-            nameInput: names.ApplicationName,
-            parameters: plan.application.parameters,
-            policy: plan.application.policy
-        };
-        const armRelease = {
-            typeName: plan.typeName,
-            typeVersion: plan.typeVersion,
-            packageUrl: source.downloadUrl,
-            shownUrl: source.shownAs,
-            application,
-            unprovisionOldVersions: plan.unprovisionOldVersions
-        };
-        await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(client, armRelease, release, line => reporter.info(line)));
+        armRelease.packageUrl = source.downloadUrl;
+        armRelease.shownUrl = source.shownAs;
+        const deadline = new Deadline(plan.deployTimeoutSeconds);
+        // Aborted by the gateway follower when the gateway shows the upgrade failed.
+        const armStop = new AbortController();
+        const releaseClient = client(deadline, AbortSignal.any([signal, armStop.signal]));
+        const gateway = app && (await gatewayToFollow(job, step.clientCertificate, releaseClient, reporter));
+        if (gateway)
+            follower = GatewayFollower.open(gateway, names, step.clientCertificate, { armStop, reporter, signal, deadline, pollMs: pollIntervalMs(), release });
+        await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () => releaseThroughArm(releaseClient, armRelease, release, log, line => reporter.warning(line), follower));
         if (release.provisionResult === 'provisioned')
             await source.afterProvision(line => reporter.info(line));
     }
     finally {
+        follower?.dispose();
         transport.dispose();
     }
 }
@@ -51331,7 +52323,7 @@ async function runRelease(job, reporter, signal) {
     const upload = new UploadRecord();
     const release = new ReleaseRecord();
     upload.endpoint = job.arm ? `${job.arm.endpoint}${job.arm.cluster.id}` : job.cluster.endpoint;
-    upload.imageStorePath = job.upload.imageStorePath || undefined;
+    upload.imageStorePath = job.arm || job.blob ? undefined : job.upload.imageStorePath || undefined;
     upload.overwrite = job.upload.overwrite;
     let connection;
     let toUpload;
@@ -51342,13 +52334,22 @@ async function runRelease(job, reporter, signal) {
     // What a cancellation stops depends on where the release is: the upload, or a wait for the cluster.
     const onCancel = () => reporter.warning(`Received ${typeof signal.reason === 'string' ? signal.reason : 'a cancellation'}: cancelling ${job.arm ? 'the wait for ARM (what ARM started goes on in the cluster)' : release.cancelling()}.`);
     signal.addEventListener('abort', onCancel, { once: true });
+    // Once, whichever comes first: when the provisioned package is no longer needed, or when the run ends.
+    const releaseLease = async () => {
+        const held = lease;
+        lease = undefined;
+        await held
+            ?.release()
+            .catch(err => reporter.warning(`Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`));
+    };
     try {
         await releaseSteps(job, reporter, signal, upload, release, {
             connected: c => (connection = c),
             preparing: p => (toUpload = p),
             stamped: s => (stamping = s),
             staged: dispose => (disposeBlobStaging = dispose),
-            leased: l => (lease = l)
+            leased: l => (lease = l),
+            releaseLease
         });
     }
     catch (err) {
@@ -51361,11 +52362,8 @@ async function runRelease(job, reporter, signal) {
     }
     finally {
         signal.removeEventListener('abort', onCancel);
-        // Held until the release is done too, so that no other run replaces the package under the provision.
-        const held = lease;
-        await held
-            ?.release()
-            .catch(err => reporter.warning(`Could not delete this run's lease '${held.markerPath}': ${err instanceof Error ? err.message : String(err)}. Delete it, or other runs to that destination stop for 6 hours.`));
+        // Held until the provision is done too, so that no other run replaces the package under it.
+        await releaseLease();
         connection?.dispose();
         disposeBlobStaging?.();
         if (toUpload) {
@@ -51410,7 +52408,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     const route = job.arm ? 'arm' : job.blob ? 'blob-storage' : 'image-store';
     if (destination.note !== undefined && route === 'image-store')
         reporter.info(destination.note);
-    upload.imageStorePath = uploadSpec.imageStorePath;
+    // The Blob and ARM paths write nothing to the Image Store: no destination to report.
+    upload.imageStorePath = route === 'image-store' ? uploadSpec.imageStorePath : undefined;
     const context = { reporter, names };
     const plan = await planRelease(pkg.root, uploadSpec.imageStorePath, job.release, release, context, route);
     // The publish profile's CopyPackageParameters CompressPackage turns compression on too.
@@ -51418,7 +52417,7 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     if (job.arm) {
         // A managed cluster through ARM: no gateway connection; the package goes through Blob storage.
         const hooks = { preparing: (p) => hold.preparing(p), staged: (d) => hold.staged(d) };
-        await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, reporter, signal, hooks });
+        await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, clientCertificate, reporter, signal, hooks });
         return;
     }
     const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });
@@ -51427,9 +52426,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     if (security.aadToken !== undefined || security.azureClientId !== undefined) {
         await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
     }
-    await checkAlreadyProvisioned(plan, connection.management, release, context);
-    // Refuses another type, a downgrade, parameters silently reset, before any write.
-    await checkReleaseTarget(plan, connection.management, context);
+    // Is it provisioned already? Refuses another type, a downgrade, parameters silently reset, before any write.
+    await checkBeforeWriting(plan, connection.management, release, context);
     if (stamping)
         await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
     else if (plan?.alreadyProvisioned)
@@ -51466,7 +52464,8 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
         await toUpload.complete;
         upload.uploadCompleted = true;
     }
-    await deployRelease(plan, connection, release, context);
+    // The provisioned package needs the lease no more once removed (or kept): it is released beside the create or upgrade.
+    await deployRelease(plan, connection, release, context, { packageDone: () => hold.releaseLease() });
 }
 function release_describeFailure(err, signal, upload) {
     if (err instanceof CancelledError || signal.aborted) {
@@ -51487,7 +52486,14 @@ function unfinishedAfterRootMark(upload) {
 const COMMANDS = ['release', 'upload', 'plan'];
 /** The prefix of the environment variables: `--cluster-endpoint` is also `SFU_CLUSTER_ENDPOINT`. */
 const ENV_PREFIX = 'SFU_';
-const SETTING_NAMES = new Set(Object.values(SETTING));
+/**
+ * Settings only the CLI has: the federated credential the action gets from GitHub OIDC
+ * (src/cli/federated-token.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
+ */
+const FEDERATED_TOKEN = 'azure-federated-token';
+const FEDERATED_TOKEN_FILE = 'azure-federated-token-file';
+const CLI_ONLY_SETTINGS = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE];
+const SETTING_NAMES = new Set([...Object.values(SETTING), ...CLI_ONLY_SETTINGS]);
 /** Settings that take `true`/`false`: the flag alone means `true`. */
 const BOOLEAN_SETTINGS = new Set([
     SETTING.DryRun,
@@ -51497,7 +52503,8 @@ const BOOLEAN_SETTINGS = new Set([
     SETTING.Provision,
     SETTING.KeepPackage,
     SETTING.UnprovisionOldVersions,
-    SETTING.AllowDowngrade
+    SETTING.AllowDowngrade,
+    SETTING.DeleteBlob
 ]);
 /** Settings that take one value per line: each repetition of the flag adds a line. */
 const LIST_SETTINGS = new Set([
@@ -51522,7 +52529,14 @@ const RELEASE_SETTINGS = new Set([
     SETTING.DeployTimeout,
     SETTING.UnprovisionOldVersions,
     SETTING.AllowDowngrade,
-    SETTING.OmittedParameters
+    SETTING.OmittedParameters,
+    // The Blob (ExternalStore) and ARM paths provision: they are releases, not Image Store uploads.
+    SETTING.BlobContainerUrl,
+    SETTING.BlobSas,
+    SETTING.BlobName,
+    SETTING.DeleteBlob,
+    SETTING.ManagedClusterResourceId,
+    SETTING.ArmEndpoint
 ]);
 /** A bad command line: exit code 2, before any request. */
 class UsageError extends Error {
@@ -51706,6 +52720,71 @@ class CliReporter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/federated-token.ts
+// The CLI's federated credential: a JWT the CI system issued for this job (GitLab `id_tokens`, Azure
+// Pipelines workload identity, a Kubernetes service account), given as a value or a file. It is the
+// client assertion of the service principal, where the action uses GitHub's OIDC token.
+
+
+
+/** The variable Azure's workload identity sets (as azure-identity reads it): a fallback for the file. */
+const WORKLOAD_IDENTITY_FILE_VARIABLE = 'AZURE_FEDERATED_TOKEN_FILE';
+const CLI_FEDERATED_CREDENTIAL = {
+    name: `'--${FEDERATED_TOKEN}[-file]'`,
+    howToGive: `the job's federated token in '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}'`,
+    check: `the service principal's federated credential (its issuer and subject must match the token of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}', its audience 'api://AzureADTokenExchange'), and that the token has not expired`
+};
+/**
+ * The client assertion for msal: the token given, or the file read again at each request (a
+ * workload identity's file is rotated while the job runs). Checked offline first: a value that is
+ * not a JWT, or one that has expired, is bad input (exit 2).
+ */
+function federatedTokenSource(setting, reporter, now = Date.now()) {
+    if (setting.token !== undefined) {
+        maskSecret(reporter, setting.token);
+        checkJwt(setting.token.trim(), `'--${FEDERATED_TOKEN}'`, now);
+        const token = setting.token.trim();
+        return async () => token;
+    }
+    const file = setting.file;
+    const read = () => {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8').trim();
+        }
+        catch (err) {
+            throw new UsageError(`${setting.fileFrom} names '${file}', which could not be read (${err.code ?? err.message}): give the file the CI system wrote the job's token to.`);
+        }
+        maskSecret(reporter, text);
+        return text;
+    };
+    checkJwt(read(), `The token in '${file}' (${setting.fileFrom})`, now);
+    return async () => read();
+}
+/** A JWT: three base64url parts, a JSON header and payload; `exp`, when present, not past. */
+function checkJwt(token, what, now) {
+    const parts = token.split('.');
+    const json = (part) => {
+        if (part === undefined || !/^[A-Za-z0-9_-]+$/.test(part))
+            return undefined;
+        try {
+            const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+            return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const header = json(parts[0]);
+    const payload = json(parts[1]);
+    if (parts.length !== 3 || header === undefined || payload === undefined) {
+        throw new UsageError(`${what} is not a JWT (three base64url parts, header.payload.signature): give the ID token the CI system issued for this job, with audience 'api://AzureADTokenExchange'.`);
+    }
+    if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) {
+        throw new UsageError(`${what} expired at ${new Date(payload.exp * 1000).toISOString()}: the CI system issues a new token for each job; give this job's.`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/cli/help.ts
 // `--help`, per command. The details are in docs/cli.md; each setting is described in action.yml.
 
@@ -51728,7 +52807,7 @@ function helpText(command) {
             'Documentation: docs/cli.md'
         ].join('\n');
     }
-    const settings = Object.values(SETTING).filter(name => command !== 'upload' || !RELEASE_SETTINGS.has(name));
+    const settings = [...Object.values(SETTING), ...CLI_ONLY_SETTINGS].filter(name => command !== 'upload' || !RELEASE_SETTINGS.has(name));
     const width = Math.max(...settings.map(s => s.length)) + 2;
     return [
         `Usage: service-fabric-upload ${command} --cluster-endpoint <url> --package-path <folder> [flags]`,
@@ -51796,6 +52875,9 @@ function parsePlan(json, file, options) {
         const settings = new Map();
         for (const [name, value] of Object.entries(entry)) {
             const at = `${where}, "${name}"`;
+            if (CLI_ONLY_SETTINGS.includes(name)) {
+                throw new UsageError(`${where} has "${name}", a credential every entry shares: give it as '--${name}' or its SFU_* variable.`);
+            }
             if (!plan_file_SETTING_NAMES.has(name))
                 throw new UsageError(`${where} has an unknown setting "${name}": the settings are the flags' names without '--'.`);
             if (!options.allowRelease && RELEASE_SETTINGS.has(name)) {
@@ -51849,10 +52931,21 @@ function isObject(value) {
 
 
 
+
+
+
 /** The CLI names each setting by its flag. */
 const CLI_SETTING_NAMES = settingNames(name => '--' + name);
 const EXIT = { Done: 0, Failed: 1, BadInput: 2, Cancelled: 130 };
-const main_SECRET_SETTINGS = [SETTING.ClientCertificate, SETTING.ClientKey, SETTING.ClientCertificatePassword, SETTING.AadToken, SETTING.AzureClientSecret];
+const main_SECRET_SETTINGS = [
+    SETTING.ClientCertificate,
+    SETTING.ClientKey,
+    SETTING.ClientCertificatePassword,
+    SETTING.AadToken,
+    SETTING.AzureClientSecret,
+    SETTING.BlobSas,
+    FEDERATED_TOKEN
+];
 async function main(context) {
     const { env } = context;
     const verbose = context.argv.includes('--verbose');
@@ -51899,12 +52992,26 @@ async function readJobs(args, command, env, reporter) {
         return args.flags.get(name) ?? env[envVariable(name)] ?? '';
     };
     const entries = args.planFile === undefined ? [{ label: '', settings: new Map() }] : await readPlanFile(args.planFile, { allowRelease: command !== 'upload' });
-    const context = { expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE), resolve: (p) => external_node_path_.resolve(p) };
+    const context = {
+        expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
+        resolve: (p) => external_node_path_.resolve(p),
+        federatedCredential: CLI_FEDERATED_CREDENTIAL,
+        testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],
+        testArmOrigin: env[TEST_ARM_ORIGIN_VARIABLE]
+    };
+    const federated = { token: fromFlagsOrEnv(FEDERATED_TOKEN), file: fromFlagsOrEnv(FEDERATED_TOKEN_FILE) };
+    if (federated.token.trim() !== '' && federated.file.trim() !== '') {
+        throw new UsageError(`Give one of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}': both name the job's federated token.`);
+    }
     return entries.map(entry => {
         const read = (name) => (command === 'plan' && name === SETTING.DryRun ? 'true' : (entry.settings.get(name) ?? fromFlagsOrEnv(name)));
         try {
-            const job = readReleaseJob(read, CLI_SETTING_NAMES, reporter, context);
+            // The assertion is chosen once the entry's service principal is known (chooseFederatedToken).
+            const chosen = {};
+            const federatedToken = () => (chosen.assertion ? chosen.assertion() : Promise.reject(new Error('No federated token was given.')));
+            const job = readReleaseJob(read, CLI_SETTING_NAMES, reporter, { ...context, federatedToken });
             checkForCommand(job, command);
+            chosen.assertion = chooseFederatedToken(job, federated, env, reporter);
             return { label: entry.label || (job.release.applicationName ?? job.source.path), job };
         }
         catch (err) {
@@ -51921,10 +53028,34 @@ function checkForCommand(job, command) {
     if (command === 'release' && !wantsRelease(job.release)) {
         throw new UsageError(`'release' needs an application to create or upgrade ('${names.ApplicationName}', '${names.ApplicationParameterFile}' or '${names.PublishProfile}') or '${names.Provision}': to upload only, run 'upload'.`);
     }
+}
+/**
+ * The service principal's client assertion when it has no secret: the federated token given, else
+ * the workload identity's AZURE_FEDERATED_TOKEN_FILE. Without either, the principal has no
+ * credential: bad input naming the flags (GitHub's OIDC token exists only in the action).
+ */
+function chooseFederatedToken(job, given, env, reporter) {
+    const names = CLI_SETTING_NAMES;
     const { security } = job.cluster;
-    if (security.azureClientId !== undefined && security.azureClientSecret === undefined) {
-        throw new UsageError(`'${names.AzureClientId}' needs '${names.AzureClientSecret}' here (GitHub's OIDC token exists only in the action): set ${envVariable(SETTING.AzureClientSecret)}, or give a ready token in ${envVariable(SETTING.AadToken)}.`);
+    const flag = given.token.trim() !== '' ? FEDERATED_TOKEN : given.file.trim() !== '' ? FEDERATED_TOKEN_FILE : undefined;
+    if (flag !== undefined && security.azureClientId === undefined) {
+        throw new UsageError(`'--${flag}' is the credential of a service principal: give '${names.AzureClientId}' and '${names.AzureTenantId}' with it (the app registration whose federated credential trusts the token).`);
     }
+    if (flag !== undefined && security.azureClientSecret !== undefined) {
+        throw new UsageError(`Give one credential for '${names.AzureClientId}': '${names.AzureClientSecret}' or '--${flag}', not both.`);
+    }
+    if (security.azureClientId === undefined || security.azureClientSecret !== undefined)
+        return undefined;
+    if (flag === FEDERATED_TOKEN)
+        return federatedTokenSource({ token: given.token, file: undefined, fileFrom: '' }, reporter);
+    if (flag === FEDERATED_TOKEN_FILE)
+        return federatedTokenSource({ token: undefined, file: given.file.trim(), fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
+    const workloadFile = env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim();
+    if (workloadFile) {
+        reporter.info(`'${names.AzureClientId}' signs in with the federated token in ${WORKLOAD_IDENTITY_FILE_VARIABLE} (${workloadFile}).`);
+        return federatedTokenSource({ token: undefined, file: workloadFile, fileFrom: WORKLOAD_IDENTITY_FILE_VARIABLE }, reporter);
+    }
+    throw new UsageError(`'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`);
 }
 async function runJobs(jobs, planFile, reporter, signal) {
     const results = [];
@@ -51934,7 +53065,7 @@ async function runJobs(jobs, planFile, reporter, signal) {
         if (planFile)
             reporter.line(`═══ ${label}`);
         const result = await runRelease(job, reporter, signal);
-        const outputs = { ...uploadOutputs(result.upload), ...releaseOutputs(result.release) };
+        const outputs = { ...uploadOutputs(result.upload), ...releaseOutputs(result.release), ...versionOutputs(result.versions) };
         results.push({
             application: result.release.applicationName ?? label,
             outputs,

@@ -27,11 +27,14 @@ class FaultInjector {
     options;
     random;
     requests = 0;
-    kinds;
     constructor(options) {
         this.options = options;
         this.random = mulberry32(options.seed ?? 1);
-        this.kinds = options.failKinds && options.failKinds.length > 0 ? options.failKinds : FAULT_KINDS;
+    }
+    /** Read at each draw, like the rates, so that a test can aim other kinds of faults between runs. */
+    get kinds() {
+        const kinds = this.options.failKinds;
+        return kinds && kinds.length > 0 ? kinds : FAULT_KINDS;
     }
     get enabled() {
         return (this.options.failRate ?? 0) > 0 || (this.options.stallRate ?? 0) > 0 || (this.options.failoverEvery ?? 0) > 0;
@@ -347,6 +350,7 @@ const USAGE = `Usage: service-fabric-imagestore-emulator [options]
   --provision-seconds S seconds a provision stays Provisioning (default 0.5)
   --create-seconds S    seconds a new application stays Creating (default 0)
   --create-hidden-seconds S  seconds after a create before the application is listed (default 0)
+  --upgrade-progress-lag-reads N  progress reads after an upgrade request that still show the state before it (default 0)
   --unhealthy-version V a type version whose Monitored upgrades fail the health check in the
                         second upgrade domain (repeat it, or give a comma list)
   --help                this text`;
@@ -390,6 +394,7 @@ function parseEmulatorArgs(argv) {
             'provision-seconds': { type: 'string', default: '0.5' },
             'create-seconds': { type: 'string', default: '0' },
             'create-hidden-seconds': { type: 'string', default: '0' },
+            'upgrade-progress-lag-reads': { type: 'string', default: '0' },
             'unhealthy-version': { type: 'string', multiple: true, default: [] },
             help: { type: 'boolean', default: false }
         },
@@ -444,6 +449,7 @@ function parseEmulatorArgs(argv) {
             provisionSeconds: seconds('--provision-seconds', values['provision-seconds']),
             createSeconds: seconds('--create-seconds', values['create-seconds']),
             createHiddenSeconds: seconds('--create-hidden-seconds', values['create-hidden-seconds']),
+            upgradeProgressLagReads: wholeNumber('--upgrade-progress-lag-reads', values['upgrade-progress-lag-reads'], 0, 1000),
             unhealthyVersions: values['unhealthy-version']
                 .flatMap(v => v.split(','))
                 .map(v => v.trim())
@@ -613,6 +619,83 @@ class AadAuthority {
     }
 }
 
+;// CONCATENATED MODULE: ./src/protocol/management-models.ts
+/** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
+const ManagementErrorCode = {
+    ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
+    ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
+    ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
+    ApplicationTypeProvisionInProgress: 'FABRIC_E_APPLICATION_TYPE_PROVISION_IN_PROGRESS',
+    ImageBuilderValidationError: 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
+    ServiceManifestNotFound: 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND',
+    ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
+    ApplicationNotFound: 'FABRIC_E_APPLICATION_NOT_FOUND',
+    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION',
+    ApplicationNotUpgrading: 'FABRIC_E_APPLICATION_NOT_UPGRADING',
+    ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
+    InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
+};
+/**
+ * Characters an application name cannot hold. The runtime's NamingUri reserves `$ + | ~` (`~` would
+ * also make the id ambiguous: it stands for `/`); `?` and `#` would start a query or a fragment; and
+ * the runtime's own REST client refuses `[ ] < > \ ^ %` as well. [undoc] The gateway unescapes the
+ * route it is given, so a `%` cannot be carried unambiguously (`%41` could reach the cluster as `A`):
+ * it is refused with the rest, as are control characters, rather than encoded.
+ */
+const RESERVED_IN_NAMES = '$+|~?#[]<>\\^%';
+/**
+ * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
+ * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, none of the
+ * characters of RESERVED_IN_NAMES and no control character.
+ */
+function applicationNameProblem(name) {
+    if (!/^fabric:\/[^/]/.test(name))
+        return "it must start with 'fabric:/' followed by a name";
+    if (name.includes('//') || name.endsWith('/'))
+        return "it must not have an empty segment ('//') or end with '/'";
+    const rest = [...name.slice('fabric:/'.length)];
+    const reserved = rest.find(c => RESERVED_IN_NAMES.includes(c));
+    if (reserved)
+        return `'${reserved}' is reserved in Service Fabric names`;
+    const control = rest.find(isControlCharacter);
+    if (control)
+        return `it holds the control character ${codePoint(control)}`;
+    return undefined;
+}
+/**
+ * Why a text cannot be an application type name or version, or undefined. Both travel in the
+ * management routes (`/ApplicationTypes/{name}`, `ApplicationTypeVersion=`) and name folders and
+ * files in the cluster's own store. [undoc] Refused here: a `%` (the gateway unescapes: see
+ * RESERVED_IN_NAMES), the characters a Windows cluster cannot put in a file name (`< > : " | ? * \ /`),
+ * `#`, control characters, and the names `.` and `$` (a URL's "this folder", and the gateway's
+ * separator between a resource and its action). The caller checks path separators, `..` and
+ * surrounding spaces.
+ */
+function applicationTypeNameProblem(value) {
+    if (value === '.' || value === '$')
+        return `is '${value}', which the gateway reads as part of the route`;
+    const bad = [...value].find(c => '%<>:"|?*#'.includes(c) || isControlCharacter(c));
+    if (bad === undefined)
+        return undefined;
+    if (isControlCharacter(bad))
+        return `contains the control character ${codePoint(bad)}`;
+    return bad === '%' ? "contains '%', which the gateway reads as the start of an escape" : `contains '${bad}', which the cluster cannot carry in a type name`;
+}
+function isControlCharacter(c) {
+    const code = c.codePointAt(0);
+    return code < 0x20 || (code >= 0x7f && code < 0xa0);
+}
+function codePoint(c) {
+    return `U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+/** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
+function applicationIdOf(name) {
+    return name
+        .replace(/^fabric:\//i, '')
+        .split('/')
+        .join('~');
+}
+
 ;// CONCATENATED MODULE: ./src/protocol/error-codes.ts
 // Fabric error codes the project produces or reacts to (protocol reference §3). Codes are an open
 // set: clients compare against these but must accept any other string.
@@ -756,6 +839,7 @@ class ArmHttpError extends Error {
         this.code = code;
     }
 }
+const ARM_STATES = { Upgrading: 'Updating', Creating: 'Creating', Deleting: 'Deleting' };
 function applicationBody(ids, info) {
     const name = info.Name.replace(/^fabric:\//, '');
     return {
@@ -763,8 +847,9 @@ function applicationBody(ids, info) {
         name,
         type: 'Microsoft.ServiceFabric/managedClusters/applications',
         properties: {
-            // [undoc] Updating while the cluster upgrades the application, Succeeded otherwise (rolled back included).
-            provisioningState: info.Status === 'Upgrading' ? 'Updating' : 'Succeeded',
+            // [undoc] Updating while the cluster upgrades the application (its rollback included), Creating
+            // and Deleting while it does those, Succeeded otherwise (rolled back included).
+            provisioningState: ARM_STATES[info.Status] ?? 'Succeeded',
             version: ids.version(info.TypeName, info.TypeVersion),
             parameters: Object.fromEntries(info.Parameters.map(p => [p.Key, p.Value]))
         }
@@ -845,40 +930,91 @@ function applicationPut(json, ids) {
 }
 
 ;// CONCATENATED MODULE: ./emulator/arm/arm-surface.ts
+// The managed cluster's ARM surface (Microsoft.ServiceFabric/managedClusters, api-version
+// 2024-04-01): application types, their versions (appPackageUrl) and applications, backed by the
+// same cluster manager as the gateway, so that an ARM release and a gateway release of a package
+// end in the same cluster state. Served beside the gateway, as ARM is another service: no client
+// certificate, a bearer token the emulator's authority issued for ARM, errors in ARM's shape.
+//
+// [undoc] choices: the one cluster it knows is `clusterResourceId` (any other is 404
+// ResourceNotFound); only api-version 2024-04-01 is taken; PUT/DELETE of versions and applications
+// answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
+// PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once (200). As users
+// reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
+
+
 
 
 
 const ARM_API_VERSIONS = ['2024-04-01'];
+/**
+ * One route per method and resource kind (`arm-put-application`, `arm-get-operation`…), so that
+ * `--fault-routes` can aim at one of them (or at the family `arm`); all are served by the surface.
+ */
 function armRoutes(options, aad, manager) {
     const surface = new ArmSurface(options, manager);
-    return [
-        {
-            name: 'arm',
-            method: '*',
-            match: p => p.segments[0]?.toLowerCase() === 'subscriptions',
-            handle: async (ctx) => {
-                let answer;
-                try {
-                    if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
-                        throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
-                    }
-                    const version = ctx.query.get('api-version');
-                    if (version === null)
-                        throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
-                    if (!ARM_API_VERSIONS.includes(version)) {
-                        throw new ArmHttpError(400, 'NoRegisteredProviderFound', `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`);
-                    }
-                    answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
-                }
-                catch (err) {
-                    answer = armError(err);
-                }
-                for (const [name, value] of Object.entries(answer.headers ?? {}))
-                    ctx.res.setHeader(name, value);
-                await ctx.replyJson(answer.status, answer.json);
+    const handle = async (ctx) => {
+        let answer;
+        try {
+            if (!aad.acceptsForArm(ctx.req.headers.authorization)) {
+                throw new ArmHttpError(401, 'InvalidAuthenticationToken', 'The access token is missing or invalid: ask Azure AD for the ARM scope.');
             }
+            const version = ctx.query.get('api-version');
+            if (version === null)
+                throw new ArmHttpError(400, 'MissingApiVersionParameter', 'The api-version query parameter (?api-version=) is required for all requests.');
+            if (!ARM_API_VERSIONS.includes(version)) {
+                throw new ArmHttpError(400, 'NoRegisteredProviderFound', `No registered resource provider found for api version '${version}'. The supported api-versions are '${ARM_API_VERSIONS.join(', ')}'.`);
+            }
+            answer = await surface.handle(ctx.path.method, ctx.pathname, await ctx.readBody(), armOrigin(ctx.req));
         }
-    ];
+        catch (err) {
+            answer = armError(err);
+        }
+        await reply(ctx, answer);
+    };
+    // [undoc] ARM throttles with 429 and Retry-After; a timed-out request is 504 GatewayTimeout.
+    const faultReply = (ctx, kind) => reply(ctx, kind === 'busy'
+        ? {
+            status: 429,
+            json: { error: { code: 'TooManyRequests', message: 'Injected fault: too many requests; retry after the time Retry-After says.' } },
+            headers: { 'Retry-After': String(options.retryAfterSeconds ?? 1) }
+        }
+        : { status: 504, json: { error: { code: 'GatewayTimeout', message: 'Injected fault: the gateway did not receive a response in time.' } } });
+    const isArm = (p) => p.segments[0]?.toLowerCase() === 'subscriptions';
+    const routes = [];
+    for (const kind of ARM_KINDS) {
+        for (const method of ['GET', 'PUT', 'DELETE']) {
+            routes.push({
+                name: `arm-${method.toLowerCase()}-${kind}`,
+                method,
+                family: 'arm',
+                injectFaults: true,
+                faultReply,
+                match: p => isArm(p) && armKind(p.segments) === kind,
+                handle
+            });
+        }
+    }
+    routes.push({ name: 'arm', method: '*', family: 'arm', injectFaults: true, faultReply, match: isArm, handle });
+    return routes;
+}
+const ARM_KINDS = ['operation', 'type', 'versions', 'version', 'applications', 'application'];
+/** The kind of ARM resource a path names, for the route names; undefined for anything else. */
+function armKind(segments) {
+    const lower = segments.map(s => s.toLowerCase());
+    if (lower.length === 8 && lower[6] === 'managedclusteroperations')
+        return 'operation';
+    const rest = lower.slice(8);
+    if (rest[0] === 'applicationtypes')
+        return [undefined, 'type', 'versions', 'version'][rest.length - 1];
+    if (rest[0] === 'applications')
+        return [undefined, 'applications', 'application'][rest.length];
+    return undefined;
+}
+async function reply(ctx, answer) {
+    for (const [name, value] of Object.entries(answer.headers ?? {}))
+        ctx.res.setHeader(name, value);
+    await ctx.replyJson(answer.status, answer.json);
 }
 function armError(err) {
     if (err instanceof ArmHttpError)
@@ -932,6 +1068,8 @@ class ArmSurface {
         const rest = lower.slice(8);
         const names = s.slice(8);
         const ids = new ResourceIds(this.options.clusterResourceId);
+        if (rest.length === 0 && method === 'GET')
+            return { status: 200, json: this.clusterBody(base) };
         if (rest[0] === 'applicationtypes' && rest.length === 2)
             return this.type(method, names[1], ids);
         if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
@@ -945,6 +1083,34 @@ class ArmSurface {
         if (rest[0] === 'applications' && rest.length === 2)
             return this.application(method, names[1], body, ids, base);
         throw new ArmHttpError(400, 'InvalidResourceType', `The resource type '${rest.filter((_, i) => i % 2 === 0).join('/')}' is not known under Microsoft.ServiceFabric/managedClusters.`);
+    }
+    /**
+     * The managed cluster resource, with what a client needs to reach its gateway. [undoc] choices: the
+     * fqdn and the gateway port are the host and port the ARM request came to (the emulator serves both on
+     * one listener); the thumbprint is the emulator's own TLS certificate's; the cluster id is fixed.
+     */
+    clusterBody(base) {
+        const origin = new URL(base);
+        const cert = this.options.serverCertificate;
+        const thumbprints = cert === undefined ? [] : [new external_node_crypto_namespaceObject.X509Certificate(cert).fingerprint.replace(/:/g, '').toUpperCase()];
+        const name = this.options.clusterResourceId.split('/').pop();
+        return {
+            id: this.options.clusterResourceId,
+            name,
+            type: 'Microsoft.ServiceFabric/managedClusters',
+            location: this.options.location ?? 'eastus',
+            sku: { name: 'Basic' },
+            properties: {
+                provisioningState: 'Succeeded',
+                clusterId: '92584666-9889-4ae8-8d02-91902923d37f',
+                clusterState: 'Ready',
+                dnsName: name,
+                fqdn: origin.hostname,
+                clusterCertificateThumbprints: thumbprints,
+                clientConnectionPort: 19000,
+                httpGatewayConnectionPort: Number(origin.port || (origin.protocol === 'https:' ? 443 : 80))
+            }
+        };
     }
     type(method, name, ids) {
         const exists = this.types.has(name) || this.manager.types.versionsOf(name).length > 0;
@@ -1033,8 +1199,18 @@ class ArmSurface {
             if (info.Status === 'Upgrading')
                 throw new ArmHttpError(409, 'Conflict', `The application '${name}' is being upgraded: wait for its operation to end.`);
         }
-        if (found)
-            this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+        if (found) {
+            try {
+                this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
+            }
+            catch (err) {
+                // [undoc] A PUT that changes neither the version nor the parameters starts no upgrade: it is
+                // idempotent, as ARM's PUTs are, and answers 200 at once.
+                if (!(err instanceof FabricHttpError && err.code === ManagementErrorCode.ApplicationAlreadyInTargetVersion))
+                    throw err;
+                return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
+            }
+        }
         else
             this.manager.createApplication(gatewayPost('/Applications/$/Create', put.createDescription(`fabric:/${name}`)));
         const check = () => {
@@ -1744,11 +1920,20 @@ class Gateway {
             const anonymous = this.parts.anonymous.match(ctx.path);
             if (anonymous) {
                 journal.countRequest(anonymous.name);
+                // Anonymous routes draw faults only when they ask for them (the ARM surface does).
+                if (anonymous.injectFaults === true && this.parts.faults.enabled && this.parts.faults.appliesTo(anonymous)) {
+                    if (await this.injectFault(req, res, anonymous, ctx.path, ctx))
+                        return;
+                }
                 if (anonymous.minApiVersion !== undefined)
                     checkApiVersion(query, apiVersionOf(anonymous.minApiVersion), this.parts.maxApiVersion);
                 return await anonymous.handle(ctx);
             }
-            if (this.parts.requiresClientCertificate && req.socket.authorized !== true) {
+            // A cluster secured with certificates and Azure AD admits either an admin client certificate
+            // or a token: Service Fabric Explorer signs in with one or the other.
+            const certified = this.parts.requiresClientCertificate && req.socket.authorized === true;
+            const tokenAccepted = this.parts.aad?.accepts(req.headers.authorization) === true;
+            if (this.parts.requiresClientCertificate && !certified && !tokenAccepted) {
                 journal.countRequest('refused-certificate');
                 throw FabricHttpError.clientCertificateRequired();
             }
@@ -1758,12 +1943,12 @@ class Gateway {
                 throw FabricHttpError.invalidArg(`no route for ${method} ${url.pathname}`);
             if (!route.selfCounting)
                 journal.countRequest(route.name);
-            if (this.parts.aad && !this.parts.aad.accepts(req.headers.authorization))
+            if (this.parts.aad && !certified && !tokenAccepted)
                 throw FabricHttpError.bearerTokenRequired();
             if (this.parts.faults.enabled &&
                 route.injectFaults !== false &&
                 this.parts.faults.appliesTo(route) &&
-                (await this.injectFault(req, res, route, ctx.path)))
+                (await this.injectFault(req, res, route, ctx.path, ctx)))
                 return;
             if (route.minApiVersion !== undefined)
                 checkApiVersion(query, apiVersionOf(route.minApiVersion), this.parts.maxApiVersion);
@@ -1812,7 +1997,7 @@ class Gateway {
         };
     }
     /** Returns true when the request was consumed by a fault and must not be handled. */
-    async injectFault(req, res, route, path) {
+    async injectFault(req, res, route, path, ctx) {
         const { faults, journal, sessions, replies } = this.parts;
         const where = path.imageStore?.storePath ?? path.pathname;
         if (faults.failoverDue()) {
@@ -1825,10 +2010,16 @@ class Gateway {
         journal.fault(decision.kind, route.name, where);
         switch (decision.kind) {
             case 'busy':
-                await replies.error(res, FabricHttpError.serviceTooBusy('injected fault: the service is too busy'));
+                if (route.faultReply)
+                    await route.faultReply(ctx, 'busy');
+                else
+                    await replies.error(res, FabricHttpError.serviceTooBusy('injected fault: the service is too busy'));
                 return true;
             case 'timeout':
-                await replies.error(res, FabricHttpError.timeout('injected fault: the operation timed out'));
+                if (route.faultReply)
+                    await route.faultReply(ctx, 'timeout');
+                else
+                    await replies.error(res, FabricHttpError.timeout('injected fault: the operation timed out'));
                 return true;
             case 'reset':
                 req.socket.destroy();
@@ -1892,46 +2083,6 @@ class Journal {
             return;
         this.mistakes.push({ seq: ++this.seq, kind, path, detail });
     }
-}
-
-;// CONCATENATED MODULE: ./src/protocol/management-models.ts
-/** Fabric error codes of the management routes (the Image Store ones are in error-codes.ts). */
-const ManagementErrorCode = {
-    ApplicationTypeAlreadyExists: 'FABRIC_E_APPLICATION_TYPE_ALREADY_EXISTS',
-    ApplicationTypeNotFound: 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND',
-    ApplicationTypeInUse: 'FABRIC_E_APPLICATION_TYPE_IN_USE',
-    ApplicationTypeProvisionInProgress: 'FABRIC_E_APPLICATION_TYPE_PROVISION_IN_PROGRESS',
-    ImageBuilderValidationError: 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR',
-    ServiceManifestNotFound: 'FABRIC_E_SERVICE_MANIFEST_NOT_FOUND',
-    ApplicationAlreadyExists: 'FABRIC_E_APPLICATION_ALREADY_EXISTS',
-    ApplicationNotFound: 'FABRIC_E_APPLICATION_NOT_FOUND',
-    ApplicationAlreadyInTargetVersion: 'FABRIC_E_APPLICATION_ALREADY_IN_TARGET_VERSION',
-    ApplicationNotUpgrading: 'FABRIC_E_APPLICATION_NOT_UPGRADING',
-    ApplicationUpgradeInProgress: 'FABRIC_E_APPLICATION_UPGRADE_IN_PROGRESS',
-    InvalidNameUri: 'FABRIC_E_INVALID_NAME_URI'
-};
-/**
- * Why a text is not an application name the cluster accepts, or undefined when it is one. As the
- * runtime's NamingUri: the `fabric:/` scheme, no empty segment, no trailing `/`, and none of the
- * reserved characters `$ + | ~` (`~` would also make the id ambiguous: it stands for `/`), nor `?`
- * or `#` (a query or fragment is not part of an application name).
- */
-function applicationNameProblem(name) {
-    if (!/^fabric:\/[^/]/.test(name))
-        return "it must start with 'fabric:/' followed by a name";
-    if (name.includes('//') || name.endsWith('/'))
-        return "it must not have an empty segment ('//') or end with '/'";
-    const reserved = [...name.slice('fabric:/'.length)].find(c => '$+|~?#'.includes(c));
-    if (reserved)
-        return `'${reserved}' is reserved in Service Fabric names`;
-    return undefined;
-}
-/** `fabric:/a/b` → `a~b`, the id the `/Applications/{id}` routes take. */
-function applicationIdOf(name) {
-    return name
-        .replace(/^fabric:\//i, '')
-        .split('/')
-        .join('~');
 }
 
 ;// CONCATENATED MODULE: ./node_modules/fast-xml-parser/src/util.js
@@ -9524,6 +9675,7 @@ function sortKeys(value) {
 // the first request. No file system, no HTTP here.
 
 
+
 const APPLICATION_MANIFEST_FILE = 'ApplicationManifest.xml';
 const SERVICE_MANIFEST_FILE = 'ServiceManifest.xml';
 /** Why a name or version cannot be a folder name of the package, or undefined when it can. */
@@ -9556,8 +9708,8 @@ class LayoutCheck {
         const app = this.readApplicationManifest();
         if (app) {
             this.layout.applicationManifest = app;
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeName', app.typeName);
-            this.checkName(APPLICATION_MANIFEST_FILE, 'ApplicationTypeVersion', app.typeVersion);
+            this.checkTypeName('ApplicationTypeName', app.typeName);
+            this.checkTypeName('ApplicationTypeVersion', app.typeVersion);
             const seen = new Set();
             for (const ref of app.serviceManifestImports) {
                 const safe = this.checkName(APPLICATION_MANIFEST_FILE, 'ServiceManifestName', ref.name) &&
@@ -9582,6 +9734,14 @@ class LayoutCheck {
         if (reason)
             this.problem(file, `${what} '${value}' ${reason}.`, `Rename it in ${file} without path separators, '..' or surrounding spaces.`);
         return reason === undefined;
+    }
+    /** The type's name and version also travel in the management routes: see applicationTypeNameProblem. */
+    checkTypeName(what, value) {
+        if (!this.checkName(APPLICATION_MANIFEST_FILE, what, value))
+            return;
+        const reason = applicationTypeNameProblem(value);
+        if (reason)
+            this.problem(APPLICATION_MANIFEST_FILE, `${what} '${value}' ${reason}.`, `Rename it in ${APPLICATION_MANIFEST_FILE} with letters, digits, '.', '_' or '-'.`);
     }
     requireMark(folder) {
         const mark = folder === '' ? MARK_FILE_NAME : `${folder}/${MARK_FILE_NAME}`;
@@ -9921,293 +10081,6 @@ function serviceTypeInfos(v) {
     });
 }
 
-;// CONCATENATED MODULE: ./emulator/management/applications.ts
-
-
-
-
-class ApplicationRegistry {
-    now;
-    unhealthyVersions;
-    apps = new Map();
-    constructor(now, unhealthyVersions) {
-        this.now = now;
-        this.unhealthyVersions = unhealthyVersions;
-    }
-    /** The application, listed or not yet (see `listed`). */
-    get(id) {
-        const app = this.apps.get(id);
-        if (app)
-            this.settle(app);
-        return app;
-    }
-    all() {
-        return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name)).map(a => this.settle(a));
-    }
-    /** Whether a read lists it yet (`createHiddenSeconds` after its create). */
-    listed(app) {
-        return this.now() >= app.listedAt;
-    }
-    add(name, typeName, version, parameters, timing = { hiddenMs: 0, creatingMs: 0 }) {
-        const now = this.now();
-        const app = {
-            name,
-            id: applicationIdOf(name),
-            typeName,
-            baseVersion: version,
-            baseParameters: parameters,
-            listedAt: now + timing.hiddenMs,
-            readyAt: now + timing.hiddenMs + timing.creatingMs
-        };
-        this.apps.set(app.id, app);
-        return app;
-    }
-    /** Starts the goal state once the interrupted upgrade has rolled back, at the moment it did. */
-    settle(app) {
-        const ended = app.goal && app.upgrade ? app.upgrade.endedAt(this.now()) : undefined;
-        if (ended === undefined || !app.goal || !app.upgrade)
-            return app;
-        const from = app.upgrade.effective(ended);
-        const goal = app.goal;
-        app.goal = undefined;
-        // [undoc] A goal equal to what the rollback returned to starts nothing.
-        if (goal.targetVersion === from.version && sameParameters(goal.parameters, from.parameters))
-            return app;
-        app.baseVersion = from.version;
-        app.baseParameters = from.parameters;
-        app.upgrade = goal.start(ended);
-        return app;
-    }
-    remove(id) {
-        this.apps.delete(id);
-    }
-    /** The version and parameters the application has now (the target while an upgrade rolls forward). */
-    current(app) {
-        return app.upgrade ? app.upgrade.effective(this.now()) : { version: app.baseVersion, parameters: app.baseParameters };
-    }
-    isUpgrading(app) {
-        return app.upgrade?.isActive(this.now()) === true || app.goal !== undefined;
-    }
-    /** Whether an application runs this version, or an upgrade goes to or from it. */
-    uses(typeName, version) {
-        return this.all().find(app => app.typeName === typeName &&
-            (this.current(app).version === version ||
-                (this.isUpgrading(app) && (app.upgrade.plan.targetVersion === version || app.upgrade.plan.fromVersion === version))));
-    }
-    healthState(app) {
-        const now = this.now();
-        if (app.upgrade?.isActive(now))
-            return app.upgrade.hasFailedHealthCheck(now) && !app.upgrade.isRollingBack(now) ? 'Error' : 'Ok';
-        return this.unhealthyVersions.has(this.current(app).version) ? 'Error' : 'Ok';
-    }
-    info(app) {
-        const current = this.current(app);
-        return {
-            Id: app.id,
-            Name: app.name,
-            TypeName: app.typeName,
-            TypeVersion: current.version,
-            Status: this.now() < app.readyAt ? 'Creating' : this.isUpgrading(app) || app.goal ? 'Upgrading' : 'Ready',
-            // [undoc] Only the parameters the application was given, not the manifest's defaults.
-            Parameters: current.parameters,
-            HealthState: this.healthState(app),
-            ApplicationDefinitionKind: 'ServiceFabricApplicationDescription'
-        };
-    }
-    health(app) {
-        const state = this.healthState(app);
-        const now = this.now();
-        const evaluations = state === 'Error' && app.upgrade?.hasFailedHealthCheck(now) ? app.upgrade.progress(now).UnhealthyEvaluations : [];
-        return {
-            Name: app.name,
-            AggregatedHealthState: state,
-            HealthEvents: [],
-            UnhealthyEvaluations: evaluations,
-            ServiceHealthStates: [],
-            DeployedApplicationHealthStates: []
-        };
-    }
-}
-/**
- * A parameter list as a create or an upgrade sends it: well-formed, no duplicates, and every name
- * declared in the manifest's `<Parameters>` (compared case-insensitively [undoc]).
- * [undoc] An undeclared parameter is refused by the image builder when it builds the application
- * instance, so it answers 400 FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR rather than E_INVALIDARG.
- */
-function checkParameters(list, manifest, field) {
-    if (list === undefined || list === null)
-        return [];
-    if (!Array.isArray(list))
-        throw FabricHttpError.invalidArg(`${field} must be a list of {"Key","Value"} objects.`);
-    const seen = new Set();
-    const out = [];
-    for (const p of list) {
-        const { Key, Value } = (p ?? {});
-        if (typeof Key !== 'string' || Key === '' || typeof Value !== 'string') {
-            throw FabricHttpError.invalidArg(`${field} must be a list of {"Key","Value"} objects with string values.`);
-        }
-        if (seen.has(Key.toLowerCase()))
-            throw FabricHttpError.invalidArg(`${field} names the parameter '${Key}' twice.`);
-        seen.add(Key.toLowerCase());
-        if (!manifest.parameters.some(d => d.name.toLowerCase() === Key.toLowerCase())) {
-            throw validationError(`The application parameter '${Key}' is not declared in the <Parameters> of the application manifest of ${manifest.typeName} ${manifest.typeVersion}.`);
-        }
-        out.push({ Key, Value });
-    }
-    return out;
-}
-/** Same parameters whatever the order. */
-function sameParameters(a, b) {
-    const key = (l) => JSON.stringify([...l].map(p => [p.Key.toLowerCase(), p.Value]).sort());
-    return key(a) === key(b);
-}
-
-;// CONCATENATED MODULE: ./emulator/management/zip-check.ts
-// What the image builder notices about a `<Name>.zip` package before extracting it: that it is a
-// zip archive (its end of central directory, zip64 included) whose entries are relative paths.
-// Entry data is not inflated: the emulator keeps packages as uploaded.
-const EOCD = 0x06054b50;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL_ENTRY = 0x02014b50;
-/** Why the bytes are not a usable zip archive, or undefined when they are. */
-function zipProblem(bytes) {
-    const eocd = findEndOfCentralDirectory(bytes);
-    if (eocd < 0)
-        return 'no end of central directory record';
-    let entries = bytes.readUInt16LE(eocd + 10);
-    let size = bytes.readUInt32LE(eocd + 12);
-    let offset = bytes.readUInt32LE(eocd + 16);
-    if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-        const locator = eocd - 20;
-        if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR)
-            return 'a zip64 archive without its zip64 locator';
-        const at = Number(bytes.readBigUInt64LE(locator + 8));
-        if (at + 56 > bytes.length || bytes.readUInt32LE(at) !== ZIP64_EOCD)
-            return 'a broken zip64 end of central directory';
-        entries = Number(bytes.readBigUInt64LE(at + 32));
-        size = Number(bytes.readBigUInt64LE(at + 40));
-        offset = Number(bytes.readBigUInt64LE(at + 48));
-    }
-    if (offset + size > bytes.length)
-        return 'the central directory lies beyond the end of the file (truncated?)';
-    let p = offset;
-    for (let i = 0; i < entries; i++) {
-        if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== CENTRAL_ENTRY)
-            return `central directory entry ${i + 1} of ${entries} is damaged`;
-        const nameLength = bytes.readUInt16LE(p + 28);
-        const extraLength = bytes.readUInt16LE(p + 30);
-        const commentLength = bytes.readUInt16LE(p + 32);
-        const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
-        if (name.startsWith('/') || name.includes('\\') || /^[a-z]:/i.test(name) || name.split('/').includes('..')) {
-            return `the entry '${name}' is not a relative path with '/' separators`;
-        }
-        p += 46 + nameLength + extraLength + commentLength;
-    }
-    return undefined;
-}
-function findEndOfCentralDirectory(bytes) {
-    const lowest = Math.max(0, bytes.length - 22 - 0xffff);
-    for (let p = bytes.length - 22; p >= lowest; p--) {
-        if (bytes.readUInt32LE(p) === EOCD)
-            return p;
-    }
-    return -1;
-}
-
-;// CONCATENATED MODULE: ./emulator/management/package-reader.ts
-// Reads an application package from the Image Store for the image builder: a view for the layout
-// rules, and the checksums the cluster keeps of each part (cluster management reference,
-// "Compressed packages": the zip's bytes, or a folder's sorted file names and contents).
-
-
-
-
-
-
-/** Undefined when the folder does not exist in the store. */
-async function readStoredPackage(store, storePath) {
-    const st = await store.stat(storePath);
-    if (!st?.isDirectory())
-        return undefined;
-    return readPackageFolder(store.diskPath(storePath));
-}
-/** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
-async function readPackageFolder(root) {
-    const files = [];
-    const folders = [];
-    for (const e of await external_node_fs_namespaceObject.promises.readdir(root, { recursive: true, withFileTypes: true })) {
-        const rel = external_node_path_namespaceObject.relative(root, external_node_path_namespaceObject.join(e.parentPath, e.name)).split(external_node_path_namespaceObject.sep).join('/');
-        if (e.isFile())
-            files.push(rel);
-        else if (e.isDirectory())
-            folders.push(rel);
-    }
-    // Only manifests are read as text: the application manifest and each service folder's manifest.
-    const texts = new Map();
-    for (const rel of files) {
-        const segments = rel.split('/');
-        const isManifest = rel === APPLICATION_MANIFEST_FILE || (segments.length === 2 && segments[1] === SERVICE_MANIFEST_FILE);
-        if (isManifest)
-            texts.set(rel, await external_node_fs_namespaceObject.promises.readFile(external_node_path_namespaceObject.join(root, ...segments), 'utf8'));
-    }
-    return {
-        view: packageViewOf(files, rel => texts.get(rel), folders),
-        inspectPart: async (rel, zipped) => {
-            const disk = external_node_path_namespaceObject.join(root, ...rel.split('/'));
-            if (!zipped)
-                return { checksum: await folderChecksum(disk) };
-            const bytes = await external_node_fs_namespaceObject.promises.readFile(disk);
-            return { checksum: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex'), zipProblem: zipProblem(bytes) };
-        }
-    };
-}
-/** Mark files are left out: they say the folder is complete, not what it holds. */
-async function folderChecksum(dir) {
-    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
-    const files = [];
-    for (const e of await external_node_fs_namespaceObject.promises.readdir(dir, { recursive: true, withFileTypes: true })) {
-        if (e.isFile() && e.name !== MARK_FILE_NAME)
-            files.push(external_node_path_namespaceObject.relative(dir, external_node_path_namespaceObject.join(e.parentPath, e.name)).split(external_node_path_namespaceObject.sep).join('/'));
-    }
-    files.sort();
-    for (const rel of files) {
-        const bytes = await external_node_fs_namespaceObject.promises.readFile(external_node_path_namespaceObject.join(dir, ...rel.split('/')));
-        hash.update(`${rel}\0${bytes.length}\0`);
-        hash.update(bytes);
-    }
-    return hash.digest('hex');
-}
-
-;// CONCATENATED MODULE: ./emulator/management/request-fields.ts
-// Reading a management request: its JSON body and the fields and query parameters it must have,
-// each missing one refused with 400 E_INVALIDARG naming it.
-
-function jsonBody(request, model) {
-    let parsed;
-    try {
-        parsed = JSON.parse(request.body.toString('utf8'));
-    }
-    catch {
-        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
-    return parsed;
-}
-function requiredString(body, field, model) {
-    const value = body[field];
-    if (typeof value !== 'string' || value === '')
-        throw FabricHttpError.invalidArg(`${model}.${field} is required (a string).`);
-    return value;
-}
-function requiredQuery(query, name) {
-    const value = query.get(name);
-    if (!value)
-        throw FabricHttpError.invalidArg(`the query parameter ${name} is required`);
-    return value;
-}
-
 ;// CONCATENATED MODULE: ./emulator/management/upgrades.ts
 
 
@@ -10504,6 +10377,315 @@ function isDuration(text) {
     return typeof text === 'string' && (/^P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(text) || /^\d+$/.test(text));
 }
 
+;// CONCATENATED MODULE: ./emulator/management/applications.ts
+
+
+
+
+
+class ApplicationRegistry {
+    now;
+    unhealthyVersions;
+    apps = new Map();
+    constructor(now, unhealthyVersions) {
+        this.now = now;
+        this.unhealthyVersions = unhealthyVersions;
+    }
+    /** The application, listed or not yet (see `listed`). */
+    get(id) {
+        const app = this.apps.get(id);
+        if (app)
+            this.settle(app);
+        return app;
+    }
+    all() {
+        return [...this.apps.values()].sort((a, b) => compareCodeUnits(a.name, b.name)).map(a => this.settle(a));
+    }
+    /** Whether a read lists it yet (`createHiddenSeconds` after its create). */
+    listed(app) {
+        return this.now() >= app.listedAt;
+    }
+    add(name, typeName, version, parameters, timing = { hiddenMs: 0, creatingMs: 0 }) {
+        const now = this.now();
+        const app = {
+            name,
+            id: applicationIdOf(name),
+            typeName,
+            baseVersion: version,
+            baseParameters: parameters,
+            listedAt: now + timing.hiddenMs,
+            readyAt: now + timing.hiddenMs + timing.creatingMs
+        };
+        this.apps.set(app.id, app);
+        return app;
+    }
+    /** Starts the goal state once the interrupted upgrade has rolled back, at the moment it did. */
+    settle(app) {
+        const ended = app.goal && app.upgrade ? app.upgrade.endedAt(this.now()) : undefined;
+        if (ended === undefined || !app.goal || !app.upgrade)
+            return app;
+        const from = app.upgrade.effective(ended);
+        const goal = app.goal;
+        app.goal = undefined;
+        // [undoc] A goal equal to what the rollback returned to starts nothing.
+        if (goal.targetVersion === from.version && sameParameters(goal.parameters, from.parameters))
+            return app;
+        app.baseVersion = from.version;
+        app.baseParameters = from.parameters;
+        app.upgrade = goal.start(ended);
+        return app;
+    }
+    remove(id) {
+        this.apps.delete(id);
+    }
+    /** The version and parameters the application has now (the target while an upgrade rolls forward). */
+    current(app) {
+        return app.upgrade ? app.upgrade.effective(this.now()) : { version: app.baseVersion, parameters: app.baseParameters };
+    }
+    /** The upgrade progress as GetUpgradeProgress answers it: the held one while the progress lags, else the latest. */
+    progress(app) {
+        const lagging = app.laggingProgress;
+        if (lagging && lagging.reads > 0) {
+            lagging.reads--;
+            return lagging.progress;
+        }
+        app.laggingProgress = undefined;
+        if (app.upgrade)
+            return app.upgrade.progress(this.now());
+        return neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters });
+    }
+    /**
+     * Before an upgrade request changes the upgrade: the next `reads` progress reads answer the
+     * progress as it is now. [undoc] How long a real cluster's progress lags behind an accepted request
+     * is not documented; a number of reads, not seconds, makes the lag the same on a loaded machine.
+     */
+    holdProgress(app, reads) {
+        if (reads > 0)
+            app.laggingProgress = { progress: this.progress(app), reads };
+    }
+    isUpgrading(app) {
+        return app.upgrade?.isActive(this.now()) === true || app.goal !== undefined;
+    }
+    /** Whether an application runs this version, or an upgrade goes to or from it. */
+    uses(typeName, version) {
+        return this.all().find(app => app.typeName === typeName &&
+            (this.current(app).version === version ||
+                (this.isUpgrading(app) && (app.upgrade.plan.targetVersion === version || app.upgrade.plan.fromVersion === version))));
+    }
+    healthState(app) {
+        const now = this.now();
+        if (app.upgrade?.isActive(now))
+            return app.upgrade.hasFailedHealthCheck(now) && !app.upgrade.isRollingBack(now) ? 'Error' : 'Ok';
+        return this.unhealthyVersions.has(this.current(app).version) ? 'Error' : 'Ok';
+    }
+    info(app) {
+        const current = this.current(app);
+        return {
+            Id: app.id,
+            Name: app.name,
+            TypeName: app.typeName,
+            TypeVersion: current.version,
+            Status: this.now() < app.readyAt ? 'Creating' : this.isUpgrading(app) || app.goal ? 'Upgrading' : 'Ready',
+            // [undoc] Only the parameters the application was given, not the manifest's defaults.
+            Parameters: current.parameters,
+            HealthState: this.healthState(app),
+            ApplicationDefinitionKind: 'ServiceFabricApplicationDescription'
+        };
+    }
+    health(app) {
+        const state = this.healthState(app);
+        const now = this.now();
+        const evaluations = state === 'Error' && app.upgrade?.hasFailedHealthCheck(now) ? app.upgrade.progress(now).UnhealthyEvaluations : [];
+        return {
+            Name: app.name,
+            AggregatedHealthState: state,
+            HealthEvents: [],
+            UnhealthyEvaluations: evaluations,
+            ServiceHealthStates: [],
+            DeployedApplicationHealthStates: []
+        };
+    }
+}
+/**
+ * A parameter list as a create or an upgrade sends it: well-formed, no duplicates, and every name
+ * declared in the manifest's `<Parameters>` (compared case-insensitively [undoc]).
+ * [undoc] An undeclared parameter is refused by the image builder when it builds the application
+ * instance, so it answers 400 FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR rather than E_INVALIDARG.
+ */
+function checkParameters(list, manifest, field) {
+    if (list === undefined || list === null)
+        return [];
+    if (!Array.isArray(list))
+        throw FabricHttpError.invalidArg(`${field} must be a list of {"Key","Value"} objects.`);
+    const seen = new Set();
+    const out = [];
+    for (const p of list) {
+        const { Key, Value } = (p ?? {});
+        if (typeof Key !== 'string' || Key === '' || typeof Value !== 'string') {
+            throw FabricHttpError.invalidArg(`${field} must be a list of {"Key","Value"} objects with string values.`);
+        }
+        if (seen.has(Key.toLowerCase()))
+            throw FabricHttpError.invalidArg(`${field} names the parameter '${Key}' twice.`);
+        seen.add(Key.toLowerCase());
+        if (!manifest.parameters.some(d => d.name.toLowerCase() === Key.toLowerCase())) {
+            throw validationError(`The application parameter '${Key}' is not declared in the <Parameters> of the application manifest of ${manifest.typeName} ${manifest.typeVersion}.`);
+        }
+        out.push({ Key, Value });
+    }
+    return out;
+}
+/** Same parameters whatever the order. */
+function sameParameters(a, b) {
+    const key = (l) => JSON.stringify([...l].map(p => [p.Key.toLowerCase(), p.Value]).sort());
+    return key(a) === key(b);
+}
+
+;// CONCATENATED MODULE: ./emulator/management/zip-check.ts
+// What the image builder notices about a `<Name>.zip` package before extracting it: that it is a
+// zip archive (its end of central directory, zip64 included) whose entries are relative paths.
+// Entry data is not inflated: the emulator keeps packages as uploaded.
+const EOCD = 0x06054b50;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL_ENTRY = 0x02014b50;
+/** Why the bytes are not a usable zip archive, or undefined when they are. */
+function zipProblem(bytes) {
+    const eocd = findEndOfCentralDirectory(bytes);
+    if (eocd < 0)
+        return 'no end of central directory record';
+    let entries = bytes.readUInt16LE(eocd + 10);
+    let size = bytes.readUInt32LE(eocd + 12);
+    let offset = bytes.readUInt32LE(eocd + 16);
+    if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+        const locator = eocd - 20;
+        if (locator < 0 || bytes.readUInt32LE(locator) !== ZIP64_LOCATOR)
+            return 'a zip64 archive without its zip64 locator';
+        const at = Number(bytes.readBigUInt64LE(locator + 8));
+        if (at + 56 > bytes.length || bytes.readUInt32LE(at) !== ZIP64_EOCD)
+            return 'a broken zip64 end of central directory';
+        entries = Number(bytes.readBigUInt64LE(at + 32));
+        size = Number(bytes.readBigUInt64LE(at + 40));
+        offset = Number(bytes.readBigUInt64LE(at + 48));
+    }
+    if (offset + size > bytes.length)
+        return 'the central directory lies beyond the end of the file (truncated?)';
+    let p = offset;
+    for (let i = 0; i < entries; i++) {
+        if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== CENTRAL_ENTRY)
+            return `central directory entry ${i + 1} of ${entries} is damaged`;
+        const nameLength = bytes.readUInt16LE(p + 28);
+        const extraLength = bytes.readUInt16LE(p + 30);
+        const commentLength = bytes.readUInt16LE(p + 32);
+        const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
+        if (name.startsWith('/') || name.includes('\\') || /^[a-z]:/i.test(name) || name.split('/').includes('..')) {
+            return `the entry '${name}' is not a relative path with '/' separators`;
+        }
+        p += 46 + nameLength + extraLength + commentLength;
+    }
+    return undefined;
+}
+function findEndOfCentralDirectory(bytes) {
+    const lowest = Math.max(0, bytes.length - 22 - 0xffff);
+    for (let p = bytes.length - 22; p >= lowest; p--) {
+        if (bytes.readUInt32LE(p) === EOCD)
+            return p;
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./emulator/management/package-reader.ts
+// Reads an application package from the Image Store for the image builder: a view for the layout
+// rules, and the checksums the cluster keeps of each part (cluster management reference,
+// "Compressed packages": the zip's bytes, or a folder's sorted file names and contents).
+
+
+
+
+
+
+/** Undefined when the folder does not exist in the store. */
+async function readStoredPackage(store, storePath) {
+    const st = await store.stat(storePath);
+    if (!st?.isDirectory())
+        return undefined;
+    return readPackageFolder(store.diskPath(storePath));
+}
+/** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
+async function readPackageFolder(root) {
+    const files = [];
+    const folders = [];
+    for (const e of await external_node_fs_namespaceObject.promises.readdir(root, { recursive: true, withFileTypes: true })) {
+        const rel = external_node_path_namespaceObject.relative(root, external_node_path_namespaceObject.join(e.parentPath, e.name)).split(external_node_path_namespaceObject.sep).join('/');
+        if (e.isFile())
+            files.push(rel);
+        else if (e.isDirectory())
+            folders.push(rel);
+    }
+    // Only manifests are read as text: the application manifest and each service folder's manifest.
+    const texts = new Map();
+    for (const rel of files) {
+        const segments = rel.split('/');
+        const isManifest = rel === APPLICATION_MANIFEST_FILE || (segments.length === 2 && segments[1] === SERVICE_MANIFEST_FILE);
+        if (isManifest)
+            texts.set(rel, await external_node_fs_namespaceObject.promises.readFile(external_node_path_namespaceObject.join(root, ...segments), 'utf8'));
+    }
+    return {
+        view: packageViewOf(files, rel => texts.get(rel), folders),
+        inspectPart: async (rel, zipped) => {
+            const disk = external_node_path_namespaceObject.join(root, ...rel.split('/'));
+            if (!zipped)
+                return { checksum: await folderChecksum(disk) };
+            const bytes = await external_node_fs_namespaceObject.promises.readFile(disk);
+            return { checksum: (0,external_node_crypto_namespaceObject.createHash)('sha256').update(bytes).digest('hex'), zipProblem: zipProblem(bytes) };
+        }
+    };
+}
+/** Mark files are left out: they say the folder is complete, not what it holds. */
+async function folderChecksum(dir) {
+    const hash = (0,external_node_crypto_namespaceObject.createHash)('sha256');
+    const files = [];
+    for (const e of await external_node_fs_namespaceObject.promises.readdir(dir, { recursive: true, withFileTypes: true })) {
+        if (e.isFile() && e.name !== MARK_FILE_NAME)
+            files.push(external_node_path_namespaceObject.relative(dir, external_node_path_namespaceObject.join(e.parentPath, e.name)).split(external_node_path_namespaceObject.sep).join('/'));
+    }
+    files.sort();
+    for (const rel of files) {
+        const bytes = await external_node_fs_namespaceObject.promises.readFile(external_node_path_namespaceObject.join(dir, ...rel.split('/')));
+        hash.update(`${rel}\0${bytes.length}\0`);
+        hash.update(bytes);
+    }
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./emulator/management/request-fields.ts
+// Reading a management request: its JSON body and the fields and query parameters it must have,
+// each missing one refused with 400 E_INVALIDARG naming it.
+
+function jsonBody(request, model) {
+    let parsed;
+    try {
+        parsed = JSON.parse(request.body.toString('utf8'));
+    }
+    catch {
+        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw FabricHttpError.invalidArg(`the body is not a ${model} (JSON object)`);
+    return parsed;
+}
+function requiredString(body, field, model) {
+    const value = body[field];
+    if (typeof value !== 'string' || value === '')
+        throw FabricHttpError.invalidArg(`${model}.${field} is required (a string).`);
+    return value;
+}
+function requiredQuery(query, name) {
+    const value = query.get(name);
+    if (!value)
+        throw FabricHttpError.invalidArg(`the query parameter ${name} is required`);
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./emulator/management/upgrade-request.ts
 
 
@@ -10788,6 +10970,7 @@ class ClusterManager {
     domainMs;
     provisionMs;
     createTiming;
+    progressLagReads;
     unhealthy;
     now;
     /** Type versions whose package the image builder is reading right now. */
@@ -10803,6 +10986,7 @@ class ClusterManager {
         this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
         this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
         this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
+        this.progressLagReads = options.upgradeProgressLagReads ?? 0;
         this.unhealthy = new Set(options.unhealthyVersions ?? []);
         this.types = new ApplicationTypeRegistry(this.now);
         this.applications = new ApplicationRegistry(this.now, this.unhealthy);
@@ -11044,6 +11228,7 @@ class ClusterManager {
                 return { status: 200 };
             // A new request interrupts the running upgrade: the cluster rolls it back and keeps the new
             // request as the goal state, started when the rollback completes [rt].
+            this.applications.holdProgress(app, this.progressLagReads);
             rolling.interrupt(now, target);
             app.goal = { targetVersion: target, parameters, start: at => start(from, at) };
             return { status: 200 };
@@ -11051,16 +11236,14 @@ class ClusterManager {
         if (current.version === target && sameParameters(current.parameters, parameters)) {
             throw new FabricHttpError(409, ManagementErrorCode.ApplicationAlreadyInTargetVersion, `${app.name} already runs ${app.typeName} ${target} with these parameters.`);
         }
+        this.applications.holdProgress(app, this.progressLagReads);
         app.baseVersion = current.version;
         app.baseParameters = current.parameters;
         app.upgrade = start(current, now);
         return { status: 200 };
     }
     upgradeProgress(id) {
-        const app = this.application(id);
-        if (app.upgrade)
-            return { status: 200, json: app.upgrade.progress(this.now()) };
-        return { status: 200, json: neverUpgradedProgress({ name: app.name, typeName: app.typeName, version: app.baseVersion, parameters: app.baseParameters }) };
+        return { status: 200, json: this.applications.progress(this.application(id)) };
     }
     rollback(id) {
         const app = this.application(id);
@@ -12002,7 +12185,9 @@ class ImageStoreEmulator {
         };
         const gateway = new Gateway({
             // ARM is another service than the cluster's gateway: no client certificate, its own tokens.
-            anonymous: new Router().addAll(anonymousRoutes(gatewayDeps)).addAll(options.arm && aad ? armRoutes(options.arm, aad, this.management) : []),
+            anonymous: new Router()
+                .addAll(anonymousRoutes(gatewayDeps))
+                .addAll(options.arm && aad ? armRoutes({ serverCertificate: options.tls?.cert, ...options.arm }, aad, this.management) : []),
             router: this.router,
             store: this.store,
             sessions: this.sessions,

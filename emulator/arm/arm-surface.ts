@@ -9,6 +9,7 @@
 // answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
 // PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once (200). As users
 // reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AadAuthority } from '../aad.js';
 import { ManagementErrorCode } from '../../src/protocol/management-models.js';
@@ -27,6 +28,8 @@ export interface ArmSurfaceOptions {
   retryAfterSeconds?: number;
   /** The operations' location segment. */
   location?: string;
+  /** The gateway's TLS certificate (PEM), whose SHA-1 thumbprint the cluster resource reports. */
+  serverCertificate?: string | Buffer;
 }
 
 type Answer = { status: number; json?: unknown; headers?: Record<string, string> };
@@ -158,6 +161,7 @@ class ArmSurface {
     const rest = lower.slice(8);
     const names = s.slice(8);
     const ids = new ResourceIds(this.options.clusterResourceId);
+    if (rest.length === 0 && method === 'GET') return { status: 200, json: this.clusterBody(base) };
     if (rest[0] === 'applicationtypes' && rest.length === 2) return this.type(method, names[1]!, ids);
     if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
       return { status: 200, json: { value: this.manager.types.versionsOf(names[1]!).map(v => this.versionBody(ids, v.typeName, v.version)) } };
@@ -172,6 +176,35 @@ class ArmSurface {
       'InvalidResourceType',
       `The resource type '${rest.filter((_, i) => i % 2 === 0).join('/')}' is not known under Microsoft.ServiceFabric/managedClusters.`
     );
+  }
+
+  /**
+   * The managed cluster resource, with what a client needs to reach its gateway. [undoc] choices: the
+   * fqdn and the gateway port are the host and port the ARM request came to (the emulator serves both on
+   * one listener); the thumbprint is the emulator's own TLS certificate's; the cluster id is fixed.
+   */
+  private clusterBody(base: string): Record<string, unknown> {
+    const origin = new URL(base);
+    const cert = this.options.serverCertificate;
+    const thumbprints = cert === undefined ? [] : [new X509Certificate(cert).fingerprint.replace(/:/g, '').toUpperCase()];
+    const name = this.options.clusterResourceId.split('/').pop()!;
+    return {
+      id: this.options.clusterResourceId,
+      name,
+      type: 'Microsoft.ServiceFabric/managedClusters',
+      location: this.options.location ?? 'eastus',
+      sku: { name: 'Basic' },
+      properties: {
+        provisioningState: 'Succeeded',
+        clusterId: '92584666-9889-4ae8-8d02-91902923d37f',
+        clusterState: 'Ready',
+        dnsName: name,
+        fqdn: origin.hostname,
+        clusterCertificateThumbprints: thumbprints,
+        clientConnectionPort: 19000,
+        httpGatewayConnectionPort: Number(origin.port || (origin.protocol === 'https:' ? 443 : 80))
+      }
+    };
   }
 
   private type(method: string, name: string, ids: ResourceIds): Answer {
@@ -266,7 +299,8 @@ class ArmSurface {
       try {
         this.manager.upgrade(gatewayPost(`/Applications/${encodeURIComponent(name)}/$/Upgrade`, put.upgradeDescription(`fabric:/${name}`)), name);
       } catch (err) {
-        // [undoc] A PUT of the state the application is in already changes nothing and ends at once, as ARM's PUTs are idempotent.
+        // [undoc] A PUT that changes neither the version nor the parameters starts no upgrade: it is
+        // idempotent, as ARM's PUTs are, and answers 200 at once.
         if (!(err instanceof FabricHttpError && err.code === ManagementErrorCode.ApplicationAlreadyInTargetVersion)) throw err;
         return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
       }

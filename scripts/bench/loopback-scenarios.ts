@@ -9,7 +9,7 @@ import { type BenchFile, identical, naiveUpload, neededRequests, rawUpload } fro
 import { del, get, journalMistakes, journalRequests, startEmulator, stopEmulator } from './emulator-process.js';
 import { KiB, lcg, MiB, runsGroup, settings, timed, verboseEcho } from './settings.js';
 
-function planPackage(smallFiles: number, largeSize: number): BenchFile[] {
+export function planPackage(smallFiles: number, largeSize: number): BenchFile[] {
   const random = lcg(20261124);
   const files: BenchFile[] = [{ rel: 'ApplicationManifest.xml', size: 1800 }];
   for (let i = 0; i < smallFiles; i++) {
@@ -39,7 +39,7 @@ async function writeRandomFile(file: string, size: number, random: () => number)
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
 }
 
-async function makePackage(dir: string, files: BenchFile[]): Promise<void> {
+export async function makePackage(dir: string, files: BenchFile[]): Promise<void> {
   const random = lcg(7);
   for (const f of files) {
     if (f.rel === 'ApplicationManifest.xml') await writeManifest(path.join(dir, f.rel), f.size);

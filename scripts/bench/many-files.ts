@@ -16,7 +16,7 @@ export interface ManyFilesRow {
   peakRssMiB: number;
 }
 
-function manyFileServices(files: number): ServiceSpec[] {
+export function manyFileServices(files: number): ServiceSpec[] {
   const random = lcg(50000);
   return Array.from({ length: 4 }, (_, s) => {
     const code: Record<string, number> = {};

@@ -34,6 +34,21 @@ export interface ArmRelease {
   unprovisionOldVersions: boolean;
 }
 
+/** The application whose upgrade an observer follows while ARM's PUT runs. */
+export interface ObservedApplication {
+  name: string;
+  targetVersion: string;
+  previousVersion: string | undefined;
+  /** The PUT creates the application: there is no upgrade to follow. */
+  creating: boolean;
+}
+
+/** Follows the application from elsewhere while ARM's PUT runs (the core: the cluster's gateway, read-only). */
+export interface UpgradeObserver {
+  /** Runs `put` (the PUT and its operation) and gives its result, or throws what the observer saw fail. */
+  during<T>(application: ObservedApplication, put: () => Promise<T>): Promise<T>;
+}
+
 export interface ArmApplicationRelease {
   name: string;
   nameInput: string;
@@ -80,7 +95,8 @@ export async function releaseThroughArm(
   release: ArmRelease,
   record: ReleaseRecord,
   log: (line: string) => void,
-  warn: (line: string) => void = log
+  warn: (line: string) => void = log,
+  observer?: UpgradeObserver
 ): Promise<void> {
   const { resources } = client;
   const { typeName, typeVersion } = release;
@@ -138,12 +154,9 @@ export async function releaseThroughArm(
       const doing = before === undefined ? `creating the application ${armName} at ${typeVersion}` : `upgrading the application ${armName} to ${typeVersion}`;
       const body = { properties: { version: versionId, parameters, upgradePolicy: buildArmUpgradePolicy(app.policy) } };
       // A lost answer is judged by the read-back: an application that changed since `before` was written by this PUT.
-      const result = await client.put(
-        appId,
-        body,
-        doing,
-        a => atRequestedState(a as ArmApplication, requested) || changedSince(a as ArmApplication, requested)
-      );
+      const put = () => client.put(appId, body, doing, a => atRequestedState(a as ArmApplication, requested) || changedSince(a as ArmApplication, requested));
+      const observed = { name: app.name, targetVersion: typeVersion, previousVersion: record.previousVersion, creating: before === undefined };
+      const result = observer ? await observer.during(observed, put) : await put();
       const after = await client.get<ArmApplication>(appId, `the application ${armName}`);
       if (after === undefined) throw new ReleaseError(`ARM reported ${doing} ${result.state}, but the application ${armName} does not exist.`);
       // The one place the ARM path sets upgrade-state; a value read from the cluster itself, if any, wins.

@@ -6,22 +6,13 @@ import { getProxyUrl } from '@actions/http-client/lib/proxy';
 import * as http from 'node:http';
 import { isIP } from 'node:net';
 import * as https from 'node:https';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { clampTimerMs, onAbort } from '../util/cancellation.js';
+import { BufferPool } from './buffer-pool.js';
+import { type BodySource, LocalFileChangedError, writeBody } from './request-body.js';
 
-/** A request body that can be produced again for every attempt (a spent stream cannot). */
-export interface BodySource {
-  length: number;
-  open(): Readable;
-  /** The local file, for messages. */
-  name?: string;
-}
-
-/** The local file gave other bytes than announced: it changed during the upload. Not retried. */
-export class LocalFileChangedError extends Error {
-  override name = 'LocalFileChangedError';
-}
+export { type BodyReader, type BodySource, LocalFileChangedError } from './request-body.js';
 
 export interface HttpRequest {
   method: string;
@@ -58,6 +49,11 @@ export class RequestAbortedError extends Error {
 /** How long to wait for `100 Continue` before sending the body anyway (curl waits 1 s). */
 const CONTINUE_FALLBACK_MS = 1000;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/**
+ * Bodies are read in pieces of this size (less at a body's end): 1 MiB brought peak memory too
+ * close to 150 MiB, 256 KiB was slower (BENCHMARKS.md, "Read buffers of 512 KiB").
+ */
+export const BODY_BUFFER_BYTES = 512 * 1024;
 
 /**
  * When a body waits for `100 Continue`. Windows gateways on certificate-secured clusters may ask
@@ -72,6 +68,8 @@ export interface TransportOptions {
   /** Connections kept per host: the most requests that can be in flight. */
   maxSockets: number;
   expectContinue?: ExpectContinueMode;
+  /** Where request bodies are read into: by default a pool of its own, a buffer per connection at most. */
+  bodyBuffers?: BufferPool;
   /** TLS settings of every connection: client certificate, trust anchors, how to judge the server. */
   tls?: {
     agentOptions: tls.ConnectionOptions;
@@ -87,8 +85,12 @@ export class HttpTransport {
   private readonly usedSockets = new WeakSet<object>();
   /** Connections whose server passed verifyPeer. */
   private readonly verifiedSockets = new WeakSet<object>();
+  /** One per request in flight at most, reused by every body of the run. */
+  private readonly bodyBuffers: BufferPool;
 
-  constructor(private readonly options: TransportOptions) {}
+  constructor(private readonly options: TransportOptions) {
+    this.bodyBuffers = options.bodyBuffers ?? new BufferPool(BODY_BUFFER_BYTES, options.maxSockets);
+  }
 
   dispose(): void {
     for (const agent of this.agents.values()) agent.destroy();
@@ -226,27 +228,9 @@ export class HttpTransport {
         clearTimeout(fallback);
         if (body === undefined) return void req.end();
         if (Buffer.isBuffer(body)) return void req.end(body);
-        // Pumped by hand rather than piped, to check that the file still has the bytes announced
-        // in Content-Length: a file that shrank would otherwise leave the server waiting.
-        const stream = body.open();
-        let sent = 0;
-        stream.on('data', (chunk: Buffer) => {
-          sent += chunk.length;
-          if (!req.write(chunk)) {
-            stream.pause();
-            req.once('drain', () => stream.resume());
-          }
-        });
-        stream.on('end', () => {
-          if (sent === body.length) return void req.end();
-          req.destroy(
-            new LocalFileChangedError(
-              `'${body.name ?? 'a local file'}' gave ${sent} bytes where ${body.length} were expected: it changed during the upload. Build the package completely before this step.`
-            )
-          );
-        });
-        stream.on('error', err => req.destroy(new LocalFileChangedError(`reading '${body.name ?? 'a local file'}' failed: ${err.message}`)));
-        req.on('close', () => stream.destroy());
+        // Read into pooled buffers and checked against Content-Length: a file that shrank would
+        // otherwise leave the server waiting.
+        writeBody(req, body, this.bodyBuffers);
       };
       const stopListening = request.signal ? onAbort(request.signal, () => req.destroy(new RequestAbortedError('the upload was cancelled'))) : () => undefined;
       req.setTimeout(clampTimerMs(request.timeoutMs), () =>

@@ -1,6 +1,7 @@
 // The release through ARM: the `.sfpkg` staged in Blob storage, then the managed cluster's ARM
-// resources written by releaseThroughArm (src/azure/arm-release.ts). No request goes to the
-// cluster's gateway; tokens for ARM and Storage come from the ARM endpoint's cloud.
+// resources written by releaseThroughArm (src/azure/arm-release.ts). Tokens for ARM and Storage come
+// from the ARM endpoint's cloud. The cluster's gateway, when the job names it, is only read: to follow
+// the upgrade (arm-gateway-follow.ts).
 import { ArmClient } from '../azure/arm-client.js';
 import { guardArmApplication } from '../azure/arm-guards.js';
 import { type ArmRelease, checkArmApplication, releaseThroughArm } from '../azure/arm-release.js';
@@ -20,6 +21,8 @@ import type { UploadRecord } from '../upload/upload-record.js';
 import type { Reporter } from '../util/reporter.js';
 import { stageInBlobStorage } from './blob-staging.js';
 import type { ReleaseJob } from './job.js';
+import type { ClientCertificate } from '../cluster/auth/client-certificate.js';
+import { GatewayFollower, gatewayToFollow } from './arm-gateway-follow.js';
 
 export interface ArmReleaseStep {
   job: ReleaseJob;
@@ -30,6 +33,8 @@ export interface ArmReleaseStep {
   form: Parameters<typeof preparePackageToUpload>[2];
   upload: UploadRecord;
   release: ReleaseRecord;
+  /** For the gateway, when the job names it (followed read-only). */
+  clientCertificate: ClientCertificate | undefined;
   reporter: Reporter;
   signal: AbortSignal;
   hooks: { preparing(p: PackageToUpload): void; staged(dispose: () => void): void };
@@ -46,6 +51,7 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
 
   const login = armLoginHost(arm.endpoint);
   const transport = new HttpTransport({ userAgent: 'service-fabric-upload-action', maxSockets: 2, expectContinue: 'never' });
+  let follower: GatewayFollower | undefined;
   try {
     const network = new TransportNetworkModule(() => transport, clientWaitMs(job.cluster.timeoutSeconds));
     const tokens = await reporter.group('Authenticate with Azure AD for ARM', async () => {
@@ -54,13 +60,13 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
       return source;
     });
 
-    const client = (deadline: Deadline) =>
+    const client = (deadline: Deadline, stop: AbortSignal = signal) =>
       new ArmClient({
         resources: new ManagedClusterResources(arm.endpoint, arm.cluster),
         transport,
         token: () => tokens.token(),
         log: line => reporter.info(line),
-        signal,
+        signal: stop,
         deadline,
         pollMs: pollIntervalMs(),
         requestTimeoutMs: clientWaitMs(job.cluster.timeoutSeconds)
@@ -101,11 +107,19 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     const source = plan.externalStore!;
     armRelease.packageUrl = source.downloadUrl;
     armRelease.shownUrl = source.shownAs;
+    const deadline = new Deadline(plan.deployTimeoutSeconds);
+    // Aborted by the gateway follower when the gateway shows the upgrade failed.
+    const armStop = new AbortController();
+    const releaseClient = client(deadline, AbortSignal.any([signal, armStop.signal]));
+    const gateway = app && (await gatewayToFollow(job, step.clientCertificate, releaseClient, reporter));
+    if (gateway)
+      follower = GatewayFollower.open(gateway, names, step.clientCertificate, { armStop, reporter, signal, deadline, pollMs: pollIntervalMs(), release });
     await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () =>
-      releaseThroughArm(client(new Deadline(plan.deployTimeoutSeconds)), armRelease, release, log, line => reporter.warning(line))
+      releaseThroughArm(releaseClient, armRelease, release, log, line => reporter.warning(line), follower)
     );
     if (release.provisionResult === 'provisioned') await source.afterProvision(line => reporter.info(line));
   } finally {
+    follower?.dispose();
     transport.dispose();
   }
 }

@@ -1,6 +1,6 @@
 // The ARM path's settings: a managed cluster's resource id and the ARM endpoint, checked offline
-// before any request. The release then goes through ARM, with the package staged in Blob storage.
-// Shared by the front doors.
+// before any request. The release then goes through ARM, with the package staged in Blob storage;
+// the cluster endpoint (optional) names the gateway it reads to follow the upgrade. Shared by the front doors.
 import { type ArmSpec, ArmTargetError, parseArmEndpoint, parseManagedClusterId, testArmOrigin } from '../azure/arm-target.js';
 import { SETTING, SettingError, type SettingNames } from '../util/settings.js';
 
@@ -42,12 +42,35 @@ export function readArmSpec(read: (name: string) => string, names: SettingNames,
       `'${names.ManagedClusterResourceId}' needs '${names.AzureClientId}' and '${names.AzureTenantId}' (with ${secret}): a service principal that may write the managed cluster's applications (such as Contributor on it).`
     );
   }
-  for (const key of ['ClusterEndpoint', 'AadToken', 'ClientCertificate', 'CopyTo', 'CleanupPaths'] as const) {
+  for (const key of ['AadToken', 'CopyTo', 'CleanupPaths'] as const) {
     if (read(SETTING[key]).trim() !== '') {
       throw new SettingError(
-        `'${names[key]}' does not apply to a release through ARM ('${names.ManagedClusterResourceId}'), which does not use the cluster's gateway: remove it.`
+        `'${names[key]}' does not apply to a release through ARM ('${names.ManagedClusterResourceId}'), which writes nothing through the cluster's gateway: remove it.`
       );
     }
   }
+  checkFollowedGateway(read, names);
   return Object.freeze(spec);
+}
+
+/**
+ * The cluster endpoint beside the resource id: the gateway is only read, to follow the upgrade. It is a
+ * managed cluster's, so https. A client certificate without it follows the gateway the cluster resource
+ * names; the server certificate settings mean nothing without either.
+ */
+function checkFollowedGateway(read: (name: string) => string, names: SettingNames): void {
+  const endpoint = read(SETTING.ClusterEndpoint).trim();
+  if (endpoint !== '' && !/^https:\/\//i.test(endpoint)) {
+    throw new SettingError(
+      `'${names.ClusterEndpoint}' beside '${names.ManagedClusterResourceId}' is the managed cluster's gateway, https://<fqdn>:19080, read to follow the upgrade; not '${endpoint}'.`
+    );
+  }
+  if (endpoint !== '' || read(SETTING.ClientCertificate).trim() !== '') return;
+  for (const key of ['ServerCertificateThumbprint', 'ServerCommonName'] as const) {
+    if (read(SETTING[key]).trim() !== '') {
+      throw new SettingError(
+        `'${names[key]}' is for the cluster's gateway, which a release through ARM reads only with '${names.ClientCertificate}' (the gateway the cluster resource names) or '${names.ClusterEndpoint}': add one to follow the upgrade there, or remove '${names[key]}'.`
+      );
+    }
+  }
 }

@@ -158,7 +158,7 @@ async function releaseSteps(
   if (job.arm) {
     // A managed cluster through ARM: no gateway connection; the package goes through Blob storage.
     const hooks = { preparing: (p: PackageToUpload) => hold.preparing(p), staged: (d: () => void) => hold.staged(d) };
-    await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, reporter, signal, hooks });
+    await releaseToManagedCluster({ job, arm: job.arm, plan, pkg, validation, form, upload, release, clientCertificate, reporter, signal, hooks });
     return;
   }
   const connection = connectToCluster(job.cluster, clientCertificate, { signal, reporter, names });

@@ -261,8 +261,8 @@ export function readUploadSettings(
   { withoutGateway = false, federatedCredential }: { withoutGateway?: boolean; federatedCredential?: string } = {}
 ): UploadSettings {
   for (const name of SECRET_SETTINGS) maskSecret(reporter, read(name));
-  // A release through ARM has no gateway: its endpoint stays '' and the core never connects to it.
-  const clusterEndpoint = withoutGateway ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
+  // A release through ARM needs no gateway: without one named, its endpoint stays '' and the core never connects to it.
+  const clusterEndpoint = withoutGateway && read(SETTING.ClusterEndpoint).trim() === '' ? '' : parseEndpoint(read(SETTING.ClusterEndpoint), names);
   const security = parseSecuritySettings(read, clusterEndpoint, names, federatedCredential);
   const packagePathText = read(SETTING.PackagePath).trim();
   if (packagePathText === '') {

@@ -45,6 +45,8 @@ export const AS_WINDOWS: PathComparison = { caseInsensitive: true };
  * one character to one, so `Straße` and `STRASSE` are different names there.
  */
 export function foldName(name: string): string {
+  // Printable ASCII upper-cases one character to one: the common case, without a string per character.
+  if (PRINTABLE_ASCII.test(name)) return name.toUpperCase();
   let folded = '';
   for (const ch of name) {
     const upper = ch.toUpperCase();
@@ -53,10 +55,16 @@ export function foldName(name: string): string {
   return folded;
 }
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+/** A separator that normalizeStorePath would change: `\`, an empty segment, a leading or trailing `/`. */
+const NOT_NORMAL = /\\|\/\/|^\/|\/$/;
+
 /** A key under which paths the cluster sees as the same one are equal (`/`-joined segments). */
 export function storePathKey(storePath: string, comparison: PathComparison): string {
-  const segments = storePathSegments(storePath);
-  return (comparison.caseInsensitive ? segments.map(foldName) : segments).join('/');
+  // Called for every file of a package several times: no array of segments where none is needed.
+  const normal = NOT_NORMAL.test(storePath) ? normalizeStorePath(storePath) : storePath;
+  if (!comparison.caseInsensitive) return normal;
+  return PRINTABLE_ASCII.test(normal) ? normal.toUpperCase() : storePathSegments(normal).map(foldName).join('/');
 }
 
 function sameName(a: string, b: string, comparison: PathComparison): boolean {

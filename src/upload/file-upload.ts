@@ -2,15 +2,14 @@
 // the recovery a session needs (protocol reference §4): a chunk whose answer was lost, a session
 // lost in a failover or recreated with ranges missing, a commit whose answer was lost.
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { ImageStoreError } from '../cluster/errors.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
-import type { BodySource } from '../cluster/transport.js';
 import type { PackageFile } from '../package/package-scan.js';
 import { type ByteRange, overlaps, splitIntoChunks } from '../protocol/byte-ranges.js';
 import { ErrorCode } from '../protocol/error-codes.js';
 import { parseInt64, type UploadSessionInfo } from '../protocol/models.js';
 import { inParallel } from '../util/concurrency.js';
+import { fileRangeBody } from './file-range-body.js';
 import type { SessionCapability } from './session-capability.js';
 import { StoppedError } from './upload-failures.js';
 import type { UploadProgress } from './upload-progress.js';
@@ -21,7 +20,6 @@ import type { Reporter } from '../util/reporter.js';
  * before the file is given up.
  */
 export const MAX_SESSION_RECOVERIES = 5;
-const READ_BUFFER_BYTES = 512 * 1024;
 /** The gateway reads Content-Length as 32 bits. */
 const MAX_SINGLE_PUT_BYTES = 2 ** 32 - 1;
 
@@ -54,27 +52,13 @@ export async function uploadPackageFile(ctx: FileUploadContext, file: PackageFil
   return uploadThroughSessions(ctx, file, storePath);
 }
 
-function source(file: PackageFile, range: ByteRange): BodySource {
-  return {
-    name: file.localPath,
-    length: range.end - range.start + 1,
-    // A small file gets a buffer of its own size, not a megabyte.
-    open: () =>
-      createReadStream(file.localPath, {
-        start: range.start,
-        end: range.end,
-        highWaterMark: Math.min(READ_BUFFER_BYTES, Math.max(16 * 1024, range.end - range.start + 1))
-      })
-  };
-}
-
 async function uploadWhole(ctx: FileUploadContext, file: PackageFile, storePath: string): Promise<void> {
   if (file.size > MAX_SINGLE_PUT_BYTES) {
     throw new Error(
       `upload file '${storePath}' is not possible: the cluster has no upload sessions and a single PUT cannot carry 4 GiB or more (the file has ${file.size} bytes).`
     );
   }
-  const body = file.size === 0 ? Buffer.alloc(0) : source(file, { start: 0, end: file.size - 1 });
+  const body = file.size === 0 ? Buffer.alloc(0) : fileRangeBody(file.localPath, { start: 0, end: file.size - 1 });
   await ctx.client.uploadFile(storePath, body);
   ctx.progress.bytesDone += file.size;
 }
@@ -169,7 +153,7 @@ async function uploadThroughSessions(ctx: FileUploadContext, file: PackageFile, 
  */
 async function sendOneChunk(log: Reporter, client: ImageStoreClient, file: PackageFile, storePath: string, sessionId: string, range: ByteRange): Promise<void> {
   try {
-    await client.uploadChunk(storePath, sessionId, range, file.size, source(file, range));
+    await client.uploadChunk(storePath, sessionId, range, file.size, fileRangeBody(file.localPath, range));
   } catch (err) {
     if (!(err instanceof ImageStoreError && err.is(400, ErrorCode.RangeNotSatisfiable))) throw err;
     const session = await client.getUploadSession(sessionId, storePath);

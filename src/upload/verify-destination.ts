@@ -149,30 +149,29 @@ export interface VerifyOptions {
 /** Compares the store with the package: every file with its size, every mark file. */
 export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: VerifyOptions = {}): string[] {
   const key = (p: string) => storePathKey(p, tree.comparison);
-  const stored = new Map<string, number>();
-  const stamps = new Map<string, FileStamp>();
-  for (const [p, size] of tree.files) stored.set(key(p), size);
-  for (const [p, stamp] of tree.stamps) stamps.set(key(p), stamp);
+  // One key per path (a string per file of the package, not one per look-up).
+  const stored = new Map<string, { size: number; stamp?: FileStamp }>();
+  for (const [p, size] of tree.files) stored.set(key(p), { size, stamp: tree.stamps.get(p) });
   const problems: string[] = [];
-  const notWrittenNow = (rel: string) => {
+  const notWrittenNow = (rel: string, stamp: FileStamp | undefined) => {
     const floor = options.writtenAfter;
-    const stamp = stamps.get(key(rel));
     if (floor === undefined || stamp === undefined || isWrittenAfter(stamp, floor) !== false) return;
     problems.push(
       `'${rel}' is not the file this run wrote (the store lists ${describeStamp(stamp)}, older than this run's first write, ${describeStamp(floor)}): the store answered the write but kept the file that was there`
     );
   };
   for (const file of pkg.files) {
-    const size = stored.get(key(file.relativePath));
-    if (size === undefined) problems.push(`'${file.relativePath}' is missing`);
-    else if (size !== file.size) problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
-    else notWrittenNow(file.relativePath);
+    const found = stored.get(key(file.relativePath));
+    if (found === undefined) problems.push(`'${file.relativePath}' is missing`);
+    else if (found.size !== file.size) problems.push(`'${file.relativePath}' has ${found.size} bytes instead of ${file.size}`);
+    else notWrittenNow(file.relativePath, found.stamp);
   }
   for (const folder of pkg.folders) {
     if (folder === '' && options.withoutRootMark) continue;
     const mark = joinStorePath(folder, MARK_FILE_NAME);
-    if (!stored.has(key(mark))) problems.push(`'${mark}' is missing`);
-    else notWrittenNow(mark);
+    const found = stored.get(key(mark));
+    if (found === undefined) problems.push(`'${mark}' is missing`);
+    else notWrittenNow(mark, found.stamp);
   }
   return problems;
 }

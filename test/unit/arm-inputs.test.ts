@@ -36,8 +36,40 @@ describe('ARM inputs', () => {
     assert.throws(() => getArmInputs(reader({ ...BASE, 'azure-tenant-id': '' }), {}), /needs 'azure-client-id' and 'azure-tenant-id'/);
   });
 
-  it('refuses the gateway inputs and a host that is not ARM', () => {
-    assert.throws(() => getArmInputs(reader({ ...BASE, 'cluster-endpoint': 'https://c:19080' }), {}), /'cluster-endpoint' does not apply/);
+  it('takes an https cluster-endpoint to follow the upgrade, with its certificate inputs', () => {
+    const inputs = {
+      ...BASE,
+      'cluster-endpoint': 'https://c.eastus.cloudapp.azure.com:19080',
+      'client-certificate': 'cert.pem',
+      'server-common-name': 'x.sfmc.azclient.ms'
+    };
+    const job = readReleaseJob(reader(inputs), {});
+    assert.equal(job.cluster.endpoint, 'https://c.eastus.cloudapp.azure.com:19080');
+    assert.equal(job.cluster.security.clientCertificate, 'cert.pem');
+    assert.equal(job.arm?.cluster.clusterName, 'mycluster');
+    assert.throws(
+      () => getArmInputs(reader({ ...BASE, 'cluster-endpoint': 'http://c:19080' }), {}),
+      /is the managed cluster's gateway, https:\/\/<fqdn>:19080/
+    );
+  });
+
+  it('takes a client certificate alone (the gateway comes from ARM), refuses server checks without either, and what ARM never does through the gateway', () => {
+    const job = readReleaseJob(reader({ ...BASE, 'client-certificate': 'cert.pem', 'server-common-name': 'x.sfmc.azclient.ms' }), {});
+    assert.equal(job.cluster.endpoint, '');
+    assert.equal(job.cluster.security.serverCommonName, 'x.sfmc.azclient.ms');
+    for (const name of ['server-certificate-thumbprint', 'server-common-name']) {
+      assert.throws(
+        () => getArmInputs(reader({ ...BASE, [name]: 'x' }), {}),
+        new RegExp(`'${name}' is for the cluster's gateway.*'client-certificate'.*'cluster-endpoint'`)
+      );
+    }
+    for (const name of ['aad-token', 'copy-to', 'cleanup-paths']) {
+      const inputs = { ...BASE, 'cluster-endpoint': 'https://c:19080', [name]: 'x' };
+      assert.throws(() => getArmInputs(reader(inputs), {}), new RegExp(`'${name}' does not apply to a release through ARM`));
+    }
+  });
+
+  it('refuses a host that is not ARM', () => {
     assert.throws(() => getArmInputs(reader({ ...BASE, 'arm-endpoint': 'https://evil.example.com' }), {}), /must be one of Azure's ARM endpoints/);
     // The test origin is taken only when the environment names it, and only a loopback one.
     assert.throws(() => getArmInputs(reader({ ...BASE, 'arm-endpoint': 'https://127.0.0.1:8443' }), {}), /must be one of Azure's ARM endpoints/);

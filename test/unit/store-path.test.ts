@@ -30,4 +30,34 @@ describe('store path comparison', () => {
     assert.notEqual(storePathKey('Svc/Code/A.dll', EXACT), storePathKey('svc/code/a.dll', EXACT));
     assert.equal(storePathKey('Svc\\Code\\A.dll', EXACT), 'Svc/Code/A.dll');
   });
+
+  it('keys a path the same way on the fast path (printable ASCII, already normal) as segment by segment', () => {
+    const bySegment = (p: string) =>
+      p
+        .split(/[\\/]/)
+        .filter(x => x !== '')
+        .map(name => [...name].map(ch => ([...ch.toUpperCase()].length === 1 ? ch.toUpperCase() : ch)).join(''))
+        .join('/');
+    const paths = [
+      '',
+      'a',
+      'Svc0Pkg/Code/lib/net8.0/Contoso.Lib1.dll',
+      '/lead/trail/',
+      'a//b',
+      'Svc\\Code\\x.so',
+      "~ !#$%&'()+,;=@[]^_`{}",
+      'Straße/ǅemal.txt',
+      'tab\there'
+    ];
+    for (const p of paths) assert.equal(storePathKey(p, AS_WINDOWS), bySegment(p), p);
+    for (const p of paths)
+      assert.equal(
+        storePathKey(p, EXACT),
+        p
+          .split(/[\\/]/)
+          .filter(x => x !== '')
+          .join('/'),
+        p
+      );
+  });
 });
