@@ -90,6 +90,20 @@ interface ArmResourceState {
   properties?: { provisioningState?: string; appPackageUrl?: string };
 }
 
+/**
+ * Before anything is staged: the type version as ARM shows it. Provisioned (`Succeeded`), its package
+ * is fixed, so the staging only compares this package with it: `{ appPackageUrl }` (when ARM shows it).
+ */
+export async function readProvisionedVersion(client: ArmClient, release: ArmRelease): Promise<{ appPackageUrl?: string } | undefined> {
+  const { typeName, typeVersion } = release;
+  const existing = await client.get<ArmResourceState>(
+    client.resources.versionId(typeName, typeVersion),
+    `the application type version ${typeName} ${typeVersion}`
+  );
+  if (existing?.properties?.provisioningState !== 'Succeeded') return undefined;
+  return { appPackageUrl: existing.properties.appPackageUrl };
+}
+
 export async function releaseThroughArm(
   client: ArmClient,
   release: ArmRelease,
@@ -116,6 +130,12 @@ export async function releaseThroughArm(
     log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
     record.provisionResult = 'already-provisioned';
   } else {
+    if (release.packageUrl === '') {
+      // Provisioned when the step looked, so nothing was staged; gone since.
+      throw new ReleaseError(
+        `ARM showed ${typeName} ${typeVersion} provisioned before the staging, and no longer does, so the step staged no package for it. Run the step again.`
+      );
+    }
     // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
     const provisioned = await client.put(
       versionId,

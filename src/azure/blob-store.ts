@@ -51,17 +51,14 @@ export class BlobPackageStore {
    */
   async ensureUploaded(file: { path: string; size: number; sha256: string }, blobName: string, options: UploadOptions = {}): Promise<'uploaded' | 'reused'> {
     const blob = this.container.getBlockBlobClient(blobName);
-    const existing = await blob.getProperties({ abortSignal: options.signal }).catch((err: unknown) => {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-      throw err;
-    });
+    const existing = await this.describe(blobName, options.signal);
     if (existing !== undefined) {
-      if (existing.metadata?.[HASH_METADATA] === file.sha256 && existing.contentLength === file.size) {
+      if (holdsSameBytes(existing, file)) {
         this.reporter.log(`${this.blobUrl(blobName)} holds this very package already (SHA-256 ${file.sha256}): not uploaded again.`);
         return 'reused';
       }
       this.reporter.log(
-        `${this.blobUrl(blobName)} exists with other content (${existing.metadata?.[HASH_METADATA] ? `SHA-256 ${existing.metadata[HASH_METADATA]}` : 'not uploaded by this action'}): replacing it.`
+        `${this.blobUrl(blobName)} exists with other content (${existing.sha256 ? `SHA-256 ${existing.sha256}` : 'not uploaded by this action'}): replacing it.`
       );
     }
     let lastShown = 0;
@@ -81,6 +78,19 @@ export class BlobPackageStore {
     });
     this.reporter.log(`Uploaded ${file.size} bytes to ${this.blobUrl(blobName)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return 'uploaded';
+  }
+
+  /** The blob's size and the SHA-256 the action recorded when it uploaded it (none if another tool did); undefined if there is no such blob. */
+  async describe(blobName: string, signal?: AbortSignal): Promise<StoredBlob | undefined> {
+    const existing = await this.container
+      .getBlockBlobClient(blobName)
+      .getProperties({ abortSignal: signal })
+      .catch((err: unknown) => {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw err;
+      });
+    if (existing === undefined) return undefined;
+    return { size: existing.contentLength ?? -1, sha256: existing.metadata?.[HASH_METADATA] };
   }
 
   /**
@@ -126,6 +136,17 @@ export class BlobPackageStore {
   async delete(blobName: string, signal?: AbortSignal): Promise<void> {
     await this.container.getBlockBlobClient(blobName).deleteIfExists({ abortSignal: signal });
   }
+}
+
+export interface StoredBlob {
+  size: number;
+  /** Recorded in the blob's metadata at upload; undefined if the blob was not uploaded by this action. */
+  sha256: string | undefined;
+}
+
+/** The same bytes: the SHA-256 the action recorded at upload and the size both match. */
+export function holdsSameBytes(blob: StoredBlob, file: { size: number; sha256: string }): boolean {
+  return blob.sha256 === file.sha256 && blob.size === file.size;
 }
 
 /** The shape of @azure/core-auth's TokenCredential: the token source already knows its scope. */

@@ -3,7 +3,7 @@
 import type { ScannedPackage } from '../package/package-scan.js';
 import type { ExternalStoreSource } from '../deploy/release-plan.js';
 import { checkExternalStoreProvision, sfpkgBlobName } from './blob-location.js';
-import type { BlobPackageStore } from './blob-store.js';
+import { type BlobPackageStore, holdsSameBytes, type StoredBlob } from './blob-store.js';
 import { buildSfpkg } from './sfpkg.js';
 
 export interface StageRequest {
@@ -66,5 +66,58 @@ export async function stageSfpkg(store: BlobPackageStore, request: StageRequest)
     };
   } finally {
     await sfpkg.dispose();
+  }
+}
+
+export interface ProvisionedComparison {
+  /** `same`: the blob holds this package's bytes; `other`: other bytes; `unconfirmed`: nothing to compare with (reason says why). */
+  verdict: 'same' | 'other' | 'unconfirmed';
+  reason?: string;
+  shownAs: string;
+  sha256: string;
+  blob: StoredBlob | undefined;
+}
+
+/**
+ * For a version provisioned already: builds the `.sfpkg` and compares it with the blob it was staged
+ * in (the SHA-256 and size recorded at upload, as ensureUploaded does), without uploading or changing
+ * anything. `provisionedFrom` is the version's appPackageUrl, when ARM shows it.
+ */
+export async function compareWithProvisioned(
+  store: BlobPackageStore,
+  request: Omit<StageRequest, 'deleteBlob' | 'expiresOn'>,
+  provisionedFrom: string | undefined
+): Promise<ProvisionedComparison> {
+  const { typeName, typeVersion, log } = request;
+  const blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion);
+  const shownAs = store.blobUrl(blobName);
+  const sfpkg = await buildSfpkg(request.pkg, blobName.split('/').pop()!, request.tempBase, request.signal);
+  try {
+    log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
+    const { size, sha256 } = sfpkg;
+    const from = provisionedFrom === undefined ? undefined : withoutQuery(provisionedFrom);
+    if (from !== undefined && from !== withoutQuery(shownAs)) {
+      return { verdict: 'unconfirmed', reason: `it was provisioned from ${from}, not from ${shownAs}`, shownAs, sha256, blob: undefined };
+    }
+    const blob = await store.describe(blobName, request.signal);
+    if (blob === undefined) return { verdict: 'unconfirmed', reason: `${shownAs} is not there`, shownAs, sha256, blob };
+    if (holdsSameBytes(blob, sfpkg)) return { verdict: 'same', shownAs, sha256, blob };
+    // Without the hash recorded at upload, only a size difference proves other bytes.
+    if (blob.sha256 === undefined && blob.size === size) {
+      return { verdict: 'unconfirmed', reason: `${shownAs} was not uploaded by this action (no SHA-256 recorded)`, shownAs, sha256, blob };
+    }
+    return { verdict: 'other', shownAs, sha256, blob };
+  } finally {
+    await sfpkg.dispose();
+  }
+}
+
+/** The URL's origin and decoded path: a SAS, and differences in percent-encoding, left out. */
+function withoutQuery(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${decodeURIComponent(parsed.pathname)}`;
+  } catch {
+    return undefined;
   }
 }

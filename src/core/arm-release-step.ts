@@ -4,7 +4,7 @@
 // the upgrade (arm-gateway-follow.ts).
 import { ArmClient } from '../azure/arm-client.js';
 import { guardArmApplication } from '../azure/arm-guards.js';
-import { type ArmRelease, checkArmApplication, releaseThroughArm } from '../azure/arm-release.js';
+import { type ArmRelease, checkArmApplication, readProvisionedVersion, releaseThroughArm } from '../azure/arm-release.js';
 import { type ArmSpec, armLoginHost, armResource, ManagedClusterResources } from '../azure/arm-target.js';
 import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
 import { clientWaitMs } from '../cluster/gateway-client.js';
@@ -19,7 +19,7 @@ import type { ScannedPackage } from '../package/package-scan.js';
 import type { PackageValidation } from '../package/validate-package.js';
 import type { UploadRecord } from '../upload/upload-record.js';
 import type { Reporter } from '../util/reporter.js';
-import { stageInBlobStorage } from './blob-staging.js';
+import { confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
 import type { ReleaseJob } from './job.js';
 import type { ClientCertificate } from '../cluster/auth/client-certificate.js';
 import { GatewayFollower, gatewayToFollow } from './arm-gateway-follow.js';
@@ -100,13 +100,18 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
       );
     if (job.upload.dryRun) return;
 
+    // A provisioned version never changes: its package is compared, never staged again (nor its blob replaced).
+    const provisioned = await readProvisionedVersion(client(new Deadline(plan.deployTimeoutSeconds)), armRelease);
     const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
     step.hooks.preparing(toUpload);
     const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
-    step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
-    const source = plan.externalStore!;
-    armRelease.packageUrl = source.downloadUrl;
-    armRelease.shownUrl = source.shownAs;
+    if (provisioned) {
+      await confirmProvisionedPackage(blob, plan, toUpload.pkg, context, provisioned.appPackageUrl);
+    } else {
+      step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
+      armRelease.packageUrl = plan.externalStore!.downloadUrl;
+      armRelease.shownUrl = plan.externalStore!.shownAs;
+    }
     const deadline = new Deadline(plan.deployTimeoutSeconds);
     // Aborted by the gateway follower when the gateway shows the upgrade failed.
     const armStop = new AbortController();
@@ -117,7 +122,7 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     await reporter.group(`Release ${plan.typeName} ${plan.typeVersion} through ARM to ${arm.cluster.clusterName}`, () =>
       releaseThroughArm(releaseClient, armRelease, release, log, line => reporter.warning(line), follower)
     );
-    if (release.provisionResult === 'provisioned') await source.afterProvision(line => reporter.info(line));
+    if (release.provisionResult === 'provisioned') await plan.externalStore!.afterProvision(line => reporter.info(line));
   } finally {
     follower?.dispose();
     transport.dispose();

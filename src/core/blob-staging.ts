@@ -1,7 +1,7 @@
 // The Blob storage path: credentials for the container, the log group, the record; the
 // work is in src/azure/. runRelease calls stageInBlobStorage() in place of the Image Store upload
 // when the job has a `blob` part.
-import type { BlobCredential } from '../azure/blob-store.js';
+import type { BlobCredential, BlobPackageStore } from '../azure/blob-store.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
 import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
 import { trustedCas } from '../cluster/auth/server-verification.js';
@@ -9,6 +9,7 @@ import type { ClusterTarget } from '../cluster/cluster-target.js';
 import { clientWaitMs } from '../cluster/gateway-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { HttpTransport } from '../cluster/transport.js';
+import { ReleaseError } from '../deploy/polling.js';
 import type { ReleasePlan } from '../deploy/release-plan.js';
 import { temporaryBase } from '../util/work-folder.js';
 import type { ScannedPackage } from '../package/package-scan.js';
@@ -36,7 +37,91 @@ export interface BlobStagingContext {
  * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
  */
 export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg: ScannedPackage, context: BlobStagingContext): Promise<() => void> {
-  const { cluster, reporter, names, signal } = context;
+  const { reporter, signal } = context;
+  const { store, dispose } = await openBlobStore(blob, context);
+  try {
+    const { stageSfpkg } = await import('../azure/stage-sfpkg.js');
+    const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () =>
+      stageSfpkg(store, {
+        pkg,
+        typeName: plan.typeName,
+        typeVersion: plan.typeVersion,
+        manifest: plan.identity.manifest,
+        blobName: blob.blobName,
+        deleteBlob: blob.deleteBlob,
+        tempBase: temporaryBase(),
+        expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
+        signal,
+        log: line => reporter.info(line)
+      })
+    );
+    plan.externalStore = staged.source;
+    context.record.packageUrl = staged.source.shownAs;
+    context.record.blobResult = staged.result;
+    return dispose;
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
+
+/**
+ * For a type version provisioned already (a provisioned version never changes): confirms that this
+ * package is the one it was provisioned from, by the blob it was staged in, without uploading or
+ * replacing anything. Other content is refused; nothing to compare with is a warning.
+ */
+export async function confirmProvisionedPackage(
+  blob: BlobSpec,
+  plan: ReleasePlan,
+  pkg: ScannedPackage,
+  context: BlobStagingContext,
+  provisionedFrom: string | undefined
+): Promise<void> {
+  const { reporter, names, signal } = context;
+  const { store, dispose } = await openBlobStore(blob, context);
+  try {
+    const { compareWithProvisioned } = await import('../azure/stage-sfpkg.js');
+    const what = `${plan.typeName} ${plan.typeVersion}`;
+    const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () =>
+      compareWithProvisioned(
+        store,
+        {
+          pkg,
+          typeName: plan.typeName,
+          typeVersion: plan.typeVersion,
+          manifest: plan.identity.manifest,
+          blobName: blob.blobName,
+          tempBase: temporaryBase(),
+          signal,
+          log: line => reporter.info(line)
+        },
+        provisionedFrom
+      )
+    );
+    const bumpVersions = `give the changed packages and the type new versions, or use '${names.VersionStamp}: content'`;
+    if (found.verdict === 'other') {
+      const blobHash = found.blob?.sha256 ?? `not recorded, ${found.blob?.size} bytes`;
+      throw new ReleaseError(
+        `${what} is provisioned from another package (the blob's SHA-256 ${blobHash}, this package's ${found.sha256}): a provisioned version never changes: ${bumpVersions}. Nothing was uploaded or changed.`
+      );
+    }
+    if (found.verdict === 'unconfirmed') {
+      reporter.warning(
+        `${what} is provisioned already, and ${found.reason}, so the step cannot confirm that it holds this package (a provisioned version never changes; with '${names.DeleteBlob}: true' its blob is deleted): it goes on with the provisioned version. If the package changed, ${bumpVersions}.`
+      );
+      return;
+    }
+    reporter.info(`${found.shownAs} holds this very package (SHA-256 ${found.sha256}): ${what} is provisioned from it.`);
+    context.record.packageUrl = found.shownAs;
+    context.record.blobResult = 'reused';
+  } finally {
+    dispose();
+  }
+}
+
+/** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */
+async function openBlobStore(blob: BlobSpec, context: BlobStagingContext): Promise<{ store: BlobPackageStore; dispose: () => void }> {
+  const { cluster, reporter, names } = context;
   const ca = trustedCas(cluster.security.caCertificate);
   const transport = new HttpTransport({
     userAgent: 'service-fabric-upload-action',
@@ -57,26 +142,8 @@ export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg:
     }
     // Loaded only on this path: @azure/storage-blob is most of its chunk of dist/.
     const { BlobPackageStore } = await import('../azure/blob-store.js');
-    const { stageSfpkg } = await import('../azure/stage-sfpkg.js');
     const store = new BlobPackageStore(blob.location, credential, { log: line => reporter.info(line), secret: value => reporter.setSecret(value) });
-    const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () =>
-      stageSfpkg(store, {
-        pkg,
-        typeName: plan.typeName,
-        typeVersion: plan.typeVersion,
-        manifest: plan.identity.manifest,
-        blobName: blob.blobName,
-        deleteBlob: blob.deleteBlob,
-        tempBase: temporaryBase(),
-        expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
-        signal,
-        log: line => reporter.info(line)
-      })
-    );
-    plan.externalStore = staged.source;
-    context.record.packageUrl = staged.source.shownAs;
-    context.record.blobResult = staged.result;
-    return () => transport.dispose();
+    return { store, dispose: () => transport.dispose() };
   } catch (err) {
     transport.dispose();
     throw err;
