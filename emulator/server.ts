@@ -131,6 +131,7 @@ export class ImageStoreEmulator {
     this.server.closeAllConnections();
     await this.linked?.close();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
+    await this.management.close();
   }
 }
 

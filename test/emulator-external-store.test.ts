@@ -40,7 +40,7 @@ describe('emulator: ExternalStore provision', () => {
     await new Promise(resolve => files.close(resolve));
   });
 
-  async function provision(uri: string, typeVersion = '1.0.0'): Promise<{ status: number; code?: string; message?: string }> {
+  async function provision(uri: string, typeVersion = '1.0.0', isAsync = true): Promise<{ status: number; code?: string; message?: string }> {
     const res = await fetch(`${emu.url}/ApplicationTypes/$/Provision?api-version=6.2`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -49,7 +49,7 @@ describe('emulator: ExternalStore provision', () => {
         ApplicationPackageDownloadUri: uri,
         ApplicationTypeName: 'VotingType',
         ApplicationTypeVersion: typeVersion,
-        Async: true
+        Async: isAsync
       })
     });
     const text = await res.text();
@@ -65,13 +65,13 @@ describe('emulator: ExternalStore provision', () => {
     assert.equal(requested.length, before);
   });
 
-  it('refuses a name or version other than the manifest’s, a damaged archive, a failed download; never echoing the query', async () => {
-    const mismatch = await provision(`${origin}/c/VotingType.1.0.0.sfpkg?sig=SECRET`, '9.9.9');
+  it('refuses synchronously a name or version other than the manifest’s, a damaged archive, a failed download; never echoing the query', async () => {
+    const mismatch = await provision(`${origin}/c/VotingType.1.0.0.sfpkg?sig=SECRET`, '9.9.9', false);
     assert.equal(mismatch.status, 400);
     assert.equal(mismatch.code, 'FABRIC_E_IMAGEBUILDER_VALIDATION_ERROR');
     assert.doesNotMatch(mismatch.message ?? '', /SECRET/);
-    assert.equal((await provision(`${origin}/c/Truncated.sfpkg`)).status, 400);
-    const missing = await provision(`${origin}/c/Missing.sfpkg?sig=SECRET`);
+    assert.equal((await provision(`${origin}/c/Truncated.sfpkg`, '1.0.0', false)).status, 400);
+    const missing = await provision(`${origin}/c/Missing.sfpkg?sig=SECRET`, '1.0.0', false);
     assert.equal(missing.status, 400);
     assert.match(missing.message ?? '', /404/);
     assert.doesNotMatch(missing.message ?? '', /SECRET/);
@@ -80,13 +80,9 @@ describe('emulator: ExternalStore provision', () => {
   it('downloads, unpacks and provisions a good .sfpkg; the type becomes Available with its manifest', async () => {
     const r = await provision(`${origin}/c/VotingType.1.0.0.sfpkg?sig=x`);
     assert.equal(r.status, 202, JSON.stringify(r));
-    let status = '';
-    for (let i = 0; i < 100 && status !== 'Available'; i++) {
-      const list = (await (await fetch(`${emu.url}/ApplicationTypes/VotingType?api-version=6.0`)).json()) as { Items: { Version: string; Status: string }[] };
-      status = list.Items.find(v => v.Version === '1.0.0')?.Status ?? '';
-      if (status !== 'Available') await new Promise(res => setTimeout(res, 20));
-    }
-    assert.equal(status, 'Available');
+    await emu.emulator.management.buildsSettled();
+    const list = (await (await fetch(`${emu.url}/ApplicationTypes/VotingType?api-version=6.0`)).json()) as { Items: { Version: string; Status: string }[] };
+    assert.equal(list.Items.find(v => v.Version === '1.0.0')?.Status, 'Available');
     const manifest = (await (
       await fetch(`${emu.url}/ApplicationTypes/VotingType/$/GetApplicationManifest?api-version=6.0&ApplicationTypeVersion=1.0.0`)
     ).json()) as {

@@ -291,6 +291,7 @@ describe('emulator management: provision', () => {
     );
     assertError(await create(emu, '1.1.0'), 404, 'FABRIC_E_APPLICATION_TYPE_NOT_FOUND', /not yet Available/);
     assert.equal((await provision(emu, 'async/VotingApp', { async: true, cleanup: 'Manual' })).status, 202, 'posting again while it provisions is accepted');
+    await emu.emulator.management.buildsSettled();
     cluster.tick(PROVISION_MS);
     assert.equal((await typeInfo(emu, 'VotingType', '1.1.0'))?.Status, 'Available');
     assert.equal(existsSync(emu.diskPath('async/VotingApp/ApplicationManifest.xml')), true, 'Manual keeps the package');
@@ -349,6 +350,7 @@ describe('emulator management: provision', () => {
     await upload(emu, 'retry/VotingApp', without(good, 'VotingDataPkg/Data/'));
     assert.equal((await provision(emu, 'retry/VotingApp', { async: true })).status, 202);
     assert.equal((await typeInfo(emu, 'RetriedType', '3.0.0'))?.Status, 'Provisioning');
+    await emu.emulator.management.buildsSettled();
     cluster.tick(PROVISION_MS);
     const failed = await typeInfo(emu, 'RetriedType', '3.0.0');
     assert.equal(failed?.Status, 'Failed');
@@ -356,6 +358,7 @@ describe('emulator management: provision', () => {
     await upload(emu, 'retry/VotingApp', { 'VotingDataPkg/Data/seed-votes.json': good['VotingDataPkg/Data/seed-votes.json']! }, { marks: false });
     await rawRequest('PUT', emu.storeUrl('retry/VotingApp/VotingDataPkg/Data/_.dir'), { body: '' });
     assert.equal((await provision(emu, 'retry/VotingApp', { async: true })).status, 202);
+    await emu.emulator.management.buildsSettled();
     cluster.tick(PROVISION_MS);
     assert.equal((await typeInfo(emu, 'RetriedType', '3.0.0'))?.Status, 'Available');
   });

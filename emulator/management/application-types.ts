@@ -23,6 +23,8 @@ export interface ProvisionedVersion {
   readyAt: number;
   /** The image builder's message when the provision failed. */
   failure?: string;
+  /** The image builder still works on it (an asynchronous provision): `Provisioning` whatever the clock says. */
+  building?: boolean;
 }
 
 export function partKey(p: Pick<PackagePartRef, 'kind' | 'serviceManifestName' | 'name' | 'version'>): string {
@@ -36,7 +38,7 @@ export class ApplicationTypeRegistry {
   constructor(private readonly now: () => number) {}
 
   status(v: ProvisionedVersion): ApplicationTypeStatus {
-    if (this.now() < v.readyAt) return 'Provisioning';
+    if (v.building === true || this.now() < v.readyAt) return 'Provisioning';
     return v.failure === undefined ? 'Available' : 'Failed';
   }
 
@@ -117,12 +119,22 @@ function compareVersions(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
+/** What the cluster reads of a package before anything else: the root mark file and the application manifest. */
+export interface PackageRoot {
+  marked: boolean;
+  manifestXml: string | undefined;
+}
+
+export function packageRootOf(pkg: StoredPackage | undefined): PackageRoot | undefined {
+  return pkg && { marked: pkg.view.kind('_.dir') === 'file', manifestXml: pkg.view.readText(APPLICATION_MANIFEST_FILE) };
+}
+
 /**
  * Reads the package's identity. Errors here are answered at once, also to an asynchronous
  * provision: [undoc] without a readable manifest the cluster has no type to report a failure on.
  */
-export function readPackageIdentity(pkg: StoredPackage | undefined, buildPath: string): { xml: string; manifest: ApplicationManifest } {
-  if (!pkg || pkg.view.kind('_.dir') !== 'file') {
+export function readPackageIdentity(root: PackageRoot | undefined, buildPath: string): { xml: string; manifest: ApplicationManifest } {
+  if (!root?.marked) {
     // [undoc] The status of this answer; the code is the one the store reference names.
     throw new FabricHttpError(
       400,
@@ -130,7 +142,7 @@ export function readPackageIdentity(pkg: StoredPackage | undefined, buildPath: s
       `The application package folder '${buildPath}' does not exist or has no _.dir mark file: upload it completely first.`
     );
   }
-  const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
+  const xml = root.manifestXml;
   if (xml === undefined) {
     throw validationError(`The BuildLayout of the application in '${buildPath}' is invalid. ${APPLICATION_MANIFEST_FILE} is missing.`);
   }
@@ -157,7 +169,9 @@ export async function buildVersion(
   buildPath: string,
   identity: { xml: string; manifest: ApplicationManifest },
   /** An `.sfpkg` has no mark files: only an Image Store upload needs them. */
-  requireMarkFiles = true
+  requireMarkFiles = true,
+  /** Stops the build between parts when the emulator shuts down. */
+  signal?: AbortSignal
 ): Promise<{ version: Omit<ProvisionedVersion, 'acceptedAt' | 'readyAt'> } | { error: FabricHttpError }> {
   const typeName = identity.manifest.typeName;
   const clusterHolds = (p: PackagePartRef) =>
@@ -182,6 +196,7 @@ export async function buildVersion(
       }
       continue;
     }
+    signal?.throwIfAborted();
     const { checksum: sum, zipProblem } = await pkg.inspectPart(part.path, part.zipped);
     if (zipProblem !== undefined) {
       changed.push(

@@ -2,27 +2,26 @@
 // gateway do (cluster management reference). Each operation takes the request and answers a status
 // and a JSON body, or throws a FabricHttpError; the routes (routes.ts) go through the emulator's
 // router, so faults, api-version and timeout checks reach them as they reach the Image Store.
-import type { ApplicationPackageCleanupPolicy, PagedApplicationInfoList, PagedApplicationTypeInfoList } from '../../src/protocol/management-models.js';
+import type { PagedApplicationInfoList, PagedApplicationTypeInfoList } from '../../src/protocol/management-models.js';
 import { applicationNameProblem, ManagementErrorCode } from '../../src/protocol/management-models.js';
-import { normalizeStorePath } from '../../src/protocol/store-path.js';
-import { type ApiVersion, compareApiVersions, parseApiVersion } from '../api-version.js';
 import type { ContentStore } from '../content-store.js';
 import { FabricHttpError } from '../fabric-http-error.js';
-import { ApplicationTypeRegistry, buildVersion, readPackageIdentity, serviceTypeInfos } from './application-types.js';
+import { ApplicationTypeRegistry, serviceTypeInfos } from './application-types.js';
 import { type ApplicationRecord, ApplicationRegistry, checkParameters, sameParameters } from './applications.js';
-import { readStoredPackage } from './package-reader.js';
+import { Provisioner } from './provisioner.js';
 import { jsonBody, type ManagementAnswer, type ManagementRequest, requiredQuery, requiredString } from './request-fields.js';
-import { display, readUpgradeRequest } from './upgrade-request.js';
+import { readUpgradeRequest } from './upgrade-request.js';
 import { RollingUpgrade } from './upgrades.js';
-import { type ExternalPackage, fetchExternalPackage } from './external-store.js';
 
 export interface ManagementOptions {
   /** Upgrade domains an upgrade walks through (default 3). */
   upgradeDomains?: number;
   /** Seconds each upgrade domain takes (default 1). */
   upgradeDomainSeconds?: number;
-  /** Seconds a provision stays `Provisioning` (default 0.5). */
+  /** Seconds an asynchronous provision stays `Provisioning` at least, counted from its 202 (default 0.5). */
   provisionSeconds?: number;
+  /** Awaited before each asynchronous build starts: tests hold a build to watch it `Provisioning` (no CLI flag). */
+  imageBuilderHold?: (typeName: string, version: string) => Promise<void>;
   /** Versions whose Monitored upgrades fail their health check from the second upgrade domain on. */
   unhealthyVersions?: string[];
   /** Seconds a new application stays `Creating` after its create (default 0). */
@@ -39,44 +38,34 @@ export interface ManagementOptions {
 
 export type { ManagementAnswer, ManagementRequest };
 
-const V62: ApiVersion = [6, 2];
-const CLEANUP_POLICIES: ApplicationPackageCleanupPolicy[] = ['Invalid', 'Default', 'Automatic', 'Manual'];
-
 export class ClusterManager {
   readonly types: ApplicationTypeRegistry;
   readonly applications: ApplicationRegistry;
   private readonly domains: string[];
   private readonly domainMs: number;
-  private readonly provisionMs: number;
   private readonly createTiming: { hiddenMs: number; creatingMs: number };
   private readonly progressLagReads: number;
   private readonly unhealthy: Set<string>;
   private readonly now: () => number;
-  /** Type versions whose package the image builder is reading right now. */
-  private readonly building = new Set<string>();
+  private readonly provisioner: Provisioner;
 
-  private readonly externalStoreCa: string | undefined;
-
-  constructor(
-    private readonly store: ContentStore,
-    options: ManagementOptions = {}
-  ) {
+  constructor(store: ContentStore, options: ManagementOptions = {}) {
     this.now = options.clock ?? Date.now;
-    this.externalStoreCa = options.externalStoreCa;
     const count = options.upgradeDomains ?? 3;
     // [undoc] Upgrade domain names: the local development cluster's style.
     this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
     this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
-    this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
     this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
     this.progressLagReads = options.upgradeProgressLagReads ?? 0;
     this.unhealthy = new Set(options.unhealthyVersions ?? []);
     this.types = new ApplicationTypeRegistry(this.now);
     this.applications = new ApplicationRegistry(this.now, this.unhealthy);
-  }
-
-  private apiVersionOf(query: URLSearchParams): ApiVersion {
-    return parseApiVersion(query.get('api-version'))!;
+    this.provisioner = new Provisioner(store, this.types, {
+      now: this.now,
+      provisionMs: (options.provisionSeconds ?? 0.5) * 1000,
+      externalStoreCa: options.externalStoreCa,
+      imageBuilderHold: options.imageBuilderHold
+    });
   }
 
   private application(id: string): ApplicationRecord {
@@ -88,104 +77,19 @@ export class ClusterManager {
 
   // ---- application types ---------------------------------------------------------------------
 
-  async provision(request: ManagementRequest): Promise<ManagementAnswer> {
-    const model = 'ProvisionApplicationTypeDescription';
-    const body = jsonBody(request, model);
-    let isAsync = false;
-    let cleanup: ApplicationPackageCleanupPolicy = 'Default';
-    if (compareApiVersions(this.apiVersionOf(request.query), V62) >= 0) {
-      // The gateway's polymorphic reader needs the discriminator first [spec][rt].
-      if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
-        throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
-      }
-      if (body.Kind !== 'ImageStorePath' && body.Kind !== 'ExternalStore')
-        throw FabricHttpError.invalidArg(`Kind '${String(body.Kind)}' is not ImageStorePath or ExternalStore.`);
-      if (body.Async !== undefined && typeof body.Async !== 'boolean') throw FabricHttpError.invalidArg(`${model}.Async must be true or false.`);
-      isAsync = body.Async === true;
-      const policy = body.ApplicationPackageCleanupPolicy ?? 'Default';
-      if (!CLEANUP_POLICIES.includes(policy as ApplicationPackageCleanupPolicy)) {
-        throw FabricHttpError.invalidArg(`ApplicationPackageCleanupPolicy '${display(policy)}' is not one of ${CLEANUP_POLICIES.join(', ')}.`);
-      }
-      cleanup = policy as ApplicationPackageCleanupPolicy;
-    }
-    // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
-    // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
-    // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
-    const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
-    try {
-      return await this.provisionPackage(body, external, isAsync, cleanup);
-    } finally {
-      await external?.dispose();
-    }
+  /** `POST /ApplicationTypes/$/Provision` (provisioner.ts). */
+  provision(request: ManagementRequest): Promise<ManagementAnswer> {
+    return this.provisioner.provision(request);
   }
 
-  private async provisionPackage(
-    body: Record<string, unknown>,
-    external: ExternalPackage | undefined,
-    isAsync: boolean,
-    cleanup: ApplicationPackageCleanupPolicy
-  ): Promise<ManagementAnswer> {
-    const buildPath = external?.buildPath ?? requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
-    const storePath = external ? undefined : normalizeStorePath(buildPath);
-    if (storePath !== undefined) this.store.diskPath(storePath); // refuses `.` and `..`
-    const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath!));
-    const identity = external?.identity ?? readPackageIdentity(pkg, buildPath);
-    const { typeName, typeVersion } = identity.manifest;
-    const existing = this.types.find(typeName, typeVersion) ?? this.types.findIgnoringCase(typeName, typeVersion);
-    if (existing) {
-      const status = this.types.status(existing);
-      if (status === 'Available') {
-        throw new FabricHttpError(
-          409,
-          ManagementErrorCode.ApplicationTypeAlreadyExists,
-          `Application type ${existing.typeName} version ${typeVersion} is already provisioned.`
-        );
-      }
-      // Re-posting while it still provisions only extends its timeout [rt].
-      if (status === 'Provisioning') return { status: isAsync ? 202 : 200 };
-      this.types.remove(existing.typeName, existing.version); // a failed provision is retried [rt]
-    }
-    const key = `${typeName.toLowerCase()}\n${typeVersion}`;
-    if (this.building.has(key)) {
-      // [undoc] Two provisions of one version at the same moment: the second is refused.
-      throw new FabricHttpError(
-        409,
-        ManagementErrorCode.ApplicationTypeProvisionInProgress,
-        `Application type ${typeName} version ${typeVersion} is being provisioned.`
-      );
-    }
-    this.building.add(key);
-    let built: Awaited<ReturnType<typeof buildVersion>>;
-    try {
-      built = await buildVersion(this.types, pkg!, buildPath, identity, external === undefined);
-    } finally {
-      this.building.delete(key);
-    }
-    const acceptedAt = this.now();
-    // --provision-seconds delays an asynchronous provision; a synchronous one answers when done.
-    const readyAt = isAsync ? acceptedAt + this.provisionMs : acceptedAt;
-    if ('error' in built) {
-      // [undoc] A failed synchronous provision leaves nothing listed; an asynchronous one stays
-      // listed as Failed with the image builder's message.
-      if (!isAsync) throw built.error;
-      this.types.add({
-        typeName,
-        version: typeVersion,
-        manifestXml: identity.xml,
-        manifest: identity.manifest,
-        serviceManifests: new Map(),
-        partChecksums: new Map(),
-        acceptedAt,
-        readyAt,
-        failure: built.error.message
-      });
-      return { status: 202 };
-    }
-    this.types.add({ ...built.version, acceptedAt, readyAt });
-    // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
-    // The cluster has copied what it needs, so the package goes at once.
-    if (cleanup !== 'Manual' && storePath !== undefined) await this.store.delete(storePath);
-    return { status: isAsync ? 202 : 200 };
+  /** Resolves when no asynchronous provision is being built. */
+  buildsSettled(): Promise<void> {
+    return this.provisioner.idle();
+  }
+
+  /** Stops the provisions being built (they end Failed) and waits for them. */
+  close(): Promise<void> {
+    return this.provisioner.close();
   }
 
   listTypes(request: ManagementRequest, name: string | undefined): ManagementAnswer {

@@ -1,7 +1,8 @@
 // The ExternalStore provision kind (cluster management reference, "Provision from an external
 // store"): the cluster downloads an `.sfpkg` from the URL it is given, unpacks it and hands it to the
-// same image builder as an Image Store package. Here the download is made while the provision
-// request is answered; the package is unpacked into a temporary folder, deleted after the build.
+// same image builder as an Image Store package. The description is checked when the request comes;
+// the download is made by the build (after the 202 of an asynchronous provision, before the answer
+// of a synchronous one); the package is unpacked into a temporary folder, deleted after the build.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -29,12 +30,19 @@ export interface ExternalPackage {
   dispose(): Promise<void>;
 }
 
+export interface ExternalDescription {
+  url: URL;
+  /** How messages name the package: the URL's path, never its query (a SAS). */
+  buildPath: string;
+  typeName: string;
+  typeVersion: string;
+}
+
 /**
- * Checks the ExternalStore description, downloads and unpacks the `.sfpkg`, and reads its manifest.
- * [undoc] Every failure here (bad URL, download, archive, name or version) is answered at once with
- * 400, also to an asynchronous provision; the layout rules that follow fail as for an Image Store package.
+ * Checks the ExternalStore description (answered at once with 400 E_INVALIDARG): the fields, an
+ * http or https URI whose file name ends in `.sfpkg`. Nothing is downloaded yet.
  */
-export async function fetchExternalPackage(body: Record<string, unknown>, ca?: string): Promise<ExternalPackage> {
+export function readExternalDescription(body: Record<string, unknown>): ExternalDescription {
   const model = 'ExternalStoreProvisionApplicationTypeDescription';
   const field = (name: string) => {
     const v = body[name];
@@ -55,8 +63,17 @@ export async function fetchExternalPackage(body: Record<string, unknown>, ca?: s
   if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
     throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri '${url.origin}${url.pathname}' does not name a file ending in .sfpkg.`);
   }
-  const buildPath = `${url.origin}${url.pathname}`;
-  const bytes = await download(url, buildPath, ca);
+  return { url, buildPath: `${url.origin}${url.pathname}`, typeName, typeVersion };
+}
+
+/**
+ * Downloads and unpacks the `.sfpkg`, and reads its manifest. Every failure here (download, archive,
+ * name or version) is the image builder's: [undoc] a synchronous provision answers it with 400, an
+ * asynchronous one lists the version Failed with it.
+ */
+export async function fetchExternalPackage(description: ExternalDescription, ca?: string, signal?: AbortSignal): Promise<ExternalPackage> {
+  const { url, buildPath, typeName, typeVersion } = description;
+  const bytes = await download(url, buildPath, ca, signal);
   const problem = zipProblem(bytes);
   if (problem !== undefined) throw validationError(`The application package '${buildPath}' is not a valid .sfpkg: ${problem}.`);
   const root = await mkdtemp(path.join(tmpdir(), 'sfu-emulator-sfpkg-'));
@@ -86,11 +103,11 @@ export async function fetchExternalPackage(body: Record<string, unknown>, ca?: s
 }
 
 /** GET without redirects, a timeout and a size bound; `ca` is trusted besides Node's CAs (for a local https Azurite). */
-function download(url: URL, shown: string, ca: string | undefined): Promise<Buffer> {
+function download(url: URL, shown: string, ca: string | undefined, signal: AbortSignal | undefined): Promise<Buffer> {
   const failed = (why: string) => validationError(`Could not download the application package '${shown}': ${why}.`);
   return new Promise<Buffer>((resolve, reject) => {
     const options = url.protocol === 'https:' && ca !== undefined ? { ca: [...tls.rootCertificates, ca] } : {};
-    const req = (url.protocol === 'https:' ? https : http).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS }, res => {
+    const req = (url.protocol === 'https:' ? https : http).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS, signal }, res => {
       if (res.statusCode !== 200) {
         res.resume();
         reject(failed(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));

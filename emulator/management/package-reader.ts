@@ -25,6 +25,20 @@ export async function readStoredPackage(store: ContentStore, storePath: string):
   return readPackageFolder(store.diskPath(storePath));
 }
 
+/**
+ * Only the package folder's root, as the cluster reads it before accepting an asynchronous provision:
+ * its mark file and ApplicationManifest.xml (undefined when the folder does not exist in the store).
+ */
+export async function readStoredPackageRoot(store: ContentStore, storePath: string): Promise<{ marked: boolean; manifestXml: string | undefined } | undefined> {
+  const st = await store.stat(storePath);
+  if (!st?.isDirectory()) return undefined;
+  const root = store.diskPath(storePath);
+  const entries = await fs.readdir(root, { withFileTypes: true });
+  const isFile = (name: string) => entries.some(e => e.name === name && e.isFile());
+  const manifestXml = isFile(APPLICATION_MANIFEST_FILE) ? await fs.readFile(path.join(root, APPLICATION_MANIFEST_FILE), 'utf8') : undefined;
+  return { marked: isFile(MARK_FILE_NAME), manifestXml };
+}
+
 /** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
 export async function readPackageFolder(root: string): Promise<StoredPackage> {
   const files: string[] = [];
