@@ -12,6 +12,17 @@ export function pollIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
 }
 
+/** The first poll after a request comes this soon; the next ones double up to the interval. */
+export const FIRST_POLL_MS = 250;
+
+/**
+ * The pause before poll `n + 1` (n = polls made so far): 250 ms, 500 ms, 1 s, 2 s, then the interval.
+ * Short provisions and upgrades end without waiting a whole interval; long ones are polled as before.
+ */
+export function rampedPollMs(pollMs: number, polls: number): number {
+  return Math.min(pollMs, FIRST_POLL_MS * 2 ** Math.min(polls - 1, 16));
+}
+
 export class Deadline {
   private readonly at: number;
 

@@ -4,7 +4,7 @@
 import { CancelledError } from '../cluster/errors.js';
 import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
 import { applicationIdOf } from '../protocol/management-models.js';
-import { type Deadline, Heartbeat, pause, ReleaseError } from './polling.js';
+import { type Deadline, Heartbeat, pause, rampedPollMs, ReleaseError } from './polling.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 export interface DomainTiming {
@@ -66,7 +66,7 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
   const commands = sfctlCommands(watch.applicationName);
   const heartbeat = new Heartbeat(watch.pollMs, watch.log);
   let seenOurs = false;
-  for (;;) {
+  for (let polls = 1; ; polls++) {
     const progress = await readProgress(client, watch);
     // Just after the request, the cluster may still report the previous upgrade: only the
     // progress towards this target counts.
@@ -100,7 +100,7 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
       const where = progress.CurrentUpgradeDomainProgress?.DomainName;
       return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
     });
-    await pause(watch.pollMs, client.signal, watch.deadline);
+    await pause(rampedPollMs(watch.pollMs, polls), client.signal, watch.deadline);
   }
 }
 
