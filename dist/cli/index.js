@@ -37979,6 +37979,15 @@ function pollIntervalMs(env = process.env) {
     const value = Number(env.SFU_POLL_INTERVAL_MS);
     return Number.isFinite(value) && value >= 10 ? Math.round(value) : DEFAULT_POLL_INTERVAL_MS;
 }
+/** The first poll after a request comes this soon; the next ones double up to the interval. */
+const FIRST_POLL_MS = 250;
+/**
+ * The pause before poll `n + 1` (n = polls made so far): 250 ms, 500 ms, 1 s, 2 s, then the interval.
+ * Short provisions and upgrades end without waiting a whole interval; long ones are polled as before.
+ */
+function rampedPollMs(pollMs, polls) {
+    return Math.min(pollMs, FIRST_POLL_MS * 2 ** Math.min(polls - 1, 16));
+}
 class Deadline {
     seconds;
     at;
@@ -40727,7 +40736,7 @@ const SAME_VERSION_CHANGED = /has changed, but the version number is the same/i;
 async function waitForType(client, typeName, typeVersion, options, allowAbsent, keptAt = 'the package was left in the Image Store') {
     let lastStatus;
     const heartbeat = new Heartbeat(options.pollMs, options.log);
-    for (;;) {
+    for (let polls = 1;; polls++) {
         const type = await client.getApplicationType(typeName, typeVersion);
         heartbeat.beat(() => `Waiting for ${typeName} ${typeVersion} to be Available: it is ${type ? type.Status : 'not listed yet'}`);
         if (!type && allowAbsent)
@@ -40747,7 +40756,7 @@ async function waitForType(client, typeName, typeVersion, options, allowAbsent, 
         if (options.deadline.passed) {
             throw new ReleaseError(`${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${options.names.DeployTimeout}'.`);
         }
-        await pause(options.pollMs, client.signal, options.deadline);
+        await pause(rampedPollMs(options.pollMs, polls), client.signal, options.deadline);
     }
 }
 /** Removes the uploaded package after a provision: the cluster keeps its own copy. Gone already is fine. */
@@ -41068,7 +41077,7 @@ async function waitForUpgrade(client, watch) {
     const commands = sfctlCommands(watch.applicationName);
     const heartbeat = new Heartbeat(watch.pollMs, watch.log);
     let seenOurs = false;
-    for (;;) {
+    for (let polls = 1;; polls++) {
         const progress = await readProgress(client, watch);
         // Just after the request, the cluster may still report the previous upgrade: only the
         // progress towards this target counts.
@@ -41102,7 +41111,7 @@ async function waitForUpgrade(client, watch) {
             const where = progress.CurrentUpgradeDomainProgress?.DomainName;
             return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
         });
-        await pause(watch.pollMs, client.signal, watch.deadline);
+        await pause(rampedPollMs(watch.pollMs, polls), client.signal, watch.deadline);
     }
 }
 /** The progress; a cluster that stops answering ends the wait with what that means for the upgrade. */

@@ -9907,7 +9907,7 @@ class ApplicationTypeRegistry {
         this.now = now;
     }
     status(v) {
-        if (this.now() < v.readyAt)
+        if (v.building === true || this.now() < v.readyAt)
             return 'Provisioning';
         return v.failure === undefined ? 'Available' : 'Failed';
     }
@@ -9981,16 +9981,19 @@ class ApplicationTypeRegistry {
 function compareVersions(a, b) {
     return a.localeCompare(b, 'en', { numeric: true });
 }
+function packageRootOf(pkg) {
+    return pkg && { marked: pkg.view.kind('_.dir') === 'file', manifestXml: pkg.view.readText(APPLICATION_MANIFEST_FILE) };
+}
 /**
  * Reads the package's identity. Errors here are answered at once, also to an asynchronous
  * provision: [undoc] without a readable manifest the cluster has no type to report a failure on.
  */
-function readPackageIdentity(pkg, buildPath) {
-    if (!pkg || pkg.view.kind('_.dir') !== 'file') {
+function readPackageIdentity(root, buildPath) {
+    if (!root?.marked) {
         // [undoc] The status of this answer; the code is the one the store reference names.
         throw new FabricHttpError(400, ErrorCode.DirectoryNotFound, `The application package folder '${buildPath}' does not exist or has no _.dir mark file: upload it completely first.`);
     }
-    const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
+    const xml = root.manifestXml;
     if (xml === undefined) {
         throw validationError(`The BuildLayout of the application in '${buildPath}' is invalid. ${APPLICATION_MANIFEST_FILE} is missing.`);
     }
@@ -10013,7 +10016,9 @@ function validationError(message) {
  */
 async function buildVersion(registry, pkg, buildPath, identity, 
 /** An `.sfpkg` has no mark files: only an Image Store upload needs them. */
-requireMarkFiles = true) {
+requireMarkFiles = true, 
+/** Stops the build between parts when the emulator shuts down. */
+signal) {
     const typeName = identity.manifest.typeName;
     const clusterHolds = (p) => p.kind === 'ServiceManifest'
         ? registry.heldServiceManifest(typeName, p.name, p.version) !== undefined
@@ -10036,6 +10041,7 @@ requireMarkFiles = true) {
             }
             continue;
         }
+        signal?.throwIfAborted();
         const { checksum: sum, zipProblem } = await pkg.inspectPart(part.path, part.zipped);
         if (zipProblem !== undefined) {
             changed.push(`The ${part.kind} ${part.name} of service manifest '${part.serviceManifestName}' (${buildPath}/${part.path}) is not a valid zip archive: ${zipProblem}.`);
@@ -10549,6 +10555,14 @@ function sameParameters(a, b) {
     return key(a) === key(b);
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:zlib"
+const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 ;// CONCATENATED MODULE: ./emulator/management/zip-check.ts
 // What the image builder notices about a `<Name>.zip` package before extracting it: that it is a
 // zip archive (its end of central directory, zip64 included) whose entries are relative paths.
@@ -10619,6 +10633,20 @@ async function readStoredPackage(store, storePath) {
         return undefined;
     return readPackageFolder(store.diskPath(storePath));
 }
+/**
+ * Only the package folder's root, as the cluster reads it before accepting an asynchronous provision:
+ * its mark file and ApplicationManifest.xml (undefined when the folder does not exist in the store).
+ */
+async function readStoredPackageRoot(store, storePath) {
+    const st = await store.stat(storePath);
+    if (!st?.isDirectory())
+        return undefined;
+    const root = store.diskPath(storePath);
+    const entries = await external_node_fs_namespaceObject.promises.readdir(root, { withFileTypes: true });
+    const isFile = (name) => entries.some(e => e.name === name && e.isFile());
+    const manifestXml = isFile(APPLICATION_MANIFEST_FILE) ? await external_node_fs_namespaceObject.promises.readFile(external_node_path_namespaceObject.join(root, APPLICATION_MANIFEST_FILE), 'utf8') : undefined;
+    return { marked: isFile(MARK_FILE_NAME), manifestXml };
+}
 /** A package in a folder on disk (the store's, or an unpacked `.sfpkg`). */
 async function readPackageFolder(root) {
     const files = [];
@@ -10664,6 +10692,199 @@ async function folderChecksum(dir) {
         hash.update(bytes);
     }
     return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./emulator/management/external-store.ts
+// The ExternalStore provision kind (cluster management reference, "Provision from an external
+// store"): the cluster downloads an `.sfpkg` from the URL it is given, unpacks it and hands it to the
+// same image builder as an Image Store package. The description is checked when the request comes;
+// the download is made by the build (after the 202 of an asynchronous provision, before the answer
+// of a synchronous one); the package is unpacked into a temporary folder, deleted after the build.
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** [undoc] The largest `.sfpkg` the emulator downloads (it holds it in memory to unpack it). */
+const MAX_SFPKG_BYTES = 512 * 1024 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+/**
+ * Checks the ExternalStore description (answered at once with 400 E_INVALIDARG): the fields, an
+ * http or https URI whose file name ends in `.sfpkg`. Nothing is downloaded yet.
+ */
+function readExternalDescription(body) {
+    const model = 'ExternalStoreProvisionApplicationTypeDescription';
+    const field = (name) => {
+        const v = body[name];
+        if (typeof v !== 'string' || v === '')
+            throw FabricHttpError.invalidArg(`${model}.${name} is required (a string).`);
+        return v;
+    };
+    const uri = field('ApplicationPackageDownloadUri');
+    const typeName = field('ApplicationTypeName');
+    const typeVersion = field('ApplicationTypeVersion');
+    let url;
+    try {
+        url = new URL(uri);
+    }
+    catch {
+        throw FabricHttpError.invalidArg(`${model}.ApplicationPackageDownloadUri is not a URI.`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri must be http or https, not ${url.protocol}.`);
+    if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
+        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri '${url.origin}${url.pathname}' does not name a file ending in .sfpkg.`);
+    }
+    return { url, buildPath: `${url.origin}${url.pathname}`, typeName, typeVersion };
+}
+/**
+ * Downloads and unpacks the `.sfpkg`, and reads its manifest. Every failure here (download, archive,
+ * name or version) is the image builder's: [undoc] a synchronous provision answers it with 400, an
+ * asynchronous one lists the version Failed with it.
+ */
+async function fetchExternalPackage(description, ca, signal) {
+    const { url, buildPath, typeName, typeVersion } = description;
+    const bytes = await download(url, buildPath, ca, signal);
+    const problem = zipProblem(bytes);
+    if (problem !== undefined)
+        throw validationError(`The application package '${buildPath}' is not a valid .sfpkg: ${problem}.`);
+    const root = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join((0,external_node_os_namespaceObject.tmpdir)(), 'sfu-emulator-sfpkg-'));
+    const dispose = () => (0,external_node_fs_promises_namespaceObject.rm)(root, { recursive: true, force: true });
+    try {
+        await unzipInto(bytes, root, buildPath);
+        const pkg = await readPackageFolder(root);
+        const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
+        if (xml === undefined)
+            throw validationError(`The BuildLayout of the application in '${buildPath}' is invalid. ${APPLICATION_MANIFEST_FILE} is missing.`);
+        let manifest;
+        try {
+            manifest = parseApplicationManifest(xml, `${buildPath}/${APPLICATION_MANIFEST_FILE}`);
+        }
+        catch (err) {
+            if (err instanceof ManifestError)
+                throw validationError(err.message);
+            throw err;
+        }
+        if (manifest.typeName !== typeName || manifest.typeVersion !== typeVersion) {
+            throw validationError(`The application type ${typeName} ${typeVersion} of the provision does not match ${manifest.typeName} ${manifest.typeVersion} in the ApplicationManifest.xml of '${buildPath}'.`);
+        }
+        return { pkg, identity: { xml, manifest }, buildPath, dispose };
+    }
+    catch (err) {
+        await dispose();
+        throw err;
+    }
+}
+/** GET without redirects, a timeout and a size bound; `ca` is trusted besides Node's CAs (for a local https Azurite). */
+function download(url, shown, ca, signal) {
+    const failed = (why) => validationError(`Could not download the application package '${shown}': ${why}.`);
+    return new Promise((resolve, reject) => {
+        const options = url.protocol === 'https:' && ca !== undefined ? { ca: [...external_node_tls_namespaceObject.rootCertificates, ca] } : {};
+        const req = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS, signal }, res => {
+            if (res.statusCode !== 200) {
+                res.resume();
+                reject(failed(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+                return;
+            }
+            const chunks = [];
+            let total = 0;
+            res.on('data', (chunk) => {
+                total += chunk.length;
+                if (total > MAX_SFPKG_BYTES) {
+                    req.destroy();
+                    reject(failed(`it is larger than the emulator's ${MAX_SFPKG_BYTES} bytes`));
+                    return;
+                }
+                chunks.push(chunk);
+            });
+            res.on('end', () => resolve(Buffer.concat(chunks)));
+            res.on('error', err => reject(failed(err.message)));
+        });
+        req.on('timeout', () => req.destroy(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)));
+        req.on('error', err => reject(failed(err.message)));
+    });
+}
+const LOCAL_HEADER = 0x04034b50;
+const external_store_CENTRAL_ENTRY = 0x02014b50;
+/** Unpacks an archive `zipProblem` accepted (so its entries are relative `/` paths): stored or deflated entries, zip64 included, CRC-32 checked. */
+async function unzipInto(bytes, root, shown) {
+    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    let entries = bytes.readUInt16LE(eocd + 10);
+    let offset = bytes.readUInt32LE(eocd + 16);
+    if (entries === 0xffff || offset === 0xffffffff) {
+        const at = Number(bytes.readBigUInt64LE(eocd - 20 + 8));
+        entries = Number(bytes.readBigUInt64LE(at + 32));
+        offset = Number(bytes.readBigUInt64LE(at + 48));
+    }
+    const bad = (why) => validationError(`The application package '${shown}' is not a valid .sfpkg: ${why}.`);
+    let p = offset;
+    for (let i = 0; i < entries; i++) {
+        if (bytes.readUInt32LE(p) !== external_store_CENTRAL_ENTRY)
+            throw bad(`central directory entry ${i + 1} is damaged`);
+        const method = bytes.readUInt16LE(p + 10);
+        const crc = bytes.readUInt32LE(p + 16);
+        let compressedSize = bytes.readUInt32LE(p + 20);
+        let size = bytes.readUInt32LE(p + 24);
+        const nameLength = bytes.readUInt16LE(p + 28);
+        const extraLength = bytes.readUInt16LE(p + 30);
+        const commentLength = bytes.readUInt16LE(p + 32);
+        let localOffset = bytes.readUInt32LE(p + 42);
+        const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
+        // zip64 extended information: the fields whose classic value is all ones, in this order.
+        for (let e = p + 46 + nameLength; e < p + 46 + nameLength + extraLength;) {
+            const id = bytes.readUInt16LE(e);
+            const len = bytes.readUInt16LE(e + 2);
+            if (id === 0x0001) {
+                let q = e + 4;
+                if (size === 0xffffffff) {
+                    size = Number(bytes.readBigUInt64LE(q));
+                    q += 8;
+                }
+                if (compressedSize === 0xffffffff) {
+                    compressedSize = Number(bytes.readBigUInt64LE(q));
+                    q += 8;
+                }
+                if (localOffset === 0xffffffff)
+                    localOffset = Number(bytes.readBigUInt64LE(q));
+            }
+            e += 4 + len;
+        }
+        p += 46 + nameLength + extraLength + commentLength;
+        const target = external_node_path_namespaceObject.join(root, ...name.split('/').filter(s => s !== ''));
+        if (name.endsWith('/')) {
+            await (0,external_node_fs_promises_namespaceObject.mkdir)(target, { recursive: true });
+            continue;
+        }
+        if (bytes.readUInt32LE(localOffset) !== LOCAL_HEADER)
+            throw bad(`the local header of '${name}' is damaged`);
+        const dataAt = localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
+        const data = bytes.subarray(dataAt, dataAt + compressedSize);
+        let content;
+        if (method === 0)
+            content = data;
+        else if (method === 8) {
+            try {
+                content = external_node_zlib_namespaceObject.inflateRawSync(data);
+            }
+            catch {
+                throw bad(`'${name}' does not inflate`);
+            }
+        }
+        else
+            throw bad(`'${name}' uses compression method ${method} (only stored and deflate are read)`);
+        if (content.length !== size || external_node_zlib_namespaceObject.crc32(content) !== crc)
+            throw bad(`'${name}' does not match its size or CRC-32`);
+        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(target), { recursive: true });
+        await (0,external_node_fs_promises_namespaceObject.writeFile)(target, content);
+    }
 }
 
 ;// CONCATENATED MODULE: ./emulator/management/request-fields.ts
@@ -10764,202 +10985,7 @@ function display(value) {
     return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const external_node_fs_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:tls"
-const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:zlib"
-const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./emulator/management/external-store.ts
-// The ExternalStore provision kind (cluster management reference, "Provision from an external
-// store"): the cluster downloads an `.sfpkg` from the URL it is given, unpacks it and hands it to the
-// same image builder as an Image Store package. Here the download is made while the provision
-// request is answered; the package is unpacked into a temporary folder, deleted after the build.
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** [undoc] The largest `.sfpkg` the emulator downloads (it holds it in memory to unpack it). */
-const MAX_SFPKG_BYTES = 512 * 1024 * 1024;
-const DOWNLOAD_TIMEOUT_MS = 60_000;
-/**
- * Checks the ExternalStore description, downloads and unpacks the `.sfpkg`, and reads its manifest.
- * [undoc] Every failure here (bad URL, download, archive, name or version) is answered at once with
- * 400, also to an asynchronous provision; the layout rules that follow fail as for an Image Store package.
- */
-async function fetchExternalPackage(body, ca) {
-    const model = 'ExternalStoreProvisionApplicationTypeDescription';
-    const field = (name) => {
-        const v = body[name];
-        if (typeof v !== 'string' || v === '')
-            throw FabricHttpError.invalidArg(`${model}.${name} is required (a string).`);
-        return v;
-    };
-    const uri = field('ApplicationPackageDownloadUri');
-    const typeName = field('ApplicationTypeName');
-    const typeVersion = field('ApplicationTypeVersion');
-    let url;
-    try {
-        url = new URL(uri);
-    }
-    catch {
-        throw FabricHttpError.invalidArg(`${model}.ApplicationPackageDownloadUri is not a URI.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri must be http or https, not ${url.protocol}.`);
-    if (!decodeURIComponent(url.pathname).toLowerCase().endsWith('.sfpkg')) {
-        throw FabricHttpError.invalidArg(`ApplicationPackageDownloadUri '${url.origin}${url.pathname}' does not name a file ending in .sfpkg.`);
-    }
-    const buildPath = `${url.origin}${url.pathname}`;
-    const bytes = await download(url, buildPath, ca);
-    const problem = zipProblem(bytes);
-    if (problem !== undefined)
-        throw validationError(`The application package '${buildPath}' is not a valid .sfpkg: ${problem}.`);
-    const root = await (0,external_node_fs_promises_namespaceObject.mkdtemp)(external_node_path_namespaceObject.join((0,external_node_os_namespaceObject.tmpdir)(), 'sfu-emulator-sfpkg-'));
-    const dispose = () => (0,external_node_fs_promises_namespaceObject.rm)(root, { recursive: true, force: true });
-    try {
-        await unzipInto(bytes, root, buildPath);
-        const pkg = await readPackageFolder(root);
-        const xml = pkg.view.readText(APPLICATION_MANIFEST_FILE);
-        if (xml === undefined)
-            throw validationError(`The BuildLayout of the application in '${buildPath}' is invalid. ${APPLICATION_MANIFEST_FILE} is missing.`);
-        let manifest;
-        try {
-            manifest = parseApplicationManifest(xml, `${buildPath}/${APPLICATION_MANIFEST_FILE}`);
-        }
-        catch (err) {
-            if (err instanceof ManifestError)
-                throw validationError(err.message);
-            throw err;
-        }
-        if (manifest.typeName !== typeName || manifest.typeVersion !== typeVersion) {
-            throw validationError(`The application type ${typeName} ${typeVersion} of the provision does not match ${manifest.typeName} ${manifest.typeVersion} in the ApplicationManifest.xml of '${buildPath}'.`);
-        }
-        return { pkg, identity: { xml, manifest }, buildPath, dispose };
-    }
-    catch (err) {
-        await dispose();
-        throw err;
-    }
-}
-/** GET without redirects, a timeout and a size bound; `ca` is trusted besides Node's CAs (for a local https Azurite). */
-function download(url, shown, ca) {
-    const failed = (why) => validationError(`Could not download the application package '${shown}': ${why}.`);
-    return new Promise((resolve, reject) => {
-        const options = url.protocol === 'https:' && ca !== undefined ? { ca: [...external_node_tls_namespaceObject.rootCertificates, ca] } : {};
-        const req = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_namespaceObject).get(url, { ...options, timeout: DOWNLOAD_TIMEOUT_MS }, res => {
-            if (res.statusCode !== 200) {
-                res.resume();
-                reject(failed(`the server answered ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
-                return;
-            }
-            const chunks = [];
-            let total = 0;
-            res.on('data', (chunk) => {
-                total += chunk.length;
-                if (total > MAX_SFPKG_BYTES) {
-                    req.destroy();
-                    reject(failed(`it is larger than the emulator's ${MAX_SFPKG_BYTES} bytes`));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on('end', () => resolve(Buffer.concat(chunks)));
-            res.on('error', err => reject(failed(err.message)));
-        });
-        req.on('timeout', () => req.destroy(new Error(`no answer within ${DOWNLOAD_TIMEOUT_MS / 1000} s`)));
-        req.on('error', err => reject(failed(err.message)));
-    });
-}
-const LOCAL_HEADER = 0x04034b50;
-const external_store_CENTRAL_ENTRY = 0x02014b50;
-/** Unpacks an archive `zipProblem` accepted (so its entries are relative `/` paths): stored or deflated entries, zip64 included, CRC-32 checked. */
-async function unzipInto(bytes, root, shown) {
-    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-    let entries = bytes.readUInt16LE(eocd + 10);
-    let offset = bytes.readUInt32LE(eocd + 16);
-    if (entries === 0xffff || offset === 0xffffffff) {
-        const at = Number(bytes.readBigUInt64LE(eocd - 20 + 8));
-        entries = Number(bytes.readBigUInt64LE(at + 32));
-        offset = Number(bytes.readBigUInt64LE(at + 48));
-    }
-    const bad = (why) => validationError(`The application package '${shown}' is not a valid .sfpkg: ${why}.`);
-    let p = offset;
-    for (let i = 0; i < entries; i++) {
-        if (bytes.readUInt32LE(p) !== external_store_CENTRAL_ENTRY)
-            throw bad(`central directory entry ${i + 1} is damaged`);
-        const method = bytes.readUInt16LE(p + 10);
-        const crc = bytes.readUInt32LE(p + 16);
-        let compressedSize = bytes.readUInt32LE(p + 20);
-        let size = bytes.readUInt32LE(p + 24);
-        const nameLength = bytes.readUInt16LE(p + 28);
-        const extraLength = bytes.readUInt16LE(p + 30);
-        const commentLength = bytes.readUInt16LE(p + 32);
-        let localOffset = bytes.readUInt32LE(p + 42);
-        const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
-        // zip64 extended information: the fields whose classic value is all ones, in this order.
-        for (let e = p + 46 + nameLength; e < p + 46 + nameLength + extraLength;) {
-            const id = bytes.readUInt16LE(e);
-            const len = bytes.readUInt16LE(e + 2);
-            if (id === 0x0001) {
-                let q = e + 4;
-                if (size === 0xffffffff) {
-                    size = Number(bytes.readBigUInt64LE(q));
-                    q += 8;
-                }
-                if (compressedSize === 0xffffffff) {
-                    compressedSize = Number(bytes.readBigUInt64LE(q));
-                    q += 8;
-                }
-                if (localOffset === 0xffffffff)
-                    localOffset = Number(bytes.readBigUInt64LE(q));
-            }
-            e += 4 + len;
-        }
-        p += 46 + nameLength + extraLength + commentLength;
-        const target = external_node_path_namespaceObject.join(root, ...name.split('/').filter(s => s !== ''));
-        if (name.endsWith('/')) {
-            await (0,external_node_fs_promises_namespaceObject.mkdir)(target, { recursive: true });
-            continue;
-        }
-        if (bytes.readUInt32LE(localOffset) !== LOCAL_HEADER)
-            throw bad(`the local header of '${name}' is damaged`);
-        const dataAt = localOffset + 30 + bytes.readUInt16LE(localOffset + 26) + bytes.readUInt16LE(localOffset + 28);
-        const data = bytes.subarray(dataAt, dataAt + compressedSize);
-        let content;
-        if (method === 0)
-            content = data;
-        else if (method === 8) {
-            try {
-                content = external_node_zlib_namespaceObject.inflateRawSync(data);
-            }
-            catch {
-                throw bad(`'${name}' does not inflate`);
-            }
-        }
-        else
-            throw bad(`'${name}' uses compression method ${method} (only stored and deflate are read)`);
-        if (content.length !== size || external_node_zlib_namespaceObject.crc32(content) !== crc)
-            throw bad(`'${name}' does not match its size or CRC-32`);
-        await (0,external_node_fs_promises_namespaceObject.mkdir)(external_node_path_namespaceObject.dirname(target), { recursive: true });
-        await (0,external_node_fs_promises_namespaceObject.writeFile)(target, content);
-    }
-}
-
-;// CONCATENATED MODULE: ./emulator/management/cluster-manager.ts
-
-
+;// CONCATENATED MODULE: ./emulator/management/provisioner.ts
 
 
 
@@ -10971,51 +10997,29 @@ async function unzipInto(bytes, root, shown) {
 
 const V62 = [6, 2];
 const CLEANUP_POLICIES = ['Invalid', 'Default', 'Automatic', 'Manual'];
-class ClusterManager {
+class Provisioner {
     store;
     types;
-    applications;
-    domains;
-    domainMs;
-    provisionMs;
-    createTiming;
-    progressLagReads;
-    unhealthy;
-    now;
-    /** Type versions whose package the image builder is reading right now. */
+    options;
+    /** Type versions a synchronous provision is building right now. */
     building = new Set();
-    externalStoreCa;
-    constructor(store, options = {}) {
+    /** Builds of one type run one after the other (by lower-case type name), so a diff package sees the versions before it. */
+    queues = new Map();
+    running = new Set();
+    shutdown = new AbortController();
+    closing;
+    constructor(store, types, options) {
         this.store = store;
-        this.now = options.clock ?? Date.now;
-        this.externalStoreCa = options.externalStoreCa;
-        const count = options.upgradeDomains ?? 3;
-        // [undoc] Upgrade domain names: the local development cluster's style.
-        this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
-        this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
-        this.provisionMs = (options.provisionSeconds ?? 0.5) * 1000;
-        this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
-        this.progressLagReads = options.upgradeProgressLagReads ?? 0;
-        this.unhealthy = new Set(options.unhealthyVersions ?? []);
-        this.types = new ApplicationTypeRegistry(this.now);
-        this.applications = new ApplicationRegistry(this.now, this.unhealthy);
+        this.types = types;
+        this.options = options;
+        this.closing = new Promise(resolve => this.shutdown.signal.addEventListener('abort', () => resolve(), { once: true }));
     }
-    apiVersionOf(query) {
-        return parseApiVersion(query.get('api-version'));
-    }
-    application(id) {
-        const app = this.applications.get(id);
-        if (!app || !this.applications.listed(app))
-            throw new FabricHttpError(404, ManagementErrorCode.ApplicationNotFound, `Application 'fabric:/${id.split('~').join('/')}' does not exist.`);
-        return app;
-    }
-    // ---- application types ---------------------------------------------------------------------
     async provision(request) {
         const model = 'ProvisionApplicationTypeDescription';
         const body = jsonBody(request, model);
         let isAsync = false;
         let cleanup = 'Default';
-        if (compareApiVersions(this.apiVersionOf(request.query), V62) >= 0) {
+        if (compareApiVersions(parseApiVersion(request.query.get('api-version')), V62) >= 0) {
             // The gateway's polymorphic reader needs the discriminator first [spec][rt].
             if (!/^\s*\{\s*"Kind"\s*:/.test(request.body.toString('utf8'))) {
                 throw FabricHttpError.invalidArg('From api-version 6.2 the provision body must start with its "Kind" property, e.g. {"Kind":"ImageStorePath",...}.');
@@ -11033,23 +11037,62 @@ class ClusterManager {
         }
         // Up to api-version 6.1 the body is the older ApplicationTypeImageStorePath: synchronous, the
         // cluster's cleanup setting [rt]; extra properties are ignored as the gateway's reader does.
-        // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
-        const external = body.Kind === 'ExternalStore' ? await fetchExternalPackage(body, this.externalStoreCa) : undefined;
-        try {
-            return await this.provisionPackage(body, external, isAsync, cleanup);
+        if (body.Kind === 'ExternalStore')
+            return this.provisionExternal(readExternalDescription(body), isAsync);
+        const buildPath = requiredString(body, 'ApplicationTypeBuildPath', model);
+        const storePath = normalizeStorePath(buildPath);
+        this.store.diskPath(storePath); // refuses `.` and `..`
+        // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
+        const keep = cleanup === 'Manual';
+        if (!isAsync) {
+            const pkg = await readStoredPackage(this.store, storePath);
+            const identity = readPackageIdentity(packageRootOf(pkg), buildPath);
+            return this.provisionNow({ pkg: pkg, identity, buildPath, storePath }, keep);
         }
-        finally {
-            await external?.dispose();
-        }
+        // [undoc] Before the 202 the cluster reads only the package's root: the folder, its mark file and
+        // ApplicationManifest.xml (to know the type and version it lists). Those errors are answered at
+        // once; everything else (service manifests, parts, checksums) is the image builder's, afterwards.
+        const identity = readPackageIdentity(await readStoredPackageRoot(this.store, storePath), buildPath);
+        return this.accept(identity, async (signal) => {
+            const pkg = await readStoredPackage(this.store, storePath);
+            readPackageIdentity(packageRootOf(pkg), buildPath); // the folder may have gone since the 202
+            return this.build({ pkg: pkg, identity, buildPath, storePath }, keep, signal);
+        });
     }
-    async provisionPackage(body, external, isAsync, cleanup) {
-        const buildPath = external?.buildPath ?? requiredString(body, 'ApplicationTypeBuildPath', 'ProvisionApplicationTypeDescription');
-        const storePath = external ? undefined : normalizeStorePath(buildPath);
-        if (storePath !== undefined)
-            this.store.diskPath(storePath); // refuses `.` and `..`
-        const pkg = external?.pkg ?? (await readStoredPackage(this.store, storePath));
-        const identity = external?.identity ?? readPackageIdentity(pkg, buildPath);
-        const { typeName, typeVersion } = identity.manifest;
+    /** Resolves when no asynchronous build runs. */
+    async idle() {
+        while (this.running.size > 0)
+            await Promise.all(this.running);
+    }
+    /** Stops the builds under way (each ends `Failed`) and waits for them, temporary files removed. */
+    async close() {
+        this.shutdown.abort();
+        await this.idle();
+    }
+    async provisionExternal(description, isAsync) {
+        // ExternalStore: the cluster downloads an .sfpkg (external-store.ts); nothing is read from the Image Store.
+        const fromSfpkg = async (signal, run) => {
+            const external = await fetchExternalPackage(description, this.options.externalStoreCa, signal);
+            try {
+                return await run(external);
+            }
+            finally {
+                await external.dispose();
+            }
+        };
+        if (!isAsync)
+            return fromSfpkg(this.shutdown.signal, input => this.provisionNow(input, true));
+        // [undoc] Until the .sfpkg is downloaded the version is listed with no default parameters.
+        const { typeName, typeVersion } = description;
+        const pending = { xml: '', manifest: { typeName, typeVersion, parameters: [], serviceManifestImports: [] } };
+        return this.accept(pending, signal => fromSfpkg(signal, input => this.build(input, true, signal)));
+    }
+    /**
+     * The rules for a version the cluster already knows: 409 when it is Available (also under a name
+     * that differs only in case) or a synchronous provision builds it; the same answer again while it
+     * provisions; a failed one is retried.
+     */
+    admit(typeName, typeVersion, isAsync) {
         const existing = this.types.find(typeName, typeVersion) ?? this.types.findIgnoringCase(typeName, typeVersion);
         if (existing) {
             const status = this.types.status(existing);
@@ -11061,46 +11104,161 @@ class ClusterManager {
                 return { status: isAsync ? 202 : 200 };
             this.types.remove(existing.typeName, existing.version); // a failed provision is retried [rt]
         }
-        const key = `${typeName.toLowerCase()}\n${typeVersion}`;
-        if (this.building.has(key)) {
+        if (this.building.has(buildingKey(typeName, typeVersion))) {
             // [undoc] Two provisions of one version at the same moment: the second is refused.
             throw new FabricHttpError(409, ManagementErrorCode.ApplicationTypeProvisionInProgress, `Application type ${typeName} version ${typeVersion} is being provisioned.`);
         }
+        return undefined;
+    }
+    async provisionNow(input, keep) {
+        const { typeName, typeVersion } = input.identity.manifest;
+        const early = this.admit(typeName, typeVersion, false);
+        if (early)
+            return early;
+        const key = buildingKey(typeName, typeVersion);
         this.building.add(key);
         let built;
         try {
-            built = await buildVersion(this.types, pkg, buildPath, identity, external === undefined);
+            built = await this.inTurn(typeName, () => this.build(input, keep, this.shutdown.signal));
         }
         finally {
             this.building.delete(key);
         }
-        const acceptedAt = this.now();
-        // --provision-seconds delays an asynchronous provision; a synchronous one answers when done.
-        const readyAt = isAsync ? acceptedAt + this.provisionMs : acceptedAt;
-        if ('error' in built) {
-            // [undoc] A failed synchronous provision leaves nothing listed; an asynchronous one stays
-            // listed as Failed with the image builder's message.
-            if (!isAsync)
-                throw built.error;
-            this.types.add({
-                typeName,
-                version: typeVersion,
-                manifestXml: identity.xml,
-                manifest: identity.manifest,
-                serviceManifests: new Map(),
-                partChecksums: new Map(),
-                acceptedAt,
-                readyAt,
-                failure: built.error.message
-            });
-            return { status: 202 };
+        // [undoc] A failed synchronous provision leaves nothing listed.
+        if ('error' in built)
+            throw built.error;
+        const now = this.options.now();
+        this.types.add({ ...built.version, acceptedAt: now, readyAt: now });
+        return { status: 200 };
+    }
+    /** Lists the version `Provisioning` and answers 202; `work` builds it in the background. */
+    accept(identity, work) {
+        const { typeName, typeVersion } = identity.manifest;
+        const early = this.admit(typeName, typeVersion, true);
+        if (early)
+            return early;
+        const acceptedAt = this.options.now();
+        const record = {
+            typeName,
+            version: typeVersion,
+            manifestXml: identity.xml,
+            manifest: identity.manifest,
+            serviceManifests: new Map(),
+            partChecksums: new Map(),
+            acceptedAt,
+            readyAt: acceptedAt + this.options.provisionMs,
+            building: true
+        };
+        this.types.add(record);
+        const signal = this.shutdown.signal;
+        const task = this.inTurn(typeName, async () => {
+            const hold = this.options.imageBuilderHold;
+            if (hold)
+                await Promise.race([hold(typeName, typeVersion), this.closing]);
+            signal.throwIfAborted();
+            return work(signal);
+        })
+            .then(outcome => this.finish(record, 'error' in outcome ? outcome.error.message : outcome.version), (err) => this.finish(record, signal.aborted ? 'The emulator shut down before the build ended.' : err instanceof Error ? err.message : String(err)))
+            .then(() => {
+            this.running.delete(task);
+        });
+        this.running.add(task);
+        return { status: 202 };
+    }
+    /** The image builder's work; a successful build deletes an Image Store package unless `keep`. */
+    async build(input, keep, signal) {
+        const built = await buildVersion(this.types, input.pkg, input.buildPath, input.identity, input.storePath !== undefined, signal);
+        // The cluster has copied what it needs, so the package goes as soon as the build ends.
+        if (!('error' in built) && !keep && input.storePath !== undefined)
+            await this.store.delete(input.storePath);
+        return built;
+    }
+    /** Ends a background build: the built version, or the image builder's message. */
+    finish(record, outcome) {
+        if (this.types.find(record.typeName, record.version) !== record)
+            return;
+        if (typeof outcome === 'string') {
+            record.failure = outcome;
         }
-        this.types.add({ ...built.version, acceptedAt, readyAt });
-        // Default follows runtime 7.2 and later: the package is deleted after a successful provision.
-        // The cluster has copied what it needs, so the package goes at once.
-        if (cleanup !== 'Manual' && storePath !== undefined)
-            await this.store.delete(storePath);
-        return { status: isAsync ? 202 : 200 };
+        else {
+            const { manifestXml, manifest, serviceManifests, partChecksums } = outcome;
+            Object.assign(record, { manifestXml, manifest, serviceManifests, partChecksums });
+        }
+        record.building = false;
+    }
+    /** Runs `work` after the builds of the same type queued before it. */
+    inTurn(typeName, work) {
+        const key = typeName.toLowerCase();
+        const result = (this.queues.get(key) ?? Promise.resolve()).then(work);
+        const settled = result
+            .then(() => undefined, () => undefined)
+            .then(() => {
+            if (this.queues.get(key) === settled)
+                this.queues.delete(key);
+        });
+        this.queues.set(key, settled);
+        return result;
+    }
+}
+function buildingKey(typeName, typeVersion) {
+    return `${typeName.toLowerCase()}\n${typeVersion}`;
+}
+
+;// CONCATENATED MODULE: ./emulator/management/cluster-manager.ts
+
+
+
+
+
+
+
+
+class ClusterManager {
+    types;
+    applications;
+    domains;
+    domainMs;
+    createTiming;
+    progressLagReads;
+    unhealthy;
+    now;
+    provisioner;
+    constructor(store, options = {}) {
+        this.now = options.clock ?? Date.now;
+        const count = options.upgradeDomains ?? 3;
+        // [undoc] Upgrade domain names: the local development cluster's style.
+        this.domains = Array.from({ length: count }, (_, i) => `UD${i}`);
+        this.domainMs = (options.upgradeDomainSeconds ?? 1) * 1000;
+        this.createTiming = { hiddenMs: (options.createHiddenSeconds ?? 0) * 1000, creatingMs: (options.createSeconds ?? 0) * 1000 };
+        this.progressLagReads = options.upgradeProgressLagReads ?? 0;
+        this.unhealthy = new Set(options.unhealthyVersions ?? []);
+        this.types = new ApplicationTypeRegistry(this.now);
+        this.applications = new ApplicationRegistry(this.now, this.unhealthy);
+        this.provisioner = new Provisioner(store, this.types, {
+            now: this.now,
+            provisionMs: (options.provisionSeconds ?? 0.5) * 1000,
+            externalStoreCa: options.externalStoreCa,
+            imageBuilderHold: options.imageBuilderHold
+        });
+    }
+    application(id) {
+        const app = this.applications.get(id);
+        if (!app || !this.applications.listed(app))
+            throw new FabricHttpError(404, ManagementErrorCode.ApplicationNotFound, `Application 'fabric:/${id.split('~').join('/')}' does not exist.`);
+        return app;
+    }
+    // ---- application types ---------------------------------------------------------------------
+    /** `POST /ApplicationTypes/$/Provision` (provisioner.ts). */
+    provision(request) {
+        return this.provisioner.provision(request);
+    }
+    /** Resolves when no asynchronous provision is being built. */
+    buildsSettled() {
+        return this.provisioner.idle();
+    }
+    /** Stops the provisions being built (they end Failed) and waits for them. */
+    close() {
+        return this.provisioner.close();
     }
     listTypes(request, name) {
         const version = request.query.get('ApplicationTypeVersion');
@@ -12253,6 +12411,7 @@ class ImageStoreEmulator {
         this.server.closeAllConnections();
         await this.linked?.close();
         await new Promise(resolve => this.server.close(() => resolve()));
+        await this.management.close();
     }
 }
 /** Starts an emulator in this process (tests, the demo, the benchmark). */
