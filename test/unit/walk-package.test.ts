@@ -193,6 +193,22 @@ describe('walk of the package folder, against the glob path', () => {
     await sameError(rootLink, /^'Parent' in 'package-path' is a link to '.*', outside the package/);
   });
 
+  it('a link to a folder outside holding many files: the glob path names the link itself, every time', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`Dir/f${i}.txt`] = 'x';
+    const outside = await tree(files);
+    const root = await tree({ 'ApplicationManifest.xml': MANIFEST, 'Svc/a.txt': 'a' });
+    await link(root, 'Svc/Out', path.join(outside, 'Dir'));
+    const realRoot = await realpath(root);
+    for (let run = 0; run < 20; run++) {
+      const error = await listWithGlob(root, realRoot, `${escapeGlob(root)}/**`).then(
+        () => undefined,
+        (e: unknown) => e as Error
+      );
+      assert.match(error?.message ?? 'no error', /^'Svc\/Out' in 'package-path' is a link to '.*Dir', outside the package/);
+    }
+  });
+
   it('a broken link, a link to itself, and a broken link found before a link outside: the same error', async () => {
     const broken = await tree({ 'ApplicationManifest.xml': MANIFEST, 'Svc/a.txt': 'a' });
     await link(broken, 'Svc/dangling', 'gone');
