@@ -1,4 +1,4 @@
-// End to end: the CLI installed as an npm package, run as an Azure Pipelines step (TF_BUILD) with
+// End to end: the CLI installed as an npm package, run as an Azure Pipelines step (TF_BUILD, `npx`) with
 // '--azure-pipelines-service-connection': it asks a stand-in of the agent's OIDC endpoint for the
 // job's token (once), signs in with it at the emulator's Azure AD authority, and releases to a
 // managed cluster through the emulator's ARM surface, the package staged in Azurite. Neither the
@@ -74,7 +74,7 @@ describe('CLI on Azure Pipelines: the job OIDC token of a service connection', (
     await Promise.all([emu?.dispose(), azurite?.dispose(), oidc?.close()]);
   });
 
-  const release = async (version: string, env: Record<string, string>) =>
+  const release = async (version: string, env: Record<string, string>, npx = false) =>
     runCli(
       cli,
       [
@@ -92,6 +92,7 @@ describe('CLI on Azure Pipelines: the job OIDC token of a service connection', (
         ...FAST
       ],
       {
+        npx,
         env: {
           TF_BUILD: 'True',
           SYSTEM_OIDCREQUESTURI: oidc.uri,
@@ -108,7 +109,7 @@ describe('CLI on Azure Pipelines: the job OIDC token of a service connection', (
     );
 
   it('released with the token asked for once, as azure-identity asks it; neither token printed, both registered as secrets', async () => {
-    const run = await release('1.0.0', { SYSTEM_ACCESSTOKEN: ACCESS_TOKEN });
+    const run = await release('1.0.0', { SYSTEM_ACCESSTOKEN: ACCESS_TOKEN }, true);
     assert.equal(run.exitCode, 0, run.stderr + run.stdout);
     assert.equal(run.json['provision-result'], 'provisioned');
     assert.equal(run.json['application-result'], 'created');
