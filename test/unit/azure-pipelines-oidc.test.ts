@@ -3,8 +3,12 @@
 // as azure-identity's AzurePipelinesCredential makes it, the token cached until a minute before its
 // `exp`, answers without `oidcToken`, refusals explained and not retried, busy answers retried.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
 import { test } from 'node:test';
-import { UsageError } from '../../src/cli/args.js';
+import { parse } from 'yaml';
+import { PROJECT_ROOT } from '../../scripts/runner.js';
+import { parseArgs, UsageError } from '../../src/cli/args.js';
 import {
   azurePipelinesOidcTokenSource,
   OIDC_ATTEMPTS,
@@ -254,4 +258,26 @@ test('busy answers and dropped connections are asked again with backoff (Retry-A
   const untrusted = azurePipelinesOidcTokenSource(request(), recorder().reporter, { send: tls.send, ...noSleep });
   await assert.rejects(untrusted(), /could not be reached .*unable to verify the first certificate; check the agent's network, proxy/);
   assert.equal(tls.requests.length, 1, 'a TLS failure was asked again');
+});
+
+test("docs/cli.md's Azure Pipelines step: the flag, SYSTEM_ACCESSTOKEN mapped, only known settings", async () => {
+  const markdown = await readFile(path.join(PROJECT_ROOT, 'docs', 'cli.md'), 'utf8');
+  const steps = [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)]
+    .filter(m => m[1]!.includes('--azure-pipelines-service-connection'))
+    .flatMap(m => parse(m[1]!) as { script?: string; env?: Record<string, string> }[]);
+  const step = steps.find(s => s.script?.includes('npx service-fabric-upload'));
+  assert.ok(step?.env, 'docs/cli.md has no Azure Pipelines step with --azure-pipelines-service-connection');
+  assert.equal(step.env.SYSTEM_ACCESSTOKEN, '$(System.AccessToken)');
+  // The script's flags, with the pipeline's macros as plain values, are the CLI's.
+  const argv = step
+    .script!.replace(/\$\([\w.]+\)/g, 'x')
+    .trim()
+    .split(/\s+/)
+    .slice(2);
+  const args = parseArgs(argv);
+  assert.equal(args.command, 'release');
+  assert.ok(args.flags.has('azure-pipelines-service-connection'));
+  for (const name of Object.keys(step.env).filter(n => n.startsWith('SFU_'))) {
+    assert.ok(parseArgs([`--${name.slice(4).toLowerCase().replace(/_/g, '-')}=x`]).flags.size === 1, `${name} is no setting`);
+  }
 });
