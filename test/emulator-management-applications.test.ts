@@ -5,15 +5,11 @@ import { after, before, describe, it } from 'node:test';
 import type { ApplicationHealth, PagedApplicationInfoList } from '../src/protocol/management-models.js';
 import { json, rawRequest } from './helpers/raw-http.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-import { application, assertError, create, get, post, provisioned, startCluster, typeInfo, url } from './helpers/management-routes.js';
-import { votingApp } from './helpers/voting-app-files.js';
+import { application, assertError, create, get, post, startClusterWithV1, typeInfo, url } from './helpers/management-routes.js';
 
 describe('emulator management: applications', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = (await startCluster()).emu;
-    await provisioned(emu, 'v1/VotingApp', votingApp('1.0.0'));
-  });
+  before(async () => (emu = await startClusterWithV1()));
   after(() => emu.dispose());
 
   it('answers 204 for a missing application', async () => {

@@ -4,15 +4,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { json } from './helpers/raw-http.js';
 import type { TestEmulator } from './helpers/emulator.js';
-import { assertError, get, provision, provisioned, startCluster, upload } from './helpers/management-routes.js';
+import { assertError, get, provision, provisioned, startClusterWithV1, upload } from './helpers/management-routes.js';
 import { sampleFiles, text, votingApp, without, zipPart } from './helpers/voting-app-files.js';
 
 describe('emulator management: diff packages and checksums', () => {
   let emu: TestEmulator;
-  before(async () => {
-    emu = (await startCluster()).emu;
-    await provisioned(emu, 'v1/VotingApp', votingApp('1.0.0'));
-  });
+  before(async () => (emu = await startClusterWithV1()));
   after(() => emu.dispose());
 
   it('accepts a package that leaves out the service packages the type already holds', async () => {

@@ -19,6 +19,9 @@ export interface ArmRig {
   azurite: TestAzurite;
   certs: TestCertificates;
   container: string;
+  /** The container's URL, and its SAS unless the Blob storage takes Azure AD. */
+  containerUrl: string;
+  sas: string | undefined;
   clientSecret: string;
   /** The environment of a run: the test origins, the test CA trusted, fast polls. */
   env: Record<string, string>;
@@ -39,6 +42,8 @@ export interface ArmRigOptions {
   blobWithAzureAd?: boolean;
   /** The gateway asks for a client certificate of the test client CA, as a managed cluster's does. */
   clientCertificates?: boolean;
+  /** A federated credential the authority accepts for the client, as a CI system's ID token. */
+  federatedToken?: string;
   tenantId: string;
   clientId: string;
 }
@@ -50,7 +55,7 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
   const [emu, azurite] = await Promise.all([
     startTestEmulator({
       tls: { cert: certs.serverCert, key: certs.serverKey, ...(options.clientCertificates ? { clientCa: certs.clientCa } : {}) },
-      aad: { clientId: options.clientId, clientSecret, tenantId: options.tenantId },
+      aad: { clientId: options.clientId, clientSecret, tenantId: options.tenantId, federatedToken: options.federatedToken },
       arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
       faults: {},
       management: {
@@ -93,6 +98,8 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
     azurite,
     certs,
     container: containerName,
+    containerUrl: container,
+    sas,
     clientSecret,
     env,
     release: async (version, inputs = {}, hooks = {}) =>

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { ApplicationInfo, ApplicationUpgradeProgressInfo, PagedApplicationTypeInfoList } from '../../src/protocol/management-models.js';
 import { startTestEmulator, type TestEmulator } from './emulator.js';
 import { errorCode, json, rawRequest, type RawResponse } from './raw-http.js';
-import type { Files } from './voting-app-files.js';
+import { type Files, votingApp } from './voting-app-files.js';
 
 /** Uploads with plain PUTs, then the mark files deepest first and the root's last, as a client must. */
 export async function upload(emu: TestEmulator, destination: string, files: Files, { marks = true } = {}): Promise<void> {
@@ -86,6 +86,13 @@ export async function provisioned(emu: TestEmulator, buildPath: string, files: F
   await upload(emu, buildPath, files);
   const r = await provision(emu, buildPath);
   assert.equal(r.status, 200, r.text);
+}
+
+/** A cluster that holds the sample's VotingType 1.0.0, provisioned from `v1/VotingApp`. */
+export async function startClusterWithV1(): Promise<TestEmulator> {
+  const { emu } = await startCluster();
+  await provisioned(emu, 'v1/VotingApp', votingApp('1.0.0'));
+  return emu;
 }
 
 export async function create(emu: TestEmulator, version: string, parameters: { Key: string; Value: string }[] = []): Promise<RawResponse> {
