@@ -54,6 +54,7 @@ export async function stageSfpkg(store: BlobPackageStore, request: StageRequest)
       source: {
         downloadUrl,
         shownAs,
+        sha256: sfpkg.sha256,
         afterProvision: async provisionLog => {
           if (!request.deleteBlob) {
             provisionLog(`The .sfpkg stays at ${shownAs}.`);
@@ -112,8 +113,26 @@ export async function compareWithProvisioned(
   }
 }
 
+/**
+ * For a version whose resource records the SHA-256 of the `.sfpkg` it was provisioned from (ARM's
+ * tag): builds the `.sfpkg` and compares the hashes. Nothing is read from the container.
+ */
+export async function compareWithRecordedHash(
+  request: Pick<StageRequest, 'pkg' | 'typeName' | 'typeVersion' | 'blobName' | 'tempBase' | 'signal' | 'log'>,
+  recordedSha256: string
+): Promise<{ verdict: 'same' | 'other'; sha256: string }> {
+  const fileName = (request.blobName ?? sfpkgBlobName(request.typeName, request.typeVersion)).split('/').pop()!;
+  const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
+  try {
+    request.log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
+    return { verdict: sfpkg.sha256 === recordedSha256.toLowerCase() ? 'same' : 'other', sha256: sfpkg.sha256 };
+  } finally {
+    await sfpkg.dispose();
+  }
+}
+
 /** The URL's origin and decoded path: a SAS, and differences in percent-encoding, left out. */
-function withoutQuery(url: string): string | undefined {
+export function withoutQuery(url: string): string | undefined {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${decodeURIComponent(parsed.pathname)}`;
