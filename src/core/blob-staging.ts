@@ -30,6 +30,8 @@ export interface BlobStagingContext {
   reporter: Reporter;
   names: SettingNames;
   signal: AbortSignal;
+  /** The gateway path's folder for this cluster in the default blob name (clusterBlobScope); undefined through ARM. */
+  clusterScope?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg:
         typeVersion: plan.typeVersion,
         manifest: plan.identity.manifest,
         blobName: blob.blobName,
+        clusterScope: context.clusterScope,
         deleteBlob: blob.deleteBlob,
         tempBase: temporaryBase(),
         expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
@@ -91,6 +94,7 @@ export async function confirmProvisionedPackage(
           typeVersion: plan.typeVersion,
           manifest: plan.identity.manifest,
           blobName: blob.blobName,
+          clusterScope: context.clusterScope,
           tempBase: temporaryBase(),
           signal,
           log: line => reporter.info(line)
