@@ -154,6 +154,13 @@ export async function releaseThroughArm(
   }
   const existing = await client.get<ArmResourceState>(versionId, `the application type version ${typeName} ${typeVersion}`);
   if (existing?.properties?.provisioningState === 'Succeeded') {
+    // Provisioned since the step looked (another run, during the staging): by the tag, from which package.
+    const recorded = recordedSfpkgHash(existing.tags).recordedSha256;
+    if (release.packageSha256 !== undefined && recorded !== undefined && recorded !== release.packageSha256) {
+      throw new ReleaseError(
+        `${typeName} ${typeVersion} was provisioned from another package while this one was staged (SHA-256 ${recorded} in its tag '${SFPKG_SHA256_TAG}', this package's ${release.packageSha256}): a provisioned version never changes. Nothing was changed through ARM; give the changed packages and the type new versions.`
+      );
+    }
     // A version resource's package is fixed once provisioned: writing it again would not replace it.
     log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
     record.provisionResult = 'already-provisioned';
