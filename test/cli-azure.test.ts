@@ -165,7 +165,7 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
       [
         [...base, '--managed-cluster-resource-id', CLUSTER],
         {},
-        /'--managed-cluster-resource-id' needs '--azure-client-id' and '--azure-tenant-id' \(with '--azure-client-secret', or '--azure-federated-token\[-file\]'\)/
+        /'--managed-cluster-resource-id' needs '--azure-client-id' and '--azure-tenant-id' \(with '--azure-client-secret', or '--azure-federated-token\[-file\]' or '--azure-pipelines-service-connection'\)/
       ],
       [
         [...base, '--managed-cluster-resource-id', CLUSTER],
