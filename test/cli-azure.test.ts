@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { type ArmRig, CLUSTER, startArmRig } from './helpers/arm-rig.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { type CliRun, type InstalledCli, installCli, runCli } from './helpers/cli.js';
@@ -86,13 +87,14 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
     });
     assert.equal(first.exitCode, 0, first.stderr);
     assert.equal(first.json['blob-result'], 'uploaded');
-    assert.equal(first.json['package-url'], `${containerUrl}/VotingType/VotingType.1.0.0.sfpkg`);
+    const staged = `VotingType/${clusterBlobScope(emu.url)}/VotingType.1.0.0.sfpkg`;
+    assert.equal(first.json['package-url'], `${containerUrl}/${staged}`);
     assert.equal(first.json['provision-result'], 'provisioned');
     assert.equal(first.json['application-result'], 'created');
     assert.match(first.stderr, /Provision VotingType 1\.0\.0 from an \.sfpkg in Blob storage/);
     assertNotPrinted(first, sig, 'the SAS signature');
     assert.doesNotMatch(first.stdout, /##vso/);
-    await assertBlobHoldsPackage(azurite, 'clipackages', 'VotingType/VotingType.1.0.0.sfpkg', v1);
+    await assertBlobHoldsPackage(azurite, 'clipackages', staged, v1);
 
     const v2 = await sampleAtVersion('2.0.0');
     const second = await runCli(cli, ['release', '--package-path', v2, '--application-name', 'fabric:/VotingApp', ...FAST], {
