@@ -180,18 +180,10 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
   }
   const listing: PackageListing = { files: [], folders: new Set<string>(['']), ignoredMarkFiles: 0 };
   // Each path costs a few file-system calls: run them side by side rather than one after another.
-  // When several fail (a link to a folder outside, and each file under it), the error is the first
-  // in glob's order, not the first to settle, so that the same package always gets the same message.
-  const firstFailure: { index: number; error?: unknown } = { index: Infinity };
-  await inParallel(found.entries(), SCAN_PARALLELISM, async ([index, p]) => {
-    if (index > firstFailure.index) return;
-    let entry: Entry;
-    try {
-      entry = await inspect(root, realRoot, p, names);
-    } catch (error) {
-      if (index < firstFailure.index) Object.assign(firstFailure, { index, error });
-      return;
-    }
+  // When several fail (a link to a folder outside, and each file under it), inParallel throws the
+  // first in glob's order, not the first to settle: the same package always gets the same message.
+  await inParallel(found, SCAN_PARALLELISM, async p => {
+    const entry = await inspect(root, realRoot, p, names);
     if (entry.kind === 'folder') {
       addFolderAndAncestors(listing.folders, entry.relativePath);
     } else if (entry.kind === 'file') {
@@ -200,7 +192,6 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
       else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
     }
   });
-  if (firstFailure.index !== Infinity) throw firstFailure.error;
   return listing;
 }
 

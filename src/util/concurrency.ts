@@ -23,8 +23,11 @@ export class Semaphore {
 }
 
 /**
- * Runs `work` over `items` with at most `workers` at once. Stops taking new items once
- * `shouldStop()` is true; the first error is thrown after every running item has finished.
+ * Runs `work` over `items` with at most `workers` at once. Stops taking new items once one fails
+ * or `shouldStop()` is true, and throws after every running item has finished. When several
+ * fail, the error thrown is that of the first failing item in `items`' order, not the first to
+ * settle: items start in order and none starts after a failure, so the first failing item always
+ * runs, and the same input always gives the same error whatever the timing.
  */
 export async function inParallel<T>(
   items: Iterable<T>,
@@ -33,22 +36,20 @@ export async function inParallel<T>(
   shouldStop: () => boolean = () => false
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
-  let firstError: unknown;
-  let failed = false;
+  let taken = 0;
+  const firstFailure: { index: number; error?: unknown } = { index: Infinity };
   const worker = async () => {
-    while (!failed && !shouldStop()) {
+    while (firstFailure.index === Infinity && !shouldStop()) {
       const next = iterator.next();
       if (next.done) return;
+      const index = taken++;
       try {
         await work(next.value);
-      } catch (err) {
-        if (!failed) {
-          failed = true;
-          firstError = err;
-        }
+      } catch (error) {
+        if (index < firstFailure.index) Object.assign(firstFailure, { index, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
-  if (failed) throw firstError;
+  if (firstFailure.index !== Infinity) throw firstFailure.error;
 }
