@@ -53,3 +53,15 @@ export async function inParallel<T>(
   await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
   if (firstFailure.index !== Infinity) throw firstFailure.error;
 }
+
+/**
+ * Promise.all, but when several reject, the rejection thrown is the first in argument order, not
+ * the first to settle (it waits for the promises before it): the same failures always give the
+ * same message.
+ */
+export async function allInOrder<T extends readonly unknown[] | []>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  for (const p of promises) void Promise.resolve(p).catch(() => undefined); // each one's rejection is thrown below or not needed
+  const values: unknown[] = [];
+  for (const p of promises) values.push(await p);
+  return values as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

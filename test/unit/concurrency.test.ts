@@ -2,7 +2,10 @@
 // order they settle in, so that the same input always gives the same message.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { inParallel } from '../../src/util/concurrency.js';
+import type { ManagementClient } from '../../src/cluster/management-client.js';
+import { checkProvisioned, type PollOptions } from '../../src/deploy/provision.js';
+import type { ReleasePlan } from '../../src/deploy/release-plan.js';
+import { allInOrder, inParallel } from '../../src/util/concurrency.js';
 
 /** A promise and the function that settles it, to decide the order items finish in. */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -84,5 +87,39 @@ describe('inParallel', () => {
       () => stoppedAfter.length >= 2
     );
     assert.deepEqual(stoppedAfter, [1, 2]);
+  });
+});
+
+describe('allInOrder', () => {
+  it('gives the values in order, and the first rejection in argument order, even when a later one settles first', async () => {
+    assert.deepEqual(await allInOrder([Promise.resolve(1), 'two', Promise.resolve(3)]), [1, 'two', 3]);
+    const late = gate();
+    const first = late.opened.then(() => Promise.reject(new Error('first failed')));
+    const second = Promise.reject(new Error('second failed'));
+    const run = allInOrder([first, second]);
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    late.open();
+    await assert.rejects(run, { message: 'first failed' });
+  });
+
+  it("makes the provisioned-version check fail with the application manifest's read when every read fails", async () => {
+    const client = {
+      getApplicationType: async () => ({ Name: 'AppType', Version: '1.0.0', Status: 'Available' }),
+      getApplicationManifest: async () => {
+        // The slowest read: it fails after the service manifests' reads have failed.
+        for (let i = 0; i < 20; i++) await Promise.resolve();
+        throw new Error('reading ApplicationManifest.xml failed');
+      },
+      getServiceManifest: async (_type: string, _version: string, name: string) => {
+        throw new Error(`reading ${name} failed`);
+      }
+    } as unknown as ManagementClient;
+    const plan = {
+      typeName: 'AppType',
+      typeVersion: '1.0.0',
+      identity: { manifestXml: '<ApplicationManifest/>', serviceManifests: new Map([['SvcPkg', '<ServiceManifest/>']]) }
+    } as unknown as ReleasePlan;
+    const options = { log: () => undefined } as unknown as PollOptions;
+    await assert.rejects(checkProvisioned(client, plan, options), { message: 'reading ApplicationManifest.xml failed' });
   });
 });
