@@ -9,7 +9,16 @@ import { type Reporter } from '../util/reporter.js';
 import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../util/settings.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
-import { BrokenLinkError, FoundFile, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
+import {
+  BrokenLinkError,
+  compareDepthFirst,
+  FoundFile,
+  isInsidePackage,
+  linkOutsideError,
+  unreadableFileError,
+  walkPackage,
+  type PackageListing
+} from './walk-package.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface PackageFile {
@@ -181,7 +190,9 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
   const listing: PackageListing = { files: [], folders: new Set<string>(['']), ignoredMarkFiles: 0 };
   // Each path costs a few file-system calls: run them side by side rather than one after another.
   // When several fail (a link to a folder outside, and each file under it), inParallel throws the
-  // first in glob's order, not the first to settle: the same package always gets the same message.
+  // first in the walk's order (glob's is readdir's), not the first to settle: the same package
+  // always gets the same message.
+  found.sort((a, b) => compareDepthFirst(a, b, path.sep));
   await inParallel(found, SCAN_PARALLELISM, async p => {
     const entry = await inspect(root, realRoot, p, names);
     if (entry.kind === 'folder') {
