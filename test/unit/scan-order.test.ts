@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { ContentStore } from '../../emulator/content-store.js';
 import { scanPackage } from '../../src/package/package-scan.js';
 import { compareDepthFirst } from '../../src/package/walk-package.js';
+import { withReaddirReversed } from '../helpers/reversed-readdir.js';
 
 const MANIFEST = '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>';
 
@@ -21,28 +22,6 @@ async function tree(files: Record<string, string>): Promise<string> {
     await writeFile(p, content);
   }
   return root;
-}
-
-type Readdir = typeof fs.readdir;
-
-/** Runs `work` with every readdir (callback and promise forms, as the walk and @actions/glob call them) listing backwards. */
-async function withReaddirReversed<T>(work: () => Promise<T>): Promise<T> {
-  const callbackForm = fs.readdir;
-  const promiseForm = fs.promises.readdir;
-  const reversed = (value: unknown) => (Array.isArray(value) ? [...value].reverse() : value);
-  fs.readdir = ((...args: unknown[]) => {
-    const callback = args.pop() as (err: unknown, value?: unknown) => void;
-    return (callbackForm as (...a: unknown[]) => void)(...args, (err: unknown, value: unknown) => callback(err, reversed(value)));
-  }) as Readdir;
-  fs.promises.readdir = (async (...args: Parameters<typeof promiseForm>) => reversed(await promiseForm(...args))) as typeof promiseForm;
-  syncBuiltinESMExports();
-  try {
-    return await work();
-  } finally {
-    fs.readdir = callbackForm;
-    fs.promises.readdir = promiseForm;
-    syncBuiltinESMExports();
-  }
 }
 
 async function scanError(root: string, include: string[], useGlob: boolean): Promise<string> {
@@ -89,5 +68,15 @@ describe('a failed scan names the same path whatever order readdir lists in', ()
   it('compareDepthFirst puts a folder before what it holds, and siblings by name', () => {
     const paths = ['A-b', 'A/sub/out', 'Z', 'A', 'A/out', 'a', 'A-b/out'];
     assert.deepEqual(paths.sort(compareDepthFirst), ['A', 'A/out', 'A/sub/out', 'A-b', 'A-b/out', 'Z', 'a']);
+  });
+
+  it("the emulator's sub-folders (the journal's mistakes name them in this order) are depth first by name", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'sfu-scan-order-store-'));
+    const store = new ContentStore(root);
+    await store.init();
+    for (const f of ['B/x', 'A/y/z', 'A-c', 'a']) await mkdir(path.join(root, 'content', ...f.split('/')), { recursive: true });
+    const expected = ['A', 'A/y', 'A/y/z', 'A-c', 'B', 'B/x', 'a'];
+    assert.deepEqual(await store.subFolders(''), expected);
+    assert.deepEqual(await withReaddirReversed(() => store.subFolders('')), expected);
   });
 });
