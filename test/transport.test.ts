@@ -45,7 +45,7 @@ describe('HttpTransport', () => {
   it('streams a body source and reopens it for every attempt', async () => {
     const { body, counts } = piecesBody([Buffer.from('hel'), Buffer.from('lo')]);
     for (let i = 0; i < 2; i++) {
-      const res = await transport.send({ method: 'PUT', url: emu.storeUrl('T/a.txt'), body, timeoutMs: 5000 });
+      const res = await transport.send({ method: 'PUT', url: emu.storeUrl('T/a.txt'), body, timeoutMs: 60_000 });
       assert.equal(res.status, 200);
     }
     assert.deepEqual(counts, { opened: 2, closed: 2 });
@@ -54,7 +54,7 @@ describe('HttpTransport', () => {
 
   it('sends an empty body source', async () => {
     const { body, counts } = piecesBody([]);
-    const res = await transport.send({ method: 'PUT', url: emu.storeUrl('T/empty.txt'), body, timeoutMs: 5000 });
+    const res = await transport.send({ method: 'PUT', url: emu.storeUrl('T/empty.txt'), body, timeoutMs: 60_000 });
     assert.equal(res.status, 200);
     assert.equal((await readFile(emu.diskPath('T/empty.txt'))).length, 0);
     assert.equal(counts.closed, 1);
