@@ -11,7 +11,7 @@ import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
 import {
   BrokenLinkError,
-  compareDepthFirst,
+  depthFirstKey,
   FoundFile,
   isInsidePackage,
   linkOutsideError,
@@ -192,17 +192,21 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
   // When several fail (a link to a folder outside, and each file under it), inParallel throws the
   // first in the walk's order (glob's is readdir's), not the first to settle: the same package
   // always gets the same message.
-  found.sort((a, b) => compareDepthFirst(a, b, path.sep));
-  await inParallel(found, SCAN_PARALLELISM, async p => {
-    const entry = await inspect(root, realRoot, p, names);
-    if (entry.kind === 'folder') {
-      addFolderAndAncestors(listing.folders, entry.relativePath);
-    } else if (entry.kind === 'file') {
-      addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
-      if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
-      else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
+  const keyed = found.map(p => ({ p, key: depthFirstKey(p, path.sep) })).sort((a, b) => compareCodeUnits(a.key, b.key));
+  await inParallel(
+    keyed.map(k => k.p),
+    SCAN_PARALLELISM,
+    async p => {
+      const entry = await inspect(root, realRoot, p, names);
+      if (entry.kind === 'folder') {
+        addFolderAndAncestors(listing.folders, entry.relativePath);
+      } else if (entry.kind === 'file') {
+        addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
+        if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
+        else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
+      }
     }
-  });
+  );
   return listing;
 }
 

@@ -59,21 +59,14 @@ export function unreadableFileError(relativePath: string, names: SettingNames = 
 }
 
 /**
- * The walk's order: depth first, each folder's entries by name (UTF-16 code units), so a parent
- * comes before what it holds. Paths relative to the same root, with `separator`. Both ways of
- * listing report the first failure in this order, not in readdir's, which differs between file
- * systems and between two checkouts of the same repository (ext4 orders a folder by a hash
- * seeded per file system).
+ * The walk's order, as a key compared by UTF-16 code units: depth first, each folder's entries by
+ * name, so a folder comes before what it holds (the separator becomes U+0000, below every
+ * character a name can hold). Both ways of listing report the first failure in this order, not in
+ * readdir's, which differs between file systems and between two checkouts of one repository (ext4
+ * orders a folder by a hash seeded per file system).
  */
-export function compareDepthFirst(a: string, b: string, separator = '/'): number {
-  const as = a.split(separator);
-  const bs = b.split(separator);
-  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
-    const x = as[i] as string;
-    const y = bs[i] as string;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return as.length - bs.length;
+export function depthFirstKey(relativePath: string, separator = '/'): string {
+  return relativePath.split(separator).join('\u0000');
 }
 
 const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -122,7 +115,7 @@ function runTasks(tasks: (() => Promise<void>)[], workers: number): Promise<void
  */
 type Failure = { when: 'traversal' | 'inspection'; error: unknown };
 
-/** One entry of a folder, in the walk's order (compareDepthFirst). */
+/** One entry of a folder, in the walk's order (depthFirstKey). */
 type Node =
   { kind: 'file'; file: PackageFile } | { kind: 'folder'; relativePath: string; children: Node[] } | { kind: 'skipped' } | { kind: 'failed'; failure: Failure };
 
@@ -140,7 +133,7 @@ interface Folder {
  * lists it with the include '**': the same files, folders and `_.dir` count, and the same error
  * when there is one (raw file-system errors and BrokenLinkError, for describeScanError, or the
  * InputErrors of a link outside the package and an unreadable file; when several paths fail, the
- * first in compareDepthFirst's order, where glob's path reports its first traversal error in
+ * first in depthFirstKey's order, where glob's path reports its first traversal error in
  * readdir order). A link to a folder whose
  * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
  */

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { ContentStore } from '../../emulator/content-store.js';
 import { scanPackage } from '../../src/package/package-scan.js';
-import { compareDepthFirst } from '../../src/package/walk-package.js';
+import { depthFirstKey } from '../../src/package/walk-package.js';
 import { withReaddirReversed } from '../helpers/reversed-readdir.js';
 
 const MANIFEST = '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>';
@@ -65,9 +65,12 @@ describe('a failed scan names the same path whatever order readdir lists in', ()
     assert.match(await sameEitherWay(root, ['A/**', 'A-b/**', 'Z/**', 'ApplicationManifest.xml'], false), expected);
   });
 
-  it('compareDepthFirst puts a folder before what it holds, and siblings by name', () => {
+  it('depthFirstKey puts a folder before what it holds, and siblings by name', () => {
     const paths = ['A-b', 'A/sub/out', 'Z', 'A', 'A/out', 'a', 'A-b/out'];
-    assert.deepEqual(paths.sort(compareDepthFirst), ['A', 'A/out', 'A/sub/out', 'A-b', 'A-b/out', 'Z', 'a']);
+    assert.deepEqual(
+      paths.sort((x, y) => (depthFirstKey(x) < depthFirstKey(y) ? -1 : 1)),
+      ['A', 'A/out', 'A/sub/out', 'A-b', 'A-b/out', 'Z', 'a']
+    );
   });
 
   it("the emulator's sub-folders (the journal's mistakes name them in this order) are depth first by name", async () => {
