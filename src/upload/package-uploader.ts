@@ -101,7 +101,7 @@ export class PackageUploader {
       pkg.folders,
       pkg.files.map(f => f.relativePath),
       () => this.failures.stopped,
-      err => this.failures.add(err),
+      (err, markFile) => this.failures.add(err, markFile),
       folder => settings.listings?.folderComplete(folder),
       this.reporter
     );
@@ -143,7 +143,7 @@ export class PackageUploader {
           }
           how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
         } catch (err) {
-          return this.failures.add(err);
+          return this.failures.add(err, file.relativePath);
         }
         this.counts.filesUploaded++;
         this.counts.bytesUploaded += file.size;
