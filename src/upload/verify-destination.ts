@@ -7,15 +7,16 @@ import type { ScannedPackage } from '../package/package-scan.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { type FileInfo, parseInt64 } from '../protocol/models.js';
 import { describeStamp, type FileStamp, isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
-import { joinStorePath, normalizeStorePath, type PathComparison, relativeStorePath, storePathKey } from '../protocol/store-path.js';
+import { foldName, joinStorePath, type PathComparison, storePathKey, storePathSegments } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
+import { ListedFiles } from './listed-files.js';
 
 export interface StoreTree {
   /** Files beneath the folder, relative to it with `/`, and their sizes. */
   files: Map<string, number>;
-  /** What the listing says of each file's write (FileVersion, ModifiedDate), by the same paths as `files`. */
-  stamps: Map<string, FileStamp>;
+  /** What the listing says of a file's write (FileVersion, ModifiedDate), by the same paths as `files`. */
+  stampOf(path: string): FileStamp | undefined;
   /** Folders beneath the folder, relative to it with `/`. */
   folders: string[];
   /**
@@ -32,7 +33,7 @@ export class MalformedListingError extends Error {
 
 /** One folder's listing: its files (with sizes and stamps) and sub-folders, relative to the tree's root. */
 interface FolderListing {
-  files: [string, number, FileStamp][];
+  files: ListedFiles;
   folders: string[];
   /** The cluster answered with `\` separators. */
   backslashes: boolean;
@@ -41,14 +42,14 @@ interface FolderListing {
 /** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
 async function listFolder(client: ImageStoreClient, root: string, folder: string): Promise<FolderListing> {
   const where = joinStorePath(root, folder);
-  const listing: FolderListing = { files: [], folders: [], backslashes: false };
+  const listing: FolderListing = { files: new ListedFiles(), folders: [], backslashes: false };
+  const rootSegments = storePathSegments(root);
   const relative = (storeRelativePath: unknown): string => {
     if (typeof storeRelativePath !== 'string') {
       throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
     }
     if (storeRelativePath.includes('\\')) listing.backslashes = true;
-    // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-    return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
+    return beneath(storePathSegments(storeRelativePath), rootSegments);
   };
   const content = await client.list(where);
   const files: unknown = content?.files ?? [];
@@ -64,10 +65,22 @@ async function listFolder(client: ImageStoreClient, root: string, folder: string
     } catch (err) {
       throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${(err as Error).message}.`);
     }
-    listing.files.push([at, size, stampOf(f)]);
+    listing.files.add(at, size, stampOf(f));
   }
   for (const f of folders as { StoreRelativePath?: unknown }[]) listing.folders.push(relative(f?.StoreRelativePath));
   return listing;
+}
+
+/**
+ * The path of `segments` beneath `root`'s, `/`-joined; all of it when it is not beneath. Windows
+ * clusters answer in their own case: segments compare as they do, whatever it is.
+ */
+function beneath(segments: string[], root: string[]): string {
+  const within = root.every((name, i) => {
+    const own = segments[i];
+    return own !== undefined && (own === name || foldName(own) === foldName(name));
+  });
+  return (within ? segments.slice(root.length) : segments).join('/');
 }
 
 /**
@@ -102,15 +115,15 @@ export class FolderListings {
    */
   async tree(concurrency: number): Promise<StoreTree> {
     await this.early.drain();
-    const tree: StoreTree = { files: new Map(), stamps: new Map(), folders: [], comparison: { caseInsensitive: false } };
+    const stamps = new StampIndex();
+    const tree: StoreTree = { files: new Map(), stampOf: p => stamps.get(p), folders: [], comparison: { caseInsensitive: false } };
     const listings = new InFlight();
     const limiter = new Semaphore(concurrency);
     const add = (listing: FolderListing): void => {
       if (listing.backslashes) tree.comparison = { caseInsensitive: true };
-      for (const [at, size, stamp] of listing.files) {
-        tree.files.set(at, size);
-        tree.stamps.set(at, stamp);
-      }
+      const { paths, sizes } = listing.files;
+      for (let i = 0; i < paths.length; i++) tree.files.set(paths[i]!, sizes[i]!);
+      stamps.add(listing.files);
       for (const sub of listing.folders) {
         tree.folders.push(sub);
         if (!listings.failed) visit(sub);
@@ -124,6 +137,35 @@ export class FolderListings {
     visit('');
     await listings.drain();
     return tree;
+  }
+}
+
+/** Each listed file's stamp by its path: its listing and its place in it, as one number. */
+class StampIndex {
+  private readonly listings: ListedFiles[] = [];
+  /** Where each listing's files start in the numbering, in the order of `listings`. */
+  private readonly starts: number[] = [];
+  private readonly rows = new Map<string, number>();
+  private count = 0;
+
+  add(files: ListedFiles): void {
+    this.listings.push(files);
+    this.starts.push(this.count);
+    for (let i = 0; i < files.length; i++) this.rows.set(files.paths[i]!, this.count + i);
+    this.count += files.length;
+  }
+
+  get(path: string): FileStamp | undefined {
+    const row = this.rows.get(path);
+    if (row === undefined) return undefined;
+    // The last listing that starts at or before the row.
+    let [lo, hi] = [0, this.starts.length - 1];
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.listings[lo]!.stamp(row - this.starts[lo]!);
   }
 }
 
@@ -148,10 +190,7 @@ export interface VerifyOptions {
 
 /** Compares the store with the package: every file with its size, every mark file. */
 export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: VerifyOptions = {}): string[] {
-  const key = (p: string) => storePathKey(p, tree.comparison);
-  // One key per path (a string per file of the package, not one per look-up).
-  const stored = new Map<string, { size: number; stamp?: FileStamp }>();
-  for (const [p, size] of tree.files) stored.set(key(p), { size, stamp: tree.stamps.get(p) });
+  const find = treePathOf(tree);
   const problems: string[] = [];
   const notWrittenNow = (rel: string, stamp: FileStamp | undefined) => {
     const floor = options.writtenAfter;
@@ -161,19 +200,37 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
     );
   };
   for (const file of pkg.files) {
-    const found = stored.get(key(file.relativePath));
-    if (found === undefined) problems.push(`'${file.relativePath}' is missing`);
-    else if (found.size !== file.size) problems.push(`'${file.relativePath}' has ${found.size} bytes instead of ${file.size}`);
-    else notWrittenNow(file.relativePath, found.stamp);
+    const found = find(file.relativePath);
+    const size = found === undefined ? undefined : tree.files.get(found);
+    if (found === undefined || size === undefined) problems.push(`'${file.relativePath}' is missing`);
+    else if (size !== file.size) problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+    else notWrittenNow(file.relativePath, tree.stampOf(found));
   }
   for (const folder of pkg.folders) {
     if (folder === '' && options.withoutRootMark) continue;
     const mark = joinStorePath(folder, MARK_FILE_NAME);
-    const found = stored.get(key(mark));
+    const found = find(mark);
     if (found === undefined) problems.push(`'${mark}' is missing`);
-    else notWrittenNow(mark, found.stamp);
+    else notWrittenNow(mark, tree.stampOf(found));
   }
   return problems;
+}
+
+/**
+ * The tree's own path for a package path, the way the cluster compares them. The tree's paths are
+ * normal (`/`-joined segments), so an exact comparison looks them up as they are; a Windows tree
+ * gets one key per path (a string per file, not one per look-up).
+ */
+function treePathOf(tree: StoreTree): (p: string) => string | undefined {
+  if (!tree.comparison.caseInsensitive) {
+    return p => {
+      const normal = storePathKey(p, tree.comparison);
+      return tree.files.has(normal) ? normal : undefined;
+    };
+  }
+  const byKey = new Map<string, string>();
+  for (const p of tree.files.keys()) byKey.set(storePathKey(p, tree.comparison), p);
+  return p => byKey.get(storePathKey(p, tree.comparison));
 }
 
 /**
@@ -182,20 +239,24 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
  */
 export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
   const key = (p: string) => storePathKey(p, tree.comparison);
-  const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
+  const packageFiles = new Set<string>();
+  for (const f of pkg.files) packageFiles.add(key(f.relativePath));
   const packageFolders = new Set(pkg.folders.map(key));
   const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
   const staleFolderKeys = new Set(staleFolders.map(key));
+  /** Whether a folder above `p` is stale: each `/` in its key ends the key of one. */
   const beneathStale = (p: string) => {
-    const segments = key(p).split('/');
-    for (let i = 1; i < segments.length; i++) if (staleFolderKeys.has(segments.slice(0, i).join('/'))) return true;
+    if (staleFolderKeys.size === 0) return false;
+    const k = key(p);
+    for (let i = k.indexOf('/'); i >= 0; i = k.indexOf('/', i + 1)) if (staleFolderKeys.has(k.slice(0, i))) return true;
     return false;
   };
   const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
   const markKey = key(MARK_FILE_NAME);
-  for (const p of [...tree.files.keys()].sort()) {
-    const name = p.split('/').pop() ?? '';
-    if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p)) continue;
+  for (const p of tree.files.keys()) {
+    if (packageFiles.has(key(p))) continue;
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    if (key(name) === markKey || beneathStale(p)) continue;
     stale.push(p);
   }
   return stale.sort();
