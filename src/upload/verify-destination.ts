@@ -7,24 +7,13 @@ import type { ScannedPackage } from '../package/package-scan.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { type FileInfo, parseInt64 } from '../protocol/models.js';
 import { describeStamp, type FileStamp, isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
-import { foldName, joinStorePath, type PathComparison, storePathKey, storePathSegments } from '../protocol/store-path.js';
+import { foldName, joinStorePath, storePathKey, storePathSegments } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 import { ListedFiles } from './listed-files.js';
+import { StoreTree } from './store-tree.js';
 
-export interface StoreTree {
-  /** Files beneath the folder, relative to it with `/`, and their sizes. */
-  files: Map<string, number>;
-  /** What the listing says of a file's write (FileVersion, ModifiedDate), by the same paths as `files`. */
-  stampOf(path: string): FileStamp | undefined;
-  /** Folders beneath the folder, relative to it with `/`. */
-  folders: string[];
-  /**
-   * The cluster answered with `\` separators: a Windows cluster, which compares names
-   * case-insensitively (protocol reference §1, Paths).
-   */
-  comparison: PathComparison;
-}
+export { StoreTree } from './store-tree.js';
 
 /** A listing the action cannot read: the step fails with this message. */
 export class MalformedListingError extends Error {
@@ -115,15 +104,12 @@ export class FolderListings {
    */
   async tree(concurrency: number): Promise<StoreTree> {
     await this.early.drain();
-    const stamps = new StampIndex();
-    const tree: StoreTree = { files: new Map(), stampOf: p => stamps.get(p), folders: [], comparison: { caseInsensitive: false } };
+    const tree = new StoreTree();
     const listings = new InFlight();
     const limiter = new Semaphore(concurrency);
     const add = (listing: FolderListing): void => {
       if (listing.backslashes) tree.comparison = { caseInsensitive: true };
-      const { paths, sizes } = listing.files;
-      for (let i = 0; i < paths.length; i++) tree.files.set(paths[i]!, sizes[i]!);
-      stamps.add(listing.files);
+      tree.addFiles(listing.files);
       for (const sub of listing.folders) {
         tree.folders.push(sub);
         if (!listings.failed) visit(sub);
@@ -137,35 +123,6 @@ export class FolderListings {
     visit('');
     await listings.drain();
     return tree;
-  }
-}
-
-/** Each listed file's stamp by its path: its listing and its place in it, as one number. */
-class StampIndex {
-  private readonly listings: ListedFiles[] = [];
-  /** Where each listing's files start in the numbering, in the order of `listings`. */
-  private readonly starts: number[] = [];
-  private readonly rows = new Map<string, number>();
-  private count = 0;
-
-  add(files: ListedFiles): void {
-    this.listings.push(files);
-    this.starts.push(this.count);
-    for (let i = 0; i < files.length; i++) this.rows.set(files.paths[i]!, this.count + i);
-    this.count += files.length;
-  }
-
-  get(path: string): FileStamp | undefined {
-    const row = this.rows.get(path);
-    if (row === undefined) return undefined;
-    // The last listing that starts at or before the row.
-    let [lo, hi] = [0, this.starts.length - 1];
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= row) lo = mid;
-      else hi = mid - 1;
-    }
-    return this.listings[lo]!.stamp(row - this.starts[lo]!);
   }
 }
 
@@ -190,7 +147,6 @@ export interface VerifyOptions {
 
 /** Compares the store with the package: every file with its size, every mark file. */
 export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: VerifyOptions = {}): string[] {
-  const find = treePathOf(tree);
   const problems: string[] = [];
   const notWrittenNow = (rel: string, stamp: FileStamp | undefined) => {
     const floor = options.writtenAfter;
@@ -200,8 +156,8 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
     );
   };
   for (const file of pkg.files) {
-    const found = find(file.relativePath);
-    const size = found === undefined ? undefined : tree.files.get(found);
+    const found = tree.find(file.relativePath);
+    const size = found === undefined ? undefined : tree.sizeOf(found);
     if (found === undefined || size === undefined) problems.push(`'${file.relativePath}' is missing`);
     else if (size !== file.size) problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
     else notWrittenNow(file.relativePath, tree.stampOf(found));
@@ -209,28 +165,11 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
   for (const folder of pkg.folders) {
     if (folder === '' && options.withoutRootMark) continue;
     const mark = joinStorePath(folder, MARK_FILE_NAME);
-    const found = find(mark);
+    const found = tree.find(mark);
     if (found === undefined) problems.push(`'${mark}' is missing`);
     else notWrittenNow(mark, tree.stampOf(found));
   }
   return problems;
-}
-
-/**
- * The tree's own path for a package path, the way the cluster compares them. The tree's paths are
- * normal (`/`-joined segments), so an exact comparison looks them up as they are; a Windows tree
- * gets one key per path (a string per file, not one per look-up).
- */
-function treePathOf(tree: StoreTree): (p: string) => string | undefined {
-  if (!tree.comparison.caseInsensitive) {
-    return p => {
-      const normal = storePathKey(p, tree.comparison);
-      return tree.files.has(normal) ? normal : undefined;
-    };
-  }
-  const byKey = new Map<string, string>();
-  for (const p of tree.files.keys()) byKey.set(storePathKey(p, tree.comparison), p);
-  return p => byKey.get(storePathKey(p, tree.comparison));
 }
 
 /**
@@ -239,8 +178,18 @@ function treePathOf(tree: StoreTree): (p: string) => string | undefined {
  */
 export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
   const key = (p: string) => storePathKey(p, tree.comparison);
-  const packageFiles = new Set<string>();
-  for (const f of pkg.files) packageFiles.add(key(f.relativePath));
+  // The package's files as the verification finds them in the tree (no string per file); keys of
+  // the package's paths only if a file is left that could still be one of them.
+  const found = new Set<string>();
+  for (const f of pkg.files) {
+    const p = tree.find(f.relativePath);
+    if (p !== undefined) found.add(p);
+  }
+  let packageKeys: Set<string> | undefined;
+  const ofPackage = (p: string) => {
+    packageKeys ??= new Set(pkg.files.map(f => key(f.relativePath)));
+    return packageKeys.has(key(p));
+  };
   const packageFolders = new Set(pkg.folders.map(key));
   const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
   const staleFolderKeys = new Set(staleFolders.map(key));
@@ -253,10 +202,10 @@ export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
   };
   const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
   const markKey = key(MARK_FILE_NAME);
-  for (const p of tree.files.keys()) {
-    if (packageFiles.has(key(p))) continue;
+  for (const p of tree.paths()) {
+    if (found.has(p)) continue;
     const name = p.slice(p.lastIndexOf('/') + 1);
-    if (key(name) === markKey || beneathStale(p)) continue;
+    if (key(name) === markKey || ofPackage(p) || beneathStale(p)) continue;
     stale.push(p);
   }
   return stale.sort();
