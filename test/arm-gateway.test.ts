@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunActionOptions } from '../scripts/runner.js';
 import { visibleLog } from './helpers/action-output.js';
 import { type ArmRig, startArmRig } from './helpers/arm-rig.js';
+import { REFUSED_HTTPS_ENDPOINT } from './helpers/refused-endpoint.js';
 /** The gateway routes that change the cluster: none may be called on this path. */
 const GATEWAY_WRITES = [
   'provision',
@@ -161,11 +162,7 @@ describe('release through ARM, followed through the gateway', () => {
   });
 
   it('releases through ARM alone, with a warning, when the gateway does not answer from the start', async () => {
-    const closed = net.createServer();
-    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise<void>(resolve => closed.close(() => resolve()));
-    const run = await release('4.0.0', { 'cluster-endpoint': `https://127.0.0.1:${port}`, retries: '2' });
+    const run = await release('4.0.0', { 'cluster-endpoint': REFUSED_HTTPS_ENDPOINT, retries: '2' });
     assert.equal(run.exitCode, 0, run.stdout);
     assert.match(run.stdout, /::warning::Could not read the upgrade of fabric:\/Followed through the cluster's gateway at https:\/\/127\.0\.0\.1:\d+ \(/);
     assert.equal(run.outputs['application-result'], 'upgraded');
