@@ -22,6 +22,7 @@ import { Semaphore } from '../../src/util/concurrency.js';
 import { SILENT_REPORTER } from '../../src/util/reporter.js';
 import { CANONICAL_NAMES, settingNames } from '../../src/util/settings.js';
 import { GatedTransport, nth, type RequestRule } from '../helpers/gated-transport.js';
+import { startGatingProxy } from '../helpers/gating-proxy.js';
 import { startTestCluster, type TestCluster } from '../helpers/management-cluster.js';
 
 process.env.SFU_POLL_INTERVAL_MS = '10';
@@ -151,10 +152,11 @@ test("the lease is confirmed beside the verification's reads, before the package
   assert.equal(record.rootMarked, true);
 });
 
-test('a release releases its lease beside the create once the provisioned package is removed, never before, and leaves none behind', async () => {
-  const job = freezeJob({
+/** The release of the sample to fabric:/VotingApp from 'Voting/1.0.0', through `endpoint`. */
+function releaseJob(endpoint: string) {
+  return freezeJob({
     cluster: {
-      endpoint: cluster.emu.url,
+      endpoint,
       security: { serverThumbprints: [], insecureSkipTlsVerify: false },
       timeoutSeconds: 30,
       retries: 3,
@@ -181,6 +183,23 @@ test('a release releases its lease beside the create once the provisioned packag
     },
     names: settingNames(name => name)
   });
+}
+
+test('a release lists its destination beside the reads before any write', async () => {
+  const proxy = await startGatingProxy(cluster.emu.url, [get('/ApplicationTypes/VotingType'), get('/ImageStore/Voting/1.0.0')]);
+  try {
+    const result = await runRelease(releaseJob(proxy.url), SILENT_REPORTER, new AbortController().signal);
+    assert.equal(result.error, undefined);
+    assert.ok(proxy.met, 'the destination was listed while the type was being read');
+    assert.equal(result.release.applicationResult, 'created');
+    assert.equal(result.upload.rootMarked, true);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a release releases its lease beside the create once the provisioned package is removed, never before, and leaves none behind', async () => {
+  const job = releaseJob(cluster.emu.url);
   // The create's group ends only once the lease is gone (or 5 s later): a lease released when the step
   // ends, after the create, cannot be gone by then.
   const lease = cluster.emu.diskPath('Voting/1.0.0.sfu-lease');
