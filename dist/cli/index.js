@@ -48694,8 +48694,21 @@ async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
     }
     const listing = { files: [], folders: new Set(['']), ignoredMarkFiles: 0 };
     // Each path costs a few file-system calls: run them side by side rather than one after another.
-    await inParallel(found, SCAN_PARALLELISM, async (p) => {
-        const entry = await inspect(root, realRoot, p, names);
+    // When several fail (a link to a folder outside, and each file under it), the error is the first
+    // in glob's order, not the first to settle, so that the same package always gets the same message.
+    const firstFailure = { index: Infinity };
+    await inParallel(found.entries(), SCAN_PARALLELISM, async ([index, p]) => {
+        if (index > firstFailure.index)
+            return;
+        let entry;
+        try {
+            entry = await inspect(root, realRoot, p, names);
+        }
+        catch (error) {
+            if (index < firstFailure.index)
+                Object.assign(firstFailure, { index, error });
+            return;
+        }
         if (entry.kind === 'folder') {
             addFolderAndAncestors(listing.folders, entry.relativePath);
         }
@@ -48707,6 +48720,8 @@ async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
                 listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
         }
     });
+    if (firstFailure.index !== Infinity)
+        throw firstFailure.error;
     return listing;
 }
 const GLOB_OPTIONS = {
