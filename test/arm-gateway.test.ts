@@ -6,18 +6,10 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runAction } from '../scripts/runner.js';
-import { sampleAtVersion } from '../scripts/sample-versions.js';
-import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-
-const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000cd/resourceGroups/rg-2/providers/Microsoft.ServiceFabric/managedClusters/followed';
-const TENANT = '72f988bf-0000-4000-8000-00000000bb33';
-const CLIENT = { clientId: '11111111-0000-4000-8000-000000000003', clientSecret: 'arm-gw-e2e-secret_7q' };
-const FAST = 'HealthCheckWaitDurationSec=0\nHealthCheckStableDurationSec=0\nHealthCheckRetryTimeoutSec=0';
+import type { RunActionOptions } from '../scripts/runner.js';
+import { visibleLog } from './helpers/action-output.js';
+import { type ArmRig, startArmRig } from './helpers/arm-rig.js';
 /** The gateway routes that change the cluster: none may be called on this path. */
 const GATEWAY_WRITES = [
   'provision',
@@ -56,62 +48,29 @@ async function startRelay(port: number): Promise<{ url: string; cut(): void; clo
 }
 
 describe('release through ARM, followed through the gateway', () => {
-  let certs: TestCertificates;
-  let emu: TestEmulator;
-  let azurite: TestAzurite;
-  let containerUrl: string;
-  let sas: string;
+  let rig: ArmRig;
   before(async () => {
-    certs = await makeTestCertificates();
-    [emu, azurite] = await Promise.all([
-      startTestEmulator({
-        tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa },
-        aad: { ...CLIENT, tenantId: TENANT },
-        arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
-        management: { upgradeDomains: 3, upgradeDomainSeconds: 0.3, provisionSeconds: 0.1, unhealthyVersions: ['3.0.0', '6.0.0'] }
-      }),
-      startAzurite()
-    ]);
-    containerUrl = await azurite.createContainer('followed');
-    sas = azurite.containerSas('followed', 'rw');
+    rig = await startArmRig({
+      tenantId: '72f988bf-0000-4000-8000-00000000bb33',
+      clientId: '11111111-0000-4000-8000-000000000003',
+      clientCertificates: true,
+      management: { upgradeDomains: 3, upgradeDomainSeconds: 0.3, unhealthyVersions: ['3.0.0', '6.0.0'] }
+    });
   });
-  after(async () => {
-    await Promise.all([emu?.dispose(), azurite?.dispose()]);
-  });
+  after(() => rig?.dispose());
 
-  function release(version: string, inputs: Record<string, string> = {}, hooks: Partial<Parameters<typeof runAction>[0]> = {}) {
-    return sampleAtVersion(version).then(packagePath =>
-      runAction({
-        inputs: {
-          'managed-cluster-resource-id': CLUSTER,
-          'arm-endpoint': emu.url,
-          'cluster-endpoint': emu.url,
-          'client-certificate': `${certs.clientCert}\n${certs.clientKey}`,
-          'server-certificate-thumbprint': certs.serverThumbprint,
-          'package-path': packagePath,
-          'azure-client-id': CLIENT.clientId,
-          'azure-tenant-id': TENANT,
-          'azure-client-secret': CLIENT.clientSecret,
-          'blob-container-url': containerUrl,
-          'blob-sas': sas,
-          'application-name': 'fabric:/Followed',
-          'upgrade-settings': FAST,
-          ...inputs
-        },
-        env: {
-          SFU_POLL_INTERVAL_MS: '50',
-          SFU_TEST_BLOB_ORIGIN: azurite.origin,
-          SFU_TEST_ARM_ORIGIN: emu.url,
-          NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
-        },
-        timeoutMs: 120_000,
-        ...hooks
-      })
-    );
+  /** Through ARM, naming the gateway with the admin client certificate and the server pinned. */
+  function release(version: string, inputs: Record<string, string> = {}, hooks: Partial<RunActionOptions> = {}) {
+    const gateway = {
+      'cluster-endpoint': rig.emu.url,
+      'client-certificate': `${rig.certs.clientCert}\n${rig.certs.clientKey}`,
+      'server-certificate-thumbprint': rig.certs.serverThumbprint
+    };
+    return rig.release(version, { ...gateway, 'application-name': 'fabric:/Followed', ...inputs }, hooks);
   }
 
   function gatewayWrites(): Record<string, number> {
-    return Object.fromEntries(GATEWAY_WRITES.filter(r => emu.journal.requests[r] !== undefined).map(r => [r, emu.journal.requests[r]!]));
+    return Object.fromEntries(GATEWAY_WRITES.filter(r => rig.emu.journal.requests[r] !== undefined).map(r => [r, rig.emu.journal.requests[r]!]));
   }
 
   it('shows the upgrade domains and the real upgrade-state of v1 → v2, writing nothing through the gateway', async () => {
@@ -128,13 +87,10 @@ describe('release through ARM, followed through the gateway', () => {
     assert.match(v2.summary, /Released<\/strong>: fabric:\/Followed upgraded from 1\.0\.0 to 2\.0\.0/);
     assert.match(v2.summary, /<h4>Upgrade domains<\/h4>.*UD0.*UD1.*UD2/s);
     assert.match(v2.summary, /```mermaid[\s\S]*section Upgrade domains[\s\S]*UD2/);
-    assert.ok((emu.journal.requests['get-upgrade-progress'] ?? 0) > 1, 'the progress was not read through the gateway');
+    assert.ok((rig.emu.journal.requests['get-upgrade-progress'] ?? 0) > 1, 'the progress was not read through the gateway');
     assert.deepEqual(gatewayWrites(), {});
-    const visible = v2.stdout
-      .split('\n')
-      .filter(l => !l.startsWith('::add-mask::'))
-      .join('\n');
-    for (const text of [visible, v2.stderr, v2.summary]) assert.ok(!text.includes(certs.clientKey.split('\n')[1]!), 'a line of the client key was printed');
+    const visible = visibleLog(v2);
+    for (const text of [visible, v2.stderr, v2.summary]) assert.ok(!text.includes(rig.certs.clientKey.split('\n')[1]!), 'a line of the client key was printed');
   });
 
   it('fails v3 with the rollback and its health evaluations, as the gateway path says it', async () => {
@@ -166,7 +122,9 @@ describe('release through ARM, followed through the gateway', () => {
     const run = await release('2.0.0', fromArm);
     assert.equal(run.exitCode, 0, run.stdout);
     assert.ok(
-      run.stdout.includes(`The managed cluster's gateway, from ARM: https://127.0.0.1:${emu.port}, its certificate ${certs.serverThumbprint.toUpperCase()}.`),
+      run.stdout.includes(
+        `The managed cluster's gateway, from ARM: https://127.0.0.1:${rig.emu.port}, its certificate ${rig.certs.serverThumbprint.toUpperCase()}.`
+      ),
       run.stdout
     );
     assert.match(run.stdout, /Upgrade domain UD2: completed/);
@@ -214,7 +172,7 @@ describe('release through ARM, followed through the gateway', () => {
   });
 
   it('keeps ARM’s success, with a warning, when the gateway stops answering during the upgrade', async () => {
-    const relay = await startRelay(emu.port);
+    const relay = await startRelay(rig.emu.port);
     try {
       const run = await release(
         '5.0.0',
@@ -230,7 +188,7 @@ describe('release through ARM, followed through the gateway', () => {
       assert.equal(run.outputs['application-result'], 'upgraded');
       // Not a state the gateway showed before it stopped answering: ARM's read-back decides, as without a gateway.
       assert.equal(run.outputs['upgrade-state'], 'RollingForwardCompleted');
-      assert.equal((emu.emulator.management.getApplication('Followed').json as { TypeVersion?: string } | undefined)?.TypeVersion, '5.0.0');
+      assert.equal((rig.emu.emulator.management.getApplication('Followed').json as { TypeVersion?: string } | undefined)?.TypeVersion, '5.0.0');
     } finally {
       await relay.close();
     }

@@ -4,6 +4,7 @@
 // registered as a secret before it can be printed, and never shown in the log, summary or outputs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { maskedSecrets, visibleLog } from './helpers/action-output.js';
 import { armApplication, type ArmRig, startArmRig } from './helpers/arm-rig.js';
 
 describe('release through ARM with Azure AD for Blob storage (user delegation SAS)', () => {
@@ -21,10 +22,7 @@ describe('release through ARM with Azure AD for Blob storage (user delegation SA
     assert.equal(run.outputs['application-result'], 'created');
     assert.match((await armApplication(rig, 'ArmAad'))!.properties.version, /\/versions\/1\.0\.0$/);
 
-    const masks = run.stdout
-      .split('\n')
-      .filter(l => l.startsWith('::add-mask::'))
-      .map(l => unescapeCommandData(l.slice('::add-mask::'.length)));
+    const masks = maskedSecrets(run);
     const query = masks.find(m => m.includes('skoid='));
     assert.ok(query, 'no user delegation SAS was registered as a secret');
     const sas = new URLSearchParams(query);
@@ -35,10 +33,7 @@ describe('release through ARM with Azure AD for Blob storage (user delegation SA
       '/subscriptions/00000000-0000-0000-0000-0000000000ab/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster/applicationTypes/VotingType/versions/1.0.0'
     );
     assert.equal(new URL(version.json.properties.appPackageUrl).searchParams.get('sig'), sas.get('sig'));
-    const visible = run.stdout
-      .split('\n')
-      .filter(l => !l.startsWith('::add-mask::'))
-      .join('\n');
+    const visible = visibleLog(run);
     for (const text of [visible, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
       assert.ok(!text.includes(sas.get('sig')!), 'the SAS signature was printed');
       assert.ok(!text.includes(encodeURIComponent(sas.get('sig')!)), 'the encoded SAS signature was printed');
@@ -47,8 +42,3 @@ describe('release through ARM with Azure AD for Blob storage (user delegation SA
     assert.ok(!run.outputs['package-url']?.includes('?'), `package-url carries a query: ${run.outputs['package-url']}`);
   });
 });
-
-/** Workflow commands escape `%`, CR and LF in their data (@actions/core's escapeData). */
-function unescapeCommandData(data: string): string {
-  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-}

@@ -4,79 +4,30 @@
 // any request, and SIGTERM during a long-running operation.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runAction } from '../scripts/runner.js';
-import { sampleAtVersion } from '../scripts/sample-versions.js';
-import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
-
-const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ab/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster';
-const TENANT = '72f988bf-0000-4000-8000-00000000aa22';
-
-const CLIENT = { clientId: '11111111-0000-4000-8000-000000000002', clientSecret: 'arm-e2e-secret_42x' };
-const FAST = 'HealthCheckWaitDurationSec=0\nHealthCheckStableDurationSec=0\nHealthCheckRetryTimeoutSec=0';
-
-function totalRequests(emu: TestEmulator): number {
-  return Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
-}
+import type { RunActionOptions } from '../scripts/runner.js';
+import { visibleLog } from './helpers/action-output.js';
+import { type ArmRig, startArmRig } from './helpers/arm-rig.js';
+import { totalRequests } from './helpers/emulator.js';
 
 describe('release through ARM to a managed cluster', () => {
-  let certs: TestCertificates;
-  let emu: TestEmulator;
-  let azurite: TestAzurite;
-  let containerUrl: string;
-  let sas: string;
+  let rig: ArmRig;
   before(async () => {
-    certs = await makeTestCertificates();
-    [emu, azurite] = await Promise.all([
-      startTestEmulator({
-        tls: { cert: certs.serverCert, key: certs.serverKey },
-        aad: { ...CLIENT, tenantId: TENANT },
-        arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
-        management: { upgradeDomains: 2, upgradeDomainSeconds: 0.2, provisionSeconds: 0.1, unhealthyVersions: ['3.0.0'] }
-      }),
-      startAzurite()
-    ]);
-    containerUrl = await azurite.createContainer('armpackages');
-    sas = azurite.containerSas('armpackages', 'rw');
+    rig = await startArmRig({
+      tenantId: '72f988bf-0000-4000-8000-00000000aa22',
+      clientId: '11111111-0000-4000-8000-000000000002',
+      management: { unhealthyVersions: ['3.0.0'] }
+    });
   });
-  after(async () => {
-    await Promise.all([emu?.dispose(), azurite?.dispose()]);
-  });
+  after(() => rig?.dispose());
 
-  function release(version: string, inputs: Record<string, string> = {}, hooks: Partial<Parameters<typeof runAction>[0]> = {}) {
-    return sampleAtVersion(version).then(packagePath =>
-      runAction({
-        inputs: {
-          'managed-cluster-resource-id': CLUSTER,
-          'arm-endpoint': emu.url,
-          'package-path': packagePath,
-          'azure-client-id': CLIENT.clientId,
-          'azure-tenant-id': TENANT,
-          'azure-client-secret': CLIENT.clientSecret,
-          'blob-container-url': containerUrl,
-          'blob-sas': sas,
-          'application-name': 'fabric:/VotingArm',
-          'upgrade-settings': FAST,
-          ...inputs
-        },
-        env: {
-          SFU_POLL_INTERVAL_MS: '50',
-          SFU_TEST_BLOB_ORIGIN: azurite.origin,
-          SFU_TEST_ARM_ORIGIN: emu.url,
-          NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
-        },
-        timeoutMs: 120_000,
-        ...hooks
-      })
-    );
+  function release(version: string, inputs: Record<string, string> = {}, hooks: Partial<RunActionOptions> = {}) {
+    return rig.release(version, { 'application-name': 'fabric:/VotingArm', ...inputs }, hooks);
   }
 
   /** The type version the cluster runs the application at, from the emulator's cluster manager. */
   function clusterVersion(id: string): string | undefined {
-    const answer = emu.emulator.management.getApplication(id);
+    const answer = rig.emu.emulator.management.getApplication(id);
     return (answer.json as { TypeVersion?: string } | undefined)?.TypeVersion;
   }
 
@@ -91,13 +42,10 @@ describe('release through ARM to a managed cluster', () => {
     assert.equal(v1.outputs['upgrade-state'], undefined, 'a create is no upgrade');
     assert.match(v1.summary, /Released<\/strong>: fabric:\/VotingArm created with VotingType 1\.0\.0/);
     assert.equal(v1.outputs['image-store-path'], undefined, 'the ARM path reported an Image Store destination it did not write');
-    assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
-    const visible = v1.stdout
-      .split('\n')
-      .filter(l => !l.startsWith('::add-mask::'))
-      .join('\n');
-    assert.ok(v1.stdout.includes(`::add-mask::${CLIENT.clientSecret}`), 'the client secret was not masked');
-    for (const text of [visible, v1.stderr, v1.summary]) assert.ok(!text.includes(CLIENT.clientSecret), 'the client secret was printed');
+    assert.equal(rig.emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
+    const visible = visibleLog(v1);
+    assert.ok(v1.stdout.includes(`::add-mask::${rig.clientSecret}`), 'the client secret was not masked');
+    for (const text of [visible, v1.stderr, v1.summary]) assert.ok(!text.includes(rig.clientSecret), 'the client secret was printed');
 
     const v2 = await release('2.0.0');
     assert.equal(v2.exitCode, 0, v2.stdout);
@@ -117,13 +65,13 @@ describe('release through ARM to a managed cluster', () => {
   });
 
   it('refuses a malformed managed cluster resource id before any request', async () => {
-    const before = totalRequests(emu);
+    const before = totalRequests(rig.emu.journal);
     const run = await release('1.0.0', {
       'managed-cluster-resource-id': '/subscriptions/not-a-guid/resourceGroups/rg-1/providers/Microsoft.ServiceFabric/managedClusters/mycluster'
     });
     assert.equal(run.exitCode, 1, run.stdout);
     assert.match(run.stdout, /names the subscription 'not-a-guid', which is not a subscription id/);
-    assert.equal(totalRequests(emu), before, 'a request was sent');
+    assert.equal(totalRequests(rig.emu.journal), before, 'a request was sent');
   });
 
   it('SIGTERM during a long-running ARM operation says that ARM goes on in the cluster', async () => {

@@ -6,17 +6,12 @@
 // parameters, and the upgrade's final state and the policy the cluster kept.
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
-import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
-import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
+import { type ArmRig, startArmRig } from './helpers/arm-rig.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
-const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ef/resourceGroups/rg-3/providers/Microsoft.ServiceFabric/managedClusters/same';
-const TENANT = '72f988bf-0000-4000-8000-00000000cc44';
-const CLIENT = { clientId: '11111111-0000-4000-8000-000000000004', clientSecret: 'arm-same-e2e-secret_3k' };
 const MANAGEMENT = { upgradeDomains: 3, upgradeDomainSeconds: 0.2, provisionSeconds: 0.1 };
 const TYPE = 'VotingType';
 /** Part of the policy given, the rest left to the defaults: both paths must end with the same values. */
@@ -46,69 +41,47 @@ function durationMs(value: unknown): number {
 const byKey = (list: { Key: string; Value: string }[] | undefined) => [...(list ?? [])].sort((a, b) => a.Key.localeCompare(b.Key));
 
 describe('an ARM release and a gateway release of the same package', () => {
-  let certs: TestCertificates;
+  let rig: ArmRig;
   let viaGateway: TestEmulator;
-  let viaArm: TestEmulator;
-  let azurite: TestAzurite;
-  let containerUrl: string;
-  let sas: string;
   before(async () => {
-    certs = await makeTestCertificates();
-    const tls = { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa };
-    [viaGateway, viaArm, azurite] = await Promise.all([
-      startTestEmulator({ tls, management: MANAGEMENT }),
-      startTestEmulator({ tls, aad: { ...CLIENT, tenantId: TENANT }, arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 }, management: MANAGEMENT }),
-      startAzurite()
-    ]);
-    containerUrl = await azurite.createContainer('same');
-    sas = azurite.containerSas('same', 'rw');
+    rig = await startArmRig({
+      tenantId: '72f988bf-0000-4000-8000-00000000cc44',
+      clientId: '11111111-0000-4000-8000-000000000004',
+      clientCertificates: true,
+      management: MANAGEMENT
+    });
+    const certs = rig.certs;
+    viaGateway = await startTestEmulator({ tls: { cert: certs.serverCert, key: certs.serverKey, clientCa: certs.clientCa }, management: MANAGEMENT });
   });
   after(async () => {
-    await Promise.all([viaGateway?.dispose(), viaArm?.dispose(), azurite?.dispose()]);
+    await Promise.all([viaGateway?.dispose(), rig?.dispose()]);
   });
 
-  const env = () => ({
-    SFU_POLL_INTERVAL_MS: '50',
-    SFU_TEST_BLOB_ORIGIN: azurite.origin,
-    SFU_TEST_ARM_ORIGIN: viaArm.url,
-    NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
-  });
-  const common = (version: string, packagePath: string) => ({
-    'package-path': packagePath,
+  const common = (version: string) => ({
     'application-name': 'fabric:/Same',
     'application-parameters': PARAMETERS[version]!,
     'upgrade-settings': POLICY
   });
 
   async function throughGateway(version: string) {
+    const certs = rig.certs;
     const inputs = {
-      ...common(version, await sampleAtVersion(version)),
+      ...common(version),
+      'package-path': await sampleAtVersion(version),
       'cluster-endpoint': viaGateway.url,
       'client-certificate': `${certs.clientCert}\n${certs.clientKey}`,
       'server-certificate-thumbprint': certs.serverThumbprint
     };
-    return runAction({ inputs, env: env(), timeoutMs: 120_000 });
+    return runAction({ inputs, env: rig.env, timeoutMs: 120_000 });
   }
 
-  async function throughArm(version: string) {
-    const inputs = {
-      ...common(version, await sampleAtVersion(version)),
-      'managed-cluster-resource-id': CLUSTER,
-      'arm-endpoint': viaArm.url,
-      'azure-client-id': CLIENT.clientId,
-      'azure-tenant-id': TENANT,
-      'azure-client-secret': CLIENT.clientSecret,
-      'blob-container-url': containerUrl,
-      'blob-sas': sas
-    };
-    return runAction({ inputs, env: env(), timeoutMs: 120_000 });
-  }
+  const throughArm = (version: string) => rig.release(version, common(version));
 
   /** A gateway GET with the admin client certificate: the route's JSON. */
   function get(emu: TestEmulator, route: string, query: Record<string, string> = {}): Promise<unknown> {
     const url = `${emu.url}${route}?${new URLSearchParams({ 'api-version': '6.0', ...query })}`;
     return new Promise((resolve, reject) => {
-      const req = https.get(url, { cert: certs.clientCert, key: certs.clientKey, ca: certs.serverCa, agent: false }, res => {
+      const req = https.get(url, { cert: rig.certs.clientCert, key: rig.certs.clientKey, ca: rig.certs.serverCa, agent: false }, res => {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));
         res.on('end', () => {
@@ -169,7 +142,7 @@ describe('an ARM release and a gateway release of the same package', () => {
         assert.equal(arm.outputs[output], gateway.outputs[output], `output ${output}`);
       }
     }
-    const [fromGateway, fromArm] = await Promise.all([clusterState(viaGateway), clusterState(viaArm)]);
+    const [fromGateway, fromArm] = await Promise.all([clusterState(viaGateway), clusterState(rig.emu)]);
     assert.equal(fromGateway.versions.length, 2);
     assert.equal(fromGateway.upgrade.UpgradeState, 'RollingForwardCompleted');
     assert.equal(fromGateway.application.Parameters.find(p => p.Key === 'VotingData_TargetReplicaSetSize')?.Value, '5');

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { maskedSecrets, visibleLog } from './helpers/action-output.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
@@ -58,20 +59,14 @@ describe('release through Blob storage with Azure AD (user delegation SAS)', () 
     assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
 
     // The SAS the cluster got: registered as a secret before use, read-only, for the blob, a user delegation SAS.
-    const masks = run.stdout
-      .split('\n')
-      .filter(l => l.startsWith('::add-mask::'))
-      .map(l => unescapeCommandData(l.slice('::add-mask::'.length)));
+    const masks = maskedSecrets(run);
     const query = masks.find(m => m.includes('skoid='));
     assert.ok(query, 'no user delegation SAS was registered as a secret');
     const sas = new URLSearchParams(query);
     assert.equal(sas.get('sp'), 'r');
     assert.equal(sas.get('sr'), 'b');
     assert.ok(masks.includes(sas.get('sig')!), 'the signature alone was not masked');
-    const visible = run.stdout
-      .split('\n')
-      .filter(l => !l.startsWith('::add-mask::'))
-      .join('\n');
+    const visible = visibleLog(run);
     for (const text of [visible, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
       assert.ok(!text.includes(sas.get('sig')!), 'the SAS signature was printed');
       assert.ok(!text.includes(CLIENT_SECRET), 'the client secret was printed');
@@ -81,8 +76,3 @@ describe('release through Blob storage with Azure AD (user delegation SAS)', () 
     assert.equal(await azurite.blobStatus('aadpackages', 'VotingType/VotingType.1.0.0.sfpkg'), 404, "'delete-blob' did not delete the blob");
   });
 });
-
-/** Workflow commands escape `%`, CR and LF in their data (@actions/core's escapeData). */
-function unescapeCommandData(data: string): string {
-  return data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-}

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { visibleLog } from './helpers/action-output.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { readZip } from './helpers/zip-reader.js';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,10 +18,6 @@ function imageStoreWrites(emu: TestEmulator): number {
   return emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk' || e.op === 'commit').length;
 }
 
-function totalRequests(emu: TestEmulator): number {
-  return Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
-}
-
 async function application(emu: TestEmulator, id: string): Promise<{ TypeVersion: string } | undefined> {
   const res = await fetch(`${emu.url}/Applications/${id}?api-version=6.0`);
   return res.status === 200 ? ((await res.json()) as { TypeVersion: string }) : undefined;
@@ -29,10 +26,7 @@ async function application(emu: TestEmulator, id: string): Promise<{ TypeVersion
 /** The sig= value appears in no visible line, output or summary, and was registered as a secret. */
 function assertSasMasked(run: ActionRun, sas: string): void {
   const sig = new URLSearchParams(sas).get('sig')!;
-  const visible = run.stdout
-    .split('\n')
-    .filter(l => !l.startsWith('::add-mask::'))
-    .join('\n');
+  const visible = visibleLog(run);
   for (const piece of [sig, encodeURIComponent(sig)]) {
     for (const [where, text] of [
       ['log', visible],
@@ -209,11 +203,11 @@ describe('release through Blob storage (ExternalStore)', () => {
     ['no credentials for the container', { 'blob-sas': '' }, /needs credentials/]
   ] as const) {
     it(`refuses ${name} before any request`, async () => {
-      const before = totalRequests(emu);
+      const before = totalRequests(emu.journal);
       const run = await release(v1, inputs);
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.stdout, pattern);
-      assert.equal(totalRequests(emu), before, 'a request reached the cluster');
+      assert.equal(totalRequests(emu.journal), before, 'a request reached the cluster');
     });
   }
 

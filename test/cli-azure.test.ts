@@ -8,14 +8,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { type ArmRig, CLUSTER, startArmRig } from './helpers/arm-rig.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
-import { type CliRun, type InstalledCli, installCli, runCli, totalRequests } from './helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { type CliRun, type InstalledCli, installCli, runCli } from './helpers/cli.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { readZip } from './helpers/zip-reader.js';
 
 const PARAMETER_FILE = path.resolve('sample', 'ApplicationParameters', 'Cloud.xml');
-const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000cd/resourceGroups/rg-cli/providers/Microsoft.ServiceFabric/managedClusters/clicluster';
 const TENANT = '72f988bf-0000-4000-8000-00000000cc33';
 const CLIENT = { clientId: '11111111-0000-4000-8000-000000000003', clientSecret: 'cli-arm-secret_77q' };
 /** A GitLab-style ID token (unsigned: the emulator's authority compares the assertion as text). */
@@ -164,7 +163,7 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
       [
         [...base, '--managed-cluster-resource-id', CLUSTER],
         {},
-        /'--managed-cluster-resource-id' needs '--azure-client-id' and '--azure-tenant-id' \(with '--azure-client-secret', or '--azure-federated-token\[-file\]'\)/
+        /'--managed-cluster-resource-id' needs '--azure-client-id' and '--azure-tenant-id' \(with '--azure-client-secret', or '--azure-federated-token\[-file\]' or '--azure-pipelines-service-connection'\)/
       ],
       [
         [...base, '--managed-cluster-resource-id', CLUSTER],
@@ -190,30 +189,15 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
 });
 
 describe('CLI: release to a managed cluster through ARM', () => {
-  let certs: TestCertificates;
-  let emu: TestEmulator;
-  let azurite: TestAzurite;
+  let rig: ArmRig;
   let cli: InstalledCli;
-  let containerUrl: string;
-  let sas: string;
   before(async () => {
-    certs = await makeTestCertificates();
-    [emu, azurite, cli] = await Promise.all([
-      startTestEmulator({
-        tls: { cert: certs.serverCert, key: certs.serverKey },
-        aad: { ...CLIENT, tenantId: TENANT, federatedToken: FEDERATED_TOKEN },
-        arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
-        management: { upgradeDomains: 2, upgradeDomainSeconds: 0.1, provisionSeconds: 0.1 }
-      }),
-      startAzurite(),
+    [rig, cli] = await Promise.all([
+      startArmRig({ tenantId: TENANT, clientId: CLIENT.clientId, federatedToken: FEDERATED_TOKEN, management: { upgradeDomainSeconds: 0.1 } }),
       installCli()
     ]);
-    containerUrl = await azurite.createContainer('armclipackages');
-    sas = azurite.containerSas('armclipackages', 'rw');
   });
-  after(async () => {
-    await Promise.all([emu?.dispose(), azurite?.dispose()]);
-  });
+  after(() => rig?.dispose());
 
   const release = async (version: string, extraArgs: string[], extraEnv: Record<string, string>) =>
     runCli(
@@ -225,7 +209,7 @@ describe('CLI: release to a managed cluster through ARM', () => {
         '--managed-cluster-resource-id',
         CLUSTER,
         '--arm-endpoint',
-        emu.url,
+        rig.emu.url,
         '--application-name',
         'fabric:/VotingCliArm',
         ...FAST,
@@ -233,19 +217,17 @@ describe('CLI: release to a managed cluster through ARM', () => {
       ],
       {
         env: {
+          ...rig.env,
           SFU_AZURE_CLIENT_ID: CLIENT.clientId,
           SFU_AZURE_TENANT_ID: TENANT,
-          SFU_BLOB_CONTAINER_URL: containerUrl,
-          SFU_BLOB_SAS: sas,
-          SFU_TEST_BLOB_ORIGIN: azurite.origin,
-          SFU_TEST_ARM_ORIGIN: emu.url,
-          NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt'),
+          SFU_BLOB_CONTAINER_URL: rig.containerUrl,
+          SFU_BLOB_SAS: rig.sas!,
           ...extraEnv
         }
       }
     );
 
-  const clusterVersion = (id: string) => (emu.emulator.management.getApplication(id).json as { TypeVersion?: string } | undefined)?.TypeVersion;
+  const clusterVersion = (id: string) => (rig.emu.emulator.management.getApplication(id).json as { TypeVersion?: string } | undefined)?.TypeVersion;
 
   it('v1 with a federated token file (a GitLab id_token), v2 with a client secret: created, then upgraded; no credential printed', async () => {
     const tokenFile = path.join(await mkdtemp(path.join(tmpdir(), 'sfu-cli-jwt-')), 'id_token');
@@ -258,30 +240,30 @@ describe('CLI: release to a managed cluster through ARM', () => {
     assertNotPrinted(v1, FEDERATED_TOKEN, 'the federated token');
     assert.equal(clusterVersion('VotingCliArm'), '1.0.0');
 
-    const v2 = await release('2.0.0', [], { SFU_AZURE_CLIENT_SECRET: CLIENT.clientSecret, TF_BUILD: 'True' });
+    const v2 = await release('2.0.0', [], { SFU_AZURE_CLIENT_SECRET: rig.clientSecret, TF_BUILD: 'True' });
     assert.equal(v2.exitCode, 0, v2.stderr + v2.stdout);
     assert.equal(v2.json['application-result'], 'upgraded');
     assert.equal(v2.json['previous-application-type-version'], '1.0.0');
-    assert.ok(v2.stdout.includes(`##vso[task.setsecret]${CLIENT.clientSecret}`), 'the client secret was not registered');
-    assertNotPrinted(v2, CLIENT.clientSecret, 'the client secret');
+    assert.ok(v2.stdout.includes(`##vso[task.setsecret]${rig.clientSecret}`), 'the client secret was not registered');
+    assertNotPrinted(v2, rig.clientSecret, 'the client secret');
     assert.equal(clusterVersion('VotingCliArm'), '2.0.0');
-    assert.equal(emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
+    assert.equal(rig.emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
   });
 
   it('a service principal with no credential, or a federated token that is not a JWT, is exit 2 before any request', async () => {
-    const requests = totalRequests(emu.journal);
+    const requests = totalRequests(rig.emu.journal);
     const none = await release('3.0.0', [], {});
     assert.equal(none.exitCode, 2, none.stderr);
     assert.match(none.json.error, /'--azure-client-id' needs a credential here .*'--azure-federated-token'/);
     const bad = await release('3.0.0', [], { SFU_AZURE_FEDERATED_TOKEN: 'not-a-jwt-value' });
     assert.equal(bad.exitCode, 2, bad.stderr);
     assert.match(bad.json.error, /'--azure-federated-token' is not a JWT/);
-    assert.equal(totalRequests(emu.journal), requests, 'a request was sent');
+    assert.equal(totalRequests(rig.emu.journal), requests, 'a request was sent');
   });
 
   it("a gateway that wants Azure AD, reached with no credential: the advice names the CLI's flags, not GitHub OIDC", async () => {
-    const run = await runCli(cli, ['upload', '--cluster-endpoint', emu.url, '--package-path', await sampleAtVersion('1.0.0'), '--retries', '1'], {
-      env: { NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt') }
+    const run = await runCli(cli, ['upload', '--cluster-endpoint', rig.emu.url, '--package-path', await sampleAtVersion('1.0.0'), '--retries', '1'], {
+      env: { NODE_EXTRA_CA_CERTS: path.join(rig.certs.dir, 'server-ca.crt') }
     });
     assert.equal(run.exitCode, 1, run.stderr);
     assert.match(run.json.error, /The cluster requires an Azure AD token: give '--aad-token', or '--azure-client-id' and '--azure-tenant-id'/);

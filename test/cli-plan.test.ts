@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
-import { type InstalledCli, installCli, runCli, totalRequests } from './helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { type InstalledCli, installCli, runCli } from './helpers/cli.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { makePackage } from './helpers/packages.js';
 
 async function applicationVersion(emu: TestEmulator, id: string): Promise<string | undefined> {

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
-import { type InstalledCli, installCli, runCli, totalRequests } from './helpers/cli.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { type InstalledCli, installCli, runCli } from './helpers/cli.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { assertCleanJournal, assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
 
 const PARAMETER_FILE = path.resolve('sample', 'ApplicationParameters', 'Cloud.xml');

@@ -4,13 +4,14 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freezeJob, type ReleaseJob, wantsRelease } from '../src/core/job.js';
+import { type ReleaseJob, wantsRelease } from '../src/core/job.js';
 import { runRelease } from '../src/core/release.js';
 import type { Reporter } from '../src/util/reporter.js';
 import { settingNames } from '../src/util/settings.js';
 import { assertStoreMatchesPackage, makePackage } from './helpers/packages.js';
+import { gatewayReleaseJob } from './helpers/release-jobs.js';
 import { servicePackageSpec } from './helpers/sf-packages.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 
 /** Collects every line, with the group it was written in. */
 class CollectingReporter implements Reporter {
@@ -40,35 +41,7 @@ class CollectingReporter implements Reporter {
 const CLI_NAMES = settingNames(name => `--${name}`);
 
 function job(endpoint: string, packagePath: string, imageStorePath: string, applicationName: string | undefined, names = CLI_NAMES): ReleaseJob {
-  return freezeJob({
-    cluster: {
-      endpoint,
-      security: { serverThumbprints: [], insecureSkipTlsVerify: false },
-      timeoutSeconds: 30,
-      retries: 3,
-      apiVersion: '6.0',
-      concurrency: 8,
-      expectContinue: 'never'
-    },
-    source: { path: packagePath, include: ['**'], compress: false, diffPackage: false },
-    upload: { imageStorePath, overwrite: 'replace', chunkSize: 64 * 1024, concurrency: 8, copyTo: undefined, cleanupPaths: [], dryRun: false },
-    release: {
-      provision: true,
-      keepPackage: true,
-      applicationName,
-      applicationParameterFile: undefined,
-      applicationParameters: [],
-      publishProfile: undefined,
-      upgradeMode: undefined,
-      failureAction: undefined,
-      upgradeSettings: {},
-      deployTimeoutSeconds: 60,
-      unprovisionOldVersions: false,
-      allowDowngrade: false,
-      omittedParameters: 'refuse'
-    },
-    names
-  });
+  return gatewayReleaseJob({ endpoint, packagePath, imageStorePath, applicationName, keepPackage: true, names });
 }
 
 function app(typeName: string): Promise<string> {
@@ -116,16 +89,12 @@ describe('the core: one job per call, no shared state', () => {
   });
 
   it("names a bad setting by the front door's name, before any request", async () => {
-    const before = Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
+    const before = totalRequests(emu.journal);
     const missing = path.join(path.dirname(await app('GoneType')), 'NoSuchFolder');
     const result = await runRelease(job(emu.url, missing, 'Gone', undefined), new CollectingReporter(), new AbortController().signal);
     assert.match(result.error ?? '', /^'--package-path' \('.*NoSuchFolder'\) does not exist/);
     assert.equal(result.upload.error, result.error);
-    assert.equal(
-      Object.values(emu.journal.requests).reduce((a, b) => a + b, 0),
-      before,
-      'no request was sent'
-    );
+    assert.equal(totalRequests(emu.journal), before, 'no request was sent');
   });
 
   it('a stale file in a merged destination is a warning through the reporter, naming the setting', async () => {

@@ -8,16 +8,12 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 
 const SAMPLE = path.resolve('sample');
 const PARAMETER_FILE = path.join(SAMPLE, 'ApplicationParameters', 'Cloud.xml');
 const PUBLISH_PROFILE = path.join(SAMPLE, 'PublishProfiles', 'Cloud.xml');
 const FAST_POLLS = { SFU_POLL_INTERVAL_MS: '50' };
-
-function totalRequests(emu: TestEmulator): number {
-  return Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
-}
 
 function uploads(emu: TestEmulator): number {
   return emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk' || e.op === 'commit').length;
@@ -90,14 +86,14 @@ describe('release: provision, create, upgrade', () => {
   });
 
   it('an undeclared parameter is refused before any request', async () => {
-    const before = totalRequests(emu);
+    const before = totalRequests(emu.journal);
     const run = await release(emu, v1, { 'application-name': 'fabric:/VotingApp', 'application-parameters': 'VotingWeb_InstanceCont=2' });
     assert.equal(run.exitCode, 1);
     assert.match(
       run.stdout,
       /::error::'application-parameters' sets 'VotingWeb_InstanceCont', which ApplicationManifest.xml of VotingType 1.0.0 does not declare/
     );
-    assert.equal(totalRequests(emu), before);
+    assert.equal(totalRequests(emu.journal), before);
     assert.equal(run.outputs['application-type-version'], '1.0.0');
   });
 

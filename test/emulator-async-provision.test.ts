@@ -4,17 +4,15 @@
 // has not answered yet) and the cluster's clock is moved by hand, so nothing here depends on timing.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildSfpkg } from '../src/azure/sfpkg.js';
-import { scanPackage } from '../src/package/package-scan.js';
 import type { ApplicationTypeInfo, PagedApplicationTypeInfoList } from '../src/protocol/management-models.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { json, rawRequest, type RawResponse } from './helpers/raw-http.js';
+import { sampleSfpkgBytes } from './helpers/sf-packages.js';
 import { startTestCluster, type TestCluster } from './helpers/management-cluster.js';
 
 const PROVISION_MS = 5_000;
@@ -145,10 +143,7 @@ describe('emulator: an asynchronous provision from an external store', () => {
 
   before(async () => {
     cluster = await startTestCluster({ management: { provisionSeconds: 0 } });
-    const pkg = await scanPackage(await sampleAtVersion('1.0.0'), ['**']);
-    const sfpkg = await buildSfpkg(pkg, 'VotingType.1.0.0.sfpkg', tmpdir());
-    const bytes = await readFile(sfpkg.path);
-    await sfpkg.dispose();
+    const bytes = await sampleSfpkgBytes('1.0.0');
     served.set('/c/VotingType.1.0.0.sfpkg', bytes);
     served.set('/c/Truncated.sfpkg', bytes.subarray(0, bytes.length - 30));
     files = createServer((req: IncomingMessage, res: ServerResponse) => {

@@ -1,14 +1,10 @@
 // Conformance: the emulator's ExternalStore provision downloads the .sfpkg from the URL it is given,
 // unpacks it and provisions it with the image builder's rules; what the runtime refuses, it refuses.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { buildSfpkg } from '../src/azure/sfpkg.js';
-import { scanPackage } from '../src/package/package-scan.js';
-import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { sampleSfpkgBytes } from './helpers/sf-packages.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 describe('emulator: ExternalStore provision', () => {
@@ -20,10 +16,7 @@ describe('emulator: ExternalStore provision', () => {
 
   before(async () => {
     emu = await startTestEmulator({ management: { provisionSeconds: 0 } });
-    const pkg = await scanPackage(await sampleAtVersion('1.0.0'), ['**']);
-    const sfpkg = await buildSfpkg(pkg, 'VotingType.1.0.0.sfpkg', tmpdir());
-    const bytes = await readFile(sfpkg.path);
-    await sfpkg.dispose();
+    const bytes = await sampleSfpkgBytes('1.0.0');
     served.set('/c/VotingType.1.0.0.sfpkg', bytes);
     served.set('/c/VotingType.1.0.0.zip', bytes);
     served.set('/c/Truncated.sfpkg', bytes.subarray(0, bytes.length - 30));

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { applicationIdOf } from '../src/protocol/management-models.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { assertStoreMatchesPackage } from './helpers/packages.js';
 
 const FAST_POLLS = { SFU_POLL_INTERVAL_MS: '50' };
@@ -168,7 +168,7 @@ describe('hostile and odd input', () => {
   });
 
   it('a DTD in a parameter file is refused in one sentence naming the file, before any request, with the outputs set', async () => {
-    const requestsBefore = Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
+    const requestsBefore = totalRequests(emu.journal);
     for (const prolog of ['<!DOCTYPE Application [<!ENTITY h SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE Application [<!ENTITY h "6">]>']) {
       const file = await parameterFile(PARAMETERS(['&h;', '1'], prolog));
       const run = await release(emu, await sampleAtVersion('2.0.0'), { 'application-parameter-file': file });
@@ -186,11 +186,7 @@ describe('hostile and odd input', () => {
       assert.equal(run.outputs['application-type-version'], '2.0.0');
       assert.ok(run.outputs['image-store-path'], 'image-store-path output set');
     }
-    assert.equal(
-      Object.values(emu.journal.requests).reduce((a, b) => a + b, 0),
-      requestsBefore,
-      'no request'
-    );
+    assert.equal(totalRequests(emu.journal), requestsBefore, 'no request');
   });
 
   it('an entity it cannot expand is refused naming the file, not deployed as text', async () => {
@@ -235,16 +231,13 @@ describe('hostile and odd input', () => {
     ['fabric:/Voting[1]', '[']
   ] as const) {
     it(`an application name with a reserved character ('${name}') is refused before any request (and by the emulator's cluster, as by a real one)`, async () => {
-      const requestsBefore = Object.values(emu.journal.requests).reduce((a, b) => a + b, 0);
+      const requestsBefore = totalRequests(emu.journal);
       const run = await release(emu, await sampleAtVersion('2.0.0'), { 'application-name': name });
       assert.equal(run.exitCode, 1, run.stdout);
       // A workflow command writes `%` as `%25`; the runner turns it back.
       const message = `'application-name' must be an application name such as 'fabric:/VotingApp', not '${name}': '${reserved}' is reserved`;
       assert.ok(run.stdout.includes(`::error::${message.replaceAll('%', '%25')}`), run.stdout);
-      assert.equal(
-        Object.values(emu.journal.requests).reduce((a, b) => a + b, 0),
-        requestsBefore
-      );
+      assert.equal(totalRequests(emu.journal), requestsBefore);
       const res = await fetch(`${emu.url}/Applications/$/Create?api-version=6.0`, {
         method: 'POST',
         body: JSON.stringify({ Name: name, TypeName: 'VotingType', TypeVersion: '1.0.0' })

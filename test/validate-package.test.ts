@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { makePackage, type PackageSpec } from './helpers/packages.js';
 import { applicationManifestXml, servicePackageSpec, serviceManifestXml, type ServiceSpec } from './helpers/sf-packages.js';
 
@@ -13,8 +13,6 @@ const valid = () => servicePackageSpec('ShopType', '1.0.0', [web]);
 function without(spec: PackageSpec, ...rels: string[]): PackageSpec {
   return Object.fromEntries(Object.entries(spec).filter(([rel]) => !rels.some(r => rel === r || rel.startsWith(`${r}/`))));
 }
-
-const totalRequests = (emu: TestEmulator) => Object.values(emu.journal.requests).reduce((n, c) => n + c, 0);
 
 describe('offline package validation', () => {
   let emu: TestEmulator;
@@ -95,12 +93,12 @@ describe('offline package validation', () => {
   for (const c of cases) {
     it(`refuses ${c.name} before any request`, async () => {
       const pkg = await makePackage(c.spec(), 'Shop');
-      const requestsBefore = totalRequests(emu);
+      const requestsBefore = totalRequests(emu.journal);
       const run = await runAction({ inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg } });
       assert.equal(run.exitCode, 1, run.stdout);
       if (!c.refusedByScan) assert.match(run.stdout, /::error::The package in 'package-path' is invalid: /);
       assert.match(run.stdout, c.error);
-      assert.equal(totalRequests(emu), requestsBefore, 'a request reached the emulator');
+      assert.equal(totalRequests(emu.journal), requestsBefore, 'a request reached the emulator');
       assert.match(run.summary, /Upload failed/);
     });
   }

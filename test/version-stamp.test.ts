@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
 import { SAMPLE_PACKAGE, sampleAtVersion } from '../scripts/sample-versions.js';
-import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { assertStoreMatchesPackage } from './helpers/packages.js';
 
 const PARAMETER_FILE = path.resolve('sample', 'ApplicationParameters', 'Cloud.xml');
@@ -230,14 +230,11 @@ describe('version-stamp: content', () => {
 
   it('refuses before any request a declared version that cannot take a stamp', async () => {
     const pkg = await build({ 'ApplicationManifest.xml': t => t.replace('ApplicationTypeVersion="1.0.0"', 'ApplicationTypeVersion="1.0+beta"') });
-    const requestsBefore = Object.values(emu.journal.requests).reduce((x, y) => x + y, 0);
+    const requestsBefore = totalRequests(emu.journal);
     const run = await release(pkg);
     assert.equal(run.exitCode, 1);
     assert.match(run.stdout, /ApplicationTypeVersion '1\.0\+beta' in ApplicationManifest\.xml cannot take a stamp/);
-    assert.equal(
-      Object.values(emu.journal.requests).reduce((x, y) => x + y, 0),
-      requestsBefore
-    );
+    assert.equal(totalRequests(emu.journal), requestsBefore);
   });
 
   async function application() {

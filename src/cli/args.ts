@@ -9,12 +9,14 @@ export type Command = (typeof COMMANDS)[number];
 export const ENV_PREFIX = 'SFU_';
 
 /**
- * Settings only the CLI has: the federated credential the action gets from GitHub OIDC
- * (src/cli/federated-token.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
+ * Settings only the CLI has: the federated credential the action gets from GitHub OIDC, as a token
+ * (src/cli/federated-token.ts) or asked of Azure Pipelines for a service connection
+ * (src/cli/azure-pipelines-oidc.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
  */
 export const FEDERATED_TOKEN = 'azure-federated-token';
 export const FEDERATED_TOKEN_FILE = 'azure-federated-token-file';
-export const CLI_ONLY_SETTINGS: readonly string[] = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE];
+export const SERVICE_CONNECTION = 'azure-pipelines-service-connection';
+export const CLI_ONLY_SETTINGS: readonly string[] = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, SERVICE_CONNECTION];
 
 const SETTING_NAMES: ReadonlySet<string> = new Set([...Object.values(SETTING), ...CLI_ONLY_SETTINGS]);
 

@@ -4,14 +4,22 @@
 import { readFileSync } from 'node:fs';
 import type { FederatedCredentialNames } from '../cluster/cluster-target.js';
 import { maskSecret, type Reporter } from '../util/reporter.js';
-import { FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, UsageError } from './args.js';
+import { FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, SERVICE_CONNECTION, UsageError } from './args.js';
 /** The variable Azure's workload identity sets (as azure-identity reads it): a fallback for the file. */
 export const WORKLOAD_IDENTITY_FILE_VARIABLE = 'AZURE_FEDERATED_TOKEN_FILE';
 
-export const CLI_FEDERATED_CREDENTIAL: FederatedCredentialNames = {
+/** How messages name the federated token given as a value or a file. */
+export const FEDERATED_TOKEN_CREDENTIAL: FederatedCredentialNames = {
   name: `'--${FEDERATED_TOKEN}[-file]'`,
   howToGive: `the job's federated token in '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}'`,
   check: `the service principal's federated credential (its issuer and subject must match the token of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}', its audience 'api://AzureADTokenExchange'), and that the token has not expired`
+};
+
+/** How advice names every federated credential of the CLI, when none was given. */
+export const CLI_FEDERATED_CREDENTIAL: FederatedCredentialNames = {
+  name: `${FEDERATED_TOKEN_CREDENTIAL.name} or '--${SERVICE_CONNECTION}'`,
+  howToGive: `${FEDERATED_TOKEN_CREDENTIAL.howToGive}, or on Azure Pipelines '--${SERVICE_CONNECTION}'`,
+  check: "the service principal's federated credential"
 };
 
 export interface FederatedTokenSetting {
@@ -73,5 +81,15 @@ function checkJwt(token: string, what: string, now: number): void {
   }
   if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) {
     throw new UsageError(`${what} expired at ${new Date(payload.exp * 1000).toISOString()}: the CI system issues a new token for each job; give this job's.`);
+  }
+}
+
+/** The `exp` of a JWT in milliseconds, or undefined when it cannot be read. */
+export function jwtExpiry(token: string): number | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
   }
 }

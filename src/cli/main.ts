@@ -10,10 +10,21 @@ import { expectContinueMode, readReleaseJob } from '../core/read-job.js';
 import { runRelease } from '../core/release.js';
 import { maskSecret } from '../util/reporter.js';
 import { SETTING, SettingError, settingNames } from '../util/settings.js';
-import { type Command, envVariable, FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, parseArgs, type ParsedArgs, RELEASE_SETTINGS, UsageError } from './args.js';
+import {
+  type Command,
+  envVariable,
+  FEDERATED_TOKEN,
+  FEDERATED_TOKEN_FILE,
+  parseArgs,
+  type ParsedArgs,
+  RELEASE_SETTINGS,
+  SERVICE_CONNECTION,
+  UsageError
+} from './args.js';
+import { AZURE_PIPELINES_CREDENTIAL, azurePipelinesOidcTokenSource, readAzurePipelinesOidc } from './azure-pipelines-oidc.js';
 import { underAzurePipelines } from './azure-pipelines.js';
 import { type CliStreams, CliReporter } from './cli-reporter.js';
-import { CLI_FEDERATED_CREDENTIAL, federatedTokenSource, WORKLOAD_IDENTITY_FILE_VARIABLE } from './federated-token.js';
+import { CLI_FEDERATED_CREDENTIAL, FEDERATED_TOKEN_CREDENTIAL, federatedTokenSource, WORKLOAD_IDENTITY_FILE_VARIABLE } from './federated-token.js';
 import { helpText } from './help.js';
 import { type PlanEntry, readPlanFile } from './plan-file.js';
 
@@ -86,17 +97,19 @@ async function readJobs(args: ParsedArgs, command: Command, env: NodeJS.ProcessE
   };
   const entries: PlanEntry[] =
     args.planFile === undefined ? [{ label: '', settings: new Map() }] : await readPlanFile(args.planFile, { allowRelease: command !== 'upload' });
+  const federated = readFederatedFlags(fromFlagsOrEnv, env, reporter);
   const context = {
     expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
     resolve: (p: string) => path.resolve(p),
-    federatedCredential: CLI_FEDERATED_CREDENTIAL,
+    federatedCredential:
+      federated.flag === SERVICE_CONNECTION
+        ? AZURE_PIPELINES_CREDENTIAL
+        : federated.flag !== undefined || env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim()
+          ? FEDERATED_TOKEN_CREDENTIAL
+          : CLI_FEDERATED_CREDENTIAL,
     testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],
     testArmOrigin: env[TEST_ARM_ORIGIN_VARIABLE]
   };
-  const federated = { token: fromFlagsOrEnv(FEDERATED_TOKEN), file: fromFlagsOrEnv(FEDERATED_TOKEN_FILE) };
-  if (federated.token.trim() !== '' && federated.file.trim() !== '') {
-    throw new UsageError(`Give one of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}': both name the job's federated token.`);
-  }
   return entries.map(entry => {
     const read = (name: string) => (command === 'plan' && name === SETTING.DryRun ? 'true' : (entry.settings.get(name) ?? fromFlagsOrEnv(name)));
     try {
@@ -126,20 +139,45 @@ function checkForCommand(job: ReleaseJob, command: Command): void {
   }
 }
 
+const FEDERATED_FLAGS = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, SERVICE_CONNECTION] as const;
+
+interface FederatedFlags {
+  /** The one federated credential flag given (or its variable), if any. */
+  flag: (typeof FEDERATED_FLAGS)[number] | undefined;
+  token: string;
+  file: string;
+  /** The Azure Pipelines token source, made (and its variables checked) once for the whole run. */
+  azurePipelines: () => () => Promise<string>;
+}
+
+/** The federated credential flags: one at most (they are shared by every plan file entry). */
+function readFederatedFlags(fromFlagsOrEnv: (name: string) => string, env: NodeJS.ProcessEnv, reporter: CliReporter): FederatedFlags {
+  const values = new Map(FEDERATED_FLAGS.map(name => [name, fromFlagsOrEnv(name).trim()]));
+  const given = FEDERATED_FLAGS.filter(name => values.get(name) !== '');
+  if (given.length > 1) {
+    throw new UsageError(
+      `Give one of ${given.map(name => `'--${name}'`).join(' or ')}: ${given.length === 2 && !given.includes(SERVICE_CONNECTION) ? "both name the job's federated token" : "each is the service principal's federated credential"}.`
+    );
+  }
+  let azurePipelines: (() => Promise<string>) | undefined;
+  return {
+    flag: given[0],
+    token: fromFlagsOrEnv(FEDERATED_TOKEN),
+    file: values.get(FEDERATED_TOKEN_FILE)!,
+    azurePipelines: () => (azurePipelines ??= azurePipelinesOidcTokenSource(readAzurePipelinesOidc(values.get(SERVICE_CONNECTION)!, env), reporter))
+  };
+}
+
 /**
- * The service principal's client assertion when it has no secret: the federated token given, else
- * the workload identity's AZURE_FEDERATED_TOKEN_FILE. Without either, the principal has no
- * credential: bad input naming the flags (GitHub's OIDC token exists only in the action).
+ * The service principal's client assertion when it has no secret: the federated token given, the
+ * Azure Pipelines job's OIDC token for the service connection given, else the workload identity's
+ * AZURE_FEDERATED_TOKEN_FILE. Without any, the principal has no credential: bad input naming the
+ * flags (GitHub's OIDC token exists only in the action).
  */
-function chooseFederatedToken(
-  job: ReleaseJob,
-  given: { token: string; file: string },
-  env: NodeJS.ProcessEnv,
-  reporter: CliReporter
-): (() => Promise<string>) | undefined {
+function chooseFederatedToken(job: ReleaseJob, given: FederatedFlags, env: NodeJS.ProcessEnv, reporter: CliReporter): (() => Promise<string>) | undefined {
   const names = CLI_SETTING_NAMES;
   const { security } = job.cluster;
-  const flag = given.token.trim() !== '' ? FEDERATED_TOKEN : given.file.trim() !== '' ? FEDERATED_TOKEN_FILE : undefined;
+  const { flag } = given;
   if (flag !== undefined && security.azureClientId === undefined) {
     throw new UsageError(
       `'--${flag}' is the credential of a service principal: give '${names.AzureClientId}' and '${names.AzureTenantId}' with it (the app registration whose federated credential trusts the token).`
@@ -149,16 +187,16 @@ function chooseFederatedToken(
     throw new UsageError(`Give one credential for '${names.AzureClientId}': '${names.AzureClientSecret}' or '--${flag}', not both.`);
   }
   if (security.azureClientId === undefined || security.azureClientSecret !== undefined) return undefined;
+  if (flag === SERVICE_CONNECTION) return given.azurePipelines();
   if (flag === FEDERATED_TOKEN) return federatedTokenSource({ token: given.token, file: undefined, fileFrom: '' }, reporter);
-  if (flag === FEDERATED_TOKEN_FILE)
-    return federatedTokenSource({ token: undefined, file: given.file.trim(), fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
+  if (flag === FEDERATED_TOKEN_FILE) return federatedTokenSource({ token: undefined, file: given.file, fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
   const workloadFile = env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim();
   if (workloadFile) {
     reporter.info(`'${names.AzureClientId}' signs in with the federated token in ${WORKLOAD_IDENTITY_FILE_VARIABLE} (${workloadFile}).`);
     return federatedTokenSource({ token: undefined, file: workloadFile, fileFrom: WORKLOAD_IDENTITY_FILE_VARIABLE }, reporter);
   }
   throw new UsageError(
-    `'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`
+    `'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}), or on Azure Pipelines '--${SERVICE_CONNECTION}' (${envVariable(SERVICE_CONNECTION)}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`
   );
 }
 

@@ -19,7 +19,12 @@ export interface ArmRig {
   azurite: TestAzurite;
   certs: TestCertificates;
   container: string;
+  /** The container's URL, and its SAS unless the Blob storage takes Azure AD. */
+  containerUrl: string;
+  sas: string | undefined;
   clientSecret: string;
+  /** The environment of a run: the test origins, the test CA trusted, fast polls. */
+  env: Record<string, string>;
   /** Runs dist/index.js through ARM with `package-path` at `version` (or a given folder) and these inputs. */
   release(version: string | { path: string }, inputs?: Record<string, string>, hooks?: Partial<RunActionOptions>): Promise<ActionRun>;
   /** GET of an ARM resource path under the emulator, with an ARM token. */
@@ -35,6 +40,10 @@ export interface ArmRigOptions {
   management?: EmulatorOptions['management'];
   /** Azure AD for the Blob storage (Azurite over https, `--oauth basic`) instead of a container SAS. */
   blobWithAzureAd?: boolean;
+  /** The gateway asks for a client certificate of the test client CA, as a managed cluster's does. */
+  clientCertificates?: boolean;
+  /** A federated credential the authority accepts for the client, as a CI system's ID token. */
+  federatedToken?: string;
   tenantId: string;
   clientId: string;
 }
@@ -45,8 +54,8 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
   const ca = certs.serverCa;
   const [emu, azurite] = await Promise.all([
     startTestEmulator({
-      tls: { cert: certs.serverCert, key: certs.serverKey },
-      aad: { clientId: options.clientId, clientSecret, tenantId: options.tenantId },
+      tls: { cert: certs.serverCert, key: certs.serverKey, ...(options.clientCertificates ? { clientCa: certs.clientCa } : {}) },
+      aad: { clientId: options.clientId, clientSecret, tenantId: options.tenantId, federatedToken: options.federatedToken },
       arm: { clusterResourceId: CLUSTER, retryAfterSeconds: 1 },
       faults: {},
       management: {
@@ -63,6 +72,12 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
   const container = await azurite.createContainer(containerName);
   const sas = options.blobWithAzureAd ? undefined : azurite.containerSas(containerName, 'rw');
 
+  const env = {
+    SFU_POLL_INTERVAL_MS: '50',
+    SFU_TEST_BLOB_ORIGIN: azurite.origin,
+    SFU_TEST_ARM_ORIGIN: emu.url,
+    NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
+  };
   const tokens = new Map<string, string>();
   const token = async (scope: string) => {
     const known = tokens.get(scope);
@@ -83,7 +98,10 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
     azurite,
     certs,
     container: containerName,
+    containerUrl: container,
+    sas,
     clientSecret,
+    env,
     release: async (version, inputs = {}, hooks = {}) =>
       runAction({
         inputs: {
@@ -98,12 +116,7 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
           'upgrade-settings': FAST,
           ...inputs
         },
-        env: {
-          SFU_POLL_INTERVAL_MS: '50',
-          SFU_TEST_BLOB_ORIGIN: azurite.origin,
-          SFU_TEST_ARM_ORIGIN: emu.url,
-          NODE_EXTRA_CA_CERTS: path.join(certs.dir, 'server-ca.crt')
-        },
+        env,
         timeoutMs: 180_000,
         ...hooks
       }),

@@ -82,7 +82,3 @@ function parseResult(stdout: string): Record<string, any> {
     return {};
   }
 }
-
-export function totalRequests(journal: { requests: Record<string, number> }): number {
-  return Object.values(journal.requests).reduce((a, b) => a + b, 0);
-}

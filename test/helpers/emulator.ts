@@ -31,3 +31,8 @@ export async function startTestEmulator(options: Partial<EmulatorOptions> = {}):
     }
   };
 }
+
+/** Every request the emulator has answered, whatever its route. */
+export function totalRequests(journal: { requests: Record<string, number> }): number {
+  return Object.values(journal.requests).reduce((a, b) => a + b, 0);
+}

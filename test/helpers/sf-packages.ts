@@ -1,5 +1,10 @@
 // Service Fabric packages with real manifests (for validation, compression and diff packages).
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { wordTableBytes } from '../../scripts/bench/content.js';
+import { sampleAtVersion } from '../../scripts/sample-versions.js';
+import { buildSfpkg } from '../../src/azure/sfpkg.js';
+import { scanPackage } from '../../src/package/package-scan.js';
 import type { PackageSpec } from './packages.js';
 
 export interface ServiceSpec {
@@ -69,4 +74,15 @@ export function servicePackageSpec(typeName: string, typeVersion: string, servic
  */
 export function dllLikeBytes(size: number, seed: number): Buffer {
   return wordTableBytes(size, seed, { literals: 3, outOf: 8 });
+}
+
+/** The bytes of the sample at `version` as the action packs it into a .sfpkg (VotingType.<version>.sfpkg). */
+export async function sampleSfpkgBytes(version: string): Promise<Buffer> {
+  const pkg = await scanPackage(await sampleAtVersion(version), ['**']);
+  const sfpkg = await buildSfpkg(pkg, `VotingType.${version}.sfpkg`, tmpdir());
+  try {
+    return await readFile(sfpkg.path);
+  } finally {
+    await sfpkg.dispose();
+  }
 }

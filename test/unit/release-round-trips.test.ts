@@ -12,7 +12,6 @@ import { ReleaseReport } from '../../src/action/release-report.js';
 import { GatewayClient } from '../../src/cluster/gateway-client.js';
 import { ImageStoreClient } from '../../src/cluster/store-client.js';
 import type { HttpTransport } from '../../src/cluster/transport.js';
-import { freezeJob } from '../../src/core/job.js';
 import { runRelease } from '../../src/core/release.js';
 import { uploadPackage } from '../../src/core/upload-package.js';
 import { checkBeforeWriting, deployRelease, planRelease } from '../../src/deploy/deploy.js';
@@ -24,6 +23,7 @@ import { CANONICAL_NAMES, settingNames } from '../../src/util/settings.js';
 import { GatedTransport, nth, type RequestRule } from '../helpers/gated-transport.js';
 import { startGatingProxy } from '../helpers/gating-proxy.js';
 import { startTestCluster, type TestCluster } from '../helpers/management-cluster.js';
+import { gatewayReleaseJob } from '../helpers/release-jobs.js';
 
 process.env.SFU_POLL_INTERVAL_MS = '10';
 const PKG = path.resolve('sample/VotingApp');
@@ -153,37 +153,15 @@ test("the lease is confirmed beside the verification's reads, before the package
 });
 
 /** The release of the sample to fabric:/VotingApp from 'Voting/1.0.0', through `endpoint`. */
-function releaseJob(endpoint: string) {
-  return freezeJob({
-    cluster: {
-      endpoint,
-      security: { serverThumbprints: [], insecureSkipTlsVerify: false },
-      timeoutSeconds: 30,
-      retries: 3,
-      apiVersion: '6.0',
-      concurrency: 8,
-      expectContinue: 'never'
-    },
-    source: { path: PKG, include: ['**'], compress: false, diffPackage: false },
-    upload: { imageStorePath: 'Voting/1.0.0', overwrite: 'replace', chunkSize: 64 * 1024, concurrency: 8, copyTo: undefined, cleanupPaths: [], dryRun: false },
-    release: {
-      provision: true,
-      keepPackage: false,
-      applicationName: 'fabric:/VotingApp',
-      applicationParameterFile: undefined,
-      applicationParameters: [],
-      publishProfile: undefined,
-      upgradeMode: undefined,
-      failureAction: undefined,
-      upgradeSettings: {},
-      deployTimeoutSeconds: 60,
-      unprovisionOldVersions: false,
-      allowDowngrade: false,
-      omittedParameters: 'refuse'
-    },
+const releaseJob = (endpoint: string) =>
+  gatewayReleaseJob({
+    endpoint,
+    packagePath: PKG,
+    imageStorePath: 'Voting/1.0.0',
+    applicationName: 'fabric:/VotingApp',
+    keepPackage: false,
     names: settingNames(name => name)
   });
-}
 
 test('a release lists its destination beside the reads before any write', async () => {
   const proxy = await startGatingProxy(cluster.emu.url, [get('/ApplicationTypes/VotingType'), get('/ImageStore/Voting/1.0.0')]);

@@ -97,6 +97,8 @@ export async function servicePrincipalToken(
       try {
         result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
       } catch (err) {
+        // The front door's federated credential could not be had: its own sentence says why.
+        if (err instanceof AadConfigurationError) throw err;
         const e = err as { errorCode?: string; errorMessage?: string; message?: string };
         const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
         throw new AadConfigurationError(
