@@ -287,7 +287,7 @@ export class ContentStore {
     return { fileCount, bytes };
   }
 
-  /** Every folder beneath `storePath` (not itself). */
+  /** Every folder beneath `storePath` (not itself), depth first by name: the same order on every file system. */
   async subFolders(storePath: string): Promise<string[]> {
     const found: string[] = [];
     let dirents;
@@ -297,6 +297,7 @@ export class ContentStore {
       return found;
     }
     storePath = this.canonical(storePath);
+    dirents.sort((a, b) => compareCodeUnits(a.name, b.name));
     for (const d of dirents) {
       if (!d.isDirectory()) continue;
       const child = storePath === '' ? d.name : `${storePath}/${d.name}`;

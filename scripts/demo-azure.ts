@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ACTION_ENTRY, type ActionRun, PROJECT_ROOT, runAction } from './runner.js';
+import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { CONTAINER, DEMO_CLIENT_ID, DEMO_CLUSTER_ID, DEMO_SUBJECT, DEMO_TENANT, type DemoServices, startDemoServices } from './demo-azure-services.js';
 import { RunnerView } from './demo-azure-view.js';
 import { SAMPLE_PACKAGE, sampleAtVersion } from './sample-versions.js';
@@ -36,8 +37,13 @@ function imageStoreWrites(services: DemoServices): number {
   return services.emulator.emulator.journal.entries.length;
 }
 
-function blobEtag(services: DemoServices, version: string): Promise<string | undefined> {
-  return services.blobEtag(`VotingType/VotingType.${version}.sfpkg`);
+/** The default blob name: through the gateway, in the cluster's folder; through ARM (whose version tag records the package), without it. */
+function blobName(version: string, gateway?: string): string {
+  return `VotingType/${gateway === undefined ? '' : `${clusterBlobScope(gateway)}/`}VotingType.${version}.sfpkg`;
+}
+
+function blobEtag(services: DemoServices, version: string, gateway?: string): Promise<string | undefined> {
+  return services.blobEtag(blobName(version, gateway));
 }
 
 /** The read SAS the action gave the cluster: its fields, the signature shown as the runner shows it. */
@@ -77,7 +83,7 @@ function steps(services: DemoServices, v2: string, v3: string): DemoStep[] {
       inputs: { ...blobGateway, 'package-path': SAMPLE_PACKAGE },
       expectExitCode: 0,
       explain: async (run, view) => {
-        v1Etag = await blobEtag(services, '1.0.0');
+        v1Etag = await blobEtag(services, '1.0.0', services.emulator.url);
         const provisions = services.emulator.emulator.journal.managementCalls.filter(c => c.operation === 'provision');
         return [
           ...sasLines(run, view),
@@ -86,7 +92,7 @@ function steps(services: DemoServices, v2: string, v3: string): DemoStep[] {
             c =>
               `  provision ${String(c.detail.ApplicationTypeVersion)}: ${c.detail.ApplicationTypeBuildPath === undefined ? 'no ApplicationTypeBuildPath, an ExternalStore provision' : `from ${String(c.detail.ApplicationTypeBuildPath)}`} (HTTP ${String(c.detail.status)})`
           ),
-          `  Azurite holds ${CONTAINER}/VotingType/VotingType.1.0.0.sfpkg (ETag ${v1Etag ?? 'none'}).`
+          `  Azurite holds ${CONTAINER}/${blobName('1.0.0', services.emulator.url)} (ETag ${v1Etag ?? 'none'}).`
         ];
       }
     },
@@ -95,7 +101,7 @@ function steps(services: DemoServices, v2: string, v3: string): DemoStep[] {
       inputs: { ...blobGateway, 'package-path': SAMPLE_PACKAGE },
       expectExitCode: 0,
       explain: async () => {
-        const etag = await blobEtag(services, '1.0.0');
+        const etag = await blobEtag(services, '1.0.0', services.emulator.url);
         if (etag !== v1Etag) throw new Error(`the re-run wrote the blob again (ETag ${v1Etag} → ${etag})`);
         return [`  The blob's ETag is unchanged (${etag}); Image Store writes still ${imageStoreWrites(services)}.`];
       }
@@ -110,7 +116,7 @@ function steps(services: DemoServices, v2: string, v3: string): DemoStep[] {
       ]
     },
     {
-      title: '4. v2 through ARM again with one parameter changed: the blob is reused (same SHA-256), only the parameter changes',
+      title: "4. v2 through ARM again with one parameter changed: the package is the one the version's tag records (same SHA-256), only the parameter changes",
       inputs: { ...arm, 'package-path': v2, 'application-parameters': 'VotingWeb_InstanceCount=2' },
       expectExitCode: 0,
       explain: async run => {

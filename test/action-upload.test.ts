@@ -4,6 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
+import { REFUSED_HTTP_ENDPOINT } from './helpers/refused-endpoint.js';
 import { assertCleanJournal, assertStoreMatchesPackage, countFolders, makePackage, realisticPackageSpec } from './helpers/packages.js';
 
 const KiB = 1024;
@@ -199,9 +200,7 @@ describe('clusters of other kinds', () => {
 
 describe('clear errors', () => {
   it('says nothing listens at the endpoint when the connection is refused', async () => {
-    const emu = await startTestEmulator();
-    const url = emu.url;
-    await emu.dispose();
+    const url = REFUSED_HTTP_ENDPOINT;
     const pkg = await makePackage({ 'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>' });
     const run = await runAction({ inputs: { 'cluster-endpoint': url, 'package-path': pkg, retries: '2' } });
     assert.equal(run.exitCode, 1);

@@ -188,6 +188,22 @@ describe('ARM release against the emulated managed cluster', () => {
     assert.equal(used.error?.code, 'FABRIC_E_APPLICATION_TYPE_IN_USE');
   });
 
+  it('refuses a version provisioned from another package while this one was staged, by the tag ARM shows', async () => {
+    const tagged = await arm('PATCH', `${CLUSTER}/applicationTypes/VotingType/versions/2.0.0`, undefined, { tags: { 'sfu-sfpkg-sha256': 'a'.repeat(64) } });
+    assert.equal(tagged.status, 200);
+    await assert.rejects(
+      releaseThroughArm(client(), await release('2.0.0', { application: undefined, packageSha256: 'b'.repeat(64) }), new ReleaseRecord(), () => undefined),
+      (e: Error) =>
+        e instanceof ReleaseError &&
+        /VotingType 2\.0\.0 was provisioned from another package while this one was staged \(SHA-256 a{64} in its tag 'sfu-sfpkg-sha256', this package's b{64}\)/.test(
+          e.message
+        )
+    );
+    const record = new ReleaseRecord();
+    await releaseThroughArm(client(), await release('2.0.0', { application: undefined, packageSha256: 'a'.repeat(64) }), record, () => undefined);
+    assert.equal(record.provisionResult, 'already-provisioned');
+  });
+
   it('says on cancellation that ARM goes on in the cluster', async () => {
     const controller = new AbortController();
     const log: string[] = [];

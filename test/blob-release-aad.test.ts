@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runAction } from '../scripts/runner.js';
+import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { maskedSecrets, visibleLog } from './helpers/action-output.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
@@ -73,6 +74,8 @@ describe('release through Blob storage with Azure AD (user delegation SAS)', () 
     }
     const expires = new Date(sas.get('se')!).getTime();
     assert.ok(expires - Date.now() < 2 * 3600_000, `the SAS lives until ${sas.get('se')}: longer than the deadline and its margin`);
-    assert.equal(await azurite.blobStatus('aadpackages', 'VotingType/VotingType.1.0.0.sfpkg'), 404, "'delete-blob' did not delete the blob");
+    const staged = `VotingType/${clusterBlobScope(emu.url)}/VotingType.1.0.0.sfpkg`;
+    assert.ok(run.stdout.includes(`Deleted ${run.outputs['package-url']}`) && run.outputs['package-url']?.endsWith(staged), run.outputs['package-url']);
+    assert.equal(await azurite.blobStatus('aadpackages', staged), 404, "'delete-blob' did not delete the blob");
   });
 });

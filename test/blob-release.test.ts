@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type ActionRun, runAction } from '../scripts/runner.js';
+import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { visibleLog } from './helpers/action-output.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
@@ -61,6 +62,9 @@ describe('release through Blob storage (ExternalStore)', () => {
     await Promise.all([emu?.dispose(), azurite?.dispose()]);
   });
 
+  /** The default blob name on the gateway path: in this cluster's folder. */
+  const blobName = (version: string) => `VotingType/${clusterBlobScope(emu.url)}/VotingType.${version}.sfpkg`;
+
   const release = (packagePath: string, inputs: Record<string, string> = {}, env: Record<string, string> = {}) =>
     runAction({
       inputs: {
@@ -83,7 +87,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(first.outputs['blob-result'], 'uploaded');
     assert.equal(first.outputs['provision-result'], 'provisioned');
     assert.equal(first.outputs['application-result'], 'created');
-    assert.equal(first.outputs['package-url'], `${containerUrl}/VotingType/VotingType.1.0.0.sfpkg`);
+    assert.equal(first.outputs['package-url'], `${containerUrl}/${blobName('1.0.0')}`);
     assert.equal(first.outputs['image-store-path'], undefined, 'the Blob path reported an Image Store destination it did not write');
     assertSasMasked(first, sas);
 
@@ -100,14 +104,14 @@ describe('release through Blob storage (ExternalStore)', () => {
     // The blob holds the package's files at its root (ApplicationManifest.xml first level), byte for byte.
     const dir = await mkdtemp(path.join(tmpdir(), 'sfu-sfpkg-check-'));
     const local = path.join(dir, 'v2.sfpkg');
-    await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.2.0.0.sfpkg').downloadToFile(local);
+    await azurite.container(CONTAINER).getBlobClient(blobName('2.0.0')).downloadToFile(local);
     const entries = await readZip(local);
     const manifest = entries.find(e => e.name === 'ApplicationManifest.xml');
     assert.ok(manifest?.content?.toString('utf8').includes('ApplicationTypeVersion="2.0.0"'));
   });
 
   it('a re-run of the same version reuses the blob after checking its hash', async () => {
-    const blob = azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.2.0.0.sfpkg');
+    const blob = azurite.container(CONTAINER).getBlobClient(blobName('2.0.0'));
     const before = await blob.getProperties();
     const run = await release(v2, { 'unprovision-old-versions': 'false' });
     assert.equal(run.exitCode, 0, run.stdout);
@@ -121,7 +125,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     const changed = await sampleAtVersion('2.0.0');
     const file = path.join(changed, 'VotingWebPkg', 'Code', 'wwwroot', 'index.html');
     await writeFile(file, `${await readFile(file, 'utf8')}\n<!-- changed without a version bump -->\n`);
-    const blob = azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.2.0.0.sfpkg');
+    const blob = azurite.container(CONTAINER).getBlobClient(blobName('2.0.0'));
     const before = await blob.getProperties();
     const writesBefore = ['provision', 'create-application', 'upgrade-application'].map(r => emu.journal.requests[r] ?? 0);
     const run = await release(changed, { 'unprovision-old-versions': 'false' });
@@ -142,7 +146,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     const first = await release(v3, { 'application-name': '', provision: 'true', 'delete-blob': 'false' });
     assert.equal(first.exitCode, 0, first.stdout);
     assert.equal(first.outputs['blob-result'], 'uploaded');
-    const blob = azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.3.0.0.sfpkg');
+    const blob = azurite.container(CONTAINER).getBlobClient(blobName('3.0.0'));
     const etag = (await blob.getProperties()).etag;
     // Unprovision 3.0.0 so that the next run stages it again.
     const res = await fetch(`${emu.url}/ApplicationTypes/VotingType/$/Unprovision?api-version=6.0`, {
@@ -151,13 +155,16 @@ describe('release through Blob storage (ExternalStore)', () => {
       body: JSON.stringify({ ApplicationTypeVersion: '3.0.0' })
     });
     assert.ok(res.status === 200 || res.status === 202, String(res.status));
-    for (let i = 0; i < 100; i++) {
+    // Until the version is gone (by the clock: a minute only ends the wrong case on a loaded machine).
+    let unprovisioned = false;
+    for (const deadline = Date.now() + 60_000; !unprovisioned && Date.now() < deadline;) {
       const list = await fetch(`${emu.url}/ApplicationTypes/VotingType?api-version=6.0&ApplicationTypeVersion=3.0.0`).then(
         r => r.json() as Promise<{ Items: unknown[] }>
       );
-      if (list.Items.length === 0) break;
-      await new Promise(r => setTimeout(r, 50));
+      unprovisioned = list.Items.length === 0;
+      if (!unprovisioned) await new Promise(r => setTimeout(r, 50));
     }
+    assert.ok(unprovisioned, 'VotingType 3.0.0 is still listed a minute after its unprovision');
     const again = await release(v3, { 'application-name': '', provision: 'true' });
     assert.equal(again.exitCode, 0, again.stdout);
     assert.equal(again.outputs['blob-result'], 'reused');
@@ -172,7 +179,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(run.outputs['blob-result'], 'uploaded');
     assert.equal(run.outputs['provision-result'], 'provisioned');
     assert.match(run.stdout, /Deleted .*VotingType\.4\.0\.0\.sfpkg/);
-    assert.equal(await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.4.0.0.sfpkg').exists(), false);
+    assert.equal(await azurite.container(CONTAINER).getBlobClient(blobName('4.0.0')).exists(), false);
   });
 
   it('with compress, the .sfpkg holds each Code/Config/Data package as a zip, and the cluster provisions it', async () => {
@@ -182,7 +189,7 @@ describe('release through Blob storage (ExternalStore)', () => {
     assert.equal(run.outputs['provision-result'], 'provisioned');
     const dir = await mkdtemp(path.join(tmpdir(), 'sfu-sfpkg-check-'));
     const local = path.join(dir, 'v5.sfpkg');
-    await azurite.container(CONTAINER).getBlobClient('VotingType/VotingType.5.0.0.sfpkg').downloadToFile(local);
+    await azurite.container(CONTAINER).getBlobClient(blobName('5.0.0')).downloadToFile(local);
     const names = (await readZip(local)).map(e => e.name);
     for (const zipped of ['VotingWebPkg/Code.zip', 'VotingWebPkg/Config.zip', 'VotingDataPkg/Code.zip', 'VotingDataPkg/Data.zip']) {
       assert.ok(names.includes(zipped), `${zipped} is not in the .sfpkg: ${names.join(', ')}`);

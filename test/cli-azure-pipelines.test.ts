@@ -30,13 +30,13 @@ const FAST = ['--upgrade-settings', 'HealthCheckWaitDurationSec=0', '--upgrade-s
 
 /** Nothing of the secret outside the `##vso[task.setsecret]` lines that register it with the agent. */
 function assertNotPrinted(run: CliRun, secret: string, what: string): void {
-  const printed = run.stdout
+  const printed = run.stderr
     .split('\n')
     .filter(l => !l.startsWith('##vso[task.setsecret]'))
     .join('\n');
   for (const piece of [secret, ...secret.split('.').filter(p => p.length >= 8)]) {
-    assert.ok(!printed.includes(piece), `${what} appears on stdout`);
-    assert.ok(!run.stderr.includes(piece), `${what} appears on stderr`);
+    assert.ok(!run.stdout.includes(piece), `${what} appears on stdout`);
+    assert.ok(!printed.includes(piece), `${what} appears on stderr`);
   }
 }
 
@@ -124,7 +124,7 @@ describe('CLI on Azure Pipelines: the job OIDC token of a service connection', (
     assert.equal(asked!.headers.authorization, `Bearer ${ACCESS_TOKEN}`);
     assert.equal(asked!.headers['content-type'], 'application/json');
 
-    const lines = run.stdout.split('\n');
+    const lines = run.stderr.split('\n');
     assert.ok(lines.includes(`##vso[task.setsecret]${OIDC_TOKEN}`), 'the OIDC token was not registered with the agent');
     assert.ok(lines.includes(`##vso[task.setsecret]${ACCESS_TOKEN}`), 'the access token was not registered with the agent');
     assertNotPrinted(run, OIDC_TOKEN, 'the OIDC token');

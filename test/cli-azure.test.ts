@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sampleAtVersion } from '../scripts/sample-versions.js';
+import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { type ArmRig, CLUSTER, startArmRig } from './helpers/arm-rig.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { type CliRun, type InstalledCli, installCli, runCli } from './helpers/cli.js';
@@ -29,13 +30,13 @@ const FAST = ['--upgrade-settings', 'HealthCheckWaitDurationSec=0', '--upgrade-s
 
 /** No piece of the secret appears in what the CLI printed, except in `##vso[task.setsecret]` lines. */
 function assertNotPrinted(run: CliRun, secret: string, what: string): void {
-  const printed = run.stdout
+  const printed = run.stderr
     .split('\n')
     .filter(l => !l.startsWith('##vso[task.setsecret]'))
     .join('\n');
   for (const piece of [secret, encodeURIComponent(secret)]) {
-    assert.ok(!printed.includes(piece), `${what} appears on stdout`);
-    assert.ok(!run.stderr.includes(piece), `${what} appears on stderr`);
+    assert.ok(!run.stdout.includes(piece), `${what} appears on stdout`);
+    assert.ok(!printed.includes(piece), `${what} appears on stderr`);
   }
 }
 
@@ -86,13 +87,14 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
     });
     assert.equal(first.exitCode, 0, first.stderr);
     assert.equal(first.json['blob-result'], 'uploaded');
-    assert.equal(first.json['package-url'], `${containerUrl}/VotingType/VotingType.1.0.0.sfpkg`);
+    const staged = `VotingType/${clusterBlobScope(emu.url)}/VotingType.1.0.0.sfpkg`;
+    assert.equal(first.json['package-url'], `${containerUrl}/${staged}`);
     assert.equal(first.json['provision-result'], 'provisioned');
     assert.equal(first.json['application-result'], 'created');
     assert.match(first.stderr, /Provision VotingType 1\.0\.0 from an \.sfpkg in Blob storage/);
     assertNotPrinted(first, sig, 'the SAS signature');
     assert.doesNotMatch(first.stdout, /##vso/);
-    await assertBlobHoldsPackage(azurite, 'clipackages', 'VotingType/VotingType.1.0.0.sfpkg', v1);
+    await assertBlobHoldsPackage(azurite, 'clipackages', staged, v1);
 
     const v2 = await sampleAtVersion('2.0.0');
     const second = await runCli(cli, ['release', '--package-path', v2, '--application-name', 'fabric:/VotingApp', ...FAST], {
@@ -104,12 +106,12 @@ describe('CLI: release through Blob storage (ExternalStore)', () => {
     assert.equal(second.json['previous-application-type-version'], '1.0.0');
     assert.equal(second.json['package-url'], `${containerUrl}/ci/VotingType-2.sfpkg`);
     // The agent learns every secret before anything else is printed, and the outputs as variables.
-    const lines = second.stdout.split('\n');
+    const lines = second.stderr.split('\n');
     const firstOther = lines.findIndex(l => !l.startsWith('##vso[task.setsecret]'));
     // The agent's escaping of the data: '%' is '%AZP25'.
     assert.ok(lines.slice(0, firstOther).includes(`##vso[task.setsecret]${sas.replace(/%/g, '%AZP25')}`), 'the SAS was not registered first');
     assert.ok(lines.includes(`##vso[task.setsecret]${sig}`), 'the SAS signature was not registered');
-    assert.ok(lines.includes('##vso[task.setvariable variable=blob_result;isOutput=true]uploaded'), second.stdout);
+    assert.ok(lines.includes('##vso[task.setvariable variable=blob_result;isOutput=true]uploaded'), second.stderr);
     assertNotPrinted(second, sig, 'the SAS signature');
     await assertBlobHoldsPackage(azurite, 'clipackages', 'ci/VotingType-2.sfpkg', v2);
 
@@ -244,7 +246,7 @@ describe('CLI: release to a managed cluster through ARM', () => {
     assert.equal(v2.exitCode, 0, v2.stderr + v2.stdout);
     assert.equal(v2.json['application-result'], 'upgraded');
     assert.equal(v2.json['previous-application-type-version'], '1.0.0');
-    assert.ok(v2.stdout.includes(`##vso[task.setsecret]${rig.clientSecret}`), 'the client secret was not registered');
+    assert.ok(v2.stderr.includes(`##vso[task.setsecret]${rig.clientSecret}`), 'the client secret was not registered');
     assertNotPrinted(v2, rig.clientSecret, 'the client secret');
     assert.equal(clusterVersion('VotingCliArm'), '2.0.0');
     assert.equal(rig.emu.journal.entries.filter(e => e.op === 'upload-file' || e.op === 'upload-chunk').length, 0);
@@ -303,7 +305,7 @@ describe('CLI: changed-packages with version-stamp content', () => {
       changed.every(c => /^1\.0\.0-[0-9a-f]{12}$/.test(c.version)),
       JSON.stringify(changed)
     );
-    assert.ok(run.stdout.split('\n').includes(`##vso[task.setvariable variable=changed_packages;isOutput=true]${run.json['changed-packages']}`));
+    assert.ok(run.stderr.split('\n').includes(`##vso[task.setvariable variable=changed_packages;isOutput=true]${run.json['changed-packages']}`));
 
     // The same package again: nothing changed.
     const again = await runCli(cli, [

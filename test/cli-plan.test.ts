@@ -130,16 +130,19 @@ describe('CLI: Azure Pipelines, secrets, cancellation', () => {
     SFU_CA_CERTIFICATE: certs.serverCa
   });
 
-  it('under TF_BUILD: setsecret first, output variables, and secrets given by env never printed', async () => {
+  it('under TF_BUILD: setsecret first, output variables, and secrets given by env never printed; stdout only the JSON', async () => {
     const run = await runCli(cli, ['upload', '--package-path', pkg, '--image-store-path', 'Secure/1'], { env: { ...secureEnv(), TF_BUILD: 'True' } });
     assert.equal(run.exitCode, 0, run.stderr);
-    const lines = run.stdout.split('\n');
+    // The agent reads logging commands on stderr too: stdout, often redirected to a file, has the JSON alone.
+    assert.equal(run.stdout.trim(), JSON.stringify(JSON.parse(run.stdout), null, 2));
+    assert.doesNotMatch(run.stdout, /##vso/);
+    const lines = run.stderr.split('\n');
     assert.equal(lines[0], `##vso[task.setsecret]${certs.clientPfxBase64}`);
     assert.ok(lines.includes(`##vso[task.setsecret]${certs.clientPfxPassword}`));
-    assert.ok(lines.includes('##vso[task.setvariable variable=image_store_path;isOutput=true]Secure/1'), run.stdout);
-    assert.ok(lines.includes('##vso[task.setvariable variable=file_count;isOutput=true]2'), run.stdout);
+    assert.ok(lines.includes('##vso[task.setvariable variable=image_store_path;isOutput=true]Secure/1'), run.stderr);
+    assert.ok(lines.includes('##vso[task.setvariable variable=file_count;isOutput=true]2'), run.stderr);
     assert.equal(run.json['file-count'], '2');
-    const visible = lines.filter(l => !l.startsWith('##vso[task.setsecret]')).join('\n') + run.stderr;
+    const visible = lines.filter(l => !l.startsWith('##vso[task.setsecret]')).join('\n') + run.stdout;
     for (const secret of [certs.clientPfxBase64, certs.clientPfxPassword]) assert.ok(!visible.includes(secret), 'a secret was printed');
   });
 
@@ -158,12 +161,12 @@ describe('CLI: Azure Pipelines, secrets, cancellation', () => {
     const args = ['upload', '--package-path', pkg, '--image-store-path', 'Secure/3', '--include', 'nothing-matches/**', '--include', '**'];
     const azure = await runCli(cli, args, { env: { ...secureEnv(), TF_BUILD: 'True' } });
     assert.equal(azure.exitCode, 0, azure.stderr);
-    assert.match(azure.stdout, /^##vso\[task\.logissue type=warning\]The '--include' pattern 'nothing-matches\/\*\*' matches nothing/m);
+    assert.match(azure.stderr, /^##vso\[task\.logissue type=warning\]The '--include' pattern 'nothing-matches\/\*\*' matches nothing/m);
     const plain = await runCli(cli, args, { env: secureEnv() });
     assert.match(plain.stderr, /^warning: The '--include' pattern/m);
     const failed = await runCli(cli, ['upload', '--package-path', pkg, '--chunk-size', '1'], { env: { ...secureEnv(), TF_BUILD: 'True' } });
     assert.equal(failed.exitCode, 2);
-    assert.match(failed.stdout, /^##vso\[task\.logissue type=error\]'--chunk-size' must be/m);
+    assert.match(failed.stderr, /^##vso\[task\.logissue type=error\]'--chunk-size' must be/m);
   });
 });
 

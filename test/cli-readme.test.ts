@@ -73,10 +73,10 @@ describe('README and docs/cli.md: the CLI in Azure Pipelines and GitLab CI', () 
     await checkout('1.0.0');
     const run = await runCli(cli, [], { script: step.script!, env: { ...local(env), TF_BUILD: 'True' } });
     assert.equal(run.exitCode, 0, run.stderr + run.stdout);
-    assert.match(run.stdout, /^##vso\[task\.setvariable variable=application_result;isOutput=true\]created$/m);
+    assert.match(run.stderr, /^##vso\[task\.setvariable variable=application_result;isOutput=true\]created$/m);
     assert.equal(run.json['application-result'], 'created');
-    assert.match(run.stdout, /^##vso\[task\.setsecret\]/);
-    assert.ok(!(run.stderr + run.stdout.replace(/^##vso\[task\.setsecret\].*$/gm, '')).includes(certs.clientPfxPassword));
+    assert.match(run.stderr, /^##vso\[task\.setsecret\]/);
+    assert.ok(!(run.stdout + run.stderr.replace(/^##vso\[task\.setsecret\].*$/gm, '')).includes(certs.clientPfxPassword));
   });
 
   it('GitLab CI: the deploy job upgrades and leaves the JSON result in release.json', async () => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FaultInjector, parseFaultKinds, parseFaultRoutes } from '../emulator/faults.js';
 import { errorCode, json, rawRequest } from './helpers/raw-http.js';
 import { startTestEmulator } from './helpers/emulator.js';
@@ -70,15 +71,15 @@ describe('fault injection', () => {
   it('never answers a stalled request', async () => {
     const emu = await startTestEmulator({ faults: { stallRate: 1 } });
     try {
-      const answered = await new Promise<boolean>(resolve => {
-        const req = http.request(emu.storeUrl(''), { agent: false }, () => resolve(true));
-        req.on('error', () => resolve(false));
-        req.setTimeout(400, () => {
-          req.destroy();
-          resolve(false);
-        });
-        req.end();
-      });
+      // Until the emulator has taken the request (by the clock: a loaded machine may take a while),
+      // then a moment more for an answer that should never come.
+      let answered = false;
+      const req = http.request(emu.storeUrl(''), { agent: false }, () => (answered = true));
+      req.on('error', () => undefined);
+      req.end();
+      for (const deadline = Date.now() + 60_000; emu.journal.faults.length === 0 && Date.now() < deadline;) await sleep(10);
+      await sleep(200);
+      req.destroy();
       assert.equal(answered, false);
       assert.deepEqual(
         emu.journal.faults.map(f => f.kind),

@@ -1,5 +1,7 @@
-// The emulator's link model (--bandwidth): one rate shared by every connection, each way. The only
-// timing assertions of the suite, with coarse bounds: 10 MiB at 80 Mbit/s is 1.05 s.
+// The emulator's link model (--bandwidth): one rate shared by every connection, each way. 10 MiB at
+// 80 Mbit/s is 1.05 s: the tests check that the link holds them back (a lower bound, which a slow or
+// loaded machine cannot break), never how soon they end; how close the link comes to its rate is
+// measured by `npm run bench` (the links' floor, BENCHMARKS.md).
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -13,9 +15,8 @@ import { rawRequest } from './helpers/raw-http.js';
 
 const MiB = 1024 * 1024;
 const RATE = 80e6;
-/** Coarse bounds around the 1.05 s that 10 MiB take at 80 Mbit/s: never a test that fails on a slow machine by a little. */
+/** Well under the 1.05 s that 10 MiB take at 80 Mbit/s (2/3 of it); nothing unlimited comes near it on loopback. */
 const AT_LEAST = 0.7;
-const AT_MOST = 2.5;
 
 async function seconds(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -35,18 +36,18 @@ describe('emulator link model: what the emulator receives', () => {
     let status = 0;
     const took = await seconds(async () => (status = (await rawRequest('PUT', emu.storeUrl('Link/one.bin'), { body })).status));
     assert.equal(status, 200);
-    assert.ok(took >= AT_LEAST && took <= AT_MOST, `10 MiB took ${took.toFixed(2)} s, expected about 1.05 s`);
+    assert.ok(took >= AT_LEAST, `10 MiB took ${took.toFixed(2)} s, expected about 1.05 s`);
     assert.equal(sha(await readFile(emu.diskPath('Link/one.bin'))), sha(body));
   });
 
   it('shares the rate between connections: two 5 MiB at once take as long as one 10 MiB', async () => {
     const bodies = [randomBytes(5 * MiB), randomBytes(5 * MiB)];
-    const took = await Promise.all(
-      bodies.map((body, i) => seconds(async () => assert.equal((await rawRequest('PUT', emu.storeUrl(`Link/half${i}.bin`), { body })).status, 200)))
+    // Each alone would take 0.52 s, and both at once as much on separate links; sharing one, both
+    // together take 1.05 s (however late either starts: a loaded machine only makes it longer).
+    const took = await seconds(() =>
+      Promise.all(bodies.map(async (body, i) => assert.equal((await rawRequest('PUT', emu.storeUrl(`Link/half${i}.bin`), { body })).status, 200)))
     );
-    // Each alone would take 0.52 s; sharing the link, the later one ends near 1.05 s.
-    const last = Math.max(...took);
-    assert.ok(last >= AT_LEAST && last <= AT_MOST, `two 5 MiB took ${took.map(t => t.toFixed(2)).join(' s and ')} s, expected the last about 1.05 s`);
+    assert.ok(took >= AT_LEAST, `two 5 MiB at once took ${took.toFixed(2)} s, expected about 1.05 s`);
     for (const [i, body] of bodies.entries()) assert.equal(sha(await readFile(emu.diskPath(`Link/half${i}.bin`))), sha(body));
   });
 });
@@ -62,7 +63,7 @@ describe('emulator link model: what the server sends', () => {
   it('takes about a second to send 10 MiB at 80 Mbit/s, bytes intact', async () => {
     let got: Buffer = Buffer.alloc(0);
     const took = await seconds(async () => (got = (await rawRequest('GET', url)).body));
-    assert.ok(took >= AT_LEAST && took <= AT_MOST, `10 MiB took ${took.toFixed(2)} s, expected about 1.05 s`);
+    assert.ok(took >= AT_LEAST, `10 MiB took ${took.toFixed(2)} s, expected about 1.05 s`);
     assert.equal(sha(got), sha(body));
   });
 });

@@ -18,6 +18,7 @@ import type { ClusterManager } from '../management/cluster-manager.js';
 import type { RequestPath, Route, RouteContext } from '../router.js';
 import { type ArmOperationCheck, ArmOperations } from './arm-operations.js';
 import { applicationBody, applicationPut, ArmHttpError, type ArmApplicationPut } from './arm-resources.js';
+import { ArmTypeVersions, gatewayPost, parseJson } from './arm-type-versions.js';
 
 export const ARM_API_VERSIONS = ['2024-04-01'];
 
@@ -77,7 +78,7 @@ export function armRoutes(options: ArmSurfaceOptions, aad: AadAuthority, manager
   const isArm = (p: RequestPath) => p.segments[0]?.toLowerCase() === 'subscriptions';
   const routes: Route[] = [];
   for (const kind of ARM_KINDS) {
-    for (const method of ['GET', 'PUT', 'DELETE']) {
+    for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
       routes.push({
         name: `arm-${method.toLowerCase()}-${kind}`,
         method,
@@ -123,7 +124,7 @@ function armError(err: unknown): Answer {
 class ArmSurface {
   private readonly operations = new ArmOperations();
   private readonly types = new Set<string>();
-  private readonly packageUrls = new Map<string, string>();
+  private readonly versions: ArmTypeVersions;
   private readonly cluster: string[];
   private readonly retryAfter: string;
 
@@ -136,6 +137,7 @@ class ArmSurface {
       .filter(s => s !== '')
       .map(s => s.toLowerCase());
     this.retryAfter = String(options.retryAfterSeconds ?? 1);
+    this.versions = new ArmTypeVersions(manager, typeName => this.types.has(typeName) || manager.types.versionsOf(typeName).length > 0);
   }
 
   async handle(method: string, pathname: string, body: Buffer, base: string): Promise<Answer> {
@@ -164,9 +166,11 @@ class ArmSurface {
     if (rest.length === 0 && method === 'GET') return { status: 200, json: this.clusterBody(base) };
     if (rest[0] === 'applicationtypes' && rest.length === 2) return this.type(method, names[1]!, ids);
     if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
-      return { status: 200, json: { value: this.manager.types.versionsOf(names[1]!).map(v => this.versionBody(ids, v.typeName, v.version)) } };
+      return this.versions.list(ids, names[1]!);
     }
-    if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions') return this.version(method, names[1]!, names[3]!, body, ids, base);
+    if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions') {
+      return this.versions.handle(method, names[1]!, names[3]!, body, ids, (check, json) => this.accepted(base, check, json));
+    }
     if (rest[0] === 'applications' && rest.length === 1 && method === 'GET') {
       return { status: 200, json: { value: this.manager.applications.all().map(a => applicationBody(ids, this.manager.applications.info(a))) } };
     }
@@ -219,63 +223,6 @@ class ArmSurface {
       return { status: exists ? 200 : 201, json: body };
     }
     throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type here.`);
-  }
-
-  private versionBody(ids: ResourceIds, typeName: string, version: string): Record<string, unknown> {
-    const v = this.manager.types.find(typeName, version);
-    const status = v ? this.manager.types.status(v) : undefined;
-    const state = status === 'Available' ? 'Succeeded' : status === 'Failed' ? 'Failed' : 'Creating';
-    const appPackageUrl = this.packageUrls.get(`${typeName}\n${version}`);
-    return {
-      id: ids.version(typeName, version),
-      name: version,
-      type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes/versions',
-      properties: { provisioningState: state, ...(appPackageUrl !== undefined ? { appPackageUrl } : {}) }
-    };
-  }
-
-  private async version(method: string, typeName: string, version: string, raw: Buffer, ids: ResourceIds, base: string): Promise<Answer> {
-    const existing = this.manager.types.find(typeName, version);
-    if (method === 'GET') {
-      if (!existing) throw notFound(`applicationTypes/${typeName}/versions`, version);
-      return { status: 200, json: this.versionBody(ids, typeName, version) };
-    }
-    if (method === 'DELETE') {
-      if (!existing) return { status: 204 };
-      this.manager.unprovision(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }), typeName);
-      this.packageUrls.delete(`${typeName}\n${version}`);
-      return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
-    }
-    if (method !== 'PUT') throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type version here.`);
-    if (!this.types.has(typeName) && this.manager.types.versionsOf(typeName).length === 0) {
-      throw new ArmHttpError(
-        404,
-        'ParentResourceNotFound',
-        `Can not perform requested operation on nested resource. Parent resource 'applicationTypes/${typeName}' not found.`
-      );
-    }
-    const body = parseJson(raw) as { properties?: { appPackageUrl?: unknown } };
-    const url = body.properties?.appPackageUrl;
-    if (typeof url !== 'string' || url === '') throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
-    if (existing && this.manager.types.status(existing) === 'Available') return { status: 200, json: this.versionBody(ids, typeName, version) };
-    await this.manager.provision(
-      gatewayPost(
-        '/ApplicationTypes/$/Provision',
-        { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true },
-        '6.2'
-      )
-    );
-    this.packageUrls.set(`${typeName}\n${version}`, url);
-    return this.accepted(base, () => this.provisionState(typeName, version), this.versionBody(ids, typeName, version));
-  }
-
-  private provisionState(typeName: string, version: string): ArmOperationCheck {
-    const v = this.manager.types.find(typeName, version);
-    if (!v) return { status: 'Failed', error: { code: 'ApplicationTypeNotFound', message: `${typeName} ${version} is no longer provisioned.` } };
-    const status = this.manager.types.status(v);
-    if (status === 'Available') return { status: 'Succeeded' };
-    if (status === 'Failed') return { status: 'Failed', error: { code: 'ProvisionFailed', message: v.failure ?? 'The provision failed.' } };
-    return { status: 'InProgress' };
   }
 
   private async application(method: string, name: string, raw: Buffer, ids: ResourceIds, base: string): Promise<Answer> {
@@ -353,18 +300,6 @@ export class ResourceIds {
 
 function notFound(type: string, name: string): ArmHttpError {
   return new ArmHttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.ServiceFabric/managedClusters/${type}/${name}' was not found.`);
-}
-
-function parseJson(raw: Buffer): unknown {
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-  }
-}
-
-function gatewayPost(pathname: string, body: unknown, apiVersion = '6.0') {
-  return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
 }
 
 /** The origin operation URLs are given on: the one the request came to (https when the emulator serves TLS). */

@@ -2,7 +2,7 @@
 // scenario, each run sampling its own process.memoryUsage() every 10 ms (a module loaded with
 // --import), and prints per run the wall time, maxRSS and the peak of each part. Measurement only;
 // writes nothing into BENCHMARKS.md. Settings by environment (the bench's argument parser is strict):
-//   PROBE_SCENARIO  package | package-25ms | large-only | link-compress | link-plain | many-files | many-files-compress
+//   PROBE_SCENARIO  package | package-25ms | large-only | link-compress | link-plain (-1g: 10 ms / 1 Gbit/s) | many-files | many-files-compress
 //   PROBE_BUILDS    name=distDir,name=distDir (default: dist)
 //   PROBE_ROUNDS    rounds of all builds (default 3)
 //   PROBE_FILES     files of the many-files scenarios (default 50,000)
@@ -66,8 +66,10 @@ async function prepare(name: string, work: string): Promise<Scenario> {
   }
   if (name.startsWith('link-')) {
     const pkg = await writeLinkPackage(work);
-    const compress = String(name === 'link-compress');
-    return { emulator: { latencyMs: 40, bitsPerSecond: 100e6 }, inputs: { 'package-path': pkg.v1, compress, ...dest } };
+    const compress = String(name.startsWith('link-compress'));
+    // `-1g`: the same-region link (10 ms / 1 Gbit/s) instead of 40 ms / 100 Mbit/s.
+    const link = name.endsWith('-1g') ? { latencyMs: 10, bitsPerSecond: 1e9 } : { latencyMs: 40, bitsPerSecond: 100e6 };
+    return { emulator: link, inputs: { 'package-path': pkg.v1, compress, ...dest } };
   }
   if (name.startsWith('many-files')) {
     const dir = path.join(work, 'many', 'Many');

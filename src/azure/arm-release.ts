@@ -30,6 +30,8 @@ export interface ArmRelease {
   packageUrl: string;
   /** The URL without its query, for the log. */
   shownUrl: string;
+  /** The staged `.sfpkg`'s SHA-256, written in the version's tag SFPKG_SHA256_TAG when it is provisioned. */
+  packageSha256?: string;
   application: ArmApplicationRelease | undefined;
   unprovisionOldVersions: boolean;
 }
@@ -87,21 +89,47 @@ export async function checkArmApplication(client: ArmClient, release: ArmRelease
 }
 
 interface ArmResourceState {
+  tags?: Record<string, unknown>;
   properties?: { provisioningState?: string; appPackageUrl?: string };
 }
 
 /**
- * Before anything is staged: the type version as ARM shows it. Provisioned (`Succeeded`), its package
- * is fixed, so the staging only compares this package with it: `{ appPackageUrl }` (when ARM shows it).
+ * The version resource's tag holding the SHA-256 of the `.sfpkg` the action provisioned it from: the
+ * cluster's own record of its content, which no blob overwritten since (by hand, or by a release of
+ * the same version to another cluster) can change.
  */
-export async function readProvisionedVersion(client: ArmClient, release: ArmRelease): Promise<{ appPackageUrl?: string } | undefined> {
+export const SFPKG_SHA256_TAG = 'sfu-sfpkg-sha256';
+
+export interface ProvisionedVersion {
+  appPackageUrl?: string;
+  /** From the tag SFPKG_SHA256_TAG; undefined when the version has none (provisioned by another tool, or before the action wrote it). */
+  recordedSha256?: string;
+  /** The tag is there, but holds no SHA-256 (edited by hand): its value, to say so. */
+  unreadableTag?: string;
+}
+
+/** The recorded SHA-256 from a resource's tags; ARM compares tag names case-insensitively. */
+export function recordedSfpkgHash(tags: Record<string, unknown> | undefined): Pick<ProvisionedVersion, 'recordedSha256' | 'unreadableTag'> {
+  const entry = Object.entries(tags ?? {}).find(([name]) => name.toLowerCase() === SFPKG_SHA256_TAG);
+  if (entry === undefined) return {};
+  const value = entry[1];
+  if (typeof value === 'string' && /^[0-9a-fA-F]{64}$/.test(value)) return { recordedSha256: value.toLowerCase() };
+  return { unreadableTag: String(value) };
+}
+
+/**
+ * Before anything is staged: the type version as ARM shows it. Provisioned (`Succeeded`), its package
+ * is fixed, so the staging only compares this package with it: by the SHA-256 its tag records, else
+ * by its `appPackageUrl` (when ARM shows it).
+ */
+export async function readProvisionedVersion(client: ArmClient, release: ArmRelease): Promise<ProvisionedVersion | undefined> {
   const { typeName, typeVersion } = release;
   const existing = await client.get<ArmResourceState>(
     client.resources.versionId(typeName, typeVersion),
     `the application type version ${typeName} ${typeVersion}`
   );
   if (existing?.properties?.provisioningState !== 'Succeeded') return undefined;
-  return { appPackageUrl: existing.properties.appPackageUrl };
+  return { appPackageUrl: existing.properties.appPackageUrl, ...recordedSfpkgHash(existing.tags) };
 }
 
 export async function releaseThroughArm(
@@ -126,6 +154,13 @@ export async function releaseThroughArm(
   }
   const existing = await client.get<ArmResourceState>(versionId, `the application type version ${typeName} ${typeVersion}`);
   if (existing?.properties?.provisioningState === 'Succeeded') {
+    // Provisioned since the step looked (another run, during the staging): by the tag, from which package.
+    const recorded = recordedSfpkgHash(existing.tags).recordedSha256;
+    if (release.packageSha256 !== undefined && recorded !== undefined && recorded !== release.packageSha256) {
+      throw new ReleaseError(
+        `${typeName} ${typeVersion} was provisioned from another package while this one was staged (SHA-256 ${recorded} in its tag '${SFPKG_SHA256_TAG}', this package's ${release.packageSha256}): a provisioned version never changes. Nothing was changed through ARM; give the changed packages and the type new versions.`
+      );
+    }
     // A version resource's package is fixed once provisioned: writing it again would not replace it.
     log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
     record.provisionResult = 'already-provisioned';
@@ -137,9 +172,13 @@ export async function releaseThroughArm(
       );
     }
     // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
+    // The tag records what this version is provisioned from, for the comparison of a later release.
     const provisioned = await client.put(
       versionId,
-      { properties: { appPackageUrl: release.packageUrl } },
+      {
+        ...(release.packageSha256 !== undefined ? { tags: { [SFPKG_SHA256_TAG]: release.packageSha256 } } : {}),
+        properties: { appPackageUrl: release.packageUrl }
+      },
       `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`,
       (v: unknown) => (v as ArmVersion).properties?.provisioningState === 'Succeeded'
     );

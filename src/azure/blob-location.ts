@@ -1,6 +1,7 @@
 // Where the `.sfpkg` goes: a Blob container URL checked offline against Azure Storage's hosts, a
 // blob name that carries the type and version, and the SAS rules (permissions, expiry). Nothing
 // here sends a request.
+import { createHash } from 'node:crypto';
 
 /** Blob endpoints of the Azure clouds (public, US Government, China); a private endpoint keeps these names. */
 const AZURE_BLOB_HOST_SUFFIXES = ['.blob.core.windows.net', '.blob.core.usgovcloudapi.net', '.blob.core.chinacloudapi.cn', '.blob.storage.azure.net'];
@@ -72,18 +73,37 @@ function checkContainerName(input: string, name: string): void {
 const UNSAFE_NAME = /[\\?#%]|\.\.|^\/|\/$|\/\//;
 
 /**
- * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`. The cluster only accepts a download
- * URL whose file name ends in `.sfpkg`, and the type and version in the name make a re-run of the
- * same version find its blob again.
+ * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`, or with a cluster's scope
+ * `<prefix>/<Type>/<scope>/<Type>.<Version>.sfpkg`. The cluster only accepts a download URL whose
+ * file name ends in `.sfpkg`, and the type and version in the name make a re-run of the same version
+ * find its blob again.
  */
-export function sfpkgBlobName(typeName: string, typeVersion: string, prefix = ''): string {
-  const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${typeName}/${typeName}.${typeVersion}.sfpkg`;
+export function sfpkgBlobName(typeName: string, typeVersion: string, prefix = '', scope?: string): string {
+  const folder = scope === undefined ? typeName : `${typeName}/${scope}`;
+  const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${folder}/${typeName}.${typeVersion}.sfpkg`;
   if (UNSAFE_NAME.test(name) || name.length > 1024) {
     throw new BlobLocationError(
       `The blob name '${name}' is not usable: the type name, version and prefix must not hold '\\', '?', '#', '%', '..' or empty segments.`
     );
   }
   return name;
+}
+
+/**
+ * The folder that keeps one cluster's `.sfpkg`s apart from another's in a shared container, on the
+ * gateway's ExternalStore path: `cluster-` and 12 hex digits of the SHA-256 of the gateway's origin
+ * (lower case, so `HTTPS://Host:19080/` and `https://host:19080` are one cluster). The cluster keeps
+ * no record of the package it was provisioned from, so a re-run compares with this cluster's blob;
+ * without the folder, a release of the same type and version to another cluster would replace it.
+ */
+export function clusterBlobScope(endpoint: string): string {
+  let origin: string;
+  try {
+    origin = new URL(endpoint).origin.toLowerCase();
+  } catch {
+    origin = endpoint.trim().toLowerCase();
+  }
+  return `cluster-${createHash('sha256').update(origin).digest('hex').slice(0, 12)}`;
 }
 
 /**

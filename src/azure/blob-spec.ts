@@ -7,7 +7,7 @@ export interface BlobSpec {
   location: ContainerLocation;
   /** A SAS given as a secret; undefined: Azure AD (the service principal) for the storage scope. */
   sas: SasToken | undefined;
-  /** The blob's name when given (it ends in `.sfpkg`); undefined: `<Type>/<Type>.<Version>.sfpkg`. */
+  /** The blob's name when given (it ends in `.sfpkg`); undefined: the default (sfpkgBlobName, with the cluster's folder on the gateway path). */
   blobName: string | undefined;
   deleteBlob: boolean;
 }

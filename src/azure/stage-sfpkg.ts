@@ -13,8 +13,10 @@ export interface StageRequest {
   typeVersion: string;
   /** What ApplicationManifest.xml declares: checked against typeName/typeVersion offline. */
   manifest: { typeName: string; typeVersion: string };
-  /** Undefined: `<Type>/<Type>.<Version>.sfpkg`. */
+  /** Undefined: `<Type>/<Type>.<Version>.sfpkg`, or with `clusterScope`, `<Type>/<clusterScope>/<Type>.<Version>.sfpkg`. */
   blobName: string | undefined;
+  /** The gateway path's folder for this cluster (clusterBlobScope); undefined on the ARM path, whose version tag records the package. */
+  clusterScope?: string;
   deleteBlob: boolean;
   tempBase: string;
   /** When the cluster's read SAS expires (Azure AD only; a given SAS keeps its own expiry). */
@@ -33,7 +35,7 @@ export interface StagedSfpkg {
 
 export async function stageSfpkg(store: BlobPackageStore, request: StageRequest): Promise<StagedSfpkg> {
   const { typeName, typeVersion, log } = request;
-  const blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion);
+  const blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion, '', request.clusterScope);
   const fileName = blobName.split('/').pop()!;
   checkExternalStoreProvision(`https://check.invalid/${encodeURI(blobName)}`, { typeName, typeVersion }, request.manifest);
   const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
@@ -54,6 +56,7 @@ export async function stageSfpkg(store: BlobPackageStore, request: StageRequest)
       source: {
         downloadUrl,
         shownAs,
+        sha256: sfpkg.sha256,
         afterProvision: async provisionLog => {
           if (!request.deleteBlob) {
             provisionLog(`The .sfpkg stays at ${shownAs}.`);
@@ -89,8 +92,8 @@ export async function compareWithProvisioned(
   provisionedFrom: string | undefined
 ): Promise<ProvisionedComparison> {
   const { typeName, typeVersion, log } = request;
-  const blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion);
-  const shownAs = store.blobUrl(blobName);
+  let blobName = request.blobName ?? sfpkgBlobName(typeName, typeVersion, '', request.clusterScope);
+  let shownAs = store.blobUrl(blobName);
   const sfpkg = await buildSfpkg(request.pkg, blobName.split('/').pop()!, request.tempBase, request.signal);
   try {
     log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
@@ -99,7 +102,17 @@ export async function compareWithProvisioned(
     if (from !== undefined && from !== withoutQuery(shownAs)) {
       return { verdict: 'unconfirmed', reason: `it was provisioned from ${from}, not from ${shownAs}`, shownAs, sha256, blob: undefined };
     }
-    const blob = await store.describe(blobName, request.signal);
+    let blob = await store.describe(blobName, request.signal);
+    if (blob === undefined && request.blobName === undefined && request.clusterScope !== undefined) {
+      // A version released before the cluster's folder was in the name: its blob has the name without it.
+      const unscoped = sfpkgBlobName(typeName, typeVersion);
+      blob = await store.describe(unscoped, request.signal);
+      if (blob !== undefined) {
+        log(`${shownAs} is not there, ${store.blobUrl(unscoped)} is (the name releases used before this cluster's folder was part of it): compared with it.`);
+        blobName = unscoped;
+        shownAs = store.blobUrl(unscoped);
+      }
+    }
     if (blob === undefined) return { verdict: 'unconfirmed', reason: `${shownAs} is not there`, shownAs, sha256, blob };
     if (holdsSameBytes(blob, sfpkg)) return { verdict: 'same', shownAs, sha256, blob };
     // Without the hash recorded at upload, only a size difference proves other bytes.
@@ -112,8 +125,26 @@ export async function compareWithProvisioned(
   }
 }
 
+/**
+ * For a version whose resource records the SHA-256 of the `.sfpkg` it was provisioned from (ARM's
+ * tag): builds the `.sfpkg` and compares the hashes. Nothing is read from the container.
+ */
+export async function compareWithRecordedHash(
+  request: Pick<StageRequest, 'pkg' | 'typeName' | 'typeVersion' | 'blobName' | 'tempBase' | 'signal' | 'log'>,
+  recordedSha256: string
+): Promise<{ verdict: 'same' | 'other'; sha256: string }> {
+  const fileName = (request.blobName ?? sfpkgBlobName(request.typeName, request.typeVersion)).split('/').pop()!;
+  const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
+  try {
+    request.log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
+    return { verdict: sfpkg.sha256 === recordedSha256.toLowerCase() ? 'same' : 'other', sha256: sfpkg.sha256 };
+  } finally {
+    await sfpkg.dispose();
+  }
+}
+
 /** The URL's origin and decoded path: a SAS, and differences in percent-encoding, left out. */
-function withoutQuery(url: string): string | undefined {
+export function withoutQuery(url: string): string | undefined {
   try {
     const parsed = new URL(url);
     return `${parsed.origin}${decodeURIComponent(parsed.pathname)}`;

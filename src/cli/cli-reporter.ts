@@ -1,11 +1,14 @@
 // The core's reporter on a terminal or a CI log: progress on stderr (a line that rewrites itself on
 // a TTY, plain lines otherwise), every secret masked in all the CLI prints, and under Azure
-// Pipelines the logging commands for warnings, errors and secrets on stdout.
+// Pipelines the logging commands for secrets, warnings, errors and output variables. Those go to
+// stderr too: the agent reads commands from both streams, stdout then carries nothing but the JSON
+// (so `> result.json` or `| jq` never gets a secret or a command), and a secret's `setsecret` line
+// is in the same stream as, and so always before, any line that could carry the secret.
 import type { Reporter } from '../util/reporter.js';
 import { logIssueCommand, setOutputCommand, setSecretCommand } from './azure-pipelines.js';
 
 export interface CliStreams {
-  /** The CLI's own stdout (the JSON result and logging commands); nothing else writes there. */
+  /** The CLI's own stdout (the JSON result); nothing else writes there. */
   stdout(text: string): void;
   stderr(text: string): void;
   /** True when stderr is a terminal: the progress line rewrites itself. */
@@ -40,17 +43,11 @@ export class CliReporter implements Reporter {
   }
 
   warning(line: string): void {
-    if (this.options.azurePipelines) {
-      this.endProgress();
-      this.streams.stdout(this.mask(logIssueCommand('warning', line)) + '\n');
-    } else this.line(`warning: ${line}`);
+    this.line(this.options.azurePipelines ? logIssueCommand('warning', line) : `warning: ${line}`);
   }
 
   error(line: string): void {
-    if (this.options.azurePipelines) {
-      this.endProgress();
-      this.streams.stdout(this.mask(logIssueCommand('error', line)) + '\n');
-    } else this.line(`error: ${line}`);
+    this.line(this.options.azurePipelines ? logIssueCommand('error', line) : `error: ${line}`);
   }
 
   debug(line: string): void {
@@ -66,10 +63,13 @@ export class CliReporter implements Reporter {
     if (value === '' || this.secrets.includes(value)) return;
     this.secrets.push(value);
     this.secrets.sort((a, b) => b.length - a.length);
-    if (this.options.azurePipelines) this.streams.stdout(setSecretCommand(value) + '\n');
+    if (this.options.azurePipelines) {
+      this.endProgress();
+      this.streams.stderr(setSecretCommand(value) + '\n');
+    }
   }
 
-  /** Writes to the CLI's stdout, masked: the JSON result and the output variables. */
+  /** Writes to the CLI's stdout, masked: the JSON result. */
   result(text: string): void {
     this.endProgress();
     this.streams.stdout(this.mask(text));
@@ -77,7 +77,7 @@ export class CliReporter implements Reporter {
 
   /** Under Azure Pipelines, an output variable of the step; elsewhere nothing (the JSON has it). */
   setOutput(name: string, value: string): void {
-    if (this.options.azurePipelines) this.result(setOutputCommand(name, value) + '\n');
+    if (this.options.azurePipelines) this.line(setOutputCommand(name, value));
   }
 
   /** A line on stderr, masked, after any progress line. */

@@ -4,7 +4,7 @@
 // the upgrade (arm-gateway-follow.ts).
 import { ArmClient } from '../azure/arm-client.js';
 import { guardArmApplication } from '../azure/arm-guards.js';
-import { type ArmRelease, checkArmApplication, readProvisionedVersion, releaseThroughArm } from '../azure/arm-release.js';
+import { type ArmRelease, checkArmApplication, readProvisionedVersion, releaseThroughArm, SFPKG_SHA256_TAG } from '../azure/arm-release.js';
 import { type ArmSpec, armLoginHost, armResource, ManagedClusterResources } from '../azure/arm-target.js';
 import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
 import { clientWaitMs } from '../cluster/gateway-client.js';
@@ -19,7 +19,7 @@ import type { ScannedPackage } from '../package/package-scan.js';
 import type { PackageValidation } from '../package/validate-package.js';
 import type { UploadRecord } from '../upload/upload-record.js';
 import type { Reporter } from '../util/reporter.js';
-import { confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
+import { confirmByRecordedHash, confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
 import type { ReleaseJob } from './job.js';
 import type { ClientCertificate } from '../cluster/auth/client-certificate.js';
 import { GatewayFollower, gatewayToFollow } from './arm-gateway-follow.js';
@@ -105,12 +105,21 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
     step.hooks.preparing(toUpload);
     const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
-    if (provisioned) {
+    if (provisioned?.recordedSha256 !== undefined) {
+      const where = `the tag '${SFPKG_SHA256_TAG}' of its ARM resource`;
+      await confirmByRecordedHash(blob, plan, toUpload.pkg, context, { sha256: provisioned.recordedSha256, where, provisionedFrom: provisioned.appPackageUrl });
+    } else if (provisioned) {
+      reporter.info(
+        provisioned.unreadableTag !== undefined
+          ? `The tag '${SFPKG_SHA256_TAG}' of ${plan.typeName} ${plan.typeVersion} holds no SHA-256 ('${provisioned.unreadableTag}'): this package is compared with the blob instead.`
+          : `ARM shows no tag '${SFPKG_SHA256_TAG}' on ${plan.typeName} ${plan.typeVersion} (it was provisioned by another tool, or by an earlier release of this action): this package is compared with the blob instead.`
+      );
       await confirmProvisionedPackage(blob, plan, toUpload.pkg, context, provisioned.appPackageUrl);
     } else {
       step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
       armRelease.packageUrl = plan.externalStore!.downloadUrl;
       armRelease.shownUrl = plan.externalStore!.shownAs;
+      armRelease.packageSha256 = plan.externalStore!.sha256;
     }
     const deadline = new Deadline(plan.deployTimeoutSeconds);
     // Aborted by the gateway follower when the gateway shows the upgrade failed.
@@ -124,6 +133,9 @@ export async function releaseToManagedCluster(step: ArmReleaseStep): Promise<voi
     );
     if (release.provisionResult === 'provisioned') await plan.externalStore!.afterProvision(line => reporter.info(line));
   } finally {
+    // deploy-duration-seconds ends here, as the gateway path's: the provision, the application's
+    // operation and the blob's deletion, not the clean-up of the temporary copies after it.
+    release.end();
     follower?.dispose();
     transport.dispose();
   }

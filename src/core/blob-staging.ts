@@ -30,6 +30,8 @@ export interface BlobStagingContext {
   reporter: Reporter;
   names: SettingNames;
   signal: AbortSignal;
+  /** The gateway path's folder for this cluster in the default blob name (clusterBlobScope); undefined through ARM. */
+  clusterScope?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg:
         typeVersion: plan.typeVersion,
         manifest: plan.identity.manifest,
         blobName: blob.blobName,
+        clusterScope: context.clusterScope,
         deleteBlob: blob.deleteBlob,
         tempBase: temporaryBase(),
         expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
@@ -91,6 +94,7 @@ export async function confirmProvisionedPackage(
           typeVersion: plan.typeVersion,
           manifest: plan.identity.manifest,
           blobName: blob.blobName,
+          clusterScope: context.clusterScope,
           tempBase: temporaryBase(),
           signal,
           log: line => reporter.info(line)
@@ -117,6 +121,47 @@ export async function confirmProvisionedPackage(
   } finally {
     dispose();
   }
+}
+
+/**
+ * For a type version whose resource records the SHA-256 of the `.sfpkg` it was provisioned from (ARM's
+ * tag, written by the action when it provisioned it): compares this package's `.sfpkg` with that hash.
+ * The container is not read: what the blob holds now (overwritten by hand, or by a release to another
+ * cluster) does not matter. Other content is refused before any write.
+ */
+export async function confirmByRecordedHash(
+  blob: BlobSpec,
+  plan: ReleasePlan,
+  pkg: ScannedPackage,
+  context: BlobStagingContext,
+  recorded: { sha256: string; where: string; provisionedFrom: string | undefined }
+): Promise<void> {
+  const { reporter, names, signal } = context;
+  const { compareWithRecordedHash, withoutQuery } = await import('../azure/stage-sfpkg.js');
+  const what = `${plan.typeName} ${plan.typeVersion}`;
+  const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () =>
+    compareWithRecordedHash(
+      {
+        pkg,
+        typeName: plan.typeName,
+        typeVersion: plan.typeVersion,
+        blobName: blob.blobName,
+        tempBase: temporaryBase(),
+        signal,
+        log: line => reporter.info(line)
+      },
+      recorded.sha256
+    )
+  );
+  if (found.verdict === 'other') {
+    throw new ReleaseError(
+      `${what} is provisioned from another package (SHA-256 ${recorded.sha256} recorded in ${recorded.where}, this package's ${found.sha256}): a provisioned version never changes: give the changed packages and the type new versions, or use '${names.VersionStamp}: content'. Nothing was uploaded or changed.`
+    );
+  }
+  reporter.info(`${what} was provisioned from this very package (SHA-256 ${found.sha256}, recorded in ${recorded.where}).`);
+  const from = recorded.provisionedFrom === undefined ? undefined : withoutQuery(recorded.provisionedFrom);
+  if (from !== undefined) context.record.packageUrl = from;
+  context.record.blobResult = 'reused';
 }
 
 /** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */

@@ -19,6 +19,7 @@ import { inspectForUpload, planUpload, uploadPackage } from './upload-package.js
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
 import { clusterLoginHost, confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
+import { clusterBlobScope } from '../azure/blob-location.js';
 import { releaseToManagedCluster } from './arm-release-step.js';
 import { withDefaultDestination } from './default-destination.js';
 import type { DestinationLease } from '../upload/destination-lease.js';
@@ -187,7 +188,16 @@ async function releaseSteps(
     if (job.upload.dryRun) return;
     const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
     hold.preparing(toUpload);
-    const context = { cluster: job.cluster, loginHost: (b: BlobSpec) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
+    const context = {
+      cluster: job.cluster,
+      loginHost: (b: BlobSpec) => clusterLoginHost(connection.client, b),
+      record: upload,
+      reporter,
+      names,
+      signal,
+      // The cluster keeps no record of the package: its blobs go in a folder of their own in a shared container.
+      clusterScope: clusterBlobScope(job.cluster.endpoint)
+    };
     // A provisioned version never changes: its .sfpkg is compared with the blob, never staged again.
     if (plan.alreadyProvisioned) await confirmProvisionedPackage(job.blob, plan, toUpload.pkg, context, undefined);
     else hold.staged(await stageInBlobStorage(job.blob, plan, toUpload.pkg, context));

@@ -15,6 +15,7 @@ import type { UploadSpec } from '../upload/upload-spec.js';
 import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
+import { allInOrder } from '../util/concurrency.js';
 
 /** What the upload steps need besides the package: the spec, the record to fill, where to report. */
 export interface UploadStep {
@@ -59,7 +60,7 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage, inspe
       record.fileCount = 0;
       record.folderCount = 0;
       record.chunkedFileCount = 0;
-      const [tree, size] = await Promise.all([listTree(client, destination, spec.concurrency), client.folderSize(destination)]);
+      const [tree, size] = await allInOrder([listTree(client, destination, spec.concurrency), client.folderSize(destination)]);
       warnAboutStale(step, tree, pkg);
       record.storeSizeBytes = size ?? sumOf(tree.files);
       return;
@@ -110,7 +111,7 @@ export async function uploadPackage(step: UploadStep, pkg: ScannedPackage, inspe
       leaseConfirmed.catch(() => undefined); // awaited below; a failed verification throws first
       await reporter.group('Verify', async () => {
         // The sub-folders were listed as their mark files were written: what is left is the root.
-        const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
+        const [tree, size] = await allInOrder([listings.tree(spec.concurrency), client.folderSize(destination)]);
         assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true, writtenAfter: floor }, names);
         warnAboutStale(step, tree, pkg);
         record.storeSizeBytes = size ?? sumOf(tree.files);

@@ -10,6 +10,7 @@ import { sendOnceThrough } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
 import type { Reporter } from '../util/reporter.js';
 import type { SettingNames } from '../util/settings.js';
+import { allInOrder } from '../util/concurrency.js';
 
 export interface PollOptions {
   deadline: Deadline;
@@ -45,9 +46,10 @@ export async function checkProvisioned(client: ManagementClient, plan: ReleasePl
   if (type.Status !== 'Available') {
     throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
   }
-  // The manifests side by side: one round trip, not one per service.
+  // The manifests side by side: one round trip, not one per service (and when several reads fail, the
+  // first in this order is the error).
   const services = [...plan.identity.serviceManifests];
-  const [clusterManifest, ...clusterServiceXmls] = await Promise.all([
+  const [clusterManifest, ...clusterServiceXmls] = await allInOrder([
     client.getApplicationManifest(typeName, typeVersion),
     ...services.map(([name]) => client.getServiceManifest(typeName, typeVersion, name))
   ]);

@@ -55,6 +55,8 @@ export interface ExternalStoreSource {
   downloadUrl: string;
   /** The URL without its query, for the log. */
   shownAs: string;
+  /** The SHA-256 of the staged `.sfpkg` (hex): recorded with the version where the cluster keeps it (ARM's tags). */
+  sha256: string;
   /** Run once the type is provisioned (deleting the blob when asked); the package is not in the Image Store. */
   afterProvision(log: (line: string) => void): Promise<void>;
 }

@@ -9,7 +9,16 @@ import { type Reporter } from '../util/reporter.js';
 import { CANONICAL_NAMES, SettingError as InputError, type SettingNames } from '../util/settings.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { findNameProblems } from './store-names.js';
-import { BrokenLinkError, FoundFile, isInsidePackage, linkOutsideError, unreadableFileError, walkPackage, type PackageListing } from './walk-package.js';
+import {
+  BrokenLinkError,
+  depthFirstKey,
+  FoundFile,
+  isInsidePackage,
+  linkOutsideError,
+  unreadableFileError,
+  walkPackage,
+  type PackageListing
+} from './walk-package.js';
 import { compareCodeUnits } from '../protocol/store-path.js';
 
 export interface PackageFile {
@@ -180,27 +189,24 @@ export async function listWithGlob(root: string, realRoot: string, patterns: str
   }
   const listing: PackageListing = { files: [], folders: new Set<string>(['']), ignoredMarkFiles: 0 };
   // Each path costs a few file-system calls: run them side by side rather than one after another.
-  // When several fail (a link to a folder outside, and each file under it), the error is the first
-  // in glob's order, not the first to settle, so that the same package always gets the same message.
-  const firstFailure: { index: number; error?: unknown } = { index: Infinity };
-  await inParallel(found.entries(), SCAN_PARALLELISM, async ([index, p]) => {
-    if (index > firstFailure.index) return;
-    let entry: Entry;
-    try {
-      entry = await inspect(root, realRoot, p, names);
-    } catch (error) {
-      if (index < firstFailure.index) Object.assign(firstFailure, { index, error });
-      return;
+  // When several fail (a link to a folder outside, and each file under it), inParallel throws the
+  // first in the walk's order (glob's is readdir's), not the first to settle: the same package
+  // always gets the same message.
+  const keyed = found.map(p => ({ p, key: depthFirstKey(p, path.sep) })).sort((a, b) => compareCodeUnits(a.key, b.key));
+  await inParallel(
+    keyed.map(k => k.p),
+    SCAN_PARALLELISM,
+    async p => {
+      const entry = await inspect(root, realRoot, p, names);
+      if (entry.kind === 'folder') {
+        addFolderAndAncestors(listing.folders, entry.relativePath);
+      } else if (entry.kind === 'file') {
+        addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
+        if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
+        else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
+      }
     }
-    if (entry.kind === 'folder') {
-      addFolderAndAncestors(listing.folders, entry.relativePath);
-    } else if (entry.kind === 'file') {
-      addFolderAndAncestors(listing.folders, parentOf(entry.relativePath));
-      if (path.basename(p) === MARK_FILE_NAME) listing.ignoredMarkFiles++;
-      else listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
-    }
-  });
-  if (firstFailure.index !== Infinity) throw firstFailure.error;
+  );
   return listing;
 }
 

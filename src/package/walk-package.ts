@@ -58,6 +58,19 @@ export function unreadableFileError(relativePath: string, names: SettingNames = 
   return new InputError(`'${relativePath}' in '${names.PackagePath}' cannot be read: check its permissions.`);
 }
 
+/**
+ * The walk's order, as a key compared by UTF-16 code units: depth first, each folder's entries by
+ * name, so a folder comes before what it holds (the separator becomes U+0000, below every
+ * character a name can hold). Both ways of listing report the first failure in this order, not in
+ * readdir's, which differs between file systems and between two checkouts of one repository (ext4
+ * orders a folder by a hash seeded per file system).
+ */
+export function depthFirstKey(relativePath: string, separator = '/'): string {
+  return relativePath.split(separator).join('\u0000');
+}
+
+const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /** Entries inspected at once, each with its file-system calls one after another: the calls in flight. */
 const WALK_PARALLELISM = 64;
 
@@ -97,12 +110,12 @@ function runTasks(tasks: (() => Promise<void>)[], workers: number): Promise<void
 
 /**
  * An error found while walking, and when @actions/glob's path would raise it: 'traversal' errors
- * (a `stat`, `realpath` or `readdir` that fails) during glob's walk, so the first in glob's order
- * wins; 'inspection' errors (a link outside the package, an unreadable file) only after it.
+ * (a `stat`, `realpath` or `readdir` that fails) during glob's walk, so the first in the walk's
+ * order wins; 'inspection' errors (a link outside the package, an unreadable file) only after it.
  */
 type Failure = { when: 'traversal' | 'inspection'; error: unknown };
 
-/** One entry of a folder, in the folder's readdir order (glob's order). */
+/** One entry of a folder, in the walk's order (depthFirstKey). */
 type Node =
   { kind: 'file'; file: PackageFile } | { kind: 'folder'; relativePath: string; children: Node[] } | { kind: 'skipped' } | { kind: 'failed'; failure: Failure };
 
@@ -119,7 +132,9 @@ interface Folder {
  * Walks `root` (whose realpath is `realRoot`) following symbolic links, as scanPackage's glob path
  * lists it with the include '**': the same files, folders and `_.dir` count, and the same error
  * when there is one (raw file-system errors and BrokenLinkError, for describeScanError, or the
- * InputErrors of a link outside the package and an unreadable file). A link to a folder whose
+ * InputErrors of a link outside the package and an unreadable file; when several paths fail, the
+ * first in depthFirstKey's order, where glob's path reports its first traversal error in
+ * readdir order). A link to a folder whose
  * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
  */
 export async function walkPackage(
@@ -138,6 +153,7 @@ export async function walkPackage(
       } catch (error) {
         return place({ kind: 'failed', failure: { when: 'traversal', error } });
       }
+      entries.sort(byName);
       const children = new Array<Node>(entries.length);
       place({ kind: 'folder', relativePath: folder.relativePath, children });
       entries.forEach((entry, i) =>
@@ -218,8 +234,8 @@ export async function walkPackage(
   const top = walked.top;
   if (top === undefined) throw new Error('internal: the walk of the package folder ended without its root');
 
-  // glob's order is the walk's order, depth first in readdir order: the first traversal error in
-  // it is the one glob throws; failing that, the first inspection error.
+  // The first traversal error in the walk's order (depth first, by name) is the one thrown (glob
+  // throws the first it meets, in readdir order); failing that, the first inspection error.
   const listing: PackageListing = { files: [], folders: new Set(), ignoredMarkFiles: 0 };
   let firstInspectionError: { error: unknown } | undefined;
   const pending: Node[] = [top];

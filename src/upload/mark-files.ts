@@ -22,7 +22,8 @@ export class MarkFileWriter {
     files: Iterable<string>,
     /** True once the run must start nothing new. */
     private readonly stopped: () => boolean,
-    private readonly onError: (err: unknown) => void,
+    /** Given a failed write and the package path of its mark file. */
+    private readonly onError: (err: unknown, markFile: string) => void,
     /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
     private readonly onMarkWritten: (folder: string) => void = () => undefined,
     private readonly reporter: Reporter = SILENT_REPORTER
@@ -62,7 +63,7 @@ export class MarkFileWriter {
         this.onMarkWritten(folder);
         this.completion.markWritten(folder).forEach(f => this.folderReady(f));
       }),
-      this.onError
+      err => this.onError(err, joinStorePath(folder, MARK_FILE_NAME))
     );
   }
 

@@ -26,13 +26,24 @@ export { UploadFailedError } from './upload-failures.js';
  * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
  */
 export function uploadOrder(files: readonly PackageFile[], chunkSize: number): PackageFile[] {
-  const depth = (f: PackageFile) => f.relativePath.split('/').length;
   const present = files.filter(f => f.ready === undefined);
-  const small = present.filter(f => f.size <= chunkSize);
-  small.sort((a, b) => depth(b) - depth(a) || compareCodeUnits(a.relativePath, b.relativePath));
+  const unsorted = present.filter(f => f.size <= chunkSize);
+  // Each depth counted once, not twice per comparison (50,000 files: 1.6 million arrays of segments).
+  const depths = Int32Array.from(unsorted, f => depthOf(f.relativePath));
+  const path = (i: number) => unsorted[i]!.relativePath;
+  const small = Array.from(unsorted.keys())
+    .sort((a, b) => depths[b]! - depths[a]! || compareCodeUnits(path(a), path(b)))
+    .map(i => unsorted[i]!);
   // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
   const pending = files.filter(f => f.ready !== undefined);
   return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
+}
+
+/** How many segments `relativePath` has (`/`-separated). */
+function depthOf(relativePath: string): number {
+  let depth = 1;
+  for (let i = relativePath.indexOf('/'); i >= 0; i = relativePath.indexOf('/', i + 1)) depth++;
+  return depth;
 }
 
 export interface UploadSettings {
@@ -101,7 +112,7 @@ export class PackageUploader {
       pkg.folders,
       pkg.files.map(f => f.relativePath),
       () => this.failures.stopped,
-      err => this.failures.add(err),
+      (err, markFile) => this.failures.add(err, markFile),
       folder => settings.listings?.folderComplete(folder),
       this.reporter
     );
@@ -143,7 +154,7 @@ export class PackageUploader {
           }
           how = await uploadPackageFile(context, file, joinStorePath(destination, file.relativePath));
         } catch (err) {
-          return this.failures.add(err);
+          return this.failures.add(err, file.relativePath);
         }
         this.counts.filesUploaded++;
         this.counts.bytesUploaded += file.size;

@@ -1,6 +1,7 @@
 // The failures of an upload, collected so that every running file finishes before the run stops,
 // and reported together.
 import { CancelledError } from '../cluster/errors.js';
+import { compareCodeUnits } from '../protocol/store-path.js';
 
 /** Several files failed; the message lists the first few. */
 export class UploadFailedError extends Error {
@@ -17,8 +18,14 @@ export class StoppedError extends Error {
   override name = 'StoppedError';
 }
 
+/** A failure and the package path it happened on (a file, or a folder's mark file). */
+interface Failure {
+  error: Error;
+  where: string;
+}
+
 export class UploadFailures {
-  private readonly failures: Error[] = [];
+  private readonly failures: Failure[] = [];
 
   constructor(private readonly signal: AbortSignal | undefined) {}
 
@@ -31,16 +38,26 @@ export class UploadFailures {
     return this.failures.length > 0 || this.cancelled;
   }
 
-  add(err: unknown): void {
+  /** Records the failure of the work on `where` (a path relative to the package root). */
+  add(err: unknown, where: string): void {
     if (err instanceof StoppedError) return;
     if (err instanceof CancelledError && this.cancelled) return;
-    if (this.failures.includes(err as Error)) return; // one failure seen by several files (a compression that stopped), reported once
-    this.failures.push(err instanceof Error ? err : new Error(String(err)));
+    // One failure seen by several files (a compression that stopped) is reported once, under the first path.
+    const seen = this.failures.find(f => f.error === err);
+    if (seen) {
+      if (compareCodeUnits(where, seen.where) < 0) seen.where = where;
+      return;
+    }
+    this.failures.push({ error: err instanceof Error ? err : new Error(String(err)), where });
   }
 
-  /** The error that ends a stopped run. */
+  /**
+   * The error that ends a stopped run. The failures are listed in path order, not in the order
+   * they settled in, so that the same failures always give the same message.
+   */
   toError(): Error {
     if (this.cancelled) return new CancelledError('the upload was cancelled');
-    return new UploadFailedError([...this.failures]);
+    const inPathOrder = [...this.failures].sort((a, b) => compareCodeUnits(a.where, b.where));
+    return new UploadFailedError(inPathOrder.map(f => f.error));
   }
 }

@@ -7,23 +7,13 @@ import type { ScannedPackage } from '../package/package-scan.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { type FileInfo, parseInt64 } from '../protocol/models.js';
 import { describeStamp, type FileStamp, isWrittenAfter, stampOf } from '../protocol/file-stamp.js';
-import { joinStorePath, normalizeStorePath, type PathComparison, relativeStorePath, storePathKey } from '../protocol/store-path.js';
+import { foldName, joinStorePath, storePathKey, storePathSegments } from '../protocol/store-path.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
+import { ListedFiles } from './listed-files.js';
+import { StoreTree } from './store-tree.js';
 
-export interface StoreTree {
-  /** Files beneath the folder, relative to it with `/`, and their sizes. */
-  files: Map<string, number>;
-  /** What the listing says of each file's write (FileVersion, ModifiedDate), by the same paths as `files`. */
-  stamps: Map<string, FileStamp>;
-  /** Folders beneath the folder, relative to it with `/`. */
-  folders: string[];
-  /**
-   * The cluster answered with `\` separators: a Windows cluster, which compares names
-   * case-insensitively (protocol reference §1, Paths).
-   */
-  comparison: PathComparison;
-}
+export { StoreTree } from './store-tree.js';
 
 /** A listing the action cannot read: the step fails with this message. */
 export class MalformedListingError extends Error {
@@ -32,7 +22,7 @@ export class MalformedListingError extends Error {
 
 /** One folder's listing: its files (with sizes and stamps) and sub-folders, relative to the tree's root. */
 interface FolderListing {
-  files: [string, number, FileStamp][];
+  files: ListedFiles;
   folders: string[];
   /** The cluster answered with `\` separators. */
   backslashes: boolean;
@@ -41,14 +31,14 @@ interface FolderListing {
 /** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
 async function listFolder(client: ImageStoreClient, root: string, folder: string): Promise<FolderListing> {
   const where = joinStorePath(root, folder);
-  const listing: FolderListing = { files: [], folders: [], backslashes: false };
+  const listing: FolderListing = { files: new ListedFiles(), folders: [], backslashes: false };
+  const rootSegments = storePathSegments(root);
   const relative = (storeRelativePath: unknown): string => {
     if (typeof storeRelativePath !== 'string') {
       throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
     }
     if (storeRelativePath.includes('\\')) listing.backslashes = true;
-    // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-    return relativeStorePath(storeRelativePath, root, { caseInsensitive: true }) ?? normalizeStorePath(storeRelativePath);
+    return beneath(storePathSegments(storeRelativePath), rootSegments);
   };
   const content = await client.list(where);
   const files: unknown = content?.files ?? [];
@@ -64,10 +54,22 @@ async function listFolder(client: ImageStoreClient, root: string, folder: string
     } catch (err) {
       throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${(err as Error).message}.`);
     }
-    listing.files.push([at, size, stampOf(f)]);
+    listing.files.add(at, size, stampOf(f));
   }
   for (const f of folders as { StoreRelativePath?: unknown }[]) listing.folders.push(relative(f?.StoreRelativePath));
   return listing;
+}
+
+/**
+ * The path of `segments` beneath `root`'s, `/`-joined; all of it when it is not beneath. Windows
+ * clusters answer in their own case: segments compare as they do, whatever it is.
+ */
+function beneath(segments: string[], root: string[]): string {
+  const within = root.every((name, i) => {
+    const own = segments[i];
+    return own !== undefined && (own === name || foldName(own) === foldName(name));
+  });
+  return (within ? segments.slice(root.length) : segments).join('/');
 }
 
 /**
@@ -106,15 +108,12 @@ export class FolderListings {
     const rootListing = listFolder(this.client, this.root, '');
     rootListing.catch(() => undefined); // awaited below, unless the root was listed on the way
     await this.early.drain();
-    const tree: StoreTree = { files: new Map(), stamps: new Map(), folders: [], comparison: { caseInsensitive: false } };
+    const tree = new StoreTree();
     const listings = new InFlight();
     const limiter = new Semaphore(concurrency);
     const add = (listing: FolderListing): void => {
       if (listing.backslashes) tree.comparison = { caseInsensitive: true };
-      for (const [at, size, stamp] of listing.files) {
-        tree.files.set(at, size);
-        tree.stamps.set(at, stamp);
-      }
+      tree.addFiles(listing.files);
       for (const sub of listing.folders) {
         tree.folders.push(sub);
         if (!listings.failed) visit(sub);
@@ -152,10 +151,6 @@ export interface VerifyOptions {
 
 /** Compares the store with the package: every file with its size, every mark file. */
 export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: VerifyOptions = {}): string[] {
-  const key = (p: string) => storePathKey(p, tree.comparison);
-  // One key per path (a string per file of the package, not one per look-up).
-  const stored = new Map<string, { size: number; stamp?: FileStamp }>();
-  for (const [p, size] of tree.files) stored.set(key(p), { size, stamp: tree.stamps.get(p) });
   const problems: string[] = [];
   const notWrittenNow = (rel: string, stamp: FileStamp | undefined) => {
     const floor = options.writtenAfter;
@@ -165,17 +160,18 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
     );
   };
   for (const file of pkg.files) {
-    const found = stored.get(key(file.relativePath));
-    if (found === undefined) problems.push(`'${file.relativePath}' is missing`);
-    else if (found.size !== file.size) problems.push(`'${file.relativePath}' has ${found.size} bytes instead of ${file.size}`);
-    else notWrittenNow(file.relativePath, found.stamp);
+    const found = tree.find(file.relativePath);
+    const size = found === undefined ? undefined : tree.sizeOf(found);
+    if (found === undefined || size === undefined) problems.push(`'${file.relativePath}' is missing`);
+    else if (size !== file.size) problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
+    else notWrittenNow(file.relativePath, tree.stampOf(found));
   }
   for (const folder of pkg.folders) {
     if (folder === '' && options.withoutRootMark) continue;
     const mark = joinStorePath(folder, MARK_FILE_NAME);
-    const found = stored.get(key(mark));
+    const found = tree.find(mark);
     if (found === undefined) problems.push(`'${mark}' is missing`);
-    else notWrittenNow(mark, found.stamp);
+    else notWrittenNow(mark, tree.stampOf(found));
   }
   return problems;
 }
@@ -186,20 +182,34 @@ export function findDifferences(tree: StoreTree, pkg: ScannedPackage, options: V
  */
 export function findStale(tree: StoreTree, pkg: ScannedPackage): string[] {
   const key = (p: string) => storePathKey(p, tree.comparison);
-  const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
+  // The package's files as the verification finds them in the tree (no string per file); keys of
+  // the package's paths only if a file is left that could still be one of them.
+  const found = new Set<string>();
+  for (const f of pkg.files) {
+    const p = tree.find(f.relativePath);
+    if (p !== undefined) found.add(p);
+  }
+  let packageKeys: Set<string> | undefined;
+  const ofPackage = (p: string) => {
+    packageKeys ??= new Set(pkg.files.map(f => key(f.relativePath)));
+    return packageKeys.has(key(p));
+  };
   const packageFolders = new Set(pkg.folders.map(key));
   const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
   const staleFolderKeys = new Set(staleFolders.map(key));
+  /** Whether a folder above `p` is stale: each `/` in its key ends the key of one. */
   const beneathStale = (p: string) => {
-    const segments = key(p).split('/');
-    for (let i = 1; i < segments.length; i++) if (staleFolderKeys.has(segments.slice(0, i).join('/'))) return true;
+    if (staleFolderKeys.size === 0) return false;
+    const k = key(p);
+    for (let i = k.indexOf('/'); i >= 0; i = k.indexOf('/', i + 1)) if (staleFolderKeys.has(k.slice(0, i))) return true;
     return false;
   };
   const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
   const markKey = key(MARK_FILE_NAME);
-  for (const p of [...tree.files.keys()].sort()) {
-    const name = p.split('/').pop() ?? '';
-    if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p)) continue;
+  for (const p of tree.paths()) {
+    if (found.has(p)) continue;
+    const name = p.slice(p.lastIndexOf('/') + 1);
+    if (key(name) === markKey || ofPackage(p) || beneathStale(p)) continue;
     stale.push(p);
   }
   return stale.sort();

@@ -23,8 +23,11 @@ export class Semaphore {
 }
 
 /**
- * Runs `work` over `items` with at most `workers` at once. Stops taking new items once
- * `shouldStop()` is true; the first error is thrown after every running item has finished.
+ * Runs `work` over `items` with at most `workers` at once. Stops taking new items once one fails
+ * or `shouldStop()` is true, and throws after every running item has finished. When several
+ * fail, the error thrown is that of the first failing item in `items`' order, not the first to
+ * settle: items start in order and none starts after a failure, so the first failing item always
+ * runs, and the same input always gives the same error whatever the timing.
  */
 export async function inParallel<T>(
   items: Iterable<T>,
@@ -33,22 +36,32 @@ export async function inParallel<T>(
   shouldStop: () => boolean = () => false
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
-  let firstError: unknown;
-  let failed = false;
+  let taken = 0;
+  const firstFailure: { index: number; error?: unknown } = { index: Infinity };
   const worker = async () => {
-    while (!failed && !shouldStop()) {
+    while (firstFailure.index === Infinity && !shouldStop()) {
       const next = iterator.next();
       if (next.done) return;
+      const index = taken++;
       try {
         await work(next.value);
-      } catch (err) {
-        if (!failed) {
-          failed = true;
-          firstError = err;
-        }
+      } catch (error) {
+        if (index < firstFailure.index) Object.assign(firstFailure, { index, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
-  if (failed) throw firstError;
+  if (firstFailure.index !== Infinity) throw firstFailure.error;
+}
+
+/**
+ * Promise.all, but when several reject, the rejection thrown is the first in argument order, not
+ * the first to settle (it waits for the promises before it): the same failures always give the
+ * same message.
+ */
+export async function allInOrder<T extends readonly unknown[] | []>(promises: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  for (const p of promises) void Promise.resolve(p).catch(() => undefined); // each one's rejection is thrown below or not needed
+  const values: unknown[] = [];
+  for (const p of promises) values.push(await p);
+  return values as { -readonly [K in keyof T]: Awaited<T[K]> };
 }

@@ -29,6 +29,8 @@ export interface ArmRig {
   release(version: string | { path: string }, inputs?: Record<string, string>, hooks?: Partial<RunActionOptions>): Promise<ActionRun>;
   /** GET of an ARM resource path under the emulator, with an ARM token. */
   armGet<T>(resourcePath: string): Promise<{ status: number; json: T }>;
+  /** PUT or PATCH of an ARM resource path under the emulator with a JSON body, with an ARM token (a write by another tool). */
+  armSend<T>(method: 'PUT' | 'PATCH', resourcePath: string, body: unknown): Promise<{ status: number; json: T }>;
   /** GET of a gateway route (`/ApplicationTypes/…`), with a cluster token. */
   gatewayGet<T>(route: string): Promise<{ status: number; json: T }>;
   /** Requests counted under ARM route names starting with `prefix` (`arm-put`, `arm-put-application`). */
@@ -121,6 +123,16 @@ export async function startArmRig(options: ArmRigOptions): Promise<ArmRig> {
         ...hooks
       }),
     armGet: (resourcePath: string) => get(`${emu.url}${resourcePath}?api-version=2024-04-01`, 'https://management.azure.com/.default'),
+    armSend: async (method, resourcePath, body) => {
+      const answer = await request(
+        method,
+        `${emu.url}${resourcePath}?api-version=2024-04-01`,
+        ca,
+        { authorization: `Bearer ${await token('https://management.azure.com/.default')}`, 'content-type': 'application/json' },
+        JSON.stringify(body)
+      );
+      return { status: answer.status, json: (answer.text === '' ? undefined : JSON.parse(answer.text)) as never };
+    },
     gatewayGet: (route: string) => {
       const clusterApp = emu.emulator.options.aad?.clusterApplicationId ?? '6f4e3c2a-0000-4000-8000-0000000c1057';
       return get(`${emu.url}${route}${route.includes('?') ? '&' : '?'}api-version=6.0`, `${clusterApp}/.default`);
@@ -139,7 +151,7 @@ function request(method: string, url: string, ca: string, headers: Record<string
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
-      { method, ca, headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) } },
+      { method, ca, headers: { ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers } },
       res => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));

@@ -71,13 +71,10 @@ export async function runCli(cli: InstalledCli, args: string[], options: RunCliO
   return { exitCode, stdout, stderr, json: parseResult(stdout) };
 }
 
+/** stdout holds the JSON result and nothing else (logging commands go to stderr), or nothing. */
 function parseResult(stdout: string): Record<string, any> {
-  const text = stdout
-    .split('\n')
-    .filter(l => !l.startsWith('##vso['))
-    .join('\n');
   try {
-    return JSON.parse(text) as Record<string, any>;
+    return JSON.parse(stdout) as Record<string, any>;
   } catch {
     return {};
   }

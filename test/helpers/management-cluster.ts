@@ -36,7 +36,7 @@ export async function startTestCluster(options: Partial<EmulatorOptions> = {}): 
       new GatewayClient(transport, {
         endpoint: emu.url,
         apiVersion: '6.0',
-        timeoutSeconds: 10,
+        timeoutSeconds: 60,
         retries: 3,
         backoff: { baseDelayMs: 1, maxDelayMs: 2 },
         limiter: new Semaphore(4),

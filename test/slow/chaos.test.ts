@@ -149,7 +149,9 @@ describe('stalls', () => {
 
 describe('cancellation', () => {
   it('stops on SIGTERM: sessions deleted, no root mark file, non-zero exit on its own', async () => {
-    await withEmulator({ latencyMs: 30 }, async emu => {
+    // A slow link (4 MiB at 1 Mbit/s take half a minute): the signal comes long before the upload
+    // could end, however loaded the machine, and the run gets two minutes to stop.
+    await withEmulator({ latencyMs: 30, link: { receiveBitsPerSecond: 1e6 } }, async emu => {
       const pkg = await makePackage(
         {
           'ApplicationManifest.xml': '<ApplicationManifest ApplicationTypeName="App" ApplicationTypeVersion="1.0.0"/>',
@@ -161,7 +163,7 @@ describe('cancellation', () => {
       let signalled = false;
       const run = await runAction({
         inputs: { 'cluster-endpoint': emu.url, 'package-path': pkg, 'image-store-path': 'Cancel', 'chunk-size': '64KiB', concurrency: '2' },
-        timeoutMs: 20_000,
+        timeoutMs: 120_000,
         onStart: child => {
           (async () => {
             while (!emu.journal.entries.some(e => e.op === 'upload-chunk')) await sleep(10);

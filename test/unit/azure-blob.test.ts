@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkExternalStoreProvision, parseContainerUrl, sfpkgBlobName } from '../../src/azure/blob-location.js';
+import { checkExternalStoreProvision, clusterBlobScope, parseContainerUrl, sfpkgBlobName } from '../../src/azure/blob-location.js';
 import { parseSas } from '../../src/azure/sas.js';
 import { buildSfpkg } from '../../src/azure/sfpkg.js';
 import { ACTION_SETTING_NAMES } from '../../src/action/release-job.js';
@@ -76,6 +76,14 @@ describe('blob name and download URL', () => {
     assert.equal(sfpkgBlobName('VotingType', '1.2.0'), 'VotingType/VotingType.1.2.0.sfpkg');
     assert.equal(sfpkgBlobName('VotingType', '1.2.0', 'ci/'), 'ci/VotingType/VotingType.1.2.0.sfpkg');
     assert.throws(() => sfpkgBlobName('Voting?Type', '1'));
+  });
+  it("puts a gateway cluster's .sfpkg in a folder named by its origin's hash, the same for any spelling of that origin", () => {
+    const scope = clusterBlobScope('https://mycluster.westeurope.cloudapp.azure.com:19080');
+    assert.match(scope, /^cluster-[0-9a-f]{12}$/);
+    assert.equal(clusterBlobScope('HTTPS://MyCluster.westeurope.cloudapp.azure.com:19080/'), scope);
+    assert.notEqual(clusterBlobScope('https://mycluster.westeurope.cloudapp.azure.com:19081'), scope);
+    assert.notEqual(clusterBlobScope('https://other.westeurope.cloudapp.azure.com:19080'), scope);
+    assert.equal(sfpkgBlobName('VotingType', '1.2.0', '', scope), `VotingType/${scope}/VotingType.1.2.0.sfpkg`);
   });
   it('checks what the runtime checks: .sfpkg at the end of the path, not the query; name and version of the manifest', () => {
     const m = { typeName: 'T', typeVersion: '1' };

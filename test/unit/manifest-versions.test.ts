@@ -3,7 +3,7 @@
 // stamped package changes nothing; a stale stamp is replaced; versions that cannot take a stamp, or
 // would be too long, are refused before anything is written.
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -48,8 +48,8 @@ function spec(appXml = app()): PackageSpec {
   };
 }
 
-async function stamped(pkg: ScannedPackage): Promise<StampedPackage> {
-  return stampPackageVersions(pkg, assertValidPackage(pkg).layout);
+async function stamped(pkg: ScannedPackage, tempBase?: string): Promise<StampedPackage> {
+  return stampPackageVersions(pkg, assertValidPackage(pkg).layout, { tempBase });
 }
 
 const version = (s: StampedPackage, kind: string) => s.rows.find(r => r.kind === kind)!.stamped;
@@ -102,22 +102,24 @@ test('a parameter default alone gives a new application type version and keeps e
   );
 });
 
-test('a declared version that cannot take a stamp, or a stamped version too long for the cluster, is refused and nothing is written', async () => {
-  const tempsBefore = (await readdir(os.tmpdir())).filter(n => n.startsWith('sfu-stamped-')).length;
+test('a declared version that cannot take a stamp, or a stamped version too long for the cluster, is refused and nothing is written', async t => {
+  // A base of its own: other tests (and other runs on the machine) write to the shared temp folder meanwhile.
+  const base = await mkdtemp(path.join(os.tmpdir(), 'sfu-stamp-base-'));
+  t.after(() => rm(base, { recursive: true, force: true }));
   const bad = await scanPackage(await makePackage(spec(app('1.0 beta', '1.0.0')), 'Shop'), ['**']);
   await assert.rejects(
-    stamped(bad),
+    stamped(bad, base),
     /ApplicationTypeVersion '1\.0 beta' in ApplicationManifest\.xml cannot take a stamp: a declared version may hold only letters, digits/
   );
   const long = await scanPackage(await makePackage(spec(app('1'.repeat(250), '1.0.0')), 'Shop'), ['**']);
-  await assert.rejects(stamped(long), /has 263 characters; the cluster takes at most 256: shorten ApplicationTypeVersion/);
+  await assert.rejects(stamped(long, base), /has 263 characters; the cluster takes at most 256: shorten ApplicationTypeVersion/);
   const longService = spec();
   longService['WebPkg/ServiceManifest.xml'] = SERVICE.replace(/Version="1\.0\.0">/, `Version="${'2'.repeat(240)}">`);
   await assert.rejects(
-    stamped(await scanPackage(await makePackage(longService, 'Shop'), ['**'])),
+    stamped(await scanPackage(await makePackage(longService, 'Shop'), ['**']), base),
     /CodePackage 'Code' of 'WebPkg' would get the version '2{240}-[0-9a-f]{12}'.*more than 255/
   );
-  assert.equal((await readdir(os.tmpdir())).filter(n => n.startsWith('sfu-stamped-')).length, tempsBefore);
+  assert.deepEqual(await readdir(base), [], 'a refused stamp left a work folder');
 });
 
 test('UTF-16 manifests (told by their byte order mark) are read and written back in UTF-16', () => {

@@ -227,6 +227,35 @@ describe('failures', () => {
     assert.ok(client.count('deleteUploadSession') >= 1, 'no open session was deleted');
     assert.equal(client.sessions.size, 0);
   });
+
+  it('are listed in path order, whatever order they settle in', async () => {
+    const files = { 'ApplicationManifest.xml': 10, 'A/a.txt': 10, 'B/b.txt': 10, 'C/c.txt': 10 };
+    const messages = new Set<string>();
+    for (const settleOrder of [
+      ['A/a.txt', 'B/b.txt', 'C/c.txt'],
+      ['C/c.txt', 'B/b.txt', 'A/a.txt'],
+      ['B/b.txt', 'C/c.txt', 'A/a.txt']
+    ]) {
+      const client = new FakeStoreClient();
+      const accept = client.onUploadFile;
+      client.onUploadFile = async (path, length) => {
+        const rel = path.slice('App/'.length);
+        const turn = settleOrder.indexOf(rel);
+        if (turn < 0) return accept(path, length);
+        // Each failing file waits its turn: they settle in `settleOrder`.
+        for (let i = 0; i < turn * 5; i++) await Promise.resolve();
+        throw new Error(`'${rel}' refused`);
+      };
+      const error = await uploader(client, files, 4)
+        .uploadFiles()
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error
+        );
+      messages.add(error?.message ?? 'no error');
+    }
+    assert.deepEqual([...messages], [['3 operations failed:', "  - 'A/a.txt' refused", "  - 'B/b.txt' refused", "  - 'C/c.txt' refused"].join('\n')]);
+  });
 });
 
 describe('the upload order', () => {

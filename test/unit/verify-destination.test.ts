@@ -176,6 +176,34 @@ describe('listings taken as folders complete', () => {
     assert.equal(tree.files.get('Svc/Code/a.dll'), 7);
   });
 
+  it('gives each file the stamp of its own listing, whichever folder and order it was listed in', async () => {
+    const stamped = (p: string, version: number) => ({
+      ...file(p, 1),
+      FileVersion: { EpochDataLossNumber: '2', EpochConfigurationNumber: '5', VersionNumber: String(version) }
+    });
+    const big = {
+      ...file('App/Svc/Code/big.dll', 1),
+      FileVersion: { EpochDataLossNumber: '1', EpochConfigurationNumber: '1', VersionNumber: '18446744073709551615' }
+    };
+    const client = fakeClient({
+      App: { StoreFiles: [stamped('App/ApplicationManifest.xml', 40)], StoreFolders: [folder('App/Svc'), folder('App/Other')] },
+      'App/Svc': { StoreFiles: [stamped('App/Svc/ServiceManifest.xml', 30)], StoreFolders: [folder('App/Svc/Code')] },
+      'App/Svc/Code': { StoreFiles: [stamped('App/Svc/Code/a.dll', 10), big, stamped('App/Svc/Code/b.dll', 11)] },
+      'App/Other': { StoreFiles: [{ ...file('App/Other/c.txt', 1), ModifiedDate: '2026-12-07T10:00:00.000Z' }] }
+    });
+    const listings = new FolderListings(client, 'App');
+    listings.folderComplete('Svc/Code');
+    const tree = await listings.tree(4);
+    const version = (p: string) => tree.stampOf(p)?.version?.join('.');
+    assert.equal(version('ApplicationManifest.xml'), '2.5.40');
+    assert.equal(version('Svc/ServiceManifest.xml'), '2.5.30');
+    assert.equal(version('Svc/Code/a.dll'), '2.5.10');
+    assert.equal(version('Svc/Code/big.dll'), '1.1.18446744073709551615');
+    assert.equal(version('Svc/Code/b.dll'), '2.5.11');
+    assert.deepEqual(tree.stampOf('Other/c.txt'), { version: undefined, modifiedMs: Date.parse('2026-12-07T10:00:00.000Z') });
+    assert.equal(tree.stampOf('Svc/Code/missing.dll'), undefined);
+  });
+
   it('lists again at the end a folder whose listing on the way failed', async () => {
     const { client, asked } = countingClient(['App/Svc/Code']);
     const listings = new FolderListings(client, 'App');

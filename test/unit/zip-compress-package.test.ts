@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, stat, truncate } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, truncate, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
@@ -98,8 +98,12 @@ describe('compressed copy of a package', () => {
 
   it('gives byte-identical zips on a second run, and from a copy of the package made at another time', async () => {
     const a = await makePackage(spec(), 'Shop');
-    await new Promise(resolve => setTimeout(resolve, 20));
     const b = await makePackage(spec(), 'Shop');
+    // "Made at another time": every file and folder of the copy dated years before, not a pause
+    // that may or may not move the clock past the file system's timestamp granularity.
+    const longAgo = new Date('2001-02-03T04:05:06Z');
+    for (const rel of await readdir(b, { recursive: true })) await utimes(path.join(b, rel), longAgo, longAgo);
+    assert.notEqual(statSync(path.join(b, 'ApplicationManifest.xml')).mtimeMs, statSync(path.join(a, 'ApplicationManifest.xml')).mtimeMs);
     const zipsOf = async (root: string) => {
       const pkg = await scanPackage(root, ['**']);
       const c = await compressPackage(pkg, assertValidPackage(pkg).layout);
