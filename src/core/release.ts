@@ -15,7 +15,7 @@ import { formatBytes } from '../util/format-bytes.js';
 import type { Reporter } from '../util/reporter.js';
 import { SettingError } from '../util/settings.js';
 import type { ReleaseJob } from './job.js';
-import { planUpload, uploadPackage } from './upload-package.js';
+import { inspectForUpload, planUpload, uploadPackage } from './upload-package.js';
 import { sameVersionHint, type VersionStampRecord, VersionStamping } from './version-stamp-step.js';
 import { clusterLoginHost, confirmProvisionedPackage, stageInBlobStorage } from './blob-staging.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
@@ -168,12 +168,18 @@ async function releaseSteps(
   if (security.aadToken !== undefined || security.azureClientId !== undefined) {
     await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
   }
+  const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l: DestinationLease) => hold.leased(l) };
+  // The destination's first (read-only) listing goes beside the reads of the checks below, when a
+  // release will most likely upload (a type provisioned already makes it a read for nothing).
+  const inspectedAt = Date.now();
+  let inspection = plan && !job.blob && !job.upload.dryRun ? inspectForUpload(step) : undefined;
   // Is it provisioned already? Refuses another type, a downgrade, parameters silently reset, before any write.
   await checkBeforeWriting(plan, connection.management, release, context);
+  // A check that waited (for another run's provision, say) leaves that listing old: the upload lists again.
+  if (Date.now() - inspectedAt > FRESH_INSPECTION_MS) inspection = undefined;
   if (stamping) await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
   else if (plan?.alreadyProvisioned) reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
 
-  const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l: DestinationLease) => hold.leased(l) };
   if (job.blob && plan) {
     // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
     upload.uploadNotNeeded = plan.alreadyProvisioned
@@ -207,13 +213,16 @@ async function releaseSteps(
       await planUpload(step, toUpload.pkg);
       return;
     }
-    await uploadPackage(step, toUpload.pkg);
+    await uploadPackage(step, toUpload.pkg, inspection);
     await toUpload.complete;
     upload.uploadCompleted = true;
   }
   // The provisioned package needs the lease no more once removed (or kept): it is released beside the create or upgrade.
   await deployRelease(plan, connection, release, context, { packageDone: () => hold.releaseLease() });
 }
+
+/** How old the destination's early listing may be when the upload starts; older, it is taken again. */
+const FRESH_INSPECTION_MS = 5000;
 
 function describeFailure(err: unknown, signal: AbortSignal, upload: UploadRecord): string {
   if (err instanceof CancelledError || signal.aborted) {

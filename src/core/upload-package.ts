@@ -1,7 +1,7 @@
 // The upload of one package to its destination: prepare, upload, write the sub-folders' mark
 // files, verify, write the root's mark file, copy and verify the copy, and only then clean up.
 // Everything it learns goes into the UploadRecord it is given.
-import { destinationExistsError, inspectDestination, prepareDestination } from '../upload/prepare-destination.js';
+import { type DestinationState, destinationExistsError, inspectDestination, prepareDestination } from '../upload/prepare-destination.js';
 import { assertHoldsPackage, FolderListings, findStale, listTree, type StoreTree, sumOf } from '../upload/verify-destination.js';
 import { MARK_FILE_NAME } from '../protocol/error-codes.js';
 import { joinStorePath } from '../protocol/store-path.js';
@@ -29,14 +29,25 @@ export interface UploadStep {
   onLease?: (lease: DestinationLease) => void;
 }
 
-export async function uploadPackage(step: UploadStep, pkg: ScannedPackage): Promise<void> {
+/**
+ * Starts the destination's read-only listing, which uploadPackage() needs first: a release sends it
+ * beside its own reads before any write (a round trip less). Observed at once; uploadPackage() awaits it.
+ */
+export function inspectForUpload({ client, spec, names }: Pick<UploadStep, 'client' | 'spec' | 'names'>): Promise<DestinationState> {
+  const inspection = inspectDestination(client, spec.imageStorePath, { lookForRootMark: spec.overwrite === 'skip', names });
+  inspection.catch(() => undefined);
+  return inspection;
+}
+
+/** `inspection`: the destination's listing already started with inspectForUpload(), if any. */
+export async function uploadPackage(step: UploadStep, pkg: ScannedPackage, inspection?: Promise<DestinationState>): Promise<void> {
   const { client, spec, record, reporter, names, signal } = step;
   const destination = spec.imageStorePath;
   let lease: DestinationLease | undefined;
   try {
     const prepared = await reporter.group(`Prepare '${destination}' (${names.Overwrite}: ${spec.overwrite})`, async () => {
       // The first request is the read-only listing that tells an Image Store from anything else; the lease's marker comes next.
-      const state = await inspectDestination(client, destination, { lookForRootMark: spec.overwrite === 'skip', names });
+      const state = await (inspection ?? inspectForUpload(step));
       const writes = !(spec.overwrite === 'skip' && state.complete) && !(spec.overwrite === 'fail' && state.exists);
       if (writes) {
         lease = await DestinationLease.acquire(client, destination, { log: line => reporter.info(line), warn: line => reporter.warning(line) });

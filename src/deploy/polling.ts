@@ -23,6 +23,15 @@ export function rampedPollMs(pollMs: number, polls: number): number {
   return Math.min(pollMs, FIRST_POLL_MS * 2 ** Math.min(polls - 1, 16));
 }
 
+/**
+ * The pause before the next poll, so that polls start `ms` apart: the last poll's round trip counts
+ * toward it (a status that changes meanwhile is seen a round trip sooner). At least half of `ms`,
+ * so that a slow gateway is not polled back to back.
+ */
+export function pauseAfterPoll(ms: number, polledAt: number, now = Date.now()): number {
+  return Math.max(ms / 2, ms - (now - polledAt));
+}
+
 export class Deadline {
   private readonly at: number;
 

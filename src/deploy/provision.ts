@@ -5,7 +5,7 @@ import { ImageStoreError } from '../cluster/errors.js';
 import { type ApplicationTypeInfo, ManagementErrorCode, type ManagementClient } from '../cluster/management-client.js';
 import type { ImageStoreClient } from '../cluster/store-client.js';
 import { canonicalXml } from '../protocol/manifests.js';
-import { type Deadline, Heartbeat, pause, rampedPollMs, ReleaseError } from './polling.js';
+import { type Deadline, Heartbeat, pause, pauseAfterPoll, rampedPollMs, ReleaseError } from './polling.js';
 import { sendOnceThrough } from './unanswered.js';
 import type { ReleasePlan } from './release-plan.js';
 import type { Reporter } from '../util/reporter.js';
@@ -143,6 +143,7 @@ async function waitForType(
   let lastStatus: string | undefined;
   const heartbeat = new Heartbeat(options.pollMs, options.log);
   for (let polls = 1; ; polls++) {
+    const polledAt = Date.now();
     const type = await client.getApplicationType(typeName, typeVersion);
     heartbeat.beat(() => `Waiting for ${typeName} ${typeVersion} to be Available: it is ${type ? type.Status : 'not listed yet'}`);
     if (!type && allowAbsent) return undefined;
@@ -166,7 +167,7 @@ async function waitForType(
         `${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${options.names.DeployTimeout}'.`
       );
     }
-    await pause(rampedPollMs(options.pollMs, polls), client.signal, options.deadline);
+    await pause(pauseAfterPoll(rampedPollMs(options.pollMs, polls), polledAt), client.signal, options.deadline);
   }
 }
 

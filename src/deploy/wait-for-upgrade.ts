@@ -4,7 +4,7 @@
 import { CancelledError } from '../cluster/errors.js';
 import type { ApplicationUpgradeProgress, HealthEvaluation, HealthEvaluationWrapper, ManagementClient } from '../cluster/management-client.js';
 import { applicationIdOf } from '../protocol/management-models.js';
-import { type Deadline, Heartbeat, pause, rampedPollMs, ReleaseError } from './polling.js';
+import { type Deadline, Heartbeat, pause, pauseAfterPoll, rampedPollMs, ReleaseError } from './polling.js';
 import { CANONICAL_NAMES, type SettingNames } from '../util/settings.js';
 
 export interface DomainTiming {
@@ -67,6 +67,7 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
   const heartbeat = new Heartbeat(watch.pollMs, watch.log);
   let seenOurs = false;
   for (let polls = 1; ; polls++) {
+    const polledAt = Date.now();
     const progress = await readProgress(client, watch);
     // Just after the request, the cluster may still report the previous upgrade: only the
     // progress towards this target counts.
@@ -100,7 +101,7 @@ export async function waitForUpgrade(client: ManagementClient, watch: UpgradeWat
       const where = progress.CurrentUpgradeDomainProgress?.DomainName;
       return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
     });
-    await pause(rampedPollMs(watch.pollMs, polls), client.signal, watch.deadline);
+    await pause(pauseAfterPoll(rampedPollMs(watch.pollMs, polls), polledAt), client.signal, watch.deadline);
   }
 }
 

@@ -120,17 +120,24 @@ export class DestinationLease {
     }
   }
 
-  /** Deletes this run's marker, and the lease folder once it is empty; best effort, once. */
+  /**
+   * Deletes this run's marker, with the lease folder when it holds nothing else; best effort, once.
+   * Two round trips: the folder is listed, then deleted whole when this run's marker is all it holds,
+   * else the marker alone (also when the listing fails, so that a lost listing leaves no lease behind).
+   */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     const cleanup = this.client.forCleanup();
-    await cleanup.delete(this.own.path);
     const folder = leaseFolderOf(this.destination);
-    const left = await cleanup.list(folder);
+    const left = await cleanup.list(folder).catch(() => undefined);
+    const ownAlone =
+      left !== undefined &&
+      left.folders.length === 0 &&
+      left.files.every(f => sameName(baseName(normalizeStorePath(String(f.StoreRelativePath))), this.own.name));
     // Another run's marker written between this listing and the delete would go too: that run
     // then fails its confirm() (safe side) rather than writing beside someone else.
-    if (left !== undefined && left.files.length === 0 && left.folders.length === 0) await cleanup.delete(folder);
+    await cleanup.delete(ownAlone ? folder : this.own.path);
   }
 }
 

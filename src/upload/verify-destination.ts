@@ -103,6 +103,10 @@ export class FolderListings {
    * parent is (about one round trip per level of what is left).
    */
   async tree(concurrency: number): Promise<StoreTree> {
+    // The root is never listed on the way (its mark file is withheld): its listing goes beside the
+    // sub-folders' listings still under way, a round trip less after the last mark file.
+    const rootListing = listFolder(this.client, this.root, '');
+    rootListing.catch(() => undefined); // awaited below, unless the root was listed on the way
     await this.early.drain();
     const tree = new StoreTree();
     const listings = new InFlight();
@@ -118,7 +122,7 @@ export class FolderListings {
     const visit = (folder: string): void => {
       const taken = this.taken.get(folder);
       if (taken) return add(taken);
-      listings.add(limiter.use(() => listFolder(this.client, this.root, folder)).then(add));
+      listings.add((folder === '' ? rootListing : limiter.use(() => listFolder(this.client, this.root, folder))).then(add));
     };
     visit('');
     await listings.drain();

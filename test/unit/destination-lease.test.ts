@@ -127,6 +127,47 @@ describe('the destination lease', () => {
     );
   });
 
+  it('is released in two round trips: one listing, then the folder when its marker is alone in it, else the marker', async () => {
+    const store = new VersionedStore();
+    const calls: string[] = [];
+    const inner = store.client();
+    let listingFails = false;
+    const recorded = {
+      ...inner,
+      list: async (path: string) => {
+        calls.push(`list ${path}`);
+        if (listingFails) throw new Error('no answer');
+        return inner.list(path);
+      },
+      delete: async (path: string) => {
+        calls.push(`delete ${path}`);
+        return inner.delete(path);
+      }
+    } as unknown as ImageStoreClient;
+    Object.assign(recorded, { forCleanup: () => recorded });
+
+    const alone = await DestinationLease.acquire(recorded, 'App', quiet, 'mine');
+    calls.length = 0;
+    await alone.release();
+    assert.deepEqual(calls, ['list App.sfu-lease', 'delete App.sfu-lease']);
+    assert.deepEqual([...store.files.keys()], []);
+
+    const beside = await DestinationLease.acquire(recorded, 'App', quiet, 'mine');
+    store.write('App.sfu-lease/later-run', 3);
+    calls.length = 0;
+    await beside.release();
+    assert.deepEqual(calls, ['list App.sfu-lease', 'delete App.sfu-lease/mine']);
+    assert.deepEqual([...store.files.keys()], ['App.sfu-lease/later-run'], "another run's marker stays");
+
+    store.files.clear();
+    const unlisted = await DestinationLease.acquire(recorded, 'App', quiet, 'mine');
+    listingFails = true;
+    calls.length = 0;
+    await unlisted.release();
+    assert.deepEqual(calls, ['list App.sfu-lease', 'delete App.sfu-lease/mine'], 'a failed listing still removes the marker');
+    assert.deepEqual([...store.files.keys()], []);
+  });
+
   it('marks files older than the lease as not written by this run, whatever their size', async () => {
     const store = new VersionedStore();
     store.write('App/a.txt', 5); // from an earlier run

@@ -21,6 +21,7 @@ import { Semaphore } from '../../src/util/concurrency.js';
 import { SILENT_REPORTER } from '../../src/util/reporter.js';
 import { CANONICAL_NAMES, settingNames } from '../../src/util/settings.js';
 import { GatedTransport, nth, type RequestRule } from '../helpers/gated-transport.js';
+import { startGatingProxy } from '../helpers/gating-proxy.js';
 import { startTestCluster, type TestCluster } from '../helpers/management-cluster.js';
 import { gatewayReleaseJob } from '../helpers/release-jobs.js';
 
@@ -151,15 +152,32 @@ test("the lease is confirmed beside the verification's reads, before the package
   assert.equal(record.rootMarked, true);
 });
 
-test('a release releases its lease beside the create once the provisioned package is removed, never before, and leaves none behind', async () => {
-  const job = gatewayReleaseJob({
-    endpoint: cluster.emu.url,
+/** The release of the sample to fabric:/VotingApp from 'Voting/1.0.0', through `endpoint`. */
+const releaseJob = (endpoint: string) =>
+  gatewayReleaseJob({
+    endpoint,
     packagePath: PKG,
     imageStorePath: 'Voting/1.0.0',
     applicationName: 'fabric:/VotingApp',
     keepPackage: false,
     names: settingNames(name => name)
   });
+
+test('a release lists its destination beside the reads before any write', async () => {
+  const proxy = await startGatingProxy(cluster.emu.url, [get('/ApplicationTypes/VotingType'), get('/ImageStore/Voting/1.0.0')]);
+  try {
+    const result = await runRelease(releaseJob(proxy.url), SILENT_REPORTER, new AbortController().signal);
+    assert.equal(result.error, undefined);
+    assert.ok(proxy.met, 'the destination was listed while the type was being read');
+    assert.equal(result.release.applicationResult, 'created');
+    assert.equal(result.upload.rootMarked, true);
+  } finally {
+    await proxy.close();
+  }
+});
+
+test('a release releases its lease beside the create once the provisioned package is removed, never before, and leaves none behind', async () => {
+  const job = releaseJob(cluster.emu.url);
   // The create's group ends only once the lease is gone: a lease released when the step ends, after
   // the create, cannot be gone by then. The bound only ends the wrong case (the right one takes a
   // round trip); it is a minute so that a loaded machine never fails the right one.

@@ -145,6 +145,37 @@ describe('listings taken as folders complete', () => {
     assert.deepEqual([...tree.folders].sort(), [...after.folders].sort());
   });
 
+  it("lists the root beside a sub-folder's listing still under way", async () => {
+    const asked: string[] = [];
+    const base = fakeClient(store);
+    let releaseSvc!: () => void;
+    const svcHeld = new Promise<void>(resolve => (releaseSvc = resolve));
+    const client = {
+      list: async (p: string) => {
+        asked.push(p);
+        if (p === 'App/Svc') {
+          await svcHeld; // answered only once the root has been asked for
+          asked.push('answered App/Svc');
+        }
+        if (p === 'App') releaseSvc();
+        return base.list(p);
+      }
+    } as unknown as ImageStoreClient;
+    const listings = new FolderListings(client, 'App');
+    listings.folderComplete('Svc/Code');
+    listings.folderComplete('Svc');
+    const timeout = setTimeout(releaseSvc, 2000); // code that waits for the sub-folder first still ends, and fails below
+    const tree = await listings.tree(4);
+    clearTimeout(timeout);
+    assert.deepEqual(
+      asked.slice(0, 4),
+      ['App/Svc/Code', 'App/Svc', 'App', 'answered App/Svc'],
+      "the root was asked for before the sub-folder's listing was answered"
+    );
+    assert.equal(asked.filter(p => p === 'App').length, 1);
+    assert.equal(tree.files.get('Svc/Code/a.dll'), 7);
+  });
+
   it('gives each file the stamp of its own listing, whichever folder and order it was listed in', async () => {
     const stamped = (p: string, version: number) => ({
       ...file(p, 1),
