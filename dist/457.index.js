@@ -146,7 +146,9 @@ function wholeSeconds(date) {
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   compareWithProvisioned: () => (/* binding */ compareWithProvisioned),
-  stageSfpkg: () => (/* binding */ stageSfpkg)
+  compareWithRecordedHash: () => (/* binding */ compareWithRecordedHash),
+  stageSfpkg: () => (/* binding */ stageSfpkg),
+  withoutQuery: () => (/* binding */ withoutQuery)
 });
 
 // EXTERNAL MODULE: ./src/azure/blob-location.ts
@@ -209,7 +211,7 @@ async function sha256Of(file) {
 
 async function stageSfpkg(store, request) {
     const { typeName, typeVersion, log } = request;
-    const blobName = request.blobName ?? (0,blob_location/* sfpkgBlobName */.sO)(typeName, typeVersion);
+    const blobName = request.blobName ?? (0,blob_location/* sfpkgBlobName */.sO)(typeName, typeVersion, '', request.clusterScope);
     const fileName = blobName.split('/').pop();
     (0,blob_location/* checkExternalStoreProvision */.Iz)(`https://check.invalid/${encodeURI(blobName)}`, { typeName, typeVersion }, request.manifest);
     const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
@@ -228,6 +230,7 @@ async function stageSfpkg(store, request) {
             source: {
                 downloadUrl,
                 shownAs,
+                sha256: sfpkg.sha256,
                 afterProvision: async (provisionLog) => {
                     if (!request.deleteBlob) {
                         provisionLog(`The .sfpkg stays at ${shownAs}.`);
@@ -250,8 +253,8 @@ async function stageSfpkg(store, request) {
  */
 async function compareWithProvisioned(store, request, provisionedFrom) {
     const { typeName, typeVersion, log } = request;
-    const blobName = request.blobName ?? (0,blob_location/* sfpkgBlobName */.sO)(typeName, typeVersion);
-    const shownAs = store.blobUrl(blobName);
+    let blobName = request.blobName ?? (0,blob_location/* sfpkgBlobName */.sO)(typeName, typeVersion, '', request.clusterScope);
+    let shownAs = store.blobUrl(blobName);
     const sfpkg = await buildSfpkg(request.pkg, blobName.split('/').pop(), request.tempBase, request.signal);
     try {
         log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
@@ -260,7 +263,17 @@ async function compareWithProvisioned(store, request, provisionedFrom) {
         if (from !== undefined && from !== withoutQuery(shownAs)) {
             return { verdict: 'unconfirmed', reason: `it was provisioned from ${from}, not from ${shownAs}`, shownAs, sha256, blob: undefined };
         }
-        const blob = await store.describe(blobName, request.signal);
+        let blob = await store.describe(blobName, request.signal);
+        if (blob === undefined && request.blobName === undefined && request.clusterScope !== undefined) {
+            // A version released before the cluster's folder was in the name: its blob has the name without it.
+            const unscoped = (0,blob_location/* sfpkgBlobName */.sO)(typeName, typeVersion);
+            blob = await store.describe(unscoped, request.signal);
+            if (blob !== undefined) {
+                log(`${shownAs} is not there, ${store.blobUrl(unscoped)} is (the name releases used before this cluster's folder was part of it): compared with it.`);
+                blobName = unscoped;
+                shownAs = store.blobUrl(unscoped);
+            }
+        }
         if (blob === undefined)
             return { verdict: 'unconfirmed', reason: `${shownAs} is not there`, shownAs, sha256, blob };
         if ((0,blob_store/* holdsSameBytes */.S)(blob, sfpkg))
@@ -270,6 +283,21 @@ async function compareWithProvisioned(store, request, provisionedFrom) {
             return { verdict: 'unconfirmed', reason: `${shownAs} was not uploaded by this action (no SHA-256 recorded)`, shownAs, sha256, blob };
         }
         return { verdict: 'other', shownAs, sha256, blob };
+    }
+    finally {
+        await sfpkg.dispose();
+    }
+}
+/**
+ * For a version whose resource records the SHA-256 of the `.sfpkg` it was provisioned from (ARM's
+ * tag): builds the `.sfpkg` and compares the hashes. Nothing is read from the container.
+ */
+async function compareWithRecordedHash(request, recordedSha256) {
+    const fileName = (request.blobName ?? (0,blob_location/* sfpkgBlobName */.sO)(request.typeName, request.typeVersion)).split('/').pop();
+    const sfpkg = await buildSfpkg(request.pkg, fileName, request.tempBase, request.signal);
+    try {
+        request.log(`Built the .sfpkg to compare: ${sfpkg.size} bytes, SHA-256 ${sfpkg.sha256} (nothing is uploaded).`);
+        return { verdict: sfpkg.sha256 === recordedSha256.toLowerCase() ? 'same' : 'other', sha256: sfpkg.sha256 };
     }
     finally {
         await sfpkg.dispose();

@@ -28376,13 +28376,17 @@ module.exports = {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Iz: () => (/* binding */ checkExternalStoreProvision),
+/* harmony export */   at: () => (/* binding */ clusterBlobScope),
 /* harmony export */   bX: () => (/* binding */ BlobLocationError),
 /* harmony export */   cp: () => (/* binding */ parseContainerUrl),
 /* harmony export */   sO: () => (/* binding */ sfpkgBlobName)
 /* harmony export */ });
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // Where the `.sfpkg` goes: a Blob container URL checked offline against Azure Storage's hosts, a
 // blob name that carries the type and version, and the SAS rules (permissions, expiry). Nothing
 // here sends a request.
+
 /** Blob endpoints of the Azure clouds (public, US Government, China); a private endpoint keeps these names. */
 const AZURE_BLOB_HOST_SUFFIXES = ['.blob.core.windows.net', '.blob.core.usgovcloudapi.net', '.blob.core.chinacloudapi.cn', '.blob.storage.azure.net'];
 class BlobLocationError extends Error {
@@ -28435,16 +28439,35 @@ function checkContainerName(input, name) {
 }
 const UNSAFE_NAME = /[\\?#%]|\.\.|^\/|\/$|\/\//;
 /**
- * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`. The cluster only accepts a download
- * URL whose file name ends in `.sfpkg`, and the type and version in the name make a re-run of the
- * same version find its blob again.
+ * The blob's name: `<prefix>/<Type>/<Type>.<Version>.sfpkg`, or with a cluster's scope
+ * `<prefix>/<Type>/<scope>/<Type>.<Version>.sfpkg`. The cluster only accepts a download URL whose
+ * file name ends in `.sfpkg`, and the type and version in the name make a re-run of the same version
+ * find its blob again.
  */
-function sfpkgBlobName(typeName, typeVersion, prefix = '') {
-    const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${typeName}/${typeName}.${typeVersion}.sfpkg`;
+function sfpkgBlobName(typeName, typeVersion, prefix = '', scope) {
+    const folder = scope === undefined ? typeName : `${typeName}/${scope}`;
+    const name = `${prefix === '' ? '' : `${prefix.replace(/\/+$/, '')}/`}${folder}/${typeName}.${typeVersion}.sfpkg`;
     if (UNSAFE_NAME.test(name) || name.length > 1024) {
         throw new BlobLocationError(`The blob name '${name}' is not usable: the type name, version and prefix must not hold '\\', '?', '#', '%', '..' or empty segments.`);
     }
     return name;
+}
+/**
+ * The folder that keeps one cluster's `.sfpkg`s apart from another's in a shared container, on the
+ * gateway's ExternalStore path: `cluster-` and 12 hex digits of the SHA-256 of the gateway's origin
+ * (lower case, so `HTTPS://Host:19080/` and `https://host:19080` are one cluster). The cluster keeps
+ * no record of the package it was provisioned from, so a re-run compares with this cluster's blob;
+ * without the folder, a release of the same type and version to another cluster would replace it.
+ */
+function clusterBlobScope(endpoint) {
+    let origin;
+    try {
+        origin = new URL(endpoint).origin.toLowerCase();
+    }
+    catch {
+        origin = endpoint.trim().toLowerCase();
+    }
+    return `cluster-${(0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(origin).digest('hex').slice(0, 12)}`;
 }
 /**
  * The checks the runtime makes of an ExternalStore provision, made offline: an http(s) URL whose
@@ -28820,16 +28843,16 @@ function endOfCentralDirectory(count, centralStart, centralSize, thresholds) {
 /* harmony export */   Fl: () => (/* binding */ baseName),
 /* harmony export */   Lf: () => (/* binding */ joinStorePath),
 /* harmony export */   Nz: () => (/* binding */ storePathSegments),
-/* harmony export */   TN: () => (/* binding */ relativeStorePath),
 /* harmony export */   UF: () => (/* binding */ compareCodeUnits),
 /* harmony export */   VG: () => (/* binding */ isSameOrBeneath),
 /* harmony export */   fy: () => (/* binding */ encodeStorePath),
 /* harmony export */   qM: () => (/* binding */ storePathKey),
+/* harmony export */   qY: () => (/* binding */ EXACT),
 /* harmony export */   rq: () => (/* binding */ AS_WINDOWS),
 /* harmony export */   uH: () => (/* binding */ normalizeStorePath),
 /* harmony export */   zN: () => (/* binding */ foldName)
 /* harmony export */ });
-/* unused harmony exports parentStorePath, EXACT */
+/* unused harmony exports parentStorePath, relativeStorePath */
 // Store-relative paths. The store always uses `/` on the wire from this project; Windows
 // clusters answer with `\`, so parsing accepts both. Comparisons are made segment by segment,
 // the way the cluster compares: case-insensitively on Windows, exactly on Linux.
@@ -37988,6 +38011,14 @@ const FIRST_POLL_MS = 250;
 function rampedPollMs(pollMs, polls) {
     return Math.min(pollMs, FIRST_POLL_MS * 2 ** Math.min(polls - 1, 16));
 }
+/**
+ * The pause before the next poll, so that polls start `ms` apart: the last poll's round trip counts
+ * toward it (a status that changes meanwhile is seen a round trip sooner). At least half of `ms`,
+ * so that a slow gateway is not polled back to back.
+ */
+function pauseAfterPoll(ms, polledAt, now = Date.now()) {
+    return Math.max(ms / 2, ms - (now - polledAt));
+}
 class Deadline {
     seconds;
     at;
@@ -38802,32 +38833,47 @@ class Semaphore {
     }
 }
 /**
- * Runs `work` over `items` with at most `workers` at once. Stops taking new items once
- * `shouldStop()` is true; the first error is thrown after every running item has finished.
+ * Runs `work` over `items` with at most `workers` at once. Stops taking new items once one fails
+ * or `shouldStop()` is true, and throws after every running item has finished. When several
+ * fail, the error thrown is that of the first failing item in `items`' order, not the first to
+ * settle: items start in order and none starts after a failure, so the first failing item always
+ * runs, and the same input always gives the same error whatever the timing.
  */
 async function inParallel(items, workers, work, shouldStop = () => false) {
     const iterator = items[Symbol.iterator]();
-    let firstError;
-    let failed = false;
+    let taken = 0;
+    const firstFailure = { index: Infinity };
     const worker = async () => {
-        while (!failed && !shouldStop()) {
+        while (firstFailure.index === Infinity && !shouldStop()) {
             const next = iterator.next();
             if (next.done)
                 return;
+            const index = taken++;
             try {
                 await work(next.value);
             }
-            catch (err) {
-                if (!failed) {
-                    failed = true;
-                    firstError = err;
-                }
+            catch (error) {
+                if (index < firstFailure.index)
+                    Object.assign(firstFailure, { index, error });
             }
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, workers) }, worker));
-    if (failed)
-        throw firstError;
+    if (firstFailure.index !== Infinity)
+        throw firstFailure.error;
+}
+/**
+ * Promise.all, but when several reject, the rejection thrown is the first in argument order, not
+ * the first to settle (it waits for the promises before it): the same failures always give the
+ * same message.
+ */
+async function allInOrder(promises) {
+    for (const p of promises)
+        void Promise.resolve(p).catch(() => undefined); // each one's rejection is thrown below or not needed
+    const values = [];
+    for (const p of promises)
+        values.push(await p);
+    return values;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
@@ -38933,26 +38979,44 @@ var external_node_tls_ = __nccwpck_require__(1692);
 // One cancellation signal serves every request of a run. Each request adding its own 'abort'
 // listener to it puts hundreds on one AbortSignal (Node warns past 10); instead each signal gets
 // a single listener here that calls whatever is registered at that moment.
-const registered = new WeakMap();
+//
+// The callbacks sit in an array of reused slots, not in a Set or Map: a request's callback holds
+// the whole request, and with a Set (or the signal's own listener list) deleted entries still kept
+// the requests of the last moments alive through the young generation's collections, so every
+// request's objects were moved to the old generation as garbage (measured on 20,000 PUTs: 4.3 KB
+// per request moved there against 0.36 KB with slots, and the old generation grew by that much
+// between full collections: docs/upload-engine.md, "Request bodies and memory").
+const registries = new WeakMap();
 /** Calls `callback` when `signal` aborts; returns the function that unregisters it. */
 function onAbort(signal, callback) {
-    let callbacks = registered.get(signal);
-    if (!callbacks) {
-        const set = new Set();
-        callbacks = set;
-        registered.set(signal, set);
+    let registry = registries.get(signal);
+    if (!registry) {
+        const fresh = { slots: [], free: [] };
+        registry = fresh;
+        registries.set(signal, fresh);
         signal.addEventListener('abort', () => {
-            const now = [...set];
-            set.clear();
-            for (const cb of now)
-                cb();
+            // Later registrations go to a registry of their own (never called, as before): a late
+            // unregistration of a callback called here must not free another's slot.
+            registries.set(signal, { slots: [], free: [] });
+            for (const cb of fresh.slots)
+                cb?.();
         }, { once: true });
     }
-    callbacks.add(callback);
-    const mine = callbacks;
+    const mine = registry;
+    const slot = mine.free.pop() ?? mine.slots.length;
+    mine.slots[slot] = callback;
+    let registered = true;
     return () => {
-        mine.delete(callback);
+        if (!registered)
+            return;
+        registered = false;
+        mine.slots[slot] = undefined;
+        mine.free.push(slot);
     };
+}
+/** How many slots `signal`'s registry holds: the most callbacks registered at once (for tests). */
+function abortSlots(signal) {
+    return registries.get(signal)?.slots.length ?? 0;
 }
 /** Timers take at most 2^31-1 ms; a longer one would fire at once (with a TimeoutOverflowWarning). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -40205,6 +40269,9 @@ async function servicePrincipalToken(security, metadata, network, { reporter, na
                 result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: refresh });
             }
             catch (err) {
+                // The front door's federated credential could not be had: its own sentence says why.
+                if (err instanceof AadConfigurationError)
+                    throw err;
                 const e = err;
                 const detail = e.errorCode ? `${e.errorCode}${e.errorMessage ? `: ${e.errorMessage.split('\n')[0]}` : ''}` : e.message;
                 throw new AadConfigurationError(`Azure AD gave no token for the cluster (scope ${scope}) to '${names.AzureClientId}' ${clientId} in tenant ${tenantId}: ${detail}. Check '${names.AzureClientId}', '${names.AzureTenantId}' and ${security.azureClientSecret !== undefined ? `'${names.AzureClientSecret}'` : (security.federatedCredential?.check ?? "the service principal's federated credential")}.`);
@@ -40640,6 +40707,7 @@ async function waitForApplication(client, name, options) {
 
 
 
+
 /**
  * Is the package's type+version already provisioned? `identical` when the cluster holds the same
  * application manifest and the same service manifests (formatting aside); a different one fails
@@ -40662,9 +40730,10 @@ async function checkProvisioned(client, plan, options) {
     if (type.Status !== 'Available') {
         throw new ReleaseError(`${typeName} ${typeVersion} is ${type.Status} on the cluster: wait until it is done and run the step again.`);
     }
-    // The manifests side by side: one round trip, not one per service.
+    // The manifests side by side: one round trip, not one per service (and when several reads fail, the
+    // first in this order is the error).
     const services = [...plan.identity.serviceManifests];
-    const [clusterManifest, ...clusterServiceXmls] = await Promise.all([
+    const [clusterManifest, ...clusterServiceXmls] = await allInOrder([
         client.getApplicationManifest(typeName, typeVersion),
         ...services.map(([name]) => client.getServiceManifest(typeName, typeVersion, name))
     ]);
@@ -40737,6 +40806,7 @@ async function waitForType(client, typeName, typeVersion, options, allowAbsent, 
     let lastStatus;
     const heartbeat = new Heartbeat(options.pollMs, options.log);
     for (let polls = 1;; polls++) {
+        const polledAt = Date.now();
         const type = await client.getApplicationType(typeName, typeVersion);
         heartbeat.beat(() => `Waiting for ${typeName} ${typeVersion} to be Available: it is ${type ? type.Status : 'not listed yet'}`);
         if (!type && allowAbsent)
@@ -40756,7 +40826,7 @@ async function waitForType(client, typeName, typeVersion, options, allowAbsent, 
         if (options.deadline.passed) {
             throw new ReleaseError(`${typeName} ${typeVersion} was still ${type ? type.Status : 'not listed'} after '${options.names.DeployTimeout}' (${options.deadline.seconds} s): the cluster goes on provisioning it. Check it with 'sfctl application type-list', then run the step again (it continues from there), or raise '${options.names.DeployTimeout}'.`);
         }
-        await pause(rampedPollMs(options.pollMs, polls), client.signal, options.deadline);
+        await pause(pauseAfterPoll(rampedPollMs(options.pollMs, polls), polledAt), client.signal, options.deadline);
     }
 }
 /** Removes the uploaded package after a provision: the cluster keeps its own copy. Gone already is fine. */
@@ -41078,6 +41148,7 @@ async function waitForUpgrade(client, watch) {
     const heartbeat = new Heartbeat(watch.pollMs, watch.log);
     let seenOurs = false;
     for (let polls = 1;; polls++) {
+        const polledAt = Date.now();
         const progress = await readProgress(client, watch);
         // Just after the request, the cluster may still report the previous upgrade: only the
         // progress towards this target counts.
@@ -41111,7 +41182,7 @@ async function waitForUpgrade(client, watch) {
             const where = progress.CurrentUpgradeDomainProgress?.DomainName;
             return `Waiting for the upgrade of ${watch.applicationName} to ${watch.targetVersion}: ${progress.UpgradeState}${where ? `, upgrade domain ${where}` : ''}`;
         });
-        await pause(rampedPollMs(watch.pollMs, polls), client.signal, watch.deadline);
+        await pause(pauseAfterPoll(rampedPollMs(watch.pollMs, polls), polledAt), client.signal, watch.deadline);
     }
 }
 /** The progress; a cluster that stops answering ends the wait with what that means for the upgrade. */
@@ -48379,6 +48450,17 @@ function linkOutsideError(relativePath, real, names = CANONICAL_NAMES) {
 function unreadableFileError(relativePath, names = CANONICAL_NAMES) {
     return new SettingError(`'${relativePath}' in '${names.PackagePath}' cannot be read: check its permissions.`);
 }
+/**
+ * The walk's order, as a key compared by UTF-16 code units: depth first, each folder's entries by
+ * name, so a folder comes before what it holds (the separator becomes U+0000, below every
+ * character a name can hold). Both ways of listing report the first failure in this order, not in
+ * readdir's, which differs between file systems and between two checkouts of one repository (ext4
+ * orders a folder by a hash seeded per file system).
+ */
+function depthFirstKey(relativePath, separator = '/') {
+    return relativePath.split(separator).join('\u0000');
+}
+const byName = (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 /** Entries inspected at once, each with its file-system calls one after another: the calls in flight. */
 const WALK_PARALLELISM = 64;
 /**
@@ -48416,7 +48498,9 @@ function runTasks(tasks, workers) {
  * Walks `root` (whose realpath is `realRoot`) following symbolic links, as scanPackage's glob path
  * lists it with the include '**': the same files, folders and `_.dir` count, and the same error
  * when there is one (raw file-system errors and BrokenLinkError, for describeScanError, or the
- * InputErrors of a link outside the package and an unreadable file). A link to a folder whose
+ * InputErrors of a link outside the package and an unreadable file; when several paths fail, the
+ * first in depthFirstKey's order, where glob's path reports its first traversal error in
+ * readdir order). A link to a folder whose
  * realpath is already on the way down from the root (a cycle) is skipped, as glob skips it.
  */
 async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter = SILENT_REPORTER } = {}) {
@@ -48432,6 +48516,7 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
             catch (error) {
                 return place({ kind: 'failed', failure: { when: 'traversal', error } });
             }
+            entries.sort(byName);
             const children = new Array(entries.length);
             place({ kind: 'folder', relativePath: folder.relativePath, children });
             entries.forEach((entry, i) => tasks.push(async () => {
@@ -48515,8 +48600,8 @@ async function walkPackage(root, realRoot, { names = CANONICAL_NAMES, reporter =
     const top = walked.top;
     if (top === undefined)
         throw new Error('internal: the walk of the package folder ended without its root');
-    // glob's order is the walk's order, depth first in readdir order: the first traversal error in
-    // it is the one glob throws; failing that, the first inspection error.
+    // The first traversal error in the walk's order (depth first, by name) is the one thrown (glob
+    // throws the first it meets, in readdir order); failing that, the first inspection error.
     const listing = { files: [], folders: new Set(), ignoredMarkFiles: 0 };
     let firstInspectionError;
     const pending = [top];
@@ -48694,21 +48779,12 @@ async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
     }
     const listing = { files: [], folders: new Set(['']), ignoredMarkFiles: 0 };
     // Each path costs a few file-system calls: run them side by side rather than one after another.
-    // When several fail (a link to a folder outside, and each file under it), the error is the first
-    // in glob's order, not the first to settle, so that the same package always gets the same message.
-    const firstFailure = { index: Infinity };
-    await inParallel(found.entries(), SCAN_PARALLELISM, async ([index, p]) => {
-        if (index > firstFailure.index)
-            return;
-        let entry;
-        try {
-            entry = await inspect(root, realRoot, p, names);
-        }
-        catch (error) {
-            if (index < firstFailure.index)
-                Object.assign(firstFailure, { index, error });
-            return;
-        }
+    // When several fail (a link to a folder outside, and each file under it), inParallel throws the
+    // first in the walk's order (glob's is readdir's), not the first to settle: the same package
+    // always gets the same message.
+    const keyed = found.map(p => ({ p, key: depthFirstKey(p, external_node_path_.sep) })).sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.key, b.key));
+    await inParallel(keyed.map(k => k.p), SCAN_PARALLELISM, async (p) => {
+        const entry = await inspect(root, realRoot, p, names);
         if (entry.kind === 'folder') {
             addFolderAndAncestors(listing.folders, entry.relativePath);
         }
@@ -48720,8 +48796,6 @@ async function listWithGlob(root, realRoot, patterns, names = CANONICAL_NAMES) {
                 listing.files.push(new FoundFile(root, entry.relativePath, entry.size));
         }
     });
-    if (firstFailure.index !== Infinity)
-        throw firstFailure.error;
     return listing;
 }
 const GLOB_OPTIONS = {
@@ -49705,10 +49779,140 @@ function describeStamp(stamp) {
     return 'no FileVersion or ModifiedDate';
 }
 
+;// CONCATENATED MODULE: ./src/upload/listed-files.ts
+/** The largest integer a number holds exactly: stamps beyond it keep their bigints. */
+const EXACT_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
+class ListedFiles {
+    /** Relative to the tree's root, with `/`. */
+    paths = [];
+    sizes = [];
+    /** EpochDataLossNumber, EpochConfigurationNumber and VersionNumber of each file, three apiece; NaN without a FileVersion. */
+    versions = [];
+    /** ModifiedDate in milliseconds; NaN without one. */
+    modified = [];
+    /** Stamps whose numbers a number cannot hold exactly, by index. */
+    large = new Map();
+    get length() {
+        return this.paths.length;
+    }
+    add(path, size, stamp) {
+        const i = this.paths.length;
+        this.paths.push(path);
+        this.sizes.push(size);
+        this.modified.push(stamp.modifiedMs ?? NaN);
+        const v = stamp.version;
+        if (v && v.some(part => part > EXACT_LIMIT))
+            this.large.set(i, stamp);
+        if (v)
+            this.versions.push(Number(v[0]), Number(v[1]), Number(v[2]));
+        else
+            this.versions.push(NaN, NaN, NaN);
+    }
+    /** The stamp of the file at `i`, as the listing gave it. */
+    stamp(i) {
+        const large = this.large.get(i);
+        if (large)
+            return large;
+        const dataLoss = this.versions[3 * i];
+        const modified = this.modified[i];
+        return {
+            version: Number.isNaN(dataLoss) ? undefined : [BigInt(dataLoss), BigInt(this.versions[3 * i + 1]), BigInt(this.versions[3 * i + 2])],
+            modifiedMs: Number.isNaN(modified) ? undefined : modified
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/upload/store-tree.ts
+
+class StoreTree {
+    /** Folders beneath the folder, relative to it with `/`. */
+    folders = [];
+    /**
+     * The cluster answered with `\` separators: a Windows cluster, which compares names
+     * case-insensitively (protocol reference §1, Paths).
+     */
+    comparison = { caseInsensitive: false };
+    listings = [];
+    /** Where each listing's files start in the numbering of `rows`, in the order of `listings`. */
+    starts = [];
+    /** Each file's number: its listing and its place in it. */
+    rows = new Map();
+    count = 0;
+    sizes;
+    byKey;
+    /** Adds a listing's files (paths relative to the tree's root, `/`-joined segments). */
+    addFiles(files) {
+        this.listings.push(files);
+        this.starts.push(this.count);
+        for (let i = 0; i < files.length; i++)
+            this.rows.set(files.paths[i], this.count + i);
+        this.count += files.length;
+        this.sizes = undefined;
+        this.byKey = undefined;
+    }
+    /** Files beneath the folder, relative to it with `/`, and their sizes. */
+    get files() {
+        if (!this.sizes) {
+            this.sizes = new Map();
+            for (const path of this.rows.keys())
+                this.sizes.set(path, this.sizeOf(path));
+        }
+        return this.sizes;
+    }
+    paths() {
+        return this.rows.keys();
+    }
+    sizeOf(path) {
+        const at = this.locate(path);
+        return at && at.listing.sizes[at.index];
+    }
+    /** What the listing says of a file's write (FileVersion, ModifiedDate). */
+    stampOf(path) {
+        const at = this.locate(path);
+        return at && at.listing.stamp(at.index);
+    }
+    /**
+     * The tree's own path for `path`, the way the cluster compares names. A path found as it is wins
+     * (a cluster that ignores case holds one file per name, so nothing else can match it); otherwise a
+     * Windows tree is looked up by folded keys, made once for all paths.
+     */
+    find(path) {
+        if (this.rows.has(path))
+            return path;
+        const normal = (0,store_path/* storePathKey */.qM)(path, store_path/* EXACT */.qY);
+        if (!this.comparison.caseInsensitive)
+            return this.rows.has(normal) ? normal : undefined;
+        if (!this.byKey) {
+            this.byKey = new Map();
+            for (const p of this.rows.keys())
+                this.byKey.set((0,store_path/* storePathKey */.qM)(p, this.comparison), p);
+        }
+        return this.byKey.get((0,store_path/* storePathKey */.qM)(path, this.comparison));
+    }
+    locate(path) {
+        const row = this.rows.get(path);
+        if (row === undefined)
+            return undefined;
+        // The last listing that starts at or before the row.
+        let [lo, hi] = [0, this.starts.length - 1];
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= row)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { listing: this.listings[lo], index: row - this.starts[lo] };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/upload/verify-destination.ts
 // The check after the upload (and after the copy) that the store holds the package: a recursive
 // listing compared with the scanned package, the way the cluster compares names. It also finds
 // what the destination holds that the package lacks (left over by merge or skip).
+
+
+
 
 
 
@@ -49723,15 +49927,15 @@ class MalformedListingError extends Error {
 /** Lists one level of `folder` (relative to `root`); throws MalformedListingError on an answer that is not an Image Store listing. */
 async function listFolder(client, root, folder) {
     const where = (0,store_path/* joinStorePath */.Lf)(root, folder);
-    const listing = { files: [], folders: [], backslashes: false };
+    const listing = { files: new ListedFiles(), folders: [], backslashes: false };
+    const rootSegments = (0,store_path/* storePathSegments */.Nz)(root);
     const relative = (storeRelativePath) => {
         if (typeof storeRelativePath !== 'string') {
             throw new MalformedListingError(`The listing of '${where}' has an entry without a StoreRelativePath: the endpoint does not answer like an Image Store.`);
         }
         if (storeRelativePath.includes('\\'))
             listing.backslashes = true;
-        // Windows clusters answer in their own case: compare segments as they do, whatever it is.
-        return (0,store_path/* relativeStorePath */.TN)(storeRelativePath, root, { caseInsensitive: true }) ?? (0,store_path/* normalizeStorePath */.uH)(storeRelativePath);
+        return beneath((0,store_path/* storePathSegments */.Nz)(storeRelativePath), rootSegments);
     };
     const content = await client.list(where);
     const files = content?.files ?? [];
@@ -49748,11 +49952,22 @@ async function listFolder(client, root, folder) {
         catch (err) {
             throw new MalformedListingError(`The listing of '${where}' gives '${at}' an unreadable size: ${err.message}.`);
         }
-        listing.files.push([at, size, stampOf(f)]);
+        listing.files.add(at, size, stampOf(f));
     }
     for (const f of folders)
         listing.folders.push(relative(f?.StoreRelativePath));
     return listing;
+}
+/**
+ * The path of `segments` beneath `root`'s, `/`-joined; all of it when it is not beneath. Windows
+ * clusters answer in their own case: segments compare as they do, whatever it is.
+ */
+function beneath(segments, root) {
+    const within = root.every((name, i) => {
+        const own = segments[i];
+        return own !== undefined && (own === name || (0,store_path/* foldName */.zN)(own) === (0,store_path/* foldName */.zN)(name));
+    });
+    return (within ? segments.slice(root.length) : segments).join('/');
 }
 /**
  * The listings of a destination's folders, each taken as soon as nothing more will be written
@@ -49781,17 +49996,18 @@ class FolderListings {
      * parent is (about one round trip per level of what is left).
      */
     async tree(concurrency) {
+        // The root is never listed on the way (its mark file is withheld): its listing goes beside the
+        // sub-folders' listings still under way, a round trip less after the last mark file.
+        const rootListing = listFolder(this.client, this.root, '');
+        rootListing.catch(() => undefined); // awaited below, unless the root was listed on the way
         await this.early.drain();
-        const tree = { files: new Map(), stamps: new Map(), folders: [], comparison: { caseInsensitive: false } };
+        const tree = new StoreTree();
         const listings = new InFlight();
         const limiter = new Semaphore(concurrency);
         const add = (listing) => {
             if (listing.backslashes)
                 tree.comparison = { caseInsensitive: true };
-            for (const [at, size, stamp] of listing.files) {
-                tree.files.set(at, size);
-                tree.stamps.set(at, stamp);
-            }
+            tree.addFiles(listing.files);
             for (const sub of listing.folders) {
                 tree.folders.push(sub);
                 if (!listings.failed)
@@ -49802,7 +50018,7 @@ class FolderListings {
             const taken = this.taken.get(folder);
             if (taken)
                 return add(taken);
-            listings.add(limiter.use(() => listFolder(this.client, this.root, folder)).then(add));
+            listings.add((folder === '' ? rootListing : limiter.use(() => listFolder(this.client, this.root, folder))).then(add));
         };
         visit('');
         await listings.drain();
@@ -49818,11 +50034,6 @@ async function listTree(client, root, concurrency) {
 }
 /** Compares the store with the package: every file with its size, every mark file. */
 function findDifferences(tree, pkg, options = {}) {
-    const key = (p) => (0,store_path/* storePathKey */.qM)(p, tree.comparison);
-    // One key per path (a string per file of the package, not one per look-up).
-    const stored = new Map();
-    for (const [p, size] of tree.files)
-        stored.set(key(p), { size, stamp: tree.stamps.get(p) });
     const problems = [];
     const notWrittenNow = (rel, stamp) => {
         const floor = options.writtenAfter;
@@ -49831,23 +50042,24 @@ function findDifferences(tree, pkg, options = {}) {
         problems.push(`'${rel}' is not the file this run wrote (the store lists ${describeStamp(stamp)}, older than this run's first write, ${describeStamp(floor)}): the store answered the write but kept the file that was there`);
     };
     for (const file of pkg.files) {
-        const found = stored.get(key(file.relativePath));
-        if (found === undefined)
+        const found = tree.find(file.relativePath);
+        const size = found === undefined ? undefined : tree.sizeOf(found);
+        if (found === undefined || size === undefined)
             problems.push(`'${file.relativePath}' is missing`);
-        else if (found.size !== file.size)
-            problems.push(`'${file.relativePath}' has ${found.size} bytes instead of ${file.size}`);
+        else if (size !== file.size)
+            problems.push(`'${file.relativePath}' has ${size} bytes instead of ${file.size}`);
         else
-            notWrittenNow(file.relativePath, found.stamp);
+            notWrittenNow(file.relativePath, tree.stampOf(found));
     }
     for (const folder of pkg.folders) {
         if (folder === '' && options.withoutRootMark)
             continue;
         const mark = (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME);
-        const found = stored.get(key(mark));
+        const found = tree.find(mark);
         if (found === undefined)
             problems.push(`'${mark}' is missing`);
         else
-            notWrittenNow(mark, found.stamp);
+            notWrittenNow(mark, tree.stampOf(found));
     }
     return problems;
 }
@@ -49857,22 +50069,39 @@ function findDifferences(tree, pkg, options = {}) {
  */
 function findStale(tree, pkg) {
     const key = (p) => (0,store_path/* storePathKey */.qM)(p, tree.comparison);
-    const packageFiles = new Set(pkg.files.map(f => key(f.relativePath)));
+    // The package's files as the verification finds them in the tree (no string per file); keys of
+    // the package's paths only if a file is left that could still be one of them.
+    const found = new Set();
+    for (const f of pkg.files) {
+        const p = tree.find(f.relativePath);
+        if (p !== undefined)
+            found.add(p);
+    }
+    let packageKeys;
+    const ofPackage = (p) => {
+        packageKeys ??= new Set(pkg.files.map(f => key(f.relativePath)));
+        return packageKeys.has(key(p));
+    };
     const packageFolders = new Set(pkg.folders.map(key));
     const staleFolders = tree.folders.filter(f => !packageFolders.has(key(f))).sort();
     const staleFolderKeys = new Set(staleFolders.map(key));
+    /** Whether a folder above `p` is stale: each `/` in its key ends the key of one. */
     const beneathStale = (p) => {
-        const segments = key(p).split('/');
-        for (let i = 1; i < segments.length; i++)
-            if (staleFolderKeys.has(segments.slice(0, i).join('/')))
+        if (staleFolderKeys.size === 0)
+            return false;
+        const k = key(p);
+        for (let i = k.indexOf('/'); i >= 0; i = k.indexOf('/', i + 1))
+            if (staleFolderKeys.has(k.slice(0, i)))
                 return true;
         return false;
     };
     const stale = staleFolders.filter(f => !beneathStale(f)).map(f => `${f}/`);
     const markKey = key(MARK_FILE_NAME);
-    for (const p of [...tree.files.keys()].sort()) {
-        const name = p.split('/').pop() ?? '';
-        if (key(name) === markKey || packageFiles.has(key(p)) || beneathStale(p))
+    for (const p of tree.paths()) {
+        if (found.has(p))
+            continue;
+        const name = p.slice(p.lastIndexOf('/') + 1);
+        if (key(name) === markKey || ofPackage(p) || beneathStale(p))
             continue;
         stale.push(p);
     }
@@ -49924,6 +50153,7 @@ function fileRangeBody(localPath, range) {
 // The failures of an upload, collected so that every running file finishes before the run stops,
 // and reported together.
 
+
 /** Several files failed; the message lists the first few. */
 class UploadFailedError extends Error {
     failures;
@@ -49952,20 +50182,30 @@ class UploadFailures {
     get stopped() {
         return this.failures.length > 0 || this.cancelled;
     }
-    add(err) {
+    /** Records the failure of the work on `where` (a path relative to the package root). */
+    add(err, where) {
         if (err instanceof StoppedError)
             return;
         if (err instanceof CancelledError && this.cancelled)
             return;
-        if (this.failures.includes(err))
-            return; // one failure seen by several files (a compression that stopped), reported once
-        this.failures.push(err instanceof Error ? err : new Error(String(err)));
+        // One failure seen by several files (a compression that stopped) is reported once, under the first path.
+        const seen = this.failures.find(f => f.error === err);
+        if (seen) {
+            if ((0,store_path/* compareCodeUnits */.UF)(where, seen.where) < 0)
+                seen.where = where;
+            return;
+        }
+        this.failures.push({ error: err instanceof Error ? err : new Error(String(err)), where });
     }
-    /** The error that ends a stopped run. */
+    /**
+     * The error that ends a stopped run. The failures are listed in path order, not in the order
+     * they settled in, so that the same failures always give the same message.
+     */
     toError() {
         if (this.cancelled)
             return new CancelledError('the upload was cancelled');
-        return new UploadFailedError([...this.failures]);
+        const inPathOrder = [...this.failures].sort((a, b) => (0,store_path/* compareCodeUnits */.UF)(a.where, b.where));
+        return new UploadFailedError(inPathOrder.map(f => f.error));
     }
 }
 
@@ -50239,7 +50479,9 @@ class MarkFileWriter {
     writes = new InFlight();
     constructor(client, destination, folders, files, 
     /** True once the run must start nothing new. */
-    stopped, onError, 
+    stopped, 
+    /** Given a failed write and the package path of its mark file. */
+    onError, 
     /** Called once a sub-folder's mark file is written: nothing more is written beneath it. */
     onMarkWritten = () => undefined, reporter = SILENT_REPORTER) {
         this.client = client;
@@ -50278,7 +50520,7 @@ class MarkFileWriter {
         this.writes.add(this.write(folder).then(() => {
             this.onMarkWritten(folder);
             this.completion.markWritten(folder).forEach(f => this.folderReady(f));
-        }), this.onError);
+        }), err => this.onError(err, (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME)));
     }
     async write(folder) {
         await this.client.uploadFile((0,store_path/* joinStorePath */.Lf)(this.destination, (0,store_path/* joinStorePath */.Lf)(folder, MARK_FILE_NAME)), Buffer.alloc(0));
@@ -50395,13 +50637,24 @@ class UploadProgress {
  * 50 ms instead of 150 ms in path order; see docs/upload-engine.md).
  */
 function uploadOrder(files, chunkSize) {
-    const depth = (f) => f.relativePath.split('/').length;
     const present = files.filter(f => f.ready === undefined);
-    const small = present.filter(f => f.size <= chunkSize);
-    small.sort((a, b) => depth(b) - depth(a) || (0,store_path/* compareCodeUnits */.UF)(a.relativePath, b.relativePath));
+    const unsorted = present.filter(f => f.size <= chunkSize);
+    // Each depth counted once, not twice per comparison (50,000 files: 1.6 million arrays of segments).
+    const depths = Int32Array.from(unsorted, f => depthOf(f.relativePath));
+    const path = (i) => unsorted[i].relativePath;
+    const small = Array.from(unsorted.keys())
+        .sort((a, b) => depths[b] - depths[a] || (0,store_path/* compareCodeUnits */.UF)(path(a), path(b)))
+        .map(i => unsorted[i]);
     // Files still being written (zips of the compressed copy) last, in the order given: the order they are written in.
     const pending = files.filter(f => f.ready !== undefined);
     return [...present.filter(f => f.size > chunkSize).sort((a, b) => b.size - a.size), ...small, ...pending];
+}
+/** How many segments `relativePath` has (`/`-separated). */
+function depthOf(relativePath) {
+    let depth = 1;
+    for (let i = relativePath.indexOf('/'); i >= 0; i = relativePath.indexOf('/', i + 1))
+        depth++;
+    return depth;
 }
 class PackageUploader {
     client;
@@ -50432,7 +50685,7 @@ class PackageUploader {
             }, () => undefined);
         }
         this.failures = new UploadFailures(settings.signal);
-        this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, err => this.failures.add(err), folder => settings.listings?.folderComplete(folder), this.reporter);
+        this.marks = new MarkFileWriter(client, settings.destination, pkg.folders, pkg.files.map(f => f.relativePath), () => this.failures.stopped, (err, markFile) => this.failures.add(err, markFile), folder => settings.listings?.folderComplete(folder), this.reporter);
     }
     get stats() {
         return { ...this.counts, markFilesWritten: this.marks.written };
@@ -50468,7 +50721,7 @@ class PackageUploader {
                 how = await uploadPackageFile(context, file, (0,store_path/* joinStorePath */.Lf)(destination, file.relativePath));
             }
             catch (err) {
-                return this.failures.add(err);
+                return this.failures.add(err, file.relativePath);
             }
             this.counts.filesUploaded++;
             this.counts.bytesUploaded += file.size;
@@ -50612,19 +50865,24 @@ class DestinationLease {
             throw new Error(`This run's lease '${this.own.path}' was ${own ? 'written again' : 'deleted'} during the upload by something else, so another writer may have changed '${this.destination}' too: the package root's mark file was not written. Run the step again.`);
         }
     }
-    /** Deletes this run's marker, and the lease folder once it is empty; best effort, once. */
+    /**
+     * Deletes this run's marker, with the lease folder when it holds nothing else; best effort, once.
+     * Two round trips: the folder is listed, then deleted whole when this run's marker is all it holds,
+     * else the marker alone (also when the listing fails, so that a lost listing leaves no lease behind).
+     */
     async release() {
         if (this.released)
             return;
         this.released = true;
         const cleanup = this.client.forCleanup();
-        await cleanup.delete(this.own.path);
         const folder = leaseFolderOf(this.destination);
-        const left = await cleanup.list(folder);
+        const left = await cleanup.list(folder).catch(() => undefined);
+        const ownAlone = left !== undefined &&
+            left.folders.length === 0 &&
+            left.files.every(f => destination_lease_sameName((0,store_path/* baseName */.Fl)((0,store_path/* normalizeStorePath */.uH)(String(f.StoreRelativePath))), this.own.name));
         // Another run's marker written between this listing and the delete would go too: that run
         // then fails its confirm() (safe side) rather than writing beside someone else.
-        if (left !== undefined && left.files.length === 0 && left.folders.length === 0)
-            await cleanup.delete(folder);
+        await cleanup.delete(ownAlone ? folder : this.own.path);
     }
 }
 async function listMarkers(client, folder) {
@@ -50654,14 +50912,25 @@ function isStale(other, own) {
 
 
 
-async function uploadPackage(step, pkg) {
+
+/**
+ * Starts the destination's read-only listing, which uploadPackage() needs first: a release sends it
+ * beside its own reads before any write (a round trip less). Observed at once; uploadPackage() awaits it.
+ */
+function inspectForUpload({ client, spec, names }) {
+    const inspection = inspectDestination(client, spec.imageStorePath, { lookForRootMark: spec.overwrite === 'skip', names });
+    inspection.catch(() => undefined);
+    return inspection;
+}
+/** `inspection`: the destination's listing already started with inspectForUpload(), if any. */
+async function uploadPackage(step, pkg, inspection) {
     const { client, spec, record, reporter, names, signal } = step;
     const destination = spec.imageStorePath;
     let lease;
     try {
         const prepared = await reporter.group(`Prepare '${destination}' (${names.Overwrite}: ${spec.overwrite})`, async () => {
             // The first request is the read-only listing that tells an Image Store from anything else; the lease's marker comes next.
-            const state = await inspectDestination(client, destination, { lookForRootMark: spec.overwrite === 'skip', names });
+            const state = await (inspection ?? inspectForUpload(step));
             const writes = !(spec.overwrite === 'skip' && state.complete) && !(spec.overwrite === 'fail' && state.exists);
             if (writes) {
                 lease = await DestinationLease.acquire(client, destination, { log: line => reporter.info(line), warn: line => reporter.warning(line) });
@@ -50674,7 +50943,7 @@ async function uploadPackage(step, pkg) {
             record.fileCount = 0;
             record.folderCount = 0;
             record.chunkedFileCount = 0;
-            const [tree, size] = await Promise.all([listTree(client, destination, spec.concurrency), client.folderSize(destination)]);
+            const [tree, size] = await allInOrder([listTree(client, destination, spec.concurrency), client.folderSize(destination)]);
             warnAboutStale(step, tree, pkg);
             record.storeSizeBytes = size ?? sumOf(tree.files);
             return;
@@ -50723,7 +50992,7 @@ async function uploadPackage(step, pkg) {
             leaseConfirmed.catch(() => undefined); // awaited below; a failed verification throws first
             await reporter.group('Verify', async () => {
                 // The sub-folders were listed as their mark files were written: what is left is the root.
-                const [tree, size] = await Promise.all([listings.tree(spec.concurrency), client.folderSize(destination)]);
+                const [tree, size] = await allInOrder([listings.tree(spec.concurrency), client.folderSize(destination)]);
                 assertHoldsPackage(tree, pkg, `'${destination}'`, { withoutRootMark: true, writtenAfter: floor }, names);
                 warnAboutStale(step, tree, pkg);
                 record.storeSizeBytes = size ?? sumOf(tree.files);
@@ -51351,6 +51620,7 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
             typeVersion: plan.typeVersion,
             manifest: plan.identity.manifest,
             blobName: blob.blobName,
+            clusterScope: context.clusterScope,
             deleteBlob: blob.deleteBlob,
             tempBase: (0,work_folder/* temporaryBase */.du)(),
             expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
@@ -51384,6 +51654,7 @@ async function confirmProvisionedPackage(blob, plan, pkg, context, provisionedFr
             typeVersion: plan.typeVersion,
             manifest: plan.identity.manifest,
             blobName: blob.blobName,
+            clusterScope: context.clusterScope,
             tempBase: (0,work_folder/* temporaryBase */.du)(),
             signal,
             log: line => reporter.info(line)
@@ -51404,6 +51675,34 @@ async function confirmProvisionedPackage(blob, plan, pkg, context, provisionedFr
     finally {
         dispose();
     }
+}
+/**
+ * For a type version whose resource records the SHA-256 of the `.sfpkg` it was provisioned from (ARM's
+ * tag, written by the action when it provisioned it): compares this package's `.sfpkg` with that hash.
+ * The container is not read: what the blob holds now (overwritten by hand, or by a release to another
+ * cluster) does not matter. Other content is refused before any write.
+ */
+async function confirmByRecordedHash(blob, plan, pkg, context, recorded) {
+    const { reporter, names, signal } = context;
+    const { compareWithRecordedHash, withoutQuery } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
+    const what = `${plan.typeName} ${plan.typeVersion}`;
+    const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithRecordedHash({
+        pkg,
+        typeName: plan.typeName,
+        typeVersion: plan.typeVersion,
+        blobName: blob.blobName,
+        tempBase: (0,work_folder/* temporaryBase */.du)(),
+        signal,
+        log: line => reporter.info(line)
+    }, recorded.sha256));
+    if (found.verdict === 'other') {
+        throw new ReleaseError(`${what} is provisioned from another package (SHA-256 ${recorded.sha256} recorded in ${recorded.where}, this package's ${found.sha256}): a provisioned version never changes: give the changed packages and the type new versions, or use '${names.VersionStamp}: content'. Nothing was uploaded or changed.`);
+    }
+    reporter.info(`${what} was provisioned from this very package (SHA-256 ${found.sha256}, recorded in ${recorded.where}).`);
+    const from = recorded.provisionedFrom === undefined ? undefined : withoutQuery(recorded.provisionedFrom);
+    if (from !== undefined)
+        context.record.packageUrl = from;
+    context.record.blobResult = 'reused';
 }
 /** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */
 async function openBlobStore(blob, context) {
@@ -52054,15 +52353,32 @@ async function checkArmApplication(client, release, log) {
     log(`${app.name} runs ${runs}${existing.properties?.provisioningState === 'Succeeded' ? '' : ` (provisioningState ${existing.properties?.provisioningState})`}: nothing stops the release of ${release.typeVersion}.`);
 }
 /**
+ * The version resource's tag holding the SHA-256 of the `.sfpkg` the action provisioned it from: the
+ * cluster's own record of its content, which no blob overwritten since (by hand, or by a release of
+ * the same version to another cluster) can change.
+ */
+const SFPKG_SHA256_TAG = 'sfu-sfpkg-sha256';
+/** The recorded SHA-256 from a resource's tags; ARM compares tag names case-insensitively. */
+function recordedSfpkgHash(tags) {
+    const entry = Object.entries(tags ?? {}).find(([name]) => name.toLowerCase() === SFPKG_SHA256_TAG);
+    if (entry === undefined)
+        return {};
+    const value = entry[1];
+    if (typeof value === 'string' && /^[0-9a-fA-F]{64}$/.test(value))
+        return { recordedSha256: value.toLowerCase() };
+    return { unreadableTag: String(value) };
+}
+/**
  * Before anything is staged: the type version as ARM shows it. Provisioned (`Succeeded`), its package
- * is fixed, so the staging only compares this package with it: `{ appPackageUrl }` (when ARM shows it).
+ * is fixed, so the staging only compares this package with it: by the SHA-256 its tag records, else
+ * by its `appPackageUrl` (when ARM shows it).
  */
 async function readProvisionedVersion(client, release) {
     const { typeName, typeVersion } = release;
     const existing = await client.get(client.resources.versionId(typeName, typeVersion), `the application type version ${typeName} ${typeVersion}`);
     if (existing?.properties?.provisioningState !== 'Succeeded')
         return undefined;
-    return { appPackageUrl: existing.properties.appPackageUrl };
+    return { appPackageUrl: existing.properties.appPackageUrl, ...recordedSfpkgHash(existing.tags) };
 }
 async function releaseThroughArm(client, release, record, log, warn = log, observer) {
     const { resources } = client;
@@ -52078,6 +52394,11 @@ async function releaseThroughArm(client, release, record, log, warn = log, obser
     }
     const existing = await client.get(versionId, `the application type version ${typeName} ${typeVersion}`);
     if (existing?.properties?.provisioningState === 'Succeeded') {
+        // Provisioned since the step looked (another run, during the staging): by the tag, from which package.
+        const recorded = recordedSfpkgHash(existing.tags).recordedSha256;
+        if (release.packageSha256 !== undefined && recorded !== undefined && recorded !== release.packageSha256) {
+            throw new ReleaseError(`${typeName} ${typeVersion} was provisioned from another package while this one was staged (SHA-256 ${recorded} in its tag '${SFPKG_SHA256_TAG}', this package's ${release.packageSha256}): a provisioned version never changes. Nothing was changed through ARM; give the changed packages and the type new versions.`);
+        }
         // A version resource's package is fixed once provisioned: writing it again would not replace it.
         log(`ARM: ${typeName} ${typeVersion} is provisioned already: its package is not given again.`);
         record.provisionResult = 'already-provisioned';
@@ -52088,7 +52409,11 @@ async function releaseThroughArm(client, release, record, log, warn = log, obser
             throw new ReleaseError(`ARM showed ${typeName} ${typeVersion} provisioned before the staging, and no longer does, so the step staged no package for it. Run the step again.`);
         }
         // A lost answer is judged by the version's read-back: provisioned, or provisioning (followed).
-        const provisioned = await client.put(versionId, { properties: { appPackageUrl: release.packageUrl } }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`, (v) => v.properties?.provisioningState === 'Succeeded');
+        // The tag records what this version is provisioned from, for the comparison of a later release.
+        const provisioned = await client.put(versionId, {
+            ...(release.packageSha256 !== undefined ? { tags: { [SFPKG_SHA256_TAG]: release.packageSha256 } } : {}),
+            properties: { appPackageUrl: release.packageUrl }
+        }, `provisioning ${typeName} ${typeVersion} from ${release.shownUrl}`, (v) => v.properties?.provisioningState === 'Succeeded');
         if (provisioned.state !== 'Succeeded')
             throw new ReleaseError(`ARM reported provisioning ${typeName} ${typeVersion} ${provisioned.state}.`);
         record.provisionResult = 'provisioned';
@@ -52444,13 +52769,21 @@ async function releaseToManagedCluster(step) {
         const toUpload = await preparePackageToUpload(step.pkg, step.validation, step.form, NO_CLUSTER_MANIFESTS, reporter, names);
         step.hooks.preparing(toUpload);
         const context = { cluster: job.cluster, loginHost: async () => login, record: upload, reporter, names, signal };
-        if (provisioned) {
+        if (provisioned?.recordedSha256 !== undefined) {
+            const where = `the tag '${SFPKG_SHA256_TAG}' of its ARM resource`;
+            await confirmByRecordedHash(blob, plan, toUpload.pkg, context, { sha256: provisioned.recordedSha256, where, provisionedFrom: provisioned.appPackageUrl });
+        }
+        else if (provisioned) {
+            reporter.info(provisioned.unreadableTag !== undefined
+                ? `The tag '${SFPKG_SHA256_TAG}' of ${plan.typeName} ${plan.typeVersion} holds no SHA-256 ('${provisioned.unreadableTag}'): this package is compared with the blob instead.`
+                : `ARM shows no tag '${SFPKG_SHA256_TAG}' on ${plan.typeName} ${plan.typeVersion} (it was provisioned by another tool, or by an earlier release of this action): this package is compared with the blob instead.`);
             await confirmProvisionedPackage(blob, plan, toUpload.pkg, context, provisioned.appPackageUrl);
         }
         else {
             step.hooks.staged(await stageInBlobStorage(blob, plan, toUpload.pkg, context));
             armRelease.packageUrl = plan.externalStore.downloadUrl;
             armRelease.shownUrl = plan.externalStore.shownAs;
+            armRelease.packageSha256 = plan.externalStore.sha256;
         }
         const deadline = new Deadline(plan.deployTimeoutSeconds);
         // Aborted by the gateway follower when the gateway shows the upgrade failed.
@@ -52464,6 +52797,9 @@ async function releaseToManagedCluster(step) {
             await plan.externalStore.afterProvision(line => reporter.info(line));
     }
     finally {
+        // deploy-duration-seconds ends here, as the gateway path's: the provision, the application's
+        // operation and the blob's deletion, not the clean-up of the temporary copies after it.
+        release.end();
         follower?.dispose();
         transport.dispose();
     }
@@ -52515,6 +52851,7 @@ function withDefaultDestination(spec, app, names) {
 // Scan, validate, plan, connect, upload (or plan the upload), provision, create or upgrade, wait.
 // It reads only the job a front door built, reports through the reporter it is given, and returns
 // what happened: it holds no state between calls, so releasing several applications is a loop.
+
 
 
 
@@ -52638,13 +52975,20 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
     if (security.aadToken !== undefined || security.azureClientId !== undefined) {
         await reporter.group('Authenticate with Azure AD', () => connection.authenticate());
     }
+    const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l) => hold.leased(l) };
+    // The destination's first (read-only) listing goes beside the reads of the checks below, when a
+    // release will most likely upload (a type provisioned already makes it a read for nothing).
+    const inspectedAt = Date.now();
+    let inspection = plan && !job.blob && !job.upload.dryRun ? inspectForUpload(step) : undefined;
     // Is it provisioned already? Refuses another type, a downgrade, parameters silently reset, before any write.
     await checkBeforeWriting(plan, connection.management, release, context);
+    // A check that waited (for another run's provision, say) leaves that listing old: the upload lists again.
+    if (Date.now() - inspectedAt > FRESH_INSPECTION_MS)
+        inspection = undefined;
     if (stamping)
         await stamping.compareWithCluster(connection.management, plan?.application?.name, reporter);
     else if (plan?.alreadyProvisioned)
         reporter.warning(sameVersionHint(plan.typeName, plan.typeVersion, names));
-    const step = { client: connection.client, spec: uploadSpec, record: upload, reporter, names, signal, onLease: (l) => hold.leased(l) };
     if (job.blob && plan) {
         // ExternalStore: the cluster downloads an .sfpkg from Blob storage; nothing goes to the Image Store.
         upload.uploadNotNeeded = plan.alreadyProvisioned
@@ -52654,7 +52998,16 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
             return;
         const toUpload = await preparePackageToUpload(pkg, validation, form, connection.management, reporter, names);
         hold.preparing(toUpload);
-        const context = { cluster: job.cluster, loginHost: (b) => clusterLoginHost(connection.client, b), record: upload, reporter, names, signal };
+        const context = {
+            cluster: job.cluster,
+            loginHost: (b) => clusterLoginHost(connection.client, b),
+            record: upload,
+            reporter,
+            names,
+            signal,
+            // The cluster keeps no record of the package: its blobs go in a folder of their own in a shared container.
+            clusterScope: (0,blob_location/* clusterBlobScope */.at)(job.cluster.endpoint)
+        };
         // A provisioned version never changes: its .sfpkg is compared with the blob, never staged again.
         if (plan.alreadyProvisioned)
             await confirmProvisionedPackage(job.blob, plan, toUpload.pkg, context, undefined);
@@ -52674,13 +53027,15 @@ async function releaseSteps(job, reporter, signal, upload, release, hold) {
             await planUpload(step, toUpload.pkg);
             return;
         }
-        await uploadPackage(step, toUpload.pkg);
+        await uploadPackage(step, toUpload.pkg, inspection);
         await toUpload.complete;
         upload.uploadCompleted = true;
     }
     // The provisioned package needs the lease no more once removed (or kept): it is released beside the create or upgrade.
     await deployRelease(plan, connection, release, context, { packageDone: () => hold.releaseLease() });
 }
+/** How old the destination's early listing may be when the upload starts; older, it is taken again. */
+const FRESH_INSPECTION_MS = 5000;
 function release_describeFailure(err, signal, upload) {
     if (err instanceof CancelledError || signal.aborted) {
         return upload.rootMarked
@@ -52701,12 +53056,14 @@ const COMMANDS = ['release', 'upload', 'plan'];
 /** The prefix of the environment variables: `--cluster-endpoint` is also `SFU_CLUSTER_ENDPOINT`. */
 const ENV_PREFIX = 'SFU_';
 /**
- * Settings only the CLI has: the federated credential the action gets from GitHub OIDC
- * (src/cli/federated-token.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
+ * Settings only the CLI has: the federated credential the action gets from GitHub OIDC, as a token
+ * (src/cli/federated-token.ts) or asked of Azure Pipelines for a service connection
+ * (src/cli/azure-pipelines-oidc.ts). Flags and SFU_* variables, not plan file keys (credentials are shared).
  */
 const FEDERATED_TOKEN = 'azure-federated-token';
 const FEDERATED_TOKEN_FILE = 'azure-federated-token-file';
-const CLI_ONLY_SETTINGS = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE];
+const SERVICE_CONNECTION = 'azure-pipelines-service-connection';
+const CLI_ONLY_SETTINGS = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, SERVICE_CONNECTION];
 const SETTING_NAMES = new Set([...Object.values(SETTING), ...CLI_ONLY_SETTINGS]);
 /** Settings that take `true`/`false`: the flag alone means `true`. */
 const BOOLEAN_SETTINGS = new Set([
@@ -52820,6 +53177,308 @@ function suggestion(name) {
     return match === undefined ? '' : ` (did you mean '--${match}'?)`;
 }
 
+;// CONCATENATED MODULE: ./src/cli/federated-token.ts
+// The CLI's federated credential: a JWT the CI system issued for this job (GitLab `id_tokens`, Azure
+// Pipelines workload identity, a Kubernetes service account), given as a value or a file. It is the
+// client assertion of the service principal, where the action uses GitHub's OIDC token.
+
+
+
+/** The variable Azure's workload identity sets (as azure-identity reads it): a fallback for the file. */
+const WORKLOAD_IDENTITY_FILE_VARIABLE = 'AZURE_FEDERATED_TOKEN_FILE';
+/** How messages name the federated token given as a value or a file. */
+const FEDERATED_TOKEN_CREDENTIAL = {
+    name: `'--${FEDERATED_TOKEN}[-file]'`,
+    howToGive: `the job's federated token in '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}'`,
+    check: `the service principal's federated credential (its issuer and subject must match the token of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}', its audience 'api://AzureADTokenExchange'), and that the token has not expired`
+};
+/** How advice names every federated credential of the CLI, when none was given. */
+const CLI_FEDERATED_CREDENTIAL = {
+    name: `${FEDERATED_TOKEN_CREDENTIAL.name} or '--${SERVICE_CONNECTION}'`,
+    howToGive: `${FEDERATED_TOKEN_CREDENTIAL.howToGive}, or on Azure Pipelines '--${SERVICE_CONNECTION}'`,
+    check: "the service principal's federated credential"
+};
+/**
+ * The client assertion for msal: the token given, or the file read again at each request (a
+ * workload identity's file is rotated while the job runs). Checked offline first: a value that is
+ * not a JWT, or one that has expired, is bad input (exit 2).
+ */
+function federatedTokenSource(setting, reporter, now = Date.now()) {
+    if (setting.token !== undefined) {
+        maskSecret(reporter, setting.token);
+        checkJwt(setting.token.trim(), `'--${FEDERATED_TOKEN}'`, now);
+        const token = setting.token.trim();
+        return async () => token;
+    }
+    const file = setting.file;
+    const read = () => {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(file, 'utf8').trim();
+        }
+        catch (err) {
+            throw new UsageError(`${setting.fileFrom} names '${file}', which could not be read (${err.code ?? err.message}): give the file the CI system wrote the job's token to.`);
+        }
+        maskSecret(reporter, text);
+        return text;
+    };
+    checkJwt(read(), `The token in '${file}' (${setting.fileFrom})`, now);
+    return async () => read();
+}
+/** A JWT: three base64url parts, a JSON header and payload; `exp`, when present, not past. */
+function checkJwt(token, what, now) {
+    const parts = token.split('.');
+    const json = (part) => {
+        if (part === undefined || !/^[A-Za-z0-9_-]+$/.test(part))
+            return undefined;
+        try {
+            const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+            return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    };
+    const header = json(parts[0]);
+    const payload = json(parts[1]);
+    if (parts.length !== 3 || header === undefined || payload === undefined) {
+        throw new UsageError(`${what} is not a JWT (three base64url parts, header.payload.signature): give the ID token the CI system issued for this job, with audience 'api://AzureADTokenExchange'.`);
+    }
+    if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) {
+        throw new UsageError(`${what} expired at ${new Date(payload.exp * 1000).toISOString()}: the CI system issues a new token for each job; give this job's.`);
+    }
+}
+/** The `exp` of a JWT in milliseconds, or undefined when it cannot be read. */
+function jwtExpiry(token) {
+    try {
+        const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/azure-pipelines-oidc.ts
+
+
+
+
+
+
+/** Set by the agent in every job. */
+const OIDC_REQUEST_URI_VARIABLE = 'SYSTEM_OIDCREQUESTURI';
+/** Not given to a script unless its step maps it (`env: SYSTEM_ACCESSTOKEN: $(System.AccessToken)`). */
+const ACCESS_TOKEN_VARIABLE = 'SYSTEM_ACCESSTOKEN';
+const OIDC_API_VERSION = '7.1';
+const MAP_ACCESS_TOKEN = `map it in the step: 'env: ${ACCESS_TOKEN_VARIABLE}: $(System.AccessToken)'`;
+/** Attempts in all when the endpoint is busy or unreachable (429, 5xx, a dropped connection). */
+const OIDC_ATTEMPTS = 4;
+const ATTEMPT_TIMEOUT_MS = 30_000;
+const MAX_RETRY_AFTER_MS = 30_000;
+/** A token is asked for again this long before its `exp`, or this long after it came when it has none. */
+const REUSE_MARGIN_MS = 60_000;
+const AZURE_PIPELINES_CREDENTIAL = {
+    name: `'--${SERVICE_CONNECTION}'`,
+    howToGive: `'--${SERVICE_CONNECTION}' (the job's OIDC token for an Azure Resource Manager service connection)`,
+    check: `that they are the service connection's (its app registration or managed identity), and that its federated credential's issuer and subject are the ones the service connection shows under workload identity federation`
+};
+const azure_pipelines_oidc_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The request, checked offline: bad input (exit 2) names what is missing and how to give it. */
+function readAzurePipelinesOidc(serviceConnection, env) {
+    const flag = `'--${SERVICE_CONNECTION}'`;
+    const id = serviceConnection.trim();
+    if (!azure_pipelines_oidc_GUID.test(id)) {
+        throw new UsageError(`${flag} is '${id}': give the service connection's id, a GUID (Project settings > Service connections > the connection: 'resourceId' in its address), not its name.`);
+    }
+    const uri = env[OIDC_REQUEST_URI_VARIABLE]?.trim() ?? '';
+    if (uri === '') {
+        throw new UsageError(`${flag} asks the Azure Pipelines agent for the job's OIDC token, but ${OIDC_REQUEST_URI_VARIABLE} is not set: run it in an Azure Pipelines job (the agent sets it), or give the token in '--azure-federated-token'.`);
+    }
+    let url;
+    try {
+        url = new URL(uri);
+    }
+    catch {
+        throw new UsageError(`${OIDC_REQUEST_URI_VARIABLE} is not a URL: it is the agent's (System.OidcRequestUri); do not set it yourself.`);
+    }
+    // [choice] Any https host: the agent names the endpoint (Azure DevOps Services or Server); the
+    // job's access token is never sent over plain http, and answers that redirect are not followed.
+    if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') {
+        throw new UsageError(`${OIDC_REQUEST_URI_VARIABLE} must be an https:// URL without credentials, not '${url.protocol}//${url.host}': the job's access token is sent there.`);
+    }
+    const accessToken = env[ACCESS_TOKEN_VARIABLE]?.trim() ?? '';
+    if (accessToken === '') {
+        throw new UsageError(`${flag} needs the job's access token in ${ACCESS_TOKEN_VARIABLE}, which Azure Pipelines gives a script only when asked: ${MAP_ACCESS_TOKEN}.`);
+    }
+    if (/^\$\(.*\)$/.test(accessToken)) {
+        throw new UsageError(`${ACCESS_TOKEN_VARIABLE} holds the text '${accessToken}', a macro that was not expanded: ${MAP_ACCESS_TOKEN}.`);
+    }
+    url.searchParams.set('api-version', OIDC_API_VERSION);
+    url.searchParams.set('serviceConnectionId', id);
+    return { url: url.href, accessToken, serviceConnectionId: id };
+}
+/**
+ * The client assertion for msal: asked of Azure Pipelines at the first call, reused until a minute
+ * before its `exp` (msal asks for the assertion at every acquisition), masked as soon as it comes.
+ * Calls while a request is under way share it.
+ */
+function azurePipelinesOidcTokenSource(request, reporter, options = {}) {
+    const now = options.now ?? Date.now;
+    maskSecret(reporter, request.accessToken);
+    let cached;
+    let pending;
+    return () => {
+        if (cached !== undefined && now() < cached.reuseUntil)
+            return Promise.resolve(cached.token);
+        pending ??= fetchOidcToken(request, reporter, options)
+            .then(token => {
+            const expiresAt = jwtExpiry(token);
+            cached = { token, reuseUntil: expiresAt === undefined ? now() + REUSE_MARGIN_MS : expiresAt - REUSE_MARGIN_MS };
+            return token;
+        })
+            .finally(() => {
+            pending = undefined;
+        });
+        return pending;
+    };
+}
+async function fetchOidcToken(request, reporter, options) {
+    const send = options.send ?? azure_pipelines_oidc_sendOnce;
+    const sleep = options.sleep ?? ((ms) => new Promise(resolve => setTimeout(resolve, ms)));
+    const asking = `the OIDC token of service connection ${request.serviceConnectionId}`;
+    for (let attempt = 1;; attempt++) {
+        reporter.debug(`asking Azure Pipelines (${new URL(request.url).origin}) for ${asking}`);
+        let outcome;
+        try {
+            const response = await send({
+                method: 'POST',
+                url: request.url,
+                headers: {
+                    Authorization: `Bearer ${request.accessToken}`,
+                    'Content-Type': 'application/json',
+                    Accept: 'application/json',
+                    // Azure DevOps answers a refused token with 401, not a redirect to its sign-in page.
+                    'X-TFS-FedAuthRedirect': 'Suppress'
+                },
+                timeoutMs: ATTEMPT_TIMEOUT_MS
+            });
+            outcome = readOidcAnswer(response, request.serviceConnectionId);
+        }
+        catch (err) {
+            const code = err instanceof NetworkError ? err.code : (err.code ?? '');
+            outcome = {
+                retry: RETRYABLE_NETWORK_CODES.includes(code),
+                brief: `Azure Pipelines' OIDC endpoint could not be reached (${code || err.message})`,
+                message: `Azure Pipelines' OIDC endpoint (${OIDC_REQUEST_URI_VARIABLE}, ${new URL(request.url).origin}) could not be reached for ${asking}: ${err.message}; check the agent's network, proxy (https_proxy) and trusted certificates (NODE_EXTRA_CA_CERTS)`
+            };
+        }
+        if ('token' in outcome) {
+            maskSecret(reporter, outcome.token);
+            reporter.debug(`got ${asking}${outcome.supportIds}`);
+            return outcome.token;
+        }
+        if (!outcome.retry || attempt >= OIDC_ATTEMPTS) {
+            throw new AadConfigurationError(`${outcome.message}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}.`);
+        }
+        const delay = Math.max(backoffDelay(attempt, DEFAULT_BACKOFF, options.random), outcome.retryAfterMs ?? 0);
+        reporter.info(`${outcome.brief}: asking again in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${OIDC_ATTEMPTS}).`);
+        await sleep(delay);
+    }
+}
+async function azure_pipelines_oidc_sendOnce(request) {
+    const transport = new HttpTransport({ userAgent: 'service-fabric-upload-cli', maxSockets: 1, expectContinue: 'never' });
+    try {
+        return await transport.send(request);
+    }
+    finally {
+        transport.dispose();
+    }
+}
+/** What an answer of the OIDC endpoint means: the token, or why not and whether asking again may help. */
+function readOidcAnswer(response, serviceConnectionId) {
+    const { status } = response;
+    const ids = supportIds(response);
+    const text = response.body.toString('utf8');
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        json = undefined;
+    }
+    const field = (name) => {
+        const value = typeof json === 'object' && json !== null ? json[name] : undefined;
+        return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+    };
+    const token = field('oidcToken');
+    if (status >= 200 && status < 300 && token !== undefined)
+        return { token, supportIds: ids };
+    const said = serverSaid(field('message'), text, json !== undefined);
+    const answered = `Azure Pipelines answered the request for the OIDC token of service connection ${serviceConnectionId} with HTTP ${status}${said}`;
+    const refusedToken = `the job's access token in ${ACCESS_TOKEN_VARIABLE} was not accepted: ${MAP_ACCESS_TOKEN} (System.AccessToken of this job, not a personal access token)`;
+    const refusedConnection = `check that ${serviceConnectionId} is the id of an Azure Resource Manager service connection with workload identity federation in this project, and that this pipeline is allowed to use it (the service connection's Security > Pipeline permissions)`;
+    if (RETRYABLE_STATUSES.includes(status)) {
+        return {
+            retry: true,
+            brief: `Azure Pipelines' OIDC endpoint answered HTTP ${status}`,
+            message: `${answered}: it is busy or failing; run the job again later${ids}`,
+            retryAfterMs: retryAfter(response)
+        };
+    }
+    let advice;
+    if (status >= 200 && status < 300) {
+        advice =
+            status === 203
+                ? `a sign-in page, not a token: ${refusedToken}`
+                : `no 'oidcToken' in its answer: the agent or Azure DevOps gave an answer this CLI does not know; report it with the ids below`;
+    }
+    else if (status >= 300 && status < 400)
+        advice = `a redirect (not followed: it would carry the access token elsewhere): ${refusedToken}`;
+    else if (status === 401)
+        advice = refusedToken;
+    else if (status === 403)
+        advice = `the job's access token lacks the right to use this service connection, or the id is wrong: ${refusedConnection}`;
+    else if (status === 400 || status === 404)
+        advice = `the service connection is not known to this job: ${refusedConnection}`;
+    else
+        advice = `an answer this CLI does not expect: ${refusedConnection}`;
+    return { retry: false, brief: answered, message: `${answered}: ${advice}${ids}` };
+}
+/** Azure DevOps' error text: the JSON `message`, or a note of what else came (a sign-in page). */
+function serverSaid(message, text, isJson) {
+    if (message !== undefined)
+        return ` ("${oneLine(message)}")`;
+    if (text.trim() === '')
+        return ' and an empty body';
+    return isJson ? '' : ' and a body that is not JSON';
+}
+function oneLine(text) {
+    const line = text.split(/\r?\n/)[0].trim();
+    return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+/**
+ * The two ids Azure DevOps support asks for (azure-identity logs these two headers only). Nothing
+ * else of the exchange is printed: the request carries the job's access token.
+ */
+function supportIds(response) {
+    const ids = [];
+    for (const name of ['x-vss-e2eid', 'x-msedge-ref']) {
+        const raw = response.headers[name];
+        const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+        // Printed only when it looks like an id (Azure Front Door's `Ref A: … Ref B: … Ref C: …` has spaces).
+        if (value && /^[\w .:=+/-]{1,300}$/.test(value))
+            ids.push(`${name} ${value}`);
+    }
+    return ids.length === 0 ? '' : ` (${ids.join(', ')})`;
+}
+/** Retry-After in seconds, capped: a busy endpoint is asked again when it says, within reason. */
+function retryAfter(response) {
+    const raw = response.headers['retry-after'];
+    const seconds = Number(Array.isArray(raw) ? raw[0] : raw);
+    return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/azure-pipelines.ts
 // Azure Pipelines logging commands (`##vso[…]`), written only when TF_BUILD is set: the agent reads
 // them from the step's stdout to set output variables, mark warnings and errors, and mask secrets.
@@ -52880,20 +53539,10 @@ class CliReporter {
         this.progressShown = true;
     }
     warning(line) {
-        if (this.options.azurePipelines) {
-            this.endProgress();
-            this.streams.stdout(this.mask(logIssueCommand('warning', line)) + '\n');
-        }
-        else
-            this.line(`warning: ${line}`);
+        this.line(this.options.azurePipelines ? logIssueCommand('warning', line) : `warning: ${line}`);
     }
     error(line) {
-        if (this.options.azurePipelines) {
-            this.endProgress();
-            this.streams.stdout(this.mask(logIssueCommand('error', line)) + '\n');
-        }
-        else
-            this.line(`error: ${line}`);
+        this.line(this.options.azurePipelines ? logIssueCommand('error', line) : `error: ${line}`);
     }
     debug(line) {
         if (this.options.verbose)
@@ -52908,10 +53557,12 @@ class CliReporter {
             return;
         this.secrets.push(value);
         this.secrets.sort((a, b) => b.length - a.length);
-        if (this.options.azurePipelines)
-            this.streams.stdout(setSecretCommand(value) + '\n');
+        if (this.options.azurePipelines) {
+            this.endProgress();
+            this.streams.stderr(setSecretCommand(value) + '\n');
+        }
     }
-    /** Writes to the CLI's stdout, masked: the JSON result and the output variables. */
+    /** Writes to the CLI's stdout, masked: the JSON result. */
     result(text) {
         this.endProgress();
         this.streams.stdout(this.mask(text));
@@ -52919,7 +53570,7 @@ class CliReporter {
     /** Under Azure Pipelines, an output variable of the step; elsewhere nothing (the JSON has it). */
     setOutput(name, value) {
         if (this.options.azurePipelines)
-            this.result(setOutputCommand(name, value) + '\n');
+            this.line(setOutputCommand(name, value));
     }
     /** A line on stderr, masked, after any progress line. */
     line(text) {
@@ -52931,71 +53582,6 @@ class CliReporter {
             return;
         this.progressShown = false;
         this.streams.stderr('\n');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cli/federated-token.ts
-// The CLI's federated credential: a JWT the CI system issued for this job (GitLab `id_tokens`, Azure
-// Pipelines workload identity, a Kubernetes service account), given as a value or a file. It is the
-// client assertion of the service principal, where the action uses GitHub's OIDC token.
-
-
-
-/** The variable Azure's workload identity sets (as azure-identity reads it): a fallback for the file. */
-const WORKLOAD_IDENTITY_FILE_VARIABLE = 'AZURE_FEDERATED_TOKEN_FILE';
-const CLI_FEDERATED_CREDENTIAL = {
-    name: `'--${FEDERATED_TOKEN}[-file]'`,
-    howToGive: `the job's federated token in '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}'`,
-    check: `the service principal's federated credential (its issuer and subject must match the token of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}', its audience 'api://AzureADTokenExchange'), and that the token has not expired`
-};
-/**
- * The client assertion for msal: the token given, or the file read again at each request (a
- * workload identity's file is rotated while the job runs). Checked offline first: a value that is
- * not a JWT, or one that has expired, is bad input (exit 2).
- */
-function federatedTokenSource(setting, reporter, now = Date.now()) {
-    if (setting.token !== undefined) {
-        maskSecret(reporter, setting.token);
-        checkJwt(setting.token.trim(), `'--${FEDERATED_TOKEN}'`, now);
-        const token = setting.token.trim();
-        return async () => token;
-    }
-    const file = setting.file;
-    const read = () => {
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(file, 'utf8').trim();
-        }
-        catch (err) {
-            throw new UsageError(`${setting.fileFrom} names '${file}', which could not be read (${err.code ?? err.message}): give the file the CI system wrote the job's token to.`);
-        }
-        maskSecret(reporter, text);
-        return text;
-    };
-    checkJwt(read(), `The token in '${file}' (${setting.fileFrom})`, now);
-    return async () => read();
-}
-/** A JWT: three base64url parts, a JSON header and payload; `exp`, when present, not past. */
-function checkJwt(token, what, now) {
-    const parts = token.split('.');
-    const json = (part) => {
-        if (part === undefined || !/^[A-Za-z0-9_-]+$/.test(part))
-            return undefined;
-        try {
-            const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-            return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    };
-    const header = json(parts[0]);
-    const payload = json(parts[1]);
-    if (parts.length !== 3 || header === undefined || payload === undefined) {
-        throw new UsageError(`${what} is not a JWT (three base64url parts, header.payload.signature): give the ID token the CI system issued for this job, with audience 'api://AzureADTokenExchange'.`);
-    }
-    if (typeof payload.exp === 'number' && payload.exp * 1000 <= now) {
-        throw new UsageError(`${what} expired at ${new Date(payload.exp * 1000).toISOString()}: the CI system issues a new token for each job; give this job's.`);
     }
 }
 
@@ -53148,6 +53734,7 @@ function isObject(value) {
 
 
 
+
 /** The CLI names each setting by its flag. */
 const CLI_SETTING_NAMES = settingNames(name => '--' + name);
 const EXIT = { Done: 0, Failed: 1, BadInput: 2, Cancelled: 130 };
@@ -53206,17 +53793,18 @@ async function readJobs(args, command, env, reporter) {
         return args.flags.get(name) ?? env[envVariable(name)] ?? '';
     };
     const entries = args.planFile === undefined ? [{ label: '', settings: new Map() }] : await readPlanFile(args.planFile, { allowRelease: command !== 'upload' });
+    const federated = readFederatedFlags(fromFlagsOrEnv, env, reporter);
     const context = {
         expectContinue: expectContinueMode(env.SFU_EXPECT_CONTINUE),
         resolve: (p) => external_node_path_.resolve(p),
-        federatedCredential: CLI_FEDERATED_CREDENTIAL,
+        federatedCredential: federated.flag === SERVICE_CONNECTION
+            ? AZURE_PIPELINES_CREDENTIAL
+            : federated.flag !== undefined || env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim()
+                ? FEDERATED_TOKEN_CREDENTIAL
+                : CLI_FEDERATED_CREDENTIAL,
         testBlobOrigin: env[TEST_BLOB_ORIGIN_VARIABLE],
         testArmOrigin: env[TEST_ARM_ORIGIN_VARIABLE]
     };
-    const federated = { token: fromFlagsOrEnv(FEDERATED_TOKEN), file: fromFlagsOrEnv(FEDERATED_TOKEN_FILE) };
-    if (federated.token.trim() !== '' && federated.file.trim() !== '') {
-        throw new UsageError(`Give one of '--${FEDERATED_TOKEN}' or '--${FEDERATED_TOKEN_FILE}': both name the job's federated token.`);
-    }
     return entries.map(entry => {
         const read = (name) => (command === 'plan' && name === SETTING.DryRun ? 'true' : (entry.settings.get(name) ?? fromFlagsOrEnv(name)));
         try {
@@ -53243,15 +53831,32 @@ function checkForCommand(job, command) {
         throw new UsageError(`'release' needs an application to create or upgrade ('${names.ApplicationName}', '${names.ApplicationParameterFile}' or '${names.PublishProfile}') or '${names.Provision}': to upload only, run 'upload'.`);
     }
 }
+const FEDERATED_FLAGS = [FEDERATED_TOKEN, FEDERATED_TOKEN_FILE, SERVICE_CONNECTION];
+/** The federated credential flags: one at most (they are shared by every plan file entry). */
+function readFederatedFlags(fromFlagsOrEnv, env, reporter) {
+    const values = new Map(FEDERATED_FLAGS.map(name => [name, fromFlagsOrEnv(name).trim()]));
+    const given = FEDERATED_FLAGS.filter(name => values.get(name) !== '');
+    if (given.length > 1) {
+        throw new UsageError(`Give one of ${given.map(name => `'--${name}'`).join(' or ')}: ${given.length === 2 && !given.includes(SERVICE_CONNECTION) ? "both name the job's federated token" : "each is the service principal's federated credential"}.`);
+    }
+    let azurePipelines;
+    return {
+        flag: given[0],
+        token: fromFlagsOrEnv(FEDERATED_TOKEN),
+        file: values.get(FEDERATED_TOKEN_FILE),
+        azurePipelines: () => (azurePipelines ??= azurePipelinesOidcTokenSource(readAzurePipelinesOidc(values.get(SERVICE_CONNECTION), env), reporter))
+    };
+}
 /**
- * The service principal's client assertion when it has no secret: the federated token given, else
- * the workload identity's AZURE_FEDERATED_TOKEN_FILE. Without either, the principal has no
- * credential: bad input naming the flags (GitHub's OIDC token exists only in the action).
+ * The service principal's client assertion when it has no secret: the federated token given, the
+ * Azure Pipelines job's OIDC token for the service connection given, else the workload identity's
+ * AZURE_FEDERATED_TOKEN_FILE. Without any, the principal has no credential: bad input naming the
+ * flags (GitHub's OIDC token exists only in the action).
  */
 function chooseFederatedToken(job, given, env, reporter) {
     const names = CLI_SETTING_NAMES;
     const { security } = job.cluster;
-    const flag = given.token.trim() !== '' ? FEDERATED_TOKEN : given.file.trim() !== '' ? FEDERATED_TOKEN_FILE : undefined;
+    const { flag } = given;
     if (flag !== undefined && security.azureClientId === undefined) {
         throw new UsageError(`'--${flag}' is the credential of a service principal: give '${names.AzureClientId}' and '${names.AzureTenantId}' with it (the app registration whose federated credential trusts the token).`);
     }
@@ -53260,16 +53865,18 @@ function chooseFederatedToken(job, given, env, reporter) {
     }
     if (security.azureClientId === undefined || security.azureClientSecret !== undefined)
         return undefined;
+    if (flag === SERVICE_CONNECTION)
+        return given.azurePipelines();
     if (flag === FEDERATED_TOKEN)
         return federatedTokenSource({ token: given.token, file: undefined, fileFrom: '' }, reporter);
     if (flag === FEDERATED_TOKEN_FILE)
-        return federatedTokenSource({ token: undefined, file: given.file.trim(), fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
+        return federatedTokenSource({ token: undefined, file: given.file, fileFrom: `'--${FEDERATED_TOKEN_FILE}'` }, reporter);
     const workloadFile = env[WORKLOAD_IDENTITY_FILE_VARIABLE]?.trim();
     if (workloadFile) {
         reporter.info(`'${names.AzureClientId}' signs in with the federated token in ${WORKLOAD_IDENTITY_FILE_VARIABLE} (${workloadFile}).`);
         return federatedTokenSource({ token: undefined, file: workloadFile, fileFrom: WORKLOAD_IDENTITY_FILE_VARIABLE }, reporter);
     }
-    throw new UsageError(`'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`);
+    throw new UsageError(`'${names.AzureClientId}' needs a credential here (GitHub's OIDC token exists only in the action): '${names.AzureClientSecret}' (${envVariable(SETTING.AzureClientSecret)}), or the job's federated token in '--${FEDERATED_TOKEN}' (${envVariable(FEDERATED_TOKEN)}) or '--${FEDERATED_TOKEN_FILE}' (${envVariable(FEDERATED_TOKEN_FILE)}, or ${WORKLOAD_IDENTITY_FILE_VARIABLE}), or on Azure Pipelines '--${SERVICE_CONNECTION}' (${envVariable(SERVICE_CONNECTION)}); or a ready token in '${names.AadToken}' (${envVariable(SETTING.AadToken)}).`);
 }
 async function runJobs(jobs, planFile, reporter, signal) {
     const results = [];

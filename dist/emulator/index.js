@@ -929,6 +929,134 @@ function applicationPut(json, ids) {
     };
 }
 
+;// CONCATENATED MODULE: ./emulator/arm/arm-type-versions.ts
+
+/** ARM's limits on tags (Azure Resource Manager, "Tag resources"): 50 pairs, names ≤ 512 characters, values ≤ 256. */
+const MAX_TAGS = 50;
+const MAX_TAG_NAME = 512;
+const MAX_TAG_VALUE = 256;
+const RESERVED_TAG_CHARACTERS = /[<>%&\\?/]/;
+const hasControlCharacter = (name) => [...name].some(c => c.charCodeAt(0) < 0x20);
+/** Checks a body's `tags` as ARM does; undefined when the body has none. */
+function armTags(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some(v => typeof v !== 'string')) {
+        throw new ArmHttpError(400, 'InvalidRequestContent', "The property 'tags' must be an object whose values are strings.");
+    }
+    const tags = value;
+    const names = Object.keys(tags);
+    const reserved = names.filter(n => RESERVED_TAG_CHARACTERS.test(n) || hasControlCharacter(n));
+    if (reserved.length > 0) {
+        throw new ArmHttpError(400, 'InvalidTagNameCharacters', `The tag names '${reserved.join(',')}' have reserved characters '<,>,%,&,\\,?,/' or control characters.`);
+    }
+    // [undoc] The code of these three refusals.
+    if (names.length > MAX_TAGS)
+        throw new ArmHttpError(400, 'InvalidTag', `A resource can have at most ${MAX_TAGS} tags, not ${names.length}.`);
+    const longName = names.find(n => n.length > MAX_TAG_NAME || n.length === 0);
+    if (longName !== undefined) {
+        throw new ArmHttpError(400, 'InvalidTag', `The tag name '${longName.slice(0, 40)}…' must have 1 to ${MAX_TAG_NAME} characters, not ${longName.length}.`);
+    }
+    const longValue = names.find(n => tags[n].length > MAX_TAG_VALUE);
+    if (longValue !== undefined) {
+        throw new ArmHttpError(400, 'InvalidTag', `The value of the tag '${longValue}' exceeds ${MAX_TAG_VALUE} characters (${tags[longValue].length}).`);
+    }
+    return { ...tags };
+}
+class ArmTypeVersions {
+    manager;
+    typeKnown;
+    records = new Map();
+    constructor(manager, typeKnown) {
+        this.manager = manager;
+        this.typeKnown = typeKnown;
+    }
+    body(ids, typeName, version) {
+        const v = this.manager.types.find(typeName, version);
+        const status = v ? this.manager.types.status(v) : undefined;
+        const state = status === 'Available' ? 'Succeeded' : status === 'Failed' ? 'Failed' : 'Creating';
+        const record = this.records.get(key(typeName, version)) ?? {};
+        return {
+            id: ids.version(typeName, version),
+            name: version,
+            type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes/versions',
+            ...(record.tags !== undefined ? { tags: { ...record.tags } } : {}),
+            properties: { provisioningState: state, ...(record.appPackageUrl !== undefined ? { appPackageUrl: record.appPackageUrl } : {}) }
+        };
+    }
+    list(ids, typeName) {
+        return { status: 200, json: { value: this.manager.types.versionsOf(typeName).map(v => this.body(ids, v.typeName, v.version)) } };
+    }
+    async handle(method, typeName, version, raw, ids, accept) {
+        const existing = this.manager.types.find(typeName, version);
+        if (method === 'GET') {
+            if (!existing)
+                throw notFound(typeName, version);
+            return { status: 200, json: this.body(ids, typeName, version) };
+        }
+        if (method === 'DELETE') {
+            if (!existing)
+                return { status: 204 };
+            this.manager.unprovision(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }), typeName);
+            this.records.delete(key(typeName, version));
+            return accept(() => ({ status: 'Succeeded' }), undefined);
+        }
+        if (method === 'PATCH') {
+            if (!existing)
+                throw notFound(typeName, version);
+            const tags = armTags(parseJson(raw).tags);
+            const record = this.records.get(key(typeName, version)) ?? {};
+            this.records.set(key(typeName, version), { ...record, tags });
+            return { status: 200, json: this.body(ids, typeName, version) };
+        }
+        if (method !== 'PUT')
+            throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type version here.`);
+        if (!this.typeKnown(typeName)) {
+            throw new ArmHttpError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource 'applicationTypes/${typeName}' not found.`);
+        }
+        const body = parseJson(raw);
+        const url = body.properties?.appPackageUrl;
+        if (typeof url !== 'string' || url === '')
+            throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
+        const tags = armTags(body.tags);
+        if (existing && this.manager.types.status(existing) === 'Available') {
+            this.records.set(key(typeName, version), { ...this.records.get(key(typeName, version)), tags });
+            return { status: 200, json: this.body(ids, typeName, version) };
+        }
+        await this.manager.provision(gatewayPost('/ApplicationTypes/$/Provision', { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true }, '6.2'));
+        this.records.set(key(typeName, version), { appPackageUrl: url, tags });
+        return accept(() => this.provisionState(typeName, version), this.body(ids, typeName, version));
+    }
+    provisionState(typeName, version) {
+        const v = this.manager.types.find(typeName, version);
+        if (!v)
+            return { status: 'Failed', error: { code: 'ApplicationTypeNotFound', message: `${typeName} ${version} is no longer provisioned.` } };
+        const status = this.manager.types.status(v);
+        if (status === 'Available')
+            return { status: 'Succeeded' };
+        if (status === 'Failed')
+            return { status: 'Failed', error: { code: 'ProvisionFailed', message: v.failure ?? 'The provision failed.' } };
+        return { status: 'InProgress' };
+    }
+}
+function key(typeName, version) {
+    return `${typeName}\n${version}`;
+}
+function notFound(typeName, version) {
+    return new ArmHttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.ServiceFabric/managedClusters/applicationTypes/${typeName}/versions/${version}' was not found.`);
+}
+function parseJson(raw) {
+    try {
+        return JSON.parse(raw.toString('utf8'));
+    }
+    catch {
+        throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+    }
+}
+function gatewayPost(pathname, body, apiVersion = '6.0') {
+    return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
+}
+
 ;// CONCATENATED MODULE: ./emulator/arm/arm-surface.ts
 // The managed cluster's ARM surface (Microsoft.ServiceFabric/managedClusters, api-version
 // 2024-04-01): application types, their versions (appPackageUrl) and applications, backed by the
@@ -941,6 +1069,7 @@ function applicationPut(json, ids) {
 // answer 202 with Azure-AsyncOperation and Retry-After (types answer 200 at once); an application
 // PUT without upgradeMode upgrades Monitored; a PUT that changes nothing ends at once (200). As users
 // reported of ARM, an upgrade that rolled back ends its operation `Succeeded`.
+
 
 
 
@@ -983,7 +1112,7 @@ function armRoutes(options, aad, manager) {
     const isArm = (p) => p.segments[0]?.toLowerCase() === 'subscriptions';
     const routes = [];
     for (const kind of ARM_KINDS) {
-        for (const method of ['GET', 'PUT', 'DELETE']) {
+        for (const method of ['GET', 'PUT', 'PATCH', 'DELETE']) {
             routes.push({
                 name: `arm-${method.toLowerCase()}-${kind}`,
                 method,
@@ -1031,7 +1160,7 @@ class ArmSurface {
     manager;
     operations = new ArmOperations();
     types = new Set();
-    packageUrls = new Map();
+    versions;
     cluster;
     retryAfter;
     constructor(options, manager) {
@@ -1042,6 +1171,7 @@ class ArmSurface {
             .filter(s => s !== '')
             .map(s => s.toLowerCase());
         this.retryAfter = String(options.retryAfterSeconds ?? 1);
+        this.versions = new ArmTypeVersions(manager, typeName => this.types.has(typeName) || manager.types.versionsOf(typeName).length > 0);
     }
     async handle(method, pathname, body, base) {
         let s;
@@ -1073,10 +1203,11 @@ class ArmSurface {
         if (rest[0] === 'applicationtypes' && rest.length === 2)
             return this.type(method, names[1], ids);
         if (rest[0] === 'applicationtypes' && rest.length === 3 && rest[2] === 'versions' && method === 'GET') {
-            return { status: 200, json: { value: this.manager.types.versionsOf(names[1]).map(v => this.versionBody(ids, v.typeName, v.version)) } };
+            return this.versions.list(ids, names[1]);
         }
-        if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions')
-            return this.version(method, names[1], names[3], body, ids, base);
+        if (rest[0] === 'applicationtypes' && rest.length === 4 && rest[2] === 'versions') {
+            return this.versions.handle(method, names[1], names[3], body, ids, (check, json) => this.accepted(base, check, json));
+        }
         if (rest[0] === 'applications' && rest.length === 1 && method === 'GET') {
             return { status: 200, json: { value: this.manager.applications.all().map(a => applicationBody(ids, this.manager.applications.info(a))) } };
         }
@@ -1117,7 +1248,7 @@ class ArmSurface {
         const body = { id: ids.type(name), name, type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes', properties: { provisioningState: 'Succeeded' } };
         if (method === 'GET') {
             if (!exists)
-                throw notFound('applicationTypes', name);
+                throw arm_surface_notFound('applicationTypes', name);
             return { status: 200, json: body };
         }
         if (method === 'PUT') {
@@ -1126,63 +1257,11 @@ class ArmSurface {
         }
         throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type here.`);
     }
-    versionBody(ids, typeName, version) {
-        const v = this.manager.types.find(typeName, version);
-        const status = v ? this.manager.types.status(v) : undefined;
-        const state = status === 'Available' ? 'Succeeded' : status === 'Failed' ? 'Failed' : 'Creating';
-        const appPackageUrl = this.packageUrls.get(`${typeName}\n${version}`);
-        return {
-            id: ids.version(typeName, version),
-            name: version,
-            type: 'Microsoft.ServiceFabric/managedClusters/applicationTypes/versions',
-            properties: { provisioningState: state, ...(appPackageUrl !== undefined ? { appPackageUrl } : {}) }
-        };
-    }
-    async version(method, typeName, version, raw, ids, base) {
-        const existing = this.manager.types.find(typeName, version);
-        if (method === 'GET') {
-            if (!existing)
-                throw notFound(`applicationTypes/${typeName}/versions`, version);
-            return { status: 200, json: this.versionBody(ids, typeName, version) };
-        }
-        if (method === 'DELETE') {
-            if (!existing)
-                return { status: 204 };
-            this.manager.unprovision(gatewayPost(`/ApplicationTypes/${encodeURIComponent(typeName)}/$/Unprovision`, { ApplicationTypeVersion: version }), typeName);
-            this.packageUrls.delete(`${typeName}\n${version}`);
-            return this.accepted(base, () => ({ status: 'Succeeded' }), undefined);
-        }
-        if (method !== 'PUT')
-            throw new ArmHttpError(405, 'MethodNotAllowed', `${method} is not supported on an application type version here.`);
-        if (!this.types.has(typeName) && this.manager.types.versionsOf(typeName).length === 0) {
-            throw new ArmHttpError(404, 'ParentResourceNotFound', `Can not perform requested operation on nested resource. Parent resource 'applicationTypes/${typeName}' not found.`);
-        }
-        const body = parseJson(raw);
-        const url = body.properties?.appPackageUrl;
-        if (typeof url !== 'string' || url === '')
-            throw new ArmHttpError(400, 'InvalidParameter', "The property 'properties.appPackageUrl' is required.");
-        if (existing && this.manager.types.status(existing) === 'Available')
-            return { status: 200, json: this.versionBody(ids, typeName, version) };
-        await this.manager.provision(gatewayPost('/ApplicationTypes/$/Provision', { Kind: 'ExternalStore', ApplicationPackageDownloadUri: url, ApplicationTypeName: typeName, ApplicationTypeVersion: version, Async: true }, '6.2'));
-        this.packageUrls.set(`${typeName}\n${version}`, url);
-        return this.accepted(base, () => this.provisionState(typeName, version), this.versionBody(ids, typeName, version));
-    }
-    provisionState(typeName, version) {
-        const v = this.manager.types.find(typeName, version);
-        if (!v)
-            return { status: 'Failed', error: { code: 'ApplicationTypeNotFound', message: `${typeName} ${version} is no longer provisioned.` } };
-        const status = this.manager.types.status(v);
-        if (status === 'Available')
-            return { status: 'Succeeded' };
-        if (status === 'Failed')
-            return { status: 'Failed', error: { code: 'ProvisionFailed', message: v.failure ?? 'The provision failed.' } };
-        return { status: 'InProgress' };
-    }
     async application(method, name, raw, ids, base) {
         const found = this.manager.applications.all().find(a => a.name === `fabric:/${name}`);
         if (method === 'GET') {
             if (!found)
-                throw notFound('applications', name);
+                throw arm_surface_notFound('applications', name);
             return { status: 200, json: applicationBody(ids, this.manager.applications.info(found)) };
         }
         if (method === 'DELETE') {
@@ -1262,19 +1341,8 @@ class ResourceIds {
         return [decodeURIComponent(rest[0]), decodeURIComponent(rest[2])];
     }
 }
-function notFound(type, name) {
+function arm_surface_notFound(type, name) {
     return new ArmHttpError(404, 'ResourceNotFound', `The Resource 'Microsoft.ServiceFabric/managedClusters/${type}/${name}' was not found.`);
-}
-function parseJson(raw) {
-    try {
-        return JSON.parse(raw.toString('utf8'));
-    }
-    catch {
-        throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
-    }
-}
-function gatewayPost(pathname, body, apiVersion = '6.0') {
-    return { method: 'POST', pathname, query: new URLSearchParams({ 'api-version': apiVersion }), body: Buffer.from(JSON.stringify(body)) };
 }
 /** The origin operation URLs are given on: the one the request came to (https when the emulator serves TLS). */
 function armOrigin(req) {
@@ -1706,7 +1774,7 @@ class ContentStore {
         }
         return { fileCount, bytes };
     }
-    /** Every folder beneath `storePath` (not itself). */
+    /** Every folder beneath `storePath` (not itself), depth first by name: the same order on every file system. */
     async subFolders(storePath) {
         const found = [];
         let dirents;
@@ -1717,6 +1785,7 @@ class ContentStore {
             return found;
         }
         storePath = this.canonical(storePath);
+        dirents.sort((a, b) => compareCodeUnits(a.name, b.name));
         for (const d of dirents) {
             if (!d.isDirectory())
                 continue;
