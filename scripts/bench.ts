@@ -45,7 +45,7 @@ async function main(): Promise<void> {
         linkPackageLine(pkg),
         ...results.flatMap(r => ['', formatLinkTable(r), '', linkChart(r)]),
         '',
-        'Targets of issue 21 in this run:',
+        'Targets of the link scenarios in this run:',
         '',
         linkTargets(pkg, results, manyFiles, peaks)
       ].join('\n');
