@@ -3,6 +3,7 @@
 // when the job has a `blob` part.
 import type { BlobCredential, BlobPackageStore } from '../azure/blob-store.js';
 import type { BlobSpec } from '../azure/blob-spec.js';
+import type { StageRequest } from '../azure/stage-sfpkg.js';
 import { servicePrincipalToken, TransportNetworkModule } from '../cluster/auth/aad-token.js';
 import { trustedCas } from '../cluster/auth/server-verification.js';
 import type { ClusterTarget } from '../cluster/cluster-target.js';
@@ -39,23 +40,15 @@ export interface BlobStagingContext {
  * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
  */
 export async function stageInBlobStorage(blob: BlobSpec, plan: ReleasePlan, pkg: ScannedPackage, context: BlobStagingContext): Promise<() => void> {
-  const { reporter, signal } = context;
+  const { reporter } = context;
   const { store, dispose } = await openBlobStore(blob, context);
   try {
     const { stageSfpkg } = await import('../azure/stage-sfpkg.js');
     const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () =>
       stageSfpkg(store, {
-        pkg,
-        typeName: plan.typeName,
-        typeVersion: plan.typeVersion,
-        manifest: plan.identity.manifest,
-        blobName: blob.blobName,
-        clusterScope: context.clusterScope,
+        ...sfpkgRequest(blob, plan, pkg, context),
         deleteBlob: blob.deleteBlob,
-        tempBase: temporaryBase(),
-        expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
-        signal,
-        log: line => reporter.info(line)
+        expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS)
       })
     );
     plan.externalStore = staged.source;
@@ -80,27 +73,13 @@ export async function confirmProvisionedPackage(
   context: BlobStagingContext,
   provisionedFrom: string | undefined
 ): Promise<void> {
-  const { reporter, names, signal } = context;
+  const { reporter, names } = context;
   const { store, dispose } = await openBlobStore(blob, context);
   try {
     const { compareWithProvisioned } = await import('../azure/stage-sfpkg.js');
     const what = `${plan.typeName} ${plan.typeVersion}`;
     const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () =>
-      compareWithProvisioned(
-        store,
-        {
-          pkg,
-          typeName: plan.typeName,
-          typeVersion: plan.typeVersion,
-          manifest: plan.identity.manifest,
-          blobName: blob.blobName,
-          clusterScope: context.clusterScope,
-          tempBase: temporaryBase(),
-          signal,
-          log: line => reporter.info(line)
-        },
-        provisionedFrom
-      )
+      compareWithProvisioned(store, sfpkgRequest(blob, plan, pkg, context), provisionedFrom)
     );
     const bumpVersions = `give the changed packages and the type new versions, or use '${names.VersionStamp}: content'`;
     if (found.verdict === 'other') {
@@ -136,22 +115,11 @@ export async function confirmByRecordedHash(
   context: BlobStagingContext,
   recorded: { sha256: string; where: string; provisionedFrom: string | undefined }
 ): Promise<void> {
-  const { reporter, names, signal } = context;
+  const { reporter, names } = context;
   const { compareWithRecordedHash, withoutQuery } = await import('../azure/stage-sfpkg.js');
   const what = `${plan.typeName} ${plan.typeVersion}`;
   const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () =>
-    compareWithRecordedHash(
-      {
-        pkg,
-        typeName: plan.typeName,
-        typeVersion: plan.typeVersion,
-        blobName: blob.blobName,
-        tempBase: temporaryBase(),
-        signal,
-        log: line => reporter.info(line)
-      },
-      recorded.sha256
-    )
+    compareWithRecordedHash(sfpkgRequest(blob, plan, pkg, context), recorded.sha256)
   );
   if (found.verdict === 'other') {
     throw new ReleaseError(
@@ -162,6 +130,21 @@ export async function confirmByRecordedHash(
   const from = recorded.provisionedFrom === undefined ? undefined : withoutQuery(recorded.provisionedFrom);
   if (from !== undefined) context.record.packageUrl = from;
   context.record.blobResult = 'reused';
+}
+
+/** What this package's `.sfpkg` is built from and named by, to stage it or to compare it. */
+function sfpkgRequest(blob: BlobSpec, plan: ReleasePlan, pkg: ScannedPackage, context: BlobStagingContext): Omit<StageRequest, 'deleteBlob' | 'expiresOn'> {
+  return {
+    pkg,
+    typeName: plan.typeName,
+    typeVersion: plan.typeVersion,
+    manifest: plan.identity.manifest,
+    blobName: blob.blobName,
+    clusterScope: context.clusterScope,
+    tempBase: temporaryBase(),
+    signal: context.signal,
+    log: line => context.reporter.info(line)
+  };
 }
 
 /** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */
