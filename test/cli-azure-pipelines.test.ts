@@ -10,7 +10,7 @@ import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { type AzurePipelinesOidcStandIn, startAzurePipelinesOidc } from './helpers/azure-pipelines-oidc.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
 import { makeTestCertificates, type TestCertificates } from './helpers/certificates.js';
-import { type CliRun, type InstalledCli, installCli, runCli } from './helpers/cli.js';
+import { assertNotPrinted, type InstalledCli, installCli, runCli, unsignedJwt } from './helpers/cli.js';
 import { startTestEmulator, type TestEmulator } from './helpers/emulator.js';
 
 const CLUSTER = '/subscriptions/00000000-0000-0000-0000-0000000000ef/resourceGroups/rg-azdo/providers/Microsoft.ServiceFabric/managedClusters/azdocluster';
@@ -19,26 +19,11 @@ const CLIENT_ID = '11111111-0000-4000-8000-000000000044';
 const SERVICE_CONNECTION = '5f0c8a53-1d2e-4b6a-9c3f-00000000a2d0';
 const ACCESS_TOKEN = 'azdo-job-access-token.Vq3x9Lr7Tz2Kp8Wn';
 /** The token Azure DevOps issues for the service connection (unsigned: the emulator's authority compares it as text). */
-const OIDC_TOKEN = [
-  { alg: 'RS256', typ: 'JWT' },
-  { iss: 'https://vstoken.dev.azure.com/0a1b2c3d', sub: 'sc://contoso/app/arm-connection', aud: 'api://AzureADTokenExchange', exp: 4102444800 }
-]
-  .map(part => Buffer.from(JSON.stringify(part)).toString('base64url'))
-  .concat('YXpkby1zaWduYXR1cmU')
-  .join('.');
+const OIDC_TOKEN = unsignedJwt(
+  { iss: 'https://vstoken.dev.azure.com/0a1b2c3d', sub: 'sc://contoso/app/arm-connection', aud: 'api://AzureADTokenExchange', exp: 4102444800 },
+  'YXpkby1zaWduYXR1cmU'
+);
 const FAST = ['--upgrade-settings', 'HealthCheckWaitDurationSec=0', '--upgrade-settings', 'HealthCheckStableDurationSec=0'];
-
-/** Nothing of the secret outside the `##vso[task.setsecret]` lines that register it with the agent. */
-function assertNotPrinted(run: CliRun, secret: string, what: string): void {
-  const printed = run.stderr
-    .split('\n')
-    .filter(l => !l.startsWith('##vso[task.setsecret]'))
-    .join('\n');
-  for (const piece of [secret, ...secret.split('.').filter(p => p.length >= 8)]) {
-    assert.ok(!run.stdout.includes(piece), `${what} appears on stdout`);
-    assert.ok(!printed.includes(piece), `${what} appears on stderr`);
-  }
-}
 
 describe('CLI on Azure Pipelines: the job OIDC token of a service connection', () => {
   let certs: TestCertificates;

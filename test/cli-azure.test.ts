@@ -11,7 +11,7 @@ import { sampleAtVersion } from '../scripts/sample-versions.js';
 import { clusterBlobScope } from '../src/azure/blob-location.js';
 import { type ArmRig, CLUSTER, startArmRig } from './helpers/arm-rig.js';
 import { startAzurite, type TestAzurite } from './helpers/azurite.js';
-import { type CliRun, type InstalledCli, installCli, runCli } from './helpers/cli.js';
+import { assertNotPrinted, type InstalledCli, installCli, runCli, unsignedJwt } from './helpers/cli.js';
 import { startTestEmulator, type TestEmulator, totalRequests } from './helpers/emulator.js';
 import { readZip } from './helpers/zip-reader.js';
 
@@ -19,26 +19,11 @@ const PARAMETER_FILE = path.resolve('sample', 'ApplicationParameters', 'Cloud.xm
 const TENANT = '72f988bf-0000-4000-8000-00000000cc33';
 const CLIENT = { clientId: '11111111-0000-4000-8000-000000000003', clientSecret: 'cli-arm-secret_77q' };
 /** A GitLab-style ID token (unsigned: the emulator's authority compares the assertion as text). */
-const FEDERATED_TOKEN = [
-  { alg: 'RS256', typ: 'JWT' },
-  { iss: 'https://gitlab.example.com', sub: 'project_path:group/app:ref_type:branch:ref:main', aud: 'api://AzureADTokenExchange', exp: 4102444800 }
-]
-  .map(part => Buffer.from(JSON.stringify(part)).toString('base64url'))
-  .concat('Z2l0bGFiLXNpZ25hdHVyZQ')
-  .join('.');
+const FEDERATED_TOKEN = unsignedJwt(
+  { iss: 'https://gitlab.example.com', sub: 'project_path:group/app:ref_type:branch:ref:main', aud: 'api://AzureADTokenExchange', exp: 4102444800 },
+  'Z2l0bGFiLXNpZ25hdHVyZQ'
+);
 const FAST = ['--upgrade-settings', 'HealthCheckWaitDurationSec=0', '--upgrade-settings', 'HealthCheckStableDurationSec=0'];
-
-/** No piece of the secret appears in what the CLI printed, except in `##vso[task.setsecret]` lines. */
-function assertNotPrinted(run: CliRun, secret: string, what: string): void {
-  const printed = run.stderr
-    .split('\n')
-    .filter(l => !l.startsWith('##vso[task.setsecret]'))
-    .join('\n');
-  for (const piece of [secret, encodeURIComponent(secret)]) {
-    assert.ok(!run.stdout.includes(piece), `${what} appears on stdout`);
-    assert.ok(!printed.includes(piece), `${what} appears on stderr`);
-  }
-}
 
 /** The .sfpkg in Azurite holds the package's files, byte for byte. */
 async function assertBlobHoldsPackage(azurite: TestAzurite, container: string, blob: string, pkg: string): Promise<void> {

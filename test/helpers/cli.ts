@@ -2,6 +2,7 @@
 // Runs the built CLI as a CI job would: installed like an npm package (its package.json and
 // dist/cli only, in a temporary folder with no other node_modules), started through its `bin`
 // with `npx`, or with `node` for speed. Settings come as flags and SFU_* variables.
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,31 @@ export interface CliRun {
   exitCode: number | null;
   stdout: string;
   stderr: string;
-  /** stdout without Azure Pipelines logging commands, parsed as JSON ({} if it is not JSON). */
+  /** stdout parsed as JSON ({} if it is not JSON alone). */
   json: Record<string, any>;
+}
+
+/** A CI system's ID token, unsigned: the emulator's authority compares the assertion as text. */
+export function unsignedJwt(claims: Record<string, unknown>, signature: string): string {
+  return [{ alg: 'RS256', typ: 'JWT' }, claims]
+    .map(part => Buffer.from(JSON.stringify(part)).toString('base64url'))
+    .concat(signature)
+    .join('.');
+}
+
+/**
+ * Nothing of the secret (as given, percent-encoded, or any long part between its dots) in what the
+ * CLI printed, but in the `##vso[task.setsecret]` lines that register it with the agent.
+ */
+export function assertNotPrinted(run: CliRun, secret: string, what: string): void {
+  const printed = run.stderr
+    .split('\n')
+    .filter(l => !l.startsWith('##vso[task.setsecret]'))
+    .join('\n');
+  for (const piece of [secret, encodeURIComponent(secret), ...secret.split('.').filter(p => p.length >= 8)]) {
+    assert.ok(!run.stdout.includes(piece), `${what} appears on stdout`);
+    assert.ok(!printed.includes(piece), `${what} appears on stderr`);
+  }
 }
 
 export interface InstalledCli {
