@@ -51610,22 +51610,14 @@ const SAS_MARGIN_MS = 15 * 60_000;
  * Returns a dispose function for the connections it opened (after the release: the blob may be deleted then).
  */
 async function stageInBlobStorage(blob, plan, pkg, context) {
-    const { reporter, signal } = context;
+    const { reporter } = context;
     const { store, dispose } = await openBlobStore(blob, context);
     try {
         const { stageSfpkg } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
         const staged = await reporter.group(`Put ${plan.typeName} ${plan.typeVersion} as an .sfpkg in ${blob.location.containerUrl}`, () => stageSfpkg(store, {
-            pkg,
-            typeName: plan.typeName,
-            typeVersion: plan.typeVersion,
-            manifest: plan.identity.manifest,
-            blobName: blob.blobName,
-            clusterScope: context.clusterScope,
+            ...sfpkgRequest(blob, plan, pkg, context),
             deleteBlob: blob.deleteBlob,
-            tempBase: (0,work_folder/* temporaryBase */.du)(),
-            expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS),
-            signal,
-            log: line => reporter.info(line)
+            expiresOn: new Date(Date.now() + plan.deployTimeoutSeconds * 1000 + SAS_MARGIN_MS)
         }));
         plan.externalStore = staged.source;
         context.record.packageUrl = staged.source.shownAs;
@@ -51643,22 +51635,12 @@ async function stageInBlobStorage(blob, plan, pkg, context) {
  * replacing anything. Other content is refused; nothing to compare with is a warning.
  */
 async function confirmProvisionedPackage(blob, plan, pkg, context, provisionedFrom) {
-    const { reporter, names, signal } = context;
+    const { reporter, names } = context;
     const { store, dispose } = await openBlobStore(blob, context);
     try {
         const { compareWithProvisioned } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
         const what = `${plan.typeName} ${plan.typeVersion}`;
-        const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithProvisioned(store, {
-            pkg,
-            typeName: plan.typeName,
-            typeVersion: plan.typeVersion,
-            manifest: plan.identity.manifest,
-            blobName: blob.blobName,
-            clusterScope: context.clusterScope,
-            tempBase: (0,work_folder/* temporaryBase */.du)(),
-            signal,
-            log: line => reporter.info(line)
-        }, provisionedFrom));
+        const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithProvisioned(store, sfpkgRequest(blob, plan, pkg, context), provisionedFrom));
         const bumpVersions = `give the changed packages and the type new versions, or use '${names.VersionStamp}: content'`;
         if (found.verdict === 'other') {
             const blobHash = found.blob?.sha256 ?? `not recorded, ${found.blob?.size} bytes`;
@@ -51683,18 +51665,10 @@ async function confirmProvisionedPackage(blob, plan, pkg, context, provisionedFr
  * cluster) does not matter. Other content is refused before any write.
  */
 async function confirmByRecordedHash(blob, plan, pkg, context, recorded) {
-    const { reporter, names, signal } = context;
+    const { reporter, names } = context;
     const { compareWithRecordedHash, withoutQuery } = await Promise.all(/* import() */[__nccwpck_require__.e(399), __nccwpck_require__.e(457)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9457));
     const what = `${plan.typeName} ${plan.typeVersion}`;
-    const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithRecordedHash({
-        pkg,
-        typeName: plan.typeName,
-        typeVersion: plan.typeVersion,
-        blobName: blob.blobName,
-        tempBase: (0,work_folder/* temporaryBase */.du)(),
-        signal,
-        log: line => reporter.info(line)
-    }, recorded.sha256));
+    const found = await reporter.group(`Compare this package with the .sfpkg ${what} was provisioned from`, () => compareWithRecordedHash(sfpkgRequest(blob, plan, pkg, context), recorded.sha256));
     if (found.verdict === 'other') {
         throw new ReleaseError(`${what} is provisioned from another package (SHA-256 ${recorded.sha256} recorded in ${recorded.where}, this package's ${found.sha256}): a provisioned version never changes: give the changed packages and the type new versions, or use '${names.VersionStamp}: content'. Nothing was uploaded or changed.`);
     }
@@ -51703,6 +51677,20 @@ async function confirmByRecordedHash(blob, plan, pkg, context, recorded) {
     if (from !== undefined)
         context.record.packageUrl = from;
     context.record.blobResult = 'reused';
+}
+/** What this package's `.sfpkg` is built from and named by, to stage it or to compare it. */
+function sfpkgRequest(blob, plan, pkg, context) {
+    return {
+        pkg,
+        typeName: plan.typeName,
+        typeVersion: plan.typeVersion,
+        manifest: plan.identity.manifest,
+        blobName: blob.blobName,
+        clusterScope: context.clusterScope,
+        tempBase: (0,work_folder/* temporaryBase */.du)(),
+        signal: context.signal,
+        log: line => context.reporter.info(line)
+    };
 }
 /** The container with the job's credential: a given SAS, or Azure AD tokens from the context's authority. */
 async function openBlobStore(blob, context) {
